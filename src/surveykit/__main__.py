@@ -1,0 +1,3 @@
+from surveykit.cli import main
+
+main()

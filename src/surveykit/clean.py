@@ -1,0 +1,226 @@
+"""prepare(): a RawExport becomes typed Responses, with every data problem collected as an Issue.
+
+Typed values in ``Responses.data`` (a pandas DataFrame, one row per respondent, never mutated):
+
+* ``respondent_id`` (str), ``sector`` (canonical sector id or None), ``sector_raw`` (str or None),
+  ``role``, ``region`` (str or None), ``completed`` (bool);
+* one column per closed question or grid item (``q1``, ``q45_cctv``): the option code as a string
+  (``"4"``, ``"DK"``, ``"High"``) or None for blank;
+* one column per free-text field (``q7``, ``q14_other_text``, ``sector_other``): str or None.
+
+Every column of the instrument is present, mapped or not; ``column_map`` says which were found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
+
+from surveykit.errors import Issue, invalid_choice
+from surveykit.instrument import Instrument, Scale, load_instrument
+from surveykit.io.base import RawExport
+from surveykit.mapping import ColumnMap, map_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PROFILE_COLUMNS = ("respondent_id", "sector", "sector_raw", "role", "region", "completed")
+TRUE_WORDS = frozenset({"1", "true", "yes", "y", "complete", "completed", "finished", "t"})
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: str
+    platform: str
+    encoding: str
+    sha256: str
+    n_rows: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Responses:
+    instrument: Instrument
+    data: "pd.DataFrame" = field(repr=False, compare=False)
+    issues: tuple[Issue, ...]
+    source: SourceInfo
+    column_map: ColumnMap = field(repr=False, compare=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.data)
+
+    def codes(self, column_id: str) -> "pd.Series":
+        """Option codes (str) or None of one closed column."""
+        self._require(column_id)
+        return self.data[column_id]
+
+    def numeric(self, column_id: str) -> "pd.Series":
+        """Scores of an ordinal column as floats; Don't know and blank are NaN."""
+        import pandas as pd
+
+        question, _ = self.instrument.column_owner(column_id)
+        if not question.is_ordinal:
+            raise invalid_choice(f"column (ordinal; {column_id} is {question.scale.kind if question.scale else 'text'})",
+                                 column_id, [c for q, it in self.instrument.closed_columns() if q.is_ordinal
+                                             for c in ([it.id] if it else [q.id])])
+        values = {o.code: o.value for o in question.scale.options}
+        return pd.Series([values.get(c) if c is not None else None for c in self.data[column_id]],
+                         index=self.data.index, dtype="float64", name=column_id)
+
+    def text(self, column_id: str) -> "pd.Series":
+        self._require(column_id)
+        return self.data[column_id]
+
+    def groups(self, by: str) -> "pd.Series":
+        """The grouping variable ``by``: a profile field (sector, region, completed) or a closed question."""
+        allowed = ["sector", "region", "completed"] + [q.id for q in self.instrument.questions if q.type == "single"]
+        if by not in allowed:
+            raise invalid_choice("by", by, allowed)
+        return self.data[by]
+
+    def _require(self, column_id: str) -> None:
+        if column_id not in self.data.columns:
+            raise invalid_choice("column", column_id, list(self.data.columns))
+
+    @property
+    def present_columns(self) -> frozenset[str]:
+        """Column ids that were found in the export (the rest are all blank by construction)."""
+        return frozenset(self.column_map.targets())
+
+
+def prepare(raw: RawExport, instrument: Instrument | None = None, *,
+            mapping: Mapping[str, Any] | None = None) -> Responses:
+    """Type every answer of an export against the instrument and collect the problems found."""
+    import pandas as pd
+
+    inst = instrument or load_instrument()
+    cmap = map_columns(raw, inst, mapping=mapping)
+    issues: list[Issue] = []
+    n = raw.n_rows
+    by_target = cmap.targets()
+
+    def raw_column(target: str) -> list[str] | None:
+        m = by_target.get(target)
+        if m is None:
+            return None
+        j = m.column.index
+        return [r[j] for r in raw.rows]
+
+    columns: dict[str, list[Any]] = {}
+
+    # Respondent ids: blank ids get a row-based id; duplicates are reported.
+    ids_raw = raw_column("respondent_id")
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for i in range(n):
+        rid = (ids_raw[i].strip() if ids_raw else "") or ""
+        if not rid:
+            rid = f"row{i + 1}"
+            if ids_raw is not None:
+                issues.append(Issue(i + 1, "respondent_id", "missing_id", "the respondent id is blank"))
+        if rid in seen:
+            issues.append(Issue(i + 1, "respondent_id", "duplicate_id",
+                                f"respondent id {rid!r} also appears in row {seen[rid]}"))
+        else:
+            seen[rid] = i + 1
+        ids.append(rid)
+    columns["respondent_id"] = ids
+
+    sector_raw = raw_column("sector")
+    sectors: list[str | None] = []
+    raws: list[str | None] = []
+    for i in range(n):
+        value = sector_raw[i].strip() if sector_raw else ""
+        raws.append(value or None)
+        if not value:
+            sectors.append(None)
+            if sector_raw is not None:
+                issues.append(Issue(i + 1, "sector", "missing_sector", "the sector is blank"))
+            continue
+        sid = inst.match_sector(value)
+        if sid is None:
+            issues.append(Issue(i + 1, "sector", "unknown_sector",
+                                "the sector answer is not one of the instrument's sectors or their aliases"))
+        sectors.append(sid)
+    columns["sector"] = sectors
+    columns["sector_raw"] = raws
+    if sector_raw is None and n:
+        issues.append(Issue(None, None, "no_sector_column", "no column was mapped to the sector question",
+                            severity="warning"))
+
+    for fid in ("role", "region"):
+        col = raw_column(fid)
+        columns[fid] = [(_clean_text(v)) for v in col] if col else [None] * n
+
+    closed_ids: list[str] = []
+    for question, item in inst.closed_columns():
+        cid = item.id if item else question.id
+        closed_ids.append(cid)
+        col = raw_column(cid)
+        if col is None:
+            columns[cid] = [None] * n
+            continue
+        header = by_target[cid].column.display
+        columns[cid] = _type_closed(col, question.scale, header, issues)
+
+    for cid in inst.text_columns():
+        col = raw_column(cid)
+        columns[cid] = [_clean_text(v) for v in col] if col else [None] * n
+
+    completed_raw = raw_column("completed")
+    if completed_raw is not None:
+        columns["completed"] = [v.strip().lower() in TRUE_WORDS for v in completed_raw]
+    else:
+        last = [c for qid in inst.last_page for c in inst.question(qid).columns + inst.question(qid).text_columns]
+        columns["completed"] = [any(columns[c][i] is not None for c in last if c in columns) for i in range(n)]
+
+    for m in cmap.unmapped:
+        issues.append(Issue(None, m.column.display, "unmapped_column",
+                            "this column matches no question of the instrument" + (f" ({m.note})" if m.note else ""),
+                            severity="warning"))
+
+    order = list(PROFILE_COLUMNS) + [c for c in columns if c not in PROFILE_COLUMNS]
+    frame = pd.DataFrame({c: pd.Series(columns[c], dtype="bool" if c == "completed" else "object") for c in order})
+    source = SourceInfo(path=raw.path, platform=raw.platform, encoding=raw.encoding, sha256=raw.sha256,
+                        n_rows=n, notes=raw.notes)
+    issues.sort(key=lambda x: (x.row if x.row is not None else 0, x.column or "", x.code))
+    return Responses(instrument=inst, data=frame, issues=tuple(issues), source=source, column_map=cmap)
+
+
+def _clean_text(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def _type_closed(values: list[str], scale: Scale, header: str, issues: list[Issue]) -> list[str | None]:
+    cache: dict[str, str | None] = {}
+    bad: dict[str, str] = {}
+    for v in set(values):
+        s = v.strip()
+        if not s:
+            cache[v] = None
+            continue
+        opt = scale.match(s)
+        if opt is not None:
+            cache[v] = opt.code
+        else:
+            cache[v] = None
+            bad[v] = _problem(s, scale)
+    if bad:
+        for i, v in enumerate(values):
+            if v in bad:
+                code, message = bad[v].split("|", 1)
+                issues.append(Issue(i + 1, header, code, message))
+    return [cache[v] for v in values]
+
+
+def _problem(value: str, scale: Scale) -> str:
+    allowed = ", ".join(o.label for o in scale.options)
+    try:
+        float(value)
+    except ValueError:
+        # The answer itself is not repeated: it may be free text typed by a respondent.
+        return f"unknown_label|the answer is not one of the options ({allowed})"
+    codes = ", ".join(o.code for o in scale.valid_options)
+    return f"out_of_range|the value {value} is outside the scale's codes ({codes})"

@@ -1,0 +1,338 @@
+"""What every reader shares: the RawExport value, the Reader protocol and the sniffing of a file.
+
+A reader turns one platform's export into a ``RawExport``: header rows and data rows as the
+strings the platform wrote, nothing typed yet. ``prepare()`` (clean.py) does the typing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+
+from surveykit.errors import InputError
+
+# A single answer bigger than this is not a survey answer: refuse it instead of swallowing memory.
+MAX_CELL_CHARS = 1_000_000
+SNIFF_ROWS = 6
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column. ``header`` is the first header row's text (forward-filled where the
+    platform leaves grid columns blank), ``subheader`` the second row's, ``extra`` any further
+    header rows (e.g. Qualtrics ImportId JSON)."""
+
+    index: int
+    header: str
+    subheader: str = ""
+    extra: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        head = self.header if len(self.header) <= 70 else self.header[:67] + "..."
+        return f"{head} [{self.subheader}]" if self.subheader else head
+
+
+@dataclass(frozen=True)
+class RawExport:
+    """An export as read: strings as exported ('' for blank), one row per respondent."""
+
+    path: str
+    platform: str
+    encoding: str
+    sha256: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int = 1
+    notes: tuple[str, ...] = ()
+    # Platform metadata a later step may use: value labels, missing declarations, sheet name...
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    def cell(self, row: int, column: int) -> str:
+        return self.rows[row][column]
+
+
+@dataclass(frozen=True)
+class Sniff:
+    """What is known about a file before choosing a reader.
+
+    kind: "text" (decoded; ``text`` and ``head_rows`` set), "xlsx", "sav" or "binary".
+    head_rows: the first rows parsed with the detected ``delimiter`` (text) or of each sheet (xlsx,
+    in ``sheets``).
+    """
+
+    path: Path
+    kind: str
+    data: bytes = field(repr=False)
+    sha256: str = ""
+    encoding: str = ""
+    text: str = field(default="", repr=False)
+    delimiter: str = ","
+    head_rows: tuple[tuple[str, ...], ...] = ()
+    sheets: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower()
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """An export format. ``detect`` scores how sure it is (0 = not mine, 1 = certainly mine)."""
+
+    name: str
+    label: str
+
+    def detect(self, sniff: Sniff) -> float: ...
+
+    def read(self, sniff: Sniff) -> RawExport: ...
+
+
+# -- decoding ----------------------------------------------------------------------------
+
+def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str, tuple[str, ...]]:
+    """Decode text, choosing the encoding when none is given. Returns (text, encoding, notes).
+
+    Order: BOMs, UTF-8, UTF-16 without BOM (NUL every other byte), Windows-1252, Mac Roman.
+    """
+    notes: list[str] = []
+    if encoding:
+        try:
+            return data.decode(encoding), encoding, ()
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot decode the file as {encoding} ({type(exc).__name__})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", ()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", ()
+        except UnicodeDecodeError:
+            raise InputError("the file starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+    head = data[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        try:
+            return data.decode("utf-16-le"), "utf-16-le", ()
+        except UnicodeDecodeError:
+            pass
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        try:
+            return data.decode("utf-16-be"), "utf-16-be", ()
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        nul = data.count(b"\x00")
+        if nul > max(16, len(data) // 100):
+            raise InputError("this looks like a binary file, not a text export (it is full of NUL bytes)")
+        data = data.replace(b"\x00", b"")
+        notes.append(f"removed {nul} NUL byte(s)")
+    try:
+        return data.decode("utf-8"), "utf-8", tuple(notes)
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        enc = "windows-1252"
+    except UnicodeDecodeError:
+        text = data.decode("mac_roman")
+        enc = "mac-roman"
+    if _looks_binary(text):
+        raise InputError("this looks like a binary file, not a text export")
+    return text, enc, tuple(notes)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t\f") or 0x7F <= ord(ch) < 0xA0)
+    return control / len(sample) > 0.05
+
+
+def guess_delimiter(text: str) -> str:
+    """The delimiter of the first line, counted outside quotes (comma, semicolon or tab)."""
+    first = _first_record(text)
+    counts = {d: 0 for d in ",;\t"}
+    quoted = False
+    for ch in first:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _first_record(text: str) -> str:
+    quoted = False
+    for i, ch in enumerate(text[:200_000]):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "\n" and not quoted:
+            return text[:i]
+    return text[:200_000]
+
+
+def parse_delimited(text: str, *, delimiter: str = ",", path: object = None,
+                    limit: int | None = None) -> list[list[str]]:
+    """Parse CSV text into rows of strings, refusing oversized cells with the row and column."""
+    csv.field_size_limit(max(MAX_CELL_CHARS * 8, 131072))
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            for j, cell in enumerate(row):
+                if len(cell) > MAX_CELL_CHARS:
+                    raise InputError(
+                        f"a cell holds {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} allowed",
+                        path=path, row=reader.line_num, column=column_letter(j))
+            rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file ({exc})", path=path, row=reader.line_num) from None
+    # Drop trailing blank records (a final empty line is common).
+    while rows and all(not c.strip() for c in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# -- sniffing ----------------------------------------------------------------------------
+
+def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
+    """Read a file's bytes and find out what it is; raises InputError for unusable files."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", path=p)
+    if p.is_dir():
+        raise InputError("expected a file, got a directory", path=p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", path=p) from None
+    if not data.strip():
+        raise InputError("the file is empty", path=p)
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(b"PK\x03\x04"):
+        if p.suffix.lower() not in (".xlsx", ".xlsm"):
+            return Sniff(path=p, kind="binary", data=data, sha256=digest)
+        return Sniff(path=p, kind="xlsx", data=data, sha256=digest, sheets=_xlsx_heads(p, data))
+    if data.startswith((b"$FL2", b"$FL3")):
+        return Sniff(path=p, kind="sav", data=data, sha256=digest)
+    if p.suffix.lower() == ".sav":
+        raise InputError("this is not an SPSS .sav file (it lacks the $FL2 signature)", path=p)
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raise InputError("this is not a readable Excel workbook (it is not an .xlsx zip package)", path=p)
+    try:
+        text, enc, notes = decode_bytes(data, encoding=encoding)
+    except InputError as exc:
+        raise InputError(exc.message, path=p) from None
+    delimiter = guess_delimiter(text)
+    head = parse_delimited(text, delimiter=delimiter, path=p, limit=SNIFF_ROWS)
+    return Sniff(path=p, kind="text", data=data, sha256=digest, encoding=enc, text=text,
+                 delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)
+
+
+def _xlsx_heads(path: Path, data: bytes) -> dict[str, tuple[tuple[str, ...], ...]]:
+    heads: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for name, rows in iter_xlsx_sheets(path, data=data, limit=SNIFF_ROWS):
+        heads[name] = tuple(tuple(r) for r in rows)
+    return heads
+
+
+def iter_xlsx_sheets(path: Path, *, data: bytes | None = None, limit: int | None = None,
+                     sheet: str | None = None):
+    """Yield (sheet name, rows as strings) for each worksheet, cached formula values not formulas."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data if data is not None else path.read_bytes()),
+                                    read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"this Excel workbook is damaged or truncated ({type(exc).__name__})", path=path) from None
+    try:
+        for ws in wb.worksheets:
+            if sheet is not None and ws.title != sheet:
+                continue
+            rows: list[list[str]] = []
+            for values in ws.iter_rows(values_only=True):
+                rows.append([cell_text(v) for v in values])
+                if limit is not None and len(rows) >= limit:
+                    break
+            while rows and all(not c for c in rows[-1]):
+                rows.pop()
+            width = max((len(r) for r in rows), default=0)
+            # Excel's used range can run far past the data; trim empty trailing columns.
+            while width and all(len(r) < width or not r[width - 1] for r in rows):
+                width -= 1
+            yield ws.title, [r[:width] + [""] * (width - len(r[:width])) for r in rows]
+    finally:
+        wb.close()
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the string an export would carry."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+# -- shared checks for rectangular exports ------------------------------------------------
+
+def check_header(header: Sequence[str], *, path: object, allow_blank: bool = False) -> None:
+    """Refuse duplicate or (unless allowed) blank column names."""
+    seen: dict[str, int] = {}
+    for j, name in enumerate(header):
+        key = name.strip()
+        if not key:
+            if allow_blank:
+                continue
+            raise InputError("a column has no name in the header row", path=path, column=column_letter(j))
+        if key in seen:
+            raise InputError(f"duplicate column name (also column {column_letter(seen[key])})",
+                             path=path, column=key)
+        seen[key] = j
+
+
+def check_widths(rows: Sequence[Sequence[str]], width: int, *, path: object, first_row: int) -> list[tuple[str, ...]]:
+    """Pad short rows; refuse a row with more (non-empty) fields than the header."""
+    out: list[tuple[str, ...]] = []
+    for i, row in enumerate(rows):
+        if len(row) > width:
+            if any(c.strip() for c in row[width:]):
+                raise InputError(f"this row has {len(row)} fields but the header has {width}",
+                                 path=path, row=first_row + i)
+            row = row[:width]  # trailing commas only
+        out.append(tuple(row) + ("",) * (width - len(row)))
+    return out
+
+
+def sha256_of(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,225 @@
+"""Mapping exported columns onto the instrument: by id, by question text, or by a mapping file.
+
+Pure functions. A mapping document (parsed YAML) looks like::
+
+    columns:
+      - {header: "Which sector do you work in?", target: sector}
+      - {header: "On a scale from 1 ...", subheader: "CCTV on premises", target: q45_cctv}
+      - {index: 12, target: null}        # ignore this column
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from surveykit.errors import UsageError
+from surveykit.instrument import Instrument, Question, normalise_label
+from surveykit.io.base import Column, RawExport
+
+# Columns platforms add that carry no answer; recognised so they are not reported as unmapped.
+METADATA_HEADERS = frozenset(normalise_label(h) for h in (
+    "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name", "Last Name",
+    "Custom Data 1", "Timestamp", "StartDate", "EndDate", "Status", "IPAddress", "Progress",
+    "Duration (in seconds)", "Finished", "RecordedDate", "RecipientLastName", "RecipientFirstName",
+    "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude", "DistributionChannel",
+    "UserLanguage", "Start time", "Completion time", "Email", "Name", "Last modified time",
+))
+ANSWER_SUBHEADERS = frozenset({"", "response", "open ended response", "responses", "answer"})
+OTHER_SUBHEADERS = frozenset({"other please specify", "other", "please specify", "other please specify below"})
+TEXT_MATCH_THRESHOLD = 0.82
+_NUMBERING = re.compile(r"^\s*(q(uestion)?\s*)?\d{1,3}\s*[.):\-]*\s+", re.I)
+_BRACKETED = re.compile(r"^(?P<head>.*?)\s*\[(?P<item>[^\[\]]+)\]\s*$")
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """How one exported column was mapped.
+
+    target: our column id (``q1``, ``q45_cctv``, ``q14_other_text``, ``sector``...) or None.
+    method: "id", "text", "mapping", "import_id", "label", "metadata" or "none".
+    confidence: 0..1 (1 for exact id, text or mapping-file matches).
+    """
+
+    column: Column
+    target: str | None
+    method: str
+    confidence: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    matches: tuple[ColumnMatch, ...]
+
+    @property
+    def mapped(self) -> tuple[ColumnMatch, ...]:
+        return tuple(m for m in self.matches if m.target is not None)
+
+    @property
+    def unmapped(self) -> tuple[ColumnMatch, ...]:
+        return tuple(m for m in self.matches if m.target is None and m.method != "metadata")
+
+    def targets(self) -> dict[str, ColumnMatch]:
+        return {m.target: m for m in self.matches if m.target is not None}
+
+    def questions_found(self, instrument: Instrument) -> tuple[str, ...]:
+        owners: list[str] = []
+        profile = {p.id for p in instrument.profile} | {p.other_text for p in instrument.profile if p.other_text}
+        for m in self.mapped:
+            if m.target in profile:
+                continue
+            qid = instrument.column_owner(m.target)[0].id
+            if qid not in owners:
+                owners.append(qid)
+        return tuple(owners)
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", text, count=1)
+
+
+def _targets_by_text(instrument: Instrument) -> dict[str, tuple[str, Question | None]]:
+    """Normalised text -> (question or profile id, question)."""
+    table: dict[str, tuple[str, Question | None]] = {}
+    for q in instrument.questions:
+        table[normalise_label(q.text)] = (q.id, q)
+    for p in instrument.profile:
+        for form in (p.label, *p.aliases):
+            table.setdefault(normalise_label(form), (p.id, None))
+    return table
+
+
+def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str, Any] | None = None) -> ColumnMap:
+    """Map every column of an export; each target is claimed by at most one column."""
+    explicit = _explicit_targets(raw, instrument, mapping) if mapping else {}
+    ids = _all_ids(instrument)
+    by_text = _targets_by_text(instrument)
+    texts = list(by_text)
+    matches: list[ColumnMatch] = []
+    for col in raw.columns:
+        if col.index in explicit:
+            target = explicit[col.index]
+            matches.append(ColumnMatch(col, target, "mapping", 1.0))
+            continue
+        matches.append(_match_one(col, instrument, ids, by_text, texts))
+    return ColumnMap(tuple(_dedupe(matches)))
+
+
+def _all_ids(instrument: Instrument) -> set[str]:
+    ids = {p.id for p in instrument.profile} | {p.other_text for p in instrument.profile if p.other_text}
+    for q in instrument.questions:
+        ids.update(q.columns)
+        ids.update(q.text_columns)
+    return ids
+
+
+def _match_one(col: Column, instrument: Instrument, ids: set[str], by_text, texts) -> ColumnMatch:
+    head = col.header.strip()
+    sub = normalise_label(col.subheader)
+    if head.lower() in ids and not col.subheader:
+        return ColumnMatch(col, head.lower(), "id", 1.0)
+    key = normalise_label(head)
+    if key in METADATA_HEADERS and sub in ANSWER_SUBHEADERS:
+        return ColumnMatch(col, None, "metadata", 1.0)
+    item_hint = col.subheader
+    bracket = _BRACKETED.match(head)
+    found = _find_text(key, by_text, texts)
+    if found is None and bracket:  # "Question text [Item label]" (LimeSurvey and others)
+        found = _find_text(normalise_label(bracket.group("head")), by_text, texts)
+        item_hint = bracket.group("item")
+    if found is None:
+        return ColumnMatch(col, None, "none", 0.0)
+    (owner, question), confidence = found
+    if question is None:  # a profile field
+        if normalise_label(item_hint) in OTHER_SUBHEADERS:
+            other = instrument.profile_field(owner).other_text
+            return ColumnMatch(col, other, "text", confidence) if other else ColumnMatch(col, None, "none", 0.0)
+        return ColumnMatch(col, owner, "text", confidence)
+    hint = normalise_label(item_hint)
+    if hint in OTHER_SUBHEADERS or hint.startswith("other please specify"):
+        if question.other_text:
+            return ColumnMatch(col, question.other_text, "text", confidence)
+    if question.is_grid:
+        item_id, item_conf = _find_item(question, hint)
+        if item_id is None:
+            return ColumnMatch(col, None, "none", 0.0, note=f"looks like {question.id} but the row label is unknown")
+        return ColumnMatch(col, item_id, "text", round(min(confidence, item_conf), 3))
+    if hint in ANSWER_SUBHEADERS or not hint:
+        return ColumnMatch(col, question.id, "text", confidence)
+    return ColumnMatch(col, None, "none", 0.0, note=f"looks like {question.id} but the sub-heading is unknown")
+
+
+def _find_text(key: str, by_text, texts) -> tuple[tuple[str, Question | None], float] | None:
+    if not key:
+        return None
+    if key in by_text:
+        return by_text[key], 1.0
+    stripped = normalise_label(strip_numbering(key))
+    if stripped in by_text:
+        return by_text[stripped], 1.0
+    best = difflib.get_close_matches(stripped, texts, n=1, cutoff=TEXT_MATCH_THRESHOLD)
+    if best:
+        ratio = difflib.SequenceMatcher(None, stripped, best[0]).ratio()
+        return by_text[best[0]], round(ratio, 3)
+    return None
+
+
+def _find_item(question: Question, hint: str) -> tuple[str | None, float]:
+    labels = {normalise_label(i.label): i.id for i in question.items}
+    labels.update({normalise_label(i.id): i.id for i in question.items})
+    if hint in labels:
+        return labels[hint], 1.0
+    best = difflib.get_close_matches(hint, list(labels), n=1, cutoff=TEXT_MATCH_THRESHOLD)
+    if best:
+        return labels[best[0]], round(difflib.SequenceMatcher(None, hint, best[0]).ratio(), 3)
+    return None, 0.0
+
+
+def _dedupe(matches: list[ColumnMatch]) -> list[ColumnMatch]:
+    best: dict[str, int] = {}
+    for i, m in enumerate(matches):
+        if m.target is None:
+            continue
+        j = best.get(m.target)
+        if j is None or m.confidence > matches[j].confidence:
+            best[m.target] = i
+    out = []
+    for i, m in enumerate(matches):
+        if m.target is not None and best[m.target] != i:
+            out.append(ColumnMatch(m.column, None, "none", 0.0, note=f"{m.target} is already mapped to another column"))
+        else:
+            out.append(m)
+    return out
+
+
+def _explicit_targets(raw: RawExport, instrument: Instrument, mapping: Mapping[str, Any]) -> dict[int, str | None]:
+    entries = mapping.get("columns") if isinstance(mapping, Mapping) else None
+    if not isinstance(entries, list):
+        raise UsageError("a mapping file must hold 'columns:', a list of {header, subheader, index, target}")
+    ids = _all_ids(instrument)
+    out: dict[int, str | None] = {}
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, Mapping) or "target" not in entry:
+            raise UsageError(f"mapping entry {n} needs a 'target' (a column id, or null to ignore the column)")
+        target = entry["target"]
+        if target is not None and str(target) not in ids:
+            raise UsageError(f"mapping entry {n}: target {target!r} is not a column id of the instrument")
+        cols = [c for c in raw.columns if _entry_matches(entry, c)]
+        if not cols:
+            continue  # a mapping written for another export of the same survey may name absent columns
+        for c in cols:
+            out[c.index] = None if target is None else str(target)
+    return out
+
+
+def _entry_matches(entry: Mapping[str, Any], col: Column) -> bool:
+    if "index" in entry and entry["index"] is not None:
+        return int(entry["index"]) == col.index
+    if "header" in entry and normalise_label(str(entry["header"])) != normalise_label(col.header):
+        return False
+    if "subheader" in entry and normalise_label(str(entry["subheader"] or "")) != normalise_label(col.subheader):
+        return False
+    return "header" in entry
