@@ -13,6 +13,8 @@ from surveykit.cli import foundation as _foundation  # noqa: E402,F401
 from surveykit.cli import analysis as _analysis  # noqa: E402,F401
 from surveykit.cli import youth as _youth  # noqa: E402,F401
 from surveykit.cli import coding as _coding  # noqa: E402,F401
+from surveykit.cli import qda as _qda  # noqa: E402,F401
+from surveykit.cli import formats as _formats  # noqa: E402,F401
 from surveykit.cli import reporting as _reporting  # noqa: E402,F401
 
 

@@ -1,0 +1,4 @@
+"""Charts: functions that return a ``matplotlib.figure.Figure`` (no pyplot state, no disk).
+
+Saving is ``surveykit.report.figures.save_figure``.
+"""

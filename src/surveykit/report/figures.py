@@ -1,0 +1,41 @@
+"""Saving figures deterministically and atomically as PNG and SVG."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from surveykit.io.atomic import write_bytes
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Fixed metadata and SVG ids so the same chart gives byte-identical files.
+_PNG_META = {"Software": None}
+_SVG_META = {"Date": None, "Creator": None}
+
+
+def new_figure(width: float = 8.0, height: float = 5.0) -> "Figure":
+    """A Figure on the Agg canvas, independent of pyplot's global state."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def figure_bytes(fig: "Figure", fmt: str) -> bytes:
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "path"}):
+        fig.savefig(buf, format=fmt, metadata=_PNG_META if fmt == "png" else _SVG_META, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def save_figure(fig: "Figure", stem: str | Path, *, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` (atomic); returns the paths written."""
+    stem = Path(stem)
+    return [write_bytes(stem.with_suffix(f".{fmt}"), figure_bytes(fig, fmt)) for fmt in formats]
