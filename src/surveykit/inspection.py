@@ -65,7 +65,7 @@ def inspect_export(path: str | Path, *, platform: str | None = None, encoding: s
             "values": _value_summary([r[j] for r in raw.rows]),
         })
     questions = {normalise_label(c.header) for c in raw.columns
-                 if c.header.strip() and normalise_label(c.header) not in METADATA_HEADERS}
+                 if c.header.strip() and normalise_label(c.header) not in METADATA_HEADERS | {"respondent id", "respondentid"}}
     return InspectReport(
         path=raw.path, platform=raw.platform, platform_label=get_reader(raw.platform).label,
         encoding=raw.encoding, header_rows=raw.header_rows, n_respondents=raw.n_rows,

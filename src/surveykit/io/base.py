@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,8 @@ class Sniff:
     head_rows: tuple[tuple[str, ...], ...] = ()
     sheets: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Reader options from the caller, e.g. {"qsf": path} for Qualtrics.
+    options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def suffix(self) -> str:
@@ -136,18 +139,96 @@ def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str,
         data = data.replace(b"\x00", b"")
         notes.append(f"removed {nul} NUL byte(s)")
     try:
-        return data.decode("utf-8"), "utf-8", tuple(notes)
+        text = data.decode("utf-8")
+        enc = "utf-8"
+    except UnicodeDecodeError:
+        text, enc = _decode_single_byte(data)
+        if _looks_binary(text):
+            raise InputError("this looks like a binary file, not a text export") from None
+    text, repaired = repair_mojibake(text)
+    if repaired:
+        notes.append(f"repaired {repaired} mojibake sequence(s) (UTF-8 text that had been saved as {enc if enc != 'utf-8' else 'Latin-1'})")
+    return text, enc, tuple(notes)
+
+
+# Characters that real Western-European text in a single-byte encoding is made of.
+_PLAUSIBLE_PUNCT = frozenset("\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u20ac\u00a3\u00b0\u00ab\u00bb\u00a9\u00a0\u00b7\u00bf\u00a1")
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+                       "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}")
+
+
+def _decode_single_byte(data: bytes) -> tuple[str, str]:
+    """Windows-1252 or Mac Roman: whichever reads as more plausible text (ties go to Windows-1252).
+
+    Both decode almost any bytes, so the choice is scored: lower-case accented letters and typographic
+    punctuation count for an encoding, capitals wedged between lower-case letters (``in\u00c2your``)
+    and control characters count against it. Mojibake is repaired before scoring, so an export whose
+    text was UTF-8 re-saved as Mac Roman (Unipark/EFS) is recognised as Mac Roman.
+    """
+    candidates: list[tuple[str, str]] = []
+    try:
+        candidates.append((data.decode("cp1252"), "windows-1252"))
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1252")
-        enc = "windows-1252"
-    except UnicodeDecodeError:
-        text = data.decode("mac_roman")
-        enc = "mac-roman"
-    if _looks_binary(text):
-        raise InputError("this looks like a binary file, not a text export")
-    return text, enc, tuple(notes)
+    candidates.append((data.decode("mac_roman"), "mac-roman"))
+    if len(candidates) == 1:
+        return candidates[0]
+    scores = [_plausibility(repair_mojibake(text)[0]) for text, _ in candidates]
+    return candidates[1] if scores[1] > scores[0] else candidates[0]
+
+
+def _plausibility(text: str) -> int:
+    score = 0
+    n = len(text)
+    for i, ch in enumerate(text):
+        o = ord(ch)
+        if o < 128:
+            continue
+        if ch in _PLAUSIBLE_PUNCT:
+            score += 1
+        elif ch.isalpha() and ch.islower():
+            score += 1
+        elif ch.isalpha() and ch.isupper():
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < n else " "
+            # A capital glued to lower-case letters ("in\u00c2your", "\u00e5\u00cayour") is a wrong guess.
+            if (before.isalpha() and before.islower()) or (after.isalpha() and after.islower() and before.isalpha()):
+                score -= 2
+        elif 0x80 <= o < 0xA0 or ch in "\u2206\u221a\u222b\u220f\u2211\u25ca\uf8ff\u2248\u2260\u2264\u2265":
+            score -= 2
+    return score
+
+
+def repair_mojibake(text: str) -> tuple[str, int]:
+    """Undo UTF-8 text that was decoded as Latin-1/Windows-1252 (``caf\u00c3\u00a9`` -> ``caf\u00e9``).
+
+    Only sequences that re-encode to valid UTF-8 are replaced, so ordinary accented text is left alone.
+    Returns (text, number of sequences repaired).
+    """
+    if not _MOJIBAKE.search(text):
+        return text, 0
+    count = 0
+
+    def fix(match: "re.Match[str]") -> str:
+        nonlocal count
+        seq = match.group(0)
+        try:
+            raw = seq.encode("cp1252")
+        except UnicodeEncodeError:
+            try:
+                raw = seq.encode("latin-1")
+            except UnicodeEncodeError:
+                return seq
+        try:
+            fixed = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return seq
+        if len(fixed) != 1:
+            return seq
+        count += 1
+        return fixed
+
+    return _MOJIBAKE.sub(fix, text), count
 
 
 def _looks_binary(text: str) -> bool:

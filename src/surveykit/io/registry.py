@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from surveykit.errors import InputError, invalid_choice
@@ -53,8 +54,13 @@ def _unrecognised_reason(sniff: Sniff) -> str:
     return "no reader recognised this file's layout (try --platform; see 'surveykit inspect --help')"
 
 
-def read_export(path: str | Path, *, platform: str | None = None, encoding: str | None = None) -> RawExport:
-    """Read any supported export. ``platform`` forces a reader; ``encoding`` forces a text encoding."""
+def read_export(path: str | Path, *, platform: str | None = None, encoding: str | None = None,
+                qsf: str | Path | None = None) -> RawExport:
+    """Read any supported export. ``platform`` forces a reader; ``encoding`` forces a text encoding;
+    ``qsf`` is a Qualtrics survey definition used to map a Qualtrics export's columns (a ``.qsf``
+    with the export's own name beside it is used without being named)."""
     sniff = open_sniff(path, encoding=encoding)
+    if qsf is not None:
+        sniff = dataclasses.replace(sniff, options={**sniff.options, "qsf": str(qsf)})
     reader = get_reader(platform) if platform else detect(sniff)
     return reader.read(sniff)

@@ -1,0 +1,269 @@
+"""Agreement between coders: percent agreement, Cohen's kappa and Krippendorff's alpha.
+
+A *unit* is one answer: (respondent_id, question_id). Each coder contributes the set of codes they
+gave each answer they saw; an answer a coder did not see is missing for that coder (not "no code").
+For one code, a coder's value on a unit is 1 (code given) or 0 (not given), so every code is a
+binary nominal variable. Krippendorff's alpha is computed with the coincidence-matrix method
+(Krippendorff 2011, "Computing Krippendorff's alpha-reliability"), which allows any number of coders
+and missing data. The pooled alpha treats every (unit, code) pair as one binary unit.
+
+Thresholds (Krippendorff 2004): alpha >= 0.800 reliable; 0.667 <= alpha < 0.800 tentative (draw only
+tentative conclusions); below 0.667 unreliable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Hashable, Sequence
+
+from surveykit.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RELIABLE = 0.800
+TENTATIVE = 0.667
+
+
+def krippendorff_alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
+    """Krippendorff's alpha for nominal data; ``data[coder][unit]``, None/NaN = missing.
+
+    Units with fewer than two values are not pairable and are left out. Returns NaN when there is
+    no pairable unit or when every pairable value is the same (no variation: alpha is undefined).
+    """
+    columns = list(zip(*data)) if data else []
+    return _alpha_from_units([[v for v in col if not _missing(v)] for col in columns])
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _alpha_from_units(units: Sequence[Sequence[Hashable]]) -> float:
+    # Coincidence matrix: each pairable unit with m values adds, for every ordered pair of values
+    # from different coders, 1/(m-1) to o[c, k].
+    from collections import Counter
+
+    observed: dict[tuple[Hashable, Hashable], float] = {}
+    for values in units:
+        m = len(values)
+        if m < 2:
+            continue
+        counts = Counter(values)
+        for c, nc in counts.items():
+            for k, nk in counts.items():
+                pairs = nc * (nc - 1) if c == k else nc * nk
+                if pairs:
+                    observed[(c, k)] = observed.get((c, k), 0.0) + pairs / (m - 1)
+    return _alpha_from_coincidences(observed)
+
+
+def _alpha_from_coincidences(observed: dict[tuple[Hashable, Hashable], float]) -> float:
+    totals: dict[Hashable, float] = {}
+    for (c, _k), v in observed.items():
+        totals[c] = totals.get(c, 0.0) + v
+    n = sum(totals.values())
+    if n <= 1:
+        return math.nan
+    disagree_obs = sum(v for (c, k), v in observed.items() if c != k)
+    disagree_exp = sum(totals[c] * totals[k] for c in totals for k in totals if c != k)
+    if disagree_exp == 0:
+        return math.nan
+    return 1.0 - (n - 1) * disagree_obs / disagree_exp
+
+
+def _binary_alpha(present: "Any", seen: "Any") -> float:
+    """Alpha for a binary variable: present/seen are (coders x units) boolean arrays."""
+    import numpy as np
+
+    m = seen.sum(axis=0)
+    ones = (present & seen).sum(axis=0)
+    zeros = m - ones
+    ok = m >= 2
+    m, ones, zeros = m[ok].astype(float), ones[ok].astype(float), zeros[ok].astype(float)
+    if not len(m):
+        return math.nan
+    observed = {
+        (1, 1): float(np.sum(ones * (ones - 1) / (m - 1))),
+        (0, 0): float(np.sum(zeros * (zeros - 1) / (m - 1))),
+        (0, 1): float(np.sum(ones * zeros / (m - 1))),
+        (1, 0): float(np.sum(ones * zeros / (m - 1))),
+    }
+    return _alpha_from_coincidences({k: v for k, v in observed.items() if v})
+
+
+def flag(alpha: float) -> str:
+    """The reliability verdict for an alpha (or kappa) value."""
+    if alpha is None or math.isnan(alpha):
+        return "undefined"
+    if alpha >= RELIABLE:
+        return "reliable"
+    if alpha >= TENTATIVE:
+        return "tentative"
+    return "unreliable"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The result of comparing coders.
+
+    per_code: one row per code, then a final row with code_id ``ALL`` (pooled over codes). Columns:
+    ``code_id, units`` (answers seen by at least two coders), ``prevalence_<coder>`` (share of the
+    answers that coder saw which got the code), ``percent_agreement`` (mean share of agreeing
+    coder pairs per unit, 0-1), ``kappa`` (Cohen's kappa; two coders only, else NaN), ``alpha``
+    (Krippendorff's alpha, nominal), ``flag`` (reliable >= 0.800, tentative >= 0.667, unreliable,
+    undefined), ``exact_set_match`` (ALL row only: share of units where every coder gave exactly
+    the same set of codes).
+    disagreements: one row per (unit, code) where the coders who saw the unit differ. Columns:
+    ``respondent_id, question_id, code_id, applied_by, not_applied_by``, one 1/0/blank column per
+    coder, and an empty ``decision`` column for the adjudicator.
+    overall: pooled_alpha, exact_set_match, units, coders, codes.
+    """
+
+    coders: tuple[str, ...]
+    per_code: "pd.DataFrame"
+    disagreements: "pd.DataFrame"
+    overall: dict[str, Any] = field(default_factory=dict)
+
+
+def coder_labels(names: Sequence[str], stems: Sequence[str]) -> list[str]:
+    """Distinct, column-safe coder labels (the file stem replaces a name used twice)."""
+    labels = list(names)
+    if len(set(labels)) != len(labels):
+        labels = list(stems)
+    if len(set(labels)) != len(labels):
+        labels = [f"{s}_{i + 1}" for i, s in enumerate(stems)]
+    return labels
+
+
+def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
+              codes: Sequence[str] | None = None) -> Agreement:
+    """Compare coded files (long form, columns respondent_id, question_id, code_id).
+
+    frames[i] holds coder ``coders[i]``'s codes; a row with an empty code_id marks an answer seen
+    and coded with nothing. codes: the code list to report (e.g. the codebook's, in its order);
+    by default every code used by any coder, sorted.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if len(frames) < 2:
+        raise UsageError(f"agreement needs at least two coded files; got {len(frames)}")
+    if len(set(coders)) != len(coders):
+        raise UsageError(f"coder names must be distinct; got {list(coders)}")
+    units: dict[tuple[str, str], int] = {}
+    for f in frames:
+        for key in zip(f["respondent_id"], f["question_id"]):
+            units.setdefault((str(key[0]), str(key[1])), len(units))
+    used = sorted({str(c) for f in frames for c in f["code_id"] if not pd.isna(c)})
+    code_list = list(codes) if codes is not None else used
+    code_list += [c for c in used if c not in code_list]
+    code_index = {c: i for i, c in enumerate(code_list)}
+    n_c, n_u, n_k = len(frames), len(units), len(code_list)
+    seen = np.zeros((n_c, n_u), dtype=bool)
+    present = np.zeros((n_c, n_u, n_k), dtype=bool)
+    for i, f in enumerate(frames):
+        for rid, qid, code in zip(f["respondent_id"], f["question_id"], f["code_id"]):
+            u = units[(str(rid), str(qid))]
+            seen[i, u] = True
+            if not pd.isna(code):
+                present[i, u, code_index[str(code)]] = True
+
+    pair_units = seen.sum(axis=0) >= 2
+    rows = []
+    for k, code in enumerate(code_list):
+        rows.append(_code_row(code, present[:, :, k], seen, pair_units, coders))
+    # Pooled: every (unit, code) pair is one binary unit.
+    pooled_present = present.transpose(0, 2, 1).reshape(n_c, n_k * n_u)
+    pooled_seen = np.repeat(seen[:, None, :], n_k, axis=1).reshape(n_c, n_k * n_u)
+    pooled = _code_row("ALL", pooled_present, pooled_seen, np.tile(pair_units, n_k), coders)
+    pooled["units"] = int(pair_units.sum())
+    for j, c in enumerate(coders):
+        vis = seen[j]
+        pooled[f"prevalence_{_slug(c)}"] = (float(present[j][vis].any(axis=1).mean()) if vis.any() else math.nan)
+    exact = _exact_set_match(present, seen, pair_units)
+    pooled["exact_set_match"] = exact
+    rows.append(pooled)
+    per_code = pd.DataFrame(rows)
+    cols = ["code_id", "units"] + [f"prevalence_{_slug(c)}" for c in coders] + [
+        "percent_agreement", "kappa", "alpha", "flag", "exact_set_match"]
+    per_code = per_code.reindex(columns=cols)
+
+    keys = list(units)
+    dis_rows = []
+    for u in np.flatnonzero(pair_units):
+        who = np.flatnonzero(seen[:, u])
+        for k in range(n_k):
+            vals = present[who, u, k]
+            if vals.any() and not vals.all():
+                row = {"respondent_id": keys[u][0], "question_id": keys[u][1], "code_id": code_list[k],
+                       "applied_by": ";".join(coders[j] for j in who if present[j, u, k]),
+                       "not_applied_by": ";".join(coders[j] for j in who if not present[j, u, k])}
+                for j, c in enumerate(coders):
+                    row[c] = (str(int(present[j, u, k])) if seen[j, u] else "")
+                row["decision"] = ""
+                dis_rows.append(row)
+    dis_cols = ["respondent_id", "question_id", "code_id", "applied_by", "not_applied_by", *coders, "decision"]
+    disagreements = pd.DataFrame(dis_rows, columns=dis_cols)
+    overall = {"pooled_alpha": pooled["alpha"], "pooled_flag": pooled["flag"], "exact_set_match": exact,
+               "units": int(pair_units.sum()), "coders": list(coders), "codes": n_k,
+               "disagreements": len(disagreements)}
+    return Agreement(coders=tuple(coders), per_code=per_code, disagreements=disagreements, overall=overall)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^0-9a-zA-Z]+", "_", name).strip("_").lower() or "coder"
+
+
+def _code_row(code: str, present: "Any", seen: "Any", pair_units: "Any", coders: Sequence[str]) -> dict:
+    import numpy as np
+
+    row: dict[str, Any] = {"code_id": code, "units": int(pair_units.sum())}
+    for j, c in enumerate(coders):
+        vis = seen[j]
+        row[f"prevalence_{_slug(c)}"] = float(present[j][vis].mean()) if vis.any() else math.nan
+    if pair_units.any():
+        s = seen[:, pair_units]
+        p = present[:, pair_units] & s
+        m = s.sum(axis=0).astype(float)
+        ones = p.sum(axis=0).astype(float)
+        zeros = m - ones
+        agreeing_pairs = ones * (ones - 1) / 2 + zeros * (zeros - 1) / 2
+        row["percent_agreement"] = float(np.mean(agreeing_pairs / (m * (m - 1) / 2)))
+    else:
+        row["percent_agreement"] = math.nan
+    row["kappa"] = _kappa(present, seen) if len(coders) == 2 else math.nan
+    row["alpha"] = _binary_alpha(present, seen)
+    row["flag"] = flag(row["alpha"])
+    row["exact_set_match"] = math.nan
+    return row
+
+
+def _kappa(present: "Any", seen: "Any") -> float:
+    """Cohen's kappa for two coders on the units both saw (binary)."""
+    both = seen[0] & seen[1]
+    a, b = present[0][both], present[1][both]
+    n = len(a)
+    if not n:
+        return math.nan
+    po = float((a == b).mean())
+    pa, pb = float(a.mean()), float(b.mean())
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    if pe == 1:
+        return math.nan
+    return (po - pe) / (1 - pe)
+
+
+def _exact_set_match(present: "Any", seen: "Any", pair_units: "Any") -> float:
+    import numpy as np
+
+    if not pair_units.any():
+        return math.nan
+    matches = []
+    for u in np.flatnonzero(pair_units):
+        who = np.flatnonzero(seen[:, u])
+        sets = present[who, u, :]
+        matches.append(bool((sets == sets[0]).all()))
+    return float(np.mean(matches))
