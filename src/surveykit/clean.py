@@ -144,7 +144,8 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
                                 "the sector answer is not one of the instrument's sectors or their aliases"))
         sectors.append(sid)
     columns["sector"] = sectors
-    columns["sector_raw"] = raws
+    raw_text = raw_column("sector_raw")  # our own exports (export-sav) keep the answer as given
+    columns["sector_raw"] = [_clean_text(v) for v in raw_text] if raw_text is not None else raws
     if sector_raw is None and n:
         issues.append(Issue(None, None, "no_sector_column", "no column was mapped to the sector question",
                             severity="warning"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ class InspectReport:
     instrument_questions_found: tuple[str, ...]
     notes: tuple[str, ...]
     columns: tuple[dict[str, Any], ...]
+    mapping_yaml: str = field(default="", repr=False, compare=False)  # an editable mapping of these columns
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,13 +48,16 @@ class InspectReport:
 
 
 def inspect_export(path: str | Path, *, platform: str | None = None, encoding: str | None = None,
-                   mapping: str | Path | None = None, instrument: str | Path | None = None) -> InspectReport:
+                   mapping: str | Path | None = None, instrument: str | Path | None = None,
+                   qsf: str | Path | None = None) -> InspectReport:
+    """Read ``path`` and map its columns; ``columns`` rows carry index, header, subheader, display,
+    target, method, confidence (0..1), note and a value summary (closed-looking columns only)."""
     from surveykit.instrument import load_instrument, normalise_label
     from surveykit.io import get_reader, read_export
     from surveykit.io.mapping_file import load_mapping
-    from surveykit.mapping import map_columns
+    from surveykit.mapping import map_columns, mapping_yaml
 
-    raw = read_export(path, platform=platform, encoding=encoding)
+    raw = read_export(path, platform=platform, encoding=encoding, qsf=qsf)
     inst = load_instrument(instrument)
     cmap = map_columns(raw, inst, mapping=load_mapping(mapping) if mapping else None)
     columns = []
@@ -71,6 +75,7 @@ def inspect_export(path: str | Path, *, platform: str | None = None, encoding: s
         encoding=raw.encoding, header_rows=raw.header_rows, n_respondents=raw.n_rows,
         n_questions_in_file=len(questions), instrument_questions=len(inst.questions),
         instrument_questions_found=cmap.questions_found(inst), notes=raw.notes, columns=tuple(columns),
+        mapping_yaml=mapping_yaml(cmap, source=Path(raw.path).name, platform=raw.platform),
     )
 
 

@@ -26,6 +26,15 @@ METADATA_HEADERS = frozenset(normalise_label(h) for h in (
     "Duration (in seconds)", "Finished", "RecordedDate", "RecipientLastName", "RecipientFirstName",
     "RecipientEmail", "ExternalReference", "LocationLatitude", "LocationLongitude", "DistributionChannel",
     "UserLanguage", "Start time", "Completion time", "Email", "Name", "Last modified time",
+    # Qualtrics (older and newer metadata names)
+    "ResponseSet", "ExternalDataReference", "Q_RecaptchaScore", "Q_RelevantIDDuplicate", "Q_RelevantIDDuplicateScore",
+    "Q_RelevantIDFraudScore", "Q_RelevantIDLastStartDate", "LocationAccuracy", "Q_TotalDuration", "Q_URL",
+    "Recorded Date", "Response Type", "Distribution Channel", "User Language",
+    # LimeSurvey (English and Italian), Unipark/EFS system variables
+    "Date submitted", "Last page", "Start language", "Seed", "Date started", "Date last action",
+    "Data invio", "Ultima pagina", "Lingua iniziale", "Seme", "Data di inizio", "Data ultima azione",
+    "lfdn", "external_lfdn", "tester", "dispcode", "lastpage", "quality", "duration", "datetime",
+    "date_of_last_access", "date_of_first_mail",
 ))
 ANSWER_SUBHEADERS = frozenset({"", "response", "open ended response", "responses", "answer"})
 OTHER_SUBHEADERS = frozenset({"other please specify", "other", "please specify", "other please specify below"})
@@ -39,8 +48,11 @@ class ColumnMatch:
     """How one exported column was mapped.
 
     target: our column id (``q1``, ``q45_cctv``, ``q14_other_text``, ``sector``...) or None.
-    method: "id", "text", "mapping", "import_id", "label", "metadata" or "none".
-    confidence: 0..1 (1 for exact id, text or mapping-file matches).
+    method: "id" (column named by our id), "text" (question text matched), "import_id" (text from a
+    Qualtrics .qsf found through the column's ImportId or export tag), "label" (an SPSS variable
+    label matched), "mapping" (a mapping file said so), "ignored" (a mapping file said to ignore it),
+    "metadata" (a platform column with no answer) or "none".
+    confidence: 0..1: 1 for ids, exact texts and mapping files; the similarity ratio for fuzzy text.
     """
 
     column: Column
@@ -60,7 +72,7 @@ class ColumnMap:
 
     @property
     def unmapped(self) -> tuple[ColumnMatch, ...]:
-        return tuple(m for m in self.matches if m.target is None and m.method != "metadata")
+        return tuple(m for m in self.matches if m.target is None and m.method not in ("metadata", "ignored"))
 
     def targets(self) -> dict[str, ColumnMatch]:
         return {m.target: m for m in self.matches if m.target is not None}
@@ -68,6 +80,7 @@ class ColumnMap:
     def questions_found(self, instrument: Instrument) -> tuple[str, ...]:
         owners: list[str] = []
         profile = {p.id for p in instrument.profile} | {p.other_text for p in instrument.profile if p.other_text}
+        profile.add("sector_raw")
         for m in self.mapped:
             if m.target in profile:
                 continue
@@ -99,17 +112,47 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
     by_text = _targets_by_text(instrument)
     texts = list(by_text)
     matches: list[ColumnMatch] = []
+    column_info = raw.meta.get("column_info") or {}
+    var_labels = raw.meta.get("variable_labels") or {}
     for col in raw.columns:
         if col.index in explicit:
             target = explicit[col.index]
-            matches.append(ColumnMatch(col, target, "mapping", 1.0))
+            matches.append(ColumnMatch(col, target, "mapping", 1.0) if target is not None
+                           else ColumnMatch(col, None, "ignored", 1.0))
             continue
-        matches.append(_match_one(col, instrument, ids, by_text, texts))
+        m = _match_one(col, instrument, ids, by_text, texts)
+        if m.target is None and m.method == "none" and raw.platform == "qualtrics" \
+                and col.header.strip().lower() == "finished":
+            m = ColumnMatch(col, "completed", "id", 1.0, note="Qualtrics 'Finished'")
+        if m.target is not None and m.method == "text" and col.index in column_info:
+            m = ColumnMatch(col, m.target, "import_id", m.confidence,
+                            note=f"ImportId {column_info[col.index].get('import_id', '')}")
+        elif m.target is None and m.method == "none" and var_labels.get(col.index):
+            m = _match_label(col, var_labels[col.index], instrument, ids, by_text, texts) or m
+        matches.append(m)
     return ColumnMap(tuple(_dedupe(matches)))
 
 
+def _match_label(col: Column, label: str, instrument: Instrument, ids, by_text, texts) -> ColumnMatch | None:
+    """Match an SPSS variable label: the whole label, else ``question - item`` split at a dash."""
+    label = " ".join(label.split())
+    candidates = [(label, "")]
+    start = 0
+    while True:
+        k = label.find(" - ", start)
+        if k < 0:
+            break
+        candidates.append((label[:k], label[k + 3:]))
+        start = k + 1
+    for head, sub in candidates:
+        m = _match_one(Column(col.index, head, sub), instrument, ids, by_text, texts)
+        if m.target is not None:
+            return ColumnMatch(col, m.target, "label", m.confidence, note="variable label")
+    return None
+
+
 def _all_ids(instrument: Instrument) -> set[str]:
-    ids = {p.id for p in instrument.profile} | {p.other_text for p in instrument.profile if p.other_text}
+    ids = {p.id for p in instrument.profile} | {"sector_raw"} | {p.other_text for p in instrument.profile if p.other_text}
     for q in instrument.questions:
         ids.update(q.columns)
         ids.update(q.text_columns)
@@ -223,3 +266,44 @@ def _entry_matches(entry: Mapping[str, Any], col: Column) -> bool:
     if "subheader" in entry and normalise_label(str(entry["subheader"] or "")) != normalise_label(col.subheader):
         return False
     return "header" in entry
+
+
+def mapping_yaml(cmap: ColumnMap, *, source: str = "", platform: str = "") -> str:
+    """An editable mapping file for ``cmap`` (the format in this module's docstring).
+
+    Every column gets an entry: its header (and subheader), the target found (``null`` for unmapped
+    and metadata columns, which then stay ignored) and, as a comment, how it was found and how sure
+    that is. Columns whose header and subheader repeat elsewhere also carry their ``index``. Strings
+    are written JSON-quoted, which YAML reads unchanged.
+    """
+    import json
+
+    pairs: dict[tuple[str, str], int] = {}
+    for m in cmap.matches:
+        key = (normalise_label(m.column.header), normalise_label(m.column.subheader))
+        pairs[key] = pairs.get(key, 0) + 1
+    lines = [
+        "# surveykit column mapping" + (f" for {source}" if source else "") + (f" ({platform} export)" if platform else ""),
+        "# Each entry names an exported column (header, and subheader for a second header row) and its target:",
+        "# a column id of the instrument (q1, q45_cctv, q14_other_text, sector, respondent_id ...) or null to",
+        "# ignore the column. Edit the targets, then pass this file back:  surveykit validate FILE --mapping THIS",
+        "columns:",
+    ]
+    for m in cmap.matches:
+        col = m.column
+        key = (normalise_label(col.header), normalise_label(col.subheader))
+        parts = []
+        if pairs[key] > 1 or not col.header.strip():
+            parts.append(f"index: {col.index}")
+        if col.header.strip():
+            parts.append(f"header: {json.dumps(col.header, ensure_ascii=False)}")
+            if col.subheader:
+                parts.append(f"subheader: {json.dumps(col.subheader, ensure_ascii=False)}")
+        parts.append(f"target: {m.target if m.target else 'null'}")
+        why = {"none": "UNMAPPED: set a column id, or leave null to ignore",
+               "metadata": "platform metadata", "ignored": "ignored by the mapping file"}.get(
+            m.method, f"{m.method}, confidence {m.confidence:.2f}")
+        if m.note:
+            why += f" ({m.note})"
+        lines.append("  - {" + ", ".join(parts) + "}  # " + why)
+    return "\n".join(lines) + "\n"

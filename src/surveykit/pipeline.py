@@ -1,12 +1,13 @@
-"""Pipeline entry points: from file paths to prepared data (and, later, to a whole report)."""
+"""Pipeline entry points: from file paths to prepared data and to the whole report."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from surveykit.clean import Responses
+    from surveykit.report.model import Report
 
 
 def load_responses(path: str | Path, *, platform: str | None = None, encoding: str | None = None,
@@ -20,3 +21,29 @@ def load_responses(path: str | Path, *, platform: str | None = None, encoding: s
     raw = read_export(path, platform=platform, encoding=encoding)
     doc = load_mapping(mapping) if mapping else None
     return prepare(raw, load_instrument(instrument), mapping=doc)
+
+
+def build_report(survey: str | Path, *, rankings: str | Path | None = None, codebook: str | Path | None = None,
+                 out: str | Path | None = None, suppress: bool = True, threshold: int | None = None,
+                 alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
+                 mapping: str | Path | None = None, instrument: str | Path | None = None,
+                 on_step: "Callable[[str], None] | None" = None) -> "Report":
+    """The whole study as one Report; when ``out`` is given it is also written there (atomically).
+
+    Every input (and ``out``) is checked before any analysis runs or any file is written. ``rankings``
+    None leaves the youth sections out. ``suppress`` False (internal use only) publishes small counts
+    and unredacted quotes. ``on_step`` is called with each step's name (for a progress bar).
+    """
+    from surveykit.report.build import ReportOptions, build_report as _build, check_inputs
+    from surveykit.report.writers import write_report
+
+    opts = ReportOptions(survey=Path(survey), rankings=Path(rankings) if rankings else None,
+                         codebook=Path(codebook) if codebook else None, suppress=suppress, threshold=threshold,
+                         alpha=alpha, platform=platform, encoding=encoding,
+                         mapping=Path(mapping) if mapping else None,
+                         instrument=Path(instrument) if instrument else None)
+    check_inputs(opts, Path(out) if out is not None else None)
+    report = _build(opts, on_step=on_step)
+    if out is not None:
+        write_report(report, out, on_step=on_step)
+    return report

@@ -420,11 +420,11 @@ class Agreement:
         label = "exploratory: " if self.exploratory else ""
         return [
             f"{label}Kendall's W = {_fmt(self.kendall_w, 3)} (tie-corrected), chi-square({self.df}) = "
-            f"{_fmt(self.kendall_chi2, 2)}, p = {_fmt_p(self.kendall_p)}, {n}",
+            f"{_fmt(self.kendall_chi2, 2)}, p {_fmt_p(self.kendall_p)}, {n}",
             f"{label}Friedman test: chi-square({self.df}) = {_fmt(self.friedman_chi2, 2)}, "
-            f"p = {_fmt_p(self.friedman_p)}, {n}",
+            f"p {_fmt_p(self.friedman_p)}, {n}",
             f"{label}Cochran's Q on the effective / not-effective sort: Q({self.cochran_df}) = "
-            f"{_fmt(self.cochran_q, 2)}, p = {_fmt_p(self.cochran_p)}, {n}",
+            f"{_fmt(self.cochran_q, 2)}, p {_fmt_p(self.cochran_p)}, {n}",
         ]
 
 
@@ -592,4 +592,4 @@ def _fmt(value: float, digits: int) -> str:
 def _fmt_p(p: float) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"

@@ -1,5 +1,312 @@
-"""Commands of this area register themselves on the shared app."""
+"""score, effectiveness, reasons, compare, banner: the tables of the professional survey.
+
+Published tables (score, effectiveness, reasons, banner) apply disclosure control by default:
+counts below ``--threshold`` (5) and anything that would reveal them are shown as ``[c]``;
+``--no-suppress`` turns it off for internal work.
+"""
 
 from __future__ import annotations
 
-from surveykit.cli.app import app  # noqa: F401
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from surveykit.cli.app import app
+from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION,
+                                  PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
+from surveykit.errors import UsageError
+
+FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
+BY_HELP = "Break down by: sector, region, completed or a single-choice question id."
+NO_SUPPRESS = typer.Option(False, "--no-suppress", help="Show small counts (internal use only, not for publication).")
+THRESHOLD = typer.Option(5, "--threshold", help="Disclosure control: counts below this are suppressed.")
+SHOW_OTHER = typer.Option(False, "--show-other",
+                          help="List the 'Other (please specify)' answers (redacted when redaction is available).")
+
+
+def _check_threshold(threshold: int) -> int:
+    if threshold < 1:
+        raise UsageError(f"threshold must be a whole number of at least 1; got {threshold!r}")
+    return threshold
+
+
+def _round(frame, digits: int = 1):
+    """Round float columns for people (table form only); markers and text stay as they are."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        if col in ("p_value", "p_adjusted"):
+            out[col] = [v if isinstance(v, str) or pd.isna(v) else f"{v:.4g}" for v in out[col]]
+        elif out[col].dtype.kind == "f" or out[col].dtype == object:
+            out[col] = [f"{v:.{digits if col not in ('statistic', 'effect_size', 'sd', 'mean', 'median') else 2}f}"
+                        if isinstance(v, float) and not pd.isna(v) else v for v in out[col]]
+    return out
+
+
+def _suppression_note(suppress: bool, threshold: int) -> str:
+    from surveykit.disclosure import MARKER
+
+    if suppress:
+        return (f"{MARKER}: suppressed (a count below {threshold}, or a number that would reveal one). "
+                "Percentages are of valid answers (Don't know and blank excluded).")
+    return "NOT SUPPRESSED (--no-suppress): for internal use only. Percentages are of valid answers."
+
+
+def _other_texts(responses, question: str, show: bool) -> tuple[int, list[str], str]:
+    """Count the 'Other' answers; list them (redacted when a redactor exists) only when asked."""
+    from surveykit.scoring import other_answers
+
+    texts = other_answers(responses, question=question)
+    if not show:
+        return len(texts), [], ""
+    try:
+        from surveykit.coding.redact import redact  # owned by the coding area; optional
+    except ImportError:
+        return len(texts), [t[:200] for t in texts], "not redacted (no redactor available)"
+    out = []
+    for t in texts:
+        r = redact(t)
+        out.append(str(getattr(r, "text", r))[:200])
+    return len(texts), out, "redacted"
+
+
+@app.command()
+@handle_errors
+def score(
+    file: Path = FILE_ARG,
+    question: Optional[List[str]] = typer.Option(None, "--question", "-q", help="Question or item id (repeatable; default: every closed question)."),
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
+    summary: bool = typer.Option(False, "--summary", help="One row per item: bases, mean, median, SD, top-box share."),
+    no_suppress: bool = NO_SUPPRESS,
+    threshold: int = THRESHOLD,
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Counts and percentages of every option of every closed question (valid base, DK apart).
+
+    CSV columns: question_id, item_id, item_label, group, option_code, option_label, count, pct,
+    n_valid, n_dk, n_blank. --summary gives n_valid, n_dk, mean, median, sd, pct_top_box per item.
+
+    Example:  surveykit score responses/sample/professional_survey.csv --question q5 --by sector
+    """
+    from surveykit import scoring
+
+    threshold = _check_threshold(threshold)
+    responses = load(file, platform, encoding, mapping, instrument)
+    suppress = not no_suppress
+    if summary:
+        frame = scoring.summarise_items(responses, items=question, by=by, suppress=suppress, threshold=threshold)
+    else:
+        frame = scoring.score(responses, questions=question, by=by, suppress=suppress, threshold=threshold)
+    note = _suppression_note(suppress, threshold)
+    meta = {"suppressed": suppress, "threshold": threshold, "note": note}
+    if fmt is OutputFormat.table:
+        shown = frame.drop(columns=["question_id"]) if not summary else frame.drop(columns=["question_id", "top_box_label"])
+        emit(_round(shown), fmt, footer=note)
+    else:
+        emit(frame, fmt, meta=meta)
+
+
+def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort: str, chart_out: Optional[Path],
+                  show_other: bool, include_other: bool, no_suppress: bool, threshold: int, fmt: OutputFormat,
+                  platform, encoding, mapping, instrument) -> None:
+    from surveykit import scoring
+
+    threshold = _check_threshold(threshold)
+    if sort not in scoring.SORT_KEYS:
+        from surveykit.errors import invalid_choice
+
+        raise invalid_choice("sort", sort, scoring.SORT_KEYS)
+    responses = load(file, platform, encoding, mapping, instrument)
+    suppress = not no_suppress
+    build = scoring.effectiveness_table if kind == "effectiveness" else scoring.reasons_table
+    kwargs = {"question": question, "by": by, "sort": sort, "include_other": include_other}
+    frame = build(responses, **kwargs, suppress=suppress, threshold=threshold)
+    n_other, texts, redaction = _other_texts(responses, question, show_other)
+    q = responses.instrument.question(question)
+    notes = [_suppression_note(suppress, threshold),
+             f"'Other (please specify)': {n_other} written answer(s)"
+             + ("" if show_other else " (list them with --show-other)")]
+    if chart_out is not None:
+        from surveykit.charts.effectiveness import diverging_chart
+        from surveykit.report.figures import save_figure
+
+        numbers = build(responses, **{**kwargs, "by": None})
+        top_col = "pct_effective" if kind == "effectiveness" else "pct_often"
+        fig = diverging_chart(numbers, scale=q.scale, top_col=top_col,
+                              title=f"{q.short} ({q.id}), all respondents")
+        if suppress:
+            from surveykit.disclosure import MARKER
+
+            if (frame[frame["group"] == "all"] == MARKER).any(axis=None):
+                raise UsageError("chart-out: some of the chart's numbers are suppressed; "
+                                 "draw it with --no-suppress for internal use")
+        stem = Path(chart_out) / f"{kind}_{q.id}"
+        for p in save_figure(fig, stem):
+            message(f"wrote {p}")
+    if fmt is OutputFormat.table:
+        footer = "\n".join(notes + ([f"Other answers ({redaction}):"] + [f"  - {t}" for t in texts] if texts else []))
+        emit(_round(frame), fmt, title=f"{q.id}: {q.short}", footer=footer)
+    else:
+        emit(frame, fmt, meta={"question_id": q.id, "suppressed": suppress, "threshold": threshold,
+                               "other_count": n_other, "other_answers": texts, "other_redaction": redaction,
+                               "notes": notes})
+
+
+SORT_OPTION = typer.Option("pct_effective", "--sort", help="pct_effective (top-box share), mean or instrument.")
+CHART_OUT = typer.Option(None, "--chart-out", help="Folder for the diverging bar chart (PNG and SVG, all respondents).")
+INCLUDE_OTHER = typer.Option(False, "--include-other", help="Include the rated 'Other' row.")
+
+
+@app.command()
+@handle_errors
+def effectiveness(
+    file: Path = FILE_ARG,
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
+    sort: str = SORT_OPTION,
+    chart_out: Optional[Path] = CHART_OUT,
+    show_other: bool = SHOW_OTHER,
+    include_other: bool = INCLUDE_OTHER,
+    no_suppress: bool = NO_SUPPRESS,
+    threshold: int = THRESHOLD,
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """The q45 intervention-effectiveness table (n, % per rating, mean, % effective, rank).
+
+    --chart-out DIR writes DIR/effectiveness_q45.png and .svg: a diverging stacked bar chart
+    centred on the neutral rating, n on each bar, sorted by % effective.
+
+    Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
+    """
+    _grid_command("effectiveness", file, "q45", by, sort, chart_out, show_other, include_other, no_suppress,
+                  threshold, fmt, platform, encoding, mapping, instrument)
+
+
+@app.command()
+@handle_errors
+def reasons(
+    file: Path = FILE_ARG,
+    question: str = typer.Option(..., "--question", "-q", help="q14 (trafficked children) or q15 (UASC)."),
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
+    sort: str = SORT_OPTION,
+    chart_out: Optional[Path] = CHART_OUT,
+    show_other: bool = SHOW_OTHER,
+    include_other: bool = INCLUDE_OTHER,
+    no_suppress: bool = NO_SUPPRESS,
+    threshold: int = THRESHOLD,
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Reasons children go missing (q14 / q15), ranked by the share seeing each Often or Very often.
+
+    Example:  surveykit reasons responses/sample/professional_survey.csv --question q14
+    """
+    from surveykit.errors import invalid_choice
+
+    if question not in ("q14", "q15"):
+        raise invalid_choice("question", question, ["q14", "q15"])
+    _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
+                  threshold, fmt, platform, encoding, mapping, instrument)
+
+
+@app.command()
+@handle_errors
+def compare(
+    file: Path = FILE_ARG,
+    by: str = typer.Option("sector", "--by", help=BY_HELP),
+    question: Optional[List[str]] = typer.Option(None, "--question", "-q", help="Question or item id (repeatable; default: every closed question)."),
+    groups: Optional[str] = typer.Option(None, "--groups", help="Comma-separated groups to compare (default: all)."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level, strictly between 0 and 1."),
+    padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (one family: the whole run)."),
+    min_group_size: int = typer.Option(10, "--min-group-size", help="Groups with fewer valid answers on an item are left out."),
+    pairwise: bool = typer.Option(True, "--pairwise/--no-pairwise", help="Pairwise Mann-Whitney tests after Kruskal-Wallis."),
+    seed: int = typer.Option(20160101, "--seed", help="Seed of the Monte Carlo p-values."),
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Compare groups with significance tests, corrected for multiple comparisons.
+
+    Ordinal items: Mann-Whitney U (two groups) or Kruskal-Wallis + pairwise Mann-Whitney U;
+    nominal items: chi-square, Fisher's exact or Monte Carlo. CSV columns: question_id, item_id,
+    test, groups, n, statistic, dof, p_value, p_adjusted, effect_size, effect_measure,
+    significant, note.
+
+    Example:  surveykit compare responses/sample/professional_survey.csv --by sector --question q45 --groups criminal_justice,local_authority
+    """
+    from surveykit import compare as cmp
+    from surveykit.stats import PADJUST_METHODS
+
+    cmp.check_alpha(alpha)
+    if padjust not in PADJUST_METHODS:
+        from surveykit.errors import invalid_choice
+
+        raise invalid_choice("padjust", padjust, PADJUST_METHODS)
+    responses = load(file, platform, encoding, mapping, instrument)
+    result = cmp.compare(responses, by=by, questions=question, groups=groups, alpha=alpha, padjust=padjust,
+                         min_group_size=min_group_size, pairwise=pairwise, seed=seed)
+    if fmt is OutputFormat.table:
+        shown = result.table.drop(columns=["question_id"])
+        emit(_round(shown, 3), fmt, footer="\n".join(result.notes))
+    else:
+        emit(result.table, fmt, meta={"by": result.by, "groups": list(result.groups), "alpha": result.alpha,
+                                      "padjust": result.padjust, "scope": result.scope, "notes": list(result.notes)})
+
+
+@app.command()
+@handle_errors
+def banner(
+    file: Path = FILE_ARG,
+    question: str = typer.Option(..., "--question", "-q", help="The question (a grid's items become the rows)."),
+    by: str = typer.Option("sector", "--by", help=BY_HELP),
+    groups: Optional[str] = typer.Option(None, "--groups", help="Comma-separated groups to show (default: all)."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level, strictly between 0 and 1."),
+    padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (family: this table)."),
+    min_group_size: int = typer.Option(10, "--min-group-size", help="Columns with fewer valid answers are not tested."),
+    no_suppress: bool = NO_SUPPRESS,
+    threshold: int = THRESHOLD,
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Banner table: items as rows, groups as columns, top-box % with significance letters.
+
+    A cell carries the letter of every column it is significantly higher than (column-proportion
+    z-tests, corrected across the table). CSV/JSON give the long form: item_id, item_label, group,
+    letter, n, count, pct, higher_than.
+
+    Example:  surveykit banner responses/sample/professional_survey.csv --question q45 --by sector
+    """
+    from surveykit import banner as bn
+    from surveykit.compare import check_alpha
+
+    check_alpha(alpha)
+    threshold = _check_threshold(threshold)
+    responses = load(file, platform, encoding, mapping, instrument)
+    result = bn.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
+                       min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
+    notes = [result.footer, *result.notes]
+    if no_suppress:
+        notes.append(_suppression_note(False, threshold))
+    if fmt is OutputFormat.table:
+        emit(result.wide(), fmt, title=f"{result.question_id}: {result.top_box_label} by {by}", footer="\n".join(notes))
+    else:
+        emit(result.table, fmt, meta={"question_id": result.question_id, "by": by, "letters": dict(result.letters),
+                                      "footer": result.footer, "notes": list(result.notes),
+                                      "suppressed": not no_suppress, "threshold": threshold})

@@ -32,3 +32,255 @@ code_app = typer.Typer(cls=DefaultCommandGroup,
                        no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(code_app, name="code")
+
+# Heavy imports stay inside the commands (surveykit --help must not import pandas or nltk).
+from enum import Enum  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Optional  # noqa: E402
+
+from surveykit.cli.common import (  # noqa: E402
+    ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION, PLATFORM_OPTION, OutputFormat, emit,
+    handle_errors, message,
+)
+from surveykit.errors import UsageError  # noqa: E402
+
+
+class CodeView(str, Enum):
+    rows = "rows"
+    frequency = "frequency"
+    sectors = "sectors"
+    tests = "tests"
+    cooccurrence = "cooccurrence"
+    uncoded = "uncoded"
+
+
+CODEBOOK_FILE_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: codebooks/missing_reasons.yaml).")
+QUESTION_OPTION = typer.Option(None, "--question", "-q", help="The free-text question of a survey export, e.g. q7.")
+TEXT_COLUMN = typer.Option(None, "--text-column", help="Any CSV/XLSX: the column holding the answers (instead of --question).")
+ID_COLUMN = typer.Option("respondent_id", "--id-column", help="With --text-column: the id column.")
+SECTOR_COLUMN = typer.Option(None, "--sector-column", help="With --text-column: a column of sectors (for by-sector views and quotes).")
+
+
+def _answers(file: Path, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument):
+    from surveykit.coding.answers import answers_from_survey, answers_from_table
+
+    if text_column:
+        return answers_from_table(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
+                                  question_id=question)
+    if not question:
+        raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
+    if sector_column:
+        raise UsageError("--sector-column only applies with --text-column (survey exports have a sector field)")
+    return answers_from_survey(file, question=question, platform=platform, encoding=encoding, mapping=mapping,
+                               instrument=instrument)
+
+
+@codebook_app.command("check")
+@handle_errors
+def codebook_check(
+    file: Path = typer.Argument(..., help="Codebook YAML to check."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Check a coding codebook: structure, patterns, and that every example codes as declared.
+
+    Lists every problem found (exit 1 when there are errors; warnings alone exit 0). A file that is
+    not a codebook at all exits 2.
+
+    Example:  surveykit codebook check codebooks/missing_reasons.yaml
+    """
+    from surveykit.coding.check import check_codebook
+
+    report = check_codebook(file)
+    cb = report.codebook
+    n_codes = len(cb.codes) if cb else 0
+    n_themes = len(cb.themes) if cb else 0
+    summary = (f"{n_codes} codes in {n_themes} themes; {report.examples_checked} examples and counter-examples "
+               f"checked; {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+    frame = report.frame()
+    if len(frame) or fmt is not OutputFormat.table:
+        emit(frame, fmt, title=f"Problems in {file}", footer=summary,
+             meta={"path": str(file), "ok": report.ok, "codes": n_codes, "themes": n_themes,
+                   "examples_checked": report.examples_checked})
+    message(("codebook OK: " if report.ok else "codebook has problems: ") + summary)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@code_app.command("run")
+@handle_errors
+def code_run(
+    file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
+    question: Optional[str] = QUESTION_OPTION,
+    codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
+    text_column: Optional[str] = TEXT_COLUMN,
+    id_column: str = ID_COLUMN,
+    sector_column: Optional[str] = SECTOR_COLUMN,
+    view: CodeView = typer.Option(CodeView.rows, "--view",
+                                  help="rows: one row per answer and code with its evidence; frequency: codes and "
+                                       "themes (n, % of answers); sectors: % per sector; tests: a test per code "
+                                       "across sectors; cooccurrence: pairs of codes; uncoded: answers with no code."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Also write the coded rows (CSV) to this file."),
+    suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train': add model suggestions."),
+    accept_above: float = typer.Option(1.0, "--accept-above",
+                                       help="With --suggest: suggestions above this probability are accepted; the rest go to review."),
+    padjust: str = typer.Option("holm", "--padjust", help="p-value adjustment over codes: holm, fdr_bh, bonf, none."),
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Code free-text answers with the codebook's rules; every code comes with its evidence.
+
+    Rows: respondent_id, question_id, code_id, start, end, matched, coder ("rules"). Every answer
+    appears: one with no code has a single row with an empty code_id. Blank answers are skipped.
+    The uncoded answers are counted (and their ids listed) on stderr; --view uncoded lists them.
+    Percentages are of answers (respondents with a non-blank answer); the by-sector test per code is
+    a chi-square (Fisher / Monte Carlo when expected counts are small), Holm-adjusted over codes.
+
+    Example:  surveykit code responses/sample/professional_survey.csv --question q7 --view frequency
+    """
+    import pandas as pd
+
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.rules import code_answers
+    from surveykit.coding.summary import summarise
+    from surveykit.io.atomic import write_text
+    from surveykit.stats import PADJUST_METHODS
+
+    if padjust not in PADJUST_METHODS:
+        from surveykit.errors import invalid_choice
+
+        raise invalid_choice("--padjust", padjust, PADJUST_METHODS)
+    cb = load_codebook(codebook)
+    model = None
+    if suggest is not None:
+        from surveykit.coding.model import TextModel
+        from surveykit.io.coded import read_model_file
+
+        model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
+    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument)
+    coded = code_answers(answers, cb, question_id=answers.question_id)
+    if model is not None:
+        from surveykit.coding.model import suggest as model_suggest
+
+        frame = pd.DataFrame({"respondent_id": list(answers.ids), "text": list(answers.texts)}, dtype=object)
+        sugg = model_suggest(model, frame, question_id=answers.question_id, accept_above=accept_above)
+        coded = _merge_suggestions(coded, sugg)
+    summary = summarise(coded[coded["coder"] == "rules"], cb, sectors=answers.sectors,
+                        sector_order=answers.sector_order, padjust=padjust)
+    if out is not None:
+        write_text(out, coded.to_csv(index=False, lineterminator="\n"))
+        message(f"wrote {len(coded)} coded rows to {out}")
+    shown_ids = ", ".join(summary.uncoded_ids[:20]) + (" ..." if summary.n_uncoded > 20 else "")
+    message(f"{answers.question_id}: {summary.n_answers} answers ({answers.n_blank} blank skipped); "
+            f"{summary.n_coded} with at least one code, {summary.n_uncoded} uncoded"
+            + (f" ({shown_ids})" if summary.n_uncoded else ""))
+    meta = {"question_id": answers.question_id, "codebook": cb.id, "codebook_version": cb.version,
+            "n_answers": summary.n_answers, "n_coded": summary.n_coded, "n_uncoded": summary.n_uncoded}
+    if view is CodeView.rows:
+        emit(coded, fmt, title=f"Codes for {answers.question_id}", meta=meta)
+    elif view is CodeView.frequency:
+        emit(summary.frequency, fmt, title=f"Codes and themes in {answers.question_id} (% of {summary.n_answers} answers)",
+             meta=meta)
+    elif view in (CodeView.sectors, CodeView.tests):
+        if answers.sectors is None:
+            raise UsageError(f"--view {view.value} needs sectors: use a survey export, or --sector-column")
+        if view is CodeView.sectors:
+            emit(summary.sectors, fmt, title=f"Codes by sector in {answers.question_id} (% of answers in the sector)",
+                 meta=meta)
+        else:
+            emit(summary.tests, fmt, title=f"Codes across sectors: one test per code ({padjust}-adjusted)",
+                 footer="Cramér's V as effect size; sectors with no answers are left out; unknown sector excluded.",
+                 meta=meta)
+    elif view is CodeView.cooccurrence:
+        emit(summary.cooccurrence, fmt, title=f"Codes found together in {answers.question_id}", meta=meta)
+    else:
+        frame = pd.DataFrame({"respondent_id": list(summary.uncoded_ids)}, dtype="string")
+        if answers.sectors is not None:
+            frame["sector"] = [answers.sectors.get(r) for r in summary.uncoded_ids]
+        emit(frame, fmt, title=f"Uncoded answers in {answers.question_id}", meta=meta)
+
+
+def _merge_suggestions(coded, sugg):
+    """Rules rows plus model suggestions (probability, accepted); rows grouped by respondent."""
+    import pandas as pd
+
+    rules = coded.copy()
+    rules["probability"] = pd.NA
+    rules["accepted"] = True
+    rules.loc[rules["code_id"] == "", "accepted"] = pd.NA
+    if not len(sugg):
+        return rules
+    sugg = sugg.copy()
+    for col in ("start", "end"):
+        sugg[col] = pd.NA
+    sugg["matched"] = ""
+    both = pd.concat([rules, sugg[list(rules.columns)]], ignore_index=True)
+    order = {rid: i for i, rid in enumerate(dict.fromkeys(rules["respondent_id"]))}
+    both["_o"] = both["respondent_id"].map(order)
+    both = both.sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return both
+
+
+@app.command()
+@handle_errors
+def quotes(
+    file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
+    code: str = typer.Option(..., "--code", "-c", help="The code to quote, e.g. not_identified."),
+    question: Optional[str] = typer.Option("q7", "--question", "-q", help="The free-text question (survey exports)."),
+    per_sector: int = typer.Option(2, "--per-sector", help="How many quotes from each sector."),
+    codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
+    coded: Optional[Path] = typer.Option(None, "--coded", help="Take the codes from this coded file (e.g. human coding) instead of the rules."),
+    redact: bool = typer.Option(True, "--redact/--no-redact", help="Redact personal data (default). --no-redact is for internal use only."),
+    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Names and places to redact, one per line (default: codebooks/redact_denylist.txt)."),
+    text_column: Optional[str] = TEXT_COLUMN,
+    id_column: str = ID_COLUMN,
+    sector_column: Optional[str] = SECTOR_COLUMN,
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Exemplar answers for a code, a few from each sector, with personal data redacted.
+
+    Redacted by default: e-mail addresses, URLs, UK phone numbers, postcodes, National Insurance
+    numbers, dates, and the names and places of the deny-list. The same inputs always give the
+    same quotes.
+
+    Example:  surveykit quotes responses/sample/professional_survey.csv --code not_identified --per-sector 1
+    """
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.quotes import select_quotes
+    from surveykit.coding.redact import load_denylist
+    from surveykit.coding.rules import RuleCoder
+    from surveykit.coding.summary import code_sets
+
+    if per_sector < 1:
+        raise UsageError(f"--per-sector must be at least 1; got {per_sector}")
+    cb = load_codebook(codebook)
+    cb.code(code)  # unknown code -> one clear error listing the codes
+    deny = load_denylist(denylist) if redact else ()
+    if text_column:
+        question = question if question != "q7" else None
+    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument)
+    if coded is not None:
+        from surveykit.io.coded import read_coded
+
+        frame = read_coded(coded, question=None if text_column else answers.question_id).frame
+        codes_of = code_sets(frame)
+    else:
+        coder = RuleCoder(cb)
+        codes_of = {rid: frozenset(coder.code_ids_of(t)) for rid, t in answers if t}
+    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny)
+    if redact:
+        kinds = ", ".join(f"{k} {v}" for k, v in result.redactions.items())
+        message(f"{len(result.frame)} quote(s) of {result.n_with_code} answers coded {code}; "
+                f"{result.n_redactions} redaction(s)" + (f" ({kinds})" if kinds else ""))
+    else:
+        message(f"{len(result.frame)} quote(s) of {result.n_with_code} answers coded {code}; NOT REDACTED "
+                "(internal use only)")
+    emit(result.frame, fmt, title=f"Quotes for {code} ({cb.code(code).label})",
+         meta={"code_id": code, "redacted": redact, "n_redactions": result.n_redactions,
+               "n_with_code": result.n_with_code})

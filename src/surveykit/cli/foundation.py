@@ -12,6 +12,8 @@ from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPT
                                   PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
+QSF_OPTION = typer.Option(None, "--qsf", help="Qualtrics survey definition (.qsf) to map a Qualtrics export's columns "
+                                              "by ImportId (a .qsf with the export's name beside it is used anyway).")
 
 
 
@@ -24,14 +26,25 @@ def inspect(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
+    write_mapping: Optional[Path] = typer.Option(
+        None, "--write-mapping", help="Write the column mapping found to this YAML file, to edit and pass back "
+                                      "with --mapping."),
 ) -> None:
-    """Show how an export was read: platform, encoding, header rows, and each column's mapping.
+    """Show how an export was read: platform, encoding, header rows, and each column's mapping
+    (method: id, text, import_id, label, mapping; confidence 0-1).
 
-    Example:  surveykit inspect responses/sample/professional_survey.csv
+    Example:  surveykit inspect export.csv --write-mapping mapping.yaml
     """
     from surveykit.inspection import inspect_export
 
-    report = inspect_export(file, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument)
+    report = inspect_export(file, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
+                            qsf=qsf)
+    if write_mapping is not None:
+        from surveykit.io.mapping_file import write_mapping as write_mapping_file
+
+        written = write_mapping_file(write_mapping, report.mapping_yaml)
+        message(f"wrote {written}: edit the targets, then pass it back with --mapping {written}")
     if fmt is OutputFormat.json:
         import json
 
@@ -66,6 +79,7 @@ def validate(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Check an export against the instrument and list every data problem found.
 
@@ -75,7 +89,16 @@ def validate(
     """
     import pandas as pd
 
-    responses = load(file, platform, encoding, mapping, instrument)
+    if qsf is not None:
+        from surveykit.clean import prepare
+        from surveykit.instrument import load_instrument
+        from surveykit.io import read_export
+        from surveykit.io.mapping_file import load_mapping
+
+        raw = read_export(file, platform=platform, encoding=encoding, qsf=qsf)
+        responses = prepare(raw, load_instrument(instrument), mapping=load_mapping(mapping) if mapping else None)
+    else:
+        responses = load(file, platform, encoding, mapping, instrument)
     frame = pd.DataFrame([i.as_dict() for i in responses.issues],
                          columns=["row", "column", "code", "severity", "message"])
     if fmt is OutputFormat.table and not len(frame):

@@ -100,3 +100,181 @@ def check_respondents(frame, ids: set[str], *, path: str) -> None:
     if unknown:
         shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise InputError(f"respondent_id has {len(unknown)} id(s) not in the survey: {shown}", path=path)
+
+
+# -- REFI-QDA ---------------------------------------------------------------------------------------
+
+@codebook_app.command("export")
+@handle_errors
+def codebook_export(
+    file: Path = typer.Argument(..., help="Codebook YAML."),
+    to: str = typer.Option("qdc", "--to", help="Export format: qdc (REFI-QDA codebook)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output file (default: FILE with the .qdc suffix)."),
+) -> None:
+    """Export a codebook as a REFI-QDA .qdc file for NVivo, ATLAS.ti, MAXQDA, QualCoder ...
+
+    Themes become non-codable parent codes with their codes nested under them; definitions go in
+    Description; GUIDs are stable (derived from the ids).
+
+    Example:  surveykit codebook export codebooks/missing_reasons.yaml --to qdc --out missing_reasons.qdc
+    """
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.refi import codebook_to_qdc
+    from surveykit.io.coded import write_qdc
+
+    if to != "qdc":
+        raise invalid_choice("--to", to, ["qdc"])
+    cb = load_codebook(file)
+    target = out or file.with_suffix(".qdc")
+    write_qdc(target, codebook_to_qdc(cb))
+    message(f"wrote {len(cb.themes)} themes and {len(cb.codes)} codes to {target}")
+
+
+@codebook_app.command("import")
+@handle_errors
+def codebook_import(
+    file: Path = typer.Argument(..., help="A REFI-QDA codebook (.qdc) or project (.qdpx)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output YAML (default: FILE with the .yaml suffix)."),
+) -> None:
+    """Import a REFI-QDA codebook (.qdc or .qdpx) as our codebook YAML, with patterns left empty.
+
+    Top-level codes with children become themes; deeper codes become codes of their top-level
+    theme (id = path joined by '__', label = names joined by ' > '); top-level codes without
+    children go in the theme 'uncategorised'.
+
+    Example:  surveykit codebook import project.qdpx --out codebooks/imported.yaml
+    """
+    from surveykit.coding.codebook import codebook_to_yaml
+    from surveykit.coding.refi import qdc_to_codebook
+    from surveykit.errors import CodebookError
+    from surveykit.io.atomic import write_text
+    from surveykit.io.coded import read_qda_xml
+
+    cb, summary = qdc_to_codebook(read_qda_xml(file), source=str(file))
+    if not cb.codes:
+        raise CodebookError("the file holds no codes (no CodeBook element or an empty one); nothing written",
+                            path=file)
+    target = out or file.with_suffix(".yaml")
+    write_text(target, codebook_to_yaml(cb))
+    message(f"read {summary.refi_codes} codes ({summary.origin or 'unknown origin'}, {summary.max_depth} level(s)); "
+            f"wrote {summary.themes} themes and {summary.codes} codes to {target}")
+
+
+def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str]):
+    """The answers to code (D1's loaders): a survey export with --question, or any CSV with --text-column."""
+    from surveykit.coding.answers import answers_from_survey, answers_from_table
+
+    if text_column:
+        return answers_from_table(file, text_column=text_column, id_column=id_column or "respondent_id",
+                                  question_id=question)
+    if not question:
+        raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
+    return answers_from_survey(file, question=question)
+
+
+def answers_frame(answers):
+    import pandas as pd
+
+    return pd.DataFrame({"respondent_id": list(answers.ids), "text": list(answers.texts)}, dtype=object)
+
+
+# -- model suggestions -------------------------------------------------------------------------------
+
+TEXT_COLUMN_OPTION = typer.Option(None, "--text-column", help="For a plain CSV: the column holding the answers.")
+ID_COLUMN_OPTION = typer.Option(None, "--id-column", help="For a plain CSV: the respondent id column (default respondent_id).")
+
+
+@code_app.command("train")
+@handle_errors
+def code_train(
+    coded: Path = typer.Argument(..., help="Human-coded file (respondent_id, question_id, code_id, coder)."),
+    survey: Path = typer.Option(..., "--survey", help="The survey export (or CSV) holding the answers' texts."),
+    question: Optional[str] = typer.Option(None, "--question", help="The text question, e.g. q7."),
+    out: Path = typer.Option(..., "--out", help="Model folder to write (model.json + metrics.csv)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Check the codes against this codebook."),
+    text_column: Optional[str] = TEXT_COLUMN_OPTION,
+    id_column: Optional[str] = ID_COLUMN_OPTION,
+    folds: int = typer.Option(5, "--folds", help="Cross-validation folds (KFold, shuffled, fixed seed)."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Train model suggestions (TF-IDF + one-vs-rest logistic regression) on human-coded answers.
+
+    Prints cross-validated precision, recall and F1 per code. The model folder is plain JSON (no
+    pickle), and the same data always gives the same files.
+
+    Example:  surveykit code train q7_coded_gold.csv --survey responses/sample/professional_survey.csv --question q7 --out models/q7
+    """
+    from surveykit.coding.model import model_files, train
+    from surveykit.io.coded import read_coded, write_model_dir
+
+    loaded = load_answers(survey, question=question, text_column=text_column, id_column=id_column)
+    answers = answers_frame(loaded)
+    qid = loaded.question_id
+    coded_file = read_coded(coded, question=question)
+    codes = None
+    if codebook is not None:
+        from surveykit.coding.codebook import load_codebook
+
+        codes = list(load_codebook(codebook).code_ids)
+        check_codes(coded_file.frame, codes, path=str(coded))
+    model, metrics = train(answers, coded_file.frame, question_id=qid, codes=codes, folds=folds)
+    write_model_dir(out, model_files(model, metrics))
+    message(f"trained on {model.n_answers} answers: {len(model.codes)} code(s) with a classifier"
+            + (f", {len(model.skipped)} with too few examples" if model.skipped else "") + f"; wrote {out}")
+    emit(metrics, fmt, title=f"Cross-validated ({min(folds, model.n_answers)}-fold) precision, recall, F1 per code",
+         meta={"question_id": qid, "n_answers": model.n_answers})
+
+
+# -- review -------------------------------------------------------------------------------------------
+
+@code_app.command("review")
+@handle_errors
+def code_review(
+    file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
+    coded: Path = typer.Option(..., "--coded", help="The coded file to write (and to resume from)."),
+    question: Optional[str] = typer.Option(None, "--question", "-q", help="The free-text question, e.g. q7."),
+    codebook: Optional[Path] = CODEBOOK_OPTION,
+    suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train' for model suggestions."),
+    accept_above: float = typer.Option(0.9, "--accept-above", help="Model suggestions above this start ticked."),
+    coder: str = typer.Option("reviewer", "--coder", help="Your name or initials, written in the coder column."),
+    text_column: Optional[str] = TEXT_COLUMN_OPTION,
+    id_column: Optional[str] = ID_COLUMN_OPTION,
+) -> None:
+    """Review codes one answer at a time: accept, add, remove, skip, go back, quit.
+
+    Shows each answer with the rule coder's codes (evidence highlighted) and, with --suggest, the
+    model's (with probabilities). Every decision is written to --coded at once (atomically), so
+    quitting or Ctrl-C loses nothing; run the same command again to carry on where you stopped.
+    Keys: Enter/a accept, +CODE add, -CODE remove, x clear, s skip, b back, l list codes, q quit.
+
+    Example:  surveykit code review responses/sample/professional_survey.csv --question q7 --coded q7_coded.csv
+    """
+    from rich.console import Console
+
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.review import ReviewSession, build_items, run_review
+    from surveykit.io.coded import read_coded, read_model, write_coded
+
+    if not 0 <= accept_above <= 1:
+        raise UsageError(f"--accept-above must be between 0 and 1; got {accept_above}")
+    cb = load_codebook(codebook)
+    model = read_model(suggest) if suggest is not None else None
+    answers = load_answers(file, question=question, text_column=text_column, id_column=id_column)
+    existing = None
+    if coded.exists():
+        existing = read_coded(coded, keep_row_coders=True).frame
+        check_codes(existing, list(cb.code_ids), path=str(coded))
+    items = build_items(list(answers), cb, question_id=answers.question_id, model=model, accept_above=accept_above)
+    if not items:
+        raise UsageError(f"no non-blank answers to review for {answers.question_id!r}")
+    session = ReviewSession.resume(items, existing, coder=coder)
+    console = Console(stderr=True, highlight=False)
+
+    def show(obj) -> None:
+        console.print(obj)
+
+    outcome = run_review(session, cb, read_line=console.input, show=show,
+                         save=lambda frame: write_coded(coded, frame))
+    decided = sum(1 for i in items if i.respondent_id in session.decisions)
+    message(f"{decided} of {len(items)} answers decided; saved in {coded}"
+            + (" (run the same command to continue)" if outcome == "quit" and decided < len(items) else ""))

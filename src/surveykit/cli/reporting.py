@@ -1,5 +1,75 @@
-"""Commands of this area register themselves on the shared app."""
+"""report: the whole study in one command, written as files people can open."""
 
 from __future__ import annotations
 
-from surveykit.cli.app import app  # noqa: F401
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from surveykit.cli.app import app
+from surveykit.cli.common import ENCODING_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION, PLATFORM_OPTION, \
+    handle_errors, message
+
+
+@app.command()
+@handle_errors
+def report(
+    survey: Optional[Path] = typer.Option(None, "--survey", "-s",
+                                          help="Professional survey export (default: responses/sample/professional_survey.csv)."),
+    rankings: Optional[Path] = typer.Option(None, "--rankings", "-r",
+                                            help="Youth ranking file (default with the sample: responses/sample/youth_ranking.csv; "
+                                                 "without it the youth sections are left out)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
+                                            help="Missing-reasons codebook (default: codebooks/missing_reasons.yaml)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample); replaced whole."),
+    no_suppress: bool = typer.Option(False, "--no-suppress",
+                                     help="INTERNAL USE ONLY: publish small counts and unredacted quotes."),
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Run the whole study and write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json.
+
+    With no options it reports on the sample study in responses/sample/ and writes reports/sample/.
+    The folder is written atomically: a failed run leaves any previous report untouched.
+
+    Example:  surveykit report --survey export.csv --rankings youth.csv --out reports/2026
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from surveykit.pipeline import build_report
+    from surveykit.report.build import BUILD_STEPS, DEFAULT_OUT, DEFAULT_RANKINGS, DEFAULT_SURVEY
+    from surveykit.report.writers import STEPS
+
+    if survey is None:
+        survey = DEFAULT_SURVEY
+        if rankings is None:
+            rankings = DEFAULT_RANKINGS
+    out = out or DEFAULT_OUT
+    console = Console(stderr=True)
+    with Progress(TextColumn("[progress.description]{task.description:<24}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=console, transient=not console.is_terminal) as progress:
+        task = progress.add_task("report", total=len(BUILD_STEPS) + len(STEPS))
+        state = {"first": True}
+
+        def on_step(name: str) -> None:
+            if state["first"]:
+                state["first"] = False
+            else:
+                progress.advance(task)
+            progress.update(task, description=name.replace("_", " "))
+
+        result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
+                              platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
+                              on_step=on_step)
+        progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")
+    if rankings is None:
+        message("no --rankings file: the youth ranking sections were left out")
+    if no_suppress:
+        message("--no-suppress: small counts and unredacted quotes are published; for internal use only")
+    message(f"wrote {out}/ ({len(result.sections)} sections, {len(result.tables)} tables, "
+            f"{len(result.charts)} charts): report.html, report.md, tables.xlsx, tables/, charts/, manifest.json")

@@ -1,5 +1,209 @@
-"""Commands of this area register themselves on the shared app."""
+"""rank, voices: the youth workshops' ranking exercise, and young people's views beside professionals'."""
 
 from __future__ import annotations
 
-from surveykit.cli.app import app  # noqa: F401
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from surveykit.cli.app import app
+from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION,
+                                  PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
+
+RANK_COLUMNS = ["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",
+                "mean_position", "borda", "rank"]
+MEASURES_OPTION = typer.Option(None, "--measures", help="Measures codebook (default: codebooks/youth_measures.yaml).")
+ASSUMED_NOTE = ("* assumed: the study published 10 of its 14 measures; the starred ones are this "
+                "project's reconstruction.")
+
+
+def _rounded(frame, digits: dict[str, int]):
+    out = frame.copy()
+    for col, d in digits.items():
+        if col in out.columns:
+            out[col] = out[col].astype("float64").round(d)
+    return out
+
+
+def _star(frame):
+    """Labels of assumed measures get a star in tables for people."""
+    out = frame.copy()
+    out["measure_label"] = [f"{lab} *" if a else lab for lab, a in zip(out["measure_label"], out["assumed"])]
+    return out
+
+
+@app.command()
+@handle_errors
+def rank(
+    file: Path = typer.Argument(..., help="The youth rankings CSV (one row per group x measure)."),
+    measures: Optional[Path] = MEASURES_OPTION,
+    model: str = typer.Option("none", "--model", help="Also fit a ranking model: none or plackett-luce."),
+    bootstrap: int = typer.Option(1000, "--bootstrap", help="Bootstrap resamples of groups for Plackett-Luce intervals."),
+    seed: int = typer.Option(2016, "--seed", help="Seed of the bootstrap (same seed, same intervals)."),
+    top: int = typer.Option(6, "--top", help="How many measures to list as most effective."),
+    bottom: int = typer.Option(4, "--bottom", help="How many measures to list as most ineffective."),
+    encoding: Optional[str] = ENCODING_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Score the youth ranking exercise: % effective, mean position, Borda, rank, and agreement.
+
+    Each group's combined order puts its effective pile first (in its ranks) and then its
+    not-effective pile from best to worst; measures left unranked in a pile share the mid-rank of
+    the positions left. Agreement between groups: Kendall's W (tie-corrected), the Friedman test and
+    Cochran's Q on the effective / not-effective sort. With fewer than 10 groups everything is
+    labelled exploratory; every p-value is shown with its n.
+
+    Example:  surveykit rank responses/sample/youth_ranking.csv --model plackett-luce
+    """
+    from surveykit.errors import invalid_choice
+    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import MODELS, agreement, extremes, load_measures, plackett_luce, score_measures
+
+    if model not in MODELS:
+        raise invalid_choice("--model", model, MODELS)
+    if bootstrap < 0:
+        raise invalid_choice("--bootstrap", bootstrap, ["a whole number 0 or more"])
+    mset = load_measures(measures)
+    rankings = read_rankings(file, measures=mset, encoding=encoding)
+    scores = score_measures(rankings)
+    agree = agreement(rankings)
+    best, worst = extremes(scores, top=top, bottom=bottom)
+    table = scores[RANK_COLUMNS]
+    pl = None
+    if model == "plackett-luce":
+        pl = plackett_luce(rankings, n_boot=bootstrap, seed=seed)
+        table = table.merge(pl.table[["measure_id", "pl_worth", "pl_worth_low", "pl_worth_high"]],
+                            on="measure_id", how="left")
+    table = _rounded(table, {"pct_effective": 1, "mean_position": 3, "borda": 1, "pl_worth": 4,
+                             "pl_worth_low": 4, "pl_worth_high": 4})
+    label = {m.id: m.label + (" *" if m.assumed else "") for m in mset.measures}
+    meta: dict[str, Any] = {
+        "analysis": "youth_ranking",
+        "file": str(file),
+        "sha256": rankings.sha256,
+        "n_groups": rankings.n_groups,
+        "n_people": rankings.n_people,
+        "n_workshops": rankings.n_workshops,
+        "exploratory": rankings.exploratory,
+        "note": rankings.sample_note(),
+        "agreement": agree.as_dict(),
+        "most_effective": best,
+        "most_ineffective": worst,
+        "assumed_measures": [m.id for m in mset.measures if m.assumed],
+    }
+    if pl is not None:
+        meta["plackett_luce"] = {"n_boot": pl.n_boot, "seed": pl.seed, "level": pl.level, "alpha": pl.alpha,
+                                 "note": "worths sum to 1: the chance each measure is picked first; "
+                                         "percentile bootstrap over groups"}
+    if fmt is OutputFormat.csv:
+        message(rankings.sample_note())
+        emit(table, fmt)
+        return
+    if fmt is OutputFormat.json:
+        emit(table, fmt, meta=meta)
+        return
+    title = f"Youth ranking exercise: {rankings.sample_note()}"
+    footer = [ASSUMED_NOTE, ""]
+    footer.append("Most effective (best first): " + "; ".join(f"{i}. {label[m]}" for i, m in enumerate(best, 1)))
+    footer.append("Most ineffective (worst first): " + "; ".join(f"{i}. {label[m]}" for i, m in enumerate(worst, 1)))
+    footer.append("")
+    footer.append("Agreement between groups:")
+    footer.extend(f"  {line}" for line in agree.lines())
+    if pl is not None:
+        footer.append(f"Plackett-Luce worths (sum to 1), {int(pl.level * 100)}% percentile intervals from "
+                      f"{pl.n_boot} bootstrap resamples of the {rankings.n_groups} groups (seed {pl.seed}).")
+    emit(_star(table), fmt, title=title, footer="\n".join(footer))
+
+
+@app.command()
+@handle_errors
+def voices(
+    survey: Path = typer.Argument(..., help="The professional survey export."),
+    rankings_file: Path = typer.Argument(..., metavar="RANKINGS", help="The youth rankings CSV."),
+    by: Optional[str] = typer.Option(None, "--by", help="Also compare per group of professionals: sector."),
+    measures: Optional[Path] = MEASURES_OPTION,
+    min_group_size: int = typer.Option(5, "--min-group-size",
+                                       help="Leave out sectors with fewer valid q45 answers than this on any item."),
+    top: int = typer.Option(5, "--top", help="How many of the largest divergences to list per group."),
+    chart_out: Optional[Path] = typer.Option(None, "--chart-out",
+                                             help="Folder for slope charts (voices_GROUP.png and .svg)."),
+    fmt: OutputFormat = FORMAT_OPTION,
+    platform: Optional[str] = PLATFORM_OPTION,
+    encoding: Optional[str] = ENCODING_OPTION,
+    mapping: Optional[Path] = MAPPING_OPTION,
+    instrument: Optional[Path] = INSTRUMENT_OPTION,
+) -> None:
+    """Young people's ranking beside professionals' q45 ratings, measure by measure.
+
+    For each measure: the young people's rank and % of groups calling it effective; professionals'
+    % rating the matched q45 item effective (4-5) and their rank over the same measures, overall
+    and with --by sector per sector; Spearman's rho (with p and n); the measures where the two views
+    diverge most (largest gap in % effective first).
+
+    Example:  surveykit voices responses/sample/professional_survey.csv responses/sample/youth_ranking.csv --by sector --chart-out charts
+    """
+    import json
+
+    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import load_measures
+    from surveykit.voices import compare_voices
+
+    if chart_out is not None and chart_out.exists() and not chart_out.is_dir():
+        from surveykit.errors import UsageError
+
+        raise UsageError(f"--chart-out must be a folder; {chart_out} is a file")
+    rankings = read_rankings(rankings_file, measures=load_measures(measures))
+    responses = load(survey, platform, encoding, mapping, instrument)
+    result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size)
+    for group, reason in result.skipped:
+        message(f"sector {group} left out: {reason}")
+    written: list[Path] = []
+    if chart_out is not None:
+        from surveykit.charts.youth import slope_chart
+        from surveykit.report.figures import save_figure
+
+        for group in result.groups():
+            written += save_figure(slope_chart(result, group=group), chart_out / f"voices_{group}")
+    table = _rounded(result.table, {"youth_mean_position": 3, "youth_pct_effective": 1, "pro_pct_effective": 1,
+                                    "pct_gap": 1, "spearman_rho": 3, "spearman_p": 4})
+    if fmt is OutputFormat.csv:
+        message(f"young people: {result.note}")
+        emit(table, fmt)
+    elif fmt is OutputFormat.json:
+        corr = _rounded(result.correlations, {"spearman_rho": 3, "spearman_p": 4})
+        emit(table, fmt, meta={"analysis": "voices", "survey": str(survey), "rankings": str(rankings_file),
+                               "n_groups": result.n_groups, "n_people": result.n_people,
+                               "exploratory": result.exploratory, "note": result.note,
+                               "min_group_size": result.min_group_size,
+                               "skipped": [{"group": g, "reason": r} for g, r in result.skipped],
+                               "correlations": json.loads(corr.to_json(orient="records")),
+                               "divergences": {g: result.divergences(g, top=top) for g in result.groups()}})
+    else:
+        _voices_text(result, table, top=top)
+    for path in written:
+        message(f"wrote {path}")
+
+
+def _voices_text(result, table, *, top: int) -> None:
+    echo(f"Young people: {result.note}")
+    echo("Professionals: % rating the matched q45 item effective (4 or 5 of 5; Don't know and blank "
+         "left out of the base, n_valid shown).")
+    echo("Divergence: pct_gap = professionals' % effective - young people's % of groups calling it effective.")
+    cols = ["measure_label", "youth_rank", "youth_pct_effective", "pro_rank", "pro_pct_effective", "pro_n_valid",
+            "rank_gap", "pct_gap"]
+    corr = result.correlations.set_index("group")
+    for group in result.groups():
+        part = _star(table[table["group"] == group])
+        c = corr.loc[group]
+        p = c["spearman_p"]
+        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        tag = "exploratory: " if result.exploratory else ""
+        echo("")
+        title = (f"== {c['group_label']} ({int(c['n_respondents'])} professionals rating q45) ==\n"
+                 f"{tag}Spearman rho = {c['spearman_rho']:.2f}, {p_text}, n = {int(c['spearman_n'])} measures "
+                 f"(young people: {result.n_groups} groups)")
+        biggest = ", ".join(part["measure_label"][:top])
+        emit(part[cols], OutputFormat.table, title=title, footer=f"Largest divergences, in order: {biggest}")
+    echo("")
+    echo(ASSUMED_NOTE)

@@ -27,7 +27,8 @@ YAML format (``codebooks/missing_reasons.yaml``)::
         counter_examples: [...]   # texts that must not get it
 
 Inside words and phrases, ``*`` is a glob (``traffick*``) and a leading ``~`` compares Snowball stems
-(``~believe`` matches believed/believing). Matching is case-insensitive. In a phrase, ``gap: N`` allows
+(``~believe`` matches believed/believing); ``a|b|c*`` matches any of the alternatives. Matching is
+case-insensitive. In a phrase, ``gap: N`` allows
 up to N other words between neighbouring words; a lone ``*`` marks where the gap is allowed
 (``pay * back``: a gap only between pay and back, of up to ``gap`` words, 3 when gap is not given).
 
@@ -53,7 +54,7 @@ DEFAULT_NEGATION_WINDOW = 3
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Pattern text is split like answers are (see patterns.TOKEN_PATTERN), with ``*`` kept inside words
 # and a leading ``~`` kept: "b&b" -> b & b, "traffick*" -> traffick*, "under * control" -> under * control.
-PATTERN_TOKEN_RE = re.compile(r"~?[\w*]+(?:[-'’][\w*]+)*|[^\w\s]")
+PATTERN_TOKEN_RE = re.compile(r"~?[\w*]+(?:[-'\u2019][\w*]+)*(?:\|~?[\w*]+(?:[-'\u2019][\w*]+)*)*|[^\w\s]")
 DEFAULT_STAR_GAP = 3
 
 
@@ -397,7 +398,9 @@ def _checked(p: Pattern) -> Pattern:
     for tok in tokens:
         if tok.strip("*~") == "" and not (p.kind == "phrase" and tok == "*"):
             raise ValueError(f"{tok!r} is not a word")
-        if p.kind == "stem" and ("*" in tok or tok.startswith("~")):
+        if any(alt.strip("*~") == "" for alt in tok.split("|")) and tok != "*":
+            raise ValueError(f"{tok!r} has an empty alternative")
+        if p.kind == "stem" and ("*" in tok or "~" in tok or "|" in tok):
             raise ValueError("a stem pattern takes a plain word")
     if p.kind == "phrase":
         if tokens[0] == "*" or tokens[-1] == "*":

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from surveykit.errors import InputError
-from surveykit.io.base import Sniff, iter_xlsx_sheets, parse_delimited
+from surveykit.io.base import (Column, RawExport, Sniff, check_header, check_widths, iter_xlsx_sheets,
+                               parse_delimited)
 
 
 def all_rows(sniff: Sniff, *, sheet: str | None = None) -> tuple[list[list[str]], str]:
@@ -41,3 +42,41 @@ def require_data(rows: list[list[str]], header_rows: int, *, path: object) -> No
     if len(rows) <= header_rows:
         what = "a header row" if header_rows == 1 else f"{header_rows} header rows"
         raise InputError(f"the file has {what} but no data rows", path=path)
+
+
+def single_header_export(sniff: Sniff, *, platform: str, sheet: str | None = None,
+                         allow_blank: bool = True, notes: tuple[str, ...] = ()) -> RawExport:
+    """A one-header-row platform export (LimeSurvey, Google Forms, Microsoft Forms).
+
+    Unlike the tidy reader, blank and repeated header cells are allowed (platforms write them:
+    LimeSurvey's unnamed column, two questions with the same text); a blank header is shown as
+    ``(column X)``. Blank rows are dropped; a row longer than the header is refused.
+    """
+    from surveykit.io.base import column_letter
+
+    rows, sheet_name = all_rows(sniff, sheet=sheet)
+    require_data(rows, 1, path=sniff.path)
+    header = [" ".join(h.split()) for h in rows[0]]
+    while header and not header[-1] and all(len(r) < len(header) or not r[len(header) - 1].strip() for r in rows[1:]):
+        header.pop()  # a trailing comma on every line
+    if not allow_blank:
+        check_header(header, path=sniff.path)
+    data = check_widths(rows[1:], len(header), path=sniff.path, first_row=2)
+    data = [r for r in data if any(c.strip() for c in r)]
+    if not data:
+        raise InputError("the file has a header row but no data rows", path=sniff.path)
+    columns = tuple(Column(index=j, header=h or f"(column {column_letter(j)})") for j, h in enumerate(header))
+    dupes = len(header) - len(set(h for h in header if h)) - sum(1 for h in header if not h)
+    extra = (f"{dupes} repeated column header(s)",) if dupes > 0 else ()
+    return RawExport(path=str(sniff.path), platform=platform, encoding=sniff.encoding or "xlsx",
+                     sha256=sniff.sha256, columns=columns, rows=tuple(data), header_rows=1,
+                     notes=tuple(sniff.notes) + tuple(notes) + extra,
+                     meta={"sheet": sheet_name} if sheet_name else {})
+
+
+def sheet_where(sniff: Sniff, test) -> str | None:
+    """The first sheet of a workbook whose first rows pass ``test(rows)``."""
+    for name, rows in sniff.sheets.items():
+        if rows and test(rows):
+            return name
+    return None

@@ -51,7 +51,7 @@ class CodedFile:
 
 
 def read_coded(path: str | Path, *, question: str | None = None, coder: str | None = None,
-               uncoded: str = "none") -> CodedFile:
+               uncoded: str = "none", keep_row_coders: bool = False) -> CodedFile:
     """Read a coded file (long or wide layout, CSV or XLSX).
 
     question: for long files, keep only this question's rows; for wide files, the question id to
@@ -59,6 +59,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     uncoded: what an answer with no code means: "none" (seen and coded with nothing, the
     convention) or "missing" (not coded yet, e.g. a second coder who coded only a sample): such
     answers are dropped, so they count as not seen by this coder.
+    keep_row_coders: keep each row's own coder value (long layout) instead of one name for the file.
     """
     import pandas as pd
 
@@ -128,9 +129,12 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
                 records.append((rid, qid, None, ""))
         frame = pd.DataFrame(records, columns=list(CODED_COLUMNS), dtype=object)
         name = coder or stem
-    frame["coder"] = name
+    if keep_row_coders and layout == "long":
+        frame["coder"] = [c or name for c in frame["coder"]]
+    else:
+        frame["coder"] = name
     if uncoded not in ("none", "missing"):
-        raise invalid_choice("uncoded", uncoded, ["none", "missing"])
+        raise invalid_choice("--uncoded", uncoded, ["none", "missing"])
     if uncoded == "missing":
         frame = frame[frame["code_id"].notna()]
     return CodedFile(path=str(path), layout=layout, coder=name, frame=normalise_coded(frame), notes=tuple(notes))
@@ -218,24 +222,8 @@ def read_model_file(path: str | Path, name: str) -> str:
     return f.read_text(encoding="utf-8")
 
 
-def read_text_table(path: str | Path, *, id_column: str, text_column: str) -> "pd.DataFrame":
-    """Any CSV/XLSX as (respondent_id, text) from two named columns."""
-    import pandas as pd
+def read_model(path: str | Path):
+    """Load a model folder written by ``code train`` (plain JSON; nothing in it is executed)."""
+    from surveykit.coding.model import TextModel
 
-    from surveykit.io._tabular import all_rows
-    from surveykit.io.base import open_sniff
-
-    rows, _ = all_rows(open_sniff(path))
-    if not rows:
-        raise InputError("the file is empty", path=path)
-    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
-    for opt, col in (("--id-column", id_column), ("--text-column", text_column)):
-        if col not in header:
-            raise invalid_choice(opt, col, header)
-    i, j = header.index(id_column), header.index(text_column)
-    recs = []
-    for r in rows[1:]:
-        r = r + [""] * (len(header) - len(r))
-        if r[i].strip():
-            recs.append((r[i].strip(), r[j].strip() or None))
-    return pd.DataFrame(recs, columns=["respondent_id", "text"], dtype=object)
+    return TextModel.from_json(read_model_file(path, "model.json"), source=str(Path(path) / "model.json"))

@@ -21,3 +21,10 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     if not isinstance(doc, dict) or not isinstance(doc.get("columns"), list):
         raise InputError("a mapping file must hold 'columns:', a list of {header, subheader, index, target}", path=p)
     return doc
+
+
+def write_mapping(path: str | Path, text: str) -> Path:
+    """Write a mapping YAML atomically (text from ``surveykit.mapping.mapping_yaml``)."""
+    from surveykit.io.atomic import write_text
+
+    return write_text(path, text)

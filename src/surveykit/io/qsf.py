@@ -116,6 +116,8 @@ class QsfSurvey:
         text_entry = bool(parts) and parts[-1].upper().startswith("TEXT")
         if text_entry:
             parts = parts[:-1]
+            if q.type == "TE":  # a text question's own answer (QID7_TEXT), not an "other" box
+                text_entry = False
         item = ""
         if parts:
             item = q.choices.get(parts[0], "")

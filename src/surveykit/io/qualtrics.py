@@ -130,7 +130,7 @@ class QualtricsReader:
             data, recoded = _recode(data, infos)
             if recoded:
                 notes.append(f"numeric answers turned into choice text in {recoded} column(s) using the .qsf")
-        columns = _columns(tags, labels, import_ids, infos, separator=" - " if gen != "insights" else "-")
+        columns = _columns(tags, labels, import_ids, infos, separator="-" if gen in ("insights", "legacy") else " - ")
         meta = {"generation": gen}
         if sheet:
             meta["sheet"] = sheet
@@ -165,7 +165,7 @@ def _columns(tags, labels, import_ids, infos, *, separator: str) -> list[Column]
             groups.setdefault(m.group("base"), []).append(j)
     split_at: dict[int, int] = {}
     for members in groups.values():
-        texts = [" ".join(labels[j].split()) for j in members if not tags[j].upper().endswith("_TEXT")]
+        texts = [" ".join(labels[j].split()) for j in members if not tags[j].endswith("_TEXT")]
         if len(texts) < 2:
             continue
         prefix = _common_prefix(texts)
@@ -177,8 +177,12 @@ def _columns(tags, labels, import_ids, infos, *, separator: str) -> list[Column]
     for j, (tag, label) in enumerate(zip(tags, labels)):
         label = " ".join(label.split())  # newlines and tabs inside question text
         tag = tag.strip()
+        if tag.lower() in META_TAGS:
+            # Metadata keeps its stable English export tag (row 2 may be translated: "Anfangsdatum").
+            columns.append(Column(index=j, header=tag, subheader="", extra=(tag, import_ids[j])))
+            continue
         info = infos.get(j)
-        text_entry = tag.upper().endswith("_TEXT") or (info is not None and info.text_entry)
+        text_entry = tag.endswith("_TEXT") or (info is not None and info.text_entry)
         if j in split_at:
             cut = split_at[j]
             question, item = label[:cut].strip(), label[cut:].lstrip(" -").strip()

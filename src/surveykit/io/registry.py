@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from surveykit.errors import InputError, invalid_choice
+from surveykit.errors import InputError, UsageError, invalid_choice
 from surveykit.io.base import RawExport, Reader, Sniff, open_sniff
 
 _READERS: list[Reader] = []
@@ -63,4 +63,6 @@ def read_export(path: str | Path, *, platform: str | None = None, encoding: str 
     if qsf is not None:
         sniff = dataclasses.replace(sniff, options={**sniff.options, "qsf": str(qsf)})
     reader = get_reader(platform) if platform else detect(sniff)
+    if qsf is not None and reader.name != "qualtrics":
+        raise UsageError(f"--qsf applies to Qualtrics exports only; {sniff.path.name} was read as {reader.name}")
     return reader.read(sniff)

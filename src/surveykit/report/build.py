@@ -225,6 +225,18 @@ def section_data_quality(responses: "Responses", ctx: "Context") -> Section:
     return sb.build()
 
 
+def load_codebooks(ctx: "Context") -> None:
+    """Load the missing-reasons codebook (a broken one fails here, before any output)."""
+    from surveykit.coding.codebook import default_codebook_path, load_codebook
+
+    path = Path(ctx.options.codebook) if ctx.options.codebook else default_codebook_path()
+    codebook = load_codebook(path)
+    ctx.cache["codebook"] = codebook
+    ctx.codebooks["missing_reasons"] = {"id": codebook.id, "version": codebook.version, "path": str(path)}
+    if "codebook" not in ctx.inputs:
+        ctx.inputs["codebook"] = {"path": str(path), "sha256": sha256_file(path)}
+
+
 # -- the context passed to sections ----------------------------------------------------------------
 
 @dataclass
@@ -300,6 +312,7 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
         if p is not None:
             ctx.inputs[role] = {"path": str(p), "sha256": sha256_file(Path(p))}
     ctx.codebooks["instrument"] = {"id": responses.instrument.id, "version": responses.instrument.version}
+    load_codebooks(ctx)
     # Sections run in an order where the data they share is computed once (see sections.prepare()).
     from surveykit.report import sections as _sections
 

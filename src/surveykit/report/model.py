@@ -46,6 +46,7 @@ class Table:
     note: str = ""
     percent_columns: tuple[str, ...] = ()
     digits: Mapping[str, int] = field(default_factory=dict, compare=False)
+    preview: int | None = None  # HTML/Markdown show only the first rows; CSV/XLSX hold them all
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,12 @@ class SectionBuilder:
         return self
 
     def table(self, id: str, title: str, frame: "pd.DataFrame", *, note: str = "",
-              percent_columns: tuple[str, ...] | list[str] = (), digits: Mapping[str, int] | None = None
-              ) -> "SectionBuilder":
+              percent_columns: tuple[str, ...] | list[str] = (), digits: Mapping[str, int] | None = None,
+              preview: int | None = 60) -> "SectionBuilder":
         pcols = tuple(c for c in percent_columns if c in frame.columns)
-        self.blocks.append(Table(id, title, frame, note=note, percent_columns=pcols, digits=dict(digits or {})))
+        frame = frame.reset_index(drop=True)
+        self.blocks.append(Table(id, title, frame, note=note, percent_columns=pcols, digits=dict(digits or {}),
+                                 preview=preview if preview is not None and len(frame) > preview else None))
         return self
 
     def chart(self, id: str, title: str, figure: "Figure", alt: str = "") -> "SectionBuilder":

@@ -97,8 +97,14 @@ def export_frame(table: Table) -> "pd.DataFrame":
     frame = table.frame.copy()
     for col in frame.columns:
         if frame[col].dtype == object or str(frame[col].dtype) in ("string", "str"):
-            frame[col] = frame[col].map(neutralise).astype(object)
+            frame[col] = frame[col].map(_csv_text).astype(object)
     return frame
+
+
+def _csv_text(value: Any) -> Any:
+    # A bare carriage return would not be quoted with a "\n" line terminator and would split the row.
+    value = neutralise(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -225,11 +231,18 @@ def table_markdown(table: Table) -> str:
     cols = [str(c) for c in table.frame.columns]
     lines = ["| " + " | ".join(_md_cell(c) for c in cols) + " |",
              "|" + "|".join("---" for _ in cols) + "|"]
-    for row in table.frame.itertuples(index=False, name=None):
-        lines.append("| " + " | ".join(_md_cell(display(c, v, table)) for c, v in zip(cols, row)) + " |")
     if not len(table.frame):
-        lines.append("| " + " | ".join("" for _ in cols) + " |")
+        return "*No rows.*"
+    for row in _shown(table).itertuples(index=False, name=None):
+        lines.append("| " + " | ".join(_md_cell(display(c, v, table)) for c, v in zip(cols, row)) + " |")
+    if table.preview is not None:
+        lines += ["", f"*First {table.preview} of {len(table.frame)} rows; every row is in tables/{table.id}.csv "
+                      "and tables.xlsx.*"]
     return "\n".join(lines)
+
+
+def _shown(table: Table) -> "pd.DataFrame":
+    return table.frame if table.preview is None else table.frame.head(table.preview)
 
 
 def report_markdown(report: Report) -> str:
@@ -293,15 +306,19 @@ def table_html(table: Table) -> str:
         kind = table.frame[c].dtype.kind
         if kind in "iuf":
             numeric.add(c)
+    if not len(table.frame):
+        return '<p class="note">No rows.</p>'
     head = "".join(f"<th>{_esc(c)}</th>" for c in cols)
     rows = []
-    for row in table.frame.itertuples(index=False, name=None):
+    for row in _shown(table).itertuples(index=False, name=None):
         cells = "".join(
             f'<td class="num">{_esc(display(c, v, table))}</td>' if c in numeric
             else f"<td>{_esc(display(c, v, table))}</td>" for c, v in zip(cols, row))
         rows.append(f"<tr>{cells}</tr>")
     return (f'<div class="tablewrap"><table id="t-{_esc(table.id)}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+            + (f'<p class="tnote">First {table.preview} of {len(table.frame)} rows; every row is in '
+               f"tables/{_esc(table.id)}.csv and tables.xlsx.</p>" if table.preview is not None else ""))
 
 
 def report_html(report: Report, images: dict[str, bytes]) -> str:

@@ -20,8 +20,8 @@ DEFAULT_RESPONDENTS = 288
 def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED,
                  n_respondents: int = DEFAULT_RESPONDENTS) -> list[Path]:
     """Write the sample study into ``out_dir`` and return the paths written (atomically, deterministically)."""
-    from surveykit.io.atomic import write_text
-    from surveykit.sample.professional import professional_csv
+    from surveykit.io.atomic import write_bytes, write_text
+    from surveykit.sample.professional import professional_csv_bytes
 
     if not isinstance(n_respondents, int) or n_respondents < 1:
         raise UsageError(f"n_respondents must be a whole number of at least 1; got {n_respondents!r}")
@@ -30,8 +30,9 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED,
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder; {out} is a file")
-    text = professional_csv(seed=seed, n_respondents=n_respondents)
-    paths = [write_text(out / PROFESSIONAL_FILE, text)]
+    data = professional_csv_bytes(seed=seed, n_respondents=n_respondents)
+    paths = [write_bytes(out / PROFESSIONAL_FILE, data)]
+    del data  # large for benchmark-sized samples
     try:
         from surveykit.sample.youth import youth_ranking_csv
     except ImportError:  # the youth generator is optional: without it only the survey is written

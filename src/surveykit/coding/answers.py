@@ -1,0 +1,128 @@
+"""The free-text answers to code: from a survey export (by question id) or from any CSV/XLSX.
+
+The files are read by ``surveykit.io`` (the readers and ``io._tabular``); this module checks the
+question and shapes the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from surveykit.errors import InputError, SurveykitError, UsageError, invalid_choice
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Answers of one question in input order. ``texts[i]`` is None when blank.
+
+    sectors: respondent_id -> sector id (None: unknown), or None when the input has no sector.
+    sector_order: the instrument's sector order (for tables).
+    """
+
+    question_id: str
+    ids: tuple[str, ...]
+    texts: tuple[str | None, ...]
+    sectors: dict[str, str | None] | None = None
+    sector_order: tuple[str, ...] = ()
+    source: str = ""
+
+    def __iter__(self) -> Iterator[tuple[str, str | None]]:
+        return iter(zip(self.ids, self.texts))
+
+    @property
+    def n_blank(self) -> int:
+        return sum(1 for t in self.texts if t is None)
+
+    @property
+    def n_answers(self) -> int:
+        return len(self.texts) - self.n_blank
+
+
+def check_text_question(instrument, question: str) -> str:
+    """The column id of a free-text question (``q7``, ``q14_other_text``); UsageError otherwise."""
+    text_cols = list(instrument.text_columns())
+    if question in text_cols:
+        return question
+    if instrument.has_question(question):
+        q = instrument.question(question)
+        raise UsageError(f"--question {question!r} is a {q.type} question, not a free-text one; "
+                         f"free-text questions: {', '.join(c for c in text_cols if c.startswith('q'))[:400]}")
+    try:
+        instrument.column_owner(question)
+    except SurveykitError:
+        raise invalid_choice("--question", question, [c for c in text_cols if c.startswith("q")]) from None
+    raise UsageError(f"--question {question!r} is a closed column, not free text; "
+                     f"free-text questions: {', '.join(c for c in text_cols if c.startswith('q'))[:400]}")
+
+
+def answers_from_survey(path: str | Path, *, question: str, platform: str | None = None,
+                        encoding: str | None = None, mapping: str | Path | None = None,
+                        instrument: str | Path | None = None) -> Answers:
+    """The answers to a free-text question of a survey export, with each respondent's sector."""
+    from surveykit.instrument import load_instrument
+    from surveykit.pipeline import load_responses
+
+    inst = load_instrument(instrument)
+    column = check_text_question(inst, question)  # before reading: a bad option fails fast
+    responses = load_responses(path, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument)
+    if column not in responses.column_map.targets():
+        raise InputError(f"question {question!r} is not in this export (no column maps to it)", path=path)
+    data = responses.data
+    ids = tuple(str(r) for r in data["respondent_id"])
+    texts = tuple(_clean(t) for t in data[column])
+    sectors = {rid: (None if _missing(s) else str(s)) for rid, s in zip(ids, data["sector"])}
+    return Answers(question, ids, texts, sectors, tuple(s.id for s in inst.sectors), str(path))
+
+
+def answers_from_table(path: str | Path, *, text_column: str, id_column: str = "respondent_id",
+                       sector_column: str | None = None, question_id: str | None = None) -> Answers:
+    """Answers from any CSV/XLSX: an id column and a text column (and optionally a sector column)."""
+    from surveykit.io._tabular import all_rows
+    from surveykit.io.base import open_sniff
+
+    rows, _ = all_rows(open_sniff(path))
+    if not rows:
+        raise InputError("the file is empty", path=path)
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    wanted = [("--id-column", id_column), ("--text-column", text_column)]
+    if sector_column:
+        wanted.append(("--sector-column", sector_column))
+    for opt, col in wanted:
+        if col not in header:
+            raise invalid_choice(opt, col, header)
+    i, j = header.index(id_column), header.index(text_column)
+    k = header.index(sector_column) if sector_column else None
+    ids, texts, sectors = [], [], {}
+    seen: set[str] = set()
+    for n, r in enumerate(rows[1:], start=1):
+        r = list(r) + [""] * (len(header) - len(r))
+        rid = r[i].strip()
+        if not rid:
+            if r[j].strip():
+                raise InputError("an answer has no id", path=path, row=n, column=id_column)
+            continue
+        if rid in seen:
+            raise InputError(f"respondent id {rid[:40]!r} appears on more than one row", path=path, row=n,
+                             column=id_column)
+        seen.add(rid)
+        ids.append(rid)
+        texts.append(_clean(r[j]))
+        if k is not None:
+            sectors[rid] = r[k].strip() or None
+    return Answers(question_id or text_column, tuple(ids), tuple(texts), sectors if k is not None else None, (),
+                   str(path))
+
+
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _clean(value) -> str | None:
+    if _missing(value):
+        return None
+    text = str(value)
+    return text if text.strip() else None

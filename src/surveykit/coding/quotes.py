@@ -1,0 +1,76 @@
+"""Exemplar quotes for a code, stratified by sector, deterministic and redacted by default.
+
+Within each sector, answers carrying the code are ranked by how focused they are (fewest other
+codes first), then by a stable hash of (code, respondent id), so the same inputs always give the
+same quotes while not always favouring the first rows of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from surveykit.coding.answers import Answers
+from surveykit.coding.redact import redact_counts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ALL = "all"
+UNKNOWN = "(unknown)"
+
+
+@dataclass(frozen=True)
+class Quotes:
+    code_id: str
+    n_with_code: int
+    redactions: dict[str, int]
+    frame: "pd.DataFrame" = field(repr=False, compare=False)
+
+    @property
+    def n_redactions(self) -> int:
+        return sum(self.redactions.values())
+
+
+def _rank_key(code_id: str, rid: str, n_codes: int) -> tuple[int, str]:
+    return n_codes, hashlib.sha256(f"{code_id}\x1f{rid}".encode()).hexdigest()
+
+
+def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_id: str, *, per_sector: int = 2,
+                  redact: bool = True, denylist: Iterable[str] = ()) -> Quotes:
+    """Up to ``per_sector`` answers with ``code_id`` from each sector (or overall without sectors).
+
+    Returns a frame with columns ``sector``, ``respondent_id``, ``quote`` (redacted unless
+    ``redact=False``), ``redactions`` (how many in this quote), ``codes`` (all codes of the answer,
+    ";"-joined), and the redaction counts by kind.
+    """
+    import pandas as pd
+
+    deny = tuple(denylist)
+    texts = dict(zip(answers.ids, answers.texts))
+    holders = [rid for rid in answers.ids if texts.get(rid) and code_id in set(codes_of.get(rid, ()))]
+    groups: dict[str, list[str]] = {}
+    for rid in holders:
+        sector = ALL if answers.sectors is None else (answers.sectors.get(rid) or UNKNOWN)
+        groups.setdefault(sector, []).append(rid)
+    order = [s for s in answers.sector_order if s in groups]
+    order += sorted(s for s in groups if s not in order and s != UNKNOWN)
+    if UNKNOWN in groups:
+        order.append(UNKNOWN)
+    rows = []
+    totals: dict[str, int] = {}
+    for sector in order:
+        chosen = sorted(groups[sector], key=lambda r: _rank_key(code_id, r, len(set(codes_of.get(r, ())))))
+        for rid in chosen[:per_sector]:
+            text = str(texts[rid])
+            n = 0
+            if redact:
+                text, counts = redact_counts(text, denylist=deny)
+                n = sum(counts.values())
+                for k, v in counts.items():
+                    totals[k] = totals.get(k, 0) + v
+            rows.append({"sector": sector, "respondent_id": rid, "quote": text, "redactions": n,
+                         "codes": ";".join(sorted(set(codes_of.get(rid, ()))))})
+    frame = pd.DataFrame(rows, columns=["sector", "respondent_id", "quote", "redactions", "codes"])
+    return Quotes(code_id, len(holders), dict(sorted(totals.items())), frame)

@@ -1,0 +1,219 @@
+"""Comparing groups (sectors by default) with significance tests.
+
+Per item:
+
+* ordinal scales (effectiveness, agreement, frequency, yes/sometimes/no): with two groups a
+  two-sided Mann-Whitney U test; with three or more a Kruskal-Wallis test (epsilon-squared) followed
+  by pairwise Mann-Whitney U tests between every pair of groups (rank-biserial correlation; we use
+  Mann-Whitney, not Dunn's test, so each pairwise comparison uses only the two groups' answers);
+* nominal scales (yes/no/don't know, risk category): a test of independence of group x answer
+  (``stats.nominal_test``): Pearson chi-square with Cramér's V, or, where an expected count is below 5,
+  Fisher's exact test (2x2) or a seeded Monte Carlo p-value; the ``test`` column says which.
+
+Don't know and blank answers are left out of every test. Groups with fewer than ``min_group_size``
+valid answers on an item are *left out* of that item's tests (never pooled), and the ``note``
+column names them. All p-values of one run form one family for the multiple-comparison correction
+(``padjust``, default Holm); ``CompareResult.scope`` states it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from surveykit import stats
+from surveykit.errors import UsageError, invalid_choice
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from surveykit.clean import Responses
+
+COMPARE_COLUMNS = ["question_id", "item_id", "test", "groups", "n", "statistic", "dof", "p_value", "p_adjusted",
+                   "effect_size", "effect_measure", "significant", "note"]
+PAIR_SEPARATOR = " vs "
+GROUP_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """``table``: one row per test (``COMPARE_COLUMNS``); ``notes``: sentences for the reader
+    (tests used, groups left out); ``scope``: the multiple-comparison family."""
+
+    table: "pd.DataFrame" = field(repr=False)
+    notes: tuple[str, ...]
+    scope: str
+    by: str
+    groups: tuple[str, ...]
+    alpha: float
+    padjust: str
+    excluded_groups: tuple[str, ...] = ()
+
+
+def check_alpha(alpha: float) -> float:
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise UsageError(f"alpha must be a number strictly between 0 and 1; got {alpha!r}") from None
+    if not 0 < a < 1:
+        raise UsageError(f"alpha must be strictly between 0 and 1 (exclusive), e.g. 0.05; got {alpha!r}")
+    return a
+
+
+def parse_groups(groups: str | Sequence[str] | None) -> list[str] | None:
+    if groups is None:
+        return None
+    parts = groups.split(",") if isinstance(groups, str) else [p for g in groups for p in str(g).split(",")]
+    out = [p.strip() for p in parts if p.strip()]
+    return out or None
+
+
+def chi_square_by(responses: "Responses", *, column: str, by: str = "sector", groups: Sequence[str] | None = None,
+                  seed: int = stats.DEFAULT_SEED) -> stats.TestResult:
+    """Test whether the answers of one closed column differ by group (nominal test of the group x
+    answer table, Don't know and blank left out). A convenience over ``stats.nominal_test``."""
+    import pandas as pd
+
+    g = responses.groups(by)
+    codes = responses.codes(column)
+    q, _ = responses.instrument.column_owner(column)
+    valid = [o.code for o in q.scale.valid_options]
+    keep = codes.isin(valid) & g.notna()
+    if groups:
+        keep &= g.isin(list(groups))
+    return nominal_test(pd.crosstab(g[keep], codes[keep]).to_numpy(), seed=seed)
+
+
+def nominal_test(contingency_table, *, seed: int = stats.DEFAULT_SEED) -> stats.TestResult:
+    """Independence test of a contingency table (rows = groups, columns = categories, counts).
+
+    Reusable for any cross-tabulation (e.g. code frequencies by sector): Pearson chi-square with
+    Cramér's V when every expected count is at least 5; otherwise Fisher's exact test for a 2x2
+    table or a Monte Carlo p-value (seeded: deterministic) for larger ones. Empty rows and columns
+    are dropped. ``result.test`` names the test used and ``result.note`` says why."""
+    return stats.nominal_test(contingency_table, seed=seed)
+
+
+def compare(responses: "Responses", *, by: str, questions: Iterable[str] | None = None,
+            groups: Sequence[str] | str | None = None, alpha: float = 0.05, padjust: str = "holm",
+            min_group_size: int = 10, pairwise: bool = True, seed: int = stats.DEFAULT_SEED) -> CompareResult:
+    """Compare groups of ``by`` on closed items (all closed questions by default).
+
+    Table columns: ``question_id, item_id, test, groups, n, statistic, dof, p_value, p_adjusted,
+    effect_size, effect_measure, significant, note``. ``groups`` is ``a vs b`` for a two-group test
+    (rank-biserial > 0 when ``a`` rates higher) and ``a;b;c`` for an omnibus test. ``test`` is one of
+    mann_whitney_u, kruskal_wallis, chi_square, fisher_exact, chi_square_monte_carlo, not_tested.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.scoring import MISSING, closed_targets, grouping
+
+    alpha = check_alpha(alpha)
+    if padjust not in stats.PADJUST_METHODS:
+        raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
+    if int(min_group_size) < 1:
+        raise UsageError(f"min_group_size must be a whole number of at least 1; got {min_group_size!r}")
+    targets = closed_targets(responses, questions)
+    grp = grouping(responses, by)
+    present = [g for g in grp.groups if g != MISSING]
+    wanted = parse_groups(groups)
+    if wanted:
+        for w in wanted:
+            if w not in present:
+                raise invalid_choice("groups", w, present)
+        if len(set(wanted)) < 2:
+            raise UsageError(f"groups needs at least two different groups of {by!r}; got {','.join(wanted)!r}")
+        chosen = list(dict.fromkeys(wanted))
+    else:
+        chosen = present
+    gidx = [grp.groups.index(g) for g in chosen]
+    codes = grp.codes
+
+    rows: list[dict] = []
+    left_out: dict[str, int] = {}
+    for q, it in targets:
+        col = it.id if it else q.id
+        scale = q.scale
+        series = responses.data[col]
+        if scale.is_ordinal:
+            mapping = {o.code: o.value for o in scale.valid_options}
+            values = series.map(mapping).to_numpy(dtype=float, na_value=np.nan)
+        else:
+            cats = [o.code for o in scale.valid_options]
+            values = pd.Categorical(series, categories=cats).codes.astype(float)
+            values[values < 0] = np.nan
+        samples = {g: values[(codes == i) & ~np.isnan(values)] for g, i in zip(chosen, gidx)}
+        small = [g for g in chosen if samples[g].size < min_group_size]
+        for g in small:
+            left_out[g] = left_out.get(g, 0) + 1
+        used = [g for g in chosen if g not in small]
+        note = f"left out (fewer than {min_group_size} valid answers): {', '.join(small)}" if small else ""
+        base = {"question_id": q.id, "item_id": col}
+        if len(used) < 2:
+            rows.append({**base, "test": "not_tested", "groups": GROUP_SEPARATOR.join(chosen),
+                         "n": int(sum(samples[g].size for g in chosen)), "statistic": np.nan, "dof": np.nan,
+                         "p_value": np.nan, "effect_size": np.nan, "effect_measure": "",
+                         "note": _join("fewer than two groups with enough answers", note)})
+            continue
+        if scale.is_ordinal:
+            if len(used) == 2:
+                rows.append(_row(base, stats.mann_whitney(samples[used[0]], samples[used[1]]),
+                                 PAIR_SEPARATOR.join(used), _join(_direction(used), note)))
+            else:
+                rows.append(_row(base, stats.kruskal([samples[g] for g in used]), GROUP_SEPARATOR.join(used), note))
+                if pairwise:
+                    for a_i, a in enumerate(used):
+                        for b in used[a_i + 1:]:
+                            rows.append(_row(base, stats.mann_whitney(samples[a], samples[b]),
+                                             PAIR_SEPARATOR.join((a, b)), _join("pairwise", _direction((a, b)))))
+        else:
+            k = len(scale.valid_options)
+            table = np.array([np.bincount(samples[g].astype(np.int64), minlength=k) for g in used])
+            res = stats.nominal_test(table, seed=seed)
+            rows.append(_row(base, res, (PAIR_SEPARATOR if len(used) == 2 else GROUP_SEPARATOR).join(used),
+                             _join(res.note, note)))
+
+    frame = pd.DataFrame(rows, columns=[c for c in COMPARE_COLUMNS if c not in ("p_adjusted", "significant")])
+    frame["p_adjusted"] = stats.p_adjust(frame["p_value"].tolist(), padjust) if len(frame) else []
+    frame["significant"] = frame["p_adjusted"] < alpha
+    frame = frame[COMPARE_COLUMNS]
+    n_tests = int(frame["p_value"].notna().sum())
+    kinds = frame.loc[frame["p_value"].notna(), "test"].value_counts()
+    scope = (f"{_padjust_name(padjust)} correction across all {n_tests} tests of this run "
+             f"({', '.join(f'{v} {k}' for k, v in kinds.sort_index().items())}); significant: p_adjusted < {alpha:g}")
+    notes = [scope,
+             "ordinal items: Mann-Whitney U (two groups) or Kruskal-Wallis with epsilon-squared, then pairwise "
+             "Mann-Whitney U (not Dunn) with rank-biserial correlation (> 0: the first group rates higher)"
+             if pairwise else "ordinal items: Mann-Whitney U (two groups) or Kruskal-Wallis with epsilon-squared",
+             "nominal items: chi-square with Cramer's V; Fisher's exact (2x2) or a Monte Carlo p-value "
+             f"(seed {seed}) where an expected count is below 5",
+             "Don't know and blank answers are left out of every test",
+             f"groups with fewer than {min_group_size} valid answers on an item are left out of that item's tests "
+             "(not pooled)"]
+    all_small = [g for g in chosen if left_out.get(g, 0) == len(targets)]
+    if all_small:
+        notes.append(f"left out of every test (too few answers): {', '.join(all_small)}")
+    if MISSING in grp.groups and not wanted:
+        notes.append(f"respondents with no {by} are left out")
+    return CompareResult(table=frame.reset_index(drop=True), notes=tuple(notes), scope=scope, by=by,
+                         groups=tuple(chosen), alpha=alpha, padjust=padjust, excluded_groups=tuple(all_small))
+
+
+def _padjust_name(method: str) -> str:
+    return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg (FDR)", "bonf": "Bonferroni", "none": "no"}[method]
+
+
+def _direction(pair: Sequence[str]) -> str:
+    return f"effect > 0: {pair[0]} higher"
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _row(base: dict, res: stats.TestResult, groups: str, note: str) -> dict:
+    return {**base, "test": res.test, "groups": groups, "n": res.n, "statistic": res.statistic,
+            "dof": res.dof if res.dof is not None else float("nan"), "p_value": res.p_value,
+            "effect_size": res.effect_size if res.effect_size is not None else float("nan"),
+            "effect_measure": res.effect_measure, "note": note if res.note in note else _join(res.note, note)}

@@ -1,0 +1,111 @@
+"""Writing prepared responses to an SPSS ``.sav`` file with variable and value labels.
+
+Layout (one variable per column of ``Responses.data``, named by our column id):
+
+* ``respondent_id``, ``sector_raw``, ``role``, ``region`` and every free-text column: strings;
+* ``sector``: numeric, 1..n in the instrument's sector order, value-labelled with the sector labels;
+* ``completed``: numeric 0/1 labelled No/Yes;
+* each closed column: numeric. Numeric option codes are kept (``4`` stays 4); scales with text codes
+  (q27 ``High``/``Medium``...) are numbered 1..n in option order. Every option carries its label as a
+  value label. Don't know is ``99``, labelled "Don't know" and declared user-missing, so SPSS
+  leaves it out of means and bases while surveykit reads it back as DK.
+
+Variable labels are the question text (``question - item`` for grid items). The file's creation
+stamp is fixed, so the same responses give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from surveykit.errors import UsageError
+from surveykit.io.atomic import write_bytes
+
+if TYPE_CHECKING:
+    from surveykit.clean import Responses
+
+DK_VALUE = 99
+_STAMP = (b"01 Jan 16", b"00:00:00")  # creation date and time in the .sav header (offsets 92, 101)
+
+
+def sav_layout(responses: "Responses"):
+    """The data frame and pyreadstat label arguments that ``write_responses_sav`` writes."""
+    import pandas as pd
+
+    inst = responses.instrument
+    data = responses.data
+    frame: dict[str, pd.Series] = {}
+    labels: dict[str, str] = {}
+    value_labels: dict[str, dict[float, str]] = {}
+    missing: dict[str, list[float]] = {}
+
+    def text(col: str, label: str) -> None:
+        frame[col] = data[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).astype(object)
+        labels[col] = label
+
+    text("respondent_id", "Respondent ID")
+    sector_codes = {s.id: float(i) for i, s in enumerate(inst.sectors, start=1)}
+    frame["sector"] = data["sector"].map(lambda v: sector_codes.get(v, float("nan"))).astype("float64")
+    labels["sector"] = inst.profile_field("sector").label
+    value_labels["sector"] = {code: inst.sector_label(sid) for sid, code in sector_codes.items()}
+    text("sector_raw", "Sector as answered")
+    text("role", inst.profile_field("role").label)
+    text("region", inst.profile_field("region").label)
+    frame["completed"] = data["completed"].astype("float64")
+    labels["completed"] = inst.profile_field("completed").label
+    value_labels["completed"] = {0.0: "No", 1.0: "Yes"}
+
+    for question, item in inst.closed_columns():
+        cid = item.id if item else question.id
+        scale = question.scale
+        numeric = all(_is_number(o.code) for o in scale.valid_options)
+        codes: dict[str, float] = {}
+        for n, o in enumerate(scale.options, start=1):
+            codes[o.code] = float(DK_VALUE) if o.dk else (float(o.code) if numeric else float(n))
+        frame[cid] = data[cid].map(lambda v, c=codes: c.get(v, float("nan")) if v is not None else float("nan")).astype("float64")
+        labels[cid] = f"{question.text} - {item.label}" if item else question.text
+        value_labels[cid] = {codes[o.code]: o.label for o in scale.options}
+        if scale.has_dk:
+            missing[cid] = [float(DK_VALUE)]
+    for cid in inst.text_columns():
+        if cid in ("sector_other",):
+            text(cid, f"{inst.profile_field('sector').label} - Other (please specify)")
+            continue
+        question, _ = inst.column_owner(cid)
+        text(cid, question.text if cid == question.id else f"{question.text} - Other (please specify)")
+    df = pd.DataFrame(frame)
+    return df, labels, value_labels, missing
+
+
+def write_responses_sav(responses: "Responses", out: str | Path) -> Path:
+    """Write ``responses`` to ``out`` (.sav) atomically and deterministically; returns the path."""
+    import pyreadstat
+
+    out = Path(out)
+    if out.suffix.lower() != ".sav":
+        raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
+    df, labels, value_labels, missing = sav_layout(responses)
+    fd, tmp = tempfile.mkstemp(suffix=".sav")
+    os.close(fd)
+    try:
+        pyreadstat.write_sav(df, tmp, column_labels=[labels[c] for c in df.columns],
+                             variable_value_labels=value_labels, missing_ranges=missing,
+                             variable_measure={c: ("nominal" if df[c].dtype == object else "ordinal")
+                                               for c in df.columns})
+        data = bytearray(Path(tmp).read_bytes())
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    data[92:101] = _STAMP[0]
+    data[101:109] = _STAMP[1]
+    return write_bytes(out, bytes(data))
+
+
+def _is_number(code: str) -> bool:
+    try:
+        float(code)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,150 @@
+"""SPSS ``.sav`` files (read with pyreadstat).
+
+Values become the strings an export would carry: a value with a value label becomes its label
+(``4`` -> ``Agree``), other numbers their shortest form (``3.0`` -> ``3``), dates ISO text.
+
+User-missing values and ranges (SPSS "missing values") are applied as declared, with one rule:
+a user-missing value whose label reads like *don't know* (``Don't know``, ``DK``, ``Not sure``,
+``Unsure``, ``No idea``) becomes ``Don't know`` (typed later as DK, kept apart from blank); every
+other user-missing value (``Not answered``, ``Refused``, ``Skipped``, unlabelled codes) becomes blank.
+Values that are labelled but *not* declared missing (a ``7 = I don't know`` left undeclared) keep
+their label, so the instrument decides what they mean.
+
+Each variable is a ``Column(header=variable name, extra=(variable label,))``; ``meta`` holds
+``variable_labels`` (column index -> label, used by mapping: method ``label``), ``value_labels``,
+``missing`` (index -> the declared missing values/ranges) and ``mr_sets`` (multiple-response sets:
+name -> {label, type, counted_value, variables}).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from surveykit.errors import InputError
+from surveykit.io.base import Column, RawExport, Sniff, cell_text
+from surveykit.io.registry import register
+
+DK_LABEL = "Don't know"
+_DK_WORDS = re.compile(r"\b(don'?t|dont|do not|does not|doesn'?t)\s+know\b|^\s*dk\s*$|\bnot sure\b|\bunsure\b|"
+                       r"\bno idea\b|\bweiss nicht\b|\bwei\u00df nicht\b|\bne sais pas\b|\bno s[eé]\b", re.I)
+
+
+def looks_like_dont_know(label: str) -> bool:
+    return bool(_DK_WORDS.search(label.replace("\u2019", "'")))
+
+
+class SpssReader:
+    name = "spss"
+    label = "SPSS .sav file (value labels, user-missing values, multiple-response sets)"
+
+    def detect(self, sniff: Sniff) -> float:
+        return 1.0 if sniff.kind == "sav" else 0.0
+
+    def read(self, sniff: Sniff) -> RawExport:
+        import pyreadstat
+
+        try:
+            frame, meta = pyreadstat.read_sav(str(sniff.path), user_missing=True)
+        except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError types
+            raise InputError(f"this SPSS .sav file is damaged or truncated ({type(exc).__name__})",
+                             path=sniff.path) from None
+        names = list(meta.column_names)
+        labels = list(meta.column_labels or [None] * len(names))
+        value_labels = meta.variable_value_labels or {}
+        ranges = meta.missing_ranges or {}
+        user_values = getattr(meta, "missing_user_values", None) or {}
+        counts = {"dk": 0, "blank": 0}
+        columns: list[Column] = []
+        data_cols: list[list[str]] = []
+        for j, name in enumerate(names):
+            var_label = (labels[j] or "").strip() if j < len(labels) else ""
+            columns.append(Column(index=j, header=name, extra=(var_label,) if var_label else ()))
+            vl = value_labels.get(name, {})
+            missing = _missing_test(ranges.get(name, []), user_values.get(name, []))
+            cache: dict[Any, tuple[str, str]] = {}
+            out: list[str] = []
+            for v in frame[name].tolist():
+                key = ("nan",) if _isnan(v) else v
+                hit = cache.get(key)
+                if hit is None:
+                    hit = cache[key] = _value_text(v, vl, missing)
+                if hit[1]:
+                    counts[hit[1]] += 1
+                out.append(hit[0])
+            data_cols.append(out)
+        rows = tuple(zip(*data_cols)) if data_cols else ()
+        notes = [f"SPSS file encoding {meta.file_encoding or 'unknown'}"]
+        if counts["dk"] or counts["blank"]:
+            notes.append(f"user-missing values: {counts['dk']} labelled don't know -> Don't know, "
+                         f"{counts['blank']} others -> blank")
+        mr_sets = {}
+        for set_name, mr in (getattr(meta, "mr_sets", None) or {}).items():
+            mr_sets[set_name] = {"label": mr.get("label", ""), "type": mr.get("type"),
+                                 "counted_value": mr.get("counted_value"),
+                                 "variables": list(mr.get("variable_list", []))}
+            notes.append(f"multiple-response set {set_name} ({'dichotomy' if mr.get('is_dichotomy') else 'categories'}"
+                         f"): {', '.join(mr.get('variable_list', []))}")
+        meta_out = {
+            "variable_labels": {j: c.extra[0] for j, c in enumerate(columns) if c.extra},
+            "value_labels": {j: {_number_text(k): str(v) for k, v in value_labels[n].items()}
+                             for j, n in enumerate(names) if n in value_labels},
+            "missing": {j: ranges[n] for j, n in enumerate(names) if n in ranges},
+            "mr_sets": mr_sets,
+        }
+        return RawExport(path=str(sniff.path), platform=self.name, encoding=str(meta.file_encoding or "sav"),
+                         sha256=sniff.sha256, columns=tuple(columns), rows=rows, header_rows=0,
+                         notes=tuple(notes), meta=meta_out)
+
+
+def _isnan(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _missing_test(ranges: list[dict[str, Any]], values: list[Any]):
+    bounds = [(r.get("lo"), r.get("hi")) for r in ranges]
+    discrete = set(values)
+
+    def is_missing(v: Any) -> bool:
+        if v in discrete:
+            return True
+        for lo, hi in bounds:
+            try:
+                if lo <= v <= hi:
+                    return True
+            except TypeError:
+                if v == lo or v == hi:
+                    return True
+        return False
+
+    return is_missing
+
+
+def _value_text(v: Any, labels: dict[Any, str], missing) -> tuple[str, str]:
+    """(text, kind): kind is "dk" or "blank" for user-missing values, "" otherwise."""
+    if _isnan(v):
+        return "", ""
+    if isinstance(v, str) and not v.strip():
+        return "", ""
+    label = labels.get(v)
+    if missing(v):
+        if label is not None and looks_like_dont_know(str(label)):
+            return DK_LABEL, "dk"
+        return "", "blank"
+    if label is not None:
+        return str(label), ""
+    if isinstance(v, float):
+        return _number_text(v), ""
+    return cell_text(v), ""
+
+
+def _number_text(v: Any) -> str:
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    return str(v)
+
+
+register(SpssReader())

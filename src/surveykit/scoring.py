@@ -1,0 +1,390 @@
+"""Scoring: option counts and percentages, item summaries, and the ranked grid tables.
+
+Percentages are of the *valid* base: blank and Don't know are never in it (DESIGN.md §3). The DK
+share is reported on its own, as a share of everyone who answered (valid + DK).
+
+Groups: ``by=None`` gives one group, ``"all"``. With ``by`` (``sector``, ``region``, ``completed`` or
+a single-choice question id) the first group is ``"all"`` (everyone) and then one group per value in
+instrument order; respondents with no value form the group ``"missing"`` (so that every group total
+adds up to ``"all"``, which disclosure control relies on).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from surveykit.errors import UsageError, invalid_choice
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.clean import Responses
+    from surveykit.instrument import Item, Question
+
+ALL = "all"
+MISSING = "missing"
+
+SCORE_COLUMNS = ["question_id", "item_id", "item_label", "group", "option_code", "option_label", "count", "pct",
+                 "n_valid", "n_dk", "n_blank"]
+SUMMARY_COLUMNS = ["question_id", "item_id", "item_label", "group", "n_valid", "n_dk", "n_blank", "pct_dk", "mean",
+                   "median", "sd", "pct_top_box", "top_box_label"]
+SORT_KEYS = ("pct_effective", "mean", "instrument")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Group ids in display order and, per respondent, the index of their group (without "all")."""
+
+    by: str | None
+    groups: tuple[str, ...]  # without "all"
+    codes: "np.ndarray"  # int index into groups, one per respondent
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (ALL,) + self.groups if self.by else (ALL,)
+
+
+def grouping(responses: "Responses", by: str | None) -> Grouping:
+    """Respondents' groups for ``by`` (validated: an unknown ``by`` names the allowed ones)."""
+    import numpy as np
+
+    if by is None:
+        return Grouping(None, (), np.zeros(responses.n, dtype=np.int64))
+    values = responses.groups(by)
+    inst = responses.instrument
+    present = [v for v in values.unique() if v is not None and not _isna(v)]
+    if by == "sector":
+        order = [s.id for s in inst.sectors]
+    elif by == "completed":
+        order = [True, False]
+    elif inst.has_question(by):
+        order = [o.code for o in inst.question(by).scale.options]
+    else:
+        order = sorted(str(v) for v in present)
+    groups = [g for g in order if g in set(present)] + sorted(str(v) for v in present if v not in set(order))
+    names = [str(g).lower() if isinstance(g, bool) else str(g) for g in groups]
+    index = {g: i for i, g in enumerate(groups)}
+    codes = np.array([index.get(v, -1) if v is not None and not _isna(v) else -1 for v in values], dtype=np.int64)
+    if (codes < 0).any():
+        names.append(MISSING)
+        codes[codes < 0] = len(names) - 1
+    return Grouping(by, tuple(names), codes)
+
+
+def _isna(v: object) -> bool:
+    try:
+        return v != v  # NaN
+    except Exception:
+        return False
+
+
+def closed_targets(responses: "Responses", questions: Iterable[str] | None = None, *,
+                   parameter: str = "question") -> list[tuple["Question", "Item | None"]]:
+    """(question, item) pairs of the closed questions asked for (all closed questions by default).
+
+    A question id may also name one grid item (``q45_cctv``). Free-text questions are refused."""
+    inst = responses.instrument
+    if not questions:
+        return list(inst.closed_columns())
+    out: list[tuple[Question, Item | None]] = []
+    closed_ids = [q.id for q in inst.closed_questions()]
+    for raw in questions:
+        for qid in [p.strip() for p in str(raw).split(",") if p.strip()]:
+            key = qid.lower()
+            if inst.has_question(key):
+                q = inst.question(key)
+                if not q.is_closed:
+                    raise UsageError(f"{parameter} {qid!r} is a free-text question; closed questions are: "
+                                     + ", ".join(closed_ids))
+                out.extend((q, it) for it in q.items) if q.is_grid else out.append((q, None))
+                continue
+            try:
+                q, it = inst.column_owner(key)
+            except UsageError:
+                raise invalid_choice(parameter, qid, closed_ids) from None
+            if it is None:  # an "other" free-text column
+                raise UsageError(f"{parameter} {qid!r} is a free-text column; closed questions are: "
+                                 + ", ".join(closed_ids))
+            out.append((q, it))
+    seen: set[str] = set()
+    unique = []
+    for q, it in out:
+        cid = it.id if it else q.id
+        if cid not in seen:
+            seen.add(cid)
+            unique.append((q, it))
+    return unique
+
+
+def count_matrix(responses: "Responses", column_id: str, grp: Grouping) -> "np.ndarray":
+    """Counts of one closed column: rows = scale options in order, then blank; columns = groups
+    (without "all"). Vectorised with ``np.bincount``."""
+    import numpy as np
+    import pandas as pd
+
+    question, _ = responses.instrument.column_owner(column_id)
+    codes = [o.code for o in question.scale.options]
+    cat = pd.Categorical(responses.data[column_id], categories=codes).codes.astype(np.int64)
+    cat[cat < 0] = len(codes)  # blank (or an unknown code, already reported by prepare) -> last row
+    k, g = len(codes) + 1, max(len(grp.groups), 1)
+    flat = np.bincount(cat * g + grp.codes, minlength=k * g)
+    return flat.reshape(k, g)
+
+
+@dataclass(frozen=True)
+class _ItemCounts:
+    question: "Question"
+    item: "Item | None"
+    groups: tuple[str, ...]  # including "all"
+    counts: "np.ndarray"  # options x groups (valid options and DK), "all" first
+    blank: "np.ndarray"  # per group
+
+    @property
+    def column_id(self) -> str:
+        return self.item.id if self.item else self.question.id
+
+    @property
+    def label(self) -> str:
+        return self.item.label if self.item else self.question.short
+
+
+def item_counts(responses: "Responses", targets: Sequence[tuple["Question", "Item | None"]],
+                by: str | None) -> list[_ItemCounts]:
+    import numpy as np
+
+    grp = grouping(responses, by)
+    out = []
+    for q, it in targets:
+        m = count_matrix(responses, it.id if it else q.id, grp)
+        if by:
+            m = np.column_stack([m.sum(axis=1), m])
+        out.append(_ItemCounts(q, it, grp.labels, m[:-1], m[-1]))
+    return out
+
+
+def _stats_from_counts(values: "np.ndarray", counts: "np.ndarray") -> tuple[float, float, float]:
+    """Mean, median and sample SD (ddof 1) of a discrete variable given its value counts."""
+    import numpy as np
+
+    n = counts.sum()
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    order = np.argsort(values)
+    v, c = values[order], counts[order]
+    mean = float((v * c).sum() / n)
+    sd = float(np.sqrt(((v - mean) ** 2 * c).sum() / (n - 1))) if n > 1 else float("nan")
+    cum = np.cumsum(c)
+    lo = v[np.searchsorted(cum, (n + 1) // 2)]  # the ((n+1)//2)-th value (1-based)
+    hi = v[np.searchsorted(cum, n // 2 + 1)]  # the (n//2 + 1)-th value
+    median = float(lo) if n % 2 else float((v[np.searchsorted(cum, n // 2)] + hi) / 2)
+    return mean, median, sd
+
+
+def score(responses: "Responses", *, questions: Iterable[str] | None = None, by: str | None = None,
+          suppress: bool = False, threshold: int = 5) -> "pd.DataFrame":
+    """Counts and percentages of every option of every closed question / grid item.
+
+    Returns a long table with columns ``question_id, item_id, item_label, group, option_code,
+    option_label, count, pct, n_valid, n_dk, n_blank``. ``pct`` is the percentage (0-100) of the
+    valid base ``n_valid`` for valid options; on the Don't know row it is the DK share of everyone
+    who answered (``n_dk / (n_valid + n_dk)``). ``item_id`` is the column id (the question id for
+    single questions).
+
+    ``suppress=True`` applies disclosure control (``surveykit.disclosure``): count, pct, n_valid
+    and n_dk become ``disclosure.MARKER`` where a count below ``threshold`` could be read or
+    recovered (with mean, SD and top-box share treated as published beside the table).
+    """
+    from surveykit import disclosure
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    for ic in item_counts(responses, closed_targets(responses, questions), by):
+        opts = ic.question.scale.options
+        dk_rows = [i for i, o in enumerate(opts) if o.dk]
+        valid_rows = [i for i, o in enumerate(opts) if not o.dk]
+        n_valid = ic.counts[valid_rows].sum(axis=0)
+        n_dk = ic.counts[dk_rows].sum(axis=0) if dk_rows else np.zeros_like(n_valid)
+        hide = _protect(ic, threshold, ()).suppressed if suppress else frozenset()
+        m = disclosure.MARKER
+        for gi, g in enumerate(ic.groups):
+            for i, o in enumerate(opts):
+                c = int(ic.counts[i, gi])
+                base = n_valid[gi] + n_dk[gi] if o.dk else n_valid[gi]
+                row = [ic.question.id, ic.column_id, ic.label, g, o.code, o.label, c,
+                       100.0 * c / base if base else np.nan, int(n_valid[gi]), int(n_dk[gi]), int(ic.blank[gi])]
+                if hide:
+                    dk_hidden = bool(dk_rows) and ("c", dk_rows[0], gi) in hide
+                    # pct of a DK row is n_dk / (n_valid + n_dk): it would reveal a hidden base too
+                    if ("c", i, gi) in hide or ("n", gi) in hide or (o.dk and dk_hidden):
+                        row[6 if ("c", i, gi) in hide else 7] = m
+                        row[7] = m
+                    if ("n", gi) in hide:
+                        row[8] = m
+                    if dk_hidden:
+                        row[9] = m
+                rows.append(tuple(row))
+    frame = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    if suppress:
+        return frame.astype({"count": object, "pct": object, "n_valid": object, "n_dk": object})
+    return frame.astype({"count": "int64", "n_valid": "int64", "n_dk": "int64", "n_blank": "int64", "pct": "float64"})
+
+
+def _protect(ic: "_ItemCounts", threshold: int, stats: Sequence[str] = ("mean", "sd", "top"), *,
+             cells_shown: bool = True):
+    from surveykit import disclosure
+
+    scale = ic.question.scale
+    return disclosure.protect_item(ic.counts.astype(float), [o.value for o in scale.options],
+                                   [o.dk for o in scale.options], [o.code in scale.top_box for o in scale.options],
+                                   ic.groups, threshold=threshold, stats=stats if scale.is_ordinal else tuple(x for x in stats if x == "top"),
+                                   cells_shown=cells_shown)
+
+
+def summarise_items(responses: "Responses", *, items: Iterable[str] | None = None,
+                    by: str | None = None, suppress: bool = False, threshold: int = 5) -> "pd.DataFrame":
+    """One row per item and group: ``question_id, item_id, item_label, group, n_valid, n_dk, n_blank,
+    pct_dk, mean, median, sd, pct_top_box, top_box_label``.
+
+    ``items`` takes question ids (all their items) or item column ids. mean / median / sd (sample SD)
+    are of the option scores on ordinal scales and NaN on nominal ones; ``pct_top_box`` (0-100) is
+    the share of the valid base in the scale's top box (e.g. "% effective" = 4 or 5).
+    ``suppress=True``: disclosure control as in ``score``."""
+    import numpy as np
+
+    from surveykit import disclosure
+    import pandas as pd
+
+    rows = []
+    for ic in item_counts(responses, closed_targets(responses, items, parameter="items"), by):
+        scale = ic.question.scale
+        valid = [i for i, o in enumerate(scale.options) if not o.dk]
+        dk = [i for i, o in enumerate(scale.options) if o.dk]
+        top = [i for i, o in enumerate(scale.options) if o.code in scale.top_box]
+        values = np.array([o.value if o.value is not None else np.nan for o in scale.options])[valid]
+        prot = _protect(ic, threshold, cells_shown=False) if suppress else None
+        for gi, g in enumerate(ic.groups):
+            c = ic.counts[:, gi]
+            nv, nd = int(c[valid].sum()), int(c[dk].sum()) if dk else 0
+            if scale.is_ordinal:
+                mean, median, sd = _stats_from_counts(values, c[valid])
+            else:
+                mean = median = sd = np.nan
+            row = [ic.question.id, ic.column_id, ic.label, g, nv, nd, int(ic.blank[gi]),
+                   100.0 * nd / (nv + nd) if nv + nd else np.nan, mean, median, sd,
+                   100.0 * c[top].sum() / nv if nv and top else np.nan, scale.top_box_label]
+            if suppress:
+                hide = prot.suppressed
+                mk = disclosure.MARKER
+                if ("n", gi) in hide:
+                    row[4] = row[7] = row[8] = row[9] = row[10] = row[11] = mk
+                if dk and ("c", dk[0], gi) in hide:
+                    row[5] = row[7] = mk
+                if ("mean", gi) in hide:
+                    row[8] = row[9] = mk
+                if ("sd", gi) in hide:
+                    row[10] = mk
+                if ("top", gi) in hide:
+                    row[11] = mk
+            rows.append(tuple(row))
+    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return frame.astype({c: object for c in SUMMARY_COLUMNS[4:12]}) if suppress else frame
+
+
+def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: str, top_name: str,
+                include_other: bool = False, suppress: bool = False, threshold: int = 5) -> "pd.DataFrame":
+    from surveykit import disclosure
+
+    import numpy as np
+    import pandas as pd
+
+    if sort not in SORT_KEYS:
+        raise invalid_choice("sort", sort, SORT_KEYS)
+    inst = responses.instrument
+    q = inst.question(question)
+    if not q.is_grid or not q.is_ordinal:
+        raise invalid_choice("question (an ordinal grid)", question,
+                             [x.id for x in inst.questions if x.is_grid and x.is_ordinal])
+    targets = [(q, it) for it in q.items if include_other or not it.other]
+    valid_opts = [o for o in q.scale.options if not o.dk]
+    pct_cols = [f"pct_{o.code}" for o in sorted(valid_opts, key=lambda o: o.value)]
+    rows = []
+    masked: list[list[bool]] = []
+    order = {it.id: i for i, it in enumerate(q.items)}
+    for ic in item_counts(responses, targets, by):
+        vi = [i for i, o in enumerate(q.scale.options) if not o.dk]
+        values = np.array([q.scale.options[i].value for i in vi])
+        top = [i for i, o in enumerate(q.scale.options) if o.code in q.scale.top_box]
+        hide = _protect(ic, threshold, ("mean", "top")).suppressed if suppress else frozenset()
+        code_row = {q.scale.options[i].code: i for i in vi}
+        for gi, g in enumerate(ic.groups):
+            c = ic.counts[:, gi]
+            n = int(c[vi].sum())
+            pcts = [100.0 * c[code_row[col[4:]]] / n if n else np.nan for col in pct_cols]
+            mean = float((values * c[vi]).sum() / n) if n else np.nan
+            topv = 100.0 * c[top].sum() / n if n else np.nan
+            rows.append([ic.column_id, ic.label, g, n, *pcts, mean, topv, order[ic.column_id]])
+            masked.append([("n", gi) in hide,
+                           *[("c", code_row[col[4:]], gi) in hide or ("n", gi) in hide for col in pct_cols],
+                           ("mean", gi) in hide or ("n", gi) in hide, ("top", gi) in hide or ("n", gi) in hide])
+    cols = ["item_id", "item_label", "group", "n", *pct_cols, "mean", top_name, "_order"]
+    frame = pd.DataFrame(rows, columns=cols)
+    # Rank within each group: by the top-box share, ties broken by the mean (1 = best).
+    frame = frame.sort_values(["group", top_name, "mean", "_order"], ascending=[True, False, False, True],
+                              na_position="last", kind="mergesort")
+    frame["rank"] = frame.groupby("group", sort=False).cumcount() + 1
+    key = {"pct_effective": [top_name, "mean"], "mean": ["mean", top_name], "instrument": ["_order"]}[sort]
+    asc = [True] if sort == "instrument" else [False, False]
+    group_order = {g: i for i, g in enumerate(grouping(responses, by).labels)}
+    frame["_g"] = frame["group"].map(group_order)
+    frame = frame.sort_values(["_g", *key, "_order"], ascending=[True, *asc, True], kind="mergesort",
+                              na_position="last")
+    frame = frame.drop(columns=["_order", "_g"])
+    if suppress:
+        # Ranks and order use the true values; only the shown numbers are masked.
+        mask_cols = ["n", *pct_cols, "mean", top_name]
+        mask = pd.DataFrame(masked, columns=mask_cols).loc[frame.index]
+        frame = frame.astype({c: object for c in mask_cols})
+        for col in mask_cols:
+            frame.loc[mask[col].to_numpy(), col] = disclosure.MARKER
+    return frame.reset_index(drop=True)
+
+
+def effectiveness_table(responses: "Responses", *, by: str | None = None, sort: str = "pct_effective",
+                        question: str = "q45", include_other: bool = False, suppress: bool = False,
+                        threshold: int = 5) -> "pd.DataFrame":
+    """The q45 intervention-effectiveness table (the study's Figure 13).
+
+    Columns ``item_id, item_label, group, n, pct_1, pct_2, pct_3, pct_4, pct_5, mean, pct_effective,
+    rank``: ``n`` is the valid base, ``pct_k`` the share rating k (0-100), ``pct_effective`` the share
+    rating 4 or 5, ``rank`` 1 = highest % effective within the group (ties: higher mean). ``sort``:
+    pct_effective (default), mean or instrument order. The rated "Other" row is left out unless
+    ``include_other``: it pools different measures that respondents named themselves."""
+    return _grid_table(responses, question, by=by, sort=sort, top_name="pct_effective", include_other=include_other,
+                       suppress=suppress, threshold=threshold)
+
+
+def reasons_table(responses: "Responses", *, question: str, by: str | None = None,
+                  sort: str = "pct_effective", include_other: bool = False, suppress: bool = False,
+                  threshold: int = 5) -> "pd.DataFrame":
+    """A reason grid (q14 or q15) ranked by how often professionals see each reason.
+
+    Columns ``item_id, item_label, group, n, pct_0 .. pct_4, mean, pct_often, rank``: pct_k is the
+    share answering k (0 Never .. 4 Very often) of the valid base n, ``pct_often`` the share Often or
+    Very often, ``mean`` the mean frequency (0-4). ``sort="pct_effective"`` means by the top-box share
+    (here pct_often), as for the effectiveness table."""
+    if question not in ("q14", "q15"):
+        raise invalid_choice("question", question, ["q14", "q15"])
+    return _grid_table(responses, question, by=by, sort=sort, top_name="pct_often", include_other=include_other,
+                       suppress=suppress, threshold=threshold)
+
+
+def other_answers(responses: "Responses", *, question: str) -> list[str]:
+    """The non-blank "Other (please specify)" texts of a question, in file order (personal data:
+    callers redact or withhold them in published output)."""
+    q = responses.instrument.question(question)
+    if not q.other_text:
+        return []
+    return [t for t in responses.text(q.other_text) if t is not None and not _isna(t) and str(t).strip()]

@@ -1,0 +1,274 @@
+"""The one adapter between surveykit and the statistics libraries.
+
+Every significance test surveykit reports goes through this module, which returns plain
+``TestResult`` values with our own names. pingouin is used where it has the test
+(Kruskal-Wallis, Mann-Whitney U, chi-square test of independence); its output columns were renamed
+in 0.6 (``p-unc`` -> ``p_unc``, ``U-val`` -> ``U_val`` ...), so ``_pg_value`` accepts both spellings.
+Where pingouin has no test (Fisher's exact test, Monte Carlo chi-square, column-proportion z-tests,
+multiple-comparison correction) scipy / statsmodels are used directly.
+
+Effect sizes:
+
+* Kruskal-Wallis: epsilon-squared, ``H / ((n**2 - 1) / (n + 1))`` = ``H / (n - 1)``
+  (Tomczak & Tomczak 2014);
+* Mann-Whitney U: rank-biserial correlation ``r = 2 * U_x / (n_x * n_y) - 1`` (Wendt 1972), positive
+  when the first sample tends to be higher (pingouin's ``RBC``);
+* chi-square / Fisher / Monte Carlo: Cramér's V, ``sqrt(chi2 / (n * (min(r, c) - 1)))``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from surveykit.errors import invalid_choice
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Our names -> the spellings pingouin has used for them (0.5 first, then 0.6+).
+PINGOUIN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "H": ("H",),
+    "ddof1": ("ddof1",),
+    "p_unc": ("p-unc", "p_unc"),
+    "U": ("U-val", "U_val"),
+    "p_val": ("p-val", "p_val"),
+    "rbc": ("RBC",),
+    "chi2": ("chi2",),
+    "dof": ("dof",),
+    "pval": ("pval",),
+    "cramer": ("cramer",),
+}
+
+PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
+_STATSMODELS_METHOD = {"holm": "holm", "fdr_bh": "fdr_bh", "bonf": "bonferroni"}
+
+#: pingouin.mwu builds an n_x-by-n_y matrix for its common-language effect size; above this many
+#: pairs we call the scipy function it wraps and compute the same rank-biserial formula ourselves.
+MWU_PINGOUIN_MAX_PAIRS = 4_000_000
+
+#: Monte Carlo resamples for the chi-square test when expected counts are small (R uses 2000).
+MONTE_CARLO_RESAMPLES = 10_000
+DEFAULT_SEED = 20160101
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One test: ``test`` is our stable name (kruskal_wallis, mann_whitney_u, chi_square,
+    fisher_exact, chi_square_monte_carlo, two_proportion_z)."""
+
+    test: str
+    statistic: float
+    p_value: float
+    n: int
+    dof: float | None = None
+    effect_size: float | None = None
+    effect_measure: str = ""
+    note: str = ""
+
+
+def _pg_value(frame: Any, name: str) -> float:
+    """A value from a one-row pingouin result, whichever spelling of the column this version uses."""
+    for col in PINGOUIN_COLUMNS[name]:
+        if col in frame.columns:
+            return float(frame[col].iloc[0])
+    raise KeyError(f"pingouin result has none of {PINGOUIN_COLUMNS[name]} (columns: {list(frame.columns)})")
+
+
+def kruskal(samples: Sequence[Sequence[float]]) -> TestResult:
+    """Kruskal-Wallis H test (tie-corrected, via pingouin) with epsilon-squared."""
+    import numpy as np
+    import pandas as pd
+    import pingouin as pg
+
+    arrays = [np.asarray(s, dtype=float) for s in samples]
+    arrays = [a[~np.isnan(a)] for a in arrays]
+    n = int(sum(a.size for a in arrays))
+    frame = pd.DataFrame({"y": np.concatenate(arrays),
+                          "g": np.repeat(np.arange(len(arrays)), [a.size for a in arrays])})
+    if np.unique(frame["y"]).size < 2:
+        return TestResult("kruskal_wallis", float("nan"), float("nan"), n, len(arrays) - 1, float("nan"),
+                          "epsilon_squared", "all answers equal: no test")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = pg.kruskal(data=frame, dv="y", between="g")
+    h = _pg_value(res, "H")
+    return TestResult("kruskal_wallis", h, _pg_value(res, "p_unc"), n, _pg_value(res, "ddof1"),
+                      h / (n - 1) if n > 1 else float("nan"), "epsilon_squared")
+
+
+def mann_whitney(x: Sequence[float], y: Sequence[float]) -> TestResult:
+    """Two-sided Mann-Whitney U (scipy's default method: exact for small samples without ties, else
+    normal approximation with tie and continuity correction), statistic U of ``x``, with the
+    rank-biserial correlation (positive: ``x`` tends higher)."""
+    import numpy as np
+
+    xa = np.asarray(x, dtype=float)
+    ya = np.asarray(y, dtype=float)
+    xa, ya = xa[~np.isnan(xa)], ya[~np.isnan(ya)]
+    n = int(xa.size + ya.size)
+    if xa.size == 0 or ya.size == 0:
+        return TestResult("mann_whitney_u", float("nan"), float("nan"), n, None, float("nan"),
+                          "rank_biserial", "an empty group: no test")
+    if xa.size * ya.size <= MWU_PINGOUIN_MAX_PAIRS:
+        import pingouin as pg
+
+        res = pg.mwu(xa, ya, alternative="two-sided")
+        u, p, r = _pg_value(res, "U"), _pg_value(res, "p_val"), _pg_value(res, "rbc")
+    else:
+        from scipy import stats
+
+        u, p = stats.mannwhitneyu(xa, ya, alternative="two-sided")
+        u, p = float(u), float(p)
+        r = 2.0 * u / (xa.size * ya.size) - 1.0
+    return TestResult("mann_whitney_u", u, p, n, None, r, "rank_biserial")
+
+
+def _expand(table: "np.ndarray") -> Any:
+    """A contingency table as one row per observation (pingouin's chi-square wants raw data)."""
+    import numpy as np
+    import pandas as pd
+
+    r, c = np.indices(table.shape)
+    counts = table.ravel().astype(int)
+    return pd.DataFrame({"row": np.repeat(r.ravel(), counts), "col": np.repeat(c.ravel(), counts)})
+
+
+def _trim(table: Any) -> "np.ndarray":
+    import numpy as np
+
+    t = np.asarray(table, dtype=float)
+    if t.ndim != 2:
+        raise ValueError("a contingency table must be two-dimensional")
+    if np.any(t < 0) or np.any(t != np.round(t)):
+        raise ValueError("a contingency table holds non-negative whole counts")
+    return t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+
+
+def pearson_chi2(table: Any) -> TestResult:
+    """Pearson chi-square test of independence without continuity correction (pingouin), Cramér's V."""
+    import pingouin as pg
+
+    t = _trim(table)
+    n = int(t.sum())
+    if min(t.shape) < 2:
+        return TestResult("chi_square", float("nan"), float("nan"), n, 0, float("nan"), "cramers_v",
+                          "fewer than two non-empty rows or columns: no test")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, _, res = pg.chi2_independence(_expand(t), x="row", y="col", correction=False)
+    row = res[res["test"] == "pearson"]
+    return TestResult("chi_square", _pg_value(row, "chi2"), _pg_value(row, "pval"), n, _pg_value(row, "dof"),
+                      _pg_value(row, "cramer"), "cramers_v")
+
+
+def _chi2_stat(t: "np.ndarray", expected: "np.ndarray") -> float:
+    return float(((t - expected) ** 2 / expected).sum())
+
+
+def expected_counts(table: Any) -> "np.ndarray":
+    import numpy as np
+
+    t = np.asarray(table, dtype=float)
+    return np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
+
+
+def fisher_exact(table: Any) -> TestResult:
+    """Fisher's exact test on a 2x2 table (two-sided, scipy); Cramér's V from the Pearson statistic."""
+    from scipy import stats
+
+    t = _trim(table)
+    if t.shape != (2, 2):
+        raise ValueError("Fisher's exact test needs a 2x2 table")
+    n = int(t.sum())
+    chi2 = _chi2_stat(t, expected_counts(t))
+    res = stats.fisher_exact(t.astype(int))
+    return TestResult("fisher_exact", float(res.statistic), float(res.pvalue), n, 1,
+                      math.sqrt(chi2 / n), "cramers_v", "statistic is the odds ratio")
+
+
+def monte_carlo_chi2(table: Any, *, seed: int = DEFAULT_SEED,
+                     n_resamples: int = MONTE_CARLO_RESAMPLES) -> TestResult:
+    """Pearson chi-square with a Monte Carlo p-value: tables with the observed margins are drawn
+    (``scipy.stats.random_table``, Patefield's algorithm) and p = (1 + #{X2* >= X2}) / (B + 1), as
+    R's ``chisq.test(simulate.p.value = TRUE)``. Seeded, so deterministic."""
+    import numpy as np
+    from scipy import stats
+
+    t = _trim(table)
+    n = int(t.sum())
+    if min(t.shape) < 2:
+        return TestResult("chi_square_monte_carlo", float("nan"), float("nan"), n, 0, float("nan"), "cramers_v",
+                          "fewer than two non-empty rows or columns: no test")
+    e = expected_counts(t)
+    obs = _chi2_stat(t, e)
+    rng = np.random.default_rng(seed)
+    sims = stats.random_table(t.sum(axis=1).astype(int), t.sum(axis=0).astype(int), seed=rng).rvs(n_resamples)
+    sim_stats = ((sims - e) ** 2 / e).sum(axis=(1, 2))
+    # Same tolerance as R, so floating-point noise does not decide ties.
+    hits = int(np.sum(sim_stats >= obs - 1e-7 * max(1.0, obs)))
+    p = (1 + hits) / (n_resamples + 1)
+    dof = (t.shape[0] - 1) * (t.shape[1] - 1)
+    return TestResult("chi_square_monte_carlo", obs, p, n, dof, math.sqrt(obs / (n * (min(t.shape) - 1))),
+                      "cramers_v", f"Monte Carlo p-value, {n_resamples} resamples, seed {seed}")
+
+
+def nominal_test(table: Any, *, seed: int = DEFAULT_SEED, n_resamples: int = MONTE_CARLO_RESAMPLES) -> TestResult:
+    """Test independence in a contingency table, choosing the test the way the reports explain it:
+
+    * every expected count >= 5: Pearson chi-square (asymptotic p-value);
+    * some expected count < 5 in a 2x2 table: Fisher's exact test;
+    * some expected count < 5 in a larger table: chi-square with a seeded Monte Carlo p-value.
+
+    Empty rows and columns are dropped first. ``TestResult.test`` says which test was used.
+    """
+    import numpy as np
+
+    t = _trim(table)
+    if min(t.shape) < 2:
+        return pearson_chi2(t)
+    if np.all(expected_counts(t) >= 5):
+        return pearson_chi2(t)
+    if t.shape == (2, 2):
+        res = fisher_exact(t)
+        return TestResult(res.test, res.statistic, res.p_value, res.n, res.dof, res.effect_size,
+                          res.effect_measure, "an expected count below 5: Fisher's exact test; " + res.note)
+    res = monte_carlo_chi2(t, seed=seed, n_resamples=n_resamples)
+    return TestResult(res.test, res.statistic, res.p_value, res.n, res.dof, res.effect_size, res.effect_measure,
+                      "an expected count below 5: " + res.note)
+
+
+def two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
+    """Column-proportion z-test with the pooled proportion (as SPSS Custom Tables): (z, two-sided p)."""
+    from scipy import stats
+
+    if n1 == 0 or n2 == 0:
+        return float("nan"), float("nan")
+    p = (x1 + x2) / (n1 + n2)
+    se = math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return 0.0, 1.0
+    z = (x1 / n1 - x2 / n2) / se
+    return z, float(2 * stats.norm.sf(abs(z)))
+
+
+def p_adjust(p_values: Sequence[float], method: str = "holm") -> list[float]:
+    """Adjust a family of p-values (statsmodels ``multipletests``); NaN entries are left out of the family."""
+    import numpy as np
+
+    if method not in PADJUST_METHODS:
+        raise invalid_choice("padjust", method, PADJUST_METHODS)
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if not ok.any():
+        return out.tolist()
+    if method == "none":
+        out[ok] = p[ok]
+    else:
+        from statsmodels.stats.multitest import multipletests
+
+        out[ok] = multipletests(p[ok], method=_STATSMODELS_METHOD[method])[1]
+    return out.tolist()

@@ -1,0 +1,186 @@
+"""Young people's views beside professionals': the youth ranking against the q45 ratings.
+
+Each youth measure matches one q45 item (``q45_item`` in the measures codebook). For the young
+people we use the ranking exercise (``surveykit.ranking.score_measures``); for the professionals the
+share rating the matched item effective (4 or 5 of 5, DK and blank excluded) from
+``surveykit.scoring.summarise_items``, overall and, with ``by="sector"``, per sector. Both sides are
+ranked over the same 14 measures (1 = most effective).
+
+Where the views **diverge** is measured on one scale both sides share: the percentage calling a
+measure effective (% of youth groups putting it in the effective pile, % of professionals rating it
+4 or 5). ``pct_gap = pro_pct_effective - youth_pct_effective`` (positive: professionals back it more
+than the young people did); measures are ordered by the size of that gap, then by the size of the
+rank gap. Spearman's rho compares the two orders (positive: the views agree), always with its n.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from surveykit.errors import AnalysisError, invalid_choice
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from surveykit.clean import Responses
+    from surveykit.ranking import Rankings
+
+OVERALL = "all"
+BY_CHOICES = ("sector",)
+
+
+@dataclass(frozen=True)
+class Voices:
+    """The comparison.
+
+    ``table``: one row per group x measure, groups in order (``all`` first), measures by divergence.
+    Columns: ``group, group_label, measure_id, measure_label, assumed, q45_item, youth_rank,
+    youth_mean_position, youth_pct_effective, pro_n_valid, pro_pct_effective, pro_rank, rank_gap``
+    (pro_rank - youth_rank), ``pct_gap``, ``divergence_order`` (1 = largest), ``spearman_rho,
+    spearman_p, spearman_n`` (the group's correlation, repeated so a CSV row never shows a p-value
+    without its n).
+    ``correlations``: one row per group: ``group, group_label, n_respondents, spearman_rho,
+    spearman_p, spearman_n``.
+    ``skipped``: (group, reason) for groups too small to show.
+    """
+
+    table: "pd.DataFrame" = field(repr=False, compare=False)
+    correlations: "pd.DataFrame" = field(repr=False, compare=False)
+    n_groups: int = 0
+    n_people: int = 0
+    exploratory: bool = True
+    note: str = ""
+    skipped: tuple[tuple[str, str], ...] = ()
+    min_group_size: int = 5
+
+    def groups(self) -> list[str]:
+        return list(dict.fromkeys(self.table["group"]))
+
+    def group_table(self, group: str) -> "pd.DataFrame":
+        if group not in self.groups():
+            raise invalid_choice("group", group, self.groups())
+        return self.table[self.table["group"] == group].reset_index(drop=True)
+
+    def divergences(self, group: str = OVERALL, *, top: int = 5) -> list[str]:
+        """Measure ids where the two views differ most, largest first."""
+        return list(self.group_table(group)["measure_id"][:top])
+
+
+def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | None = None,
+                   min_group_size: int = 5) -> Voices:
+    """Young people's ranking beside professionals' q45 ratings, overall and (``by="sector"``) per sector.
+
+    A sector is shown only when every matched q45 item has at least ``min_group_size`` valid
+    answers in it; the others are listed in ``skipped``.
+    """
+    import pandas as pd
+    from scipy import stats
+
+    from surveykit.ranking import score_measures
+    from surveykit.scoring import ALL, MISSING, summarise_items
+
+    if by is not None and by not in BY_CHOICES:
+        raise invalid_choice("by", by, BY_CHOICES)
+    if not isinstance(min_group_size, int) or min_group_size < 1:
+        raise invalid_choice("min_group_size", min_group_size, ["a whole number of at least 1"])
+    measures = rankings.measures
+    items = [m.q45_item for m in measures.measures]
+    known = {c for q, it in responses.instrument.closed_columns() for c in ([it.id] if it else [q.id])}
+    unknown = [i for i in items if i not in known]
+    if unknown:
+        raise invalid_choice("q45_item in the measures codebook", unknown[0], sorted(k for k in known if k.startswith("q45")))
+
+    youth = score_measures(rankings).set_index("measure_id")
+    frames = [(OVERALL, "All professionals", summarise_items(responses, items=items, by=None))]
+    skipped: list[tuple[str, str]] = []
+    if by is not None:
+        per = summarise_items(responses, items=items, by=by)
+        # summarise_items also returns the overall group and respondents with no sector; neither is a sector.
+        per = per[~per["group"].isin([ALL, MISSING])]
+        labels = {s.id: s.label for s in responses.instrument.sectors}
+        for group in _group_order(per["group"], labels):
+            part = per[per["group"] == group]
+            smallest = int(part["n_valid"].min()) if len(part) else 0
+            if smallest < min_group_size or len(part) < len(items):
+                skipped.append((str(group), f"fewer than {min_group_size} valid q45 answers on some item "
+                                            f"(smallest n = {smallest})"))
+                continue
+            frames.append((str(group), labels.get(str(group), str(group)), part))
+
+    n_answering = _respondents_answering(responses, items, by)
+    rows: list[pd.DataFrame] = []
+    corr_rows: list[dict[str, Any]] = []
+    for group, label, summary in frames:
+        pro = summary.set_index("item_id")
+        t = pd.DataFrame({
+            "group": group,
+            "group_label": label,
+            "measure_id": list(measures.ids),
+            "measure_label": [m.label for m in measures.measures],
+            "assumed": [m.assumed for m in measures.measures],
+            "q45_item": items,
+            "youth_rank": [int(youth.loc[m, "rank"]) for m in measures.ids],
+            "youth_mean_position": [float(youth.loc[m, "mean_position"]) for m in measures.ids],
+            "youth_pct_effective": [float(youth.loc[m, "pct_effective"]) for m in measures.ids],
+            "pro_n_valid": [int(pro.loc[i, "n_valid"]) for i in items],
+            "pro_pct_effective": [_as_float(pro.loc[i, "pct_top_box"]) for i in items],
+        })
+        valid = t["pro_pct_effective"].notna()
+        if valid.sum() < 3:
+            raise AnalysisError(f"group {group!r}: fewer than 3 matched q45 items have ratings; cannot compare")
+        t["pro_rank"] = t["pro_pct_effective"].rank(method="min", ascending=False).astype("Int64")
+        t["rank_gap"] = t["pro_rank"] - t["youth_rank"]
+        t["pct_gap"] = t["pro_pct_effective"] - t["youth_pct_effective"]
+        rho, p = stats.spearmanr(-t.loc[valid, "youth_mean_position"], t.loc[valid, "pro_pct_effective"])
+        n = int(valid.sum())
+        t["spearman_rho"], t["spearman_p"], t["spearman_n"] = float(rho), float(p), n
+        t["_abs_pct"] = t["pct_gap"].abs()
+        t["_abs_rank"] = t["rank_gap"].abs().astype("float64")
+        t = t.sort_values(["_abs_pct", "_abs_rank", "youth_rank"], ascending=[False, False, True],
+                          kind="stable", na_position="last").drop(columns=["_abs_pct", "_abs_rank"])
+        t["divergence_order"] = range(1, len(t) + 1)
+        rows.append(t)
+        corr_rows.append({"group": group, "group_label": label, "n_respondents": n_answering.get(group, 0),
+                          "spearman_rho": float(rho), "spearman_p": float(p), "spearman_n": n})
+    table = pd.concat(rows, ignore_index=True)
+    order = ["group", "group_label", "measure_id", "measure_label", "assumed", "q45_item", "youth_rank",
+             "youth_mean_position", "youth_pct_effective", "pro_n_valid", "pro_pct_effective", "pro_rank",
+             "rank_gap", "pct_gap", "divergence_order", "spearman_rho", "spearman_p", "spearman_n"]
+    return Voices(table=table[order], correlations=pd.DataFrame(corr_rows), n_groups=rankings.n_groups,
+                  n_people=rankings.n_people, exploratory=rankings.exploratory, note=rankings.sample_note(),
+                  skipped=tuple(skipped), min_group_size=min_group_size)
+
+
+def _group_order(values, labels: dict[str, str]) -> list[str]:
+    """Groups in the instrument's sector order, then any others, missing groups left out."""
+    import pandas as pd
+
+    present = [str(v) for v in dict.fromkeys(values) if not pd.isna(v)]
+    known = [s for s in labels if s in present]
+    return known + sorted(v for v in present if v not in labels)
+
+
+def _respondents_answering(responses: "Responses", items: list[str], by: str | None) -> dict[str, int]:
+    """How many professionals gave a valid rating to at least one matched item, overall and per group."""
+    numeric = [responses.numeric(i) for i in items]
+    answered = numeric[0].notna()
+    for s in numeric[1:]:
+        answered = answered | s.notna()
+    out = {OVERALL: int(answered.sum())}
+    if by is not None:
+        groups = responses.groups(by)
+        for g in dict.fromkeys(groups):
+            if g is None or (isinstance(g, float) and math.isnan(g)):
+                continue
+            out[str(g)] = int((answered & (groups == g)).sum())
+    return out
+
+
+def _as_float(value: Any) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return v

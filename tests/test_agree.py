@@ -1,0 +1,199 @@
+"""Agreement between coders: Krippendorff's alpha, Cohen's kappa, the coded-file readers, ``agree``."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from surveykit.coding.agreement import agreement, flag, krippendorff_alpha_nominal
+from surveykit.io.coded import read_coded
+
+N = None
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C: 4 observers x 12
+# units, nominal data with missing values; the paper gives alpha = 0.743.
+KRIPP_NOMINAL = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, N, N, N],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, N, 3],
+    [N, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, N],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, N],
+]
+# Same paper, section A: 2 observers x 10 units, binary data; the paper gives alpha = 0.095.
+KRIPP_BINARY = [[0, 1, 0, 0, 0, 0, 0, 0, 1, 0], [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]]
+
+
+def test_alpha_published_nominal_example_with_missing_data():
+    assert krippendorff_alpha_nominal(KRIPP_NOMINAL) == pytest.approx(0.743, abs=5e-4)
+
+
+def test_alpha_published_binary_example():
+    assert krippendorff_alpha_nominal(KRIPP_BINARY) == pytest.approx(0.095, abs=5e-4)
+
+
+def test_alpha_edge_cases():
+    assert krippendorff_alpha_nominal([[1, 2, 3], [1, 2, 3]]) == 1.0
+    assert math.isnan(krippendorff_alpha_nominal([[1, 1], [1, 1]]))  # no variation: undefined
+    assert math.isnan(krippendorff_alpha_nominal([[1, N], [N, 2]]))  # nothing pairable
+    assert [flag(a) for a in (0.81, 0.8, 0.7, 0.667, 0.5, float("nan"))] == [
+        "reliable", "reliable", "tentative", "tentative", "unreliable", "undefined"]
+
+
+def _long(rows, coder):
+    return pd.DataFrame([(r, "q7", c, coder) for r, c in rows],
+                        columns=["respondent_id", "question_id", "code_id", "coder"], dtype=object)
+
+
+def test_three_coders_with_missing_units_library():
+    # Coder C did not see u3 (missing), which must not count as "no code".
+    a = _long([("u1", "x"), ("u2", None), ("u3", "x"), ("u4", "y")], "a")
+    b = _long([("u1", "x"), ("u2", "x"), ("u3", "x"), ("u4", None)], "b")
+    c = _long([("u1", "x"), ("u2", None), ("u4", "y")], "c")
+    res = agreement([a, b, c], ["a", "b", "c"])
+    x = res.per_code.set_index("code_id").loc["x"]
+    # By hand for code x: units u1..u4 values a=(1,0,1,0) b=(1,1,1,0) c=(1,0,-,0)
+    assert krippendorff_alpha_nominal([[1, 0, 1, 0], [1, 1, 1, 0], [1, 0, N, 0]]) == pytest.approx(x["alpha"])
+    # percent agreement: u1 3/3 pairs, u2 1/3, u3 1/1, u4 3/3 -> mean
+    assert x["percent_agreement"] == pytest.approx((1 + 1 / 3 + 1 + 1) / 4)
+    assert math.isnan(x["kappa"])  # kappa is for two coders only
+    assert res.overall["exact_set_match"] == pytest.approx(2 / 4)  # u1 and u3 match exactly
+    assert set(res.disagreements["code_id"]) == {"x", "y"}
+
+
+def test_cli_binary_published_example(cli, tmp_path):
+    """The 2-coder binary example (Krippendorff 2011) as two coded files -> alpha 0.095."""
+    for name, values in zip("ab", KRIPP_BINARY):
+        rows = [(f"u{i}", "x" if v else None) for i, v in enumerate(values)]
+        _long(rows, name).to_csv(tmp_path / f"{name}.csv", index=False)
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    row = next(x for x in out["rows"] if x["code_id"] == "x")
+    assert row["alpha"] == pytest.approx(0.095, abs=5e-4)
+    assert row["kappa"] == pytest.approx(cohen_kappa_score(*KRIPP_BINARY))
+    assert row["flag"] == "unreliable"
+
+
+GWUSEC = ["Q8", "Q5", "N2"]
+
+
+def _wide_sets(path):
+    """Independent reading of a gwusec wide file: {ResponseId: set of codes}, respondents only."""
+    d = pd.read_csv(path, dtype=str, keep_default_na=False)
+    code_cols = [c for c in d.columns if c.startswith("Code ")]
+    sets: dict[str, set] = {}
+    for _, row in d.iterrows():
+        codes = {row[c].strip() for c in code_cols if row[c].strip()}
+        if not row.iloc[1].strip() and not codes:
+            continue
+        sets.setdefault(row["ResponseId"], set()).update(codes)
+    return sets
+
+
+@pytest.fixture(scope="module")
+def gwusec_results(tmp_path_factory):
+    from tests.conftest import EXTERNAL, run_cli
+
+    if not EXTERNAL.is_dir():
+        pytest.skip("../shared/fixtures/external is not present")
+    out = {}
+    tmp = tmp_path_factory.mktemp("agree")
+    for q in GWUSEC:
+        a = EXTERNAL / "coded_datasets" / f"gwusec_proctoring_coded_{q}_primary.csv"
+        b = EXTERNAL / "coded_datasets" / f"gwusec_proctoring_coded_{q}_secondary.csv"
+        dis = tmp / f"{q}_dis.csv"
+        r = run_cli("agree", a, b, "--format", "json", "--disagreements", dis)
+        assert r.returncode == 0, r.stderr
+        out[q] = (a, b, json.loads(r.stdout), pd.read_csv(dis, dtype=str, keep_default_na=False))
+    return out
+
+
+@pytest.mark.parametrize("q", GWUSEC)
+def test_gwusec_double_coded_per_code(gwusec_results, q):
+    a, b, out, dis = gwusec_results[q]
+    sa, sb = _wide_sets(a), _wide_sets(b)
+    units = sorted(set(sa) & set(sb))
+    codes = sorted(set().union(*sa.values(), *sb.values()))
+    rows = {r["code_id"]: r for r in out["rows"]}
+    assert set(rows) == set(codes) | {"ALL"}
+    for code in codes:
+        ya = np.array([code in sa[u] for u in units], dtype=int)
+        yb = np.array([code in sb[u] for u in units], dtype=int)
+        row = rows[code]
+        assert row["units"] == len(units)
+        assert row["percent_agreement"] == pytest.approx((ya == yb).mean())
+        if len(set(ya) | set(yb)) > 1:
+            assert row["kappa"] == pytest.approx(cohen_kappa_score(ya, yb), abs=1e-9)
+            # Two coders, no missing values: alpha = 1 - (2n-1) * d / (n0 * n1) (n0, n1: counts of
+            # 0s and 1s among the 2n values, d: disagreeing units).
+            n0, n1 = int((ya == 0).sum() + (yb == 0).sum()), int(ya.sum() + yb.sum())
+            d = int((ya != yb).sum())
+            assert row["alpha"] == pytest.approx(1 - (2 * len(units) - 1) * d / (n0 * n1))
+        assert row["flag"] == flag(row["alpha"])
+    # Overall: exact-set match and the disagreements file, recomputed directly.
+    exact = np.mean([sa[u] == sb[u] for u in units])
+    assert rows["ALL"]["exact_set_match"] == pytest.approx(exact)
+    assert out["overall"]["exact_set_match"] == pytest.approx(exact)
+    expected_dis = {(u, c) for u in units for c in (sa[u] ^ sb[u])}
+    assert set(zip(dis["respondent_id"], dis["code_id"])) == expected_dis
+    assert (dis["decision"] == "").all()
+
+
+def test_gwusec_q8_known_counts(gwusec_results):
+    # Read from the files: Q8 has 26 answers, both coders saw all of them.
+    a, b, out, dis = gwusec_results["Q8"]
+    assert out["overall"]["units"] == 26
+    assert len(dis) == sum(len(x) for x in (_wide_sets(a)[u] ^ _wide_sets(b)[u] for u in _wide_sets(a)))
+
+
+def test_wide_reader_non_respondents_and_uncoded(external):
+    p = external / "coded_datasets" / "gwusec_proctoring_coded_N2_secondary.csv"
+    d = pd.read_csv(p, dtype=str, keep_default_na=False)
+    answered = d[d.iloc[:, 1].str.strip() != ""]
+    coded_rows = answered[[c for c in d.columns if c.startswith("Code ")]].apply(
+        lambda s: s.str.strip() != "").any(axis=1)
+    none = read_coded(p)
+    assert none.layout == "wide"
+    assert none.frame["respondent_id"].nunique() == answered["ResponseId"].nunique()
+    assert none.frame["code_id"].isna().sum() == int((~coded_rows).sum())
+    missing = read_coded(p, uncoded="missing")
+    assert missing.frame["respondent_id"].nunique() == int(coded_rows.sum())
+
+
+def test_cli_uncoded_missing_uses_only_coded_sample(cli, external):
+    a = external / "coded_datasets" / "gwusec_proctoring_coded_Q5_primary.csv"
+    b = external / "coded_datasets" / "gwusec_proctoring_coded_Q5_secondary.csv"
+    r = cli("agree", a, b, "--uncoded", "missing", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    sb = {u: s for u, s in _wide_sets(b).items() if s}
+    assert json.loads(r.stdout)["overall"]["units"] == len(sb)
+
+
+def test_cli_three_files_table(cli, tmp_path):
+    _long([("u1", "x"), ("u2", None)], "ann").to_csv(tmp_path / "a.csv", index=False)
+    _long([("u1", "x"), ("u2", "x")], "bob").to_csv(tmp_path / "b.csv", index=False)
+    _long([("u1", None), ("u2", None)], "cat").to_csv(tmp_path / "c.csv", index=False)
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv")
+    assert r.returncode == 0, r.stderr
+    assert "prevalence_ann" in r.stdout and "pooled alpha" in r.stdout
+
+
+def test_cli_bad_input(cli, tmp_path):
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("id: t\ntitle: T\nversion: '1'\nthemes: [{id: th, label: Th}]\n"
+                  "codes: [{id: x, label: X, theme: th}]\n")
+    _long([("u1", "x")], "a").to_csv(tmp_path / "a.csv", index=False)
+    _long([("u1", "zzz_unknown")], "b").to_csv(tmp_path / "b.csv", index=False)
+    dis = tmp_path / "dis.csv"
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--codebook", cb, "--disagreements", dis)
+    assert r.returncode == 2
+    assert "zzz_unknown" in r.stderr and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not dis.exists()
+    r = cli("agree", tmp_path / "a.csv")
+    assert r.returncode == 2 and "at least two" in r.stderr
+    (tmp_path / "junk.csv").write_text("foo,bar\n1,2\n")
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "junk.csv")
+    assert r.returncode == 2 and "not a coded file" in r.stderr

@@ -1,0 +1,207 @@
+"""The statistics adapter (surveykit.stats): every test against scipy / statsmodels and a published
+worked example whose source is named."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats as ss
+
+from surveykit import stats
+
+# Hollander & Wolfe (1973), p. 116: mucociliary efficiency; the example of R's ?kruskal.test.
+HW_NORMAL = [2.9, 3.0, 2.5, 2.6, 3.2]
+HW_OBSTRUCTIVE = [3.8, 2.7, 4.0, 2.4]
+HW_ASBESTOSIS = [2.8, 3.4, 3.7, 2.2, 2.0]
+
+# Hollander & Wolfe (1973), p. 110: permeability constants; the example of R's ?wilcox.test.
+HW_X = [0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46]
+HW_Y = [1.15, 0.88, 0.90, 0.74, 1.21]
+
+# Agresti (2007) party identification by gender; the example of R's ?chisq.test.
+AGRESTI = np.array([[762, 327, 468], [484, 239, 477]])
+
+
+def test_kruskal_published_example():
+    # R: kruskal.test(list(x, y, z)) -> Kruskal-Wallis chi-squared = 0.77143, df = 2, p-value = 0.68
+    res = stats.kruskal([HW_NORMAL, HW_OBSTRUCTIVE, HW_ASBESTOSIS])
+    assert res.test == "kruskal_wallis"
+    assert res.statistic == pytest.approx(0.77143, abs=5e-6)
+    assert res.dof == 2
+    assert round(res.p_value, 2) == 0.68
+    assert res.n == 14
+    # epsilon-squared by hand: H / (n - 1)
+    assert res.effect_size == pytest.approx(0.771428571 / 13, rel=1e-6)
+    assert res.effect_measure == "epsilon_squared"
+
+
+def test_kruskal_matches_scipy_with_ties():
+    rng = np.random.default_rng(3)
+    groups = [rng.integers(1, 6, size=n).astype(float) for n in (30, 41, 25, 12)]
+    res = stats.kruskal(groups)
+    ref = ss.kruskal(*groups)
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-12)
+    assert res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
+    n = sum(len(g) for g in groups)
+    assert res.effect_size == pytest.approx(ref.statistic / ((n ** 2 - 1) / (n + 1)), rel=1e-12)
+
+
+def test_kruskal_all_equal_is_not_a_test():
+    res = stats.kruskal([[3, 3, 3], [3, 3]])
+    assert math.isnan(res.p_value) and "equal" in res.note
+
+
+def test_mann_whitney_published_example():
+    # R: wilcox.test(x, y, alternative = "g") -> W = 35, p-value = 0.1272 (exact). The exact null
+    # distribution is symmetric, so our two-sided p is twice that: 0.2544.
+    res = stats.mann_whitney(HW_X, HW_Y)
+    assert res.statistic == 35
+    assert res.p_value == pytest.approx(2 * 0.1272, abs=2e-4)
+    # rank-biserial by hand: 2U / (n1 n2) - 1 = 70 / 50 - 1
+    assert res.effect_size == pytest.approx(0.4)
+    assert res.effect_measure == "rank_biserial"
+
+
+def test_mann_whitney_matches_scipy_and_both_paths_agree(monkeypatch):
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 6, 80).astype(float)
+    y = rng.integers(2, 6, 60).astype(float)
+    ref = ss.mannwhitneyu(x, y, alternative="two-sided")
+    via_pingouin = stats.mann_whitney(x, y)
+    assert via_pingouin.statistic == ref.statistic
+    assert via_pingouin.p_value == pytest.approx(ref.pvalue, rel=1e-12)
+    assert via_pingouin.effect_size == pytest.approx(2 * ref.statistic / (80 * 60) - 1)
+    # Large samples skip pingouin's n1 x n2 matrix: the same numbers must come out.
+    monkeypatch.setattr(stats, "MWU_PINGOUIN_MAX_PAIRS", 0)
+    via_scipy = stats.mann_whitney(x, y)
+    assert via_scipy == via_pingouin
+
+
+def test_mann_whitney_direction():
+    # x clearly higher -> positive rank-biserial
+    assert stats.mann_whitney([5, 5, 4, 5, 4], [1, 2, 1, 2, 1]).effect_size == pytest.approx(1.0)
+
+
+def test_chi_square_published_example():
+    # R: chisq.test(M) -> X-squared = 30.07, df = 2, p-value = 2.954e-07
+    res = stats.pearson_chi2(AGRESTI)
+    assert res.statistic == pytest.approx(30.07, abs=5e-3)
+    assert res.dof == 2
+    assert res.p_value == pytest.approx(2.954e-07, rel=1e-3)
+    ref = ss.chi2_contingency(AGRESTI, correction=False)
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-12)
+    n = AGRESTI.sum()
+    assert res.effect_size == pytest.approx(math.sqrt(ref.statistic / (n * 1)), rel=1e-12)
+    assert res.effect_measure == "cramers_v"
+
+
+def test_chi_square_k_sample_proportions_published_example():
+    # R ?prop.test: smokers <- c(83, 90, 129, 70); patients <- c(86, 93, 136, 82); prop.test(smokers, patients)
+    # -> X-squared = 12.6, df = 3, p-value = 0.005585
+    smokers = np.array([83, 90, 129, 70])
+    patients = np.array([86, 93, 136, 82])
+    res = stats.pearson_chi2(np.vstack([smokers, patients - smokers]))
+    assert round(res.statistic, 1) == 12.6
+    assert res.dof == 3
+    assert res.p_value == pytest.approx(0.005585, abs=5e-7)
+
+
+def test_fisher_published_example():
+    # R ?fisher.test, Fisher's tea tasting: TeaTasting <- rbind(c(3, 1), c(1, 3)): two-sided p = 0.4857
+    res = stats.fisher_exact([[3, 1], [1, 3]])
+    assert res.p_value == pytest.approx(0.4857, abs=5e-5)
+    assert res.p_value == pytest.approx(ss.fisher_exact([[3, 1], [1, 3]]).pvalue, rel=1e-12)
+    assert res.test == "fisher_exact"
+
+
+def test_monte_carlo_published_example_and_determinism():
+    # R ?chisq.test: chisq.test(M, simulate.p.value = TRUE, B = 2000) -> p-value = 0.0004998 (= 1/2001:
+    # no simulated table is as extreme as the observed one)
+    res = stats.monte_carlo_chi2(AGRESTI, n_resamples=2000, seed=1)
+    assert res.p_value == pytest.approx(0.0004998, abs=1e-7)
+    assert res.statistic == pytest.approx(30.07, abs=5e-3)
+    # seeded: the same answer twice, and another seed may differ only within Monte Carlo error
+    small = np.array([[3, 1, 4], [2, 6, 1]])
+    a = stats.monte_carlo_chi2(small, seed=7)
+    b = stats.monte_carlo_chi2(small, seed=7)
+    assert a == b
+    # Against the exact permutation distribution's asymptotic cousin: same order of magnitude
+    # (scipy's asymptotic p for this table is about 0.12; the Monte Carlo p sits near it).
+    asym = ss.chi2_contingency(small, correction=False).pvalue
+    assert abs(a.p_value - asym) < 0.1
+
+
+def test_monte_carlo_matches_scipy_permutation_test():
+    # An independent Monte Carlo: scipy.stats.permutation_test shuffling group labels.
+    table = np.array([[4, 1, 2], [1, 5, 2]])
+    rows = np.repeat([0, 1], table.sum(axis=1))
+    cols = np.concatenate([np.repeat(np.arange(3), r) for r in table])
+
+    def stat(r):
+        return ss.chi2_contingency(pd.crosstab(r, cols).to_numpy(), correction=False).statistic
+
+    ref = ss.permutation_test((rows,), stat, permutation_type="pairings", n_resamples=20000,
+                              alternative="greater", random_state=0).pvalue
+    ours = stats.monte_carlo_chi2(table, n_resamples=20000).p_value
+    assert abs(ours - ref) < 0.02
+
+
+def test_nominal_test_chooses_the_test():
+    big = stats.nominal_test(AGRESTI)
+    assert big.test == "chi_square"
+    two = stats.nominal_test([[3, 1], [1, 3]])
+    assert two.test == "fisher_exact" and "expected count below 5" in two.note
+    three = stats.nominal_test([[3, 1, 4], [2, 6, 1]])
+    assert three.test == "chi_square_monte_carlo" and "seed" in three.note
+    # empty rows/columns are dropped before choosing
+    assert stats.nominal_test([[762, 0, 327, 468], [484, 0, 239, 477], [0, 0, 0, 0]]).statistic == pytest.approx(
+        big.statistic)
+
+
+def test_two_proportion_z_against_statsmodels_and_chi_square():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    z, p = stats.two_proportion_z(45, 60, 30, 62)
+    zr, pr = proportions_ztest([45, 30], [60, 62])
+    assert z == pytest.approx(zr, rel=1e-12) and p == pytest.approx(pr, rel=1e-12)
+    # z squared is the Pearson chi-square of the 2x2 table (R: prop.test(correct = FALSE))
+    chi = ss.chi2_contingency([[45, 15], [30, 32]], correction=False).statistic
+    assert z ** 2 == pytest.approx(chi, rel=1e-12)
+
+
+def test_p_adjust_by_hand_and_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    p = [0.01, 0.02, 0.03, 0.04, 0.05]
+    # by hand (Holm 1979): sorted p * (m - i + 1) = .05 .08 .09 .08 .05, then running maximum
+    assert stats.p_adjust(p, "holm") == pytest.approx([0.05, 0.08, 0.09, 0.09, 0.09])
+    assert stats.p_adjust(p, "bonf") == pytest.approx([0.05, 0.10, 0.15, 0.20, 0.25])
+    # Benjamini-Hochberg: p * m / i = .05 for every i
+    assert stats.p_adjust(p, "fdr_bh") == pytest.approx([0.05] * 5)
+    assert stats.p_adjust(p, "none") == pytest.approx(p)
+    rng = np.random.default_rng(0)
+    q = rng.uniform(size=40).tolist()
+    for ours, theirs in (("holm", "holm"), ("fdr_bh", "fdr_bh"), ("bonf", "bonferroni")):
+        assert stats.p_adjust(q, ours) == pytest.approx(multipletests(q, method=theirs)[1].tolist())
+    # NaN (tests not run) stay out of the family
+    out = stats.p_adjust([0.01, float("nan"), 0.04], "bonf")
+    assert out[0] == pytest.approx(0.02) and math.isnan(out[1]) and out[2] == pytest.approx(0.08)
+
+
+def test_p_adjust_rejects_unknown_method():
+    from surveykit.errors import UsageError
+
+    with pytest.raises(UsageError, match="padjust must be one of 'holm', 'fdr_bh', 'bonf', 'none'; got 'sidak'"):
+        stats.p_adjust([0.1], "sidak")
+
+
+def test_pingouin_columns_both_spellings():
+    old = pd.DataFrame({"p-unc": [0.5], "U-val": [3.0]})
+    new = pd.DataFrame({"p_unc": [0.25], "U_val": [4.0]})
+    assert stats._pg_value(old, "p_unc") == 0.5 and stats._pg_value(new, "p_unc") == 0.25
+    assert stats._pg_value(old, "U") == 3.0 and stats._pg_value(new, "U") == 4.0
+    with pytest.raises(KeyError):
+        stats._pg_value(pd.DataFrame({"x": [1]}), "p_unc")

@@ -1,0 +1,151 @@
+"""Model suggestions: ``code train`` (TF-IDF + one-vs-rest logistic regression) and ``suggest``."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, precision_score, recall_score
+from sklearn.model_selection import KFold
+
+from surveykit.coding.model import TextModel, suggest, train
+from surveykit.io.coded import read_model
+
+CUES = {
+    "debt_bondage": ["they owe a debt to the smugglers", "must pay back money for the journey",
+                     "working off what they owe", "the debt keeps growing"],
+    "trafficker_control": ["the traffickers keep calling them", "exploiters threaten the family back home",
+                           "groomed again by the gang", "contacted by traffickers on the phone"],
+    "isolation": ["feeling lonely with no friends", "isolated in the placement with nothing to do",
+                  "nobody speaks their language", "they feel they do not belong"],
+}
+FILLER = ["this happens often", "in my experience", "especially older boys", "we see it every month",
+          "it is very worrying", "staff notice it late"]
+
+
+def synthetic(n: int = 90, seed: int = 7):
+    """Answers built from known cue phrases, so the true codes are known."""
+    rng = random.Random(seed)
+    rows, coded = [], []
+    codes = list(CUES)
+    for i in range(n):
+        rid = f"R{i:03d}"
+        chosen = rng.sample(codes, rng.choice([0, 1, 1, 2])) if i % 9 else []
+        parts = [rng.choice(CUES[c]) for c in chosen] + rng.sample(FILLER, 2)
+        rng.shuffle(parts)
+        rows.append((rid, ". ".join(parts).capitalize() + "."))
+        if chosen:
+            coded += [(rid, "q7", c, "ann") for c in sorted(chosen)]
+        else:
+            coded.append((rid, "q7", "", "ann"))
+    answers = pd.DataFrame(rows, columns=["respondent_id", "text"], dtype=object)
+    coded_df = pd.DataFrame(coded, columns=["respondent_id", "question_id", "code_id", "coder"])
+    return answers, coded_df
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    from tests.conftest import run_cli
+
+    tmp = tmp_path_factory.mktemp("model")
+    answers, coded = synthetic()
+    answers.rename(columns={"text": "answer"}).to_csv(tmp / "answers.csv", index=False)
+    coded.to_csv(tmp / "coded.csv", index=False)
+    r = run_cli("code", "train", tmp / "coded.csv", "--survey", tmp / "answers.csv", "--text-column", "answer",
+                "--question", "q7", "--out", tmp / "m1", "--format", "json")
+    r2 = run_cli("code", "train", tmp / "coded.csv", "--survey", tmp / "answers.csv", "--text-column", "answer",
+                 "--question", "q7", "--out", tmp / "m2", "--format", "csv")
+    return tmp, answers, coded, r, r2
+
+
+def test_train_cli_metrics_match_independent_cv(trained):
+    tmp, answers, coded, r, _ = trained
+    assert r.returncode == 0, r.stderr
+    metrics = {row["code_id"]: row for row in json.loads(r.stdout)["rows"]}
+    assert set(metrics) == set(CUES)
+    # Independent computation: the same KFold, refitting the vectoriser in every fold.
+    texts = np.array(answers["text"], dtype=object)
+    for code in CUES:
+        y = np.array([code in set(coded.loc[coded.respondent_id == rid, "code_id"]) for rid in answers.respondent_id],
+                     dtype=int)
+        pred = np.zeros_like(y)
+        for tr, te in KFold(5, shuffle=True, random_state=0).split(texts):
+            vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+            clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", random_state=0)
+            clf.fit(vec.fit_transform(texts[tr]), y[tr])
+            pred[te] = clf.predict_proba(vec.transform(texts[te]))[:, 1] >= 0.5
+        row = metrics[code]
+        assert row["n_positive"] == y.sum()
+        assert row["precision"] == pytest.approx(precision_score(y, pred, zero_division=0))
+        assert row["recall"] == pytest.approx(recall_score(y, pred))
+        assert row["f1"] == pytest.approx(f1_score(y, pred))
+        assert row["f1"] > 0.8  # the cue phrases are learnable
+
+
+def test_model_files_are_deterministic_json(trained):
+    tmp, *_ , r2 = trained
+    assert r2.returncode == 0, r2.stderr
+    for name in ("model.json", "metrics.csv"):
+        assert (tmp / "m1" / name).read_bytes() == (tmp / "m2" / name).read_bytes()
+    doc = json.loads((tmp / "m1" / "model.json").read_text())
+    assert doc["format"] == "surveykit-text-model" and len(doc["codes"]) == 3
+    assert not list((tmp / "m1").glob("*.pkl")) and not list((tmp / "m1").glob("*.joblib"))
+
+
+def test_loaded_model_predicts_like_sklearn(trained):
+    tmp, answers, coded, *_ = trained
+    model = read_model(tmp / "m1")
+    texts = list(answers["text"])
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    x = vec.fit_transform(texts)
+    y = np.array([code_in(coded, rid, "isolation") for rid in answers.respondent_id], dtype=int)
+    clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", random_state=0).fit(x, y)
+    ours = model.probabilities(texts)[:, list(model.codes).index("isolation")]
+    np.testing.assert_allclose(ours, clf.predict_proba(x)[:, 1], atol=1e-8)
+
+
+def code_in(coded, rid, code):
+    return code in set(coded.loc[coded.respondent_id == rid, "code_id"])
+
+
+def test_suggest_thresholds(trained):
+    tmp, answers, *_ = trained
+    model = read_model(tmp / "m1")
+    new = pd.DataFrame({"respondent_id": ["N1", "N2", "N3"],
+                        "text": ["They owe a debt to the smugglers and feel lonely with no friends.", None,
+                                 "The weather was fine."]}, dtype=object)
+    s = suggest(model, new, accept_above=0.9)
+    assert list(s.columns) == ["respondent_id", "question_id", "code_id", "probability", "coder", "accepted"]
+    assert set(s.loc[s.respondent_id == "N1", "code_id"]) >= {"debt_bondage", "isolation"}
+    assert "N2" not in set(s.respondent_id)  # blank answers get no suggestions
+    assert (s.coder == "model").all() and (s.probability >= 0.5).all()
+    assert (s.accepted == (s.probability > 0.9)).all()
+    low = suggest(model, new, accept_above=0.0, min_probability=0.0)
+    assert len(low) == 2 * len(model.codes) and low.accepted.all()
+
+
+def test_few_examples_and_bad_input(cli, tmp_path):
+    answers, coded = synthetic(40)
+    coded = pd.concat([coded, pd.DataFrame([("R001", "q7", "rare_code", "ann")], columns=coded.columns)])
+    model, metrics = train(answers, coded, question_id="q7")
+    rare = metrics.set_index("code_id").loc["rare_code"]
+    assert not rare["trained"] and "rare_code" in model.skipped and "rare_code" not in model.codes
+    answers.rename(columns={"text": "answer"}).to_csv(tmp_path / "a.csv", index=False)
+    bad = pd.DataFrame([("GHOST1", "q7", "isolation", "ann")] + [(f"R{i:03d}", "q7", "", "ann") for i in range(10)],
+                       columns=coded.columns)
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    r = cli("code", "train", tmp_path / "bad.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--out", tmp_path / "m")
+    assert r.returncode == 2 and "GHOST1" in r.stderr and not (tmp_path / "m").exists()
+    r = cli("code", "train", tmp_path / "bad.csv", "--survey", tmp_path / "a.csv", "--text-column", "nope",
+            "--out", tmp_path / "m")
+    assert r.returncode == 2 and "--text-column" in r.stderr
+    (tmp_path / "fake").mkdir()
+    (tmp_path / "fake" / "model.json").write_text('{"format": "pickle"}')
+    with pytest.raises(Exception, match="not a surveykit-text-model"):
+        read_model(tmp_path / "fake")

@@ -1,0 +1,329 @@
+"""The report folder: formats, determinism, atomicity, formula injection, bad inputs, a real browser.
+
+These tests run on a small synthetic export written here (free-text answers that look like spreadsheet
+formulas included), so they do not depend on the shipped sample.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from surveykit.errors import SurveykitError
+
+FORMULA_ANSWERS = ['=HYPERLINK("http://example.invalid","click")', "-2+3", "+44 7700 900123 call me",
+                   "@SUM(A1:A2)", "\tTabbed start"]
+PLAIN_ANSWERS = ["Traffickers keep contacting them and they fear deportation.",
+                 "The placement was unsuitable, a hostel far from everyone they knew.",
+                 "Nobody believed their story, so they left."]
+
+
+def write_export(path: Path, n: int = 80, seed: int = 7) -> Path:
+    """A tidy CSV (columns named by question id) with random valid answers and risky free text."""
+    from surveykit.instrument import load_instrument
+
+    inst = load_instrument()
+    rng = random.Random(seed)
+    sectors = [s.id for s in inst.sectors]
+    closed = [((it.id if it else q.id), [o.code for o in q.scale.options]) for q, it in inst.closed_columns()]
+    texts = ["q7", "q9", "q14_other_text", "q15_other_text"]
+    header = ["respondent_id", "sector", "completed"] + [c for c, _ in closed] + texts
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for i in range(n):
+            row = [f"R{i:03d}", sectors[i % 4] if i % 10 else rng.choice(sectors), "yes" if i % 5 else "no"]
+            row += [rng.choice(opts + [""]) for _, opts in closed]
+            pool = FORMULA_ANSWERS + PLAIN_ANSWERS
+            row += [pool[(i + k) % len(pool)] if (i + k) % 3 else "" for k in range(len(texts))]
+            w.writerow(row)
+    return path
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory) -> Path:
+    return write_export(tmp_path_factory.mktemp("export") / "survey.csv")
+
+
+@pytest.fixture(scope="module")
+def two_runs(export, tmp_path_factory):
+    """The same report written twice through the CLI, to two folders."""
+    from conftest import run_cli
+
+    base = tmp_path_factory.mktemp("reports")
+    runs = []
+    for name in ("a", "b"):
+        out = base / name
+        proc = run_cli("report", "--survey", export, "--out", out)
+        assert proc.returncode == 0, proc.stderr
+        runs.append((out, proc))
+    return runs
+
+
+# -- the folder --------------------------------------------------------------------------------
+
+def test_folder_has_every_format(two_runs):
+    out, proc = two_runs[0]
+    for name in ("report.html", "report.md", "tables.xlsx", "manifest.json"):
+        assert (out / name).is_file(), name
+    csvs = sorted((out / "tables").glob("*.csv"))
+    pngs = sorted((out / "charts").glob("*.png"))
+    assert csvs and pngs
+    assert {p.stem for p in pngs} == {p.stem for p in (out / "charts").glob("*.svg")}
+    assert "wrote" in proc.stderr and proc.stdout == ""
+    # The markdown links every table and chart it shows.
+    md = (out / "report.md").read_text()
+    for p in csvs:
+        assert f"tables/{p.name}" in md
+    for p in pngs:
+        assert f"charts/{p.name}" in md
+
+
+def test_manifest_records_inputs_versions_parameters(two_runs, export):
+    import hashlib
+
+    out, _ = two_runs[0]
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["inputs"]["survey"]["sha256"] == hashlib.sha256(export.read_bytes()).hexdigest()
+    assert len(m["inputs"]["instrument"]["sha256"]) == 64
+    assert m["surveykit_version"]
+    assert {"pandas", "numpy", "scipy", "matplotlib", "openpyxl", "python"} <= set(m["libraries"])
+    assert m["parameters"]["suppress"] is True and m["parameters"]["alpha"] == 0.05
+    assert m["codebooks"]["instrument"]["version"]
+    assert m["generated_at"]
+    # The manifest lists every other file with its hash.
+    for rel, digest in m["files"].items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
+
+
+def test_two_runs_are_byte_identical(two_runs):
+    (a, _), (b, _) = two_runs
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        if rel.name == "manifest.json":
+            continue
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+    ma, mb = (json.loads((d / "manifest.json").read_text()) for d in (a, b))
+    ma.pop("generated_at"), mb.pop("generated_at")
+    # Only the paths differ (the output folder is not a parameter; the inputs are the same).
+    assert ma == mb
+
+
+def test_xlsx_sheets_frozen_numbers_and_percentages(two_runs):
+    import openpyxl
+
+    out, _ = two_runs[0]
+    wb = openpyxl.load_workbook(out / "tables.xlsx")
+    assert wb.sheetnames[0] == "contents"
+    assert len(wb.sheetnames) == 1 + len(list((out / "tables").glob("*.csv")))
+    ws = wb["who_responded_by_sector"]
+    assert ws.freeze_panes == "A2"
+    header = [c.value for c in ws[1]]
+    n_col = header.index("respondents") + 1
+    pct_col = header.index("pct_of_respondents") + 1
+    total_row = [r for r in ws.iter_rows(min_row=2) if r[0].value == "total"][0]
+    assert total_row[n_col - 1].data_type == "n" and total_row[n_col - 1].value == 80
+    assert total_row[pct_col - 1].value == pytest.approx(1.0)
+    assert total_row[pct_col - 1].number_format.endswith("%")
+    for name in wb.sheetnames:
+        assert wb[name].freeze_panes == "A2"
+
+
+# -- formula injection -------------------------------------------------------------------------
+
+def _library_report_with_text():
+    import pandas as pd
+
+    from surveykit.report.model import Report, SectionBuilder
+
+    frame = pd.DataFrame({"answer": FORMULA_ANSWERS + ["plain", "\rcarriage"], "n": [1, 2, 3, 4, 5, 6, -7]})
+    sb = SectionBuilder("s", "Answers").table("answers", "Answers", frame)
+    return Report("t", "s", (sb.build(),), {"surveykit_version": "test"})
+
+
+def test_formula_injection_library_csv_and_xlsx(tmp_path):
+    import openpyxl
+
+    from surveykit.report.writers import write_report
+
+    out = write_report(_library_report_with_text(), tmp_path / "r")
+    rows = list(csv.reader(io.StringIO((out / "tables" / "answers.csv").read_bytes().decode("utf-8"), newline="")))
+    answers = [r[0] for r in rows[1:]]
+    assert answers[0] == "'=HYPERLINK(\"http://example.invalid\",\"click\")"
+    assert answers[1] == "'-2+3" and answers[2].startswith("'+44") and answers[3] == "'@SUM(A1:A2)"
+    assert answers[4] == "'\tTabbed start" and answers[5] == "plain" and answers[6] == "'\ncarriage"
+    assert rows[-1][1] == "-7"  # numbers are not text: a negative count stays a number
+    ws = openpyxl.load_workbook(out / "tables.xlsx")["answers"]
+    cells = [ws.cell(row=i, column=1) for i in range(2, 9)]
+    assert all(c.data_type == "s" for c in cells)  # never "f" (formula)
+    assert cells[0].value.startswith("'=") and cells[5].value == "plain"
+    assert ws.cell(row=8, column=2).value == -7 and ws.cell(row=8, column=2).data_type == "n"
+    # The raw sheet XML holds no formula element at all.
+    with zipfile.ZipFile(out / "tables.xlsx") as z:
+        assert all("<f>" not in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_no_exported_text_cell_can_run_as_formula(two_runs):
+    """Whatever the tables hold (quotes of risky answers included), no CSV/XLSX text cell starts a formula."""
+    import openpyxl
+
+    out, _ = two_runs[0]
+    for path in (out / "tables").glob("*.csv"):
+        for row in csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")):
+            for cell in row:
+                if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                    float(cell)  # only a number may start so
+    wb = openpyxl.load_workbook(out / "tables.xlsx")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate)
+                if isinstance(c.value, str):
+                    assert not c.value.startswith(("=", "+", "-", "@", "\t", "\r")), (ws.title, c.coordinate)
+
+
+# -- atomic ------------------------------------------------------------------------------------
+
+def test_failed_write_leaves_previous_report_intact(two_runs, tmp_path, monkeypatch):
+    from surveykit.report import writers
+
+    src, _ = two_runs[0]
+    out = tmp_path / "report"
+    shutil.copytree(src, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(writers, "report_html", broken)
+    with pytest.raises(RuntimeError):
+        writers.write_report(_library_report_with_text(), out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report"]  # no temporary folder left behind
+
+
+def test_broken_codebook_fails_before_writing(cli, export, two_runs, tmp_path):
+    src, _ = two_runs[0]
+    out = tmp_path / "report"
+    shutil.copytree(src, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("id: x\nthemes: [\n  - unclosed\n")
+    proc = cli("report", "--survey", export, "--codebook", bad, "--out", out)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "report"]
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, needle", [
+    (["--survey", "{tmp}/missing.csv"], "--survey: file not found"),
+    (["--survey", "{tmp}"], "--survey: is a folder"),
+    (["--survey", "{export}", "--rankings", "{tmp}/nope.csv"], "--rankings: file not found"),
+    (["--survey", "{export}", "--codebook", "{tmp}/nope.yaml"], "--codebook: file not found"),
+    (["--survey", "{tmp}/empty.csv"], "--survey: file is empty"),
+    (["--survey", "{export}", "--out", "{tmp}/afile.txt"], "--out: exists and is not a folder"),
+    (["--survey", "{export}", "--out", "{tmp}/notareport"], "not a surveykit report"),
+])
+def test_bad_paths_exit_2_one_line_nothing_written(cli, export, tmp_path, args, needle):
+    (tmp_path / "empty.csv").write_text("")
+    (tmp_path / "afile.txt").write_text("keep me")
+    (tmp_path / "notareport").mkdir()
+    (tmp_path / "notareport" / "thesis.docx").write_text("precious")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    args = [a.format(tmp=tmp_path, export=export) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(tmp_path / "out")]
+    proc = cli("report", *args)
+    assert proc.returncode == 2
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and needle in lines[0], proc.stderr
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert (tmp_path / "afile.txt").read_text() == "keep me"
+
+
+def test_unreadable_survey_file_exit_2(cli, tmp_path):
+    bad = tmp_path / "survey.csv"
+    bad.write_bytes(b"\x00\x01\x02 not a survey \xff\xfe" * 20)
+    proc = cli("report", "--survey", bad, "--out", tmp_path / "out")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_library_check_inputs_names_parameter(tmp_path):
+    from surveykit.pipeline import build_report
+
+    with pytest.raises(SurveykitError, match="--rankings: file not found"):
+        build_report(Path(__file__), rankings=tmp_path / "r.csv")
+
+
+# -- a real browser ----------------------------------------------------------------------------
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHECK_SCRIPT = """<script>window.addEventListener("load", function () {
+  var im = Array.prototype.slice.call(document.images);
+  var ok = im.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+  var m = document.createElement("meta"); m.id = "sk-check";
+  m.setAttribute("data-images", String(im.length)); m.setAttribute("data-loaded", String(ok));
+  m.setAttribute("data-sections", String(document.querySelectorAll("section").length));
+  m.setAttribute("data-tables", String(document.querySelectorAll("table").length));
+  document.head.appendChild(m);
+});</script>"""
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.mark.browser
+def test_report_renders_in_headless_chromium(two_runs, tmp_path):
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    chromium = _chromium()
+    out, _ = two_runs[0]
+    html = (out / "report.html").read_text()
+    # Self-contained: no file, http or relative reference outside data URIs.
+    assert not re.search(r'(src|href)="(?!data:|#)', html)
+    n_charts = len(list((out / "charts").glob("*.png")))
+    # A copy with a checking script (the report itself carries no script).
+    probe = tmp_path / "probe.html"
+    probe.write_text(html.replace("</body>", CHECK_SCRIPT + "</body>"))
+    dom = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'ud1'}",
+                          "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    m = re.search(r'<meta id="sk-check" data-images="(\d+)" data-loaded="(\d+)" data-sections="(\d+)" '
+                  r'data-tables="(\d+)"', dom.stdout)
+    assert m, dom.stderr[-2000:]
+    images, loaded, sections, tables = map(int, m.groups())
+    assert images == n_charts and loaded == images
+    assert sections >= 3 and 1 <= tables <= len(list((out / "tables").glob("*.csv")))
+    shot = tmp_path / "shot.png"
+    subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'ud2'}", "--window-size=1200,1600",
+                    f"--screenshot={shot}", (out / "report.html").as_uri()],
+                   capture_output=True, text=True, timeout=120)
+    assert shot.is_file()
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert pixels.shape == (1600, 1200)
+    assert pixels.std() > 20  # not a blank page
+    assert (pixels < 128).mean() > 0.02  # some dark ink (the header band, text, bars)
