@@ -197,3 +197,32 @@ def test_cli_bad_input(cli, tmp_path):
     (tmp_path / "junk.csv").write_text("foo,bar\n1,2\n")
     r = cli("agree", tmp_path / "a.csv", tmp_path / "junk.csv")
     assert r.returncode == 2 and "not a coded file" in r.stderr
+
+
+def test_cli_unknown_respondents_against_survey(cli, tmp_path):
+    from tests.conftest import SAMPLE_SURVEY
+
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("sample survey not generated")
+    real = pd.read_csv(SAMPLE_SURVEY, dtype=str, keep_default_na=False).iloc[1:, 0].tolist()[:3]
+    _long([(r, "x") for r in real], "a").to_csv(tmp_path / "a.csv", index=False)
+    _long([(r, "x") for r in real] + [("GHOST_ID", "x")], "b").to_csv(tmp_path / "b.csv", index=False)
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--survey", SAMPLE_SURVEY)
+    assert r.returncode == 2 and "GHOST_ID" in r.stderr and "not in the survey" in r.stderr
+    _long([(r, "x") for r in real], "b").to_csv(tmp_path / "b.csv", index=False)
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--survey", SAMPLE_SURVEY, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+
+
+def test_reader_ignores_extra_columns_and_unaccepted_suggestions(tmp_path):
+    # The shape of 'surveykit code --out' with --suggest: evidence columns, and model rows with
+    # accepted=False that are for review, not codes.
+    p = tmp_path / "code_out.csv"
+    p.write_text("respondent_id,question_id,code_id,start,end,matched,coder,probability,accepted\n"
+                 "1,q7,isolation,3,9,lonely,rules,,True\n"
+                 "1,q7,debt_bondage,,,,model,0.61,False\n"
+                 "2,q7,debt_bondage,,,,model,0.55,False\n"
+                 "3,q7,,,,,rules,,\n")
+    f = read_coded(p).frame
+    assert list(f.columns) == ["respondent_id", "question_id", "code_id", "coder"]
+    assert [(r, c) for r, c in zip(f.respondent_id, f.code_id)] == [("1", "isolation"), ("2", None), ("3", None)]

@@ -13,7 +13,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import KFold
 
-from surveykit.coding.model import TextModel, suggest, train
+from surveykit.coding.model import suggest, train
 from surveykit.io.coded import read_model
 
 CUES = {
@@ -145,7 +145,49 @@ def test_few_examples_and_bad_input(cli, tmp_path):
     r = cli("code", "train", tmp_path / "bad.csv", "--survey", tmp_path / "a.csv", "--text-column", "nope",
             "--out", tmp_path / "m")
     assert r.returncode == 2 and "--text-column" in r.stderr
+    cb = tmp_path / "cb.yaml"
+    cb.write_text("id: t\ntitle: T\nversion: '1'\nthemes: [{id: th, label: Th}]\n"
+                  "codes: [{id: isolation, label: I, theme: th}]\n")
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--codebook", cb, "--out", tmp_path / "m")
+    assert r.returncode == 2 and "not in the codebook" in r.stderr and not (tmp_path / "m").exists()
     (tmp_path / "fake").mkdir()
     (tmp_path / "fake" / "model.json").write_text('{"format": "pickle"}')
     with pytest.raises(Exception, match="not a surveykit-text-model"):
         read_model(tmp_path / "fake")
+
+
+def test_code_run_suggest_uses_model(cli, trained):
+    """'surveykit code FILE --suggest MODEL --accept-above T' adds exactly suggest()'s rows (coder=model)."""
+    tmp, answers, *_ = trained
+    r = cli("code", tmp / "answers.csv", "--text-column", "answer", "--question", "q7", "--suggest", tmp / "m1",
+            "--accept-above", "0.9", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    out = pd.read_csv(__import__("io").StringIO(r.stdout), dtype=str, keep_default_na=False)
+    got = out[out.coder == "model"]
+    expected = suggest(read_model(tmp / "m1"), answers, question_id="q7", accept_above=0.9)
+    assert list(zip(got.respondent_id, got.code_id)) == list(zip(expected.respondent_id, expected.code_id))
+    assert [float(p) for p in got.probability] == pytest.approx(list(expected.probability))
+    assert [a == "True" for a in got.accepted] == list(expected.accepted)
+
+
+def test_train_on_sample_gold_through_survey(cli, tmp_path):
+    from tests.conftest import SAMPLE_DIR, SAMPLE_SURVEY
+
+    gold = SAMPLE_DIR / "q7_coded_gold.csv"
+    if not (gold.exists() and SAMPLE_SURVEY.exists()):
+        pytest.skip("sample survey or q7 gold set not present")
+    r = cli("code", "train", gold, "--survey", SAMPLE_SURVEY, "--question", "q7", "--out", tmp_path / "m",
+            "--codebook", "codebooks/missing_reasons.yaml", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)["rows"]
+    from surveykit.coding.answers import answers_from_survey
+
+    answered = {r for r, t in answers_from_survey(SAMPLE_SURVEY, question="q7") if t}
+    g = pd.read_csv(gold, dtype=str, keep_default_na=False)
+    g = g[g.respondent_id.isin(answered)]  # answers blank in the survey cannot train the model
+    counts = g[g.code_id != ""].groupby("code_id").respondent_id.nunique()
+    assert {x["code_id"]: x["n_positive"] for x in rows if x["n_positive"]} == counts.to_dict()
+    model = read_model(tmp_path / "m")
+    assert model.question_id == "q7" and set(model.codes) <= set(counts.index)

@@ -123,6 +123,12 @@ def test_cli_export_then_import(cli, small, tmp_path, external):
     doc = yaml.safe_load(back.read_text())
     cb = parse_codebook(doc, path=str(back))  # our own loader accepts the result
     assert len(cb.codes) == 3 and len(cb.themes) == 2
+    # Without --out, both print to stdout and write nothing next to the input.
+    r = cli("codebook", "export", small, "--to", "qdc")
+    assert r.returncode == 0 and r.stdout.encode() == qdc.read_bytes()
+    r = cli("codebook", "import", qdc)
+    assert r.returncode == 0 and yaml.safe_load(r.stdout) == doc
+    assert sorted(p.name for p in qdc.parent.iterdir()) == ["small.qdc"]
     r = cli("codebook", "export", small, "--to", "nvivo", "--out", tmp_path / "x.qdc")
     assert r.returncode == 2 and "--to" in r.stderr and not (tmp_path / "x.qdc").exists()
 

@@ -146,3 +146,29 @@ def test_review_bad_input(cli, files):
     r = cli("code", "review", files / "ans.csv", "--text-column", "nope", "--coded", files / "o2.csv",
             "--codebook", files / "cb.yaml")
     assert r.returncode == 2 and "--text-column" in r.stderr and not (files / "o2.csv").exists()
+
+
+def test_review_with_model_suggestions(cli, files):
+    from surveykit.coding.model import model_files, suggest, train
+    from surveykit.io.coded import write_model_dir
+    from tests.test_model import synthetic
+
+    answers, coded = synthetic()
+    model, metrics = train(answers, coded, question_id="q7")
+    write_model_dir(files / "model", model_files(model, metrics))
+    cb = load_codebook(files / "cb.yaml")
+    items = build_items(ANSWERS, cb, question_id="q7", model=model, accept_above=0.9)
+    frame = pd.DataFrame(ANSWERS, columns=["respondent_id", "text"], dtype=object)
+    expected = suggest(model, frame, accept_above=0.9)
+    got = [(i.respondent_id, s.code_id, s.probability, s.ticked) for i in items for s in i.suggestions
+           if s.source == "model"]
+    assert got == list(zip(expected.respondent_id, expected.code_id, expected.probability, expected.accepted))
+    # Through the CLI: accept the first answer as shown, then quit.
+    r = cli("code", "review", files / "ans.csv", "--text-column", "answer", "--question", "q7",
+            "--coded", files / "out.csv", "--codebook", files / "cb.yaml", "--suggest", files / "model",
+            "--accept-above", "0.9", input="a\nq\n")
+    assert r.returncode == 0, r.stderr
+    assert "model p=" in r.stderr or expected.empty
+    saved = set(pd.read_csv(files / "out.csv", dtype=str).code_id)
+    ticked = {s.code_id for s in items[0].suggestions if s.ticked}
+    assert saved == ticked

@@ -17,7 +17,7 @@ import pytest
 from scipy.stats import mannwhitneyu
 from statsmodels.stats.multitest import multipletests
 
-from conftest import SAMPLE_DIR, SAMPLE_RANKINGS, SAMPLE_SURVEY
+from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY
 from surveykit.pipeline import load_responses
 
 Q45_RATED = (
@@ -395,6 +395,17 @@ def test_a_larger_sample_keeps_its_shape(big):
     assert _factor_ranking(big, "q14_")[:3] == ["q14_not_identified", "q14_traffickers_control",
                                                  "q14_unsuitable_placement"]
     assert 200 / 288 < d["q7"].notna().mean() < 240 / 288
+
+
+@pytest.mark.parametrize("n", [1, 9, 40])
+def test_tiny_samples_are_valid(tmp_path, n):
+    from surveykit.sample import write_sample
+
+    path = write_sample(tmp_path, seed=3, n_respondents=n)[0]
+    r = load_responses(path)
+    assert r.n == n and r.issues == ()
+    if n >= 9:
+        assert r.data["sector"].nunique() == 9
 
 
 def test_apportion_is_exact_and_proportional():

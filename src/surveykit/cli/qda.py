@@ -6,6 +6,7 @@ top-level ``agree``. Heavy libraries are imported inside the functions.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -109,7 +110,7 @@ def check_respondents(frame, ids: set[str], *, path: str) -> None:
 def codebook_export(
     file: Path = typer.Argument(..., help="Codebook YAML."),
     to: str = typer.Option("qdc", "--to", help="Export format: qdc (REFI-QDA codebook)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output file (default: FILE with the .qdc suffix)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output .qdc file (default: print the XML on stdout)."),
 ) -> None:
     """Export a codebook as a REFI-QDA .qdc file for NVivo, ATLAS.ti, MAXQDA, QualCoder ...
 
@@ -125,16 +126,19 @@ def codebook_export(
     if to != "qdc":
         raise invalid_choice("--to", to, ["qdc"])
     cb = load_codebook(file)
-    target = out or file.with_suffix(".qdc")
-    write_qdc(target, codebook_to_qdc(cb))
-    message(f"wrote {len(cb.themes)} themes and {len(cb.codes)} codes to {target}")
+    data = codebook_to_qdc(cb)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    write_qdc(out, data)
+    message(f"wrote {len(cb.themes)} themes and {len(cb.codes)} codes to {out}")
 
 
 @codebook_app.command("import")
 @handle_errors
 def codebook_import(
     file: Path = typer.Argument(..., help="A REFI-QDA codebook (.qdc) or project (.qdpx)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output YAML (default: FILE with the .yaml suffix)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output codebook YAML (default: print it on stdout)."),
 ) -> None:
     """Import a REFI-QDA codebook (.qdc or .qdpx) as our codebook YAML, with patterns left empty.
 
@@ -147,17 +151,21 @@ def codebook_import(
     from surveykit.coding.codebook import codebook_to_yaml
     from surveykit.coding.refi import qdc_to_codebook
     from surveykit.errors import CodebookError
-    from surveykit.io.atomic import write_text
-    from surveykit.io.coded import read_qda_xml
+    from surveykit.io.coded import read_qda_xml, write_output_text
 
     cb, summary = qdc_to_codebook(read_qda_xml(file), source=str(file))
     if not cb.codes:
         raise CodebookError("the file holds no codes (no CodeBook element or an empty one); nothing written",
                             path=file)
-    target = out or file.with_suffix(".yaml")
-    write_text(target, codebook_to_yaml(cb))
-    message(f"read {summary.refi_codes} codes ({summary.origin or 'unknown origin'}, {summary.max_depth} level(s)); "
-            f"wrote {summary.themes} themes and {summary.codes} codes to {target}")
+    text = codebook_to_yaml(cb)
+    found = (f"read {summary.refi_codes} codes ({summary.origin or 'unknown origin'}, {summary.max_depth} level(s)); "
+             f"{summary.themes} themes and {summary.codes} codes")
+    if out is None:
+        sys.stdout.write(text)
+        message(found)
+        return
+    write_output_text(out, text)
+    message(f"{found} written to {out}")
 
 
 def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str]):
@@ -219,6 +227,9 @@ def code_train(
         check_codes(coded_file.frame, codes, path=str(coded))
     model, metrics = train(answers, coded_file.frame, question_id=qid, codes=codes, folds=folds)
     write_model_dir(out, model_files(model, metrics))
+    blank = coded_file.frame["respondent_id"].nunique() - model.n_answers
+    if blank:
+        message(f"{blank} coded answer(s) are blank in {survey.name} and were left out")
     message(f"trained on {model.n_answers} answers: {len(model.codes)} code(s) with a classifier"
             + (f", {len(model.skipped)} with too few examples" if model.skipped else "") + f"; wrote {out}")
     emit(metrics, fmt, title=f"Cross-validated ({min(folds, model.n_answers)}-fold) precision, recall, F1 per code",
@@ -276,5 +287,5 @@ def code_review(
     outcome = run_review(session, cb, read_line=console.input, show=show,
                          save=lambda frame: write_coded(coded, frame))
     decided = sum(1 for i in items if i.respondent_id in session.decisions)
-    message(f"{decided} of {len(items)} answers decided; saved in {coded}"
+    message(f"{decided} of {len(items)} answers decided" + (f"; saved in {coded}" if coded.exists() else "; nothing saved")
             + (" (run the same command to continue)" if outcome == "quit" and decided < len(items) else ""))

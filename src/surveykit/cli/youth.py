@@ -64,6 +64,8 @@ def rank(
         raise invalid_choice("--model", model, MODELS)
     if bootstrap < 0:
         raise invalid_choice("--bootstrap", bootstrap, ["a whole number 0 or more"])
+    if top < 0 or bottom < 0:
+        raise invalid_choice("--top/--bottom", top if top < 0 else bottom, ["a whole number 0 or more"])
     mset = load_measures(measures)
     rankings = read_rankings(file, measures=mset, encoding=encoding)
     scores = score_measures(rankings)
@@ -149,9 +151,17 @@ def voices(
     from surveykit.ranking import load_measures
     from surveykit.voices import compare_voices
 
-    if chart_out is not None and chart_out.exists() and not chart_out.is_dir():
-        from surveykit.errors import UsageError
+    from surveykit.errors import UsageError, invalid_choice
+    from surveykit.voices import BY_CHOICES
 
+    # Options are checked before the (slow) survey is read.
+    if by is not None and by not in BY_CHOICES:
+        raise invalid_choice("--by", by, BY_CHOICES)
+    if top < 1:
+        raise invalid_choice("--top", top, ["a whole number of at least 1"])
+    if min_group_size < 1:
+        raise invalid_choice("--min-group-size", min_group_size, ["a whole number of at least 1"])
+    if chart_out is not None and chart_out.exists() and not chart_out.is_dir():
         raise UsageError(f"--chart-out must be a folder; {chart_out} is a file")
     rankings = read_rankings(rankings_file, measures=load_measures(measures))
     responses = load(survey, platform, encoding, mapping, instrument)

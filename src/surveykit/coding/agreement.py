@@ -111,7 +111,7 @@ class Agreement:
 
     per_code: one row per code, then a final row with code_id ``ALL`` (pooled over codes). Columns:
     ``code_id, units`` (answers seen by at least two coders), ``prevalence_<coder>`` (share of the
-    answers that coder saw which got the code), ``percent_agreement`` (mean share of agreeing
+    answers that coder saw which got the code; on the ALL row, the share with at least one code), ``percent_agreement`` (mean share of agreeing
     coder pairs per unit, 0-1), ``kappa`` (Cohen's kappa; two coders only, else NaN), ``alpha``
     (Krippendorff's alpha, nominal), ``flag`` (reliable >= 0.800, tentative >= 0.667, unreliable,
     undefined), ``exact_set_match`` (ALL row only: share of units where every coder gave exactly
@@ -129,10 +129,11 @@ class Agreement:
 
 
 def coder_labels(names: Sequence[str], stems: Sequence[str]) -> list[str]:
-    """Distinct, column-safe coder labels (the file stem replaces a name used twice)."""
+    """Distinct coder labels: the coder names, else the file stems (a name used twice, or names
+    taken from file stems, lose the stems' common prefix: ``x_Q8_primary`` -> ``primary``)."""
     labels = list(names)
-    if len(set(labels)) != len(labels):
-        labels = list(stems)
+    if len(set(labels)) != len(labels) or labels == list(stems):
+        labels = _strip_common_prefix(list(stems))
     if len(set(labels)) != len(labels):
         labels = [f"{s}_{i + 1}" for i, s in enumerate(stems)]
     return labels
@@ -211,6 +212,15 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
                "units": int(pair_units.sum()), "coders": list(coders), "codes": n_k,
                "disagreements": len(disagreements)}
     return Agreement(coders=tuple(coders), per_code=per_code, disagreements=disagreements, overall=overall)
+
+
+def _strip_common_prefix(stems: list[str]) -> list[str]:
+    import os
+
+    prefix = os.path.commonprefix(stems)
+    cut = prefix.rfind("_") + 1 if "_" in prefix else 0
+    short = [s[cut:] for s in stems]
+    return short if all(short) and len(set(short)) == len(short) else stems
 
 
 def _slug(name: str) -> str:

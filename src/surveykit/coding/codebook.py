@@ -5,7 +5,7 @@ YAML format (``codebooks/missing_reasons.yaml``)::
     id: missing_reasons
     title: Reasons trafficked and separated children go missing
     version: "1.0"
-    negation: {cues: [no, not, never, ...], window: 3}     # optional; these are the defaults
+    negation: {cues: [no, not, ...], window: 3, after: ["was not a factor", ...]}  # optional
     themes:
       - {id: exploitation, label: Exploitation, description: ...}
     codes:
@@ -34,7 +34,8 @@ up to N other words between neighbouring words; a lone ``*`` marks where the gap
 
 A negation cue (``no``, ``not``, ``never``, ``without``, any ``n't`` word ...) within ``window`` tokens
 before a match blocks it, unless the pattern is an ``absence`` pattern; a clause break (``. ; : ! ?``,
-``but``) ends a cue's reach.
+``but``) ends a cue's reach. A denial later in the same sentence (``negation.after``: "was not a
+factor", "not the issue" ...) blocks it too.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ DEFAULT_NEGATION_CUES = (
     "no", "not", "never", "without", "nor", "neither", "nobody", "none", "nothing", "cannot", "n't",
 )
 DEFAULT_NEGATION_WINDOW = 3
+# Phrases that, later in the same sentence, deny what came before ("age assessment was not a factor").
+DEFAULT_NEGATION_AFTER = (
+    "was not a factor", "wasn't a factor", "were not a factor", "weren't a factor", "is not a factor",
+    "isn't a factor", "not the issue", "not an issue", "not the problem", "not a problem", "played no part",
+    "plays no part", "not relevant", "never an issue", "not a reason",
+)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Pattern text is split like answers are (see patterns.TOKEN_PATTERN), with ``*`` kept inside words
 # and a leading ``~`` kept: "b&b" -> b & b, "traffick*" -> traffick*, "under * control" -> under * control.
@@ -121,6 +128,7 @@ class Codebook:
     description: str = ""
     negation_cues: tuple[str, ...] = DEFAULT_NEGATION_CUES
     negation_window: int = DEFAULT_NEGATION_WINDOW
+    negation_after: tuple[str, ...] = DEFAULT_NEGATION_AFTER
     _index: dict = field(default=None, repr=False, compare=False, hash=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -238,7 +246,7 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
     title = _text(doc.get("title")) or cb_id
     version = _text(doc.get("version")) or "0"
 
-    cues, window = DEFAULT_NEGATION_CUES, DEFAULT_NEGATION_WINDOW
+    cues, window, after = DEFAULT_NEGATION_CUES, DEFAULT_NEGATION_WINDOW, DEFAULT_NEGATION_AFTER
     neg = doc.get("negation")
     if neg is not None:
         if not isinstance(neg, dict):
@@ -249,6 +257,11 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
                     problem(None, "bad_negation", "'negation.cues' must be a list of words")
                 else:
                     cues = tuple(c.strip().lower() for c in neg["cues"])
+            if "after" in neg:
+                if not isinstance(neg["after"], list) or not all(isinstance(c, str) and c.strip() for c in neg["after"]):
+                    problem(None, "bad_negation", "'negation.after' must be a list of phrases")
+                else:
+                    after = tuple(" ".join(c.lower().split()) for c in neg["after"])
             if "window" in neg:
                 w = neg["window"]
                 if not isinstance(w, int) or isinstance(w, bool) or w < 0 or w > 10:
@@ -339,7 +352,7 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
 
     codebook = Codebook(id=cb_id, title=title, version=version, themes=tuple(themes), codes=tuple(codes),
                         path=path, description=_text(doc.get("description")), negation_cues=cues,
-                        negation_window=window)
+                        negation_window=window, negation_after=after)
     return codebook, problems
 
 
@@ -438,8 +451,10 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
     doc: dict[str, Any] = {"id": codebook.id, "title": codebook.title, "version": codebook.version}
     if codebook.description:
         doc["description"] = codebook.description
-    if (codebook.negation_cues, codebook.negation_window) != (DEFAULT_NEGATION_CUES, DEFAULT_NEGATION_WINDOW):
-        doc["negation"] = {"cues": list(codebook.negation_cues), "window": codebook.negation_window}
+    if ((codebook.negation_cues, codebook.negation_window, codebook.negation_after)
+            != (DEFAULT_NEGATION_CUES, DEFAULT_NEGATION_WINDOW, DEFAULT_NEGATION_AFTER)):
+        doc["negation"] = {"cues": list(codebook.negation_cues), "window": codebook.negation_window,
+                           "after": list(codebook.negation_after)}
     doc["themes"] = [{"id": t.id, "label": t.label, **({"description": t.description} if t.description else {})}
                      for t in codebook.themes]
     codes = []

@@ -56,7 +56,18 @@ class TextModel:
                       for c, w, b in zip(self.codes, self.coef, self.intercept)],
             "skipped_codes": list(self.skipped),
         }
-        return json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+        # One line per key (one per code for the weights): readable in a diff, compact on disk.
+        def dump(v: Any) -> str:
+            return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+        lines = []
+        for key, value in doc.items():
+            if key == "codes":
+                inner = ",\n  ".join(dump(c) for c in value)
+                lines.append(f'"codes": [\n  {inner}\n]' if value else '"codes": []')
+            else:
+                lines.append(f"{dump(key)}: {dump(value)}")
+        return "{\n" + ",\n".join(lines) + "\n}\n"
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "<model>") -> "TextModel":

@@ -15,6 +15,8 @@ from surveykit.coding.codebook import Codebook
 
 TOKEN_PATTERN = r"\w+(?:[-'\u2019]\w+)*|[^\w\s]"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
+# The same tokens as a capturing split: [space, token, space, token, ..., space].
+TOKEN_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
 # A cue's reach ends at a clause break.
 CLAUSE_BREAKS = frozenset({".", ";", ":", "!", "?", "but", "however", "although", "though", "yet"})
 # Words that do not block a pattern but make a ``negated`` pattern fire ("lack of trust", "poor

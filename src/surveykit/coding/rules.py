@@ -19,11 +19,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, NamedTuple
 
 from surveykit.coding.codebook import DEFAULT_STAR_GAP, Codebook, Pattern, pattern_tokens
-from surveykit.coding.patterns import CLAUSE_BREAKS, TOKEN_RE, cue_test, normalise_token, stem, token_matcher
+from surveykit.coding.patterns import CLAUSE_BREAKS, TOKEN_SPLIT_RE, cue_test, normalise_token, stem, token_matcher
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,13 +30,16 @@ if TYPE_CHECKING:
 CODER = "rules"
 CODED_COLUMNS = ("respondent_id", "question_id", "code_id", "start", "end", "matched", "coder")
 
-_BLOCK, _LACK, _BREAK, _HARD_BREAK = 1, 2, 4, 8
+_BLOCK, _LACK, _BREAK, _HARD_BREAK, _AFTER = 1, 2, 4, 8, 16
+_AFTER_REACH = 12  # tokens after a match searched for a denial ("... was not a factor")
 _HARD_BREAKS = frozenset({".", ";", "!", "?"})
 
 
-@dataclass(frozen=True)
-class Match:
-    """One accepted pattern match: character offsets into the original answer."""
+class Match(NamedTuple):
+    """One accepted pattern match: character offsets into the original answer.
+
+    (A NamedTuple rather than a frozen dataclass: a million answers create millions of these.)
+    """
 
     code_id: str
     start: int
@@ -54,6 +56,11 @@ class RuleCoder:
         self.code_ids = codebook.code_ids
         self.window = codebook.negation_window
         self._is_block, self._is_lack = cue_test(codebook)
+        self._after: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in codebook.negation_after:
+            toks = tuple(pattern_tokens(phrase))
+            if toks:
+                self._after.setdefault(toks[0], []).append(toks)
         # Per token pattern: code index, Pattern, steps [(matcher spec, max gap before)].
         self._pcode: list[int] = []
         self._pattern: list[Pattern] = []
@@ -113,24 +120,28 @@ class RuleCoder:
             flags |= _BREAK
         if tok in _HARD_BREAKS:
             flags |= _HARD_BREAK
+        if tok in self._after:
+            flags |= _AFTER
         self._cache[tok] = (starts, frozenset(members), flags)
         if starts:
             self._starters.add(tok)
 
     # -- matching -----------------------------------------------------------------------------
 
-    def _tokens(self, text: str) -> tuple[list[str], str, set[str]]:
+    def _tokens(self, text: str) -> tuple[list[str], list[str], set[str]]:
         low = text.lower()
         if len(low) != len(text):  # rare Unicode case changes length: keep offsets of the original
             low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         if "\u2019" in low:
             low = low.replace("\u2019", "'")
-        toks = TOKEN_RE.findall(low)
+        # One regex pass gives the tokens and, through the whitespace between them, their offsets.
+        parts = TOKEN_SPLIT_RE.split(low)
+        toks = parts[1::2]
         present = set(toks)
         new = present.difference(self._cache)
         for tok in new:
             self._classify(tok)
-        return toks, low, present
+        return toks, parts, present
 
     def _scan(self, toks: list[str], present: set[str], first_only: bool) -> list[tuple[int, int, int]]:
         """Accepted (pid, first token, last token) matches, in text order."""
@@ -140,7 +151,10 @@ class RuleCoder:
         done: set[int] = set()
         n = len(toks)
         starters = self._starters
-        for i in [i for i, tok in enumerate(toks) if tok in starters]:
+        viable: dict[int, bool] = {}
+        here = starters.intersection(present)
+        # Positions of the starting tokens, found at C speed.
+        for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
             for pid in cache[toks[i]][0]:
                 if first_only and pcode[pid] in done:
                     continue
@@ -148,7 +162,15 @@ class RuleCoder:
                 end = i
                 if len(steps) > 1:
                     # Cheap pre-check: each later word given as plain words must occur somewhere.
-                    if any(present.isdisjoint(words) for words in required[pid]):
+                    ok = viable.get(pid)
+                    if ok is None:
+                        ok = True
+                        for words in required[pid]:
+                            if present.isdisjoint(words):
+                                ok = False
+                                break
+                        viable[pid] = ok
+                    if not ok:
                         continue
                     pos = i
                     for k in range(1, len(steps)):
@@ -167,17 +189,19 @@ class RuleCoder:
                         end = pos
                     if end == i:
                         continue
-                if i and not self._accept(pattern_of[pid], toks, i):
+                if not self._accept(pattern_of[pid], toks, i, end):
                     continue
                 found.append((pid, i, end))
                 done.add(pcode[pid])
         return found
 
-    def _accept(self, p: Pattern, toks: list[str], i: int) -> bool:
+    def _accept(self, p: Pattern, toks: list[str], i: int, end: int) -> bool:
         if p.absence:
             return True
         blocked = lack = False
         cache = self._cache
+        if not p.negated and self._denied_after(toks, end):
+            return False
         for j in range(i - 1, max(-1, i - 1 - self.window), -1):
             flags = cache[toks[j]][2]
             if flags & _BREAK:
@@ -190,20 +214,34 @@ class RuleCoder:
             return blocked or lack
         return not blocked
 
-    def _regex_matches(self, text: str, low: str, toks: list[str], spans: list[tuple[int, int]] | None,
-                       ) -> list[tuple[int, int, int, Pattern]]:
+    def _denied_after(self, toks: list[str], end: int) -> bool:
+        """A denial such as "was not a factor" later in the same sentence."""
+        cache = self._cache
+        for j in range(end + 1, min(len(toks), end + 1 + _AFTER_REACH)):
+            flags = cache[toks[j]][2]
+            if flags & _HARD_BREAK:
+                return False
+            if flags & _AFTER:
+                for phrase in self._after[toks[j]]:
+                    if tuple(toks[j:j + len(phrase)]) == phrase:
+                        return True
+        return False
+
+    def _regex_matches(self, text: str, toks: list[str], cum: list[int] | None,
+                       parts: list[str]) -> list[tuple[int, int, int, Pattern]]:
         if self._combined is None or self._combined.search(text) is None:
             return []
-        if spans is None or len(spans) < len(toks):
-            spans = [m.span() for m in TOKEN_RE.finditer(low)]
-        starts = [s for s, _ in spans]
+        if cum is None:
+            cum = list(itertools.accumulate(map(len, parts)))
+        starts = cum[0:-1:2]
         out = []
         for ci, p, rx in self._regexes:
             for m in rx.finditer(text):
                 if m.end() == m.start():
                     continue
                 i = bisect.bisect_right(starts, m.start()) - 1
-                if i < 0 or self._accept(p, toks, i):
+                j = max(i, bisect.bisect_left(starts, m.end()) - 1)
+                if i < 0 or self._accept(p, toks, i, j):
                     out.append((ci, m.start(), m.end(), p))
                     break
         return out
@@ -211,23 +249,22 @@ class RuleCoder:
     def _evidence(self, text: str, first_only: bool) -> list[Match]:
         if not text:
             return []
-        toks, low, present = self._tokens(text)
+        toks, parts, present = self._tokens(text)
         if self._starters.isdisjoint(present):
             hits = []
         else:
             hits = self._scan(toks, present, first_only)
-        spans: list[tuple[int, int]] | None = None
+        cum: list[int] | None = None
         out: list[tuple[int, int, int, str]] = []
         if hits:
-            # Offsets only for the tokens up to the last one needed.
-            last = max(j for _, _, j in hits)
-            spans = [m.span() for m in itertools.islice(TOKEN_RE.finditer(low), last + 1)]
+            # cum[2k] is where token k starts, cum[2k + 1] where it ends.
+            cum = list(itertools.accumulate(map(len, parts)))
             describe = self._describe
             pcode = self._pcode
             for pid, i, j in hits:
-                out.append((pcode[pid], spans[i][0], spans[j][1], describe[pid]))
+                out.append((pcode[pid], cum[2 * i], cum[2 * j + 1], describe[pid]))
         if self._regexes:
-            for ci, s, e, p in self._regex_matches(text, low, toks, spans):
+            for ci, s, e, p in self._regex_matches(text, toks, cum, parts):
                 out.append((ci, s, e, p.describe()))
         if not out:
             return []

@@ -112,8 +112,12 @@ def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str,
     if encoding:
         try:
             return data.decode(encoding), encoding, ()
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise InputError(f"cannot decode the file as {encoding} ({type(exc).__name__})") from None
+        except LookupError:
+            raise InputError(f"--encoding {encoding!r} is not a known encoding (e.g. utf-8, utf-8-sig, cp1252, "
+                             "mac_roman, utf-16)") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"cannot decode the file as {encoding} (byte {exc.start + 1} is not valid "
+                             f"{encoding}); leave out --encoding to detect it") from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", ()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

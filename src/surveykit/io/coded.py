@@ -2,7 +2,8 @@
 
 The coded-file format is the one research staff edit in a spreadsheet: a CSV (or XLSX) with the
 columns ``respondent_id, question_id, code_id, coder``, one row per (answer, code). Other columns
-(``start``, ``end``, ``matched``, ``probability``...) are ignored. By convention a coded file lists
+(``start``, ``end``, ``matched``, ``probability``...) are ignored, except ``accepted``: a row whose
+``accepted`` is false (a model suggestion left for review) counts as no code. By convention a coded file lists
 every answer the coder saw: an answer coded with nothing has one row with an empty ``code_id``.
 
 The *wide* layout used by many projects (``ResponseId, <question text>, Code 1 .. Code N``; one row
@@ -17,9 +18,10 @@ from __future__ import annotations
 
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from surveykit.errors import InputError, invalid_choice
 from surveykit.io.atomic import write_bytes, write_text
@@ -78,6 +80,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     if "respondent_id" in lower and "code_id" in lower:
         layout = "long"
         idx = {name: lower.index(name) for name in CODED_COLUMNS if name in lower}
+        acc = lower.index("accepted") if "accepted" in lower else None
         records = []
         for n, r in enumerate(body, start=2):
             rid = r[idx["respondent_id"]].strip()
@@ -85,6 +88,8 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
                 raise InputError("respondent_id is empty", path=path, row=n)
             qid = r[idx["question_id"]].strip() if "question_id" in idx else (question or WIDE_QUESTION_ID)
             code = r[idx["code_id"]].strip() or None
+            if acc is not None and r[acc].strip().lower() in ("false", "0", "no"):
+                code = None  # a model suggestion left for review is not a code (the answer was seen)
             who = r[idx["coder"]].strip() if "coder" in idx else ""
             records.append((rid, qid, code, who))
         frame = pd.DataFrame(records, columns=list(CODED_COLUMNS), dtype=object)
@@ -150,6 +155,15 @@ def normalise_coded(frame: "pd.DataFrame") -> "pd.DataFrame":
     return frame[keep].reset_index(drop=True)
 
 
+@contextmanager
+def _writing(path: str | Path) -> Iterator[None]:
+    """A file that cannot be written (permissions, a folder in the way) -> one clear InputError."""
+    try:
+        yield
+    except OSError as exc:
+        raise InputError(f"cannot write the output ({exc.strerror or type(exc).__name__})", path=path) from None
+
+
 def coded_to_csv(frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> str:
     """The coded-file CSV text (columns ``respondent_id, question_id, code_id, coder`` + extra)."""
     cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns]
@@ -158,12 +172,20 @@ def coded_to_csv(frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> str:
 
 def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> Path:
     """Write a coded file atomically (the whole file is replaced at once)."""
-    return write_text(path, coded_to_csv(frame, extra=extra))
+    with _writing(path):
+        return write_text(path, coded_to_csv(frame, extra=extra))
 
 
 def write_frame_csv(path: str | Path, frame: "pd.DataFrame") -> Path:
     """Any result table as CSV, atomically."""
-    return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    with _writing(path):
+        return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def write_output_text(path: str | Path, text: str) -> Path:
+    """Any text output (e.g. an imported codebook's YAML), atomically."""
+    with _writing(path):
+        return write_text(path, text)
 
 
 # -- REFI-QDA files ---------------------------------------------------------------------------
@@ -197,7 +219,8 @@ def read_qda_xml(path: str | Path) -> bytes:
 
 def write_qdc(path: str | Path, data: bytes) -> Path:
     """Write a .qdc codebook atomically."""
-    return write_bytes(path, data)
+    with _writing(path):
+        return write_bytes(path, data)
 
 
 # -- models -------------------------------------------------------------------------------------
@@ -206,7 +229,7 @@ def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
     """Write a model folder (name -> text) atomically: the old folder is replaced only on success."""
     from surveykit.io.atomic import atomic_dir
 
-    with atomic_dir(path) as tmp:
+    with _writing(path), atomic_dir(path) as tmp:
         for name, text in sorted(files.items()):
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
     return Path(path)

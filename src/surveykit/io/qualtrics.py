@@ -86,8 +86,10 @@ class QualtricsReader:
             return 0.97
         if gen == "two-row":
             return 0.9
-        if gen == "headless" or headerless_qualtrics(rows):
-            return 0.6  # claimed so that read() can say what is wrong
+        if gen == "headless":
+            return 0.85  # Qualtrics tags but no label row: claimed so that read() can say what is wrong
+        if headerless_qualtrics(rows):
+            return 0.6
         return 0.0
 
     def read(self, sniff: Sniff) -> RawExport:

@@ -18,7 +18,6 @@ name -> {label, type, counted_value, variables}).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -99,7 +98,11 @@ class SpssReader:
 
 
 def _isnan(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
+    """None, NaN and NaT (the only values not equal to themselves)."""
+    try:
+        return v is None or bool(v != v)
+    except (TypeError, ValueError):
+        return False
 
 
 def _missing_test(ranges: list[dict[str, Any]], values: list[Any]):

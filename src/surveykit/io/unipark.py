@@ -31,18 +31,28 @@ def _is_unipark(rows) -> bool:
     return "lfdn" in names and bool(names & {"dispcode", "lastpage", "quality", "duration", "tester"})
 
 
+def _is_codebook(sniff: Sniff) -> bool:
+    head = sniff.text[:4000]
+    return sniff.kind == "text" and "Project ID\t" in head and ("Survey URL\t" in head or "\nList: " in head)
+
+
 class UniparkReader:
     name = "unipark"
     label = "Unipark / EFS Survey CSV (semicolons; question text, label and variable-name header rows)"
 
     def detect(self, sniff: Sniff) -> float:
         if sniff.kind == "text":
+            if _is_codebook(sniff):
+                return 0.9  # claimed so that read() can say what the file is
             return 0.95 if _is_unipark(sniff.head_rows) else 0.0
         if sniff.kind == "xlsx":
             return 0.95 if any(_is_unipark(r) for r in sniff.sheets.values()) else 0.0
         return 0.0
 
     def read(self, sniff: Sniff) -> RawExport:
+        if _is_codebook(sniff):
+            raise InputError("this is a Unipark/EFS codebook (the survey's variable list), not a response export; "
+                             "read the data_project_*.csv export instead", path=sniff.path)
         sheet = None
         if sniff.kind == "xlsx":
             sheet = next((n for n, r in sniff.sheets.items() if _is_unipark(r)), None)

@@ -34,7 +34,6 @@ COMBINED_SHARES: dict[str, tuple[tuple[str, ...], ...]] = {
     "q24": (("2", "1"),),
     "q27": (("High", "Medium"),),
 }
-CODED_QUESTIONS = ("q7", "q9", "q13", "q22")
 PREVIEW_ROWS = 40
 
 
@@ -87,12 +86,15 @@ def _cached(ctx: "Context", key: str, fn):
     return ctx.cache[key]
 
 
-def score_long(responses: "Responses", ctx: "Context", questions: Sequence[str], by: str | None) -> "pd.DataFrame":
+def score_long(responses: "Responses", ctx: "Context", questions: Sequence[str], by: str | None, *,
+               published: bool = True) -> "pd.DataFrame":
+    """``score`` of the questions: as published (suppressed unless --no-suppress), or raw."""
     from surveykit.scoring import score
 
-    key = f"score:{','.join(questions)}:{by}"
+    suppress = ctx.options.suppress and published
+    key = f"score:{','.join(questions)}:{by}:{suppress}"
     return _cached(ctx, key, lambda: score(responses, questions=list(questions), by=by,
-                                           suppress=ctx.options.suppress, threshold=threshold(ctx)))
+                                           suppress=suppress, threshold=threshold(ctx)))
 
 
 def option_wide(responses: "Responses", long: "pd.DataFrame", column_id: str) -> tuple["pd.DataFrame", list[str]]:
@@ -122,21 +124,34 @@ def option_wide(responses: "Responses", long: "pd.DataFrame", column_id: str) ->
     return frame, pcts
 
 
-def combined_share(long: "pd.DataFrame", column_id: str, group: str, codes: Sequence[str]) -> tuple[Any, Any]:
-    """(percentage of the valid base answering any of ``codes``, n_valid) from ``score`` rows;
-    the marker when one of the counts or the base is suppressed."""
+def combined_shares(long: "pd.DataFrame", raw: "pd.DataFrame", column_id: str, codes: Sequence[str],
+                    dk: frozenset[str]) -> dict[str, tuple[Any, Any]]:
+    """group -> (percentage of the group's valid answers giving any of ``codes``, n_valid).
+
+    ``raw`` is ``score``'s unsuppressed long table and ``long`` the published one (suppression
+    markers in it). The share adds ``raw``'s option counts and is published only when it follows from
+    numbers the published table already shows: none of its options is suppressed (the sum of shown
+    shares), or every
+    suppressed valid option of the group is among its options (the share is then the valid base minus
+    the options shown). Otherwise it is the marker: a combined share never reveals a hidden cell."""
     from surveykit.disclosure import MARKER
 
-    part = long[(long["item_id"] == column_id) & (long["group"] == group)]
-    if not len(part):
-        return None, None
-    n_valid = part["n_valid"].iloc[0]
-    counts = [part.loc[part["option_code"] == c, "count"] for c in codes]
-    values = [num(c.iloc[0]) if len(c) else 0.0 for c in counts]
-    if num(n_valid) is None or any(v is None for v in values):
-        return MARKER, n_valid
-    base = num(n_valid)
-    return (100.0 * sum(values) / base if base else float("nan")), n_valid  # type: ignore[arg-type]
+    wanted = set(codes)
+    out: dict[str, tuple[Any, Any]] = {}
+    shown = long[long["item_id"] == column_id]
+    true = raw[raw["item_id"] == column_id]
+    for g, part in shown.groupby("group", sort=False):
+        n_valid = part["n_valid"].iloc[0]
+        hidden = {r.option_code for r in part.itertuples(index=False)
+                  if r.option_code not in dk and (isinstance(r.count, str) or isinstance(r.pct, str))}
+        if num(n_valid) is None or (hidden & wanted and not hidden <= wanted):
+            out[g] = (MARKER, n_valid)
+            continue
+        t = true[true["group"] == g]
+        inside = int(t.loc[t["option_code"].isin(wanted), "count"].sum())
+        base = int(t["n_valid"].iloc[0])
+        out[g] = (100.0 * inside / base if base else float("nan"), n_valid)
+    return out
 
 
 def option_names(responses: "Responses", question_id: str, codes: Sequence[str]) -> str:
@@ -172,17 +187,23 @@ def significant_pairs(result, labels: dict[str, str], items: dict[str, str]) -> 
         what = items.get(r.item_id, r.item_id)
         if r.test == "mann_whitney_u":
             sentences.append(f"{what}: {labels.get(hi, hi)} respondents rate it higher than {labels.get(lo, lo)} "
-                             f"respondents (Mann-Whitney U, adjusted p = {_p(r.p_adjusted)}, rank-biserial r = "
+                             f"respondents (Mann-Whitney U, adjusted p {significant_p(r.p_adjusted)}, rank-biserial r = "
                              f"{abs(num(r.effect_size) or 0):.2f}, n = {int(r.n)}).")
         else:
             sentences.append(f"{what}: answers differ between {labels.get(a, a)} and {labels.get(b, b)} "
-                             f"({r.test.replace('_', ' ')}, adjusted p = {_p(r.p_adjusted)}, n = {int(r.n)}).")
+                             f"({r.test.replace('_', ' ')}, adjusted p {significant_p(r.p_adjusted)}, n = {int(r.n)}).")
     return sig.reset_index(drop=True), sentences
 
 
 def _p(p: Any) -> str:
     f = num(p)
     return "n/a" if f is None else ("< 0.001" if f < 0.001 else f"{f:.3f}")
+
+
+def significant_p(p: Any) -> str:
+    """"= 0.012" or "< 0.001", to follow the letter p."""
+    text = _p(p)
+    return text if text.startswith("<") else f"= {text}"
 
 
 def item_labels(responses: "Responses") -> dict[str, str]:
@@ -283,11 +304,18 @@ def closed_single_questions(responses: "Responses") -> list[str]:
             if q.type == "single" and q.id not in STATEMENTS]
 
 
+def combos(question) -> tuple[tuple[str, ...], ...]:
+    """The extra combined shares of a question, without the one its top box already shows."""
+    top = set(question.scale.top_box)
+    return tuple(c for c in COMBINED_SHARES.get(question.id, ()) if set(c) != top)
+
+
 def _question_blocks(responses: "Responses", ctx: "Context", sb: SectionBuilder, questions: Sequence[str],
                      family: str) -> None:
     from surveykit.scoring import ALL, summarise_items
 
     long = score_long(responses, ctx, questions, "sector")
+    raw = score_long(responses, ctx, questions, "sector", published=False)
     summary = summarise_items(responses, items=list(questions), suppress=ctx.options.suppress,
                               threshold=threshold(ctx))
     result = compare_family(responses, ctx, family, questions) if questions else None
@@ -298,20 +326,22 @@ def _question_blocks(responses: "Responses", ctx: "Context", sb: SectionBuilder,
         s = summary[summary["item_id"] == qid].iloc[0]
         top_label = str(s["top_box_label"] or "").removeprefix("%").strip()
         parts = [f"{pct_text(s['pct_top_box'])} {top_label} (n = {n_text(s['n_valid'])} valid answers)"]
-        for codes in COMBINED_SHARES.get(qid, ()):
-            share, _ = combined_share(long, qid, ALL, codes)
+        dk = frozenset(o.code for o in q.scale.options if o.dk)
+        shares = {codes: combined_shares(long, raw, qid, codes, dk) for codes in combos(q)}
+        for codes in combos(q):
+            share, _ = shares[codes][ALL]
             parts.append(f"{pct_text(share)} {option_names(responses, qid, codes)}")
         if q.scale.has_dk:
             parts.append(f"{pct_text(s['pct_dk'])} Don't know (of everyone who answered)")
         sb.text(f"{qid.upper()} {q.text.strip()}", "p")
         sb.text(f"{q.short}: " + "; ".join(parts) + ".", "finding")
         # Per-sector combined shares, where the study reported them.
-        for codes in COMBINED_SHARES.get(qid, ()):
+        for codes in combos(q):
             per = []
             for g in wide["group"]:
                 if g == ALL:
                     continue
-                share, n = combined_share(long, qid, g, codes)
+                share, n = shares[codes][g]
                 per.append(f"{labels.get(g, g)} {pct_text(share)} (n = {n_text(n)})")
             if per:
                 sb.text(f"{option_names(responses, qid, codes)} by sector: " + "; ".join(per) + ".")
@@ -321,8 +351,8 @@ def _question_blocks(responses: "Responses", ctx: "Context", sb: SectionBuilder,
                 r = omni.iloc[0]
                 verdict = ("significant" if bool(r["significant"]) else "not significant") \
                     if r["test"] != "not_tested" else "not tested"
-                sb.text(f"Difference between sectors: {str(r['test']).replace('_', ' ')}, adjusted p = "
-                        f"{_p(r['p_adjusted'])} ({verdict} at {ctx.options.alpha:g}), n = {n_text(r['n'])}.", "note")
+                sb.text(f"Difference between sectors: {str(r['test']).replace('_', ' ')}, adjusted p "
+                        f"{significant_p(r['p_adjusted'])} ({verdict} at {ctx.options.alpha:g}), n = {n_text(r['n'])}.", "note")
         sb.table(f"{qid}_by_sector", f"{qid.upper()} {q.short}, by sector", wide, percent_columns=pcts)
 
 
@@ -465,11 +495,24 @@ def grid_chart(responses: "Responses", ctx: "Context", question: str, shown: "pd
 
 
 def add_grid_chart(responses, ctx, sb, question, shown, title, alt) -> None:
+    """The diverging chart of every rating; when the table suppresses some rating shares, a bar chart of
+    the top-box share alone (if that is shown in full); otherwise a note."""
+    from surveykit.disclosure import MARKER
+    from surveykit.report.charts import ranked_bars
+
     fig = grid_chart(responses, ctx, question, shown)
-    if fig is None:
-        sb.text("The chart of this table is left out: some of its numbers are suppressed.", "note")
-    else:
+    if fig is not None:
         sb.chart(f"{question}_chart", title, fig, alt=alt)
+        return
+    top_col = "pct_effective" if question == EFFECTIVENESS else "pct_often"
+    top_label = responses.instrument.question(question).scale.top_box_label or top_col
+    if not (shown[top_col].astype(object) == MARKER).any():
+        sb.chart(f"{question}_chart", f"{title} ({top_label})",
+                 ranked_bars(shown, value=top_col, label="item_label", xlabel=top_label), alt=alt)
+        sb.text("The chart shows the top-box share only: some shares of single ratings are suppressed in the "
+                "table above and a full chart would reveal them.", "note")
+    else:
+        sb.text("The chart of this table is left out: some of its numbers are suppressed.", "note")
 
 
 def banner_blocks(responses: "Responses", ctx: "Context", sb: SectionBuilder) -> None:
@@ -537,8 +580,8 @@ def section_youth_vs_professionals(responses: "Responses", ctx: "Context") -> Se
     corr = result.correlations
     overall = corr[corr["group"] == "all"].iloc[0]
     tag = "exploratory: " if result.exploratory else ""
-    sb.text(f"{tag}Spearman's rho between the two orders = {overall['spearman_rho']:.2f}, p = "
-            f"{_p(overall['spearman_p'])}, n = {int(overall['spearman_n'])} measures (young people: "
+    sb.text(f"{tag}Spearman's rho between the two orders = {overall['spearman_rho']:.2f}, p "
+            f"{significant_p(overall['spearman_p'])}, n = {int(overall['spearman_n'])} measures (young people: "
             f"{result.n_groups} groups; professionals: {int(overall['n_respondents'])} rating q45).", "finding")
     div = result.divergences("all", top=4)
     t_all = result.group_table("all")

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 PROFILE_QIDS = {"sector": 1, "role": 2, "region": 3}
 DK_RECODE = "99"
+OTHER_LABEL = "Other (please specify)"
 _METADATA = [
     ("StartDate", "Start Date", '{"ImportId":"startDate","timeZone":"Europe/London"}'),
     ("EndDate", "End Date", '{"ImportId":"endDate","timeZone":"Europe/London"}'),
@@ -101,6 +102,11 @@ def _layout(inst: "Instrument") -> list[dict[str, Any]]:
                 if item.other and q.other_text:
                     cols.append({"tag": f"{tag}_{k}_TEXT", "label": f"{q.text} - {item.label} - Text",
                                  "import": f"{qid}_{k}_TEXT", "kind": "text", "source": q.other_text})
+            if q.other_text and not any(it.other for it in q.items):
+                # "and/or specify other reasons": a text box under the matrix, on an extra statement.
+                k = len(q.items) + 1
+                cols.append({"tag": f"{tag}_{k}_TEXT", "label": f"{q.text} - {OTHER_LABEL} - Text",
+                             "import": f"{qid}_{k}_TEXT", "kind": "text", "source": q.other_text})
         elif q.is_closed:
             cols.append({"tag": tag, "label": q.text, "import": qid, "kind": "closed", "source": q.id, "question": q})
         else:
@@ -130,7 +136,7 @@ def qualtrics_csv_text(responses: "Responses", *, numeric: bool = False) -> str:
         minute = i * 7
         start = f"2016-02-{1 + (minute // 1440) % 28:02d} {9 + (minute // 60) % 10:02d}:{minute % 60:02d}:00"
         end = start[:-2] + "45"
-        row = [start, end, "IP Address", "100" if rec["completed"] else "60", str(600 + (i * 37) % 900),
+        row = [start, end, "IP Address", "", "100" if rec["completed"] else "60", str(600 + (i * 37) % 900),
                "True" if rec["completed"] else "False", end, response_id(str(rec["respondent_id"])),
                "anonymous", "EN"]
         for c in layout:
@@ -173,6 +179,8 @@ def qsf_document(inst: "Instrument", *, name: str = "Professional survey") -> di
         if q.is_grid:
             choices = {str(k): {"Display": it.label, **({"TextEntry": "true"} if it.other else {})}
                        for k, it in enumerate(q.items, start=1)}
+            if q.other_text and not any(it.other for it in q.items):
+                choices[str(len(q.items) + 1)] = {"Display": OTHER_LABEL, "TextEntry": "true"}
             answers = {str(k): {"Display": o.label} for k, o in enumerate(q.scale.options, start=1)}
             recodes = {str(k): _recodes(q)[o.code] for k, o in enumerate(q.scale.options, start=1)}
             elements.append(sq(qid, tag, q.text, "Matrix", "Likert", SubSelector="SingleAnswer", Choices=choices,
@@ -200,12 +208,14 @@ def write_qualtrics(responses: "Responses", csv_path: str | Path, *, qsf_path: s
 
 def write_platform_exports(responses: "Responses", out_dir: str | Path, *, stem: str = "professional_survey") -> list[Path]:
     """The sample in every other layout: ``{stem}_qualtrics.csv`` + ``.qsf`` (choice text),
-    ``{stem}_qualtrics_numeric.csv`` (recode values; read it with ``--qsf``) and ``{stem}.sav``."""
+    ``{stem}_qualtrics_numeric.csv`` + ``.qsf`` (recode values) and ``{stem}.sav``."""
     from surveykit.io.sav_writer import write_responses_sav
 
     out = Path(out_dir)
     paths = write_qualtrics(responses, out / f"{stem}_qualtrics.csv", qsf_path=out / f"{stem}_qualtrics.qsf")
-    paths += write_qualtrics(responses, out / f"{stem}_qualtrics_numeric.csv", numeric=True)
+    # The numeric export gets its own .qsf beside it (same name), which the reader picks up by itself.
+    paths += write_qualtrics(responses, out / f"{stem}_qualtrics_numeric.csv", numeric=True,
+                             qsf_path=out / f"{stem}_qualtrics_numeric.qsf")
     paths.append(write_responses_sav(responses, out / f"{stem}.sav"))
     return paths
 

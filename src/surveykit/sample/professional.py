@@ -196,16 +196,20 @@ Q45_OTHER_SHARE = 0.10  # raters who also rate (and mostly describe) their own "
 
 # Free-text columns: share of eligible respondents answering; conditions on an earlier closed answer.
 TEXT_SHARE: dict[str, tuple[float, str | None, tuple[str, ...]]] = {
-    "q2": (0.55, None, ()), "q4": (0.45, None, ()), "q6": (0.42, None, ()),
+    "q2": (0.45, None, ()), "q4": (0.38, None, ()), "q6": (0.34, None, ()),
     "q7": (0.81, None, ()),
-    "q9": (0.60, "q8", ("4", "3", "2")), "q11": (0.62, "q10", ("1",)), "q13": (0.48, None, ()),
+    "q9": (0.50, "q8", ("4", "3", "2")), "q11": (0.55, "q10", ("1",)), "q13": (0.40, None, ()),
     "q14_other_text": (0.10, None, ()), "q15_other_text": (0.08, None, ()),
-    "q20": (0.38, None, ()), "q22": (0.55, "q21", ("0", "DK")), "q23": (0.46, None, ()),
-    "q28": (0.33, None, ()), "q30": (0.55, "q29", ("1",)), "q32": (0.52, "q31", ("1",)),
-    "q34": (0.42, None, ()), "q38": (0.47, None, ()), "q40": (0.62, "q39", ("1",)),
-    "q42": (0.55, "q41", ("1",)), "q44": (0.58, "q43", ("1",)), "q46": (0.60, None, ()),
-    "q47": (0.42, None, ()),
+    "q20": (0.32, None, ()), "q22": (0.50, "q21", ("0", "DK")), "q23": (0.38, None, ()),
+    "q28": (0.28, None, ()), "q30": (0.50, "q29", ("1",)), "q32": (0.45, "q31", ("1",)),
+    "q34": (0.35, None, ()), "q38": (0.40, None, ()), "q40": (0.55, "q39", ("1",)),
+    "q42": (0.50, "q41", ("1",)), "q44": (0.48, "q43", ("1",)), "q46": (0.52, None, ()),
+    "q47": (0.36, None, ()),
 }
+
+
+# Explanations whose bank depends on the answer to the closed question they explain.
+BANK_FOLLOWS: dict[str, str] = {"q2": "q1", "q4": "q3", "q13": "q12", "q38": "q37"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -305,7 +309,10 @@ def _build_frame(rng: "np.random.Generator", n: int) -> Frame:
 
 def generate_columns(seed: int, n_respondents: int, instrument: Instrument | None = None
                      ) -> tuple[list[tuple[str, str]], list[Any]]:
-    """Every export column as (row-1 header, row-2 sub-header) plus its cell values (sequence of str)."""
+    """Every export column as (row-1 header, row-2 sub-header) plus its cells.
+
+    Cells are lists of strings, already escaped for CSV (see :func:`csv_escape`); headers are not.
+    """
     import numpy as np
 
     from surveykit.sample import texts
@@ -325,7 +332,8 @@ def generate_columns(seed: int, n_respondents: int, instrument: Instrument | Non
     # Metadata: ids rise with time, as in a real collector.
     gaps = rng.integers(1_500_000, 9_000_000, size=n)
     ids = 4_213_577_102 + np.cumsum(gaps)
-    start = 1_444_000_000 + np.cumsum(rng.integers(600, 35_000, size=n))  # from October 2015
+    # The collector was open for about eight weeks from early October 2015, whatever the sample size.
+    start = 1_443_744_000 + np.sort(rng.integers(0, 56 * 86_400, size=n))
     duration = rng.integers(240, 3_600, size=n)
     duration = np.where(frame.completed, duration + 900, duration)
     add(METADATA[0], "", ids.astype(str).tolist())
@@ -412,12 +420,16 @@ def _labels(idx: "np.ndarray", labels: Sequence[str]) -> list[str]:
 
 
 def _format_times(seconds: "np.ndarray") -> list[str]:
+    """SurveyMonkey's US-style timestamps, built by hand so that no locale can change them."""
     import datetime as dt
 
+    epoch = dt.datetime(1970, 1, 1)
     out = []
     for s in seconds.tolist():
-        t = dt.datetime.fromtimestamp(int(s), tz=dt.timezone.utc)
-        out.append(t.strftime("%m/%d/%Y %I:%M:%S %p"))
+        t = epoch + dt.timedelta(seconds=int(s))
+        h12 = t.hour % 12 or 12
+        out.append(f"{t.month:02d}/{t.day:02d}/{t.year} {h12:02d}:{t.minute:02d}:{t.second:02d} "
+                   f"{'AM' if t.hour < 12 else 'PM'}")
     return out
 
 
@@ -445,8 +457,6 @@ def _sector_answers(rng: "np.random.Generator", frame: Frame, inst: Instrument) 
 
 def _factor_grid(rng: "np.random.Generator", frame: Frame, eligible: "np.ndarray", q: Question,
                  codes: Sequence[str]) -> dict[str, "np.ndarray"]:
-    import numpy as np
-
     tops = Q14_TOP if q.id == "q14" else Q15_TOP
     shifts = Q14_SECTOR_SHIFT if q.id == "q14" else Q15_SECTOR_SHIFT
     # About one in eight who reach the grid skip it whole.
@@ -536,6 +546,25 @@ def _text_answers(rng: "np.random.Generator", frame: Frame, q: Question, eligibl
     who = _answerers(rng, frame, q.id, eligible, closed)
     if q.id == "q7":
         answers = texts.q7_answers(rng, len(who))
+        # A few answers open in the respondent's professional voice.
+        sectors = frame.sector[who].tolist()
+        voice = rng.random(len(who)) < 0.12
+        for j in range(len(who)):
+            openers = texts.SECTOR_OPENERS.get(SECTORS[sectors[j]])
+            text = answers[j]
+            if (voice[j] and openers and text[:1].isupper() and len(text.split()) > 5
+                    and not text.startswith(texts.Q7_OPENERS + texts.Q7_UNCODED)):
+                opener = openers[int(rng.integers(len(openers)))]
+                answers[j] = opener + " " + (text if opener.endswith((":", ".")) else texts.lower_first(text))
+    elif q.id in BANK_FOLLOWS:
+        # The explanation agrees with the closed answer it explains (yes / no / don't know or blank).
+        idx, codes = closed[BANK_FOLLOWS[q.id]]
+        given = [codes[i] if i >= 0 else "DK" for i in idx[who].tolist()]
+        answers = [""] * len(who)
+        for variant in ("1", "0", "DK"):
+            spots = [j for j, g in enumerate(given) if g == variant]
+            for j, text in zip(spots, texts.bank_answers(rng, q.id, len(spots), variant)):
+                answers[j] = text
     else:
         answers = texts.bank_answers(rng, q.id, len(who))
     return _place(frame.n, who, answers, special.get(q.id, ()))

@@ -439,6 +439,15 @@ Q7_OPENERS: tuple[str, ...] = (
     "Mostly the following.", "Off the top of my head:",
     "Based on the young people we support:", "Honestly?",
 )
+# Openers in a sector's own voice (added to a few answers of respondents from that sector).
+SECTOR_OPENERS: dict[str, tuple[str, ...]] = {
+    "criminal_justice": ("From a policing point of view:", "As an officer I see this a lot.", "From the custody side:"),
+    "legal": ("From the legal side:", "Speaking as their solicitor,"),
+    "local_authority": ("In our children's services team we see this:", "As a social worker:"),
+    "ngo": ("From our casework:", "The young people we support tell us this:"),
+    "health": ("From a health perspective:",),
+}
+
 Q7_CLOSERS: tuple[str, ...] = (
     "Every case is different though.", "It's rarely just one thing.",
     "This is based on about ten cases over three years.", "We raise this at every strategy meeting.",
@@ -459,44 +468,80 @@ TYPOS: dict[str, str] = {
 # --- other free-text questions ---------------------------------------------------------------------------------
 # Each bank holds complete answers; some answers are composed from two entries of the same bank.
 
-BANKS: dict[str, tuple[str, ...]] = {
-    "q2": (
-        "Vietnamese children in our area go missing quickly and are rarely found.",
-        "Albanian young people tend to go missing for longer and often turn up in another part of the country.",
-        "Nigerian girls are the group we are most worried about; many vanish within days of arrival.",
-        "It is less about nationality and more about who controls them.",
-        "Eritrean children often leave to head north, to Calais or to relatives.",
-        "Children from communities with an established network in the UK are harder to find once missing.",
-        "I've seen no real pattern by nationality.",
-        "Some nationalities are trafficked for specific work - nail bars, cannabis - so the routes back into exploitation are well established.",
-        "Chinese young people in my experience disappear and are almost never located.",
-        "Not enough cases to comment.",
-        "the vietnamese boys go fast, sometimes within 48 hrs",
-        "Nationality matters because of language: where we have no interpreter the child is more isolated and more likely to go.",
-        "British children are usually found quicker because they have links locally.",
-        "Afghan boys often go to family or community elsewhere and are found in London.",
-        "Yes - particularly where the country of origin has a large diaspora here that the traffickers use.",
-        "There's a link but it's mixed up with age and gender, hard to separate out.",
-        "Romanian children tend to return, sometimes with adults who claim to be family.",
-        "Hard to generalise but certain nationalities are definitely over-represented in our missing figures.",
-    ),
-    "q4": (
-        "Afghan and Eritrean young people often move on to family in other cities.",
-        "Vietnamese separated children go missing quickest, in my experience.",
-        "No clear relationship that I have noticed.",
-        "Albanian boys tend to be found, but often a long way away.",
-        "Sudanese children are sometimes trying to reach the UK from elsewhere, or leave for another country.",
-        "Those with large communities here are more likely to go, and less likely to be found.",
-        "Syrian children in our area rarely go missing, they are usually placed with family.",
-        "Nationality matters less than age, in my view.",
-        "Kurdish boys usually turn up with relatives within a week or two.",
-        "There is a pattern but our numbers are small.",
-        "It depends on the route they came by and who paid for it.",
-        "Only anecdotal, but the ones from Vietnam are the ones we never see again.",
-        "eritreans often head for london",
-        "Children who have been in Calais tend to have contacts and plans before they arrive.",
-        "I would say it is linked to the networks behind them rather than nationality as such.",
-    ),
+# A bank is a tuple of answers, or (for explanations of a yes / no / don't know question) a mapping from that
+# answer's code to the answers that fit it, so that explanations agree with the closed answer given.
+BANKS: dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]] = {
+    "q2": {
+        "1": (
+            "Vietnamese children in our area go missing quickly and are rarely found.",
+            "Albanian young people tend to go missing for longer and often turn up in another part of the country.",
+            "Nigerian girls are the group we are most worried about; many vanish within days of arrival.",
+            "Eritrean children often leave to head north, to Calais or to relatives.",
+            "Children from communities with an established network in the UK are harder to find once missing.",
+            "Some nationalities are trafficked for specific work - nail bars, cannabis - so the routes back into exploitation are well established.",
+            "Chinese young people in my experience disappear and are almost never located.",
+            "the vietnamese boys go fast, sometimes within 48 hrs",
+            "Nationality matters because of language: where we have no interpreter the child is more isolated and more likely to go.",
+            "British children are usually found quicker because they have links locally.",
+            "Afghan boys often go to family or community elsewhere and are found in London.",
+            "Yes - particularly where the country of origin has a large diaspora here that the traffickers use.",
+            "There's a link but it's mixed up with age and gender, hard to separate out.",
+            "Romanian children tend to return, sometimes with adults who claim to be family.",
+            "Certain nationalities are definitely over-represented in our missing figures.",
+            "Yes. Vietnamese and Chinese children are the least likely to be found, in our experience.",
+            "We see West African girls go missing early, often before the first review.",
+            "Albanian lads usually come back, but by then they are working for someone.",
+        ),
+        "0": (
+            "I've seen no real pattern by nationality.",
+            "It is less about nationality and more about who controls them.",
+            "Not in my experience - the individual circumstances matter far more.",
+            "No. The risk factors look the same whatever the nationality.",
+            "Any child can be trafficked; nationality isn't what drives the missing.",
+            "Not that I've noticed.",
+            "We treat each child individually, and I wouldn't want to stereotype by nationality.",
+            "No, it's the level of control and the debt that decide it, not where they come from.",
+            "no link in the cases I've had",
+        ),
+        "DK": (
+            "Not enough cases to comment.",
+            "Hard to generalise from our numbers.",
+            "We don't hold the data to say either way.",
+            "Possibly, but I'd want to see figures before saying so.",
+            "Unsure - I've only worked with a few trafficked children.",
+        ),
+    },
+    "q4": {
+        "1": (
+            "Afghan and Eritrean young people often move on to family in other cities.",
+            "Vietnamese separated children go missing quickest, in my experience.",
+            "Albanian boys tend to be found, but often a long way away.",
+            "Sudanese children are sometimes trying to get on to another country.",
+            "Those with large communities here are more likely to go, and less likely to be found.",
+            "Kurdish boys usually turn up with relatives within a week or two.",
+            "Only anecdotal, but the ones from Vietnam are the ones we never see again.",
+            "eritreans often head for london",
+            "Children who have been in Calais tend to have contacts and plans before they arrive.",
+            "Yes - Afghan boys are often found with extended family, whereas the Vietnamese children are not found at all.",
+            "Young people from countries with established smuggling routes go missing far more often.",
+            "Syrian children in our area rarely go missing because they are usually placed with family, so yes, it differs.",
+        ),
+        "0": (
+            "No clear relationship that I have noticed.",
+            "Nationality matters less than age, in my view.",
+            "I would say it is linked to the networks behind them rather than nationality as such.",
+            "It depends on the route they came by and who paid for it, not their nationality.",
+            "Not really - any separated child is at risk.",
+            "no",
+            "I haven't seen nationality make a difference in our team's cases.",
+        ),
+        "DK": (
+            "There may be a pattern but our numbers are small.",
+            "Don't know, we don't analyse it by nationality.",
+            "Would need to look at our missing data properly.",
+            "Not sure, every young person is different.",
+        ),
+    },
     "q6": (
         "Mostly girls exploited sexually within the UK, often after going missing from care.",
         "County lines - British boys moved around to sell drugs are increasingly referred.",
@@ -543,23 +588,39 @@ BANKS: dict[str, tuple[str, ...]] = {
         "young women are often moved on very quickly",
         "Boys are more likely to be placed in semi-independent accommodation, which increases risk.",
     ),
-    "q13": (
-        "Repeat missing episodes are one of the clearest indicators of exploitation.",
-        "Children who repeatedly go missing are often being moved around for work or sex.",
-        "Yes - every episode increases the risk, and they are often being exploited while away.",
-        "The pattern of short, regular absences often means someone is collecting them.",
-        "Repeat missing is frequently treated as normal behaviour, which is a mistake.",
-        "Not always linked, some just want to see friends.",
-        "Repeat episodes are often the way we first spot the trafficking.",
-        "The more often they go, the more normalised it becomes for staff.",
-        "Return home interviews often reveal exploitation after several episodes.",
-        "We see repeat missing as a trigger for a strategy meeting.",
-        "Yes, and it is often the same address or area each time.",
-        "repeat missing = red flag",
-        "Not enough evidence in my cases to say.",
-        "When they come back with new clothes, phones or cash after each episode it is a clear sign.",
-    ),
+    "q13": {
+        "1": (
+            "Repeat missing episodes are one of the clearest indicators of exploitation.",
+            "Children who repeatedly go missing are often being moved around for work or sex.",
+            "Yes - every episode increases the risk, and they are often being exploited while away.",
+            "The pattern of short, regular absences often means someone is collecting them.",
+            "Repeat missing is frequently treated as normal behaviour, which is a mistake.",
+            "Repeat episodes are often the way we first spot the trafficking.",
+            "The more often they go, the more normalised it becomes for staff.",
+            "Return home interviews often reveal exploitation after several episodes.",
+            "We see repeat missing as a trigger for a strategy meeting.",
+            "Yes, and it is often the same address or area each time.",
+            "repeat missing = red flag",
+            "When they come back with new clothes, phones or cash after each episode it is a clear sign.",
+            "Very strong link. Our county lines cases nearly all started with a run of short missing episodes.",
+            "Repeat episodes show the child is still being controlled by somebody outside the placement.",
+        ),
+        "0": (
+            "Not always linked - some just want to see friends.",
+            "Repeat missing is more often about the placement than about trafficking in our cases.",
+            "Not in my experience; most of our repeat missing children are British teenagers going to see boyfriends or family.",
+            "No direct link that I've seen.",
+        ),
+        "DK": (
+            "Not enough evidence in my cases to say.",
+            "Possibly, but we don't track it.",
+            "Unsure - it would depend on the child.",
+        ),
+    },
     "q20": (
+        "I agreed that there are robust arrangements, but only because we fought for them after two very serious cases. Before that nobody owned missing UASC. Now there is a weekly meeting, a named lead in the police and in the council, and we share a list of every child at risk. It still depends on a few committed people though.",
+        "On q19: I strongly agree. If a child disappears and is never heard of again, assuming they are safe with family is wishful thinking. Presuming trafficking at least triggers an investigation.",
+        "Training:\n- one half day on modern slavery two years ago\n- nothing on missing since",
         "Multi-agency working is improving but information sharing is still patchy.",
         "Training is offered but it is basic and not specific to trafficking.",
         "Data sharing between neighbouring authorities is the biggest gap.",
@@ -593,6 +654,7 @@ BANKS: dict[str, tuple[str, ...]] = {
         "Age disputed young people are often not referred while the assessment is ongoing.",
     ),
     "q23": (
+        "In theory the NRM should sharpen everyone's view of the risk. In practice the reasonable grounds decision often comes after the child has already gone missing, and the conclusive decision months later, so it has very little bearing on the day-to-day safety plan.",
         "Very little - it's a decision-making process, not a protection mechanism.",
         "It can help by flagging risk, but decisions take far too long.",
         "None really, for children the local authority should safeguard anyway.",
@@ -608,6 +670,7 @@ BANKS: dict[str, tuple[str, ...]] = {
         "It should, but the link between the NRM and local missing procedures is weak.",
     ),
     "q28": (
+        "The absent category worries me. We had a 15 year old graded absent three times in a fortnight because he always came back by morning; it later turned out he was working in a takeaway and sleeping on the floor above it. Risk should be looked at across episodes, not one at a time.",
         "The 'absent' category is dangerous for this group and should not be used.",
         "Risk levels are often set low because the child is seen as streetwise.",
         "Multi-agency risk assessment happens but is inconsistent.",
@@ -657,21 +720,34 @@ BANKS: dict[str, tuple[str, ...]] = {
         "not clear at all",
         "The MASH records it but it doesn't always follow the child.",
     ),
-    "q38": (
-        "Community groups often know where young people go and who they are with.",
-        "Faith communities can offer belonging and a safe network.",
-        "Local businesses, taxi drivers and hotel staff can spot and report concerns.",
-        "Community members can be trained to recognise signs of trafficking.",
-        "Young people may trust someone from their own community more than professionals.",
-        "The community can also be where the exploiters are, so it needs care.",
-        "Mentoring schemes with people from the same background help a lot.",
-        "Awareness raising in places of worship and community centres.",
-        "Some community members have helped us locate missing children.",
-        "Befriending and activities reduce the boredom and isolation.",
-        "Everyone has a role - neighbours, shopkeepers, landlords.",
-        "yes, if they know what to look for",
-        "Sports clubs and youth groups give young people somewhere to belong.",
-    ),
+    "q38": {
+        "1": (
+            "Community groups often know where young people go and who they are with.",
+            "Faith communities can offer belonging and a safe network.",
+            "Local businesses, taxi drivers and hotel staff can spot and report concerns.",
+            "Community members can be trained to recognise signs of trafficking.",
+            "Young people may trust someone from their own community more than professionals.",
+            "Mentoring schemes with people from the same background help a lot.",
+            "Awareness raising in places of worship and community centres.",
+            "Some community members have helped us locate missing children.",
+            "Befriending and activities reduce the boredom and isolation.",
+            "Everyone has a role - neighbours, shopkeepers, landlords.",
+            "yes, if they know what to look for",
+            "Sports clubs and youth groups give young people somewhere to belong.",
+            "A local mosque helped us find a boy within hours once they knew he was missing.",
+        ),
+        "0": (
+            "The community can also be where the exploiters are, so I'd be cautious.",
+            "Not really; the risk comes from organised networks, not the local community.",
+            "In our area the community is part of the problem - some of the exploitation happens in community-run businesses.",
+            "No - this is a job for trained professionals.",
+        ),
+        "DK": (
+            "Possibly, but it would need careful thought about who is trusted.",
+            "Not sure how it would work in practice.",
+            "Maybe in cities, less so in rural areas.",
+        ),
+    },
     "q40": (
         "Boys found in cannabis farms arrested and charged, then went missing after being bailed.",
         "A girl was prosecuted for false documents and went missing before the trial.",
@@ -711,6 +787,8 @@ BANKS: dict[str, tuple[str, ...]] = {
         "It means we rely on other evidence, which is often not enough to charge.",
     ),
     "q46": (
+        "Children who have been trafficked have learned that adults exploit them. Specialist foster carers and well trained professionals can slowly show them otherwise, and once a child trusts the adults around them they are much less likely to respond when the traffickers call. Locks and cameras can't do that.",
+        "Because every other measure depends on it. If the social worker, the carer, the police officer and the teacher don't recognise trafficking, the photo, the safety plan and the advocate never get put in place.",
         "Training professionals means the child is identified early and protected properly.",
         "A foster carer who understands trafficking can build trust and spot warning signs.",
         "An advocate gives the child a consistent person who is on their side.",
@@ -730,6 +808,7 @@ BANKS: dict[str, tuple[str, ...]] = {
         "Unless the professionals around the child understand the risk, nothing else works.",
     ),
     "q47": (
+        "1. Strategy meeting on the day of arrival\n2. Photo and description kept on file\n3. Specialist carer, trained and supported\nThis has cut our missing episodes by more than half.",
         "The Scottish Guardianship Service.",
         "Independent child trafficking advocates pilot.",
         "Our local authority has a specialist UASC team with trained foster carers.",
@@ -833,7 +912,7 @@ def add_typos(rng: "np.random.Generator", text: str, max_typos: int = 2) -> str:
     return " ".join(words)
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper() and not text.startswith(("I ", "I'")):
         return text[0].lower() + text[1:]
     return text
@@ -864,7 +943,7 @@ def compose_q7(rng: "np.random.Generator", codes: Sequence[str]) -> str:
         if len(sentences) > 1 and rng.random() < 0.25:
             # run-on typing: the second reason joined to the first with "and" / "also" / a dash
             joiner = (" and ", ", also ", " - ")[int(rng.integers(3))]
-            sentences[:2] = [sentences[0].rstrip(".:?") + joiner + _lower_first(sentences[1])]
+            sentences[:2] = [sentences[0].rstrip(".:?") + joiner + lower_first(sentences[1])]
         if rng.random() < 0.09:
             sentences.insert(int(rng.integers(1, len(sentences) + 1)), Q7_NEGATED[int(rng.integers(len(Q7_NEGATED)))])
         if rng.random() < 0.2:
@@ -890,7 +969,8 @@ def q7_answers(rng: "np.random.Generator", k: int) -> list[str]:
         if rng.random() < 0.10:
             text = Q7_UNCODED[int(rng.integers(len(Q7_UNCODED)))]
             if rng.random() < 0.2:
-                text = text.rstrip(".") + ". " + Q7_CLOSERS[int(rng.integers(len(Q7_CLOSERS)))]
+                stop = "" if text.endswith(("?", "!", ".")) else "."
+                text = text + stop + " " + Q7_CLOSERS[int(rng.integers(len(Q7_CLOSERS)))]
             out.append(text)
             continue
         primary = codes[order[r % len(codes)]]
@@ -904,24 +984,70 @@ def q7_answers(rng: "np.random.Generator", k: int) -> list[str]:
     return out
 
 
-def bank_answers(rng: "np.random.Generator", column: str, k: int) -> list[str]:
-    """``k`` answers for a free-text column: one entry, or now and then two joined, with case and typo noise."""
-    import numpy as np
+SOLO_STARTS = ("no ", "no,", "no.", "not ", "none", "yes", "hard", "only", "it depends", "possibly", "unsure", "maybe")
+LONG_WORDS = 15  # answers at least this long are personal: each is given once, never repeated verbatim
+PREFIXES: tuple[str, ...] = ("I think ", "In my experience, ", "From what I've seen, ", "Personally I'd say ",
+                             "In our area, ", "Generally ", "Honestly, ", "To be honest ", "As far as I can tell, ",
+                             "In my view ", "Sadly, ", "Mostly that ")
+SUFFIXES: tuple[str, ...] = (" That's my experience anyway.", " (in my area at least)", " Just my view.",
+                             " This has been the case for some time.", " Others in my team may disagree.",
+                             " It's frustrating.", " Same in most areas, I suspect.", " We have raised this many times.",
+                             " Not always, but often.", " Based on a small number of cases, mind.")
 
+
+def _end(text: str) -> str:
+    """The text with a closing full stop, so another sentence can follow."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", ")")) else text + "."
+
+
+def _combinable(text: str) -> bool:
+    """Longer, positive statements can be run together into one answer without contradicting each other."""
+    return 7 <= len(text.split()) < LONG_WORDS and not text.lower().startswith(SOLO_STARTS)
+
+
+def bank_answers(rng: "np.random.Generator", column: str, k: int, variant: str | None = None) -> list[str]:
+    """``k`` answers for a free-text column, drawn from its bank.
+
+    Every entry is used once (in a seeded order) before any is used again; long entries are never
+    repeated, shorter ones come back with the variation real answers have (two run together, a
+    hedge before or after, a typo, all lower case). ``variant`` picks the sub-bank of an
+    answer-dependent bank (the code of the closed answer being explained).
+    """
     bank = BANKS[column]
-    out: list[str] = []
+    if isinstance(bank, dict):
+        bank = bank[variant if variant in bank else "DK"]
+    if k <= 0:
+        return []
     pool_size = min(k, 600)
-    first = np.resize(rng.permutation(len(bank)), pool_size) if pool_size else []
-    for i in range(pool_size):
-        text = bank[int(first[i])]
-        if rng.random() < 0.22 and len(bank) > 3 and not column.endswith("_other_text"):
-            other = bank[int(rng.integers(len(bank)))]
+    reusable = [b for b in bank if len(b.split()) < LONG_WORDS] or list(bank)
+    joinable = [b for b in bank if _combinable(b)]
+    seq = [bank[i] for i in rng.permutation(len(bank)).tolist()][:pool_size]
+    first_pass = len(seq)
+    while len(seq) < pool_size:
+        seq.append(reusable[int(rng.integers(len(reusable)))])
+    is_other = column.endswith("_other_text")
+    out: list[str] = []
+    for i, text in enumerate(seq):
+        repeat = i >= first_pass
+        r = rng.random()
+        if is_other or len(text.split()) <= 4:
+            pass  # short notes ("limited", "Not aware of any.") repeat verbatim, as they do in real exports
+        elif r < (0.35 if repeat else 0.12) and _combinable(text) and len(joinable) > 3:
+            other = joinable[int(rng.integers(len(joinable)))]
             if other != text:
-                text = text.rstrip() + ("" if text.endswith((".", "?", "!")) else ".") + " " + other
+                text = _end(text) + " " + other
+        elif r < (0.65 if repeat else 0.2) and not text.lower().startswith(SOLO_STARTS):
+            text = PREFIXES[int(rng.integers(len(PREFIXES)))] + lower_first(text)
+        elif r < (0.9 if repeat else 0.28):
+            suffix = SUFFIXES[int(rng.integers(len(SUFFIXES)))]
+            if suffix.startswith(" ("):  # an aside goes inside the sentence: "... signs (in my area at least)."
+                text = text.rstrip().rstrip(".") + suffix + "."
+            else:
+                text = _end(text) + suffix
         if rng.random() < 0.10:
             text = add_typos(rng, text, 1)
         out.append(vary_case(rng, text, 0.08))
     if k > pool_size:
         out = out + [out[i] for i in rng.integers(0, pool_size, size=k - pool_size).tolist()]
     return out
-

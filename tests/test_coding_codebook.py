@@ -1,0 +1,185 @@
+"""The coding codebook: the shipped file, parsing errors, YAML round trip and `surveykit codebook check`."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+import yaml
+
+from conftest import CODEBOOKS
+from surveykit.coding.codebook import (Code, Codebook, Pattern, Theme, build_codebook, codebook_to_yaml,
+                                       load_codebook, parse_codebook, parse_pattern)
+from surveykit.errors import CodebookError
+
+SHIPPED = CODEBOOKS / "missing_reasons.yaml"
+
+# DESIGN.md §5, typed in by hand: theme -> codes.
+DESIGN_CODES = {
+    "exploitation": ["trafficker_control", "re_trafficking", "debt_bondage"],
+    "identification": ["not_identified", "not_believed"],
+    "legal_process": ["age_assessment", "immigration", "criminalisation", "release_detention_custody",
+                      "stressful_procedures"],
+    "protection": ["poor_protection", "lack_specialist_support", "lack_advocacy", "unsuitable_placement"],
+    "belonging": ["lack_of_trust", "isolation", "lack_of_control", "family_reunification", "personal_problems",
+                  "school_problems", "forced_to_leave"],
+}
+
+
+def minimal(**over) -> dict:
+    doc = {
+        "id": "t", "title": "Test", "version": "1",
+        "themes": [{"id": "a", "label": "A"}],
+        "codes": [{"id": "x", "label": "X", "theme": "a", "patterns": ["apple*"],
+                   "examples": ["I like apples."], "counter_examples": ["I like pears."]}],
+    }
+    doc.update(over)
+    return doc
+
+
+def test_shipped_codebook_has_the_21_codes_and_5_themes_of_the_design():
+    cb = load_codebook()
+    assert cb.path.endswith("missing_reasons.yaml")
+    assert cb.theme_ids == tuple(DESIGN_CODES)
+    assert len(cb.codes) == 21
+    for theme, codes in DESIGN_CODES.items():
+        assert [c.id for c in cb.codes_in(theme)] == codes
+    for code in cb.codes:
+        assert code.label and code.definition, code.id
+        assert code.patterns, code.id
+        assert len(code.examples) >= 2 and code.counter_examples, code.id
+    assert cb.code("lack_advocacy").theme == "protection"
+    assert cb.theme("belonging").label
+
+
+def test_unknown_code_and_theme_errors_list_the_allowed_ids():
+    cb = load_codebook()
+    with pytest.raises(CodebookError, match="unknown code 'nope'.*'trafficker_control'"):
+        cb.code("nope")
+    with pytest.raises(CodebookError, match="unknown theme 'nope'.*'exploitation'"):
+        cb.codes_in("nope")
+
+
+@pytest.mark.parametrize("change, kind, fragment", [
+    (lambda d: d["codes"][0].update(theme="zzz"), "unknown_theme", "theme 'zzz' is not declared"),
+    (lambda d: d["codes"][0].pop("theme"), "no_theme", "in no theme"),
+    (lambda d: d["codes"].append(dict(d["codes"][0])), "duplicate_id", "declared more than once"),
+    (lambda d: d["codes"][0].update(patterns=[{"regex": "(unclosed"}]), "bad_regex", "bad regular expression"),
+    (lambda d: d.update(codes=[]), "empty_codebook", "no codes"),
+    (lambda d: d["codes"][0].update(patterns=[{"phrase": "a b", "gap": 99}]), "bad_pattern", "gap must be"),
+    (lambda d: d["codes"][0].update(patterns=[{"word": "two words"}]), "bad_pattern", "one word"),
+    (lambda d: d["codes"][0].update(patterns=[{"stem": "x", "phrase": "y z"}]), "bad_pattern", "exactly one"),
+])
+def test_structural_problems_are_named(change, kind, fragment):
+    doc = minimal()
+    change(doc)
+    _, problems = build_codebook(doc, path="t.yaml")
+    assert kind in [p.kind for p in problems]
+    with pytest.raises(CodebookError, match=fragment) as err:
+        parse_codebook(doc, path="t.yaml")
+    assert str(err.value).startswith("t.yaml: ")
+
+
+def test_all_problems_are_collected_not_just_the_first():
+    doc = minimal()
+    doc["codes"].append({"id": "y", "label": "Y", "theme": "nowhere", "patterns": [{"regex": "["}]})
+    doc["codes"].append({"id": "x", "label": "dup", "theme": "a"})
+    _, problems = build_codebook(doc)
+    assert {"unknown_theme", "bad_regex", "duplicate_id"} <= {p.kind for p in problems}
+    with pytest.raises(CodebookError, match=r"and 2 more problem"):
+        parse_codebook(doc)
+
+
+def test_not_a_mapping_is_not_a_codebook():
+    with pytest.raises(CodebookError, match="must hold a mapping"):
+        parse_codebook(["a", "list"])
+
+
+def test_pattern_forms():
+    assert parse_pattern("traffick*") == Pattern("word", "traffick*")
+    assert parse_pattern("pay back") == Pattern("phrase", "pay back")
+    assert parse_pattern({"stem": "owe"}) == Pattern("stem", "owe")
+    assert parse_pattern({"phrase": "no trusted adult", "absence": True}) == Pattern("phrase", "no trusted adult", 0, True)
+    assert parse_pattern({"phrase": "pay * back", "gap": 2}).max_gap == 2
+    assert parse_pattern({"stem": "believe", "negated": True}).negated
+    with pytest.raises(ValueError, match="both"):
+        parse_pattern({"phrase": "a b", "absence": True, "negated": True})
+    with pytest.raises(ValueError, match="start or end"):
+        parse_pattern({"phrase": "* a"})
+
+
+def test_yaml_round_trip_including_empty_patterns():
+    cb = load_codebook()
+    again = parse_codebook(yaml.safe_load(codebook_to_yaml(cb)), path=cb.path)
+    assert again.codes == cb.codes and again.themes == cb.themes
+    assert (again.negation_cues, again.negation_window) == (cb.negation_cues, cb.negation_window)
+    # What D2's REFI-QDA import writes: codes without patterns.
+    bare = Codebook("imp", "Imported", "1", (Theme("t", "T"),), (Code("c1", "C one", "t", definition="d"),))
+    text = codebook_to_yaml(bare)
+    assert "patterns: []" in text
+    assert parse_codebook(yaml.safe_load(text)).codes == bare.codes
+
+
+# -- the CLI ------------------------------------------------------------------------------------
+
+def test_cli_check_shipped_codebook_passes(cli):
+    res = cli("codebook", "check", SHIPPED, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["ok"] is True and out["codes"] == 21 and out["themes"] == 5
+    n_examples = sum(len(c.examples) + len(c.counter_examples) for c in load_codebook().codes)
+    assert out["examples_checked"] == n_examples
+    assert "codebook OK" in res.stderr
+
+
+def test_cli_check_reports_every_problem_and_exits_1(cli, tmp_path):
+    doc = minimal()
+    doc["codes"][0]["examples"].append("Nothing fruity here.")           # example that does not code
+    doc["codes"][0]["counter_examples"].append("Apple pie again.")        # counter-example that codes
+    doc["codes"].append({"id": "y", "label": "Y", "theme": "b", "patterns": [{"regex": "(x"}]})
+    doc["codes"].append({"id": "z", "label": "Z", "patterns": ["zed"]})
+    doc["codes"].append({"id": "x", "label": "again", "theme": "a"})
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    res = cli("codebook", "check", path, "--format", "json")
+    assert res.returncode == 1, res.stderr
+    kinds = {(p["code"], p["kind"]) for p in json.loads(res.stdout)["rows"]}
+    assert {("y", "unknown_theme"), ("y", "bad_regex"), ("z", "no_theme"), ("x", "duplicate_id")} <= kinds
+    assert "Traceback" not in res.stderr
+    # Examples are checked once the patterns compile.
+    doc = minimal()
+    doc["codes"][0]["examples"].append("Nothing fruity here.")
+    doc["codes"][0]["counter_examples"].append("Apple pie again.")
+    path.write_text(yaml.safe_dump(doc))
+    res = cli("codebook", "check", path)
+    assert res.returncode == 1
+    assert "example #2 ('Nothing fruity here.') does not get the code; it got no code" in res.stdout
+    assert "counter-example #2" in res.stdout and "'Apple'" in res.stdout
+
+
+def test_cli_check_unusable_files_exit_2(cli, tmp_path):
+    res = cli("codebook", "check", tmp_path / "missing.yaml")
+    assert res.returncode == 2 and "codebook file not found" in res.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("codes: [unclosed\n")
+    res = cli("codebook", "check", bad)
+    assert res.returncode == 2 and "not valid YAML" in res.stderr
+    lst = tmp_path / "list.yaml"
+    lst.write_text("- a\n- b\n")
+    res = cli("codebook", "check", lst)
+    assert res.returncode == 2 and "must hold a mapping" in res.stderr
+
+
+def test_cli_check_empty_codebook_is_a_problem(cli, tmp_path):
+    p = tmp_path / "empty.yaml"
+    p.write_text(textwrap.dedent("""\
+        id: e
+        title: Empty
+        version: "1"
+        themes: [{id: a, label: A}]
+        codes: []
+    """))
+    res = cli("codebook", "check", p)
+    assert res.returncode == 1
+    assert "empty_codebook" in res.stdout
