@@ -58,11 +58,15 @@ def two_runs(export, tmp_path_factory):
     """The same report written twice through the CLI, to two folders."""
     from conftest import run_cli
 
+    from conftest import SAMPLE_RANKINGS
+
     base = tmp_path_factory.mktemp("reports")
     runs = []
+    # With the sample's youth rankings when present, so that every section is written.
+    extra = ["--rankings", str(SAMPLE_RANKINGS)] if SAMPLE_RANKINGS.is_file() else []
     for name in ("a", "b"):
         out = base / name
-        proc = run_cli("report", "--survey", export, "--out", out)
+        proc = run_cli("report", "--survey", export, "--out", out, *extra)
         assert proc.returncode == 0, proc.stderr
         runs.append((out, proc))
     return runs

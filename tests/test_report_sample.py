@@ -74,7 +74,7 @@ def test_sections_in_the_order_of_the_study(md):
         assert head.startswith(want), (head, want)
     # The closed questions follow the instrument's order, the statements theirs.
     qs = re.findall(r"^\*\*(Q\d+) .*, by sector\*\*", md, flags=re.M)
-    numbers = [int(q[1:]) for q in qs]
+    numbers = [int(q[1:]) for q in qs if q != "Q45"]
     closed, statements = numbers[:-4], numbers[-4:]
     assert closed == sorted(closed) and {1, 3, 5, 8, 10, 12, 21, 24, 27, 29, 33, 35, 37} <= set(closed)
     assert statements == [16, 17, 18, 19]
@@ -247,15 +247,47 @@ def test_headline_reasons_and_youth(md):
 
 # -- internal use ------------------------------------------------------------------------------------
 
-def test_no_suppress_publishes_counts_and_unredacted_quotes(tmp_path):
+def _second_coder(tmp_path: Path) -> tuple[Path, Path]:
+    """The rules' coding of q7 (from `surveykit code --out`) and a second coder who changed about a tenth of it."""
+    import random
+
+    rules = tmp_path / "rules.csv"
+    proc = run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--out", rules)
+    assert proc.returncode == 0, proc.stderr
+    rng = random.Random(11)
+    rows = list(csv.DictReader(io.StringIO(rules.read_text())))
+    human = tmp_path / "coder_b.csv"
+    with open(human, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["respondent_id", "question_id", "code_id", "coder"])
+        for r in rows:
+            code = r["code_id"]
+            if code and rng.random() < 0.1:
+                code = "isolation" if code != "isolation" else "lack_of_trust"
+            w.writerow([r["respondent_id"], r["question_id"], code, "coder_b"])
+    return rules, human
+
+
+def test_no_suppress_and_coding_agreement(tmp_path):
+    rules, human = _second_coder(tmp_path)
     out = tmp_path / "internal"
-    proc = run_cli("report", "--survey", SAMPLE_SURVEY, "--rankings", SAMPLE_RANKINGS, "--out", out, "--no-suppress")
+    proc = run_cli("report", "--survey", SAMPLE_SURVEY, "--rankings", SAMPLE_RANKINGS, "--out", out, "--no-suppress",
+                   "--coded", human)
     assert proc.returncode == 0, proc.stderr
     assert "internal use only" in proc.stderr
     m = json.loads((out / "manifest.json").read_text())
-    assert m["parameters"]["suppress"] is False
+    assert m["parameters"]["suppress"] is False and m["parameters"]["coded"] == [str(human)]
     for path in (out / "tables").glob("*.csv"):
         assert "[c]" not in path.read_text(), path.name
     quotes = read_csv(out / "tables" / "q7_quotes.csv")
     assert "respondent_id" in quotes[0]
     assert "INTERNAL" in (out / "report.md").read_text()
+    # The coding agreement in the methods is what `surveykit agree` says for the same two codings.
+    agree = run_cli("agree", rules, human, "--format", "json")
+    assert agree.returncode == 0, agree.stderr
+    overall = json.loads(agree.stdout)["overall"]
+    methods = " ".join(r["method"] for r in read_csv(out / "tables" / "methods.csv"))
+    assert f"pooled Krippendorff's alpha {overall['pooled_alpha']:.3f}" in methods
+    per_code = read_csv(out / "tables" / "coding_agreement.csv")
+    assert per_code[-1]["code_id"] == "ALL"
+    assert float(per_code[-1]["alpha"]) == pytest.approx(overall["pooled_alpha"])

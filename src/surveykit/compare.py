@@ -141,8 +141,7 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | None 
             values = series.map(mapping).to_numpy(dtype=float, na_value=np.nan)
         else:
             cats = [o.code for o in scale.valid_options]
-            values = pd.Categorical(series, categories=cats).codes.astype(float)
-            values[values < 0] = np.nan
+            values = series.map({c: float(i) for i, c in enumerate(cats)}).to_numpy(dtype=float, na_value=np.nan)
         samples = {g: values[(codes == i) & ~np.isnan(values)] for g, i in zip(chosen, gidx)}
         small = [g for g in chosen if samples[g].size < min_group_size]
         for g in small:

@@ -126,6 +126,15 @@ def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equati
                                   if c and k not in suppressed and k not in fixed and k not in hidden
                                   and k in values and k not in guards},
                                  key=lambda k: (values[k] == 0, values[k], repr(k)))
+        active = [eq for eq in equations if eq.guard is None or eq.guard not in suppressed]
+
+        def partners(k: Hashable) -> int:
+            # equations holding k and another hidden value besides j: suppressing k there closes a
+            # cycle (a rectangle in a two-way table) instead of opening a new chain
+            return -sum(1 for eq in active if any(t == k for t, _ in eq.terms)
+                        and any(t != j and t in suppressed for t, _ in eq.terms))
+
+        count_cands.sort(key=lambda k: (values[k] == 0, partners(k), values[k], repr(k)))
         choice = None
         for k in count_cands + guard_cands:  # one that frees j by itself, smallest count first
             trial = sorted(suppressed | {k}, key=repr)

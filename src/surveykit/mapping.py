@@ -129,21 +129,28 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
                             note=f"ImportId {column_info[col.index].get('import_id', '')}")
         elif m.target is None and m.method == "none" and var_labels.get(col.index):
             m = _match_label(col, var_labels[col.index], instrument, ids, by_text, texts) or m
+        elif m.target is None and m.method == "none" and raw.platform == "qualtrics" and not col.subheader:
+            # "question-statement" labels the reader could not split (a matrix exported with one row)
+            split = _match_label(col, col.header, instrument, ids, by_text, texts, separators=(" - ", "-"))
+            if split is not None:
+                m = ColumnMatch(col, split.target, "text", split.confidence)
         matches.append(m)
     return ColumnMap(tuple(_dedupe(matches)))
 
 
-def _match_label(col: Column, label: str, instrument: Instrument, ids, by_text, texts) -> ColumnMatch | None:
+def _match_label(col: Column, label: str, instrument: Instrument, ids, by_text, texts, *,
+                 separators: tuple[str, ...] = (" - ",)) -> ColumnMatch | None:
     """Match an SPSS variable label: the whole label, else ``question - item`` split at a dash."""
     label = " ".join(label.split())
     candidates = [(label, "")]
-    start = 0
-    while True:
-        k = label.find(" - ", start)
-        if k < 0:
-            break
-        candidates.append((label[:k], label[k + 3:]))
-        start = k + 1
+    for sep in separators:
+        start = 0
+        while True:
+            k = label.find(sep, start)
+            if k < 0:
+                break
+            candidates.append((label[:k], label[k + len(sep):]))
+            start = k + 1
     for head, sub in candidates:
         m = _match_one(Column(col.index, head, sub), instrument, ids, by_text, texts)
         if m.target is not None:
@@ -169,10 +176,13 @@ def _match_one(col: Column, instrument: Instrument, ids: set[str], by_text, text
         return ColumnMatch(col, None, "metadata", 1.0)
     item_hint = col.subheader
     bracket = _BRACKETED.match(head)
-    found = _find_text(key, by_text, texts)
-    if found is None and bracket:  # "Question text [Item label]" (LimeSurvey and others)
+    found = None
+    if bracket and not col.subheader:  # "Question text [Item label]" (LimeSurvey, Google Forms grids...)
         found = _find_text(normalise_label(bracket.group("head")), by_text, texts)
-        item_hint = bracket.group("item")
+        if found is not None:
+            item_hint = bracket.group("item")
+    if found is None:
+        found = _find_text(key, by_text, texts)
     if found is None:
         return ColumnMatch(col, None, "none", 0.0)
     (owner, question), confidence = found

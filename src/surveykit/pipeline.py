@@ -27,12 +27,14 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                  out: str | Path | None = None, suppress: bool = True, threshold: int | None = None,
                  alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
+                 coded: "tuple[str | Path, ...] | list[str | Path]" = (),
                  on_step: "Callable[[str], None] | None" = None) -> "Report":
     """The whole study as one Report; when ``out`` is given it is also written there (atomically).
 
     Every input (and ``out``) is checked before any analysis runs or any file is written. ``rankings``
     None leaves the youth sections out. ``suppress`` False (internal use only) publishes small counts
-    and unredacted quotes. ``on_step`` is called with each step's name (for a progress bar).
+    and unredacted quotes. ``coded``: other coders' coded files of q7 (see ``surveykit agree``), for the
+    coding agreement in the methods. ``on_step`` is called with each step's name (for a progress bar).
     """
     from surveykit.report.build import ReportOptions, build_report as _build, check_inputs
     from surveykit.report.writers import write_report
@@ -41,7 +43,8 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                          codebook=Path(codebook) if codebook else None, suppress=suppress, threshold=threshold,
                          alpha=alpha, platform=platform, encoding=encoding,
                          mapping=Path(mapping) if mapping else None,
-                         instrument=Path(instrument) if instrument else None)
+                         instrument=Path(instrument) if instrument else None,
+                         coded=tuple(Path(c) for c in coded))
     check_inputs(opts, Path(out) if out is not None else None)
     report = _build(opts, on_step=on_step)
     if out is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -23,6 +23,9 @@ def report(
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
                                             help="Missing-reasons codebook (default: codebooks/missing_reasons.yaml)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample); replaced whole."),
+    coded: Optional[List[Path]] = typer.Option(None, "--coded",
+                                               help="Another coder's coded file of q7 (repeatable): the methods report "
+                                                    "the agreement between the rules and the coders (as 'surveykit agree')."),
     no_suppress: bool = typer.Option(False, "--no-suppress",
                                      help="INTERNAL USE ONLY: publish small counts and unredacted quotes."),
     platform: Optional[str] = PLATFORM_OPTION,
@@ -65,7 +68,7 @@ def report(
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
-                              on_step=on_step)
+                              coded=tuple(coded or ()), on_step=on_step)
         progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")
     if rankings is None:
         message("no --rankings file: the youth ranking sections were left out")

@@ -17,14 +17,15 @@ TOKEN_PATTERN = r"\w+(?:[-'\u2019]\w+)*|[^\w\s]"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 # The same tokens as a capturing split: [space, token, space, token, ..., space].
 TOKEN_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
-# A cue's reach ends at a clause break.
-CLAUSE_BREAKS = frozenset({".", ";", ":", "!", "?", "but", "however", "although", "though", "yet"})
+# A cue's reach ends at a clause or list break: "no safety plan / threats to family" is two items.
+CLAUSE_BREAKS = frozenset({".", ";", ":", "!", "?", ",", "/", "-", "\u2013", "\u2014", "(", ")", "and", "but",
+                           "so", "because", "however", "although", "though", "yet", "while", "whereas"})
 # Words that do not block a pattern but make a ``negated`` pattern fire ("lack of trust", "poor
 # protection", "failure to identify"): they describe a shortfall of the thing named after them.
 LACK_CUES = frozenset({
     "lack", "lacks", "lacked", "lacking", "absence", "absent", "poor", "poorly", "inadequate",
     "inadequately", "insufficient", "limited", "little", "fail", "fails", "failed", "failing", "failure",
-    "failures", "weak", "unable", "missing", "few", "scarce",
+    "failures", "weak", "unable", "missing", "few", "scarce", "rarely", "seldom",
 })
 _APOSTROPHE_LESS_NT = frozenset({
     "dont", "didnt", "doesnt", "cant", "wont", "isnt", "wasnt", "werent", "arent", "havent", "hasnt",
@@ -43,6 +44,25 @@ def tokenise(text: str) -> list[tuple[str, int, int]]:
     """(lower-cased token, start, end) for each token of ``text``; offsets index the original text."""
     spans = list(tokenizer().span_tokenize(text))
     return [(normalise_token(text[s:e]), s, e) for s, e in spans]
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its ``_stop_words`` module without importing
+    scikit-learn as a whole (which takes seconds); empty if scikit-learn is not installed."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.origin:
+        return frozenset()
+    path = Path(spec.origin).parent / "feature_extraction" / "_stop_words.py"
+    namespace: dict = {}
+    try:
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    except OSError:
+        return frozenset()
+    return frozenset(namespace.get("ENGLISH_STOP_WORDS", ()))
 
 
 def normalise_token(token: str) -> str:

@@ -76,9 +76,14 @@ class RuleCoder:
                 self._steps.append(_steps(p))
         self._describe = [p.describe() for p in self._pattern]
         # For each phrase, the later steps written only as plain words (no glob, no stem).
-        self._required = [tuple(frozenset(spec.split("|")) for spec, _ in steps[1:]
-                                if not any(ch in spec for ch in "*~"))
-                          if p.kind == "phrase" else () for p, steps in zip(self._pattern, self._steps)]
+        # Each phrase is looked up by its anchor: the step least likely to be a common word (its
+        # shortest alternative is the longest), so "no * advocate*" is tried only where "advocate"
+        # occurs, not at every "no".
+        self._anchor = [_anchor(steps) for steps in self._steps]
+        # For each phrase, the other steps written only as plain words (no glob, no stem).
+        self._required = [tuple(frozenset(spec.split("|")) for k, (spec, _) in enumerate(steps)
+                                if k != self._anchor[pid] and not any(ch in spec for ch in "*~"))
+                          if p.kind == "phrase" else () for pid, (p, steps) in enumerate(zip(self._pattern, self._steps))]
         self._combined = (re.compile("|".join(f"(?:{p.text})" for _, p, _ in self._regexes), re.IGNORECASE)
                           if self._regexes else None)
         # Index of the token specs: exact words and stems in dicts, globs in a list.
@@ -110,7 +115,7 @@ class RuleCoder:
         for pred, pid, k in self._globs:
             if pred(tok):  # type: ignore[operator]
                 members.append((pid, k))
-        starts = tuple(sorted({pid for pid, k in members if k == 0}))
+        starts = tuple(sorted({pid for pid, k in members if k == self._anchor[pid]}))
         flags = 0
         if self._is_block(tok):
             flags |= _BLOCK
@@ -144,24 +149,23 @@ class RuleCoder:
         return toks, parts, present
 
     def _scan(self, toks: list[str], present: set[str], first_only: bool) -> list[tuple[int, int, int]]:
-        """Accepted (pid, first token, last token) matches, in text order."""
-        cache, steps_of, pattern_of, pcode = self._cache, self._steps, self._pattern, self._pcode
+        """Accepted (pid, first token, last token) matches, in text order of their anchors."""
+        cache, steps_of, pattern_of, pcode, anchor_of = self._cache, self._steps, self._pattern, self._pcode, self._anchor
         required = self._required
         found: list[tuple[int, int, int]] = []
         done: set[int] = set()
         n = len(toks)
-        starters = self._starters
         viable: dict[int, bool] = {}
-        here = starters.intersection(present)
-        # Positions of the starting tokens, found at C speed.
+        here = self._starters.intersection(present)
+        # Positions of the anchor tokens, found at C speed.
         for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
             for pid in cache[toks[i]][0]:
                 if first_only and pcode[pid] in done:
                     continue
                 steps = steps_of[pid]
-                end = i
+                start = end = i
                 if len(steps) > 1:
-                    # Cheap pre-check: each later word given as plain words must occur somewhere.
+                    # Cheap pre-check: the other steps given as plain words must occur somewhere.
                     ok = viable.get(pid)
                     if ok is None:
                         ok = True
@@ -172,8 +176,28 @@ class RuleCoder:
                         viable[pid] = ok
                     if not ok:
                         continue
+                    a = anchor_of[pid]
+                    # Steps before the anchor, nearest first, going backwards.
                     pos = i
-                    for k in range(1, len(steps)):
+                    for k in range(a - 1, -1, -1):
+                        prev = None
+                        for j in range(pos - 1, max(-1, pos - 2 - steps[k + 1][1]), -1):
+                            entry = cache[toks[j]]
+                            if (pid, k) in entry[1]:
+                                prev = j
+                                break
+                            if entry[2] & _HARD_BREAK:
+                                break
+                        if prev is None:
+                            pos = -1
+                            break
+                        pos = prev
+                    if pos < 0:
+                        continue
+                    start = pos
+                    # Steps after the anchor, going forwards.
+                    pos = i
+                    for k in range(a + 1, len(steps)):
                         nxt = None
                         for j in range(pos + 1, min(n, pos + 2 + steps[k][1])):
                             entry = cache[toks[j]]
@@ -183,15 +207,15 @@ class RuleCoder:
                             if entry[2] & _HARD_BREAK:
                                 break
                         if nxt is None:
+                            pos = -1
                             break
                         pos = nxt
-                    else:
-                        end = pos
-                    if end == i:
+                    if pos < 0:
                         continue
-                if not self._accept(pattern_of[pid], toks, i, end):
+                    end = pos
+                if not self._accept(pattern_of[pid], toks, start, end):
                     continue
-                found.append((pid, i, end))
+                found.append((pid, start, end))
                 done.add(pcode[pid])
         return found
 
@@ -290,6 +314,28 @@ class RuleCoder:
 
     def code_ids_of(self, text: str | None) -> tuple[str, ...]:
         return tuple(m.code_id for m in self.code_text(text))
+
+
+def _anchor(steps: list[tuple[str, int]]) -> int:
+    """The most selective step of a phrase: stop words and short globs are poor anchors."""
+    from surveykit.coding.patterns import stop_words
+
+    stops = stop_words()
+
+    def alt_score(alt: str) -> int:
+        if not any(ch.isalnum() for ch in alt):
+            return 8  # punctuation such as the & of b&b is rare in answers
+        if alt.lstrip("~") in stops:
+            return 0
+        if "*" in alt:
+            return len(alt.split("*", 1)[0].lstrip("~"))  # a glob is as selective as its prefix
+        return len(alt.lstrip("~")) - (1 if alt.startswith("~") else 0)
+
+    def score(spec: str) -> tuple[int, int, int]:
+        alts = spec.split("|")
+        return min(alt_score(a) for a in alts), min(len(a.strip("~*")) for a in alts), -len(alts)
+
+    return max(range(len(steps)), key=lambda k: (score(steps[k][0]), k))
 
 
 def _steps(p: Pattern) -> list[tuple[str, int]]:

@@ -54,6 +54,7 @@ class ReportOptions:
     encoding: str | None = None
     mapping: Path | None = None
     instrument: Path | None = None
+    coded: tuple[Path, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -96,6 +97,8 @@ def check_inputs(options: ReportOptions, out: Path | None = None) -> None:
     check_file(options.codebook, "--codebook")
     check_file(options.mapping, "--mapping")
     check_file(options.instrument, "--instrument")
+    for p in options.coded:
+        check_file(p, "--coded")
     if out is not None:
         check_out(out)
 
@@ -265,7 +268,9 @@ def section_methods(responses: "Responses", ctx: Context) -> Section:
             "SHA-256 hashes of its inputs are in manifest.json.")
     if ctx.methods:
         frame = pd.DataFrame([{"topic": t, "method": m} for t, m in ctx.methods])
-        sb.table("methods", "Tests, corrections, suppression and coding", frame)
+        sb.table("methods", "Tests, corrections, suppression and coding", frame, preview=None)
+    for tid, title, table, note in ctx.cache.get("method_tables", []):
+        sb.table(tid, title, table, note=note)
     return sb.build()
 
 
@@ -311,6 +316,8 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
     for role, p in (("rankings", options.rankings), ("codebook", options.codebook), ("mapping", options.mapping)):
         if p is not None:
             ctx.inputs[role] = {"path": str(p), "sha256": sha256_file(Path(p))}
+    for i, p in enumerate(options.coded, 1):
+        ctx.inputs[f"coded_{i}"] = {"path": str(p), "sha256": sha256_file(Path(p))}
     ctx.codebooks["instrument"] = {"id": responses.instrument.id, "version": responses.instrument.version}
     load_codebooks(ctx)
     # Sections run in an order where the data they share is computed once (see sections.prepare()).
@@ -318,11 +325,19 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
 
     _sections.prepare(responses, ctx)
     built: list[Section] = []
-    for sid, fn in section_functions().items():
-        step(sid)
-        section = fn(responses, ctx)
-        if section is not None:
-            built.append(section)
+    import gc
+
+    # statsmodels' Holm correction calls gc.collect() on every call; freezing the heap built so far
+    # (modules, data) keeps those collections short. Unfrozen again below.
+    gc.freeze()
+    try:
+        for sid, fn in section_functions().items():
+            step(sid)
+            section = fn(responses, ctx)
+            if section is not None:
+                built.append(section)
+    finally:
+        gc.unfreeze()
     title = "Trafficked and unaccompanied children missing from care: survey report"
     n = responses.n
     subtitle = (f"{n} professional respondents ({Path(options.survey).name})"
@@ -340,6 +355,7 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
             "redact_quotes": options.suppress, "alpha": options.alpha, "platform": options.platform,
             "encoding": options.encoding, "mapping": str(options.mapping) if options.mapping else None,
             "instrument": str(options.instrument) if options.instrument else None,
+            "coded": [str(p) for p in options.coded],
             **ctx.parameters, **options.extra,
         },
         "sections": [s.id for s in built],

@@ -8,6 +8,7 @@ go through ``surveykit.disclosure`` like every other table.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from surveykit.report.model import SectionBuilder
@@ -124,6 +125,7 @@ def coded_blocks(responses: "Responses", ctx: "Context") -> list:
                  percent_columns=["pct"])
         if col != "q7":
             continue
+        coding_checks(coded, codebook, ctx)
         wide, bases = _sector_wide(summary, responses, codebook, ctx)
         sb.table(f"{col}_codes_by_sector", f"{col.upper()}: % of each sector's answers with each code", wide,
                  percent_columns=[c for c in wide.columns if c not in ("code_id", "code_label")],
@@ -163,6 +165,40 @@ def coded_blocks(responses: "Responses", ctx: "Context") -> list:
                  qframe, preview=None)
     ctx.codebooks["missing_reasons"]["codes"] = len(codebook.codes)
     return sb.blocks
+
+
+def coding_checks(rules: "pd.DataFrame", codebook, ctx: "Context") -> None:
+    """The methods' coding paragraph: the codebook's worked examples (``codebook check``) and, when other
+    coders' files are given, their agreement with the rules and each other (``agree``)."""
+    import pandas as pd
+
+    from surveykit.coding.agreement import agreement, coder_labels
+    from surveykit.coding.check import check_codebook
+
+    check = check_codebook(codebook.path) if codebook.path else None
+    if check is not None:
+        ctx.method("Coding", f"rule coder: codebook '{codebook.id}' version {codebook.version}, {len(codebook.codes)} "
+                             f"codes; 'surveykit codebook check' coded its {check.examples_checked} worked examples "
+                             f"and counter-examples with {len(check.errors)} error(s) and {len(check.warnings)} "
+                             "warning(s)")
+    files = ctx.cache.get("coded_files") or []
+    if not files:
+        ctx.method("Coding agreement", "no second coder's file was given (report --coded FILE), so the agreement "
+                                       "between coders is not measured in this report; see 'surveykit agree'")
+        return
+    frame = rules[["respondent_id", "question_id", "code_id"]].astype(object).copy()
+    frame["code_id"] = [None if pd.isna(c) or str(c) == "" else str(c) for c in frame["code_id"]]
+    frames = [frame] + [f.frame for f in files]
+    labels = coder_labels(["rules"] + [f.coder for f in files], ["rules"] + [Path(f.path).stem for f in files])
+    result = agreement(frames, labels, codes=list(codebook.code_ids))
+    ov = result.overall
+    ctx.method("Coding agreement", f"{ov['units']} answers to q7 coded by the rules and {len(files)} other coder(s) "
+                                   f"({', '.join(labels[1:])}): pooled Krippendorff's alpha {ov['pooled_alpha']:.3f} "
+                                   f"({ov['pooled_flag']}); exact-set match {ov['exact_set_match']:.1%}; reliable "
+                                   "from 0.800, tentative from 0.667")
+    ctx.cache.setdefault("method_tables", []).append(
+        ("coding_agreement", "Coding agreement per code (q7)", result.per_code,
+         "percent_agreement and exact_set_match are shares (0-1); alpha: Krippendorff's alpha (nominal)."))
 
 
 def _share(n: Any, pct: Any, thr: int, ctx: "Context") -> str:

@@ -243,6 +243,10 @@ def prepare(responses: "Responses", ctx: "Context") -> None:
 
         ctx.inputs["youth_measures"] = {"path": str(default_measures_path()),
                                         "sha256": sha256_file(default_measures_path())}
+    if ctx.options.coded:
+        from surveykit.io.coded import read_coded
+
+        ctx.cache["coded_files"] = [read_coded(p, question="q7") for p in ctx.options.coded]
     if ctx.options.suppress:
         ctx.method("Disclosure control",
                    f"Published tables suppress counts of 1 to {threshold(ctx) - 1} respondents (shown as [c]) and "

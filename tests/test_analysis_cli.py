@@ -1,0 +1,186 @@
+"""The analysis commands through the CLI, on the shipped sample study: the published figures of
+DESIGN.md §6 must come out, and bad input must give one clear error and exit 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from conftest import SAMPLE_SURVEY, run_cli
+
+S = str(SAMPLE_SURVEY)
+
+
+def _need_sample():
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the sample study has not been generated")
+
+
+def _csv(proc):
+    assert proc.returncode == 0, proc.stderr
+    return list(csv.DictReader(io.StringIO(proc.stdout)))
+
+
+@pytest.fixture(scope="module")
+def effectiveness_csv():
+    _need_sample()
+    return run_cli("effectiveness", S, "--format", "csv")
+
+
+@pytest.fixture(scope="module")
+def cj_vs_la():
+    _need_sample()
+    return run_cli("compare", S, "--by", "sector", "--question", "q45", "--groups",
+                   "criminal_justice,local_authority", "--format", "json")
+
+
+def test_effectiveness_figure_13(effectiveness_csv):
+    rows = _csv(effectiveness_csv)
+    assert list(rows[0]) == ["item_id", "item_label", "group", "n", "pct_1", "pct_2", "pct_3", "pct_4", "pct_5",
+                             "mean", "pct_effective", "rank"]
+    by_id = {r["item_id"]: r for r in rows}
+    assert len(rows) == 19  # the rated "Other" row is not an intervention of its own
+    # q45 items have 154-162 valid answers each
+    assert all(154 <= int(r["n"]) <= 162 for r in rows)
+    # training of professionals highest, specialist foster care second
+    assert by_id["q45_training_professionals"]["rank"] == "1"
+    assert by_id["q45_specialist_foster_care"]["rank"] == "2"
+    assert rows[0]["item_id"] == "q45_training_professionals"  # sorted by % effective
+    # about three quarters rate the photograph on first contact effective
+    assert abs(float(by_id["q45_photograph_first_contact"]["pct_effective"]) - 75) <= 2.5
+    # the four restrictive measures are among the lowest (bottom five of 19)
+    for item in ("q45_cctv", "q45_supervision_24h", "q45_secure_accommodation", "q45_restricted_phone_internet"):
+        assert int(by_id[item]["rank"]) >= 15, item
+    # percentages of valid answers add up to 100
+    for r in rows:
+        assert sum(float(r[f"pct_{k}"]) for k in "12345") == pytest.approx(100, abs=1e-9)
+
+
+def test_effectiveness_deterministic(effectiveness_csv):
+    again = run_cli("effectiveness", S, "--format", "csv")
+    assert again.stdout == effectiveness_csv.stdout
+
+
+def test_cj_vs_la_significant_after_holm(cj_vs_la):
+    assert cj_vs_la.returncode == 0, cj_vs_la.stderr
+    doc = json.loads(cj_vs_la.stdout)
+    assert doc["padjust"] == "holm" and "Holm correction across all 19 tests" in doc["scope"]
+    rows = {r["item_id"]: r for r in doc["rows"]}
+    for item in ("q45_secure_accommodation", "q45_biometric_data"):
+        r = rows[item]
+        assert r["test"] == "mann_whitney_u"
+        assert r["groups"] == "criminal_justice vs local_authority"
+        assert r["p_adjusted"] < 0.05 and r["significant"] is True
+        assert r["effect_size"] > 0  # criminal justice rates them higher
+        assert r["effect_measure"] == "rank_biserial"
+    # local authority rates 24-hour supervision lower than criminal justice (direction)
+    assert rows["q45_supervision_24h"]["effect_size"] > 0
+    assert set(doc["rows"][0]) == {"question_id", "item_id", "test", "groups", "n", "statistic", "dof", "p_value",
+                                   "p_adjusted", "effect_size", "effect_measure", "significant", "note"}
+
+
+def test_compare_csv_columns_and_omnibus():
+    _need_sample()
+    proc = run_cli("compare", S, "--question", "q27", "--question", "q18", "--format", "csv")
+    rows = _csv(proc)
+    assert proc.stdout.splitlines()[0] == ("question_id,item_id,test,groups,n,statistic,dof,p_value,p_adjusted,"
+                                           "effect_size,effect_measure,significant,note")
+    tests = {r["test"] for r in rows}
+    assert "kruskal_wallis" in tests and "mann_whitney_u" in tests
+    assert {"chi_square", "chi_square_monte_carlo"} & tests
+    kw = next(r for r in rows if r["test"] == "kruskal_wallis")
+    assert "community_faith" in kw["note"]  # 9 respondents: left out
+
+
+def test_q5_rarely_or_never():
+    _need_sample()
+    rows = _csv(run_cli("score", S, "--question", "q5", "--format", "csv"))
+    pct = {r["option_code"]: float(r["pct"]) for r in rows}
+    assert abs(pct["1"] + pct["0"] - 42) <= 1.0
+    assert sum(pct[c] for c in "43210") == pytest.approx(100)
+
+
+def test_q8_by_sector():
+    _need_sample()
+    proc = run_cli("score", S, "--question", "q8", "--by", "sector", "--no-suppress", "--format", "csv")
+    rows = _csv(proc)
+    pct = {(r["group"], r["option_code"]): float(r["pct"]) for r in rows}
+    assert abs(pct[("ngo", "3")] + pct[("ngo", "2")] - 65) <= 1.5
+    assert abs(pct[("criminal_justice", "3")] + pct[("criminal_justice", "2")] - 38) <= 1.5
+    assert abs(pct[("criminal_justice", "1")] + pct[("criminal_justice", "0")] - 10) <= 1.5
+
+
+def test_q8_published_table_is_suppressed_by_default():
+    _need_sample()
+    rows = _csv(run_cli("score", S, "--question", "q8", "--by", "sector", "--format", "csv"))
+    cj = {r["option_code"]: r for r in rows if r["group"] == "criminal_justice"}
+    assert cj["0"]["count"] == "[c]" and cj["0"]["pct"] == "[c]"  # one respondent answered Never
+
+
+def test_q24_half_dont_know():
+    _need_sample()
+    rows = _csv(run_cli("score", S, "--question", "q24", "--format", "csv"))
+    dk = next(r for r in rows if r["option_code"] == "DK")
+    assert abs(float(dk["pct"]) - 50) <= 1.5
+
+
+def test_reasons_q14_q15():
+    _need_sample()
+    q14 = _csv(run_cli("reasons", S, "--question", "q14", "--format", "csv"))
+    order = [r["item_id"] for r in q14]
+    assert order[:3] == ["q14_not_identified", "q14_traffickers_control", "q14_unsuitable_placement"]
+    assert set(order[3:5]) == {"q14_lack_specialist_support", "q14_lack_advocacy"}
+    assert order[5] == "q14_poor_protection"
+    assert "pct_often" in q14[0]
+    q15 = _csv(run_cli("reasons", S, "--question", "q15", "--format", "csv"))
+    assert q15[0]["item_id"] == "q15_immigration" and q15[0]["rank"] == "1"
+
+
+def test_effectiveness_chart_and_other_answers(tmp_path):
+    _need_sample()
+    proc = run_cli("effectiveness", S, "--chart-out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["effectiveness_q45.png", "effectiveness_q45.svg"]
+    with open(SAMPLE_SURVEY, newline="", encoding="utf-8-sig") as fh:
+        n_other = sum(1 for r in csv.DictReader(fh) if (r.get("q45_other_text") or "").strip())
+    assert f"'Other (please specify)': {n_other} written answer(s) (list them with --show-other)" in proc.stdout
+    assert "Training of professionals" in proc.stdout.splitlines()[2]
+
+
+def test_banner_cli():
+    _need_sample()
+    proc = run_cli("banner", S, "--question", "q45", "--by", "sector")
+    assert proc.returncode == 0, proc.stderr
+    assert "local_authority (A)" in proc.stdout and "criminal_justice (B)" in proc.stdout
+    assert "column-proportion z-test" in proc.stdout and "Holm" in proc.stdout and "alpha = 0.05" in proc.stdout
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("Secure accommodation"))
+    assert " A " in line + " "  # criminal justice's cell carries local authority's letter
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("compare", S, "--by", "department"), "by must be one of 'sector', 'region', 'completed'"),
+    (("compare", S, "--question", "q99"), "question must be one of 'q1', 'q3'"),
+    (("compare", S, "--groups", "criminal_justice,police"), "groups must be one of 'local_authority', "
+                                                            "'criminal_justice'"),
+    (("compare", S, "--question", "q7"), "question 'q7' is a free-text question; closed questions are: q1, q3"),
+    (("compare", S, "--alpha", "1.5"), "alpha must be strictly between 0 and 1 (exclusive), e.g. 0.05; got 1.5"),
+    (("compare", S, "--alpha", "0"), "alpha must be strictly between 0 and 1 (exclusive), e.g. 0.05; got 0.0"),
+    (("compare", S, "--padjust", "sidak"), "padjust must be one of 'holm', 'fdr_bh', 'bonf', 'none'; got 'sidak'"),
+    (("score", S, "--by", "department"), "by must be one of 'sector'"),
+    (("score", S, "--question", "q99"), "question must be one of 'q1'"),
+    (("banner", S, "--question", "q45", "--alpha", "2"), "alpha must be strictly between 0 and 1"),
+    (("banner", S, "--question", "q99"), "question must be one of 'q1'"),
+    (("reasons", S, "--question", "q45"), "question must be one of 'q14', 'q15'; got 'q45'"),
+    (("effectiveness", S, "--sort", "best"), "sort must be one of 'pct_effective', 'mean', 'instrument'; got 'best'"),
+])
+def test_bad_input_exit_2(args, expected):
+    _need_sample()
+    proc = run_cli(*args)
+    assert proc.returncode == 2, (proc.returncode, proc.stderr)
+    assert expected in proc.stderr
+    assert proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in proc.stderr
