@@ -76,8 +76,28 @@ def test_mann_whitney_matches_scipy_and_both_paths_agree(monkeypatch):
     assert via_pingouin.effect_size == pytest.approx(2 * ref.statistic / (80 * 60) - 1)
     # Large samples skip pingouin's n1 x n2 matrix: the same numbers must come out.
     monkeypatch.setattr(stats, "MWU_PINGOUIN_MAX_PAIRS", 0)
-    via_scipy = stats.mann_whitney(x, y)
-    assert via_scipy == via_pingouin
+    via_counts = stats.mann_whitney(x, y)
+    assert via_counts.statistic == via_pingouin.statistic
+    assert via_counts.p_value == pytest.approx(via_pingouin.p_value, rel=1e-9)
+    assert via_counts.effect_size == pytest.approx(via_pingouin.effect_size, rel=1e-12)
+    # and against scipy's asymptotic method on big tied samples, both directions
+    big_x = rng.integers(1, 6, 30000).astype(float)
+    big_y = rng.integers(1, 6, 20000).astype(float)
+    for a, b in ((big_x, big_y), (big_y, big_x), (big_x, big_x[:500] + 0.0)):
+        ref = ss.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+        res = stats.mann_whitney(a, b)
+        assert res.statistic == ref.statistic
+        assert res.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_chi_square_large_table_path(monkeypatch):
+    via_pingouin = stats.pearson_chi2(AGRESTI)
+    monkeypatch.setattr(stats, "CHI2_PINGOUIN_MAX_N", 0)
+    via_scipy = stats.pearson_chi2(AGRESTI)
+    assert via_scipy.statistic == pytest.approx(via_pingouin.statistic, rel=1e-12)
+    assert via_scipy.p_value == pytest.approx(via_pingouin.p_value, rel=1e-9)
+    assert via_scipy.effect_size == pytest.approx(via_pingouin.effect_size, rel=1e-12)
+    assert via_scipy.dof == via_pingouin.dof == 2
 
 
 def test_mann_whitney_direction():

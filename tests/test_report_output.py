@@ -242,6 +242,7 @@ def test_broken_codebook_fails_before_writing(cli, export, two_runs, tmp_path):
     (["--survey", "{tmp}/empty.csv"], "--survey: file is empty"),
     (["--survey", "{export}", "--out", "{tmp}/afile.txt"], "--out: exists and is not a folder"),
     (["--survey", "{export}", "--out", "{tmp}/notareport"], "not a surveykit report"),
+    (["--survey", "{export}", "--threshold", "0"], "--threshold must be a whole number of at least 1"),
 ])
 def test_bad_paths_exit_2_one_line_nothing_written(cli, export, tmp_path, args, needle):
     (tmp_path / "empty.csv").write_text("")
@@ -266,6 +267,18 @@ def test_unreadable_survey_file_exit_2(cli, tmp_path):
     proc = cli("report", "--survey", bad, "--out", tmp_path / "out")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_broken_rankings_file_exit_2_before_output(cli, export, tmp_path):
+    bad = tmp_path / "rankings.csv"
+    bad.write_text("workshop,group,group_size,measure_id,verdict,rank_in_verdict\n"
+                   "1,A,2,not_a_measure,effective,1\n")
+    proc = cli("report", "--survey", export, "--rankings", bad, "--out", tmp_path / "out")
+    assert proc.returncode == 2, proc.stderr
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert len(lines) == 1 and lines[0].startswith("surveykit: error:") and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rankings.csv"]
 
 
 def test_library_check_inputs_names_parameter(tmp_path):
@@ -331,3 +344,36 @@ def test_report_renders_in_headless_chromium(two_runs, tmp_path):
     assert pixels.shape == (1600, 1200)
     assert pixels.std() > 20  # not a blank page
     assert (pixels < 128).mean() > 0.02  # some dark ink (the header band, text, bars)
+
+
+def test_free_text_cannot_inject_markup_into_html_or_markdown(tmp_path):
+    import pandas as pd
+
+    from surveykit.report.model import Report, SectionBuilder
+    from surveykit.report.writers import report_html, report_markdown
+
+    nasty = '<script>alert("x")</script> | **bold** <img src=x onerror=alert(1)>'
+    frame = pd.DataFrame({"quote": [nasty], "pct": [12.345], "p_value": [0.0004], "n": [7]})
+    sb = SectionBuilder("s", "S").text(nasty).table("t", "T", frame, percent_columns=["pct"])
+    report = Report("R", "sub", (sb.build(),), {})
+    html = report_html(report, {})
+    assert "<script>" not in html and "<img src=x" not in html and "&lt;script&gt;" in html
+    md = report_markdown(report)
+    assert "<script>" not in md and "<img" not in md
+    row = [l for l in md.splitlines() if "alert" in l and l.startswith("| ")][0]
+    assert row.count(" | ") == 3  # the answer's pipe is escaped: still four cells
+    assert "| 12.3% | <0.001 | 7 |" in row
+
+
+def test_long_tables_are_previewed_in_markdown_but_complete_in_csv(tmp_path):
+    import pandas as pd
+
+    from surveykit.report.model import Report, SectionBuilder
+    from surveykit.report.writers import write_report
+
+    frame = pd.DataFrame({"i": range(100)})
+    sb = SectionBuilder("s", "S").table("long", "Long", frame, preview=10)
+    out = write_report(Report("R", "sub", (sb.build(),), {}), tmp_path / "r")
+    md = (out / "report.md").read_text()
+    assert "| 9 |" in md and "| 10 |" not in md and "First 10 of 100 rows" in md
+    assert len((out / "tables" / "long.csv").read_text().splitlines()) == 101

@@ -100,21 +100,30 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     n = raw.n_rows
     by_target = cmap.targets()
 
-    def raw_column(target: str) -> list[str] | None:
+    import numpy as np
+
+    # One object matrix built at C speed; columns are slices of it (100,000 x 100+ cells must stay fast).
+    width = len(raw.columns)
+    matrix = np.empty((n, width), dtype=object)
+    if n and width:
+        matrix[:, :] = raw.rows
+
+    def raw_column(target: str):
+        """The exported strings of the column mapped to ``target`` (an object array), or None."""
         m = by_target.get(target)
         if m is None:
             return None
-        j = m.column.index
-        return [r[j] for r in raw.rows]
+        return matrix[:, m.column.index]
 
     columns: dict[str, list[Any]] = {}
 
     # Respondent ids: blank ids get a row-based id; duplicates are reported.
     ids_raw = raw_column("respondent_id")
+    ids_raw = ids_raw.tolist() if ids_raw is not None else None
     ids: list[str] = []
     seen: dict[str, int] = {}
     for i in range(n):
-        rid = (ids_raw[i].strip() if ids_raw else "") or ""
+        rid = (ids_raw[i].strip() if ids_raw is not None else "") or ""
         if not rid:
             rid = f"row{i + 1}"
             if ids_raw is not None:
@@ -128,31 +137,35 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     columns["respondent_id"] = ids
 
     sector_raw = raw_column("sector")
+    sector_raw = sector_raw.tolist() if sector_raw is not None else None
     sectors: list[str | None] = []
     raws: list[str | None] = []
+    sector_of: dict[str, str | None] = {}  # matched once per distinct answer
     for i in range(n):
-        value = sector_raw[i].strip() if sector_raw else ""
+        value = sector_raw[i].strip() if sector_raw is not None else ""
         raws.append(value or None)
         if not value:
             sectors.append(None)
             if sector_raw is not None:
                 issues.append(Issue(i + 1, "sector", "missing_sector", "the sector is blank"))
             continue
-        sid = inst.match_sector(value)
+        if value not in sector_of:
+            sector_of[value] = inst.match_sector(value)
+        sid = sector_of[value]
         if sid is None:
             issues.append(Issue(i + 1, "sector", "unknown_sector",
                                 "the sector answer is not one of the instrument's sectors or their aliases"))
         sectors.append(sid)
     columns["sector"] = sectors
     raw_text = raw_column("sector_raw")  # our own exports (export-sav) keep the answer as given
-    columns["sector_raw"] = [_clean_text(v) for v in raw_text] if raw_text is not None else raws
+    columns["sector_raw"] = _clean_texts(raw_text) if raw_text is not None else raws
     if sector_raw is None and n:
         issues.append(Issue(None, None, "no_sector_column", "no column was mapped to the sector question",
                             severity="warning"))
 
     for fid in ("role", "region"):
         col = raw_column(fid)
-        columns[fid] = [(_clean_text(v)) for v in col] if col else [None] * n
+        columns[fid] = _clean_texts(col) if col is not None else [None] * n
 
     closed_ids: list[str] = []
     for question, item in inst.closed_columns():
@@ -167,14 +180,18 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
     for cid in inst.text_columns():
         col = raw_column(cid)
-        columns[cid] = [_clean_text(v) for v in col] if col else [None] * n
+        columns[cid] = _clean_texts(col) if col is not None else [None] * n
 
     completed_raw = raw_column("completed")
     if completed_raw is not None:
-        columns["completed"] = [v.strip().lower() in TRUE_WORDS for v in completed_raw]
+        columns["completed"] = _by_distinct(completed_raw, lambda v: v.strip().lower() in TRUE_WORDS)[0].astype(bool)
     else:
         last = [c for qid in inst.last_page for c in inst.question(qid).columns + inst.question(qid).text_columns]
-        columns["completed"] = [any(columns[c][i] is not None for c in last if c in columns) for i in range(n)]
+        answered = np.zeros(n, dtype=bool)
+        for c in last:
+            if c in columns:  # typed values are None or non-empty strings: truthiness is "answered"
+                answered |= np.asarray(columns[c], dtype=object).astype(bool)
+        columns["completed"] = answered
 
     for m in cmap.unmapped:
         issues.append(Issue(None, m.column.display, "unmapped_column",
@@ -189,31 +206,54 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     return Responses(instrument=inst, data=frame, issues=tuple(issues), source=source, column_map=cmap)
 
 
+def _clean_texts(values: list[str]):
+    """``_clean_text`` of each value (an object array), computed once per distinct value."""
+    return _by_distinct(values, _clean_text)[0]
+
+
 def _clean_text(value: str) -> str | None:
     value = value.strip()
     return value or None
 
 
-def _type_closed(values: list[str], scale: Scale, header: str, issues: list[Issue]) -> list[str | None]:
-    cache: dict[str, str | None] = {}
-    bad: dict[str, str] = {}
-    for v in set(values):
+def _by_distinct(values, fn):
+    """``[fn(v) for v in values]`` computed once per distinct value, at C speed (pandas factorize).
+
+    Returns (numpy object array of results, codes, distinct values)."""
+    import numpy as np
+    import pandas as pd
+
+    if len(values) == 0:
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    return mapped[codes], codes, uniques
+
+
+def _type_closed(values: list[str], scale: Scale, header: str, issues: list[Issue]):
+    """Option codes (object array of str or None) for one closed column; unknown answers become Issues."""
+    import numpy as np
+
+    problems: dict[str, str] = {}
+
+    def one(v: str) -> str | None:
         s = v.strip()
         if not s:
-            cache[v] = None
-            continue
+            return None
         opt = scale.match(s)
-        if opt is not None:
-            cache[v] = opt.code
-        else:
-            cache[v] = None
-            bad[v] = _problem(s, scale)
-    if bad:
-        for i, v in enumerate(values):
-            if v in bad:
-                code, message = bad[v].split("|", 1)
-                issues.append(Issue(i + 1, header, code, message))
-    return [cache[v] for v in values]
+        if opt is None:
+            problems[v] = _problem(s, scale)
+            return None
+        return opt.code
+
+    typed, codes, uniques = _by_distinct(values, one)
+    if problems:
+        bad = [k for k, u in enumerate(uniques) if u in problems]
+        for i in np.nonzero(np.isin(codes, bad))[0].tolist():
+            code, message = problems[uniques[codes[i]]].split("|", 1)
+            issues.append(Issue(i + 1, header, code, message))
+    return typed
 
 
 def _problem(value: str, scale: Scale) -> str:

@@ -46,8 +46,12 @@ PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
 _STATSMODELS_METHOD = {"holm": "holm", "fdr_bh": "fdr_bh", "bonf": "bonferroni"}
 
 #: pingouin.mwu builds an n_x-by-n_y matrix for its common-language effect size; above this many
-#: pairs we call the scipy function it wraps and compute the same rank-biserial formula ourselves.
+#: pairs we compute U and its normal-approximation p-value from value counts (``_mwu_large``, the
+#: same formula as scipy's asymptotic method, which pingouin calls) and the same rank-biserial.
 MWU_PINGOUIN_MAX_PAIRS = 4_000_000
+
+#: pingouin's chi-square wants raw data; above this many observations the table goes to scipy directly.
+CHI2_PINGOUIN_MAX_N = 20_000
 
 #: Monte Carlo resamples for the chi-square test when expected counts are small (R uses 2000).
 MONTE_CARLO_RESAMPLES = 10_000
@@ -118,13 +122,41 @@ def mann_whitney(x: Sequence[float], y: Sequence[float]) -> TestResult:
         res = pg.mwu(xa, ya, alternative="two-sided")
         u, p, r = _pg_value(res, "U"), _pg_value(res, "p_val"), _pg_value(res, "rbc")
     else:
-        from scipy import stats
-
-        u, p = stats.mannwhitneyu(xa, ya, alternative="two-sided")
-        u, p = float(u), float(p)
+        u, p = _mwu_large(xa, ya)
         pairs = xa.size * ya.size
         r = 1.0 - 2.0 * (pairs - u) / pairs  # written as pingouin does, so both paths agree to the bit
     return TestResult("mann_whitney_u", u, p, n, None, r, "rank_biserial")
+
+
+def _mwu_large(x: "np.ndarray", y: "np.ndarray") -> tuple[float, float]:
+    """Mann-Whitney U for large samples from the counts of each distinct value: the same normal
+    approximation with tie and continuity correction as scipy's ``method="asymptotic"``, in
+    O(number of distinct values) after one ``np.unique`` (survey scales have five or so)."""
+    import numpy as np
+    from scipy import stats
+
+    both = np.concatenate([x, y])
+    n1, n2 = x.size, y.size
+    n = n1 + n2
+    lo, hi = float(both.min()), float(both.max())
+    if hi - lo < 1000 and np.array_equal(both, np.round(both)):
+        # scale scores: whole numbers in a short range -> count them directly, no sort
+        inverse = (both - lo).astype(np.int64)
+        size = int(hi - lo) + 1
+    else:
+        _, inverse = np.unique(both, return_inverse=True)
+        size = int(inverse.max()) + 1
+    c1 = np.bincount(inverse[:n1], minlength=size).astype(float)
+    t = np.bincount(inverse, minlength=size).astype(float)
+    midrank = np.cumsum(t) - (t - 1) / 2
+    u1 = float((c1 * midrank).sum() - n1 * (n1 + 1) / 2)
+    mu = n1 * n2 / 2
+    tie = float((t ** 3 - t).sum())
+    sd = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie / (n * (n - 1))))
+    if sd == 0:
+        return u1, 1.0
+    z = (max(u1, n1 * n2 - u1) - mu - 0.5) / sd
+    return u1, float(min(1.0, 2 * stats.norm.sf(z)))
 
 
 def _expand(table: "np.ndarray") -> Any:
@@ -157,6 +189,14 @@ def pearson_chi2(table: Any) -> TestResult:
     if min(t.shape) < 2:
         return TestResult("chi_square", float("nan"), float("nan"), n, 0, float("nan"), "cramers_v",
                           "fewer than two non-empty rows or columns: no test")
+    if n > CHI2_PINGOUIN_MAX_N:
+        # pingouin wants one row per observation; for big tables we call the scipy function it wraps.
+        from scipy import stats
+
+        res = stats.chi2_contingency(t, correction=False)
+        chi2 = float(res.statistic)
+        return TestResult("chi_square", chi2, float(res.pvalue), n, float(res.dof),
+                          math.sqrt(chi2 / (n * (min(t.shape) - 1))), "cramers_v")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _, _, res = pg.chi2_independence(_expand(t), x="row", y="col", correction=False)

@@ -29,11 +29,18 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
 
     if "group" in table.columns and table["group"].nunique() > 1:
         raise ValueError("diverging_chart draws one group: filter the table first")
+    from surveykit.disclosure import MARKER
+
     opts = sorted(scale.valid_options, key=lambda o: o.value)
     cols = [f"pct_{o.code}" for o in opts]
-    data = table.sort_values([top_col, "mean"], ascending=[True, True], kind="mergesort")  # bottom-up
-    pcts = data[cols].to_numpy(dtype=float)
-    pcts = np.nan_to_num(pcts)
+    if "rank" in table.columns:  # ranks come from the true values even when numbers are suppressed
+        data = table.sort_values("rank", ascending=False, kind="mergesort")  # bottom-up
+    else:
+        data = table.sort_values([top_col, "mean"], ascending=[True, True], kind="mergesort")
+    raw = data[cols].to_numpy(dtype=object)
+    omitted = np.vectorize(lambda v: isinstance(v, str) and v == MARKER)(raw) if raw.size else np.zeros((0, 0), bool)
+    # A suppressed share is left out of the bar (an SVG would give its exact width away).
+    pcts = np.nan_to_num(np.where(omitted, 0.0, raw).astype(float))
     k = len(opts)
     mid = k // 2 if k % 2 else None  # index of the neutral option (odd-length scales)
     lower = list(range(k // 2))
@@ -52,7 +59,10 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
         start = start + pcts[:, i]
     right_end = start
     for yi, (end, n) in enumerate(zip(right_end, data["n"].to_numpy())):
-        ax.text(end + 1.0, yi, f"n={int(n)}", va="center", ha="left", fontsize=8)
+        ax.text(end + 1.0, yi, f"n={n if isinstance(n, str) else int(n)}", va="center", ha="left", fontsize=8)
+    if omitted.any():
+        fig.text(0.01, 0.005, f"Shares based on fewer respondents than the disclosure threshold ({MARKER}) are "
+                 "left out, so some bars fall short of 100%.", fontsize=7, ha="left", va="bottom")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels([textwrap.shorten(str(lbl), width=label_width, placeholder="...")

@@ -61,15 +61,16 @@ def _other_texts(responses, question: str, show: bool) -> tuple[int, list[str], 
     texts = other_answers(responses, question=question)
     if not show:
         return len(texts), [], ""
-    try:
-        from surveykit.coding.redact import redact  # owned by the coding area; optional
-    except ImportError:
-        return len(texts), [t[:200] for t in texts], "not redacted (no redactor available)"
-    out = []
-    for t in texts:
-        r = redact(t)
-        out.append(str(getattr(r, "text", r))[:200])
-    return len(texts), out, "redacted"
+    from surveykit.coding.redact import load_denylist, redact
+
+    denylist = load_denylist()
+    # Redact first, then shorten: a cut must not split a placeholder or leave half a name.
+    return len(texts), [_shorten(redact(t, denylist=denylist)[0]) for t in texts], "redacted"
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rsplit(" ", 1)[0] + "..."
 
 
 @app.command()
@@ -136,16 +137,11 @@ def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort:
         from surveykit.charts.effectiveness import diverging_chart
         from surveykit.report.figures import save_figure
 
-        numbers = build(responses, **{**kwargs, "by": None})
+        # The chart shows the same (protected) numbers as the "all" rows of the table.
+        numbers = frame[frame["group"] == "all"]
         top_col = "pct_effective" if kind == "effectiveness" else "pct_often"
         fig = diverging_chart(numbers, scale=q.scale, top_col=top_col,
                               title=f"{q.short} ({q.id}), all respondents")
-        if suppress:
-            from surveykit.disclosure import MARKER
-
-            if (frame[frame["group"] == "all"] == MARKER).any(axis=None):
-                raise UsageError("chart-out: some of the chart's numbers are suppressed; "
-                                 "draw it with --no-suppress for internal use")
         stem = Path(chart_out) / f"{kind}_{q.id}"
         for p in save_figure(fig, stem):
             message(f"wrote {p}")

@@ -26,6 +26,8 @@ def report(
     coded: Optional[List[Path]] = typer.Option(None, "--coded",
                                                help="Another coder's coded file of q7 (repeatable): the methods report "
                                                     "the agreement between the rules and the coders (as 'surveykit agree')."),
+    threshold: Optional[int] = typer.Option(None, "--threshold",
+                                            help="Disclosure control: counts below this are suppressed (default 5)."),
     no_suppress: bool = typer.Option(False, "--no-suppress",
                                      help="INTERNAL USE ONLY: publish small counts and unredacted quotes."),
     platform: Optional[str] = PLATFORM_OPTION,
@@ -67,6 +69,7 @@ def report(
             progress.update(task, description=name.replace("_", " "))
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
+                              threshold=threshold,
                               platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
                               coded=tuple(coded or ()), on_step=on_step)
         progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")

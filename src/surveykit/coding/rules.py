@@ -57,10 +57,12 @@ class RuleCoder:
         self.window = codebook.negation_window
         self._is_block, self._is_lack = cue_test(codebook)
         self._after: dict[str, list[tuple[str, ...]]] = {}
+        self._after_last: set[str] = set()  # a denial is only possible when one of these words occurs
         for phrase in codebook.negation_after:
             toks = tuple(pattern_tokens(phrase))
             if toks:
                 self._after.setdefault(toks[0], []).append(toks)
+                self._after_last.add(toks[-1])
         # Per token pattern: code index, Pattern, steps [(matcher spec, max gap before)].
         self._pcode: list[int] = []
         self._pattern: list[Pattern] = []
@@ -213,18 +215,19 @@ class RuleCoder:
                     if pos < 0:
                         continue
                     end = pos
-                if not self._accept(pattern_of[pid], toks, start, end):
+                if not self._accept(pattern_of[pid], toks, start, end, present):
                     continue
                 found.append((pid, start, end))
                 done.add(pcode[pid])
         return found
 
-    def _accept(self, p: Pattern, toks: list[str], i: int, end: int) -> bool:
+    def _accept(self, p: Pattern, toks: list[str], i: int, end: int, present: set[str] | None = None) -> bool:
         if p.absence:
             return True
         blocked = lack = False
         cache = self._cache
-        if not p.negated and self._denied_after(toks, end):
+        if (not p.negated and (present is None or not self._after_last.isdisjoint(present))
+                and self._denied_after(toks, end)):
             return False
         for j in range(i - 1, max(-1, i - 1 - self.window), -1):
             flags = cache[toks[j]][2]

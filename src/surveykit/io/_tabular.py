@@ -62,7 +62,7 @@ def single_header_export(sniff: Sniff, *, platform: str, sheet: str | None = Non
     if not allow_blank:
         check_header(header, path=sniff.path)
     data = check_widths(rows[1:], len(header), path=sniff.path, first_row=2)
-    data = [r for r in data if any(c.strip() for c in r)]
+    data = [r for r in data if "".join(r).strip()]
     if not data:
         raise InputError("the file has a header row but no data rows", path=sniff.path)
     columns = tuple(Column(index=j, header=h or f"(column {column_letter(j)})") for j, h in enumerate(header))

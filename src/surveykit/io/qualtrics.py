@@ -114,7 +114,7 @@ class QualtricsReader:
             tags = [lab if _LEGACY_V.match(tag) else tag for tag, lab in zip(tags, labels)]
         notes = list(sniff.notes) + [f"Qualtrics {gen} header layout ({n_header} header rows)"]
         data = check_widths(rows[n_header:], width, path=sniff.path, first_row=n_header + 1)
-        data = [r for r in data if any(c.strip() for c in r)]
+        data = [r for r in data if "".join(r).strip()]
 
         qsf_path = sniff.options.get("qsf")
         qsf = load_qsf(qsf_path) if qsf_path else None

@@ -65,7 +65,7 @@ class SurveyMonkeyReader:
                 head = current  # blank row-1 cell: the column belongs to the question before it
             columns.append(Column(index=j, header=head, subheader=" ".join(sub[j].split())))
         data = check_widths(rows[2:], width, path=sniff.path, first_row=3)
-        data = [r for r in data if any(c.strip() for c in r)]
+        data = [r for r in data if "".join(r).strip()]
         return RawExport(
             path=str(sniff.path), platform=self.name, encoding=sniff.encoding or "xlsx", sha256=sniff.sha256,
             columns=tuple(columns), rows=tuple(data), header_rows=2, notes=sniff.notes,

@@ -79,7 +79,7 @@ class UniparkReader:
                 columns.append(Column(index=j, header=text, subheader=short if shared.get(text, 0) > 1 else "",
                                       extra=(name, short)))
         data = check_widths(rows[3:], width, path=sniff.path, first_row=4)
-        data = [r for r in data if any(c.strip() for c in r)]
+        data = [r for r in data if "".join(r).strip()]
         return RawExport(path=str(sniff.path), platform=self.name, encoding=sniff.encoding or "xlsx",
                          sha256=sniff.sha256, columns=tuple(columns), rows=tuple(data), header_rows=3,
                          notes=sniff.notes, meta={"sheet": sheet_name} if sheet_name else {})

@@ -92,6 +92,10 @@ def check_out(out: Path) -> None:
 
 
 def check_inputs(options: ReportOptions, out: Path | None = None) -> None:
+    if options.threshold is not None and int(options.threshold) < 1:
+        raise UsageError(f"--threshold must be a whole number of at least 1; got {options.threshold!r}")
+    if not 0 < float(options.alpha) < 1:
+        raise UsageError(f"alpha must be strictly between 0 and 1; got {options.alpha!r}")
     check_file(options.survey, "--survey")
     check_file(options.rankings, "--rankings")
     check_file(options.codebook, "--codebook")
@@ -187,7 +191,29 @@ def issues_frames(responses: "Responses") -> tuple["pd.DataFrame", "pd.DataFrame
     return summary, listing
 
 
+def protect_completion(frame: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
+    """Disclosure control of the completion split: sectors x (completed, not completed) with the sector
+    sizes and the totals as margins (``disclosure.suppress``); a hidden count hides its percentage."""
+    import pandas as pd
+
+    from surveykit import disclosure
+
+    body = frame[frame["sector"] != "total"]
+    table = pd.DataFrame({"completed": body["completed"].to_numpy(),
+                          "not_completed": (body["respondents"] - body["completed"]).to_numpy()},
+                         index=list(body["sector"]))
+    protected = disclosure.suppress(table, threshold=threshold)
+    out = frame.astype({"completed": object, "pct_completed": object}).copy()
+    for i, sid in zip(out.index, out["sector"]):
+        if sid in protected.index and disclosure.MARKER in tuple(protected.loc[sid]):
+            out.at[i, "completed"] = disclosure.MARKER
+            out.at[i, "pct_completed"] = disclosure.MARKER
+    return out
+
+
 def section_who_responded(responses: "Responses", ctx: "Context") -> Section:
+    from surveykit.report.sections import threshold
+
     frame = who_responded_frame(responses)
     total = frame.iloc[-1]
     sb = SectionBuilder("who_responded", "Who responded")
@@ -199,14 +225,21 @@ def section_who_responded(responses: "Responses", ctx: "Context") -> Section:
     if len(counts):
         top = counts.iloc[0]
         sb.text(f"The largest group was {top['sector_label']} ({int(top['respondents'])} respondents).")
-    sb.table("who_responded_by_sector", "Respondents by sector and completion", frame,
+    shown = protect_completion(frame, threshold(ctx)) if ctx.options.suppress else frame
+    sb.table("who_responded_by_sector", "Respondents by sector and completion", shown,
              percent_columns=["pct_of_respondents", "pct_completed"],
-             note="Counts of respondents are shown in full here: the sector sizes are the design of the sample, "
-                  "not an answer about a person.")
-    from surveykit.report.charts import respondents_chart
+             note="Sector sizes are shown in full: they describe the sample. The completion split is protected "
+                  "like every published table.")
+    if not ctx.options.suppress or not (shown["completed"].astype(object) == "[c]").any():
+        from surveykit.report.charts import respondents_chart
 
-    sb.chart("who_responded_by_sector", "Respondents by sector (completed and not completed)",
-             respondents_chart(frame), alt="Horizontal bar chart of respondents per sector")
+        sb.chart("who_responded_by_sector", "Respondents by sector (completed and not completed)",
+                 respondents_chart(frame), alt="Horizontal bar chart of respondents per sector")
+    else:
+        from surveykit.report.charts import sector_sizes_chart
+
+        sb.chart("who_responded_by_sector", "Respondents by sector", sector_sizes_chart(frame),
+                 alt="Horizontal bar chart of respondents per sector")
     return sb.build()
 
 
@@ -327,12 +360,17 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
     built: list[Section] = []
     import gc
 
-    # statsmodels' Holm correction calls gc.collect() on every call; freezing the heap built so far
-    # (modules, data) keeps those collections short. Unfrozen again below.
-    gc.freeze()
+    # statsmodels' Holm correction calls gc.collect() on every call (0.3-0.5 s each with pandas, scipy and
+    # matplotlib loaded); freezing the heap before each section (modules imported so far, data) keeps
+    # those collections short. Unfrozen again below.
+    import matplotlib.figure  # noqa: F401  (needed by every chart; imported before the first freeze)
+    import scipy.stats  # noqa: F401
+    import statsmodels.stats.multitest  # noqa: F401
+
     try:
         for sid, fn in section_functions().items():
             step(sid)
+            gc.freeze()
             section = fn(responses, ctx)
             if section is not None:
                 built.append(section)

@@ -35,6 +35,20 @@ def respondents_chart(frame: "pd.DataFrame") -> "Figure":
     return fig
 
 
+def sector_sizes_chart(frame: "pd.DataFrame") -> "Figure":
+    """Respondents per sector only (used when the completion split is suppressed)."""
+    rows = frame[frame["sector"] != "total"].iloc[::-1]
+    fig = new_figure(8.0, 0.4 * len(rows) + 1.4)
+    ax = fig.add_subplot()
+    sizes = [int(v) for v in rows["respondents"]]
+    ax.barh(list(rows["sector_label"]), sizes, color=COMPLETED)
+    for y, n in enumerate(sizes):
+        ax.text(n + 0.5, y, str(n), va="center", fontsize=8)
+    ax.set_xlabel("respondents")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
 def ranked_bars(table: "pd.DataFrame", *, value: str, label: str, xlabel: str) -> "Figure":
     """Horizontal bars of ``value`` (0-100), highest at the top, in the table's rank order.
 

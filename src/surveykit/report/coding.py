@@ -54,8 +54,6 @@ def _suppress_counts(frame: "pd.DataFrame", count_col: str, pct_col: str, thresh
 def _sector_wide(summary, responses: "Responses", codebook, ctx: "Context") -> "pd.DataFrame":
     """Codes x sectors: the % of the sector's answers with the code (n and base in the long CSV).
     With suppression, counts are protected as a two-way table whose code totals are published."""
-    import pandas as pd
-
     from surveykit import disclosure
     from surveykit.coding.summary import UNKNOWN_SECTOR
     from surveykit.report.sections import threshold
@@ -81,6 +79,8 @@ def _sector_wide(summary, responses: "Responses", codebook, ctx: "Context") -> "
 
 def coded_blocks(responses: "Responses", ctx: "Context") -> list:
     """Blocks for the "why children go missing" section (empty when no coded question has answers)."""
+    import pandas as pd
+
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import code_sets, summarise
@@ -153,9 +153,8 @@ def coded_blocks(responses: "Responses", ctx: "Context") -> list:
                 if not ctx.options.suppress:
                     row["respondent_id"] = r.respondent_id
                 rows.append(row)
-        import pandas as pd
-
-        qframe = pd.DataFrame(rows)
+        qframe = pd.DataFrame(rows, columns=["code_id", "code_label", "sector", "quote", "redactions"]
+                              + ([] if ctx.options.suppress else ["respondent_id"]))
         ctx.method("Quotes", ("quotes are chosen per code and sector by a stable hash (the most focused answers "
                               "first) and redacted of e-mail addresses, URLs, phone and NI numbers, postcodes, dates "
                               "and names" if ctx.options.suppress else

@@ -12,10 +12,10 @@ if TYPE_CHECKING:
 
 def banner_table(responses: "Responses", ctx: "Context", sb: "SectionBuilder") -> None:
     from surveykit.banner import banner
-    from surveykit.report.sections import EFFECTIVENESS, threshold
+    from surveykit.report.sections import BANNER_MIN_GROUP, EFFECTIVENESS, PADJUST, threshold
 
-    res = banner(responses, question=EFFECTIVENESS, by="sector", alpha=ctx.options.alpha,
-                 suppress=ctx.options.suppress, threshold=threshold(ctx))
+    res = banner(responses, question=EFFECTIVENESS, by="sector", alpha=ctx.options.alpha, padjust=PADJUST,
+                 min_group_size=BANNER_MIN_GROUP, suppress=ctx.options.suppress, threshold=threshold(ctx))
     ctx.method("Banner table (q45)", res.footer)
     for note in res.notes:
         ctx.method("Banner table (q45)", note)

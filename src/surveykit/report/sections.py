@@ -34,7 +34,11 @@ COMBINED_SHARES: dict[str, tuple[tuple[str, ...], ...]] = {
     "q24": (("2", "1"),),
     "q27": (("High", "Medium"),),
 }
-PREVIEW_ROWS = 40
+#: Parameters of the analyses (recorded in manifest.json); the same defaults as the commands'.
+PADJUST = "holm"
+COMPARE_MIN_GROUP = 10
+BANNER_MIN_GROUP = 10
+VOICES_MIN_GROUP = 5
 
 
 # -- small helpers ---------------------------------------------------------------------------------
@@ -165,7 +169,8 @@ def compare_family(responses: "Responses", ctx: "Context", key: str, questions: 
     from surveykit.compare import compare
 
     def run():
-        res = compare(responses, by="sector", questions=list(questions), alpha=ctx.options.alpha)
+        res = compare(responses, by="sector", questions=list(questions), alpha=ctx.options.alpha, padjust=PADJUST,
+                      min_group_size=COMPARE_MIN_GROUP)
         ctx.method("Sector comparisons (" + key + ")", res.scope)
         for note in res.notes[1:]:
             ctx.method("Sector comparisons", note)
@@ -229,8 +234,15 @@ def prepare(responses: "Responses", ctx: "Context") -> None:
     """Load the youth rankings (a broken file fails here, before any output) and record parameters."""
     from surveykit.disclosure import DEFAULT_THRESHOLD
 
+    from surveykit.stats import DEFAULT_SEED, MONTE_CARLO_RESAMPLES
+
     ctx.parameters.update({"threshold": threshold(ctx), "default_threshold": DEFAULT_THRESHOLD,
-                           "compare_by": "sector", "padjust": "holm"})
+                           "compare_by": "sector", "padjust": PADJUST, "compare_min_group_size": COMPARE_MIN_GROUP,
+                           "banner_min_group_size": BANNER_MIN_GROUP, "voices_min_group_size": VOICES_MIN_GROUP,
+                           "monte_carlo_seed": DEFAULT_SEED, "monte_carlo_resamples": MONTE_CARLO_RESAMPLES,
+                           "youth_top": 6, "youth_bottom": 4, "coded_questions": ["q7", "q14_other_text",
+                                                                                 "q15_other_text"],
+                           "quotes": "1 per sector, up to 3 per code, the 6 most frequent codes of q7"})
     if ctx.options.rankings is not None:
         from surveykit.io.rankings import read_rankings
         from surveykit.ranking import default_measures_path, load_measures
@@ -455,7 +467,9 @@ def head_to_head(responses: "Responses", ctx: "Context", sb: SectionBuilder) -> 
     pair = largest_sectors(responses)
     if len(pair) < 2:
         return
-    res = compare(responses, by="sector", questions=[EFFECTIVENESS], groups=pair, alpha=ctx.options.alpha)
+    res = compare(responses, by="sector", questions=[EFFECTIVENESS], groups=pair, alpha=ctx.options.alpha,
+                  padjust=PADJUST, min_group_size=COMPARE_MIN_GROUP)
+    ctx.parameters["two_largest_sectors"] = pair
     ctx.method("Sector comparisons (q45, two largest sectors)", res.scope)
     labels = group_labels(responses)
     sig, sentences = significant_pairs(res, labels, item_labels(responses))
@@ -520,10 +534,6 @@ def add_grid_chart(responses, ctx, sb, question, shown, title, alt) -> None:
 
 
 def banner_blocks(responses: "Responses", ctx: "Context", sb: SectionBuilder) -> None:
-    try:
-        import surveykit.banner  # noqa: F401
-    except ImportError:
-        return
     from surveykit.report.effectiveness import banner_table
 
     banner_table(responses, ctx, sb)
@@ -575,7 +585,7 @@ def section_youth_vs_professionals(responses: "Responses", ctx: "Context") -> Se
     rankings = ctx.cache.get("rankings")
     if rankings is None:
         return None
-    result = compare_voices(rankings, responses, by="sector")
+    result = compare_voices(rankings, responses, by="sector", min_group_size=VOICES_MIN_GROUP)
     sb = SectionBuilder("youth_vs_professionals", "Young people beside professionals")
     sb.text("Each measure of the youth exercise matches one q45 intervention. The young people's rank and the "
             "share of groups calling a measure effective are set beside the professionals' share rating the "
