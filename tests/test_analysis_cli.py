@@ -221,3 +221,26 @@ def test_score_summary_cli():
                              "mean", "median", "sd", "pct_top_box", "top_box_label"]
     assert rows[0]["top_box_label"] == "% effective"
     assert abs(float(rows[0]["pct_top_box"]) - 75) <= 2.5
+
+
+def test_other_calibration_figures():
+    """The rest of DESIGN.md §6 for single questions (internal numbers: --no-suppress)."""
+    _need_sample()
+    rows = _csv(run_cli("score", S, "-q", "q1", "-q", "q3", "-q", "q18", "-q", "q19", "-q", "q24", "-q", "q27",
+                        "--by", "sector", "--no-suppress", "--format", "csv"))
+
+    def share(item, group, codes):
+        sel = [r for r in rows if r["item_id"] == item and r["group"] == group and r["option_code"] in codes]
+        return sum(float(r["pct"]) for r in sel), sum(int(r["count"]) for r in sel)
+
+    assert abs(share("q1", "all", ["1"])[0] - 60) <= 2  # about 60% Yes
+    assert abs(share("q3", "all", ["1"])[0] - 45) <= 2  # about 45% Yes
+    pct, people = share("q18", "criminal_justice", ["1", "2"])
+    assert people == 14 and abs(pct - 30) <= 2
+    cj19 = share("q19", "criminal_justice", ["1", "2"])[0]
+    assert abs(cj19 - 30) <= 2
+    for g in ("local_authority", "ngo", "legal", "health", "immigration", "education", "other"):
+        assert share("q19", g, ["1", "2"])[0] < cj19, g  # criminal justice disagrees most
+    assert abs(share("q24", "criminal_justice", ["DK"])[0] - 13) <= 1.5
+    assert abs(share("q24", "criminal_justice", ["2", "1"])[0] - 20) <= 2
+    assert share("q27", "all", ["High", "Medium"])[0] > 50

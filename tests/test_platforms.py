@@ -109,3 +109,14 @@ def test_score_is_the_same_on_every_layout(exports, cli):
         result = cli("score", paths[name], "--format", "csv", "--by", "sector")
         assert result.returncode == 0, (name, result.stderr)
         assert result.stdout == reference.stdout, name
+
+
+def test_sample_command_writes_platform_layouts(cli, tmp_path):
+    out = tmp_path / "sample"
+    result = cli("sample", "--out", out, "--respondents", "30", "--platform-layouts")
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert {"professional_survey_qualtrics.csv", "professional_survey_qualtrics.qsf", "professional_survey.sav",
+            "professional_survey_qualtrics_numeric.csv"} <= set(names)
+    checked = cli("validate", out / "professional_survey_qualtrics_numeric.csv")
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -29,7 +29,6 @@ def _cases(tmp_path, qualtrics_lines):
 
     add("not_spss.sav", b"Name,Age\nA,3\n", ["not an SPSS .sav"])
     add("damaged.sav", b"$FL2@(#) IBM SPSS STATISTICS" + b"\x00" * 40, ["SPSS", "damaged or truncated"])
-    from surveykit.sample.platforms import write_qualtrics  # noqa: F401  (the module must import cleanly)
     import io
     import openpyxl
 

@@ -116,12 +116,15 @@ def _write(tmp_path, kind):
     elif kind == "qualtrics_insights":
         p = tmp_path / "insights.csv"
         p.write_text(_csv(qualtrics_insights_rows()), encoding="utf-8")
+    elif kind == "qualtrics_xlsx":
+        p = tmp_path / "qualtrics.xlsx"
+        _xlsx(p, qualtrics_insights_rows(), "Sheet0")
     return p
 
 
 PLATFORMS = {"limesurvey_csv": "limesurvey", "limesurvey_xlsx": "limesurvey", "google_csv": "google_forms",
              "google_sheets": "google_forms", "msforms_xlsx": "microsoft_forms", "msforms_csv": "microsoft_forms",
-             "unipark": "unipark", "qualtrics_insights": "qualtrics"}
+             "unipark": "unipark", "qualtrics_insights": "qualtrics", "qualtrics_xlsx": "qualtrics"}
 
 
 @pytest.mark.parametrize("kind", sorted(PLATFORMS))

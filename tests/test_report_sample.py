@@ -64,6 +64,25 @@ def test_default_run_reads_sample_and_writes_reports_sample(default_run):
     assert m["parameters"]["threshold"] == 5 and m["parameters"]["suppress"] is True
 
 
+def test_two_runs_are_byte_identical(default_run):
+    """A second run on the same inputs: every file the same bytes, the manifest's timestamp apart."""
+    first, _ = default_run
+    work = first.parents[1]
+    proc = run_cli("report", "--survey", "responses/sample/professional_survey.csv", "--rankings",
+                   "responses/sample/youth_ranking.csv", "--out", "reports/again", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    second = work / "reports" / "again"
+    files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert files_a == files_b
+    for rel in files_a:
+        if rel.name != "manifest.json":
+            assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    ma, mb = (json.loads((d / "manifest.json").read_text()) for d in (first, second))
+    assert ma.pop("generated_at") and mb.pop("generated_at")
+    assert ma == mb
+
+
 def test_sections_in_the_order_of_the_study(md):
     heads = re.findall(r"^## \d+\. (.+)$", md, flags=re.M)
     expected = ["Who responded", "Why children go missing", "Nationality, identification", "Statements q16-q19",

@@ -1,11 +1,19 @@
-"""Mapping exported columns onto the instrument: by id, by question text, or by a mapping file.
+"""Mapping exported columns onto the instrument: by id, question text, SPSS variable label, Qualtrics
+ImportId (through a .qsf) or a mapping file.
 
-Pure functions. A mapping document (parsed YAML) looks like::
+Pure functions. A mapping document (parsed YAML; ``surveykit inspect FILE --write-mapping m.yaml``
+writes one for every column of an export, ready to edit) looks like::
 
     columns:
       - {header: "Which sector do you work in?", target: sector}
       - {header: "On a scale from 1 ...", subheader: "CCTV on premises", target: q45_cctv}
       - {index: 12, target: null}        # ignore this column
+
+An entry names a column by ``index`` (0-based; wins when given) or by ``header`` (+ ``subheader`` for
+exports with a second header row), compared after ``normalise_label``. ``target`` is a column id of the
+instrument (``q1``, ``q45_cctv``, ``q14_other_text``, ``sector``, ``respondent_id``, ``completed`` ...) or
+null to ignore the column. Entries naming columns the export lacks are skipped, so one mapping serves
+several exports of the same survey.
 """
 
 from __future__ import annotations

@@ -118,6 +118,9 @@ def sample(
     seed: int = typer.Option(2016, "--seed", help="Random seed; the same seed gives byte-identical files."),
     respondents: int = typer.Option(288, "--respondents", "-n", min=1,
                                     help="Number of professional respondents (288 reproduces the study)."),
+    platform_layouts: bool = typer.Option(
+        False, "--platform-layouts", help="Also write the professional survey as a Qualtrics CSV (+ .qsf, choice "
+                                          "text and numeric) and an SPSS .sav, to try those readers."),
 ) -> None:
     """Write the synthetic sample study (professional survey export and youth rankings).
 
@@ -126,5 +129,11 @@ def sample(
     from surveykit.sample import write_sample
 
     paths = write_sample(out, seed=seed, n_respondents=respondents)
+    if platform_layouts:
+        from surveykit.pipeline import load_responses
+        from surveykit.sample import PROFESSIONAL_FILE
+        from surveykit.sample.platforms import write_platform_exports
+
+        paths = list(paths) + write_platform_exports(load_responses(Path(out) / PROFESSIONAL_FILE), out)
     for p in paths:
         message(f"wrote {p}")

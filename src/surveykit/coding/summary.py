@@ -5,9 +5,9 @@ The input is a coded frame as written by ``surveykit code`` (one row per respond
 answer with no code has one row with an empty ``code_id``). The base of every percentage is the
 number of answers (respondents with a non-blank answer), overall or in the sector.
 
-Per code, the sector comparison is a 2 x k table (answers with / without the code by sector)
-tested with ``surveykit.stats.nominal_test`` (Pearson chi-square; Fisher's exact test or a seeded
-Monte Carlo p-value when an expected count is below 5), the comparison machinery shared with
+Per code, the sector comparison is a k x 2 table (answers with / without the code, by sector)
+tested with ``surveykit.compare.nominal_test`` (Pearson chi-square; Fisher's exact test or a seeded
+Monte Carlo p-value when an expected count is below 5), the comparison machinery of
 ``surveykit compare``; p-values are adjusted over the codes (Holm by default).
 """
 
@@ -71,7 +71,8 @@ def summarise(coded: "pd.DataFrame", codebook: Codebook, *, sectors: Mapping[str
     """
     import pandas as pd
 
-    from surveykit.stats import PADJUST_METHODS, nominal_test, p_adjust
+    from surveykit.compare import nominal_test
+    from surveykit.stats import PADJUST_METHODS, p_adjust
 
     if padjust not in PADJUST_METHODS:
         raise invalid_choice("padjust", padjust, PADJUST_METHODS)
@@ -113,7 +114,8 @@ def summarise(coded: "pd.DataFrame", codebook: Codebook, *, sectors: Mapping[str
             for s in order:
                 sector_rows.append({"code_id": c, "sector": s, "n": counts[s], "base": base[s],
                                     "pct": pct(counts[s], base[s])})
-            table = [[counts[s] for s in known], [base[s] - counts[s] for s in known]]
+            # rows = sectors, columns = (with the code, without it), as compare.nominal_test expects
+            table = [[counts[s], base[s] - counts[s]] for s in known]
             res = nominal_test(table)
             test_rows.append({"code_id": c, "n": sum(base[s] for s in known), "n_coded": sum(counts[s] for s in known),
                               "test": res.test, "statistic": res.statistic, "dof": res.dof, "p_value": res.p_value,

@@ -209,6 +209,11 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     Only sequences that re-encode to valid UTF-8 are replaced, so ordinary accented text is left alone.
     Returns (text, number of sequences repaired).
     """
+    # Fast substring checks first (a 100 MB export must not pay for a regex scan): mojibake of
+    # Latin-1 letters starts with \u00c3/\u00c2, of typographic punctuation with \u00e2\u20ac.
+    if not text or text.isascii() or not ("\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text
+                                          or _MOJIBAKE.search(text[:200_000])):
+        return text, 0
     if not _MOJIBAKE.search(text):
         return text, 0
     count = 0

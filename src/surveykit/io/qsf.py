@@ -96,7 +96,7 @@ class QsfSurvey:
         if tag in tags:
             return self._describe(tags[tag], "")
         # Q12_3, Q12_3_TEXT, Q12_TEXT, Q4#1_1: the longest known tag prefix owns the column.
-        for cut in range(len(tag), 0, -1):
+        for cut in range(len(tag) - 1, 0, -1):
             head = tag[:cut]
             if head in tags and tag[cut] in "_#-":
                 rest = tag[cut + 1:]
