@@ -18,9 +18,6 @@ same process, and the ratio of those two single-process times is the speed-up re
 
 from __future__ import annotations
 
-import csv
-import io
-import multiprocessing as mp
 import os
 import random
 import re
@@ -40,9 +37,6 @@ CHUNK = 5_000
 BASELINE_N = 3_000
 SEED = 20161
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-_coder = None  # one RuleCoder per worker process
-
 
 def source_sentences() -> tuple[list[str], str]:
     texts: list[str] = []
@@ -72,40 +66,6 @@ def generate(sentences: list[str], n: int, seed: int = SEED) -> Iterator[tuple[s
     for i in range(n):
         m = rng.randint(2, 4)
         yield f"R{i:07d}", " ".join(sentences[rng.randrange(k)] for _ in range(m))
-
-
-def _chunks(it: Iterator[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    chunk: list[tuple[str, str]] = []
-    for item in it:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _init_worker() -> None:
-    global _coder
-    from surveykit.coding.codebook import load_codebook
-    from surveykit.coding.rules import RuleCoder
-
-    _coder = RuleCoder(load_codebook())
-
-
-def _code_chunk(chunk: list[tuple[str, str]]) -> tuple[str, int, int, int]:
-    """CSV text of the chunk's coded rows, number of rows, answers with a code, words."""
-    from surveykit.coding.rules import iter_coded
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    rows = uncoded = 0
-    for row in iter_coded(chunk, _coder, question_id="q7"):
-        w.writerow(row)
-        rows += 1
-        uncoded += row[2] == ""
-    words = sum(len(t.split()) for _, t in chunk)
-    return buf.getvalue(), rows, len(chunk) - uncoded, words
 
 
 def naive_regex(p) -> str:
@@ -154,6 +114,7 @@ def _peak_mb() -> float:
 def run() -> list[dict]:
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.rules import RuleCoder
+    from surveykit.coding.stream import csv_header, iter_coded_csv
 
     sentences, origin = source_sentences()
     cb = load_codebook()
@@ -176,32 +137,32 @@ def run() -> list[dict]:
 
     # -- the million, streamed through worker processes ----------------------------------------
     workers = max(1, min(os.cpu_count() or 1, 4))
-    words = rows = coded = 0
+    rows = coded = 0
+    counted = {"words": 0}
+
+    def counting(pairs):
+        for rid, text in pairs:
+            counted["words"] += text.count(" ") + 1
+            yield rid, text
+
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "coded.csv"
         load_before = os.getloadavg()[0]
         cpu0 = _cpu_seconds()
         t0 = time.perf_counter()
-        ctx = mp.get_context("fork") if sys.platform != "win32" else mp.get_context()
-        pool = ctx.Pool(workers, initializer=_init_worker)
-        try:
-            with open(out, "w", encoding="utf-8", newline="") as fh:
-                fh.write("respondent_id,question_id,code_id,start,end,matched,coder\n")
-                for text, n_rows, n_coded, n_words in pool.imap(
-                        _code_chunk, _chunks(generate(sentences, N_ANSWERS), CHUNK), chunksize=1):
-                    fh.write(text)
-                    rows += n_rows
-                    coded += n_coded
-                    words += n_words
-            pool.close()
-        finally:
-            pool.join() if pool._state == "CLOSE" else pool.terminate()
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(csv_header())
+            for chunk in iter_coded_csv(counting(generate(sentences, N_ANSWERS)), question_id="q7", workers=workers,
+                                        chunk_size=CHUNK):
+                fh.write(chunk.csv_text)
+                rows += chunk.rows
+                coded += chunk.coded
         elapsed = time.perf_counter() - t0
         cpu = _cpu_seconds() - cpu0
         load = max(load_before, os.getloadavg()[0])
         size_mb = out.stat().st_size / 1e6
     peak = _peak_mb()
-    mean_words = words / N_ANSWERS
+    mean_words = counted["words"] / N_ANSWERS
     return [
         {"name": f"rule coder, {N_ANSWERS:,} answers", "value": f"{elapsed:.1f}", "unit": "s", "target": "< 60 s",
          "ok": elapsed < 60,

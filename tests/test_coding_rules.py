@@ -134,3 +134,23 @@ def test_unicode_case_changes_keep_offsets():
     text = "İİ traffickers"  # 'İ'.lower() is two characters long
     [m] = c.code_text(text)
     assert text[m.start:m.end] == "traffickers"
+
+
+def test_streamed_coding_in_worker_processes_matches_coding_in_one():
+    import csv
+    import io
+
+    from surveykit.coding.rules import iter_coded
+    from surveykit.coding.stream import csv_header, iter_coded_csv
+
+    cb = load_codebook()
+    texts = [e for c in cb.codes for e in (*c.examples, *c.counter_examples)] + [None, "  "]
+    answers = [(f"r{i:03d}", t) for i, t in enumerate(texts)]
+    expected = [tuple("" if v is None else str(v) for v in row)
+                for row in iter_coded(answers, RuleCoder(cb), question_id="q7")]
+    chunks = list(iter_coded_csv(iter(answers), question_id="q7", workers=2, chunk_size=7))
+    got = [tuple(r) for r in csv.reader(io.StringIO("".join(c.csv_text for c in chunks)))]
+    assert got == expected
+    assert sum(c.answers for c in chunks) == len(texts) - 2
+    assert sum(c.rows for c in chunks) == len(expected)
+    assert csv_header().startswith("respondent_id,question_id,code_id,start,end,matched,coder")

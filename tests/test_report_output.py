@@ -269,6 +269,23 @@ def test_library_check_inputs_names_parameter(tmp_path):
         build_report(Path(__file__), rankings=tmp_path / "r.csv")
 
 
+def test_progress_bar_on_a_terminal(export, tmp_path):
+    """On a terminal the steps show as a rich progress bar (on stderr; a pty merges the streams)."""
+    import sys
+
+    pexpect = pytest.importorskip("pexpect")
+    out = tmp_path / "out"
+    child = pexpect.spawn(sys.executable, ["-m", "surveykit", "report", "--survey", str(export), "--out", str(out)],
+                          env={**__import__("os").environ, "MPLBACKEND": "Agg", "COLUMNS": "120", "TERM": "xterm"},
+                          encoding="utf-8", timeout=300, dimensions=(40, 120))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    text = child.before
+    assert "━" in text and "done" in text and "/16" in text
+    assert (out / "report.html").is_file()
+
+
 # -- a real browser ----------------------------------------------------------------------------
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -247,9 +247,15 @@ def test_q45_criminal_justice_vs_local_authority(responses, data):
         assert _effectiveness(responses, item, cj).mean() > _effectiveness(responses, item, la).mean() + 0.8
     assert _effectiveness(responses, "q45_supervision_24h", la).mean() < \
         _effectiveness(responses, "q45_supervision_24h", cj).mean()
+    # Criminal justice is far more positive about restricted phone / internet than young people (who rank it
+    # second worst) and than local authority respondents: issue 4's "largest divergences".
+    phone_cj = _effectiveness(responses, "q45_restricted_phone_internet", cj)
+    phone_la = _effectiveness(responses, "q45_restricted_phone_internet", la)
+    assert (phone_cj >= 4).mean() > 0.45 and (phone_la >= 4).mean() < 0.25
     # The other interventions do not differ much between the two sectors.
     for item in Q45_RATED:
-        if item in ("q45_secure_accommodation", "q45_biometric_data", "q45_supervision_24h"):
+        if item in ("q45_secure_accommodation", "q45_biometric_data", "q45_supervision_24h",
+                    "q45_restricted_phone_internet"):
             continue
         assert adj[item] > 0.5, item
         diff = abs(_effectiveness(responses, item, cj).mean() - _effectiveness(responses, item, la).mean())

@@ -57,7 +57,7 @@ def report(
     console = Console(stderr=True)
     with Progress(TextColumn("[progress.description]{task.description:<24}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=console, transient=not console.is_terminal) as progress:
+                  console=console, disable=not console.is_terminal) as progress:
         task = progress.add_task("report", total=len(BUILD_STEPS) + len(STEPS))
         state = {"first": True}
 

@@ -99,7 +99,8 @@ class QualtricsReader:
             if headerless_qualtrics(rows) or gen == "headless":
                 raise InputError("the Qualtrics header rows are missing or cut off (expected row 1 export tags such as "
                                  "StartDate/ResponseId, row 2 question text, optionally row 3 ImportIds); "
-                                 "export the file again with its header rows", path=sniff.path)
+                                 "export the file again with its header rows, or pass --platform tidy if it has "
+                                 "one header row on purpose", path=sniff.path)
             raise InputError("this is not a Qualtrics export (no StartDate/ResponseId header row)", path=sniff.path)
         n_header = 3 if gen in ("current", "insights") else 2
         require_data(rows, n_header, path=sniff.path)

@@ -62,18 +62,11 @@ class SpssReader:
             columns.append(Column(index=j, header=name, extra=(var_label,) if var_label else ()))
             vl = value_labels.get(name, {})
             missing = _missing_test(ranges.get(name, []), user_values.get(name, []))
-            cache: dict[Any, tuple[str, str]] = {}
-            out: list[str] = []
-            for v in frame[name].tolist():
-                key = ("nan",) if _isnan(v) else v
-                hit = cache.get(key)
-                if hit is None:
-                    hit = cache[key] = _value_text(v, vl, missing)
-                if hit[1]:
-                    counts[hit[1]] += 1
-                out.append(hit[0])
+            out = _column_text(frame[name], vl, missing, counts)
             data_cols.append(out)
         rows = tuple(zip(*data_cols)) if data_cols else ()
+        if not rows and len(frame):
+            rows = tuple(() for _ in range(len(frame)))
         notes = [f"SPSS file encoding {meta.file_encoding or 'unknown'}"]
         if counts["dk"] or counts["blank"]:
             notes.append(f"user-missing values: {counts['dk']} labelled don't know -> Don't know, "
@@ -95,6 +88,27 @@ class SpssReader:
         return RawExport(path=str(sniff.path), platform=self.name, encoding=str(meta.file_encoding or "sav"),
                          sha256=sniff.sha256, columns=tuple(columns), rows=rows, header_rows=0,
                          notes=tuple(notes), meta=meta_out)
+
+
+def _column_text(series, labels: dict[Any, str], missing, counts: dict[str, int]) -> list[str]:
+    """One variable's values as export strings, converted once per distinct value (pandas factorize)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = np.empty(len(uniques) + 1, dtype=object)
+    kinds = []
+    for k, u in enumerate(uniques):
+        text, kind = _value_text(u, labels, missing)
+        texts[k] = text
+        kinds.append(kind)
+    texts[len(uniques)] = ""  # code -1: missing (NaN / NaT / None)
+    if any(kinds):
+        per = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        for k, kind in enumerate(kinds):
+            if kind:
+                counts[kind] += int(per[k])
+    return texts[codes].tolist()
 
 
 def _isnan(v: Any) -> bool:

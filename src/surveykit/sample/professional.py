@@ -164,7 +164,8 @@ def _effect(eff: float, top: float = 0.4) -> dict[str, float]:
 
 
 # q45: (share effective, share of those "very effective"); overrides per sector where the study found
-# a difference (criminal justice vs local authority on secure accommodation, biometrics, 24h supervision).
+# a difference (criminal justice vs local authority on secure accommodation, biometrics, 24h supervision,
+# and criminal justice's view of restricted phone / internet access).
 Q45: dict[str, dict[str, tuple[float, float]]] = {
     "q45_training_professionals": {"default": (0.92, 0.60)},
     "q45_specialist_foster_care": {"default": (0.85, 0.50)},
@@ -187,7 +188,9 @@ Q45: dict[str, dict[str, tuple[float, float]]] = {
                             "local_authority": (0.17, 0.20)},
     "q45_secure_accommodation": {"default": (0.24, 0.20), "criminal_justice": (0.60, 0.40),
                                  "local_authority": (0.10, 0.20)},
-    "q45_restricted_phone_internet": {"default": (0.20, 0.20)},
+    # Criminal justice is more positive about restricting phones than anyone else (issue 4: it is one of the
+    # largest divergences between young people, who rank it second worst, and criminal justice respondents).
+    "q45_restricted_phone_internet": {"default": (0.17, 0.20), "criminal_justice": (0.55, 0.30)},
     "q45_other": {"default": (0.66, 0.40)},
 }
 # Raters skipping single q45 rows (so items have 154-162 valid answers in the 288 study).
