@@ -152,3 +152,18 @@ def test_platform_detected_through_cli(cli, tmp_path, kind):
         assert report["encoding"] == "windows-1252"
     if kind == "unipark":
         assert report["encoding"] == "mac-roman" and report["header_rows"] == 3
+
+
+def test_unipark_missing_codes_are_blank(tmp_path):
+    from surveykit.pipeline import load_responses
+
+    rows = unipark_rows()
+    rows[4][4] = "-99"  # second respondent did not answer q1
+    rows[3][5] = "-77"  # first respondent was not shown the CCTV row
+    path = tmp_path / "data_project_2.csv"
+    path.write_bytes(_csv(rows, delimiter=";").encode("mac_roman"))
+    responses = load_responses(path)
+    assert responses.data["q1"].tolist() == ["1", None]
+    assert responses.data["q45_cctv"].tolist() == [None, "2"]
+    assert not [i for i in responses.issues if i.severity == "error"]
+    assert any("2 EFS missing code(s)" in n for n in responses.source.notes)

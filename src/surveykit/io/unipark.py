@@ -24,6 +24,11 @@ SYSTEM_VARIABLES = frozenset({"lfdn", "external_lfdn", "tester", "dispcode", "la
                               "participant_longitude", "ats", "status"})
 
 
+# EFS system codes for answers that were not given: -66 page not seen, -77 item not shown (filter),
+# -99 not answered. They are blanks, not answers.
+SYSTEM_MISSING = frozenset({"-66", "-77", "-99"})
+
+
 def _is_unipark(rows) -> bool:
     if len(rows) < 3:
         return False
@@ -80,9 +85,24 @@ class UniparkReader:
                                       extra=(name, short)))
         data = check_widths(rows[3:], width, path=sniff.path, first_row=4)
         data = [r for r in data if "".join(r).strip()]
+        answers = [j for j in range(width) if names[j].lower() not in SYSTEM_VARIABLES]
+        blanked = 0
+        cleaned = []
+        for r in data:
+            if any(r[j] in SYSTEM_MISSING for j in answers):
+                r = list(r)
+                for j in answers:
+                    if r[j] in SYSTEM_MISSING:
+                        r[j] = ""
+                        blanked += 1
+                r = tuple(r)
+            cleaned.append(r)
+        data = cleaned
+        notes = tuple(sniff.notes) + ((f"{blanked} EFS missing code(s) (-66 not seen, -77 not shown, "
+                                       f"-99 not answered) read as blank",) if blanked else ())
         return RawExport(path=str(sniff.path), platform=self.name, encoding=sniff.encoding or "xlsx",
                          sha256=sniff.sha256, columns=tuple(columns), rows=tuple(data), header_rows=3,
-                         notes=sniff.notes, meta={"sheet": sheet_name} if sheet_name else {})
+                         notes=notes, meta={"sheet": sheet_name} if sheet_name else {})
 
 
 register(UniparkReader())
