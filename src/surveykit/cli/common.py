@@ -70,15 +70,47 @@ def frame_to_json(frame: "pd.DataFrame", *, meta: dict[str, Any] | None = None) 
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
+MAX_CELL_WIDTH = 60
+
+
 def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: str | None = None) -> str:
-    """A plain, deterministic text table for people."""
+    """A plain, deterministic text table for people: text left-aligned, numbers right-aligned,
+    long cells shortened (the csv and json formats keep every character)."""
     import pandas as pd
 
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
-                           "display.max_colwidth", 60):
-        body = frame.to_string(index=False, na_rep="") if len(frame) else "(no rows)"
-    parts = [title, body, footer] if title else [body, footer]
-    return "\n".join(p for p in parts if p) 
+    if not len(frame.columns):
+        body = "(no rows)"
+    else:
+        columns = [str(c) for c in frame.columns]
+        numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+                   for c in frame.columns]
+        cells = [[_cell(v) for v in frame[c].tolist()] for c in frame.columns]
+        widths = [max([len(h)] + [len(x) for x in col]) for h, col in zip(columns, cells)]
+        lines = ["  ".join(h.rjust(w) if num else h.ljust(w) for h, w, num in zip(columns, widths, numeric)).rstrip()]
+        for i in range(len(frame)):
+            lines.append("  ".join(col[i].rjust(w) if num else col[i].ljust(w)
+                                   for col, w, num in zip(cells, widths, numeric)).rstrip())
+        body = "\n".join(lines) if len(frame) else lines[0] + "\n(no rows)"
+    return "\n".join(p for p in (title, body, footer) if p)
+
+
+def _cell(value: Any) -> str:
+    import math
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return ""
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(value, float):
+        text = f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:.2f}".rstrip("0").rstrip(".")
+    else:
+        text = " ".join(str(value).split())
+    return text if len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
 
 
 def emit(frame: "pd.DataFrame", fmt: OutputFormat | str, *, title: str | None = None,
