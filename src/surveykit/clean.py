@@ -207,8 +207,14 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
 
 def _clean_texts(values: list[str]):
-    """``_clean_text`` of each value (an object array), computed once per distinct value."""
-    return _by_distinct(values, _clean_text)[0]
+    """``_clean_text`` of each value, as an object array (no distinct-value cache: free text is
+    mostly unique, and hashing long strings costs more than stripping them)."""
+    import numpy as np
+
+    vals = values.tolist() if hasattr(values, "tolist") else list(values)
+    out = np.empty(len(vals), dtype=object)
+    out[:] = [v.strip() or None for v in vals]
+    return out
 
 
 def _clean_text(value: str) -> str | None:
@@ -217,24 +223,20 @@ def _clean_text(value: str) -> str | None:
 
 
 def _by_distinct(values, fn):
-    """``[fn(v) for v in values]`` computed once per distinct value, at C speed (pandas factorize).
+    """``[fn(v) for v in values]`` as an object array, calling ``fn`` once per distinct value.
 
-    Returns (numpy object array of results, codes, distinct values)."""
+    A dict cache beats pandas.factorize here: pandas 3 would first infer a string dtype."""
     import numpy as np
-    import pandas as pd
 
-    if len(values) == 0:
-        return np.empty(0, dtype=object), np.empty(0, dtype=np.intp), np.empty(0, dtype=object)
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [fn(u) for u in uniques]
-    return mapped[codes], codes, uniques
+    vals = values.tolist() if hasattr(values, "tolist") else list(values)
+    cache = {v: fn(v) for v in set(vals)}
+    mapped = np.empty(len(vals), dtype=object)
+    mapped[:] = [cache[v] for v in vals]
+    return mapped, vals
 
 
 def _type_closed(values: list[str], scale: Scale, header: str, issues: list[Issue]):
     """Option codes (object array of str or None) for one closed column; unknown answers become Issues."""
-    import numpy as np
-
     problems: dict[str, str] = {}
 
     def one(v: str) -> str | None:
@@ -247,12 +249,12 @@ def _type_closed(values: list[str], scale: Scale, header: str, issues: list[Issu
             return None
         return opt.code
 
-    typed, codes, uniques = _by_distinct(values, one)
+    typed, vals = _by_distinct(values, one)
     if problems:
-        bad = [k for k, u in enumerate(uniques) if u in problems]
-        for i in np.nonzero(np.isin(codes, bad))[0].tolist():
-            code, message = problems[uniques[codes[i]]].split("|", 1)
-            issues.append(Issue(i + 1, header, code, message))
+        for i, v in enumerate(vals):
+            if v in problems:
+                code, message = problems[v].split("|", 1)
+                issues.append(Issue(i + 1, header, code, message))
     return typed
 
 

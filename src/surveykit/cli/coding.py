@@ -207,9 +207,9 @@ def _merge_suggestions(coded, sugg):
     import pandas as pd
 
     rules = coded.copy()
-    rules["probability"] = pd.NA
-    rules["accepted"] = True
-    rules.loc[rules["code_id"] == "", "accepted"] = pd.NA
+    rules["probability"] = float("nan")
+    # A rule code is accepted as found; an answer's "no code" row has nothing to accept.
+    rules["accepted"] = pd.array([pd.NA if c == "" else True for c in rules["code_id"]], dtype="boolean")
     if not len(sugg):
         return rules
     sugg = sugg.copy()
