@@ -120,3 +120,21 @@ def test_sample_command_writes_platform_layouts(cli, tmp_path):
             "professional_survey_qualtrics_numeric.csv"} <= set(names)
     checked = cli("validate", out / "professional_survey_qualtrics_numeric.csv")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_every_reading_command_takes_qsf(exports, tmp_path, cli):
+    """A numeric Qualtrics export whose .qsf lies elsewhere: --qsf maps it for any command."""
+    _, paths = exports
+    alone = tmp_path / "numeric.csv"
+    alone.write_bytes(paths["professional_survey_qualtrics_numeric.csv"].read_bytes())
+    qsf = paths["professional_survey_qualtrics.qsf"]
+    reference = cli("score", SAMPLE_SURVEY, "--question", "q45", "--format", "csv")
+    result = cli("score", alone, "--question", "q45", "--format", "csv", "--qsf", qsf)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == reference.stdout
+    coded = cli("code", alone, "--question", "q7", "--view", "frequency", "--format", "csv", "--qsf", qsf)
+    assert coded.returncode == 0, coded.stderr
+    assert coded.stdout == cli("code", SAMPLE_SURVEY, "--question", "q7", "--view", "frequency",
+                               "--format", "csv").stdout
+    missing = cli("score", alone, "--qsf", tmp_path / "nope.qsf")
+    assert missing.returncode == 2 and "nope.qsf" in missing.stderr

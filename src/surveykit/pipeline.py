@@ -11,14 +11,17 @@ if TYPE_CHECKING:
 
 
 def load_responses(path: str | Path, *, platform: str | None = None, encoding: str | None = None,
-                   mapping: str | Path | None = None, instrument: str | Path | None = None) -> "Responses":
-    """Read an export and prepare it against the instrument (the shipped survey by default)."""
+                   mapping: str | Path | None = None, instrument: str | Path | None = None,
+                   qsf: str | Path | None = None) -> "Responses":
+    """Read an export and prepare it against the instrument (the shipped survey by default).
+
+    ``qsf``: a Qualtrics survey definition used to map a Qualtrics export's columns."""
     from surveykit.clean import prepare
     from surveykit.instrument import load_instrument
     from surveykit.io import read_export
     from surveykit.io.mapping_file import load_mapping
 
-    raw = read_export(path, platform=platform, encoding=encoding)
+    raw = read_export(path, platform=platform, encoding=encoding, qsf=qsf)
     doc = load_mapping(mapping) if mapping else None
     return prepare(raw, load_instrument(instrument), mapping=doc)
 
@@ -27,7 +30,7 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                  out: str | Path | None = None, suppress: bool = True, threshold: int | None = None,
                  alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
-                 coded: "tuple[str | Path, ...] | list[str | Path]" = (),
+                 qsf: str | Path | None = None, coded: "tuple[str | Path, ...] | list[str | Path]" = (),
                  on_step: "Callable[[str], None] | None" = None) -> "Report":
     """The whole study as one Report; when ``out`` is given it is also written there (atomically).
 
@@ -44,6 +47,7 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                          alpha=alpha, platform=platform, encoding=encoding,
                          mapping=Path(mapping) if mapping else None,
                          instrument=Path(instrument) if instrument else None,
+                         qsf=Path(qsf) if qsf else None,
                          coded=tuple(Path(c) for c in coded))
     check_inputs(opts, Path(out) if out is not None else None)
     report = _build(opts, on_step=on_step)

@@ -13,7 +13,7 @@ from typing import List, Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION,
+from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION,
                                   PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
 from surveykit.errors import UsageError
 
@@ -87,6 +87,7 @@ def score(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Counts and percentages of every option of every closed question (valid base, DK apart).
 
@@ -98,7 +99,7 @@ def score(
     from surveykit import scoring
 
     threshold = _check_threshold(threshold)
-    responses = load(file, platform, encoding, mapping, instrument)
+    responses = load(file, platform, encoding, mapping, instrument, qsf)
     suppress = not no_suppress
     if summary:
         frame = scoring.summarise_items(responses, items=question, by=by, suppress=suppress, threshold=threshold)
@@ -115,7 +116,7 @@ def score(
 
 def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort: str, chart_out: Optional[Path],
                   show_other: bool, include_other: bool, no_suppress: bool, threshold: int, fmt: OutputFormat,
-                  platform, encoding, mapping, instrument) -> None:
+                  platform, encoding, mapping, instrument, qsf) -> None:
     from surveykit import scoring
 
     threshold = _check_threshold(threshold)
@@ -123,7 +124,7 @@ def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort:
         from surveykit.errors import invalid_choice
 
         raise invalid_choice("sort", sort, scoring.SORT_KEYS)
-    responses = load(file, platform, encoding, mapping, instrument)
+    responses = load(file, platform, encoding, mapping, instrument, qsf)
     suppress = not no_suppress
     build = scoring.effectiveness_table if kind == "effectiveness" else scoring.reasons_table
     kwargs = {"question": question, "by": by, "sort": sort, "include_other": include_other}
@@ -175,6 +176,7 @@ def effectiveness(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """The q45 intervention-effectiveness table (n, % per rating, mean, % effective, rank).
 
@@ -184,7 +186,7 @@ def effectiveness(
     Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
     """
     _grid_command("effectiveness", file, "q45", by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, platform, encoding, mapping, instrument)
+                  threshold, fmt, platform, encoding, mapping, instrument, qsf)
 
 
 @app.command()
@@ -204,6 +206,7 @@ def reasons(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Reasons children go missing (q14 / q15), ranked by the share seeing each Often or Very often.
 
@@ -214,7 +217,7 @@ def reasons(
     if question not in ("q14", "q15"):
         raise invalid_choice("question", question, ["q14", "q15"])
     _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, platform, encoding, mapping, instrument)
+                  threshold, fmt, platform, encoding, mapping, instrument, qsf)
 
 
 @app.command()
@@ -234,6 +237,7 @@ def compare(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Compare groups with significance tests, corrected for multiple comparisons.
 
@@ -252,7 +256,7 @@ def compare(
         from surveykit.errors import invalid_choice
 
         raise invalid_choice("padjust", padjust, PADJUST_METHODS)
-    responses = load(file, platform, encoding, mapping, instrument)
+    responses = load(file, platform, encoding, mapping, instrument, qsf)
     result = cmp.compare(responses, by=by, questions=question, groups=groups, alpha=alpha, padjust=padjust,
                          min_group_size=min_group_size, pairwise=pairwise, seed=seed)
     if fmt is OutputFormat.table:
@@ -280,6 +284,7 @@ def banner(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Banner table: items as rows, groups as columns, top-box % with significance letters.
 
@@ -294,7 +299,7 @@ def banner(
 
     check_alpha(alpha)
     threshold = _check_threshold(threshold)
-    responses = load(file, platform, encoding, mapping, instrument)
+    responses = load(file, platform, encoding, mapping, instrument, qsf)
     result = bn.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
                        min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
     notes = [result.footer, *result.notes]

@@ -39,7 +39,7 @@ from pathlib import Path  # noqa: E402
 from typing import Optional  # noqa: E402
 
 from surveykit.cli.common import (  # noqa: E402
-    ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION, PLATFORM_OPTION, OutputFormat, emit,
+    ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION, PLATFORM_OPTION, OutputFormat, emit,
     handle_errors, message,
 )
 from surveykit.errors import UsageError  # noqa: E402
@@ -61,7 +61,7 @@ ID_COLUMN = typer.Option("respondent_id", "--id-column", help="With --text-colum
 SECTOR_COLUMN = typer.Option(None, "--sector-column", help="With --text-column: a column of sectors (for by-sector views and quotes).")
 
 
-def _answers(file: Path, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument):
+def _answers(file: Path, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument, qsf):
     from surveykit.coding.answers import answers_from_survey, answers_from_table
 
     if text_column:
@@ -72,7 +72,7 @@ def _answers(file: Path, question, text_column, id_column, sector_column, platfo
     if sector_column:
         raise UsageError("--sector-column only applies with --text-column (survey exports have a sector field)")
     return answers_from_survey(file, question=question, platform=platform, encoding=encoding, mapping=mapping,
-                               instrument=instrument)
+                               instrument=instrument, qsf=qsf)
 
 
 @codebook_app.command("check")
@@ -129,6 +129,7 @@ def code_run(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Code free-text answers with the codebook's rules; every code comes with its evidence.
 
@@ -159,7 +160,7 @@ def code_run(
         from surveykit.io.coded import read_model_file
 
         model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
-    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument)
+    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument, qsf)
     coded = code_answers(answers, cb, question_id=answers.question_id)
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
@@ -242,6 +243,7 @@ def quotes(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Exemplar answers for a code, a few from each sector, with personal data redacted.
 
@@ -264,7 +266,7 @@ def quotes(
     deny = load_denylist(denylist) if redact else ()
     if text_column:
         question = question if question != "q7" else None
-    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument)
+    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument, qsf)
     if coded is not None:
         from surveykit.io.coded import read_coded
 

@@ -84,7 +84,10 @@ def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: st
         columns = [str(c) for c in frame.columns]
         numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                    for c in frame.columns]
-        cells = [[_cell(v) for v in frame[c].tolist()] for c in frame.columns]
+        last = len(frame.columns) - 1
+        # Inner columns are shortened to keep the table readable; the last one runs to its end,
+        # which costs no alignment (messages and notes are usually last).
+        cells = [[_cell(v, full=(k == last)) for v in frame[c].tolist()] for k, c in enumerate(frame.columns)]
         widths = [max([len(h)] + [len(x) for x in col]) for h, col in zip(columns, cells)]
         lines = ["  ".join(h.rjust(w) if num else h.ljust(w) for h, w, num in zip(columns, widths, numeric)).rstrip()]
         for i in range(len(frame)):
@@ -94,7 +97,7 @@ def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: st
     return "\n".join(p for p in (title, body, footer) if p)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, full: bool = False) -> str:
     import math
 
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -110,7 +113,7 @@ def _cell(value: Any) -> str:
         text = f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:.2f}".rstrip("0").rstrip(".")
     else:
         text = " ".join(str(value).split())
-    return text if len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
+    return text if full or len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
 
 
 def emit(frame: "pd.DataFrame", fmt: OutputFormat | str, *, title: str | None = None,
@@ -132,11 +135,14 @@ PLATFORM_OPTION = typer.Option(None, "--platform", help="Force an export format 
 ENCODING_OPTION = typer.Option(None, "--encoding", help="Force a text encoding (e.g. cp1252) instead of detecting it.")
 MAPPING_OPTION = typer.Option(None, "--mapping", help="A column-mapping YAML (see 'surveykit inspect --write-mapping').")
 INSTRUMENT_OPTION = typer.Option(None, "--instrument", help="Instrument YAML (default: codebooks/professional_survey.yaml).")
+QSF_OPTION = typer.Option(None, "--qsf", help="Qualtrics survey definition (.qsf) to map a Qualtrics export's columns "
+                                              "by ImportId (a .qsf with the export's name beside it is used anyway).")
 
 
 def load(file: Path, platform: Optional[str], encoding: Optional[str], mapping: Optional[Path],
-         instrument: Optional[Path]):
+         instrument: Optional[Path], qsf: Optional[Path] = None):
     """Read and prepare an export with the common options."""
     from surveykit.pipeline import load_responses
 
-    return load_responses(file, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument)
+    return load_responses(file, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
+                          qsf=qsf)

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION, PLATFORM_OPTION,
+from surveykit.cli.common import (ENCODING_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION, PLATFORM_OPTION,
                                   handle_errors, load, message)
 
 
@@ -21,6 +21,7 @@ def export_sav(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Write prepared responses to an SPSS .sav file with variable and value labels.
 
@@ -35,6 +36,6 @@ def export_sav(
         from surveykit.errors import UsageError
 
         raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
-    responses = load(file, platform, encoding, mapping, instrument)
+    responses = load(file, platform, encoding, mapping, instrument, qsf)
     path = write_responses_sav(responses, out)
     message(f"wrote {path} ({responses.n} respondents, {len(responses.data.columns)} variables)")

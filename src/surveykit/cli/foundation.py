@@ -9,12 +9,9 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION,
-                                  PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
+                                  PLATFORM_OPTION, QSF_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
-QSF_OPTION = typer.Option(None, "--qsf", help="Qualtrics survey definition (.qsf) to map a Qualtrics export's columns "
-                                              "by ImportId (a .qsf with the export's name beside it is used anyway).")
-
 
 
 @app.command()
@@ -89,16 +86,7 @@ def validate(
     """
     import pandas as pd
 
-    if qsf is not None:
-        from surveykit.clean import prepare
-        from surveykit.instrument import load_instrument
-        from surveykit.io import read_export
-        from surveykit.io.mapping_file import load_mapping
-
-        raw = read_export(file, platform=platform, encoding=encoding, qsf=qsf)
-        responses = prepare(raw, load_instrument(instrument), mapping=load_mapping(mapping) if mapping else None)
-    else:
-        responses = load(file, platform, encoding, mapping, instrument)
+    responses = load(file, platform, encoding, mapping, instrument, qsf)
     frame = pd.DataFrame([i.as_dict() for i in responses.issues],
                          columns=["row", "column", "code", "severity", "message"])
     if fmt is OutputFormat.table and not len(frame):

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import ENCODING_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION, PLATFORM_OPTION, \
+from surveykit.cli.common import ENCODING_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION, PLATFORM_OPTION, \
     handle_errors, message
 
 
@@ -34,6 +34,7 @@ def report(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Run the whole study and write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json.
 
@@ -70,7 +71,7 @@ def report(
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               threshold=threshold,
-                              platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
+                              platform=platform, encoding=encoding, mapping=mapping, instrument=instrument, qsf=qsf,
                               coded=tuple(coded or ()), on_step=on_step)
         progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")
     if rankings is None:

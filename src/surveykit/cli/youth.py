@@ -8,7 +8,7 @@ from typing import Any, Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION,
+from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION,
                                   PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
 
 RANK_COLUMNS = ["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",
@@ -135,6 +135,7 @@ def voices(
     encoding: Optional[str] = ENCODING_OPTION,
     mapping: Optional[Path] = MAPPING_OPTION,
     instrument: Optional[Path] = INSTRUMENT_OPTION,
+    qsf: Optional[Path] = QSF_OPTION,
 ) -> None:
     """Young people's ranking beside professionals' q45 ratings, measure by measure.
 
@@ -164,7 +165,7 @@ def voices(
     if chart_out is not None and chart_out.exists() and not chart_out.is_dir():
         raise UsageError(f"--chart-out must be a folder; {chart_out} is a file")
     rankings = read_rankings(rankings_file, measures=load_measures(measures))
-    responses = load(survey, platform, encoding, mapping, instrument)
+    responses = load(survey, platform, encoding, mapping, instrument, qsf)
     result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size)
     for group, reason in result.skipped:
         message(f"sector {group} left out: {reason}")

@@ -59,14 +59,15 @@ def check_text_question(instrument, question: str) -> str:
 
 def answers_from_survey(path: str | Path, *, question: str, platform: str | None = None,
                         encoding: str | None = None, mapping: str | Path | None = None,
-                        instrument: str | Path | None = None) -> Answers:
+                        instrument: str | Path | None = None, qsf: str | Path | None = None) -> Answers:
     """The answers to a free-text question of a survey export, with each respondent's sector."""
     from surveykit.instrument import load_instrument
     from surveykit.pipeline import load_responses
 
     inst = load_instrument(instrument)
     column = check_text_question(inst, question)  # before reading: a bad option fails fast
-    responses = load_responses(path, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument)
+    responses = load_responses(path, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
+                               qsf=qsf)
     if column not in responses.column_map.targets():
         raise InputError(f"question {question!r} is not in this export (no column maps to it)", path=path)
     data = responses.data

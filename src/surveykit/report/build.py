@@ -54,6 +54,7 @@ class ReportOptions:
     encoding: str | None = None
     mapping: Path | None = None
     instrument: Path | None = None
+    qsf: Path | None = None
     coded: tuple[Path, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -101,6 +102,7 @@ def check_inputs(options: ReportOptions, out: Path | None = None) -> None:
     check_file(options.codebook, "--codebook")
     check_file(options.mapping, "--mapping")
     check_file(options.instrument, "--instrument")
+    check_file(options.qsf, "--qsf")
     for p in options.coded:
         check_file(p, "--coded")
     if out is not None:
@@ -339,7 +341,8 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
     step("inputs")
     check_inputs(options)
     responses = load_responses(options.survey, platform=options.platform, encoding=options.encoding,
-                               mapping=options.mapping, instrument=options.instrument)
+                               mapping=options.mapping, instrument=options.instrument,
+                               qsf=options.qsf)
     ctx = Context(options=options, responses=responses)
     instrument_path = Path(options.instrument) if options.instrument else default_instrument_path()
     ctx.inputs["survey"] = {"path": str(options.survey), "sha256": sha256_file(Path(options.survey)),
@@ -358,24 +361,11 @@ def build_report(options: ReportOptions, *, on_step: Callable[[str], None] | Non
 
     _sections.prepare(responses, ctx)
     built: list[Section] = []
-    import gc
-
-    # statsmodels' Holm correction calls gc.collect() on every call (0.3-0.5 s each with pandas, scipy and
-    # matplotlib loaded); freezing the heap before each section (modules imported so far, data) keeps
-    # those collections short. Unfrozen again below.
-    import matplotlib.figure  # noqa: F401  (needed by every chart; imported before the first freeze)
-    import scipy.stats  # noqa: F401
-    import statsmodels.stats.multitest  # noqa: F401
-
-    try:
-        for sid, fn in section_functions().items():
-            step(sid)
-            gc.freeze()
-            section = fn(responses, ctx)
-            if section is not None:
-                built.append(section)
-    finally:
-        gc.unfreeze()
+    for sid, fn in section_functions().items():
+        step(sid)
+        section = fn(responses, ctx)
+        if section is not None:
+            built.append(section)
     title = "Trafficked and unaccompanied children missing from care: survey report"
     n = responses.n
     subtitle = (f"{n} professional respondents ({Path(options.survey).name})"
