@@ -289,18 +289,9 @@ def load_instrument(path: str | Path | None = None) -> Instrument:
 
 @lru_cache(maxsize=8)
 def _load_cached(path: str) -> Instrument:
-    import yaml
+    from surveykit.io.yaml_file import read_yaml
 
-    p = Path(path)
-    if not p.exists():
-        raise InstrumentError("instrument file not found", path=p)
-    if p.is_dir():
-        raise InstrumentError("expected an instrument YAML file, got a directory", path=p)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InstrumentError(f"not valid YAML ({type(exc).__name__})", path=p) from None
-    return parse_instrument(doc, path=str(p))
+    return parse_instrument(read_yaml(path, error=InstrumentError, what="instrument"), path=path)
 
 
 def parse_instrument(doc: Any, *, path: str = "<instrument>") -> Instrument:

@@ -93,18 +93,10 @@ def default_measures_path() -> Path:
 
 def load_measures(path: str | Path | None = None) -> MeasureSet:
     """Load and check the measures codebook (``codebooks/youth_measures.yaml`` by default)."""
-    import yaml
+    from surveykit.io.yaml_file import read_yaml
 
     p = Path(path) if path is not None else default_measures_path()
-    if not p.exists():
-        raise CodebookError("measures codebook not found", path=p)
-    if p.is_dir():
-        raise CodebookError("expected a measures YAML file, got a directory", path=p)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"not valid YAML ({type(exc).__name__})", path=p) from None
-    return parse_measures(doc, path=str(p))
+    return parse_measures(read_yaml(p, error=CodebookError, what="measures codebook"), path=str(p))
 
 
 def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:

@@ -195,18 +195,10 @@ def default_codebook_path() -> Path:
 
 def read_codebook_doc(path: str | Path | None = None) -> tuple[Any, str]:
     """Read the YAML document of a codebook file: (doc, path). Unreadable file -> CodebookError."""
-    import yaml
+    from surveykit.io.yaml_file import read_yaml
 
     p = Path(path) if path is not None else default_codebook_path()
-    if not p.exists():
-        raise CodebookError("codebook file not found", path=p)
-    if p.is_dir():
-        raise CodebookError("expected a codebook YAML file, got a directory", path=p)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise CodebookError(f"not valid YAML ({type(exc).__name__})", path=p) from None
-    return doc, str(p)
+    return read_yaml(p, error=CodebookError, what="codebook"), str(p)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:

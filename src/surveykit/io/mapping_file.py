@@ -9,15 +9,10 @@ from surveykit.errors import InputError
 
 
 def load_mapping(path: str | Path) -> dict[str, Any]:
-    import yaml
+    from surveykit.io.yaml_file import read_yaml
 
     p = Path(path)
-    if not p.is_file():
-        raise InputError("mapping file not found" if not p.exists() else "expected a mapping YAML file", path=p)
-    try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"the mapping file is not valid YAML ({type(exc).__name__})", path=p) from None
+    doc = read_yaml(p, error=InputError, what="mapping")
     if not isinstance(doc, dict) or not isinstance(doc.get("columns"), list):
         raise InputError("a mapping file must hold 'columns:', a list of {header, subheader, index, target}", path=p)
     return doc
