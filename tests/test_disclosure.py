@@ -212,3 +212,24 @@ def test_banner_nothing_recoverable(sample):
 def test_no_suppress_changes_nothing(sample):
     a = scoring.score(sample, by="sector", questions=["q45"])
     assert not (a["count"].astype(str) == M).any()
+
+
+def test_two_column_table_suppresses_only_the_small_rows():
+    """Completion by sector (the report's 'who responded' table): six sectors have fewer than five
+    non-completers. Hiding both cells of those six rows protects them; the three large sectors
+    stay readable, and the attacker's system recovers no hidden cell."""
+    table = pd.DataFrame({"completed": [8, 42, 10, 13, 10, 17, 83, 50, 17],
+                          "not_completed": [1, 6, 2, 2, 2, 3, 12, 8, 2]},
+                         index=["cf", "cj", "ed", "he", "im", "le", "la", "ngo", "ot"])
+    out = disclosure.suppress(table)
+    hidden_rows = sorted({r for r in table.index for c in table.columns if out.loc[r, c] == M})
+    assert hidden_rows == ["cf", "ed", "he", "im", "le", "ot"]
+    assert all(out.loc[r, c] == M for r in hidden_rows for c in table.columns)
+    reader = Reader()
+    for r in table.index:
+        reader.equation([(1, reader.var((r, c), out.loc[r, c])) for c in table.columns]
+                        + [(-1, float(table.loc[r].sum()))])
+    for c in table.columns:
+        reader.equation([(1, reader.var((r, c), out.loc[r, c])) for r in table.index]
+                        + [(-1, float(table[c].sum()))])
+    assert reader.recoverable() == []

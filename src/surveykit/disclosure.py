@@ -142,7 +142,14 @@ def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equati
                 choice = k
                 break
         if choice is None:
-            pool = guard_cands + count_cands
+            # No single cell frees j. Hide a partner of j in an equation where j is the only hidden
+            # term (j's row when its total is shown): each such step gives an equation two unknowns,
+            # instead of spreading suppression along the chains that pass through j.
+            pinning = [eq for eq in active if any(t == j for t, _ in eq.terms)
+                       and not any(t != j and t in suppressed for t, _ in eq.terms)]
+            in_pinning = {t for eq in pinning for t, _ in eq.terms}
+            pool = ([k for k in count_cands if k in in_pinning]
+                    + [k for k in guard_cands + count_cands if k not in in_pinning])
             if not pool:  # nothing left to hide: j is recoverable whatever we do
                 raise RuntimeError(f"cannot protect {j!r}")
             choice = pool[0]
