@@ -73,7 +73,7 @@ def banner(responses: "Responses", *, question: str, by: str = "sector", alpha: 
     import pandas as pd
 
     from surveykit import disclosure
-    from surveykit.compare import check_alpha, parse_groups
+    from surveykit.compare import check_alpha, select_groups
     from surveykit.scoring import ALL, MISSING, closed_targets, grouping
 
     alpha = check_alpha(alpha)
@@ -88,12 +88,7 @@ def banner(responses: "Responses", *, question: str, by: str = "sector", alpha: 
         raise UsageError(f"question {q.id!r} has no top box to show in a banner")
     grp = grouping(responses, by)
     present = [g for g in grp.groups if g != MISSING]
-    wanted = parse_groups(groups)
-    if wanted:
-        for w in wanted:
-            if w not in present:
-                raise invalid_choice("groups", w, present)
-    chosen = list(dict.fromkeys(wanted)) if wanted else present
+    chosen = select_groups(present, groups) or present
     valid = [o.code for o in scale.valid_options]
     top = set(scale.top_box)
 

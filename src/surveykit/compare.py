@@ -68,6 +68,18 @@ def parse_groups(groups: str | Sequence[str] | None) -> list[str] | None:
     return out or None
 
 
+def select_groups(present: Sequence[str], groups: str | Sequence[str] | None) -> list[str] | None:
+    """The groups asked for (``--groups``), each checked against those present, in the order given
+    without repeats; None when none were asked for."""
+    wanted = parse_groups(groups)
+    if not wanted:
+        return None
+    for w in wanted:
+        if w not in present:
+            raise invalid_choice("groups", w, list(present))
+    return list(dict.fromkeys(wanted))
+
+
 def chi_square_by(responses: "Responses", *, column: str, by: str = "sector", groups: Sequence[str] | None = None,
                   seed: int = stats.DEFAULT_SEED) -> stats.TestResult:
     """Test whether the answers of one closed column differ by group (nominal test of the group x
@@ -117,14 +129,11 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | None 
     targets = closed_targets(responses, questions)
     grp = grouping(responses, by)
     present = [g for g in grp.groups if g != MISSING]
-    wanted = parse_groups(groups)
+    wanted = select_groups(present, groups)
     if wanted:
-        for w in wanted:
-            if w not in present:
-                raise invalid_choice("groups", w, present)
-        if len(set(wanted)) < 2:
+        if len(wanted) < 2:
             raise UsageError(f"groups needs at least two different groups of {by!r}; got {','.join(wanted)!r}")
-        chosen = list(dict.fromkeys(wanted))
+        chosen = wanted
     else:
         chosen = present
     gidx = [grp.groups.index(g) for g in chosen]

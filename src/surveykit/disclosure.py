@@ -78,7 +78,6 @@ def _det(rows: list, suppressed: Sequence[Hashable]) -> list[Hashable]:
     import numpy as np
 
     a = np.array(rows)
-    ncols = a.shape[1]
     _, s, vt = np.linalg.svd(a)
     tol = max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10
     rank = int(np.sum(s > tol))
@@ -200,7 +199,6 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
     cnt: list = []
     n_opt, n_grp = counts.shape
     valid = [i for i in range(n_opt) if not dk[i]]
-    dks = [i for i in range(n_opt) if dk[i]]
     for g in range(n_grp):
         for i in range(n_opt):
             vals[("c", i, g)] = float(counts[i, g])

@@ -13,8 +13,8 @@ from typing import List, Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION,
-                                  PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
+from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, emit, handle_errors, message, InputOptions, NO_INPUT_OPTIONS,
+                                  input_options)
 from surveykit.errors import UsageError
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
@@ -75,6 +75,7 @@ def _shorten(text: str, limit: int = 200) -> str:
 
 @app.command()
 @handle_errors
+@input_options
 def score(
     file: Path = FILE_ARG,
     question: Optional[List[str]] = typer.Option(None, "--question", "-q", help="Question or item id (repeatable; default: every closed question)."),
@@ -83,11 +84,7 @@ def score(
     no_suppress: bool = NO_SUPPRESS,
     threshold: int = THRESHOLD,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Counts and percentages of every option of every closed question (valid base, DK apart).
 
@@ -99,7 +96,7 @@ def score(
     from surveykit import scoring
 
     threshold = _check_threshold(threshold)
-    responses = load(file, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(file)
     suppress = not no_suppress
     if summary:
         frame = scoring.summarise_items(responses, items=question, by=by, suppress=suppress, threshold=threshold)
@@ -116,7 +113,7 @@ def score(
 
 def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort: str, chart_out: Optional[Path],
                   show_other: bool, include_other: bool, no_suppress: bool, threshold: int, fmt: OutputFormat,
-                  platform, encoding, mapping, instrument, qsf) -> None:
+                  inputs) -> None:
     from surveykit import scoring
 
     threshold = _check_threshold(threshold)
@@ -124,7 +121,7 @@ def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort:
         from surveykit.errors import invalid_choice
 
         raise invalid_choice("sort", sort, scoring.SORT_KEYS)
-    responses = load(file, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(file)
     suppress = not no_suppress
     build = scoring.effectiveness_table if kind == "effectiveness" else scoring.reasons_table
     kwargs = {"question": question, "by": by, "sort": sort, "include_other": include_other}
@@ -162,6 +159,7 @@ INCLUDE_OTHER = typer.Option(False, "--include-other", help="Include the rated '
 
 @app.command()
 @handle_errors
+@input_options
 def effectiveness(
     file: Path = FILE_ARG,
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
@@ -172,11 +170,7 @@ def effectiveness(
     no_suppress: bool = NO_SUPPRESS,
     threshold: int = THRESHOLD,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """The q45 intervention-effectiveness table (n, % per rating, mean, % effective, rank).
 
@@ -186,11 +180,12 @@ def effectiveness(
     Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
     """
     _grid_command("effectiveness", file, "q45", by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, platform, encoding, mapping, instrument, qsf)
+                  threshold, fmt, inputs)
 
 
 @app.command()
 @handle_errors
+@input_options
 def reasons(
     file: Path = FILE_ARG,
     question: str = typer.Option(..., "--question", "-q", help="q14 (trafficked children) or q15 (UASC)."),
@@ -202,11 +197,7 @@ def reasons(
     no_suppress: bool = NO_SUPPRESS,
     threshold: int = THRESHOLD,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Reasons children go missing (q14 / q15), ranked by the share seeing each Often or Very often.
 
@@ -217,11 +208,12 @@ def reasons(
     if question not in ("q14", "q15"):
         raise invalid_choice("question", question, ["q14", "q15"])
     _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, platform, encoding, mapping, instrument, qsf)
+                  threshold, fmt, inputs)
 
 
 @app.command()
 @handle_errors
+@input_options
 def compare(
     file: Path = FILE_ARG,
     by: str = typer.Option("sector", "--by", help=BY_HELP),
@@ -233,11 +225,7 @@ def compare(
     pairwise: bool = typer.Option(True, "--pairwise/--no-pairwise", help="Pairwise Mann-Whitney tests after Kruskal-Wallis."),
     seed: int = typer.Option(20160101, "--seed", help="Seed of the Monte Carlo p-values."),
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Compare groups with significance tests, corrected for multiple comparisons.
 
@@ -256,7 +244,7 @@ def compare(
         from surveykit.errors import invalid_choice
 
         raise invalid_choice("padjust", padjust, PADJUST_METHODS)
-    responses = load(file, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(file)
     result = cmp.compare(responses, by=by, questions=question, groups=groups, alpha=alpha, padjust=padjust,
                          min_group_size=min_group_size, pairwise=pairwise, seed=seed)
     if fmt is OutputFormat.table:
@@ -269,6 +257,7 @@ def compare(
 
 @app.command()
 @handle_errors
+@input_options
 def banner(
     file: Path = FILE_ARG,
     question: str = typer.Option(..., "--question", "-q", help="The question (a grid's items become the rows)."),
@@ -280,11 +269,7 @@ def banner(
     no_suppress: bool = NO_SUPPRESS,
     threshold: int = THRESHOLD,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Banner table: items as rows, groups as columns, top-box % with significance letters.
 
@@ -299,7 +284,7 @@ def banner(
 
     check_alpha(alpha)
     threshold = _check_threshold(threshold)
-    responses = load(file, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(file)
     result = bn.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
                        min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
     notes = [result.footer, *result.notes]

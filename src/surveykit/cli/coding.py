@@ -38,10 +38,8 @@ from enum import Enum  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Optional  # noqa: E402
 
-from surveykit.cli.common import (  # noqa: E402
-    ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION, PLATFORM_OPTION, OutputFormat, emit,
-    handle_errors, message,
-)
+from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, emit, handle_errors, message, InputOptions, NO_INPUT_OPTIONS,
+                                  input_options)
 from surveykit.errors import UsageError  # noqa: E402
 
 
@@ -61,7 +59,7 @@ ID_COLUMN = typer.Option("respondent_id", "--id-column", help="With --text-colum
 SECTOR_COLUMN = typer.Option(None, "--sector-column", help="With --text-column: a column of sectors (for by-sector views and quotes).")
 
 
-def _answers(file: Path, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument, qsf):
+def _answers(file: Path, question, text_column, id_column, sector_column, inputs):
     from surveykit.coding.answers import answers_from_survey, answers_from_table
 
     if text_column:
@@ -71,8 +69,7 @@ def _answers(file: Path, question, text_column, id_column, sector_column, platfo
         raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
     if sector_column:
         raise UsageError("--sector-column only applies with --text-column (survey exports have a sector field)")
-    return answers_from_survey(file, question=question, platform=platform, encoding=encoding, mapping=mapping,
-                               instrument=instrument, qsf=qsf)
+    return answers_from_survey(file, question=question, **inputs.kwargs())
 
 
 @codebook_app.command("check")
@@ -108,6 +105,7 @@ def codebook_check(
 
 @code_app.command("run")
 @handle_errors
+@input_options
 def code_run(
     file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
     question: Optional[str] = QUESTION_OPTION,
@@ -125,11 +123,7 @@ def code_run(
                                        help="With --suggest: suggestions above this probability are accepted; the rest go to review."),
     padjust: str = typer.Option("holm", "--padjust", help="p-value adjustment over codes: holm, fdr_bh, bonf, none."),
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Code free-text answers with the codebook's rules; every code comes with its evidence.
 
@@ -160,7 +154,7 @@ def code_run(
         from surveykit.io.coded import read_model_file
 
         model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
-    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument, qsf)
+    answers = _answers(file, question, text_column, id_column, sector_column, inputs)
     coded = code_answers(answers, cb, question_id=answers.question_id)
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
@@ -226,6 +220,7 @@ def _merge_suggestions(coded, sugg):
 
 @app.command()
 @handle_errors
+@input_options
 def quotes(
     file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
     code: str = typer.Option(..., "--code", "-c", help="The code to quote, e.g. not_identified."),
@@ -239,11 +234,7 @@ def quotes(
     id_column: str = ID_COLUMN,
     sector_column: Optional[str] = SECTOR_COLUMN,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Exemplar answers for a code, a few from each sector, with personal data redacted.
 
@@ -266,7 +257,7 @@ def quotes(
     deny = load_denylist(denylist) if redact else ()
     if text_column:
         question = question if question != "q7" else None
-    answers = _answers(file, question, text_column, id_column, sector_column, platform, encoding, mapping, instrument, qsf)
+    answers = _answers(file, question, text_column, id_column, sector_column, inputs)
     if coded is not None:
         from surveykit.io.coded import read_coded
 

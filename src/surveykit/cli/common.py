@@ -7,8 +7,10 @@ line on stderr and its exit code, never a traceback.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import sys
+from dataclasses import dataclass, fields
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
@@ -139,10 +141,54 @@ QSF_OPTION = typer.Option(None, "--qsf", help="Qualtrics survey definition (.qsf
                                               "by ImportId (a .qsf with the export's name beside it is used anyway).")
 
 
-def load(file: Path, platform: Optional[str], encoding: Optional[str], mapping: Optional[Path],
-         instrument: Optional[Path], qsf: Optional[Path] = None):
-    """Read and prepare an export with the common options."""
-    from surveykit.pipeline import load_responses
+@dataclass(frozen=True)
+class InputOptions:
+    """How to read an export: the options every reading command shares (see ``input_options``)."""
 
-    return load_responses(file, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
-                          qsf=qsf)
+    platform: Optional[str] = None
+    encoding: Optional[str] = None
+    mapping: Optional[Path] = None
+    instrument: Optional[Path] = None
+    qsf: Optional[Path] = None
+
+    def kwargs(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def load(self, file: Path):
+        """Read and prepare an export with these options."""
+        from surveykit.pipeline import load_responses
+
+        return load_responses(file, **self.kwargs())
+
+
+_INPUT_PARAMETERS = (
+    ("platform", Optional[str], PLATFORM_OPTION),
+    ("encoding", Optional[str], ENCODING_OPTION),
+    ("mapping", Optional[Path], MAPPING_OPTION),
+    ("instrument", Optional[Path], INSTRUMENT_OPTION),
+    ("qsf", Optional[Path], QSF_OPTION),
+)
+
+
+def input_options(fn: F) -> F:
+    """Give a command the --platform, --encoding, --mapping, --instrument and --qsf options.
+
+    The command declares ``inputs: InputOptions = NO_INPUT_OPTIONS`` and receives them bundled; Typer
+    sees the five options through the wrapper's signature, so they are declared once, here."""
+    signature = inspect.signature(fn)
+    kept = [p for name, p in signature.parameters.items() if name != "inputs"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+             for name, annotation, option in _INPUT_PARAMETERS]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        inputs = InputOptions(**{name: kwargs.pop(name, None) for name, _, _ in _INPUT_PARAMETERS})
+        return fn(*args, inputs=inputs, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**{k: v for k, v in fn.__annotations__.items() if k != "inputs"},
+                               **{name: annotation for name, annotation, _ in _INPUT_PARAMETERS}}
+    return wrapper  # type: ignore[return-value]
+
+
+NO_INPUT_OPTIONS = InputOptions()

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION, PLATFORM_OPTION,
-                                  handle_errors, load, message)
+from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT_OPTIONS, input_options)
 
 
 @app.command("export-sav")
 @handle_errors
+@input_options
 def export_sav(
     file: Path = typer.Argument(..., help="The export to convert (any format surveykit reads)."),
     out: Path = typer.Option(..., "--out", "-o", help="The .sav file to write."),
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Write prepared responses to an SPSS .sav file with variable and value labels.
 
@@ -36,6 +31,6 @@ def export_sav(
         from surveykit.errors import UsageError
 
         raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
-    responses = load(file, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(file)
     path = write_responses_sav(responses, out)
     message(f"wrote {path} ({responses.n} respondents, {len(responses.data.columns)} variables)")

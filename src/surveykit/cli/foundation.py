@@ -8,22 +8,19 @@ from typing import Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, MAPPING_OPTION,
-                                  PLATFORM_OPTION, QSF_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
+from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, echo, emit, handle_errors, message, InputOptions,
+                                  NO_INPUT_OPTIONS, input_options)
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
 
 
 @app.command()
 @handle_errors
+@input_options
 def inspect(
     file: Path = FILE_ARG,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
     write_mapping: Optional[Path] = typer.Option(
         None, "--write-mapping", help="Write the column mapping found to this YAML file, to edit and pass back "
                                       "with --mapping."),
@@ -35,8 +32,7 @@ def inspect(
     """
     from surveykit.inspection import inspect_export
 
-    report = inspect_export(file, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
-                            qsf=qsf)
+    report = inspect_export(file, **inputs.kwargs())
     if write_mapping is not None:
         from surveykit.io.mapping_file import write_mapping as write_mapping_file
 
@@ -69,14 +65,11 @@ def inspect(
 
 @app.command()
 @handle_errors
+@input_options
 def validate(
     file: Path = FILE_ARG,
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Check an export against the instrument and list every data problem found.
 
@@ -86,7 +79,7 @@ def validate(
     """
     import pandas as pd
 
-    responses = load(file, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(file)
     frame = pd.DataFrame([i.as_dict() for i in responses.issues],
                          columns=["row", "column", "code", "severity", "message"])
     if fmt is OutputFormat.table and not len(frame):

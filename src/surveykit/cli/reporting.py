@@ -8,12 +8,12 @@ from typing import List, Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import ENCODING_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION, PLATFORM_OPTION, \
-    handle_errors, message
+from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT_OPTIONS, input_options)
 
 
 @app.command()
 @handle_errors
+@input_options
 def report(
     survey: Optional[Path] = typer.Option(None, "--survey", "-s",
                                           help="Professional survey export (default: responses/sample/professional_survey.csv)."),
@@ -30,11 +30,7 @@ def report(
                                             help="Disclosure control: counts below this are suppressed (default 5)."),
     no_suppress: bool = typer.Option(False, "--no-suppress",
                                      help="INTERNAL USE ONLY: publish small counts and unredacted quotes."),
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Run the whole study and write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json.
 
@@ -71,7 +67,7 @@ def report(
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               threshold=threshold,
-                              platform=platform, encoding=encoding, mapping=mapping, instrument=instrument, qsf=qsf,
+                              **inputs.kwargs(),
                               coded=tuple(coded or ()), on_step=on_step)
         progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")
     if rankings is None:

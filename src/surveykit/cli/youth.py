@@ -8,8 +8,8 @@ from typing import Any, Optional
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, INSTRUMENT_OPTION, QSF_OPTION, MAPPING_OPTION,
-                                  PLATFORM_OPTION, OutputFormat, echo, emit, handle_errors, load, message)
+from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, OutputFormat, echo, emit, handle_errors, message,
+                                  InputOptions, NO_INPUT_OPTIONS, input_options)
 
 RANK_COLUMNS = ["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",
                 "mean_position", "borda", "rank"]
@@ -120,6 +120,7 @@ def rank(
 
 @app.command()
 @handle_errors
+@input_options
 def voices(
     survey: Path = typer.Argument(..., help="The professional survey export."),
     rankings_file: Path = typer.Argument(..., metavar="RANKINGS", help="The youth rankings CSV."),
@@ -131,11 +132,7 @@ def voices(
     chart_out: Optional[Path] = typer.Option(None, "--chart-out",
                                              help="Folder for slope charts (voices_GROUP.png and .svg)."),
     fmt: OutputFormat = FORMAT_OPTION,
-    platform: Optional[str] = PLATFORM_OPTION,
-    encoding: Optional[str] = ENCODING_OPTION,
-    mapping: Optional[Path] = MAPPING_OPTION,
-    instrument: Optional[Path] = INSTRUMENT_OPTION,
-    qsf: Optional[Path] = QSF_OPTION,
+    inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Young people's ranking beside professionals' q45 ratings, measure by measure.
 
@@ -165,7 +162,7 @@ def voices(
     if chart_out is not None and chart_out.exists() and not chart_out.is_dir():
         raise UsageError(f"--chart-out must be a folder; {chart_out} is a file")
     rankings = read_rankings(rankings_file, measures=load_measures(measures))
-    responses = load(survey, platform, encoding, mapping, instrument, qsf)
+    responses = inputs.load(survey)
     result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size)
     for group, reason in result.skipped:
         message(f"sector {group} left out: {reason}")
