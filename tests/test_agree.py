@@ -95,7 +95,7 @@ def _wide_sets(path):
 
 @pytest.fixture(scope="module")
 def gwusec_results(tmp_path_factory):
-    from tests.conftest import EXTERNAL, run_cli
+    from conftest import EXTERNAL, run_cli
 
     if not EXTERNAL.is_dir():
         pytest.skip("../shared/fixtures/external is not present")
@@ -200,7 +200,7 @@ def test_cli_bad_input(cli, tmp_path):
 
 
 def test_cli_unknown_respondents_against_survey(cli, tmp_path):
-    from tests.conftest import SAMPLE_SURVEY
+    from conftest import SAMPLE_SURVEY
 
     if not SAMPLE_SURVEY.exists():
         pytest.skip("sample survey not generated")

@@ -50,7 +50,7 @@ def synthetic(n: int = 90, seed: int = 7):
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    from tests.conftest import run_cli
+    from conftest import run_cli
 
     tmp = tmp_path_factory.mktemp("model")
     answers, coded = synthetic()
@@ -173,7 +173,7 @@ def test_code_run_suggest_uses_model(cli, trained):
 
 
 def test_train_on_sample_gold_through_survey(cli, tmp_path):
-    from tests.conftest import SAMPLE_DIR, SAMPLE_SURVEY
+    from conftest import SAMPLE_DIR, SAMPLE_SURVEY
 
     gold = SAMPLE_DIR / "q7_coded_gold.csv"
     if not (gold.exists() and SAMPLE_SURVEY.exists()):

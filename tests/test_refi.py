@@ -12,7 +12,7 @@ import yaml
 
 from surveykit.coding.codebook import load_codebook, parse_codebook
 from surveykit.coding.refi import codebook_to_qdc, qdc_to_codebook, stable_guid, validate_qdc
-from tests.conftest import CODEBOOKS, EXTERNAL
+from conftest import CODEBOOKS, EXTERNAL
 
 SCHEMA = EXTERNAL / "refi_qda" / "schema" / "Codebook.xsd"
 REFI_FILES = sorted(p.name for p in (EXTERNAL / "refi_qda").glob("*.qd[cp]*")) if EXTERNAL.is_dir() else []
