@@ -7,7 +7,7 @@ row / choice label.
 
 from __future__ import annotations
 
-from surveykit.io._tabular import all_rows, require_data
+from surveykit.io._tabular import all_rows, require_data, sheet_where
 from surveykit.io.base import Column, RawExport, Sniff, check_widths
 from surveykit.errors import InputError
 from surveykit.io.registry import register
@@ -33,17 +33,11 @@ class SurveyMonkeyReader:
         if sniff.kind == "text":
             return 0.95 if sniff.delimiter in (",", "\t") and _looks_like_surveymonkey(sniff.head_rows) else 0.0
         if sniff.kind == "xlsx":
-            return 0.95 if self._sheet(sniff) else 0.0
+            return 0.95 if sheet_where(sniff, _looks_like_surveymonkey) else 0.0
         return 0.0
 
-    def _sheet(self, sniff: Sniff) -> str | None:
-        for name, rows in sniff.sheets.items():
-            if _looks_like_surveymonkey(rows):
-                return name
-        return None
-
     def read(self, sniff: Sniff) -> RawExport:
-        sheet = self._sheet(sniff) if sniff.kind == "xlsx" else None
+        sheet = sheet_where(sniff, _looks_like_surveymonkey) if sniff.kind == "xlsx" else None
         rows, sheet_name = all_rows(sniff, sheet=sheet)
         require_data(rows, 2, path=sniff.path)
         if not _looks_like_surveymonkey(rows):
