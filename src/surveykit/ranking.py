@@ -7,7 +7,7 @@ in its ranks, then the not-effective pile from best to worst. Measures left unra
 share the mid-rank of the positions left in that pile (so an unranked pile of 4 after 10 effective
 measures puts each of the four at 12.5).
 
-Everything here is a pure function over parsed values; ``surveykit.io.rankings.read_rankings`` reads
+Everything here is a pure function over parsed values; ``read_rankings`` reads (through ``surveykit.io``)
 the file from disk and ``load_measures`` reads the shipped codebook (as ``load_instrument`` does).
 
 The sample is tiny (nine young people in four or five groups): every result carries the number of
@@ -43,7 +43,7 @@ class Measure:
 
     id: str
     label: str
-    q45_item: str
+    item: str  # the grid item of the survey this measure matches (the instrument's youth grid)
     published: tuple[str, int] | None
     assumed: bool
 
@@ -108,8 +108,8 @@ def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:
     for n, mdef in enumerate(doc["measures"], start=1):
         where = f"measure {n}"
         if not isinstance(mdef, dict):
-            raise CodebookError(f"{where}: expected a mapping with id, label, q45_item, published", path=path)
-        for key in ("id", "label", "q45_item", "published"):
+            raise CodebookError(f"{where}: expected a mapping with id, label, item, published", path=path)
+        for key in ("id", "label", "item", "published"):
             if not str(mdef.get(key) or "").strip():
                 raise CodebookError(f"{where}: '{key}' is missing", path=path)
         mid = str(mdef["id"]).strip()
@@ -127,7 +127,7 @@ def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:
                 raise CodebookError(f"measure {mid!r}: published must be 'top N', 'bottom N' or 'assumed'; "
                                     f"got {mdef['published']!r}", path=path)
             published, assumed = (m.group(1), int(m.group(2))), False
-        out.append(Measure(id=mid, label=str(mdef["label"]).strip(), q45_item=str(mdef["q45_item"]).strip(),
+        out.append(Measure(id=mid, label=str(mdef["label"]).strip(), item=str(mdef["item"]).strip(),
                            published=published, assumed=assumed))
     for end in ("top", "bottom"):
         places = sorted(m.published[1] for m in out if m.published and m.published[0] == end)
@@ -137,6 +137,18 @@ def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:
 
 
 # -- the rankings file -----------------------------------------------------------------------
+
+def read_rankings(path: str | Path, *, measures: "MeasureSet | str | Path | None" = None,
+                  encoding: str | None = None) -> "Rankings":
+    """Read ``path`` (through ``surveykit.io``) and check it against the measures codebook (the
+    shipped one by default). Raises InputError (exit 2) naming the group and the measure for any
+    broken row; see ``parse_rankings`` for the checks."""
+    from surveykit.io.rankings import read_rankings_rows
+
+    mset = measures if isinstance(measures, MeasureSet) else load_measures(measures)
+    rows, sha256 = read_rankings_rows(path, encoding=encoding)
+    return parse_rankings(rows, measures=mset, path=path, sha256=sha256)
+
 
 @dataclass(frozen=True)
 class GroupRanking:
