@@ -127,7 +127,13 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
             matches.append(ColumnMatch(col, target, "mapping", 1.0) if target is not None
                            else ColumnMatch(col, None, "ignored", 1.0))
             continue
-        m = _match_one(col, instrument, ids, by_text, texts)
+        name = _export_name(raw, col)
+        if name and name.casefold() in ids:
+            # The platform's own variable name (Qualtrics export tag, EFS variable) is an id of the
+            # instrument: more precise than the text, which two questions may share.
+            m = ColumnMatch(col, ids[name.casefold()], "id", 1.0, note=f"export tag {name}")
+        else:
+            m = _match_one(col, instrument, ids, by_text, texts)
         completed = instrument.profile_of_kind("completed")
         if m.target is None and m.method == "none" and raw.platform == "qualtrics" and completed is not None \
                 and col.header.strip().lower() == "finished":
@@ -146,6 +152,16 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
             m = _verify_id_match(raw, instrument, m)
         matches.append(m)
     return ColumnMap(tuple(_dedupe(matches)))
+
+
+#: Platforms whose columns carry a variable name of their own in ``Column.extra[0]``.
+EXPORT_NAME_PLATFORMS = ("qualtrics", "unipark")
+
+
+def _export_name(raw: RawExport, col: Column) -> str:
+    if raw.platform not in EXPORT_NAME_PLATFORMS or not col.extra:
+        return ""
+    return str(col.extra[0]).strip()
 
 
 #: A column named by an id is trusted only when its answers fit the question: at least this share of

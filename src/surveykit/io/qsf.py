@@ -76,9 +76,13 @@ class QsfSurvey:
     path: str
     name: str
     questions: Mapping[str, QsfQuestion]
+    trashed: frozenset[str] = frozenset()  # QIDs in the "Trash / Unused Questions" block
 
     def by_tag(self) -> dict[str, QsfQuestion]:
-        return {q.tag: q for q in self.questions.values() if q.tag}
+        # A trashed question may share its export tag with a live one: the live one owns the tag.
+        live = [q for q in self.questions.values() if q.qid not in self.trashed]
+        dead = [q for q in self.questions.values() if q.qid in self.trashed]
+        return {q.tag: q for q in dead + live if q.tag}
 
     def column(self, import_id: str = "", tag: str = "") -> ColumnInfo | None:
         """Describe a column by its ImportId (preferred) or its export tag; None when unknown."""
@@ -158,7 +162,20 @@ def load_qsf(path: str | Path) -> QsfSurvey:
     if not questions:
         raise InputError("the .qsf file defines no questions", path=p)
     entry = doc.get("SurveyEntry") or {}
-    return QsfSurvey(path=str(p), name=str(entry.get("SurveyName") or p.stem), questions=questions)
+    return QsfSurvey(path=str(p), name=str(entry.get("SurveyName") or p.stem), questions=questions,
+                     trashed=_trashed(doc["SurveyElements"]))
+
+
+def _trashed(elements: list) -> frozenset[str]:
+    out: set[str] = set()
+    for el in elements:
+        if isinstance(el, dict) and el.get("Element") == "BL":
+            blocks = el.get("Payload")
+            for block in (blocks.values() if isinstance(blocks, dict) else blocks if isinstance(blocks, list) else []):
+                if isinstance(block, dict) and block.get("Type") == "Trash":
+                    out.update(str(b.get("QuestionID")) for b in block.get("BlockElements") or []
+                               if isinstance(b, dict) and b.get("Type") == "Question")
+    return frozenset(out)
 
 
 def _displays(value: Any) -> dict[str, str]:
