@@ -127,13 +127,17 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
             matches.append(ColumnMatch(col, target, "mapping", 1.0) if target is not None
                            else ColumnMatch(col, None, "ignored", 1.0))
             continue
+        m = _match_one(col, instrument, ids, by_text, texts)
         name = _export_name(raw, col)
-        if name and name.casefold() in ids:
-            # The platform's own variable name (Qualtrics export tag, EFS variable) is an id of the
-            # instrument: more precise than the text, which two questions may share.
-            m = ColumnMatch(col, ids[name.casefold()], "id", 1.0, note=f"export tag {name}")
-        else:
-            m = _match_one(col, instrument, ids, by_text, texts)
+        # Tags may hold characters ids do not ("Q4#1_2"): compared as snake_case too.
+        tag_key = next((k for k in (name.casefold(), re.sub(r"\W+", "_", name.casefold()).strip("_"))
+                        if k and k in ids), None) if name and m.method != "id" else None
+        if tag_key is not None and (m.target is None and m.method == "none"
+                                    or m.target != ids[tag_key] and _same_text(instrument, m.target, ids[tag_key])):
+            # The platform's own variable name (Qualtrics export tag, EFS variable) names a column of the
+            # instrument: it decides when the text finds nothing, or finds a question whose text another
+            # question shares. (Text first: tags such as Q1 are reused by unrelated surveys.)
+            m = ColumnMatch(col, ids[tag_key], "id", 1.0, note=f"export tag {name}")
         completed = instrument.profile_of_kind("completed")
         if m.target is None and m.method == "none" and raw.platform == "qualtrics" and completed is not None \
                 and col.header.strip().lower() == "finished":
@@ -156,6 +160,19 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
 
 #: Platforms whose columns carry a variable name of their own in ``Column.extra[0]``.
 EXPORT_NAME_PLATFORMS = ("qualtrics", "unipark")
+
+
+def _same_text(instrument: Instrument, a: str | None, b: str) -> bool:
+    """True when two column ids belong to questions (and grid rows) worded alike."""
+    def wording(target: str | None) -> tuple[str, str] | None:
+        try:
+            question, item = instrument.column_owner(target)
+        except UsageError:
+            return None
+        return normalise_label(question.text), normalise_label(item.label) if item else ""
+
+    first = wording(a) if a else None
+    return first is not None and first == wording(b)
 
 
 def _export_name(raw: RawExport, col: Column) -> str:

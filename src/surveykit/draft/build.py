@@ -350,7 +350,8 @@ def draft_instrument(raw: RawExport, *, structure: SurveyStructure | None = None
     for unit in lay.units:
         d = _decide(raw, unit)
         if d.type == "skip":
-            skipped.append(Skipped(tuple(unit.columns), unit.text, d.note))
+            cols = tuple(unit.columns) + ((unit.other,) if unit.other is not None else ())
+            skipped.append(Skipped(cols, unit.text, d.note))
             continue
         if d.type == "split_text":
             codes = unit.codes if len(unit.codes) == len(unit.columns) else [""] * len(unit.columns)
@@ -462,7 +463,8 @@ def _profile(raw: RawExport, lay: Layout, questions: list[_Question], ids: _Ids,
             continue
         if q.type == "single" and q.scale is not None and (not q.scale.recognised or q.scale.family == "nominal"):
             groups = sum(1 for o in q.scale.valid if o.count >= 5)
-            p = _Profile(q.id, "category", q.text, aliases=[], scale=q.scale, other_text=q.other_text,
+            p = _Profile(q.id, "category", q.text, aliases=[], scale=_label_codes(q.scale, keep_codes=q.unit.struct is not None
+                                                           or raw.platform == "spss"), other_text=q.other_text,
                          note=f"a respondent profile field ({word!r} in its text; "
                               f"{len(q.scale.valid)} groups, {groups} with 5 or more respondents)", groups=groups)
         elif q.type == "text" and len(q.text) <= 120 and _short_answers(raw, q.unit):
@@ -488,6 +490,25 @@ def _profile(raw: RawExport, lay: Layout, questions: list[_Question], ids: _Ids,
                             note=f"the completion flag ({_short(header, 30)!r}: true/false)"))
         guesses.append(Guess(out[-1].id, out[-1].note))
     return out
+
+
+def _label_codes(guess: ScaleGuess, *, keep_codes: bool) -> ScaleGuess:
+    """A grouping's options coded by their labels, so tables and tests name the groups
+    ("Fourth year vs Third year", not "1 vs 2"); codes a survey definition gave stay as aliases (a
+    numeric export still matches)."""
+    labels = {normalise_label(o.label) for o in guess.options}
+    used: set[str] = set()
+    opts = []
+    for o in guess.options:
+        code = " ".join(o.label.split())[:40].strip()
+        if o.dk or not code or code.casefold() in used:
+            used.add(o.code.casefold())
+            opts.append(o)
+            continue
+        used.add(code.casefold())
+        keep = (o.code,) if keep_codes and normalise_label(o.code) not in labels else ()
+        opts.append(replace(o, code=code, aliases=o.aliases + keep))
+    return replace(guess, options=tuple(opts))
 
 
 def _profile_word(text: str) -> str | None:

@@ -166,7 +166,7 @@ def _is_flag(values: Counter) -> bool:
 
 
 def _number(units: list[Unit]) -> None:
-    """Questions numbered in their text ("14. Why ...") keep their number (for ids q14), when the
+    """Questions numbered in their text ("3. Why ...") keep their number in their id, when the
     numbers are unique."""
     found = []
     for u in units:

@@ -282,12 +282,12 @@ UNIPOLAR = (
         _Level("very good", 4, "Very good"),
         _Level("excellent|outstanding", 5, "Excellent"),
     ), standards=(("Poor", "Fair", "Good", "Very good", "Excellent"),)),
-    _Unipolar("level", "level", (
-        _Level("very low", 0, "Very low"),
-        _Level("low", 1, "Low"),
-        _Level("medium|moderate", 2, "Medium"),
-        _Level("high", 3, "High"),
-        _Level("very high", 4, "Very high"),
+    _Unipolar("level", "level", (  # no standard set: the labels found are kept as they are
+        _Level("very low", 0, "very low"),
+        _Level("low", 1, "low"),
+        _Level("medium|moderate", 2, "medium"),
+        _Level("high", 3, "high"),
+        _Level("very high", 4, "very high"),
     )),
 )
 
