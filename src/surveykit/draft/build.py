@@ -216,12 +216,20 @@ def _closed_from_values(values: Counter, *, declared=None, multi: bool = False) 
     guess = with_aliases(guess, {normalise_label(lab): aliases for lab, _, aliases in merged})
     if multi and guess.family == "binary":
         opts = tuple(replace(o, label="Selected" if o.code == "1" else "Not selected") for o in guess.options)
-        guess = replace(guess, options=opts, top_box_label="% selected",
+        guess = replace(guess, family="selected", options=opts, top_box_label="% selected",
                         description="choices coded 1 (selected) and 0 (not selected)")
     return guess, dropped
 
 
 def _decide(raw: RawExport, unit: Unit) -> _Decision:
+    d = _decide_unit(raw, unit)
+    if unit.struct is None and raw.platform == "spss":  # the options came from the file's value labels
+        for name in ("note", "scale_note"):
+            setattr(d, name, getattr(d, name).replace("the survey definition", "the SPSS value labels"))
+    return d
+
+
+def _decide_unit(raw: RawExport, unit: Unit) -> _Decision:
     struct = unit.struct
     if unit.hint == "unmappable":
         return _Decision("skip", note=f"{unit.source}: a mapping file can map it by column index")
@@ -243,8 +251,8 @@ def _decide(raw: RawExport, unit: Unit) -> _Decision:
     if not values:
         return _Decision("skip", note="no answers in the export, so its type cannot be told")
     multi = len(unit.columns) > 1
-    if struct is not None and struct.kind == "multiple" or multi and (_selected_only(unit, per_column)
-                                                                       or _zero_one(per_column)):
+    if struct is not None and struct.kind == "multiple" or unit.hint == "multiple" or \
+            multi and (_selected_only(unit, per_column) or _zero_one(per_column)):
         if multi and _zero_one(per_column):
             guess, _ = _closed_from_values(values, multi=True)
             return _Decision("grid", guess, note=f"several answers allowed: {len(unit.columns)} choices, each "
@@ -259,6 +267,10 @@ def _decide(raw: RawExport, unit: Unit) -> _Decision:
     declared = None
     if struct is not None and struct.options:
         declared = [(o.code, o.label) for o in struct.options]
+    elif raw.meta.get("value_labels"):
+        declared = _spss_declared(raw, unit, values)
+    if declared is None and _dates(values):
+        return _Decision("skip", note="dates or times: surveykit has no date question type")
     numeric = _numeric_kind(values) if declared is None else None
     if numeric == "number" or (numeric == "rating" and len(values) > 11):
         return _Decision("skip", note="numeric answers (a count, an age, an amount): surveykit has no numeric "
@@ -287,6 +299,35 @@ def _decide(raw: RawExport, unit: Unit) -> _Decision:
     why = "the survey definition" if declared is not None else "the export's 'Response' column"
     return _Decision("single", guess, note=f"one answer per respondent ({why})", scale_note=guess.description,
                      dropped=dropped)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$|^\d{1,2}/\d{1,2}/\d{2,4}( \d{1,2}:\d{2}"
+                   r"(:\d{2})?( ?[AP]M)?)?$|^\d{1,2}:\d{2}(:\d{2})?$")
+
+
+def _dates(values: Counter) -> bool:
+    return bool(values) and sum(c for v, c in values.items() if _DATE.match(v)) >= 0.8 * sum(values.values())
+
+
+def _spss_declared(raw: RawExport, unit: Unit, values: Counter) -> list[tuple[str, str]] | None:
+    """The value labels of an SPSS variable (the first of a grid), with the unlabelled values found
+    in the data (end-point-only scales label 1 and 5 and leave 2-4 bare)."""
+    labels = (raw.meta.get("value_labels") or {}).get(unit.columns[0])
+    if not labels:
+        return None
+    declared = [(str(code), str(label)) for code, label in labels.items()]
+    known = {normalise_label(x) for pair in declared for x in pair}
+    extra = [v for v in values if normalise_label(v) not in known]
+    if extra and all(_is_int(v) for v in extra) and all(_is_int(c) for c, _ in declared):
+        declared += [(v, v) for v in extra]
+        declared.sort(key=lambda p: float(p[0]))
+    elif extra:
+        return None  # labels that do not describe the answers: read the answers instead
+    return declared
+
+
+def _is_int(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+", text.strip()))
 
 
 def _selected_only(unit: Unit, per_column: list[Counter]) -> bool:
@@ -565,7 +606,8 @@ def _completion(raw: RawExport, lay: Layout, questions: list[_Question], profile
 
 # -- scales --------------------------------------------------------------------------------------------
 
-_FAMILY_IDS = {"yes_no": "yes_no", "true_false": "true_false", "binary": "yes_no_01", "yes_middle_no": "yes_middle_no"}
+_FAMILY_IDS = {"yes_no": "yes_no", "true_false": "true_false", "binary": "yes_no_01", "yes_middle_no": "yes_middle_no",
+               "selected": "selected"}
 
 
 def _name_scales(questions: list[_Question], profile: list[_Profile]) -> dict[str, ScaleGuess]:
@@ -581,7 +623,8 @@ def _name_scales(questions: list[_Question], profile: list[_Profile]) -> dict[st
         if guess.family == "nominal" or not guess.recognised:
             base = f"{owner}_options"
         else:
-            base = _FAMILY_IDS.get(guess.family) or f"{guess.family}_{len(guess.valid)}"
+            base = _FAMILY_IDS.get(guess.family) or (guess.family if guess.family.startswith("rating_")
+                                                     else f"{guess.family}_{len(guess.valid)}")
             if guess.family in _FAMILY_IDS and any(o.dk for o in guess.options):
                 base += "_dk"
         sid, n = base, 2

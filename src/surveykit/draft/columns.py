@@ -142,10 +142,11 @@ def layout(raw: RawExport, structure: SurveyStructure | None = None) -> Layout:
             answer.append(col)
     if structure is not None:
         units, rest = _by_structure(raw, answer, structure)
-        if rest:
-            out.skipped.append(Skipped(tuple(c.index for c in rest), rest[0].header,
-                                       f"{len(rest)} column(s) the survey definition does not describe"))
-        out.units = units
+        # Columns the definition does not describe (added later, platform extras) are read from the data.
+        more = _by_tags(raw, rest) if raw.platform == "qualtrics" else _by_headers(raw, rest)
+        for u in more:
+            u.source += " (not in the survey definition)"
+        out.units = sorted(units + more, key=lambda u: min(u.columns + ([u.other] if u.other is not None else [])))
     elif raw.platform == "qualtrics":
         out.units = _by_tags(raw, answer)
     else:
@@ -215,9 +216,45 @@ def _by_headers(raw: RawExport, cols: list[Column]) -> list[Unit]:
         units.append(Unit(text=col.header, columns=[col.index], labels=[""], codes=[export_tag(raw, col)],
                           code=export_tag(raw, col), hint=hint, source="one column"))
         i += 1
+    if raw.platform == "spss":
+        units = _mr_sets(raw, units)
     if raw.platform in ("tidy", "spss"):
         units = _stems(raw, units)
     return units
+
+
+def _mr_sets(raw: RawExport, units: list[Unit]) -> list[Unit]:
+    """SPSS multiple-response sets: their variables are one question with several answers."""
+    sets = raw.meta.get("mr_sets") or {}
+    if not sets:
+        return units
+    index = {c.header: c.index for c in raw.columns}
+    owner: dict[int, tuple[str, dict]] = {}
+    for name, mr in sets.items():
+        for var in mr.get("variables") or []:
+            if var in index:
+                owner[index[var]] = (name, mr)
+    out: list[Unit] = []
+    made: dict[str, Unit] = {}
+    for u in units:
+        col = u.columns[0] if len(u.columns) == 1 else None
+        if col is None or col not in owner:
+            out.append(u)
+            continue
+        name, mr = owner[col]
+        unit = made.get(name)
+        if unit is None:
+            dichotomy = str(mr.get("type") or "").upper() == "D"
+            unit = Unit(text=str(mr.get("label") or name), columns=[], code=name, hint="multiple",
+                        source=f"the SPSS multiple-response set {name} ("
+                               + ("dichotomies, counted value " + str(mr.get("counted_value")) if dichotomy
+                                  else "categories") + ")")
+            made[name] = unit
+            out.append(unit)
+        unit.columns.append(col)
+        unit.labels.append(_var_label(raw, u) or u.code)
+        unit.codes.append(u.code)
+    return out
 
 
 def _subheader_group(raw: RawExport, group: list[Column]) -> list[Unit]:
