@@ -118,6 +118,7 @@ class _Profile:
     note: str = ""
     scale_id: str = ""
     groups: int = 0
+    scale_note: str = ""
 
 
 class _Ids:
@@ -267,6 +268,8 @@ def _decide_unit(raw: RawExport, unit: Unit) -> _Decision:
     declared = None
     if struct is not None and struct.options:
         declared = [(o.code, o.label) for o in struct.options]
+        if struct.other and struct.kind == "single" and struct.platform_type in ("L", "!", "O"):
+            declared.append(("-oth-", "Other"))  # LimeSurvey's code for its "Other" choice
     elif raw.meta.get("value_labels"):
         declared = _spss_declared(raw, unit, values)
     if declared is None and _dates(values):
@@ -379,10 +382,10 @@ def draft_instrument(raw: RawExport, *, structure: SurveyStructure | None = None
     ``title`` and ``source`` (default: from the structure or the file name).
 
     Returns a ``DraftResult`` whose ``yaml`` passes ``parse_instrument`` and maps back onto ``raw``."""
-    if not raw.columns:
-        raise UsageError("the export has no columns to draft an instrument from")
     if not isinstance(raw, RawExport):
         raise UsageError(f"raw must be a RawExport (surveykit.io.read_export); got {type(raw).__name__}")
+    if not raw.columns:
+        raise UsageError("the export has no columns to draft an instrument from")
     lay = layout(raw, structure)
     ids = _Ids()
     guesses: list[Guess] = []
@@ -513,6 +516,7 @@ def _profile(raw: RawExport, lay: Layout, questions: list[_Question], ids: _Ids,
                                                     "text), kept as text: not coded or quoted")
         else:
             continue
+        p.scale_note = q.notes.get("scale", "")
         if not q.unit.code and q.unit.number is None:
             # Named after what it is ("sector", "role") rather than the first words of its text.
             ids.used.discard(id_key(q.id))
@@ -727,7 +731,7 @@ def _render(raw: RawExport, *, name: str, title: str, source: str, questions: li
             if p.aliases:
                 lines.append("    aliases: [" + ", ".join(q(a) for a in p.aliases) + "]")
             if p.scale_id:
-                lines.append(f"    options: {p.scale_id}{_comment(p.scale.description if p.scale else '')}")
+                lines.append(f"    options: {p.scale_id}{_comment(p.scale_note or (p.scale.description if p.scale else ''))}")
             if p.other_text:
                 lines.append(f"    other_text: {p.other_text}{_comment('the Other (please specify) box')}")
     if groupings:

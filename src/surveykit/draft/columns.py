@@ -461,9 +461,12 @@ def _by_structure(raw: RawExport, cols: list[Column], structure: SurveyStructure
             if unit.other is None:
                 unit.other = col.index
             continue
+        label = _item_label(q, sub, col)
         unit.columns.append(col.index)
-        unit.labels.append(_item_label(q, sub, col))
-        unit.codes.append(export_tag(raw, col))
+        unit.labels.append(label)
+        item = next((i for i in q.items if normalise_label(i.label) == normalise_label(label)), None)
+        # The platform's own names: Qualtrics export tags; LimeSurvey question and sub-question codes.
+        unit.codes.append(export_tag(raw, col) or (f"{q.code}_{item.code}" if item is not None and q.code else ""))
     return [u for u in units if u.columns or u.other is not None], rest
 
 

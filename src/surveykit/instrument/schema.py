@@ -300,6 +300,8 @@ def _questions(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[
             raise ck.fail(f"{where}.scale", "a free-text question has no scale")
         items: list[Item] = []
         if qtype == "grid":
+            if qdef.get("items") is None:
+                raise ck.fail(f"{where}.items", "a grid needs its rows: a list of {id, label}; got nothing")
             for j, idef in enumerate(ck.seq(qdef.get("items"), f"{where}.items", empty=False)):
                 iw = f"{where}.items[{j}]"
                 idef = ck.mapping(idef, iw, ITEM_KEYS)
