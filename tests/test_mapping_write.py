@@ -4,6 +4,7 @@ mapping that --mapping reads back."""
 from __future__ import annotations
 
 import json
+import re
 
 import yaml
 
@@ -93,6 +94,8 @@ def test_import_id_mapping_via_qsf(cli, tmp_path):
     responses = load_responses(SAMPLE_SURVEY)
     rows = list(csv.reader(io.StringIO(qualtrics_csv_text(responses), newline="")))
     rows[1] = [label[:20] + "..." if len(label) > 20 else label for label in rows[1]]
+    # Custom export tags, so that the tags do not name the instrument's columns either (they would map).
+    rows[0] = [f"custom_{k}" if re.match(r"^(Q\d|sector|role|region)", tag) else tag for k, tag in enumerate(rows[0])]
     export = tmp_path / "truncated_labels.csv"
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows[:40])
