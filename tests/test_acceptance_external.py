@@ -15,7 +15,8 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass, field
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ class Study:
     extra: tuple[str, ...] = ()  # reading options every command gets (--qsf)
     draft_stderr: str = ""
 
-    def run(self, command: str, *args: object) -> "subprocess.CompletedProcess":  # noqa: F821
+    def run(self, command: str, *args: object) -> subprocess.CompletedProcess:
         return run_cli(command, *args, "--instrument", self.instrument, *self.extra)
 
     def csv(self, command: str, *args: object) -> list[dict[str, str]]:

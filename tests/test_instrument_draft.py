@@ -103,7 +103,7 @@ def test_no_free_text_answer_is_written_into_the_draft(sample_draft):
     """Comments quote option labels only: no answer to a free-text question appears in the file."""
     with open(SAMPLE_SURVEY, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
-    head, sub = rows[0], rows[1]
+    sub = rows[1]
     text_cols = [j for j, s in enumerate(sub) if s in ("Open-Ended Response", "Other (please specify)")]
     answers = {r[j].strip() for r in rows[2:] for j in text_cols if len(r[j].strip()) >= 12}
     assert len(answers) > 500

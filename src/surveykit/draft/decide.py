@@ -1,0 +1,237 @@
+"""Deciding what each group of columns is: one answer, a grid, free text, or something the instrument
+format cannot hold (several answers per respondent, numbers, dates), from the answers and the metadata."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from surveykit.draft.columns import Unit, values_of
+from surveykit.draft.scales import ScaleGuess, dk_kind, guess_scale, merge_variants, with_aliases
+from surveykit.instrument.values import normalise_label
+from surveykit.io.base import RawExport
+
+#: A column is free text when its answers are long or nearly all different.
+TEXT_MEAN_LENGTH = 40
+TEXT_MAX_LENGTH = 100
+TEXT_MIN_DISTINCT = 12
+TEXT_DISTINCT_SHARE = 0.5
+MAX_CATEGORIES = 30
+#: An answer given once, this long, to a question whose other answers repeat looks typed into an
+#: "Other" box: it is not made an option (and never quoted).
+TYPED_MIN_LENGTH = 40
+
+
+
+@dataclass
+class Decision:
+    type: str  # single | grid | text | skip
+    scale: ScaleGuess | None = None
+    note: str = ""
+    scale_note: str = ""
+    dropped: int = 0  # answers that looked typed and were not made options
+
+
+def _looks_like_text(values: Counter) -> tuple[bool, str]:
+    n = sum(values.values())
+    d = len(values)
+    lengths = [len(v) for v in values.elements()]
+    mean = sum(lengths) / len(lengths) if lengths else 0
+    longest = max(lengths, default=0)
+    why = f"{d} different answers of {n}, up to {longest} characters"
+    if mean > TEXT_MEAN_LENGTH or longest > TEXT_MAX_LENGTH:
+        return True, why
+    if d > MAX_CATEGORIES or (d > TEXT_MIN_DISTINCT and d > TEXT_DISTINCT_SHARE * n):
+        return True, why
+    return False, why
+
+
+def _numeric_kind(values: Counter) -> str | None:
+    """"rating" (whole numbers 0-10), "number" (other numbers: counts, amounts) or None."""
+    nums = []
+    for v in values:
+        try:
+            nums.append(float(v.replace(",", ".")))
+        except ValueError:
+            return None
+    if not nums:
+        return None
+    if all(x.is_integer() and x <= 10 for x in nums) and any(x >= 0 for x in nums) and \
+            all(x >= 0 or x in (-1, -2, -3, -9, -66, -77, -99) for x in nums):
+        return "rating"  # negative codes are a platform's non-answers (no basis, not seen)
+    return "number"
+
+
+def _nominal_guess(merged: list[tuple[str, int, tuple[str, ...]]]) -> tuple[list[tuple[str, int, tuple[str, ...]]], int]:
+    """Leave out answers given once that look typed, when the other answers repeat."""
+    repeated = [m for m in merged if m[1] >= 2]
+    if len(repeated) < 3:
+        return merged, 0
+    kept = [m for m in merged if not (m[1] == 1 and len(m[0]) >= TYPED_MIN_LENGTH and not dk_kind(m[0]))]
+    return kept, len(merged) - len(kept)
+
+
+def _closed_from_values(values: Counter, *, declared=None, multi: bool = False) -> tuple[ScaleGuess, int]:
+    merged = merge_variants(dict(values))
+    dropped = 0
+    if declared is None:
+        guess = guess_scale([(lab, c) for lab, c, _ in merged])
+        if not guess.recognised:
+            merged, dropped = _nominal_guess(merged)
+            guess = guess_scale([(lab, c) for lab, c, _ in merged])
+    else:
+        guess = guess_scale([(lab, c) for lab, c, _ in merged], declared=declared)
+    guess = with_aliases(guess, {normalise_label(lab): aliases for lab, _, aliases in merged})
+    if multi and guess.family == "binary":
+        opts = tuple(replace(o, label="Selected" if o.code == "1" else "Not selected") for o in guess.options)
+        guess = replace(guess, family="selected", options=opts, top_box_label="% selected",
+                        description="choices coded 1 (selected) and 0 (not selected)")
+    return guess, dropped
+
+
+def decide(raw: RawExport, unit: Unit) -> Decision:
+    d = _decide_unit(raw, unit)
+    if unit.struct is None and raw.platform == "spss":  # the options came from the file's value labels
+        for name in ("note", "scale_note"):
+            setattr(d, name, getattr(d, name).replace("the survey definition", "the SPSS value labels"))
+    return d
+
+
+def _decide_unit(raw: RawExport, unit: Unit) -> Decision:
+    struct = unit.struct
+    if unit.hint == "unmappable":
+        return Decision("skip", note=f"{unit.source}: a mapping file can map it by column index")
+    if struct is not None and struct.kind in ("display", "numeric", "other"):
+        what = {"display": "text shown to respondents, no answers", "numeric": "numeric answers (a slider or "
+                "number box): surveykit has no numeric question type", "other": f"a {struct.platform_type} "
+                "question (ranking, side-by-side, date, upload ...): no matching question type"}[struct.kind]
+        return Decision("skip", note=what)
+    per_column = [values_of(raw, c) for c in unit.columns]
+    values: Counter = Counter()
+    for v in per_column:
+        values.update(v)
+    if unit.hint == "text" or (struct is not None and struct.kind == "text"):
+        if len(unit.columns) > 1:
+            return Decision("split_text", note="several text boxes")
+        ok, why = _looks_like_text(values)
+        return Decision("text", note=f"free text (the platform marks it so; {why})" if values else
+                         "free text (the platform marks it so; no answers yet)")
+    if not values:
+        return Decision("skip", note="no answers in the export, so its type cannot be told")
+    multi = len(unit.columns) > 1
+    if struct is not None and struct.kind == "multiple" or unit.hint == "multiple" or \
+            multi and (_selected_only(unit, per_column) or _zero_one(per_column)):
+        if multi and _zero_one(per_column):
+            guess, _ = _closed_from_values(values, multi=True)
+            return Decision("grid", guess, note=f"several answers allowed: {len(unit.columns)} choices, each "
+                             "column coded 1 (selected) / 0 (not selected)", scale_note=guess.description)
+        return Decision("skip", note="several answers allowed (check boxes), with unselected choices left blank: "
+                                      "surveykit has no multiple-answer question type")
+    if multi and _joined(values):
+        return Decision("skip", note="several answers joined in one cell: surveykit has no multiple-answer type")
+    if not multi and _joined(values):
+        return Decision("skip", note="several answers joined in one cell (e.g. 'a;b'): surveykit has no "
+                                      "multiple-answer question type")
+    declared = None
+    if struct is not None and struct.options:
+        declared = [(o.code, o.label) for o in struct.options]
+        if struct.other and struct.kind == "single" and struct.platform_type in ("L", "!", "O"):
+            declared.append(("-oth-", "Other"))  # LimeSurvey's code for its "Other" choice
+    elif raw.meta.get("value_labels"):
+        declared = _spss_declared(raw, unit, values)
+    if declared is None and _dates(values):
+        return Decision("skip", note="dates or times: surveykit has no date question type")
+    numeric = _numeric_kind(values) if declared is None else None
+    if numeric == "number" or (numeric == "rating" and len(values) > 11):
+        return Decision("skip", note="numeric answers (a count, an age, an amount): surveykit has no numeric "
+                                      "question type")
+    if multi:
+        texty = [c for c, v in zip(unit.columns, per_column) if v and _looks_like_text(v)[0]]
+        if texty and declared is None and len(texty) == len([v for v in per_column if v]):
+            return Decision("split_text", note="several text boxes")
+        guess, dropped = _closed_from_values(values, declared=declared)
+        src = unit.source
+        return Decision("grid", guess, note=f"grid of {len(unit.columns)} rows on one scale ({src})",
+                         scale_note=guess.description, dropped=dropped)
+    if declared is None and unit.hint != "single":
+        guess, dropped = _closed_from_values(values)
+        if not guess.valid:
+            return Decision("skip", note="no answers other than Don't know / N/A, so its type cannot be told")
+        if not guess.recognised:
+            texty, why = _looks_like_text(values)
+            if texty:
+                return Decision("text", note=f"free text ({why})")
+        return Decision("single", guess, note=f"one answer per respondent ({len(values)} different answers)",
+                         scale_note=guess.description, dropped=dropped)
+    guess, dropped = _closed_from_values(values, declared=declared)
+    if not guess.valid:
+        return Decision("skip", note="no answers other than Don't know / N/A, so its type cannot be told")
+    why = "the survey definition" if declared is not None else "the export's 'Response' column"
+    return Decision("single", guess, note=f"one answer per respondent ({why})", scale_note=guess.description,
+                     dropped=dropped)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$|^\d{1,2}/\d{1,2}/\d{2,4}( \d{1,2}:\d{2}"
+                   r"(:\d{2})?( ?[AP]M)?)?$|^\d{1,2}:\d{2}(:\d{2})?$")
+
+
+def _dates(values: Counter) -> bool:
+    return bool(values) and sum(c for v, c in values.items() if _DATE.match(v)) >= 0.8 * sum(values.values())
+
+
+def _spss_declared(raw: RawExport, unit: Unit, values: Counter) -> list[tuple[str, str]] | None:
+    """The value labels of an SPSS variable (the first of a grid), with the unlabelled values found
+    in the data (end-point-only scales label 1 and 5 and leave 2-4 bare)."""
+    labels = (raw.meta.get("value_labels") or {}).get(unit.columns[0])
+    if not labels:
+        return None
+    declared = [(str(code), str(label)) for code, label in labels.items()]
+    known = {normalise_label(x) for pair in declared for x in pair}
+    extra = [v for v in values if normalise_label(v) not in known]
+    if extra and all(_is_int(v) for v in extra) and all(_is_int(c) for c, _ in declared):
+        declared += [(v, v) for v in extra]
+        declared.sort(key=lambda p: float(p[0]))
+    elif extra:
+        return None  # labels that do not describe the answers: read the answers instead
+    return declared
+
+
+def _is_int(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+", text.strip()))
+
+
+def _selected_only(unit: Unit, per_column: list[Counter]) -> bool:
+    """Check boxes exported one column per choice: each column holds its own choice label (or a mark
+    such as 1 or Y) when chosen, and nothing otherwise."""
+    marks = {"1", "y", "yes", "x", "true", "selected", "checked"}
+    seen = False
+    for label, values in zip(unit.labels, per_column):
+        keys = {normalise_label(v) for v in values}
+        if not keys:
+            continue
+        seen = True
+        if not keys <= marks | ({normalise_label(label)} if label else set()):
+            return False
+    return seen
+
+
+def _zero_one(per_column: list[Counter]) -> bool:
+    """Choices coded 1 (selected) and 0 (not selected) in every column."""
+    return all(set(v) <= {"0", "1"} for v in per_column) and any("0" in v for v in per_column)
+
+
+def _joined(values: Counter) -> bool:
+    """Several choices joined in one cell ("Git;Python;Unix Shell"): the parts of the joined answers
+    are answers given on their own, or recur across answers."""
+    joined = [v for v in values if ";" in v]
+    if not joined:
+        return False
+    whole = {normalise_label(v) for v in values if ";" not in v}
+    parts: Counter = Counter()
+    for v in joined:
+        for p in v.split(";"):
+            if p.strip():
+                parts[normalise_label(p)] += values[v]
+    known = sum(1 for p, c in parts.items() if p in whole or c >= 2)
+    return known >= 0.5 * len(parts)
