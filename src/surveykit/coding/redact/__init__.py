@@ -32,8 +32,8 @@ PLACEHOLDERS = {"name": "[name]", "place": "[place]", "address": "[address]", "p
                 "ni_number": "[ni number]", "nhs_number": "[id]", "reference": "[id]", "date": "[date]",
                 "age": "[age]"}
 # When two findings overlap they become one redaction; its kind is the more specific one.
-_PRIORITY = {k: i for i, k in enumerate(("email", "url", "nhs_number", "ni_number", "phone", "postcode", "handle",
-                                          "reference", "address", "date", "age", "name", "place"))}
+_PRIORITY = {k: i for i, k in enumerate(("email", "url", "nhs_number", "ni_number", "reference", "phone", "postcode",
+                                          "handle", "address", "date", "age", "name", "place"))}
 STRUCTURED = ("email", "phone", "ni_number", "nhs_number", "postcode", "handle", "url")
 
 

@@ -161,7 +161,7 @@ class NameFinder:
 
     def _age_after(self, toks: list[Tok], i: int) -> bool:
         return (i + 3 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].text.isdigit()
-                and toks[i + 3].text == ")")
+                and len(toks[i + 2].text) <= 2 and 8 <= int(toks[i + 2].text) <= 25 and toks[i + 3].text == ")")
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         b = self.b
@@ -195,10 +195,10 @@ class NameFinder:
                     last_name_end = k
                     i = k + 1
                     continue
-            if keep:
+            pl = _match_phrase(toks, i, b.places)
+            if keep and keep >= pl:  # "Benin" is a country to keep, "Benin City" a place
                 i += keep
                 continue
-            pl = _match_phrase(toks, i, b.places)
             if pl and self._accept_place(toks, i, pl, all_lower):
                 kind = "name" if (pl == 1 and t.key in b.first and not self._place_context(toks, i, pl)) else "place"
                 out.append((kind, t.start, toks[i + pl - 1].end))

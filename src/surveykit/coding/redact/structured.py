@@ -52,7 +52,7 @@ _DAY = rf"(?:[12]\d|3[01]|0?[1-9]){_ORD}"
 DATE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b"
     r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b"
-    rf"|\b(?:{_DAYNAME},?\s+)?{_DAY}(?:\s*(?:and|&|-|to)\s*{_DAY})?\s+(?:of\s+)?{_MONTH}\b\.?(?:,?\s+(?:19|20)\d{{2}}\b)?"
+    rf"|\b(?:{_DAYNAME},?\s+)?{_DAY}(?:\s*(?:and|&|-|to)\s*{_DAY})?\s+(?:of\s+)?{_MONTH}\b(?:\.(?=,?\s+(?:19|20)\d\d))?(?:,?\s+(?:19|20)\d{{2}}\b)?"
     rf"|\b(?:{_DAYNAME},?\s+)?{_MONTH}\.?\s+{_DAY}\b(?!\s*(?:%|per|children|young|boys|girls))(?:,?\s+(?:19|20)\d{{2}}\b)?"
     rf"|\b{_MONTH}\.?,?\s+(?:19|20)\d{{2}}\b"
     rf"|\b{_DAYNAME}\s+(?:the\s+)?{_DAY}(?![\d:])\b", re.IGNORECASE)
@@ -73,7 +73,9 @@ AGE = [
     re.compile(rf"\b(?:boy|girl|child|lad|son|daughter|young\s+(?:person|man|woman)|teenager)\s+of\s+({_AGE_N})"
                rf"{_NOT_RANGE}(?!\s*{_UNIT})", re.IGNORECASE),
     re.compile(rf"\b(?:turned|turns|turning|was|is|now|just|only)\s+(?:only\s+|just\s+|now\s+)?"
-               rf"((?:1\d|2[0-5]|[89])|{_NUMWORD}){_NOT_RANGE}(?!\s*{_UNIT})(?![\w,])", re.IGNORECASE),
+               rf"((?:1\d|2[0-5]|[89])|{_NUMWORD}){_NOT_RANGE}(?!\s*{_UNIT})(?!\w|,\d)", re.IGNORECASE),
+    # "the boy, Bilal, 16, was ...": an age in apposition after a capitalised word
+    re.compile(r"\b[A-Z][\w'’-]+,\s+((?:1\d|2[0-5]|[89])),(?!\d)"),
     re.compile(r"\b((?:1\d|2[0-5]|[89]))\s+at\s+the\s+time\b", re.IGNORECASE),
     re.compile(r"\b(?:came\s+to\s+\w+|arrived(?:\s+\w+)?|entered\s+care|was\s+placed)\s+at\s+((?:1\d|[89]))\b"
                rf"(?!\s*{_UNIT})", re.IGNORECASE),
@@ -129,7 +131,7 @@ def _phones(text: str) -> Iterator[Found]:
 
     for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
         # POSSIBLE also accepts short runs ("12 34 56", "2015"): a phone number has 9+ digits.
-        if sum(c.isdigit() for c in m.raw_string) >= 9:
+        if sum(c.isdigit() for c in m.raw_string) >= 9 and "/" not in m.raw_string:
             yield "phone", m.start, m.end
     # The shape pattern catches what the matcher declines (drama-range or partial numbers): a number
     # half-redacted is still a leak.
