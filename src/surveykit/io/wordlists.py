@@ -21,7 +21,8 @@ def _entries(text: str, *, split_words: bool = False) -> tuple[str, ...]:
 
 
 def read_data_list(relative: str, *, split_words: bool = False) -> tuple[str, ...]:
-    """Entries of the package data file ``surveykit/data/RELATIVE`` (e.g. ``redact/titles.txt``).
+    """Entries of the package data file ``surveykit/data/RELATIVE`` (e.g. ``redact/titles.txt``);
+    a name ending in ``.gz`` is gzip-compressed UTF-8 text.
 
     ``split_words``: a line holds several single-word entries separated by spaces.
     """
@@ -29,8 +30,13 @@ def read_data_list(relative: str, *, split_words: bool = False) -> tuple[str, ..
 
     resource = resources.files("surveykit").joinpath("data", *relative.split("/"))
     try:
-        text = resource.read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError, UnicodeDecodeError) as exc:
+        if relative.endswith(".gz"):
+            import gzip
+
+            text = gzip.decompress(resource.read_bytes()).decode("utf-8")
+        else:
+            text = resource.read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError, UnicodeDecodeError, EOFError) as exc:
         raise InputError(f"surveykit's data file data/{relative} is missing or damaged ({type(exc).__name__}); "
                          "reinstall surveykit") from None
     return _entries(text, split_words=split_words)

@@ -29,7 +29,7 @@ def phrase_key(text: str) -> tuple[str, ...]:
 class Banks:
     first: frozenset[str]
     surname: frozenset[str]
-    common: frozenset[str]           # ordinary English words that are also a name or a place
+    common: frozenset[str]           # ordinary English words (lower case)
     titles: dict[tuple[str, ...], bool]   # title tokens -> strong (may precede a lower-case name)
     places: dict[str, tuple[tuple[str, ...], ...]]   # first token -> phrases, longest first
     keep: dict[str, tuple[tuple[str, ...], ...]]     # first token -> phrases never redacted
@@ -65,7 +65,8 @@ def banks() -> Banks:
     places -= keep
     return Banks(
         first=frozenset(first), surname=frozenset(surname),
-        common=frozenset(read_data_list("redact/common_words.txt")),
+        common=frozenset(read_data_list("redact/common_words.txt"))
+        | frozenset(read_data_list("redact/english_words.txt.gz")),
         titles=titles, places=_index(places), keep=_index(keep), countries=countries,
         postcode_areas=frozenset(read_data_list("redact/postcode_areas.txt", split_words=True)),
     )

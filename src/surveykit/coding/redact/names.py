@@ -258,6 +258,10 @@ class NameFinder:
             return True
         if self._age_after(toks, i):
             return True
+        # A capitalised word in no list and no dictionary, doing what people do ("Edon was found",
+        # "Edon's carer"): a name the lists do not know.
+        if not first and not surname and not common and key.isalpha() and (t.poss or (nxt is not None and nxt.key in PERSON_VERBS)):
+            return True
         if not t.initial:
             if first:
                 return True

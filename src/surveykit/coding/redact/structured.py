@@ -63,7 +63,7 @@ _NUMWORD = (r"(?:eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|
             r"twenty(?:[- ]one|[- ]two|[- ]three|[- ]four|[- ]five)?)")
 _AGE_N = rf"(?:\d{{1,2}}|{_NUMWORD})"
 _NOT_RANGE = r"(?!\s*(?:-|–|to|and|or|\+)\s*\d)(?!\d)"
-_UNIT = (r"(?:%|per\b|percent|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|times?|years?(?!\s+old)|"
+_UNIT = (r"(?:%|per\b|percent|thousand|hundred|million|pounds?|quid|dollars?|euros?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|times?|years?(?!\s+old)|"
          r"episodes?|children|young|boys|girls|people|cases|of\b|miles?|km|am\b|pm\b|o'clock|[:.]\d)")
 AGE = [
     re.compile(rf"\baged?\s+(?:just\s+|only\s+|about\s+|around\s+)?({_AGE_N}){_NOT_RANGE}", re.IGNORECASE),
