@@ -126,13 +126,20 @@ def _address_span(m: re.Match) -> tuple[int, int] | None:
     return start, m.end()
 
 
+# Where a phone number can be: a run of digits and separators starting with "+", "0" or "(0".
+# phonenumbers is slow, so it only ever sees these runs, not the whole answer.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])(?:\+|\(?0)[\d\s().-]{7,26}\d(?:\s*(?:ext\.?|x)\s*\d{1,5})?")
+
+
 def _phones(text: str) -> Iterator[Found]:
     import phonenumbers
 
-    for m in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
-        # POSSIBLE also accepts short runs ("12 34 56", "2015"): a phone number has 9+ digits.
-        if sum(c.isdigit() for c in m.raw_string) >= 9 and "/" not in m.raw_string:
-            yield "phone", m.start, m.end
+    for cand in _PHONE_CANDIDATE.finditer(text):
+        chunk = cand.group()
+        for m in phonenumbers.PhoneNumberMatcher(chunk, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+            # POSSIBLE also accepts short runs ("12 34 56", "2015"): a phone number has 9+ digits.
+            if sum(c.isdigit() for c in m.raw_string) >= 9 and "/" not in m.raw_string:
+                yield "phone", cand.start() + m.start, cand.start() + m.end
     # The shape pattern catches what the matcher declines (drama-range or partial numbers): a number
     # half-redacted is still a leak.
     for m in PHONE_SHAPE.finditer(text):
@@ -151,24 +158,35 @@ def nhs_check(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
+_HAS_NUMWORD = re.compile(rf"\b{_NUMWORD}\b", re.IGNORECASE)
+_HAS_STREET = re.compile(rf"\b(?:{_STREET}|{_STREET_NO_NUMBER}|House|Lodge|Mansions|Tower|Hall)\b")
+_HAS_URL = re.compile(rf"(?:https?:|www\.|\.{_TLD}\b)", re.IGNORECASE)
+_HAS_HANDLE_CUE = re.compile(r"\b(?:snap|insta|ig|tik|twitter|x|fb|facebook|telegram|kik|discord|whatsapp)",
+                             re.IGNORECASE)
+
+
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
 def find_structured(text: str, postcode_areas: frozenset[str]) -> list[Found]:
+    # Cheap tests first (a digit, "@", a street word ...) so most answers run few of the patterns.
     out: list[Found] = []
     lower = text.lower()
     if "@" in text:
         out += [("email", m.start(), m.end()) for m in EMAIL.finditer(text)]
     if " at " in lower or "[at]" in lower or "(at)" in lower or "{at}" in lower or "@" in text:
         out += [("email", m.start(), m.end()) for m in OBFUSCATED_EMAIL.finditer(text)]
-    if "." in text:
+    if "." in text and _HAS_URL.search(text):
         out += [("url", m.start(), m.end()) for m in URL.finditer(text)]
     if "@" in text:
         out += [("handle", m.start(), m.end()) for m in HANDLE_AT.finditer(text)]
-    for m in HANDLE_CUE.finditer(text):
+    for m in (HANDLE_CUE.finditer(text) if _HAS_HANDLE_CUE.search(text) else ()):
         handle = m.group(1)
         looks_like_user = (any(c.isdigit() or c in "._" for c in handle) or handle.startswith("@")
                            or ":" in text[m.start():m.start(1)])
         if looks_like_user:
             out.append(("handle", m.start(1), m.end(1)))
-    n_digits = sum(c.isdigit() for c in text)
+    n_digits = len(text) - len(text.translate(_NO_DIGITS))
     if n_digits >= 6:
         out += [("ni_number", m.start(), m.end()) for m in NI.finditer(text)]
     if n_digits >= 9:
@@ -193,13 +211,14 @@ def find_structured(text: str, postcode_areas: frozenset[str]) -> list[Found]:
                 out.append(("reference", m.start(1), m.end(1)))
         for m in REF_SHAPE.finditer(text):
             out.append(("reference", m.start(), m.end()))
-    for rx in AGE:
+    ages = AGE if (n_digits or _HAS_NUMWORD.search(text)) else ()
+    for rx in ages:
         for m in rx.finditer(text):
             end = m.end(1)
             while end < len(text) and (text[end].isalpha() or text[end] == "/"):
                 end += 1  # "15yo", "17yrs": the unit glued to the number goes too
             out.append(("age", m.start(1), end))
-    for m in ADDRESS.finditer(text):
+    for m in (ADDRESS.finditer(text) if _HAS_STREET.search(text) else ()):
         span = _address_span(m)
         if span:
             out.append(("address", *span))
