@@ -22,11 +22,15 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data" / "pii_planted.jsonl"
+# 70 more answers written after the detector existed and measured once before any change
+# (docs/redaction.md gives that first figure and what changed after it).
+FRESH = Path(__file__).parent / "data" / "pii_planted_fresh.jsonl"
 STRUCTURED = ("email", "phone", "ni_number", "nhs_number", "postcode", "handle", "url")
 
 
 def load(split: str | None = None) -> list[dict]:
-    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = FRESH if split == "fresh" else DATA
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [r for r in rows if split is None or r["split"] == split]
 
 
@@ -113,6 +117,24 @@ def test_other_kinds_and_false_redactions_stay_within_what_docs_report(test_figu
     assert test_figures["other"][0] >= 0.85, test_figures["missed"]
     assert test_figures["false_redaction_rate"] <= 0.10, test_figures["false_words"]
     assert test_figures["clean_changed"] <= 3
+
+
+def test_the_fresh_set_stays_within_what_docs_report():
+    fig = evaluate(load("fresh"))
+    assert fig["structured"][0] >= 0.99, fig["missed"]
+    assert fig["names"][0] >= 0.90 and fig["other"][0] >= 0.85, fig["missed"]
+    assert fig["false_redaction_rate"] <= 0.10 and fig["clean_changed"] == 0, fig["false_words"]
+
+
+def test_codebook_and_instrument_terms_change_nothing_planted():
+    # Passing the shipped codebook and instrument keeps their words; it must not unmask planted data.
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.redact import Redactor
+    from surveykit.instrument import load_instrument
+
+    plain = evaluate(load("test"))
+    kept = evaluate(load("test"), Redactor(codebook=load_codebook(), instrument=load_instrument()))
+    assert kept["all"][1] == plain["all"][1]
 
 
 def _report(name: str, fig: dict) -> None:
