@@ -26,9 +26,9 @@ def read_data_list(relative: str, *, split_words: bool = False) -> tuple[str, ..
 
     ``split_words``: a line holds several single-word entries separated by spaces.
     """
-    from importlib import resources
+    from surveykit.io.resources import data_dir
 
-    resource = resources.files("surveykit").joinpath("data", *relative.split("/"))
+    resource = data_dir().joinpath(*relative.split("/"))
     try:
         if relative.endswith(".gz"):
             import gzip
