@@ -244,7 +244,7 @@ def quotes(
     codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
     coded: Optional[Path] = typer.Option(None, "--coded", help="Take the codes from this coded file (e.g. human coding) instead of the rules."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="Redact personal data (default). --no-redact is for internal use only."),
-    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Names and places to redact, one per line (default: codebooks/redact_denylist.txt)."),
+    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Extra names and places always redacted, one per line (default: codebooks/redact_denylist.txt)."),
     text_column: Optional[str] = TEXT_COLUMN,
     id_column: str = ID_COLUMN,
     sector_column: Optional[str] = SECTOR_COLUMN,
@@ -253,9 +253,10 @@ def quotes(
 ) -> None:
     """Exemplar answers for a code, a few from each sector, with personal data redacted.
 
-    Redacted by default: e-mail addresses, URLs, UK phone numbers, postcodes, National Insurance
-    numbers, dates, and the names and places of the deny-list. The same inputs always give the
-    same quotes.
+    Redacted by default: names of people and places, street addresses, postcodes, e-mail
+    addresses (also "name at mail dot com"), URLs, social handles, UK and international phone
+    numbers, NI and NHS numbers, reference numbers, identifying dates and ages, plus everything in
+    the deny-list; the codebook's own words are kept. The same inputs always give the same quotes.
 
     Example:  surveykit quotes export.csv --question comments --code cost --per-sector 1
     """
@@ -277,7 +278,8 @@ def quotes(
     else:
         coder = RuleCoder(cb)
         codes_of = {rid: frozenset(coder.code_ids_of(t)) for rid, t in answers if t}
-    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny)
+    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny,
+                           codebook=cb)
     if redact:
         kinds = ", ".join(f"{k} {v}" for k, v in result.redactions.items())
         message(f"{len(result.frame)} quote(s) of {result.n_with_code} answers coded {code}; "
