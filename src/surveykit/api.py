@@ -188,16 +188,21 @@ def codebook_for(responses: "Responses", question: str, codebook: "str | Path | 
 
 
 def code(responses: "Responses", question: str, *, codebook: "str | Path | Codebook | None" = None,
-         by: str | None = None) -> Coded:
+         by: str | None = None, redact: bool = True) -> Coded:
     """Code the answers to a free-text field with the rule coder (no file is read twice: the
-    responses are already loaded)."""
+    responses are already loaded). ``redact`` (default, as in the CLI): personal data is redacted from
+    the evidence column ``matched``."""
     from surveykit.coding.answers import answers_from_responses
+    from surveykit.coding.redact import redact_evidence
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import summarise
 
+    check_bool(redact, parameter="redact")
     cb = codebook_for(responses, question, codebook)
     answers = answers_from_responses(responses, question=question, by=by)
     rows = code_answers(zip(answers.ids, answers.texts), cb, question_id=answers.question_id)
+    if redact:
+        rows = redact_evidence(rows, codebook=cb)
     summary = summarise(rows, cb, sectors=answers.sectors, sector_order=answers.sector_order)
     return Coded(answers.question_id, cb, rows, summary, answers)
 

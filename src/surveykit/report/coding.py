@@ -146,7 +146,8 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
         labels = group_labels(responses, b.by)
         rows = []
         for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:opts.quoted_codes]:
-            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress)
+            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress, codebook=codebook,
+                                   instrument=inst)
             for r in quotes.frame.head(opts.quotes_per_code).itertuples():
                 row: dict[str, Any] = {"code_id": code_id, "code_label": codebook.code(code_id).label,
                                        "group": labels.get(r.sector, r.sector), "quote": r.quote,
