@@ -41,6 +41,18 @@ PathLike = "str | Path"
 
 # -- reading -------------------------------------------------------------------------------------
 
+def sample_path(name: str = "professional_survey.csv") -> Path:
+    """A file of the shipped sample study (synthetic): ``professional_survey.csv``, ``youth_ranking.csv``,
+    ``q7_coded_gold.csv`` ..., wherever surveykit is installed."""
+    from surveykit.io.resources import sample_dir
+
+    p = sample_dir() / name
+    if not p.is_file():
+        raise InputError(f"the shipped sample has no file {name!r}; it has: "
+                         + ", ".join(sorted(f.name for f in sample_dir().iterdir() if f.is_file())))
+    return p
+
+
 def load_instrument(path: str | Path | None = None) -> "Instrument":
     """An instrument YAML (the shipped professional survey when ``path`` is None)."""
     from surveykit.instrument import load_instrument as _load

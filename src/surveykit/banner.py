@@ -84,7 +84,7 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     threshold = check_threshold(threshold)
     if padjust not in stats.PADJUST_METHODS:
         raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
-    targets = closed_targets(responses, [question])
+    targets = closed_targets(responses, [question], parameter="question")
     q = targets[0][0]
     if len({t[0].id for t in targets}) != 1:
         raise UsageError(f"question must name one question; got {question!r}")

@@ -81,7 +81,7 @@ def _isna(v: object) -> bool:
 
 
 def closed_targets(responses: "Responses", questions: Iterable[str] | None = None, *,
-                   parameter: str = "question") -> list[tuple["Question", "Item | None"]]:
+                   parameter: str = "questions") -> list[tuple["Question", "Item | None"]]:
     """(question, item) pairs of the closed questions asked for (all closed questions by default).
 
     ``questions`` is an id, a comma-separated string or a list of ids; a question id may also name
@@ -98,7 +98,7 @@ def closed_targets(responses: "Responses", questions: Iterable[str] | None = Non
             if inst.has_question(key):
                 q = inst.question(key)
                 if not q.is_closed:
-                    raise UsageError(f"{parameter} {qid!r} is a free-text question; closed questions are: "
+                    raise UsageError(f"{parameter}: {qid!r} is a free-text question; closed questions are: "
                                      + ", ".join(closed_ids))
                 out.extend((q, it) for it in q.items) if q.is_grid else out.append((q, None))
                 continue
@@ -107,7 +107,7 @@ def closed_targets(responses: "Responses", questions: Iterable[str] | None = Non
             except UsageError:
                 raise invalid_choice(parameter, qid, closed_ids) from None
             if it is None:  # an "other" free-text column
-                raise UsageError(f"{parameter} {qid!r} is a free-text column; closed questions are: "
+                raise UsageError(f"{parameter}: {qid!r} is a free-text column; closed questions are: "
                                  + ", ".join(closed_ids))
             out.append((q, it))
     seen: set[str] = set()

@@ -60,7 +60,8 @@ def report(
             rankings = sample_dir() / "youth_ranking.csv"
     out = out or Path("reports/sample")
     # The steps: reading the inputs, each section of the plan, methods and data quality, the writers.
-    plan = report_plan(load_instrument(inputs.instrument), has_rankings=rankings is not None)
+    inst = load_instrument(inputs.instrument)
+    plan = report_plan(inst, has_rankings=rankings is not None)
     total = 1 + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
     console = Console(stderr=True)
     with Progress(TextColumn("[progress.description]{task.description:<24}"), BarColumn(),
@@ -80,7 +81,7 @@ def report(
                               threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
                               on_step=on_step)
         progress.update(task, completed=total, description="done")
-    if rankings is None:
+    if rankings is None and inst.youth is not None:
         message("no --rankings file: the youth ranking sections were left out")
     if no_suppress:
         message("--no-suppress: small counts and unredacted quotes are published; for internal use only")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from surveykit.clean import Responses
     from surveykit.coding.codebook import Codebook
-    from surveykit.instrument import ReportPlan, ReportSection
+    from surveykit.instrument import ReportPlan
     from surveykit.io.coded import CodedFile
     from surveykit.ranking import Rankings
 

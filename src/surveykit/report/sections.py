@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.report.model import Section, SectionBuilder
-from surveykit.report.text import (all_or_too_small, by_phrase, group_labels, hidden, item_labels, labelled_groups,
+from surveykit.report.text import (all_or_too_small, by_phrase, display_id, group_labels, item_labels,
                                    n_text, num, pct_text, significant_p, top_phrase)
 
 if TYPE_CHECKING:
@@ -233,7 +233,7 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
             parts.append((f"{pct_text(share)} {n.label}", share))
         if q.scale.has_dk:
             parts.append((f"{pct_text(s['pct_dk'])} Don't know (of everyone who answered)", s["pct_dk"]))
-        sb.text(f"{q.id.upper()} {q.text.strip()}", "p")
+        sb.text(f"{display_id(q.id)} {q.text.strip()}", "p")
         if parts:
             sb.text(all_or_too_small(f"{q.short}: ", parts, "."), "finding")
         if by is not None:
@@ -252,7 +252,7 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
                         f"adjusted p {significant_p(r['p_adjusted'])} ({verdict} at {opts.alpha:g}), "
                         f"n = {n_text(r['n'])}.", "note")
         suffix = f"_by_{by}" if by else ""
-        sb.table(f"{qid}{suffix}", f"{q.id.upper()} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
+        sb.table(f"{qid}{suffix}", f"{display_id(q.id)} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
                  wide, percent_columns=pcts)
 
 
@@ -292,7 +292,7 @@ def significant_pairs(result, labels: dict[str, str], items: dict[str, str]) -> 
 
 
 def part_label(part: "ReportPart") -> str:
-    qs = [q.upper() for q in part.questions]
+    qs = [display_id(q) for q in part.questions]
     return qs[0] if len(qs) == 1 else (f"{qs[0]}-{qs[-1]}" if len(qs) <= 6 else f"{len(qs)} questions")
 
 
@@ -348,12 +348,12 @@ def analysis_banner(part: "ReportPart", b: "Build", sb: SectionBuilder, explaine
     for qid in part.questions:
         res = banner(b.responses, question=qid, by=b.by, alpha=opts.alpha, padjust=opts.padjust,
                      min_group_size=opts.banner_min_group_size, suppress=opts.suppress, threshold=opts.threshold)
-        b.method(f"Banner table ({qid.upper()})", res.footer)
+        b.method(f"Banner table ({display_id(qid)})", res.footer)
         for note in res.notes:
-            b.method(f"Banner table ({qid.upper()})", note)
+            b.method(f"Banner table ({display_id(qid)})", note)
         letters = ", ".join(f"{letter} = {group}" for group, letter in res.letters)
         q = b.responses.instrument.question(qid)
-        sb.table(f"{qid}_banner", f"{qid.upper()} banner: {res.top_box_label or top_phrase(q)} by "
+        sb.table(f"{qid}_banner", f"{display_id(qid)} banner: {res.top_box_label or top_phrase(q)} by "
                                   f"{by_phrase(b.responses, b.by)} with significance letters", res.wide(),
                  note=f"{res.footer} Columns: {letters}.")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from surveykit.report.model import SectionBuilder
+from surveykit.report.text import display_id
 
 if TYPE_CHECKING:
     from surveykit.report.build import Build
@@ -65,7 +66,7 @@ def youth_comparison_blocks(b: "Build", sb: SectionBuilder) -> None:
     inst = responses.instrument
     grid = inst.question(inst.youth.grid) if inst.youth else None
     result = compare_voices(rankings, responses, by=b.by, min_group_size=b.options.voices_min_group_size)
-    what = f"{grid.id.upper()} ({grid.short})" if grid else "the survey's grid"
+    what = f"{display_id(grid.id)} ({grid.short})" if grid else "the survey's grid"
     top = grid.scale.top_box_net.label if grid is not None and grid.scale.top_box_net else "top box"
     sb.text(f"Each measure of the youth exercise matches one item of {what}. The young people's rank and the "
             "share of groups calling a measure effective are set beside the share of respondents rating the matched "
