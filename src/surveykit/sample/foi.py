@@ -1,0 +1,760 @@
+"""The synthetic FOI returns: 217 made-up authorities, four waves, calibrated to the published figures.
+
+No authority here is real: they are "Authority 001" .. "Authority 217", spread over the UK's
+nations and the study's regions in the numbers of 2015 (England 152 in nine regions, Wales 22,
+Scotland 32, Northern Ireland 11). The 2016 wave is built region by region so that the analyses
+reproduce the study's published figures (Heading back to harm, 2016, chapter 2, Figures 1-3, 6-9,
+12-13): 590 trafficked and 4,744 unaccompanied children in care; 174 and 194 authorities providing
+a number; 68 and 130 with one or more, 54 and 114 with more than one; largest 58 and 985; 167
+and 593 went missing from 39 and 74 authorities (largest 22 and 190); 331 and 994 missing episodes,
+about 2.4 per child over the authorities that reported both numbers; 207 still missing reported by
+45 authorities (largest 53); about a third of episodes lasting more than a week; the regional
+counts of Figures 8-9 and the nationality tables of Figures 12-13.
+
+Later waves are calibrated to the published totals only: 2018, 960 trafficked children in care;
+2020, 1,231 in care of whom 378 went missing, about eight episodes each; 2024, 2,638 trafficked
+(864 went missing) and 12,530 unaccompanied (1,501 went missing). Every other later-wave number is
+synthetic and plausible, nothing more.
+
+The returns are messy on purpose, as real ones are: "Not held", section 12 refusals, "<5" and
+"fewer than 10", "nil", "approx. 20", "20+", ranges, blanks, a return for a different period, a
+few numbers that contradict each other (``surveykit foi validate`` lists them), human column
+headers in the workbook. Files (``write_foi_sample``): ``foi_returns.xlsx`` (a README sheet, one
+sheet per wave, a ``nationality`` sheet), ``foi_returns.csv`` (the same returns, one table with a
+wave column), ``foi_nationality.csv`` and ``foi_claims.yaml`` (the study's headline claims, to
+try ``surveykit foi check``). The same seed gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+DEFAULT_SEED = 2016
+RETURNS_XLSX = "foi_returns.xlsx"
+RETURNS_CSV = "foi_returns.csv"
+NATIONALITY_CSV = "foi_nationality.csv"
+CLAIMS_YAML = "foi_claims.yaml"
+FILES = (RETURNS_XLSX, RETURNS_CSV, NATIONALITY_CSV, CLAIMS_YAML)
+
+#: (nation, region, authorities): the study's regions; 217 authorities in all.
+REGIONS = (
+    ("England", "East Anglia", 11), ("England", "East Midlands", 9), ("England", "London", 33),
+    ("England", "North", 15), ("England", "North East", 12), ("England", "North West", 23),
+    ("England", "South East", 19), ("England", "South West", 16), ("England", "West Midlands", 14),
+    ("Wales", "Wales", 22), ("Scotland", "Scotland", 32), ("Northern Ireland", "Northern Ireland", 11),
+)
+COHORTS = ("trafficked", "unaccompanied", "separated")
+BANDS = ("under_24h", "1_to_7_days", "over_7_days")
+BANDED = ("trafficked", "unaccompanied")
+WAVES = ("2016", "2018", "2020", "2024")
+PERIODS = {"2016": "Sep 2014 - Aug 2015", "2018": "Sep 2016 - Aug 2017", "2020": "Sep 2018 - Aug 2019",
+           "2024": "Apr 2022 - Mar 2023"}
+
+# 2016, per region: in care, authorities with one or more, of them with exactly one, went missing,
+# authorities where one or more went missing, authorities that gave no number for in care.
+# Totals: Figures 1-3 and 8-9; the regional split of in care follows the study's text (75% / 90%
+# in London, the South East, East Anglia and the Midlands; Wales 14/57, Scotland 48/150, NI 13/20).
+_T16 = {  # trafficked
+    "East Anglia": (85, 5, 0, 21, 4, 2), "East Midlands": (40, 4, 0, 18, 4, 2), "London": (160, 19, 3, 43, 10, 4),
+    "North": (20, 4, 2, 5, 2, 3), "North East": (15, 3, 1, 8, 2, 2), "North West": (22, 5, 2, 6, 2, 5),
+    "South East": (110, 8, 0, 31, 5, 3), "South West": (13, 3, 1, 6, 2, 3), "West Midlands": (50, 5, 1, 20, 5, 3),
+    "Wales": (14, 4, 2, 0, 0, 4), "Scotland": (48, 5, 1, 2, 1, 9), "Northern Ireland": (13, 3, 1, 7, 2, 3),
+}
+_U16 = {  # unaccompanied
+    "East Anglia": (300, 10, 1, 54, 8, 1), "East Midlands": (150, 8, 1, 23, 5, 1), "London": (2100, 30, 0, 197, 24, 1),
+    "North": (70, 11, 3, 11, 4, 2), "North East": (40, 8, 2, 2, 1, 2), "North West": (95, 15, 3, 5, 3, 3),
+    "South East": (1500, 16, 0, 256, 13, 1), "South West": (45, 8, 2, 7, 3, 2), "West Midlands": (217, 12, 1, 31, 8, 2),
+    "Wales": (57, 5, 1, 2, 2, 3), "Scotland": (150, 5, 1, 3, 2, 4), "Northern Ireland": (20, 2, 1, 2, 1, 1),
+}
+# Figures 6-7: the authorities above 20 trafficked / 100 unaccompanied, as (region, {cohort: (in care,
+# went missing)}); one slot may hold both cohorts, as one county council did in the study.
+_FIXED16 = (
+    ("East Anglia", {"trafficked": (58, 11)}),
+    ("London", {"trafficked": (37, 22), "unaccompanied": (216, 19)}),
+    ("London", {"trafficked": (31, 6), "unaccompanied": (605, 85)}),
+    ("South East", {"trafficked": (31, 21), "unaccompanied": (985, 190)}),
+    ("South East", {"unaccompanied": (129, 32)}),
+)
+_CAP16 = {"trafficked": (20, 21), "unaccompanied": (100, 99)}  # largest other in care / went missing
+EPISODES16 = {"trafficked": (331, 138), "unaccompanied": (994, 414)}  # episodes; children they stand on
+STILL16 = (207, 45, 53)  # still missing (all cohorts), authorities, largest
+# Figures 12-13: (nationality, male, female) of the children who went missing.
+NATIONALITY16 = {
+    "trafficked": (10, (("Vietnamese", 12, 0), ("British", 1, 9), ("Albanian", 1, 1), ("Egyptian", 1, 0),
+                        ("Eritrean", 1, 0), ("Hungarian", 0, 1), ("Non-EU", 0, 1), ("Polish", 1, 0),
+                        ("Turkish", 1, 0), ("Zimbabwean", 0, 1), ("No further information given", 8, 15))),
+    "unaccompanied": (14, (("Albanian", 82, 2), ("Afghan", 71, 1), ("Vietnamese", 36, 9), ("Eritrean", 38, 3),
+                           ("Syrian", 26, 1), ("Egyptian", 25, 0), ("Non-EU", 10, 4), ("Turkish", 6, 1),
+                           ("Iraq", 6, 0), ("Iranian", 4, 2), ("African", 4, 1), ("Sudanese", 5, 0),
+                           ("Algerian", 4, 0), ("Kuwati", 3, 1), ("Moroccan", 4, 0), ("Pakistani", 2, 1),
+                           ("Ethiopian", 2, 0), ("Chinese", 1, 0), ("European", 1, 0), ("Indian", 1, 0),
+                           ("Lebanese", 1, 0), ("Middle Eastern", 1, 0), ("No further information given", 26, 2))),
+}
+# Later waves: published totals where there are some (see the module docstring), plausible otherwise.
+# cohort: (provided, in care, share with one or more, went missing, episodes per child, still missing share)
+LATER = {
+    "2018": {"trafficked": (181, 960, 0.45, 262, 2.6, 0.22), "unaccompanied": (199, 5210, 0.70, 634, 2.5, 0.18),
+             "separated": (44, 120, 0.45, 18, 2.0, 0.1)},
+    "2020": {"trafficked": (186, 1231, 0.50, 378, 8.0, 0.2), "unaccompanied": (201, 5380, 0.72, 715, 3.1, 0.17),
+             "separated": (47, 131, 0.45, 21, 2.0, 0.1)},
+    "2024": {"trafficked": (196, 2638, 0.62, 864, 5.2, 0.21), "unaccompanied": (205, 12530, 0.85, 1501, 3.4, 0.16),
+             "separated": (52, 160, 0.5, 25, 2.0, 0.1)},
+}
+LATER_NOTE = "Only the published totals of the later waves are calibrated; every other number is synthetic."
+
+_REFUSED = ("Section 12 - cost limit", "Refused (s12)", "Exceeds appropriate limit", "s.12 exemption applied",
+            "Refused - cost limit", "Section 12")
+_NOT_HELD = ("Not held", "Information not held", "Not recorded", "Data not held centrally", "Not known",
+             "Not held", "Unknown")
+_SUPPRESSED = ("<10", "fewer than 10", "*", "<5")
+_ZERO = ("0", "0", "0", "0", "nil", "None", "Nil", "0")
+
+
+@dataclass
+class _Authority:
+    index: int
+    nation: str
+    region: str
+    values: dict = field(default_factory=dict)  # (wave, cohort, measure) -> int | str (a status text)
+
+    @property
+    def id(self) -> str:
+        return f"A{self.index:03d}"
+
+    @property
+    def name(self) -> str:
+        return f"Authority {self.index:03d}"
+
+
+# -- integer allocation -----------------------------------------------------------------------
+
+def spread(rng: random.Random, total: int, lows: Sequence[int], highs: Sequence[int | None],
+           weights: Sequence[float] | None = None) -> list[int]:
+    """Integers between lows and highs summing to total, units placed at random by weight."""
+    n = len(lows)
+    vals = list(lows)
+    rest = total - sum(lows)
+    if rest < 0 or any(h is not None and h < lo for lo, h in zip(lows, highs)) or \
+            (all(h is not None for h in highs) and sum(h for h in highs) < total):  # type: ignore[misc]
+        raise ValueError("infeasible allocation")
+    w = list(weights) if weights is not None else [rng.random() ** 2 + 0.05 for _ in range(n)]
+    open_ = [i for i in range(n) if highs[i] is None or vals[i] < highs[i]]
+    while rest > 0:
+        # place a block of units at once for big totals, one at a time near the end
+        step = max(1, rest // (4 * max(1, len(open_))))
+        i = rng.choices(open_, weights=[w[j] for j in open_])[0]
+        room = rest if highs[i] is None else min(rest, highs[i] - vals[i])  # type: ignore[operator]
+        add = min(step, room)
+        vals[i] += add
+        rest -= add
+        if highs[i] is not None and vals[i] >= highs[i]:  # type: ignore[operator]
+            open_.remove(i)
+    return vals
+
+
+def proportional(total: int, weights: Sequence[float], caps: Sequence[int | None] | None = None,
+                 lows: Sequence[int] | None = None) -> list[int]:
+    """Largest-remainder allocation of total in proportion to weights, within lows and caps."""
+    n = len(weights)
+    lows = list(lows) if lows is not None else [0] * n
+    caps = list(caps) if caps is not None else [None] * n
+    vals = list(lows)
+    fixed = [False] * n
+    rest = total - sum(vals)
+    while rest > 0:
+        free = [i for i in range(n) if not fixed[i] and (caps[i] is None or vals[i] < caps[i])]
+        if not free:
+            raise ValueError("infeasible allocation")
+        wsum = sum(weights[i] for i in free) or float(len(free))
+        share = {i: rest * (weights[i] / wsum if wsum else 1 / len(free)) for i in free}
+        given = 0
+        for i in free:
+            room = None if caps[i] is None else caps[i] - vals[i]
+            add = int(share[i])
+            if room is not None and add >= room:
+                add = room
+                fixed[i] = True
+            vals[i] += add
+            given += add
+        rest -= given
+        if given == 0:
+            order = sorted(free, key=lambda i: (-(share[i] - int(share[i])), i))
+            for i in order[:rest]:
+                if caps[i] is None or vals[i] < caps[i]:
+                    vals[i] += 1
+                    rest -= 1
+            if all(caps[i] is not None and vals[i] >= caps[i] for i in free) and rest > 0:
+                raise ValueError("infeasible allocation")
+    return vals
+
+
+# -- building the returns -----------------------------------------------------------------------
+
+def _authorities(rng: random.Random) -> list[_Authority]:
+    slots = [(nation, region) for nation, region, n in REGIONS for _ in range(n)]
+    rng.shuffle(slots)
+    return [_Authority(i + 1, nation, region) for i, (nation, region) in enumerate(slots)]
+
+
+def _by_region(auths: list[_Authority]) -> dict[str, list[_Authority]]:
+    out: dict[str, list[_Authority]] = {}
+    for a in auths:
+        out.setdefault(a.region, []).append(a)
+    return out
+
+
+def _build_2016(rng: random.Random, auths: list[_Authority]) -> set[int]:
+    """Build the 2016 wave; returns the indices of the authorities of Figures 6-7."""
+    regions = _by_region(auths)
+    fixed: dict[str, list[tuple[_Authority, dict]]] = {}
+    taken: set[int] = set()
+    for region, spec in _FIXED16:
+        a = next(x for x in regions[region] if x.index not in taken and x.index % 7 != 0)
+        taken.add(a.index)
+        fixed.setdefault(region, []).append((a, spec))
+    np_trafficked: dict[str, list[_Authority]] = {}
+    for cohort, table in (("trafficked", _T16), ("unaccompanied", _U16)):
+        cap_care, cap_gone = _CAP16[cohort]
+        for region, (care, nonzero, ones, gone, k, n_np) in table.items():
+            members = regions[region]
+            fixed_here = [(a, spec[cohort]) for a, spec in fixed.get(region, []) if cohort in spec]
+            fixed_ids = {a.index for a, _ in fixed_here}
+            pool = [a for a in members if a.index not in fixed_ids]
+            if cohort == "unaccompanied":  # authorities that refused one cohort mostly refused both
+                prior = [a for a in np_trafficked[region] if a.index not in fixed_ids]
+                rng.shuffle(prior)
+                not_provided = (prior + [a for a in rng.sample(pool, len(pool)) if a not in prior])[:n_np]
+            else:
+                not_provided = rng.sample(pool, n_np)
+                np_trafficked[region] = not_provided
+            for a in not_provided:
+                a.values[("2016", cohort, "in_care")] = None
+            provided = [a for a in pool if a not in not_provided]
+            for _attempt in range(200):
+                chosen = rng.sample(provided, nonzero - len(fixed_here))
+                singles = chosen[:ones]
+                rest = chosen[ones:]
+                left = care - sum(v for _, (v, _) in fixed_here) - ones
+                try:
+                    sizes = spread(rng, left, [2] * len(rest), [cap_care] * len(rest))
+                except ValueError:
+                    continue
+                in_care = {a.index: 1 for a in singles}
+                in_care.update({a.index: v for a, v in zip(rest, sizes)})
+                in_care.update({a.index: v for a, (v, _) in fixed_here})
+                # who went missing: fixed ones, plus authorities drawn at random (not by size: the
+                # study found no link between size and the share missing)
+                cands = [a for a in chosen]
+                need = k - len(fixed_here)
+                if need > len(cands):
+                    continue
+                goers = rng.sample(cands, need)
+                left_gone = gone - sum(g for _, (_, g) in fixed_here)
+                try:
+                    counts = spread(rng, left_gone, [1] * len(goers),
+                                    [min(in_care[a.index], cap_gone) for a in goers],
+                                    [in_care[a.index] * rng.uniform(0.2, 1.0) for a in goers])
+                except ValueError:
+                    continue
+                break
+            else:  # pragma: no cover - the tables above are feasible
+                raise RuntimeError(f"cannot calibrate {cohort} in {region}")
+            went = {a.index: 0 for a in provided}
+            went.update({a.index: c for a, c in zip(goers, counts)})
+            went.update({a.index: g for a, (_, g) in fixed_here})
+            for a in provided + [x for x, _ in fixed_here]:
+                a.values[("2016", cohort, "in_care")] = in_care.get(a.index, 0)
+                a.values[("2016", cohort, "went_missing")] = went.get(a.index, 0)
+    _episodes_2016(rng, auths)
+    _durations(rng, auths, "2016", share_reporting=0.6)
+    _still_2016(rng, auths)
+    _separated(rng, auths, "2016", provided=38, in_care=95, nonzero_share=0.45, gone=14)
+    return taken
+
+
+def _subset_with_sum(rng: random.Random, items: list[tuple[_Authority, int]], target: int) -> list[_Authority]:
+    """Some of the (authority, count) items whose counts add up to target (a random exact subset)."""
+    order = list(items)
+    rng.shuffle(order)
+    reach: dict[int, list[int]] = {0: []}
+    for i, (_, v) in enumerate(order):
+        for s, path in list(reach.items()):
+            if s + v <= target and s + v not in reach:
+                reach[s + v] = path + [i]
+    if target not in reach:
+        raise RuntimeError("no subset with the target sum")
+    return [order[i][0] for i in reach[target]]
+
+
+def _episodes_2016(rng: random.Random, auths: list[_Authority]) -> None:
+    for cohort, (episodes, children) in EPISODES16.items():
+        gone = [(a, a.values.get(("2016", cohort, "went_missing"))) for a in auths]
+        with_missing = [(a, g) for a, g in gone if g]
+        basis = _subset_with_sum(rng, with_missing, children)
+        ids = {a.index for a in basis}
+        lows = [a.values[("2016", cohort, "went_missing")] for a in basis]
+        odd = None
+        if cohort == "trafficked":  # one return with fewer episodes than children (validate finds it)
+            odd = next(i for i, v in enumerate(lows) if 3 <= v <= 6)
+            lows[odd] -= 1
+        counts = spread(rng, episodes, lows, [None] * len(basis), [v * rng.uniform(0.5, 2.0) for v in lows])
+        if odd is not None:  # keep the odd one below its children: move its extra episodes elsewhere
+            extra = counts[odd] - lows[odd]
+            counts[odd] = lows[odd]
+            counts[(odd + 1) % len(counts)] += extra
+        for a, c in zip(basis, counts):
+            a.values[("2016", cohort, "episodes")] = c
+        for a, g in gone:
+            if g and a.index not in ids:
+                a.values[("2016", cohort, "episodes")] = rng.choice(_NOT_HELD[:4] + _REFUSED[:1])
+            elif g == 0:
+                a.values[("2016", cohort, "episodes")] = rng.choice((0, 0, "", "n/a"))
+
+
+def _durations(rng: random.Random, auths: list[_Authority], wave: str, *, share_reporting: float,
+               over: float = 0.335) -> None:
+    for cohort in BANDED:
+        reporters = [a for a in auths if isinstance(a.values.get((wave, cohort, "episodes")), int)
+                     and a.values[(wave, cohort, "episodes")] > 0]
+        reporters = sorted(rng.sample(reporters, round(share_reporting * len(reporters))), key=lambda a: a.index)
+        for a in reporters:
+            e = a.values[(wave, cohort, "episodes")]
+            long_ = round(e * min(max(rng.gauss(over, 0.08), 0.05), 0.8))
+            short = round((e - long_) * min(max(rng.gauss(0.6, 0.1), 0.2), 0.9))
+            for band, v in zip(BANDS, (short, e - long_ - short, long_)):
+                a.values[(wave, cohort, f"duration_{band}")] = v
+
+
+def _still_2016(rng: random.Random, auths: list[_Authority]) -> None:
+    total, n_auth, largest = STILL16
+
+    def gone(a: _Authority, c: str) -> int:
+        v = a.values.get(("2016", c, "went_missing"))
+        return v if isinstance(v, int) else 0
+
+    big = max(auths, key=lambda a: gone(a, "unaccompanied"))
+    welsh = [a for a in auths if a.region == "Wales" and gone(a, "unaccompanied")][:1]
+    scots = [a for a in auths if a.region == "Scotland" and gone(a, "unaccompanied")][:1]
+    cands = [a for a in auths if (gone(a, "trafficked") or gone(a, "unaccompanied"))
+             and a not in [big] + welsh + scots and a.region not in ("Wales", "Scotland")]
+    others = sorted(rng.sample(cands, n_auth - 3), key=lambda a: a.index)
+    zeros = others[:6]
+    payers = others[6:]
+    # one return says more are still missing than went missing (children lost before the period)
+    odd = min((a for a in payers if gone(a, "unaccompanied")), key=lambda a: (gone(a, "unaccompanied"), a.index))
+    big_split = (8, largest - 8)
+    left = total - largest - 1 - 1 - (gone(odd, "unaccompanied") + 1)
+    rest = [a for a in payers if a is not odd]
+    caps = [min(gone(a, "trafficked") + gone(a, "unaccompanied"), 40) for a in rest]
+    counts = spread(rng, left, [0] * len(rest), caps, [c + 0.5 for c in caps])
+    for a in auths:
+        for c in ("trafficked", "unaccompanied"):
+            if a.values.get(("2016", c, "in_care")) is not None:
+                a.values[("2016", c, "still_missing")] = rng.choice(_NOT_HELD + ("",) * 4)
+    for a in zeros:
+        for c in ("trafficked", "unaccompanied"):
+            a.values[("2016", c, "still_missing")] = 0
+    for c, v in zip(("trafficked", "unaccompanied"), big_split):
+        big.values[("2016", c, "still_missing")] = v
+    for a in welsh + scots:
+        a.values[("2016", "unaccompanied", "still_missing")] = 1
+        a.values[("2016", "trafficked", "still_missing")] = 0
+    odd.values[("2016", "unaccompanied", "still_missing")] = gone(odd, "unaccompanied") + 1
+    odd.values[("2016", "trafficked", "still_missing")] = 0
+    for a, n in zip(rest, counts):
+        t = min(gone(a, "trafficked"), round(n * gone(a, "trafficked") / max(1, gone(a, "trafficked")
+                                                                           + gone(a, "unaccompanied"))))
+        u = n - t
+        if u > gone(a, "unaccompanied"):
+            t, u = n - gone(a, "unaccompanied"), gone(a, "unaccompanied")
+        a.values[("2016", "trafficked", "still_missing")] = t
+        a.values[("2016", "unaccompanied", "still_missing")] = u
+
+
+def _separated(rng: random.Random, auths: list[_Authority], wave: str, *, provided: int, in_care: int,
+               nonzero_share: float, gone: int) -> None:
+    """Few authorities record separated children apart: most answer not held; still missing is never held."""
+    chosen = sorted(rng.sample(auths, provided), key=lambda a: a.index)
+    nonzero = chosen[: max(1, round(nonzero_share * provided))]
+    sizes = spread(rng, in_care, [1] * len(nonzero), [12] * len(nonzero))
+    goers = nonzero[: max(1, len(nonzero) // 2)]
+    gone_counts = spread(rng, gone, [0] * len(goers), [sizes[i] for i in range(len(goers))])
+    for a in auths:
+        a.values[(wave, "separated", "in_care")] = rng.choice(_NOT_HELD + ("",) * 3)
+        a.values[(wave, "separated", "went_missing")] = ""
+        a.values[(wave, "separated", "episodes")] = ""
+        a.values[(wave, "separated", "still_missing")] = rng.choice(("Not held", "", ""))
+    for a in chosen:
+        a.values[(wave, "separated", "in_care")] = 0
+        a.values[(wave, "separated", "went_missing")] = 0
+        a.values[(wave, "separated", "episodes")] = rng.choice(("Not held", ""))
+    for a, v in zip(nonzero, sizes):
+        a.values[(wave, "separated", "in_care")] = v
+    for a, v in zip(goers, gone_counts):
+        a.values[(wave, "separated", "went_missing")] = v
+
+
+def _build_later(rng: random.Random, auths: list[_Authority], wave: str, previous: str) -> None:
+    for cohort, (n_provided, care, share_any, gone, per_child, still_share) in LATER[wave].items():
+        if cohort == "separated":
+            _separated(rng, auths, wave, provided=n_provided, in_care=care, nonzero_share=share_any, gone=gone)
+            continue
+        before = {a.index: a.values.get((previous, cohort, "in_care")) for a in auths}
+        weights = [4.0 if isinstance(before[a.index], int) else 1.0 for a in auths]
+        provided: list[_Authority] = []
+        pool = list(auths)
+        while len(provided) < n_provided:
+            a = rng.choices(pool, weights=[weights[x.index - 1] for x in pool])[0]
+            pool.remove(a)
+            provided.append(a)
+        provided.sort(key=lambda a: a.index)
+        for a in pool:
+            a.values[(wave, cohort, "in_care")] = None
+        # size: last wave's number (or a small one) with noise; the smallest become zeros
+        size = {a.index: (before[a.index] if isinstance(before[a.index], int) else rng.choice((0, 0, 1, 2)))
+                * rng.uniform(0.6, 1.6) + rng.uniform(0, 3) for a in provided}
+        ranked = sorted(provided, key=lambda a: -size[a.index])
+        nonzero = ranked[: round(share_any * len(provided))]
+        counts = proportional(care, [size[a.index] for a in nonzero], lows=[1] * len(nonzero))
+        in_care = {a.index: 0 for a in provided}
+        in_care.update({a.index: c for a, c in zip(nonzero, counts)})
+        # went missing: a random share per authority, scaled to the total
+        goers = rng.sample(nonzero, max(1, round(0.55 * len(nonzero))))
+        wts = [in_care[a.index] * rng.uniform(0.2, 1.4) for a in goers]
+        caps = [in_care[a.index] for a in goers]
+        went = {a.index: 0 for a in provided}
+        went.update({a.index: c for a, c in zip(goers, proportional(gone, wts, caps))})
+        for a in provided:
+            a.values[(wave, cohort, "in_care")] = in_care[a.index]
+            a.values[(wave, cohort, "went_missing")] = went[a.index]
+        # episodes: about four in five of the authorities with missing children can say
+        with_missing = [a for a in provided if went[a.index]]
+        basis = sorted(rng.sample(with_missing, round(0.8 * len(with_missing))), key=lambda a: a.index)
+        children = sum(went[a.index] for a in basis)
+        lows = [went[a.index] for a in basis]
+        eps = proportional(round(per_child * children), [v * rng.uniform(0.5, 1.5) for v in lows], lows=lows)
+        for a, e in zip(basis, eps):
+            a.values[(wave, cohort, "episodes")] = e
+        for a in with_missing:
+            if a not in basis:
+                a.values[(wave, cohort, "episodes")] = rng.choice(_NOT_HELD[:3] + _REFUSED[:1])
+        for a in provided:
+            if not went[a.index]:
+                a.values[(wave, cohort, "episodes")] = rng.choice((0, "", "n/a"))
+        # still missing: about a third of the authorities with missing children report it
+        reporters = sorted(rng.sample(with_missing, round(len(with_missing) / 3)), key=lambda a: a.index)
+        for a in provided:
+            a.values[(wave, cohort, "still_missing")] = rng.choice(_NOT_HELD + ("",) * 4)
+        for a in reporters:
+            g = went[a.index]
+            a.values[(wave, cohort, "still_missing")] = min(g, round(g * rng.uniform(0.5, 1.5) * still_share))
+    _durations(rng, auths, wave, share_reporting=0.5, over=0.3)
+
+
+# -- messiness and layout -----------------------------------------------------------------------
+
+def _render(rng: random.Random, value: Any, *, measure: str, fixed: bool) -> Any:
+    """The cell as an authority might write it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if value == 0:
+        return rng.choice(_ZERO)
+    if not fixed and measure in ("in_care", "went_missing") and value >= 8 and rng.random() < 0.05:
+        return rng.choice((f"approx. {value}", f"c.{value}", f"{value}+", f"approximately {value}"))
+    return value
+
+
+def _not_provided_text(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.55:
+        return rng.choice(_REFUSED)
+    if r < 0.85:
+        return rng.choice(_NOT_HELD)
+    if r < 0.93:
+        return rng.choice(_SUPPRESSED)
+    return ""
+
+
+def _mess(rng: random.Random, auths: list[_Authority], wave: str) -> None:
+    """Replace the 'no number' markers by what authorities write, and add a few odd answers."""
+    for a in auths:
+        for cohort in ("trafficked", "unaccompanied"):
+            if a.values.get((wave, cohort, "in_care"), 0) is None:
+                text = _not_provided_text(rng)
+                a.values[(wave, cohort, "in_care")] = text
+                for m in ("went_missing", "episodes", "still_missing"):
+                    a.values[(wave, cohort, m)] = text if rng.random() < 0.7 else ""
+            elif a.values.get((wave, cohort, "in_care")) == 0:
+                for m in ("went_missing", "episodes", "still_missing"):
+                    if rng.random() < 0.25:
+                        a.values[(wave, cohort, m)] = rng.choice(("n/a", "", "N/A"))
+
+
+def _odd_answers(rng: random.Random, auths: list[_Authority]) -> None:
+    """A few returns a research team would have to query (validate lists them)."""
+    # a range and a suppressed count in the duration bands: those returns leave the band basis
+    banded = [a for a in auths if isinstance(a.values.get(("2016", "unaccompanied", "duration_over_7_days")), int)]
+    a = banded[len(banded) // 2]
+    v = a.values[("2016", "unaccompanied", "duration_over_7_days")]
+    a.values[("2016", "unaccompanied", "duration_over_7_days")] = f"{max(v - 1, 0)}-{v + 2}"
+    b = banded[len(banded) // 3]
+    if 1 <= b.values[("2016", "unaccompanied", "duration_under_24h")] < 5:
+        b.values[("2016", "unaccompanied", "duration_under_24h")] = "<5"
+    # 2018: a return counting a child twice (more went missing than were in care)
+    small = [x for x in auths if isinstance(x.values.get(("2018", "trafficked", "in_care")), int)
+             and 1 <= x.values[("2018", "trafficked", "in_care")] <= 3
+             and x.values.get(("2018", "trafficked", "went_missing"), 0) >= 1]
+    other = max((x for x in auths if isinstance(x.values.get(("2018", "trafficked", "went_missing")), int)),
+                key=lambda x: (x.values[("2018", "trafficked", "went_missing")], -x.index))
+    if small:
+        extra = small[0].values[("2018", "trafficked", "in_care")] + 1 - small[0].values[("2018", "trafficked",
+                                                                                          "went_missing")]
+        small[0].values[("2018", "trafficked", "went_missing")] += extra
+        other.values[("2018", "trafficked", "went_missing")] -= extra
+    # 2020: duration bands adding up to more episodes than reported
+    bands20 = [x for x in auths if isinstance(x.values.get(("2020", "trafficked", "duration_over_7_days")), int)
+               and x.values[("2020", "trafficked", "episodes")] >= 6]
+    if bands20:
+        bands20[0].values[("2020", "trafficked", "duration_over_7_days")] += 2
+
+
+def _header(cohort: str | None, measure: str, human: bool) -> str:
+    if cohort is None:
+        return {"authority_id": "Authority ID", "authority": "Authority", "nation": "Nation", "region": "Region",
+                "period": "Period", "wave": "Wave"}[measure] if human else measure
+    if not human:
+        return f"{cohort}_{measure}"
+    return f"{cohort.capitalize()} {measure.replace('_', ' ')}"
+
+
+def _columns() -> list[tuple[str, str]]:
+    cols = []
+    for cohort in COHORTS:
+        for m in ("in_care", "went_missing", "episodes", "still_missing"):
+            cols.append((cohort, m))
+        if cohort in BANDED:
+            cols += [(cohort, f"duration_{b}") for b in BANDS]
+    return cols
+
+
+@dataclass(frozen=True)
+class FoiSample:
+    """The generated returns: per wave, the header and rows (cells as written) and the nationality rows."""
+
+    waves: dict
+    nationality: list
+    columns: list
+
+
+def build_sample(seed: int = DEFAULT_SEED) -> FoiSample:
+    """Generate every wave (see the module docstring); deterministic for a seed."""
+    rng = random.Random(seed)
+    auths = _authorities(rng)
+    fixed_ids = _build_2016(rng, auths)
+    previous = "2016"
+    for wave in WAVES[1:]:
+        _build_later(rng, auths, wave, previous)
+        previous = wave
+    _odd_answers(rng, auths)
+    nationality = _nationality_2016(rng, auths)
+    for wave in WAVES:
+        _mess(rng, auths, wave)
+    odd_period = {"2016": auths[40].index, "2020": auths[90].index}
+    waves = {}
+    for wave in WAVES:
+        rows = []
+        for a in auths:
+            period = PERIODS[wave]
+            if odd_period.get(wave) == a.index:
+                period = "Apr 2014 - Mar 2015" if wave == "2016" else "Jan 2018 - Dec 2018"
+            cells = {(c, m): _render(rng, a.values.get((wave, c, m), ""), measure=m,
+                                     fixed=wave == "2016" and a.index in fixed_ids) for c, m in _columns()}
+            rows.append({"authority_id": a.id, "authority": a.name, "nation": a.nation,
+                         "region": "" if a.nation != "England" and rng.random() < 0.5 else a.region,
+                         "period": period, "cells": cells})
+        waves[wave] = rows
+    return FoiSample(waves, nationality, _columns())
+
+
+def _nationality_2016(rng: random.Random, auths: list[_Authority]) -> list[tuple]:
+    """Spread Figures 12-13 over the authorities with the most children missing (within what each lost)."""
+    rows = []
+    spellings = {"male": ("Male", "Male", "M", "male"), "female": ("Female", "Female", "F", "female")}
+    unknown = ("No further information given", "Not known", "Unknown", "No further information given")
+    for cohort, (n_auth, table) in NATIONALITY16.items():
+        ranked = sorted((a for a in auths if isinstance(a.values.get(("2016", cohort, "went_missing")), int)),
+                        key=lambda a: (-a.values[("2016", cohort, "went_missing")], a.index))[:n_auth]
+        room = {a.index: a.values[("2016", cohort, "went_missing")] for a in ranked}
+        cells: dict[tuple[int, str, str], int] = {}
+        units = [(nat, g) for nat, m, f in table for g, k in (("male", m), ("female", f)) for _ in range(k)]
+        rng.shuffle(units)
+        for nat, g in units:
+            open_ = [a for a in ranked if room[a.index] > 0]
+            a = rng.choices(open_, weights=[room[x.index] for x in open_])[0]
+            room[a.index] -= 1
+            cells[(a.index, nat, g)] = cells.get((a.index, nat, g), 0) + 1
+        for (idx, nat, g), n in sorted(cells.items()):
+            shown = rng.choice(unknown) if nat.startswith("No further") else nat
+            rows.append(("2016", f"A{idx:03d}", cohort, shown, rng.choice(spellings[g]), n))
+    return rows
+
+
+# -- files --------------------------------------------------------------------------------------
+
+README_ROWS = (
+    ("SYNTHETIC DATA - not real returns. Made by 'surveykit foi sample'.",),
+    ("217 made-up authorities ('Authority 001' ..) in the UK's real nations and regions.",),
+    ("The 2016 wave reproduces the published figures of Heading back to harm (2016), chapter 2.",),
+    (LATER_NOTE,),
+    ("One sheet per wave; the 'nationality' sheet breaks down the children who went missing.",),
+)
+NATIONALITY_HEADER = ("wave", "authority_id", "cohort", "nationality", "gender", "count")
+
+
+def returns_rows(sample: FoiSample, wave: str, *, human: bool, with_wave: bool) -> list[list[Any]]:
+    ids = ["authority_id", "authority", "nation", "region", "period"]
+    header = ([_header(None, "wave", human)] if with_wave else []) + [_header(None, c, human) for c in ids] + \
+        [_header(c, m, human) for c, m in sample.columns]
+    rows = [header]
+    for r in sample.waves[wave]:
+        rows.append(([wave] if with_wave else []) + [r[c] for c in ids] + [r["cells"][k] for k in sample.columns])
+    return rows
+
+
+def claims_yaml() -> str:
+    """The study's headline claims as a claims file (two of them disagree with their own numbers)."""
+    return """\
+# Published claims to check against the returns: surveykit foi check foi_claims.yaml foi_returns.xlsx
+# Source: Heading back to harm (ECPAT UK and Missing People, 2016), chapter 2, and the later
+# follow-up figures. The sample returns are synthetic and calibrated to these figures.
+claims:
+  - id: trafficked_in_care
+    text: "590 children identified or suspected as trafficked were in care"
+    figure: in_care
+    cohort: trafficked
+    wave: 2016
+    claimed: 590
+  - id: unaccompanied_in_care
+    figure: in_care
+    cohort: unaccompanied
+    wave: 2016
+    claimed: "4,744"
+  - id: trafficked_provided
+    text: "174 (80%) provided information"
+    figure: authorities_provided
+    cohort: trafficked
+    wave: 2016
+    claimed: "174 (80%)"
+  - id: trafficked_one_or_more
+    text: "68 (40%) had one or more children identified or suspected as trafficked"
+    figure: authorities_one_or_more
+    cohort: trafficked
+    wave: 2016
+    claimed: "68 (40%)"
+  - id: unaccompanied_one_or_more
+    figure: authorities_one_or_more
+    cohort: unaccompanied
+    wave: 2016
+    claimed: "130 (67%)"
+  - id: trafficked_went_missing
+    text: "28% (167) of trafficked children in care went missing"
+    figure: went_missing
+    cohort: trafficked
+    wave: 2016
+    claimed: "167 (28%)"
+  - id: unaccompanied_went_missing
+    figure: went_missing
+    cohort: unaccompanied
+    wave: 2016
+    claimed: "593 (13%)"
+  - id: trafficked_episodes
+    text: "331 missing incidents were recorded for the trafficked children who went missing"
+    figure: episodes
+    cohort: trafficked
+    wave: 2016
+    claimed: 331
+  - id: episodes_per_child
+    text: "about 2.4 incidents per child (over the authorities that reported both numbers)"
+    figure: episodes_per_child
+    cohort: trafficked
+    wave: 2016
+    claimed: 2.4
+  - id: episodes_per_child_all
+    text: "331 incidents for the 167 children: about 2.4 per child"
+    figure: episodes_per_child_unmatched
+    cohort: trafficked
+    wave: 2016
+    claimed: 2.4
+  - id: still_missing
+    text: "207 children had not been found, reported by 45 authorities"
+    figure: still_missing
+    cohort: all
+    wave: 2016
+    claimed: 207
+  - id: over_a_week
+    text: "around a third are missing for more than a week"
+    figure: share_over_a_week
+    cohort: trafficked
+    wave: 2016
+    claimed: "around a third"
+  - id: trafficked_2020
+    text: "in 2020, 378 of 1,231 trafficked children in care went missing (31%)"
+    figure: share_missing
+    cohort: trafficked
+    wave: 2020
+    claimed: 31%
+  - id: episodes_2020
+    text: "eight missing episodes each on average"
+    figure: episodes_per_child
+    cohort: trafficked
+    wave: 2020
+    claimed: eight
+  - id: trafficked_2024
+    figure: went_missing
+    cohort: trafficked
+    wave: 2024
+    claimed: 864
+  - id: rate_ratio_2016
+    text: "trafficked children in care went missing more than four times as often as looked-after children overall"
+    figure: rate_ratio
+    cohort: trafficked
+    wave: 2016
+    reference: 6110/99230
+    claimed: "more than four times"
+"""
+
+
+def write_foi_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the FOI sample files into ``out_dir`` (atomically, deterministically); returns their paths."""
+    from surveykit.errors import UsageError
+    from surveykit.io.atomic import write_bytes, write_text
+    from surveykit.io.foi import csv_bytes, workbook_bytes
+
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UsageError(f"seed must be a whole number of at least 0; got {seed!r}")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out must be a folder; {out} is a file")
+    sample = build_sample(seed)
+    nat_rows = [list(NATIONALITY_HEADER)] + [list(r) for r in sample.nationality]
+    sheets = [("README", [list(r) for r in README_ROWS])]
+    sheets += [(w, returns_rows(sample, w, human=True, with_wave=False)) for w in WAVES]
+    sheets.append(("nationality", nat_rows))
+    long_rows = returns_rows(sample, WAVES[0], human=False, with_wave=True)
+    for w in WAVES[1:]:
+        long_rows += returns_rows(sample, w, human=False, with_wave=True)[1:]
+    return [
+        write_bytes(out / RETURNS_XLSX, workbook_bytes(sheets)),
+        write_bytes(out / RETURNS_CSV, csv_bytes(long_rows)),
+        write_bytes(out / NATIONALITY_CSV, csv_bytes(nat_rows)),
+        write_text(out / CLAIMS_YAML, claims_yaml()),
+    ]
+
+
+__all__ = ["build_sample", "write_foi_sample", "FILES", "RETURNS_XLSX", "RETURNS_CSV", "NATIONALITY_CSV",
+           "CLAIMS_YAML", "DEFAULT_SEED"]
