@@ -45,27 +45,28 @@ def mask_rows(frame: "pd.DataFrame", *, counts: Sequence[str], derived: Mapping[
     from it (suppressed with it); complements: (part, whole, columns) - when 0 < whole - part <
     threshold, the part and ``columns`` are suppressed (the whole stays: it is published elsewhere).
     """
-    out = frame.copy()
     hide: dict[str, list[int]] = {}
-    for i in range(len(out)):
-        row = out.iloc[i]
+    cols = {c: frame[c].tolist() for c in set(counts) | {x for p, w, _ in complements for x in (p, w)}
+            if c in frame.columns}
+    for i in range(len(frame)):
         for col in counts:
-            if col in out.columns and small(row[col], threshold):
+            if col in cols and small(cols[col][i], threshold):
                 for c in (col, *derived.get(col, ())):
                     hide.setdefault(c, []).append(i)
-        for part, whole, cols in complements:
+        for part, whole, cs in complements:
             try:
-                gap = float(row[whole]) - float(row[part])
-            except (TypeError, ValueError):
+                gap = float(cols[whole][i]) - float(cols[part][i])
+            except (TypeError, ValueError, KeyError):
                 continue
             if gap == gap and 0 < gap < threshold:
-                for c in (part, *cols, *derived.get(part, ())):
+                for c in (part, *cs, *derived.get(part, ())):
                     hide.setdefault(c, []).append(i)
-    return apply_mask(out, hide)
+    return apply_mask(frame, hide)
 
 
 def apply_mask(frame: "pd.DataFrame", hide: Mapping[str, Sequence[int]]) -> "pd.DataFrame":
-    out = frame.copy()
+    """A copy of ``frame`` with the cells at (column, row position) replaced by the marker."""
+    out = frame.reset_index(drop=True).copy()
     for col, rows in hide.items():
         if col not in out.columns or not rows:
             continue
@@ -86,13 +87,15 @@ def mask_column_with_total(frame: "pd.DataFrame", column: str, *, derived: Seque
     from surveykit.disclosure import suppress
 
     hide: dict[str, list[int]] = {}
-    keys = [tuple(frame.iloc[i][g] for g in groups) for i in range(len(frame))]
+    group_values = [frame[g].tolist() for g in groups]
+    keys = list(zip(*group_values)) if groups else [()] * len(frame)
+    column_values = frame[column].tolist()
     for key in dict.fromkeys(keys):
         idx = [i for i, k in enumerate(keys) if k == key]
         values = []
         for i in idx:
             try:
-                values.append(float(frame.iloc[i][column]))
+                values.append(float(column_values[i]))
             except (TypeError, ValueError):
                 values.append(float("nan"))
         known = [(i, v) for i, v in zip(idx, values) if v == v]
@@ -107,4 +110,4 @@ def mask_column_with_total(frame: "pd.DataFrame", column: str, *, derived: Seque
         for i in hidden:
             for c in (column, *derived):
                 hide.setdefault(c, []).append(int(i))
-    return apply_mask(frame.reset_index(drop=True), hide)
+    return apply_mask(frame, hide)

@@ -123,9 +123,16 @@ class Returns:
     sources: tuple[tuple[str, str], ...] = ()  # (path, sha256)
     measure_order: tuple[tuple[str, str], ...] = ()  # (cohort, measure) in the order first seen
 
+    def __post_init__(self) -> None:
+        by_wave: dict[str, list[AuthorityReturn]] = {}
+        for r in self.records:
+            by_wave.setdefault(r.wave, []).append(r)
+        # an index, not data: set once here although the dataclass is frozen
+        object.__setattr__(self, "_by_wave", {w: tuple(rs) for w, rs in by_wave.items()})
+
     @property
     def waves(self) -> tuple[str, ...]:
-        return tuple(sorted({r.wave for r in self.records}, key=wave_key))
+        return tuple(sorted(self._by_wave, key=wave_key))  # type: ignore[attr-defined]
 
     @property
     def cohorts(self) -> tuple[str, ...]:
@@ -139,16 +146,16 @@ class Returns:
         return tuple(m for m in self.measures(cohort) if m.startswith("duration_"))
 
     def in_wave(self, wave: str) -> tuple[AuthorityReturn, ...]:
-        return tuple(r for r in self.records if r.wave == wave)
+        return self._by_wave.get(wave, ())  # type: ignore[attr-defined]
 
     def asked(self, wave: str) -> int:
         """Authorities asked in a wave: every authority with a row in that wave."""
-        return sum(1 for r in self.records if r.wave == wave)
+        return len(self.in_wave(wave))
 
-    def cells_frame(self) -> "pd.DataFrame":
+    def cells_frame(self, *, raw: bool = False) -> "pd.DataFrame":
         """Every count cell, one row each: wave, authority_id, authority, nation, region, cohort,
-        measure, value, status, low, high, file, row, column. (The raw text is left out: see
-        ``cells_frame(raw=True)`` in ``foi validate --show-raw``.)"""
+        measure, value, status, low, high, file, row, column, and with ``raw=True`` the cell as
+        written (left out by default: an authority may have written free text)."""
         import pandas as pd
 
         rows = []
@@ -157,9 +164,10 @@ class Returns:
                 rows.append({"wave": r.wave, "authority_id": r.authority_id, "authority": r.authority,
                              "nation": r.nation, "region": r.region, "cohort": cohort, "measure": measure,
                              "value": c.value, "status": c.status, "low": c.low, "high": c.high,
-                             "file": r.file, "row": r.row, "column": r.headers.get((cohort, measure), "")})
+                             "file": r.file, "row": r.row, "column": r.headers.get((cohort, measure), ""),
+                             "raw": c.raw})
         cols = ["wave", "authority_id", "authority", "nation", "region", "cohort", "measure", "value", "status",
-                "low", "high", "file", "row", "column"]
+                "low", "high", "file", "row", "column"] + (["raw"] if raw else [])
         frame = pd.DataFrame(rows, columns=cols)
         for c in ("value", "low", "high"):
             frame[c] = frame[c].astype("Int64")
