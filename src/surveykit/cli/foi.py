@@ -30,14 +30,19 @@ CONFIDENCE_OPTION = typer.Option(0.95, "--confidence", help="Confidence level of
 
 
 def _read(files: List[Path], set_wave: Optional[str], encoding: Optional[str]):
-    from surveykit.foi import consistency_issues, read_returns
+    from surveykit.foi import read_returns
 
-    returns = read_returns(files, wave=set_wave, encoding=encoding)
+    return read_returns(files, wave=set_wave, encoding=encoding)
+
+
+def _note_inconsistencies(returns) -> None:
+    """After the output: the analyses ran, but some returns contradict themselves."""
+    from surveykit.foi import consistency_issues
+
     problems = [i for i in consistency_issues(returns) if i.severity == "inconsistency"]
     if problems:
         message(f"note: {len(problems)} inconsistent return(s) (e.g. more went missing than were in care); "
                 "run 'surveykit foi validate' to list them")
-    return returns
 
 
 def _suppress_args(threshold: Optional[int], no_suppress: bool) -> dict:
@@ -47,6 +52,14 @@ def _suppress_args(threshold: Optional[int], no_suppress: bool) -> dict:
 
 
 SUPPRESSED_FOOTER = "[c] = fewer than {t} children, or a number they could be worked out from (suppressed)."
+
+
+def _footer(frames, sup: dict) -> Optional[str]:
+    """The suppression footnote, when some table shows a suppressed cell."""
+    from surveykit.disclosure import MARKER
+
+    shown = any(bool((f.astype(object) == MARKER).to_numpy().any()) for f in frames if len(f))
+    return SUPPRESSED_FOOTER.format(t=sup["threshold"]) if sup["suppress"] and shown else None
 
 
 @foi_app.command("validate")
@@ -124,7 +137,7 @@ def summary_cmd(
         if table not in tables:
             raise UsageError(f"the returns have only one wave: there is no {table!r} table")
         tables = {table: tables[table]}
-    footer = SUPPRESSED_FOOTER.format(t=sup["threshold"]) if sup["suppress"] else None
+    footer = _footer(tables.values(), sup)
     if fmt is OutputFormat.json:
         import json
 
@@ -133,12 +146,13 @@ def summary_cmd(
         payload = {"files": [str(f) for f in files], "waves": list(returns.waves), "suppress": sup["suppress"],
                    "threshold": sup["threshold"], "tables": {k: json.loads(frame_to_json(v)) for k, v in tables.items()}}
         echo(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    for i, (name, frame) in enumerate(tables.items()):
-        if i:
-            echo("")
-        emit(frame, fmt, title=f"== {name} ==" if fmt is OutputFormat.table else None,
-             footer=footer if fmt is OutputFormat.table and i == len(tables) - 1 else None)
+    else:
+        for i, (name, frame) in enumerate(tables.items()):
+            if i:
+                echo("")
+            emit(frame, fmt, title=f"== {name} ==" if fmt is OutputFormat.table else None,
+                 footer=footer if fmt is OutputFormat.table and i == len(tables) - 1 else None)
+    _note_inconsistencies(returns)
 
 
 def _filter(frame, wave, cohort, returns):
@@ -198,7 +212,8 @@ def change_cmd(
         frame = frame[frame["basis"] == basis].reset_index(drop=True)
     emit(frame, fmt, title="Change between waves (both_waves: the same authorities in both; all_responders: "
                            "whoever answered each wave)",
-         footer=SUPPRESSED_FOOTER.format(t=sup["threshold"]) if sup["suppress"] else None)
+         footer=_footer([frame], sup))
+    _note_inconsistencies(returns)
 
 
 @foi_app.command("check")
@@ -229,6 +244,7 @@ def check_cmd(
     summary = ", ".join(f"{counts.get(v, 0)} {v}" for v in ("agree", "differ", "not_computable"))
     emit(frame, fmt, title=f"{len(frame)} claim(s): {summary}", meta={"claims": str(claims), "summary": {
         v: int(counts.get(v, 0)) for v in ("agree", "differ", "not_computable")}})
+    _note_inconsistencies(returns)
     if counts.get("differ", 0) or counts.get("not_computable", 0):
         message(f"{summary}")
         raise typer.Exit(1)

@@ -106,7 +106,8 @@ def parse_claimed(value: Any) -> Claimed:
         raise ValueError("a claimed value cannot be true/false")
     if isinstance(value, (int, float)):
         return Claimed(raw, "number", float(value), decimals=_decimals(raw))
-    t = " ".join(raw.lower().replace("\u2212", "-").replace("per cent", "%").replace("percent", "%").split())
+    t = " ".join(raw.lower().replace("\u2212", "-").split())
+    t = re.sub(r"\s*\b(?:per cent|percent)\b(?!age)", "%", t)
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t).strip().rstrip(".")
     qualifier = ""
     for pattern, name in _QUALIFIERS:

@@ -340,16 +340,27 @@ def _still_2016(rng: random.Random, auths: list[_Authority]) -> None:
     scots = [a for a in auths if a.region == "Scotland" and gone(a, "unaccompanied")][:1]
     cands = [a for a in auths if (gone(a, "trafficked") or gone(a, "unaccompanied"))
              and a not in [big] + welsh + scots and a.region not in ("Wales", "Scotland")]
-    others = sorted(rng.sample(cands, n_auth - 3), key=lambda a: a.index)
-    zeros = others[:6]
-    payers = others[6:]
-    # one return says more are still missing than went missing (children lost before the period)
-    odd = min((a for a in payers if gone(a, "unaccompanied")), key=lambda a: (gone(a, "unaccompanied"), a.index))
+    for _attempt in range(500):
+        # the zeros are the authorities that lost fewest children; the others share the rest
+        others = sorted(rng.sample(cands, n_auth - 3),
+                        key=lambda a: (gone(a, "trafficked") + gone(a, "unaccompanied"), a.index))
+        zeros, payers = others[:6], others[6:]
+        # one return says more are still missing than went missing (children lost before the period)
+        odds = [a for a in payers if gone(a, "unaccompanied")]
+        if not odds:
+            continue
+        odd = min(odds, key=lambda a: (gone(a, "unaccompanied"), a.index))
+        left = total - largest - 1 - 1 - (gone(odd, "unaccompanied") + 1)
+        rest = [a for a in payers if a is not odd]
+        caps = [min(gone(a, "trafficked") + gone(a, "unaccompanied"), 40) for a in rest]
+        try:
+            counts = spread(rng, left, [0] * len(rest), caps, [c + 0.5 for c in caps])
+        except ValueError:
+            continue
+        break
+    else:  # pragma: no cover - some draw always fits
+        raise RuntimeError("cannot place the children still missing")
     big_split = (8, largest - 8)
-    left = total - largest - 1 - 1 - (gone(odd, "unaccompanied") + 1)
-    rest = [a for a in payers if a is not odd]
-    caps = [min(gone(a, "trafficked") + gone(a, "unaccompanied"), 40) for a in rest]
-    counts = spread(rng, left, [0] * len(rest), caps, [c + 0.5 for c in caps])
     for a in auths:
         for c in ("trafficked", "unaccompanied"):
             if a.values.get(("2016", c, "in_care")) is not None:
