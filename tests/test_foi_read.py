@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from foi_data import HAND_2016, HAND_2020, hand_files, write
 from surveykit.errors import InputError, UsageError
 from surveykit.foi import read_returns, validate_returns
-from surveykit.foi.cells import APPROXIMATE, RANGE, REFUSED, SUPPRESSED
+from surveykit.foi.cells import APPROXIMATE, RANGE, SUPPRESSED
 
 
 def _xlsx(path, sheets):
