@@ -54,6 +54,9 @@ claims:
   - {id: n, figure: rate_ratio, cohort: trafficked, wave: 2020, reference: 5%, claimed: five times}
   - {id: o, figure: rate_ratio, cohort: trafficked, wave: 2020, reference: 5%, claimed: more than six times}
   - {id: p, figure: episodes, cohort: separated, wave: 2020, claimed: 3}
+  - {id: q, figure: authorities_provided, cohort: trafficked, wave: 2020, claimed: 71%}
+  - {id: r, figure: went_missing, cohort: trafficked, wave: 2020, claimed: one in four}
+  - {id: s, figure: in_care, cohort: trafficked, wave: 2020, claimed: 60%}
 """)
     verdicts = dict(zip(out["claim"], out["verdict"]))
     assert verdicts == {"a": "agree", "b": "agree", "c": "differ", "d": "agree", "e": "differ", "f": "differ",
@@ -64,7 +67,11 @@ claims:
                         "m": "agree",
                         # 25% / 5% = 5 times
                         "n": "agree", "o": "differ",
-                        "p": "not_computable"}
+                        "p": "not_computable",
+                        # a percentage against a count's own share: 5 of 7 provided = 71.4%; 15 of 60 = 25%
+                        "q": "agree", "r": "agree",
+                        # in care has no share
+                        "s": "not_computable"}
     a = out[out["claim"] == "a"].iloc[0]
     assert a["n_authorities"] == 3 and "3 authorities reporting both" in a["figure_basis"]
     assert a["computed"] == "25.0%" and a["difference"] == pytest.approx(0.0)

@@ -367,8 +367,10 @@ def check_claims(returns: Returns, claims: Sequence[Claim], *, suppress: bool = 
             compare = share  # a relative change, in percent of the earlier value
             c = Claimed(c.text, "percent", c.value, c.qualifier, decimals=c.decimals)
             kind = "relative"
+        elif c.kind in ("one_in", "fraction", "percent") and kind == "count" and share is not None:
+            compare, kind = share, "percent"  # "80% provided": the figure's own share (share_of says of what)
         elif c.kind in ("one_in", "fraction", "percent") and kind != "percent":
-            row["note"] = f"{claim.figure} is not a share; claim a number instead"
+            row["note"] = f"{claim.figure} has no share; claim a number instead"
             rows.append(row)
             continue
         elif c.kind == "times" and claim.figure != "rate_ratio":
