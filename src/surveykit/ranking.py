@@ -288,18 +288,23 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
         if not measure:
             raise InputError(f"{gname}: measure_id is blank", path=where, row=i)
         if measure not in known:
-            shown = measure if len(measure) <= 40 else measure[:37] + "..."
-            raise InputError(f"{gname}, measure {shown!r}: not in the measures codebook; allowed: "
+            # The cell is quoted only when it looks like an id: what was typed there may be personal data.
+            from surveykit.coding.redact import redact_text
+            from surveykit.errors import looks_like_id
+
+            shown = (f"measure {measure!r}" if looks_like_id(measure) and not redact_text(measure).spans
+                     else "the measure_id")
+            raise InputError(f"{gname}, {shown}: not in the measures codebook; allowed: "
                              f"{', '.join(measures.ids)}", path=where, row=i, column="measure_id")
         size_text = cell(row, "group_size")
         if not size_text.isdigit() or int(size_text) < 1:
             raise InputError(f"{gname}, measure {measure!r}: group_size must be a whole number of people "
-                             f"(1 or more); got {size_text[:20]!r}", path=where, row=i, column="group_size")
+                             f"(1 or more)", path=where, row=i, column="group_size")
         size = int(size_text)
         verdict = cell(row, "verdict").lower()
         if verdict not in VERDICTS:
             raise InputError(f"{gname}, measure {measure!r}: verdict must be one of 'effective', "
-                             f"'not_effective'; got {cell(row, 'verdict')[:20]!r}", path=where, row=i,
+                             "'not_effective'", path=where, row=i,
                              column="verdict")
         rank_text = cell(row, "rank_in_verdict")
         rank: int | None = None
@@ -311,7 +316,7 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
                 rank = int(value)
             except ValueError:
                 raise InputError(f"{gname}, measure {measure!r}: rank_in_verdict must be a whole number from 1 "
-                                 f"(or blank when the pile was left unranked); got {rank_text[:20]!r}",
+                                 "(or blank when the pile was left unranked)",
                                  path=where, row=i, column="rank_in_verdict") from None
         if key not in seen:
             seen[key] = {"size": size, "verdicts": {}, "ranks": {}, "rows": {}}
@@ -385,6 +390,25 @@ def score_measures(rankings: Rankings) -> "pd.DataFrame":
     frame["_order"] = range(len(frame))
     frame = frame.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
     return frame
+
+
+def protect_scores(scores: "pd.DataFrame", *, threshold: int = 5) -> "pd.DataFrame":
+    """``score_measures`` as published: the number (and share) of groups calling a measure effective
+    is hidden where it, or the rest of the groups, is 1 to ``threshold - 1`` groups of young people;
+    mean positions and Borda scores are rounded (with few groups a full-precision mean times the
+    number of groups gives the groups' positions away). Ranks and orders use the true values."""
+    from surveykit.disclosure import MARKER, is_primary
+
+    out = scores.astype({"n_effective": object, "pct_effective": object}).copy()
+    for i, (k, m) in enumerate(zip(scores["n_effective"], scores["n_groups"])):
+        if is_primary(float(k), threshold) or is_primary(float(m - k), threshold):
+            out.iat[i, out.columns.get_loc("n_effective")] = MARKER
+            out.iat[i, out.columns.get_loc("pct_effective")] = MARKER
+        else:
+            out.iat[i, out.columns.get_loc("pct_effective")] = round(float(scores["pct_effective"].iloc[i]), 1)
+    out["mean_position"] = [round(float(v), 1) for v in scores["mean_position"]]
+    out["borda"] = [round(float(v)) for v in scores["borda"]]
+    return out
 
 
 def extremes(scores: "pd.DataFrame", *, top: int = 6, bottom: int = 4) -> tuple[list[str], list[str]]:

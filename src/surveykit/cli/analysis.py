@@ -22,7 +22,7 @@ BY_HELP = ("Break down by a grouping: a profile field such as sector, or any sin
 NO_SUPPRESS = typer.Option(False, "--no-suppress", help="Show small counts (internal use only, not for publication).")
 THRESHOLD = typer.Option(5, "--threshold", help="Disclosure control: counts below this are suppressed.")
 SHOW_OTHER = typer.Option(False, "--show-other",
-                          help="List the 'Other (please specify)' answers (redacted when redaction is available).")
+                          help="List the 'Other (please specify)' answers, redacted of personal data.")
 
 
 def _round(frame, digits: int = 1):
@@ -49,17 +49,17 @@ def _suppression_note(suppress: bool, threshold: int) -> str:
 
 
 def _other_texts(responses, question: str, show: bool) -> tuple[int, list[str], str]:
-    """Count the 'Other' answers; list them (redacted when a redactor exists) only when asked."""
+    """Count the 'Other' answers; list them, redacted of personal data, only when asked."""
     from surveykit.scoring import other_answers
 
     texts = other_answers(responses, question=question)
     if not show:
         return len(texts), [], ""
-    from surveykit.coding.redact import load_denylist, redact
+    from surveykit.coding.redact import Redactor, load_denylist
 
-    denylist = load_denylist()
+    redactor = Redactor(instrument=getattr(responses, "instrument", None), denylist=load_denylist())
     # Redact first, then shorten: a cut must not split a placeholder or leave half a name.
-    return len(texts), [_shorten(redact(t, denylist=denylist)[0]) for t in texts], "redacted"
+    return len(texts), [_shorten(redactor.redact(t).text) for t in texts], "redacted"
 
 
 def _shorten(text: str, limit: int = 200) -> str:

@@ -139,6 +139,9 @@ def code_run(
     accept_above: float = typer.Option(1.0, "--accept-above",
                                        help="With --suggest: suggestions above this probability are accepted; the rest go to review."),
     padjust: str = typer.Option("holm", "--padjust", help="p-value adjustment over codes: holm, fdr_bh, bonf, none."),
+    redact: bool = typer.Option(True, "--redact/--no-redact",
+                                help="Redact personal data from the evidence column 'matched' (default). "
+                                     "--no-redact is for internal use only."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -171,6 +174,10 @@ def code_run(
         model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
     answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)
     coded = code_answers(answers, cb, question_id=answers.question_id)
+    if redact:
+        from surveykit.coding.redact import redact_evidence
+
+        coded = redact_evidence(coded, codebook=cb)
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
 
@@ -244,7 +251,7 @@ def quotes(
     codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
     coded: Optional[Path] = typer.Option(None, "--coded", help="Take the codes from this coded file (e.g. human coding) instead of the rules."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="Redact personal data (default). --no-redact is for internal use only."),
-    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Names and places to redact, one per line (default: codebooks/redact_denylist.txt)."),
+    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Extra names and places always redacted, one per line (default: codebooks/redact_denylist.txt)."),
     text_column: Optional[str] = TEXT_COLUMN,
     id_column: str = ID_COLUMN,
     sector_column: Optional[str] = SECTOR_COLUMN,
@@ -253,9 +260,10 @@ def quotes(
 ) -> None:
     """Exemplar answers for a code, a few from each sector, with personal data redacted.
 
-    Redacted by default: e-mail addresses, URLs, UK phone numbers, postcodes, National Insurance
-    numbers, dates, and the names and places of the deny-list. The same inputs always give the
-    same quotes.
+    Redacted by default: names of people and places, street addresses, postcodes, e-mail
+    addresses (also "name at mail dot com"), URLs, social handles, UK and international phone
+    numbers, NI and NHS numbers, reference numbers, identifying dates and ages, plus everything in
+    the deny-list; the codebook's own words are kept. The same inputs always give the same quotes.
 
     Example:  surveykit quotes export.csv --question comments --code cost --per-sector 1
     """
@@ -277,7 +285,8 @@ def quotes(
     else:
         coder = RuleCoder(cb)
         codes_of = {rid: frozenset(coder.code_ids_of(t)) for rid, t in answers if t}
-    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny)
+    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny,
+                           codebook=cb)
     if redact:
         kinds = ", ".join(f"{k} {v}" for k, v in result.redactions.items())
         message(f"{len(result.frame)} quote(s) of {result.n_with_code} answers coded {code}; "
