@@ -96,3 +96,37 @@ def test_help_does_not_import_heavy_libraries():
             "print(sorted(m for m in ('pandas', 'yaml', 'scipy', 'pyreadstat') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_draft_with_a_limesurvey_structure_file(cli, tmp_path):
+    import csv
+
+    from test_instrument_draft import LS_STRUCTURE
+
+    structure = tmp_path / "limesurvey_survey_1.txt"
+    with open(structure, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, delimiter="\t").writerows(LS_STRUCTURE)
+    export = tmp_path / "results-survey1.csv"
+    head = ["Response ID", "Date submitted", "Last page", "Start language", "Seed", "Which team are you in?",
+            "Which team are you in? [Other]", "How far do you agree? [Pay is fair]",
+            "How far do you agree? [Work is varied]", "Anything else?"]
+    body = [[str(i), "2024-01-01", "2", "en", "1", team, "", a, b, ""]
+            for i, (team, a, b) in enumerate([("T1", "A1", "A3"), ("T2", "A3", "A4"), ("T1", "A4", "A3")], start=1)]
+    with open(export, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([head] + body)
+    out = tmp_path / "staff.yaml"
+    r = cli("instrument", "draft", export, "--structure", structure, "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "survey definition limesurvey_survey_1.txt" in out.read_text(encoding="utf-8")
+    r = cli("validate", export, "--instrument", out)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = cli("score", export, "--instrument", out, "--question", "views", "--no-suppress", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    agree = [ln for ln in r.stdout.splitlines() if ",views_sq001," in ln and ",Agree," in ln]
+    assert agree and agree[0].split(",")[6] == "1"  # one respondent answered A3 (Agree) to "Pay is fair"
+
+    bad = tmp_path / "not_a_structure.txt"
+    bad.write_text("just some text\n", encoding="utf-8")
+    r = cli("instrument", "draft", export, "--structure", bad)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "not a LimeSurvey survey-structure file" in r.stderr
