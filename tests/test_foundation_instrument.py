@@ -88,7 +88,7 @@ def _doc():
     (lambda d: d["questions"][1].pop("text"), "questions[1].text: is required"),
     (lambda d: d["scales"]["agreement"].update(top_box=["9"]),
      "scales.agreement.top_box: names code '9', which the scale lacks"),
-    (lambda d: d["questions"][13].pop("items"), "questions[13].items: must be a list; got nothing"),
+    (lambda d: d["questions"][13].pop("items"), "questions[13].items: a grid needs its rows: a list of {id, label}; got nothing"),
     (lambda d: d["questions"][4].update(nets={"rarely": ["1", "9"]}),
      "questions[4].nets.rarely: names code '9', which scale 'frequency' lacks"),
     (lambda d: d["report"]["sections"][2].update(questions=["q1", "q99"]),
