@@ -34,22 +34,36 @@ def agree(
     survey: Optional[Path] = typer.Option(None, "--survey", help="Check every respondent id against this survey export."),
     question: Optional[str] = typer.Option(None, "--question",
                                            help="Only this question (long files); the question id for wide files."),
-    uncoded: str = typer.Option("none", "--uncoded",
-                                help="An answer with no code is 'none' (coded with nothing) or 'missing' (not coded yet)."),
+    uncoded: str = typer.Option("missing", "--uncoded",
+                                help="An answer without a code is 'missing' (default: not coded by that coder; a long "
+                                     "file's explicit empty code_id row still means 'no code applies'), 'none' (every "
+                                     "answer in the file was coded: no code = 'no code applies') or 'missing-all' "
+                                     "(empty code_id rows are missing too)."),
+    min_shared: int = typer.Option(10, "--min-shared", help="Fewer answers coded by 2+ coders than this: flag 'too_few'."),
 ) -> None:
     """Agreement between coders: per code, percent agreement, Cohen's kappa and Krippendorff's alpha.
 
     Coded files are CSV/XLSX with respondent_id, question_id, code_id, coder (one row per answer and
     code; an answer coded with nothing has one row with an empty code_id), or the wide layout
-    (ResponseId, question text, Code 1..Code N). Alpha >= 0.800 is flagged reliable, >= 0.667 tentative.
+    (ResponseId, question text, Code 1..Code N). An answer a coder did not code is missing for that
+    coder, so a second coder's reliability sample is compared on the answers both coded; stderr says
+    how many answers each coder coded and how many both did.
+
+    Two summary rows: ALL = pooled decisions (every answer-and-code pair one binary unit, one alpha
+    over all of them); MEAN = the mean of the per-code alphas (codes with a defined alpha). Flags:
+    reliable >= 0.800, tentative >= 0.667 (Krippendorff), and 'too_few' below --min-shared shared
+    answers (10), whatever the value. The same file twice, or two byte-identical files, are refused.
 
     Example:  surveykit agree coder_a.csv coder_b.csv --disagreements to_adjudicate.csv
     """
-    from surveykit.coding.agreement import agreement, coder_labels
-    from surveykit.io.coded import read_coded, write_frame_csv
+    from surveykit.coding.agreement import agreement, coder_labels, coverage_sentence
+    from surveykit.io.coded import file_identity, read_coded, write_frame_csv
 
     if len(files) < 2:
         raise UsageError(f"agree needs at least two coded files; got {len(files)}")
+    if min_shared < 1:
+        raise UsageError(f"--min-shared must be at least 1; got {min_shared}")
+    check_distinct_files(files, identity=file_identity)
     coded = [read_coded(f, question=question, uncoded=uncoded) for f in files]
     for c in coded:
         for note in c.notes:
@@ -69,15 +83,31 @@ def agree(
         ids = set(load_responses(survey).data["respondent_id"].astype(str))
         for c in coded:
             check_respondents(c.frame, ids, path=c.path)
-    result = agreement([c.frame for c in coded], labels, codes=codes)
+    result = agreement([c.frame for c in coded], labels, codes=codes, min_shared=min_shared)
     if disagreements is not None:
         write_frame_csv(disagreements, result.disagreements)
         message(f"wrote {len(result.disagreements)} disagreement(s) to {disagreements}")
     ov = result.overall
-    footer = (f"{ov['units']} answers seen by 2+ coders ({', '.join(labels)}); pooled alpha "
-              f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); exact-set match {ov['exact_set_match']:.1%}. "
-              "Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff).")
+    message(coverage_sentence(ov))
+    footer = (f"{ov['units']} answers coded by 2+ coders ({', '.join(labels)}). Pooled decisions (ALL): alpha "
+              f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); mean of per-code alpha (MEAN, {ov['mean_alpha_codes']} "
+              f"codes): {ov['mean_alpha']:.3f} ({ov['mean_flag']}); exact-set match {ov['exact_set_match']:.1%}. "
+              f"Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff); too_few below {min_shared} shared answers.")
     emit(result.per_code, fmt, title="Agreement per code", footer=footer, meta={"overall": ov})
+
+
+def check_distinct_files(files, *, identity) -> None:
+    """The same file twice, or byte-identical copies, cannot measure agreement: UsageError."""
+    seen: dict[str, Path] = {}
+    hashes: dict[str, Path] = {}
+    for f in files:
+        real, digest = identity(f)
+        if real in seen:
+            raise UsageError(f"the same file is given twice ({seen[real]} and {f}); agreement needs one file per coder")
+        if digest in hashes:
+            raise UsageError(f"{hashes[digest]} and {f} are byte-identical copies; agreement needs each coder's own "
+                             "file")
+        seen[real], hashes[digest] = f, f
 
 
 def check_codes(frame, codes: list[str], *, path: str) -> None:
