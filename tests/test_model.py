@@ -201,7 +201,7 @@ def test_suggest_thresholds(trained):
 def test_few_examples_and_bad_input(cli, tmp_path):
     answers, coded = synthetic(40)
     coded = pd.concat([coded, pd.DataFrame([("R001", "q7", "rare_code", "ann")], columns=coded.columns)])
-    model, metrics = train(answers, coded, question_id="q7")
+    model, metrics = train(answers, coded, question_id="q7", folds=2)
     rare = metrics.set_index("code_id").loc["rare_code"]
     assert not rare["trained"] and "rare_code" in model.skipped and "rare_code" not in model.codes
     answers.rename(columns={"text": "answer"}).to_csv(tmp_path / "a.csv", index=False)
@@ -248,7 +248,7 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
     if not (gold.exists() and SAMPLE_SURVEY.exists()):
         pytest.skip("sample survey or q7 gold set not present")
     r = cli("code", "train", gold, "--survey", SAMPLE_SURVEY, "--question", "q7", "--out", tmp_path / "m",
-            "--codebook", "codebooks/missing_reasons.yaml", "--format", "json")
+            "--codebook", "codebooks/missing_reasons.yaml", "--format", "json", "--first", "120", "--folds", "2")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["rows"]
     from surveykit.coding.answers import answers_from_survey
@@ -256,6 +256,7 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
     answered = {r for r, t in answers_from_survey(SAMPLE_SURVEY, question="q7") if t}
     g = pd.read_csv(gold, dtype=str, keep_default_na=False)
     g = g[g.respondent_id.isin(answered)]  # answers blank in the survey cannot train the model
+    g = g[g.respondent_id.isin(list(dict.fromkeys(g.respondent_id))[:120])]  # --first 120
     counts = g[g.code_id != ""].groupby("code_id").respondent_id.nunique()
     assert {x["code_id"]: x["n_positive"] for x in rows if x["n_positive"]} == counts.to_dict()
     model = read_model(tmp_path / "m")
@@ -270,7 +271,8 @@ def test_train_from_a_gold_set_with_first_n(cli, tmp_path):
                                    for r in answers.respondent_id],
                          "style": "plain"})
     gold.to_csv(tmp_path / "gold.csv", index=False)
-    r = cli("code", "train", tmp_path / "gold.csv", "--out", tmp_path / "m", "--first", "40", "--format", "json")
+    r = cli("code", "train", tmp_path / "gold.csv", "--out", tmp_path / "m", "--first", "40", "--format", "json",
+            "--folds", "2")
     assert r.returncode == 0, r.stderr
     model = read_model(tmp_path / "m")
     assert model.n_answers == 40 and model.question_id == "q7"
@@ -294,8 +296,8 @@ def test_train_never_replaces_a_folder_it_did_not_write(cli, tmp_path):
     assert r.returncode == 2 and "not a model folder written by surveykit" in r.stderr
     assert (mine / "thesis.txt").read_text() == "precious"
     r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
-            "--out", tmp_path / "m")
+            "--out", tmp_path / "m", "--folds", "2")
     assert r.returncode == 0, r.stderr
     r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
-            "--out", tmp_path / "m")  # its own model folder is replaced
+            "--out", tmp_path / "m", "--folds", "2")  # its own model folder is replaced
     assert r.returncode == 0, r.stderr
