@@ -14,8 +14,9 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.coding import code_app, codebook_app
-from surveykit.cli.common import FORMAT_OPTION, OutputFormat, emit, handle_errors, message
-from surveykit.errors import UsageError, invalid_choice
+from surveykit.cli.common import (FORMAT_OPTION, NO_INPUT_OPTIONS, InputOptions, OutputFormat, emit, handle_errors,
+                                  input_options, message)
+from surveykit.errors import InputError, UsageError, invalid_choice
 
 CODEBOOK_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: codebooks/missing_reasons.yaml).")
 
@@ -196,6 +197,180 @@ def codebook_import(
         return
     write_output_text(out, text)
     message(f"{found} written to {out}")
+
+
+# -- code export / code import (REFI-QDA projects) ---------------------------------------------------
+
+@code_app.command("export")
+@handle_errors
+@input_options
+def code_export(
+    coded: Path = typer.Argument(..., help="A coded file (e.g. written by 'code review'), or a gold set (id, text, codes)."),
+    out: Path = typer.Option(..., "--out", help="The project file to write (.qdpx)."),
+    to: str = typer.Option("qdpx", "--to", help="Export format: qdpx (REFI-QDA project)."),
+    survey: Optional[Path] = typer.Option(None, "--survey", help="The survey export the answers come from (texts and "
+                                                                  "profile fields: sector, role, region)."),
+    answers: Optional[Path] = typer.Option(None, "--answers", help="Or any CSV/XLSX holding the answers (with "
+                                                                    "--text-column)."),
+    text_column: Optional[str] = typer.Option(None, "--text-column", help="With --answers: the column of answers."),
+    id_column: str = typer.Option("respondent_id", "--id-column", help="With --answers: the respondent id column."),
+    attributes: Optional[str] = typer.Option(None, "--attributes", help="With --answers: columns to carry as case "
+                                                                         "attributes, comma-separated (e.g. sector,role)."),
+    question: Optional[str] = typer.Option(None, "--question", help="Only this question's rows (and answers)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="The codebook (default: the shipped missing_reasons)."),
+    name: Optional[str] = typer.Option(None, "--name", help="The project's name (default: the coded file's name)."),
+    redact: bool = typer.Option(True, "--redact/--no-redact", help="Redact personal data in answers and memos "
+                                                                   "(default; spans move with the text). --no-redact "
+                                                                   "is for internal use only."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Also check the project against this XML schema "
+                                                                 "(REFI's Project.xsd) before writing."),
+    inputs: InputOptions = NO_INPUT_OPTIONS,
+) -> None:
+    """Export coded answers as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder ...
+
+    Each answer becomes a text source; each respondent a case with their sector and other profile
+    fields as attributes; each code a coding of the answer's text at its span (start/end in the
+    coded file; the whole answer when there is none), by its coder at its time; the codebook keeps
+    its code ids (in each code's description, and GUIDs derived from them); memos from review
+    (the memo column and the review journal beside the coded file) become notes. Answers and
+    memos are redacted by default. The same input gives the same bytes.
+
+    Example:  surveykit code export q7_coded.csv --to qdpx --survey responses/sample/professional_survey.csv --out q7.qdpx
+    """
+    import pandas as pd
+
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.journal import Memo, memos as journal_memos
+    from surveykit.coding.qdpx import AnswerSource, build_project, validate_with_schema
+    from surveykit.coding.redact import load_denylist
+    from surveykit.io.coded import (is_gold_file, journal_path, read_coded, read_gold, read_journal,
+                                    write_output_bytes)
+    from surveykit.io.qdpx import load_xml_schema, qdpx_bytes
+
+    if to != "qdpx":
+        raise invalid_choice("--to", to, ["qdpx"])
+    if survey is not None and answers is not None:
+        raise UsageError("give --survey or --answers, not both")
+    cb = load_codebook(codebook)
+    xml_schema = load_xml_schema(schema) if schema is not None else None
+    sources: list[AnswerSource] = []
+    if is_gold_file(coded):
+        qid = question or "q7"
+        texts, frame = read_gold(coded, question_id=qid)
+        detail = frame.assign(start=None, end=None, coded_at=None, memo=None)
+        sources = [AnswerSource(str(r), qid, str(t)) for r, t in zip(texts["respondent_id"], texts["text"])
+                   if str(t).strip()]
+    else:
+        detail = read_coded(coded, question=question, uncoded="none", keep_row_coders=True).detail
+        qids = list(dict.fromkeys(detail["question_id"]))
+        if survey is not None:
+            responses = inputs.load(survey)
+            data = responses.data
+            missing = [q for q in qids if q not in data.columns]
+            if missing:
+                raise UsageError(f"the coded file's question(s) {', '.join(missing[:5])} are not text questions of "
+                                 f"{survey.name}; give --question")
+            for q in qids:
+                for row in data[["respondent_id", "sector", "role", "region", "completed", q]].to_dict("records"):
+                    text = row[q]
+                    if text is None or pd.isna(text) or not str(text).strip():
+                        continue
+                    attrs = {k: str(row[k]) for k in ("sector", "role", "region", "completed")
+                             if row[k] is not None and not pd.isna(row[k]) and str(row[k]).strip()}
+                    sources.append(AnswerSource(str(row["respondent_id"]), q, str(text), attrs))
+        elif answers is not None:
+            if not text_column:
+                raise UsageError("--answers needs --text-column (the column holding the answers)")
+            from surveykit.io.coded import read_columns
+
+            cols = [c.strip() for c in (attributes or "").split(",") if c.strip()]
+            table = read_columns(answers, id_column=id_column, columns=[text_column, *cols])
+            if len(qids) > 1:
+                raise UsageError(f"the coded file holds {len(qids)} questions; --answers has one: give --question")
+            for rid, values in table.items():
+                if values[text_column].strip():
+                    sources.append(AnswerSource(rid, qids[0] if qids else (question or "answer"), values[text_column],
+                                                {c: values[c] for c in cols if values[c].strip()}))
+        else:
+            raise UsageError("the coded file holds no answer texts: give --survey EXPORT or --answers FILE "
+                             "--text-column COLUMN")
+    memos = list(journal_memos(read_journal(journal_path(coded))))
+    keys = {m.key() for m in memos}
+    for rid, qid, coder, memo in zip(detail["respondent_id"], detail["question_id"], detail["coder"], detail["memo"]):
+        if memo is not None and not pd.isna(memo):
+            for text in str(memo).split("\n"):
+                m = Memo("answer", text.strip(), str(coder or ""), None, str(rid), str(qid))
+                if text.strip() and m.key() not in keys and not any(
+                        x.target == "answer" and x.respondent_id == m.respondent_id and x.text == m.text for x in memos):
+                    memos.append(m)
+    memos = [m for m in memos if m.target != "code" or m.code_id in set(cb.code_ids)]
+    deny = load_denylist() if redact else ()
+    xml, files, summary = build_project(name=name or coded.stem, codebook=cb, answers=sources, coded=detail,
+                                        memos=memos, redact=redact, denylist=deny)
+    if xml_schema is not None:
+        problems = validate_with_schema(xml, xml_schema)
+        if problems:
+            raise InputError(f"the project does not validate against {schema.name}: {problems[0]}; nothing written")
+    write_output_bytes(out, qdpx_bytes(xml, files))
+    message(f"wrote {out}: {summary.sources} answers, {summary.cases} cases, {summary.codings} codings in "
+            f"{summary.selections} selections, {summary.notes} memo(s)"
+            + (f"; {summary.redactions} redaction(s)" if redact else "; NOT REDACTED (internal use only)"))
+
+
+@code_app.command("import")
+@handle_errors
+def code_import(
+    project: Path = typer.Argument(..., help="A REFI-QDA project (.qdpx) from QualCoder, NVivo, ATLAS.ti, MAXQDA ..."),
+    out: Optional[Path] = typer.Option(None, "--out", help="The coded file to write (default: print it on stdout)."),
+    question: str = typer.Option("answer", "--question", help="The question id for sources that do not say theirs."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Also validate project.qde against this XML schema "
+                                                                 "(REFI's Project.xsd)."),
+) -> None:
+    """Read the codings of a REFI-QDA project into a coded file (one row per answer, code and span).
+
+    Columns: respondent_id, question_id, code_id, coder, start, end, coded_at, memo. Code ids are
+    those 'codebook import' gives the same project (ids exported by surveykit come back unchanged).
+    A source's respondent id is its respondent_id variable, else its case's name, else its name. A
+    source nobody coded is not in the file (missing), unless the project marks it reviewed. Memos on
+    codes go to the review journal beside --out. The archive is read in memory, never unpacked.
+
+    Example:  surveykit code import project.qdpx --out q7_coded_nvivo.csv
+    """
+    import sys
+
+    from surveykit.coding.journal import memo_record
+    from surveykit.coding.qdpx import read_project, validate_with_schema
+    from surveykit.errors import AnalysisError
+    from surveykit.io.coded import DETAIL_COLUMNS, append_journal, coded_to_csv, journal_path, write_coded
+    from surveykit.io.qdpx import load_xml_schema, read_qdpx
+
+    archive = read_qdpx(project)
+    if schema is not None:
+        problems = validate_with_schema(archive.project, load_xml_schema(schema))
+        if problems:
+            raise InputError(f"project.qde does not validate against {schema.name}: {problems[0]}; nothing written",
+                             path=project)
+    result = read_project(archive.project, source=str(project), members=archive.sources, question_id=question)
+    found = (f"{result.origin or 'unknown origin'}: {result.sources} source(s), {result.codings} coding(s), "
+             f"{len(result.codebook.codes)} code(s), {len(result.code_memos)} code memo(s)")
+    if not len(result.rows):
+        raise AnalysisError(f"the project holds no codings ({found}); nothing written", path=project)
+    if out is None:
+        sys.stdout.write(coded_to_csv(result.rows, extra=DETAIL_COLUMNS))
+        message(f"read {found}")
+        return
+    write_coded(out, result.rows, extra=DETAIL_COLUMNS)
+    if result.code_memos:
+        jpath = journal_path(out)
+        from surveykit.io.coded import read_journal
+        from surveykit.coding.journal import memos as journal_memos
+
+        have = {m.key() for m in journal_memos(read_journal(jpath))}
+        for m in result.code_memos:
+            if m.key() not in have:
+                append_journal(jpath, memo_record(m))
+        message(f"code memos kept in {jpath}")
+    message(f"read {found}; wrote {len(result.rows)} rows to {out}")
 
 
 # The model and review commands live in their own module; importing it registers them.

@@ -431,6 +431,8 @@ def read_project(xml: bytes, *, source: str, members: dict[str, bytes] | None = 
             if _local(sel) != "PlainTextSelection":
                 continue
             s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            if guid in texts and (s, e) == (0, len(texts[guid])):
+                s = e = None  # the whole answer: no span, as in a coded file
             for coding in (c for c in sel if _local(c) == "Coding"):
                 ref = next(c for c in coding if _local(c) == "CodeRef")
                 code = code_of.get(_norm(ref.get("targetGUID") or ""))

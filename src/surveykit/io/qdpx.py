@@ -109,3 +109,17 @@ def qdpx_bytes(project: bytes, sources: dict[str, bytes]) -> bytes:
             info.external_attr = 0o644 << 16
             zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return buf.getvalue()
+
+
+def load_xml_schema(path: str | Path):
+    """An XML Schema file (e.g. REFI's Project.xsd) as an ``lxml.etree.XMLSchema``; no network."""
+    from lxml import etree
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("schema file not found", path=p)
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return etree.XMLSchema(etree.parse(str(p), parser))
+    except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+        raise InputError(f"not a usable XML schema ({type(exc).__name__})", path=p) from None
