@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
-SOURCE_VARIABLES = ("respondent_id", "question_id", "reviewed")
+SOURCE_VARIABLES = ("respondent_id", "question_id", "reviewed", "reviewed_by", "reviewed_at")
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
     by_answer = {(a.respondent_id, a.question_id): a for a in answers}
     known = set(codebook.code_ids)
     rows: dict[tuple[str, str], list[tuple[str, str, int | None, int | None, str | None]]] = {}
-    reviewed: set[tuple[str, str]] = set()
+    reviewed: dict[tuple[str, str], tuple[str, str | None]] = {}  # answer -> (coder, time) of its decision
     for rid, qid, code, coder, start, end, at in zip(
             coded["respondent_id"], coded["question_id"], coded["code_id"], coded["coder"], coded["start"],
             coded["end"], coded["coded_at"]):
@@ -146,7 +146,7 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
         if key not in by_answer:
             raise InputError(f"respondent {str(rid)[:40]!r} has no answer to {str(qid)[:20]!r} in the answers given "
                              "(--survey / --answers)")
-        reviewed.add(key)
+        reviewed.setdefault(key, (str(coder or "unknown"), None if at is None or pd.isna(at) else str(at)))
         if code is None or (isinstance(code, float) and pd.isna(code)):
             continue
         if str(code) not in known:
@@ -190,7 +190,7 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
     variables = etree.SubElement(root, ns + "Variables")
     for v in [*SOURCE_VARIABLES, *attr_names]:
         el = etree.SubElement(variables, ns + "Variable", guid=var_guid[v], name=v,
-                              typeOfVariable="Boolean" if v == "reviewed" else "Text")
+                              typeOfVariable=_VARIABLE_TYPES.get(v, "Text"))
         if v in SOURCE_VARIABLES:
             etree.SubElement(el, ns + "Description").text = "surveykit: which answer this source is"
 
@@ -245,6 +245,11 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
             _value(src, ns, var_guid["respondent_id"], a.respondent_id, "Text")
             _value(src, ns, var_guid["question_id"], a.question_id, "Text")
             _value(src, ns, var_guid["reviewed"], "true" if key in reviewed else "false", "Boolean")
+            if key in reviewed:
+                who, when = reviewed[key]
+                _value(src, ns, var_guid["reviewed_by"], who, "Text")
+                if when and _datetime_ok(when):
+                    _value(src, ns, var_guid["reviewed_at"], when, "DateTime")
     if note_items:
         notes = etree.SubElement(root, ns + "Notes")
         for guid, m in note_items:
@@ -268,9 +273,10 @@ def _value(parent, ns: str, var_guid: str, value: str, kind: str) -> None:
 
     vv = etree.SubElement(parent, ns + "VariableValue")
     etree.SubElement(vv, ns + "VariableRef", targetGUID=var_guid)
-    etree.SubElement(vv, ns + ("BooleanValue" if kind == "Boolean" else "TextValue")).text = value
+    etree.SubElement(vv, ns + f"{kind}Value").text = value
 
 
+_VARIABLE_TYPES = {"reviewed": "Boolean", "reviewed_at": "DateTime"}
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
 
 
@@ -450,8 +456,8 @@ def read_project(xml: bytes, *, source: str, members: dict[str, bytes] | None = 
                 mine.append((rid, qid, code, who, None, None, coding.get("creationDateTime"), None))
                 n_codings += 1
         if not mine and values.get("reviewed", "").lower() in ("true", "1"):
-            who = users.get(_norm(src.get("creatingUser") or ""), "") or next(iter(users.values()), "unknown")
-            mine.append((rid, qid, None, who, None, None, None, None))
+            who = values.get("reviewed_by") or "unknown"
+            mine.append((rid, qid, None, who, None, None, values.get("reviewed_at") or None, None))
         if mine and memo:
             mine[0] = mine[0][:7] + (memo,)
         records.extend(mine)
