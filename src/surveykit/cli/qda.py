@@ -284,7 +284,8 @@ def code_export(
             from surveykit.io.coded import read_columns
 
             cols = [c.strip() for c in (attributes or "").split(",") if c.strip()]
-            table = read_columns(answers, id_column=id_column, columns=[text_column, *cols])
+            table = read_columns(answers, id_column=id_column, columns=[text_column, *cols],
+                                 parameter="--text-column/--attributes")
             if len(qids) > 1:
                 raise UsageError(f"the coded file holds {len(qids)} questions; --answers has one: give --question")
             for rid, values in table.items():

@@ -285,7 +285,8 @@ def read_gold(path: str | Path, *, question_id: str = WIDE_QUESTION_ID, coder: s
             pd.DataFrame(coded, columns=list(CODED_COLUMNS), dtype=object))
 
 
-def read_columns(path: str | Path, *, id_column: str, columns: Iterable[str]) -> dict[str, dict[str, str]]:
+def read_columns(path: str | Path, *, id_column: str, columns: Iterable[str], parameter: str = "--context"
+                 ) -> dict[str, dict[str, str]]:
     """Some columns of any CSV/XLSX by id: {id: {column: value}} (e.g. context shown in review)."""
     from surveykit.io._tabular import all_rows
     from surveykit.io.base import open_sniff
@@ -295,7 +296,7 @@ def read_columns(path: str | Path, *, id_column: str, columns: Iterable[str]) ->
     wanted = list(columns)
     for col in [id_column, *wanted]:
         if col not in header:
-            raise invalid_choice("--context" if col != id_column else "--id-column", col, header)
+            raise invalid_choice(parameter if col != id_column else "--id-column", col, header)
     i = header.index(id_column)
     pos = {c: header.index(c) for c in wanted}
     out: dict[str, dict[str, str]] = {}
