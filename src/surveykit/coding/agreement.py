@@ -121,8 +121,8 @@ def flag(alpha: float, *, shared: int | None = None, min_shared: int = MIN_SHARE
 class Agreement:
     """The result of comparing coders.
 
-    per_code: one row per code, then ``ALL`` (pooled decisions) and ``MEAN`` (mean of per-code
-    alpha). Columns: ``code_id``, ``measure`` (what the row is), ``units`` (answers coded by at
+    per_code: one row per code, then ``MEAN`` (mean of per-code alpha) and ``ALL`` (pooled
+    decisions, last). Columns: ``code_id``, ``measure`` (what the row is), ``units`` (answers coded by at
     least two coders: the shared answers), ``prevalence_<coder>`` (share of the answers that coder
     coded which got the code; on the ALL row, the share with at least one code),
     ``percent_agreement`` (mean share of agreeing coder pairs per unit, 0-1), ``kappa`` (Cohen's
@@ -219,7 +219,7 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
         "units": shared, "percent_agreement": _mean(r["percent_agreement"] for r in defined),
         "kappa": _mean(r["kappa"] for r in defined), "alpha": mean_alpha,
         "flag": flag(mean_alpha, shared=shared, min_shared=min_shared), "exact_set_match": math.nan}
-    rows += [pooled, mean_row]
+    rows += [mean_row, pooled]  # ALL stays the last row, as before
     per_code = pd.DataFrame(rows)
     cols = ["code_id", "measure", "units"] + [f"prevalence_{_slug(c)}" for c in coders] + [
         "percent_agreement", "kappa", "alpha", "flag", "exact_set_match"]
