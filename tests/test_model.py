@@ -251,9 +251,10 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
             "--codebook", "codebooks/missing_reasons.yaml", "--format", "json", "--first", "120", "--folds", "2")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["rows"]
-    from surveykit.coding.answers import answers_from_survey
+    import surveykit as sk
+    from surveykit.coding.answers import answers_from_responses
 
-    answered = {r for r, t in answers_from_survey(SAMPLE_SURVEY, question="q7") if t}
+    answered = {r for r, t in answers_from_responses(sk.read(SAMPLE_SURVEY), question="q7") if t}
     g = pd.read_csv(gold, dtype=str, keep_default_na=False)
     g = g[g.respondent_id.isin(answered)]  # answers blank in the survey cannot train the model
     g = g[g.respondent_id.isin(list(dict.fromkeys(g.respondent_id))[:120])]  # --first 120

@@ -79,9 +79,9 @@ def agree(
         for c in coded:
             check_codes(c.frame, codes, path=c.path)
     if survey is not None:
-        from surveykit.pipeline import load_responses
+        from surveykit.api import read
 
-        ids = set(load_responses(survey).data["respondent_id"].astype(str))
+        ids = set(read(survey).data["respondent_id"].astype(str))
         for c in coded:
             check_respondents(c.frame, ids, path=c.path)
     result = agreement([c.frame for c in coded], labels, codes=codes, min_shared=min_shared)
@@ -264,20 +264,20 @@ def code_export(
         detail = read_coded(coded, question=question, uncoded="none", keep_row_coders=True).detail
         qids = list(dict.fromkeys(detail["question_id"]))
         if survey is not None:
+            from surveykit.cli.qda_review import profile_values
+
             responses = inputs.load(survey)
             data = responses.data
             missing = [q for q in qids if q not in data.columns]
             if missing:
                 raise UsageError(f"the coded file's question(s) {', '.join(missing[:5])} are not text questions of "
                                  f"{survey.name}; give --question")
+            profiles = profile_values(responses)
             for q in qids:
-                for row in data[["respondent_id", "sector", "role", "region", "completed", q]].to_dict("records"):
-                    text = row[q]
-                    if text is None or pd.isna(text) or not str(text).strip():
+                for rid, text in zip(data["respondent_id"], data[q]):
+                    if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
                         continue
-                    attrs = {k: str(row[k]) for k in ("sector", "role", "region", "completed")
-                             if row[k] is not None and not pd.isna(row[k]) and str(row[k]).strip()}
-                    sources.append(AnswerSource(str(row["respondent_id"]), q, str(text), attrs))
+                    sources.append(AnswerSource(str(rid), q, str(text), dict(profiles.get(str(rid), []))))
         elif answers is not None:
             if not text_column:
                 raise UsageError("--answers needs --text-column (the column holding the answers)")

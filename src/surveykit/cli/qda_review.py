@@ -21,16 +21,57 @@ CODEBOOK_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (d
 
 
 def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str],
-                 inputs: InputOptions = NO_INPUT_OPTIONS):
-    """The answers to code: a survey export with --question, or any CSV with --text-column."""
-    from surveykit.coding.answers import answers_from_survey, answers_from_table
+                 inputs: InputOptions = NO_INPUT_OPTIONS, responses=None):
+    """The answers to code: a survey export (--question, by default the instrument's first coded
+    field), or any CSV with --text-column. ``responses``: the export, when already read."""
+    from surveykit import api
+    from surveykit.coding.answers import answers_from_responses, answers_from_table
 
     if text_column:
         return answers_from_table(file, text_column=text_column, id_column=id_column or "respondent_id",
                                   question_id=question)
+    if responses is None:
+        responses = inputs.load(file)
     if not question:
-        raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
-    return answers_from_survey(file, question=question, **inputs.kwargs())
+        inst = responses.instrument
+        if not getattr(inst, "coding", None):
+            raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
+        question = inst.coding[0].field
+    return answers_from_responses(responses, question=question)
+
+
+def profile_values(responses, *, redact: bool = False, deny=()) -> dict[str, list[tuple[str, str]]]:
+    """Each respondent's profile fields for people (sector, role, region ...: label -> value), by id.
+    The id and completion fields are left out; free-text profile answers are redacted when asked."""
+    import pandas as pd
+
+    from surveykit.coding.redact import redact as redact_text
+
+    inst = responses.instrument
+    fields = [p for p in inst.profile if p.kind not in ("id", "completed") and p.id in responses.data.columns]
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in responses.data.to_dict("records"):
+        values = []
+        for p in fields:
+            v = row.get(p.id)
+            if v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip():
+                continue
+            text = str(v)
+            if p.kind == "sector":
+                try:
+                    text = inst.sector_label(text)
+                except Exception:  # an id the instrument does not know: show it as it is
+                    pass
+            elif p.options is not None:
+                try:
+                    text = p.options.label_of(text)
+                except Exception:
+                    pass
+            elif redact and p.kind == "text":
+                text = redact_text(text, denylist=deny)[0]
+            values.append((p.id, text))
+        out[str(row["respondent_id"])] = values
+    return out
 
 
 def answers_frame(answers):
@@ -104,39 +145,24 @@ def code_train(
 
 # -- review -------------------------------------------------------------------------------------------
 
-def survey_context(file: Path, *, question: str, extra: list[str], redact: bool, inputs: InputOptions
-                   ) -> dict[str, list[tuple[str, str]]]:
-    """Context beside each answer of a survey export: sector and role, then the other free-text
-    answers asked for (redacted unless redact is False)."""
+def survey_context(responses, *, extra: list[str], redact: bool) -> dict[str, list[tuple[str, str]]]:
+    """Context beside each answer of a survey export: the profile fields (sector, role ...), then
+    the other free-text answers asked for (redacted unless redact is False)."""
     import pandas as pd
 
     from surveykit.coding.answers import check_text_question
     from surveykit.coding.redact import load_denylist, redact as redact_text
 
-    responses = inputs.load(file)
-    inst = responses.instrument
-    columns = [check_text_question(inst, c) for c in extra]
+    columns = [check_text_question(responses.instrument, c) for c in extra]
     deny = load_denylist() if redact else ()
-    data = responses.data
-    out: dict[str, list[tuple[str, str]]] = {}
-    for row in data.to_dict("records"):
-        ctx = []
-        sector = row.get("sector")
-        if sector is not None and not pd.isna(sector):
-            try:
-                ctx.append(("sector", inst.sector_label(str(sector))))
-            except Exception:  # an id the instrument does not know: show it as it is
-                ctx.append(("sector", str(sector)))
-        for key in ("role", "region"):
-            value = row.get(key)
-            if value is not None and not pd.isna(value) and str(value).strip():
-                ctx.append((key, str(value)))
+    out = profile_values(responses, redact=redact, deny=deny)
+    for row in responses.data[["respondent_id", *columns]].to_dict("records"):
+        ctx = out.setdefault(str(row["respondent_id"]), [])
         for col in columns:
             value = row.get(col)
-            if value is None or pd.isna(value) or not str(value).strip():
+            if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
                 continue
             ctx.append((col, redact_text(str(value), denylist=deny)[0] if redact else str(value)))
-        out[str(row["respondent_id"])] = ctx
     return out
 
 
@@ -207,12 +233,14 @@ def code_review(
         raise UsageError(f"--retrain-every must be 0 (never) or more; got {retrain_every}")
     cb = load_codebook(codebook)
     model = load_model(suggest) if suggest is not None else None
-    answers = load_answers(file, question=question, text_column=text_column, id_column=id_column, inputs=inputs)
+    responses = None if text_column else inputs.load(file)
+    answers = load_answers(file, question=question, text_column=text_column, id_column=id_column, inputs=inputs,
+                           responses=responses)
     extra = [c.strip() for c in (context or "").split(",") if c.strip()]
     if text_column:
         ctx = table_context(file, id_column=id_column or "respondent_id", extra=extra, redact=redact) if extra else {}
     else:
-        ctx = survey_context(file, question=answers.question_id, extra=extra, redact=redact, inputs=inputs)
+        ctx = survey_context(responses, extra=extra, redact=redact)
     existing = None
     if coded.exists():
         existing = read_coded(coded, keep_row_coders=True).detail

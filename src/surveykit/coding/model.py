@@ -76,7 +76,7 @@ class TextModel:
         return self.word_vocabulary + self.char_vocabulary
 
     def to_json(self) -> str:
-        from surveykit import __version__
+        from surveykit._version import __version__
 
         doc = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "surveykit": __version__,

@@ -131,7 +131,7 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
     import pandas as pd
     from lxml import etree
 
-    from surveykit import __version__
+    from surveykit._version import __version__
     from surveykit.coding.redact import redact as redact_text
 
     ns = "{%s}" % PROJECT_NS
