@@ -16,6 +16,7 @@ from surveykit.cli.app import app
 from surveykit.cli.coding import code_app, codebook_app
 from surveykit.cli.common import (FORMAT_OPTION, NO_INPUT_OPTIONS, InputOptions, OutputFormat, emit, handle_errors,
                                   input_options, message)
+from surveykit.cli.qda_common import check_codes, check_respondents, default_question
 from surveykit.errors import InputError, UsageError, invalid_choice
 
 CODEBOOK_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: codebooks/missing_reasons.yaml).")
@@ -109,29 +110,6 @@ def check_distinct_files(files, *, identity) -> None:
             raise UsageError(f"{hashes[digest]} and {f} are byte-identical copies; agreement needs each coder's own "
                              "file")
         seen[real], hashes[digest] = f, f
-
-
-def check_codes(frame, codes: list[str], *, path: str) -> None:
-    """Unknown code ids in a coded file -> InputError naming them (ids only, never answers)."""
-    import pandas as pd
-
-    from surveykit.errors import InputError
-
-    allowed = set(codes)
-    unknown = sorted({str(c) for c in frame["code_id"] if not pd.isna(c) and str(c) not in allowed})
-    if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(f"code_id has {len(unknown)} code(s) not in the codebook: {shown}; "
-                         f"allowed: {', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''}", path=path)
-
-
-def check_respondents(frame, ids: set[str], *, path: str) -> None:
-    from surveykit.errors import InputError
-
-    unknown = sorted({str(r) for r in frame["respondent_id"]} - ids)
-    if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(f"respondent_id has {len(unknown)} id(s) not in the survey: {shown}", path=path)
 
 
 # -- REFI-QDA ---------------------------------------------------------------------------------------
@@ -235,7 +213,7 @@ def code_export(
     (the memo column and the review journal beside the coded file) become notes. Answers and
     memos are redacted by default. The same input gives the same bytes.
 
-    Example:  surveykit code export q7_coded.csv --to qdpx --survey responses/sample/professional_survey.csv --out q7.qdpx
+    Example:  surveykit code export coded.csv --to qdpx --survey export.csv --out project.qdpx
     """
     import pandas as pd
 
@@ -255,7 +233,7 @@ def code_export(
     xml_schema = load_xml_schema(schema) if schema is not None else None
     sources: list[AnswerSource] = []
     if is_gold_file(coded):
-        qid = question or "q7"
+        qid = question or default_question()
         texts, frame = read_gold(coded, question_id=qid)
         detail = frame.assign(start=None, end=None, coded_at=None, memo=None)
         sources = [AnswerSource(str(r), qid, str(t)) for r, t in zip(texts["respondent_id"], texts["text"])
@@ -264,7 +242,7 @@ def code_export(
         detail = read_coded(coded, question=question, uncoded="none", keep_row_coders=True).detail
         qids = list(dict.fromkeys(detail["question_id"]))
         if survey is not None:
-            from surveykit.cli.qda_review import profile_values
+            from surveykit.cli.qda_common import profile_values
 
             responses = inputs.load(survey)
             data = responses.data

@@ -13,71 +13,12 @@ import typer
 from surveykit.cli.coding import code_app
 from surveykit.cli.common import (FORMAT_OPTION, NO_INPUT_OPTIONS, InputOptions, OutputFormat, emit, handle_errors,
                                   input_options, message)
+from surveykit.cli.qda_common import answers_frame, check_codes, default_question, load_answers, profile_values
 from surveykit.errors import UsageError
 
 TEXT_COLUMN_OPTION = typer.Option(None, "--text-column", help="For a plain CSV: the column holding the answers.")
 ID_COLUMN_OPTION = typer.Option(None, "--id-column", help="For a plain CSV: the respondent id column (default respondent_id).")
 CODEBOOK_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: the shipped missing_reasons).")
-
-
-def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str],
-                 inputs: InputOptions = NO_INPUT_OPTIONS, responses=None):
-    """The answers to code: a survey export (--question, by default the instrument's first coded
-    field), or any CSV with --text-column. ``responses``: the export, when already read."""
-    from surveykit import api
-    from surveykit.coding.answers import answers_from_responses, answers_from_table
-
-    if text_column:
-        return answers_from_table(file, text_column=text_column, id_column=id_column or "respondent_id",
-                                  question_id=question)
-    if responses is None:
-        responses = inputs.load(file)
-    if not question:
-        inst = responses.instrument
-        if not getattr(inst, "coding", None):
-            raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
-        question = inst.coding[0].field
-    return answers_from_responses(responses, question=question)
-
-
-def profile_values(responses, *, redact: bool = False, deny=()) -> dict[str, list[tuple[str, str]]]:
-    """Each respondent's profile fields for people (sector, role, region ...: label -> value), by id.
-    The id and completion fields are left out; free-text profile answers are redacted when asked."""
-    import pandas as pd
-
-    from surveykit.coding.redact import redact as redact_text
-
-    inst = responses.instrument
-    fields = [p for p in inst.profile if p.kind not in ("id", "completed") and p.id in responses.data.columns]
-    out: dict[str, list[tuple[str, str]]] = {}
-    for row in responses.data.to_dict("records"):
-        values = []
-        for p in fields:
-            v = row.get(p.id)
-            if v is None or (not isinstance(v, str) and pd.isna(v)) or not str(v).strip():
-                continue
-            text = str(v)
-            if p.kind == "sector":
-                try:
-                    text = inst.sector_label(text)
-                except Exception:  # an id the instrument does not know: show it as it is
-                    pass
-            elif p.options is not None:
-                try:
-                    text = p.options.label_of(text)
-                except Exception:
-                    pass
-            elif redact and p.kind == "text":
-                text = redact_text(text, denylist=deny)[0]
-            values.append((p.id, text))
-        out[str(row["respondent_id"])] = values
-    return out
-
-
-def answers_frame(answers):
-    import pandas as pd
-
-    return pd.DataFrame({"respondent_id": list(answers.ids), "text": list(answers.texts)}, dtype=object)
 
 
 # -- model suggestions -------------------------------------------------------------------------------
@@ -91,7 +32,8 @@ def code_train(
     out: Path = typer.Option(..., "--out", help="Model folder to write (model.json + metrics.csv)."),
     survey: Optional[Path] = typer.Option(None, "--survey", help="The survey export (or CSV) holding the answers' texts "
                                                                   "(not needed for a gold set, which holds them)."),
-    question: Optional[str] = typer.Option(None, "--question", help="The text question, e.g. q7."),
+    question: Optional[str] = typer.Option(None, "--question", help="The free-text field (default: the instrument's "
+                                                                   "first coded field)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Check the codes against this codebook."),
     text_column: Optional[str] = TEXT_COLUMN_OPTION,
     id_column: Optional[str] = ID_COLUMN_OPTION,
@@ -107,7 +49,7 @@ def code_train(
     and the same data always gives the same files. A code needs at least 3 answers with it and 3
     without. See docs/coding-model.md.
 
-    Example:  surveykit code train q7_coded.csv --survey responses/sample/professional_survey.csv --question q7 --out models/q7
+    Example:  surveykit code train coded.csv --survey export.csv --question comments --out models/comments
     """
     from surveykit.coding.model import model_files, train
     from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_model_dir
@@ -115,7 +57,7 @@ def code_train(
     if is_gold_file(coded):
         if survey is not None:
             raise UsageError("a gold set holds its answers' texts: leave out --survey")
-        qid = question or "q7"
+        qid = question or default_question()
         answers, frame = read_gold(coded, question_id=qid)
         source = coded.name
     else:
@@ -127,7 +69,6 @@ def code_train(
         frame = read_coded(coded, question=question).frame
     codes = None
     if codebook is not None:
-        from surveykit.cli.qda import check_codes
         from surveykit.coding.codebook import load_codebook
 
         codes = list(load_codebook(codebook).code_ids)
@@ -182,14 +123,15 @@ def table_context(file: Path, *, id_column: str, extra: list[str], redact: bool)
 def code_review(
     file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
     coded: Path = typer.Option(..., "--coded", help="The coded file to write (and to resume from)."),
-    question: Optional[str] = typer.Option(None, "--question", "-q", help="The free-text question, e.g. q7."),
+    question: Optional[str] = typer.Option(None, "--question", "-q", help="The free-text field (default: the "
+                                                                         "instrument's first coded field)."),
     codebook: Optional[Path] = CODEBOOK_OPTION,
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train' for model suggestions."),
     accept_above: float = typer.Option(0.9, "--accept-above", help="Model suggestions above this start ticked."),
     coder: str = typer.Option("reviewer", "--coder", help="Your name or initials, written in the coder column."),
     context: Optional[str] = typer.Option(None, "--context",
                                           help="Other answers to show beside each answer, comma-separated: free-text "
-                                               "questions of a survey export (e.g. q2,q46) or columns of a CSV."),
+                                               "fields of a survey export or columns of a CSV."),
     redact: bool = typer.Option(True, "--redact/--no-redact",
                                 help="Redact personal data in the context shown (default). The answer under review is "
                                      "shown as written, since its spans refer to it."),
@@ -213,7 +155,7 @@ def code_review(
     Keys: Enter/a accept, +CODE [N-M] add, -CODE remove, x clear, m TEXT memo on the answer,
     mc CODE TEXT memo on a code, w number the words, s skip, b back, l list codes, q quit.
 
-    Example:  surveykit code review responses/sample/professional_survey.csv --question q7 --coded q7_coded.csv --context q2
+    Example:  surveykit code review export.csv --question comments --coded comments_coded.csv --context role_notes
     """
     from rich.console import Console
 
@@ -244,7 +186,7 @@ def code_review(
     existing = None
     if coded.exists():
         existing = read_coded(coded, keep_row_coders=True).detail
-        check_codes_of(existing, list(cb.code_ids), path=str(coded))
+        check_codes(existing, list(cb.code_ids), path=str(coded))
     jpath = journal_path(coded)
     records = read_journal(jpath)
     unknown = sorted({c.code_id for _, _, _, cs in unsaved_decisions(records) for c in cs} - set(cb.code_ids))
@@ -271,7 +213,3 @@ def code_review(
             + (" (run the same command to continue)" if outcome == "quit" and decided < len(items) else ""))
 
 
-def check_codes_of(frame, codes, *, path: str) -> None:
-    from surveykit.cli.qda import check_codes
-
-    check_codes(frame, codes, path=path)
