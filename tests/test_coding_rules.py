@@ -120,7 +120,7 @@ def test_code_answers_lists_every_answer_once_at_least():
     cb = load_codebook()
     frame = code_answers([("r1", "Traffickers call him and he owes them money."), ("r2", "Nothing to add here."),
                           ("r3", None), ("r4", "   ")], cb, question_id="q7")
-    assert list(frame.columns) == ["respondent_id", "question_id", "code_id", "start", "end", "matched", "coder"]
+    assert list(frame.columns) == ["respondent_id", "question_id", "code_id", "start", "end", "matched", "coder", "via"]
     assert list(frame["respondent_id"]) == ["r1", "r1", "r2"]  # blanks are not answers
     assert list(frame["code_id"]) == ["trafficker_control", "debt_bondage", ""]
     assert set(frame["coder"]) == {"rules"} and set(frame["question_id"]) == {"q7"}
