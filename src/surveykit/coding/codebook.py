@@ -7,6 +7,7 @@ YAML format (``codebooks/missing_reasons.yaml``)::
     version: "1.0"
     negation: {cues: [no, not, ...], window: 3, after: ["was not a factor", ...]}  # optional
     typos: {min_length: 6}        # optional; ``typos: false`` turns typo tolerance off
+    exclude_answers: [adult victims, ...]  # optional: an answer matching one is out of scope (no code)
     lexicon:                      # optional: abbreviations and synonyms (see coding/lexicon.py)
       global: {UASC: unaccompanied asylum seeking child, HO: home office}
       codes: {family_reunification: {homesick: missing family}}
@@ -148,6 +149,7 @@ class Codebook:
     negation_window: int = DEFAULT_NEGATION_WINDOW
     negation_after: tuple[str, ...] = DEFAULT_NEGATION_AFTER
     lexicon: Lexicon = Lexicon()
+    exclude_answers: tuple[Pattern, ...] = ()
     typo_min_length: int | None = DEFAULT_TYPO_MIN_LENGTH  # None: typo tolerance off
     _index: dict = field(default=None, repr=False, compare=False, hash=False)  # type: ignore[assignment]
 
@@ -294,6 +296,18 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
         else:
             typo_min = value
 
+    scope: list[Pattern] = []
+    raw_scope = doc.get("exclude_answers") or []
+    if not isinstance(raw_scope, list):
+        problem(None, "bad_pattern", "'exclude_answers' must be a list of patterns")
+        raw_scope = []
+    for k, pdef in enumerate(raw_scope, start=1):
+        try:
+            scope.append(parse_pattern(pdef))
+        except ValueError as exc:
+            kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
+            problem(None, kind, f"exclude_answers #{k}: {exc}")
+
     lexicon, lexicon_problems = parse_lexicon(doc.get("lexicon"))
     for code, msg in lexicon_problems:
         problem(code, "bad_lexicon", msg)
@@ -402,7 +416,8 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
 
     codebook = Codebook(id=cb_id, title=title, version=version, themes=tuple(themes), codes=tuple(codes),
                         path=path, description=_text(doc.get("description")), negation_cues=cues,
-                        negation_window=window, negation_after=after, lexicon=lexicon, typo_min_length=typo_min)
+                        negation_window=window, negation_after=after, lexicon=lexicon, typo_min_length=typo_min,
+                        exclude_answers=tuple(scope))
     return codebook, problems
 
 
@@ -512,6 +527,8 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
         doc["typos"] = {"min_length": codebook.typo_min_length}
     if codebook.lexicon:
         doc["lexicon"] = codebook.lexicon.to_dict()
+    if codebook.exclude_answers:
+        doc["exclude_answers"] = [pattern_to_yaml(p) for p in codebook.exclude_answers]
     doc["themes"] = [{"id": t.id, "label": t.label, **({"description": t.description} if t.description else {})}
                      for t in codebook.themes]
     codes = []

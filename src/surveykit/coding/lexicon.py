@@ -13,9 +13,10 @@ YAML (in the codebook)::
 
 A key is one or more words; it is replaced, wherever it occurs as whole words, by its reading, and
 the patterns then see the reading ("HO delays" is matched as "home office delays"). Nothing is
-re-expanded: a reading is not looked up again. Keys match in any case, except keys of one or two
-capital letters (LA, HO, SW, AA), which match only when written in capitals, since "la", "ho" or
-"aa" in lower case are usually something else. The evidence of a match keeps the character offsets
+re-expanded: a reading is not looked up again. Keys match in any case, except keys of one
+to three capital letters (LA, HO, SW, ARE), which match only when written in capitals, since "la",
+"ho" or "are" in lower case are usually something else (add a lower-case key too when writers use
+one: ``cse: child sexual exploitation``). The evidence of a match keeps the character offsets
 of the ORIGINAL answer (the whole key), and names the lexicon entries used (``via``).
 """
 
@@ -51,9 +52,9 @@ class LexiconEntry:
 
     @property
     def capitals_only(self) -> bool:
-        """Short capital abbreviations (LA, HO) match only in capitals."""
+        """Short capital abbreviations (LA, HO, ARE) match only in capitals."""
         letters = self.key.replace(" ", "")
-        return len(letters) <= 2 and letters.isalpha() and letters.isupper()
+        return len(letters) <= 3 and letters.isalpha() and letters.isupper()
 
     def describe(self) -> str:
         return f"{self.key} = {self.reading}"

@@ -39,7 +39,7 @@ CODED_COLUMNS = ("respondent_id", "question_id", "code_id", "start", "end", "mat
 _BLOCK, _LACK, _BREAK, _HARD_BREAK, _AFTER, _TYPO, _NEUTRAL = 1, 2, 4, 8, 16, 32, 64
 _AFTER_REACH = 12  # tokens after a match searched for a denial phrase ("... was not a factor")
 _DENIAL_REACH = 6  # tokens after a match searched for a negated verb ("... aren't the issue")
-_DENIAL_SKIP = 2   # other words allowed between the match and that verb ("age assessment issues were not")
+_DENIAL_SKIP = 3   # other words allowed between the match and that verb ("age assessment issues were not")
 _HARD_BREAKS = frozenset({".", ";", "!", "?"})
 
 
@@ -95,10 +95,15 @@ class RuleCoder:
         self._steps: list[list[tuple[str, int]]] = []
         self._veto: list[bool] = []
         self._regexes: list[tuple[int, Pattern, Any, bool]] = []
-        self._has_veto = [bool(c.exclude_context) for c in codebook.codes]
-        self._veto_window = [c.exclude_window for c in codebook.codes]
-        for ci, code in enumerate(codebook.codes):
-            for veto, plist in ((False, code.patterns), (True, code.exclude_context)):
+        # The codebook's ``exclude_answers`` (answers outside its scope) are vetoes of a pseudo-code
+        # numbered len(codes), which vetoes every match of the answer.
+        self._scope = len(codebook.codes)
+        self._has_veto = [bool(c.exclude_context) for c in codebook.codes] + [True]
+        self._veto_window = [c.exclude_window for c in codebook.codes] + [0]
+        groups = [(ci, ((False, code.patterns), (True, code.exclude_context))) for ci, code in enumerate(codebook.codes)]
+        groups.append((self._scope, ((True, codebook.exclude_answers),)))
+        for ci, plists in groups:
+            for veto, plist in plists:
                 for p in plist:
                     if p.kind == "regex":
                         self._regexes.append((ci, p, compile_regex(p.text), veto))
@@ -158,8 +163,9 @@ class RuleCoder:
             self._typo_globs: list[tuple[str, int, int]] = []
             return
         self._typo_exact = TypoIndex(w for w in self._exact if len(w) >= n and w.isalpha())
-        self._typo_stems = TypoIndex(s for s, w in stem_words.items() if len(w) >= n and len(s) >= n - 1
-                                     and s.isalpha())
+        # Stems are short ("bulli" for bully): a stem of four letters or more is a target, the
+        # answer's word itself must still have ``n`` letters ("bulying" -> bully).
+        self._typo_stems = TypoIndex(s for s in stem_words if len(s) >= 4 and s.isalpha())
         self._typo_globs = [(pre, pid, k) for pre, pid, k in prefix_globs if len(pre) >= n - 1 and pre.isalpha()]
         self._stem_word = stem_words
 
@@ -292,7 +298,7 @@ class RuleCoder:
                 ci = pcode[pid]
                 if first_only and ci in done:
                     continue
-                if only is not None and ci != only:
+                if only is not None and ci != only and ci != self._scope:
                     continue
                 if skip is not None and ci in skip:
                     continue
@@ -375,8 +381,8 @@ class RuleCoder:
                 lack = True
         after = self._negated_after(toks, end)
         if p.negated:
-            return after == 1 or ((blocked or lack) and after != 2)
-        return not blocked and not after
+            return after in (1, 3) or ((blocked or lack) and after != 2)
+        return not blocked and after in (0, 3)
 
     def _neutralised(self, toks: list[str], j: int, i: int) -> bool:
         """Is the cue at j no negation of the match at i? A double negation ("not uncommon"), an
@@ -394,8 +400,9 @@ class RuleCoder:
     def _negated_after(self, toks: list[str], end: int) -> int:
         """A negation right after the match that applies to it: 0 none; 1 its predicate is negated
         ("referrals not being made", "support isn't available", "advocates are rarely available");
-        2 its relevance is denied ("traffickers aren't the issue", "debt doesn't come into it").
-        Not "traffickers don't let them go" (a verb of theirs is negated: 0)."""
+        2 its relevance is denied ("traffickers aren't the issue", "debt doesn't come into it");
+        3 a verb of it is negated with do ("traffickers don't let them go", "the referral doesn't
+        follow"): no denial of an ordinary pattern, but the lack a ``negated`` pattern looks for."""
         cache = self._cache
         n = len(toks)
         j = end + 1
@@ -405,6 +412,12 @@ class RuleCoder:
         while j < stop:
             tok = toks[j]
             flags = cache[tok][2]
+            if tok in ("and", "or") and not saw_be:
+                skipped += 1  # "age assessment and immigration status aren't issues"
+                if skipped > _DENIAL_SKIP:
+                    return 0
+                j += 1
+                continue
             if flags & _BREAK or tok in AFTER_STOPS:
                 return 0
             nxt = toks[j + 1] if j + 1 < n else ""
@@ -422,7 +435,9 @@ class RuleCoder:
                 k = j + 1 + (nxt == "not")
                 while k < n and toks[k] in AFTER_SKIPPABLE:
                     k += 1
-                return 2 if k < n and toks[k] in DENIAL_VERBS else 0
+                # "debt doesn't come into it" denies; "the referral doesn't follow" negates a verb
+                # of X (3): a lack for a ``negated`` pattern, nothing for an ordinary one.
+                return 2 if k < n and toks[k] in DENIAL_VERBS else 3
             elif tok in NEG_MODAL:
                 return self._denial_kind(toks, j + 2) if nxt == "be" else 0
             elif tok in RARELY:
@@ -629,6 +644,8 @@ class RuleCoder:
             w = self._veto_window[ci]
             vetoed = False
             for vci, vi, vj in vetoes:
+                if vci == self._scope:
+                    return []  # the answer is outside the codebook's scope
                 if vci != ci or vi > j + w or vj < i - w:
                     continue
                 lo, hi = (vj + 1, i) if vj < i else (j + 1, vi)
