@@ -62,7 +62,9 @@ RELEVANCE_NEXT = frozenset({
     "our", "my", "their", "main", "big", "major",
 })
 # A relative clause or condition after the match belongs to something else ("traffickers who aren't ...").
-AFTER_STOPS = frozenset({"who", "which", "that", "whom", "whose", "where", "when", "if", "whether", "than"})
+AFTER_STOPS = frozenset({"who", "which", "that", "whom", "whose", "where", "when", "if", "whether", "than",
+                         # a new subject starts another clause: "so depressed they barely eat"
+                         "they", "he", "she", "we", "i", "you", "it", "there"})
 # "not uncommon", "not without", "never unusual": a double negation affirms.
 NEG_POLARITY = frozenset({
     "uncommon", "unusual", "unknown", "unheard", "infrequent", "infrequently", "rare", "unlikely", "without",
