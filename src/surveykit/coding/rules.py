@@ -206,6 +206,7 @@ class RuleCoder:
         members = list(self._exact.get(tok, ()))
         if self._stems and tok[:1].isalnum():
             members.extend(self._stems.get(stem(tok), ()))
+        exact_or_stem = bool(members)
         for pred, pid, k in self._globs:
             if pred(tok):  # type: ignore[operator]
                 members.append((pid, k))
@@ -222,9 +223,12 @@ class RuleCoder:
             flags |= _AFTER
         if tok in NEG_POLARITY or tok in LIMITERS:
             flags |= _NEUTRAL
-        if not members and not flags and self._typo_min is not None and len(tok) >= self._typo_min:
-            members = self._typo_members(tok)
-            if members:
+        # A misspelt word may still fill a short glob ("bulying" fills the b* of "b&b*"): only an
+        # exact or stem match rules a typo out.
+        if not exact_or_stem and not flags and self._typo_min is not None and len(tok) >= self._typo_min:
+            typo = self._typo_members(tok)
+            if typo:
+                members.extend(typo)
                 flags |= _TYPO
         starts = tuple(sorted({pid for pid, k in members if k == self._anchor[pid]}))
         self._cache[tok] = (starts, frozenset(members), flags)
