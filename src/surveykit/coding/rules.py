@@ -25,7 +25,7 @@ import itertools
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple
 
 from surveykit.coding.codebook import DEFAULT_STAR_GAP, Codebook, Pattern, pattern_tokens
-from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, CLAUSE_BREAKS, DENIAL_VERBS,
+from surveykit.coding.patterns import (LACK_CUES, AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, CLAUSE_BREAKS, DENIAL_VERBS,
                                        LIMITERS, NEG_BE_HAVE, NEG_DO, NEG_MODAL, NEG_POLARITY, NEVER_DENIAL_NEXT,
                                        RARELY, RELEVANCE_NEXT, SO_MUCH_ENDS, TOKEN_SPLIT_RE, cue_test, normalise_token, stem,
                                        token_matcher)
@@ -79,6 +79,7 @@ class RuleCoder:
 
         self.codebook = codebook
         self.code_ids = codebook.code_ids
+        self._code_index = {c: i for i, c in enumerate(self.code_ids)}
         self.window = codebook.negation_window
         self._is_block, self._is_lack = cue_test(codebook)
         self._after: dict[str, list[tuple[str, ...]]] = {}
@@ -143,11 +144,14 @@ class RuleCoder:
                             prefix_globs.append((spec[:-1], pid, k))
                     else:
                         self._exact.setdefault(spec, []).append((pid, k))
+        # Words without which no negation after a match is possible (see _negated_after).
+        self._after_triggers = frozenset({"not", "never", *NEG_BE_HAVE, *NEG_DO, *NEG_MODAL, *RARELY, *LACK_CUES})
         self._setup_typos(stem_words, prefix_globs)
         self._setup_lexicon()
         # token -> (pattern ids starting here, {(pid, step)}, flags)
         self._cache: dict[str, tuple[tuple[int, ...], frozenset, int]] = {}
         self._starters: set[str] = set()
+        self._veto_starts: dict[str, set[int]] = {}  # token -> codes whose sense filters it may start
         self._typo_note: dict[str, str] = {}     # misspelt token -> "token ~ word"
         self._typo_alias: dict[str, set[str]] = {}  # misspelt token -> the plain words it stands for
 
@@ -159,14 +163,22 @@ class RuleCoder:
         n = self.codebook.typo_min_length
         self._typo_min = n
         if n is None:
-            self._typo_exact = self._typo_stems = None
-            self._typo_globs: list[tuple[str, int, int]] = []
+            self._typo_exact = self._typo_stems = self._typo_prefixes = None
+            self._typo_globs = {}
+            self._prefix_lengths = []
             return
         self._typo_exact = TypoIndex(w for w in self._exact if len(w) >= n and w.isalpha())
         # Stems are short ("bulli" for bully): a stem of four letters or more is a target, the
         # answer's word itself must still have ``n`` letters ("bulying" -> bully).
         self._typo_stems = TypoIndex(s for s in stem_words if len(s) >= 4 and s.isalpha())
-        self._typo_globs = [(pre, pid, k) for pre, pid, k in prefix_globs if len(pre) >= n - 1 and pre.isalpha()]
+        self._typo_globs: dict[str, list[tuple[int, int]]] = {}
+        for pre, pid, k in prefix_globs:
+            if len(pre) >= n - 1 and pre.isalpha():
+                self._typo_globs.setdefault(pre, []).append((pid, k))
+        # A token misspells the prefix P of a ``P*`` glob when its first len(P) - 1, len(P) or
+        # len(P) + 1 letters are one edit from P: those heads are looked up in an index of prefixes.
+        self._typo_prefixes = TypoIndex(self._typo_globs)
+        self._prefix_lengths = sorted({len(p) + d for p in self._typo_globs for d in (-1, 0, 1)})
         self._stem_word = stem_words
 
     def _setup_lexicon(self) -> None:
@@ -198,6 +210,17 @@ class RuleCoder:
             self._lex_code[ci] = merged
             self._lex_code_first[ci] = {normalise_token(self._lex_entries[e].key_tokens[0]) for e in own}
         self._lex_keys = set(self._lex_global) | {t for s in self._lex_code_first.values() for t in s}
+        # First tokens whose every entry is a capitals-only key ("are" of ARE): looked at only when
+        # the answer holds the key in capitals, so "are" in ordinary answers costs one substring test.
+        caps: dict[str, set[str]] = {}
+        plain: set[str] = set()
+        for entry in self._lex_entries:
+            first = normalise_token(entry.key_tokens[0])
+            if entry.capitals_only:
+                caps.setdefault(first, set()).add(entry.key.split()[0])
+            else:
+                plain.add(first)
+        self._lex_caps_only = {first: tuple(sorted(forms)) for first, forms in caps.items() if first not in plain}
         self._own_stream = frozenset(self._lex_code)
 
     # -- token classification ----------------------------------------------------------------
@@ -234,6 +257,9 @@ class RuleCoder:
         self._cache[tok] = (starts, frozenset(members), flags)
         if starts:
             self._starters.add(tok)
+            vetoes = {self._pcode[pid] for pid in starts if self._veto[pid]}
+            if vetoes:
+                self._veto_starts[tok] = vetoes
 
     def _typo_members(self, tok: str) -> list[tuple[int, int]]:
         """The steps a misspelt token fills (one edit from a pattern word); none for English words."""
@@ -250,10 +276,12 @@ class RuleCoder:
             for s in self._typo_stems.near(stem(tok)):
                 members.extend(self._stems[s])
                 words.append(self._stem_word[s])
-        for pre, pid, k in self._typo_globs:
-            if not tok.startswith(pre) and near_prefix(tok, pre):
-                members.append((pid, k))
-                words.append(pre + "*")
+        if self._typo_globs:
+            heads = {tok[:k] for k in self._prefix_lengths if 0 < k <= len(tok)}
+            for pre in sorted({p for h in heads for p in self._typo_prefixes.near(h)}):  # type: ignore[union-attr]
+                if not tok.startswith(pre) and near_prefix(tok, pre):
+                    members.extend(self._typo_globs[pre])
+                    words.append(pre + "*")
         if not members or not english_words() or is_english_word(tok):
             return []
         self._typo_note[tok] = f"{tok} ~ {'/'.join(dict.fromkeys(words))}"
@@ -289,13 +317,18 @@ class RuleCoder:
         """Accepted (pid, first token, last token) matches in text order of their anchors, and the
         sense-filter (veto) matches. ``only``/``skip`` restrict the codes looked at."""
         cache, steps_of, pattern_of, pcode, anchor_of = self._cache, self._steps, self._pattern, self._pcode, self._anchor
-        required, is_veto, has_veto = self._required, self._veto, self._has_veto
+        required, is_veto = self._required, self._veto
         found: list[tuple[int, int, int]] = []
         vetoes: list[tuple[int, int, int]] = []
         done: set[int] = set()
         n = len(toks)
         viable: dict[int, bool] = {}
         here = self._starters.intersection(present)
+        # Codes whose sense filters may apply in this answer: only these need every match found.
+        vetoable: set[int] = set()
+        if first_only and self._veto_starts:
+            for tok in here.intersection(self._veto_starts):
+                vetoable |= self._veto_starts[tok]
         # Positions of the anchor tokens, found at C speed.
         for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
             for pid in cache[toks[i]][0]:
@@ -363,7 +396,7 @@ class RuleCoder:
                 if not self._accept(pattern_of[pid], toks, start, end, present):
                     continue
                 found.append((pid, start, end))
-                if not has_veto[ci]:  # a vetoed first match must not hide a later one
+                if ci not in vetoable:  # a vetoed first match must not hide a later one
                     done.add(ci)
         return found, vetoes
 
@@ -407,6 +440,8 @@ class RuleCoder:
         2 its relevance is denied ("traffickers aren't the issue", "debt doesn't come into it");
         3 a verb of it is negated with do ("traffickers don't let them go", "the referral doesn't
         follow"): no denial of an ordinary pattern, but the lack a ``negated`` pattern looks for."""
+        if self._after_triggers.isdisjoint(toks[end + 1:end + 1 + _DENIAL_REACH]):
+            return 0  # no negation word close enough after the match: the common case, at C speed
         cache = self._cache
         n = len(toks)
         j = end + 1
@@ -582,6 +617,9 @@ class RuleCoder:
         (code None), and for a code with its own entries present, the answer read with them."""
         if not self._lex_keys or self._lex_keys.isdisjoint(base.present):
             return [(base, None)]
+        if all(first in self._lex_caps_only and not any(form in text for form in self._lex_caps_only[first])
+               for first in self._lex_keys.intersection(base.present)):
+            return [(base, None)]
         main = self._expand(text, base, self._lex_global) if self._lex_global else None
         main = main or base
         out: list[tuple[_Stream, int | None]] = [(main, None)]
@@ -623,20 +661,24 @@ class RuleCoder:
             for ci, i, j, desc, s, e in hits:
                 if s is None:
                     s, e = starts[i], ends[j]
-                out.append((ci, s, e, desc, self._via(stream, i, j)))
+                out.append((ci, s, e, desc, stream, i, j))
         if not out:
             return []
-        ids = self.code_ids
+        ids, via = self.code_ids, self._via
         if first_only:
             # The earliest match of each code, then codebook order (stable output).
-            best: dict[int, tuple[int, int, int, str, str]] = {}
+            best: dict[int, tuple] = {}
             for m in out:
                 b = best.get(m[0])
                 if b is None or (m[1], m[2]) < (b[1], b[2]):
                     best[m[0]] = m
-            return [Match(ids[ci], s, e, text[s:e], d, v) for ci, s, e, d, v in (best[c] for c in sorted(best))]
-        out = sorted(set(out), key=lambda m: (m[1], m[0], m[2], m[3]))
-        return [Match(ids[ci], s, e, text[s:e], d, v) for ci, s, e, d, v in out]
+            return [Match(ids[ci], s, e, text[s:e], d, via(st, i, j))
+                    for ci, s, e, d, st, i, j in (best[c] for c in sorted(best))]
+        done: dict[tuple, Match] = {}
+        for ci, s, e, d, st, i, j in out:
+            m = Match(ids[ci], s, e, text[s:e], d, via(st, i, j))
+            done.setdefault((ci, s, e, d, m.via), m)
+        return sorted(done.values(), key=lambda m: (m.start, self._code_index[m.code_id], m.end, m.pattern))
 
     def _unvetoed(self, hits: list[tuple], vetoes: list[tuple[int, int, int]], toks: list[str]) -> list[tuple]:
         """Drop matches that one of their code's sense filters vetoes: a veto match overlapping the
