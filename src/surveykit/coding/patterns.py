@@ -20,7 +20,9 @@ TOKEN_RE = re.compile(TOKEN_PATTERN)
 TOKEN_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
 # A cue's reach ends at a clause or list break: "no safety plan / threats to family" is two items.
 CLAUSE_BREAKS = frozenset({".", ";", ":", "!", "?", ",", "/", "-", "\u2013", "\u2014", "(", ")", "and", "but",
-                           "so", "because", "however", "although", "though", "yet", "while", "whereas"})
+                           "so", "because", "however", "although", "though", "yet", "while", "whereas",
+                           # a condition or a time clause: "can't stop working until the money is paid back"
+                           "if", "until", "unless", "once"})
 # Words that do not block a pattern but make a ``negated`` pattern fire ("lack of trust", "poor
 # protection", "failure to identify"): they describe a shortfall of the thing named after them.
 LACK_CUES = frozenset({
