@@ -223,3 +223,43 @@ def test_evaluate_runs_on_any_codebook(tmp_path):
                                 header=("id", "text", "codes")))
     res = evaluate(gold, cb)
     assert res.main.overall["micro_precision"] == 1.0 and res.main.overall["micro_recall"] == 1.0
+
+
+def test_kappa_matches_scikit_learn(para_gold):
+    from sklearn.metrics import cohen_kappa_score
+
+    cb = load_codebook()
+    gold = read_gold(para_gold)
+    result = evaluate(gold, cb)
+    coder = RuleCoder(cb)
+    predicted = [set(coder.code_ids_of(t)) for t in gold.texts]
+    g = [int(c in a) for a in gold.codes for c in cb.code_ids]
+    p = [int(c in b) for b in predicted for c in cb.code_ids]
+    assert result.main.overall["kappa_pooled"] == pytest.approx(cohen_kappa_score(g, p))
+    per = result.main.per_code.set_index("code_id")
+    for c in ("trafficker_control", "isolation"):
+        assert per.loc[c, "kappa"] == pytest.approx(cohen_kappa_score([int(c in a) for a in gold.codes],
+                                                                      [int(c in b) for b in predicted]))
+
+
+def test_a_second_coding_is_measured_on_the_answers_it_coded(cli, tmp_path):
+    rows = [("a", "t1", "debt_bondage"), ("b", "t2", "isolation"), ("c", "t3", ""), ("d", "t4", "isolation")]
+    gold = write_gold(tmp_path / "g.csv", rows, header=("id", "text", "codes"))
+    second = tmp_path / "second.csv"
+    second.write_text("id,codes,note\na,debt_bondage,\nb,,unsure\nc,,\n", encoding="utf-8")
+    res = cli("code", "evaluate", gold, "--coded", second, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["overall"]["answers"] == 3  # d was not coded a second time: it is left out
+    per = {r["code_id"]: r for r in doc["per_code"]}
+    assert (per["debt_bondage"]["tp"], per["isolation"]["fn"], per["isolation"]["tp"]) == (1, 1, 0)
+    long = tmp_path / "long.csv"
+    long.write_text("respondent_id,question_id,code_id,coder\na,q7,debt_bondage,x\nb,q7,isolation,x\n", encoding="utf-8")
+    res = cli("code", "evaluate", gold, "--coded", long, "--format", "json")
+    assert json.loads(res.stdout)["overall"]["micro_f1"] == 1.0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,codes\nzz,debt_bondage\n", encoding="utf-8")
+    res = cli("code", "evaluate", gold, "--coded", bad)
+    assert res.returncode == 2 and "not in the gold set" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    res = cli("code", "evaluate", gold, "--coded", second, "--suggest", tmp_path)
+    assert res.returncode == 2 and "--coded and --suggest" in res.stderr

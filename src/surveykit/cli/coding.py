@@ -212,6 +212,9 @@ def code_evaluate(
     codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train': measure its "
                                                                    "suggestions too, alone and added to the rules."),
+    coded: Optional[Path] = typer.Option(None, "--coded", help="Measure this coding instead of the rules: a second "
+                                                               "coder's file (id,codes) or a coded file "
+                                                               "(respondent_id,code_id), on the answers it coded."),
     min_probability: float = typer.Option(0.5, "--min-probability",
                                           help="With --suggest: a model code counts when its probability is at least this."),
     view: EvaluateView = typer.Option(EvaluateView.codes, "--view",
@@ -226,7 +229,9 @@ def code_evaluate(
     Prints per code precision, recall, F1, support and Krippendorff's alpha (gold vs coder), then
     macro-F1, micro precision/recall/F1, pooled alpha and the most confused code pairs. With
     --suggest, the figures are for the rules plus the model's suggestions, and --view summary
-    compares rules, model and both. Tune rules on a development set; report a test set.
+    compares rules, model and both. With --coded, another coding (e.g. a second coder's
+    reliability sample) is measured instead: Cohen's kappa and alpha are the agreement ceiling.
+    Tune rules on a development set; report a test set.
 
     Example:  surveykit code evaluate responses/gold/q7_dev.csv --view summary
     """
@@ -238,19 +243,27 @@ def code_evaluate(
         raise UsageError(f"--min-probability must be between 0 and 1; got {min_probability}")
     if top < 0:
         raise UsageError(f"--top must be 0 or more; got {top}")
+    if coded is not None and suggest is not None:
+        raise UsageError("--coded and --suggest cannot be used together (--coded measures a finished coding)")
     cb = load_codebook(codebook)
     gold_set = read_gold(gold)
-    model = None
-    if suggest is not None:
-        from surveykit.io.coded import read_model
+    if coded is not None:
+        from surveykit.coding.evaluate import evaluate_coded
+        from surveykit.io.gold import read_codings
 
-        model = read_model(suggest)
-    result = evaluate(gold_set, cb, model=model, min_probability=min_probability)
+        result = evaluate_coded(gold_set, cb, read_codings(coded), coder=coded.stem)
+    else:
+        model = None
+        if suggest is not None:
+            from surveykit.io.coded import read_model
+
+            model = read_model(suggest)
+        result = evaluate(gold_set, cb, model=model, min_probability=min_probability)
     main = result.main
     o = main.overall
     line = (f"{main.coder} on {o['answers']} answers of {gold}: macro-F1 {o['macro_f1']:.3f}, micro precision "
             f"{o['micro_precision']:.3f}, micro recall {o['micro_recall']:.3f}, micro-F1 {o['micro_f1']:.3f}, "
-            f"alpha (pooled) {o['alpha_pooled']:.3f}, exact set {o['exact_match']:.1%}, "
+            f"alpha (pooled) {o['alpha_pooled']:.3f}, kappa (pooled) {o['kappa_pooled']:.3f}, exact set {o['exact_match']:.1%}, "
             f"{o['codes_below_0_60']} code(s) below F1 0.60")
     message(line)
     meta = {"gold": str(gold), "codebook": cb.id, "codebook_version": cb.version, "coder": main.coder,
@@ -273,6 +286,7 @@ def code_evaluate(
         footer = (f"macro-F1 {o['macro_f1']:.3f} over {o['codes_scored']} codes; micro precision "
                   f"{o['micro_precision']:.3f}, recall {o['micro_recall']:.3f}, F1 {o['micro_f1']:.3f}; "
                   f"Krippendorff's alpha pooled {o['alpha_pooled']:.3f}, mean of codes {o['alpha_mean']:.3f}; "
+                  f"Cohen's kappa pooled {o['kappa_pooled']:.3f}; "
                   f"exact set of codes on {o['exact_match']:.1%} of answers")
         emit(main.per_code, fmt, title=f"{main.coder} against {gold} ({o['answers']} answers)", footer=footer, meta=meta)
         if fmt is OutputFormat.table and top and len(main.confusions):

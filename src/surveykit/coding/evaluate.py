@@ -14,6 +14,7 @@ Definitions (the same as scikit-learn's ``precision_recall_fscore_support`` with
 * Krippendorff's alpha (nominal, two coders: gold and the coder): per code over the answers, and
   pooled over every (answer, code) decision (``alpha_pooled``); ``alpha_mean`` is the mean of the
   per-code alphas that are defined. Computed with ``coding.agreement.krippendorff_alpha_nominal``;
+* Cohen's kappa (gold vs the coder, binary): per code, and pooled over every decision;
 * exact match: the share of answers given exactly the gold's set of codes;
 * confusions: for each pair (A, B), the answers where A was given but is not in the gold while the
   gold has B (``gold`` = "(none)" when the gold has no code), and of those how many also missed B;
@@ -36,9 +37,10 @@ if TYPE_CHECKING:
     from surveykit.io.gold import GoldSet
 
 NONE = "(none)"
-PER_CODE_COLUMNS = ("code_id", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1", "alpha")
+PER_CODE_COLUMNS = ("code_id", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1", "alpha",
+                    "kappa")
 SUMMARY_COLUMNS = ("coder", "answers", "macro_f1", "micro_precision", "micro_recall", "micro_f1", "alpha_pooled",
-                   "alpha_mean", "exact_match", "codes_scored", "min_f1", "codes_below_0_60")
+                   "alpha_mean", "kappa_pooled", "exact_match", "codes_scored", "min_f1", "codes_below_0_60")
 CONFUSION_COLUMNS = ("predicted", "gold", "answers", "gold_missed")
 ANSWER_COLUMNS = ("id", "gold", "predicted", "missed", "extra", "style")
 
@@ -157,7 +159,7 @@ def score(gold: "GoldSet", predicted: Sequence[frozenset[str]], code_ids: Sequen
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         alpha = krippendorff_alpha_nominal([g, p])
         rows.append({"code_id": c, "support": tp + fn, "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn,
-                     "precision": precision, "recall": recall, "f1": f1, "alpha": alpha})
+                     "precision": precision, "recall": recall, "f1": f1, "alpha": alpha, "kappa": _kappa(g, p)})
         all_gold.extend(g)
         all_pred.extend(p)
     per_code = pd.DataFrame(rows, columns=list(PER_CODE_COLUMNS))
@@ -174,12 +176,47 @@ def score(gold: "GoldSet", predicted: Sequence[frozenset[str]], code_ids: Sequen
         "micro_f1": 2 * micro_p * micro_r / (micro_p + micro_r) if micro_p + micro_r else 0.0,
         "alpha_pooled": krippendorff_alpha_nominal([all_gold, all_pred]),
         "alpha_mean": sum(alphas) / len(alphas) if alphas else math.nan,
+        "kappa_pooled": _kappa(all_gold, all_pred),
         "exact_match": sum(a == b for a, b in zip(truth, predicted)) / len(truth) if truth else math.nan,
         "codes_scored": len(scored),
         "min_f1": float(scored["f1"].min()) if len(scored) else math.nan,
         "codes_below_0_60": int((scored["f1"] < 0.60).sum()),
     }
     return Scores(coder, per_code, overall, _confusions(truth, predicted), _answers(gold, truth, predicted, order))
+
+
+def _kappa(a: Sequence[int], b: Sequence[int]) -> float:
+    """Cohen's kappa of two binary codings of the same units (NaN when chance agreement is total)."""
+    n = len(a)
+    if not n:
+        return math.nan
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    return math.nan if pe == 1 else (po - pe) / (1 - pe)
+
+
+def evaluate_coded(gold: "GoldSet", codebook: "Codebook", codings: dict[str, Sequence[str]], *,
+                   coder: str = "coded") -> Evaluation:
+    """Measure another coding (a second coder, a coded file) against the gold, on the answers it
+    coded; ids unknown to the gold and codes unknown to the codebook are an InputError."""
+    from dataclasses import replace
+
+    check_gold_codes(gold, codebook)
+    unknown_ids = [i for i in codings if i not in set(gold.ids)]
+    if unknown_ids:
+        raise InputError(f"the coded file has {len(unknown_ids)} id(s) not in the gold set {gold.path}: "
+                         + ", ".join(repr(i[:40]) for i in unknown_ids[:5]))
+    bad = sorted({c for cs in codings.values() for c in cs if not codebook.has_code(c)})
+    if bad:
+        raise InputError(f"the coded file has code id(s) the codebook '{codebook.id}' does not have: "
+                         + ", ".join(repr(c[:40]) for c in bad[:5]))
+    keep = [k for k, i in enumerate(gold.ids) if i in codings]
+    sub = replace(gold, ids=tuple(gold.ids[k] for k in keep), texts=tuple(gold.texts[k] for k in keep),
+                  codes=tuple(gold.codes[k] for k in keep), styles=tuple(gold.styles[k] for k in keep),
+                  rows=tuple(gold.rows[k] for k in keep))
+    scores = score(sub, [frozenset(codings[i]) for i in sub.ids], codebook.code_ids, coder=coder)
+    return Evaluation(gold.path, codebook.id, scores, {coder: scores})
 
 
 def _confusions(truth: Sequence[frozenset[str]], predicted: Sequence[frozenset[str]]) -> "pd.DataFrame":

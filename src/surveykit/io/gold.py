@@ -81,3 +81,51 @@ def read_gold(path: str | Path) -> GoldSet:
 
 def _split(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in cell.split(";") if part.strip()))
+
+
+def read_codings(path: str | Path) -> dict[str, tuple[str, ...]]:
+    """Another coder's codes for gold answers: answer id -> code ids.
+
+    Either the gold layout without text (``id,codes``, codes ``;``-separated; e.g. a second coder's
+    reliability sample) or a coded file in long form (``respondent_id, code_id``, one row per code,
+    an empty code_id for an answer coded with nothing). Only the answers listed count as coded.
+    """
+    from surveykit.io._tabular import all_rows
+    from surveykit.io.base import open_sniff
+
+    sniff = open_sniff(path)
+    rows, _ = all_rows(sniff)
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError("the coded file is empty (no header row)", path=path)
+    header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
+    out: dict[str, tuple[str, ...]] = {}
+    if "id" in header and "codes" in header:
+        i, c = header.index("id"), header.index("codes")
+        for n, raw in enumerate(rows[1:], start=2):
+            r = raw + [""] * (len(header) - len(raw))
+            if not any(cell.strip() for cell in r):
+                continue
+            rid = r[i].strip()
+            if not rid:
+                raise InputError("the id is empty", path=path, row=n)
+            if rid in out:
+                raise InputError(f"the id {rid[:40]!r} is used twice", path=path, row=n)
+            out[rid] = _split(r[c])
+    elif "respondent_id" in header and "code_id" in header:
+        i, c = header.index("respondent_id"), header.index("code_id")
+        for n, raw in enumerate(rows[1:], start=2):
+            r = raw + [""] * (len(header) - len(raw))
+            rid = r[i].strip()
+            if not rid:
+                continue
+            codes = out.setdefault(rid, ())
+            code = r[c].strip()
+            if code and code not in codes:
+                out[rid] = codes + (code,)
+    else:
+        shown = ", ".join(repr(h) for h in header[:6])
+        raise InputError("not a coded file: expected the columns id, codes (gold layout) or respondent_id, "
+                         f"code_id (coded file); got {shown}", path=path)
+    if not out:
+        raise InputError("the coded file has a header but no answers", path=path)
+    return out
