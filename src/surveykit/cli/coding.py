@@ -127,8 +127,9 @@ def code_run(
 ) -> None:
     """Code free-text answers with the codebook's rules; every code comes with its evidence.
 
-    Rows: respondent_id, question_id, code_id, start, end, matched, coder ("rules"). Every answer
-    appears: one with no code has a single row with an empty code_id. Blank answers are skipped.
+    Rows: respondent_id, question_id, code_id, start, end, matched, coder ("rules"), via (what the
+    codebook's lexicon or typo tolerance read into the evidence, e.g. "HO = home office"). Every
+    answer appears: one with no code has a single row with an empty code_id. Blank answers are skipped.
     The uncoded answers are counted (and their ids listed) on stderr; --view uncoded lists them.
     Percentages are of answers (respondents with a non-blank answer); the by-sector test per code is
     a chi-square (Fisher / Monte Carlo when expected counts are small), Holm-adjusted over codes.
@@ -325,6 +326,7 @@ def _merge_suggestions(coded, sugg):
     for col in ("start", "end"):
         sugg[col] = pd.NA
     sugg["matched"] = ""
+    sugg["via"] = ""
     both = pd.concat([rules, sugg[list(rules.columns)]], ignore_index=True)
     order = {rid: i for i, rid in enumerate(dict.fromkeys(rules["respondent_id"]))}
     both["_o"] = both["respondent_id"].map(order)
