@@ -23,8 +23,10 @@ def runs(charts):
     from conftest import run_cli
 
     return {
+        # the statistics are checked on the internal (unsuppressed) output; the published one below
         "csv": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--by", "sector", "--format", "csv",
-                       "--chart-out", charts),
+                       "--chart-out", charts, "--no-suppress"),
+        "published": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--by", "sector", "--format", "csv"),
         "table": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--by", "sector"),
         "json": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--format", "json"),
     }
@@ -44,6 +46,29 @@ def responses():
     return load_responses(SAMPLE_SURVEY)
 
 
+def test_published_output_hides_small_counts_on_both_sides(runs, responses):
+    """By default the youth shares counting 1-4 groups (or leaving 1-4 out) and the respondents'
+    shares that the item tables hide are [c]; the internal output has the numbers."""
+    res = runs["published"]
+    assert res.returncode == 0, res.stderr
+    published = list(csv.DictReader(io.StringIO(res.stdout)))
+    internal = {(r["group"], r["measure_id"]): r for r in csv.DictReader(io.StringIO(runs["csv"].stdout))}
+    assert any(r["youth_pct_effective"] == "[c]" for r in published)
+    for r in published:
+        full = internal[(r["group"], r["measure_id"])]
+        k = round(float(full["youth_pct_effective"]) * 5 / 100)
+        assert (r["youth_pct_effective"] == "[c]") == (0 < k < 5), r["measure_id"]
+        if r["pro_pct_effective"] != "[c]":
+            assert float(r["pro_pct_effective"]) == pytest.approx(float(full["pro_pct_effective"]), abs=0.051)
+    # a respondent share is hidden exactly where the item's own tables hide it
+    from surveykit.scoring import summarise_items
+
+    table = summarise_items(responses, items="q45", by="sector")
+    hidden = {(str(g), i) for g, i, v in zip(table["group"], table["item_id"], table["pct_top_box"]) if v == "[c]"}
+    for r in published:
+        assert (r["pro_pct_effective"] == "[c]") == ((r["group"], r["item_id"]) in hidden), (r["group"], r["item_id"])
+
+
 def _group(rows, group):
     return sorted((r for r in rows if r["group"] == group), key=lambda r: int(r["divergence_order"]))
 
@@ -55,7 +80,7 @@ def test_secure_accommodation_and_restricted_phone_diverge_most_with_criminal_ju
     assert "not_allowed_to_leave" in largest  # secure accommodation
     assert "restricted_phone" in largest      # restricted access to mobile phone / internet
     secure = next(r for r in cj if r["measure_id"] == "not_allowed_to_leave")
-    assert secure["q45_item"] == "q45_secure_accommodation"
+    assert secure["item_id"] == "q45_secure_accommodation"
     assert int(secure["youth_rank"]) == 14 and float(secure["pct_gap"]) > 30
 
 
@@ -140,7 +165,7 @@ def test_slope_charts_written_png_and_svg(runs, charts):
 
 def test_slope_chart_is_deterministic_and_library_refuses_bad_by(responses):
     from surveykit.charts.youth import slope_chart
-    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import read_rankings
     from surveykit.report.figures import figure_bytes
     from surveykit.voices import compare_voices
 
@@ -149,5 +174,5 @@ def test_slope_chart_is_deterministic_and_library_refuses_bad_by(responses):
     assert v.groups() == ["all"]
     first = figure_bytes(slope_chart(v), "svg")
     assert first == figure_bytes(slope_chart(v), "svg")
-    with pytest.raises(UsageError, match="by must be one of 'sector'"):
-        compare_voices(r, responses, by="region")
+    with pytest.raises(UsageError, match="by must be one of 'sector', 'region'.*got 'department'"):
+        compare_voices(r, responses, by="department")
