@@ -31,8 +31,8 @@ def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
     """The model trained on the first n development answers, saved to ``out`` and read back."""
     import pandas as pd
 
-    from surveykit.coding.model import model_files, train
-    from surveykit.io.coded import read_model, write_model_dir
+    from surveykit.coding.model import load_model, model_files, train
+    from surveykit.io.coded import write_model_dir
     from surveykit.io.gold import read_gold
 
     dev = read_gold(DEV)
@@ -40,11 +40,11 @@ def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
     answers = pd.DataFrame({"respondent_id": list(ids), "text": list(texts)}, dtype=object)
     rows = [(i, "q7", c, "gold") for i, cs in zip(ids, codes) for c in (cs or (None,))]
     coded = pd.DataFrame(rows, columns=["respondent_id", "question_id", "code_id", "coder"], dtype=object)
-    model, _ = train(answers, coded, question_id="q7", codes=list(cb.code_ids))
+    model, metrics = train(answers, coded, question_id="q7", codes=list(cb.code_ids))
     if out is None:
         return model
-    write_model_dir(out, model_files(model, _))
-    return read_model(out)
+    write_model_dir(out, model_files(model, metrics))
+    return load_model(out)
 
 
 def figures() -> dict:

@@ -179,6 +179,8 @@ def code_run(
         from surveykit.coding.redact import redact_evidence
 
         coded = redact_evidence(coded, codebook=cb)
+        # A forgiven typo's note repeats the answer's word ("placment ~ placement"): redacted too.
+        coded = redact_evidence(coded, codebook=cb, column="via")
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
 
@@ -278,9 +280,9 @@ def code_evaluate(
     else:
         model = None
         if suggest is not None:
-            from surveykit.io.coded import read_model
+            from surveykit.coding.model import load_model
 
-            model = read_model(suggest)
+            model = load_model(suggest)
         result = evaluate(gold_set, cb, model=model, min_probability=min_probability)
     main = result.main
     o = main.overall
