@@ -38,7 +38,7 @@ def regional_chart(regions: "pd.DataFrame", *, wave: str, cohorts: Sequence[str]
                    value: str = "went_missing") -> "Figure":
     """Horizontal bars of ``value`` (default: children who went missing) by region, one panel per
     cohort, for one wave of ``foi.by_region`` (suppressed cells as hatched [c] bars)."""
-    from surveykit.report.figures import new_figure
+    from surveykit.charts.base import new_figure
 
     data = regions[regions["wave"] == wave]
     cohorts = [c for c in cohorts if (data["cohort"] == c).any()]
@@ -75,7 +75,7 @@ def regional_chart(regions: "pd.DataFrame", *, wave: str, cohorts: Sequence[str]
 def share_by_wave_chart(shares: "pd.DataFrame", *, cohorts: Sequence[str] = ("trafficked", "unaccompanied")) -> "Figure":
     """The share of children in care who went missing in each wave (``foi.share_missing``), with
     its Wilson interval and the number of authorities it stands on."""
-    from surveykit.report.figures import new_figure
+    from surveykit.charts.base import new_figure
 
     fig = new_figure(8.0, 4.5)
     ax = fig.add_subplot(1, 1, 1)

@@ -33,7 +33,7 @@ NOT_STATED = "Not stated"
 _ID_ALIASES = {
     "authority_id": "authority_id", "la_code": "authority_id", "authority_code": "authority_id",
     "la_id": "authority_id", "council_code": "authority_id", "code": "authority_id", "id": "authority_id",
-    "authority": "authority", "authority_name": "authority", "local_authority": "authority", "la": "authority",
+    "authority": "authority", "authority_name": "authority", "la": "authority",
     "la_name": "authority", "council": "authority", "name": "authority",
     "nation": "nation", "country": "nation",
     "region": "region",
@@ -76,6 +76,8 @@ class ColumnRole:
 
 def column_role(header: str) -> ColumnRole:
     key = normalise_header(header)
+    if key.startswith("local_") and key[len("local_"):] in _ID_ALIASES:  # "Local authority", "Local authority name"
+        key = key[len("local_"):]
     if key in _ID_ALIASES:
         return ColumnRole("id", _ID_ALIASES[key])
     for alias, cohort in sorted(_COHORT_ALIASES.items(), key=lambda kv: -len(kv[0])):
