@@ -30,7 +30,7 @@ def figure_bytes(fig: "Figure", fmt: str) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}):
         fig.savefig(buf, format=fmt, metadata=_PNG_META if fmt == "png" else _SVG_META, bbox_inches="tight")
     return buf.getvalue()
 
