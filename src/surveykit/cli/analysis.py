@@ -263,36 +263,56 @@ def banner(
     question: str = typer.Option(..., "--question", "-q", help="The question (a grid's items become the rows)."),
     by: str = typer.Option("sector", "--by", help=BY_HELP),
     groups: Optional[str] = typer.Option(None, "--groups", help="Comma-separated groups to show (default: all)."),
-    alpha: float = typer.Option(0.05, "--alpha", help="Significance level, strictly between 0 and 1."),
-    padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (family: this table)."),
-    min_group_size: int = typer.Option(10, "--min-group-size", help="Columns with fewer valid answers are not tested."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level of the upper-case letters, strictly between 0 and 1."),
+    second_alpha: Optional[float] = typer.Option(None, "--second-alpha",
+                                                 help="A second, larger level for lower-case letters (e.g. 0.10)."),
+    padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (family: each statistic of this table)."),
+    min_group_size: int = typer.Option(10, "--min-group-size", help="Columns with fewer valid answers on a row are shown but not tested."),
+    means: bool = typer.Option(True, "--means/--no-means", help="A row of means (Welch t-test letters) under each share."),
+    width: Optional[int] = typer.Option(None, "--width", help="Table width in characters (default: the terminal's)."),
     no_suppress: bool = NO_SUPPRESS,
     threshold: int = THRESHOLD,
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """Banner table: items as rows, groups as columns, top-box % with significance letters.
+    """Banner table: items as rows, groups as lettered columns, top-box % and mean with significance letters.
 
-    A cell carries the letter of every column it is significantly higher than (column-proportion
-    z-tests, corrected across the table). CSV/JSON give the long form: item_id, item_label, group,
-    letter, n, count, pct, higher_than.
+    A number carries the letter of every column it is significantly higher than (column-proportion
+    z-tests for shares, Welch t-tests for means, corrected across the table); lower-case letters at
+    --second-alpha. Small groups are shown and marked not tested. The table fits the terminal width
+    (wide banners are split into panels). CSV/JSON give the long form: item_id, item_label, group,
+    letter, tested, n, count, pct, higher_than, mean, mean_higher_than.
 
-    Example:  surveykit banner responses/sample/professional_survey.csv --question q45 --by sector
+    Example:  surveykit banner responses/sample/professional_survey.csv --question q45 --by sector --second-alpha 0.1
     """
+    import shutil
+
     from surveykit import banner as bn
+    from surveykit.cli.banner_view import render_banner
+    from surveykit.cli.common import echo
     from surveykit.compare import check_alpha
 
     check_alpha(alpha)
     threshold = _check_threshold(threshold)
+    if width is not None and width < 40:
+        raise UsageError(f"width must be at least 40 characters; got {width!r}")
     responses = inputs.load(file)
-    result = bn.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
-                       min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
-    notes = [result.footer, *result.notes]
-    if no_suppress:
-        notes.append(_suppression_note(False, threshold))
+    result = bn.banner(responses, question=question, by=by, alpha=alpha, second_alpha=second_alpha, padjust=padjust,
+                       min_group_size=min_group_size, groups=groups, means=means, suppress=not no_suppress,
+                       threshold=threshold)
+    labels = bn.column_labels(responses, by)
     if fmt is OutputFormat.table:
-        emit(result.wide(), fmt, title=f"{result.question_id}: {result.top_box_label} by {by}", footer="\n".join(notes))
+        footer = result.people_footnote(group_labels=labels)
+        if no_suppress:
+            footer += " " + _suppression_note(False, threshold)
+        cols = width or shutil.get_terminal_size((100, 24)).columns
+        echo(render_banner(result, width=cols, group_labels=labels,
+                           title=f"{result.question_id}: {result.top_box_label} by {by}"))
+        import textwrap
+
+        echo(textwrap.fill(footer, width=max(cols, 40)))
     else:
         emit(result.table, fmt, meta={"question_id": result.question_id, "by": by, "letters": dict(result.letters),
                                       "footer": result.footer, "notes": list(result.notes),
-                                      "suppressed": not no_suppress, "threshold": threshold})
+                                      "suppressed": not no_suppress, "threshold": threshold,
+                                      "second_alpha": second_alpha})

@@ -197,7 +197,21 @@ def make_table(id: str, title: str, frame: "pd.DataFrame", *, note: str = "",
                kind: str | None = None, base_column: str | None = None,
                base_rows: Sequence[tuple[str, Mapping[str, Any]]] = (), hidden: Sequence[str] | None = None,
                letters: Mapping[str, str] | None = None, empty_text: str = "", row_kind: str | None = None) -> Table:
-    """A ``Table`` with its frame re-indexed and its column references checked against the frame."""
+    """A ``Table`` with its frame re-indexed and its column references checked against the frame.
+
+    A frame may carry its own presentation in ``frame.attrs["surveykit"]`` (a dict of these keyword
+    names, e.g. ``BannerResult.wide()``); what the caller passes wins."""
+    meta = dict(frame.attrs.get("surveykit", {})) if hasattr(frame, "attrs") else {}
+    labels = labels or meta.get("labels")
+    letters = letters or meta.get("letters")
+    row_kind = row_kind or meta.get("row_kind")
+    hidden = hidden if hidden is not None else meta.get("hidden")
+    footnote = footnote or meta.get("footnote", "")
+    kind = kind or meta.get("kind")
+    base_column = base_column or meta.get("base_column")
+    base_rows = base_rows or meta.get("base_rows", ())
+    if "preview" in meta:
+        preview = meta["preview"]
     pcols = tuple(c for c in percent_columns if c in frame.columns)
     frame = frame.reset_index(drop=True)
     return Table(id, title, frame, note=note, percent_columns=pcols, digits=dict(digits or {}),

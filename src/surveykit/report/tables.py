@@ -365,7 +365,7 @@ def banner_table(result: "BannerResult", *, id: str, title: str, group_labels: M
     the footnote; untested cells named there."""
     frame, labels, letters = result.people_frame(group_labels=group_labels)
     return make_table(id, title, frame, note=note, labels=labels, letters=letters, preview=None,
-                      footnote=result.people_footnote(), kind="wide", hidden=["item_id", "row_kind"],
+                      footnote=result.people_footnote(group_labels=group_labels), kind="wide", hidden=["item_id", "row_kind"],
                       row_kind="row_kind")
 
 
