@@ -56,7 +56,7 @@ def stack_below(fig: "Figure", ax: "Axes", blocks: Iterable["Legend | Text"]) ->
     renderer = fig.canvas.get_renderer()
     to_fig = fig.transFigure.inverted()
     gap = GAP_PT * fig.dpi / 72.0
-    bottom = ax.get_tightbbox(renderer).y0 - gap  # display pixels
+    bottom = plot_extent(ax, renderer).y0 - gap  # display pixels
     left = ax.get_window_extent(renderer).x0
     for block in blocks:
         x, y = to_fig.transform((left, bottom))
@@ -70,6 +70,19 @@ def stack_below(fig: "Figure", ax: "Axes", blocks: Iterable["Legend | Text"]) ->
             block.set_horizontalalignment("left")
         extent = block.get_window_extent(renderer)
         bottom = extent.y0 - gap
+
+
+def plot_extent(ax: "Axes", renderer):
+    """The extent of what the axes draws (ticks, labels, title), its legend left out."""
+    legend = ax.get_legend()
+    shown = legend.get_visible() if legend is not None else False
+    if legend is not None:
+        legend.set_visible(False)
+    try:
+        return ax.get_tightbbox(renderer)
+    finally:
+        if legend is not None:
+            legend.set_visible(shown)
 
 
 def footnote(fig: "Figure", text: str, *, width: int = 110, fontsize: float = 7.5) -> "Text":

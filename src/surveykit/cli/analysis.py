@@ -113,10 +113,12 @@ def score(
 
 def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort: str, chart_out: Optional[Path],
                   show_other: bool, include_other: bool, no_suppress: bool, threshold: int, fmt: OutputFormat,
-                  inputs) -> None:
+                  inputs, palette: Optional[str] = None) -> None:
     from surveykit import scoring
+    from surveykit.charts.palette import check_palette
 
     threshold = _check_threshold(threshold)
+    check_palette(palette)
     if sort not in scoring.SORT_KEYS:
         from surveykit.errors import invalid_choice
 
@@ -138,7 +140,8 @@ def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort:
         # The chart shows the same (protected) numbers as the "all" rows of the table.
         numbers = frame[frame["group"] == "all"]
         top_col = "pct_effective" if kind == "effectiveness" else "pct_often"
-        fig = diverging_chart(numbers, scale=q.scale, top_col=top_col,
+        fig = diverging_chart(numbers, scale=q.scale, top_col=top_col, palette=palette,
+                              what="measure" if kind == "effectiveness" else "reason",
                               title=f"{q.short} ({q.id}), all respondents")
         stem = Path(chart_out) / f"{kind}_{q.id}"
         for p in save_figure(fig, stem):
@@ -154,6 +157,7 @@ def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort:
 
 SORT_OPTION = typer.Option("pct_effective", "--sort", help="pct_effective (top-box share), mean or instrument.")
 CHART_OUT = typer.Option(None, "--chart-out", help="Folder for the diverging bar chart (PNG and SVG, all respondents).")
+PALETTE = typer.Option(None, "--palette", help="Chart colours: default or greys (both colour-blind and greyscale safe).")
 INCLUDE_OTHER = typer.Option(False, "--include-other", help="Include the rated 'Other' row.")
 
 
@@ -165,6 +169,7 @@ def effectiveness(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
+    palette: Optional[str] = PALETTE,
     show_other: bool = SHOW_OTHER,
     include_other: bool = INCLUDE_OTHER,
     no_suppress: bool = NO_SUPPRESS,
@@ -175,12 +180,13 @@ def effectiveness(
     """The q45 intervention-effectiveness table (n, % per rating, mean, % effective, rank).
 
     --chart-out DIR writes DIR/effectiveness_q45.png and .svg: a diverging stacked bar chart
-    centred on the neutral rating, n on each bar, sorted by % effective.
+    centred on the neutral rating, n on each bar, sorted by % effective; suppressed shares are drawn
+    as a hatched block in a panel of their own, never dropped.
 
     Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
     """
     _grid_command("effectiveness", file, "q45", by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, inputs)
+                  threshold, fmt, inputs, palette)
 
 
 @app.command()
@@ -192,6 +198,7 @@ def reasons(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
+    palette: Optional[str] = PALETTE,
     show_other: bool = SHOW_OTHER,
     include_other: bool = INCLUDE_OTHER,
     no_suppress: bool = NO_SUPPRESS,
@@ -208,7 +215,7 @@ def reasons(
     if question not in ("q14", "q15"):
         raise invalid_choice("question", question, ["q14", "q15"])
     _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, inputs)
+                  threshold, fmt, inputs, palette)
 
 
 @app.command()
