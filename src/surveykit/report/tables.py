@@ -73,10 +73,16 @@ def people_labels(frame: "pd.DataFrame", *, scale: "Scale | None" = None,
     overrides any of them."""
     by_code: dict[str, str] = {}
     if scale is not None:
+        present = {str(c) for c in frame.columns}
+        # A table names its option columns by code (pct_4) or by label (pct_effective), not both: the
+        # label form is used only when no code form is present (pct_effective may be the top box).
+        coded = any(f"pct_{o.code}" in present for o in scale.options)
         for o in scale.options:
-            by_code[f"pct_{o.code}"] = o.label
-            by_code[f"pct_{slug(o.label)}"] = ("% " if o.dk else "") + o.label
-            by_code[f"n_{o.code}"] = f"{o.label} (n)"
+            if coded:
+                by_code[f"pct_{o.code}"] = o.label
+                by_code[f"n_{o.code}"] = f"{o.label} (n)"
+            else:
+                by_code[f"pct_{slug(o.label)}"] = ("% " if o.dk else "") + o.label
     out = {}
     for col in frame.columns:
         c = str(col)
@@ -312,7 +318,7 @@ def resolve_references(text: str, names: Mapping[str, str]) -> str:
     ``tables/<id>.csv`` are left alone)."""
     for tid, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
         if tid != name and tid in text:
-            text = re.sub(rf"(?<![/\w]){re.escape(tid)}(?![\w.])", f"sheet {name}", text)
+            text = re.sub(rf"(?<![/\w]){re.escape(tid)}(?!\w|\.csv)", f"sheet {name}", text)
     return text
 
 
