@@ -22,6 +22,16 @@ _ALT = "_surveykit_alt"
 GAP_PT = 6.0
 
 
+def new_figure(width: float = 8.0, height: float = 5.0) -> "Figure":
+    """A Figure on the Agg canvas, independent of pyplot's global state."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def set_alt(fig: "Figure", text: str) -> "Figure":
     """Attach the alternative text to the figure (returns it, for chaining)."""
     setattr(fig, _ALT, " ".join(text.split()))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from surveykit.charts.base import footnote, listing, set_alt, stack_below, wrap
+from surveykit.charts.base import footnote, listing, new_figure, set_alt, stack_below, wrap
 from surveykit.charts.palette import (EDGE, SUPPRESSED_EDGE, SUPPRESSED_FACE, SUPPRESSED_HATCH, PaletteSpec,
                                       ordinal)
 
@@ -40,8 +40,6 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
     import numpy as np
 
     from surveykit.disclosure import MARKER
-    from surveykit.report.figures import new_figure
-
     if "group" in table.columns and table["group"].nunique() > 1:
         raise ValueError("diverging_chart draws one group: filter the table first")
 

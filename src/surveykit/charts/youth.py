@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from surveykit.charts.base import footnote, listing, set_alt, stack_below, wrap
+from surveykit.charts.base import footnote, listing, new_figure, set_alt, stack_below, wrap
 from surveykit.charts.palette import PaletteSpec, categorical
 
 if TYPE_CHECKING:
@@ -21,8 +21,6 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, pal
     people rank it higher; orange: professionals do); assumed measures (not published by the study)
     are dashed and starred. The title carries both n's.
     """
-    from surveykit.report.figures import new_figure
-
     _YOUTH_HIGHER, _PRO_HIGHER, _AGREE = categorical(3, palette=palette)
     t = voices.group_table(group)
     fig = new_figure(11.0, 7.5)
