@@ -445,9 +445,18 @@ def _width(text: str, wraps: bool) -> int:
     return len(text)
 
 
-def panels(g: Grid, *, budget: int = 112, stub_max: int = 34) -> list[list[int]]:
+def lead_columns(g: Grid) -> int:
+    """How many leading columns label a row (repeated in every print panel): the text columns before
+    the first number column, at most 2."""
+    k = 0
+    while k < min(2, len(g.columns) - 1) and not g.numeric[k]:
+        k += 1
+    return max(k, 1)
+
+
+def panels(g: Grid, *, budget: int = 100, stub_max: int = 40) -> list[list[int]]:
     """Column indices of the print panels: each fits ``budget`` characters of an A4 line (headers and
-    text wrap at words, numbers do not) and starts with the first (stub) column again."""
+    text wrap at words, numbers do not) and starts with the row-label columns again."""
     if not g.columns:
         return [[]]
     widths = []
@@ -457,18 +466,19 @@ def panels(g: Grid, *, budget: int = 112, stub_max: int = 34) -> list[list[int]]
         if g.numeric[i]:
             w = max([head] + [len(t) for t in texts])
         else:
-            w = min(max([head] + [len(t) for t in texts]), stub_max if i == 0 else 30)
+            w = min(max([head] + [len(t) for t in texts]), stub_max if i == 0 else 24)
         if g.lettered[i]:
             w += max([len(r[i].letters or "") for r in g.rows] or [0]) + 1
         widths.append(w + 3)  # cell padding
-    stub = widths[0]
+    lead = lead_columns(g)
+    stub = sum(widths[:lead])
     out: list[list[int]] = []
-    current: list[int] = [0]
+    current: list[int] = list(range(lead))
     used = stub
-    for i in range(1, len(widths)):
-        if used + widths[i] > budget and len(current) > 1:
+    for i in range(lead, len(widths)):
+        if used + widths[i] > budget and len(current) > lead:
             out.append(current)
-            current, used = [0], stub
+            current, used = list(range(lead)), stub
         current.append(i)
         used += widths[i]
     out.append(current)
