@@ -445,6 +445,23 @@ def _width(text: str, wraps: bool) -> int:
     return len(text)
 
 
+def column_chars(g: Grid, *, stub_max: int = 40) -> list[int]:
+    """The width each column needs, in characters (headers and text wrap at words, numbers do not;
+    a letters cell and the padding included)."""
+    widths = []
+    for i, _ in enumerate(g.columns):
+        texts = [r[i].text for r in g.rows] + [r[i].text for r in g.base_rows]
+        head = _width(g.headers[i], True)
+        if g.numeric[i]:
+            w = max([head] + [len(t) for t in texts])
+        else:
+            w = min(max([head] + [len(t) for t in texts]), stub_max if i == 0 else 24)
+        if g.lettered[i]:
+            w += max([len(r[i].letters or "") for r in g.rows] or [0]) + 1
+        widths.append(w + 3)  # cell padding
+    return widths
+
+
 def lead_columns(g: Grid) -> int:
     """How many leading columns label a row (repeated in every print panel): the text columns before
     the first number column, at most 2."""
@@ -459,17 +476,7 @@ def panels(g: Grid, *, budget: int = 100, stub_max: int = 40) -> list[list[int]]
     text wrap at words, numbers do not) and starts with the row-label columns again."""
     if not g.columns:
         return [[]]
-    widths = []
-    for i, _ in enumerate(g.columns):
-        texts = [r[i].text for r in g.rows] + [r[i].text for r in g.base_rows]
-        head = _width(g.headers[i], True)
-        if g.numeric[i]:
-            w = max([head] + [len(t) for t in texts])
-        else:
-            w = min(max([head] + [len(t) for t in texts]), stub_max if i == 0 else 24)
-        if g.lettered[i]:
-            w += max([len(r[i].letters or "") for r in g.rows] or [0]) + 1
-        widths.append(w + 3)  # cell padding
+    widths = column_chars(g, stub_max=stub_max)
     lead = lead_columns(g)
     stub = sum(widths[:lead])
     out: list[list[int]] = []

@@ -14,12 +14,13 @@ from typing import Mapping
 
 from surveykit.charts.palette import PaletteSpec, accent
 from surveykit.report.model import Chart, Report, Table, Text
-from surveykit.report.tables import (Grid, empty_text, footnote, grid, panels, report_threshold, resolve_references,
-                                     sheet_names)
+from surveykit.report.tables import (Grid, column_chars, empty_text, footnote, grid, panels, report_threshold,
+                                     resolve_references, sheet_names)
 from surveykit.report.writers.cells import normalise_zip
 
 #: Characters of a portrait A4 line at the table font size (wider tables are split into panels).
-PANEL_BUDGET = 100
+PANEL_BUDGET = 112
+TEXT_WIDTH_CM = 17.0
 
 
 def _clean(text: str) -> str:
@@ -67,23 +68,35 @@ def _write_cell(cell, text: str, *, right: bool = False, bold: bool = False, ita
 
 
 def _panel(doc, g: Grid, cols: list[int], colour: str) -> None:
+    from docx.shared import Cm
+
+    chars = column_chars(g)
     layout = []  # (grid column, is letters column)
     for i in cols:
         layout.append((i, False))
         if g.lettered[i]:
             layout.append((i, True))
+    # widths in proportion to what each column needs, over at most the text width (17 cm)
+    need = [(max((len(r[i].letters or "") for r in g.rows), default=1) + 1) if letters
+            else (chars[i] - (max((len(r[i].letters or "") for r in g.rows), default=0) + 1 if g.lettered[i] else 0))
+            for i, letters in layout]
+    scale = min(TEXT_WIDTH_CM / sum(need), 0.2)
     table = doc.add_table(rows=1, cols=len(layout))
     table.style = "Table Grid"
+    table.autofit = False
     head = table.rows[0]
     _repeat_header(head)
     for k, (i, letters) in enumerate(layout):
         cell = head.cells[k]
+        cell.width = Cm(need[k] * scale)
+        table.columns[k].width = Cm(need[k] * scale)
         _shade(cell, "#eef2f7")
         if not letters:
             _write_cell(cell, g.headers[i], right=g.numeric[i], bold=True)
     for is_base, row in [(True, r) for r in g.base_rows] + [(False, r) for r in g.rows]:
         cells = table.add_row().cells
         for k, (i, letters) in enumerate(layout):
+            cells[k].width = Cm(need[k] * scale)
             c = row[i]
             if letters:
                 _write_cell(cells[k], c.letters or "", bold=True, size=7, colour=colour)

@@ -91,6 +91,8 @@ def _number(cell: Cell, *, data: bool, raw: Any = None) -> Any:
 
 
 def _base_text(table: Table) -> str:
+    if table.row_kind:
+        return "Base: the Base row of each item, the number of valid answers its percentages and means are of."
     if table.base_rows:
         return "Base: the number of answers each column's percentages are of (the Base row" + \
             ("s" if len(table.base_rows) > 1 else "") + " under the header)."
@@ -166,8 +168,20 @@ def _people_sheet(ws, table: Table, name: str, st: _Styles, names: dict[str, str
                                 f"Source: tables/{table.id}.csv (full precision)."], n_cols, st, total)
     for k, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(k)].width = w
+    # headers wrap at words: make the row tall enough for the longest one
+    lines = 1
+    for i, head in enumerate(g.headers):
+        room = widths[positions[i] - 1] + (widths[positions[i]] if g.lettered[i] else 0) - 1
+        lines = max(lines, _lines(head, max(int(room), 4)))
+    ws.row_dimensions[HEADER_ROW].height = 15 * lines
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=2 if len(g.columns) > 2 else 1).coordinate
     _print_setup(ws, total, repeat_column=len(g.columns) > 2)
+
+
+def _lines(text: str, width: int) -> int:
+    import textwrap
+
+    return max(1, len(textwrap.wrap(text, width=width, break_long_words=False)))
 
 
 def _widths(g, positions: list[int], n_cols: int) -> list[float]:
