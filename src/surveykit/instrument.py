@@ -269,12 +269,10 @@ def _sector_lookup(instrument: Instrument) -> dict[str, str]:
 # -- loading -------------------------------------------------------------------------------
 
 def codebooks_dir() -> Path:
-    """Where the shipped codebooks live (the repository's ``codebooks/`` folder)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "codebooks", here.parents[1] / "codebooks"):
-        if candidate.is_dir():
-            return candidate
-    return here.parents[1] / "codebooks"
+    """Where the shipped codebooks live (package data: ``surveykit/data/codebooks``)."""
+    from surveykit.io.resources import codebooks_dir as shipped
+
+    return shipped()
 
 
 def default_instrument_path() -> Path:

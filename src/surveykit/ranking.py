@@ -86,7 +86,7 @@ class MeasureSet:
 
 
 def default_measures_path() -> Path:
-    from surveykit.instrument import codebooks_dir
+    from surveykit.io.resources import codebooks_dir
 
     return codebooks_dir() / "youth_measures.yaml"
 

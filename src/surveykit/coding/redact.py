@@ -76,7 +76,7 @@ def _denylist_re(words: tuple[str, ...]) -> re.Pattern | None:
 
 
 def default_denylist_path() -> Path:
-    from surveykit.instrument import codebooks_dir
+    from surveykit.io.resources import codebooks_dir
 
     return codebooks_dir() / "redact_denylist.txt"
 
