@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from surveykit.report.model import Report, Table, make_table, slug
@@ -377,8 +378,6 @@ def banner_table(result: "BannerResult", *, id: str, title: str, group_labels: M
 
 # -- the grid every people writer draws ------------------------------------------------------------
 
-from dataclasses import dataclass, field  # noqa: E402
-
 
 @dataclass(frozen=True)
 class Cell:
@@ -412,8 +411,9 @@ def _cell(table: Table, column: str, value: Any, numeric: bool, kind: str | None
     return Cell(display(table, column, value, kind), value, numeric and value is None, False, None, letters)
 
 
-def grid(table: Table) -> Grid:
-    """The table as people see it: visible columns, headers, base rows, shown rows, formatted cells."""
+def grid(table: Table, *, every_row: bool = False) -> Grid:
+    """The table as people see it: visible columns, headers, base rows, formatted cells; the shown
+    rows (``preview``) or, for a workbook sheet, ``every_row``."""
     cols = visible_columns(table)
     numeric = tuple(is_numeric_column(table, c) for c in cols)
     lettered = tuple(c in table.letters for c in cols)
@@ -429,7 +429,7 @@ def grid(table: Table) -> Grid:
                 cells.append(Cell("", None, numeric[i], letters="" if lettered[i] else None))
         base_rows.append(tuple(cells))
     rows = []
-    for rec in shown_frame(table).to_dict("records"):
+    for rec in (table.frame if every_row else shown_frame(table)).to_dict("records"):
         kind = row_kind(table, rec)
         rows.append(tuple(_cell(table, c, rec.get(c), numeric[i], kind,
                                 letters_of(table, rec, c) if lettered[i] else None)

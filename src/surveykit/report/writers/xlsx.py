@@ -124,7 +124,7 @@ def _people_sheet(ws, table: Table, name: str, st: _Styles, names: dict[str, str
     put(ws, 2, 1, _base_text(table), font=st.muted)
     link = put(ws, 3, 1, "Back to contents", font=st.link)
     link.hyperlink = "#'contents'!A1"
-    g = grid(table)
+    g = grid(table, every_row=True)
     # sheet columns: one per visible column, plus one after each lettered column
     positions: list[int] = []
     col = 1
@@ -159,9 +159,6 @@ def _people_sheet(ws, table: Table, name: str, st: _Styles, names: dict[str, str
             if g.lettered[i] and cell.letters:
                 put(ws, row, c + 1, cell.letters, font=st.letters)
         row += 1
-    if table.preview is not None:
-        row = _footer(ws, row, [f"First {table.preview} of {len(table.frame)} rows; every row is in "
-                                f"tables/{table.id}.csv."], n_cols, st, 100)
     widths = _widths(g, positions, n_cols)
     total = sum(widths)
     row = _footer(ws, row + 1, [resolve_references(table.note, names), footnote(table, threshold=thr),
