@@ -347,9 +347,9 @@ def test_report_renders_in_headless_chromium(two_runs, tmp_path):
     assert (pixels < 128).mean() > 0.02  # some dark ink (the header band, text, bars)
 
 
-#: Pages the synthetic report may print to on A4. It printed to about 70 before tables were split into
-#: panels and long tables left to the CSV (about 50 now, each section starting a page); the bound
-#: catches a return of pasted long tables or cut columns spilling onto extra pages.
+#: Pages the synthetic report may print to on A4 (49 when written, each section starting a page; the
+#: sample report printed to about 70 before issue 12, 50 now): the bound catches a return of pasted
+#: long tables or of cut columns spilling onto extra pages.
 MAX_PRINTED_PAGES = 55
 
 
