@@ -10,7 +10,9 @@ import pytest
 from scipy import stats as ss
 from statsmodels.stats.multitest import multipletests
 
-from surveykit import compare
+import importlib
+
+compare = importlib.import_module("surveykit.compare")  # the module; sk.compare is the front door's function
 from surveykit.errors import UsageError
 from surveykit.pipeline import load_responses
 
@@ -139,7 +141,7 @@ def test_bad_input(data):
         compare.compare(data, by="sector", groups="local_authority,police")
     with pytest.raises(UsageError, match="'q46' is a free-text question; closed questions are: q1, q3"):
         compare.compare(data, by="sector", questions=["q46"])
-    with pytest.raises(UsageError, match="question must be one of 'q1'.*got 'q48'"):
+    with pytest.raises(UsageError, match="questions must be one of 'q1'.*got 'q48'"):
         compare.compare(data, by="sector", questions=["q48"])
     with pytest.raises(UsageError, match="padjust must be one of 'holm', 'fdr_bh', 'bonf', 'none'; got 'hommel'"):
         compare.compare(data, by="sector", padjust="hommel")

@@ -149,42 +149,40 @@ class BannerResult:
 
 
 def column_labels(responses: "Responses", by: str) -> dict[str, str]:
-    """Group id -> the label people read (sector labels, option labels of a question)."""
-    inst = responses.instrument
-    if by == "sector":
-        return {s.id: s.label for s in inst.sectors}
-    if inst.has_question(by) and inst.question(by).scale is not None:
-        return {o.code: o.label for o in inst.question(by).scale.options}
-    if by == "completed":
-        return {"true": "Completed", "false": "Not completed"}
-    return {}
+    """Group id -> the label people read (sector labels, option labels of a question ...)."""
+    return dict(responses.instrument.group_labels(by))
 
 
-def banner(responses: "Responses", *, question: str, by: str = "sector", alpha: float = 0.05,
+def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.05,
            second_alpha: float | None = None, padjust: str = "holm", min_group_size: int = 10,
-           groups: Sequence[str] | str | None = None, means: bool = True, suppress: bool = False,
+           groups: Sequence[str] | str | None = None, means: bool = True, suppress: bool = True,
            threshold: int = 5) -> BannerResult:
     """Build the banner table of ``question`` (a grid: its items; a single question: one row) by
     ``by``. The share is the scale's top box of the valid base; the mean (``means``, when the
     options have values) the mean value of the valid answers. ``second_alpha``: a second, larger
-    level for lower-case letters. ``suppress``: disclosure control on counts, shares, means and bases
-    (``surveykit.disclosure``)."""
+    level for lower-case letters. ``suppress`` (default True, as in the CLI): disclosure control on
+    counts, shares, means and bases (``surveykit.disclosure``)."""
     import numpy as np
     import pandas as pd
 
     from surveykit.compare import check_alpha, select_groups
     from surveykit.scoring import ALL, MISSING, closed_targets, grouping
 
+    from surveykit.validation import check_bool, check_threshold
+
     alpha = check_alpha(alpha)
     if second_alpha is not None:
         second_alpha = check_alpha(second_alpha)
         if second_alpha <= alpha:
             raise UsageError(f"second_alpha must be larger than alpha ({alpha:g}); got {second_alpha!r}")
+    check_bool(suppress, parameter="suppress")
+    check_bool(means, parameter="means")
+    threshold = check_threshold(threshold)
     if padjust not in stats.PADJUST_METHODS:
         raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
     if int(min_group_size) < 2:
         raise UsageError(f"min_group_size must be a whole number of at least 2; got {min_group_size!r}")
-    targets = closed_targets(responses, [question])
+    targets = closed_targets(responses, [question], parameter="question")
     q = targets[0][0]
     if len({t[0].id for t in targets}) != 1:
         raise UsageError(f"question must name one question; got {question!r}")

@@ -52,7 +52,7 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, pal
     label = t["group_label"].iloc[0]
     n_pro = int(voices.correlations.set_index("group").loc[group, "n_respondents"])
     ax.set_xticklabels([f"Young people\n{voices.n_people} people, {voices.n_groups} groups",
-                        f"Professionals: {label}\n{n_pro} respondents rating q45"], fontsize=9)
+                        f"Professionals: {label}\n{n_pro} respondents rating the matched items"], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from surveykit import __version__
+from surveykit._version import __version__
 
 app = typer.Typer(
     name="surveykit",

@@ -26,13 +26,13 @@ def _two(palette: PaletteSpec) -> tuple[str, str]:
 
 
 def respondents_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) -> "Figure":
-    """Horizontal stacked bars: completed and not completed respondents per sector.
+    """Horizontal stacked bars: completed and not completed respondents per group.
 
-    ``frame`` is ``who_responded_frame()``'s table (the total row is left out).
+    ``frame`` is ``report.sections.who_responded_frame()``'s table (the total row is left out).
     """
-    rows = frame[frame["sector"] != "total"].iloc[::-1]
+    rows = frame[frame["group"] != "total"].iloc[::-1]
     completed, partial_colour = _two(palette)
-    labels = [wrap(str(v), LABEL_WIDTH) for v in rows["sector_label"]]
+    labels = [wrap(str(v), LABEL_WIDTH) for v in rows["group_label"]]
     fig = new_figure(8.0, 0.42 * len(rows) + 1.4)
     ax = fig.add_subplot()
     done = [int(v) for v in rows["completed"]]
@@ -46,25 +46,25 @@ def respondents_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) -> 
     ax.spines[["top", "right"]].set_visible(False)
     legend = ax.legend(ncol=2, frameon=False, fontsize=8)
     stack_below(fig, ax, [legend])
-    order = list(rows.sort_values("respondents", ascending=False, kind="mergesort")["sector_label"])
-    return set_alt(fig, f"Horizontal stacked bar chart of respondents in {len(rows)} sectors, each bar split into "
-                        f"completed and not completed; largest sectors: {listing(order)}.")
+    order = list(rows.sort_values("respondents", ascending=False, kind="mergesort")["group_label"])
+    return set_alt(fig, f"Horizontal stacked bar chart of respondents in {len(rows)} groups, each bar split into "
+                        f"completed and not completed; largest groups: {listing(order)}.")
 
 
 def sector_sizes_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) -> "Figure":
-    """Respondents per sector only (used when the completion split is suppressed)."""
-    rows = frame[frame["sector"] != "total"].iloc[::-1]
+    """Respondents per group only (used when the completion split is suppressed)."""
+    rows = frame[frame["group"] != "total"].iloc[::-1]
     fig = new_figure(8.0, 0.42 * len(rows) + 1.2)
     ax = fig.add_subplot()
     sizes = [int(v) for v in rows["respondents"]]
-    ax.barh([wrap(str(v), LABEL_WIDTH) for v in rows["sector_label"]], sizes, color=_two(palette)[0])
+    ax.barh([wrap(str(v), LABEL_WIDTH) for v in rows["group_label"]], sizes, color=_two(palette)[0])
     for y, n in enumerate(sizes):
         ax.text(n + 0.5, y, str(n), va="center", fontsize=8)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_xlabel("respondents")
     ax.spines[["top", "right"]].set_visible(False)
-    order = list(rows.sort_values("respondents", ascending=False, kind="mergesort")["sector_label"])
-    return set_alt(fig, f"Horizontal bar chart of respondents in {len(rows)} sectors; largest sectors: "
+    order = list(rows.sort_values("respondents", ascending=False, kind="mergesort")["group_label"])
+    return set_alt(fig, f"Horizontal bar chart of respondents in {len(rows)} groups; largest groups: "
                         f"{listing(order)}.")
 
 

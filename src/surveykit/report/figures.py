@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from surveykit.charts.base import new_figure  # noqa: F401  (kept here for callers of the old place)
+from surveykit.charts.base import new_figure  # noqa: F401  (charts are made in one place)
 from surveykit.io.atomic import write_bytes
 
 if TYPE_CHECKING:
