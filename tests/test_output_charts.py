@@ -11,13 +11,12 @@ from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY
 def voices():
     if not SAMPLE_RANKINGS.exists():
         pytest.skip("the sample study has not been generated")
-    from surveykit.io.rankings import read_rankings
+    from surveykit.api import read_rankings
     from surveykit.pipeline import load_responses
-    from surveykit.ranking import load_measures
     from surveykit.voices import compare_voices
 
-    rankings = read_rankings(SAMPLE_RANKINGS, measures=load_measures())
-    return compare_voices(rankings, load_responses(SAMPLE_SURVEY), by="sector", min_group_size=5)
+    return compare_voices(read_rankings(SAMPLE_RANKINGS), load_responses(SAMPLE_SURVEY), by="sector",
+                          min_group_size=5)
 
 
 def test_slope_chart_names_measures_on_both_sides(voices):
