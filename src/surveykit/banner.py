@@ -276,8 +276,8 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     if suppress:
         from surveykit import disclosure
 
-        table = _protect(table, counts, cols, shown, grp.groups, values if has_means else None, top_idx, threshold,
-                         disclosure.MARKER)
+        table = _protect(table, responses, targets, by, threshold, disclosure.MARKER)
+        table = disclosure.round_published(table, percents=["pct"], stats=["mean"] if has_means else [])
         notes.append(f"cells based on fewer than {threshold} respondents, and cells that would reveal them, "
                      f"are shown as {disclosure.MARKER}")
     n_prop = int((tests_frame["statistic"] == "proportion").sum())
@@ -307,72 +307,25 @@ def _name(method: str) -> str:
     return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonf": "Bonferroni", "none": "no"}[method]
 
 
-def _protect(table, counts, cols, shown, all_groups, values, top_idx, threshold, marker):
-    """Per item, the published numbers of each shown group and "all": x (top-box count, through the
-    share), n (the valid base) and the mean; the option counts behind them are never published
-    (unknowns), and "all" also holds the groups not shown. Small counts (x, the rest of the base
-    y = n - x, and single option counts) must stay unrecoverable."""
-    import numpy as np
+def _protect(table, responses, targets, by, threshold, marker):
+    """The item's one protection over ``by`` (``scoring.hidden_sets``: the same numbers hidden as in
+    every other table of the item): a hidden top-box share hides the cell's count, share and letters,
+    a hidden mean the mean and its letters, a hidden base all of them."""
+    from surveykit.scoring import grouping, hidden_sets
 
-    from surveykit import disclosure
-    from surveykit.scoring import ALL
-
+    labels = grouping(responses, by).labels
     out = table.astype({"n": object, "count": object, "pct": object, "mean": object}).copy()
-    hidden_groups = [g for g in all_groups if g not in shown]
-    for c in cols:
-        vals: dict = {}
-        eqs: list = []
-        counts_keys: list = []
-        hidden: list = []
-        k_opts = len(counts[(c, ALL)])
-        everyone = [ALL] + shown + hidden_groups
-        for g in everyone:
-            k = counts[(c, g)].astype(float)
-            n = float(k.sum())
-            x = float(k[top_idx].sum())
-            published = g not in hidden_groups
-            vals[("x", g)], vals[("y", g)], vals[("n", g)] = x, n - x, n
-            for i in range(k_opts):
-                vals[("c", i, g)] = float(k[i])
-            eqs.append(disclosure.Equation(((("x", g), 1.0), (("y", g), 1.0), (("n", g), -1.0))))
-            eqs.append(disclosure.Equation(tuple((("c", i, g), 1.0) for i in top_idx) + ((("x", g), -1.0),)))
-            eqs.append(disclosure.Equation(tuple((("c", i, g), 1.0) for i in range(k_opts) if i not in top_idx)
-                                           + ((("y", g), -1.0),)))
-            if values is not None and published and n:
-                mean = float((values * k).sum() / n)
-                vals[("mean", g)] = mean
-                eqs.append(disclosure.Equation(tuple((("c", i, g), float(values[i])) for i in range(k_opts))
-                                               + ((("n", g), -mean),), guard=("mean", g)))
-            small_cells = [("c", i, g) for i in range(k_opts) if disclosure.is_primary(vals[("c", i, g)], threshold)]
-            big_cells = [("c", i, g) for i in range(k_opts) if ("c", i, g) not in small_cells]
-            if published:
-                counts_keys += [("x", g), ("n", g)] + small_cells
-                if disclosure.is_primary(n - x, threshold):
-                    counts_keys.append(("y", g))
-                else:
-                    hidden.append(("y", g))
-                hidden += big_cells
-            else:
-                hidden += [("x", g), ("y", g), ("n", g)] + [("c", i, g) for i in range(k_opts)]
-        for kind in ["x", "y", "n"]:
-            eqs.append(disclosure.Equation(((((kind, ALL)), -1.0),) + tuple(((kind, g), 1.0) for g in everyone[1:])))
-        for i in range(k_opts):
-            eqs.append(disclosure.Equation(((("c", i, ALL), -1.0),) + tuple((("c", i, g), 1.0) for g in everyone[1:])))
-        prot = disclosure.find_suppressed(vals, eqs, threshold=threshold, counts=counts_keys, hidden=hidden)
-        s = prot.suppressed
-        for idx in table.index[table["item_id"] == c]:
-            g = table.at[idx, "group"]
-            # A small option count is never published: being "suppressed" it only has to stay unknown.
-            cell_hidden = ("x", g) in s or ("y", g) in s or ("n", g) in s
-            if cell_hidden:
+    for (q, it), hide in zip(targets, hidden_sets(responses, targets, by, None, threshold)):
+        col = it.id if it else q.id
+        for idx in table.index[table["item_id"] == col]:
+            g = labels.index(table.at[idx, "group"])
+            if ("top", g) in hide or ("n", g) in hide:
                 out.at[idx, "count"] = marker
                 out.at[idx, "pct"] = marker
                 out.at[idx, "higher_than"] = ""
-            if ("n", g) in s:
-                out.at[idx, "n"] = marker
-            if ("mean", g) in s or ("n", g) in s or (cell_hidden and ("mean", g) not in vals):
+            if ("mean", g) in hide or ("n", g) in hide:
                 out.at[idx, "mean"] = marker
                 out.at[idx, "mean_higher_than"] = ""
-            elif isinstance(out.at[idx, "mean"], float) and np.isnan(out.at[idx, "mean"]):
-                out.at[idx, "mean"] = np.nan
+            if ("n", g) in hide:
+                out.at[idx, "n"] = marker
     return out

@@ -45,6 +45,7 @@ class ReportInputs:
     codebooks: Mapping[str, "Codebook"] = field(default_factory=dict)
     coded: Mapping[str, tuple["CodedFile", ...]] = field(default_factory=dict)
     files: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    foi: Any = None  # surveykit.foi.Returns: the local authority FOI returns (a section ahead of the survey's)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ReportOptions:
     youth_bottom: int = 4
     quoted_codes: int = 6
     quotes_per_code: int = 3
+    foi_reference_rate: Any = None  # a reference rate for the FOI rate ratio, e.g. "6110/99230"
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def checked(self) -> "ReportOptions":
@@ -120,7 +122,7 @@ def section_steps(inputs: ReportInputs) -> tuple[str, ...]:
     from surveykit.report.plan import report_plan
 
     plan = report_plan(inputs.responses.instrument, has_rankings=inputs.rankings is not None)
-    return tuple(s.id for s in plan.sections) + FIXED_STEPS
+    return (("foi",) if inputs.foi is not None else ()) + tuple(s.id for s in plan.sections) + FIXED_STEPS
 
 
 def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
@@ -143,12 +145,20 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     parameters: dict[str, Any] = {}
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
+    if inputs.foi is not None:
+        from surveykit.report.foi import foi_section
+
+        step("foi")
+        section, notes = foi_section(inputs.foi, suppress=options.suppress, threshold=options.threshold,
+                                     reference_rate=options.foi_reference_rate)
+        built.append(rounded(section) if options.suppress else section)
+        methods.extend(m for m in notes if m not in methods)
     for plan_section in plan.sections:
         step(plan_section.id)
         b = Build(inputs=inputs, options=options, by=by)
         section = build_section(plan_section, b)
         if section is not None:
-            built.append(section)
+            built.append(rounded(section) if options.suppress else section)
         for m in b.methods:
             if m not in methods:
                 methods.append(m)
@@ -194,6 +204,25 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     report = Report(title=title, subtitle=subtitle, sections=tuple(built), manifest=manifest)
     report.check_ids()
     return report
+
+
+def rounded(section: Section) -> Section:
+    """Published numbers rounded for people: percentages to one decimal, the columns a table names in
+    ``digits`` to that many decimals (means ...). Internal reports (no suppression) keep full precision."""
+    from dataclasses import replace as _replace
+
+    from surveykit.disclosure import round_published
+    from surveykit.report.model import Table
+
+    blocks = []
+    for block in section.blocks:
+        if isinstance(block, Table):
+            frame = round_published(block.frame, percents=list(block.percent_columns))
+            for col, d in block.digits.items():
+                frame = round_published(frame, stats=[col], stat_digits=d)
+            block = _replace(block, frame=frame)
+        blocks.append(block)
+    return _replace(section, blocks=tuple(blocks))
 
 
 def _name(path: str) -> str:

@@ -32,7 +32,8 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
     responses, opts = b.responses, b.options
     q = responses.instrument.question(qid)
     top = top_phrase(q)
-    table = rank_grid(responses, question=qid, suppress=opts.suppress, threshold=opts.threshold).drop(columns=["group"])
+    table = rank_grid(responses, question=qid, suppress=opts.suppress, threshold=opts.threshold,
+                      protect_by=b.by).drop(columns=["group"])
     if not explained:
         sb.text(f"Respondents rated each item of {display_id(q.id)} {_scale_span(q)}. Items are ranked by the share "
                 f"answering {top} of the valid answers (Don't know and blank left out); ranks use the true values "
@@ -64,7 +65,7 @@ def score_grid(qid: str, b: "Build", sb: SectionBuilder) -> None:
     q = responses.instrument.question(qid)
     if by is None:
         if qid not in ranked_grids(responses.instrument):
-            long = score(responses, questions=[qid], suppress=opts.suppress, threshold=opts.threshold)
+            long = score(responses, questions=[qid], suppress=opts.suppress, threshold=opts.threshold, protect_by=by)
             sb.table(f"{qid}_options", f"{display_id(q.id)} {q.short}", long, percent_columns=["pct"])
         return
     if qid not in ranked_grids(responses.instrument):

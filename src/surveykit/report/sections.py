@@ -171,36 +171,6 @@ def option_wide(responses: "Responses", long: "pd.DataFrame", column_id: str,
     return frame, pcts
 
 
-def net_shares(long: "pd.DataFrame", raw: "pd.DataFrame", column_id: str, codes: Sequence[str],
-               dk: frozenset[str]) -> dict[str, tuple[Any, Any]]:
-    """group -> (percentage of the group's valid answers giving any of ``codes``, n_valid).
-
-    ``raw`` is ``score``'s unsuppressed long table and ``long`` the published one (suppression
-    markers in it). The share adds ``raw``'s option counts and is published only when it follows from
-    numbers the published table already shows: none of its options is suppressed (the sum of shown
-    shares), or every suppressed valid option of the group is among its options (the share is then
-    the valid base minus the options shown). Otherwise it is the marker: a net never reveals a hidden
-    cell."""
-    from surveykit.disclosure import MARKER
-
-    wanted = set(codes)
-    out: dict[str, tuple[Any, Any]] = {}
-    shown = long[long["item_id"] == column_id]
-    true = raw[raw["item_id"] == column_id]
-    for g, part in shown.groupby("group", sort=False):
-        n_valid = part["n_valid"].iloc[0]
-        hid = {r.option_code for r in part.itertuples(index=False)
-               if r.option_code not in dk and (isinstance(r.count, str) or isinstance(r.pct, str))}
-        if num(n_valid) is None or (hid & wanted and not hid <= wanted):
-            out[g] = (MARKER, n_valid)
-            continue
-        t = true[true["group"] == g]
-        inside = int(t.loc[t["option_code"].isin(wanted), "count"].sum())
-        base = int(t["n_valid"].iloc[0])
-        out[g] = (100.0 * inside / base if base else float("nan"), n_valid)
-    return out
-
-
 def extra_nets(question: "Question") -> tuple["Net", ...]:
     """The question's nets without the one its top box already shows."""
     top = set(question.scale.top_box)
@@ -209,13 +179,15 @@ def extra_nets(question: "Question") -> tuple["Net", ...]:
 
 def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBuilder,
                             tests: dict[str, Any] | None) -> None:
-    from surveykit.scoring import ALL, score, summarise_items
+    from surveykit.scoring import ALL, net_shares, score, summarise_items
 
     responses, by, opts = b.responses, b.by, b.options
     inst = responses.instrument
     long = score(responses, questions=list(questions), by=by, suppress=opts.suppress, threshold=opts.threshold)
-    raw = score(responses, questions=list(questions), by=by, suppress=False)
-    summary = summarise_items(responses, items=list(questions), suppress=opts.suppress, threshold=opts.threshold)
+    summary = summarise_items(responses, items=list(questions), suppress=opts.suppress, threshold=opts.threshold,
+                              protect_by=by)
+    nets_long = net_shares(responses, questions=list(questions), by=by, suppress=opts.suppress,
+                           threshold=opts.threshold)
     labels = group_labels(responses, by)
     for qid in questions:
         q = inst.question(qid)
@@ -225,9 +197,10 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
         if q.scale.top_box:
             parts.append((f"{pct_text(s['pct_top_box'])} {top_phrase(q)} (n = {n_text(s['n_valid'])} valid answers)",
                           s["pct_top_box"]))
-        dk = frozenset(o.code for o in q.scale.options if o.dk)
         nets = extra_nets(q)
-        shares = {n.id: net_shares(long, raw, qid, n.codes, dk) for n in nets}
+        mine = nets_long[nets_long["item_id"] == qid]
+        shares = {n.id: {r.group: (r.pct, r.n_valid) for r in mine[mine["net_id"] == n.id].itertuples()}
+                  for n in nets}
         for n in nets:
             share, _ = shares[n.id][ALL]
             parts.append((f"{pct_text(share)} {n.label}", share))
