@@ -127,7 +127,7 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
     best = f"{order[0]} ({_pct(tops[0])})" if order and tops else (order[0] if order else "")
     worst = f"{order[-1]} ({_pct(tops[-1])})" if order and tops else (order[-1] if order else "")
     n_hidden = int(hidden.any(axis=1).sum())
-    top_name = top_col.replace("pct_", "% ")
+    top_name = scale.top_box_label or top_col.replace("pct_", "% ").replace("_", " ")
     alt = (f"Diverging stacked bar chart of {n_rows} {what}{'s' if n_rows != 1 else ''} rated from "
            f"{opts[0].label} to {opts[-1].label} ({k} ratings), one bar per {what} split at the neutral point, "
            f"sorted by {top_name} from highest at the top: {best} first, {worst} last."
