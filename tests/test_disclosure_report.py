@@ -242,3 +242,30 @@ def test_youth_group_counts_are_not_small(report):
         if r["youth_pct_effective"] != M:
             k = round(float(r["youth_pct_effective"]) * 5 / 100)
             assert not (0 < k < THRESHOLD or 0 < 5 - k < THRESHOLD), r["measure_id"]
+
+
+def test_summary_of_a_small_item_pins_no_count(tmp_path, cli):
+    """Six ratings (five 5s and one 4): n, mean, median, SD and the top-box share would leave only one
+    set of counts. Published, the statistics of a group with a hidden count are hidden too."""
+    path = tmp_path / "small.csv"
+    ratings = ["5", "5", "5", "5", "5", "4"]
+    path.write_text("respondent_id,sector,q45_cctv\n" + "".join(f"r{i},Police,{v}\n" for i, v in enumerate(ratings)),
+                    encoding="utf-8")
+    proc = cli("score", path, "--question", "q45_cctv", "--summary", "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    row = read_rows(proc.stdout)[0]
+    assert (row["mean"], row["median"], row["sd"]) == (M, M, M)
+    proc = cli("score", path, "--question", "q45_cctv", "--format", "csv")
+    rows = [r for r in read_rows(proc.stdout) if r["option_code"] != "DK"]
+    hidden = [r for r in rows if r["count"] == M]
+    assert any(r["option_code"] == "4" for r in hidden)
+    assert len(hidden) != 1 or rows[0]["n_valid"] == M  # one hidden cell beside a shown base is solvable
+    internal = read_rows(cli("score", path, "--question", "q45_cctv", "--summary", "--format", "csv",
+                             "--no-suppress").stdout)[0]
+    assert float(internal["mean"]) == pytest.approx(29 / 6)
+
+
+def read_rows(text: str) -> list[dict]:
+    import io
+
+    return list(csv.DictReader(io.StringIO(text)))

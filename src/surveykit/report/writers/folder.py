@@ -1,0 +1,73 @@
+"""The report folder: every format written through ``surveykit.io.atomic.atomic_dir``.
+
+The folder is built in a temporary sibling and moved into place only when every file has been
+written, so a failure never leaves a half report nor clobbers a previous one. The folder logic
+(what is written where) is this one function, ``write_report``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from surveykit.charts.palette import PaletteSpec, check_palette
+from surveykit.io.atomic import atomic_dir, write_bytes, write_text
+from surveykit.report.figures import figure_bytes
+from surveykit.report.model import Report
+from surveykit.report.writers.cells import table_csv
+
+STEPS = ("charts", "tables", "workbook", "markdown", "html", "docx", "manifest")
+
+
+def manifest_json(report: Report, files: dict[str, str]) -> str:
+    import datetime as dt
+
+    payload = dict(report.manifest)
+    payload["generated_at"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    payload["files"] = dict(sorted(files.items()))
+    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
+
+
+def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], None] | None = None,
+                 palette: PaletteSpec = None) -> Path:
+    """Write the report folder at ``out`` (atomically: all or nothing). Returns the folder path.
+
+    Files: report.html, report.md, report.docx, tables.xlsx, tables/<id>.csv, charts/<id>.png and
+    .svg, manifest.json. ``palette``: the accents of the HTML, workbook and Word file (charts carry
+    their own colours, chosen when they were drawn)."""
+    import hashlib
+
+    from surveykit.report.writers import docx, html, markdown, xlsx
+
+    check_palette(palette)
+    report.check_ids()
+    step = on_step or (lambda name: None)
+    files: dict[str, str] = {}
+
+    def put(root: Path, rel: str, data: bytes) -> None:
+        write_bytes(root / rel, data)
+        files[rel] = hashlib.sha256(data).hexdigest()
+
+    with atomic_dir(out) as tmp:
+        step("charts")
+        images: dict[str, bytes] = {}
+        for chart in report.charts:
+            png = figure_bytes(chart.figure, "png")
+            images[chart.id] = png
+            put(tmp, f"charts/{chart.id}.png", png)
+            put(tmp, f"charts/{chart.id}.svg", figure_bytes(chart.figure, "svg"))
+        step("tables")
+        for table in report.tables:
+            put(tmp, f"tables/{table.id}.csv", table_csv(table).encode("utf-8"))
+        step("workbook")
+        put(tmp, "tables.xlsx", xlsx.workbook_bytes(report, palette=palette))
+        step("markdown")
+        put(tmp, "report.md", markdown.report_markdown(report).encode("utf-8"))
+        step("html")
+        put(tmp, "report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
+        step("docx")
+        put(tmp, "report.docx", docx.document_bytes(report, images, palette=palette))
+        step("manifest")
+        write_text(tmp / "manifest.json", manifest_json(report, files))
+    return Path(out)
