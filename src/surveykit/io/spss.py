@@ -44,6 +44,10 @@ class SpssReader:
     def read(self, sniff: Sniff) -> RawExport:
         import pyreadstat
 
+        if sniff.kind != "sav":
+            what = {"text": "a text (CSV) file", "xlsx": "an Excel workbook"}.get(sniff.kind, "some other file")
+            raise InputError(f"this is not an SPSS .sav file (it lacks the $FL2 signature; it is {what}); "
+                             "leave out --platform spss to read it as what it is", path=sniff.path)
         try:
             frame, meta = pyreadstat.read_sav(str(sniff.path), user_missing=True)
         except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError types

@@ -65,11 +65,12 @@ def check_file(path: Path | None, option: str) -> None:
     """An input must be an existing, readable, non-empty file; the message names the option."""
     if path is None:
         return
+    from surveykit.io.files import input_problem
+
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{option}: file not found", path=p)
-    if p.is_dir():
-        raise InputError(f"{option}: is a folder, expected a file", path=p)
+    problem = input_problem(p)
+    if problem:
+        raise InputError(f"{option}: {problem}", path=p)
     if not os.access(p, os.R_OK):
         raise InputError(f"{option}: file is not readable", path=p)
     if p.stat().st_size == 0:
