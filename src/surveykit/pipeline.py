@@ -31,13 +31,14 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                  alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
                  qsf: str | Path | None = None, coded: "tuple[str | Path, ...] | list[str | Path]" = (),
-                 on_step: "Callable[[str], None] | None" = None) -> "Report":
+                 on_step: "Callable[[str], None] | None" = None, force: bool = False) -> "Report":
     """The whole study as one Report; when ``out`` is given it is also written there (atomically).
 
     Every input (and ``out``) is checked before any analysis runs or any file is written. ``rankings``
     None leaves the youth sections out. ``suppress`` False (internal use only) publishes small counts
     and unredacted quotes. ``coded``: other coders' coded files of q7 (see ``surveykit agree``), for the
     coding agreement in the methods. ``on_step`` is called with each step's name (for a progress bar).
+    ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; see ``io.folder``).
     """
     from surveykit.report.build import ReportOptions, build_report as _build, check_inputs
     from surveykit.report.writers import write_report
@@ -49,8 +50,8 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                          instrument=Path(instrument) if instrument else None,
                          qsf=Path(qsf) if qsf else None,
                          coded=tuple(Path(c) for c in coded))
-    check_inputs(opts, Path(out) if out is not None else None)
+    check_inputs(opts, Path(out) if out is not None else None, force=force)
     report = _build(opts, on_step=on_step)
     if out is not None:
-        write_report(report, out, on_step=on_step)
+        write_report(report, out, on_step=on_step, force=force)
     return report

@@ -63,7 +63,10 @@ def echo(text: str = "") -> None:
 # -- rendering tables ----------------------------------------------------------------------
 
 def frame_to_csv(frame: "pd.DataFrame") -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    """CSV for scripts and spreadsheets: no cell can run as a formula (``io.cells``)."""
+    from surveykit.io.cells import frame_csv
+
+    return frame_csv(frame)
 
 
 def frame_to_json(frame: "pd.DataFrame", *, meta: dict[str, Any] | None = None) -> str:

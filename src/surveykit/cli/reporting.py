@@ -22,7 +22,11 @@ def report(
                                                  "without it the youth sections are left out)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
                                             help="Missing-reasons codebook (default: codebooks/missing_reasons.yaml)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample); replaced whole."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample). A rerun "
+                                       "replaces the files surveykit wrote there and keeps any others."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder surveykit did not create (or whose report "
+                                                       "files were edited): its other files are kept, files with "
+                                                       "the report's names are replaced."),
     coded: Optional[List[Path]] = typer.Option(None, "--coded",
                                                help="Another coder's coded file of q7 (repeatable): the methods report "
                                                     "the agreement between the rules and the coders (as 'surveykit agree')."),
@@ -35,7 +39,9 @@ def report(
     """Run the whole study and write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json.
 
     With no options it reports on the sample study in responses/sample/ and writes reports/sample/.
-    The folder is written atomically: a failed run leaves any previous report untouched.
+    The folder is written atomically: a failed run leaves any previous report untouched. The folder
+    carries .surveykit-report.json, the list of files surveykit wrote: a rerun replaces only those,
+    and a non-empty folder without it is refused unless --force.
 
     Example:  surveykit report --survey export.csv --rankings youth.csv --out reports/2026
     """
@@ -68,7 +74,7 @@ def report(
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               threshold=threshold,
                               **inputs.kwargs(),
-                              coded=tuple(coded or ()), on_step=on_step)
+                              coded=tuple(coded or ()), on_step=on_step, force=force)
         progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")
     if rankings is None:
         message("no --rankings file: the youth ranking sections were left out")

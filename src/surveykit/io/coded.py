@@ -68,8 +68,12 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     from surveykit.io._tabular import all_rows
     from surveykit.io.base import open_sniff
 
+    from surveykit.io.cells import spreadsheet_text
+
     sniff = open_sniff(path)
     rows, _ = all_rows(sniff)
+    # Our own writers escape cells that look like formulas ('=1+1); read them back as written.
+    rows = [[spreadsheet_text(c) for c in r] for r in rows]
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError("the coded file is empty (no header row)", path=path)
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
@@ -166,8 +170,10 @@ def _writing(path: str | Path) -> Iterator[None]:
 
 def coded_to_csv(frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> str:
     """The coded-file CSV text (columns ``respondent_id, question_id, code_id, coder`` + extra)."""
+    from surveykit.io.cells import frame_csv
+
     cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns]
-    return frame[cols].to_csv(index=False, lineterminator="\n")
+    return frame_csv(frame[cols])
 
 
 def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> Path:
@@ -178,8 +184,10 @@ def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str]
 
 def write_frame_csv(path: str | Path, frame: "pd.DataFrame") -> Path:
     """Any result table as CSV, atomically."""
+    from surveykit.io.cells import frame_csv
+
     with _writing(path):
-        return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        return write_text(path, frame_csv(frame))
 
 
 def write_output_text(path: str | Path, text: str) -> Path:
@@ -226,13 +234,34 @@ def write_qdc(path: str | Path, data: bytes) -> Path:
 # -- models -------------------------------------------------------------------------------------
 
 def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
-    """Write a model folder (name -> text) atomically: the old folder is replaced only on success."""
-    from surveykit.io.atomic import atomic_dir
+    """Write a model folder (name -> text) atomically: the old folder is replaced only on success.
 
-    with _writing(path), atomic_dir(path) as tmp:
+    The folder carries ``.surveykit-model.json`` (``io.folder``): a folder surveykit did not write is
+    refused, and files in a model folder that are not the model's are kept."""
+    from surveykit.io.folder import owned_folder
+
+    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None) as tmp:
         for name, text in sorted(files.items()):
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
     return Path(path)
+
+
+def _legacy_model(folder: Path) -> "dict[str, str] | None":
+    """A model folder of an older surveykit (no marker): model.json and metrics.csv are ours."""
+    import json
+
+    from surveykit.io.folder import sha256_file
+
+    model, metrics = folder / "model.json", folder / "metrics.csv"
+    if not (model.is_file() and metrics.is_file()) or model.is_symlink() or metrics.is_symlink():
+        return None
+    try:
+        doc = json.loads(model.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or "codes" not in doc:
+        return None
+    return {"model.json": sha256_file(model), "metrics.csv": sha256_file(metrics)}
 
 
 def read_model_file(path: str | Path, name: str) -> str:

@@ -68,6 +68,8 @@ def check_file(path: Path | None, option: str) -> None:
     from surveykit.io.files import input_problem
 
     p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option}: is a folder, expected a file", path=p)
     problem = input_problem(p)
     if problem:
         raise InputError(f"{option}: {problem}", path=p)
@@ -77,23 +79,16 @@ def check_file(path: Path | None, option: str) -> None:
         raise InputError(f"{option}: file is empty", path=p)
 
 
-def check_out(out: Path) -> None:
-    """``--out`` may be a new folder or a previous report; never a file or some other folder
-    (the report replaces the folder whole)."""
-    p = Path(out)
-    if p.exists() and not p.is_dir():
-        raise UsageError("--out: exists and is not a folder", path=p)
-    if p.is_dir() and any(p.iterdir()) and not (p / "manifest.json").is_file():
-        raise UsageError("--out: is a folder that is not a surveykit report (no manifest.json); "
-                         "choose a new or empty folder", path=p)
-    parent = p.resolve().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not os.access(parent, os.W_OK):
-        raise UsageError("--out: cannot write in this folder", path=parent)
+def check_out(out: Path, *, force: bool = False) -> None:
+    """``--out`` may be a new or empty folder or a previous report (``io.folder``); never a file, and
+    some other folder only with ``force`` (whose files are then kept)."""
+    from surveykit.io.folder import check_output_folder, manifest_listed_files
+    from surveykit.report.writers import REPORT_NAMES
+
+    check_output_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES)
 
 
-def check_inputs(options: ReportOptions, out: Path | None = None) -> None:
+def check_inputs(options: ReportOptions, out: Path | None = None, *, force: bool = False) -> None:
     if options.threshold is not None and int(options.threshold) < 1:
         raise UsageError(f"--threshold must be a whole number of at least 1; got {options.threshold!r}")
     if not 0 < float(options.alpha) < 1:
@@ -107,7 +102,7 @@ def check_inputs(options: ReportOptions, out: Path | None = None) -> None:
     for p in options.coded:
         check_file(p, "--coded")
     if out is not None:
-        check_out(out)
+        check_out(out, force=force)
 
 
 def sha256_file(path: Path) -> str:

@@ -1,12 +1,13 @@
 """Render a ``Report`` to files people can open: HTML, Markdown, XLSX, CSV, PNG/SVG and a manifest.
 
 Every writer is deterministic (same Report, same bytes) and the whole folder is written through
-``surveykit.io.atomic.atomic_dir``: it is built in a temporary sibling and moved into place only when
-every file has been written, so a failure never leaves a half report nor clobbers a previous one.
+``surveykit.io.folder.owned_folder``: it is built in a temporary sibling and swapped into place only when
+every file has been written, so a failure never leaves a half report nor clobbers a previous one, and
+files in the folder that surveykit did not write are kept.
 
-Spreadsheet formula injection: any text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return is prefixed with an apostrophe in the CSV and XLSX exports (free-text answers are
-written by respondents and could otherwise run as formulas when opened in Excel or LibreOffice).
+Spreadsheet formula injection: every text cell and column name of the CSV and XLSX exports goes
+through ``surveykit.io.cells.spreadsheet_safe`` (the one rule every writer of surveykit uses): text that
+a spreadsheet could run as a formula gets a leading apostrophe; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from surveykit.io.atomic import atomic_dir, write_bytes, write_text
+from surveykit.io.atomic import write_bytes, write_text
+from surveykit.io.cells import spreadsheet_safe
 from surveykit.report.figures import figure_bytes
 from surveykit.report.model import Chart, Report, Table, Text
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 P_VALUE_COLUMNS = frozenset({"p", "p_value", "p_adj", "p_adjusted", "p_holm", "p_fdr", "p_raw", "p_corrected"})
 STEPS = ("charts", "tables", "workbook", "markdown", "html", "manifest")
 
@@ -36,10 +37,8 @@ STEPS = ("charts", "tables", "workbook", "markdown", "html", "manifest")
 # -- cells -------------------------------------------------------------------------------------
 
 def neutralise(value: Any) -> Any:
-    """Escape a text cell that a spreadsheet would read as a formula (prefix an apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Escape a text cell that a spreadsheet would read as a formula (see ``io.cells.spreadsheet_safe``)."""
+    return spreadsheet_safe(value)
 
 
 def _is_missing(value: Any) -> bool:
@@ -98,6 +97,7 @@ def export_frame(table: Table) -> "pd.DataFrame":
     for col in frame.columns:
         if frame[col].dtype == object or str(frame[col].dtype) in ("string", "str"):
             frame[col] = frame[col].map(_csv_text).astype(object)
+    frame.columns = [neutralise(str(c)) for c in frame.columns]
     return frame
 
 
@@ -153,7 +153,7 @@ def workbook_bytes(report: Report) -> bytes:
     for name, t in zip(names, tables):
         ws = wb.create_sheet(name)
         columns = [str(c) for c in t.frame.columns]
-        ws.append(columns)
+        ws.append([neutralise(c) for c in columns])
         pct_idx = {i for i, c in enumerate(columns) if c in t.percent_columns}
         for row in t.frame.itertuples(index=False, name=None):
             cells = []
@@ -364,10 +364,19 @@ def manifest_json(report: Report, files: dict[str, str]) -> str:
     return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
 
 
+REPORT_NAMES = frozenset({"charts", "tables", "tables.xlsx", "report.md", "report.html", "manifest.json"})
+
+
 def write_report(report: Report, out: str | Path, *,
-                 on_step: Callable[[str], None] | None = None) -> Path:
-    """Write the report folder at ``out`` (atomically: all or nothing). Returns the folder path."""
+                 on_step: Callable[[str], None] | None = None, force: bool = False) -> Path:
+    """Write the report folder at ``out`` (atomically: all or nothing). Returns the folder path.
+
+    The folder carries ``.surveykit-report.json`` (``io.folder``): a rerun replaces only the files it
+    lists and keeps everything else; a folder surveykit did not write is refused unless ``force``.
+    """
     import hashlib
+
+    from surveykit.io.folder import manifest_listed_files, owned_folder
 
     report.check_ids()
     step = on_step or (lambda name: None)
@@ -377,7 +386,8 @@ def write_report(report: Report, out: str | Path, *,
         write_bytes(root / rel, data)
         files[rel] = hashlib.sha256(data).hexdigest()
 
-    with atomic_dir(out) as tmp:
+    with owned_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
+                      volatile=frozenset({"manifest.json"})) as tmp:
         step("charts")
         images: dict[str, bytes] = {}
         for chart in report.charts:
