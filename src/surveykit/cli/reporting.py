@@ -24,9 +24,10 @@ def report(
                                             help="Missing-reasons codebook (default: codebooks/missing_reasons.yaml)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample). A rerun "
                                        "replaces the files surveykit wrote there and keeps any others."),
-    force: bool = typer.Option(False, "--force", help="Write into a folder surveykit did not create (or whose report "
-                                                       "files were edited): its other files are kept, files with "
-                                                       "the report's names are replaced."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder surveykit did not create, or whose report "
+                                                       "files were edited since: the edited report files are "
+                                                       "replaced, every other file is kept (a file of someone "
+                                                       "else's in the way of a report file is still refused)."),
     coded: Optional[List[Path]] = typer.Option(None, "--coded",
                                                help="Another coder's coded file of q7 (repeatable): the methods report "
                                                     "the agreement between the rules and the coders (as 'surveykit agree')."),

@@ -7,8 +7,8 @@ surveykit wrote in it with its SHA-256 and a format version. A rerun:
 * keeps every other file (notes, a copy of the export ...) exactly as it is, same inode and all;
 * refuses (``UsageError``, exit 2) a non-empty folder without the marker, a folder where one of our files
   was changed or replaced since, or a file where a folder is wanted; ``force=True`` writes into such a
-  folder anyway but still never deletes a file that is not ours: it only adds ours and replaces files
-  of the same names.
+  folder anyway and replaces our own changed files, but never deletes or replaces a file that was not
+  ours: one in the way of a file we write is refused even then.
 
 The new content is built in a hidden sibling (``.NAME.PID-XXXXXXXX.tmp``); the files that are not ours
 are hard-linked into it (copied where links are impossible); then the two folders trade places in one
@@ -214,10 +214,13 @@ def folder_state(path: str | Path, *, kind: str, legacy: Legacy | None = None) -
 
 def check_output_folder(path: str | Path, *, kind: str, force: bool = False, legacy: Legacy | None = None,
                         option: str = "--out", force_option: str | None = "--force",
-                        legacy_names: frozenset[str] = frozenset()) -> FolderState:
+                        legacy_names: frozenset[str] = frozenset(),
+                        expected: frozenset[str] = frozenset()) -> FolderState:
     """Refuse, before any work is done, an output folder surveykit may not write into.
 
-    Also restores a previous folder a killed run left aside and removes that run's leftovers.
+    ``expected``: top-level names the output will use (a foreign file there is refused at once, even
+    with ``force``). Also restores a previous folder a killed run left aside and removes that run's
+    leftovers.
     """
     p = Path(path)
     clean_debris(p, legacy_names=legacy_names)
@@ -236,6 +239,10 @@ def check_output_folder(path: str | Path, *, kind: str, force: bool = False, leg
         raise UsageError(f"{option}: {state.changed[0]} was changed after surveykit wrote it"
                          + (f" (and {len(state.changed) - 1} more)" if len(state.changed) > 1 else "")
                          + f"; move your edits elsewhere{hint}", path=p)
+    taken = [rel for rel in state.foreign if rel in expected]
+    if taken:
+        raise UsageError(f"{option}: {taken[0]} is not surveykit's and would be overwritten; move it, or choose "
+                         "another folder", path=p)
     parent = _existing_parent(p)
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"{option}: cannot write in this folder", path=parent)
@@ -444,7 +451,7 @@ def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False,
     if target.is_symlink() and target.is_dir():
         target = Path(os.path.realpath(target))
     check_output_folder(target, kind=kind, force=force, legacy=legacy, option=option, force_option=force_option,
-                        legacy_names=legacy_names)
+                        legacy_names=legacy_names, expected=legacy_names)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -478,13 +485,18 @@ def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Lega
         if state.status == "foreign" and not force:
             raise UsageError(f"{option}: files surveykit did not write appeared in the folder during the run; "
                              f"nothing was written (choose a new or empty folder{hint})", path=target)
-        keep = list(state.foreign) + list(state.changed)
-        clash = _conflicts(keep, set(new_files) | {marker})
-        if clash and not force:
+        ours_now = set(new_files) | {marker}
+        # A file that was never ours is never replaced, not even with force.
+        clash = _conflicts(list(state.foreign), ours_now)
+        if clash:
             raise UsageError(f"{option}: {clash[0]} is not surveykit's and would be overwritten; nothing was "
-                             f"written (move it{hint})", path=target)
-        for rel in keep:
-            if rel not in clash:
+                             "written (move it, or choose another folder)", path=target)
+        replaced = _conflicts(list(state.changed), ours_now)
+        if replaced and not force:
+            raise UsageError(f"{option}: {replaced[0]} was changed after surveykit wrote it; nothing was written "
+                             f"(move your edits elsewhere{hint})", path=target)
+        for rel in list(state.foreign) + list(state.changed):
+            if rel not in replaced:
                 _link_into(target, rel, staging)
         if state.status != "new":
             for rel in _empty_dirs(target):

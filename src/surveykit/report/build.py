@@ -85,7 +85,8 @@ def check_out(out: Path, *, force: bool = False) -> None:
     from surveykit.io.folder import check_output_folder, manifest_listed_files
     from surveykit.report.writers import REPORT_NAMES
 
-    check_output_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES)
+    check_output_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
+                        expected=REPORT_NAMES)
 
 
 def check_inputs(options: ReportOptions, out: Path | None = None, *, force: bool = False) -> None:
