@@ -196,12 +196,14 @@ def test_leftovers_of_killed_runs_are_removed_or_restored_and_nothing_else(tmp_p
     assert set(keep) <= names
     assert not (out / fo.SENTINEL).exists()
     # A previous folder moved aside by a run killed before the new one moved in is put back.
+    lost = tmp_path / "lost"
+    _build(lost, {"report.md": "previous"})
+    (lost / "notes.txt").write_text("notes")
     aside = tmp_path / f".lost.prev-{dead}-abcd1234"
-    aside.mkdir()
-    (aside / "report.md").write_text("previous")
-    (aside / "notes.txt").write_text("notes")
-    fo.check_output_folder(tmp_path / "lost", kind="report")
-    assert (tmp_path / "lost" / "notes.txt").read_text() == "notes" and not aside.exists()
+    lost.rename(aside)
+    fo.check_output_folder(lost, kind="report")
+    assert (lost / "notes.txt").read_text() == "notes" and not aside.exists()
+    assert (lost / "report.md").read_text() == "previous"
 
 
 def test_temporary_files_of_killed_writes_are_removed_by_the_next_write(tmp_path):
