@@ -108,19 +108,18 @@ def read_yaml(path: str | Path, *, error: type[SurveykitError], what: str) -> An
     """The parsed document of a YAML file; ``error`` (naming ``what`` and the file) when unreadable."""
     import yaml
 
+    from surveykit.io.base import byte_position
     from surveykit.io.files import read_input
 
     p = Path(path)
     if not p.exists() and not p.is_symlink():
         raise error(f"{what} file not found", path=p)
     data = read_input(p, what=f"a {what} YAML file", error=error, max_bytes=MAX_YAML_BYTES)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        text = data.decode("utf-8")
+        text = data[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise error(f"the {what} file is not UTF-8 text (line {line}, byte {exc.start + 1}: 0x{data[exc.start]:02X}); "
+        raise error(f"the {what} file is not UTF-8 text ({byte_position(data, exc.start + bom)} is not UTF-8); "
                     "save it as UTF-8", path=p) from None
     try:
         return parse_yaml_text(text)
