@@ -228,7 +228,8 @@ def _decode_not_utf8(data: bytes) -> tuple[str, str, str]:
     # A file that is mostly UTF-8 with a few Windows-1252 bytes pasted in: keep the UTF-8 where it is valid.
     if _UTF8_MULTIBYTE.search(data):
         mixed, bad = _utf8_with_fallback(data)
-        if bad <= 4096 and _plausibility(repair_mojibake(mixed)[0]) > _plausibility(repair_mojibake(western_text)[0]):
+        # Ties go to the mixed reading: the valid UTF-8 sequences are evidence of UTF-8.
+        if bad <= 4096 and _plausibility(repair_mojibake(mixed)[0]) >= _plausibility(repair_mojibake(western_text)[0]):
             best_text, best = mixed, "utf-8"
             how = f"{bad} byte(s) are not UTF-8 (the first at {{where}}); they were read as Windows-1252"
     if best == western:
