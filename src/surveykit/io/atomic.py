@@ -30,7 +30,7 @@ def _write_problem(exc: OSError, path: Path) -> str:
         return "cannot write the output: it is a folder; name a file"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return "cannot write the output: permission denied"
-    if exc.errno == errno.ENOTDIR:
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
         return "cannot write the output: a part of the path is a file, not a folder"
     if exc.errno == errno.ENOSPC:
         return "cannot write the output: the disk is full"
