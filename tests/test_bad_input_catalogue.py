@@ -66,6 +66,11 @@ LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
           + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))).encode()
 CODED = b"respondent_id,question_id,code_id,coder\nr1,q7,not_identified,a\nr2,q7,,a\n"
 HEADERLESS = b"".join(f"r{i},NGO,Yes,{20 + i},2024-01-0{i % 9 + 1}\n".encode() for i in range(1, 12))
+QUALTRICS = (b"StartDate,EndDate,Finished,ResponseId,Q1\n"
+             b"Start Date,End Date,Finished,Response ID,Which sector do you work in?\n"
+             b'"{""ImportId"":""startDate""}","{""ImportId"":""endDate""}","{""ImportId"":""finished""}",'
+             b'"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\n'
+             b"2024-01-01 10:00:00,2024-01-01 10:05:00,1,R_1a2b3c4d5e6f7g8,NGO\n")
 RANKINGS_BAD_VERDICT = (b"workshop,group,group_size,measure_id,verdict,rank_in_verdict\n"
                         b"1,A,2,advocate,maybe,1\n")
 
@@ -130,8 +135,12 @@ ROWS = [
         words=("instrument file not found",)),
     Row("instrument-not-utf8", ("validate", "{sample}", "--instrument", "{tmp}/i.yaml"),
         files={"i.yaml": b"title: Caf\xe9\n"}, words=("not UTF-8", "line 1")),
-    Row("qsf-not-json", ("inspect", "{tmp}/q.csv", "--qsf", "{tmp}/s.qsf"),
+    Row("qsf-on-a-tidy-export", ("inspect", "{tmp}/q.csv", "--qsf", "{tmp}/s.qsf"),
         files={"q.csv": GOOD, "s.qsf": b"not json"}, words=("applies to Qualtrics exports only",)),
+    Row("qsf-not-json", ("inspect", "{tmp}/q.csv", "--qsf", "{tmp}/s.qsf"),
+        files={"q.csv": QUALTRICS, "s.qsf": b"not json"}, words=("not a Qualtrics .qsf",)),
+    Row("qsf-nested-too-deep", ("validate", "{tmp}/q.csv", "--qsf", "{tmp}/s.qsf"),
+        files={"q.csv": QUALTRICS, "s.qsf": b"[" * 200_000 + b"]" * 200_000}, words=("not a Qualtrics .qsf",)),
     Row("answer-not-an-option", ("validate", "{tmp}/a.csv"),
         files={"a.csv": b"respondent_id,sector,q1\nr1,NGO,Perhaps\nr2,NGO,Yes\n"}, exit=1, words=("problem(s)",)),
     Row("duplicate-respondent", ("validate", "{tmp}/a.csv"),

@@ -6,7 +6,7 @@ XML parts, re-zipped so that the damage reaches the XML parsers). Every mutant g
 ``surveykit validate`` takes (``load_responses``: sniff, detect, read, map, prepare); every tenth also
 through the CLI in-process, which must exit 0, 1 or 2 with no traceback.
 
-``make test`` runs FUZZ_CASES (default 300) cases; ``make fuzz`` runs 3,000 (FUZZ_CASES=3000). The
+``make test`` runs FUZZ_CASES (default 250) cases; ``make fuzz`` runs 3,000 (FUZZ_CASES=3000). The
 seed is FUZZ_SEED (default 13); a failure prints the seed, case number and mutation so it can be
 replayed: FUZZ_SEED=13 FUZZ_ONLY=1234 pytest tests/test_fuzz_readers.py.
 """
@@ -25,7 +25,7 @@ import pytest
 
 from conftest import EXTERNAL, SAMPLE_SURVEY
 
-CASES = int(os.environ.get("FUZZ_CASES", "300"))
+CASES = int(os.environ.get("FUZZ_CASES", "250"))
 SEED = int(os.environ.get("FUZZ_SEED", "13"))
 ONLY = os.environ.get("FUZZ_ONLY")
 LOG = os.environ.get("FUZZ_LOG")  # a file to append each case's label to before it runs (to find a crash)
