@@ -180,8 +180,12 @@ def test_banner_cli():
     (("compare", S, "--padjust", "sidak"), "padjust must be one of 'holm', 'fdr_bh', 'bonf', 'none'; got 'sidak'"),
     (("score", S, "--by", "department"), "by must be one of 'sector'"),
     (("banner", S, "--question", "q45", "--alpha", "2"), "alpha must be strictly between 0 and 1"),
-    (("reasons", S, "--question", "q45"), "question must be one of 'q14', 'q15'; got 'q45'"),
-    (("effectiveness", S, "--sort", "best"), "sort must be one of 'pct_effective', 'mean', 'instrument'; got 'best'"),
+    (("reasons", S, "--question", "q8"), "question (a grid with an ordinal scale and a top box) must be one of "
+                                         "'q14', 'q15', 'q45'; got 'q8'"),
+    (("effectiveness", S, "--sort", "best"), "sort must be one of 'pct_effective', 'top_box', 'mean', 'instrument'; "
+                                             "got 'best'"),
+    (("effectiveness", S, "--question", "q8"), "must be one of 'q14', 'q15', 'q45'; got 'q8'"),
+    (("score", S, "--threshold", "0"), "--threshold must be a whole number of at least 1; got 0"),
 ])
 def test_bad_input_exit_2(args, expected):
     _need_sample()

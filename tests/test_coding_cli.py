@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import SAMPLE_SURVEY
+from conftest import CODEBOOKS, SAMPLE_SURVEY
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.summary import summarise
 
@@ -201,7 +201,6 @@ def _broken_codebook(tmp_path, change) -> str:
     (("--question", "q99"), "--question must be one of"),
     (("--question", "q45"), "not a free-text one"),
     (("--question", "q45_cctv"), "closed column"),
-    ((), "--question is required"),
 ])
 def test_bad_options_exit_2_and_write_nothing(cli, tmp_path, extra, fragment):
     out = tmp_path / "coded.csv"
@@ -209,6 +208,22 @@ def test_bad_options_exit_2_and_write_nothing(cli, tmp_path, extra, fragment):
     assert res.returncode == 2
     assert fragment in res.stderr
     assert "Traceback" not in res.stderr and not out.exists()
+
+
+def test_question_defaults_to_the_instruments_coded_field(cli, tmp_path):
+    """Without --question, the first field the instrument codes (under 'coding:'); an instrument that
+    codes nothing needs --question."""
+    res = cli("code", SAMPLE_SURVEY, "--view", "frequency", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.startswith("surveykit: q7: ")
+    doc = yaml.safe_load((CODEBOOKS / "professional_survey.yaml").read_text())
+    doc.pop("coding")
+    doc.pop("report")
+    inst = tmp_path / "plain.yaml"
+    inst.write_text(yaml.safe_dump(doc))
+    out = tmp_path / "coded.csv"
+    res = cli("code", SAMPLE_SURVEY, "--instrument", inst, "--out", out)
+    assert res.returncode == 2 and "--question is required" in res.stderr and not out.exists()
 
 
 @pytest.mark.parametrize("change, fragment", [

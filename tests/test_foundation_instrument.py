@@ -78,12 +78,32 @@ def _doc():
 
 
 @pytest.mark.parametrize("breakage,expected", [
-    (lambda d: d["questions"][4].update(scale="no_such_scale"), "question q5: scale must be one of"),
-    (lambda d: d["questions"][0].update(type="slider"), "question q1: type must be one of"),
-    (lambda d: d["questions"][13]["items"].append({"id": "q14_re_trafficking", "label": "again"}),
-     "question q14: id 'q14_re_trafficking' is used twice"),
-    (lambda d: d["questions"][1].pop("text"), "question q2: has no 'text'"),
-    (lambda d: d["scales"]["agreement"].update(top_box=["9"]), "scale 'agreement': top_box names unknown codes"),
+    (lambda d: d["questions"][4].update(scale="no_such_scale"),
+     "questions[4].scale: must be one of 'yes_no_dk', 'yes_sometimes_no_dk'"),
+    (lambda d: d["questions"][4].update(scale="no_such_scale"), "got 'no_such_scale'"),
+    (lambda d: d["questions"][0].update(type="slider"),
+     "questions[0].type: must be one of 'single', 'grid', 'text'; got 'slider'"),
+    (lambda d: d["questions"][13]["items"].append({"id": "Q14_RE_TRAFFICKING", "label": "again"}),
+     "questions[13].items[18].id: id 'Q14_RE_TRAFFICKING' is already used at questions[13].items[1].id"),
+    (lambda d: d["questions"][1].pop("text"), "questions[1].text: is required"),
+    (lambda d: d["scales"]["agreement"].update(top_box=["9"]),
+     "scales.agreement.top_box: names code '9', which the scale lacks"),
+    (lambda d: d["questions"][13].pop("items"), "questions[13].items: must be a list; got nothing"),
+    (lambda d: d["questions"][4].update(nets={"rarely": ["1", "9"]}),
+     "questions[4].nets.rarely: names code '9', which scale 'frequency' lacks"),
+    (lambda d: d["report"]["sections"][2].update(questions=["q1", "q99"]),
+     "report.sections[2].questions[1]: must be a question or free-text field of the instrument"),
+    (lambda d: d["report"]["sections"][4].update(analyses=["rank", "code"]),
+     "report.sections[4].analyses[1]: 'code' does not fit 'q45'"),
+    (lambda d: d["report"]["sections"][2].update(analyses=["rank"]),
+     "report.sections[2].analyses[0]: 'rank' does not fit 'q1' (report.sections[2].questions[0]): needs a grid"),
+    (lambda d: d.update(sectors=5), "sectors: must be a list; got a number (5)"),
+    (lambda d: d["scales"]["agreement"]["options"][2].update(aliases=5), "scales.agreement.options[2].aliases: must "
+                                                                         "be a list"),
+    (lambda d: d["scales"]["agreement"].update(top_box=1), "scales.agreement.top_box: must be a list of option codes"),
+    (lambda d: d.update(groupings=["q7"]), "groupings[0]: must be a grouping profile field"),
+    (lambda d: d["coding"][0].update(field="q8"), "coding[0].field: must be a free-text field"),
+    (lambda d: d["questions"][0].update(colour="red"), "questions[0].colour: unknown key; allowed keys are 'id'"),
 ])
 def test_broken_instrument_names_file_question_and_problem(breakage, expected):
     doc = _doc()
@@ -103,5 +123,6 @@ def test_broken_instrument_through_the_cli(cli, tmp_path):
     export.write_text("respondent_id,sector,q1\nr1,NGO,Yes\n", encoding="utf-8")
     result = cli("validate", export, "--instrument", bad)
     assert result.returncode == 2
-    assert "broken.yaml" in result.stderr and "question q7" in result.stderr
+    assert "broken.yaml" in result.stderr and "questions[6].type: must be one of 'single', 'grid', 'text'; " \
+                                              "got 'essay'" in result.stderr
     assert "Traceback" not in result.stderr

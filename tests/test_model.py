@@ -14,7 +14,7 @@ from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import KFold
 
 from surveykit.coding.model import suggest, train
-from surveykit.io.coded import read_model
+from surveykit.coding.model import load_model as read_model
 
 CUES = {
     "debt_bondage": ["they owe a debt to the smugglers", "must pay back money for the journey",
@@ -182,9 +182,10 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
             "--codebook", "codebooks/missing_reasons.yaml", "--format", "json")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["rows"]
-    from surveykit.coding.answers import answers_from_survey
+    import surveykit as sk
+    from surveykit.coding.answers import answers_from_responses
 
-    answered = {r for r, t in answers_from_survey(SAMPLE_SURVEY, question="q7") if t}
+    answered = {r for r, t in answers_from_responses(sk.read(SAMPLE_SURVEY), question="q7") if t}
     g = pd.read_csv(gold, dtype=str, keep_default_na=False)
     g = g[g.respondent_id.isin(answered)]  # answers blank in the survey cannot train the model
     counts = g[g.code_id != ""].groupby("code_id").respondent_id.nunique()

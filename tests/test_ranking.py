@@ -23,10 +23,10 @@ HEADER = ["workshop", "group", "group_size", "measure_id", "verdict", "rank_in_v
 
 def small_measures():
     return parse_measures({"measures": [
-        {"id": "a", "label": "Measure A", "q45_item": "q45_specialist_foster_care", "published": "top 1"},
-        {"id": "b", "label": "Measure B", "q45_item": "q45_advocate_guardian", "published": "top 2"},
-        {"id": "c", "label": "Measure C", "q45_item": "q45_cctv", "published": "assumed"},
-        {"id": "d", "label": "Measure D", "q45_item": "q45_secure_accommodation", "published": "bottom 1"},
+        {"id": "a", "label": "Measure A", "item": "q45_specialist_foster_care", "published": "top 1"},
+        {"id": "b", "label": "Measure B", "item": "q45_advocate_guardian", "published": "top 2"},
+        {"id": "c", "label": "Measure C", "item": "q45_cctv", "published": "assumed"},
+        {"id": "d", "label": "Measure D", "item": "q45_secure_accommodation", "published": "bottom 1"},
     ]})
 
 
@@ -57,22 +57,22 @@ def test_shipped_codebook_matches_design():
     assert ms.published_bottom() == ("not_allowed_to_leave", "restricted_phone", "cctv", "no_easy_exit_room")
     assert {m.id for m in ms.measures if m.assumed} == {"risk_info", "location_secret", "escorted_outings",
                                                          "photo_on_arrival"}
-    assert ms.measure("not_allowed_to_leave").q45_item == "q45_secure_accommodation"
-    assert ms.measure("restricted_phone").q45_item == "q45_restricted_phone_internet"
+    assert ms.measure("not_allowed_to_leave").item == "q45_secure_accommodation"
+    assert ms.measure("restricted_phone").item == "q45_restricted_phone_internet"
     # every q45 match is a real item of the instrument
     from surveykit.instrument import load_instrument
 
     q45 = {it.id for it in load_instrument().question("q45").items}
-    assert {m.q45_item for m in ms.measures} <= q45
+    assert {m.item for m in ms.measures} <= q45
 
 
 @pytest.mark.parametrize("doc, needle", [
     ({"measures": []}, "non-empty 'measures'"),
-    ({"measures": [{"id": "a", "label": "A", "q45_item": "q45_cctv", "published": "middle"}]}, "published must be"),
-    ({"measures": [{"id": "a", "label": "A", "q45_item": "q45_cctv", "published": "top 2"}]}, "'top N' places"),
-    ({"measures": [{"id": "a", "label": "A", "q45_item": "q45_cctv", "published": "assumed"},
-                   {"id": "a", "label": "B", "q45_item": "q45_cctv", "published": "assumed"}]}, "declared twice"),
-    ({"measures": [{"id": "A b", "label": "A", "q45_item": "q45_cctv", "published": "assumed"}]}, "snake_case"),
+    ({"measures": [{"id": "a", "label": "A", "item": "q45_cctv", "published": "middle"}]}, "published must be"),
+    ({"measures": [{"id": "a", "label": "A", "item": "q45_cctv", "published": "top 2"}]}, "'top N' places"),
+    ({"measures": [{"id": "a", "label": "A", "item": "q45_cctv", "published": "assumed"},
+                   {"id": "a", "label": "B", "item": "q45_cctv", "published": "assumed"}]}, "declared twice"),
+    ({"measures": [{"id": "A b", "label": "A", "item": "q45_cctv", "published": "assumed"}]}, "snake_case"),
 ])
 def test_broken_codebook_is_refused(doc, needle):
     with pytest.raises(CodebookError, match=needle):
@@ -202,7 +202,7 @@ def test_plackett_luce_matches_choix_and_is_seeded(small):
 
 
 def test_fast_bootstrap_fit_agrees_with_choix_on_resamples():
-    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import read_rankings
     from surveykit.ranking import Rankings, _pl_params, _pl_params_fast
 
     from conftest import SAMPLE_RANKINGS

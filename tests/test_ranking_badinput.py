@@ -6,7 +6,7 @@ import pytest
 
 from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY
 from surveykit.errors import InputError
-from surveykit.io.rankings import read_rankings
+from surveykit.ranking import read_rankings
 
 GOOD = SAMPLE_RANKINGS.read_text(encoding="utf-8")
 
@@ -124,6 +124,6 @@ def test_missing_column_and_bad_group_size(tmp_path):
 
 
 def test_cli_voices_bad_by_is_refused_before_reading(cli, tmp_path):
-    result = cli("voices", tmp_path / "absent.csv", SAMPLE_RANKINGS, "--by", "region")
+    result = cli("voices", tmp_path / "absent.csv", SAMPLE_RANKINGS, "--by", "department")
     assert result.returncode == 2
-    assert "--by must be one of 'sector'; got 'region'" in result.stderr
+    assert "--by must be one of 'sector', 'region', 'completed'" in result.stderr and "got 'department'" in result.stderr

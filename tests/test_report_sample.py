@@ -58,9 +58,10 @@ def test_default_run_reads_sample_and_writes_reports_sample(default_run):
     assert (out / "report.html").is_file() and (out / "tables.xlsx").is_file()
     assert "wrote reports/sample" in proc.stderr
     m = json.loads((out / "manifest.json").read_text())
-    assert m["inputs"]["survey"]["path"] == "responses/sample/professional_survey.csv"
+    # The defaults are the shipped sample, found in the package (whatever the working directory).
+    assert Path(m["inputs"]["survey"]["path"]).resolve() == SAMPLE_SURVEY.resolve()
     assert m["inputs"]["rankings"]["sha256"] == __import__("hashlib").sha256(SAMPLE_RANKINGS.read_bytes()).hexdigest()
-    assert m["codebooks"]["missing_reasons"]["version"] and m["codebooks"]["youth_measures"]["measures"] == 14
+    assert m["codebooks"]["coding:q7"]["version"] and m["codebooks"]["youth_measures"]["measures"] == 14
     assert m["parameters"]["threshold"] == 5 and m["parameters"]["suppress"] is True
 
 
@@ -68,8 +69,9 @@ def test_two_runs_are_byte_identical(default_run):
     """A second run on the same inputs: every file the same bytes, the manifest's timestamp apart."""
     first, _ = default_run
     work = first.parents[1]
-    proc = run_cli("report", "--survey", "responses/sample/professional_survey.csv", "--rankings",
-                   "responses/sample/youth_ranking.csv", "--out", "reports/again", cwd=work)
+    recorded = json.loads((first / "manifest.json").read_text())["inputs"]
+    proc = run_cli("report", "--survey", recorded["survey"]["path"], "--rankings", recorded["rankings"]["path"],
+                   "--out", "reports/again", cwd=work)
     assert proc.returncode == 0, proc.stderr
     second = work / "reports" / "again"
     files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
@@ -85,7 +87,7 @@ def test_two_runs_are_byte_identical(default_run):
 
 def test_sections_in_the_order_of_the_study(md):
     heads = re.findall(r"^## \d+\. (.+)$", md, flags=re.M)
-    expected = ["Who responded", "Why children go missing", "Nationality, identification", "Statements q16-q19",
+    expected = ["Who responded", "Why children go missing", "Nationality, identification", "Statements Q16-Q19",
                 "How effective are prevention measures", "The young people's ranking",
                 "Young people beside professionals", "Methods", "Data quality"]
     assert len(heads) == len(expected)
@@ -133,14 +135,15 @@ def test_score_figures_match_score_command(md, default_run):
 def test_effectiveness_table_matches_effectiveness_command(md, default_run):
     out, _ = default_run
     rows = cli_csv("effectiveness", SAMPLE_SURVEY)
-    table = read_csv(out / "tables" / "q45_effectiveness.csv")
+    table = read_csv(out / "tables" / "q45_ranked.csv")
     assert [r["item_id"] for r in table] == [r["item_id"] for r in rows]
     for a, b in zip(table, rows):
-        for col in ("n", "pct_effective", "mean", "rank", "pct_5"):
+        for col in ("n", "mean", "rank", "pct_5"):
             assert a[col] == b[col], (a["item_id"], col)
+        assert a["pct_top_box"] == b["pct_effective"], a["item_id"]
     top = rows[0]
-    finding(md, rf"Rated most effective: {re.escape(top['item_label'])} \({float(top['pct_effective']):.0f}% "
-                rf"effective, n = {top['n']}\)")
+    finding(md, rf"ranked by the share effective: 1\. {re.escape(top['item_label'])} \({float(top['pct_effective']):.0f}%, "
+                rf"n = {top['n']}\)")
 
 
 def test_sector_tests_match_compare_command(default_run):
@@ -192,7 +195,7 @@ def test_quotes_are_redacted_and_published_counts_suppressed(default_run):
         assert not re.search(r"[\w.+-]+@[\w-]+\.\w+", r["quote"])  # no e-mail address survives
         assert not re.search(r"\b0\d{3} ?\d{3} ?\d{4}\b|\b07\d{3} ?\d{6}\b", r["quote"])  # nor a UK phone number
     # Small counts: no published q45 by-sector count between 1 and 4.
-    for r in read_csv(out / "tables" / "q45_effectiveness_by_sector_long.csv"):
+    for r in read_csv(out / "tables" / "q45_by_sector_long.csv"):
         assert r["n"] == "[c]" or not 0 < int(r["n"]) < 5
 
 
@@ -209,12 +212,12 @@ def test_headline_respondents(md):
     assert 45 <= int(cj.group(1)) <= 52
 
 
-def test_headline_effectiveness(md):
-    finding(md, r"Rated most effective: Training of professionals[^(]*\(\d+% effective, n = \d+\), then "
-                r"Specialist foster care")
-    photo = finding(md, r"Taking photograph[^:]*: (\d+)% rate it effective")
-    assert 68 <= pct(photo) <= 82
-    least = finding(md, r"Rated least effective \(lowest first\): ([^\n]+)").group(1)
+def test_headline_effectiveness(md, default_run):
+    finding(md, r"ranked by the share effective: 1\. Training of professionals[^(]*\(\d+%, n = \d+\); "
+                r"2\. Specialist foster care")
+    ranked = {r["item_id"]: r for r in read_csv(default_run[0] / "tables" / "q45_ranked.csv")}
+    assert 68 <= float(ranked["q45_photograph_first_contact"]["pct_top_box"]) <= 82
+    least = finding(md, r"Lowest share effective \(lowest first\): ([^\n]+)").group(1)
     for measure in ("CCTV", "Secure accommodation", "Restricted access to mobile phone", "24 hour supervision"):
         assert measure in least
     finding(md, r"Secure accommodation: Police and criminal justice respondents rate it higher than Local "
@@ -246,12 +249,13 @@ def test_headline_statements(md, default_run):
 
 
 def test_headline_reasons_and_youth(md):
-    q14 = finding(md, r"Q14 \(trafficked children\): the reasons most often seen were, in order: ([^\n]+)").group(1)
+    q14 = finding(md, r"Q14 Why trafficked children go missing, ranked by the share often or very often: "
+                      r"([^\n]+)").group(1)
     items = [s.split(". ", 1)[1] for s in q14.rstrip(".").split("; ")]
     assert items[0].startswith("Not identified as trafficked") and items[1].startswith("Still under traffickers")
     assert any("Unsuitable" in i for i in items[2:4])
     assert any("specialist support" in i or "advocacy" in i for i in items[2:5])
-    q15 = finding(md, r"Q15 \([^)]*\): the reasons most often seen were, in order: 1\. ([^;]+)").group(1)
+    q15 = finding(md, r"Q15 [^,]*, ranked by the share often or very often: 1\. ([^;]+)").group(1)
     assert "Immigration" in q15 or "immigration" in q15
     best = finding(md, r"Most effective, best first: ([^\n]+)").group(1)
     for i, label in enumerate(["Foster carers who understand", "An advocate", "Hearing from young people",
@@ -295,7 +299,7 @@ def test_no_suppress_and_coding_agreement(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "internal use only" in proc.stderr
     m = json.loads((out / "manifest.json").read_text())
-    assert m["parameters"]["suppress"] is False and m["parameters"]["coded"] == [str(human)]
+    assert m["parameters"]["suppress"] is False and m["inputs"]["coded:q7:1"]["path"] == str(human)
     for path in (out / "tables").glob("*.csv"):
         assert "[c]" not in path.read_text(), path.name
     quotes = read_csv(out / "tables" / "q7_quotes.csv")
@@ -307,6 +311,6 @@ def test_no_suppress_and_coding_agreement(tmp_path):
     overall = json.loads(agree.stdout)["overall"]
     methods = " ".join(r["method"] for r in read_csv(out / "tables" / "methods.csv"))
     assert f"pooled Krippendorff's alpha {overall['pooled_alpha']:.3f}" in methods
-    per_code = read_csv(out / "tables" / "coding_agreement.csv")
+    per_code = read_csv(out / "tables" / "coding_agreement_q7.csv")
     assert per_code[-1]["code_id"] == "ALL"
     assert float(per_code[-1]["alpha"]) == pytest.approx(overall["pooled_alpha"])

@@ -54,7 +54,7 @@ def _scores(codes):
 
 
 def test_score_counts_and_bases(small):
-    frame = scoring.score(small, questions=["q45_cctv"])
+    frame = scoring.score(small, questions=["q45_cctv"], suppress=False)
     assert list(frame.columns) == scoring.SCORE_COLUMNS
     everyone = LA + CJ + NGO + NO_SECTOR
     valid = _scores(everyone)
@@ -71,7 +71,7 @@ def test_score_counts_and_bases(small):
 
 
 def test_score_dont_know_apart(small):
-    frame = scoring.score(small, questions=["q8"]).set_index("option_code")
+    frame = scoring.score(small, questions=["q8"], suppress=False).set_index("option_code")
     n_dk, n_blank = Q8.count("DK"), Q8.count("")
     n_valid = len(Q8) - n_dk - n_blank
     assert (frame["n_valid"] == n_valid).all() and (frame["n_dk"] == n_dk).all() and (frame["n_blank"] == n_blank).all()
@@ -80,13 +80,13 @@ def test_score_dont_know_apart(small):
     assert frame.loc["3", "pct"] == pytest.approx(100 * Q8.count("3") / n_valid)
     assert frame.loc[["4", "3", "2", "1", "0"], "pct"].sum() == pytest.approx(100)
     assert frame.loc["DK", "pct"] == pytest.approx(100 * 4 / (n_valid + 4))
-    summ = scoring.summarise_items(small, items=["q8"]).iloc[0]
+    summ = scoring.summarise_items(small, items=["q8"], suppress=False).iloc[0]
     assert summ["pct_dk"] == pytest.approx(100 * 4 / (n_valid + 4))
     assert summ["pct_top_box"] == pytest.approx(100 * (Q8.count("4") + Q8.count("3")) / n_valid)
 
 
 def test_score_by_sector_groups_add_up(small):
-    frame = scoring.score(small, questions=["q45_cctv"], by="sector")
+    frame = scoring.score(small, questions=["q45_cctv"], by="sector", suppress=False)
     groups = list(dict.fromkeys(frame["group"]))
     assert groups == ["all", "local_authority", "criminal_justice", "ngo", "missing"]
     piv = frame.pivot(index="option_code", columns="group", values="count")
@@ -96,16 +96,16 @@ def test_score_by_sector_groups_add_up(small):
 
 
 def test_score_selects_questions_and_items(small):
-    frame = scoring.score(small, questions=["q1", "q45_cctv"])
+    frame = scoring.score(small, questions=["q1", "q45_cctv"], suppress=False)
     assert list(dict.fromkeys(frame["item_id"])) == ["q1", "q45_cctv"]
     q1 = frame[frame.item_id == "q1"]
     assert list(q1["option_label"]) == ["Yes", "No", "Don't know"]
-    everything = scoring.score(small)
+    everything = scoring.score(small, suppress=False)
     assert set(everything["question_id"]) == {q.id for q in small.instrument.closed_questions()}
 
 
 def test_summary_statistics_against_numpy(small):
-    summ = scoring.summarise_items(small, items=["q45_cctv"], by="sector")
+    summ = scoring.summarise_items(small, items=["q45_cctv"], by="sector", suppress=False)
     for group, answers in (("all", LA + CJ + NGO + NO_SECTOR), ("local_authority", LA), ("criminal_justice", CJ),
                            ("ngo", NGO)):
         row = summ[summ.group == group].iloc[0]
@@ -122,7 +122,7 @@ def test_summary_statistics_against_numpy(small):
 
 
 def test_summary_even_median_and_nominal(small):
-    summ = scoring.summarise_items(small, items=["q1", "q45_cctv"], by="sector")
+    summ = scoring.summarise_items(small, items=["q1", "q45_cctv"], by="sector", suppress=False)
     ngo = summ[(summ.group == "ngo") & (summ.item_id == "q45_cctv")].iloc[0]
     assert ngo["median"] == 1.0  # 1 1 2 -> 1
     cj = summ[(summ.group == "criminal_justice") & (summ.item_id == "q45_cctv")].iloc[0]
@@ -134,7 +134,7 @@ def test_summary_even_median_and_nominal(small):
 
 
 def test_effectiveness_table_rank_and_sort(small):
-    tab = scoring.effectiveness_table(small)
+    tab = scoring.effectiveness_table(small, suppress=False)
     assert list(tab.columns) == ["item_id", "item_label", "group", "n", "pct_1", "pct_2", "pct_3", "pct_4",
                                  "pct_5", "mean", "pct_effective", "rank"]
     assert "q45_other" not in set(tab["item_id"])
@@ -144,22 +144,25 @@ def test_effectiveness_table_rank_and_sort(small):
     cctv = tab[tab.item_id == "q45_cctv"].iloc[0]
     assert cctv["n"] == 19 and cctv["pct_effective"] == pytest.approx(100 * 11 / 19)
     assert cctv[["pct_1", "pct_2", "pct_3", "pct_4", "pct_5"]].sum() == pytest.approx(100)
-    inst = scoring.effectiveness_table(small, sort="instrument")
+    inst = scoring.effectiveness_table(small, sort="instrument", suppress=False)
     assert list(inst["item_id"]) == [it.id for it in small.instrument.question("q45").items if not it.other]
     assert inst.set_index("item_id")["rank"].to_dict() == tab.set_index("item_id")["rank"].to_dict()
-    by_mean = scoring.effectiveness_table(small, sort="mean").dropna(subset=["mean"])
+    by_mean = scoring.effectiveness_table(small, sort="mean", suppress=False).dropna(subset=["mean"])
     assert list(by_mean["mean"]) == sorted(by_mean["mean"], reverse=True)
-    assert "q45_other" in set(scoring.effectiveness_table(small, include_other=True)["item_id"])
+    assert "q45_other" in set(scoring.effectiveness_table(small, include_other=True, suppress=False)["item_id"])
 
 
 def test_reasons_table(small):
-    tab = scoring.reasons_table(small, question="q14")
+    tab = scoring.reasons_table(small, question="q14", suppress=False)
     assert {"pct_0", "pct_4", "pct_often", "mean", "rank"} <= set(tab.columns)
     top = tab.iloc[0]
     assert top["item_id"] == "q14_re_trafficking"  # every answer is 3 or 4
     assert top["pct_often"] == 100
-    with pytest.raises(UsageError, match="question must be one of 'q14', 'q15'; got 'q45'"):
-        scoring.reasons_table(small, question="q45")
+    # any rated grid with a top box can be ranked as reasons; a single question cannot
+    assert set(scoring.reasons_table(small, question="q45", suppress=False)["item_id"]) >= {"q45_cctv"}
+    with pytest.raises(UsageError, match=r"question \(a grid with an ordinal scale and a top box\) must be one of "
+                                         r"'q14', 'q15', 'q45'; got 'q8'"):
+        scoring.reasons_table(small, question="q8")
 
 
 def test_other_answers_listed(small):

@@ -55,7 +55,7 @@ def test_secure_accommodation_and_restricted_phone_diverge_most_with_criminal_ju
     assert "not_allowed_to_leave" in largest  # secure accommodation
     assert "restricted_phone" in largest      # restricted access to mobile phone / internet
     secure = next(r for r in cj if r["measure_id"] == "not_allowed_to_leave")
-    assert secure["q45_item"] == "q45_secure_accommodation"
+    assert secure["item_id"] == "q45_secure_accommodation"
     assert int(secure["youth_rank"]) == 14 and float(secure["pct_gap"]) > 30
 
 
@@ -140,7 +140,7 @@ def test_slope_charts_written_png_and_svg(runs, charts):
 
 def test_slope_chart_is_deterministic_and_library_refuses_bad_by(responses):
     from surveykit.charts.youth import slope_chart
-    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import read_rankings
     from surveykit.report.figures import figure_bytes
     from surveykit.voices import compare_voices
 
@@ -149,5 +149,5 @@ def test_slope_chart_is_deterministic_and_library_refuses_bad_by(responses):
     assert v.groups() == ["all"]
     first = figure_bytes(slope_chart(v), "svg")
     assert first == figure_bytes(slope_chart(v), "svg")
-    with pytest.raises(UsageError, match="by must be one of 'sector'"):
-        compare_voices(r, responses, by="region")
+    with pytest.raises(UsageError, match="by must be one of 'sector', 'region'.*got 'department'"):
+        compare_voices(r, responses, by="department")

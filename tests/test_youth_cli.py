@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import SAMPLE_RANKINGS
-from surveykit.io.rankings import read_rankings
+from surveykit.ranking import read_rankings
 from surveykit.ranking import agreement, load_measures, plackett_luce, score_measures
 from surveykit.sample.youth import youth_ranking_csv
 

@@ -63,12 +63,13 @@ class BannerResult:
         return frame[cells + bases]
 
 
-def banner(responses: "Responses", *, question: str, by: str = "sector", alpha: float = 0.05,
+def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.05,
            padjust: str = "holm", min_group_size: int = 10, groups: Sequence[str] | str | None = None,
-           suppress: bool = False, threshold: int = 5) -> BannerResult:
+           suppress: bool = True, threshold: int = 5) -> BannerResult:
     """Build the banner table of ``question`` (a grid: its items; a single question: one row) by
     ``by``. The cell share is the scale's top box (% effective, % agree, % yes ...) of the valid base.
-    ``suppress``: disclosure control on counts, shares and bases (``surveykit.disclosure``)."""
+    ``suppress`` (default True, as in the CLI): disclosure control on counts, shares and bases
+    (``surveykit.disclosure``)."""
     import numpy as np
     import pandas as pd
 
@@ -76,7 +77,11 @@ def banner(responses: "Responses", *, question: str, by: str = "sector", alpha: 
     from surveykit.compare import check_alpha, select_groups
     from surveykit.scoring import ALL, MISSING, closed_targets, grouping
 
+    from surveykit.validation import check_bool, check_threshold
+
     alpha = check_alpha(alpha)
+    check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     if padjust not in stats.PADJUST_METHODS:
         raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
     targets = closed_targets(responses, [question])

@@ -2,11 +2,15 @@
 
 Typed values in ``Responses.data`` (a pandas DataFrame, one row per respondent, never mutated):
 
-* ``respondent_id`` (str), ``sector`` (canonical sector id or None), ``sector_raw`` (str or None),
-  ``role``, ``region`` (str or None), ``completed`` (bool);
-* one column per closed question or grid item (``q1``, ``q45_cctv``): the option code as a string
-  (``"4"``, ``"DK"``, ``"High"``) or None for blank;
-* one column per free-text field (``q7``, ``q14_other_text``, ``sector_other``): str or None.
+* ``respondent_id`` (str; the profile field of kind ``id``, or ``row1``, ``row2`` ... without one);
+* the sector field (kind ``sector``, e.g. ``sector``): a canonical sector id or None, and beside it
+  ``<id>_raw``, the answer as given;
+* every other profile field by its id: ``category`` fields hold an option code (when the field
+  declares ``options``) or the answer as given, ``text`` fields the answer (str or None);
+* ``completed`` (bool): the completion field, or "answered a question of the last page";
+* one column per closed question or grid item: the option code as a string (``"4"``, ``"DK"``,
+  ``"yes"``) or None for blank;
+* one column per free-text field (questions and "Other (please specify)" fields): str or None.
 
 Every column of the instrument is present, mapped or not; ``column_map`` says which were found.
 """
@@ -24,7 +28,6 @@ from surveykit.mapping import ColumnMap, map_columns
 if TYPE_CHECKING:
     import pandas as pd
 
-PROFILE_COLUMNS = ("respondent_id", "sector", "sector_raw", "role", "region", "completed")
 TRUE_WORDS = frozenset({"1", "true", "yes", "y", "complete", "completed", "finished", "t"})
 
 
@@ -73,11 +76,20 @@ class Responses:
         return self.data[column_id]
 
     def groups(self, by: str) -> "pd.Series":
-        """The grouping variable ``by``: a profile field (sector, region, completed) or a closed question."""
-        allowed = ["sector", "region", "completed"] + [q.id for q in self.instrument.questions if q.type == "single"]
-        if by not in allowed:
+        """The grouping variable ``by``: a grouping profile field (sector, category, completed) or a
+        single-choice question (``Instrument.grouping_candidates()``); ids in any case."""
+        allowed = self.instrument.grouping_candidates()
+        match = {a.casefold(): a for a in allowed}.get(str(by).casefold()) if isinstance(by, str) else None
+        if match is None:
             raise invalid_choice("by", by, allowed)
-        return self.data[by]
+        p = next((p for p in self.instrument.profile if p.id == match), None)
+        if p is not None and p.kind == "completed":
+            return self.data["completed"]
+        return self.data[match]
+
+    @property
+    def sector_field(self) -> str | None:
+        return self.instrument.sector_field
 
     def _require(self, column_id: str) -> None:
         if column_id not in self.data.columns:
@@ -115,10 +127,9 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
             return None
         return matrix[:, m.column.index]
 
-    columns: dict[str, list[Any]] = {}
-
     # Respondent ids: blank ids get a row-based id; duplicates are reported.
-    ids_raw = raw_column("respondent_id")
+    id_field = inst.profile_of_kind("id")
+    ids_raw = raw_column(id_field.id) if id_field else None
     ids_raw = ids_raw.tolist() if ids_raw is not None else None
     ids: list[str] = []
     seen: dict[str, int] = {}
@@ -130,42 +141,32 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
                 issues.append(Issue(i + 1, "respondent_id", "missing_id", "the respondent id is blank"))
         if rid in seen:
             issues.append(Issue(i + 1, "respondent_id", "duplicate_id",
-                                f"respondent id {rid!r} also appears in row {seen[rid]}"))
+                                f"the respondent id of this row also appears in row {seen[rid]}"))
         else:
             seen[rid] = i + 1
         ids.append(rid)
-    columns["respondent_id"] = ids
+    columns: dict[str, Any] = {"respondent_id": ids}
+    profile_columns = ["respondent_id"]
 
-    sector_raw = raw_column("sector")
-    sector_raw = sector_raw.tolist() if sector_raw is not None else None
-    sectors: list[str | None] = []
-    raws: list[str | None] = []
-    sector_of: dict[str, str | None] = {}  # matched once per distinct answer
-    for i in range(n):
-        value = sector_raw[i].strip() if sector_raw is not None else ""
-        raws.append(value or None)
-        if not value:
-            sectors.append(None)
-            if sector_raw is not None:
-                issues.append(Issue(i + 1, "sector", "missing_sector", "the sector is blank"))
+    for pf in inst.profile:
+        if pf.kind in ("id", "completed"):
             continue
-        if value not in sector_of:
-            sector_of[value] = inst.match_sector(value)
-        sid = sector_of[value]
-        if sid is None:
-            issues.append(Issue(i + 1, "sector", "unknown_sector",
-                                "the sector answer is not one of the instrument's sectors or their aliases"))
-        sectors.append(sid)
-    columns["sector"] = sectors
-    raw_text = raw_column("sector_raw")  # our own exports (export-sav) keep the answer as given
-    columns["sector_raw"] = _clean_texts(raw_text) if raw_text is not None else raws
-    if sector_raw is None and n:
+        col = raw_column(pf.id)
+        profile_columns.append(pf.id)
+        if pf.kind == "sector":
+            columns[pf.id], raws = _type_sector(col, inst, pf.id, issues, n)
+            raw_text = raw_column(f"{pf.id}_raw")  # our own exports (export-sav) keep the answer as given
+            columns[f"{pf.id}_raw"] = _clean_texts(raw_text) if raw_text is not None else raws
+            profile_columns.append(f"{pf.id}_raw")
+        elif col is None:
+            columns[pf.id] = [None] * n
+        elif pf.kind == "category" and pf.options is not None:
+            columns[pf.id] = _type_closed(col, pf.options, by_target[pf.id].column.display, issues)
+        else:
+            columns[pf.id] = _clean_texts(col)
+    if inst.sector_field and raw_column(inst.sector_field) is None and n:
         issues.append(Issue(None, None, "no_sector_column", "no column was mapped to the sector question",
                             severity="warning"))
-
-    for fid in ("role", "region"):
-        col = raw_column(fid)
-        columns[fid] = _clean_texts(col) if col is not None else [None] * n
 
     closed_ids: list[str] = []
     for question, item in inst.closed_columns():
@@ -182,11 +183,15 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
         col = raw_column(cid)
         columns[cid] = _clean_texts(col) if col is not None else [None] * n
 
-    completed_raw = raw_column("completed")
+    completed_field = inst.profile_of_kind("completed")
+    completed_raw = raw_column(completed_field.id) if completed_field else None
     if completed_raw is not None:
         columns["completed"] = _by_distinct(completed_raw, lambda v: v.strip().lower() in TRUE_WORDS)[0].astype(bool)
     else:
-        last = [c for qid in inst.last_page for c in inst.question(qid).columns + inst.question(qid).text_columns]
+        # Without a completion column: answered a question of the declared last page, or (no last page
+        # declared) answered any question at all.
+        pages = inst.last_page or tuple(q.id for q in inst.questions)
+        last = [c for qid in pages for c in inst.question(qid).columns + inst.question(qid).text_columns]
         answered = np.zeros(n, dtype=bool)
         for c in last:
             if c in columns:  # typed values are None or non-empty strings: truthiness is "answered"
@@ -198,12 +203,37 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
                             "this column matches no question of the instrument" + (f" ({m.note})" if m.note else ""),
                             severity="warning"))
 
-    order = list(PROFILE_COLUMNS) + [c for c in columns if c not in PROFILE_COLUMNS]
+    profile_columns.append("completed")
+    order = profile_columns + [c for c in columns if c not in profile_columns]
     frame = pd.DataFrame({c: pd.Series(columns[c], dtype="bool" if c == "completed" else "object") for c in order})
     source = SourceInfo(path=raw.path, platform=raw.platform, encoding=raw.encoding, sha256=raw.sha256,
                         n_rows=n, notes=raw.notes)
     issues.sort(key=lambda x: (x.row if x.row is not None else 0, x.column or "", x.code))
     return Responses(instrument=inst, data=frame, issues=tuple(issues), source=source, column_map=cmap)
+
+
+def _type_sector(col, inst: Instrument, field_id: str, issues: list[Issue], n: int):
+    """Canonical sector ids (matched once per distinct answer) and the answers as given."""
+    values = col.tolist() if col is not None else None
+    sectors: list[str | None] = []
+    raws: list[str | None] = []
+    sector_of: dict[str, str | None] = {}
+    for i in range(n):
+        value = values[i].strip() if values is not None else ""
+        raws.append(value or None)
+        if not value:
+            sectors.append(None)
+            if values is not None:
+                issues.append(Issue(i + 1, field_id, "missing_sector", "the sector is blank"))
+            continue
+        if value not in sector_of:
+            sector_of[value] = inst.match_sector(value)
+        sid = sector_of[value]
+        if sid is None:
+            issues.append(Issue(i + 1, field_id, "unknown_sector",
+                                "the sector answer is not one of the instrument's sectors or their aliases"))
+        sectors.append(sid)
+    return sectors, raws
 
 
 def _clean_texts(values: list[str]):

@@ -51,13 +51,10 @@ class CompareResult:
 
 
 def check_alpha(alpha: float) -> float:
-    try:
-        a = float(alpha)
-    except (TypeError, ValueError):
-        raise UsageError(f"alpha must be a number strictly between 0 and 1; got {alpha!r}") from None
-    if not 0 < a < 1:
-        raise UsageError(f"alpha must be strictly between 0 and 1 (exclusive), e.g. 0.05; got {alpha!r}")
-    return a
+    """``validation.check_alpha`` (kept here for callers that import it from compare)."""
+    from surveykit.validation import check_alpha as _check
+
+    return _check(alpha)
 
 
 def parse_groups(groups: str | Sequence[str] | None) -> list[str] | None:
@@ -106,7 +103,7 @@ def nominal_test(contingency_table, *, seed: int = stats.DEFAULT_SEED) -> stats.
     return stats.nominal_test(contingency_table, seed=seed)
 
 
-def compare(responses: "Responses", *, by: str, questions: Iterable[str] | None = None,
+def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str | None = None,
             groups: Sequence[str] | str | None = None, alpha: float = 0.05, padjust: str = "holm",
             min_group_size: int = 10, pairwise: bool = True, seed: int = stats.DEFAULT_SEED) -> CompareResult:
     """Compare groups of ``by`` on closed items (all closed questions by default).

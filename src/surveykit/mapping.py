@@ -6,12 +6,12 @@ writes one for every column of an export, ready to edit) looks like::
 
     columns:
       - {header: "Which sector do you work in?", target: sector}
-      - {header: "On a scale from 1 ...", subheader: "CCTV on premises", target: q45_cctv}
+      - {header: "How useful was each session?", subheader: "Lab practicals", target: sessions_lab}
       - {index: 12, target: null}        # ignore this column
 
 An entry names a column by ``index`` (0-based; wins when given) or by ``header`` (+ ``subheader`` for
 exports with a second header row), compared after ``normalise_label``. ``target`` is a column id of the
-instrument (``q1``, ``q45_cctv``, ``q14_other_text``, ``sector``, ``respondent_id``, ``completed`` ...) or
+instrument (a question id, a grid item id, an "other" text field, ``sector``, ``respondent_id``, ``completed`` ...) or
 null to ignore the column. Entries naming columns the export lacks are skipped, so one mapping serves
 several exports of the same survey.
 """
@@ -55,7 +55,7 @@ _BRACKETED = re.compile(r"^(?P<head>.*?)\s*\[(?P<item>[^\[\]]+)\]\s*$")
 class ColumnMatch:
     """How one exported column was mapped.
 
-    target: our column id (``q1``, ``q45_cctv``, ``q14_other_text``, ``sector``...) or None.
+    target: the instrument's column id (a question, grid item, "other" text or profile field id) or None.
     method: "id" (column named by our id), "text" (question text matched), "import_id" (text from a
     Qualtrics .qsf found through the column's ImportId or export tag), "label" (an SPSS variable
     label matched), "mapping" (a mapping file said so), "ignored" (a mapping file said to ignore it),
@@ -87,8 +87,7 @@ class ColumnMap:
 
     def questions_found(self, instrument: Instrument) -> tuple[str, ...]:
         owners: list[str] = []
-        profile = {p.id for p in instrument.profile} | {p.other_text for p in instrument.profile if p.other_text}
-        profile.add("sector_raw")
+        profile = _profile_ids(instrument)
         for m in self.mapped:
             if m.target in profile:
                 continue
@@ -129,9 +128,10 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
                            else ColumnMatch(col, None, "ignored", 1.0))
             continue
         m = _match_one(col, instrument, ids, by_text, texts)
-        if m.target is None and m.method == "none" and raw.platform == "qualtrics" \
+        completed = instrument.profile_of_kind("completed")
+        if m.target is None and m.method == "none" and raw.platform == "qualtrics" and completed is not None \
                 and col.header.strip().lower() == "finished":
-            m = ColumnMatch(col, "completed", "id", 1.0, note="Qualtrics 'Finished'")
+            m = ColumnMatch(col, completed.id, "id", 1.0, note="Qualtrics 'Finished'")
         if m.target is not None and m.method == "text" and col.index in column_info:
             m = ColumnMatch(col, m.target, "import_id", m.confidence,
                             note=f"ImportId {column_info[col.index].get('import_id', '')}")
@@ -142,8 +142,85 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
             split = _match_label(col, col.header, instrument, ids, by_text, texts, separators=(" - ", "-"))
             if split is not None:
                 m = ColumnMatch(col, split.target, "text", split.confidence)
+        if m.method == "id":
+            m = _verify_id_match(raw, instrument, m)
         matches.append(m)
     return ColumnMap(tuple(_dedupe(matches)))
+
+
+#: A column named by an id is trusted only when its answers fit the question: at least this share of
+#: its distinct answers must be options of the question's scale.
+ID_MATCH_MIN_FIT = 0.6
+ID_CHECK_ROWS = 5000  # enough rows to see a column's kind of answers, cheap on a large export
+
+
+def _verify_id_match(raw: RawExport, instrument: Instrument, m: ColumnMatch) -> ColumnMatch:
+    """A coincidence of names (an unrelated survey's ``QID1`` and an instrument question that happens to share the id) is not a match: the
+    column's answers must be the question's options (closed) or look like free text (text)."""
+    try:
+        question, _ = instrument.column_owner(m.target)
+    except UsageError:
+        return m  # a profile field
+    k = m.column.index
+    values = {row[k].strip() for row in raw.rows[:ID_CHECK_ROWS] if k < len(row)}
+    values.discard("")
+    if not values:
+        return m
+    if question.is_closed and m.target in question.columns:
+        fit = sum(1 for v in values if question.scale.match(v) is not None) / len(values)
+        # One or two odd answers are data problems for validate to report, not evidence of another survey.
+        if len(values) >= 3 and fit < ID_MATCH_MIN_FIT:
+            return ColumnMatch(m.column, None, "none", 0.0,
+                               note=f"named like {m.target}, but {1 - fit:.0%} of its distinct answers are not "
+                                    f"options of {question.id}")
+    elif len(values) <= 12 and sum(1 for v in values if _short_number(v)) >= 0.9 * len(values):
+        return ColumnMatch(m.column, None, "none", 0.0,
+                           note=f"named like {m.target}, but it holds codes, not free text")
+    return m
+
+
+def _short_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return len(value) <= 3
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of an export the instrument accounts for.
+
+    answer_columns: the export's columns that are not platform metadata nor ignored by a mapping;
+    mapped_columns: those mapped onto a question or profile field; question_columns: those mapped
+    onto a question (not a profile field); questions_found / questions_total: the instrument's
+    questions with at least one column in the export."""
+
+    answer_columns: int
+    mapped_columns: int
+    question_columns: int
+    questions_found: int
+    questions_total: int
+
+    @property
+    def fits(self) -> bool:
+        """False when the instrument plainly describes another survey: no question found, or under
+        half of the export's answer columns mapped AND under half of the instrument's questions found."""
+        if self.questions_found == 0:
+            return False
+        share_export = self.mapped_columns / self.answer_columns if self.answer_columns else 1.0
+        share_instrument = self.questions_found / self.questions_total if self.questions_total else 1.0
+        return share_export >= 0.5 or share_instrument >= 0.5
+
+
+def coverage(cmap: ColumnMap, instrument: Instrument) -> Coverage:
+    profile = _profile_ids(instrument)
+    answer = [m for m in cmap.matches if m.method not in ("metadata", "ignored")]
+    mapped = [m for m in answer if m.target is not None]
+    return Coverage(answer_columns=len(answer), mapped_columns=len(mapped),
+                    question_columns=sum(1 for m in mapped if m.target not in profile),
+                    questions_found=len(cmap.questions_found(instrument)),
+                    questions_total=len(instrument.questions))
 
 
 def _match_label(col: Column, label: str, instrument: Instrument, ids, by_text, texts, *,
@@ -166,19 +243,27 @@ def _match_label(col: Column, label: str, instrument: Instrument, ids, by_text, 
     return None
 
 
-def _all_ids(instrument: Instrument) -> set[str]:
-    ids = {p.id for p in instrument.profile} | {"sector_raw"} | {p.other_text for p in instrument.profile if p.other_text}
+def _profile_ids(instrument: Instrument) -> set[str]:
+    ids = {p.id for p in instrument.profile} | {p.other_text for p in instrument.profile if p.other_text}
+    if instrument.sector_field:
+        ids.add(f"{instrument.sector_field}_raw")
+    return ids
+
+
+def _all_ids(instrument: Instrument) -> dict[str, str]:
+    """Every column id an export column may be named by: casefolded id -> the declared id."""
+    ids = set(_profile_ids(instrument))
     for q in instrument.questions:
         ids.update(q.columns)
         ids.update(q.text_columns)
-    return ids
+    return {i.casefold(): i for i in ids}
 
 
 def _match_one(col: Column, instrument: Instrument, ids: set[str], by_text, texts) -> ColumnMatch:
     head = col.header.strip()
     sub = normalise_label(col.subheader)
-    if head.lower() in ids and not col.subheader:
-        return ColumnMatch(col, head.lower(), "id", 1.0)
+    if head.casefold() in ids and not col.subheader:
+        return ColumnMatch(col, ids[head.casefold()], "id", 1.0)
     key = normalise_label(head)
     if key in METADATA_HEADERS and sub in ANSWER_SUBHEADERS:
         return ColumnMatch(col, None, "metadata", 1.0)
@@ -266,8 +351,10 @@ def _explicit_targets(raw: RawExport, instrument: Instrument, mapping: Mapping[s
         if not isinstance(entry, Mapping) or "target" not in entry:
             raise UsageError(f"mapping entry {n} needs a 'target' (a column id, or null to ignore the column)")
         target = entry["target"]
-        if target is not None and str(target) not in ids:
+        if target is not None and str(target).casefold() not in ids:
             raise UsageError(f"mapping entry {n}: target {target!r} is not a column id of the instrument")
+        if target is not None:
+            target = ids[str(target).casefold()]
         cols = [c for c in raw.columns if _entry_matches(entry, c)]
         if not cols:
             continue  # a mapping written for another export of the same survey may name absent columns
@@ -303,7 +390,7 @@ def mapping_yaml(cmap: ColumnMap, *, source: str = "", platform: str = "") -> st
     lines = [
         "# surveykit column mapping" + (f" for {source}" if source else "") + (f" ({platform} export)" if platform else ""),
         "# Each entry names an exported column (header, and subheader for a second header row) and its target:",
-        "# a column id of the instrument (q1, q45_cctv, q14_other_text, sector, respondent_id ...) or null to",
+        "# a column id of the instrument (a question, grid item, 'other' text or profile field id) or null to",
         "# ignore the column. Edit the targets, then pass this file back:  surveykit validate FILE --mapping THIS",
         "columns:",
     ]

@@ -1,57 +1,101 @@
-"""Pipeline entry points: from file paths to prepared data and to the whole report."""
+"""From file paths to a written report: what ``surveykit report`` runs.
+
+Every input path (and ``--out``) is checked before anything is read or any analysis runs, so a bad
+path is one clear line and nothing is written. Then the files are read through ``surveykit.io``
+(``surveykit.read`` and friends) and the report is built from the loaded data
+(``surveykit.report``) and written (``Report.write``).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
+
+from surveykit.errors import InputError, UsageError
 
 if TYPE_CHECKING:
+    from surveykit.api import Report
     from surveykit.clean import Responses
-    from surveykit.report.model import Report
 
 
 def load_responses(path: str | Path, *, platform: str | None = None, encoding: str | None = None,
                    mapping: str | Path | None = None, instrument: str | Path | None = None,
-                   qsf: str | Path | None = None) -> "Responses":
-    """Read an export and prepare it against the instrument (the shipped survey by default).
+                   qsf: str | Path | None = None, check_fit: bool = True) -> "Responses":
+    """Read an export and prepare it against the instrument: ``surveykit.read``."""
+    from surveykit.api import read
 
-    ``qsf``: a Qualtrics survey definition used to map a Qualtrics export's columns."""
-    from surveykit.clean import prepare
-    from surveykit.instrument import load_instrument
-    from surveykit.io import read_export
-    from surveykit.io.mapping_file import load_mapping
+    return read(path, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument, qsf=qsf,
+                check_fit=check_fit)
 
-    raw = read_export(path, platform=platform, encoding=encoding, qsf=qsf)
-    doc = load_mapping(mapping) if mapping else None
-    return prepare(raw, load_instrument(instrument), mapping=doc)
+
+def check_file(path: Path | None, option: str) -> None:
+    """An input must be an existing, readable, non-empty file; the message names the option."""
+    if path is None:
+        return
+    from surveykit.io.files import input_problem
+
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{option}: is a folder, expected a file", path=p)
+    problem = input_problem(p)  # missing, a link loop, a pipe, a device, a socket
+    if problem:
+        raise InputError(f"{option}: {problem}", path=p)
+    if not os.access(p, os.R_OK):
+        raise InputError(f"{option}: file is not readable", path=p)
+    if p.stat().st_size == 0:
+        raise InputError(f"{option}: file is empty", path=p)
+
+
+def check_out(out: Path, *, force: bool = False) -> None:
+    """``--out`` may be a new or empty folder or a previous report (``surveykit.io.folder``); never a file,
+    and some other folder only with ``force`` (whose files are then kept)."""
+    from surveykit.io.folder import check_output_folder, manifest_listed_files
+    from surveykit.report.writers import REPORT_NAMES
+
+    check_output_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
+                        expected=REPORT_NAMES)
 
 
 def build_report(survey: str | Path, *, rankings: str | Path | None = None, codebook: str | Path | None = None,
                  out: str | Path | None = None, suppress: bool = True, threshold: int | None = None,
                  alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
-                 qsf: str | Path | None = None, coded: "tuple[str | Path, ...] | list[str | Path]" = (),
+                 qsf: str | Path | None = None, coded: Sequence[str | Path] = (), by: str | None = None,
                  on_step: "Callable[[str], None] | None" = None, force: bool = False) -> "Report":
-    """The whole study as one Report; when ``out`` is given it is also written there (atomically).
+    """Read every input, build the whole report and, when ``out`` is given, write it there (atomically).
 
-    Every input (and ``out``) is checked before any analysis runs or any file is written. ``rankings``
-    None leaves the youth sections out. ``suppress`` False (internal use only) publishes small counts
-    and unredacted quotes. ``coded``: other coders' coded files of q7 (see ``surveykit agree``), for the
-    coding agreement in the methods. ``on_step`` is called with each step's name (for a progress bar).
-    ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; see ``io.folder``).
-    """
-    from surveykit.report.build import ReportOptions, build_report as _build, check_inputs
-    from surveykit.report.writers import write_report
+    ``rankings`` None leaves the youth analyses out. ``codebook`` replaces the codebook of every coded
+    field. ``coded``: other coders' coded files of the first quoted coded field (see ``surveykit
+    agree``). ``suppress`` False (internal use only) publishes small counts and unredacted quotes.
+    ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; ``io.folder``)."""
+    from surveykit import api
+    from surveykit.validation import DEFAULT_THRESHOLD, check_alpha, check_threshold
 
-    opts = ReportOptions(survey=Path(survey), rankings=Path(rankings) if rankings else None,
-                         codebook=Path(codebook) if codebook else None, suppress=suppress, threshold=threshold,
-                         alpha=alpha, platform=platform, encoding=encoding,
-                         mapping=Path(mapping) if mapping else None,
-                         instrument=Path(instrument) if instrument else None,
-                         qsf=Path(qsf) if qsf else None,
-                         coded=tuple(Path(c) for c in coded))
-    check_inputs(opts, Path(out) if out is not None else None, force=force)
-    report = _build(opts, on_step=on_step)
+    threshold = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold, parameter="--threshold")
+    check_alpha(alpha, parameter="--alpha")
+    for p, option in ((survey, "--survey"), (rankings, "--rankings"), (codebook, "--codebook"),
+                      (mapping, "--mapping"), (instrument, "--instrument"), (qsf, "--qsf"),
+                      *((c, "--coded") for c in coded)):
+        check_file(Path(p) if p is not None else None, option)
     if out is not None:
-        write_report(report, out, on_step=on_step, force=force)
+        check_out(Path(out), force=force)
+    step = on_step or (lambda name: None)
+    step("inputs")
+    inst = api.load_instrument(instrument)
+    responses = api.read(survey, instrument=inst, mapping=mapping, platform=platform, encoding=encoding, qsf=qsf)
+    measures = inst.youth.path if inst.youth is not None else None
+    ranks = api.read_rankings(rankings, measures=measures, encoding=None) if rankings is not None else None
+    codebooks = None
+    if codebook is not None:
+        from surveykit.report.plan import report_plan
+
+        book = api.load_codebook(codebook)
+        plan = report_plan(inst, has_rankings=ranks is not None)
+        codebooks = {q: book for s in plan.sections for part in s.parts if "code" in part.analyses
+                     for q in part.questions}
+    report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
+                        suppress=suppress, threshold=threshold, alpha=alpha, on_step=step)
+    if out is not None:
+        report.write(out, on_step=step, force=force)
     return report

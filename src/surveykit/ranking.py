@@ -7,7 +7,7 @@ in its ranks, then the not-effective pile from best to worst. Measures left unra
 share the mid-rank of the positions left in that pile (so an unranked pile of 4 after 10 effective
 measures puts each of the four at 12.5).
 
-Everything here is a pure function over parsed values; ``surveykit.io.rankings.read_rankings`` reads
+Everything here is a pure function over parsed values; ``read_rankings`` reads (through ``surveykit.io``)
 the file from disk and ``load_measures`` reads the shipped codebook (as ``load_instrument`` does).
 
 The sample is tiny (nine young people in four or five groups): every result carries the number of
@@ -43,7 +43,7 @@ class Measure:
 
     id: str
     label: str
-    q45_item: str
+    item: str  # the grid item of the survey this measure matches (the instrument's youth grid)
     published: tuple[str, int] | None
     assumed: bool
 
@@ -86,7 +86,7 @@ class MeasureSet:
 
 
 def default_measures_path() -> Path:
-    from surveykit.instrument import codebooks_dir
+    from surveykit.io.resources import codebooks_dir
 
     return codebooks_dir() / "youth_measures.yaml"
 
@@ -108,8 +108,8 @@ def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:
     for n, mdef in enumerate(doc["measures"], start=1):
         where = f"measure {n}"
         if not isinstance(mdef, dict):
-            raise CodebookError(f"{where}: expected a mapping with id, label, q45_item, published", path=path)
-        for key in ("id", "label", "q45_item", "published"):
+            raise CodebookError(f"{where}: expected a mapping with id, label, item, published", path=path)
+        for key in ("id", "label", "item", "published"):
             if not str(mdef.get(key) or "").strip():
                 raise CodebookError(f"{where}: '{key}' is missing", path=path)
         mid = str(mdef["id"]).strip()
@@ -127,7 +127,7 @@ def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:
                 raise CodebookError(f"measure {mid!r}: published must be 'top N', 'bottom N' or 'assumed'; "
                                     f"got {mdef['published']!r}", path=path)
             published, assumed = (m.group(1), int(m.group(2))), False
-        out.append(Measure(id=mid, label=str(mdef["label"]).strip(), q45_item=str(mdef["q45_item"]).strip(),
+        out.append(Measure(id=mid, label=str(mdef["label"]).strip(), item=str(mdef["item"]).strip(),
                            published=published, assumed=assumed))
     for end in ("top", "bottom"):
         places = sorted(m.published[1] for m in out if m.published and m.published[0] == end)
@@ -137,6 +137,18 @@ def parse_measures(doc: Any, *, path: str = "<measures>") -> MeasureSet:
 
 
 # -- the rankings file -----------------------------------------------------------------------
+
+def read_rankings(path: str | Path, *, measures: "MeasureSet | str | Path | None" = None,
+                  encoding: str | None = None) -> "Rankings":
+    """Read ``path`` (through ``surveykit.io``) and check it against the measures codebook (the
+    shipped one by default). Raises InputError (exit 2) naming the group and the measure for any
+    broken row; see ``parse_rankings`` for the checks."""
+    from surveykit.io.rankings import read_rankings_rows
+
+    mset = measures if isinstance(measures, MeasureSet) else load_measures(measures)
+    rows, sha256 = read_rankings_rows(path, encoding=encoding)
+    return parse_rankings(rows, measures=mset, path=path, sha256=sha256)
+
 
 @dataclass(frozen=True)
 class GroupRanking:
@@ -276,18 +288,23 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
         if not measure:
             raise InputError(f"{gname}: measure_id is blank", path=where, row=i)
         if measure not in known:
-            shown = measure if len(measure) <= 40 else measure[:37] + "..."
-            raise InputError(f"{gname}, measure {shown!r}: not in the measures codebook; allowed: "
+            # The cell is quoted only when it looks like an id: what was typed there may be personal data.
+            from surveykit.coding.redact import redact_text
+            from surveykit.errors import looks_like_id
+
+            shown = (f"measure {measure!r}" if looks_like_id(measure) and not redact_text(measure).spans
+                     else "the measure_id")
+            raise InputError(f"{gname}, {shown}: not in the measures codebook; allowed: "
                              f"{', '.join(measures.ids)}", path=where, row=i, column="measure_id")
         size_text = cell(row, "group_size")
         if not size_text.isdigit() or int(size_text) < 1:
             raise InputError(f"{gname}, measure {measure!r}: group_size must be a whole number of people "
-                             f"(1 or more); got {size_text[:20]!r}", path=where, row=i, column="group_size")
+                             f"(1 or more)", path=where, row=i, column="group_size")
         size = int(size_text)
         verdict = cell(row, "verdict").lower()
         if verdict not in VERDICTS:
             raise InputError(f"{gname}, measure {measure!r}: verdict must be one of 'effective', "
-                             f"'not_effective'; got {cell(row, 'verdict')[:20]!r}", path=where, row=i,
+                             "'not_effective'", path=where, row=i,
                              column="verdict")
         rank_text = cell(row, "rank_in_verdict")
         rank: int | None = None
@@ -299,7 +316,7 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
                 rank = int(value)
             except ValueError:
                 raise InputError(f"{gname}, measure {measure!r}: rank_in_verdict must be a whole number from 1 "
-                                 f"(or blank when the pile was left unranked); got {rank_text[:20]!r}",
+                                 "(or blank when the pile was left unranked)",
                                  path=where, row=i, column="rank_in_verdict") from None
         if key not in seen:
             seen[key] = {"size": size, "verdicts": {}, "ranks": {}, "rows": {}}

@@ -3,10 +3,14 @@
 Percentages are of the *valid* base: blank and Don't know are never in it (DESIGN.md §3). The DK
 share is reported on its own, as a share of everyone who answered (valid + DK).
 
-Groups: ``by=None`` gives one group, ``"all"``. With ``by`` (``sector``, ``region``, ``completed`` or
-a single-choice question id) the first group is ``"all"`` (everyone) and then one group per value in
-instrument order; respondents with no value form the group ``"missing"`` (so that every group total
-adds up to ``"all"``, which disclosure control relies on).
+Groups: ``by=None`` gives one group, ``"all"``. With ``by`` (a grouping profile field such as
+``sector``, or any single-choice question id: ``Instrument.grouping_candidates()``) the first group
+is ``"all"`` (everyone) and then one group per value in the instrument's order; respondents with no
+value form the group ``"missing"`` (so that every group total adds up to ``"all"``, which disclosure
+control relies on).
+
+Published tables are suppressed by default (``suppress=True``, ``threshold=5``), as in the CLI;
+``suppress=False`` gives the true values for internal work.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
+from surveykit.validation import DEFAULT_THRESHOLD, check_bool, check_threshold, id_list
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,7 +35,7 @@ SCORE_COLUMNS = ["question_id", "item_id", "item_label", "group", "option_code",
                  "n_valid", "n_dk", "n_blank"]
 SUMMARY_COLUMNS = ["question_id", "item_id", "item_label", "group", "n_valid", "n_dk", "n_blank", "pct_dk", "mean",
                    "median", "sd", "pct_top_box", "top_box_label"]
-SORT_KEYS = ("pct_effective", "mean", "instrument")
+SORT_KEYS = ("pct_effective", "top_box", "mean", "instrument")
 
 
 @dataclass(frozen=True)
@@ -55,13 +60,8 @@ def grouping(responses: "Responses", by: str | None) -> Grouping:
     values = responses.groups(by)
     inst = responses.instrument
     present = [v for v in values.unique() if v is not None and not _isna(v)]
-    if by == "sector":
-        order = [s.id for s in inst.sectors]
-    elif by == "completed":
-        order = [True, False]
-    elif inst.has_question(by):
-        order = [o.code for o in inst.question(by).scale.options]
-    else:
+    order = inst.group_order(by)
+    if order is None:
         order = sorted(str(v) for v in present)
     groups = [g for g in order if g in set(present)] + sorted(str(v) for v in present if v not in set(order))
     names = [str(g).lower() if isinstance(g, bool) else str(g) for g in groups]
@@ -84,8 +84,10 @@ def closed_targets(responses: "Responses", questions: Iterable[str] | None = Non
                    parameter: str = "question") -> list[tuple["Question", "Item | None"]]:
     """(question, item) pairs of the closed questions asked for (all closed questions by default).
 
-    A question id may also name one grid item (``q45_cctv``). Free-text questions are refused."""
+    ``questions`` is an id, a comma-separated string or a list of ids; a question id may also name
+    one grid item. Ids are matched without regard to case. Free-text questions are refused."""
     inst = responses.instrument
+    questions = id_list(questions, parameter=parameter)
     if not questions:
         return list(inst.closed_columns())
     out: list[tuple[Question, Item | None]] = []
@@ -182,8 +184,8 @@ def _stats_from_counts(values: "np.ndarray", counts: "np.ndarray") -> tuple[floa
     return mean, median, sd
 
 
-def score(responses: "Responses", *, questions: Iterable[str] | None = None, by: str | None = None,
-          suppress: bool = False, threshold: int = 5) -> "pd.DataFrame":
+def score(responses: "Responses", *, questions: Iterable[str] | str | None = None, by: str | None = None,
+          suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
     """Counts and percentages of every option of every closed question / grid item.
 
     Returns a long table with columns ``question_id, item_id, item_label, group, option_code,
@@ -192,13 +194,16 @@ def score(responses: "Responses", *, questions: Iterable[str] | None = None, by:
     who answered (``n_dk / (n_valid + n_dk)``). ``item_id`` is the column id (the question id for
     single questions).
 
-    ``suppress=True`` applies disclosure control (``surveykit.disclosure``): count, pct, n_valid
-    and n_dk become ``disclosure.MARKER`` where a count below ``threshold`` could be read or
-    recovered (with mean, SD and top-box share treated as published beside the table).
+    ``suppress=True`` (the default) applies disclosure control (``surveykit.disclosure``): count,
+    pct, n_valid and n_dk become ``disclosure.MARKER`` where a count below ``threshold`` could be
+    read or recovered (with mean, SD and top-box share treated as published beside the table).
     """
     from surveykit import disclosure
     import numpy as np
     import pandas as pd
+
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
 
     rows = []
     for ic in item_counts(responses, closed_targets(responses, questions), by):
@@ -243,19 +248,23 @@ def _protect(ic: "_ItemCounts", threshold: int, stats: Sequence[str] = ("mean", 
                                    cells_shown=cells_shown)
 
 
-def summarise_items(responses: "Responses", *, items: Iterable[str] | None = None,
-                    by: str | None = None, suppress: bool = False, threshold: int = 5) -> "pd.DataFrame":
+def summarise_items(responses: "Responses", *, items: Iterable[str] | str | None = None,
+                    by: str | None = None, suppress: bool = True,
+                    threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
     """One row per item and group: ``question_id, item_id, item_label, group, n_valid, n_dk, n_blank,
     pct_dk, mean, median, sd, pct_top_box, top_box_label``.
 
     ``items`` takes question ids (all their items) or item column ids. mean / median / sd (sample SD)
     are of the option scores on ordinal scales and NaN on nominal ones; ``pct_top_box`` (0-100) is
     the share of the valid base in the scale's top box (e.g. "% effective" = 4 or 5).
-    ``suppress=True``: disclosure control as in ``score``."""
+    ``suppress=True`` (the default): disclosure control as in ``score``."""
     import numpy as np
 
     from surveykit import disclosure
     import pandas as pd
+
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
 
     rows = []
     for ic in item_counts(responses, closed_targets(responses, items, parameter="items"), by):
@@ -302,11 +311,13 @@ def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: 
 
     if sort not in SORT_KEYS:
         raise invalid_choice("sort", sort, SORT_KEYS)
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     inst = responses.instrument
+    grids = ranked_grids(inst)
+    if not isinstance(question, str) or not inst.has_question(question) or inst.question(question).id not in grids:
+        raise invalid_choice("question (a grid with an ordinal scale and a top box)", question, grids)
     q = inst.question(question)
-    if not q.is_grid or not q.is_ordinal:
-        raise invalid_choice("question (an ordinal grid)", question,
-                             [x.id for x in inst.questions if x.is_grid and x.is_ordinal])
     targets = [(q, it) for it in q.items if include_other or not it.other]
     valid_opts = [o for o in q.scale.options if not o.dk]
     pct_cols = [f"pct_{o.code}" for o in sorted(valid_opts, key=lambda o: o.value)]
@@ -335,7 +346,8 @@ def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: 
     frame = frame.sort_values(["group", top_name, "mean", "_order"], ascending=[True, False, False, True],
                               na_position="last", kind="mergesort")
     frame["rank"] = frame.groupby("group", sort=False).cumcount() + 1
-    key = {"pct_effective": [top_name, "mean"], "mean": ["mean", top_name], "instrument": ["_order"]}[sort]
+    key = {"pct_effective": [top_name, "mean"], "top_box": [top_name, "mean"], "mean": ["mean", top_name],
+           "instrument": ["_order"]}[sort]
     asc = [True] if sort == "instrument" else [False, False]
     group_order = {g: i for i, g in enumerate(grouping(responses, by).labels)}
     frame["_g"] = frame["group"].map(group_order)
@@ -352,32 +364,62 @@ def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: 
     return frame.reset_index(drop=True)
 
 
-def effectiveness_table(responses: "Responses", *, by: str | None = None, sort: str = "pct_effective",
-                        question: str = "q45", include_other: bool = False, suppress: bool = False,
-                        threshold: int = 5) -> "pd.DataFrame":
-    """The q45 intervention-effectiveness table (the study's Figure 13).
+def ranked_grids(instrument) -> list[str]:
+    """The grids that can be ranked: an ordinal scale with a top box."""
+    return [q.id for q in instrument.questions if q.is_grid and q.is_ordinal and q.scale.top_box]
 
-    Columns ``item_id, item_label, group, n, pct_1, pct_2, pct_3, pct_4, pct_5, mean, pct_effective,
-    rank``: ``n`` is the valid base, ``pct_k`` the share rating k (0-100), ``pct_effective`` the share
-    rating 4 or 5, ``rank`` 1 = highest % effective within the group (ties: higher mean). ``sort``:
-    pct_effective (default), mean or instrument order. The rated "Other" row is left out unless
-    ``include_other``: it pools different measures that respondents named themselves."""
-    return _grid_table(responses, question, by=by, sort=sort, top_name="pct_effective", include_other=include_other,
+
+def rank_grid(responses: "Responses", *, question: str, by: str | None = None, sort: str = "top_box",
+              include_other: bool = False, suppress: bool = True,
+              threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+    """Any rated grid ranked by its top box (the share of valid answers in the scale's ``top_box``).
+
+    Columns ``item_id, item_label, group, n, pct_<code> (one per valid option, lowest score first),
+    mean, pct_top_box, rank``: ``n`` is the valid base, ``pct_<code>`` the share giving that option
+    (0-100), ``mean`` the mean score, ``pct_top_box`` the top-box share, ``rank`` 1 = highest
+    top-box share within the group (ties: higher mean). ``sort``: top_box (default), mean or
+    instrument order. The rated "Other" row is left out unless ``include_other``: it pools measures
+    that respondents named themselves."""
+    return _grid_table(responses, question, by=by, sort=sort, top_name="pct_top_box", include_other=include_other,
                        suppress=suppress, threshold=threshold)
 
 
-def reasons_table(responses: "Responses", *, question: str, by: str | None = None,
-                  sort: str = "pct_effective", include_other: bool = False, suppress: bool = False,
-                  threshold: int = 5) -> "pd.DataFrame":
-    """A reason grid (q14 or q15) ranked by how often professionals see each reason.
+def _role_grid(responses: "Responses", question: str | None, role: str, command: str) -> str:
+    """The grid a named table works on: the one asked for, else the instrument's grid with ``role``."""
+    inst = responses.instrument
+    if question is not None:
+        return question
+    with_role = [q.id for q in inst.questions_with_role(role)]
+    if with_role:
+        return with_role[0]
+    raise UsageError(f"question is required: the instrument declares no grid with 'role: {role}' for {command}; "
+                     f"grids that can be ranked: {', '.join(ranked_grids(inst)) or 'none'}")
 
-    Columns ``item_id, item_label, group, n, pct_0 .. pct_4, mean, pct_often, rank``: pct_k is the
-    share answering k (0 Never .. 4 Very often) of the valid base n, ``pct_often`` the share Often or
-    Very often, ``mean`` the mean frequency (0-4). ``sort="pct_effective"`` means by the top-box share
-    (here pct_often), as for the effectiveness table."""
-    if question not in ("q14", "q15"):
-        raise invalid_choice("question", question, ["q14", "q15"])
-    return _grid_table(responses, question, by=by, sort=sort, top_name="pct_often", include_other=include_other,
+
+def effectiveness_table(responses: "Responses", *, question: str | None = None, by: str | None = None,
+                        sort: str = "pct_effective", include_other: bool = False, suppress: bool = True,
+                        threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+    """An effectiveness grid ranked by the share rating each measure effective (the study's Figure 13).
+
+    ``question``: the grid (default: the instrument's grid with ``role: effectiveness``). Columns
+    ``item_id, item_label, group, n, pct_1 .. pct_5, mean, pct_effective, rank``: as ``rank_grid``
+    with the top-box share named ``pct_effective``."""
+    q = _role_grid(responses, question, "effectiveness", "the effectiveness table")
+    return _grid_table(responses, q, by=by, sort=sort, top_name="pct_effective", include_other=include_other,
+                       suppress=suppress, threshold=threshold)
+
+
+def reasons_table(responses: "Responses", *, question: str | None = None, by: str | None = None,
+                  sort: str = "pct_effective", include_other: bool = False, suppress: bool = True,
+                  threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+    """A grid of reasons ranked by how often respondents see each reason.
+
+    ``question``: any rated grid (default: the instrument's first grid with ``role: reasons``).
+    Columns ``item_id, item_label, group, n, pct_<code> .., mean, pct_often, rank``: as
+    ``rank_grid`` with the top-box share (e.g. Often or Very often) named ``pct_often``.
+    ``sort="pct_effective"`` means by the top-box share, as for the effectiveness table."""
+    q = _role_grid(responses, question, "reasons", "the reasons table")
+    return _grid_table(responses, q, by=by, sort=sort, top_name="pct_often", include_other=include_other,
                        suppress=suppress, threshold=threshold)
 
 

@@ -1,9 +1,10 @@
-"""Young people's views beside professionals': the youth ranking against the q45 ratings.
+"""Young people's views beside professionals': the youth ranking against the ratings of a grid.
 
-Each youth measure matches one q45 item (``q45_item`` in the measures codebook). For the young
+Each youth measure matches one item of the instrument's youth grid (``youth: {grid: ...}`` in the
+instrument; ``item`` in the measures codebook). For the young
 people we use the ranking exercise (``surveykit.ranking.score_measures``); for the professionals the
-share rating the matched item effective (4 or 5 of 5, DK and blank excluded) from
-``surveykit.scoring.summarise_items``, overall and, with ``by="sector"``, per sector. Both sides are
+share of the matched item's valid answers in the scale's top box (e.g. 4 or 5 of 5, DK and blank
+excluded) from ``surveykit.scoring.summarise_items``, overall and, with ``by``, per group. Both sides are
 ranked over the same 14 measures (1 = most effective).
 
 Where the views **diverge** is measured on one scale both sides share: the percentage calling a
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from surveykit.ranking import Rankings
 
 OVERALL = "all"
-BY_CHOICES = ("sector",)
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Voices:
     """The comparison.
 
     ``table``: one row per group x measure, groups in order (``all`` first), measures by divergence.
-    Columns: ``group, group_label, measure_id, measure_label, assumed, q45_item, youth_rank,
+    Columns: ``group, group_label, measure_id, measure_label, assumed, item_id, youth_rank,
     youth_mean_position, youth_pct_effective, pro_n_valid, pro_pct_effective, pro_rank, rank_gap``
     (pro_rank - youth_rank), ``pct_gap``, ``divergence_order`` (1 = largest), ``spearman_rho,
     spearman_p, spearman_n`` (the group's correlation, repeated so a CSV row never shows a p-value
@@ -70,10 +70,12 @@ class Voices:
 
 def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | None = None,
                    min_group_size: int = 5) -> Voices:
-    """Young people's ranking beside professionals' q45 ratings, overall and (``by="sector"``) per sector.
+    """Young people's ranking beside professionals' ratings of the matched grid items, overall and
+    (with ``by``, a grouping such as ``"sector"``) per group.
 
-    A sector is shown only when every matched q45 item has at least ``min_group_size`` valid
-    answers in it; the others are listed in ``skipped``.
+    A group is shown only when every matched item has at least ``min_group_size`` valid answers in
+    it; the others are listed in ``skipped``. Numbers are true values: publish them through
+    ``surveykit.disclosure`` (the report and the ``voices`` command do).
     """
     import pandas as pd
     from scipy import stats
@@ -81,30 +83,35 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
     from surveykit.ranking import score_measures
     from surveykit.scoring import ALL, MISSING, summarise_items
 
-    if by is not None and by not in BY_CHOICES:
-        raise invalid_choice("by", by, BY_CHOICES)
+    if by is not None and by not in responses.instrument.grouping_candidates():
+        raise invalid_choice("by", by, responses.instrument.grouping_candidates())
     if not isinstance(min_group_size, int) or min_group_size < 1:
         raise invalid_choice("min_group_size", min_group_size, ["a whole number of at least 1"])
     measures = rankings.measures
-    items = [m.q45_item for m in measures.measures]
-    known = {c for q, it in responses.instrument.closed_columns() for c in ([it.id] if it else [q.id])}
-    unknown = [i for i in items if i not in known]
+    inst = responses.instrument
+    if inst.youth is not None:
+        known = list(inst.question(inst.youth.grid).columns)
+    else:
+        known = [it.id for q, it in inst.closed_columns() if it is not None and q.is_ordinal]
+    keys = {k.casefold(): k for k in known}
+    unknown = [i for i in (m.item for m in measures.measures) if i.casefold() not in keys]
     if unknown:
-        raise invalid_choice("q45_item in the measures codebook", unknown[0], sorted(k for k in known if k.startswith("q45")))
+        raise invalid_choice("item in the measures codebook", unknown[0], known)
+    items = [keys[m.item.casefold()] for m in measures.measures]
 
     youth = score_measures(rankings).set_index("measure_id")
-    frames = [(OVERALL, "All professionals", summarise_items(responses, items=items, by=None))]
+    frames = [(OVERALL, "All respondents", summarise_items(responses, items=items, by=None, suppress=False))]
     skipped: list[tuple[str, str]] = []
     if by is not None:
-        per = summarise_items(responses, items=items, by=by)
+        per = summarise_items(responses, items=items, by=by, suppress=False)
         # summarise_items also returns the overall group and respondents with no sector; neither is a sector.
         per = per[~per["group"].isin([ALL, MISSING])]
-        labels = {s.id: s.label for s in responses.instrument.sectors}
+        labels = inst.group_labels(by)
         for group in _group_order(per["group"], labels):
             part = per[per["group"] == group]
             smallest = int(part["n_valid"].min()) if len(part) else 0
             if smallest < min_group_size or len(part) < len(items):
-                skipped.append((str(group), f"fewer than {min_group_size} valid q45 answers on some item "
+                skipped.append((str(group), f"fewer than {min_group_size} valid answers on some matched item "
                                             f"(smallest n = {smallest})"))
                 continue
             frames.append((str(group), labels.get(str(group), str(group)), part))
@@ -120,7 +127,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
             "measure_id": list(measures.ids),
             "measure_label": [m.label for m in measures.measures],
             "assumed": [m.assumed for m in measures.measures],
-            "q45_item": items,
+            "item_id": items,
             "youth_rank": [int(youth.loc[m, "rank"]) for m in measures.ids],
             "youth_mean_position": [float(youth.loc[m, "mean_position"]) for m in measures.ids],
             "youth_pct_effective": [float(youth.loc[m, "pct_effective"]) for m in measures.ids],
@@ -129,7 +136,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
         })
         valid = t["pro_pct_effective"].notna()
         if valid.sum() < 3:
-            raise AnalysisError(f"group {group!r}: fewer than 3 matched q45 items have ratings; cannot compare")
+            raise AnalysisError(f"group {group!r}: fewer than 3 matched items have ratings; cannot compare")
         t["pro_rank"] = t["pro_pct_effective"].rank(method="min", ascending=False).astype("Int64")
         t["rank_gap"] = t["pro_rank"] - t["youth_rank"]
         t["pct_gap"] = t["pro_pct_effective"] - t["youth_pct_effective"]
@@ -145,7 +152,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
         corr_rows.append({"group": group, "group_label": label, "n_respondents": n_answering.get(group, 0),
                           "spearman_rho": float(rho), "spearman_p": float(p), "spearman_n": n})
     table = pd.concat(rows, ignore_index=True)
-    order = ["group", "group_label", "measure_id", "measure_label", "assumed", "q45_item", "youth_rank",
+    order = ["group", "group_label", "measure_id", "measure_label", "assumed", "item_id", "youth_rank",
              "youth_mean_position", "youth_pct_effective", "pro_n_valid", "pro_pct_effective", "pro_rank",
              "rank_gap", "pct_gap", "divergence_order", "spearman_rho", "spearman_p", "spearman_n"]
     return Voices(table=table[order], correlations=pd.DataFrame(corr_rows), n_groups=rankings.n_groups,
@@ -154,7 +161,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
 
 
 def _group_order(values, labels: dict[str, str]) -> list[str]:
-    """Groups in the instrument's sector order, then any others, missing groups left out."""
+    """Groups in the instrument's declared order, then any others, missing groups left out."""
     import pandas as pd
 
     present = [str(v) for v in dict.fromkeys(values) if not pd.isna(v)]

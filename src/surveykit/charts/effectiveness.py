@@ -1,4 +1,4 @@
-"""Diverging stacked bar chart of a rated grid (q45 effectiveness, q14/q15 reasons).
+"""Diverging stacked bar chart of a rated grid (effectiveness ratings, how often reasons are seen ...).
 
 Each item is one bar of its valid answers (100%), split at the scale's neutral point: the lower
 options extend left of zero, the higher ones right, and the neutral option straddles zero half and
@@ -25,7 +25,7 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
     import numpy as np
     from matplotlib import colormaps
 
-    from surveykit.report.figures import new_figure
+    from surveykit.charts.base import new_figure
 
     if "group" in table.columns and table["group"].nunique() > 1:
         raise ValueError("diverging_chart draws one group: filter the table first")
@@ -82,9 +82,9 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
 
 
 def effectiveness_chart(table: "pd.DataFrame", *, scale: "Scale", title: str | None = None) -> "Figure":
-    """The q45 chart: ``diverging_chart`` with the % effective ordering."""
+    """An effectiveness grid's chart: ``diverging_chart`` with the % effective ordering."""
     return diverging_chart(table, scale=scale, top_col="pct_effective",
-                           title=title or "How effective professionals rate each measure (q45)")
+                           title=title or "How effective respondents rate each measure")
 
 
 def reasons_chart(table: "pd.DataFrame", *, scale: "Scale", title: str | None = None) -> "Figure":

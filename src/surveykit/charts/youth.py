@@ -20,7 +20,7 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> 
     The ``highlight`` measures with the largest divergence are drawn bold and coloured; assumed
     measures (not published by the study) are dashed and starred. The title carries both n's.
     """
-    from surveykit.report.figures import new_figure
+    from surveykit.charts.base import new_figure
 
     t = voices.group_table(group)
     fig = new_figure(9.0, 7.0)
@@ -51,7 +51,7 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> 
     label = t["group_label"].iloc[0]
     n_pro = int(voices.correlations.set_index("group").loc[group, "n_respondents"])
     ax.set_xticklabels([f"Young people\n{voices.n_people} people, {voices.n_groups} groups",
-                        f"Professionals: {label}\n{n_pro} respondents rating q45"], fontsize=9)
+                        f"Professionals: {label}\n{n_pro} respondents rating the matched items"], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):

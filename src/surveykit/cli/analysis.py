@@ -15,20 +15,14 @@ import typer
 from surveykit.cli.app import app
 from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, emit, handle_errors, message, InputOptions, NO_INPUT_OPTIONS,
                                   input_options)
-from surveykit.errors import UsageError
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
-BY_HELP = "Break down by: sector, region, completed or a single-choice question id."
+BY_HELP = ("Break down by a grouping: a profile field such as sector, or any single-choice question id "
+           "(default for compare and banner: the instrument's first grouping).")
 NO_SUPPRESS = typer.Option(False, "--no-suppress", help="Show small counts (internal use only, not for publication).")
 THRESHOLD = typer.Option(5, "--threshold", help="Disclosure control: counts below this are suppressed.")
 SHOW_OTHER = typer.Option(False, "--show-other",
-                          help="List the 'Other (please specify)' answers (redacted when redaction is available).")
-
-
-def _check_threshold(threshold: int) -> int:
-    if threshold < 1:
-        raise UsageError(f"threshold must be a whole number of at least 1; got {threshold!r}")
-    return threshold
+                          help="List the 'Other (please specify)' answers, redacted of personal data.")
 
 
 def _round(frame, digits: int = 1):
@@ -55,17 +49,17 @@ def _suppression_note(suppress: bool, threshold: int) -> str:
 
 
 def _other_texts(responses, question: str, show: bool) -> tuple[int, list[str], str]:
-    """Count the 'Other' answers; list them (redacted when a redactor exists) only when asked."""
+    """Count the 'Other' answers; list them, redacted of personal data, only when asked."""
     from surveykit.scoring import other_answers
 
     texts = other_answers(responses, question=question)
     if not show:
         return len(texts), [], ""
-    from surveykit.coding.redact import load_denylist, redact
+    from surveykit.coding.redact import Redactor, load_denylist
 
-    denylist = load_denylist()
+    redactor = Redactor(instrument=getattr(responses, "instrument", None), denylist=load_denylist())
     # Redact first, then shorten: a cut must not split a placeholder or leave half a name.
-    return len(texts), [_shorten(redact(t, denylist=denylist)[0]) for t in texts], "redacted"
+    return len(texts), [_shorten(redactor.redact(t).text) for t in texts], "redacted"
 
 
 def _shorten(text: str, limit: int = 200) -> str:
@@ -91,17 +85,15 @@ def score(
     CSV columns: question_id, item_id, item_label, group, option_code, option_label, count, pct,
     n_valid, n_dk, n_blank. --summary gives n_valid, n_dk, mean, median, sd, pct_top_box per item.
 
-    Example:  surveykit score responses/sample/professional_survey.csv --question q5 --by sector
+    Example:  surveykit score export.csv --question satisfaction --by department
     """
-    from surveykit import scoring
+    from surveykit import api
+    from surveykit.validation import check_threshold
 
-    threshold = _check_threshold(threshold)
+    threshold = check_threshold(threshold, parameter="--threshold")
     responses = inputs.load(file)
     suppress = not no_suppress
-    if summary:
-        frame = scoring.summarise_items(responses, items=question, by=by, suppress=suppress, threshold=threshold)
-    else:
-        frame = scoring.score(responses, questions=question, by=by, suppress=suppress, threshold=threshold)
+    frame = api.score(responses, questions=question, by=by, summary=summary, suppress=suppress, threshold=threshold)
     note = _suppression_note(suppress, threshold)
     meta = {"suppressed": suppress, "threshold": threshold, "note": note}
     if fmt is OutputFormat.table:
@@ -111,21 +103,21 @@ def score(
         emit(frame, fmt, meta=meta)
 
 
-def _grid_command(kind: str, file: Path, question: str, by: Optional[str], sort: str, chart_out: Optional[Path],
-                  show_other: bool, include_other: bool, no_suppress: bool, threshold: int, fmt: OutputFormat,
-                  inputs) -> None:
+def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[str], sort: str,
+                  chart_out: Optional[Path], show_other: bool, include_other: bool, no_suppress: bool, threshold: int,
+                  fmt: OutputFormat, inputs) -> None:
     from surveykit import scoring
+    from surveykit.validation import check_choice, check_threshold
 
-    threshold = _check_threshold(threshold)
-    if sort not in scoring.SORT_KEYS:
-        from surveykit.errors import invalid_choice
-
-        raise invalid_choice("sort", sort, scoring.SORT_KEYS)
+    threshold = check_threshold(threshold, parameter="--threshold")
+    check_choice(sort, scoring.SORT_KEYS, parameter="--sort")
     responses = inputs.load(file)
     suppress = not no_suppress
     build = scoring.effectiveness_table if kind == "effectiveness" else scoring.reasons_table
     kwargs = {"question": question, "by": by, "sort": sort, "include_other": include_other}
     frame = build(responses, **kwargs, suppress=suppress, threshold=threshold)
+    role = "effectiveness" if kind == "effectiveness" else "reasons"
+    question = question or responses.instrument.questions_with_role(role)[0].id
     n_other, texts, redaction = _other_texts(responses, question, show_other)
     q = responses.instrument.question(question)
     notes = [_suppression_note(suppress, threshold),
@@ -162,6 +154,8 @@ INCLUDE_OTHER = typer.Option(False, "--include-other", help="Include the rated '
 @input_options
 def effectiveness(
     file: Path = FILE_ARG,
+    question: Optional[str] = typer.Option(None, "--question", "-q",
+                                           help="The rated grid (default: the instrument's grid with role: effectiveness)."),
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
@@ -172,14 +166,15 @@ def effectiveness(
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """The q45 intervention-effectiveness table (n, % per rating, mean, % effective, rank).
+    """An effectiveness grid ranked by % effective (n, % per rating, mean, % effective, rank).
 
-    --chart-out DIR writes DIR/effectiveness_q45.png and .svg: a diverging stacked bar chart
-    centred on the neutral rating, n on each bar, sorted by % effective.
+    Without --question, the instrument's grid declared with role: effectiveness. --chart-out DIR writes
+    DIR/effectiveness_<question>.png and .svg: a diverging stacked bar chart centred on the neutral
+    rating, n on each bar, sorted by % effective.
 
     Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
     """
-    _grid_command("effectiveness", file, "q45", by, sort, chart_out, show_other, include_other, no_suppress,
+    _grid_command("effectiveness", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
                   threshold, fmt, inputs)
 
 
@@ -188,7 +183,9 @@ def effectiveness(
 @input_options
 def reasons(
     file: Path = FILE_ARG,
-    question: str = typer.Option(..., "--question", "-q", help="q14 (trafficked children) or q15 (UASC)."),
+    question: Optional[str] = typer.Option(None, "--question", "-q",
+                                           help="Any rated grid with a top box (default: the instrument's first grid "
+                                                "with role: reasons)."),
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
@@ -199,14 +196,10 @@ def reasons(
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """Reasons children go missing (q14 / q15), ranked by the share seeing each Often or Very often.
+    """A grid of reasons ranked by the share of respondents seeing each one often (its top box).
 
-    Example:  surveykit reasons responses/sample/professional_survey.csv --question q14
+    Example:  surveykit reasons export.csv --question barriers --instrument my_survey.yaml
     """
-    from surveykit.errors import invalid_choice
-
-    if question not in ("q14", "q15"):
-        raise invalid_choice("question", question, ["q14", "q15"])
     _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
                   threshold, fmt, inputs)
 
@@ -216,7 +209,7 @@ def reasons(
 @input_options
 def compare(
     file: Path = FILE_ARG,
-    by: str = typer.Option("sector", "--by", help=BY_HELP),
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     question: Optional[List[str]] = typer.Option(None, "--question", "-q", help="Question or item id (repeatable; default: every closed question)."),
     groups: Optional[str] = typer.Option(None, "--groups", help="Comma-separated groups to compare (default: all)."),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level, strictly between 0 and 1."),
@@ -234,19 +227,18 @@ def compare(
     test, groups, n, statistic, dof, p_value, p_adjusted, effect_size, effect_measure,
     significant, note.
 
-    Example:  surveykit compare responses/sample/professional_survey.csv --by sector --question q45 --groups criminal_justice,local_authority
+    Example:  surveykit compare export.csv --by sector --question measures --groups police,ngo
     """
-    from surveykit import compare as cmp
+    from surveykit.api import _by
+    from surveykit.compare import compare as run_compare
     from surveykit.stats import PADJUST_METHODS
+    from surveykit.validation import check_alpha, check_choice
 
-    cmp.check_alpha(alpha)
-    if padjust not in PADJUST_METHODS:
-        from surveykit.errors import invalid_choice
-
-        raise invalid_choice("padjust", padjust, PADJUST_METHODS)
+    check_alpha(alpha, parameter="--alpha")
+    check_choice(padjust, PADJUST_METHODS, parameter="--padjust")
     responses = inputs.load(file)
-    result = cmp.compare(responses, by=by, questions=question, groups=groups, alpha=alpha, padjust=padjust,
-                         min_group_size=min_group_size, pairwise=pairwise, seed=seed)
+    result = run_compare(responses, by=_by(responses, by, required=True), questions=question, groups=groups,
+                         alpha=alpha, padjust=padjust, min_group_size=min_group_size, pairwise=pairwise, seed=seed)
     if fmt is OutputFormat.table:
         shown = result.table.drop(columns=["question_id"])
         emit(_round(shown, 3), fmt, footer="\n".join(result.notes))
@@ -261,7 +253,7 @@ def compare(
 def banner(
     file: Path = FILE_ARG,
     question: str = typer.Option(..., "--question", "-q", help="The question (a grid's items become the rows)."),
-    by: str = typer.Option("sector", "--by", help=BY_HELP),
+    by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     groups: Optional[str] = typer.Option(None, "--groups", help="Comma-separated groups to show (default: all)."),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level, strictly between 0 and 1."),
     padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (family: this table)."),
@@ -277,16 +269,17 @@ def banner(
     z-tests, corrected across the table). CSV/JSON give the long form: item_id, item_label, group,
     letter, n, count, pct, higher_than.
 
-    Example:  surveykit banner responses/sample/professional_survey.csv --question q45 --by sector
+    Example:  surveykit banner export.csv --question measures --by sector
     """
-    from surveykit import banner as bn
-    from surveykit.compare import check_alpha
+    from surveykit import api
+    from surveykit.validation import check_alpha, check_threshold
 
-    check_alpha(alpha)
-    threshold = _check_threshold(threshold)
+    check_alpha(alpha, parameter="--alpha")
+    threshold = check_threshold(threshold, parameter="--threshold")
     responses = inputs.load(file)
-    result = bn.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
-                       min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
+    by = api._by(responses, by, required=True)
+    result = api.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
+                        min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
     notes = [result.footer, *result.notes]
     if no_suppress:
         notes.append(_suppression_note(False, threshold))

@@ -6,7 +6,7 @@ import typer
 import typer.core
 from typer.core import TyperGroup
 
-from surveykit import __version__
+from surveykit._version import __version__
 
 # Typer 0.2x vendors click as typer._click; older Typer uses click itself. Use whichever Typer runs on.
 _click = getattr(typer.core, "_click", None)

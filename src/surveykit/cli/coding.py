@@ -28,7 +28,7 @@ codebook_app = typer.Typer(help="Check, export and import coding codebooks.\n\n"
                            no_args_is_help=True)
 code_app = typer.Typer(cls=DefaultCommandGroup,
                        help="Code free-text answers against a codebook (rules, model suggestions, review).\n\n"
-                            "Example:  surveykit code responses/sample/professional_survey.csv --question q7",
+                            "Example:  surveykit code export.csv --question comments --codebook my_codes.yaml",
                        no_args_is_help=True)
 app.add_typer(codebook_app, name="codebook")
 app.add_typer(code_app, name="code")
@@ -52,24 +52,41 @@ class CodeView(str, Enum):
     uncoded = "uncoded"
 
 
-CODEBOOK_FILE_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: codebooks/missing_reasons.yaml).")
-QUESTION_OPTION = typer.Option(None, "--question", "-q", help="The free-text question of a survey export, e.g. q7.")
+CODEBOOK_FILE_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: the codebook the instrument "
+                                                              "names for the field under 'coding:').")
+QUESTION_OPTION = typer.Option(None, "--question", "-q", help="The free-text field of a survey export (default: the "
+                                                              "instrument's first coded field).")
 TEXT_COLUMN = typer.Option(None, "--text-column", help="Any CSV/XLSX: the column holding the answers (instead of --question).")
 ID_COLUMN = typer.Option("respondent_id", "--id-column", help="With --text-column: the id column.")
 SECTOR_COLUMN = typer.Option(None, "--sector-column", help="With --text-column: a column of sectors (for by-sector views and quotes).")
 
 
-def _answers(file: Path, question, text_column, id_column, sector_column, inputs):
-    from surveykit.coding.answers import answers_from_survey, answers_from_table
+def _answers(file: Path, question, text_column, id_column, sector_column, inputs, codebook):
+    """The answers to code and the codebook to code them with (the one given, else the instrument's
+    codebook for the field)."""
+    from surveykit import api
+    from surveykit.coding.answers import answers_from_responses, answers_from_table
 
     if text_column:
-        return answers_from_table(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
-                                  question_id=question)
-    if not question:
-        raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
+        answers = answers_from_table(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
+                                     question_id=question)
+        if codebook is not None:
+            return answers, api.load_codebook(codebook)
+        inst = api.load_instrument(inputs.instrument)
+        if not inst.coding or inst.coding[0].path is None:
+            raise UsageError("--codebook is required: the instrument names no codebook under 'coding:'")
+        return answers, api.load_codebook(inst.coding[0].path)
     if sector_column:
         raise UsageError("--sector-column only applies with --text-column (survey exports have a sector field)")
-    return answers_from_survey(file, question=question, **inputs.kwargs())
+    if not question:
+        inst = api.load_instrument(inputs.instrument)
+        if not inst.coding:
+            raise UsageError("--question is required: the instrument names no coded field under 'coding:' (or give "
+                             "--text-column for any CSV)")
+        question = inst.coding[0].field
+    responses = inputs.load(file)
+    answers = answers_from_responses(responses, question=question)
+    return answers, api.codebook_for(responses, question, codebook)
 
 
 @codebook_app.command("check")
@@ -133,11 +150,10 @@ def code_run(
     Percentages are of answers (respondents with a non-blank answer); the by-sector test per code is
     a chi-square (Fisher / Monte Carlo when expected counts are small), Holm-adjusted over codes.
 
-    Example:  surveykit code responses/sample/professional_survey.csv --question q7 --view frequency
+    Example:  surveykit code export.csv --question comments --view frequency
     """
     import pandas as pd
 
-    from surveykit.coding.codebook import load_codebook
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import summarise
     from surveykit.io.atomic import write_text
@@ -148,14 +164,13 @@ def code_run(
         from surveykit.errors import invalid_choice
 
         raise invalid_choice("--padjust", padjust, PADJUST_METHODS)
-    cb = load_codebook(codebook)
     model = None
     if suggest is not None:
         from surveykit.coding.model import TextModel
         from surveykit.io.coded import read_model_file
 
         model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
-    answers = _answers(file, question, text_column, id_column, sector_column, inputs)
+    answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)
     coded = code_answers(answers, cb, question_id=answers.question_id)
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
@@ -225,12 +240,12 @@ def _merge_suggestions(coded, sugg):
 def quotes(
     file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
     code: str = typer.Option(..., "--code", "-c", help="The code to quote, e.g. not_identified."),
-    question: Optional[str] = typer.Option("q7", "--question", "-q", help="The free-text question (survey exports)."),
+    question: Optional[str] = QUESTION_OPTION,
     per_sector: int = typer.Option(2, "--per-sector", help="How many quotes from each sector."),
     codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
     coded: Optional[Path] = typer.Option(None, "--coded", help="Take the codes from this coded file (e.g. human coding) instead of the rules."),
     redact: bool = typer.Option(True, "--redact/--no-redact", help="Redact personal data (default). --no-redact is for internal use only."),
-    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Names and places to redact, one per line (default: codebooks/redact_denylist.txt)."),
+    denylist: Optional[Path] = typer.Option(None, "--denylist", help="Extra names and places always redacted, one per line (default: codebooks/redact_denylist.txt)."),
     text_column: Optional[str] = TEXT_COLUMN,
     id_column: str = ID_COLUMN,
     sector_column: Optional[str] = SECTOR_COLUMN,
@@ -239,13 +254,13 @@ def quotes(
 ) -> None:
     """Exemplar answers for a code, a few from each sector, with personal data redacted.
 
-    Redacted by default: e-mail addresses, URLs, UK phone numbers, postcodes, National Insurance
-    numbers, dates, and the names and places of the deny-list. The same inputs always give the
-    same quotes.
+    Redacted by default: names of people and places, street addresses, postcodes, e-mail
+    addresses (also "name at mail dot com"), URLs, social handles, UK and international phone
+    numbers, NI and NHS numbers, reference numbers, identifying dates and ages, plus everything in
+    the deny-list; the codebook's own words are kept. The same inputs always give the same quotes.
 
-    Example:  surveykit quotes responses/sample/professional_survey.csv --code not_identified --per-sector 1
+    Example:  surveykit quotes export.csv --question comments --code cost --per-sector 1
     """
-    from surveykit.coding.codebook import load_codebook
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.redact import load_denylist
     from surveykit.coding.rules import RuleCoder
@@ -253,12 +268,9 @@ def quotes(
 
     if per_sector < 1:
         raise UsageError(f"--per-sector must be at least 1; got {per_sector}")
-    cb = load_codebook(codebook)
-    cb.code(code)  # unknown code -> one clear error listing the codes
     deny = load_denylist(denylist) if redact else ()
-    if text_column:
-        question = question if question != "q7" else None
-    answers = _answers(file, question, text_column, id_column, sector_column, inputs)
+    answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)
+    cb.code(code)  # unknown code -> one clear error listing the codes
     if coded is not None:
         from surveykit.io.coded import read_coded
 
@@ -267,7 +279,8 @@ def quotes(
     else:
         coder = RuleCoder(cb)
         codes_of = {rid: frozenset(coder.code_ids_of(t)) for rid, t in answers if t}
-    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny)
+    result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny,
+                           codebook=cb)
     if redact:
         kinds = ", ".join(f"{k} {v}" for k, v in result.redactions.items())
         message(f"{len(result.frame)} quote(s) of {result.n_with_code} answers coded {code}; "

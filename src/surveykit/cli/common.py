@@ -163,7 +163,9 @@ FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", "-f", help="table f
 PLATFORM_OPTION = typer.Option(None, "--platform", help="Force an export format instead of detecting it.")
 ENCODING_OPTION = typer.Option(None, "--encoding", help="Force a text encoding (e.g. cp1252) instead of detecting it.")
 MAPPING_OPTION = typer.Option(None, "--mapping", help="A column-mapping YAML (see 'surveykit inspect --write-mapping').")
-INSTRUMENT_OPTION = typer.Option(None, "--instrument", help="Instrument YAML (default: codebooks/professional_survey.yaml).")
+INSTRUMENT_OPTION = typer.Option(None, "--instrument", help="Instrument YAML describing your questionnaire (default: the "
+                                                            "shipped sample study's; draft one with 'surveykit "
+                                                            "instrument draft EXPORT').")
 QSF_OPTION = typer.Option(None, "--qsf", help="Qualtrics survey definition (.qsf) to map a Qualtrics export's columns "
                                               "by ImportId (a .qsf with the export's name beside it is used anyway).")
 
@@ -181,11 +183,11 @@ class InputOptions:
     def kwargs(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
-    def load(self, file: Path):
-        """Read and prepare an export with these options."""
-        from surveykit.pipeline import load_responses
+    def load(self, file: Path, *, check_fit: bool = True):
+        """Read and prepare an export with these options (``surveykit.read``)."""
+        from surveykit.api import read
 
-        return load_responses(file, **self.kwargs())
+        return read(file, **self.kwargs(), check_fit=check_fit)
 
 
 _INPUT_PARAMETERS = (

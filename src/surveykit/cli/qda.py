@@ -64,9 +64,9 @@ def agree(
         for c in coded:
             check_codes(c.frame, codes, path=c.path)
     if survey is not None:
-        from surveykit.pipeline import load_responses
+        from surveykit.api import read
 
-        ids = set(load_responses(survey).data["respondent_id"].astype(str))
+        ids = set(read(survey).data["respondent_id"].astype(str))
         for c in coded:
             check_respondents(c.frame, ids, path=c.path)
     result = agreement([c.frame for c in coded], labels, codes=codes)
@@ -170,14 +170,18 @@ def codebook_import(
 
 def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str]):
     """The answers to code (D1's loaders): a survey export with --question, or any CSV with --text-column."""
-    from surveykit.coding.answers import answers_from_survey, answers_from_table
+    from surveykit import api
+    from surveykit.coding.answers import answers_from_responses, answers_from_table
 
     if text_column:
         return answers_from_table(file, text_column=text_column, id_column=id_column or "respondent_id",
                                   question_id=question)
     if not question:
-        raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
-    return answers_from_survey(file, question=question)
+        inst = api.load_instrument()
+        if not inst.coding:
+            raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
+        question = inst.coding[0].field
+    return answers_from_responses(api.read(file), question=question)
 
 
 def answers_frame(answers):
@@ -197,7 +201,7 @@ ID_COLUMN_OPTION = typer.Option(None, "--id-column", help="For a plain CSV: the 
 def code_train(
     coded: Path = typer.Argument(..., help="Human-coded file (respondent_id, question_id, code_id, coder)."),
     survey: Path = typer.Option(..., "--survey", help="The survey export (or CSV) holding the answers' texts."),
-    question: Optional[str] = typer.Option(None, "--question", help="The text question, e.g. q7."),
+    question: Optional[str] = typer.Option(None, "--question", help="The free-text field (default: the instrument's first coded field)."),
     out: Path = typer.Option(..., "--out", help="Model folder to write (model.json + metrics.csv)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Check the codes against this codebook."),
     text_column: Optional[str] = TEXT_COLUMN_OPTION,
@@ -210,7 +214,7 @@ def code_train(
     Prints cross-validated precision, recall and F1 per code. The model folder is plain JSON (no
     pickle), and the same data always gives the same files.
 
-    Example:  surveykit code train q7_coded_gold.csv --survey responses/sample/professional_survey.csv --question q7 --out models/q7
+    Example:  surveykit code train coded.csv --survey export.csv --question comments --out models/comments
     """
     from surveykit.coding.model import model_files, train
     from surveykit.io.coded import read_coded, write_model_dir
@@ -243,7 +247,7 @@ def code_train(
 def code_review(
     file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
     coded: Path = typer.Option(..., "--coded", help="The coded file to write (and to resume from)."),
-    question: Optional[str] = typer.Option(None, "--question", "-q", help="The free-text question, e.g. q7."),
+    question: Optional[str] = typer.Option(None, "--question", "-q", help="The free-text field (default: the instrument's first coded field)."),
     codebook: Optional[Path] = CODEBOOK_OPTION,
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train' for model suggestions."),
     accept_above: float = typer.Option(0.9, "--accept-above", help="Model suggestions above this start ticked."),
@@ -258,13 +262,14 @@ def code_review(
     quitting or Ctrl-C loses nothing; run the same command again to carry on where you stopped.
     Keys: Enter/a accept, +CODE add, -CODE remove, x clear, s skip, b back, l list codes, q quit.
 
-    Example:  surveykit code review responses/sample/professional_survey.csv --question q7 --coded q7_coded.csv
+    Example:  surveykit code review export.csv --question comments --coded comments_coded.csv
     """
     from rich.console import Console
 
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.review import ReviewSession, build_items, run_review
-    from surveykit.io.coded import read_coded, read_model, write_coded
+    from surveykit.coding.model import load_model as read_model
+    from surveykit.io.coded import read_coded, write_coded
 
     if not 0 <= accept_above <= 1:
         raise UsageError(f"--accept-above must be between 0 and 1; got {accept_above}")

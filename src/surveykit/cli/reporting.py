@@ -16,21 +16,24 @@ from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT
 @input_options
 def report(
     survey: Optional[Path] = typer.Option(None, "--survey", "-s",
-                                          help="Professional survey export (default: responses/sample/professional_survey.csv)."),
+                                          help="The survey export (default: the shipped sample study)."),
     rankings: Optional[Path] = typer.Option(None, "--rankings", "-r",
-                                            help="Youth ranking file (default with the sample: responses/sample/youth_ranking.csv; "
+                                            help="Youth ranking file (default with the sample: its youth_ranking.csv; "
                                                  "without it the youth sections are left out)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
-                                            help="Missing-reasons codebook (default: codebooks/missing_reasons.yaml)."),
+                                            help="A codebook for every coded free-text field (default: the codebooks "
+                                                 "the instrument names under 'coding:')."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample). A rerun "
                                        "replaces the files surveykit wrote there and keeps any others."),
     force: bool = typer.Option(False, "--force", help="Write into a folder surveykit did not create, or whose report "
                                                        "files were edited since: the edited report files are "
                                                        "replaced, every other file is kept (a file of someone "
                                                        "else's in the way of a report file is still refused)."),
+    by: Optional[str] = typer.Option(None, "--by", help="The grouping compared (default: the instrument's)."),
     coded: Optional[List[Path]] = typer.Option(None, "--coded",
-                                               help="Another coder's coded file of q7 (repeatable): the methods report "
-                                                    "the agreement between the rules and the coders (as 'surveykit agree')."),
+                                               help="Another coder's coded file of the first quoted coded field "
+                                                    "(repeatable): the methods report the agreement between the rules "
+                                                    "and the coders (as 'surveykit agree')."),
     threshold: Optional[int] = typer.Option(None, "--threshold",
                                             help="Disclosure control: counts below this are suppressed (default 5)."),
     no_suppress: bool = typer.Option(False, "--no-suppress",
@@ -39,30 +42,38 @@ def report(
 ) -> None:
     """Run the whole study and write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json.
 
-    With no options it reports on the sample study in responses/sample/ and writes reports/sample/.
-    The folder is written atomically: a failed run leaves any previous report untouched. The folder
-    carries .surveykit-report.json, the list of files surveykit wrote: a rerun replaces only those,
-    and a non-empty folder without it is refused unless --force.
+    The sections follow the instrument's report plan, or, without one, a plan made from the question
+    types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
+    to the working directory, like every path you give). The folder is written atomically: a failed
+    run leaves any previous report untouched. The folder carries .surveykit-report.json, the list of
+    files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
+    without it is refused unless --force.
 
-    Example:  surveykit report --survey export.csv --rankings youth.csv --out reports/2026
+    Example:  surveykit report --survey export.csv --instrument my_survey.yaml --out reports/2026
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from surveykit.instrument import load_instrument
+    from surveykit.io.resources import sample_dir
     from surveykit.pipeline import build_report
-    from surveykit.report.build import BUILD_STEPS, DEFAULT_OUT, DEFAULT_RANKINGS, DEFAULT_SURVEY
+    from surveykit.report.build import FIXED_STEPS
+    from surveykit.report.plan import report_plan
     from surveykit.report.writers import STEPS
 
     if survey is None:
-        survey = DEFAULT_SURVEY
+        survey = sample_dir() / "professional_survey.csv"
         if rankings is None:
-            rankings = DEFAULT_RANKINGS
-    out = out or DEFAULT_OUT
+            rankings = sample_dir() / "youth_ranking.csv"
+    out = out or Path("reports/sample")
+    # The steps: reading the inputs, each section of the plan, methods and data quality, the writers.
+    plan = report_plan(load_instrument(inputs.instrument), has_rankings=rankings is not None)
+    total = 1 + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
     console = Console(stderr=True)
     with Progress(TextColumn("[progress.description]{task.description:<24}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                   console=console, disable=not console.is_terminal) as progress:
-        task = progress.add_task("report", total=len(BUILD_STEPS) + len(STEPS))
+        task = progress.add_task("report", total=total)
         state = {"first": True}
 
         def on_step(name: str) -> None:
@@ -73,10 +84,9 @@ def report(
             progress.update(task, description=name.replace("_", " "))
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
-                              threshold=threshold,
-                              **inputs.kwargs(),
-                              coded=tuple(coded or ()), on_step=on_step, force=force)
-        progress.update(task, completed=len(BUILD_STEPS) + len(STEPS), description="done")
+                              threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
+                              on_step=on_step, force=force)
+        progress.update(task, completed=total, description="done")
     if rankings is None:
         message("no --rankings file: the youth ranking sections were left out")
     if no_suppress:

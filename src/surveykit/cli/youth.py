@@ -57,7 +57,7 @@ def rank(
     Example:  surveykit rank responses/sample/youth_ranking.csv --model plackett-luce
     """
     from surveykit.errors import invalid_choice
-    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import read_rankings
     from surveykit.ranking import MODELS, agreement, extremes, load_measures, plackett_luce, score_measures
 
     if model not in MODELS:
@@ -124,37 +124,41 @@ def rank(
 def voices(
     survey: Path = typer.Argument(..., help="The professional survey export."),
     rankings_file: Path = typer.Argument(..., metavar="RANKINGS", help="The youth rankings CSV."),
-    by: Optional[str] = typer.Option(None, "--by", help="Also compare per group of professionals: sector."),
+    by: Optional[str] = typer.Option(None, "--by", help="Also compare per group of respondents: a grouping of the "
+                                                        "instrument (e.g. sector)."),
     measures: Optional[Path] = MEASURES_OPTION,
     min_group_size: int = typer.Option(5, "--min-group-size",
-                                       help="Leave out sectors with fewer valid q45 answers than this on any item."),
+                                       help="Leave out groups with fewer valid answers than this on any matched item."),
     top: int = typer.Option(5, "--top", help="How many of the largest divergences to list per group."),
     chart_out: Optional[Path] = typer.Option(None, "--chart-out",
                                              help="Folder for slope charts (voices_GROUP.png and .svg)."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """Young people's ranking beside professionals' q45 ratings, measure by measure.
+    """Young people's ranking beside the survey respondents' ratings of the matched grid, measure by measure.
 
     For each measure: the young people's rank and % of groups calling it effective; professionals'
-    % rating the matched q45 item effective (4-5) and their rank over the same measures, overall
+    % rating the matched item in its top box and their rank over the same measures, overall
     and with --by sector per sector; Spearman's rho (with p and n); the measures where the two views
     diverge most (largest gap in % effective first).
 
-    Example:  surveykit voices responses/sample/professional_survey.csv responses/sample/youth_ranking.csv --by sector --chart-out charts
+    Example:  surveykit voices export.csv youth_ranking.csv --by sector --chart-out charts
     """
     import json
 
-    from surveykit.io.rankings import read_rankings
+    from surveykit.ranking import read_rankings
     from surveykit.ranking import load_measures
     from surveykit.voices import compare_voices
 
     from surveykit.errors import UsageError, invalid_choice
-    from surveykit.voices import BY_CHOICES
+    from surveykit.instrument import load_instrument
 
     # Options are checked before the (slow) survey is read.
-    if by is not None and by not in BY_CHOICES:
-        raise invalid_choice("--by", by, BY_CHOICES)
+    inst = load_instrument(inputs.instrument)
+    if by is not None and by not in inst.grouping_candidates():
+        raise invalid_choice("--by", by, inst.grouping_candidates())
+    if measures is None and inst.youth is not None:
+        measures = Path(inst.youth.path) if inst.youth.path else None
     if top < 1:
         raise invalid_choice("--top", top, ["a whole number of at least 1"])
     if min_group_size < 1:
@@ -165,7 +169,7 @@ def voices(
     responses = inputs.load(survey)
     result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size)
     for group, reason in result.skipped:
-        message(f"sector {group} left out: {reason}")
+        message(f"group {group} left out: {reason}")
     written: list[Path] = []
     if chart_out is not None:
         from surveykit.charts.youth import slope_chart
@@ -195,7 +199,7 @@ def voices(
 
 def _voices_text(result, table, *, top: int) -> None:
     echo(f"Young people: {result.note}")
-    echo("Professionals: % rating the matched q45 item effective (4 or 5 of 5; Don't know and blank "
+    echo("Respondents: % rating the matched item in its top box (Don't know and blank "
          "left out of the base, n_valid shown).")
     echo("Divergence: pct_gap = professionals' % effective - young people's % of groups calling it effective.")
     cols = ["measure_label", "youth_rank", "youth_pct_effective", "pro_rank", "pro_pct_effective", "pro_n_valid",
@@ -208,7 +212,7 @@ def _voices_text(result, table, *, top: int) -> None:
         p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
         tag = "exploratory: " if result.exploratory else ""
         echo("")
-        title = (f"== {c['group_label']} ({int(c['n_respondents'])} professionals rating q45) ==\n"
+        title = (f"== {c['group_label']} ({int(c['n_respondents'])} respondents rating the matched items) ==\n"
                  f"{tag}Spearman rho = {c['spearman_rho']:.2f}, {p_text}, n = {int(c['spearman_n'])} measures "
                  f"(young people: {result.n_groups} groups)")
         biggest = ", ".join(part["measure_label"][:top])

@@ -1,7 +1,7 @@
-"""The free-text answers to code: from a survey export (by question id) or from any CSV/XLSX.
+"""The free-text answers to code: from loaded responses (by field id) or from any CSV/XLSX.
 
-The files are read by ``surveykit.io`` (the readers and ``io._tabular``); this module checks the
-question and shapes the result.
+Responses come already read and prepared (``surveykit.read``); other files are read by
+``surveykit.io`` (``io._tabular``). This module checks the field and shapes the result.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from surveykit.errors import InputError, SurveykitError, UsageError, invalid_cho
 class Answers:
     """Answers of one question in input order. ``texts[i]`` is None when blank.
 
-    sectors: respondent_id -> sector id (None: unknown), or None when the input has no sector.
-    sector_order: the instrument's sector order (for tables).
+    sectors: respondent_id -> group (the sector, or whatever grouping was asked for; None:
+    unknown), or None when the input has no grouping.
+    sector_order: the groups' declared order (for tables).
     """
 
     question_id: str
@@ -41,40 +42,49 @@ class Answers:
 
 
 def check_text_question(instrument, question: str) -> str:
-    """The column id of a free-text question (``q7``, ``q14_other_text``); UsageError otherwise."""
+    """The column id of a free-text field (a free-text question or an "Other (please specify)"
+    field), in its declared spelling; UsageError naming the free-text fields otherwise."""
     text_cols = list(instrument.text_columns())
-    if question in text_cols:
-        return question
+    match = {c.casefold(): c for c in text_cols}.get(str(question).casefold())
+    if match is not None:
+        return match
+    listing = ", ".join(text_cols)[:400]
     if instrument.has_question(question):
         q = instrument.question(question)
         raise UsageError(f"--question {question!r} is a {q.type} question, not a free-text one; "
-                         f"free-text questions: {', '.join(c for c in text_cols if c.startswith('q'))[:400]}")
+                         f"free-text fields: {listing}")
     try:
         instrument.column_owner(question)
     except SurveykitError:
-        raise invalid_choice("--question", question, [c for c in text_cols if c.startswith("q")]) from None
-    raise UsageError(f"--question {question!r} is a closed column, not free text; "
-                     f"free-text questions: {', '.join(c for c in text_cols if c.startswith('q'))[:400]}")
+        raise invalid_choice("--question", question, text_cols) from None
+    raise UsageError(f"--question {question!r} is a closed column, not free text; free-text fields: {listing}")
 
 
-def answers_from_survey(path: str | Path, *, question: str, platform: str | None = None,
-                        encoding: str | None = None, mapping: str | Path | None = None,
-                        instrument: str | Path | None = None, qsf: str | Path | None = None) -> Answers:
-    """The answers to a free-text question of a survey export, with each respondent's sector."""
-    from surveykit.instrument import load_instrument
-    from surveykit.pipeline import load_responses
+def answers_from_responses(responses, *, question: str, by: str | None = None) -> Answers:
+    """The answers to a free-text field of already-loaded responses, with each respondent's group.
 
-    inst = load_instrument(instrument)
-    column = check_text_question(inst, question)  # before reading: a bad option fails fast
-    responses = load_responses(path, platform=platform, encoding=encoding, mapping=mapping, instrument=instrument,
-                               qsf=qsf)
+    ``by``: the grouping (default: the instrument's default grouping, usually the sector); the
+    answers' ``sectors`` map holds each respondent's group of it. Raises InputError when no column
+    of the export maps to the field."""
+    column = check_text_question(responses.instrument, question)
     if column not in responses.column_map.targets():
-        raise InputError(f"question {question!r} is not in this export (no column maps to it)", path=path)
+        raise InputError(f"question {question!r} is not in this export (no column maps to it)",
+                         path=responses.source.path)
+    inst = responses.instrument
+    by = by if by is not None else inst.default_by
     data = responses.data
     ids = tuple(str(r) for r in data["respondent_id"])
     texts = tuple(_clean(t) for t in data[column])
-    sectors = {rid: (None if _missing(s) else str(s)) for rid, s in zip(ids, data["sector"])}
-    return Answers(question, ids, texts, sectors, tuple(s.id for s in inst.sectors), str(path))
+    if by is None:
+        return Answers(column, ids, texts, None, (), responses.source.path)
+    groups = responses.groups(by)
+    sectors = {rid: (None if _missing(s) else _group_name(s)) for rid, s in zip(ids, groups)}
+    order = tuple(_group_name(g) for g in (inst.group_order(by) or sorted({v for v in sectors.values() if v})))
+    return Answers(column, ids, texts, sectors, order, responses.source.path)
+
+
+def _group_name(value) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def answers_from_table(path: str | Path, *, text_column: str, id_column: str = "respondent_id",

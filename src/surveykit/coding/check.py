@@ -58,6 +58,15 @@ def check_codebook(path: str | Path) -> CheckReport:
     codebook, problems = build_codebook(doc, path=p)
     if codebook is None:
         raise CodebookError(problems[0].message, path=p)
+    return _check(codebook, problems, p)
+
+
+def check_loaded(codebook: Codebook) -> CheckReport:
+    """Run the examples and counter-examples of an already-loaded codebook (nothing is read)."""
+    return _check(codebook, [], codebook.path or "<codebook>")
+
+
+def _check(codebook: Codebook, problems: list[CodebookProblem], p: str) -> CheckReport:
     n_checked = 0
     for code in codebook.codes:
         if not code.patterns:

@@ -188,7 +188,7 @@ class CodebookProblem:
 # -- loading -------------------------------------------------------------------------------------
 
 def default_codebook_path() -> Path:
-    from surveykit.instrument import codebooks_dir
+    from surveykit.io.resources import codebooks_dir
 
     return codebooks_dir() / "missing_reasons.yaml"
 

@@ -45,7 +45,7 @@ class TextModel:
     skipped: tuple[str, ...] = ()
 
     def to_json(self) -> str:
-        from surveykit import __version__
+        from surveykit._version import __version__
 
         doc = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "surveykit": __version__,
@@ -255,3 +255,13 @@ def model_files(model: TextModel, metrics: "pd.DataFrame") -> dict[str, str]:
     from surveykit.io.cells import frame_csv
 
     return {"model.json": model.to_json(), "metrics.csv": frame_csv(metrics)}
+
+
+def load_model(path: "str | Path") -> TextModel:
+    """Load a model folder written by ``code train`` (plain JSON through ``surveykit.io``; nothing
+    in it is executed)."""
+    from pathlib import Path
+
+    from surveykit.io.coded import read_model_file
+
+    return TextModel.from_json(read_model_file(path, "model.json"), source=str(Path(path) / "model.json"))

@@ -1,5 +1,8 @@
 """Exemplar quotes for a code, stratified by sector, deterministic and redacted by default.
 
+Redaction is ``coding.redact``'s detector (names, places, addresses, contact details, identifiers,
+identifying dates and ages), keeping the codebook's own words when the codebook is passed in.
+
 Within each sector, answers carrying the code are ranked by how focused they are (fewest other
 codes first), then by a stable hash of (code, respondent id), so the same inputs always give the
 same quotes while not always favouring the first rows of the file.
@@ -12,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from surveykit.coding.answers import Answers
-from surveykit.coding.redact import redact_counts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,16 +40,21 @@ def _rank_key(code_id: str, rid: str, n_codes: int) -> tuple[int, str]:
 
 
 def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_id: str, *, per_sector: int = 2,
-                  redact: bool = True, denylist: Iterable[str] = ()) -> Quotes:
+                  redact: bool = True, denylist: Iterable[str] = (), codebook=None, instrument=None) -> Quotes:
     """Up to ``per_sector`` answers with ``code_id`` from each sector (or overall without sectors).
 
     Returns a frame with columns ``sector``, ``respondent_id``, ``quote`` (redacted unless
     ``redact=False``), ``redactions`` (how many in this quote), ``codes`` (all codes of the answer,
-    ";"-joined), and the redaction counts by kind.
+    ";"-joined). ``Quotes.redactions`` counts the redactions by kind (``coding.redact.KINDS``).
+    ``denylist``: names always redacted; ``codebook``/``instrument``: their terms are never redacted.
     """
     import pandas as pd
 
-    deny = tuple(denylist)
+    redactor = None
+    if redact:
+        from surveykit.coding.redact import Redactor
+
+        redactor = Redactor(codebook=codebook, instrument=instrument, denylist=tuple(denylist))
     texts = dict(zip(answers.ids, answers.texts))
     holders = [rid for rid in answers.ids if texts.get(rid) and code_id in set(codes_of.get(rid, ()))]
     groups: dict[str, list[str]] = {}
@@ -65,9 +72,10 @@ def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_
         for rid in chosen[:per_sector]:
             text = str(texts[rid])
             n = 0
-            if redact:
-                text, counts = redact_counts(text, denylist=deny)
-                n = sum(counts.values())
+            if redactor is not None:
+                result = redactor.redact(text)
+                text, counts = result.text, result.counts
+                n = result.n
                 for k, v in counts.items():
                     totals[k] = totals.get(k, 0) + v
             rows.append({"sector": sector, "respondent_id": rid, "quote": text, "redactions": n,

@@ -53,7 +53,7 @@ def codebook_to_qdc(codebook: "Codebook", *, origin: str | None = None) -> bytes
     """The REFI-QDA codebook XML (.qdc) of a codebook, deterministic."""
     from lxml import etree
 
-    from surveykit import __version__
+    from surveykit._version import __version__
 
     ns = "{%s}" % QDC_NS
     root = etree.Element(ns + "CodeBook", nsmap={None: QDC_NS})

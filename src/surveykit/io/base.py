@@ -584,8 +584,11 @@ def check_header(header: Sequence[str], *, path: object, allow_blank: bool = Fal
                 continue
             raise InputError("a column has no name in the header row", path=path, column=column_letter(j))
         if key in seen:
+            # Quoted only when it looks like an id: in a header-less file the "name" is a respondent's answer.
+            from surveykit.errors import looks_like_id
+
             raise InputError(f"duplicate column name (also column {column_letter(seen[key])})",
-                             path=path, column=key)
+                             path=path, column=key if looks_like_id(key) else column_letter(j))
         seen[key] = j
 
 

@@ -272,10 +272,3 @@ def read_model_file(path: str | Path, name: str) -> str:
     if not f.is_file():
         raise InputError(f"not a surveykit model folder: {name} is missing", path=p)
     return f.read_text(encoding="utf-8")
-
-
-def read_model(path: str | Path):
-    """Load a model folder written by ``code train`` (plain JSON; nothing in it is executed)."""
-    from surveykit.coding.model import TextModel
-
-    return TextModel.from_json(read_model_file(path, "model.json"), source=str(Path(path) / "model.json"))

@@ -2,11 +2,12 @@
 
 Layout (one variable per column of ``Responses.data``, named by our column id):
 
-* ``respondent_id``, ``sector_raw``, ``role``, ``region`` and every free-text column: strings;
-* ``sector``: numeric, 1..n in the instrument's sector order, value-labelled with the sector labels;
+* ``respondent_id``, the sector as answered (``<sector>_raw``), every other profile field and every
+  free-text column: strings;
+* the sector field: numeric, 1..n in the instrument's sector order, value-labelled with the sector labels;
 * ``completed``: numeric 0/1 labelled No/Yes;
 * each closed column: numeric. Numeric option codes are kept (``4`` stays 4); scales with text codes
-  (q27 ``High``/``Medium``...) are numbered 1..n in option order. Every option carries its label as a
+  (such as a risk category's ``H``/``M``/``L``) are numbered 1..n in option order. Every option carries its label as a
   value label. Don't know is ``99``, labelled "Don't know" and declared user-missing, so SPSS
   leaves it out of means and bases while surveykit reads it back as DK.
 
@@ -49,15 +50,18 @@ def sav_layout(responses: "Responses"):
         labels[col] = label
 
     text("respondent_id", "Respondent ID")
-    sector_codes = {s.id: float(i) for i, s in enumerate(inst.sectors, start=1)}
-    frame["sector"] = data["sector"].map(lambda v: sector_codes.get(v, float("nan"))).astype("float64")
-    labels["sector"] = inst.profile_field("sector").label
-    value_labels["sector"] = {code: inst.sector_label(sid) for sid, code in sector_codes.items()}
-    text("sector_raw", "Sector as answered")
-    text("role", inst.profile_field("role").label)
-    text("region", inst.profile_field("region").label)
+    for pf in inst.profile:
+        if pf.kind == "sector":
+            sector_codes = {s.id: float(i) for i, s in enumerate(inst.sectors, start=1)}
+            frame[pf.id] = data[pf.id].map(lambda v: sector_codes.get(v, float("nan"))).astype("float64")
+            labels[pf.id] = pf.label
+            value_labels[pf.id] = {code: inst.sector_label(sid) for sid, code in sector_codes.items()}
+            text(f"{pf.id}_raw", f"{pf.label} (as answered)")
+        elif pf.kind in ("text", "category"):
+            text(pf.id, pf.label)
+    completed = inst.profile_of_kind("completed")
     frame["completed"] = data["completed"].astype("float64")
-    labels["completed"] = inst.profile_field("completed").label
+    labels["completed"] = completed.label if completed else "Completed"
     value_labels["completed"] = {0.0: "No", 1.0: "Yes"}
 
     for question, item in inst.closed_columns():
@@ -73,11 +77,11 @@ def sav_layout(responses: "Responses"):
         if scale.has_dk:
             missing[cid] = [float(DK_VALUE)]
     for cid in inst.text_columns():
-        if cid in ("sector_other",):
-            text(cid, f"{inst.profile_field('sector').label} - Other (please specify)")
+        owner = inst.text_field_owner(cid)
+        if not hasattr(owner, "type"):  # a profile field's "Other (please specify)"
+            text(cid, f"{owner.label} - Other (please specify)")
             continue
-        question, _ = inst.column_owner(cid)
-        text(cid, question.text if cid == question.id else f"{question.text} - Other (please specify)")
+        text(cid, owner.text if cid == owner.id else f"{owner.text} - Other (please specify)")
     df = pd.DataFrame(frame)
     # SPSS writes these strings into the CSV and Excel files it exports: none may run as a formula there.
     for col in df.columns:

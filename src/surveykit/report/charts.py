@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from surveykit.report.figures import new_figure
+from surveykit.charts.base import new_figure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -15,14 +15,14 @@ PARTIAL = "#9fbfdc"
 
 
 def respondents_chart(frame: "pd.DataFrame") -> "Figure":
-    """Horizontal stacked bars: completed and not completed respondents per sector.
+    """Horizontal stacked bars: completed and not completed respondents per group.
 
-    ``frame`` is ``who_responded_frame()``'s table (the total row is left out).
+    ``frame`` is ``report.sections.who_responded_frame()``'s table (the total row is left out).
     """
-    rows = frame[frame["sector"] != "total"].iloc[::-1]
+    rows = frame[frame["group"] != "total"].iloc[::-1]
     fig = new_figure(8.0, 0.4 * len(rows) + 1.4)
     ax = fig.add_subplot()
-    labels = list(rows["sector_label"])
+    labels = list(rows["group_label"])
     done = [int(v) for v in rows["completed"]]
     partial = [int(n) - int(c) for n, c in zip(rows["respondents"], rows["completed"])]
     ax.barh(labels, done, color=COMPLETED, label="completed")
@@ -36,12 +36,12 @@ def respondents_chart(frame: "pd.DataFrame") -> "Figure":
 
 
 def sector_sizes_chart(frame: "pd.DataFrame") -> "Figure":
-    """Respondents per sector only (used when the completion split is suppressed)."""
-    rows = frame[frame["sector"] != "total"].iloc[::-1]
+    """Respondents per group only (used when the completion split is suppressed)."""
+    rows = frame[frame["group"] != "total"].iloc[::-1]
     fig = new_figure(8.0, 0.4 * len(rows) + 1.4)
     ax = fig.add_subplot()
     sizes = [int(v) for v in rows["respondents"]]
-    ax.barh(list(rows["sector_label"]), sizes, color=COMPLETED)
+    ax.barh(list(rows["group_label"]), sizes, color=COMPLETED)
     for y, n in enumerate(sizes):
         ax.text(n + 0.5, y, str(n), va="center", fontsize=8)
     ax.set_xlabel("respondents")

@@ -1,44 +1,23 @@
-"""The coded open answers in the report: themes and codes, codes by sector, and redacted quotes.
+"""Coded free-text answers in the report: themes and codes, codes by group, tests and redacted quotes.
 
-Coding runs exactly as ``surveykit code FILE --question Q`` does: ``coding.rules.code_answers`` with
-the codebook, then ``coding.summary.summarise`` (frequencies, % by sector, a test per code with Holm
-adjustment over codes) and ``coding.quotes.select_quotes`` (redacted by default). Published counts
-go through ``surveykit.disclosure`` like every other table.
+Coding runs as ``surveykit code FILE --question FIELD`` does: ``coding.rules.code_answers`` with the
+field's codebook (declared under ``coding:`` in the instrument, loaded by the caller), then
+``coding.summary.summarise`` (frequencies, % by group, a test per code with Holm adjustment over
+codes) and ``coding.quotes.select_quotes`` (redacted by default). Published counts go through
+``surveykit.disclosure`` like every other table. A field declared with ``quotes: false`` (a short
+"Other (please specify)" field) shows its code frequencies only.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.report.model import SectionBuilder
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from surveykit.clean import Responses
-    from surveykit.coding.answers import Answers
-    from surveykit.report.build import Context
-
-#: The open questions about why children go missing: q7, then the "Other (please specify)" reasons.
-CODED_COLUMNS = ("q7", "q14_other_text", "q15_other_text")
-QUOTED_CODES = 6  # quotes for the most frequent codes of q7
-QUOTES_PER_CODE = 3
-
-
-def answers_of(responses: "Responses", column: str) -> "Answers":
-    """The answers to one free-text column with each respondent's sector, as ``answers_from_survey``
-    builds them from the same prepared data."""
-    import pandas as pd
-
-    from surveykit.coding.answers import Answers
-
-    data = responses.data
-    ids = tuple(str(r) for r in data["respondent_id"])
-    texts = tuple(None if t is None or pd.isna(t) or not str(t).strip() else str(t) for t in data[column])
-    sectors = {rid: (None if s is None or pd.isna(s) else str(s)) for rid, s in zip(ids, data["sector"])}
-    return Answers(column, ids, texts, sectors, tuple(s.id for s in responses.instrument.sectors),
-                   responses.source.path)
+    from surveykit.report.build import Build
 
 
 def _suppress_counts(frame: "pd.DataFrame", count_col: str, pct_col: str, threshold: int) -> "pd.DataFrame":
@@ -51,63 +30,76 @@ def _suppress_counts(frame: "pd.DataFrame", count_col: str, pct_col: str, thresh
     return out
 
 
-def _sector_wide(summary, responses: "Responses", codebook, ctx: "Context") -> "pd.DataFrame":
-    """Codes x sectors: the % of the sector's answers with the code (n and base in the long CSV).
+def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str, int]]:
+    """Codes x groups: the % of the group's answers with the code (n and base in the long CSV).
     With suppression, counts are protected as a two-way table whose code totals are published."""
     from surveykit import disclosure
     from surveykit.coding.summary import UNKNOWN_SECTOR
-    from surveykit.report.sections import threshold
+    from surveykit.report.text import group_labels
 
     long = summary.sectors
-    sectors = [s for s in dict.fromkeys(long["sector"]) if s != UNKNOWN_SECTOR]
+    groups = [s for s in dict.fromkeys(long["sector"]) if s != UNKNOWN_SECTOR]
     counts = long.pivot(index="code_id", columns="sector", values="n").reindex(index=list(codebook.code_ids),
-                                                                               columns=sectors)
+                                                                               columns=groups)
     pct = long.pivot(index="code_id", columns="sector", values="pct").reindex(index=list(codebook.code_ids),
-                                                                              columns=sectors)
-    if ctx.options.suppress:
-        # Code totals (frequency table) include answers of unknown sector: leave those as a hidden column.
-        protected = disclosure.suppress(counts.fillna(0).astype(int), threshold=threshold(ctx), row_totals=True,
+                                                                              columns=groups)
+    if b.options.suppress:
+        # Code totals (the frequency table) include answers of unknown group: leave those as a hidden column.
+        protected = disclosure.suppress(counts.fillna(0).astype(int), threshold=b.options.threshold, row_totals=True,
                                         column_totals=False)
         pct = pct.astype(object).where(protected != disclosure.MARKER, disclosure.MARKER)
-    labels = {s.id: s.label for s in responses.instrument.sectors}
-    out = pct.reset_index().rename(columns={s: labels.get(s, s) for s in sectors})
+    labels = group_labels(b.responses, b.by)
+    out = pct.reset_index().rename(columns={g: labels.get(g, g) for g in groups})
     out.insert(1, "code_label", [codebook.code(c).label for c in out["code_id"]])
     base = long.drop_duplicates("sector").set_index("sector")["base"]
     out.columns.name = None
-    return out, {labels.get(s, s): int(base[s]) for s in sectors}
+    return out, {labels.get(g, g): int(base[g]) for g in groups}
 
 
-def coded_blocks(responses: "Responses", ctx: "Context") -> list:
-    """Blocks for the "why children go missing" section (empty when no coded question has answers)."""
+def field_name(inst, field: str) -> tuple[str, str]:
+    """(short name, what it is) of a free-text field, for titles and sentences."""
+    owner = inst.text_field_owner(field)
+    if getattr(owner, "id", None) == field and getattr(owner, "type", None) == "text":
+        return field.upper(), f"{field.upper()} {owner.text.strip()}"
+    label = getattr(owner, "short", None) or getattr(owner, "label", field)
+    return (f"{owner.id.upper()} other answers", f"the 'Other (please specify)' answers written at "
+                                                 f"{owner.id.upper()} ({label})")
+
+
+def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained: bool) -> None:
+    """Blocks for every coded field of a report part that has answers."""
     import pandas as pd
 
+    from surveykit.coding.answers import answers_from_responses
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import code_sets, summarise
-    from surveykit.report.sections import significant_p, threshold
+    from surveykit.report.text import by_phrase, group_labels, significant_p
 
-    codebook = ctx.cache["codebook"]
-    sb = SectionBuilder("coding", "coded")
+    responses, opts = b.responses, b.options
     inst = responses.instrument
-    columns = [c for c in CODED_COLUMNS if c in inst.text_columns()]
-    thr = threshold(ctx)
+    thr = opts.threshold
     first = True
-    for col in columns:
-        answers = answers_of(responses, col)
+    for col in fields:
+        if col not in responses.column_map.targets():
+            continue
+        codebook = b.inputs.codebooks[col]
+        answers = answers_from_responses(responses, question=col, by=b.by)
         if not any(answers.texts):
             continue
         coded = code_answers(zip(answers.ids, answers.texts), codebook, question_id=col)
-        summary = summarise(coded, codebook, sectors=answers.sectors, sector_order=answers.sector_order)
-        q = inst.question(col) if inst.has_question(col) else inst.column_owner(col)[0]
-        name = col.upper() if col == q.id else f"{q.id.upper()} other reasons"
-        what = (f"{col.upper()} {q.text.strip()}" if col == q.id
-                else f"the 'Other (please specify)' reasons written at {q.id.upper()} ({q.short})")
-        if first:
+        summary = summarise(coded, codebook, sectors=answers.sectors, sector_order=answers.sector_order,
+                            padjust=opts.padjust)
+        name, what = field_name(inst, col)
+        decl = inst.coded_field(col)
+        full = decl is None or decl.quotes
+        if first and not explained:
             sb.text(f"The open answers were coded with the codebook '{codebook.title}' (version {codebook.version}): "
                     "each answer can carry several codes, grouped in themes; an answer that fits no code is left "
                     "uncoded and counted, never forced into a code. Percentages are of the answers given "
                     "(blank answers left out).")
-            first = False
+        first = False
+        b.parameters.setdefault("coded_fields", []).append(col)
         freq = summary.frequency.copy()
         freq["label"] = [lab if lvl != "code" else f"  {lab}" for lab, lvl in zip(freq["label"], freq["level"])]
         themes = freq[freq["level"] == "theme"].sort_values("n", ascending=False, kind="mergesort")
@@ -115,94 +107,104 @@ def coded_blocks(responses: "Responses", ctx: "Context") -> list:
         sb.text(f"Coded answers to {what}: {summary.n_answers} answers, {summary.n_coded} with at least one code, "
                 f"{summary.n_uncoded} uncoded.")
         if len(codes) and int(codes["n"].iloc[0]) > 0:
-            top = [f"{r.label.strip()} ({_share(r.n, r.pct, thr, ctx)})" for r in codes.head(5).itertuples()
-                   if r.n > 0]
-            sb.text(f"{name}: the most frequent codes were " + "; ".join(top) + "; the largest theme was "
-                    f"{themes['label'].iloc[0]} ({_share(themes['n'].iloc[0], themes['pct'].iloc[0], thr, ctx)}).",
-                    "finding")
-        shown = _suppress_counts(freq, "n", "pct", thr) if ctx.options.suppress else freq
+            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b)})", _share(r.n, r.pct, thr, b))
+                   for r in codes.head(5).itertuples() if r.n > 0]
+            if all(t[1] == "[c]" for t in top):
+                sb.text(f"{name}: the codes were used too rarely to report their frequencies.", "finding")
+            else:
+                sb.text(f"{name}: the most frequent codes were " + "; ".join(t for t, _ in top)
+                        + f"; the largest theme was {themes['label'].iloc[0]} "
+                          f"({_share(themes['n'].iloc[0], themes['pct'].iloc[0], thr, b)}).", "finding")
+        shown = _suppress_counts(freq, "n", "pct", thr) if opts.suppress else freq
         sb.table(f"{col}_codes", f"{name}: themes and codes (% of {summary.n_answers} answers)", shown,
                  percent_columns=["pct"])
-        if col != "q7":
+        b.method("Coding", f"{name}: rule coder with codebook '{codebook.id}' version {codebook.version}, "
+                           f"{len(codebook.codes)} codes")
+        if not full:
             continue
-        coding_checks(coded, codebook, ctx)
-        wide, bases = _sector_wide(summary, responses, codebook, ctx)
-        sb.table(f"{col}_codes_by_sector", f"{col.upper()}: % of each sector's answers with each code", wide,
-                 percent_columns=[c for c in wide.columns if c not in ("code_id", "code_label")],
-                 note="Answers per sector: " + "; ".join(f"{k} {v}" for k, v in bases.items()) + ".")
-        tests = summary.tests
-        sig = tests[tests["p_adjusted"] < ctx.options.alpha]
-        ctx.method("Coded answers by sector",
-                   "one test per code of the answers with / without it across sectors (chi-square; Fisher's exact or "
-                   "a Monte Carlo p-value for small expected counts), Holm-adjusted over the codes of the question")
-        sb.text(("Codes used differently across sectors (adjusted p < "
-                 f"{ctx.options.alpha:g}): " + "; ".join(f"{codebook.code(r.code_id).label} "
-                                                       f"(p {significant_p(r.p_adjusted)})" for r in sig.itertuples()))
-                if len(sig) else "No code was used significantly differently across sectors after correction.")
-        sb.table(f"{col}_code_tests", f"{col.upper()}: test per code across sectors", tests)
+        coding_checks(coded, codebook, col, b)
+        if b.by is not None and answers.sectors is not None:
+            wide, bases = _group_wide(summary, codebook, b)
+            sb.table(f"{col}_codes_by_{b.by}", f"{name}: % of each group's answers with each code, by "
+                                              f"{by_phrase(responses, b.by)}", wide,
+                     percent_columns=[c for c in wide.columns if c not in ("code_id", "code_label")],
+                     note="Answers per group: " + "; ".join(f"{k} {v}" for k, v in bases.items()) + ".")
+            tests = summary.tests
+            sig = tests[tests["p_adjusted"] < opts.alpha]
+            b.method(f"Coded answers by {by_phrase(responses, b.by)}",
+                     "one test per code of the answers with / without it across groups (chi-square; Fisher's exact or "
+                     "a Monte Carlo p-value for small expected counts), Holm-adjusted over the codes of the field")
+            sb.text((f"Codes used differently across groups of {by_phrase(responses, b.by)} (adjusted p < "
+                     f"{opts.alpha:g}): " + "; ".join(f"{codebook.code(r.code_id).label} "
+                                                     f"(p {significant_p(r.p_adjusted)})" for r in sig.itertuples()))
+                    if len(sig) else
+                    f"No code was used significantly differently across groups of {by_phrase(responses, b.by)} "
+                    "after correction.")
+            sb.table(f"{col}_code_tests", f"{name}: test per code across groups", tests)
         # Quotes: the most frequent codes, a few answers each, redacted unless --no-suppress.
         sets = code_sets(coded)
+        labels = group_labels(responses, b.by)
         rows = []
-        for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:QUOTED_CODES]:
-            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=ctx.options.suppress)
-            labels = {s.id: s.label for s in inst.sectors}
-            for r in quotes.frame.head(QUOTES_PER_CODE).itertuples():
+        for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:opts.quoted_codes]:
+            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress)
+            for r in quotes.frame.head(opts.quotes_per_code).itertuples():
                 row: dict[str, Any] = {"code_id": code_id, "code_label": codebook.code(code_id).label,
-                                       "sector": labels.get(r.sector, r.sector), "quote": r.quote,
+                                       "group": labels.get(r.sector, r.sector), "quote": r.quote,
                                        "redactions": int(r.redactions)}
-                if not ctx.options.suppress:
+                if not opts.suppress:
                     row["respondent_id"] = r.respondent_id
                 rows.append(row)
-        qframe = pd.DataFrame(rows, columns=["code_id", "code_label", "sector", "quote", "redactions"]
-                              + ([] if ctx.options.suppress else ["respondent_id"]))
-        ctx.method("Quotes", ("quotes are chosen per code and sector by a stable hash (the most focused answers "
-                              "first) and redacted of e-mail addresses, URLs, phone and NI numbers, postcodes, dates "
-                              "and names" if ctx.options.suppress else
-                              "INTERNAL REPORT: quotes are NOT redacted (--no-suppress)"))
-        sb.table(f"{col}_quotes", f"{col.upper()}: what professionals wrote (one answer per sector for the most "
-                                  "frequent codes" + (", redacted)" if ctx.options.suppress else ", NOT redacted)"),
+        qframe = pd.DataFrame(rows, columns=["code_id", "code_label", "group", "quote", "redactions"]
+                              + ([] if opts.suppress else ["respondent_id"]))
+        b.parameters["quotes"] = (f"1 per group, up to {opts.quotes_per_code} per code, the {opts.quoted_codes} "
+                                  "most frequent codes of each quoted field")
+        b.method("Quotes", ("quotes are chosen per code and group by a stable hash (the most focused answers "
+                            "first) and redacted of personal data (names, places, contact details, identifying "
+                            "numbers and dates)" if opts.suppress else
+                            "INTERNAL REPORT: quotes are NOT redacted (--no-suppress)"))
+        sb.table(f"{col}_quotes", f"{name}: what respondents wrote (one answer per group for the most frequent "
+                                  "codes" + (", redacted)" if opts.suppress else ", NOT redacted)"),
                  qframe, preview=None)
-    ctx.codebooks["missing_reasons"]["codes"] = len(codebook.codes)
-    return sb.blocks
 
 
-def coding_checks(rules: "pd.DataFrame", codebook, ctx: "Context") -> None:
+def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build") -> None:
     """The methods' coding paragraph: the codebook's worked examples (``codebook check``) and, when other
     coders' files are given, their agreement with the rules and each other (``agree``)."""
     import pandas as pd
 
     from surveykit.coding.agreement import agreement, coder_labels
-    from surveykit.coding.check import check_codebook
+    from surveykit.coding.check import check_loaded
 
-    check = check_codebook(codebook.path) if codebook.path else None
-    if check is not None:
-        ctx.method("Coding", f"rule coder: codebook '{codebook.id}' version {codebook.version}, {len(codebook.codes)} "
-                             f"codes; 'surveykit codebook check' coded its {check.examples_checked} worked examples "
-                             f"and counter-examples with {len(check.errors)} error(s) and {len(check.warnings)} "
-                             "warning(s)")
-    files = ctx.cache.get("coded_files") or []
+    check = check_loaded(codebook)
+    b.method("Coding", f"'surveykit codebook check' coded the {check.examples_checked} worked examples and "
+                       f"counter-examples of codebook '{codebook.id}' with {len(check.errors)} error(s) and "
+                       f"{len(check.warnings)} warning(s)")
+    files = tuple(b.inputs.coded.get(field, ()))
     if not files:
-        ctx.method("Coding agreement", "no second coder's file was given (report --coded FILE), so the agreement "
-                                       "between coders is not measured in this report; see 'surveykit agree'")
+        b.method("Coding agreement", f"no second coder's file was given for {field.upper()} (report --coded FILE), "
+                                     "so the agreement between coders is not measured in this report; see "
+                                     "'surveykit agree'")
         return
+    from pathlib import PurePath
+
     frame = rules[["respondent_id", "question_id", "code_id"]].astype(object).copy()
     frame["code_id"] = [None if pd.isna(c) or str(c) == "" else str(c) for c in frame["code_id"]]
     frames = [frame] + [f.frame for f in files]
-    labels = coder_labels(["rules"] + [f.coder for f in files], ["rules"] + [Path(f.path).stem for f in files])
+    labels = coder_labels(["rules"] + [f.coder for f in files], ["rules"] + [PurePath(f.path).stem for f in files])
     result = agreement(frames, labels, codes=list(codebook.code_ids))
     ov = result.overall
-    ctx.method("Coding agreement", f"{ov['units']} answers to q7 coded by the rules and {len(files)} other coder(s) "
-                                   f"({', '.join(labels[1:])}): pooled Krippendorff's alpha {ov['pooled_alpha']:.3f} "
-                                   f"({ov['pooled_flag']}); exact-set match {ov['exact_set_match']:.1%}; reliable "
-                                   "from 0.800, tentative from 0.667")
-    ctx.cache.setdefault("method_tables", []).append(
-        ("coding_agreement", "Coding agreement per code (q7)", result.per_code,
-         "percent_agreement and exact_set_match are shares (0-1); alpha: Krippendorff's alpha (nominal)."))
+    b.method("Coding agreement", f"{ov['units']} answers to {field.upper()} coded by the rules and {len(files)} "
+                                 f"other coder(s) ({', '.join(labels[1:])}): pooled Krippendorff's alpha "
+                                 f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); exact-set match "
+                                 f"{ov['exact_set_match']:.1%}; reliable from 0.800, tentative from 0.667")
+    b.method_tables.append((f"coding_agreement_{field}", f"Coding agreement per code ({field.upper()})",
+                            result.per_code, "percent_agreement and exact_set_match are shares (0-1); alpha: "
+                                             "Krippendorff's alpha (nominal)."))
 
 
-def _share(n: Any, pct: Any, thr: int, ctx: "Context") -> str:
+def _share(n: Any, pct: Any, thr: int, b: "Build") -> str:
     from surveykit.disclosure import MARKER, is_primary
 
-    if ctx.options.suppress and is_primary(float(n), thr):
+    if b.options.suppress and is_primary(float(n), thr):
         return MARKER
     return f"{int(n)} answers, {float(pct):.0f}%"

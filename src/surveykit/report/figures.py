@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from surveykit.charts.base import new_figure  # noqa: F401  (charts are made in one place)
 from surveykit.io.atomic import write_bytes
 
 if TYPE_CHECKING:
@@ -14,16 +15,6 @@ if TYPE_CHECKING:
 # Fixed metadata and SVG ids so the same chart gives byte-identical files.
 _PNG_META = {"Software": None}
 _SVG_META = {"Date": None, "Creator": None}
-
-
-def new_figure(width: float = 8.0, height: float = 5.0) -> "Figure":
-    """A Figure on the Agg canvas, independent of pyplot's global state."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
 
 
 def figure_bytes(fig: "Figure", fmt: str) -> bytes:

@@ -1,0 +1,3 @@
+"""The version of surveykit (one place, importable from every layer)."""
+
+__version__ = "0.2.0"

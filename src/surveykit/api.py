@@ -1,0 +1,315 @@
+"""The Python front door: ``import surveykit as sk``.
+
+    responses = sk.read("export.csv", instrument="my_survey.yaml")
+    sk.score(responses, questions="satisfaction", by="department")  # suppressed like the CLI's tables
+    sk.compare(responses, questions=["teaching", "support"])        # by the instrument's grouping
+    coded = sk.code(responses, "comments")            # with the field's codebook named in the instrument
+    report = sk.report(responses, rankings=sk.read_rankings("youth.csv"))
+    report.write("reports/2026")
+
+Every function has the CLI's defaults: suppression on (threshold 5), quotes redacted, the
+instrument's default grouping, Holm correction at alpha 0.05. Options are checked here, in the
+library, once: a wrong value names the parameter, the allowed values and the value received.
+Reading goes through ``surveykit.io``; everything after it works on loaded data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from surveykit.errors import InputError, UsageError
+from surveykit.report.model import Report as _ModelReport
+from surveykit.validation import DEFAULT_ALPHA, DEFAULT_THRESHOLD, check_bool, id_list
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from surveykit.banner import BannerResult
+    from surveykit.clean import Responses
+    from surveykit.coding.answers import Answers
+    from surveykit.coding.codebook import Codebook
+    from surveykit.coding.summary import CodingSummary
+    from surveykit.compare import CompareResult
+    from surveykit.instrument import Instrument
+    from surveykit.io.coded import CodedFile
+    from surveykit.ranking import Agreement, Rankings
+
+PathLike = "str | Path"
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def load_instrument(path: str | Path | None = None) -> "Instrument":
+    """An instrument YAML (the shipped professional survey when ``path`` is None)."""
+    from surveykit.instrument import load_instrument as _load
+
+    return _load(path)
+
+
+def read(path: str | Path, *, instrument: "str | Path | Instrument | None" = None,
+         mapping: str | Path | None = None, platform: str | None = None, encoding: str | None = None,
+         qsf: str | Path | None = None, check_fit: bool = True) -> "Responses":
+    """Read an export and prepare it against the instrument (the shipped survey by default).
+
+    ``qsf``: a Qualtrics survey definition used to map a Qualtrics export's columns. With
+    ``check_fit`` (the default, as in every command) an export that the instrument plainly does not
+    describe (no question found, or under half of the export's answer columns and under half of the
+    instrument's questions mapped) raises ``InputError`` pointing to ``surveykit inspect`` and
+    ``surveykit instrument draft``, instead of giving empty tables."""
+    from surveykit.clean import prepare
+    from surveykit.instrument import Instrument
+    from surveykit.io import read_export
+    from surveykit.io.mapping_file import load_mapping
+    from surveykit.mapping import coverage
+
+    check_bool(check_fit, parameter="check_fit")
+    inst = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
+    raw = read_export(path, platform=platform, encoding=encoding, qsf=qsf)
+    doc = load_mapping(mapping) if mapping else None
+    responses = prepare(raw, inst, mapping=doc)
+    if check_fit and raw.n_rows:
+        cov = coverage(responses.column_map, inst)
+        if not cov.fits:
+            raise InputError(
+                f"the instrument {inst.id!r} does not fit this export: {cov.mapped_columns} of its "
+                f"{cov.answer_columns} answer columns map onto it ({cov.questions_found} of the instrument's "
+                f"{cov.questions_total} questions found). Check the columns with 'surveykit inspect FILE', or "
+                "draft an instrument for it with 'surveykit instrument draft FILE'", path=path)
+    return responses
+
+
+def read_rankings(path: str | Path, *, measures: str | Path | None = None,
+                  encoding: str | None = None) -> "Rankings":
+    """A youth rankings file, checked against the measures codebook (the instrument's or the shipped one)."""
+    from surveykit.ranking import read_rankings as _read
+
+    return _read(path, measures=measures, encoding=encoding)
+
+
+def read_coded(path: str | Path, *, question: str | None = None, coder: str | None = None) -> "CodedFile":
+    """A coded file (``surveykit code --out``, ``code review``, a gold file or another coder's work)."""
+    from surveykit.io.coded import read_coded as _read
+
+    return _read(path, question=question, coder=coder)
+
+
+def load_codebook(path: str | Path | None = None) -> "Codebook":
+    from surveykit.coding.codebook import load_codebook as _load
+
+    return _load(path)
+
+
+# -- analyses --------------------------------------------------------------------------------------
+
+def _by(responses: "Responses", by: str | None, *, required: bool) -> str | None:
+    inst = responses.instrument
+    if by is None:
+        by = inst.default_by
+        if by is None and required:
+            raise UsageError("by is required: the instrument declares no grouping ('groupings:' or a profile field "
+                             "of kind sector); choose one of " + ", ".join(inst.grouping_candidates()))
+    return by
+
+
+def score(responses: "Responses", *, questions: Iterable[str] | str | None = None, by: str | None = None,
+          summary: bool = False, suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+    """Counts and percentages of every option (``scoring.score``), or with ``summary=True`` one row
+    per item with bases, mean, median, SD and top-box share (``scoring.summarise_items``)."""
+    from surveykit import scoring
+
+    if check_bool(summary, parameter="summary"):
+        return scoring.summarise_items(responses, items=questions, by=by, suppress=suppress, threshold=threshold)
+    return scoring.score(responses, questions=questions, by=by, suppress=suppress, threshold=threshold)
+
+
+def rank_grid(responses: "Responses", *, question: str, by: str | None = None, sort: str = "top_box",
+              include_other: bool = False, suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+    """A rated grid ranked by its top box (``scoring.rank_grid``)."""
+    from surveykit import scoring
+
+    return scoring.rank_grid(responses, question=question, by=by, sort=sort, include_other=include_other,
+                             suppress=suppress, threshold=threshold)
+
+
+def compare(responses: "Responses", *, by: str | None = None, questions: Iterable[str] | str | None = None,
+            groups: Sequence[str] | str | None = None, alpha: float = DEFAULT_ALPHA, padjust: str = "holm",
+            min_group_size: int = 10) -> "CompareResult":
+    """Tests between the groups of ``by`` (default: the instrument's grouping), corrected as one family."""
+    from surveykit.compare import compare as _compare_fn
+
+    return _compare_fn(responses, by=_by(responses, by, required=True), questions=questions, groups=groups,
+                            alpha=alpha, padjust=padjust, min_group_size=min_group_size)
+
+
+def banner(responses: "Responses", *, question: str, by: str | None = None, alpha: float = DEFAULT_ALPHA,
+           padjust: str = "holm", min_group_size: int = 10, groups: Sequence[str] | str | None = None,
+           suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "BannerResult":
+    """A banner table: items by the groups of ``by`` with significance letters (``banner.banner``)."""
+    from surveykit.banner import banner as _banner_fn
+
+    return _banner_fn(responses, question=question, by=_by(responses, by, required=True), alpha=alpha,
+                          padjust=padjust, min_group_size=min_group_size, groups=groups, suppress=suppress,
+                          threshold=threshold)
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A coded free-text field.
+
+    rows: one row per answer and code (``respondent_id, question_id, code_id, start, end, matched,
+    coder``; an answer with no code has one row with an empty code_id); summary: frequencies, codes by
+    group, tests, co-occurrence (``coding.summary.CodingSummary``); answers: the texts coded."""
+
+    question_id: str
+    codebook: "Codebook"
+    rows: "pd.DataFrame" = field(repr=False, compare=False)
+    summary: "CodingSummary" = field(repr=False, compare=False)
+    answers: "Answers" = field(repr=False, compare=False)
+
+
+def codebook_for(responses: "Responses", question: str, codebook: "str | Path | Codebook | None") -> "Codebook":
+    """The codebook to code ``question`` with: the one given, else the instrument's for that field."""
+    from surveykit.coding.answers import check_text_question
+    from surveykit.coding.codebook import Codebook
+
+    if isinstance(codebook, Codebook):
+        return codebook
+    if codebook is not None:
+        return load_codebook(codebook)
+    inst = responses.instrument
+    field_id = check_text_question(inst, question)
+    decl = inst.coded_field(field_id)
+    if decl is None or decl.path is None:
+        raise UsageError(f"codebook is required: the instrument names no codebook for {field_id!r} under 'coding:'; "
+                         "pass a codebook file")
+    return load_codebook(decl.path)
+
+
+def code(responses: "Responses", question: str, *, codebook: "str | Path | Codebook | None" = None,
+         by: str | None = None) -> Coded:
+    """Code the answers to a free-text field with the rule coder (no file is read twice: the
+    responses are already loaded)."""
+    from surveykit.coding.answers import answers_from_responses
+    from surveykit.coding.rules import code_answers
+    from surveykit.coding.summary import summarise
+
+    cb = codebook_for(responses, question, codebook)
+    answers = answers_from_responses(responses, question=question, by=by)
+    rows = code_answers(zip(answers.ids, answers.texts), cb, question_id=answers.question_id)
+    summary = summarise(rows, cb, sectors=answers.sectors, sector_order=answers.sector_order)
+    return Coded(answers.question_id, cb, rows, summary, answers)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The youth ranking exercise scored: ``scores`` (one row per measure: % effective, mean
+    position, Borda, rank), ``agreement`` between groups, the ``best`` and ``worst`` measures."""
+
+    rankings: "Rankings"
+    scores: "pd.DataFrame" = field(repr=False, compare=False)
+    agreement: "Agreement" = field(repr=False, compare=False)
+    best: tuple[str, ...] = ()
+    worst: tuple[str, ...] = ()
+
+
+def rank(rankings: "Rankings | str | Path", *, top: int = 6, bottom: int = 4) -> Ranked:
+    """Score a youth ranking exercise (a loaded ``Rankings`` or a rankings file)."""
+    from surveykit.ranking import Rankings, agreement, extremes, score_measures
+    from surveykit.validation import check_count
+
+    check_count(top, parameter="top", minimum=0)
+    check_count(bottom, parameter="bottom", minimum=0)
+    r = rankings if isinstance(rankings, Rankings) else read_rankings(rankings)
+    scores = score_measures(r)
+    best, worst = extremes(scores, top=top, bottom=bottom)
+    return Ranked(r, scores, agreement(r), tuple(best), tuple(worst))
+
+
+# -- the report ------------------------------------------------------------------------------------
+
+class Report(_ModelReport):
+    """The whole report (``surveykit.report.model.Report``: title, subtitle, sections of text, tables and
+    charts, manifest) with ``write(folder)``."""
+
+    def write(self, folder: str | Path, *, on_step: Any = None, force: bool = False) -> Path:
+        """Write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json into
+        ``folder`` atomically (a failed write leaves any previous report untouched). Files in ``folder``
+        that surveykit did not write are kept; a folder it did not create is refused unless ``force``."""
+        from surveykit.report.writers import write_report
+
+        return write_report(self, folder, on_step=on_step, force=force)
+
+
+def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" = None,
+           coded: Sequence["CodedFile | str | Path"] | Mapping[str, Sequence["CodedFile | str | Path"]] = (),
+           codebooks: Mapping[str, "str | Path | Codebook"] | None = None, by: str | None = None,
+           suppress: bool = True, threshold: int = DEFAULT_THRESHOLD, alpha: float = DEFAULT_ALPHA,
+           padjust: str = "holm", on_step: Any = None) -> "Report":
+    """The whole study as a ``Report`` (``report.write(folder)`` writes HTML, Markdown, XLSX, CSV,
+    charts and manifest.json). Sections follow the instrument's report plan, or one made from the
+    question types. ``coded``: other coders' coded files, for the coding agreement in the methods: a
+    list (for the first quoted coded field) or a mapping field -> files. ``codebooks``: field ->
+    codebook, to replace the instrument's."""
+    from surveykit.io.base import sha256_of
+    from surveykit.ranking import Rankings
+    from surveykit.report.build import ReportInputs, ReportOptions, build_report
+    from surveykit.report.plan import report_plan
+
+    inst = responses.instrument
+    r = rankings if rankings is None or isinstance(rankings, Rankings) else read_rankings(rankings)
+    plan = report_plan(inst, has_rankings=r is not None)
+    fields = [q for s in plan.sections for p in s.parts if "code" in p.analyses for q in p.questions]
+    books: dict[str, Codebook] = {}
+    given = dict(codebooks or {})
+    for f in fields:
+        if f not in responses.column_map.targets():
+            continue
+        books[f] = codebook_for(responses, f, given.get(f))
+    coded_map = _coded_files(coded, inst, fields)
+    files: dict[str, dict[str, Any]] = {}
+    src = responses.source
+    files["survey"] = {"path": src.path, "sha256": src.sha256, "platform": src.platform, "encoding": src.encoding,
+                       "rows": src.n_rows}
+    if inst.path and Path(inst.path).is_file():
+        files["instrument"] = {"path": inst.path, "sha256": sha256_of(inst.path)}
+    for f, cb in books.items():
+        if cb.path and Path(cb.path).is_file():
+            files[f"codebook:{f}"] = {"path": cb.path, "sha256": sha256_of(cb.path)}
+    if r is not None:
+        files["rankings"] = {"path": str(r.path), "sha256": r.sha256}
+        if r.measures.path and Path(r.measures.path).is_file():
+            files["youth_measures"] = {"path": r.measures.path, "sha256": sha256_of(r.measures.path)}
+    for f, items in coded_map.items():
+        for i, c in enumerate(items, 1):
+            files[f"coded:{f}:{i}"] = {"path": str(c.path), "sha256": sha256_of(c.path)}
+    inputs = ReportInputs(responses=responses, rankings=r, codebooks=books, coded=coded_map, files=files)
+    options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust, by=by)
+    built = build_report(inputs, options, on_step=on_step)
+    return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
+
+
+def _coded_files(coded, inst: "Instrument", fields: list[str]) -> dict[str, tuple["CodedFile", ...]]:
+    from surveykit.io.coded import CodedFile
+
+    def load(items, field_id):
+        out = []
+        for c in items:
+            out.append(c if isinstance(c, CodedFile) else read_coded(c, question=field_id))
+        return tuple(out)
+
+    if isinstance(coded, Mapping):
+        return {k: load(v, k) for k, v in coded.items()}
+    items = list(coded or ())
+    if not items:
+        return {}
+    quoted = [f for f in fields if (inst.coded_field(f) is None or inst.coded_field(f).quotes)]
+    if not quoted:
+        raise UsageError("coded: the report codes no free-text field to compare other coders with")
+    return {quoted[0]: load(items, quoted[0])}
+
+
+def questions_list(value: Any) -> list[str] | None:
+    """``questions`` as a list (one id, a comma-separated string or a list)."""
+    return id_list(value, parameter="questions")

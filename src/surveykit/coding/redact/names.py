@@ -1,0 +1,279 @@
+"""Names of people and places found from words: titles, name lists, a gazetteer and context.
+
+One left-to-right pass over the words of an answer (linear in its length):
+
+* a title or rank ("DC", "Mrs", "auntie") makes the next word(s) a name, in lower case too after
+  an abbreviation ("dc kowalski");
+* a phrase of the gazetteer (UK places, local authorities, London boroughs, towns of origin) is a
+  place; one that is also an ordinary word ("Reading", "Bury", "Street") only after a preposition
+  of place or before "police", "council" ...;
+* a capitalised given name is a name, extended over the family names after it; at the start of a
+  sentence a given name that is also an ordinary word ("Grace", "Will") needs support (a family
+  name, a possessive, a verb such as "said" or "went");
+* any capitalised word after a cue ("told", "called", "my colleague", "foster carer") or beside an
+  age in brackets, or joined by "and" to a name just found, is a name;
+* a lower-case given name that is not an English word ("ahmed") is a name.
+
+Terms to keep (institutions, legislation, nationalities, countries, months, the codebook's labels
+and lexicon, the instrument's sector names) are never redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from surveykit.coding.redact.banks import Banks, fold
+
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*|\d+|[^\w\s]")
+SENTENCE_END = set(".!?;:\n•–—")
+STOP = frozenset("""a an the and or but of to in on at by for from with without as is was were be been being are am
+has have had do does did not no nor so if then than that this these those there here it its he she they we you i me
+him her them us my your his our their who whom which what when where why how all any some each every both either
+neither one two three about after before over under into onto out up down off again also only just very too can could
+would should will shall may might must said says told asked went came got left ran say tell go come get""".split())
+CUE_VERBS = frozenset("""told tell telling called named name asked ask asking remember remembered met meet meeting
+visited visit supported support helped help introduced introduce phoned rang ring emailed contacted contact
+interviewed thanks thank""".split())
+CUE_AFTER_TO = frozenset("spoke speak speaking talk talked talking wrote write writing sent send said say "
+                         "introduced referred refer listen listened".split())
+ROLE_NOUNS = frozenset("""carer carers worker keyworker colleague manager coordinator co-ordinator advocate interpreter
+guardian solicitor lawyer barrister teacher tutor mentor officer friend brother sister cousin uncle aunt auntie aunty
+mother mum mom father dad son daughter boy girl lad man woman person child nephew niece wife husband partner
+boyfriend girlfriend victim client called named lead director counsellor therapist nurse doctor volunteer
+pseudonym""".split())
+PERSON_VERBS = frozenset("""said says told tells was is went goes ran runs left leaves came comes disclosed has had
+kept called asked wanted wants returned turned lives lived stayed moved worked works arrived disappeared vanished
+absconded refused explained felt feels knew knows never still""".split())
+PLACE_PREPS = frozenset("in at to from near around outside via between into towards toward round nr across".split())
+PLACE_NOUNS = frozenset("""police council borough county city town area project team station constabulary district
+region services hospital court""".split())
+PARTICLES = frozenset("van von de da di du del della der den bin binti bint ibn al el le la abu ap mac mc o".split())
+
+
+class Tok:
+    """One word, number or punctuation mark (a plain slotted class: made for every word, so cheap)."""
+    __slots__ = ("start", "end", "text", "key", "poss", "cap", "upper", "initial", "word")
+
+    def __init__(self, start, end, text, key, poss, cap, upper, initial, word):
+        self.start = start        # offset in the answer
+        self.end = end            # end of the word without a possessive 's
+        self.text = text          # the word without a possessive 's
+        self.key = key            # fold(text)
+        self.poss = poss
+        self.cap = cap            # starts with a capital and is not all capitals
+        self.upper = upper
+        self.initial = initial    # first word of a sentence
+        self.word = word
+
+
+def tokenize(text: str) -> list[Tok]:
+    toks: list[Tok] = []
+    prev_end_char = "\n"
+    for m in WORD.finditer(text):
+        s = m.group()
+        is_word = s[0].isalpha()
+        poss = is_word and len(s) > 2 and s[-2] in "'’" and s[-1] in "sS"
+        core = s[:-2] if poss else s
+        initial = prev_end_char in SENTENCE_END
+        toks.append(Tok(m.start(), m.start() + len(core), core, fold(core), poss,
+                        is_word and core[0].isupper() and not (core.isupper() and len(core) > 1),
+                        is_word and core.isupper() and len(core) > 1, initial, is_word))
+        if not (s in "\"'‘“(["):  # an opening quote or bracket keeps the sentence start
+            prev_end_char = s[-1] if not is_word else "a"
+    return toks
+
+
+def _match_phrase(toks: list[Tok], i: int, index) -> int:
+    """Length (in tokens) of the longest phrase of ``index`` starting at token i, or 0."""
+    cands = index.get(toks[i].key)
+    if not cands:
+        return 0
+    for phrase in cands:
+        n = len(phrase)
+        if i + n <= len(toks) and all(toks[i + k].key == phrase[k] for k in range(1, n)):
+            return n
+    return 0
+
+
+class NameFinder:
+    def __init__(self, banks: Banks, keep_extra=None) -> None:
+        self.b = banks
+        self.keep_extra = keep_extra or {}
+        self._title_starts = frozenset(k[0] for k in banks.titles)
+
+    def _keep_len(self, toks: list[Tok], i: int) -> int:
+        return max(_match_phrase(toks, i, self.b.keep), _match_phrase(toks, i, self.keep_extra))
+
+    def _is_keep_word(self, t: Tok) -> bool:
+        return (t.key,) in self.b.countries or any(p == (t.key,) for p in self.b.keep.get(t.key, ())) or \
+            any(p == (t.key,) for p in self.keep_extra.get(t.key, ()))
+
+    def _title_len(self, toks: list[Tok], i: int) -> tuple[int, bool]:
+        best, strong = 0, False
+        if toks[i].key not in self._title_starts:
+            return best, strong
+        for n in (3, 2, 1):
+            if i + n <= len(toks):
+                key = tuple(t.key for t in toks[i:i + n])
+                if key in self.b.titles:
+                    return n, self.b.titles[key]
+        return best, strong
+
+    def _name_like(self, t: Tok) -> bool:
+        """A capitalised word that can be part of a person's name (not a term to keep)."""
+        if not t.word or not t.cap or self._is_keep_word(t):
+            return False
+        return t.key in self.b.first or t.key in self.b.surname or t.key not in self.b.common
+
+    def _extend(self, toks: list[Tok], j: int) -> int:
+        """Last token index of the name starting at j: following family names, particles."""
+        k = j
+        while not toks[k].poss and k + 1 < len(toks) and k - j < 4:
+            nxt = toks[k + 1]
+            if nxt.start - toks[k].end > 2:
+                break
+            if self._name_like(nxt) and nxt.key not in STOP and not self._is_place_start(toks, k + 1):
+                k += 1
+            elif nxt.word and len(nxt.text) == 1 and nxt.text.isupper() and nxt.text != "I":
+                k += 1  # an initial: "Grace O."
+            elif (nxt.word and nxt.key in PARTICLES and k + 2 < len(toks) and toks[k + 2].cap
+                  and self._name_like(toks[k + 2])):
+                k += 2
+            else:
+                break
+        return k
+
+    def _is_place_start(self, toks: list[Tok], i: int) -> bool:
+        n = _match_phrase(toks, i, self.b.places)
+        return n > 0 and toks[i].key not in self.b.first and toks[i].key not in self.b.surname
+
+    def _cue_before(self, toks: list[Tok], i: int) -> bool:
+        k = i - 1
+        if k >= 0 and toks[k].text in (",", "(", "\"", "'", "“", "‘", ":"):
+            k -= 1
+        if k < 0 or not toks[k].word:
+            return False
+        prev = toks[k].key
+        if prev in CUE_VERBS or prev in ROLE_NOUNS:
+            return True
+        if prev in ("to", "with") and k >= 1 and toks[k - 1].key in CUE_AFTER_TO | {"worked", "work", "sat", "spoke",
+                                                                                  "speak", "talk", "talked"}:
+            return True
+        return False
+
+    def _age_after(self, toks: list[Tok], i: int) -> bool:
+        return (i + 3 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].text.isdigit()
+                and len(toks[i + 2].text) <= 2 and 8 <= int(toks[i + 2].text) <= 25 and toks[i + 3].text == ")")
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        b = self.b
+        toks = tokenize(text)
+        out: list[tuple[str, int, int]] = []
+        last_name_end = -10  # token index where the last name ended
+        i, n = 0, len(toks)
+        all_lower = not any(c.isupper() for c in text)
+        while i < n:
+            t = toks[i]
+            if not t.word:
+                i += 1
+                continue
+            keep = self._keep_len(toks, i)
+            # Titles come first: "DC Patel", "Mr and Mrs Fletcher", "auntie Blessing".
+            tl, strong = self._title_len(toks, i)
+            if tl and not (keep and keep > tl):
+                j = i + tl
+                while j < n and toks[j].text == "." and strong:
+                    j += 1  # "Mr. Hoxha"; after a full word ("officer.") a new sentence starts
+                if j + 1 < n and toks[j].key == "and":
+                    tl2, strong2 = self._title_len(toks, j + 1)
+                    if tl2:
+                        j, strong = j + 1 + tl2, strong or strong2
+                        while j < n and toks[j].text == ".":
+                            j += 1
+                strong = strong or (t.cap and tl > 0 and t.key not in ("officer", "detective", "constable"))
+                if j < n and toks[j].word and not toks[j].upper and self._after_title(toks[j], strong):
+                    k = self._extend(toks, j) if toks[j].cap else j
+                    out.append(("name", toks[j].start, toks[k].end))
+                    last_name_end = k
+                    i = k + 1
+                    continue
+            pl = _match_phrase(toks, i, b.places)
+            if keep and keep >= pl:  # "Benin" is a country to keep, "Benin City" a place
+                i += keep
+                continue
+            if pl and self._accept_place(toks, i, pl, all_lower):
+                kind = "name" if (pl == 1 and t.key in b.first and not self._place_context(toks, i, pl)) else "place"
+                out.append((kind, t.start, toks[i + pl - 1].end))
+                i += pl
+                continue
+            if t.cap and self._is_name_start(toks, i, last_name_end):
+                k = self._extend(toks, i)
+                out.append(("name", t.start, toks[k].end))
+                last_name_end = k
+                i = k + 1
+                continue
+            if (not t.cap and not t.upper and len(t.key) >= 3 and t.key in b.first and t.key not in b.common
+                    and t.key not in STOP and not self._is_keep_word(t)):
+                out.append(("name", t.start, t.end))
+                last_name_end = i
+            i += 1
+        return out
+
+    def _after_title(self, t: Tok, strong: bool) -> bool:
+        if t.key in STOP or self._is_keep_word(t):
+            return False
+        if t.cap:
+            return True
+        return strong and t.key not in self.b.common
+
+    def _place_context(self, toks: list[Tok], i: int, n: int) -> bool:
+        before = toks[i - 1].key if i > 0 else ""
+        after = toks[i + n].key if i + n < len(toks) else ""
+        return before in PLACE_PREPS or after in PLACE_NOUNS or (i + n < len(toks) and toks[i + n].text in ("'",))
+
+    def _accept_place(self, toks: list[Tok], i: int, n: int, all_lower: bool) -> bool:
+        t = toks[i]
+        phrase_common = n == 1 and t.key in self.b.common
+        if not t.cap:
+            # lower case: only in an answer typed all in lower case, never for an ordinary word
+            return all_lower and not phrase_common and len(t.key) >= 5 and t.key not in self.b.first
+        if phrase_common:
+            return not t.initial and self._place_context(toks, i, n)
+        return True
+
+    def _is_name_start(self, toks: list[Tok], i: int, last_name_end: int) -> bool:
+        b = self.b
+        t = toks[i]
+        if self._is_keep_word(t) or t.upper or t.key in STOP or len(t.key) < 2:
+            return False
+        key = t.key
+        first = key in b.first or any(part in b.first for part in key.split("-"))
+        surname = key in b.surname
+        common = key in b.common
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        next_name = nxt is not None and nxt.start - t.end <= 1 and self._name_like(nxt) and (
+            nxt.key in b.first or nxt.key in b.surname or nxt.key not in b.common)
+        # "Chinedu and Emeka": a capitalised word joined by "and" to a name just found.
+        if last_name_end == i - 2 and toks[i - 1].key in ("and", "&") and not common:
+            return True
+        if self._cue_before(toks, i) and (not common or first or next_name):
+            return True
+        if self._age_after(toks, i):
+            return True
+        # A capitalised word in no list and no dictionary, doing what people do ("Edon was found",
+        # "Edon's carer"): a name the lists do not know.
+        if not first and not surname and not common and key.isalpha() and (t.poss or (nxt is not None and nxt.key in PERSON_VERBS)):
+            return True
+        if not t.initial:
+            if first:
+                return True
+            return surname and next_name and nxt.key in b.first | b.surname
+        # Sentence start: every sentence begins with a capital, so ask for more.
+        if first and not common:
+            return True
+        if first or surname:
+            support = (next_name and (nxt.key in b.first or nxt.key in b.surname)) or t.poss or (
+                nxt is not None and nxt.key in PERSON_VERBS and not common)
+            if first and common:
+                support = support or (nxt is not None and nxt.key in PERSON_VERBS)
+            return bool(support)
+        return False

@@ -1,0 +1,124 @@
+"""Rated grids in the report: ranked by their top box with a diverging chart, and by group.
+
+Numbers come from ``scoring.rank_grid`` (the table of ``surveykit effectiveness`` / ``reasons``);
+sentences name the highest and lowest items from the ranks, whatever the items are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from surveykit.report.model import SectionBuilder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from surveykit.report.build import Build
+
+#: How many items a finding names at each end of a ranked grid.
+FINDING_ITEMS = 5
+
+
+def _scale_span(question) -> str:
+    opts = sorted(question.scale.valid_options, key=lambda o: o.value)
+    return f"from {opts[0].label} ({opts[0].code}) to {opts[-1].label} ({opts[-1].code})"
+
+
+def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) -> None:
+    from surveykit.report.text import all_or_too_small, n_text, pct_text, top_phrase
+    from surveykit.scoring import rank_grid
+
+    responses, opts = b.responses, b.options
+    q = responses.instrument.question(qid)
+    top = top_phrase(q)
+    table = rank_grid(responses, question=qid, suppress=opts.suppress, threshold=opts.threshold).drop(columns=["group"])
+    if not explained:
+        sb.text(f"Respondents rated each item of {q.id.upper()} {_scale_span(q)}. Items are ranked by the share "
+                f"answering {top} of the valid answers (Don't know and blank left out); ranks use the true values "
+                "even where a number is suppressed.")
+    ranked = table.sort_values("rank")
+    head = ranked.iloc[:FINDING_ITEMS]
+    entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
+               for i, r in enumerate(head.itertuples(), 1)]
+    sb.text(all_or_too_small(f"{q.id.upper()} {q.short}, ranked by the share {top}: ", entries, "."), "finding")
+    low_k = min(FINDING_ITEMS, len(ranked) - FINDING_ITEMS)
+    if low_k > 0:
+        tail = ranked.iloc[-low_k:][::-1]
+        entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
+                   for i, r in enumerate(tail.itertuples(), 1)]
+        sb.text(all_or_too_small(f"Lowest share {top} (lowest first): ", entries, "."), "finding")
+    pcts = [c for c in table.columns if c.startswith("pct_")]
+    sb.table(f"{qid}_ranked", f"{q.id.upper()} {q.short}: ranked by the share {top} (all respondents)", table,
+             percent_columns=pcts, digits={"mean": 2})
+    add_grid_chart(qid, b, sb, table, f"{q.id.upper()} {q.short}: every rating",
+                   f"Diverging bar chart of the {q.id.upper()} ratings of each item")
+
+
+def score_grid(qid: str, b: "Build", sb: SectionBuilder) -> None:
+    """A grid by group: the top-box share of every item in every group (wide) and every statistic (long)."""
+    from surveykit.report.text import by_phrase, labelled_groups, top_phrase
+    from surveykit.scoring import rank_grid, ranked_grids, score
+
+    responses, opts, by = b.responses, b.options, b.by
+    q = responses.instrument.question(qid)
+    if by is None:
+        if qid not in ranked_grids(responses.instrument):
+            long = score(responses, questions=[qid], suppress=opts.suppress, threshold=opts.threshold)
+            sb.table(f"{qid}_options", f"{q.id.upper()} {q.short}", long, percent_columns=["pct"])
+        return
+    if qid not in ranked_grids(responses.instrument):
+        long = score(responses, questions=[qid], by=by, suppress=opts.suppress, threshold=opts.threshold)
+        sb.table(f"{qid}_by_{by}", f"{q.id.upper()} {q.short}, by {by_phrase(responses, by)}",
+                 labelled_groups(long, responses, by), percent_columns=["pct"])
+        return
+    top = top_phrase(q)
+    long = rank_grid(responses, question=qid, by=by, suppress=opts.suppress, threshold=opts.threshold)
+    wide = group_wide(responses, long, value="pct_top_box", by=by)
+    long_id = f"{qid}_by_{by}_long"
+    sb.table(f"{qid}_top_box_by_{by}", f"{q.id.upper()} % {top} for each item, by {by_phrase(responses, by)}", wide,
+             percent_columns=[c for c in wide.columns if c not in ("item_id", "item_label")],
+             note=f"Percent of each group's valid answers that are {top}; the base n of every cell is in {long_id}.")
+    pcts = [c for c in long.columns if c.startswith("pct_")]
+    sb.table(long_id, f"{q.id.upper()} {q.short} by {by_phrase(responses, by)} (every statistic)",
+             labelled_groups(long, responses, by), percent_columns=pcts, digits={"mean": 2})
+
+
+def group_wide(responses, by_table: "pd.DataFrame", *, value: str, by: str) -> "pd.DataFrame":
+    """A by-group grid table (long) as item rows x group columns of ``value`` (order of ``all``)."""
+    import pandas as pd
+
+    from surveykit.scoring import MISSING
+
+    groups = [g for g in dict.fromkeys(by_table["group"]) if g != MISSING]
+    base = by_table[by_table["group"] == groups[0]][["item_id", "item_label"]].reset_index(drop=True)
+    cols = {}
+    for g in groups:
+        part = by_table[by_table["group"] == g].set_index("item_id")
+        cols[g] = [part.loc[i, value] for i in base["item_id"]]
+    return pd.concat([base, pd.DataFrame(cols)], axis=1)
+
+
+def add_grid_chart(qid: str, b: "Build", sb: SectionBuilder, shown: "pd.DataFrame", title: str, alt: str) -> None:
+    """The diverging chart of every rating; when the table suppresses some rating shares, a bar chart of
+    the top-box share alone (if that is shown in full); otherwise a note."""
+    from surveykit.charts.effectiveness import diverging_chart
+    from surveykit.disclosure import MARKER
+    from surveykit.report.charts import ranked_bars
+    from surveykit.report.text import top_phrase
+    from surveykit.scoring import rank_grid
+
+    q = b.responses.instrument.question(qid)
+    if not (b.options.suppress and (shown.astype(object) == MARKER).any(axis=None)):
+        fig = diverging_chart(rank_grid(b.responses, question=qid, suppress=False), scale=q.scale,
+                              top_col="pct_top_box", title=f"{q.short} ({q.id.upper()})")
+        sb.chart(f"{qid}_chart", title, fig, alt=alt)
+        return
+    top_label = f"% {top_phrase(q)}"
+    if not (shown["pct_top_box"].astype(object) == MARKER).any():
+        sb.chart(f"{qid}_chart", f"{q.id.upper()} {q.short} ({top_label})",
+                 ranked_bars(shown, value="pct_top_box", label="item_label", xlabel=top_label),
+                 alt=f"Bar chart of the share {top_phrase(q)} for each {q.id.upper()} item")
+        sb.text("The chart shows the top-box share only: some shares of single ratings are suppressed in the "
+                "table above and a full chart would reveal them.", "note")
+    else:
+        sb.text("The chart of this table is left out: some of its numbers are suppressed.", "note")
