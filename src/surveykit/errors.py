@@ -64,13 +64,13 @@ class AnalysisError(SurveykitError):
     exit_code = 1
 
 
-# An id-like cell: lower-case word ("curfew", "risk_info") or a short code with a digit ("q1", "Q45_cctv").
+# An id-like cell: lower-case word ("curfew", "risk_info") or a short code with a digit ("x1", "Q9_b").
 _ID_LIKE = re.compile(r"[a-z][a-z0-9_.:-]*|[A-Za-z]{1,3}[0-9][A-Za-z0-9_.:-]*")
 
 
 def looks_like_id(value: object, *, max_len: int = 40) -> bool:
-    """True when a value read from a file looks like an identifier ("q1", "curfew", "risk_info"),
-    so an error may quote it; False for anything that could be free text or personal data (spaces,
+    """True when a value read from a file looks like an identifier ("x1", "curfew", "risk_info"),
+    so an error may quote it ("x1", "curfew"); False for anything that could be free text or personal data (spaces,
     a capitalised word such as a name, long runs of digits such as a phone number)."""
     text = str(value)
     return (0 < len(text) <= max_len and _ID_LIKE.fullmatch(text) is not None
