@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from surveykit.errors import InputError, UsageError
+from surveykit.errors import InputError
 
 if TYPE_CHECKING:
     from surveykit.api import Report

@@ -144,6 +144,6 @@ def headerless_problem(rows: list[list[str]], *, known_header=None) -> str | Non
     if looks >= 2 and looks * 2 >= len(named):
         return (f"the first row looks like answers, not column names ({looks} of {len(named)} of its cells look "
                 "like values: numbers, dates, answers that recur below): the export seems to have lost its "
-                "header row. Export it again with column names (or add a header row such as "
-                "respondent_id,sector,q1,...); surveykit will not publish a respondent's answers as headers")
+                "header row. Export it again with column names (or add a first row naming each column, as "
+                "'surveykit inspect' shows them); surveykit will not publish a respondent's answers as headers")
     return None
