@@ -4,7 +4,6 @@
   UTF-8 -> refused with the file named;
 * a named pipe, a device, a socket or a directory given as input -> refused before anything is read;
 * instrument values of the wrong type (``sectors: 5``, ``aliases: 5``, ``top_box: 1``) -> one line.
-  instrument.py is being rewritten by the lead: those three are xfail(strict=False) until it lands.
 """
 
 from __future__ import annotations
@@ -195,7 +194,6 @@ def _top_box(doc):
     raise AssertionError("no scale with top_box in the shipped instrument")
 
 
-@pytest.mark.xfail(strict=False, reason="instrument.py parsing is being rewritten by the lead (issue 13 point 6)")
 @pytest.mark.parametrize("change,key", [
     (lambda d: d.__setitem__("sectors", 5), "sectors"),
     (_aliases, "aliases"),
