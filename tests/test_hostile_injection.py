@@ -89,7 +89,7 @@ def planted(tmp_path_factory):
     for k, p in enumerate(PAYLOADS[:4]):
         data[p] = [PAYLOADS[(i + k) % len(PAYLOADS)] for i in range(len(data))]  # unmapped columns
     export = d / "export.csv"
-    data.to_csv(export, index=False)
+    data.to_csv(export, index=False, quoting=csv.QUOTE_ALL)  # a carriage return inside a cell stays inside it
 
     text = (CODEBOOKS / "professional_survey.yaml").read_text(encoding="utf-8")
     swaps = {'label: "Yes"}': 'label: "=HYPERLINK(\\"http://evil.example\\",\\"Yes\\")"}',
