@@ -186,7 +186,7 @@ ROWS = [
     Row("voices-missing-rankings", ("voices", "{sample}", "{tmp}/nope.csv"), words=("file not found",)),
     Row("voices-unknown-by", ("voices", "{sample}", "{rankings}", "--by", "nosuch"), words=("--by must be one of",)),
     # -- coding --------------------------------------------------------------------------------------------
-    Row("code-without-question", ("code", "{sample}"), words=("--question is required",)),
+    Row("code-unknown-question", ("code", "{sample}", "--question", "q999"), words=("--question must be one of",)),
     Row("code-closed-question", ("code", "{sample}", "--question", "q1"), words=("not a free-text",)),
     Row("code-missing-codebook", ("code", "{sample}", "--question", "q7", "--codebook", "{tmp}/none.yaml"),
         words=("codebook file not found",)),
