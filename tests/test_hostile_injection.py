@@ -272,3 +272,24 @@ def test_code_train_metrics(planted):
     assert code == 0, err
     check_cells(csv_cells((model / "metrics.csv").read_text(encoding="utf-8")), "code train metrics.csv")
     check_cells(csv_cells(out), "code train --format csv")
+
+
+def test_no_writer_bypasses_the_escaping():
+    """Every CSV/XLSX writer goes through io.cells (or the report writers' use of it): a new ``to_csv``,
+    ``csv.writer`` or ``Workbook`` elsewhere must be routed through ``spreadsheet_safe`` too.
+    ``sample/`` is left out: it writes simulated platform exports (inputs), not results."""
+    package = ROOT / "src" / "surveykit"
+    allowed = {"io/cells.py": "safe_frame", "report/writers.py": "neutralise", "coding/stream.py": "safe_row"}
+    pattern = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(|Workbook\(\)|\.to_excel\(")
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel.startswith("sample/"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if pattern.search(text):
+            if rel not in allowed:
+                found.append(rel)
+            else:
+                assert allowed[rel] in text, f"{rel} writes cells without {allowed[rel]}"
+    assert not found, f"writers that bypass io.cells.spreadsheet_safe: {found}"

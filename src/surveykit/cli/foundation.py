@@ -94,7 +94,7 @@ def validate(
              meta={"file": responses.source.path, "respondents": responses.n, "n_issues": len(frame),
                    "n_errors": n_errors, "n_warnings": n_warnings})
     if n_errors:
-        message(f"{counts} found")
+        message(f"{n_errors} problem(s) found" + (f", and {n_warnings} warning(s)" if n_warnings else ""))
         raise typer.Exit(1)
     if n_warnings:
         message(f"no problems; {n_warnings} warning(s)")
