@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test fuzz bench sample clean-venv
+.PHONY: report test install-check fuzz bench sample clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,15 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/surveykit validate responses/sample/professional_survey.csv
+	$(BIN)/surveykit validate
 	$(BIN)/surveykit report
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+	PYTHON=$(BIN)/python bash .ci/install_check.sh
+
+install-check: $(STAMP)
+	PYTHON=$(BIN)/python bash .ci/install_check.sh
 
 # The reader fuzz test at full strength: 3,000 mutated exports (make test runs a few hundred).
 FUZZ_CASES ?= 3000

@@ -171,10 +171,10 @@ def test_banner_cli():
 
 @pytest.mark.parametrize("args, expected", [
     (("compare", S, "--by", "department"), "by must be one of 'sector', 'region', 'completed'"),
-    (("compare", S, "--question", "q99"), "question must be one of 'q1', 'q3'"),
+    (("compare", S, "--question", "q99"), "questions must be one of 'q1', 'q3'"),
     (("compare", S, "--groups", "criminal_justice,police"), "groups must be one of 'local_authority', "
                                                             "'criminal_justice'"),
-    (("compare", S, "--question", "q7"), "question 'q7' is a free-text question; closed questions are: q1, q3"),
+    (("compare", S, "--question", "q7"), "questions: 'q7' is a free-text question; closed questions are: q1, q3"),
     (("compare", S, "--alpha", "1.5"), "alpha must be strictly between 0 and 1 (exclusive), e.g. 0.05; got 1.5"),
     (("compare", S, "--alpha", "0"), "alpha must be strictly between 0 and 1 (exclusive), e.g. 0.05; got 0.0"),
     (("compare", S, "--padjust", "sidak"), "padjust must be one of 'holm', 'fdr_bh', 'bonf', 'none'; got 'sidak'"),

@@ -141,7 +141,7 @@ def test_bad_input(data):
         compare.compare(data, by="sector", groups="local_authority,police")
     with pytest.raises(UsageError, match="'q46' is a free-text question; closed questions are: q1, q3"):
         compare.compare(data, by="sector", questions=["q46"])
-    with pytest.raises(UsageError, match="question must be one of 'q1'.*got 'q48'"):
+    with pytest.raises(UsageError, match="questions must be one of 'q1'.*got 'q48'"):
         compare.compare(data, by="sector", questions=["q48"])
     with pytest.raises(UsageError, match="padjust must be one of 'holm', 'fdr_bh', 'bonf', 'none'; got 'hommel'"):
         compare.compare(data, by="sector", padjust="hommel")

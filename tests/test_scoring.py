@@ -172,7 +172,7 @@ def test_other_answers_listed(small):
 def test_bad_input(small):
     with pytest.raises(UsageError, match="by must be one of 'sector'.*got 'team'"):
         scoring.score(small, by="team")
-    with pytest.raises(UsageError, match="question must be one of 'q1'.*got 'q99'"):
+    with pytest.raises(UsageError, match="questions must be one of 'q1'.*got 'q99'"):
         scoring.score(small, questions=["q99"])
     with pytest.raises(UsageError, match="'q2' is a free-text question"):
         scoring.score(small, questions=["q2"])

@@ -23,8 +23,10 @@ def runs(charts):
     from conftest import run_cli
 
     return {
+        # the statistics are checked on the internal (unsuppressed) output; the published one below
         "csv": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--by", "sector", "--format", "csv",
-                       "--chart-out", charts),
+                       "--chart-out", charts, "--no-suppress"),
+        "published": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--by", "sector", "--format", "csv"),
         "table": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--by", "sector"),
         "json": run_cli("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--format", "json"),
     }
@@ -42,6 +44,29 @@ def responses():
     from surveykit.pipeline import load_responses
 
     return load_responses(SAMPLE_SURVEY)
+
+
+def test_published_output_hides_small_counts_on_both_sides(runs, responses):
+    """By default the youth shares counting 1-4 groups (or leaving 1-4 out) and the respondents'
+    shares that the item tables hide are [c]; the internal output has the numbers."""
+    res = runs["published"]
+    assert res.returncode == 0, res.stderr
+    published = list(csv.DictReader(io.StringIO(res.stdout)))
+    internal = {(r["group"], r["measure_id"]): r for r in csv.DictReader(io.StringIO(runs["csv"].stdout))}
+    assert any(r["youth_pct_effective"] == "[c]" for r in published)
+    for r in published:
+        full = internal[(r["group"], r["measure_id"])]
+        k = round(float(full["youth_pct_effective"]) * 5 / 100)
+        assert (r["youth_pct_effective"] == "[c]") == (0 < k < 5), r["measure_id"]
+        if r["pro_pct_effective"] != "[c]":
+            assert float(r["pro_pct_effective"]) == pytest.approx(float(full["pro_pct_effective"]), abs=0.051)
+    # a respondent share is hidden exactly where the item's own tables hide it
+    from surveykit.scoring import summarise_items
+
+    table = summarise_items(responses, items="q45", by="sector")
+    hidden = {(str(g), i) for g, i, v in zip(table["group"], table["item_id"], table["pct_top_box"]) if v == "[c]"}
+    for r in published:
+        assert (r["pro_pct_effective"] == "[c]") == ((r["group"], r["item_id"]) in hidden), (r["group"], r["item_id"])
 
 
 def _group(rows, group):

@@ -25,7 +25,8 @@ from surveykit._version import __version__
 #: name -> module that defines it (imported lazily)
 _EXPORTS = {
     "read": "surveykit.api", "read_rankings": "surveykit.api", "read_coded": "surveykit.api",
-    "load_instrument": "surveykit.api", "load_codebook": "surveykit.api",
+    "load_instrument": "surveykit.api", "load_codebook": "surveykit.api", "sample_path": "surveykit.api",
+    "read_foi": "surveykit.api",
     "score": "surveykit.api", "rank_grid": "surveykit.api", "compare": "surveykit.api", "banner": "surveykit.api",
     "code": "surveykit.api", "rank": "surveykit.api", "report": "surveykit.api",
     "Report": "surveykit.api", "Coded": "surveykit.api", "Ranked": "surveykit.api",

@@ -41,6 +41,18 @@ PathLike = "str | Path"
 
 # -- reading -------------------------------------------------------------------------------------
 
+def sample_path(name: str = "professional_survey.csv") -> Path:
+    """A file of the shipped sample study (synthetic): ``professional_survey.csv``, ``youth_ranking.csv``,
+    ``q7_coded_gold.csv`` ..., wherever surveykit is installed."""
+    from surveykit.io.resources import sample_dir
+
+    p = sample_dir() / name
+    if not p.is_file():
+        raise InputError(f"the shipped sample has no file {name!r}; it has: "
+                         + ", ".join(sorted(f.name for f in sample_dir().iterdir() if f.is_file())))
+    return p
+
+
 def load_instrument(path: str | Path | None = None) -> "Instrument":
     """An instrument YAML (the shipped professional survey when ``path`` is None)."""
     from surveykit.instrument import load_instrument as _load
@@ -93,6 +105,13 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     from surveykit.io.coded import read_coded as _read
 
     return _read(path, question=question, coder=coder)
+
+
+def read_foi(paths: "str | Path | Sequence[str | Path]", *, wave: str | None = None) -> Any:
+    """Local authority FOI returns (CSV/XLSX; see docs/foi.md) as ``surveykit.foi.Returns``."""
+    from surveykit.foi.returns import read_returns
+
+    return read_returns(paths, wave=wave)
 
 
 def load_codebook(path: str | Path | None = None) -> "Codebook":
@@ -188,16 +207,21 @@ def codebook_for(responses: "Responses", question: str, codebook: "str | Path | 
 
 
 def code(responses: "Responses", question: str, *, codebook: "str | Path | Codebook | None" = None,
-         by: str | None = None) -> Coded:
+         by: str | None = None, redact: bool = True) -> Coded:
     """Code the answers to a free-text field with the rule coder (no file is read twice: the
-    responses are already loaded)."""
+    responses are already loaded). ``redact`` (default, as in the CLI): personal data is redacted from
+    the evidence column ``matched``."""
     from surveykit.coding.answers import answers_from_responses
+    from surveykit.coding.redact import redact_evidence
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import summarise
 
+    check_bool(redact, parameter="redact")
     cb = codebook_for(responses, question, codebook)
     answers = answers_from_responses(responses, question=question, by=by)
     rows = code_answers(zip(answers.ids, answers.texts), cb, question_id=answers.question_id)
+    if redact:
+        rows = redact_evidence(rows, codebook=cb)
     summary = summarise(rows, cb, sectors=answers.sectors, sector_order=answers.sector_order)
     return Coded(answers.question_id, cb, rows, summary, answers)
 
@@ -246,12 +270,15 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
            coded: Sequence["CodedFile | str | Path"] | Mapping[str, Sequence["CodedFile | str | Path"]] = (),
            codebooks: Mapping[str, "str | Path | Codebook"] | None = None, by: str | None = None,
            suppress: bool = True, threshold: int = DEFAULT_THRESHOLD, alpha: float = DEFAULT_ALPHA,
-           padjust: str = "holm", on_step: Any = None) -> "Report":
+           padjust: str = "holm", foi: Any = None, foi_reference_rate: Any = None,
+           on_step: Any = None) -> "Report":
     """The whole study as a ``Report`` (``report.write(folder)`` writes HTML, Markdown, XLSX, CSV,
     charts and manifest.json). Sections follow the instrument's report plan, or one made from the
     question types. ``coded``: other coders' coded files, for the coding agreement in the methods: a
     list (for the first quoted coded field) or a mapping field -> files. ``codebooks``: field ->
-    codebook, to replace the instrument's."""
+    codebook, to replace the instrument's. ``foi``: local authority FOI returns (``sk.read_foi``) for
+    a section "What local authorities told us" ahead of the survey's; ``foi_reference_rate``: the
+    rate it is compared with (e.g. "6110/99230")."""
     from surveykit.io.base import sha256_of
     from surveykit.ranking import Rankings
     from surveykit.report.build import ReportInputs, ReportOptions, build_report
@@ -284,8 +311,14 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
     for f, items in coded_map.items():
         for i, c in enumerate(items, 1):
             files[f"coded:{f}:{i}"] = {"path": str(c.path), "sha256": sha256_of(c.path)}
-    inputs = ReportInputs(responses=responses, rankings=r, codebooks=books, coded=coded_map, files=files)
-    options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust, by=by)
+    if foi is not None:
+        if not hasattr(foi, "sources"):
+            foi = read_foi(foi)
+        for i, (path, sha) in enumerate(foi.sources, 1):
+            files[f"foi:{i}"] = {"path": str(path), "sha256": sha}
+    inputs = ReportInputs(responses=responses, rankings=r, codebooks=books, coded=coded_map, files=files, foi=foi)
+    options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust, by=by,
+                            foi_reference_rate=foi_reference_rate)
     built = build_report(inputs, options, on_step=on_step)
     return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
 

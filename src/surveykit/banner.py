@@ -84,7 +84,7 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     threshold = check_threshold(threshold)
     if padjust not in stats.PADJUST_METHODS:
         raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
-    targets = closed_targets(responses, [question])
+    targets = closed_targets(responses, [question], parameter="question")
     q = targets[0][0]
     if len({t[0].id for t in targets}) != 1:
         raise UsageError(f"question must name one question; got {question!r}")
@@ -147,7 +147,8 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     if left_out:
         notes.append(f"left out (fewer than {min_group_size} valid answers on every row): {', '.join(left_out)}")
     if suppress:
-        table = _protect(table, cells, cols, shown, left_out, grp, threshold, disclosure.MARKER)
+        table = _protect(table, responses, targets, by, threshold, disclosure.MARKER)
+        table = disclosure.round_published(table, percents=["pct"])
         notes.append(f"cells based on fewer than {threshold} respondents, and cells that would reveal them, "
                      f"are shown as {disclosure.MARKER}")
     footer = (f"{scale.top_box_label or 'top box'} of valid answers (Don't know and blank excluded). Letters: the "
@@ -162,40 +163,22 @@ def _name(method: str) -> str:
     return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonf": "Bonferroni", "none": "no"}[method]
 
 
-def _protect(table, cells, cols, shown, left_out, grp, threshold, marker):
-    """Per item: counts x = top box, y = rest of the valid base; published: x, n = x + y (per
-    shown group and "all"); "all" also holds groups not shown (hidden unknowns)."""
-    from surveykit import disclosure
-    from surveykit.scoring import ALL
+def _protect(table, responses, targets, by, threshold, marker):
+    """The item's one protection over ``by`` (``scoring.hidden_sets``: the same numbers hidden as in
+    every other table of the item): a hidden top-box share hides the cell's count, share and letters,
+    a hidden base the base too."""
+    from surveykit.scoring import grouping, hidden_sets
 
+    labels = grouping(responses, by).labels
     out = table.astype({"n": object, "count": object, "pct": object}).copy()
-    for c in cols:
-        values = {}
-        eqs = []
-        hidden = []
-        for g in [ALL] + shown:
-            n, x = cells[(c, g)]
-            values[("x", g)], values[("y", g)], values[("n", g)] = float(x), float(n - x), float(n)
-            eqs.append(disclosure.Equation(((("x", g), 1.0), (("y", g), 1.0), (("n", g), -1.0))))
-        hidden_groups = [g for g in grp.groups if g not in shown]
-        for g in hidden_groups:
-            hidden += [("x", g), ("y", g)]
-        for kind in ("x", "y"):
-            eqs.append(disclosure.Equation(((((kind, ALL)), -1.0),) + tuple(((kind, g), 1.0) for g in shown)
-                                           + tuple(((kind, g), 1.0) for g in hidden_groups)))
-        # y (the rest of the base) is not shown, but a small y identifies people as well as a small x:
-        # small ones must stay unrecoverable, the others are unknowns to a reader.
-        small_y = [k for k in values if k[0] == "y" and disclosure.is_primary(values[k], threshold)]
-        hidden += [k for k in values if k[0] == "y" and k not in small_y]
-        counts = [k for k in values if k[0] != "y"] + small_y
-        prot = disclosure.find_suppressed(values, eqs, threshold=threshold, counts=counts, hidden=hidden)
-        s = prot.suppressed
-        for idx in table.index[table["item_id"] == c]:
-            g = table.at[idx, "group"]
-            if ("x", g) in s or ("y", g) in s or ("n", g) in s:
+    for (q, it), hide in zip(targets, hidden_sets(responses, targets, by, None, threshold)):
+        col = it.id if it else q.id
+        for idx in table.index[table["item_id"] == col]:
+            g = labels.index(table.at[idx, "group"])
+            if ("top", g) in hide or ("n", g) in hide:
                 out.at[idx, "count"] = marker
                 out.at[idx, "pct"] = marker
                 out.at[idx, "higher_than"] = ""
-            if ("n", g) in s:
+            if ("n", g) in hide:
                 out.at[idx, "n"] = marker
     return out

@@ -296,4 +296,5 @@ def _problem(value: str, scale: Scale) -> str:
         # The answer itself is not repeated: it may be free text typed by a respondent.
         return f"unknown_label|the answer is not one of the options ({allowed})"
     codes = ", ".join(o.code for o in scale.valid_options)
-    return f"out_of_range|the value {value} is outside the scale's codes ({codes})"
+    # The number is not repeated either: a "number" typed into a closed question may be a phone number.
+    return f"out_of_range|the answer is a number outside the scale's codes ({codes})"

@@ -1,7 +1,10 @@
 """Statistical disclosure control for published tables.
 
 Rule (primary suppression): a count of respondents from 1 to ``threshold - 1`` (default: fewer than
-5) is replaced by ``MARKER``, and so is every percentage built on it. Zero is shown.
+5) is replaced by ``MARKER``, and so is every percentage built on it. Zero is shown. Counts that a
+published share gives away count too: a top-box share or a net is hidden when the respondents it
+counts, or the rest of its base (the complement), number 1 to ``threshold - 1``; a mean, median or SD
+is published only for a group whose every answer count is published (each is a function of them).
 
 Secondary suppression: a published table also publishes *relations* between its numbers: a group's
 valid base is the sum of its option counts, the "all" column is the sum of the group columns, a
@@ -12,9 +15,12 @@ equations restricted to the suppressed unknowns (equivalently: every vector of t
 there). ``find_suppressed`` adds suppressions greedily (derived statistics first, then the smallest
 counts in the same equations) until no suppressed value is determined.
 
-Blank (no answer) counts are shown and not suppressed (they are not answers). Protection holds
-for each table on its own: numbers published in other tables are not part of the equations.
-Medians are not modelled as equations; they are suppressed with the mean.
+Blank (no answer) counts are never suppressed for themselves (they are not answers), but they may be
+hidden to protect a Don't know count: group sizes are published (who responded), so valid base + Don't
+know + blank = group size is one of the equations. Consistency across the tables of a run comes from
+protecting each item once, over the run's grouping, with every statistic any table shows
+(``protect_item``): every table then hides the same numbers. Medians are not modelled as equations;
+they follow the mean.
 """
 
 from __future__ import annotations
@@ -91,17 +97,20 @@ def _det(rows: list, suppressed: Sequence[Hashable]) -> list[Hashable]:
 
 def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equation], *,
                     threshold: int = DEFAULT_THRESHOLD, counts: Iterable[Hashable],
-                    fixed: Iterable[Hashable] = (), hidden: Iterable[Hashable] = ()) -> Protection:
+                    fixed: Iterable[Hashable] = (), hidden: Iterable[Hashable] = (),
+                    presuppressed: Iterable[Hashable] = ()) -> Protection:
     """Primary and secondary suppression over linked quantities.
 
     values: every published quantity (counts and derived statistics) by key.
-    counts: the keys that are counts of respondents (primary suppression applies to them).
+    counts: the keys that are counts of respondents (primary suppression applies to them); other keys
+    of ``values`` may still be hidden to protect them (secondary suppression).
     fixed: keys known to every reader (never suppressed, e.g. group sizes).
-    hidden: unknowns that are never published (e.g. groups left out of a table)."""
+    hidden: unknowns that are never published (e.g. groups left out of a table).
+    presuppressed: keys hidden by another rule before the search (derived shares, statistics)."""
     fixed = set(fixed)
     counts = [k for k in counts if k not in fixed]
     primary = {k for k in counts if is_primary(values[k], threshold)}
-    suppressed = set(primary)
+    suppressed = set(primary) | set(presuppressed)
     guards = {eq.guard for eq in equations if eq.guard is not None}
     hidden = list(hidden)
     while True:
@@ -182,23 +191,31 @@ def suppress(table: "pd.DataFrame", *, threshold: int = DEFAULT_THRESHOLD, marke
 # -- the tables surveykit publishes -------------------------------------------------------------
 
 def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Sequence[bool],
-                     top: Sequence[bool], groups: Sequence[str], *, threshold: int,
-                     stats: Sequence[str] = ("mean", "sd", "top"), cells_shown: bool = True) -> Protection:
-    """Protection of one item's table: ``counts[option, group]`` over the valid options and DK rows,
-    group 0 being "all" (the sum of the others) when there are several groups; per group the valid
-    base and the statistics named in ``stats`` (mean, sd, top-box share) are published.
+                 top: Sequence[bool], groups: Sequence[str], *, threshold: int,
+                 nets: Sequence[Sequence[int]] = (), blank: "np.ndarray | None" = None) -> Protection:
+    """Protection of one item over a grouping, with every statistic any table of a run may show.
+
+    ``counts[option, group]`` over the scale's options (valid and Don't know), group 0 being "all" (the
+    sum of the others) when there are several groups; ``blank[group]`` the respondents who left the
+    item blank (the group size is then valid + Don't know + blank, and group sizes are published);
+    ``top``: the options of the top box; ``nets``: option indexes of each net. Every table built from
+    these counts (options by group, summaries, ranked grids, banners) reads this one protection, so
+    all of them hide the same numbers.
 
     Keys of the result: ``("c", option_index, group_index)`` a count, ``("n", g)`` a valid base,
-    ``("mean", g)``, ``("sd", g)``, ``("top", g)`` statistics. A suppressed mean takes the median
-    with it (medians are not modelled as equations). ``cells_shown=False``: the option counts are
-    not published (a summary table); small ones must still not be recoverable from what is."""
+    ``("b", g)`` a blank count, ``("mean", g)`` (and with it the median), ``("sd", g)``, ``("top", g)``
+    the top-box share, ``("net", j, g)`` a net's share."""
     import numpy as np
 
     vals: dict = {}
     eqs: list[Equation] = []
     cnt: list = []
+    pre: set = set()
     n_opt, n_grp = counts.shape
     valid = [i for i in range(n_opt) if not dk[i]]
+    dk_rows = [i for i in range(n_opt) if dk[i]]
+    ordinal = all(values[i] is not None for i in valid)
+    top_rows = [i for i in valid if top[i]]
     for g in range(n_grp):
         for i in range(n_opt):
             vals[("c", i, g)] = float(counts[i, g])
@@ -207,34 +224,64 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
         vals[("n", g)] = nv
         cnt.append(("n", g))
         eqs.append(Equation(tuple((("c", i, g), 1.0) for i in valid) + ((("n", g), -1.0),)))
-        ordinal = all(values[i] is not None for i in valid)
-        mean = float((np.array([values[i] for i in valid]) * counts[valid, g]).sum() / nv) if nv and ordinal else 0.0
-        if "mean" in stats and ordinal:
+        if blank is not None:
+            vals[("b", g)] = float(blank[g])  # hidden only to protect others (not an answer)
+            # valid + Don't know + blank = the group's size, which is published
+            eqs.append(Equation(((("n", g), 1.0), (("b", g), 1.0)) + tuple((("c", i, g), 1.0) for i in dk_rows)))
+        small_cell = any(is_primary(float(counts[i, g]), threshold) for i in valid)
+        if ordinal:
+            v = np.array([values[i] for i in valid], dtype=float)
+            mean = float((v * counts[valid, g]).sum() / nv) if nv else 0.0
+            var = float(((v - mean) ** 2 * counts[valid, g]).sum() / (nv - 1)) if nv > 1 else 0.0
             vals[("mean", g)] = mean
-            # sum(v * c) - mean * n = 0, linear in the counts once mean is shown
+            vals[("sd", g)] = 0.0
+            # sum(v * c) - mean * n = 0 and sum(v^2 c) = (n - 1) sd^2 + n mean^2: linear in the counts
             eqs.append(Equation(tuple((("c", i, g), float(values[i])) for i in valid) + ((("n", g), -mean),),
                                 guard=("mean", g)))
-        if "sd" in stats and ordinal:
-            vals[("sd", g)] = 0.0
-            v = np.array([values[i] for i in valid], dtype=float)
-            var = float(((v - mean) ** 2 * counts[valid, g]).sum() / (nv - 1)) if nv > 1 else 0.0
-            # sum(v^2 c) = (n - 1) sd^2 + n mean^2: linear in the counts and the base once sd, mean shown
             eqs.append(Equation(tuple((("c", i, g), float(values[i]) ** 2) for i in valid)
                                 + ((("n", g), -(var + mean ** 2)),), guard=("sd", g)))
-        if "top" in stats and any(top):
-            vals[("top", g)] = 0.0
-            share = float(counts[[i for i in valid if top[i]], g].sum() / nv) if nv else 0.0
-            eqs.append(Equation(tuple((("c", i, g), 1.0) for i in valid if top[i]) + ((("n", g), -share),),
-                                guard=("top", g)))
+            if small_cell:  # a statistic of a group with a hidden count is a function of it
+                pre.update({("mean", g), ("sd", g)})
+        shares = ([(("top", g), top_rows)] if top_rows else []) + [(("net", j, g), list(rows))
+                                                                    for j, rows in enumerate(nets)]
+        for key, rows in shares:
+            inside = float(counts[rows, g].sum())
+            vals[key] = 0.0
+            eqs.append(Equation(tuple((("c", i, g), 1.0) for i in rows) + ((("n", g), -(inside / nv if nv else 0.0)),),
+                                guard=key))
+            # the respondents a share counts, and the rest of its base, are counts too
+            if is_primary(inside, threshold) or is_primary(nv - inside, threshold):
+                pre.add(key)
     if n_grp > 1:  # column 0 is "all" = the sum of the other groups
         for i in range(n_opt):
             eqs.append(Equation(((("c", i, 0), -1.0),) + tuple((("c", i, g), 1.0) for g in range(1, n_grp))))
         eqs.append(Equation(((("n", 0), -1.0),) + tuple((("n", g), 1.0) for g in range(1, n_grp))))
-    if cells_shown:
-        return find_suppressed(vals, eqs, threshold=threshold, counts=cnt)
-    cells = [k for k in cnt if k[0] == "c"]
-    small = [k for k in cells if is_primary(vals[k], threshold)]
-    prot = find_suppressed(vals, eqs, threshold=threshold, counts=small + [k for k in cnt if k[0] != "c"],
-                           hidden=[k for k in cells if k not in set(small)])
-    return Protection(frozenset(k for k in prot.suppressed if k[0] != "c" or k in set(small)),
-                      frozenset(k for k in prot.primary if k[0] != "c"))
+        if blank is not None:
+            eqs.append(Equation(((("b", 0), -1.0),) + tuple((("b", g), 1.0) for g in range(1, n_grp))))
+    prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre)
+    hide = set(prot.suppressed)
+    for g in range(n_grp):  # a hidden count or base hides its group's statistics and shares
+        if ("n", g) in hide:
+            hide.update({("mean", g), ("sd", g), ("top", g)} | {("net", j, g) for j in range(len(nets))})
+        elif ordinal and any(("c", i, g) in hide for i in valid):
+            hide.update({("mean", g), ("sd", g)})
+    return Protection(frozenset(hide), prot.primary)
+
+
+def round_published(frame: "pd.DataFrame", *, percents: Sequence[str] = (), stats: Sequence[str] = (),
+                    pct_digits: int = 1, stat_digits: int = 2) -> "pd.DataFrame":
+    """Published numbers rounded for people: percentages to ``pct_digits`` and means, medians and
+    SDs to ``stat_digits`` decimals (a full-precision mean times its base would give a sum of scores
+    exactly). Markers and text stay as they are."""
+    out = frame.copy()
+
+    def rnd(v, d):
+        return round(float(v), d) if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v else v
+
+    for col in percents:
+        if col in out.columns:
+            out[col] = [rnd(v, pct_digits) for v in out[col]]
+    for col in stats:
+        if col in out.columns:
+            out[col] = [rnd(v, stat_digits) for v in out[col]]
+    return out

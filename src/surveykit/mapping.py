@@ -149,29 +149,32 @@ def map_columns(raw: RawExport, instrument: Instrument, *, mapping: Mapping[str,
 
 
 #: A column named by an id is trusted only when its answers fit the question: at least this share of
-#: its distinct answers must be options of the question's scale.
+#: its answers must be options of the question's scale.
 ID_MATCH_MIN_FIT = 0.6
 ID_CHECK_ROWS = 5000  # enough rows to see a column's kind of answers, cheap on a large export
 
 
 def _verify_id_match(raw: RawExport, instrument: Instrument, m: ColumnMatch) -> ColumnMatch:
-    """A coincidence of names (an unrelated survey's ``QID1`` and an instrument question that happens to share the id) is not a match: the
-    column's answers must be the question's options (closed) or look like free text (text)."""
+    """A coincidence of names (an unrelated survey's ``QID1`` and an instrument question that happens to
+    share the id) is not a match: the column's answers must be the question's options (closed) or look
+    like free text (text)."""
     try:
         question, _ = instrument.column_owner(m.target)
     except UsageError:
         return m  # a profile field
     k = m.column.index
-    values = {row[k].strip() for row in raw.rows[:ID_CHECK_ROWS] if k < len(row)}
-    values.discard("")
+    answers = [row[k].strip() for row in raw.rows[:ID_CHECK_ROWS] if k < len(row) and row[k].strip()]
+    values = set(answers)
     if not values:
         return m
     if question.is_closed and m.target in question.columns:
-        fit = sum(1 for v in values if question.scale.match(v) is not None) / len(values)
-        # One or two odd answers are data problems for validate to report, not evidence of another survey.
+        fits = {v: question.scale.match(v) is not None for v in values}
+        fit = sum(1 for a in answers if fits[a]) / len(answers)
+        # A share of the answers, not of the distinct values: a few odd answers are data problems for
+        # validate to report, not evidence that the column belongs to another survey.
         if len(values) >= 3 and fit < ID_MATCH_MIN_FIT:
             return ColumnMatch(m.column, None, "none", 0.0,
-                               note=f"named like {m.target}, but {1 - fit:.0%} of its distinct answers are not "
+                               note=f"named like {m.target}, but {1 - fit:.0%} of its answers are not "
                                     f"options of {question.id}")
     elif len(values) <= 12 and sum(1 for v in values if _short_number(v)) >= 0.9 * len(values):
         return ColumnMatch(m.column, None, "none", 0.0,

@@ -62,6 +62,7 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                  alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
                  qsf: str | Path | None = None, coded: Sequence[str | Path] = (), by: str | None = None,
+                 foi: Sequence[str | Path] = (), foi_reference_rate: str | None = None,
                  on_step: "Callable[[str], None] | None" = None, force: bool = False) -> "Report":
     """Read every input, build the whole report and, when ``out`` is given, write it there (atomically).
 
@@ -76,7 +77,7 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
     check_alpha(alpha, parameter="--alpha")
     for p, option in ((survey, "--survey"), (rankings, "--rankings"), (codebook, "--codebook"),
                       (mapping, "--mapping"), (instrument, "--instrument"), (qsf, "--qsf"),
-                      *((c, "--coded") for c in coded)):
+                      *((c, "--coded") for c in coded), *((f, "--foi") for f in foi)):
         check_file(Path(p) if p is not None else None, option)
     if out is not None:
         check_out(Path(out), force=force)
@@ -94,8 +95,10 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
         plan = report_plan(inst, has_rankings=ranks is not None)
         codebooks = {q: book for s in plan.sections for part in s.parts if "code" in part.analyses
                      for q in part.questions}
+    returns = api.read_foi(list(foi)) if foi else None
     report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
-                        suppress=suppress, threshold=threshold, alpha=alpha, on_step=step)
+                        suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
+                        foi_reference_rate=foi_reference_rate, on_step=step)
     if out is not None:
         report.write(out, on_step=step, force=force)
     return report

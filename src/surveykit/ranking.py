@@ -392,6 +392,25 @@ def score_measures(rankings: Rankings) -> "pd.DataFrame":
     return frame
 
 
+def protect_scores(scores: "pd.DataFrame", *, threshold: int = 5) -> "pd.DataFrame":
+    """``score_measures`` as published: the number (and share) of groups calling a measure effective
+    is hidden where it, or the rest of the groups, is 1 to ``threshold - 1`` groups of young people;
+    mean positions and Borda scores are rounded (with few groups a full-precision mean times the
+    number of groups gives the groups' positions away). Ranks and orders use the true values."""
+    from surveykit.disclosure import MARKER, is_primary
+
+    out = scores.astype({"n_effective": object, "pct_effective": object}).copy()
+    for i, (k, m) in enumerate(zip(scores["n_effective"], scores["n_groups"])):
+        if is_primary(float(k), threshold) or is_primary(float(m - k), threshold):
+            out.iat[i, out.columns.get_loc("n_effective")] = MARKER
+            out.iat[i, out.columns.get_loc("pct_effective")] = MARKER
+        else:
+            out.iat[i, out.columns.get_loc("pct_effective")] = round(float(scores["pct_effective"].iloc[i]), 1)
+    out["mean_position"] = [round(float(v), 1) for v in scores["mean_position"]]
+    out["borda"] = [round(float(v)) for v in scores["borda"]]
+    return out
+
+
 def extremes(scores: "pd.DataFrame", *, top: int = 6, bottom: int = 4) -> tuple[list[str], list[str]]:
     """(most effective best first, most ineffective worst first) measure ids from ``score_measures``."""
     if top < 0 or bottom < 0:

@@ -81,7 +81,7 @@ def _isna(v: object) -> bool:
 
 
 def closed_targets(responses: "Responses", questions: Iterable[str] | None = None, *,
-                   parameter: str = "question") -> list[tuple["Question", "Item | None"]]:
+                   parameter: str = "questions") -> list[tuple["Question", "Item | None"]]:
     """(question, item) pairs of the closed questions asked for (all closed questions by default).
 
     ``questions`` is an id, a comma-separated string or a list of ids; a question id may also name
@@ -98,7 +98,7 @@ def closed_targets(responses: "Responses", questions: Iterable[str] | None = Non
             if inst.has_question(key):
                 q = inst.question(key)
                 if not q.is_closed:
-                    raise UsageError(f"{parameter} {qid!r} is a free-text question; closed questions are: "
+                    raise UsageError(f"{parameter}: {qid!r} is a free-text question; closed questions are: "
                                      + ", ".join(closed_ids))
                 out.extend((q, it) for it in q.items) if q.is_grid else out.append((q, None))
                 continue
@@ -107,7 +107,7 @@ def closed_targets(responses: "Responses", questions: Iterable[str] | None = Non
             except UsageError:
                 raise invalid_choice(parameter, qid, closed_ids) from None
             if it is None:  # an "other" free-text column
-                raise UsageError(f"{parameter} {qid!r} is a free-text column; closed questions are: "
+                raise UsageError(f"{parameter}: {qid!r} is a free-text column; closed questions are: "
                                  + ", ".join(closed_ids))
             out.append((q, it))
     seen: set[str] = set()
@@ -185,7 +185,8 @@ def _stats_from_counts(values: "np.ndarray", counts: "np.ndarray") -> tuple[floa
 
 
 def score(responses: "Responses", *, questions: Iterable[str] | str | None = None, by: str | None = None,
-          suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+          suppress: bool = True, threshold: int = DEFAULT_THRESHOLD,
+          protect_by: str | None = None) -> "pd.DataFrame":
     """Counts and percentages of every option of every closed question / grid item.
 
     Returns a long table with columns ``question_id, item_id, item_label, group, option_code,
@@ -196,7 +197,10 @@ def score(responses: "Responses", *, questions: Iterable[str] | str | None = Non
 
     ``suppress=True`` (the default) applies disclosure control (``surveykit.disclosure``): count,
     pct, n_valid and n_dk become ``disclosure.MARKER`` where a count below ``threshold`` could be
-    read or recovered (with mean, SD and top-box share treated as published beside the table).
+    read or recovered (with mean, SD and top-box share treated as published beside the table), and
+    n_blank where it would reveal a hidden Don't know count. ``protect_by``: with ``by=None``, protect
+    over this grouping (when tables by it are published too). Published percentages are rounded to
+    one decimal.
     """
     from surveykit import disclosure
     import numpy as np
@@ -206,13 +210,15 @@ def score(responses: "Responses", *, questions: Iterable[str] | str | None = Non
     threshold = check_threshold(threshold)
 
     rows = []
-    for ic in item_counts(responses, closed_targets(responses, questions), by):
+    targets = closed_targets(responses, questions)
+    hides = hidden_sets(responses, targets, by, protect_by, threshold) if suppress else None
+    for k, ic in enumerate(item_counts(responses, targets, by)):
         opts = ic.question.scale.options
         dk_rows = [i for i, o in enumerate(opts) if o.dk]
         valid_rows = [i for i, o in enumerate(opts) if not o.dk]
         n_valid = ic.counts[valid_rows].sum(axis=0)
         n_dk = ic.counts[dk_rows].sum(axis=0) if dk_rows else np.zeros_like(n_valid)
-        hide = _protect(ic, threshold, ()).suppressed if suppress else frozenset()
+        hide = hides[k] if hides is not None else frozenset()
         m = disclosure.MARKER
         for gi, g in enumerate(ic.groups):
             for i, o in enumerate(opts):
@@ -230,34 +236,57 @@ def score(responses: "Responses", *, questions: Iterable[str] | str | None = Non
                         row[8] = m
                     if dk_hidden:
                         row[9] = m
+                    if ("b", gi) in hide:
+                        row[10] = m
                 rows.append(tuple(row))
     frame = pd.DataFrame(rows, columns=SCORE_COLUMNS)
     if suppress:
-        return frame.astype({"count": object, "pct": object, "n_valid": object, "n_dk": object})
+        frame = frame.astype({"count": object, "pct": object, "n_valid": object, "n_dk": object, "n_blank": object})
+        return disclosure.round_published(frame, percents=["pct"])
     return frame.astype({"count": "int64", "n_valid": "int64", "n_dk": "int64", "n_blank": "int64", "pct": "float64"})
 
 
-def _protect(ic: "_ItemCounts", threshold: int, stats: Sequence[str] = ("mean", "sd", "top"), *,
-             cells_shown: bool = True):
+def _protect(ic: "_ItemCounts", threshold: int):
+    """The one protection of an item over its grouping (``disclosure.protect_item``), with every
+    statistic any table shows: all tables built from the same counts hide the same numbers."""
     from surveykit import disclosure
 
     scale = ic.question.scale
+    codes = [o.code for o in scale.options]
+    nets = [[codes.index(c) for c in net.codes] for net in ic.question.all_nets]
     return disclosure.protect_item(ic.counts.astype(float), [o.value for o in scale.options],
                                    [o.dk for o in scale.options], [o.code in scale.top_box for o in scale.options],
-                                   ic.groups, threshold=threshold, stats=stats if scale.is_ordinal else tuple(x for x in stats if x == "top"),
-                                   cells_shown=cells_shown)
+                                   ic.groups, threshold=threshold, nets=nets, blank=ic.blank.astype(float))
+
+
+def hidden_sets(responses: "Responses", targets, by: str | None, protect_by: str | None,
+                threshold: int) -> list[frozenset]:
+    """Per target, the keys ``disclosure.protect_item`` hides, in the group order of ``by``.
+
+    Tables of all respondents (``by=None``) published beside tables by a grouping are protected over
+    that grouping (``protect_by``) and show its "all" column's pattern, so that the two tables cannot
+    be combined to undo a suppression."""
+    if by is not None and protect_by is not None and protect_by != by:
+        raise UsageError(f"protect_by must be None or the same grouping as by ({by!r}); got {protect_by!r}")
+    grouping_used = by if by is not None else protect_by
+    prots = [_protect(ic, threshold).suppressed for ic in item_counts(responses, targets, grouping_used)]
+    if by is None and protect_by is not None:
+        return [frozenset(k for k in hide if k[-1] == 0) for hide in prots]
+    return prots
 
 
 def summarise_items(responses: "Responses", *, items: Iterable[str] | str | None = None,
                     by: str | None = None, suppress: bool = True,
-                    threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+                    threshold: int = DEFAULT_THRESHOLD, protect_by: str | None = None) -> "pd.DataFrame":
     """One row per item and group: ``question_id, item_id, item_label, group, n_valid, n_dk, n_blank,
     pct_dk, mean, median, sd, pct_top_box, top_box_label``.
 
     ``items`` takes question ids (all their items) or item column ids. mean / median / sd (sample SD)
     are of the option scores on ordinal scales and NaN on nominal ones; ``pct_top_box`` (0-100) is
     the share of the valid base in the scale's top box (e.g. "% effective" = 4 or 5).
-    ``suppress=True`` (the default): disclosure control as in ``score``."""
+    ``suppress=True`` (the default): disclosure control as in ``score`` (the same numbers are hidden
+    whichever table shows them); a mean, median or SD only for a group whose every answer count is
+    publishable; percentages rounded to one decimal and statistics to two."""
     import numpy as np
 
     from surveykit import disclosure
@@ -267,13 +296,14 @@ def summarise_items(responses: "Responses", *, items: Iterable[str] | str | None
     threshold = check_threshold(threshold)
 
     rows = []
-    for ic in item_counts(responses, closed_targets(responses, items, parameter="items"), by):
+    targets = closed_targets(responses, items, parameter="items")
+    hides = hidden_sets(responses, targets, by, protect_by, threshold) if suppress else None
+    for k, ic in enumerate(item_counts(responses, targets, by)):
         scale = ic.question.scale
         valid = [i for i, o in enumerate(scale.options) if not o.dk]
         dk = [i for i, o in enumerate(scale.options) if o.dk]
         top = [i for i, o in enumerate(scale.options) if o.code in scale.top_box]
         values = np.array([o.value if o.value is not None else np.nan for o in scale.options])[valid]
-        prot = _protect(ic, threshold, cells_shown=False) if suppress else None
         for gi, g in enumerate(ic.groups):
             c = ic.counts[:, gi]
             nv, nd = int(c[valid].sum()), int(c[dk].sum()) if dk else 0
@@ -285,7 +315,7 @@ def summarise_items(responses: "Responses", *, items: Iterable[str] | str | None
                    100.0 * nd / (nv + nd) if nv + nd else np.nan, mean, median, sd,
                    100.0 * c[top].sum() / nv if nv and top else np.nan, scale.top_box_label]
             if suppress:
-                hide = prot.suppressed
+                hide = hides[k]
                 mk = disclosure.MARKER
                 if ("n", gi) in hide:
                     row[4] = row[7] = row[8] = row[9] = row[10] = row[11] = mk
@@ -297,13 +327,64 @@ def summarise_items(responses: "Responses", *, items: Iterable[str] | str | None
                     row[10] = mk
                 if ("top", gi) in hide:
                     row[11] = mk
+                if ("b", gi) in hide:
+                    row[6] = mk
             rows.append(tuple(row))
     frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    return frame.astype({c: object for c in SUMMARY_COLUMNS[4:12]}) if suppress else frame
+    if not suppress:
+        return frame
+    frame = frame.astype({c: object for c in SUMMARY_COLUMNS[4:12]})
+    return disclosure.round_published(frame, percents=["pct_dk", "pct_top_box"], stats=["mean", "median", "sd"])
+
+
+NET_COLUMNS = ["question_id", "item_id", "group", "net_id", "net_label", "count", "pct", "n_valid"]
+
+
+def net_shares(responses: "Responses", *, questions: Iterable[str] | str | None = None, by: str | None = None,
+               suppress: bool = True, threshold: int = DEFAULT_THRESHOLD,
+               protect_by: str | None = None) -> "pd.DataFrame":
+    """The nets (combined options declared in the instrument, e.g. "Rarely or Never") of closed
+    questions, per group: ``question_id, item_id, group, net_id, net_label, count, pct, n_valid``
+    (pct of the valid base, 0-100). With ``suppress`` a net is hidden where it or its complement
+    counts 1 to ``threshold - 1`` respondents, or where it would reveal a hidden count: the same
+    protection as every other table of the item."""
+    import numpy as np
+    import pandas as pd
+
+    from surveykit import disclosure
+
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
+    targets = [(q, it) for q, it in closed_targets(responses, questions) if q.all_nets]
+    hides = hidden_sets(responses, targets, by, protect_by, threshold) if suppress else None
+    rows = []
+    for k, ic in enumerate(item_counts(responses, targets, by)):
+        scale = ic.question.scale
+        codes = [o.code for o in scale.options]
+        valid = [i for i, o in enumerate(scale.options) if not o.dk]
+        for j, net in enumerate(ic.question.all_nets):
+            idx = [codes.index(c) for c in net.codes]
+            for gi, g in enumerate(ic.groups):
+                n = int(ic.counts[valid, gi].sum())
+                x = int(ic.counts[idx, gi].sum())
+                row = [ic.question.id, ic.column_id, g, net.id, net.label, x, 100.0 * x / n if n else np.nan, n]
+                if hides is not None:
+                    hide = hides[k]
+                    if ("net", j, gi) in hide or ("n", gi) in hide:
+                        row[5] = row[6] = disclosure.MARKER
+                    if ("n", gi) in hide:
+                        row[7] = disclosure.MARKER
+                rows.append(row)
+    frame = pd.DataFrame(rows, columns=NET_COLUMNS)
+    if suppress:
+        frame = disclosure.round_published(frame.astype({"count": object, "pct": object, "n_valid": object}),
+                                           percents=["pct"])
+    return frame
 
 
 def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: str, top_name: str,
-                include_other: bool = False, suppress: bool = False, threshold: int = 5) -> "pd.DataFrame":
+                include_other: bool = False, suppress: bool = False, threshold: int = 5,
+                protect_by: str | None = None) -> "pd.DataFrame":
     from surveykit import disclosure
 
     import numpy as np
@@ -324,11 +405,12 @@ def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: 
     rows = []
     masked: list[list[bool]] = []
     order = {it.id: i for i, it in enumerate(q.items)}
-    for ic in item_counts(responses, targets, by):
+    hides = hidden_sets(responses, targets, by, protect_by, threshold) if suppress else None
+    for k, ic in enumerate(item_counts(responses, targets, by)):
         vi = [i for i, o in enumerate(q.scale.options) if not o.dk]
         values = np.array([q.scale.options[i].value for i in vi])
         top = [i for i, o in enumerate(q.scale.options) if o.code in q.scale.top_box]
-        hide = _protect(ic, threshold, ("mean", "top")).suppressed if suppress else frozenset()
+        hide = hides[k] if hides is not None else frozenset()
         code_row = {q.scale.options[i].code: i for i in vi}
         for gi, g in enumerate(ic.groups):
             c = ic.counts[:, gi]
@@ -361,6 +443,7 @@ def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: 
         frame = frame.astype({c: object for c in mask_cols})
         for col in mask_cols:
             frame.loc[mask[col].to_numpy(), col] = disclosure.MARKER
+        frame = disclosure.round_published(frame, percents=[*pct_cols, top_name], stats=["mean"])
     return frame.reset_index(drop=True)
 
 
@@ -371,7 +454,7 @@ def ranked_grids(instrument) -> list[str]:
 
 def rank_grid(responses: "Responses", *, question: str, by: str | None = None, sort: str = "top_box",
               include_other: bool = False, suppress: bool = True,
-              threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+              threshold: int = DEFAULT_THRESHOLD, protect_by: str | None = None) -> "pd.DataFrame":
     """Any rated grid ranked by its top box (the share of valid answers in the scale's ``top_box``).
 
     Columns ``item_id, item_label, group, n, pct_<code> (one per valid option, lowest score first),
@@ -381,7 +464,7 @@ def rank_grid(responses: "Responses", *, question: str, by: str | None = None, s
     instrument order. The rated "Other" row is left out unless ``include_other``: it pools measures
     that respondents named themselves."""
     return _grid_table(responses, question, by=by, sort=sort, top_name="pct_top_box", include_other=include_other,
-                       suppress=suppress, threshold=threshold)
+                       suppress=suppress, threshold=threshold, protect_by=protect_by)
 
 
 def _role_grid(responses: "Responses", question: str | None, role: str, command: str) -> str:
@@ -398,7 +481,7 @@ def _role_grid(responses: "Responses", question: str | None, role: str, command:
 
 def effectiveness_table(responses: "Responses", *, question: str | None = None, by: str | None = None,
                         sort: str = "pct_effective", include_other: bool = False, suppress: bool = True,
-                        threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+                        threshold: int = DEFAULT_THRESHOLD, protect_by: str | None = None) -> "pd.DataFrame":
     """An effectiveness grid ranked by the share rating each measure effective (the study's Figure 13).
 
     ``question``: the grid (default: the instrument's grid with ``role: effectiveness``). Columns
@@ -406,12 +489,12 @@ def effectiveness_table(responses: "Responses", *, question: str | None = None, 
     with the top-box share named ``pct_effective``."""
     q = _role_grid(responses, question, "effectiveness", "the effectiveness table")
     return _grid_table(responses, q, by=by, sort=sort, top_name="pct_effective", include_other=include_other,
-                       suppress=suppress, threshold=threshold)
+                       suppress=suppress, threshold=threshold, protect_by=protect_by)
 
 
 def reasons_table(responses: "Responses", *, question: str | None = None, by: str | None = None,
                   sort: str = "pct_effective", include_other: bool = False, suppress: bool = True,
-                  threshold: int = DEFAULT_THRESHOLD) -> "pd.DataFrame":
+                  threshold: int = DEFAULT_THRESHOLD, protect_by: str | None = None) -> "pd.DataFrame":
     """A grid of reasons ranked by how often respondents see each reason.
 
     ``question``: any rated grid (default: the instrument's first grid with ``role: reasons``).
@@ -420,7 +503,7 @@ def reasons_table(responses: "Responses", *, question: str | None = None, by: st
     ``sort="pct_effective"`` means by the top-box share, as for the effectiveness table."""
     q = _role_grid(responses, question, "reasons", "the reasons table")
     return _grid_table(responses, q, by=by, sort=sort, top_name="pct_often", include_other=include_other,
-                       suppress=suppress, threshold=threshold)
+                       suppress=suppress, threshold=threshold, protect_by=protect_by)
 
 
 def other_answers(responses: "Responses", *, question: str) -> list[str]:

@@ -69,13 +69,16 @@ class Voices:
 
 
 def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | None = None,
-                   min_group_size: int = 5) -> Voices:
+                   min_group_size: int = 5, suppress: bool = True, threshold: int = 5,
+                   protect_by: str | None = None) -> Voices:
     """Young people's ranking beside professionals' ratings of the matched grid items, overall and
     (with ``by``, a grouping such as ``"sector"``) per group.
 
     A group is shown only when every matched item has at least ``min_group_size`` valid answers in
-    it; the others are listed in ``skipped``. Numbers are true values: publish them through
-    ``surveykit.disclosure`` (the report and the ``voices`` command do).
+    it; the others are listed in ``skipped``. With ``suppress`` (the default) the respondents' bases
+    and shares are published as every other table of those items publishes them (``[c]`` where
+    hidden; ``protect_by``: the grouping the run's other tables are protected over); ranks,
+    divergences and correlations use the true values.
     """
     import pandas as pd
     from scipy import stats
@@ -99,6 +102,10 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
         raise invalid_choice("item in the measures codebook", unknown[0], known)
     items = [keys[m.item.casefold()] for m in measures.measures]
 
+    from surveykit.validation import check_bool, check_threshold
+
+    check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     youth = score_measures(rankings).set_index("measure_id")
     frames = [(OVERALL, "All respondents", summarise_items(responses, items=items, by=None, suppress=False))]
     skipped: list[tuple[str, str]] = []
@@ -152,12 +159,48 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
         corr_rows.append({"group": group, "group_label": label, "n_respondents": n_answering.get(group, 0),
                           "spearman_rho": float(rho), "spearman_p": float(p), "spearman_n": n})
     table = pd.concat(rows, ignore_index=True)
+    if suppress:
+        table = _published(table, responses, items, by, protect_by, threshold, rankings.n_groups)
     order = ["group", "group_label", "measure_id", "measure_label", "assumed", "item_id", "youth_rank",
              "youth_mean_position", "youth_pct_effective", "pro_n_valid", "pro_pct_effective", "pro_rank",
              "rank_gap", "pct_gap", "divergence_order", "spearman_rho", "spearman_p", "spearman_n"]
     return Voices(table=table[order], correlations=pd.DataFrame(corr_rows), n_groups=rankings.n_groups,
                   n_people=rankings.n_people, exploratory=rankings.exploratory, note=rankings.sample_note(),
                   skipped=tuple(skipped), min_group_size=min_group_size)
+
+
+def _published(table: "pd.DataFrame", responses: "Responses", items: list[str], by: str | None,
+               protect_by: str | None, threshold: int, youth_groups: int) -> "pd.DataFrame":
+    """The respondents' columns as the item tables publish them (the same suppression)."""
+    from surveykit.disclosure import MARKER
+    from surveykit.scoring import summarise_items
+
+    shown = {}
+    overall = summarise_items(responses, items=items, by=None, suppress=True, threshold=threshold,
+                              protect_by=protect_by or by)
+    for r in overall.itertuples():
+        shown[(OVERALL, r.item_id)] = (r.n_valid, r.pct_top_box)
+    if by is not None:
+        for r in summarise_items(responses, items=items, by=by, suppress=True, threshold=threshold).itertuples():
+            shown[(str(r.group), r.item_id)] = (r.n_valid, r.pct_top_box)
+    out = table.astype({"pro_n_valid": object, "pro_pct_effective": object, "pct_gap": object,
+                        "youth_pct_effective": object}).copy()
+    # the young people's side: the share of groups, hidden where it counts 1-4 groups (or leaves 1-4 out)
+    from surveykit.disclosure import is_primary
+
+    n_groups = youth_groups
+    for i, v in enumerate(table["youth_pct_effective"]):
+        k = round(float(v) * n_groups / 100)
+        if is_primary(k, threshold) or is_primary(n_groups - k, threshold):
+            out.iat[i, out.columns.get_loc("youth_pct_effective")] = MARKER
+            out.iat[i, out.columns.get_loc("pct_gap")] = MARKER
+    for i, (g, item) in enumerate(zip(table["group"], table["item_id"])):
+        n, pct = shown[(g, item)]
+        out.iat[i, out.columns.get_loc("pro_n_valid")] = n
+        if isinstance(pct, str):
+            out.iat[i, out.columns.get_loc("pro_pct_effective")] = MARKER
+            out.iat[i, out.columns.get_loc("pct_gap")] = MARKER
+    return out
 
 
 def _group_order(values, labels: dict[str, str]) -> list[str]:

@@ -43,7 +43,9 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> 
         ax.text(-0.03, y0, f"{name} ({int(row.youth_rank)})", ha="right", va="center", fontsize=7.5,
                 fontweight=weight, color=colour if bold else "#333333")
         shown = f"{int(row.pro_rank)}{'=' if row.pro_rank in tied else ''}"
-        ax.text(1.03, y1, f"({shown}) {row.pro_pct_effective:.0f}% effective, n={int(row.pro_n_valid)}",
+        pct = row.pro_pct_effective if isinstance(row.pro_pct_effective, str) else f"{row.pro_pct_effective:.0f}%"
+        n_valid = row.pro_n_valid if isinstance(row.pro_n_valid, str) else int(row.pro_n_valid)
+        ax.text(1.03, y1, f"({shown}) {pct} effective, n={n_valid}",
                 ha="left", va="center", fontsize=7.5, fontweight=weight, color=colour if bold else "#333333")
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(n_measures + 0.7, 0.3)
@@ -51,7 +53,7 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> 
     label = t["group_label"].iloc[0]
     n_pro = int(voices.correlations.set_index("group").loc[group, "n_respondents"])
     ax.set_xticklabels([f"Young people\n{voices.n_people} people, {voices.n_groups} groups",
-                        f"Professionals: {label}\n{n_pro} respondents rating the matched items"], fontsize=9)
+                        f"Respondents: {label}\n{n_pro} rating the matched items"], fontsize=9)
     ax.xaxis.tick_top()
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):

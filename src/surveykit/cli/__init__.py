@@ -16,6 +16,7 @@ from surveykit.cli import coding as _coding  # noqa: E402,F401
 from surveykit.cli import qda as _qda  # noqa: E402,F401
 from surveykit.cli import formats as _formats  # noqa: E402,F401
 from surveykit.cli import reporting as _reporting  # noqa: E402,F401
+from surveykit.cli import foi as _foi  # noqa: E402,F401
 
 
 def main() -> None:

@@ -139,6 +139,9 @@ def code_run(
     accept_above: float = typer.Option(1.0, "--accept-above",
                                        help="With --suggest: suggestions above this probability are accepted; the rest go to review."),
     padjust: str = typer.Option("holm", "--padjust", help="p-value adjustment over codes: holm, fdr_bh, bonf, none."),
+    redact: bool = typer.Option(True, "--redact/--no-redact",
+                                help="Redact personal data from the evidence column 'matched' (default). "
+                                     "--no-redact is for internal use only."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -172,6 +175,10 @@ def code_run(
         model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
     answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)
     coded = code_answers(answers, cb, question_id=answers.question_id)
+    if redact:
+        from surveykit.coding.redact import redact_evidence
+
+        coded = redact_evidence(coded, codebook=cb)
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
 

@@ -67,7 +67,8 @@ def inspect(
 @handle_errors
 @input_options
 def validate(
-    file: Path = FILE_ARG,
+    file: Optional[Path] = typer.Argument(None, help="The export file (CSV, XLSX, SAV ...); default: the shipped "
+                                                     "sample study's export."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -75,12 +76,16 @@ def validate(
 
     Exit code 0 when there is no problem (warnings alone, such as an unmapped column, still exit 0),
     1 when problems (severity "error", e.g. an answer that is not an option) were found, 2 when the
-    file is unusable.
+    file is unusable. Without FILE it checks the shipped sample study (wherever surveykit is installed).
 
-    Example:  surveykit validate responses/sample/professional_survey.csv --format json
+    Example:  surveykit validate export.csv --instrument my_survey.yaml --format json
     """
     import pandas as pd
 
+    if file is None:
+        from surveykit.io.resources import sample_dir
+
+        file = sample_dir() / "professional_survey.csv"
     responses = inputs.load(file)
     frame = pd.DataFrame([i.as_dict() for i in responses.issues],
                          columns=["row", "column", "code", "severity", "message"])

@@ -34,6 +34,12 @@ def report(
                                                help="Another coder's coded file of the first quoted coded field "
                                                     "(repeatable): the methods report the agreement between the rules "
                                                     "and the coders (as 'surveykit agree')."),
+    foi: Optional[List[Path]] = typer.Option(None, "--foi",
+                                             help="Local authority FOI returns (CSV/XLSX, repeatable): adds a section "
+                                                  "'What local authorities told us' ahead of the survey's."),
+    reference_rate: Optional[str] = typer.Option(None, "--reference-rate",
+                                                 help="With --foi: a reference rate for the rate ratio, e.g. "
+                                                      "6110/99230 (looked-after children overall)."),
     threshold: Optional[int] = typer.Option(None, "--threshold",
                                             help="Disclosure control: counts below this are suppressed (default 5)."),
     no_suppress: bool = typer.Option(False, "--no-suppress",
@@ -49,7 +55,7 @@ def report(
     files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
     without it is refused unless --force.
 
-    Example:  surveykit report --survey export.csv --instrument my_survey.yaml --out reports/2026
+    Example:  surveykit report --survey export.csv --instrument my_survey.yaml --foi returns.xlsx --out reports/2026
     """
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -67,8 +73,9 @@ def report(
             rankings = sample_dir() / "youth_ranking.csv"
     out = out or Path("reports/sample")
     # The steps: reading the inputs, each section of the plan, methods and data quality, the writers.
-    plan = report_plan(load_instrument(inputs.instrument), has_rankings=rankings is not None)
-    total = 1 + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
+    inst = load_instrument(inputs.instrument)
+    plan = report_plan(inst, has_rankings=rankings is not None)
+    total = 1 + (1 if foi else 0) + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
     console = Console(stderr=True)
     with Progress(TextColumn("[progress.description]{task.description:<24}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
@@ -85,9 +92,10 @@ def report(
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
-                              on_step=on_step, force=force)
+                              foi=tuple(foi or ()), foi_reference_rate=reference_rate, on_step=on_step,
+                              force=force)
         progress.update(task, completed=total, description="done")
-    if rankings is None:
+    if rankings is None and inst.youth is not None:
         message("no --rankings file: the youth ranking sections were left out")
     if no_suppress:
         message("--no-suppress: small counts and unredacted quotes are published; for internal use only")

@@ -22,7 +22,7 @@ def _rounded(frame, digits: dict[str, int]):
     out = frame.copy()
     for col, d in digits.items():
         if col in out.columns:
-            out[col] = out[col].astype("float64").round(d)
+            out[col] = [v if isinstance(v, str) else round(float(v), d) for v in out[col]]
     return out
 
 
@@ -44,6 +44,9 @@ def rank(
     top: int = typer.Option(6, "--top", help="How many measures to list as most effective."),
     bottom: int = typer.Option(4, "--bottom", help="How many measures to list as most ineffective."),
     encoding: Optional[str] = ENCODING_OPTION,
+    threshold: int = typer.Option(5, "--threshold", help="Disclosure control: counts of groups below this (and "
+                                                         "their complements) are suppressed."),
+    no_suppress: bool = typer.Option(False, "--no-suppress", help="Show small counts of groups (internal use only)."),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Score the youth ranking exercise: % effective, mean position, Borda, rank, and agreement.
@@ -71,7 +74,11 @@ def rank(
     scores = score_measures(rankings)
     agree = agreement(rankings)
     best, worst = extremes(scores, top=top, bottom=bottom)
-    table = scores[RANK_COLUMNS]
+    from surveykit.ranking import protect_scores
+    from surveykit.validation import check_threshold
+
+    threshold = check_threshold(threshold, parameter="--threshold")
+    table = (scores if no_suppress else protect_scores(scores, threshold=threshold))[RANK_COLUMNS]
     pl = None
     if model == "plackett-luce":
         pl = plackett_luce(rankings, n_boot=bootstrap, seed=seed)
@@ -132,6 +139,8 @@ def voices(
     top: int = typer.Option(5, "--top", help="How many of the largest divergences to list per group."),
     chart_out: Optional[Path] = typer.Option(None, "--chart-out",
                                              help="Folder for slope charts (voices_GROUP.png and .svg)."),
+    threshold: int = typer.Option(5, "--threshold", help="Disclosure control: counts below this are suppressed."),
+    no_suppress: bool = typer.Option(False, "--no-suppress", help="Show small counts (internal use only)."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -167,7 +176,8 @@ def voices(
         raise UsageError(f"--chart-out must be a folder; {chart_out} is a file")
     rankings = read_rankings(rankings_file, measures=load_measures(measures))
     responses = inputs.load(survey)
-    result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size)
+    result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size, suppress=not no_suppress,
+                            threshold=threshold)
     for group, reason in result.skipped:
         message(f"group {group} left out: {reason}")
     written: list[Path] = []
@@ -177,7 +187,7 @@ def voices(
 
         for group in result.groups():
             written += save_figure(slope_chart(result, group=group), chart_out / f"voices_{group}")
-    table = _rounded(result.table, {"youth_mean_position": 3, "youth_pct_effective": 1, "pro_pct_effective": 1,
+    table = _rounded(result.table, {"youth_mean_position": 2, "youth_pct_effective": 1, "pro_pct_effective": 1,
                                     "pct_gap": 1, "spearman_rho": 3, "spearman_p": 4})
     if fmt is OutputFormat.csv:
         message(f"young people: {result.note}")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from surveykit.clean import Responses
     from surveykit.coding.codebook import Codebook
-    from surveykit.instrument import ReportPlan, ReportSection
+    from surveykit.instrument import ReportPlan
     from surveykit.io.coded import CodedFile
     from surveykit.ranking import Rankings
 
@@ -45,6 +45,7 @@ class ReportInputs:
     codebooks: Mapping[str, "Codebook"] = field(default_factory=dict)
     coded: Mapping[str, tuple["CodedFile", ...]] = field(default_factory=dict)
     files: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    foi: Any = None  # surveykit.foi.Returns: the local authority FOI returns (a section ahead of the survey's)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ReportOptions:
     youth_bottom: int = 4
     quoted_codes: int = 6
     quotes_per_code: int = 3
+    foi_reference_rate: Any = None  # a reference rate for the FOI rate ratio, e.g. "6110/99230"
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     def checked(self) -> "ReportOptions":
@@ -120,7 +122,7 @@ def section_steps(inputs: ReportInputs) -> tuple[str, ...]:
     from surveykit.report.plan import report_plan
 
     plan = report_plan(inputs.responses.instrument, has_rankings=inputs.rankings is not None)
-    return tuple(s.id for s in plan.sections) + FIXED_STEPS
+    return (("foi",) if inputs.foi is not None else ()) + tuple(s.id for s in plan.sections) + FIXED_STEPS
 
 
 def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
@@ -143,6 +145,14 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     parameters: dict[str, Any] = {}
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
+    if inputs.foi is not None:
+        from surveykit.report.foi import foi_section
+
+        step("foi")
+        section, notes = foi_section(inputs.foi, suppress=options.suppress, threshold=options.threshold,
+                                     reference_rate=options.foi_reference_rate)
+        built.append(section)
+        methods.extend(m for m in notes if m not in methods)
     for plan_section in plan.sections:
         step(plan_section.id)
         b = Build(inputs=inputs, options=options, by=by)

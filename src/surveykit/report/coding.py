@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.report.model import SectionBuilder
+from surveykit.report.text import display_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,10 +61,10 @@ def field_name(inst, field: str) -> tuple[str, str]:
     """(short name, what it is) of a free-text field, for titles and sentences."""
     owner = inst.text_field_owner(field)
     if getattr(owner, "id", None) == field and getattr(owner, "type", None) == "text":
-        return field.upper(), f"{field.upper()} {owner.text.strip()}"
+        return display_id(field), f"{display_id(field)} {owner.text.strip()}"
     label = getattr(owner, "short", None) or getattr(owner, "label", field)
-    return (f"{owner.id.upper()} other answers", f"the 'Other (please specify)' answers written at "
-                                                 f"{owner.id.upper()} ({label})")
+    return (f"{display_id(owner.id)} other answers", f"the 'Other (please specify)' answers written at "
+                                                 f"{display_id(owner.id)} ({label})")
 
 
 def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained: bool) -> None:
@@ -146,7 +147,8 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
         labels = group_labels(responses, b.by)
         rows = []
         for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:opts.quoted_codes]:
-            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress)
+            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress, codebook=codebook,
+                                   instrument=inst)
             for r in quotes.frame.head(opts.quotes_per_code).itertuples():
                 row: dict[str, Any] = {"code_id": code_id, "code_label": codebook.code(code_id).label,
                                        "group": labels.get(r.sector, r.sector), "quote": r.quote,
@@ -181,7 +183,7 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build") -> No
                        f"{len(check.warnings)} warning(s)")
     files = tuple(b.inputs.coded.get(field, ()))
     if not files:
-        b.method("Coding agreement", f"no second coder's file was given for {field.upper()} (report --coded FILE), "
+        b.method("Coding agreement", f"no second coder's file was given for {display_id(field)} (report --coded FILE), "
                                      "so the agreement between coders is not measured in this report; see "
                                      "'surveykit agree'")
         return
@@ -193,11 +195,11 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build") -> No
     labels = coder_labels(["rules"] + [f.coder for f in files], ["rules"] + [PurePath(f.path).stem for f in files])
     result = agreement(frames, labels, codes=list(codebook.code_ids))
     ov = result.overall
-    b.method("Coding agreement", f"{ov['units']} answers to {field.upper()} coded by the rules and {len(files)} "
+    b.method("Coding agreement", f"{ov['units']} answers to {display_id(field)} coded by the rules and {len(files)} "
                                  f"other coder(s) ({', '.join(labels[1:])}): pooled Krippendorff's alpha "
                                  f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); exact-set match "
                                  f"{ov['exact_set_match']:.1%}; reliable from 0.800, tentative from 0.667")
-    b.method_tables.append((f"coding_agreement_{field}", f"Coding agreement per code ({field.upper()})",
+    b.method_tables.append((f"coding_agreement_{field}", f"Coding agreement per code ({display_id(field)})",
                             result.per_code, "percent_agreement and exact_set_match are shares (0-1); alpha: "
                                              "Krippendorff's alpha (nominal)."))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from surveykit.report.model import SectionBuilder
+from surveykit.report.text import display_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,16 +32,17 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
     responses, opts = b.responses, b.options
     q = responses.instrument.question(qid)
     top = top_phrase(q)
-    table = rank_grid(responses, question=qid, suppress=opts.suppress, threshold=opts.threshold).drop(columns=["group"])
+    table = rank_grid(responses, question=qid, suppress=opts.suppress, threshold=opts.threshold,
+                      protect_by=b.by).drop(columns=["group"])
     if not explained:
-        sb.text(f"Respondents rated each item of {q.id.upper()} {_scale_span(q)}. Items are ranked by the share "
+        sb.text(f"Respondents rated each item of {display_id(q.id)} {_scale_span(q)}. Items are ranked by the share "
                 f"answering {top} of the valid answers (Don't know and blank left out); ranks use the true values "
                 "even where a number is suppressed.")
     ranked = table.sort_values("rank")
     head = ranked.iloc[:FINDING_ITEMS]
     entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
                for i, r in enumerate(head.itertuples(), 1)]
-    sb.text(all_or_too_small(f"{q.id.upper()} {q.short}, ranked by the share {top}: ", entries, "."), "finding")
+    sb.text(all_or_too_small(f"{display_id(q.id)} {q.short}, ranked by the share {top}: ", entries, "."), "finding")
     low_k = min(FINDING_ITEMS, len(ranked) - FINDING_ITEMS)
     if low_k > 0:
         tail = ranked.iloc[-low_k:][::-1]
@@ -48,10 +50,10 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
                    for i, r in enumerate(tail.itertuples(), 1)]
         sb.text(all_or_too_small(f"Lowest share {top} (lowest first): ", entries, "."), "finding")
     pcts = [c for c in table.columns if c.startswith("pct_")]
-    sb.table(f"{qid}_ranked", f"{q.id.upper()} {q.short}: ranked by the share {top} (all respondents)", table,
+    sb.table(f"{qid}_ranked", f"{display_id(q.id)} {q.short}: ranked by the share {top} (all respondents)", table,
              percent_columns=pcts, digits={"mean": 2})
-    add_grid_chart(qid, b, sb, table, f"{q.id.upper()} {q.short}: every rating",
-                   f"Diverging bar chart of the {q.id.upper()} ratings of each item")
+    add_grid_chart(qid, b, sb, table, f"{display_id(q.id)} {q.short}: every rating",
+                   f"Diverging bar chart of the {display_id(q.id)} ratings of each item")
 
 
 def score_grid(qid: str, b: "Build", sb: SectionBuilder) -> None:
@@ -63,23 +65,23 @@ def score_grid(qid: str, b: "Build", sb: SectionBuilder) -> None:
     q = responses.instrument.question(qid)
     if by is None:
         if qid not in ranked_grids(responses.instrument):
-            long = score(responses, questions=[qid], suppress=opts.suppress, threshold=opts.threshold)
-            sb.table(f"{qid}_options", f"{q.id.upper()} {q.short}", long, percent_columns=["pct"])
+            long = score(responses, questions=[qid], suppress=opts.suppress, threshold=opts.threshold, protect_by=by)
+            sb.table(f"{qid}_options", f"{display_id(q.id)} {q.short}", long, percent_columns=["pct"])
         return
     if qid not in ranked_grids(responses.instrument):
         long = score(responses, questions=[qid], by=by, suppress=opts.suppress, threshold=opts.threshold)
-        sb.table(f"{qid}_by_{by}", f"{q.id.upper()} {q.short}, by {by_phrase(responses, by)}",
+        sb.table(f"{qid}_by_{by}", f"{display_id(q.id)} {q.short}, by {by_phrase(responses, by)}",
                  labelled_groups(long, responses, by), percent_columns=["pct"])
         return
     top = top_phrase(q)
     long = rank_grid(responses, question=qid, by=by, suppress=opts.suppress, threshold=opts.threshold)
     wide = group_wide(responses, long, value="pct_top_box", by=by)
     long_id = f"{qid}_by_{by}_long"
-    sb.table(f"{qid}_top_box_by_{by}", f"{q.id.upper()} % {top} for each item, by {by_phrase(responses, by)}", wide,
+    sb.table(f"{qid}_top_box_by_{by}", f"{display_id(q.id)} % {top} for each item, by {by_phrase(responses, by)}", wide,
              percent_columns=[c for c in wide.columns if c not in ("item_id", "item_label")],
              note=f"Percent of each group's valid answers that are {top}; the base n of every cell is in {long_id}.")
     pcts = [c for c in long.columns if c.startswith("pct_")]
-    sb.table(long_id, f"{q.id.upper()} {q.short} by {by_phrase(responses, by)} (every statistic)",
+    sb.table(long_id, f"{display_id(q.id)} {q.short} by {by_phrase(responses, by)} (every statistic)",
              labelled_groups(long, responses, by), percent_columns=pcts, digits={"mean": 2})
 
 
@@ -110,14 +112,14 @@ def add_grid_chart(qid: str, b: "Build", sb: SectionBuilder, shown: "pd.DataFram
     q = b.responses.instrument.question(qid)
     if not (b.options.suppress and (shown.astype(object) == MARKER).any(axis=None)):
         fig = diverging_chart(rank_grid(b.responses, question=qid, suppress=False), scale=q.scale,
-                              top_col="pct_top_box", title=f"{q.short} ({q.id.upper()})")
+                              top_col="pct_top_box", title=f"{q.short} ({display_id(q.id)})")
         sb.chart(f"{qid}_chart", title, fig, alt=alt)
         return
     top_label = f"% {top_phrase(q)}"
     if not (shown["pct_top_box"].astype(object) == MARKER).any():
-        sb.chart(f"{qid}_chart", f"{q.id.upper()} {q.short} ({top_label})",
+        sb.chart(f"{qid}_chart", f"{display_id(q.id)} {q.short} ({top_label})",
                  ranked_bars(shown, value="pct_top_box", label="item_label", xlabel=top_label),
-                 alt=f"Bar chart of the share {top_phrase(q)} for each {q.id.upper()} item")
+                 alt=f"Bar chart of the share {top_phrase(q)} for each {display_id(q.id)} item")
         sb.text("The chart shows the top-box share only: some shares of single ratings are suppressed in the "
                 "table above and a full chart would reveal them.", "note")
     else:

@@ -32,6 +32,7 @@ def report_plan(instrument: "Instrument", *, has_rankings: bool) -> "ReportPlan"
 
 def default_plan(instrument: "Instrument") -> "ReportPlan":
     from surveykit.instrument import ReportPart, ReportPlan, ReportSection
+    from surveykit.report.text import display_id
 
     inst = instrument
     by = inst.default_by
@@ -45,7 +46,7 @@ def default_plan(instrument: "Instrument") -> "ReportPlan":
             analyses = ("rank",) + (("score",) if by else ()) + grouped
         else:
             analyses = ("score",) + grouped
-        sections.append(ReportSection(f"grid_{_slug(q.id)}", f"{q.short} ({q.id.upper()})",
+        sections.append(ReportSection(f"grid_{_slug(q.id)}", f"{q.short} ({display_id(q.id)})",
                                       parts=(ReportPart((q.id,), analyses),)))
     singles = tuple(q.id for q in inst.questions if q.type == "single" and q.id != by)
     if singles:

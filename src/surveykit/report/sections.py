@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.report.model import Section, SectionBuilder
-from surveykit.report.text import (all_or_too_small, by_phrase, group_labels, hidden, item_labels, labelled_groups,
+from surveykit.report.text import (all_or_too_small, by_phrase, display_id, group_labels, item_labels,
                                    n_text, num, pct_text, significant_p, top_phrase)
 
 if TYPE_CHECKING:
@@ -171,36 +171,6 @@ def option_wide(responses: "Responses", long: "pd.DataFrame", column_id: str,
     return frame, pcts
 
 
-def net_shares(long: "pd.DataFrame", raw: "pd.DataFrame", column_id: str, codes: Sequence[str],
-               dk: frozenset[str]) -> dict[str, tuple[Any, Any]]:
-    """group -> (percentage of the group's valid answers giving any of ``codes``, n_valid).
-
-    ``raw`` is ``score``'s unsuppressed long table and ``long`` the published one (suppression
-    markers in it). The share adds ``raw``'s option counts and is published only when it follows from
-    numbers the published table already shows: none of its options is suppressed (the sum of shown
-    shares), or every suppressed valid option of the group is among its options (the share is then
-    the valid base minus the options shown). Otherwise it is the marker: a net never reveals a hidden
-    cell."""
-    from surveykit.disclosure import MARKER
-
-    wanted = set(codes)
-    out: dict[str, tuple[Any, Any]] = {}
-    shown = long[long["item_id"] == column_id]
-    true = raw[raw["item_id"] == column_id]
-    for g, part in shown.groupby("group", sort=False):
-        n_valid = part["n_valid"].iloc[0]
-        hid = {r.option_code for r in part.itertuples(index=False)
-               if r.option_code not in dk and (isinstance(r.count, str) or isinstance(r.pct, str))}
-        if num(n_valid) is None or (hid & wanted and not hid <= wanted):
-            out[g] = (MARKER, n_valid)
-            continue
-        t = true[true["group"] == g]
-        inside = int(t.loc[t["option_code"].isin(wanted), "count"].sum())
-        base = int(t["n_valid"].iloc[0])
-        out[g] = (100.0 * inside / base if base else float("nan"), n_valid)
-    return out
-
-
 def extra_nets(question: "Question") -> tuple["Net", ...]:
     """The question's nets without the one its top box already shows."""
     top = set(question.scale.top_box)
@@ -209,13 +179,15 @@ def extra_nets(question: "Question") -> tuple["Net", ...]:
 
 def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBuilder,
                             tests: dict[str, Any] | None) -> None:
-    from surveykit.scoring import ALL, score, summarise_items
+    from surveykit.scoring import ALL, net_shares, score, summarise_items
 
     responses, by, opts = b.responses, b.by, b.options
     inst = responses.instrument
     long = score(responses, questions=list(questions), by=by, suppress=opts.suppress, threshold=opts.threshold)
-    raw = score(responses, questions=list(questions), by=by, suppress=False)
-    summary = summarise_items(responses, items=list(questions), suppress=opts.suppress, threshold=opts.threshold)
+    summary = summarise_items(responses, items=list(questions), suppress=opts.suppress, threshold=opts.threshold,
+                              protect_by=by)
+    nets_long = net_shares(responses, questions=list(questions), by=by, suppress=opts.suppress,
+                           threshold=opts.threshold)
     labels = group_labels(responses, by)
     for qid in questions:
         q = inst.question(qid)
@@ -225,15 +197,16 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
         if q.scale.top_box:
             parts.append((f"{pct_text(s['pct_top_box'])} {top_phrase(q)} (n = {n_text(s['n_valid'])} valid answers)",
                           s["pct_top_box"]))
-        dk = frozenset(o.code for o in q.scale.options if o.dk)
         nets = extra_nets(q)
-        shares = {n.id: net_shares(long, raw, qid, n.codes, dk) for n in nets}
+        mine = nets_long[nets_long["item_id"] == qid]
+        shares = {n.id: {r.group: (r.pct, r.n_valid) for r in mine[mine["net_id"] == n.id].itertuples()}
+                  for n in nets}
         for n in nets:
             share, _ = shares[n.id][ALL]
             parts.append((f"{pct_text(share)} {n.label}", share))
         if q.scale.has_dk:
             parts.append((f"{pct_text(s['pct_dk'])} Don't know (of everyone who answered)", s["pct_dk"]))
-        sb.text(f"{q.id.upper()} {q.text.strip()}", "p")
+        sb.text(f"{display_id(q.id)} {q.text.strip()}", "p")
         if parts:
             sb.text(all_or_too_small(f"{q.short}: ", parts, "."), "finding")
         if by is not None:
@@ -252,7 +225,7 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
                         f"adjusted p {significant_p(r['p_adjusted'])} ({verdict} at {opts.alpha:g}), "
                         f"n = {n_text(r['n'])}.", "note")
         suffix = f"_by_{by}" if by else ""
-        sb.table(f"{qid}{suffix}", f"{q.id.upper()} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
+        sb.table(f"{qid}{suffix}", f"{display_id(q.id)} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
                  wide, percent_columns=pcts)
 
 
@@ -292,7 +265,7 @@ def significant_pairs(result, labels: dict[str, str], items: dict[str, str]) -> 
 
 
 def part_label(part: "ReportPart") -> str:
-    qs = [q.upper() for q in part.questions]
+    qs = [display_id(q) for q in part.questions]
     return qs[0] if len(qs) == 1 else (f"{qs[0]}-{qs[-1]}" if len(qs) <= 6 else f"{len(qs)} questions")
 
 
@@ -348,12 +321,12 @@ def analysis_banner(part: "ReportPart", b: "Build", sb: SectionBuilder, explaine
     for qid in part.questions:
         res = banner(b.responses, question=qid, by=b.by, alpha=opts.alpha, padjust=opts.padjust,
                      min_group_size=opts.banner_min_group_size, suppress=opts.suppress, threshold=opts.threshold)
-        b.method(f"Banner table ({qid.upper()})", res.footer)
+        b.method(f"Banner table ({display_id(qid)})", res.footer)
         for note in res.notes:
-            b.method(f"Banner table ({qid.upper()})", note)
+            b.method(f"Banner table ({display_id(qid)})", note)
         letters = ", ".join(f"{letter} = {group}" for group, letter in res.letters)
         q = b.responses.instrument.question(qid)
-        sb.table(f"{qid}_banner", f"{qid.upper()} banner: {res.top_box_label or top_phrase(q)} by "
+        sb.table(f"{qid}_banner", f"{display_id(qid)} banner: {res.top_box_label or top_phrase(q)} by "
                                   f"{by_phrase(b.responses, b.by)} with significance letters", res.wide(),
                  note=f"{res.footer} Columns: {letters}.")
 

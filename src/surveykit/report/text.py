@@ -4,6 +4,7 @@ suppressed number, and what groups and items are called. Used by every section b
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
@@ -50,10 +51,16 @@ def group_labels(responses: "Responses", by: str | None) -> dict[str, str]:
     return {ALL: "All respondents", MISSING: "Not given", **responses.instrument.group_labels(by)}
 
 
+def display_id(identifier: str) -> str:
+    """A question id as people read it: numbered ids in the usual capital form (a lower-case "q" and a number becomes "Q" and the number), any
+    other id as the instrument declares it."""
+    return identifier.upper() if re.fullmatch(r"q\d+[a-z]?", identifier) else identifier
+
+
 def item_labels(responses: "Responses") -> dict[str, str]:
     out = {}
     for q, it in responses.instrument.closed_columns():
-        out[it.id if it else q.id] = (f"{q.id.upper()} {it.label}" if it else f"{q.id.upper()} {q.short}")
+        out[it.id if it else q.id] = (f"{display_id(q.id)} {it.label}" if it else f"{display_id(q.id)} {q.short}")
     return out
 
 

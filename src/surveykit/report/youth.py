@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from surveykit.report.model import SectionBuilder
+from surveykit.report.text import display_id
 
 if TYPE_CHECKING:
     from surveykit.report.build import Build
@@ -35,8 +36,11 @@ def youth_ranking_blocks(b: "Build", sb: SectionBuilder) -> None:
             "finding")
     for line in agree.lines():
         sb.text(line, "note")
-    table = scores[["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",
-                    "mean_position", "borda", "rank"]].copy()
+    from surveykit.ranking import protect_scores
+
+    shown = protect_scores(scores, threshold=b.options.threshold) if b.options.suppress else scores
+    table = shown[["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",
+                   "mean_position", "borda", "rank"]].copy()
     table["measure_label"] = [label[m] for m in table["measure_id"]]
     assumed = any(m.assumed for m in rankings.measures.measures)
     sb.table("youth_ranking", "Young people's ranking of the measures", table, percent_columns=["pct_effective"],
@@ -64,8 +68,9 @@ def youth_comparison_blocks(b: "Build", sb: SectionBuilder) -> None:
     responses = b.responses
     inst = responses.instrument
     grid = inst.question(inst.youth.grid) if inst.youth else None
-    result = compare_voices(rankings, responses, by=b.by, min_group_size=b.options.voices_min_group_size)
-    what = f"{grid.id.upper()} ({grid.short})" if grid else "the survey's grid"
+    result = compare_voices(rankings, responses, by=b.by, min_group_size=b.options.voices_min_group_size,
+                            suppress=b.options.suppress, threshold=b.options.threshold, protect_by=b.by)
+    what = f"{display_id(grid.id)} ({grid.short})" if grid else "the survey's grid"
     top = grid.scale.top_box_net.label if grid is not None and grid.scale.top_box_net else "top box"
     sb.text(f"Each measure of the youth exercise matches one item of {what}. The young people's rank and the "
             "share of groups calling a measure effective are set beside the share of respondents rating the matched "

@@ -197,3 +197,13 @@ def load_denylist(path: str | Path | None = None) -> tuple[str, ...]:
 
 __all__ = ["KINDS", "PLACEHOLDERS", "STRUCTURED", "Span", "Redaction", "Redactor", "redact_text", "redact",
            "redact_counts", "load_denylist", "default_denylist_path", "codebook_terms", "instrument_terms"]
+
+
+def redact_evidence(coded, *, codebook=None, column: str = "matched"):
+    """A coded frame with personal data redacted from its evidence column (the words the rules
+    matched, which come from the answer). Start and end still point into the original answer."""
+    out = coded.copy()
+    if column in out.columns:
+        out[column] = [v if not isinstance(v, str) or not v else redact_text(v, codebook=codebook).text
+                       for v in out[column]]
+    return out

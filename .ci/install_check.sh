@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# A real install: build the wheel, install it into a fresh virtual environment, and from an empty
+# folder run the shipped sample through `surveykit validate` and `surveykit report`. Every default
+# path must resolve inside the installed package (nothing beside src/ is reachable from there).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" . >/dev/null
+"$PYTHON" -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install --quiet --upgrade pip >/dev/null
+"$work/venv/bin/python" -m pip install --quiet "$work"/dist/surveykit-*.whl
+mkdir "$work/empty"
+cd "$work/empty"
+"$work/venv/bin/surveykit" --version
+"$work/venv/bin/surveykit" validate
+"$work/venv/bin/surveykit" report --out report
+for f in report.html report.md tables.xlsx manifest.json; do
+  test -s "report/$f" || { echo "install check: report/$f missing" >&2; exit 1; }
+done
+# The installed package is what ran, not the checkout.
+"$work/venv/bin/python" - <<'PY'
+import surveykit, sys
+from surveykit.io.resources import codebooks_dir, sample_dir
+assert "site-packages" in surveykit.__file__, surveykit.__file__
+assert (codebooks_dir() / "professional_survey.yaml").is_file() and (sample_dir() / "professional_survey.csv").is_file()
+PY
+echo "install check: wheel installed in a fresh venv; validate and report ran from an empty folder"

@@ -1,0 +1,453 @@
+"""Checking published claims against the returns, before a press release goes out.
+
+A claims file (YAML) lists claims; each names a figure, the cohort, the wave (or two waves for a
+change) and the claimed value as a press release would write it ("28%", "167 (28%)", "one in
+three", "around a third", "2.4", "eight", "more than four times", "+3 points", "doubled").
+``check_claims`` recomputes each figure from the returns and says ``agree``, ``differ`` or
+``not_computable``, with the basis the figure stands on. The format is documented in docs/foi.md.
+
+Default tolerances follow the claim's own precision: a percentage or a decimal agrees within half a
+unit of its last digit ("28%": 27.5-28.5; "2.4": 2.35-2.45), a whole count of children or
+authorities must be exact, "about N" allows 5%, and "one in N" (also "a third", "a quarter") agrees
+when the share rounds to one in N. ``tolerance:`` overrides: a number in the figure's own units
+(percentage points for shares) or a percentage of the claimed value ("5%").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from surveykit.errors import InputError
+from surveykit.foi.change import BASES, CHANGE_FIGURES, Reference, change, parse_reference, reference_ratio
+from surveykit.foi.returns import Returns
+from surveykit.foi.schema import COHORTS
+from surveykit.foi.summary import AUTHORITY_FIGURES, FIGURE_NAMES, PERCENT_FIGURES, RATE_FIGURES, figures
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CHANGE_CLAIMS = tuple(f"change_{f}" for f in CHANGE_FIGURES)
+CLAIM_FIGURES = FIGURE_NAMES + CHANGE_CLAIMS + ("rate_ratio",)
+VERDICTS = ("agree", "differ", "not_computable")
+_KEYS = {"id", "text", "figure", "cohort", "wave", "waves", "basis", "claimed", "tolerance", "reference"}
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS.update({"twice": 2, "double": 2, "thrice": 3})
+_ORDINAL = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+            "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "tenth": 10, "tenths": 10}
+_QUALIFIERS = (
+    (r"just under|nearly|almost|close to", "nearly"),
+    (r"about|around|approximately|approx\.?|roughly|some|circa|c\.", "about"),
+    (r"more than|over|just over|above|upwards of|in excess of", "more_than"),
+    (r"at least|no fewer than|no less than", "at_least"),
+    (r"fewer than|less than|under|below", "less_than"),
+    (r"up to|at most|no more than", "at_most"),
+)
+_NUM = r"[+-]?\d+(?:\.\d+)?"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed value as parsed. kind: number | percent | points | relative | one_in | fraction |
+    times | count_and_percent. ``value`` is in the figure's units (percent for shares and for a
+    relative change), ``count`` the N of "N (P%)", ``decimals`` the precision written."""
+
+    text: str
+    kind: str
+    value: float
+    qualifier: str = ""
+    count: float | None = None
+    decimals: int = 0
+    denominator: int | None = None  # the N of "one in N"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of a claims file (``index`` is its 1-based position, for messages)."""
+
+    index: int
+    id: str
+    figure: str
+    cohort: str
+    claimed: Claimed
+    wave: str | None = None
+    waves: tuple[str, str] | None = None
+    basis: str = "all_responders"
+    tolerance: str | None = None
+    reference: Reference | None = None
+    text: str = ""
+    source: str = ""
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _number(text: str) -> float | None:
+    t = text.strip()
+    if t in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def parse_claimed(value: Any) -> Claimed:
+    """Parse a claimed value; raises ValueError with a reason when it cannot be read."""
+    raw = str(value)
+    if isinstance(value, bool):
+        raise ValueError("a claimed value cannot be true/false")
+    if isinstance(value, (int, float)):
+        return Claimed(raw, "number", float(value), decimals=_decimals(raw))
+    t = " ".join(raw.lower().replace("\u2212", "-").split())
+    t = re.sub(r"\s*\b(?:per cent|percent)\b(?!age)", "%", t)
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t).strip().rstrip(".")
+    qualifier = ""
+    for pattern, name in _QUALIFIERS:
+        m = re.match(rf"^(?:{pattern})\s+(.*)$", t)
+        if m:
+            qualifier, t = name, m.group(1)
+            break
+    t = re.sub(r"^(?:a|one)\s+(?=(?:half|third|quarter|fourth|fifth|sixth|tenth)\b)", "1 ", t)
+    m = re.match(rf"^({_NUM})\s*\(\s*({_NUM})\s*%\s*\)$", t) or re.match(rf"^({_NUM})\s*,\s*({_NUM})\s*%$", t)
+    if m:
+        return Claimed(raw, "count_and_percent", float(m.group(2)), qualifier, float(m.group(1)),
+                       _decimals(m.group(2)))
+    m = re.match(rf"^({_NUM})\s*%(?:\s+[a-z ]+)?$", t)
+    if m:
+        return Claimed(raw, "percent", float(m.group(1)), qualifier, decimals=_decimals(m.group(1)))
+    m = re.match(rf"^({_NUM})\s*(?:percentage points?|% points?|points?|pp|pts?)$", t)
+    if m:
+        return Claimed(raw, "points", float(m.group(1)), qualifier, decimals=_decimals(m.group(1)))
+    m = re.match(r"^(\w+)\s+in\s+(\w+)$", t)
+    if m and _number(m.group(1)) is not None and _number(m.group(2)) is not None:
+        k, n = _number(m.group(1)), _number(m.group(2))
+        if not n or k is None or k <= 0 or k > n:
+            raise ValueError(f"'{raw}' is not a share")
+        return Claimed(raw, "one_in" if k == 1 else "fraction", 100 * k / n, qualifier, denominator=int(n))
+    m = re.match(r"^(\w+)\s+(halves|half|thirds?|quarters?|fourths?|fifths?|sixths?|tenths?)$", t)
+    if m and _number(m.group(1)) is not None:
+        k, n = _number(m.group(1)), _ORDINAL[m.group(2)]
+        kind = "one_in" if k == 1 and n != 2 else "fraction"
+        return Claimed(raw, kind, 100 * k / n, qualifier, denominator=n)
+    if t in ("half", "a half", "one half"):
+        return Claimed(raw, "fraction", 50.0, qualifier, denominator=2)
+    m = re.match(rf"^({_NUM}|\w+)\s*(?:times|x|-fold|fold)\b.*$", t) or re.match(r"^(twice|double|thrice)\b.*$", t)
+    if m and _number(m.group(1)) is not None:
+        return Claimed(raw, "times", _number(m.group(1)), qualifier, decimals=_decimals(m.group(1)))  # type: ignore[arg-type]
+    if t in ("doubled", "tripled", "trebled", "halved"):
+        return Claimed(raw, "relative", {"doubled": 100.0, "tripled": 200.0, "trebled": 200.0, "halved": -50.0}[t],
+                       qualifier)
+    m = re.match(rf"^({_NUM}|[a-z]+)(?:\s+[a-z][a-z ]*)?$", t)
+    if m and _number(m.group(1)) is not None:
+        return Claimed(raw, "number", _number(m.group(1)), qualifier, decimals=_decimals(m.group(1)))  # type: ignore[arg-type]
+    raise ValueError(f"cannot read the claimed value '{raw}' (write e.g. 167, 28%, '167 (28%)', 'one in three', "
+                     "'2.4', 'more than four times', '+3 points')")
+
+
+# -- loading -------------------------------------------------------------------------------------
+
+def load_claims(path: str | Path) -> tuple[Claim, ...]:
+    """Read and check a claims YAML file (see docs/foi.md); errors name the file and the claim."""
+    from surveykit.io.foi import read_claims_file
+
+    return parse_claims(read_claims_file(path), source=str(path))
+
+
+def parse_claims(document: Any, *, source: str = "claims") -> tuple[Claim, ...]:
+    """Claims from a parsed YAML document: a list of claims, or a mapping with a ``claims`` list."""
+    items = document.get("claims") if isinstance(document, dict) else document
+    if not isinstance(items, list) or not items:
+        raise InputError("a claims file holds a list of claims (or 'claims:' with a list)", path=source)
+    return tuple(_claim(i + 1, item, source) for i, item in enumerate(items))
+
+
+def _claim(index: int, item: Any, source: str) -> Claim:
+    def fail(message: str, key: str | None = None) -> InputError:
+        cid = item.get("id") if isinstance(item, dict) else None
+        who = f"claim {index}" + (f" ({cid})" if cid else "")
+        return InputError(f"{who}" + (f", {key!r}" if key else "") + f": {message}", path=source)
+
+    if not isinstance(item, dict):
+        raise fail("each claim is a mapping with figure, cohort, wave and claimed")
+    unknown = sorted(set(map(str, item)) - _KEYS)
+    if unknown:
+        raise fail(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}")
+    figure = str(item.get("figure", "")).strip()
+    if not figure:
+        raise fail("missing", "figure")
+    if figure not in CLAIM_FIGURES:
+        raise fail(f"figure must be one of {', '.join(CLAIM_FIGURES)}; got {figure!r}", "figure")
+    cohort = str(item.get("cohort", "all" if figure == "authorities_asked" else "")).strip()
+    allowed = list(COHORTS) + (["all"] if figure in ("still_missing", "authorities_reporting_still_missing",
+                                                     "largest_still_missing", "mean_still_missing",
+                                                     "authorities_asked") else [])
+    if cohort not in allowed:
+        raise fail(f"cohort must be one of {', '.join(allowed)}; got {cohort!r}", "cohort")
+    if "claimed" not in item or item["claimed"] is None:
+        raise fail("missing", "claimed")
+    try:
+        claimed = parse_claimed(item["claimed"])
+    except ValueError as exc:
+        raise fail(str(exc), "claimed") from None
+    wave = waves = None
+    basis = str(item.get("basis", "all_responders")).strip()
+    if figure in CHANGE_CLAIMS:
+        w = item.get("waves")
+        if not isinstance(w, list) or len(w) != 2:
+            raise fail("a change names two waves, e.g. waves: [2016, 2020]", "waves")
+        waves = (str(w[0]).strip(), str(w[1]).strip())
+        if basis not in BASES:
+            raise fail(f"basis must be one of {', '.join(BASES)}; got {basis!r}", "basis")
+    else:
+        if item.get("wave") in (None, ""):
+            raise fail("missing (the wave, e.g. 2016)", "wave")
+        wave = str(item["wave"]).strip()
+    reference = None
+    if figure == "rate_ratio":
+        if item.get("reference") in (None, ""):
+            raise fail("a rate ratio needs the reference rate, e.g. reference: 6110/99230", "reference")
+        try:
+            reference = parse_reference(item["reference"])
+        except Exception as exc:  # UsageError: re-raised naming the claims file
+            raise fail(getattr(exc, "message", str(exc)), "reference") from None
+    tolerance = item.get("tolerance")
+    if tolerance is not None:
+        try:
+            _tolerance_value(str(tolerance), 1.0)
+        except ValueError as exc:
+            raise fail(str(exc), "tolerance") from None
+    return Claim(index, str(item.get("id") or f"claim_{index}"), figure, cohort, claimed, wave, waves, basis,
+                 None if tolerance is None else str(tolerance), reference, str(item.get("text") or ""), source)
+
+
+def _tolerance_value(text: str, claimed: float) -> float:
+    t = text.strip().lower()
+    m = re.match(rf"^\+?-?\s*({_NUM})\s*%$", t.replace("±", ""))
+    if m:
+        return abs(claimed) * float(m.group(1)) / 100
+    m = re.match(rf"^({_NUM})\s*(?:percentage points?|points?|pp|pts?|children|authorities)?$", t.replace("±", ""))
+    if m:
+        return abs(float(m.group(1)))
+    raise ValueError(f"cannot read tolerance '{text}' (write e.g. 1, '0.5 points' or '5%')")
+
+
+# -- checking ------------------------------------------------------------------------------------
+
+CHECK_COLUMNS = ["claim", "text", "figure", "cohort", "wave", "basis", "claimed", "computed", "computed_value",
+                 "difference", "tolerance", "verdict", "n_authorities", "figure_basis", "note"]
+
+
+def _half_unit(decimals: int) -> float:
+    return 0.5 * 10 ** (-decimals)
+
+
+def _judge(computed: float, claimed: Claimed, tolerance: str | None, *, exact_counts: bool) -> tuple[bool, str]:
+    """(agrees, the rule used in words) for one numeric comparison."""
+    v = claimed.value
+    if claimed.kind == "one_in" and tolerance is None:
+        n = claimed.denominator or round(100 / v)
+        lo, hi = 100 / (n + 0.5), 100 / (n - 0.5) if n > 1 else 100.0
+        rule = f"one in {n} when rounded ({lo:.1f}%-{hi:.1f}%)"
+    else:
+        if tolerance is not None:
+            tol = _tolerance_value(tolerance, v)
+        elif claimed.kind == "fraction":
+            tol = min(5.0, 50.0 / (claimed.denominator or 10))
+        elif claimed.kind == "number" and exact_counts and claimed.decimals == 0:
+            tol = max(0.5, 0.05 * abs(v)) if claimed.qualifier in ("about", "nearly") else 0.0
+        else:
+            tol = _half_unit(claimed.decimals)
+            if claimed.qualifier == "about":
+                tol = max(tol, 0.05 * abs(v))
+        lo, hi = v - tol, v + tol
+        rule = "exact" if tol == 0 else f"±{tol:g}"
+    q = claimed.qualifier
+    eps = 1e-9
+    if q == "more_than":
+        return computed > v + eps, f"more than {v:g}"
+    if q == "at_least":
+        return computed >= v - eps, f"at least {v:g}"
+    if q == "less_than":
+        return computed < v - eps, f"less than {v:g}"
+    if q == "at_most":
+        return computed <= v + eps, f"at most {v:g}"
+    if q == "nearly":
+        below = min(lo, v - max(v - lo, 0.1 * abs(v)))
+        return below - eps <= computed <= v + eps, f"nearly {v:g} ({below:g} to {v:g})"
+    return lo - eps <= computed <= hi + eps, rule
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value
+    if kind == "percent":
+        return f"{value:.1f}%"
+    if kind == "relative":
+        return f"{value:+.1f}%"
+    if kind == "points":
+        return f"{value:+.1f} points"
+    if kind == "count":
+        return f"{int(round(value)):,}"
+    return f"{value:.2f}"
+
+
+def check_claims(returns: Returns, claims: Sequence[Claim], *, suppress: bool = True, threshold: int = 5,
+                 confidence: float = 0.95) -> "pd.DataFrame":
+    """Recompute each claimed figure from the returns and compare.
+
+    Columns: claim (id), text, figure, cohort, wave ("2016" or "2016->2020"), basis (for a change:
+    both_waves or all_responders), claimed (as written), computed (as text, with the share for
+    "N (P%)"), computed_value, difference (computed - claimed, in the figure's units), tolerance (the
+    rule applied), verdict (agree | differ | not_computable), n_authorities, figure_basis (what the
+    figure stands on), note. Small counts of children are shown as [c] when ``suppress`` (the verdict
+    is still given)."""
+    import pandas as pd
+
+    from surveykit.disclosure import MARKER
+    from surveykit.foi.disclose import small
+
+    for claim in claims:
+        for w in ([claim.wave] if claim.wave else list(claim.waves or ())):
+            if w not in returns.waves:
+                raise InputError(f"claim {claim.index} ({claim.id}), 'wave': wave {w!r} is not in the returns "
+                                 f"(waves: {', '.join(returns.waves)})", path=claim.source or None)
+    table = figures(returns, suppress=False, confidence=confidence)
+    rows = []
+    for claim in claims:
+        row = {"claim": claim.id, "text": claim.text, "figure": claim.figure, "cohort": claim.cohort,
+               "wave": claim.wave or "->".join(claim.waves or ()), "basis": claim.basis if claim.waves else "",
+               "claimed": claim.claimed.text, "computed": "", "computed_value": float("nan"),
+               "difference": float("nan"), "tolerance": "", "verdict": "not_computable", "n_authorities": None,
+               "figure_basis": "", "note": ""}
+        try:
+            value, share, n_auth, basis, kind, extra = _compute(returns, table, claim, confidence)
+        except _NotComputable as exc:
+            row["note"] = str(exc)
+            rows.append(row)
+            continue
+        row.update({"n_authorities": n_auth, "figure_basis": basis})
+        count_figure = kind == "count"
+        children = count_figure and claim.figure not in AUTHORITY_FIGURES
+        hide = suppress and children and small(value, threshold)
+        c = claim.claimed
+        if c.kind == "count_and_percent":
+            if share is None or (isinstance(share, float) and math.isnan(share)):
+                row["note"] = f"{claim.figure} has no share to compare the percentage with"
+                rows.append(row)
+                continue
+            ok_n, rule_n = _judge(value, Claimed(c.text, "number", c.count or 0.0, c.qualifier), None,
+                                  exact_counts=True)
+            ok_p, rule_p = _judge(share, Claimed(c.text, "percent", c.value, decimals=c.decimals), claim.tolerance,
+                                  exact_counts=False)
+            row.update({"computed": f"{_fmt(value, 'count')} ({share:.1f}%)" if not hide else f"{MARKER} ({MARKER})",
+                        "computed_value": value if not hide else float("nan"),
+                        "difference": (value - (c.count or 0)) if not ok_n or ok_p else share - c.value,
+                        "tolerance": f"count {rule_n}; share {rule_p} points",
+                        "verdict": "agree" if ok_n and ok_p else "differ"})
+            notes = []
+            if not ok_n:
+                notes.append(f"count differs by {value - (c.count or 0):+g}")
+            if not ok_p:
+                notes.append(f"share is {share:.1f}%, not {c.value:g}%")
+            row["note"] = "; ".join(notes + ([extra] if extra else []))
+            rows.append(row)
+            continue
+        compare = value
+        if claim.figure in CHANGE_CLAIMS and c.kind in ("percent", "relative"):
+            compare = share  # a relative change, in percent of the earlier value
+            c = Claimed(c.text, "percent", c.value, c.qualifier, decimals=c.decimals)
+            kind = "relative"
+        elif c.kind in ("one_in", "fraction", "percent") and kind == "count" and share is not None:
+            compare, kind = share, "percent"  # "80% provided": the figure's own share (share_of says of what)
+        elif c.kind in ("one_in", "fraction", "percent") and kind != "percent":
+            row["note"] = f"{claim.figure} has no share; claim a number instead"
+            rows.append(row)
+            continue
+        elif c.kind == "times" and claim.figure != "rate_ratio":
+            row["note"] = "'times' claims are for the rate_ratio figure"
+            rows.append(row)
+            continue
+        elif c.kind in ("points", "relative") and claim.figure not in CHANGE_CLAIMS:
+            row["note"] = "'points' and 'doubled'-style claims are for change figures"
+            rows.append(row)
+            continue
+        if compare is None or (isinstance(compare, float) and math.isnan(compare)):
+            row["note"] = (row["note"] + "; " if row["note"] else "") + "the figure cannot be computed from these returns"
+            rows.append(row)
+            continue
+        ok, rule = _judge(compare, c, claim.tolerance, exact_counts=count_figure)
+        row.update({"computed": MARKER if hide else _fmt(compare, kind), "computed_value": float("nan") if hide
+                    else float(compare), "difference": float("nan") if hide else float(compare) - c.value,
+                    "tolerance": rule, "verdict": "agree" if ok else "differ", "note": extra})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    frame["n_authorities"] = frame["n_authorities"].astype("Int64")
+    return frame
+
+
+class _NotComputable(Exception):
+    pass
+
+
+def _compute(returns: Returns, table: "pd.DataFrame", claim: Claim, confidence: float):
+    """(value, share or relative change, n_authorities, basis, kind, note) of a claimed figure;
+    kind is count | percent | rate."""
+    if claim.figure == "rate_ratio":
+        t = reference_ratio(returns, reference=claim.reference, wave=claim.wave, cohort=claim.cohort,
+                            confidence=confidence, suppress=False).iloc[0]
+        if math.isnan(t["rate_ratio"]):
+            raise _NotComputable("no share to compare with the reference")
+        note = (f"{t['share_pct']:.1f}% vs reference {t['reference']}; 95% CI {t['ci_low']:.2f}-{t['ci_high']:.2f} "
+                f"({t['method']})")
+        return float(t["rate_ratio"]), None, int(t["n_authorities"]), t["basis"], "rate", note
+    if claim.figure in CHANGE_CLAIMS:
+        base = claim.figure[len("change_"):]
+        if base not in returns.measures(claim.cohort) and base != "share_missing":
+            raise _NotComputable(f"the returns have no {base} column for {claim.cohort}")
+        t = change(returns, waves=claim.waves, cohort=claim.cohort, figures=[base], confidence=confidence,
+                   suppress=False)
+        t = t[t["basis"] == claim.basis]
+        if t.empty:
+            raise _NotComputable("no change could be computed")
+        r = t.iloc[0]
+        kind = "percent" if base == "share_missing" else "count"
+        note = f"{_fmt(r['value_from'], kind)} -> {_fmt(r['value_to'], kind)}"
+        if base == "share_missing" and not math.isnan(r["p_value"]):
+            note += f"; two-proportion z = {r['statistic']:.2f}, p = {r['p_value']:.3g}"
+        return (float(r["change"]), float(r["relative_change_pct"]),
+                int(min(r["n_authorities_from"], r["n_authorities_to"])), r["basis_label"],
+                "points" if base == "share_missing" else "count", note)
+    t = table[(table["figure"] == claim.figure) & (table["wave"] == claim.wave) & (table["cohort"] == claim.cohort)]
+    if t.empty:
+        raise _NotComputable(f"the returns do not give {claim.figure} for {claim.cohort} in {claim.wave}")
+    r = t.iloc[0]
+    value = r["value"]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise _NotComputable(f"no authority gave the numbers for {claim.figure}")
+    kind = "percent" if claim.figure in PERCENT_FIGURES else "rate" if claim.figure in RATE_FIGURES else "count"
+    share = r["share_pct"]
+    share = None if share is None or (isinstance(share, float) and math.isnan(share)) else float(share)
+    note = ""
+    if kind == "percent" and r["numerator"] is not None and r["denominator"] is not None:
+        note = f"{int(r['numerator']):,} of {int(r['denominator']):,}"
+        if r["ci_low_pct"] is not None and not math.isnan(r["ci_low_pct"]):
+            note += f"; 95% CI {r['ci_low_pct']:.1f}%-{r['ci_high_pct']:.1f}%"
+    elif kind == "rate" and r["numerator"] is not None and r["denominator"] is not None:
+        note = f"{int(r['numerator']):,} over {int(r['denominator']):,}"
+    if r["share_of"]:
+        note = (note + "; " if note else "") + f"share of {r['share_of']}"
+    return float(value), share, int(r["n_authorities"]), r["basis"], kind, note
+
+
+__all__ = ["Claim", "Claimed", "CLAIM_FIGURES", "VERDICTS", "load_claims", "parse_claims", "parse_claimed",
+           "check_claims"]

@@ -1,0 +1,113 @@
+"""Small numbers in FOI tables: counts of children from 1 to threshold - 1 are suppressed.
+
+A count of children below the threshold (default 5) is replaced by ``[c]`` and so is everything
+worked out from it (its share, interval, mean). A share also gives away its complement (children in
+care who did not go missing), so a small complement suppresses the share and its numerator. Where a
+table publishes a total beside its rows, ``surveykit.disclosure`` adds secondary suppression so no
+hidden count can be recovered by subtraction. Zero is shown; counts of authorities are never
+suppressed (they are public bodies, not children).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+from surveykit.disclosure import DEFAULT_THRESHOLD, MARKER
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def small(value: object, threshold: int) -> bool:
+    """True for a count of children that must not be published (1 .. threshold - 1)."""
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return v == v and 0 < v < threshold
+
+
+def check_threshold(threshold: int | None) -> int:
+    from surveykit.errors import UsageError
+
+    if threshold is None:
+        return DEFAULT_THRESHOLD
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise UsageError(f"threshold must be a whole number of at least 1; got {threshold!r}")
+    return threshold
+
+
+def mask_rows(frame: "pd.DataFrame", *, counts: Sequence[str], derived: Mapping[str, Sequence[str]] = {},
+              complements: Sequence[tuple[str, str, Sequence[str]]] = (), threshold: int) -> "pd.DataFrame":
+    """Primary suppression row by row.
+
+    counts: columns holding counts of children; derived: for a count column, the columns worked out
+    from it (suppressed with it); complements: (part, whole, columns) - when 0 < whole - part <
+    threshold, the part and ``columns`` are suppressed (the whole stays: it is published elsewhere).
+    """
+    hide: dict[str, list[int]] = {}
+    cols = {c: frame[c].tolist() for c in set(counts) | {x for p, w, _ in complements for x in (p, w)}
+            if c in frame.columns}
+    for i in range(len(frame)):
+        for col in counts:
+            if col in cols and small(cols[col][i], threshold):
+                for c in (col, *derived.get(col, ())):
+                    hide.setdefault(c, []).append(i)
+        for part, whole, cs in complements:
+            try:
+                gap = float(cols[whole][i]) - float(cols[part][i])
+            except (TypeError, ValueError, KeyError):
+                continue
+            if gap == gap and 0 < gap < threshold:
+                for c in (part, *cs, *derived.get(part, ())):
+                    hide.setdefault(c, []).append(i)
+    return apply_mask(frame, hide)
+
+
+def apply_mask(frame: "pd.DataFrame", hide: Mapping[str, Sequence[int]]) -> "pd.DataFrame":
+    """A copy of ``frame`` with the cells at (column, row position) replaced by the marker."""
+    out = frame.reset_index(drop=True).copy()
+    for col, rows in hide.items():
+        if col not in out.columns or not rows:
+            continue
+        values = out[col].astype(object).tolist()
+        for i in set(rows):
+            values[i] = MARKER
+        out[col] = values
+    return out
+
+
+def mask_column_with_total(frame: "pd.DataFrame", column: str, *, derived: Sequence[str] = (),
+                           threshold: int, groups: Sequence[str] = ()) -> "pd.DataFrame":
+    """Suppress small counts in ``column`` when the column's total is published: primary suppression,
+    then secondary (``surveykit.disclosure.suppress``) so no hidden count follows by subtraction.
+    ``groups``: columns splitting the frame into tables with their own totals (e.g. wave, cohort)."""
+    import pandas as pd
+
+    from surveykit.disclosure import suppress
+
+    hide: dict[str, list[int]] = {}
+    group_values = [frame[g].tolist() for g in groups]
+    keys = list(zip(*group_values)) if groups else [()] * len(frame)
+    column_values = frame[column].tolist()
+    for key in dict.fromkeys(keys):
+        idx = [i for i, k in enumerate(keys) if k == key]
+        values = []
+        for i in idx:
+            try:
+                values.append(float(column_values[i]))
+            except (TypeError, ValueError):
+                values.append(float("nan"))
+        known = [(i, v) for i, v in zip(idx, values) if v == v]
+        if not known:
+            continue
+        table = pd.DataFrame({"n": [v for _, v in known]}, index=[i for i, _ in known])
+        try:
+            protected = suppress(table, threshold=threshold, row_totals=False, column_totals=True)
+            hidden = [i for i in protected.index if protected.loc[i, "n"] == MARKER]
+        except RuntimeError:  # a lone small count equals its total: nothing can hide it but itself
+            hidden = [i for i, v in known if v > 0]
+        for i in hidden:
+            for c in (column, *derived):
+                hide.setdefault(c, []).append(int(i))
+    return apply_mask(frame, hide)

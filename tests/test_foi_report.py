@@ -1,0 +1,89 @@
+"""The report section "What local authorities told us": pure, complete, suppressed by default."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.figure import Figure
+
+from foi_data import SAMPLE_CSV, SAMPLE_NATIONALITY, hand_files
+from surveykit import foi
+from surveykit.disclosure import MARKER
+from surveykit.report.foi import SECTION_TITLE, foi_section
+from surveykit.report.model import Report, Section
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return foi.read_returns([SAMPLE_CSV, SAMPLE_NATIONALITY])
+
+
+@pytest.fixture(scope="module")
+def built(sample):
+    return foi_section(sample, reference_rate="6110/99230")
+
+
+def test_section_blocks_and_notes(built):
+    section, notes = built
+    assert isinstance(section, Section) and section.title == SECTION_TITLE
+    ids = [t.id for t in section.tables]
+    assert ids == ["foi_coverage", "foi_share_missing", "foi_totals", "foi_episodes", "foi_still_missing",
+                   "foi_durations", "foi_regions", "foi_nations", "foi_large_authorities", "foi_nationality",
+                   "foi_gender", "foi_size_test", "foi_change", "foi_reference"]
+    assert [c.id for c in section.charts] == ["foi_share_by_wave", "foi_regions_2016", "foi_regions_2018",
+                                              "foi_regions_2020", "foi_regions_2024"]
+    assert all(isinstance(c.figure, Figure) for c in section.charts)
+    findings = [b.text for b in section.blocks if getattr(b, "kind", "") == "finding"]
+    assert findings[0].startswith("2016: 167 of 590 children identified or suspected as trafficked")
+    assert "(28%," in findings[0] and "149 authorities" in findings[0]
+    assert "(13%," in findings[1]  # 593 of 4,744 is 12.5%, rounded half up as the study did
+    for t in section.tables:  # every table says what it stands on
+        assert {"n_authorities", "basis"} & set(t.frame.columns) or t.id in ("foi_change", "foi_regions",
+                                                                             "foi_nations", "foi_large_authorities")
+    change = next(t for t in section.tables if t.id == "foi_change").frame
+    assert set(change["basis"]) == {"both_waves", "all_responders"} and "basis_label" in change.columns
+    topics = {t for t, _ in notes}
+    assert topics == {"FOI returns"} and any("Wilson" in m for _, m in notes)
+    assert any("suppressed" in m for _, m in notes) and any("Katz" in m for _, m in notes)
+
+
+def test_small_numbers_are_suppressed_by_default(built):
+    section, _ = built
+    frames = {t.id: t.frame for t in section.tables}
+    regions = frames["foi_regions"]
+    scot = regions[(regions["wave"] == "2016") & (regions["cohort"] == "trafficked") & (regions["region"] == "Scotland")]
+    assert scot["went_missing"].iloc[0] == MARKER  # 2 children in the study's Figure 8
+    for tid, cols in (("foi_regions", ["went_missing", "in_care"]), ("foi_nationality", ["male", "female", "total"]),
+                      ("foi_large_authorities", ["went_missing"]), ("foi_gender", ["children"])):
+        for col in cols:
+            values = [v for v in frames[tid][col].tolist() if v != MARKER]
+            assert not [v for v in values if 0 < float(v) < 5], (tid, col)
+
+
+def test_no_suppress_shows_the_studys_regional_counts(sample):
+    section, notes = foi_section(sample, suppress=False)
+    regions = next(t for t in section.tables if t.id == "foi_regions").frame
+    rows = regions[(regions["wave"] == "2016") & (regions["cohort"] == "trafficked")]
+    assert dict(zip(rows["region"], rows["went_missing"]))["Scotland"] == 2
+    assert any("NOT suppressed" in m for _, m in notes)
+    assert "foi_reference" not in [t.id for t in section.tables]  # no reference rate given
+
+
+def test_one_wave_section_and_purity(tmp_path):
+    returns = foi.read_returns(hand_files(tmp_path)[1:])  # 2020 only
+    a, notes_a = foi_section(returns)
+    b, notes_b = foi_section(returns)
+    assert [t.id for t in a.tables] == [t.id for t in b.tables] and notes_a == notes_b
+    for ta, tb in zip(a.tables, b.tables):
+        assert ta.frame.equals(tb.frame)
+    assert "foi_change" not in [t.id for t in a.tables] and [c.id for c in a.charts] == ["foi_regions_2020"]
+
+
+def test_the_section_renders_through_the_report_writers(built, tmp_path):
+    from surveykit.report.writers import write_report
+
+    section, _ = built
+    out = write_report(Report("FOI", "test", (section,)), tmp_path / "rep")
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert SECTION_TITLE in md and "Children in care who went missing" in md
+    assert (out / "tables" / "foi_share_missing.csv").is_file()
+    assert (out / "charts" / "foi_regions_2016.png").is_file()
