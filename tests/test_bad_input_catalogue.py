@@ -3,7 +3,8 @@ problem), exactly one line on stderr, no traceback, the inputs byte for byte unc
 written (nothing new on disk; nothing on stdout for exit 2).
 
 To add a case, add a ``Row`` to ``ROWS``: an id, the command line (``{tmp}`` is the case's folder, ``{sample}``
-the sample export, ``{rankings}`` the sample youth rankings, ``{codebook}`` the shipped codebook), the files to
+the sample export, ``{rankings}`` the sample youth rankings, ``{codebook}`` the shipped codebook, ``{foi}``
+the sample FOI returns), the files to
 create in ``{tmp}`` first (name -> bytes, or a ``Special`` for pipes, links and folders), the expected exit
 code and words the stderr line must contain. Rows run in-process (Typer's CliRunner) unless
 ``subprocess=True`` (a real ``python -m surveykit``; needed wherever a bad input could hang).
@@ -150,7 +151,7 @@ ROWS = [
     Row("duplicate-respondent", ("validate", "{tmp}/a.csv"),
         files={"a.csv": b"respondent_id,sector,q1\nr1,NGO,Yes\nr1,NGO,No\n"}, exit=1, words=("problem(s)",)),
     Row("format-not-a-choice", ("validate", "{sample}", "--format", "xml"), words=("--format", "xml")),
-    Row("missing-argument", ("validate",), words=("Missing argument",)),
+    Row("missing-argument", ("agree",), words=("Missing argument",)),
     Row("unknown-option", ("inspect", "{sample}", "--formt", "csv"), words=("No such option",)),
     Row("unknown-command", ("no-such-command",), words=("No such command",), subprocess=True),
     Row("write-mapping-onto-folder", ("inspect", "{sample}", "--write-mapping", "{tmp}/d"),
@@ -158,7 +159,7 @@ ROWS = [
     # -- tables ------------------------------------------------------------------------------------------
     Row("score-threshold-0", ("score", "{sample}", "--threshold", "0"), words=("threshold",)),
     Row("score-threshold-not-number", ("score", "{sample}", "--threshold", "abc"), words=("--threshold",)),
-    Row("score-unknown-question", ("score", "{sample}", "--question", "q999"), words=("question must be one of",)),
+    Row("score-unknown-question", ("score", "{sample}", "--question", "q999"), words=("must be one of", "q999")),
     Row("score-unknown-by", ("score", "{sample}", "--by", "shoe_size"), words=("by must be one of",)),
     Row("effectiveness-unknown-sort", ("effectiveness", "{sample}", "--sort", "alphabet"),
         words=("sort must be one of",)),
@@ -235,6 +236,16 @@ ROWS = [
                                   "--accept-above", "2"), words=("--accept-above",)),
     Row("review-unknown-code", ("code", "review", "{sample}", "--question", "q7", "--coded", "{tmp}/c.csv"),
         files={"c.csv": CODED.replace(b"not_identified", b"made_up")}, words=("not in the codebook",)),
+    # -- FOI returns -----------------------------------------------------------------------------------------
+    Row("foi-missing-returns", ("foi", "validate", "{tmp}/nope.xlsx"), words=("file not found",)),
+    Row("foi-unknown-table", ("foi", "summary", "{foi}", "--table", "nosuch"), words=("--table must be one of",)),
+    Row("foi-device", ("foi", "cells", "/dev/zero"), words=("character device",)),
+    Row("foi-claims-alias-bomb", ("foi", "check", "{tmp}/c.yaml", "{foi}"), files={"c.yaml": LAUGHS},
+        words=("aliases",)),
+    Row("foi-damaged-workbook", ("foi", "summary", "{tmp}/r.xlsx"),
+        files={"r.xlsx": _xlsx([["authority", "in_care"], ["A", "3"]])[:600]}, words=("damaged",)),
+    Row("foi-sample-out-is-a-file", ("foi", "sample", "--out", "{tmp}/f.txt"), files={"f.txt": b"mine"},
+        words=("is a file",)),
     # -- formats, report, sample ----------------------------------------------------------------------------
     Row("export-sav-wrong-suffix", ("export-sav", "{sample}", "--out", "{tmp}/x.txt"), words=("must name a .sav",)),
     Row("export-sav-missing-file", ("export-sav", "{tmp}/nope.csv", "--out", "{tmp}/x.sav"),
@@ -297,7 +308,8 @@ def _state(root: Path) -> dict[str, str]:
     return out
 
 
-SHARED_INPUTS = [SAMPLE_SURVEY, SAMPLE_RANKINGS, CODEBOOKS / "missing_reasons.yaml",
+SAMPLE_FOI = SAMPLE_SURVEY.parent / "foi_returns.xlsx"
+SHARED_INPUTS = [SAMPLE_SURVEY, SAMPLE_RANKINGS, SAMPLE_FOI, CODEBOOKS / "missing_reasons.yaml",
                  CODEBOOKS / "professional_survey.yaml", CODEBOOKS / "youth_measures.yaml"]
 
 
@@ -326,7 +338,7 @@ def test_the_catalogue_is_large_and_distinct():
                 else f"{r.args[0]} {r.args[1]}" for r in ROWS}
     for command in ("validate", "inspect", "score", "effectiveness", "reasons", "compare", "banner", "rank", "voices",
                     "code", "codebook check", "codebook export", "codebook import", "quotes", "agree", "code train",
-                    "code review", "export-sav", "report", "sample"):
+                    "code review", "export-sav", "report", "sample", "foi"):
         assert command in commands, f"no bad input for {command}"
 
 
@@ -337,7 +349,7 @@ def test_bad_input(row, tmp_path, monkeypatch):
     _make(work, row.files)
     monkeypatch.chdir(work)
     subs = {"tmp": str(work), "sample": str(SAMPLE_SURVEY), "rankings": str(SAMPLE_RANKINGS),
-            "codebook": str(CODEBOOKS / "missing_reasons.yaml")}
+            "codebook": str(CODEBOOKS / "missing_reasons.yaml"), "foi": str(SAMPLE_FOI)}
     args = [a.format(**subs) for a in row.args]
     before = _state(work)
     shared = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in SHARED_INPUTS}
