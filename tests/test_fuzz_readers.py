@@ -197,7 +197,15 @@ def _run_cli(path: Path) -> str:
 
     from surveykit.cli import app
 
-    result = CliRunner().invoke(app, ["validate", str(path)])
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CliRunner().invoke(app, ["validate", str(path)])
+    # A Python warning would be printed on the user's stderr beside (or instead of) the one error line.
+    shown = [f"{w.category.__name__}: {str(w.message)[:80]}" for w in caught
+             if not issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))]
+    assert not shown, shown
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 1, 2), result.exit_code
     stderr = result.stderr if hasattr(result, "stderr") else ""

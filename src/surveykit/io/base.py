@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import re
+import warnings
 import zipfile
 from struct import error as struct_error
 from dataclasses import dataclass, field
@@ -511,8 +512,6 @@ def iter_xlsx_sheets(path: Path, *, data: bytes | None = None, limit: int | None
 
     Any damage in the package (zip, XML, styles, shared strings) becomes one InputError.
     """
-    import openpyxl
-
     if data is None:
         from surveykit.io.files import read_input
 
@@ -520,10 +519,23 @@ def iter_xlsx_sheets(path: Path, *, data: bytes | None = None, limit: int | None
     _check_xlsx_package(path, data)
     # openpyxl raises whatever its parsers raise on a damaged part (lxml XMLSyntaxError, zlib.error,
     # KeyError, IndexError, TypeError ...): every one of them means "this workbook is damaged".
+    # openpyxl warns on stderr about oddities of real workbooks ("no default style", "invalid dependency
+    # definitions"); those are not the user's business, and stderr carries one line per problem. The
+    # sheets are read whole inside the quiet block so that no filter leaks to the caller between yields.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheets = _read_sheets(path, data, limit=limit, sheet=sheet)
+    yield from sheets
+
+
+def _read_sheets(path: Path, data: bytes, *, limit: int | None, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - see above
+    except Exception as exc:  # noqa: BLE001 - see iter_xlsx_sheets
         raise _damaged_workbook(path, exc) from None
+    out: list[tuple[str, list[list[str]]]] = []
     try:
         for ws in wb.worksheets:
             if sheet is not None and ws.title != sheet:
@@ -549,12 +561,13 @@ def iter_xlsx_sheets(path: Path, *, data: bytes | None = None, limit: int | None
             # Excel's used range can run far past the data; trim empty trailing columns.
             while width and all(len(r) < width or not r[width - 1] for r in rows):
                 width -= 1
-            yield ws.title, [r[:width] + [""] * (width - len(r[:width])) for r in rows]
+            out.append((ws.title, [r[:width] + [""] * (width - len(r[:width])) for r in rows]))
     finally:
         try:
             wb.close()
         except Exception:  # noqa: BLE001 - closing a damaged archive must not hide the real error
             pass
+    return out
 
 
 def cell_text(value: Any) -> str:
