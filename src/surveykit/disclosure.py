@@ -203,7 +203,7 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
     all of them hide the same numbers.
 
     Keys of the result: ``("c", option_index, group_index)`` a count, ``("n", g)`` a valid base,
-    ``("b", g)`` a blank count, ``("mean", g)`` (and with it the median), ``("sd", g)``, ``("top", g)``
+    ``("b", g)`` a blank count (hidden where the base or Don't know count is), ``("mean", g)`` (and with it the median), ``("sd", g)``, ``("top", g)``
     the top-box share, ``("net", j, g)`` a net's share."""
     import numpy as np
 
@@ -211,6 +211,7 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
     eqs: list[Equation] = []
     cnt: list = []
     pre: set = set()
+    blanks: list = []
     n_opt, n_grp = counts.shape
     valid = [i for i in range(n_opt) if not dk[i]]
     dk_rows = [i for i in range(n_opt) if dk[i]]
@@ -225,8 +226,10 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
         cnt.append(("n", g))
         eqs.append(Equation(tuple((("c", i, g), 1.0) for i in valid) + ((("n", g), -1.0),)))
         if blank is not None:
-            vals[("b", g)] = float(blank[g])  # hidden only to protect others (not an answer)
-            # valid + Don't know + blank = the group's size, which is published
+            # valid + Don't know + blank = the group's size, which is published. The blank count is
+            # never published on its own: tables show it only where the valid base and the Don't
+            # know count are shown (it follows from them then), so it is an unknown here.
+            blanks.append(("b", g))
             eqs.append(Equation(((("n", g), 1.0), (("b", g), 1.0)) + tuple((("c", i, g), 1.0) for i in dk_rows)))
         small_cell = any(is_primary(float(counts[i, g]), threshold) for i in valid)
         if ordinal:
@@ -258,9 +261,11 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
         eqs.append(Equation(((("n", 0), -1.0),) + tuple((("n", g), 1.0) for g in range(1, n_grp))))
         if blank is not None:
             eqs.append(Equation(((("b", 0), -1.0),) + tuple((("b", g), 1.0) for g in range(1, n_grp))))
-    prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre)
+    prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=blanks)
     hide = set(prot.suppressed)
     for g in range(n_grp):  # a hidden count or base hides its group's statistics and shares
+        if blank is not None and (("n", g) in hide or any(("c", i, g) in hide for i in dk_rows)):
+            hide.add(("b", g))
         if ("n", g) in hide:
             hide.update({("mean", g), ("sd", g), ("top", g)} | {("net", j, g) for j in range(len(nets))})
         elif ordinal and any(("c", i, g) in hide for i in valid):

@@ -151,14 +151,14 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         step("foi")
         section, notes = foi_section(inputs.foi, suppress=options.suppress, threshold=options.threshold,
                                      reference_rate=options.foi_reference_rate)
-        built.append(section)
+        built.append(rounded(section) if options.suppress else section)
         methods.extend(m for m in notes if m not in methods)
     for plan_section in plan.sections:
         step(plan_section.id)
         b = Build(inputs=inputs, options=options, by=by)
         section = build_section(plan_section, b)
         if section is not None:
-            built.append(section)
+            built.append(rounded(section) if options.suppress else section)
         for m in b.methods:
             if m not in methods:
                 methods.append(m)
@@ -204,6 +204,25 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     report = Report(title=title, subtitle=subtitle, sections=tuple(built), manifest=manifest)
     report.check_ids()
     return report
+
+
+def rounded(section: Section) -> Section:
+    """Published numbers rounded for people: percentages to one decimal, the columns a table names in
+    ``digits`` to that many decimals (means ...). Internal reports (no suppression) keep full precision."""
+    from dataclasses import replace as _replace
+
+    from surveykit.disclosure import round_published
+    from surveykit.report.model import Table
+
+    blocks = []
+    for block in section.blocks:
+        if isinstance(block, Table):
+            frame = round_published(block.frame, percents=list(block.percent_columns))
+            for col, d in block.digits.items():
+                frame = round_published(frame, stats=[col], stat_digits=d)
+            block = _replace(block, frame=frame)
+        blocks.append(block)
+    return _replace(section, blocks=tuple(blocks))
 
 
 def _name(path: str) -> str:
