@@ -63,11 +63,19 @@ def main(argv: list[str]) -> int:
         lines.append(f"| {stem} | {r['name']} | {r['value']} {r['unit']} | {r['target']} | "
                      f"{'yes' if r['ok'] else 'NO'} | {r['detail']} |")
     out = HERE / "RESULTS.md"
-    if argv and out.exists():
-        # A partial run keeps the other benchmarks' rows.
-        kept = [l for l in out.read_text().splitlines()[6:] if l.startswith("| ") and
-                not any(l.startswith(f"| {stem} |") for stem, _ in results)]
-        lines[6:6] = kept
+    notes: list[str] = []
+    if out.exists():
+        old = out.read_text().splitlines()
+        # Sections written by hand after the table ("## ...") are kept as they are.
+        first = next((k for k, l in enumerate(old) if l.startswith("## ")), len(old))
+        notes = old[first:]
+        if argv:
+            # A partial run keeps the other benchmarks' rows.
+            kept = [l for l in old[6:first] if l.startswith("| ") and
+                    not any(l.startswith(f"| {stem} |") for stem, _ in results)]
+            lines[6:6] = kept
+    if notes:
+        lines += [""] + notes
     out.write_text("\n".join(lines) + "\n")
     print(f"wrote {out}", file=sys.stderr)
     return 0 if all(r["ok"] for _, r in results) else 1

@@ -80,8 +80,11 @@ def test_cli_binary_published_example(cli, tmp_path):
 GWUSEC = ["Q8", "Q5", "N2"]
 
 
-def _wide_sets(path):
-    """Independent reading of a gwusec wide file: {ResponseId: set of codes}, respondents only."""
+def _wide_sets(path, *, uncoded="missing"):
+    """Independent reading of a gwusec wide file: {ResponseId: set of codes}, respondents only.
+
+    uncoded="missing": an answer the coder gave no code is not coded by that coder (left out);
+    "none": it is in, with the empty set ("no code applies")."""
     d = pd.read_csv(path, dtype=str, keep_default_na=False)
     code_cols = [c for c in d.columns if c.startswith("Code ")]
     sets: dict[str, set] = {}
@@ -90,6 +93,8 @@ def _wide_sets(path):
         if not row.iloc[1].strip() and not codes:
             continue
         sets.setdefault(row["ResponseId"], set()).update(codes)
+    if uncoded == "missing":
+        sets = {u: s for u, s in sets.items() if s}
     return sets
 
 
@@ -104,21 +109,28 @@ def gwusec_results(tmp_path_factory):
     for q in GWUSEC:
         a = EXTERNAL / "coded_datasets" / f"gwusec_proctoring_coded_{q}_primary.csv"
         b = EXTERNAL / "coded_datasets" / f"gwusec_proctoring_coded_{q}_secondary.csv"
-        dis = tmp / f"{q}_dis.csv"
-        r = run_cli("agree", a, b, "--format", "json", "--disagreements", dis)
-        assert r.returncode == 0, r.stderr
-        out[q] = (a, b, json.loads(r.stdout), pd.read_csv(dis, dtype=str, keep_default_na=False))
+        for uncoded in ("missing", "none"):
+            dis = tmp / f"{q}_{uncoded}_dis.csv"
+            args = ("--uncoded", uncoded) if uncoded == "none" else ()  # missing is the default
+            r = run_cli("agree", a, b, "--format", "json", "--disagreements", dis, *args)
+            assert r.returncode == 0, r.stderr
+            out[q, uncoded] = (a, b, json.loads(r.stdout), pd.read_csv(dis, dtype=str, keep_default_na=False),
+                               r.stderr)
     return out
 
 
+@pytest.mark.parametrize("uncoded", ["missing", "none"])
 @pytest.mark.parametrize("q", GWUSEC)
-def test_gwusec_double_coded_per_code(gwusec_results, q):
-    a, b, out, dis = gwusec_results[q]
-    sa, sb = _wide_sets(a), _wide_sets(b)
+def test_gwusec_double_coded_per_code(gwusec_results, q, uncoded):
+    a, b, out, dis, stderr = gwusec_results[q, uncoded]
+    sa, sb = _wide_sets(a, uncoded=uncoded), _wide_sets(b, uncoded=uncoded)
     units = sorted(set(sa) & set(sb))
     codes = sorted(set().union(*sa.values(), *sb.values()))
     rows = {r["code_id"]: r for r in out["rows"]}
-    assert set(rows) == set(codes) | {"ALL"}
+    assert set(rows) == set(codes) | {"ALL", "MEAN"}
+    # The output says how many answers each coder coded and how many both did.
+    assert out["overall"]["answers_per_coder"] == {"primary": len(sa), "secondary": len(sb)}
+    assert f"answers coded: primary {len(sa)}, secondary {len(sb)}; coded by both: {len(units)}" in stderr
     for code in codes:
         ya = np.array([code in sa[u] for u in units], dtype=int)
         yb = np.array([code in sb[u] for u in units], dtype=int)
@@ -132,7 +144,7 @@ def test_gwusec_double_coded_per_code(gwusec_results, q):
             n0, n1 = int((ya == 0).sum() + (yb == 0).sum()), int(ya.sum() + yb.sum())
             d = int((ya != yb).sum())
             assert row["alpha"] == pytest.approx(1 - (2 * len(units) - 1) * d / (n0 * n1))
-        assert row["flag"] == flag(row["alpha"])
+        assert row["flag"] == (flag(row["alpha"]) if len(units) >= 10 else "too_few")
     # Overall: exact-set match and the disagreements file, recomputed directly.
     exact = np.mean([sa[u] == sb[u] for u in units])
     assert rows["ALL"]["exact_set_match"] == pytest.approx(exact)
@@ -144,7 +156,7 @@ def test_gwusec_double_coded_per_code(gwusec_results, q):
 
 def test_gwusec_q8_known_counts(gwusec_results):
     # Read from the files: Q8 has 26 answers, both coders saw all of them.
-    a, b, out, dis = gwusec_results["Q8"]
+    a, b, out, dis, _ = gwusec_results["Q8", "missing"]
     assert out["overall"]["units"] == 26
     assert len(dis) == sum(len(x) for x in (_wide_sets(a)[u] ^ _wide_sets(b)[u] for u in _wide_sets(a)))
 
@@ -155,21 +167,32 @@ def test_wide_reader_non_respondents_and_uncoded(external):
     answered = d[d.iloc[:, 1].str.strip() != ""]
     coded_rows = answered[[c for c in d.columns if c.startswith("Code ")]].apply(
         lambda s: s.str.strip() != "").any(axis=1)
-    none = read_coded(p)
+    none = read_coded(p, uncoded="none")
     assert none.layout == "wide"
     assert none.frame["respondent_id"].nunique() == answered["ResponseId"].nunique()
     assert none.frame["code_id"].isna().sum() == int((~coded_rows).sum())
-    missing = read_coded(p, uncoded="missing")
+    missing = read_coded(p)  # the default: a wide row with no code was not coded
     assert missing.frame["respondent_id"].nunique() == int(coded_rows.sum())
+    assert missing.frame["code_id"].notna().all()
 
 
-def test_cli_uncoded_missing_uses_only_coded_sample(cli, external):
-    a = external / "coded_datasets" / "gwusec_proctoring_coded_Q5_primary.csv"
-    b = external / "coded_datasets" / "gwusec_proctoring_coded_Q5_secondary.csv"
-    r = cli("agree", a, b, "--uncoded", "missing", "--format", "json")
-    assert r.returncode == 0, r.stderr
-    sb = {u: s for u, s in _wide_sets(b).items() if s}
-    assert json.loads(r.stdout)["overall"]["units"] == len(sb)
+def test_reliability_sample_is_missing_by_default(gwusec_results):
+    """Q5: the secondary coder coded 24 of 125 answers; the other 101 are missing, not 'no code'."""
+    a, b, out, _, stderr = gwusec_results["Q5", "missing"]
+    d = pd.read_csv(b, dtype=str, keep_default_na=False)
+    coded = d[[c for c in d.columns if c.startswith("Code ")]].apply(lambda s: s.str.strip() != "").any(axis=1)
+    assert out["overall"]["units"] == int(coded.sum()) == 24
+    # 125 rows, one respondent on two rows (pooled): 124 answers
+    assert out["overall"]["answers_per_coder"] == {"primary": len(_wide_sets(a)), "secondary": 24}
+    # Counting the 101 uncoded answers as "no code applies" gives a different (wrong) picture.
+    _, _, none, _, _ = gwusec_results["Q5", "none"]
+    assert none["overall"]["units"] == len(_wide_sets(a)) and none["overall"]["pooled_alpha"] != out["overall"]["pooled_alpha"]
+
+
+def test_n2_too_few_shared_answers_never_reliable(gwusec_results):
+    _, _, out, _, _ = gwusec_results["N2", "missing"]
+    assert out["overall"]["units"] == 5
+    assert {r["flag"] for r in out["rows"]} == {"too_few"}
 
 
 def test_cli_three_files_table(cli, tmp_path):
@@ -178,7 +201,7 @@ def test_cli_three_files_table(cli, tmp_path):
     _long([("u1", None), ("u2", None)], "cat").to_csv(tmp_path / "c.csv", index=False)
     r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "c.csv")
     assert r.returncode == 0, r.stderr
-    assert "prevalence_ann" in r.stdout and "pooled alpha" in r.stdout
+    assert "prevalence_ann" in r.stdout and "Pooled decisions (ALL): alpha" in r.stdout and "MEAN" in r.stdout
 
 
 def test_cli_bad_input(cli, tmp_path):
@@ -226,3 +249,101 @@ def test_reader_ignores_extra_columns_and_unaccepted_suggestions(tmp_path):
     f = read_coded(p).frame
     assert list(f.columns) == ["respondent_id", "question_id", "code_id", "coder"]
     assert [(r, c) for r, c in zip(f.respondent_id, f.code_id)] == [("1", "isolation"), ("2", None), ("3", None)]
+
+
+# -- against an independent implementation: the `krippendorff` package (PyPI, Castro 2017) --------
+
+def _random_coding(seed, n_units=60, coders=("a", "b", "c"), codes=("x", "y", "z"), p_missing=0.25):
+    rng = np.random.default_rng(seed)
+    frames, truth = [], rng.random((n_units, len(codes))) < 0.3
+    for name in coders:
+        rows = []
+        for u in range(n_units):
+            if rng.random() < p_missing:
+                continue  # this coder did not code the answer: missing
+            given = truth[u] ^ (rng.random(len(codes)) < 0.15)  # coders disagree now and then
+            rows += [(f"u{u}", c) for c, g in zip(codes, given) if g] or [(f"u{u}", None)]
+        frames.append(_long(rows, name))
+    return frames
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_alpha_per_code_pooled_and_mean_match_krippendorff_package(seed):
+    krippendorff = pytest.importorskip("krippendorff")
+    frames = _random_coding(seed)
+    coders, codes = ["a", "b", "c"], ["x", "y", "z"]
+    res = agreement(frames, coders, codes=codes)
+    table = res.per_code.set_index("code_id")
+    units = sorted({r for f in frames for r in f.respondent_id}, key=lambda u: int(u[1:]))
+
+    def matrix(code):
+        # reliability_data[coder][unit]: 1/0 when coded, NaN when the coder did not code the unit
+        out = np.full((len(frames), len(units)), np.nan)
+        for i, f in enumerate(frames):
+            for j, u in enumerate(units):
+                got = f[f.respondent_id == u]
+                if len(got):
+                    out[i, j] = float(code in set(got.code_id.dropna()))
+        return out
+
+    per_code = []
+    for code in codes:
+        ref = krippendorff.alpha(reliability_data=matrix(code), level_of_measurement="nominal")
+        assert table.loc[code, "alpha"] == pytest.approx(ref, abs=1e-12)
+        per_code.append(ref)
+    pooled = np.hstack([matrix(c) for c in codes])  # every (answer, code) pair is one unit
+    assert table.loc["ALL", "alpha"] == pytest.approx(
+        krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"), abs=1e-12)
+    assert table.loc["MEAN", "alpha"] == pytest.approx(np.mean(per_code), abs=1e-12)
+    assert res.overall["pooled_alpha"] == table.loc["ALL", "alpha"]
+    assert res.overall["mean_alpha"] == table.loc["MEAN", "alpha"]
+    assert "pooled decisions" in table.loc["ALL", "measure"] and "mean of per-code alpha" in table.loc["MEAN", "measure"]
+
+
+def test_published_nominal_example_matches_krippendorff_package():
+    krippendorff = pytest.importorskip("krippendorff")
+    data = np.array([[np.nan if v is None else v for v in row] for row in KRIPP_NOMINAL], dtype=float)
+    assert krippendorff_alpha_nominal(KRIPP_NOMINAL) == pytest.approx(
+        krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"), abs=1e-12)
+
+
+def test_reliable_only_with_ten_shared_answers():
+    # Perfect agreement on 9 shared answers is not enough to call a code reliable; on 10 it is.
+    for n, expected in ((9, "too_few"), (10, "reliable")):
+        rows = [(f"u{i}", "x" if i % 2 else None) for i in range(n)]
+        res = agreement([_long(rows, "a"), _long(rows + [("extra", "x")], "b")], ["a", "b"])
+        table = res.per_code.set_index("code_id")
+        assert table.loc["x", "alpha"] == 1.0 and table.loc["x", "units"] == n
+        assert table.loc["x", "flag"] == expected and table.loc["ALL", "flag"] == expected
+        assert res.overall["answers_per_coder"] == {"a": n, "b": n + 1}
+    assert flag(0.9, shared=25, min_shared=30) == "too_few"
+
+
+def test_long_file_explicit_no_code_rows_are_decisions(tmp_path):
+    p = tmp_path / "a.csv"
+    _long([("u1", "x"), ("u2", None)], "ann").to_csv(p, index=False)
+    assert list(read_coded(p).frame.respondent_id) == ["u1", "u2"]  # u2: coded, no code applies
+    assert list(read_coded(p, uncoded="missing-all").frame.respondent_id) == ["u1"]
+    with pytest.raises(Exception, match="--uncoded"):
+        read_coded(p, uncoded="maybe")
+
+
+def test_cli_refuses_same_file_twice_and_identical_copies(cli, tmp_path):
+    a = tmp_path / "a.csv"
+    _long([("u1", "x"), ("u2", None)], "ann").to_csv(a, index=False)
+    (tmp_path / "copy.csv").write_bytes(a.read_bytes())
+    dis = tmp_path / "dis.csv"
+    for args in ((a, a), (a, tmp_path / "." / "a.csv"), (a, tmp_path / "copy.csv")):
+        r = cli("agree", *args, "--disagreements", dis)
+        assert r.returncode == 2, r.stdout
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+        assert ("same file" in r.stderr) or ("byte-identical" in r.stderr)
+        assert not dis.exists() and r.stdout == ""
+
+
+def test_cli_help_defines_the_summary_rows(cli):
+    r = cli("agree", "--help")
+    text = " ".join(r.stdout.split())
+    assert r.returncode == 0
+    assert "pooled decisions" in text and "mean of the per-code alphas" in text and "Example:" in text
+    assert "missing" in text and "--min-shared" in text

@@ -58,7 +58,7 @@ def test_effectiveness_figure_13(effectiveness_csv):
     # than 5 respondents is suppressed: training's 0.6% "completely ineffective" is one person
     for r in rows:
         if "[c]" not in [r[f"pct_{k}"] for k in "12345"]:
-            assert sum(float(r[f"pct_{k}"]) for k in "12345") == pytest.approx(100, abs=1e-9)
+            assert sum(float(r[f"pct_{k}"]) for k in "12345") == pytest.approx(100, abs=0.26)  # published shares are rounded to 0.1
     assert by_id["q45_training_professionals"]["pct_1"] == "[c]"
 
 
@@ -103,7 +103,7 @@ def test_q5_rarely_or_never():
     rows = _csv(run_cli("score", S, "--question", "q5", "--format", "csv"))
     pct = {r["option_code"]: float(r["pct"]) for r in rows}
     assert abs(pct["1"] + pct["0"] - 42) <= 1.0
-    assert sum(pct[c] for c in "43210") == pytest.approx(100)
+    assert sum(pct[c] for c in "43210") == pytest.approx(100, abs=0.26)  # rounded to 0.1 each
 
 
 def test_q8_by_sector():
@@ -161,10 +161,11 @@ def test_effectiveness_chart_and_other_answers(tmp_path):
 
 def test_banner_cli():
     _need_sample()
-    proc = run_cli("banner", S, "--question", "q45", "--by", "sector")
+    proc = run_cli("banner", S, "--question", "q45", "--by", "sector", "--width", "200")
     assert proc.returncode == 0, proc.stderr
-    assert "local_authority (A)" in proc.stdout and "criminal_justice (B)" in proc.stdout
-    assert "column-proportion z-test" in proc.stdout and "Holm" in proc.stdout and "alpha = 0.05" in proc.stdout
+    flat = " ".join(proc.stdout.split())
+    assert "(A)" in flat and "Police and criminal justice (B)" in flat
+    assert "column-proportion z-test" in flat and "Holm" in flat and "adjusted p < 0.05" in flat
     line = next(l for l in proc.stdout.splitlines() if l.strip().startswith("Secure accommodation"))
     assert " A " in line + " "  # criminal justice's cell carries local authority's letter
 

@@ -46,7 +46,7 @@ def rows(runs):
 
 
 def test_every_answer_appears_with_evidence(runs, rows, sample_answers):
-    assert list(rows.columns) == ["respondent_id", "question_id", "code_id", "start", "end", "matched", "coder"]
+    assert list(rows.columns) == ["respondent_id", "question_id", "code_id", "start", "end", "matched", "coder", "via"]
     answered = {r for r, (t, _) in sample_answers.items() if t is not None and not pd.isna(t) and str(t).strip()}
     assert set(rows["respondent_id"]) == answered
     assert set(rows["coder"]) == {"rules"} and set(rows["question_id"]) == {"q7"}

@@ -183,3 +183,108 @@ def test_cli_check_empty_codebook_is_a_problem(cli, tmp_path):
     res = cli("codebook", "check", p)
     assert res.returncode == 1
     assert "empty_codebook" in res.stdout
+
+
+# -- lexicon, sense filters and scope in the YAML -------------------------------------------------
+
+def test_lexicon_filters_and_settings_round_trip():
+    doc = minimal(lexicon={"global": {"HO": "home office"}, "codes": {"x": {"homesick": "missing family"}}},
+                  exclude_answers=[{"phrase": "adult victims"}], typos={"min_length": 7})
+    doc["codes"][0]["exclude_context"] = ["crumble", {"phrase": "apple pie"}]
+    doc["codes"][0]["exclude_window"] = 2
+    cb = parse_codebook(doc)
+    assert [e.describe() for e in cb.lexicon.entries] == ["HO = home office", "homesick = missing family"]
+    assert cb.lexicon.for_code("x")[0].reading == "missing family"
+    assert cb.typo_min_length == 7 and cb.code("x").exclude_window == 2
+    back = parse_codebook(yaml.safe_load(codebook_to_yaml(cb)))
+    assert back == cb
+    assert parse_codebook(minimal(typos=False)).typo_min_length is None
+
+
+@pytest.mark.parametrize("change, kind, fragment", [
+    ({"lexicon": ["HO"]}, "bad_lexicon", "'lexicon' must be a mapping"),
+    ({"lexicon": {"global": {"HO": ""}}}, "bad_lexicon", "needs a key and a non-empty reading"),
+    ({"lexicon": {"global": {"HO": "home office", "ho ": "x"}}}, "bad_lexicon", None),
+    ({"lexicon": {"codes": {"nope": {"a": "b"}}}}, "bad_lexicon", "unknown code 'nope'"),
+    ({"typos": {"min_length": 2}}, "bad_typos", "min_length"),
+    ({"exclude_answers": "adults"}, "bad_pattern", "'exclude_answers' must be a list"),
+    ({"exclude_answers": [{"regex": "^(a+)+$"}]}, "bad_regex", "exponential time"),
+])
+def test_new_settings_problems_are_named(change, kind, fragment):
+    _, problems = build_codebook(minimal(**change), path="t.yaml")
+    found = [p for p in problems if p.kind == kind]
+    if fragment is None:  # "ho " and "HO" are different keys: HO is matched in capitals only
+        assert not found
+        return
+    assert found and fragment in found[0].message
+
+
+def test_exclude_context_problems_are_named():
+    doc = minimal()
+    doc["codes"][0]["exclude_context"] = [{"regex": "(x"}]
+    doc["codes"][0]["exclude_window"] = 99
+    _, problems = build_codebook(doc, path="t.yaml")
+    messages = [p.message for p in problems]
+    assert any(m.startswith("exclude_context #1: bad regular expression") for m in messages)
+    assert any("'exclude_window' must be a whole number from 0 to 10" in m for m in messages)
+
+
+# -- hostile patterns through every command that loads a codebook ---------------------------------
+
+def evil_codebook(tmp_path, pattern) -> str:
+    doc = minimal()
+    doc["codes"][0]["patterns"] = [pattern, "apple*"]
+    path = tmp_path / "evil.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def test_cli_check_reports_a_catastrophic_regex_instead_of_hanging(cli, tmp_path):
+    res = cli("codebook", "check", evil_codebook(tmp_path, {"regex": "^(a+)+$"}), timeout=60)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "bad_regex" in res.stdout and "exponential time" in res.stdout
+    # A slow regex the static check cannot see is caught by running it under a time limit.
+    res = cli("codebook", "check", evil_codebook(tmp_path, {"regex": "^(a|aa)+$"}), timeout=60)
+    assert res.returncode == 1 and "slow_regex" in res.stdout
+    assert "examples and counter-examples checked" in res.stderr  # the examples still ran
+
+
+def test_code_and_report_refuse_a_catastrophic_regex_in_one_line(cli, tmp_path):
+    from conftest import SAMPLE_SURVEY
+
+    evil = evil_codebook(tmp_path, {"regex": "^(a+)+$"})
+    answers = tmp_path / "answers.csv"
+    answers.write_text("respondent_id,answer\nr1," + "a" * 60 + "!\n")
+    res = cli("code", answers, "--text-column", "answer", "--codebook", evil, "--out", tmp_path / "out.csv",
+              timeout=60)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert "exponential time" in res.stderr and "evil.yaml" in res.stderr
+    assert not (tmp_path / "out.csv").exists()
+    res = cli("report", "--survey", SAMPLE_SURVEY, "--codebook", evil, "--out", tmp_path / "report", timeout=300)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert "exponential time" in res.stderr
+    assert not (tmp_path / "report").exists()
+
+
+def test_code_stops_in_one_line_when_a_regex_runs_past_its_time_limit(cli, tmp_path):
+    evil = evil_codebook(tmp_path, {"regex": "^(a|aa)+$"})
+    answers = tmp_path / "answers.csv"
+    answers.write_text("respondent_id,answer\nr1,apples\nr2," + "a" * 60 + "!\n")
+    res = cli("code", answers, "--text-column", "answer", "--codebook", evil, "--out", tmp_path / "out.csv",
+              timeout=60)
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert "ran past its time limit" in res.stderr and "'^(a|aa)+$'" in res.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_glob_that_backtracked_for_a_minute_codes_at_once(cli, tmp_path):
+    # As a regular expression, a*a*...*z took about 54 s on ONE 50-letter word; here 40 such words
+    # are coded within the subprocess time limit (a hang guard, not a speed measurement).
+    path = evil_codebook(tmp_path, "a*a*a*a*a*a*a*a*a*a*z")
+    answers = tmp_path / "answers.csv"
+    answers.write_text("respondent_id,answer\n" + "".join(f"r{i}," + "a" * 50 + "\n" for i in range(40))
+                       + "r99," + "a" * 49 + "z\n")
+    res = cli("code", answers, "--text-column", "answer", "--codebook", path, "--format", "csv", timeout=120)
+    assert res.returncode == 0, res.stderr
+    coded = [line.split(",") for line in res.stdout.splitlines()[1:]]
+    assert [r[0] for r in coded if r[2] == "x"] == ["r99"]

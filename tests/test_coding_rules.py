@@ -120,7 +120,7 @@ def test_code_answers_lists_every_answer_once_at_least():
     cb = load_codebook()
     frame = code_answers([("r1", "Traffickers call him and he owes them money."), ("r2", "Nothing to add here."),
                           ("r3", None), ("r4", "   ")], cb, question_id="q7")
-    assert list(frame.columns) == ["respondent_id", "question_id", "code_id", "start", "end", "matched", "coder"]
+    assert list(frame.columns) == ["respondent_id", "question_id", "code_id", "start", "end", "matched", "coder", "via"]
     assert list(frame["respondent_id"]) == ["r1", "r1", "r2"]  # blanks are not answers
     assert list(frame["code_id"]) == ["trafficker_control", "debt_bondage", ""]
     assert set(frame["coder"]) == {"rules"} and set(frame["question_id"]) == {"q7"}
@@ -154,3 +154,191 @@ def test_streamed_coding_in_worker_processes_matches_coding_in_one():
     assert sum(c.answers for c in chunks) == len(texts) - 2
     assert sum(c.rows for c in chunks) == len(expected)
     assert csv_header().startswith("respondent_id,question_id,code_id,start,end,matched,coder")
+
+
+# -- lexicon -------------------------------------------------------------------------------------
+
+def lexicon_coder(lexicon, *codes):
+    doc = {"id": "t", "title": "t", "version": "1", "themes": [{"id": "a", "label": "A"}], "lexicon": lexicon,
+           "codes": [{"id": f"c{i}", "label": f"C{i}", "theme": "a", **c} for i, c in enumerate(codes)]}
+    return RuleCoder(parse_codebook(doc))
+
+
+def test_lexicon_reads_abbreviations_and_keeps_original_spans():
+    c = lexicon_coder({"global": {"HO": "home office", "UASC": "unaccompanied asylum seeking child",
+                                  "semi-indep": "semi-independent"}},
+                      {"patterns": [{"phrase": "home office * delay*", "gap": 1}]},
+                      {"patterns": ["semi-independent"]},
+                      {"patterns": [{"phrase": "unaccompanied * child"}, "uasc"]})
+    text = "Long HO delays; a UASC in semi-indep flats."
+    found = {m.code_id: m for m in c.code_text(text)}
+    assert set(found) == {"c0", "c1", "c2"}
+    for m in found.values():
+        assert text[m.start:m.end] == m.matched  # spans index the answer as written
+    assert found["c0"].matched == "HO delays" and found["c0"].via == "HO = home office"
+    assert found["c1"].matched == "semi-indep" and found["c1"].via == "semi-indep = semi-independent"
+    assert found["c2"].matched == "UASC"  # the key is replaced: its reading matches, not the key itself
+
+
+def test_short_capital_keys_match_only_in_capitals():
+    c = lexicon_coder({"global": {"HO": "home office", "ARE": "appeal rights exhausted"}},
+                      {"patterns": [{"phrase": "home office"}]}, {"patterns": [{"phrase": "appeal rights"}]})
+    assert ids(c, "HO again") == {"c0"}
+    assert ids(c, "ho ho ho, they are here") == set()
+    assert ids(c, "He is ARE now") == {"c1"}
+
+
+def test_code_lexicon_applies_only_to_its_code_and_longest_key_wins():
+    c = lexicon_coder({"global": {"the line": "county lines"},
+                       "codes": {"c1": {"homesick": "missing family", "the line manager": "a manager"}}},
+                      {"patterns": [{"phrase": "missing family"}, {"phrase": "county lines"}]},
+                      {"patterns": [{"phrase": "missing family"}, {"phrase": "county lines"}]})
+    assert ids(c, "He was homesick") == {"c1"}
+    assert ids(c, "back to the line") == {"c0", "c1"}
+    assert ids(c, "I told the line manager") == {"c0"}  # c1's longer key wins there
+
+
+def test_lexicon_problems_are_reported():
+    doc = {"id": "t", "title": "t", "themes": [{"id": "a"}], "lexicon": {"codes": {"nope": {"x": "y"}}, "other": 1},
+           "codes": [{"id": "c0", "theme": "a", "patterns": ["x"]}]}
+    from surveykit.coding.codebook import build_codebook
+
+    _, problems = build_codebook(doc)
+    messages = " | ".join(p.message for p in problems if p.kind == "bad_lexicon")
+    assert "unknown code 'nope'" in messages and "unknown key(s) other" in messages
+
+
+# -- typos ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, hit", [
+    ("placment broke down", True),      # a letter dropped
+    ("placemennt broke down", True),    # a letter added
+    ("placemant broke down", True),     # a letter changed
+    ("palcement broke down", True),     # two neighbours swapped
+    ("plcment broke down", False),      # two edits
+    ("placement broke down", True),
+])
+def test_one_typo_is_forgiven_in_long_words(text, hit):
+    c = coder_for("placement")
+    assert (ids(c, text) == {"c0"}) is hit
+    if hit and not text.startswith("placement"):
+        [m] = c.code_text(text)
+        assert "~ placement" in m.via
+
+
+def test_typos_are_not_forgiven_in_short_words_english_words_or_cues():
+    c = coder_for({"stem": "bully"}, "deport*", {"stem": "believe", "negated": True}, "trafficking", "treat*")
+    assert ids(c, "a bulyy") == set()                     # five letters: too short
+    assert ids(c, "it was reported") == set()             # an English word, not a misspelt deport*
+    assert ids(c, "she was not relieved") == set()        # nor 'relieved' a misspelt 'believed'
+    assert ids(c, "she was not beleived") == {"c2"}
+    assert ids(c, "bulying at school") == {"c0"}          # stems: the answer's word has 7 letters
+    # A misspelt negation cue is no cue: "withuot" does not block what follows.
+    assert ids(c, "trafficking withuot end") == {"c3"}
+    assert ids(c, "without trafficking") == set()
+    assert ids(c, "nver trafficking") == {"c3"}
+
+
+def test_typo_tolerance_can_be_turned_off():
+    doc = {"id": "t", "title": "t", "themes": [{"id": "a"}], "typos": False,
+           "codes": [{"id": "c0", "theme": "a", "patterns": ["placement"]}]}
+    assert ids(RuleCoder(parse_codebook(doc)), "placment") == set()
+
+
+# -- negation after the match, double negation -----------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Traffickers aren't the issue here.", set()),
+    ("Traffickers are not really the pattern.", set()),
+    ("Traffickers don't let them go.", {"c0"}),              # a verb of theirs is negated
+    ("Traffickers never let go of them.", {"c0"}),
+    ("Traffickers doesn't come into it for us.", set()),
+    ("Traffickers are rarely the reason.", set()),
+    ("It's not uncommon for traffickers to call.", {"c0"}),  # double negation affirms
+    ("Not just traffickers but gangs too.", {"c0"}),         # additive
+    ("Not so much traffickers as debt.", set()),
+    ("Not so much debt as traffickers.", {"c0"}),
+    ("Traffickers and debt collectors aren't issues here.", set()),
+    ("So depressed traffickers, they aren't the issue.", {"c0"}),  # a comma ends the reach
+])
+def test_negation_after_the_match(text, expected):
+    assert ids(coder_for("traffickers"), text) == expected
+
+
+def test_negation_after_the_match_makes_negated_patterns_fire():
+    c = coder_for({"word": "referral*", "negated": True}, {"word": "advocate*", "negated": True},
+                  {"word": "believed", "negated": True})
+    assert ids(c, "Referrals not being made.") == {"c0"}
+    assert ids(c, "NRM referrals weren't made in time.") == {"c0"}
+    assert ids(c, "The referral doesn't follow.") == {"c0"}
+    assert ids(c, "Advocates are rarely available.") == {"c1"}
+    assert ids(c, "Referrals are made quickly.") == set()
+    assert ids(c, "Being believed was never an issue.") == set()  # a denial of relevance, not a lack
+
+
+# -- sense filters and scope ----------------------------------------------------------------------
+
+def test_exclude_context_vetoes_matches_nearby_only():
+    doc = {"id": "t", "title": "t", "themes": [{"id": "a"}],
+           "exclude_answers": [{"phrase": "adult victims"}],
+           "codes": [{"id": "c0", "theme": "a", "patterns": ["interview*"],
+                      "exclude_context": [{"phrase": "return home interview*"}, "hospital"], "exclude_window": 3},
+                     {"id": "c1", "theme": "a", "patterns": [{"stem": "release"}]}]}
+    c = RuleCoder(parse_codebook(doc))
+    assert ids(c, "Return home interviews are rarely done.") == set()
+    assert ids(c, "Interviews again and again.") == {"c0"}
+    assert ids(c, "A return home interview, then endless police interviews over months.") == {"c0"}
+    assert ids(c, "Interviewed in hospital.") == set()
+    assert ids(c, "Interviewed. Later discharged to the hospital") == {"c0"}  # another sentence
+    assert ids(c, "Released from hospital") == {"c1"}  # the veto belongs to c0 only
+    assert ids(c, "Adult victims are interviewed and released") == set()  # out of scope
+    assert ids(c, "Children are interviewed; adult victims too") == set()
+
+
+def test_shipped_codebook_reads_professional_shorthand(shipped):
+    assert "immigration" in ids(shipped, "age disputes, HO taking forever")
+    assert "stressful_procedures" not in ids(shipped, "The return home interview is done by the missing team.")
+    assert "stressful_procedures" not in ids(shipped, "RHIs are offered but most decline.")
+    assert "release_detention_custody" not in ids(shipped, "Released from hospital after an overdose.")
+    assert "personal_problems" not in ids(shipped, "It's depressing how little has changed.")
+    assert "isolation" not in ids(shipped, "These are not isolated incidents.")
+    assert "trafficker_control" in ids(shipped, "CSE")
+    assert "trafficker_control" in ids(shipped, "county lines")
+    assert ids(shipped, "Adult victims sometimes go back to the traffickers.") == set()
+
+
+# -- hostile patterns --------------------------------------------------------------------------------
+
+def test_globs_match_like_fnmatch_without_backtracking():
+    import fnmatch
+    import random
+
+    from surveykit.coding.patterns import glob_matcher
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        glob = "".join(rng.choice("ab*") for _ in range(rng.randint(1, 7)))
+        word = "".join(rng.choice("ab") for _ in range(rng.randint(0, 8)))
+        assert glob_matcher(glob)(word) == fnmatch.fnmatchcase(word, glob), (glob, word)
+    # The pattern that took close to a minute per word as a regular expression.
+    evil = glob_matcher("a*a*a*a*a*a*a*a*a*a*z")
+    assert evil("a" * 50) is False and evil("a" * 49 + "z") is True
+
+
+def test_catastrophic_regex_is_refused_when_the_codebook_is_loaded():
+    from surveykit.errors import CodebookError
+
+    doc = {"id": "t", "title": "t", "themes": [{"id": "a"}],
+           "codes": [{"id": "c0", "theme": "a", "patterns": [{"regex": "^(a+)+$"}]}]}
+    with pytest.raises(CodebookError, match="exponential time"):
+        parse_codebook(doc)
+
+
+def test_a_regex_that_runs_too_long_stops_the_run_with_one_error():
+    from surveykit.errors import CodebookError
+
+    # Not caught by the static check (no nested repeat), but exponential on "aaaa...!".
+    c = coder_for({"regex": "^(a|aa)+$"})
+    assert ids(c, "aaaa") == {"c0"}
+    with pytest.raises(CodebookError, match="ran past its time limit"):
+        c.code_text("a" * 60 + "!")

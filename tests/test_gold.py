@@ -140,6 +140,7 @@ def test_quality_doc_shows_the_current_figures(gold, rules_run):
     cb = load_codebook()
     scores = per_code_scores(code_sets(gold), code_sets(rules), cb.code_ids)
     text = DOC.read_text(encoding="utf-8")
+    text = text[text.index("## The old gold set"):]  # the new gold sets have tables of their own
     for c, s in scores.items():
         m = re.search(rf"^\| `{c}` \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", text, re.MULTILINE)
         assert m, f"{c} missing from {DOC.name}"

@@ -1,4 +1,4 @@
-"""Model suggestions: ``code train`` (TF-IDF + one-vs-rest logistic regression) and ``suggest``."""
+"""Model suggestions: ``code train`` (word + character n-grams, calibrated logistic regression) and ``suggest``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_score, recall_score
-from sklearn.model_selection import KFold
+from sklearn.model_selection import KFold, StratifiedKFold
 
 from surveykit.coding.model import suggest, train
 from surveykit.coding.model import load_model as read_model
@@ -63,22 +64,43 @@ def trained(tmp_path_factory):
     return tmp, answers, coded, r, r2
 
 
+# The reference pipeline, written with scikit-learn directly from the settings the docs state:
+# word 1-2-grams and char_wb 2-5-grams (TF-IDF, sublinear tf), logistic regression (C=4, balanced,
+# liblinear), Platt scaling on 5-fold stratified out-of-fold decision values.
+def ref_features(train_texts, test_texts):
+    from scipy.sparse import hstack
+
+    word = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b", strip_accents="unicode")
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, strip_accents="unicode")
+    x_train = hstack([word.fit_transform(train_texts), char.fit_transform(train_texts)]).tocsr()
+    x_test = hstack([word.transform(test_texts), char.transform(test_texts)]).tocsr()
+    return x_train, x_test
+
+
+def ref_classifier(y):
+    k = int(min(5, y.sum(), len(y) - y.sum()))
+    return CalibratedClassifierCV(LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", random_state=0),
+                                  method="sigmoid", cv=StratifiedKFold(k, shuffle=True, random_state=0), ensemble=False)
+
+
+def labels(coded, answers, code):
+    return np.array([code in set(coded.loc[coded.respondent_id == rid, "code_id"]) for rid in answers.respondent_id],
+                    dtype=int)
+
+
 def test_train_cli_metrics_match_independent_cv(trained):
     tmp, answers, coded, r, _ = trained
     assert r.returncode == 0, r.stderr
     metrics = {row["code_id"]: row for row in json.loads(r.stdout)["rows"]}
     assert set(metrics) == set(CUES)
-    # Independent computation: the same KFold, refitting the vectoriser in every fold.
+    # Independent computation: the same KFold, refitting the whole pipeline in every fold.
     texts = np.array(answers["text"], dtype=object)
     for code in CUES:
-        y = np.array([code in set(coded.loc[coded.respondent_id == rid, "code_id"]) for rid in answers.respondent_id],
-                     dtype=int)
+        y = labels(coded, answers, code)
         pred = np.zeros_like(y)
         for tr, te in KFold(5, shuffle=True, random_state=0).split(texts):
-            vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-            clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", random_state=0)
-            clf.fit(vec.fit_transform(texts[tr]), y[tr])
-            pred[te] = clf.predict_proba(vec.transform(texts[te]))[:, 1] >= 0.5
+            x_tr, x_te = ref_features(list(texts[tr]), list(texts[te]))
+            pred[te] = ref_classifier(y[tr]).fit(x_tr, y[tr]).predict_proba(x_te)[:, 1] >= 0.5
         row = metrics[code]
         assert row["n_positive"] == y.sum()
         assert row["precision"] == pytest.approx(precision_score(y, pred, zero_division=0))
@@ -93,24 +115,71 @@ def test_model_files_are_deterministic_json(trained):
     for name in ("model.json", "metrics.csv"):
         assert (tmp / "m1" / name).read_bytes() == (tmp / "m2" / name).read_bytes()
     doc = json.loads((tmp / "m1" / "model.json").read_text())
-    assert doc["format"] == "surveykit-text-model" and len(doc["codes"]) == 3
-    assert not list((tmp / "m1").glob("*.pkl")) and not list((tmp / "m1").glob("*.joblib"))
+    assert doc["format"] == "surveykit-text-model" and doc["format_version"] == 2 and len(doc["codes"]) == 3
+    assert doc["char_vocabulary"] and doc["calibration"]["method"].startswith("sigmoid")
+    assert sorted(p.name for p in (tmp / "m1").iterdir()) == ["metrics.csv", "model.json"]  # no pickle, no joblib
 
 
-def test_loaded_model_predicts_like_sklearn(trained):
+def test_loaded_model_predicts_like_sklearn_calibrated(trained):
     tmp, answers, coded, *_ = trained
     model = read_model(tmp / "m1")
     texts = list(answers["text"])
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    x = vec.fit_transform(texts)
-    y = np.array([code_in(coded, rid, "isolation") for rid in answers.respondent_id], dtype=int)
-    clf = LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", random_state=0).fit(x, y)
-    ours = model.probabilities(texts)[:, list(model.codes).index("isolation")]
-    np.testing.assert_allclose(ours, clf.predict_proba(x)[:, 1], atol=1e-8)
+    new = ["They owe the smugglers for the journey and feel lonely.", "Nothing to add.", "Traffickers call her."]
+    x, x_new = ref_features(texts, new)
+    for code in CUES:
+        y = labels(coded, answers, code)
+        clf = ref_classifier(y).fit(x, y)
+        k = list(model.codes).index(code)
+        np.testing.assert_allclose(model.probabilities(new)[:, k], clf.predict_proba(x_new)[:, 1], atol=1e-8)
+        np.testing.assert_allclose(model.probabilities(texts)[:, k], clf.predict_proba(x)[:, 1], atol=1e-8)
 
 
-def code_in(coded, rid, code):
-    return code in set(coded.loc[coded.respondent_id == rid, "code_id"])
+def test_calibration_improves_probabilities_on_held_out_answers():
+    """Balanced class weights inflate raw probabilities of a rare code; Platt scaling brings them
+    back: on answers the model never saw, the calibrated Brier score is lower."""
+    from sklearn.metrics import brier_score_loss
+
+    from surveykit.coding.model import fit
+
+    answers, coded = synthetic(n=400, seed=11)
+    texts = list(answers["text"])
+    y = np.column_stack([labels(coded, answers, c) for c in CUES])
+    model = fit(texts[:250], y[:250], list(CUES), question_id="q7")
+    held = texts[250:]
+    calibrated = model.probabilities(held)
+    raw = 1 / (1 + np.exp(-model.decision(held)))
+    for k, code in enumerate(model.codes):
+        j = list(CUES).index(code)
+        assert brier_score_loss(y[250:, j], calibrated[:, k]) <= brier_score_loss(y[250:, j], raw[:, k]) + 1e-9
+
+
+def test_version_1_models_still_load(tmp_path):
+    """A model folder written by earlier versions (word TF-IDF, no calibration) predicts as before:
+    p = logistic(tfidf . w + b), computed here independently."""
+    vocab, idf, w, b = ["debt", "lonely", "owe"], [1.5, 1.2, 2.0], [2.0, -1.0, 3.0], -1.0
+    doc = {"format": "surveykit-text-model", "format_version": 1, "question_id": "q7", "n_answers": 10,
+           "vocabulary": vocab, "idf": idf, "codes": [{"code_id": "debt_bondage", "intercept": b, "coef": w}]}
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "model.json").write_text(json.dumps(doc))
+    model = read_model(tmp_path / "old")
+    tf = np.array([np.log(1) + 1, 0, np.log(1) + 1]) * np.array(idf)  # "They owe a debt": debt and owe once
+    tf = tf / np.linalg.norm(tf)
+    expected = 1 / (1 + np.exp(-(tf @ np.array(w) + b)))
+    assert model.probabilities(["They owe a debt"])[0, 0] == pytest.approx(expected)
+
+
+def test_predict_codes_and_uncertainty(trained):
+    from surveykit.coding.model import predict_codes, uncertainty
+
+    tmp, *_ = trained
+    model = read_model(tmp / "m1")
+    texts = ["They owe a debt to the smugglers and feel lonely with no friends.", "", "The weather was fine."]
+    sets = predict_codes(model, texts)
+    assert sets[0] >= {"debt_bondage", "isolation"} and sets[1] == frozenset()
+    probs = model.probabilities([texts[0], texts[2]])
+    u = uncertainty(model, [texts[0], texts[2]])
+    np.testing.assert_allclose(u, [max(1 - abs(2 * p - 1) for p in row) for row in probs])
+    assert ((u >= 0) & (u <= 1)).all()
 
 
 def test_suggest_thresholds(trained):
@@ -132,7 +201,7 @@ def test_suggest_thresholds(trained):
 def test_few_examples_and_bad_input(cli, tmp_path):
     answers, coded = synthetic(40)
     coded = pd.concat([coded, pd.DataFrame([("R001", "q7", "rare_code", "ann")], columns=coded.columns)])
-    model, metrics = train(answers, coded, question_id="q7")
+    model, metrics = train(answers, coded, question_id="q7", folds=2)
     rare = metrics.set_index("code_id").loc["rare_code"]
     assert not rare["trained"] and "rare_code" in model.skipped and "rare_code" not in model.codes
     answers.rename(columns={"text": "answer"}).to_csv(tmp_path / "a.csv", index=False)
@@ -179,7 +248,7 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
     if not (gold.exists() and SAMPLE_SURVEY.exists()):
         pytest.skip("sample survey or q7 gold set not present")
     r = cli("code", "train", gold, "--survey", SAMPLE_SURVEY, "--question", "q7", "--out", tmp_path / "m",
-            "--codebook", "codebooks/missing_reasons.yaml", "--format", "json")
+            "--codebook", "codebooks/missing_reasons.yaml", "--format", "json", "--first", "120", "--folds", "2")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["rows"]
     import surveykit as sk
@@ -188,7 +257,48 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
     answered = {r for r, t in answers_from_responses(sk.read(SAMPLE_SURVEY), question="q7") if t}
     g = pd.read_csv(gold, dtype=str, keep_default_na=False)
     g = g[g.respondent_id.isin(answered)]  # answers blank in the survey cannot train the model
+    g = g[g.respondent_id.isin(list(dict.fromkeys(g.respondent_id))[:120])]  # --first 120
     counts = g[g.code_id != ""].groupby("code_id").respondent_id.nunique()
     assert {x["code_id"]: x["n_positive"] for x in rows if x["n_positive"]} == counts.to_dict()
     model = read_model(tmp_path / "m")
     assert model.question_id == "q7" and set(model.codes) <= set(counts.index)
+
+
+def test_train_from_a_gold_set_with_first_n(cli, tmp_path):
+    """A gold-format file (id, text, codes) trains without --survey; --first N keeps the first N."""
+    answers, coded = synthetic(60)
+    gold = pd.DataFrame({"id": answers.respondent_id, "text": answers.text,
+                         "codes": [";".join(sorted(set(coded.loc[coded.respondent_id == r, "code_id"]) - {""}))
+                                   for r in answers.respondent_id],
+                         "style": "plain"})
+    gold.to_csv(tmp_path / "gold.csv", index=False)
+    r = cli("code", "train", tmp_path / "gold.csv", "--out", tmp_path / "m", "--first", "40", "--format", "json",
+            "--folds", "2")
+    assert r.returncode == 0, r.stderr
+    model = read_model(tmp_path / "m")
+    assert model.n_answers == 40 and model.question_id == "q7"
+    rows = {x["code_id"]: x["n_positive"] for x in json.loads(r.stdout)["rows"]}
+    first40 = set(answers.respondent_id[:40])
+    expected = coded[coded.respondent_id.isin(first40) & (coded.code_id != "")].groupby("code_id").size().to_dict()
+    assert rows == expected
+    r = cli("code", "train", tmp_path / "gold.csv", "--out", tmp_path / "m2", "--survey", tmp_path / "gold.csv")
+    assert r.returncode == 2 and "leave out --survey" in r.stderr and not (tmp_path / "m2").exists()
+
+
+def test_train_never_replaces_a_folder_it_did_not_write(cli, tmp_path):
+    answers, coded = synthetic(40)
+    answers.rename(columns={"text": "answer"}).to_csv(tmp_path / "a.csv", index=False)
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("precious")
+    r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--out", mine)
+    assert r.returncode == 2 and "not a model folder written by surveykit" in r.stderr
+    assert (mine / "thesis.txt").read_text() == "precious"
+    r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--out", tmp_path / "m", "--folds", "2")
+    assert r.returncode == 0, r.stderr
+    r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--out", tmp_path / "m", "--folds", "2")  # its own model folder is replaced
+    assert r.returncode == 0, r.stderr

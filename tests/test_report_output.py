@@ -72,7 +72,7 @@ def two_runs(export, tmp_path_factory):
 
 def test_folder_has_every_format(two_runs):
     out, proc = two_runs[0]
-    for name in ("report.html", "report.md", "tables.xlsx", "manifest.json"):
+    for name in ("report.html", "report.md", "report.docx", "tables.xlsx", "manifest.json"):
         assert (out / name).is_file(), name
     csvs = sorted((out / "tables").glob("*.csv"))
     pngs = sorted((out / "charts").glob("*.png"))
@@ -112,16 +112,18 @@ def test_xlsx_sheets_frozen_numbers_and_percentages(two_runs):
     assert wb.sheetnames[0] == "contents"
     assert len(wb.sheetnames) == 1 + len(list((out / "tables").glob("*.csv")))
     ws = wb["who_responded_by_sector"]
-    assert ws.freeze_panes == "A2"
-    header = [c.value for c in ws[1]]
-    n_col = header.index("respondents") + 1
-    pct_col = header.index("pct_of_respondents") + 1
-    total_row = [r for r in ws.iter_rows(min_row=2) if r[0].value == "total"][0]
+    assert ws["A1"].value == "Respondents by sector and completion"
+    assert ws.freeze_panes in ("A5", "B5")
+    header = [c.value for c in ws[4]]
+    assert "group" not in header and header[0] == "Group"  # the id column is hidden beside its label
+    n_col = header.index("Respondents") + 1
+    pct_col = header.index("% of respondents") + 1
+    total_row = [r for r in ws.iter_rows(min_row=5) if r[0].value == "All respondents"][0]
     assert total_row[n_col - 1].data_type == "n" and total_row[n_col - 1].value == 80
     assert total_row[pct_col - 1].value == pytest.approx(1.0)
     assert total_row[pct_col - 1].number_format.endswith("%")
     for name in wb.sheetnames:
-        assert wb[name].freeze_panes == "A2"
+        assert wb[name].freeze_panes in ("A5", "B5")
 
 
 # -- formula injection -------------------------------------------------------------------------
@@ -149,10 +151,10 @@ def test_formula_injection_library_csv_and_xlsx(tmp_path):
     assert answers[4] == "'\tTabbed start" and answers[5] == "plain" and answers[6] == "'\ncarriage"
     assert rows[-1][1] == "-7"  # numbers are not text: a negative count stays a number
     ws = openpyxl.load_workbook(out / "tables.xlsx")["answers"]
-    cells = [ws.cell(row=i, column=1) for i in range(2, 9)]
+    cells = [ws.cell(row=i, column=1) for i in range(5, 12)]  # title, base line, link, header, then the rows
     assert all(c.data_type == "s" for c in cells)  # never "f" (formula)
     assert cells[0].value.startswith("'=") and cells[5].value == "plain"
-    assert ws.cell(row=8, column=2).value == -7 and ws.cell(row=8, column=2).data_type == "n"
+    assert ws.cell(row=11, column=2).value == -7 and ws.cell(row=11, column=2).data_type == "n"
     # The raw sheet XML holds no formula element at all.
     with zipfile.ZipFile(out / "tables.xlsx") as z:
         assert all("<f>" not in z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
@@ -181,6 +183,7 @@ def test_no_exported_text_cell_can_run_as_formula(two_runs):
 
 def test_failed_write_leaves_previous_report_intact(two_runs, tmp_path, monkeypatch):
     from surveykit.report import writers
+    from surveykit.report.writers import html as html_writer
 
     src, _ = two_runs[0]
     out = tmp_path / "report"
@@ -190,7 +193,7 @@ def test_failed_write_leaves_previous_report_intact(two_runs, tmp_path, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(writers, "report_html", broken)
+    monkeypatch.setattr(html_writer, "report_html", broken)
     with pytest.raises(RuntimeError):
         writers.write_report(_library_report_with_text(), out)
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -282,8 +285,8 @@ def test_progress_bar_on_a_terminal(export, tmp_path):
     child.close()
     assert child.exitstatus == 0, child.before
     text = child.before
-    # inputs, the 5 sections of the plan without youth rankings, methods, data quality, 6 writing steps
-    assert "━" in text and "done" in text and "/14" in text
+    # inputs, the 5 sections of the plan without youth rankings, methods, data quality, 7 writing steps
+    assert "━" in text and "done" in text and "/15" in text
     assert (out / "report.html").is_file()
 
 
@@ -297,7 +300,7 @@ CHECK_SCRIPT = """<script>window.addEventListener("load", function () {
   var m = document.createElement("meta"); m.id = "sk-check";
   m.setAttribute("data-images", String(im.length)); m.setAttribute("data-loaded", String(ok));
   m.setAttribute("data-sections", String(document.querySelectorAll("section").length));
-  m.setAttribute("data-tables", String(document.querySelectorAll("table").length));
+  m.setAttribute("data-tables", String(document.querySelectorAll("table[id]").length));
   document.head.appendChild(m);
 });</script>"""
 
@@ -345,6 +348,45 @@ def test_report_renders_in_headless_chromium(two_runs, tmp_path):
     assert (pixels < 128).mean() > 0.02  # some dark ink (the header band, text, bars)
 
 
+#: Pages the synthetic report may print to on A4 (49 when written, each section starting a page; the
+#: sample report printed to about 70 before issue 12, 50 now): the bound catches a return of pasted
+#: long tables or of cut columns spilling onto extra pages.
+MAX_PRINTED_PAGES = 55
+
+
+@pytest.mark.browser
+def test_report_prints_to_a4_with_no_table_wider_than_the_page(two_runs, tmp_path):
+    """Headless Chromium prints the HTML to PDF (its print stylesheet): the page count stays bounded,
+    no word runs past the page's right edge, and every column header of every table is printed (a
+    cut column would lose its header)."""
+    import re
+
+    import pdfplumber
+
+    chromium = _chromium()
+    out, _ = two_runs[0]
+    pdf = tmp_path / "report.pdf"
+    proc = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'ud'}", "--no-pdf-header-footer",
+                           f"--print-to-pdf={pdf}", (out / "report.html").as_uri()],
+                          capture_output=True, text=True, timeout=180)
+    assert pdf.is_file(), proc.stderr[-2000:]
+    words: set[str] = set()
+    with pdfplumber.open(pdf) as doc:
+        pages = len(doc.pages)
+        for page in doc.pages:
+            assert abs(page.width - 595) < 2 and abs(page.height - 842) < 2  # A4 portrait, in points
+            for w in page.extract_words():
+                assert w["x1"] <= page.width - 20, (page.page_number, w["text"])  # inside the right margin
+                words.add(w["text"])
+    assert 5 <= pages <= MAX_PRINTED_PAGES, pages
+    html = (out / "report.html").read_text()
+    import html as html_lib
+
+    for head in set(re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', html)):
+        for word in html_lib.unescape(head).split():
+            assert word in words or any(word in w for w in words), (head, word)
+
+
 def test_free_text_cannot_inject_markup_into_html_or_markdown(tmp_path):
     import pandas as pd
 
@@ -376,3 +418,8 @@ def test_long_tables_are_previewed_in_markdown_but_complete_in_csv(tmp_path):
     md = (out / "report.md").read_text()
     assert "| 9 |" in md and "| 10 |" not in md and "First 10 of 100 rows" in md
     assert len((out / "tables" / "long.csv").read_text().splitlines()) == 101
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out / "tables.xlsx")["long"]
+    values = [ws.cell(row=r, column=1).value for r in range(5, 105)]
+    assert values == list(range(100))  # the workbook holds every row

@@ -52,8 +52,10 @@ def _spawn(tmp_path):
 
 
 def _rows(tmp_path):
+    """(respondent, code, coder) in the coded file; a code accepted from the rules has one row per
+    evidence span, so the set is what is compared."""
     d = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
-    return sorted(zip(d.respondent_id, d.code_id, d.coder))
+    return sorted(set(zip(d.respondent_id, d.code_id, d.coder)))
 
 
 def test_review_in_a_terminal_with_interrupt_and_resume(files):
@@ -106,7 +108,7 @@ def test_review_in_a_terminal_with_interrupt_and_resume(files):
     assert child.exitstatus == 0
     assert ("R6", "debt_bondage", "ann") in _rows(files) and ("R6", "isolation", "ann") in _rows(files)
     d = pd.read_csv(files / "out.csv", dtype=str, keep_default_na=False)
-    assert list(d.columns) == ["respondent_id", "question_id", "code_id", "coder"]
+    assert list(d.columns) == ["respondent_id", "question_id", "code_id", "coder", "start", "end", "coded_at", "memo"]
     assert list(dict.fromkeys(d.respondent_id)) == ["R1", "R2", "R3", "R4", "R6"]  # answer order
 
     child = _spawn(files)  # nothing left
@@ -172,3 +174,183 @@ def test_review_with_model_suggestions(cli, files):
     saved = set(pd.read_csv(files / "out.csv", dtype=str).code_id)
     ticked = {s.code_id for s in items[0].suggestions if s.ticked}
     assert saved == ticked
+
+
+# -- issue 11 point 7: spans, memos, did-you-mean, marks, context, journal, active learning -----------
+
+def _clock():
+    n = iter(range(1000))
+    return lambda: f"2026-02-01T10:00:{next(n) % 60:02d}Z"
+
+
+def test_span_memos_did_you_mean_and_the_coded_file(files):
+    from surveykit.coding.review import did_you_mean, marked_text, word_span, words
+
+    cb = load_codebook(files / "cb.yaml")
+    items = build_items(ANSWERS, cb, question_id="q7")
+    session = ReviewSession.resume(items, None, coder="ann", clock=_clock())
+    journal, saved, shown = [], [], []
+    lines = iter(["x", "+debt 3-4", "+isolatoin", "+isolation", "m not sure the debt is to traffickers",
+                  "mc debt_bondage include money owed to smugglers", "a", "q"])
+    out = run_review(session, cb, read_line=lambda p: next(lines), show=lambda o: shown.append(o), save=saved.append,
+                     journal=journal.append)
+    assert out == "quit"
+    text = ANSWERS[0][1]  # "They owe a debt to the traffickers."
+    assert word_span(text, "3-4") == (words(text)[2][0], words(text)[3][1]) and text[slice(*word_span(text, "3-4"))] == "a debt"
+    frame = saved[-1]
+    rows = list(zip(frame.respondent_id, frame.code_id, frame.start, frame.end, frame.coder, frame.coded_at))
+    a, b = text.index("a debt"), text.index("a debt") + len("a debt")
+    assert rows == [("R1", "debt_bondage", a, b, "ann", rows[0][5]), ("R1", "isolation", None, None, "ann", rows[0][5])]
+    assert rows[0][5].startswith("2026-02-01T10:00:")
+    assert frame.memo.tolist() == ["not sure the debt is to traffickers", None]
+    events = [j["event"] for j in journal]
+    assert events == ["memo", "saved", "memo", "saved", "decision", "saved"]  # journal first, then the file
+    assert journal[2] == {"event": "memo", "target": "code", "code_id": "debt_bondage", "coder": "ann",
+                          "text": "include money owed to smugglers", "at": journal[2]["at"]}
+    assert any("Did you mean isolation" in str(s) for s in shown)
+    assert "Did you mean" in did_you_mean("trafficker_contrl", cb) and "trafficker_control" in did_you_mean(
+        "trafficker_contrl", cb)
+    assert "could be" in did_you_mean("debt_bondage_x", cb) or "Did you mean debt_bondage" in did_you_mean("debt_bondage_x", cb)
+    # Marks read without colour: «span»LETTER; each code its own colour.
+    from surveykit.coding.journal import Coding
+
+    item = items[0]
+    t = text.index("traffickers")
+    marked = marked_text(item, [Coding("debt_bondage", a, b), Coding("trafficker_control", t, t + 11)])
+    assert marked.plain == "They owe «a debt»A to the «traffickers»B."
+    styles = {str(sp.style) for sp in marked.spans}
+    assert len({s for s in styles if "on #" in s}) == 2
+
+
+def test_journal_replays_a_decision_the_coded_file_missed(files):
+    """Killed after the journal line, before the coded file was written: nothing is lost."""
+    from surveykit.coding.journal import Coding, decision_record, memo_record, saved_record, Memo
+
+    cb = load_codebook(files / "cb.yaml")
+    items = build_items(ANSWERS, cb, question_id="q7")
+    existing = pd.DataFrame([("R1", "q7", "debt_bondage", "ann", 11, 15, "2026-01-01T00:00:00Z", None)],
+                            columns=["respondent_id", "question_id", "code_id", "coder", "start", "end", "coded_at",
+                                     "memo"], dtype=object)
+    journal = [decision_record("R1", "q7", "ann", "2026-01-01T00:00:00Z", [Coding("debt_bondage", 11, 15)]),
+               saved_record("2026-01-01T00:00:01Z", 1),
+               memo_record(Memo("answer", "check the placement", "ann", None, "R2", "q7")),
+               decision_record("R2", "q7", "ann", "2026-01-01T00:01:00Z", [Coding("isolation")])]
+    session = ReviewSession.resume(items, existing, coder="ann", journal=journal)
+    assert session.decisions == {"R1": (Coding("debt_bondage", 11, 15),), "R2": (Coding("isolation"),)}
+    assert session.first_open() == 2
+    frame = session.frame()
+    assert frame.memo.tolist() == [None, "check the placement"]
+    # A hand edit after a clean save is not overridden: decisions before the last 'saved' are not replayed.
+    edited = existing.assign(code_id="trafficker_control")
+    session = ReviewSession.resume(items, edited, coder="ann", journal=journal[:2])
+    assert session.decisions == {"R1": (Coding("trafficker_control", 11, 15),)}
+
+
+def test_review_survives_sigkill_with_memos_and_spans(files):
+    child = _spawn(files)
+    child.expect_exact("[1/5] respondent R1")
+    child.expect_exact("review> ")
+    child.sendline("+trafficker 6-6")  # "traffickers", word 6
+    child.expect_exact("review> ")
+    child.sendline("m threats to family mentioned elsewhere")
+    child.expect_exact("Memo saved")
+    child.expect_exact("review> ")
+    child.sendline("a")
+    child.expect_exact("[2/5] respondent R2")
+    child.expect_exact("review> ")
+    child.sendline("mc isolation loneliness in hostels")
+    child.expect_exact("Memo saved on code isolation")
+    child.expect_exact("review> ")
+    child.kill(signal.SIGKILL)
+    child.close()
+    d = pd.read_csv(files / "out.csv", dtype=str, keep_default_na=False)
+    text = ANSWERS[0][1]
+    spans = {(c, s, e) for c, s, e in zip(d.code_id, d.start, d.end)}
+    assert ("trafficker_control", str(text.index("traffickers")), str(text.index("traffickers") + 11)) in spans
+    assert "threats to family mentioned elsewhere" in set(d.memo)
+    assert set(d.coder) == {"ann"} and all(d.coded_at)
+    journal = (files / "out.journal.jsonl").read_text()
+    assert "loneliness in hostels" in journal  # the code memo, saved before the kill
+    assert not [p for p in files.iterdir() if p.name.endswith(".tmp")]
+    child = _spawn(files)
+    child.expect_exact("Resuming at answer 2 of 5")
+    child.expect_exact("review> ")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+
+
+def test_context_beside_the_answer_redacted_by_default(cli, files):
+    table = pd.DataFrame([(r, t, f"call {r} on 07700 900123", "ngo") for r, t in ANSWERS],
+                         columns=["respondent_id", "answer", "q46", "sector"])
+    table.to_csv(files / "ctx.csv", index=False)
+    base = ("code", "review", files / "ctx.csv", "--text-column", "answer", "--question", "q7", "--coded",
+            files / "c.csv", "--codebook", files / "cb.yaml", "--context", "sector,q46")
+    r = cli(*base, input="q\n")
+    assert r.returncode == 0, r.stderr
+    assert "sector: ngo" in r.stderr and "q46: call R1 on [phone]" in r.stderr and "07700" not in r.stderr
+    r = cli(*base, "--no-redact", input="q\n")
+    assert "07700 900123" in r.stderr
+    r = cli(*base[:-1], "nope", input="q\n")
+    assert r.returncode == 2 and "--context" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_context_from_a_survey_export(cli, tmp_path):
+    from conftest import SAMPLE_SURVEY
+
+    r = cli("code", "review", SAMPLE_SURVEY, "--question", "q7", "--coded", tmp_path / "c.csv", "--context", "q2",
+            input="q\n")
+    assert r.returncode == 0, r.stderr
+    assert "sector: " in r.stderr and "[1/" in r.stderr
+    r = cli("code", "review", SAMPLE_SURVEY, "--question", "q7", "--coded", tmp_path / "c.csv", "--context", "q45",
+            input="q\n")
+    assert r.returncode == 2 and "q45" in r.stderr
+
+
+def test_uncertainty_order_and_retraining(files):
+    """Active learning: after N decisions the model is retrained on them and the open answers are
+    re-ordered, most uncertain first (checked against the model's own probabilities)."""
+    from surveykit.coding.model import fit
+    from surveykit.coding.review import Learning, retrain, training_data
+    from tests.test_model import synthetic
+
+    answers, coded = synthetic(40)
+    cb = load_codebook(files / "cb.yaml")
+    items = build_items(list(zip(answers.respondent_id, answers.text)), cb, question_id="q7")
+    truth = {r: [c for c in coded.loc[coded.respondent_id == r, "code_id"] if c] for r in answers.respondent_id}
+    session = ReviewSession.resume(items, None, coder="ann", clock=_clock())
+    trained = []
+
+    def train(s):
+        model = retrain(s, question_id="q7")
+        trained.append(model)
+        return model
+
+    script = []
+    for rid in answers.respondent_id[:12]:
+        script += ["x"] + [f"+{c}" for c in truth[rid]] + ["a"]
+    script.append("q")
+    feed = iter(script)
+    learning = Learning(order="uncertainty", retrain_every=12, train=train)
+    run_review(session, cb, read_line=lambda p: next(feed), show=lambda o: None, save=lambda f: None,
+               learning=learning)
+    model = trained[-1]
+    assert model is not None and model.n_answers == 12
+    texts, y, codes = training_data(session)
+    assert len(texts) == 12 and sorted(codes) == sorted({c for r in answers.respondent_id[:12] for c in truth[r]})
+    open_items = session.items[12:]
+    probs = model.probabilities([i.text for i in open_items])
+    u = (1 - abs(2 * probs - 1)).max(axis=1)
+    assert list(u) == sorted(u, reverse=True)  # most uncertain first
+    assert all(s.source != "model" or s.probability is not None for i in open_items for s in i.suggestions)
+    assert any(s.source == "model" for i in open_items for s in i.suggestions)
+
+
+def test_review_bad_options(cli, files):
+    base = ("code", "review", files / "ans.csv", "--text-column", "answer", "--question", "q7", "--coded",
+            files / "c.csv", "--codebook", files / "cb.yaml")
+    for extra, said in ((("--order", "random"), "--order"), (("--retrain-every", "-1"), "--retrain-every")):
+        r = cli(*base, *extra, input="q\n")
+        assert r.returncode == 2 and said in r.stderr and len(r.stderr.strip().splitlines()) == 1
+        assert not (files / "c.csv").exists()
+    r = cli("code", "review", "--help")
+    assert "Example:" in r.stdout and "--order" in r.stdout

@@ -163,14 +163,16 @@ def compare(responses: "Responses", *, by: str | None = None, questions: Iterabl
 
 
 def banner(responses: "Responses", *, question: str, by: str | None = None, alpha: float = DEFAULT_ALPHA,
-           padjust: str = "holm", min_group_size: int = 10, groups: Sequence[str] | str | None = None,
-           suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "BannerResult":
-    """A banner table: items by the groups of ``by`` with significance letters (``banner.banner``)."""
+           second_alpha: float | None = None, padjust: str = "holm", min_group_size: int = 10,
+           groups: Sequence[str] | str | None = None, means: bool = True, suppress: bool = True,
+           threshold: int = DEFAULT_THRESHOLD) -> "BannerResult":
+    """A banner table: items by the groups of ``by`` with significance letters on shares and means
+    (``banner.banner``)."""
     from surveykit.banner import banner as _banner_fn
 
     return _banner_fn(responses, question=question, by=_by(responses, by, required=True), alpha=alpha,
-                          padjust=padjust, min_group_size=min_group_size, groups=groups, suppress=suppress,
-                          threshold=threshold)
+                      second_alpha=second_alpha, padjust=padjust, min_group_size=min_group_size, groups=groups,
+                      means=means, suppress=suppress, threshold=threshold)
 
 
 @dataclass(frozen=True)
@@ -257,13 +259,15 @@ class Report(_ModelReport):
     """The whole report (``surveykit.report.model.Report``: title, subtitle, sections of text, tables and
     charts, manifest) with ``write(folder)``."""
 
-    def write(self, folder: str | Path, *, on_step: Any = None, force: bool = False) -> Path:
-        """Write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json into
-        ``folder`` atomically (a failed write leaves any previous report untouched). Files in ``folder``
-        that surveykit did not write are kept; a folder it did not create is refused unless ``force``."""
+    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None, force: bool = False) -> Path:
+        """Write report.html, report.md, report.docx, tables.xlsx, tables/*.csv, charts/ and
+        manifest.json into ``folder`` atomically (a failed write leaves any previous report untouched).
+        ``palette``: the accent colours of the HTML, workbook and Word file (``charts.palette``). Files in
+        ``folder`` that surveykit did not write are kept; a folder it did not create is refused unless
+        ``force`` (``surveykit.io.folder``)."""
         from surveykit.report.writers import write_report
 
-        return write_report(self, folder, on_step=on_step, force=force)
+        return write_report(self, folder, on_step=on_step, palette=palette, force=force)
 
 
 def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" = None,

@@ -294,6 +294,22 @@ def two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
     return z, float(2 * stats.norm.sf(abs(z)))
 
 
+def welch_t(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int) -> tuple[float, float]:
+    """Two-sample t-test of means with unequal variances (Welch), from each group's mean, SD (n - 1)
+    and size: (t, two-sided p). NaN when a group has fewer than 2 values; two constant groups give
+    t = 0, p = 1 when their means are equal, else an infinite t and p = 0."""
+    from scipy import stats
+
+    if n1 < 2 or n2 < 2:
+        return float("nan"), float("nan")
+    if sd1 == 0 and sd2 == 0:
+        if mean1 == mean2:
+            return 0.0, 1.0
+        return math.copysign(math.inf, mean1 - mean2), 0.0
+    res = stats.ttest_ind_from_stats(mean1, sd1, n1, mean2, sd2, n2, equal_var=False)
+    return float(res.statistic), float(res.pvalue)
+
+
 def p_adjust(p_values: Sequence[float], method: str = "holm") -> list[float]:
     """Adjust a family of p-values (Holm, Benjamini-Hochberg, Bonferroni); NaN entries are left out of
     the family. Computed here with numpy (the tests check it against statsmodels ``multipletests``,

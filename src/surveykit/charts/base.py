@@ -1,18 +1,100 @@
-"""The one way charts are made: a Figure on the Agg canvas, independent of pyplot's global state."""
+"""What every chart shares: its alternative text, wrapped labels and a legend and footnote that
+never overlap the plot or each other.
+
+The alternative text is written by the function that draws the chart, from what it drew (its kind,
+its items, its order, what is suppressed), and travels with the Figure: ``alt_text(fig)`` reads it
+and the report uses it instead of a caller's guess.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import textwrap
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.legend import Legend
+    from matplotlib.text import Text
+
+_ALT = "_surveykit_alt"
+#: Gap between stacked blocks under the plot, in points.
+GAP_PT = 6.0
 
 
 def new_figure(width: float = 8.0, height: float = 5.0) -> "Figure":
-    """A Figure on the Agg canvas (no pyplot state, so charts never leak between calls)."""
+    """A Figure on the Agg canvas, independent of pyplot's global state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig
+
+
+def set_alt(fig: "Figure", text: str) -> "Figure":
+    """Attach the alternative text to the figure (returns it, for chaining)."""
+    setattr(fig, _ALT, " ".join(text.split()))
+    return fig
+
+
+def alt_text(fig: "Figure") -> str:
+    """The alternative text the drawing function wrote ("" for a figure drawn elsewhere)."""
+    return str(getattr(fig, _ALT, "") or "")
+
+
+def wrap(text: str, width: int) -> str:
+    """A label on several lines instead of cut with "...": no word is lost."""
+    lines = textwrap.wrap(" ".join(str(text).split()), width=width, break_long_words=False, break_on_hyphens=False)
+    return "\n".join(lines) if lines else ""
+
+
+def listing(names: Sequence[str], *, limit: int = 3) -> str:
+    """"A, B and C" (the first ``limit`` names, then "and N more")."""
+    names = [str(n) for n in names]
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def stack_below(fig: "Figure", ax: "Axes", blocks: Iterable["Legend | Text"]) -> None:
+    """Place legends and footnotes one under the other below everything the axes draws (tick labels
+    and axis label included), left-aligned with the axes. Saved with ``bbox_inches="tight"`` the
+    figure grows to hold them; they cannot overlap the plot or each other."""
+    renderer = fig.canvas.get_renderer()
+    to_fig = fig.transFigure.inverted()
+    gap = GAP_PT * fig.dpi / 72.0
+    bottom = plot_extent(ax, renderer).y0 - gap  # display pixels
+    left = ax.get_window_extent(renderer).x0
+    for block in blocks:
+        x, y = to_fig.transform((left, bottom))
+        if hasattr(block, "set_bbox_to_anchor"):  # a Legend
+            block.set_loc("upper left")
+            block.set_bbox_to_anchor((x, y), transform=fig.transFigure)
+        else:
+            block.set_transform(fig.transFigure)
+            block.set_position((x, y))
+            block.set_verticalalignment("top")
+            block.set_horizontalalignment("left")
+        extent = block.get_window_extent(renderer)
+        bottom = extent.y0 - gap
+
+
+def plot_extent(ax: "Axes", renderer):
+    """The extent of what the axes draws (ticks, labels, title), its legend left out."""
+    legend = ax.get_legend()
+    shown = legend.get_visible() if legend is not None else False
+    if legend is not None:
+        legend.set_visible(False)
+    try:
+        return ax.get_tightbbox(renderer)
+    finally:
+        if legend is not None:
+            legend.set_visible(shown)
+
+
+def footnote(fig: "Figure", text: str, *, width: int = 110, fontsize: float = 7.5) -> "Text":
+    """A footnote (wrapped), to be placed with ``stack_below``."""
+    return fig.text(0, 0, wrap(text, width), fontsize=fontsize, ha="left", va="top", color="#333333")

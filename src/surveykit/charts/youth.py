@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from surveykit.charts.base import footnote, listing, new_figure, set_alt, stack_below, wrap
+from surveykit.charts.palette import PaletteSpec, categorical
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from surveykit.voices import Voices
 
-_AGREE = "#8a8a8a"
-_YOUTH_HIGHER = "#1b6ca8"   # young people rank it higher than professionals do
-_PRO_HIGHER = "#c0392b"     # professionals rank it higher than young people do
 
+def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, palette: PaletteSpec = None) -> "Figure":
+    """Young people's rank (left) against professionals' rank (right), one line per measure, each
+    end labelled with the measure's name and its rank.
 
-def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> "Figure":
-    """Young people's rank (left) against professionals' rank (right), one line per measure.
-
-    The ``highlight`` measures with the largest divergence are drawn bold and coloured; assumed
-    measures (not published by the study) are dashed and starred. The title carries both n's.
+    The ``highlight`` measures with the largest divergence are drawn bold and coloured (blue: young
+    people rank it higher; orange: professionals do); assumed measures (not published by the study)
+    are dashed and starred. The title carries both n's.
     """
-    from surveykit.charts.base import new_figure
-
+    _YOUTH_HIGHER, _PRO_HIGHER, _AGREE = categorical(3, palette=palette)
     t = voices.group_table(group)
-    fig = new_figure(9.0, 7.0)
+    fig = new_figure(11.0, 7.5)
     ax = fig.add_subplot(1, 1, 1)
     n_measures = len(t)
     top = set(t.sort_values("divergence_order")["measure_id"][:highlight])
@@ -40,13 +40,14 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> 
                 linestyle="--" if row.assumed else "-", marker="o", markersize=4, zorder=3 if bold else 2)
         name = row.measure_label + (" *" if row.assumed else "")
         weight = "bold" if bold else "normal"
-        ax.text(-0.03, y0, f"{name} ({int(row.youth_rank)})", ha="right", va="center", fontsize=7.5,
-                fontweight=weight, color=colour if bold else "#333333")
+        ink = "#000000" if not bold else colour
+        ax.text(-0.03, y0, wrap(f"{name} ({int(row.youth_rank)})", 42), ha="right", va="center", fontsize=7,
+                fontweight=weight, color=ink, linespacing=0.95)
         shown = f"{int(row.pro_rank)}{'=' if row.pro_rank in tied else ''}"
         pct = row.pro_pct_effective if isinstance(row.pro_pct_effective, str) else f"{row.pro_pct_effective:.0f}%"
         n_valid = row.pro_n_valid if isinstance(row.pro_n_valid, str) else int(row.pro_n_valid)
-        ax.text(1.03, y1, f"({shown}) {pct} effective, n={n_valid}",
-                ha="left", va="center", fontsize=7.5, fontweight=weight, color=colour if bold else "#333333")
+        ax.text(1.03, y1, wrap(f"({shown}) {name}: {pct} effective, n={n_valid}", 48), ha="left", va="center",
+                fontsize=7, fontweight=weight, color=ink, linespacing=0.95)
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(n_measures + 0.7, 0.3)
     ax.set_xticks([0, 1])
@@ -61,8 +62,13 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4) -> 
     rho, p, n = (t[c].iloc[0] for c in ("spearman_rho", "spearman_p", "spearman_n"))
     p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
     tag = "EXPLORATORY (few groups): " if voices.exploratory else ""
-    fig.suptitle(f"{tag}which measures would work? Rank 1 = most effective", fontsize=11)
-    fig.text(0.5, 0.01, f"Spearman rho = {rho:.2f}, {p_text}, n = {int(n)} measures. "
-             "Bold: the largest divergences. * assumed measure (not published by the study; dashed).",
-             ha="center", fontsize=8)
-    return fig
+    ax.set_title(f"{tag}which measures would work? Rank 1 = most effective", fontsize=11, pad=34)
+    note = footnote(fig, f"Spearman rho = {rho:.2f}, {p_text}, n = {int(n)} measures. Bold: the largest "
+                         "divergences (blue: young people rank the measure higher; orange: professionals do). "
+                         "* assumed measure (not published by the study; dashed line).", width=120, fontsize=8)
+    stack_below(fig, ax, [note])
+    order = list(rated.sort_values("youth_rank", kind="stable")["measure_label"])
+    apart = list(t.sort_values("divergence_order")["measure_label"][:highlight])
+    return set_alt(fig, f"Slope chart of {len(rated)} measures linking the young people's rank (left) to the "
+                        f"professionals' rank (right, {label}); Spearman rho = {rho:.2f}. Young people put "
+                        f"{listing(order[:3])} first; the largest divergences are {listing(apart, limit=highlight)}.")

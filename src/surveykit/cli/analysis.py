@@ -105,11 +105,13 @@ def score(
 
 def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[str], sort: str,
                   chart_out: Optional[Path], show_other: bool, include_other: bool, no_suppress: bool, threshold: int,
-                  fmt: OutputFormat, inputs) -> None:
+                  fmt: OutputFormat, inputs, palette: Optional[str] = None) -> None:
     from surveykit import scoring
+    from surveykit.charts.palette import check_palette
     from surveykit.validation import check_choice, check_threshold
 
     threshold = check_threshold(threshold, parameter="--threshold")
+    check_palette(palette)
     check_choice(sort, scoring.SORT_KEYS, parameter="--sort")
     responses = inputs.load(file)
     suppress = not no_suppress
@@ -130,7 +132,8 @@ def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[s
         # The chart shows the same (protected) numbers as the "all" rows of the table.
         numbers = frame[frame["group"] == "all"]
         top_col = "pct_effective" if kind == "effectiveness" else "pct_often"
-        fig = diverging_chart(numbers, scale=q.scale, top_col=top_col,
+        fig = diverging_chart(numbers, scale=q.scale, top_col=top_col, palette=palette,
+                              what="measure" if kind == "effectiveness" else "reason",
                               title=f"{q.short} ({q.id}), all respondents")
         stem = Path(chart_out) / f"{kind}_{q.id}"
         for p in save_figure(fig, stem):
@@ -146,6 +149,7 @@ def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[s
 
 SORT_OPTION = typer.Option("pct_effective", "--sort", help="pct_effective (top-box share), mean or instrument.")
 CHART_OUT = typer.Option(None, "--chart-out", help="Folder for the diverging bar chart (PNG and SVG, all respondents).")
+PALETTE = typer.Option(None, "--palette", help="Chart colours: default or greys (both colour-blind and greyscale safe).")
 INCLUDE_OTHER = typer.Option(False, "--include-other", help="Include the rated 'Other' row.")
 
 
@@ -159,6 +163,7 @@ def effectiveness(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
+    palette: Optional[str] = PALETTE,
     show_other: bool = SHOW_OTHER,
     include_other: bool = INCLUDE_OTHER,
     no_suppress: bool = NO_SUPPRESS,
@@ -170,12 +175,13 @@ def effectiveness(
 
     Without --question, the instrument's grid declared with role: effectiveness. --chart-out DIR writes
     DIR/effectiveness_<question>.png and .svg: a diverging stacked bar chart centred on the neutral
-    rating, n on each bar, sorted by % effective.
+    rating, n on each bar, sorted by % effective; suppressed shares are drawn as a hatched block in a
+    panel of their own, never dropped.
 
     Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
     """
     _grid_command("effectiveness", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, inputs)
+                  threshold, fmt, inputs, palette)
 
 
 @app.command()
@@ -189,6 +195,7 @@ def reasons(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
+    palette: Optional[str] = PALETTE,
     show_other: bool = SHOW_OTHER,
     include_other: bool = INCLUDE_OTHER,
     no_suppress: bool = NO_SUPPRESS,
@@ -201,7 +208,7 @@ def reasons(
     Example:  surveykit reasons export.csv --question barriers --instrument my_survey.yaml
     """
     _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, inputs)
+                  threshold, fmt, inputs, palette)
 
 
 @app.command()
@@ -255,37 +262,58 @@ def banner(
     question: str = typer.Option(..., "--question", "-q", help="The question (a grid's items become the rows)."),
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     groups: Optional[str] = typer.Option(None, "--groups", help="Comma-separated groups to show (default: all)."),
-    alpha: float = typer.Option(0.05, "--alpha", help="Significance level, strictly between 0 and 1."),
-    padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (family: this table)."),
-    min_group_size: int = typer.Option(10, "--min-group-size", help="Columns with fewer valid answers are not tested."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level of the upper-case letters, strictly between 0 and 1."),
+    second_alpha: Optional[float] = typer.Option(None, "--second-alpha",
+                                                 help="A second, larger level for lower-case letters (e.g. 0.10)."),
+    padjust: str = typer.Option("holm", "--padjust", help="holm, fdr_bh, bonf or none (family: each statistic of this table)."),
+    min_group_size: int = typer.Option(10, "--min-group-size", help="Columns with fewer valid answers on a row are shown but not tested."),
+    means: bool = typer.Option(True, "--means/--no-means", help="A row of means (Welch t-test letters) under each share."),
+    width: Optional[int] = typer.Option(None, "--width", help="Table width in characters (default: the terminal's)."),
     no_suppress: bool = NO_SUPPRESS,
     threshold: int = THRESHOLD,
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """Banner table: items as rows, groups as columns, top-box % with significance letters.
+    """Banner table: items as rows, groups as lettered columns, top-box % and mean with significance letters.
 
-    A cell carries the letter of every column it is significantly higher than (column-proportion
-    z-tests, corrected across the table). CSV/JSON give the long form: item_id, item_label, group,
-    letter, n, count, pct, higher_than.
+    A number carries the letter of every column it is significantly higher than (column-proportion
+    z-tests for shares, Welch t-tests for means, corrected across the table); lower-case letters at
+    --second-alpha. Small groups are shown and marked not tested. The table fits the terminal width
+    (wide banners are split into panels). CSV/JSON give the long form: item_id, item_label, group,
+    letter, tested, n, count, pct, higher_than, mean, mean_higher_than.
 
-    Example:  surveykit banner export.csv --question measures --by sector
+    Example:  surveykit banner export.csv --question measures --by sector --second-alpha 0.1
     """
+    import shutil
+    import textwrap
+
     from surveykit import api
+    from surveykit.banner import column_labels
+    from surveykit.cli.banner_view import render_banner
+    from surveykit.cli.common import echo
+    from surveykit.errors import UsageError
     from surveykit.validation import check_alpha, check_threshold
 
     check_alpha(alpha, parameter="--alpha")
     threshold = check_threshold(threshold, parameter="--threshold")
+    if width is not None and width < 40:
+        raise UsageError(f"--width must be at least 40 characters; got {width!r}")
     responses = inputs.load(file)
     by = api._by(responses, by, required=True)
-    result = api.banner(responses, question=question, by=by, alpha=alpha, padjust=padjust,
-                        min_group_size=min_group_size, groups=groups, suppress=not no_suppress, threshold=threshold)
-    notes = [result.footer, *result.notes]
-    if no_suppress:
-        notes.append(_suppression_note(False, threshold))
+    result = api.banner(responses, question=question, by=by, alpha=alpha, second_alpha=second_alpha, padjust=padjust,
+                        min_group_size=min_group_size, groups=groups, means=means, suppress=not no_suppress,
+                        threshold=threshold)
     if fmt is OutputFormat.table:
-        emit(result.wide(), fmt, title=f"{result.question_id}: {result.top_box_label} by {by}", footer="\n".join(notes))
+        labels = column_labels(responses, by)
+        footer = result.people_footnote(group_labels=labels)
+        if no_suppress:
+            footer += " " + _suppression_note(False, threshold)
+        cols = width or shutil.get_terminal_size((100, 24)).columns
+        echo(render_banner(result, width=cols, group_labels=labels,
+                           title=f"{result.question_id}: {result.top_box_label} by {by}"))
+        echo(textwrap.fill(footer, width=max(cols, 40)))
     else:
         emit(result.table, fmt, meta={"question_id": result.question_id, "by": by, "letters": dict(result.letters),
                                       "footer": result.footer, "notes": list(result.notes),
-                                      "suppressed": not no_suppress, "threshold": threshold})
+                                      "suppressed": not no_suppress, "threshold": threshold,
+                                      "second_alpha": second_alpha})

@@ -147,8 +147,9 @@ def code_run(
 ) -> None:
     """Code free-text answers with the codebook's rules; every code comes with its evidence.
 
-    Rows: respondent_id, question_id, code_id, start, end, matched, coder ("rules"). Every answer
-    appears: one with no code has a single row with an empty code_id. Blank answers are skipped.
+    Rows: respondent_id, question_id, code_id, start, end, matched, coder ("rules"), via (what the
+    codebook's lexicon or typo tolerance read into the evidence, e.g. "HO = home office"). Every
+    answer appears: one with no code has a single row with an empty code_id. Blank answers are skipped.
     The uncoded answers are counted (and their ids listed) on stderr; --view uncoded lists them.
     Percentages are of answers (respondents with a non-blank answer); the by-sector test per code is
     a chi-square (Fisher / Monte Carlo when expected counts are small), Holm-adjusted over codes.
@@ -179,6 +180,8 @@ def code_run(
         from surveykit.coding.redact import redact_evidence
 
         coded = redact_evidence(coded, codebook=cb)
+        # A forgiven typo's note repeats the answer's word ("placment ~ placement"): redacted too.
+        coded = redact_evidence(coded, codebook=cb, column="via")
     if model is not None:
         from surveykit.coding.model import suggest as model_suggest
 
@@ -220,6 +223,120 @@ def code_run(
         emit(frame, fmt, title=f"Uncoded answers in {answers.question_id}", meta=meta)
 
 
+class EvaluateView(str, Enum):
+    codes = "codes"
+    summary = "summary"
+    confusions = "confusions"
+    answers = "answers"
+
+
+@code_app.command("evaluate")
+@handle_errors
+def code_evaluate(
+    gold: Path = typer.Argument(..., help="A gold set: CSV/XLSX with the columns id, text, codes (';'-separated) "
+                                          "and optionally style."),
+    codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
+    suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train': measure its "
+                                                                   "suggestions too, alone and added to the rules."),
+    coded: Optional[Path] = typer.Option(None, "--coded", help="Measure this coding instead of the rules: a second "
+                                                               "coder's file (id,codes) or a coded file "
+                                                               "(respondent_id,code_id), on the answers it coded."),
+    min_probability: float = typer.Option(0.5, "--min-probability",
+                                          help="With --suggest: a model code counts when its probability is at least this."),
+    view: EvaluateView = typer.Option(EvaluateView.codes, "--view",
+                                      help="codes: precision, recall, F1, support and alpha per code; summary: one row "
+                                           "per coder; confusions: codes given where the gold has another; answers: "
+                                           "gold and coded sets per answer (ids only, no text)."),
+    top: int = typer.Option(10, "--top", help="In the table format: how many confused pairs to list under the codes."),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Measure the rule coder (and a model) against a gold set coded by people.
+
+    Prints per code precision, recall, F1, support and Krippendorff's alpha (gold vs coder), then
+    macro-F1, micro precision/recall/F1, pooled alpha and the most confused code pairs. With
+    --suggest, the figures are for the rules plus the model's suggestions, and --view summary
+    compares rules, model and both. With --coded, another coding (e.g. a second coder's
+    reliability sample) is measured instead: Cohen's kappa and alpha are the agreement ceiling.
+    Tune rules on a development set; report a test set.
+
+    Example:  surveykit code evaluate responses/gold/q7_dev.csv --view summary
+    """
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.evaluate import evaluate
+    from surveykit.io.gold import read_gold
+
+    if not 0 <= min_probability <= 1:
+        raise UsageError(f"--min-probability must be between 0 and 1; got {min_probability}")
+    if top < 0:
+        raise UsageError(f"--top must be 0 or more; got {top}")
+    if coded is not None and suggest is not None:
+        raise UsageError("--coded and --suggest cannot be used together (--coded measures a finished coding)")
+    cb = load_codebook(codebook)
+    gold_set = read_gold(gold)
+    if coded is not None:
+        from surveykit.coding.evaluate import evaluate_coded
+        from surveykit.io.gold import read_codings
+
+        result = evaluate_coded(gold_set, cb, read_codings(coded), coder=coded.stem)
+    else:
+        model = None
+        if suggest is not None:
+            from surveykit.coding.model import load_model
+
+            model = load_model(suggest)
+        result = evaluate(gold_set, cb, model=model, min_probability=min_probability)
+    main = result.main
+    o = main.overall
+    line = (f"{main.coder} on {o['answers']} answers of {gold}: macro-F1 {o['macro_f1']:.3f}, micro precision "
+            f"{o['micro_precision']:.3f}, micro recall {o['micro_recall']:.3f}, micro-F1 {o['micro_f1']:.3f}, "
+            f"alpha (pooled) {o['alpha_pooled']:.3f}, kappa (pooled) {o['kappa_pooled']:.3f}, exact set {o['exact_match']:.1%}, "
+            f"{o['codes_below_0_60']} code(s) below F1 0.60")
+    message(line)
+    meta = {"gold": str(gold), "codebook": cb.id, "codebook_version": cb.version, "coder": main.coder,
+            "overall": {k: _plain(v) for k, v in o.items()}}
+    if view is EvaluateView.summary:
+        emit(result.summary, fmt, title=f"Coders against {gold}", meta=meta)
+    elif view is EvaluateView.confusions:
+        emit(main.confusions, fmt, title=f"{main.coder}: code given (predicted) where the gold has another", meta=meta)
+    elif view is EvaluateView.answers:
+        emit(main.answers, fmt, title=f"{main.coder}: gold and coded sets per answer", meta=meta)
+    elif fmt is OutputFormat.json:
+        import json
+
+        from surveykit.cli.common import echo
+
+        payload = {**meta, "summary": _records(result.summary), "per_code": _records(main.per_code),
+                   "confusions": _records(main.confusions.head(top) if top else main.confusions)}
+        echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        footer = (f"macro-F1 {o['macro_f1']:.3f} over {o['codes_scored']} codes; micro precision "
+                  f"{o['micro_precision']:.3f}, recall {o['micro_recall']:.3f}, F1 {o['micro_f1']:.3f}; "
+                  f"Krippendorff's alpha pooled {o['alpha_pooled']:.3f}, mean of codes {o['alpha_mean']:.3f}; "
+                  f"Cohen's kappa pooled {o['kappa_pooled']:.3f}; "
+                  f"exact set of codes on {o['exact_match']:.1%} of answers")
+        emit(main.per_code, fmt, title=f"{main.coder} against {gold} ({o['answers']} answers)", footer=footer, meta=meta)
+        if fmt is OutputFormat.table and top and len(main.confusions):
+            from surveykit.cli.common import echo
+
+            echo("")
+            emit(main.confusions.head(top), fmt, title="Most confused pairs: predicted code given where the gold has "
+                                                      "another ('(none)': no code)")
+
+
+def _plain(value):
+    import math
+
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(frame):
+    import json
+
+    return json.loads(frame.to_json(orient="records", double_precision=10))
+
+
 def _merge_suggestions(coded, sugg):
     """Rules rows plus model suggestions (probability, accepted); rows grouped by respondent."""
     import pandas as pd
@@ -234,6 +351,7 @@ def _merge_suggestions(coded, sugg):
     for col in ("start", "end"):
         sugg[col] = pd.NA
     sugg["matched"] = ""
+    sugg["via"] = ""
     both = pd.concat([rules, sugg[list(rules.columns)]], ignore_index=True)
     order = {rid: i for i, rid in enumerate(dict.fromkeys(rules["respondent_id"]))}
     both["_o"] = both["respondent_id"].map(order)

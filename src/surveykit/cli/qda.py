@@ -14,8 +14,10 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.coding import code_app, codebook_app
-from surveykit.cli.common import FORMAT_OPTION, OutputFormat, emit, handle_errors, message
-from surveykit.errors import UsageError, invalid_choice
+from surveykit.cli.common import (FORMAT_OPTION, NO_INPUT_OPTIONS, InputOptions, OutputFormat, emit, handle_errors,
+                                  input_options, message)
+from surveykit.cli.qda_common import check_codes, check_respondents, default_question
+from surveykit.errors import InputError, UsageError, invalid_choice
 
 CODEBOOK_OPTION = typer.Option(None, "--codebook", help="Coding codebook YAML (default: codebooks/missing_reasons.yaml).")
 
@@ -34,22 +36,36 @@ def agree(
     survey: Optional[Path] = typer.Option(None, "--survey", help="Check every respondent id against this survey export."),
     question: Optional[str] = typer.Option(None, "--question",
                                            help="Only this question (long files); the question id for wide files."),
-    uncoded: str = typer.Option("none", "--uncoded",
-                                help="An answer with no code is 'none' (coded with nothing) or 'missing' (not coded yet)."),
+    uncoded: str = typer.Option("missing", "--uncoded",
+                                help="An answer without a code is 'missing' (default: not coded by that coder; a long "
+                                     "file's explicit empty code_id row still means 'no code applies'), 'none' (every "
+                                     "answer in the file was coded: no code = 'no code applies') or 'missing-all' "
+                                     "(empty code_id rows are missing too)."),
+    min_shared: int = typer.Option(10, "--min-shared", help="Fewer answers coded by 2+ coders than this: flag 'too_few'."),
 ) -> None:
     """Agreement between coders: per code, percent agreement, Cohen's kappa and Krippendorff's alpha.
 
     Coded files are CSV/XLSX with respondent_id, question_id, code_id, coder (one row per answer and
     code; an answer coded with nothing has one row with an empty code_id), or the wide layout
-    (ResponseId, question text, Code 1..Code N). Alpha >= 0.800 is flagged reliable, >= 0.667 tentative.
+    (ResponseId, question text, Code 1..Code N). An answer a coder did not code is missing for that
+    coder, so a second coder's reliability sample is compared on the answers both coded; stderr says
+    how many answers each coder coded and how many both did.
+
+    Two summary rows: ALL = pooled decisions (every answer-and-code pair one binary unit, one alpha
+    over all of them); MEAN = the mean of the per-code alphas (codes with a defined alpha). Flags:
+    reliable >= 0.800, tentative >= 0.667 (Krippendorff), and 'too_few' below --min-shared shared
+    answers (10), whatever the value. The same file twice, or two byte-identical files, are refused.
 
     Example:  surveykit agree coder_a.csv coder_b.csv --disagreements to_adjudicate.csv
     """
-    from surveykit.coding.agreement import agreement, coder_labels
-    from surveykit.io.coded import read_coded, write_frame_csv
+    from surveykit.coding.agreement import agreement, coder_labels, coverage_sentence
+    from surveykit.io.coded import file_identity, read_coded, write_frame_csv
 
     if len(files) < 2:
         raise UsageError(f"agree needs at least two coded files; got {len(files)}")
+    if min_shared < 1:
+        raise UsageError(f"--min-shared must be at least 1; got {min_shared}")
+    check_distinct_files(files, identity=file_identity)
     coded = [read_coded(f, question=question, uncoded=uncoded) for f in files]
     for c in coded:
         for note in c.notes:
@@ -69,38 +85,31 @@ def agree(
         ids = set(read(survey).data["respondent_id"].astype(str))
         for c in coded:
             check_respondents(c.frame, ids, path=c.path)
-    result = agreement([c.frame for c in coded], labels, codes=codes)
+    result = agreement([c.frame for c in coded], labels, codes=codes, min_shared=min_shared)
     if disagreements is not None:
         write_frame_csv(disagreements, result.disagreements)
         message(f"wrote {len(result.disagreements)} disagreement(s) to {disagreements}")
     ov = result.overall
-    footer = (f"{ov['units']} answers seen by 2+ coders ({', '.join(labels)}); pooled alpha "
-              f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); exact-set match {ov['exact_set_match']:.1%}. "
-              "Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff).")
+    message(coverage_sentence(ov))
+    footer = (f"{ov['units']} answers coded by 2+ coders ({', '.join(labels)}). Pooled decisions (ALL): alpha "
+              f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); mean of per-code alpha (MEAN, {ov['mean_alpha_codes']} "
+              f"codes): {ov['mean_alpha']:.3f} ({ov['mean_flag']}); exact-set match {ov['exact_set_match']:.1%}. "
+              f"Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff); too_few below {min_shared} shared answers.")
     emit(result.per_code, fmt, title="Agreement per code", footer=footer, meta={"overall": ov})
 
 
-def check_codes(frame, codes: list[str], *, path: str) -> None:
-    """Unknown code ids in a coded file -> InputError naming them (ids only, never answers)."""
-    import pandas as pd
-
-    from surveykit.errors import InputError
-
-    allowed = set(codes)
-    unknown = sorted({str(c) for c in frame["code_id"] if not pd.isna(c) and str(c) not in allowed})
-    if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(f"code_id has {len(unknown)} code(s) not in the codebook: {shown}; "
-                         f"allowed: {', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''}", path=path)
-
-
-def check_respondents(frame, ids: set[str], *, path: str) -> None:
-    from surveykit.errors import InputError
-
-    unknown = sorted({str(r) for r in frame["respondent_id"]} - ids)
-    if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(f"respondent_id has {len(unknown)} id(s) not in the survey: {shown}", path=path)
+def check_distinct_files(files, *, identity) -> None:
+    """The same file twice, or byte-identical copies, cannot measure agreement: UsageError."""
+    seen: dict[str, Path] = {}
+    hashes: dict[str, Path] = {}
+    for f in files:
+        real, digest = identity(f)
+        if real in seen:
+            raise UsageError(f"the same file is given twice ({seen[real]} and {f}); agreement needs one file per coder")
+        if digest in hashes:
+            raise UsageError(f"{hashes[digest]} and {f} are byte-identical copies; agreement needs each coder's own "
+                             "file")
+        seen[real], hashes[digest] = f, f
 
 
 # -- REFI-QDA ---------------------------------------------------------------------------------------
@@ -168,129 +177,180 @@ def codebook_import(
     message(f"{found} written to {out}")
 
 
-def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str]):
-    """The answers to code (D1's loaders): a survey export with --question, or any CSV with --text-column."""
-    from surveykit import api
-    from surveykit.coding.answers import answers_from_responses, answers_from_table
+# -- code export / code import (REFI-QDA projects) ---------------------------------------------------
 
-    if text_column:
-        return answers_from_table(file, text_column=text_column, id_column=id_column or "respondent_id",
-                                  question_id=question)
-    if not question:
-        inst = api.load_instrument()
-        if not inst.coding:
-            raise UsageError("--question is required for a survey export (or give --text-column for any CSV)")
-        question = inst.coding[0].field
-    return answers_from_responses(api.read(file), question=question)
+@code_app.command("export")
+@handle_errors
+@input_options
+def code_export(
+    coded: Path = typer.Argument(..., help="A coded file (e.g. written by 'code review'), or a gold set (id, text, codes)."),
+    out: Path = typer.Option(..., "--out", help="The project file to write (.qdpx)."),
+    to: str = typer.Option("qdpx", "--to", help="Export format: qdpx (REFI-QDA project)."),
+    survey: Optional[Path] = typer.Option(None, "--survey", help="The survey export the answers come from (texts and "
+                                                                  "profile fields: sector, role, region)."),
+    answers: Optional[Path] = typer.Option(None, "--answers", help="Or any CSV/XLSX holding the answers (with "
+                                                                    "--text-column)."),
+    text_column: Optional[str] = typer.Option(None, "--text-column", help="With --answers: the column of answers."),
+    id_column: str = typer.Option("respondent_id", "--id-column", help="With --answers: the respondent id column."),
+    attributes: Optional[str] = typer.Option(None, "--attributes", help="With --answers: columns to carry as case "
+                                                                         "attributes, comma-separated (e.g. sector,role)."),
+    question: Optional[str] = typer.Option(None, "--question", help="Only this question's rows (and answers)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="The codebook (default: the shipped missing_reasons)."),
+    name: Optional[str] = typer.Option(None, "--name", help="The project's name (default: the coded file's name)."),
+    redact: bool = typer.Option(True, "--redact/--no-redact", help="Redact personal data in answers and memos "
+                                                                   "(default; spans move with the text). --no-redact "
+                                                                   "is for internal use only."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Also check the project against this XML schema "
+                                                                 "(REFI's Project.xsd) before writing."),
+    inputs: InputOptions = NO_INPUT_OPTIONS,
+) -> None:
+    """Export coded answers as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder ...
 
+    Each answer becomes a text source; each respondent a case with their sector and other profile
+    fields as attributes; each code a coding of the answer's text at its span (start/end in the
+    coded file; the whole answer when there is none), by its coder at its time; the codebook keeps
+    its code ids (in each code's description, and GUIDs derived from them); memos from review
+    (the memo column and the review journal beside the coded file) become notes. Answers and
+    memos are redacted by default. The same input gives the same bytes.
 
-def answers_frame(answers):
+    Example:  surveykit code export coded.csv --to qdpx --survey export.csv --out project.qdpx
+    """
     import pandas as pd
 
-    return pd.DataFrame({"respondent_id": list(answers.ids), "text": list(answers.texts)}, dtype=object)
-
-
-# -- model suggestions -------------------------------------------------------------------------------
-
-TEXT_COLUMN_OPTION = typer.Option(None, "--text-column", help="For a plain CSV: the column holding the answers.")
-ID_COLUMN_OPTION = typer.Option(None, "--id-column", help="For a plain CSV: the respondent id column (default respondent_id).")
-
-
-@code_app.command("train")
-@handle_errors
-def code_train(
-    coded: Path = typer.Argument(..., help="Human-coded file (respondent_id, question_id, code_id, coder)."),
-    survey: Path = typer.Option(..., "--survey", help="The survey export (or CSV) holding the answers' texts."),
-    question: Optional[str] = typer.Option(None, "--question", help="The free-text field (default: the instrument's first coded field)."),
-    out: Path = typer.Option(..., "--out", help="Model folder to write (model.json + metrics.csv)."),
-    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Check the codes against this codebook."),
-    text_column: Optional[str] = TEXT_COLUMN_OPTION,
-    id_column: Optional[str] = ID_COLUMN_OPTION,
-    folds: int = typer.Option(5, "--folds", help="Cross-validation folds (KFold, shuffled, fixed seed)."),
-    fmt: OutputFormat = FORMAT_OPTION,
-) -> None:
-    """Train model suggestions (TF-IDF + one-vs-rest logistic regression) on human-coded answers.
-
-    Prints cross-validated precision, recall and F1 per code. The model folder is plain JSON (no
-    pickle), and the same data always gives the same files.
-
-    Example:  surveykit code train coded.csv --survey export.csv --question comments --out models/comments
-    """
-    from surveykit.coding.model import model_files, train
-    from surveykit.io.coded import read_coded, write_model_dir
-
-    loaded = load_answers(survey, question=question, text_column=text_column, id_column=id_column)
-    answers = answers_frame(loaded)
-    qid = loaded.question_id
-    coded_file = read_coded(coded, question=question)
-    codes = None
-    if codebook is not None:
-        from surveykit.coding.codebook import load_codebook
-
-        codes = list(load_codebook(codebook).code_ids)
-        check_codes(coded_file.frame, codes, path=str(coded))
-    model, metrics = train(answers, coded_file.frame, question_id=qid, codes=codes, folds=folds)
-    write_model_dir(out, model_files(model, metrics))
-    blank = coded_file.frame["respondent_id"].nunique() - model.n_answers
-    if blank:
-        message(f"{blank} coded answer(s) are blank in {survey.name} and were left out")
-    message(f"trained on {model.n_answers} answers: {len(model.codes)} code(s) with a classifier"
-            + (f", {len(model.skipped)} with too few examples" if model.skipped else "") + f"; wrote {out}")
-    emit(metrics, fmt, title=f"Cross-validated ({min(folds, model.n_answers)}-fold) precision, recall, F1 per code",
-         meta={"question_id": qid, "n_answers": model.n_answers})
-
-
-# -- review -------------------------------------------------------------------------------------------
-
-@code_app.command("review")
-@handle_errors
-def code_review(
-    file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
-    coded: Path = typer.Option(..., "--coded", help="The coded file to write (and to resume from)."),
-    question: Optional[str] = typer.Option(None, "--question", "-q", help="The free-text field (default: the instrument's first coded field)."),
-    codebook: Optional[Path] = CODEBOOK_OPTION,
-    suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train' for model suggestions."),
-    accept_above: float = typer.Option(0.9, "--accept-above", help="Model suggestions above this start ticked."),
-    coder: str = typer.Option("reviewer", "--coder", help="Your name or initials, written in the coder column."),
-    text_column: Optional[str] = TEXT_COLUMN_OPTION,
-    id_column: Optional[str] = ID_COLUMN_OPTION,
-) -> None:
-    """Review codes one answer at a time: accept, add, remove, skip, go back, quit.
-
-    Shows each answer with the rule coder's codes (evidence highlighted) and, with --suggest, the
-    model's (with probabilities). Every decision is written to --coded at once (atomically), so
-    quitting or Ctrl-C loses nothing; run the same command again to carry on where you stopped.
-    Keys: Enter/a accept, +CODE add, -CODE remove, x clear, s skip, b back, l list codes, q quit.
-
-    Example:  surveykit code review export.csv --question comments --coded comments_coded.csv
-    """
-    from rich.console import Console
-
     from surveykit.coding.codebook import load_codebook
-    from surveykit.coding.review import ReviewSession, build_items, run_review
-    from surveykit.coding.model import load_model as read_model
-    from surveykit.io.coded import read_coded, write_coded
+    from surveykit.coding.journal import Memo, memos as journal_memos
+    from surveykit.coding.qdpx import AnswerSource, build_project, validate_with_schema
+    from surveykit.coding.redact import load_denylist
+    from surveykit.io.coded import (is_gold_file, journal_path, read_coded, read_gold, read_journal,
+                                    write_output_bytes)
+    from surveykit.io.qdpx import load_xml_schema, qdpx_bytes
 
-    if not 0 <= accept_above <= 1:
-        raise UsageError(f"--accept-above must be between 0 and 1; got {accept_above}")
+    if to != "qdpx":
+        raise invalid_choice("--to", to, ["qdpx"])
+    if survey is not None and answers is not None:
+        raise UsageError("give --survey or --answers, not both")
     cb = load_codebook(codebook)
-    model = read_model(suggest) if suggest is not None else None
-    answers = load_answers(file, question=question, text_column=text_column, id_column=id_column)
-    existing = None
-    if coded.exists():
-        existing = read_coded(coded, keep_row_coders=True).frame
-        check_codes(existing, list(cb.code_ids), path=str(coded))
-    items = build_items(list(answers), cb, question_id=answers.question_id, model=model, accept_above=accept_above)
-    if not items:
-        raise UsageError(f"no non-blank answers to review for {answers.question_id!r}")
-    session = ReviewSession.resume(items, existing, coder=coder)
-    console = Console(stderr=True, highlight=False)
+    xml_schema = load_xml_schema(schema) if schema is not None else None
+    sources: list[AnswerSource] = []
+    if is_gold_file(coded):
+        qid = question or default_question()
+        texts, frame = read_gold(coded, question_id=qid)
+        detail = frame.assign(start=None, end=None, coded_at=None, memo=None)
+        sources = [AnswerSource(str(r), qid, str(t)) for r, t in zip(texts["respondent_id"], texts["text"])
+                   if str(t).strip()]
+    else:
+        detail = read_coded(coded, question=question, uncoded="none", keep_row_coders=True).detail
+        qids = list(dict.fromkeys(detail["question_id"]))
+        if survey is not None:
+            from surveykit.cli.qda_common import profile_values
 
-    def show(obj) -> None:
-        console.print(obj)
+            responses = inputs.load(survey)
+            data = responses.data
+            missing = [q for q in qids if q not in data.columns]
+            if missing:
+                raise UsageError(f"the coded file's question(s) {', '.join(missing[:5])} are not text questions of "
+                                 f"{survey.name}; give --question")
+            profiles = profile_values(responses)
+            for q in qids:
+                for rid, text in zip(data["respondent_id"], data[q]):
+                    if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():
+                        continue
+                    sources.append(AnswerSource(str(rid), q, str(text), dict(profiles.get(str(rid), []))))
+        elif answers is not None:
+            if not text_column:
+                raise UsageError("--answers needs --text-column (the column holding the answers)")
+            from surveykit.io.coded import read_columns
 
-    outcome = run_review(session, cb, read_line=console.input, show=show,
-                         save=lambda frame: write_coded(coded, frame))
-    decided = sum(1 for i in items if i.respondent_id in session.decisions)
-    message(f"{decided} of {len(items)} answers decided" + (f"; saved in {coded}" if coded.exists() else "; nothing saved")
-            + (" (run the same command to continue)" if outcome == "quit" and decided < len(items) else ""))
+            cols = [c.strip() for c in (attributes or "").split(",") if c.strip()]
+            table = read_columns(answers, id_column=id_column, columns=[text_column, *cols],
+                                 parameter="--text-column/--attributes")
+            if len(qids) > 1:
+                raise UsageError(f"the coded file holds {len(qids)} questions; --answers has one: give --question")
+            for rid, values in table.items():
+                if values[text_column].strip():
+                    sources.append(AnswerSource(rid, qids[0] if qids else (question or "answer"), values[text_column],
+                                                {c: values[c] for c in cols if values[c].strip()}))
+        else:
+            raise UsageError("the coded file holds no answer texts: give --survey EXPORT or --answers FILE "
+                             "--text-column COLUMN")
+    memos = list(journal_memos(read_journal(journal_path(coded))))
+    keys = {m.key() for m in memos}
+    for rid, qid, coder, memo in zip(detail["respondent_id"], detail["question_id"], detail["coder"], detail["memo"]):
+        if memo is not None and not pd.isna(memo):
+            for text in str(memo).split("\n"):
+                m = Memo("answer", text.strip(), str(coder or ""), None, str(rid), str(qid))
+                if text.strip() and m.key() not in keys and not any(
+                        x.target == "answer" and x.respondent_id == m.respondent_id and x.text == m.text for x in memos):
+                    memos.append(m)
+    memos = [m for m in memos if m.target != "code" or m.code_id in set(cb.code_ids)]
+    deny = load_denylist() if redact else ()
+    xml, files, summary = build_project(name=name or coded.stem, codebook=cb, answers=sources, coded=detail,
+                                        memos=memos, redact=redact, denylist=deny)
+    if xml_schema is not None:
+        problems = validate_with_schema(xml, xml_schema)
+        if problems:
+            raise InputError(f"the project does not validate against {schema.name}: {problems[0]}; nothing written")
+    write_output_bytes(out, qdpx_bytes(xml, files))
+    message(f"wrote {out}: {summary.sources} answers, {summary.cases} cases, {summary.codings} codings in "
+            f"{summary.selections} selections, {summary.notes} memo(s)"
+            + (f"; {summary.redactions} redaction(s)" if redact else "; NOT REDACTED (internal use only)"))
+
+
+@code_app.command("import")
+@handle_errors
+def code_import(
+    project: Path = typer.Argument(..., help="A REFI-QDA project (.qdpx) from QualCoder, NVivo, ATLAS.ti, MAXQDA ..."),
+    out: Optional[Path] = typer.Option(None, "--out", help="The coded file to write (default: print it on stdout)."),
+    question: str = typer.Option("answer", "--question", help="The question id for sources that do not say theirs."),
+    schema: Optional[Path] = typer.Option(None, "--schema", help="Also validate project.qde against this XML schema "
+                                                                 "(REFI's Project.xsd)."),
+) -> None:
+    """Read the codings of a REFI-QDA project into a coded file (one row per answer, code and span).
+
+    Columns: respondent_id, question_id, code_id, coder, start, end, coded_at, memo. Code ids are
+    those 'codebook import' gives the same project (ids exported by surveykit come back unchanged).
+    A source's respondent id is its respondent_id variable, else its case's name, else its name. A
+    source nobody coded is not in the file (missing), unless the project marks it reviewed. Memos on
+    codes go to the review journal beside --out. The archive is read in memory, never unpacked.
+
+    Example:  surveykit code import project.qdpx --out q7_coded_nvivo.csv
+    """
+    import sys
+
+    from surveykit.coding.journal import memo_record
+    from surveykit.coding.qdpx import read_project, validate_with_schema
+    from surveykit.errors import AnalysisError
+    from surveykit.io.coded import DETAIL_COLUMNS, append_journal, coded_to_csv, journal_path, write_coded
+    from surveykit.io.qdpx import load_xml_schema, read_qdpx
+
+    archive = read_qdpx(project)
+    if schema is not None:
+        problems = validate_with_schema(archive.project, load_xml_schema(schema))
+        if problems:
+            raise InputError(f"project.qde does not validate against {schema.name}: {problems[0]}; nothing written",
+                             path=project)
+    result = read_project(archive.project, source=str(project), members=archive.sources, question_id=question)
+    found = (f"{result.origin or 'unknown origin'}: {result.sources} source(s), {result.codings} coding(s), "
+             f"{len(result.codebook.codes)} code(s), {len(result.code_memos)} code memo(s)")
+    if not len(result.rows):
+        raise AnalysisError(f"the project holds no codings ({found}); nothing written", path=project)
+    if out is None:
+        sys.stdout.write(coded_to_csv(result.rows, extra=DETAIL_COLUMNS))
+        message(f"read {found}")
+        return
+    write_coded(out, result.rows, extra=DETAIL_COLUMNS)
+    if result.code_memos:
+        jpath = journal_path(out)
+        from surveykit.io.coded import read_journal
+        from surveykit.coding.journal import memos as journal_memos
+
+        have = {m.key() for m in journal_memos(read_journal(jpath))}
+        for m in result.code_memos:
+            if m.key() not in have:
+                append_journal(jpath, memo_record(m))
+        message(f"code memos kept in {jpath}")
+    message(f"read {found}; wrote {len(result.rows)} rows to {out}")
+
+
+# The model and review commands live in their own module; importing it registers them.
+from surveykit.cli import qda_review as _qda_review  # noqa: E402,F401

@@ -46,7 +46,7 @@ def report(
                                      help="INTERNAL USE ONLY: publish small counts and unredacted quotes."),
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """Run the whole study and write report.html, report.md, tables.xlsx, tables/*.csv, charts/ and manifest.json.
+    """Run the whole study and write report.html, report.md, report.docx, tables.xlsx, tables/*.csv, charts/ and manifest.json.
 
     The sections follow the instrument's report plan, or, without one, a plan made from the question
     types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
@@ -100,4 +100,4 @@ def report(
     if no_suppress:
         message("--no-suppress: small counts and unredacted quotes are published; for internal use only")
     message(f"wrote {out}/ ({len(result.sections)} sections, {len(result.tables)} tables, "
-            f"{len(result.charts)} charts): report.html, report.md, tables.xlsx, tables/, charts/, manifest.json")
+            f"{len(result.charts)} charts): report.html, report.md, report.docx, tables.xlsx, tables/, charts/, manifest.json")

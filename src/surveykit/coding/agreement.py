@@ -1,14 +1,23 @@
 """Agreement between coders: percent agreement, Cohen's kappa and Krippendorff's alpha.
 
 A *unit* is one answer: (respondent_id, question_id). Each coder contributes the set of codes they
-gave each answer they saw; an answer a coder did not see is missing for that coder (not "no code").
-For one code, a coder's value on a unit is 1 (code given) or 0 (not given), so every code is a
-binary nominal variable. Krippendorff's alpha is computed with the coincidence-matrix method
+gave each answer they coded; an answer a coder did not code is **missing** for that coder, never
+"no code applies" (a reliability sample coded by a second coder compares only the answers both
+coded). For one code, a coder's value on a unit is 1 (code given) or 0 (not given), so every code
+is a binary nominal variable. Krippendorff's alpha is computed with the coincidence-matrix method
 (Krippendorff 2011, "Computing Krippendorff's alpha-reliability"), which allows any number of coders
-and missing data. The pooled alpha treats every (unit, code) pair as one binary unit.
+and missing data.
+
+Two summary figures, each named in the table:
+
+* ``ALL``, **pooled decisions**: every (answer, code) pair is one binary unit, and one alpha is
+  computed over all of them (frequent codes weigh more);
+* ``MEAN``, **mean of per-code alpha**: the unweighted mean of the codes' alphas (codes whose alpha
+  is undefined, e.g. never used by anyone, are left out; the row says how many were averaged).
 
 Thresholds (Krippendorff 2004): alpha >= 0.800 reliable; 0.667 <= alpha < 0.800 tentative (draw only
-tentative conclusions); below 0.667 unreliable.
+tentative conclusions); below 0.667 unreliable. A figure resting on fewer than ``min_shared``
+answers (10 by default) coded by two or more coders is flagged ``too_few`` whatever its value.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ if TYPE_CHECKING:
 
 RELIABLE = 0.800
 TENTATIVE = 0.667
+MIN_SHARED = 10
 
 
 def krippendorff_alpha_nominal(data: Sequence[Sequence[Any]]) -> float:
@@ -94,8 +104,10 @@ def _binary_alpha(present: "Any", seen: "Any") -> float:
     return _alpha_from_coincidences({k: v for k, v in observed.items() if v})
 
 
-def flag(alpha: float) -> str:
-    """The reliability verdict for an alpha (or kappa) value."""
+def flag(alpha: float, *, shared: int | None = None, min_shared: int = MIN_SHARED) -> str:
+    """The reliability verdict for an alpha (or kappa) value resting on ``shared`` answers."""
+    if shared is not None and shared < min_shared:
+        return "too_few"
     if alpha is None or math.isnan(alpha):
         return "undefined"
     if alpha >= RELIABLE:
@@ -109,17 +121,22 @@ def flag(alpha: float) -> str:
 class Agreement:
     """The result of comparing coders.
 
-    per_code: one row per code, then a final row with code_id ``ALL`` (pooled over codes). Columns:
-    ``code_id, units`` (answers seen by at least two coders), ``prevalence_<coder>`` (share of the
-    answers that coder saw which got the code; on the ALL row, the share with at least one code), ``percent_agreement`` (mean share of agreeing
-    coder pairs per unit, 0-1), ``kappa`` (Cohen's kappa; two coders only, else NaN), ``alpha``
-    (Krippendorff's alpha, nominal), ``flag`` (reliable >= 0.800, tentative >= 0.667, unreliable,
-    undefined), ``exact_set_match`` (ALL row only: share of units where every coder gave exactly
-    the same set of codes).
-    disagreements: one row per (unit, code) where the coders who saw the unit differ. Columns:
+    per_code: one row per code, then ``MEAN`` (mean of per-code alpha) and ``ALL`` (pooled
+    decisions, last). Columns: ``code_id``, ``measure`` (what the row is), ``units`` (answers coded by at
+    least two coders: the shared answers), ``prevalence_<coder>`` (share of the answers that coder
+    coded which got the code; on the ALL row, the share with at least one code),
+    ``percent_agreement`` (mean share of agreeing coder pairs per unit, 0-1), ``kappa`` (Cohen's
+    kappa; two coders only, else NaN), ``alpha`` (Krippendorff's alpha, nominal), ``flag``
+    (reliable >= 0.800, tentative >= 0.667, unreliable, undefined; ``too_few`` when fewer than
+    ``min_shared`` shared answers), ``exact_set_match`` (ALL row only: share of shared answers where
+    every coder gave exactly the same set of codes). The MEAN row holds the means of the codes'
+    percent_agreement, kappa and alpha, over the codes with a defined alpha.
+    disagreements: one row per (unit, code) where the coders who coded the unit differ. Columns:
     ``respondent_id, question_id, code_id, applied_by, not_applied_by``, one 1/0/blank column per
     coder, and an empty ``decision`` column for the adjudicator.
-    overall: pooled_alpha, exact_set_match, units, coders, codes.
+    overall: pooled_alpha, pooled_flag, mean_alpha, mean_alpha_codes, mean_flag, exact_set_match,
+    units (shared answers), answers_per_coder ({coder: answers coded}), coders, codes,
+    disagreements, min_shared.
     """
 
     coders: tuple[str, ...]
@@ -140,12 +157,13 @@ def coder_labels(names: Sequence[str], stems: Sequence[str]) -> list[str]:
 
 
 def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
-              codes: Sequence[str] | None = None) -> Agreement:
+              codes: Sequence[str] | None = None, min_shared: int = MIN_SHARED) -> Agreement:
     """Compare coded files (long form, columns respondent_id, question_id, code_id).
 
-    frames[i] holds coder ``coders[i]``'s codes; a row with an empty code_id marks an answer seen
-    and coded with nothing. codes: the code list to report (e.g. the codebook's, in its order);
-    by default every code used by any coder, sorted.
+    frames[i] holds coder ``coders[i]``'s codes; a row with an empty code_id marks an answer coded
+    with nothing ("no code applies"); an answer absent from a frame is missing for that coder.
+    codes: the code list to report (e.g. the codebook's, in its order); by default every code used
+    by any coder, sorted. min_shared: fewer shared answers than this -> flag ``too_few``.
     """
     import numpy as np
     import pandas as pd
@@ -154,6 +172,8 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
         raise UsageError(f"agreement needs at least two coded files; got {len(frames)}")
     if len(set(coders)) != len(coders):
         raise UsageError(f"coder names must be distinct; got {list(coders)}")
+    if min_shared < 1:
+        raise UsageError(f"min_shared must be at least 1; got {min_shared}")
     units: dict[tuple[str, str], int] = {}
     for f in frames:
         for key in zip(f["respondent_id"], f["question_id"]):
@@ -173,22 +193,35 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
                 present[i, u, code_index[str(code)]] = True
 
     pair_units = seen.sum(axis=0) >= 2
+    shared = int(pair_units.sum())
     rows = []
     for k, code in enumerate(code_list):
-        rows.append(_code_row(code, present[:, :, k], seen, pair_units, coders))
-    # Pooled: every (unit, code) pair is one binary unit.
+        row = _code_row(code, present[:, :, k], seen, pair_units, coders)
+        row["measure"] = "code"
+        row["flag"] = flag(row["alpha"], shared=shared, min_shared=min_shared)
+        rows.append(row)
+    # Pooled decisions: every (unit, code) pair is one binary unit.
     pooled_present = present.transpose(0, 2, 1).reshape(n_c, n_k * n_u)
     pooled_seen = np.repeat(seen[:, None, :], n_k, axis=1).reshape(n_c, n_k * n_u)
     pooled = _code_row("ALL", pooled_present, pooled_seen, np.tile(pair_units, n_k), coders)
-    pooled["units"] = int(pair_units.sum())
+    pooled["units"] = shared
+    pooled["measure"] = "pooled decisions (every answer-code pair one unit)"
+    pooled["flag"] = flag(pooled["alpha"], shared=shared, min_shared=min_shared)
     for j, c in enumerate(coders):
         vis = seen[j]
         pooled[f"prevalence_{_slug(c)}"] = (float(present[j][vis].any(axis=1).mean()) if vis.any() else math.nan)
     exact = _exact_set_match(present, seen, pair_units)
     pooled["exact_set_match"] = exact
-    rows.append(pooled)
+    defined = [r for r in rows if not math.isnan(r["alpha"])]
+    mean_alpha = float(np.mean([r["alpha"] for r in defined])) if defined else math.nan
+    mean_row: dict[str, Any] = {
+        "code_id": "MEAN", "measure": f"mean of per-code alpha ({len(defined)} of {n_k} codes defined)",
+        "units": shared, "percent_agreement": _mean(r["percent_agreement"] for r in defined),
+        "kappa": _mean(r["kappa"] for r in defined), "alpha": mean_alpha,
+        "flag": flag(mean_alpha, shared=shared, min_shared=min_shared), "exact_set_match": math.nan}
+    rows += [mean_row, pooled]  # ALL stays the last row, as before
     per_code = pd.DataFrame(rows)
-    cols = ["code_id", "units"] + [f"prevalence_{_slug(c)}" for c in coders] + [
+    cols = ["code_id", "measure", "units"] + [f"prevalence_{_slug(c)}" for c in coders] + [
         "percent_agreement", "kappa", "alpha", "flag", "exact_set_match"]
     per_code = per_code.reindex(columns=cols)
 
@@ -208,10 +241,27 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
                 dis_rows.append(row)
     dis_cols = ["respondent_id", "question_id", "code_id", "applied_by", "not_applied_by", *coders, "decision"]
     disagreements = pd.DataFrame(dis_rows, columns=dis_cols)
-    overall = {"pooled_alpha": pooled["alpha"], "pooled_flag": pooled["flag"], "exact_set_match": exact,
-               "units": int(pair_units.sum()), "coders": list(coders), "codes": n_k,
-               "disagreements": len(disagreements)}
+    overall = {"pooled_alpha": pooled["alpha"], "pooled_flag": pooled["flag"],
+               "mean_alpha": mean_alpha, "mean_alpha_codes": len(defined), "mean_flag": mean_row["flag"],
+               "exact_set_match": exact, "units": shared,
+               "answers_per_coder": {c: int(seen[j].sum()) for j, c in enumerate(coders)},
+               "coders": list(coders), "codes": n_k, "disagreements": len(disagreements),
+               "min_shared": min_shared}
     return Agreement(coders=tuple(coders), per_code=per_code, disagreements=disagreements, overall=overall)
+
+
+def _mean(values) -> float:
+    vals = [v for v in values if not math.isnan(v)]
+    return float(sum(vals) / len(vals)) if vals else math.nan
+
+
+def coverage_sentence(overall: dict[str, Any]) -> str:
+    """How many answers each coder coded and how many were shared, in one sentence."""
+    per = overall["answers_per_coder"]
+    parts = ", ".join(f"{c} {n}" for c, n in per.items())
+    both = "both" if len(per) == 2 else "two or more coders"
+    return (f"answers coded: {parts}; coded by {both}: {overall['units']} (the figures rest on these; an answer "
+            "a coder did not code is missing for that coder, not 'no code')")
 
 
 def _strip_common_prefix(stems: list[str]) -> list[str]:

@@ -6,6 +6,11 @@ YAML format (``codebooks/missing_reasons.yaml``)::
     title: Reasons trafficked and separated children go missing
     version: "1.0"
     negation: {cues: [no, not, ...], window: 3, after: ["was not a factor", ...]}  # optional
+    typos: {min_length: 6}        # optional; ``typos: false`` turns typo tolerance off
+    exclude_answers: [adult victims, ...]  # optional: an answer matching one is out of scope (no code)
+    lexicon:                      # optional: abbreviations and synonyms (see coding/lexicon.py)
+      global: {UASC: unaccompanied asylum seeking child, HO: home office}
+      codes: {family_reunification: {homesick: missing family}}
     themes:
       - {id: exploitation, label: Exploitation, description: ...}
     codes:
@@ -23,6 +28,10 @@ YAML format (``codebooks/missing_reasons.yaml``)::
           - {regex: "\\bowe[sd]? (?:money|them)\\b"}   # escape hatch, matched case-insensitively
           - {phrase: "no trusted adult", absence: true}  # about a lack: negation cues do not block it
           - {stem: believe, negated: true}    # fires ONLY when a negation cue precedes it
+        exclude_context:          # sense filters: a match of the code is vetoed when one of these
+          - return home interview #   (same pattern syntax) matches within ``exclude_window`` words
+          - {phrase: "from hospital"}
+        exclude_window: 4         # optional, 0-10 (default 4)
         examples: [...]           # texts that must get this code (checked by ``codebook check``)
         counter_examples: [...]   # texts that must not get it
 
@@ -34,8 +43,13 @@ up to N other words between neighbouring words; a lone ``*`` marks where the gap
 
 A negation cue (``no``, ``not``, ``never``, ``without``, any ``n't`` word ...) within ``window`` tokens
 before a match blocks it, unless the pattern is an ``absence`` pattern; a clause break (``. ; : ! ?``,
-``but``) ends a cue's reach. A denial later in the same sentence (``negation.after``: "was not a
-factor", "not the issue" ...) blocks it too.
+``but``) ends a cue's reach. A double negation ("not uncommon", "not without") and an additive "not
+just / not only" are not negations. A denial right after the match ("traffickers aren't the
+issue", "referrals not being made", "debt is rarely the reason") blocks it too (and makes a
+``negated`` pattern fire), as does a denial later in the same sentence (``negation.after``: "was not
+a factor", "not the issue" ...). A word of ``typos.min_length`` letters or more that is not an
+English word also matches a pattern word one edit away (a letter added, dropped, changed, or two
+neighbours swapped): "placment" matches placement. Negation cues and short words never do.
 """
 
 from __future__ import annotations
@@ -45,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from surveykit.coding.lexicon import Lexicon, parse_lexicon
 from surveykit.errors import CodebookError
 
 PATTERN_KINDS = ("word", "stem", "phrase", "regex")
@@ -63,6 +78,8 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # and a leading ``~`` kept: "b&b" -> b & b, "traffick*" -> traffick*, "under * control" -> under * control.
 PATTERN_TOKEN_RE = re.compile(r"~?[\w*]+(?:[-'\u2019][\w*]+)*(?:\|~?[\w*]+(?:[-'\u2019][\w*]+)*)*|[^\w\s]")
 DEFAULT_STAR_GAP = 3
+DEFAULT_EXCLUDE_WINDOW = 4
+DEFAULT_TYPO_MIN_LENGTH = 6
 
 
 def pattern_tokens(text: str) -> list[str]:
@@ -115,6 +132,8 @@ class Code:
     patterns: tuple[Pattern, ...] = ()
     examples: tuple[str, ...] = ()
     counter_examples: tuple[str, ...] = ()
+    exclude_context: tuple[Pattern, ...] = ()
+    exclude_window: int = DEFAULT_EXCLUDE_WINDOW
 
 
 @dataclass(frozen=True)
@@ -129,6 +148,9 @@ class Codebook:
     negation_cues: tuple[str, ...] = DEFAULT_NEGATION_CUES
     negation_window: int = DEFAULT_NEGATION_WINDOW
     negation_after: tuple[str, ...] = DEFAULT_NEGATION_AFTER
+    lexicon: Lexicon = Lexicon()
+    exclude_answers: tuple[Pattern, ...] = ()
+    typo_min_length: int | None = DEFAULT_TYPO_MIN_LENGTH  # None: typo tolerance off
     _index: dict = field(default=None, repr=False, compare=False, hash=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -261,6 +283,35 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
                 else:
                     window = w
 
+    typo_min = DEFAULT_TYPO_MIN_LENGTH
+    typos = doc.get("typos")
+    if typos is False:
+        typo_min = None
+    elif typos is not None and typos is not True:
+        value = typos.get("min_length") if isinstance(typos, dict) else None
+        if (not isinstance(typos, dict) or set(typos) - {"min_length"} or not isinstance(value, int)
+                or isinstance(value, bool) or not 4 <= value <= 20):
+            problem(None, "bad_typos", "'typos' must be false or {min_length: N} with N from 4 to 20; "
+                                      f"got {typos!r}"[:200])
+        else:
+            typo_min = value
+
+    scope: list[Pattern] = []
+    raw_scope = doc.get("exclude_answers") or []
+    if not isinstance(raw_scope, list):
+        problem(None, "bad_pattern", "'exclude_answers' must be a list of patterns")
+        raw_scope = []
+    for k, pdef in enumerate(raw_scope, start=1):
+        try:
+            scope.append(parse_pattern(pdef))
+        except ValueError as exc:
+            kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
+            problem(None, kind, f"exclude_answers #{k}: {exc}")
+
+    lexicon, lexicon_problems = parse_lexicon(doc.get("lexicon"))
+    for code, msg in lexicon_problems:
+        problem(code, "bad_lexicon", msg)
+
     themes: list[Theme] = []
     theme_ids: set[str] = set()
     raw_themes = doc.get("themes")
@@ -321,6 +372,21 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
             except ValueError as exc:
                 kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
                 problem(cid, kind, f"pattern #{k}: {exc}")
+        vetoes: list[Pattern] = []
+        raw_vetoes = cdef.get("exclude_context") or []
+        if not isinstance(raw_vetoes, list):
+            problem(cid, "bad_pattern", "'exclude_context' must be a list of patterns")
+            raw_vetoes = []
+        for k, pdef in enumerate(raw_vetoes, start=1):
+            try:
+                vetoes.append(parse_pattern(pdef))
+            except ValueError as exc:
+                kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
+                problem(cid, kind, f"exclude_context #{k}: {exc}")
+        exclude_window = cdef.get("exclude_window", DEFAULT_EXCLUDE_WINDOW)
+        if not isinstance(exclude_window, int) or isinstance(exclude_window, bool) or not 0 <= exclude_window <= 10:
+            problem(cid, "bad_pattern", f"'exclude_window' must be a whole number from 0 to 10; got {exclude_window!r}")
+            exclude_window = DEFAULT_EXCLUDE_WINDOW
         lists = {}
         for key in ("include", "exclude", "examples", "counter_examples"):
             value = cdef.get(key) or []
@@ -334,17 +400,24 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
         codes.append(Code(id=cid, label=_text(cdef.get("label")) or cid, theme=theme,
                           definition=_text(cdef.get("definition")), include=lists["include"],
                           exclude=lists["exclude"], patterns=tuple(patterns), examples=lists["examples"],
-                          counter_examples=lists["counter_examples"]))
+                          counter_examples=lists["counter_examples"], exclude_context=tuple(vetoes),
+                          exclude_window=exclude_window))
 
     if not codes:
         problem(None, "empty_codebook", "the codebook has no codes")
+    for entry in lexicon.entries:
+        if entry.code is not None and entry.code not in code_ids:
+            allowed = ", ".join(sorted(code_ids)) or "none"
+            problem(entry.code, "bad_lexicon", f"lexicon.codes names an unknown code {entry.code!r} (codes: {allowed})")
+            lexicon = Lexicon(tuple(e for e in lexicon.entries if e.code in code_ids or e.code is None))
     for t in themes:
         if not any(c.theme == t.id for c in codes):
             problem(t.id, "empty_theme", f"theme {t.id!r} has no codes", severity="warning")
 
     codebook = Codebook(id=cb_id, title=title, version=version, themes=tuple(themes), codes=tuple(codes),
                         path=path, description=_text(doc.get("description")), negation_cues=cues,
-                        negation_window=window, negation_after=after)
+                        negation_window=window, negation_after=after, lexicon=lexicon, typo_min_length=typo_min,
+                        exclude_answers=tuple(scope))
     return codebook, problems
 
 
@@ -388,10 +461,11 @@ def parse_pattern(pdef: Any) -> Pattern:
 
 def _checked(p: Pattern) -> Pattern:
     if p.kind == "regex":
-        try:
-            re.compile(p.text, re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"bad regular expression ({exc})") from None
+        from surveykit.coding.safe_regex import regex_problem
+
+        why = regex_problem(p.text)
+        if why:
+            raise ValueError(why)
         return p
     tokens = pattern_tokens(p.text)
     if "".join(tokens) != "".join(p.text.lower().replace("\u2019", "'").split()):
@@ -447,6 +521,14 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
             != (DEFAULT_NEGATION_CUES, DEFAULT_NEGATION_WINDOW, DEFAULT_NEGATION_AFTER)):
         doc["negation"] = {"cues": list(codebook.negation_cues), "window": codebook.negation_window,
                            "after": list(codebook.negation_after)}
+    if codebook.typo_min_length is None:
+        doc["typos"] = False
+    elif codebook.typo_min_length != DEFAULT_TYPO_MIN_LENGTH:
+        doc["typos"] = {"min_length": codebook.typo_min_length}
+    if codebook.lexicon:
+        doc["lexicon"] = codebook.lexicon.to_dict()
+    if codebook.exclude_answers:
+        doc["exclude_answers"] = [pattern_to_yaml(p) for p in codebook.exclude_answers]
     doc["themes"] = [{"id": t.id, "label": t.label, **({"description": t.description} if t.description else {})}
                      for t in codebook.themes]
     codes = []
@@ -458,6 +540,10 @@ def codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
             if getattr(c, key):
                 cd[key] = list(getattr(c, key))
         cd["patterns"] = [pattern_to_yaml(p) for p in c.patterns]
+        if c.exclude_context:
+            cd["exclude_context"] = [pattern_to_yaml(p) for p in c.exclude_context]
+        if c.exclude_window != DEFAULT_EXCLUDE_WINDOW:
+            cd["exclude_window"] = c.exclude_window
         for key in ("examples", "counter_examples"):
             if getattr(c, key):
                 cd[key] = list(getattr(c, key))

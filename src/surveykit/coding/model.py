@@ -1,12 +1,21 @@
-"""Model suggestions: TF-IDF + one-vs-rest logistic regression trained on human-coded answers.
+"""A model that learns from the user's own coding: suggestions with calibrated probabilities.
+
+Features: word uni- and bigrams and character 2-5-grams inside word boundaries (TF-IDF each, then
+side by side), so that a typo ("trafikers") or an inflection still shares most of its features
+with the word it misspells. One logistic regression per code (one-vs-rest, balanced class
+weights), whose decision value is turned into a probability by **Platt scaling** fitted on
+cross-validated decision values (scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
+ensemble=False)``): a probability of 0.8 means about 8 in 10 such suggestions are right, which is
+what ``--accept-above`` and the review's uncertainty order rely on. Everything is seeded, so the
+same coded answers always give the same model, byte for byte.
 
 The model is a suggestion engine, never the last word: its codes carry a probability, are
 auto-accepted only above a threshold the researcher sets, and the rest go to review.
 
-Saved models are a folder holding ``model.json`` (vocabulary, idf weights, one coefficient vector and
-intercept per code, the vectoriser settings) and ``metrics.csv`` (cross-validated precision, recall
-and F1). It is plain JSON written by us, so loading a model runs no code from the file (no pickle),
-and training the same data twice writes byte-identical files.
+A saved model is a folder holding ``model.json`` (both vocabularies and idf weights, one
+coefficient vector, intercept and Platt pair per code, the settings) and ``metrics.csv``
+(cross-validated precision, recall and F1). It is plain JSON, so loading a model runs no code from
+the file (no pickle). Version 1 models (word TF-IDF, uncalibrated) still load.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.errors import InputError, UsageError
@@ -22,27 +32,48 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMAT = "surveykit-text-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CODER = "model"
 MIN_EXAMPLES = 3  # positives and negatives a code needs before a classifier is fitted for it
-VECTORIZER = {"lowercase": True, "ngram_range": [1, 2], "min_df": 1, "sublinear_tf": True, "norm": "l2",
-              "token_pattern": r"(?u)\b\w\w+\b", "smooth_idf": True}
+CALIBRATION_FOLDS = 5
+WORD = {"analyzer": "word", "lowercase": True, "strip_accents": "unicode", "ngram_range": [1, 2], "min_df": 1,
+        "sublinear_tf": True, "norm": "l2", "token_pattern": r"(?u)\b\w+\b", "smooth_idf": True}
+CHAR = {"analyzer": "char_wb", "lowercase": True, "strip_accents": "unicode", "ngram_range": [2, 5], "min_df": 2,
+        "sublinear_tf": True, "norm": "l2", "smooth_idf": True}
 CLASSIFIER = {"C": 4.0, "class_weight": "balanced", "solver": "liblinear", "random_state": 0}
+# Version 1 (kept to read old model folders): word TF-IDF only, no calibration.
+_V1_WORD = {"lowercase": True, "ngram_range": [1, 2], "min_df": 1, "sublinear_tf": True, "norm": "l2",
+            "token_pattern": r"(?u)\b\w\w+\b", "smooth_idf": True}
 
 
 @dataclass(frozen=True)
 class TextModel:
-    """A trained model: ``vocabulary`` (terms in column order), ``idf``, and per code ``coef`` and
-    ``intercept``. ``codes`` lists the codes with a classifier, in order."""
+    """A trained model.
+
+    ``codes`` lists the codes with a classifier, in order; ``word_vocabulary``/``word_idf`` and
+    ``char_vocabulary``/``char_idf`` are the two TF-IDF vectorisers (terms in column order); per
+    code, ``coef`` (word columns then char columns), ``intercept`` and the Platt pair
+    ``calibration`` (a, b): probability = 1 / (1 + exp(a * decision + b)). ``skipped``: codes seen
+    in training with too few examples for a classifier.
+    """
 
     question_id: str
     codes: tuple[str, ...]
-    vocabulary: tuple[str, ...]
-    idf: tuple[float, ...]
+    word_vocabulary: tuple[str, ...]
+    word_idf: tuple[float, ...]
     coef: tuple[tuple[float, ...], ...]
     intercept: tuple[float, ...]
     n_answers: int
     skipped: tuple[str, ...] = ()
+    char_vocabulary: tuple[str, ...] = ()
+    char_idf: tuple[float, ...] = ()
+    calibration: tuple[tuple[float, float], ...] = ()
+    version: int = FORMAT_VERSION
+
+    @property
+    def vocabulary(self) -> tuple[str, ...]:
+        """Every feature name, in column order (word terms, then character n-grams)."""
+        return self.word_vocabulary + self.char_vocabulary
 
     def to_json(self) -> str:
         from surveykit._version import __version__
@@ -50,12 +81,16 @@ class TextModel:
         doc = {
             "format": FORMAT, "format_version": FORMAT_VERSION, "surveykit": __version__,
             "question_id": self.question_id, "n_answers": self.n_answers,
-            "vectorizer": VECTORIZER, "classifier": CLASSIFIER,
-            "vocabulary": list(self.vocabulary), "idf": [_r(x) for x in self.idf],
-            "codes": [{"code_id": c, "intercept": _r(b), "coef": [_r(x) for x in w]}
-                      for c, w, b in zip(self.codes, self.coef, self.intercept)],
+            "word_vectorizer": WORD, "char_vectorizer": CHAR, "classifier": CLASSIFIER,
+            "calibration": {"method": "sigmoid (Platt)", "folds": CALIBRATION_FOLDS},
+            "word_vocabulary": list(self.word_vocabulary), "word_idf": [_r(x) for x in self.word_idf],
+            "char_vocabulary": list(self.char_vocabulary), "char_idf": [_r(x) for x in self.char_idf],
+            "codes": [{"code_id": c, "intercept": _r(b), "platt_a": _r(ab[0]), "platt_b": _r(ab[1]),
+                       "coef": [_r(x) for x in w]}
+                      for c, w, b, ab in zip(self.codes, self.coef, self.intercept, self.calibration)],
             "skipped_codes": list(self.skipped),
         }
+
         # One line per key (one per code for the weights): readable in a diff, compact on disk.
         def dump(v: Any) -> str:
             return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
@@ -73,30 +108,69 @@ class TextModel:
     def from_json(cls, text: str, *, source: str = "<model>") -> "TextModel":
         try:
             doc = json.loads(text)
-            if doc.get("format") != FORMAT or doc.get("format_version") != FORMAT_VERSION:
+            version = doc.get("format_version")
+            if doc.get("format") != FORMAT or version not in (1, FORMAT_VERSION):
                 raise ValueError("format")
-            vocab = tuple(str(t) for t in doc["vocabulary"])
-            idf = tuple(float(x) for x in doc["idf"])
             codes = tuple(str(c["code_id"]) for c in doc["codes"])
             coef = tuple(tuple(float(x) for x in c["coef"]) for c in doc["codes"])
             intercept = tuple(float(c["intercept"]) for c in doc["codes"])
-            if len(idf) != len(vocab) or any(len(w) != len(vocab) for w in coef):
+            if version == 1:
+                word_vocab, word_idf = tuple(str(t) for t in doc["vocabulary"]), tuple(float(x) for x in doc["idf"])
+                char_vocab, char_idf = (), ()
+                calibration = tuple((-1.0, 0.0) for _ in codes)  # the plain logistic function
+            else:
+                word_vocab = tuple(str(t) for t in doc["word_vocabulary"])
+                word_idf = tuple(float(x) for x in doc["word_idf"])
+                char_vocab = tuple(str(t) for t in doc["char_vocabulary"])
+                char_idf = tuple(float(x) for x in doc["char_idf"])
+                calibration = tuple((float(c["platt_a"]), float(c["platt_b"])) for c in doc["codes"])
+            width = len(word_vocab) + len(char_vocab)
+            if (len(word_idf) != len(word_vocab) or len(char_idf) != len(char_vocab)
+                    or any(len(w) != width for w in coef)):
                 raise ValueError("shape")
-            return cls(question_id=str(doc["question_id"]), codes=codes, vocabulary=vocab, idf=idf, coef=coef,
-                       intercept=intercept, n_answers=int(doc["n_answers"]),
-                       skipped=tuple(doc.get("skipped_codes", ())))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise InputError(f"not a {FORMAT} version {FORMAT_VERSION} model.json (retrain with 'surveykit code train')",
-                             path=source) from None
+            if not all(math.isfinite(x) for w in coef for x in w):
+                raise ValueError("values")
+            return cls(question_id=str(doc["question_id"]), codes=codes, word_vocabulary=word_vocab, word_idf=word_idf,
+                       coef=coef, intercept=intercept, n_answers=int(doc["n_answers"]),
+                       skipped=tuple(str(c) for c in doc.get("skipped_codes", ())), char_vocabulary=char_vocab,
+                       char_idf=char_idf, calibration=calibration, version=int(version))
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            raise InputError(f"not a {FORMAT} model.json of version 1 or {FORMAT_VERSION} (retrain with "
+                             "'surveykit code train')", path=source) from None
 
-    def probabilities(self, texts: Sequence[str]) -> "Any":
-        """(answers x codes) array of probabilities."""
+    def features(self, texts: Sequence[str]):
+        """The (answers x features) sparse matrix the classifiers read."""
+        from scipy.sparse import hstack
+
+        parts = [_vectorizer(WORD if self.version > 1 else _V1_WORD, self.word_vocabulary, self.word_idf)
+                 .transform(list(texts))]
+        if self.char_vocabulary:
+            parts.append(_vectorizer(CHAR, self.char_vocabulary, self.char_idf).transform(list(texts)))
+        return hstack(parts, format="csr")
+
+    def decision(self, texts: Sequence[str]):
+        """(answers x codes) array of the classifiers' decision values (before calibration)."""
         import numpy as np
 
-        x = _vectorizer(self.vocabulary, self.idf).transform(list(texts))
-        w = np.asarray(self.coef, dtype=float).T
-        z = x @ w + np.asarray(self.intercept, dtype=float)
-        return 1.0 / (1.0 + np.exp(-z))
+        x = self.features(texts)
+        w = np.asarray(self.coef, dtype=float).reshape(len(self.codes), -1).T
+        return np.asarray(x @ w) + np.asarray(self.intercept, dtype=float)
+
+    def probabilities(self, texts: Sequence[str]):
+        """(answers x codes) array of calibrated probabilities."""
+        import numpy as np
+
+        if not self.codes:
+            return np.zeros((len(texts), 0))
+        f = self.decision(texts)
+        ab = np.asarray(self.calibration, dtype=float)
+        return _expit(-(f * ab[:, 0] + ab[:, 1]))
+
+
+def _expit(z):
+    from scipy.special import expit
+
+    return expit(z)
 
 
 def _r(x: float) -> float:
@@ -104,12 +178,14 @@ def _r(x: float) -> float:
     return float(f"{float(x):.12g}")
 
 
-def _vectorizer(vocabulary: Sequence[str] | None = None, idf: Sequence[float] | None = None):
+def _vectorizer(settings: dict, vocabulary: Sequence[str] | None = None, idf: Sequence[float] | None = None):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    params = dict(VECTORIZER)
+    params = dict(settings)
     params["ngram_range"] = tuple(params["ngram_range"])
+    if vocabulary is not None:
+        params.pop("min_df", None)
     vec = TfidfVectorizer(**params, vocabulary={t: i for i, t in enumerate(vocabulary)} if vocabulary else None)
     if idf is not None:
         vec.idf_ = np.asarray(idf, dtype=float)
@@ -122,12 +198,75 @@ def _classifier():
     return LogisticRegression(**CLASSIFIER)
 
 
+def fit_features(texts: Sequence[str]):
+    """Fit both vectorisers on texts: (word vectoriser, char vectoriser or None, feature matrix)."""
+    from scipy.sparse import hstack
+
+    word = _vectorizer(WORD)
+    xw = word.fit_transform(list(texts))
+    char = _vectorizer(CHAR)
+    try:
+        xc = char.fit_transform(list(texts))
+    except ValueError:  # too few texts for min_df: words only
+        return word, None, xw.tocsr()
+    return word, char, hstack([xw, xc], format="csr")
+
+
+def calibrated_classifier(y) -> Any:
+    """The calibrated one-code classifier for labels y (cv folds: at most 5, at most the rarer class)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.model_selection import StratifiedKFold
+
+    k = int(min(CALIBRATION_FOLDS, y.sum(), len(y) - y.sum()))
+    cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
+    return CalibratedClassifierCV(_classifier(), method="sigmoid", cv=cv, ensemble=False)
+
+
+def trainable_codes(y) -> list[int]:
+    """Columns of y with at least MIN_EXAMPLES positives and negatives."""
+    n = y.shape[0]
+    return [j for j in range(y.shape[1]) if MIN_EXAMPLES <= int(y[:, j].sum()) <= n - MIN_EXAMPLES]
+
+
+def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str) -> TextModel:
+    """Fit the model on texts and their labels (y: answers x codes, 0/1), without cross-validation."""
+    import numpy as np
+
+    y = np.asarray(y, dtype=int)
+    word, char, x = fit_features(texts)
+    trainable = trainable_codes(y)
+    coefs, intercepts, platt = [], [], []
+    for j in trainable:
+        cal = calibrated_classifier(y[:, j]).fit(x, y[:, j])
+        inner = cal.calibrated_classifiers_[0]
+        coefs.append(tuple(float(v) for v in inner.estimator.coef_[0]))
+        intercepts.append(float(inner.estimator.intercept_[0]))
+        sig = inner.calibrators[0]
+        platt.append((float(sig.a_), float(sig.b_)))
+    model = TextModel(question_id=question_id, codes=tuple(code_list[j] for j in trainable),
+                      word_vocabulary=_terms(word), word_idf=tuple(float(v) for v in word.idf_), coef=tuple(coefs),
+                      intercept=tuple(intercepts), n_answers=len(texts),
+                      skipped=tuple(c for j, c in enumerate(code_list) if j not in trainable),
+                      char_vocabulary=_terms(char) if char is not None else (),
+                      char_idf=tuple(float(v) for v in char.idf_) if char is not None else (),
+                      calibration=tuple(platt))
+    # What is saved is what is used: round the weights as the JSON does.
+    return TextModel.from_json(model.to_json())
+
+
+def _terms(vec) -> tuple[str, ...]:
+    terms = [""] * len(vec.vocabulary_)
+    for term, i in vec.vocabulary_.items():
+        terms[i] = term
+    return tuple(terms)
+
+
 def training_table(answers: "pd.DataFrame", coded: "pd.DataFrame", *, codes: Sequence[str] | None = None
                    ) -> tuple[list[str], list[str], "Any", list[str]]:
     """Join answers (respondent_id, text) with coded rows: (respondent ids, texts, Y, code list).
 
     Every respondent in the coded file must be in the answers (else InputError naming the ids);
-    answers the coder saw but which are blank in the survey are left out.
+    answers the coder saw but which are blank in the survey are left out. Answers in file order.
     """
     import numpy as np
     import pandas as pd
@@ -138,7 +277,7 @@ def training_table(answers: "pd.DataFrame", coded: "pd.DataFrame", *, codes: Seq
     if unknown:
         shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise InputError(f"the coded file has {len(unknown)} respondent id(s) not in the survey: {shown}")
-    rids = [r for r in rids if text_of[r]]
+    rids = [r for r in rids if _present(text_of[r])]
     used = list(dict.fromkeys(str(c) for c in coded["code_id"] if not pd.isna(c) and str(c)))
     code_list = list(codes) if codes is not None else sorted(used)
     code_list += [c for c in sorted(used) if c not in code_list]
@@ -149,46 +288,56 @@ def training_table(answers: "pd.DataFrame", coded: "pd.DataFrame", *, codes: Seq
         r = str(r)
         if r in index and not pd.isna(c) and str(c):
             y[index[r], pos[str(c)]] = 1
-    return rids, [text_of[r] for r in rids], y, code_list
+    return rids, [str(text_of[r]) for r in rids], y, code_list
+
+
+def _present(text) -> bool:
+    import pandas as pd
+
+    return text is not None and not (isinstance(text, float) and pd.isna(text)) and bool(str(text).strip())
 
 
 def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
-          codes: Sequence[str] | None = None, folds: int = 5, random_state: int = 0
+          codes: Sequence[str] | None = None, folds: int = 5, random_state: int = 0, first: int | None = None
           ) -> tuple[TextModel, "pd.DataFrame"]:
     """Fit the model on human codes and cross-validate it.
 
+    answers: respondent_id, text. coded: coded-file rows (respondent_id, code_id; an empty code_id
+    = "no code applies"). first: train on the first N coded answers only (file order).
     Returns the model and a metrics table, one row per code: ``code_id, n_positive, precision,
-    recall, f1`` (cross-validated, KFold with ``folds`` shuffled splits and ``random_state``; the
-    vectoriser is refitted inside each fold; a code is suggested when its probability >= 0.5),
-    ``trained`` (False when the code has fewer than 3 positive or negative examples), ``note``.
+    recall, f1`` (cross-validated: KFold with ``folds`` shuffled splits and ``random_state``; the
+    whole pipeline, vectorisers and calibration included, is refitted inside each fold; a code is
+    suggested when its probability >= 0.5), ``trained`` (False when the code has fewer than 3
+    answers with or without it), ``note``.
     """
     import numpy as np
     import pandas as pd
     from sklearn.metrics import precision_recall_fscore_support
     from sklearn.model_selection import KFold
 
+    if folds < 2:
+        raise UsageError(f"--folds must be at least 2; got {folds}")
+    if first is not None and first < 1:
+        raise UsageError(f"--first must be at least 1; got {first}")
     _, texts, y, code_list = training_table(answers, coded, codes=codes)
+    if first is not None:
+        texts, y = texts[:first], y[:first]
     n = len(texts)
     if n < 2 * MIN_EXAMPLES:
         raise InputError(f"too few coded answers to train a model: {n} (need at least {2 * MIN_EXAMPLES})")
-    if folds < 2:
-        raise UsageError(f"--folds must be at least 2; got {folds}")
-    k = min(folds, n)
-    trainable = [j for j in range(len(code_list)) if MIN_EXAMPLES <= y[:, j].sum() <= n - MIN_EXAMPLES]
+    model = fit(texts, y, code_list, question_id=question_id)
+    trainable = trainable_codes(y)
     predicted = np.zeros_like(y)
-    splitter = KFold(n_splits=k, shuffle=True, random_state=random_state)
     text_arr = np.array(texts, dtype=object)
-    for train_idx, test_idx in splitter.split(text_arr):
-        vec = _vectorizer()
-        x_train = vec.fit_transform(text_arr[train_idx])
-        x_test = vec.transform(text_arr[test_idx])
-        for j in trainable:
-            yt = y[train_idx, j]
-            if yt.min() == yt.max():  # one class in this fold: predict that class
-                predicted[test_idx, j] = yt[0]
-                continue
-            clf = _classifier().fit(x_train, yt)
-            predicted[test_idx, j] = (clf.predict_proba(x_test)[:, 1] >= 0.5).astype(int)
+    for train_idx, test_idx in KFold(n_splits=min(folds, n), shuffle=True, random_state=random_state).split(text_arr):
+        yt = y[train_idx]
+        inner = fit(list(text_arr[train_idx]), yt, code_list, question_id=question_id)
+        probs = inner.probabilities(list(text_arr[test_idx]))
+        for k, code in enumerate(inner.codes):
+            predicted[test_idx, code_list.index(code)] = (probs[:, k] >= 0.5).astype(int)
+        for j in trainable:  # a code too rare in this fold: predict its majority class
+            if code_list[j] not in inner.codes:
+                predicted[test_idx, j] = int(yt[:, j].mean() > 0.5)
     rows = []
     for j, code in enumerate(code_list):
         row: dict[str, Any] = {"code_id": code, "n_positive": int(y[:, j].sum())}
@@ -200,23 +349,6 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
                        note=f"needs >= {MIN_EXAMPLES} answers with and without the code")
         rows.append(row)
     metrics = pd.DataFrame(rows, columns=["code_id", "n_positive", "precision", "recall", "f1", "trained", "note"])
-
-    vec = _vectorizer()
-    x = vec.fit_transform(texts)
-    vocab = [None] * len(vec.vocabulary_)
-    for term, i in vec.vocabulary_.items():
-        vocab[i] = term
-    coefs, intercepts = [], []
-    for j in trainable:
-        clf = _classifier().fit(x, y[:, j])
-        coefs.append(tuple(float(v) for v in clf.coef_[0]))
-        intercepts.append(float(clf.intercept_[0]))
-    model = TextModel(question_id=question_id, codes=tuple(code_list[j] for j in trainable),
-                      vocabulary=tuple(vocab), idf=tuple(float(v) for v in vec.idf_), coef=tuple(coefs),
-                      intercept=tuple(intercepts), n_answers=n,
-                      skipped=tuple(c for j, c in enumerate(code_list) if j not in trainable))
-    # What is saved is what is used: round the weights as the JSON does.
-    model = TextModel.from_json(model.to_json())
     return model, metrics
 
 
@@ -236,7 +368,7 @@ def suggest(model: TextModel, answers: "pd.DataFrame", *, question_id: str | Non
         if not 0 <= value <= 1:
             raise UsageError(f"{name} must be between 0 and 1; got {value}")
     qid = question_id or model.question_id
-    keep = [i for i, t in enumerate(answers["text"]) if t is not None and not pd.isna(t) and str(t).strip()]
+    keep = [i for i, t in enumerate(answers["text"]) if _present(t)]
     rids = [str(answers["respondent_id"].iloc[i]) for i in keep]
     texts = [str(answers["text"].iloc[i]) for i in keep]
     cols = ["respondent_id", "question_id", "code_id", "probability", "coder", "accepted"]
@@ -250,6 +382,31 @@ def suggest(model: TextModel, answers: "pd.DataFrame", *, question_id: str | Non
     return pd.DataFrame(rows, columns=cols)
 
 
+def predict_codes(model: TextModel, texts: Sequence[str], *, threshold: float = 0.5) -> list[frozenset[str]]:
+    """The set of codes the model gives each text (probability >= threshold); blank -> empty set."""
+    if not 0 <= threshold <= 1:
+        raise UsageError(f"threshold must be between 0 and 1; got {threshold}")
+    out: list[frozenset[str]] = [frozenset()] * len(texts)
+    keep = [i for i, t in enumerate(texts) if _present(t)]
+    if not keep or not model.codes:
+        return out
+    probs = model.probabilities([str(texts[i]) for i in keep])
+    for row, i in zip(probs, keep):
+        out[i] = frozenset(c for c, p in zip(model.codes, row) if p >= threshold)
+    return out
+
+
+def uncertainty(model: TextModel, texts: Sequence[str]):
+    """How unsure the model is about each text, 0-1: 1 - |2p - 1| for its least certain code (1 when
+    some code stands at 0.5). Reviewing the most uncertain answers first teaches the model most."""
+    import numpy as np
+
+    if not model.codes or not len(texts):
+        return np.zeros(len(texts))
+    probs = model.probabilities([str(t) for t in texts])
+    return (1.0 - np.abs(2.0 * probs - 1.0)).max(axis=1)
+
+
 def model_files(model: TextModel, metrics: "pd.DataFrame") -> dict[str, str]:
     """The files of a saved model folder (name -> text)."""
     from surveykit.io.cells import frame_csv
@@ -257,11 +414,12 @@ def model_files(model: TextModel, metrics: "pd.DataFrame") -> dict[str, str]:
     return {"model.json": model.to_json(), "metrics.csv": frame_csv(metrics)}
 
 
-def load_model(path: "str | Path") -> TextModel:
-    """Load a model folder written by ``code train`` (plain JSON through ``surveykit.io``; nothing
-    in it is executed)."""
-    from pathlib import Path
-
+def load_model(path: str | Path) -> TextModel:
+    """Load a model folder written by ``code train`` (plain JSON; nothing in it is executed)."""
     from surveykit.io.coded import read_model_file
 
     return TextModel.from_json(read_model_file(path, "model.json"), source=str(Path(path) / "model.json"))
+
+
+# The name io.coded used to give this function (model folders are read through io either way).
+read_model = load_model

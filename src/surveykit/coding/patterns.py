@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from surveykit.coding.codebook import Codebook
+if TYPE_CHECKING:
+    from surveykit.coding.codebook import Codebook
 
 TOKEN_PATTERN = r"\w+(?:[-'\u2019]\w+)*|[^\w\s]"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
@@ -19,7 +20,9 @@ TOKEN_RE = re.compile(TOKEN_PATTERN)
 TOKEN_SPLIT_RE = re.compile(f"({TOKEN_PATTERN})")
 # A cue's reach ends at a clause or list break: "no safety plan / threats to family" is two items.
 CLAUSE_BREAKS = frozenset({".", ";", ":", "!", "?", ",", "/", "-", "\u2013", "\u2014", "(", ")", "and", "but",
-                           "so", "because", "however", "although", "though", "yet", "while", "whereas"})
+                           "so", "because", "however", "although", "though", "yet", "while", "whereas",
+                           # a condition or a time clause: "can't stop working until the money is paid back"
+                           "if", "until", "unless", "once"})
 # Words that do not block a pattern but make a ``negated`` pattern fire ("lack of trust", "poor
 # protection", "failure to identify"): they describe a shortfall of the thing named after them.
 LACK_CUES = frozenset({
@@ -27,6 +30,52 @@ LACK_CUES = frozenset({
     "inadequately", "insufficient", "limited", "little", "fail", "fails", "failed", "failing", "failure",
     "failures", "weak", "unable", "missing", "few", "scarce", "rarely", "seldom",
 })
+# -- negation after a match, double negation ---------------------------------------------------
+# "Traffickers aren't the issue", "referrals not being made", "debt is rarely the reason": a denial
+# right after the match. Forms of be/have and a few adverbs may stand between the match and it.
+BE_HAVE = frozenset({"is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had"})
+AFTER_SKIPPABLE = frozenset({
+    "really", "always", "usually", "generally", "actually", "necessarily", "particularly", "even", "ever",
+    "still", "yet", "so", "much", "too", "currently", "typically", "often", "normally", "mostly", "very",
+    "now", "then", "here", "also", "honestly", "largely", "in", "my", "our", "experience", "necessary",
+})
+# Negations after the match that deny it: "not", "never" and the n't forms of be and have.
+NEG_BE_HAVE = frozenset({
+    "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", "hadn't", "ain't", "isnt", "arent", "wasnt",
+    "werent", "hasnt", "havent", "hadnt", "aint",
+})
+# "X doesn't come into it", "X doesn't seem to be ...": do-negation denies X only before these verbs
+# ("traffickers don't let them go" is no denial of the traffickers).
+NEG_DO = frozenset({"don't", "doesn't", "didn't", "dont", "doesnt", "didnt"})
+NEG_MODAL = frozenset({"won't", "can't", "cannot", "couldn't", "wouldn't", "shouldn't", "mustn't", "wont", "cant",
+                       "couldnt", "wouldnt", "shouldnt"})
+DENIAL_VERBS = frozenset({
+    "matter", "matters", "apply", "applies", "feature", "features", "arise", "arises", "come", "comes", "play",
+    "plays", "seem", "seems", "appear", "appears", "factor", "figure", "figures", "happen", "happens", "occur",
+    "occurs", "exist", "exists", "count", "counts", "affect", "affects", "crop", "crops",
+})
+RARELY = frozenset({"rarely", "seldom", "hardly", "barely", "infrequently"})
+# What a bare "never" after a noun may be followed by when it denies the noun ("debt never an issue").
+NEVER_DENIAL_NEXT = frozenset({"a", "an", "the", "any", "really", "been", "once", "part", "mentioned", "raised"})
+# After "X is not" / "X isn't": words that deny X's relevance rather than negate a predicate of X.
+RELEVANCE_NEXT = frozenset({
+    "a", "an", "the", "any", "part", "relevant", "important", "significant", "issue", "issues", "problem",
+    "problems", "factor", "factors", "concern", "reason", "reasons", "pattern", "something", "what", "why",
+    "our", "my", "their", "main", "big", "major",
+})
+# A relative clause or condition after the match belongs to something else ("traffickers who aren't ...").
+AFTER_STOPS = frozenset({"who", "which", "that", "whom", "whose", "where", "when", "if", "whether", "than",
+                         # a new subject starts another clause: "so depressed they barely eat"
+                         "they", "he", "she", "we", "i", "you", "it", "there"})
+# "not uncommon", "not without", "never unusual": a double negation affirms.
+NEG_POLARITY = frozenset({
+    "uncommon", "unusual", "unknown", "unheard", "infrequent", "infrequently", "rare", "unlikely", "without",
+})
+# "not just debt but threats", "not only ...": additive, not a negation.
+LIMITERS = frozenset({"just", "only", "simply", "merely", "solely", "purely", "exclusively"})
+# "It's not so much debt as threats": a cue followed by "so much" stops at "as" / "than".
+SO_MUCH_ENDS = frozenset({"as", "than"})
+
 _APOSTROPHE_LESS_NT = frozenset({
     "dont", "didnt", "doesnt", "cant", "wont", "isnt", "wasnt", "werent", "arent", "havent", "hasnt",
     "hadnt", "couldnt", "wouldnt", "shouldnt", "aint",
@@ -89,9 +138,39 @@ def token_matcher(spec: str) -> Callable[[str], bool]:
         target = stem(spec[1:])
         return lambda tok: stem(tok) == target
     if "*" in spec:
-        rx = re.compile("".join(".*" if ch == "*" else re.escape(ch) for ch in spec) + r"\Z")
-        return lambda tok: rx.match(tok) is not None
+        return glob_matcher(spec)
     return lambda tok: tok == spec
+
+
+def glob_matcher(spec: str) -> Callable[[str], bool]:
+    """A linear-time predicate for a ``*`` glob over a whole token.
+
+    A regular expression such as ``a.*a.*a.*z`` backtracks polynomially (``a*a*a*a*a*a*a*a*a*a*z``
+    took close to a minute on one 50-letter word); here the literal pieces between stars are found
+    left to right with ``str.find``: the leftmost placement of each piece is always the best one, so
+    no backtracking is ever needed.
+    """
+    pieces = spec.split("*")
+    if len(pieces) == 1:
+        return lambda tok: tok == spec
+    head, tail = pieces[0], pieces[-1]
+    middle = tuple(p for p in pieces[1:-1] if p)
+    shortest = len(head) + len(tail) + sum(map(len, middle))
+    if not middle:
+        return lambda tok: len(tok) >= shortest and tok.startswith(head) and tok.endswith(tail)
+
+    def match(tok: str) -> bool:
+        if len(tok) < shortest or not tok.startswith(head) or not tok.endswith(tail):
+            return False
+        pos, limit = len(head), len(tok) - len(tail)
+        for piece in middle:
+            k = tok.find(piece, pos, limit)
+            if k < 0:
+                return False
+            pos = k + len(piece)
+        return True
+
+    return match
 
 
 def cue_test(codebook: Codebook) -> tuple[Callable[[str], bool], Callable[[str], bool]]:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,8 @@ QDC_NS = "urn:QDA-XML:codebook:1.0"
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:surveykit:codebook")
 UNCATEGORISED = "uncategorised"
 PATH_SEP = "__"
+ID_PREFIX = "surveykit id:"
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def stable_guid(kind: str, ident: str) -> str:
@@ -58,21 +60,30 @@ def codebook_to_qdc(codebook: "Codebook", *, origin: str | None = None) -> bytes
     ns = "{%s}" % QDC_NS
     root = etree.Element(ns + "CodeBook", nsmap={None: QDC_NS})
     root.set("origin", origin or f"surveykit {__version__}")
-    codes_el = etree.SubElement(root, ns + "Codes")
+    add_codes(etree.SubElement(root, ns + "Codes"), codebook, ns)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def add_codes(codes_el, codebook: "Codebook", ns: str, *, code_notes: dict[str, list[str]] | None = None) -> None:
+    """Themes (non-codable parents) and their codes under a ``Codes`` element. Each description ends
+    with an ``surveykit id: ID`` line, so the ids come back on import even if a QDA package renames
+    the code; ``code_notes`` adds NoteRef elements (memos) to codes by id."""
+    from lxml import etree
+
     for theme in codebook.themes:
         t_el = etree.SubElement(codes_el, ns + "Code", guid=stable_guid("theme", theme.id), name=theme.label,
                                 isCodable="false")
-        if theme.description:
-            etree.SubElement(t_el, ns + "Description").text = theme.description
+        etree.SubElement(t_el, ns + "Description").text = "\n".join(
+            [theme.description] * bool(theme.description) + [f"{ID_PREFIX} {theme.id}"])
         for code in codebook.codes:
             if code.theme != theme.id:
                 continue
             c_el = etree.SubElement(t_el, ns + "Code", guid=stable_guid("code", code.id), name=code.label,
                                     isCodable="true")
             desc = _description(code)
-            if desc:
-                etree.SubElement(c_el, ns + "Description").text = desc
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            etree.SubElement(c_el, ns + "Description").text = "\n".join([desc] * bool(desc) + [f"{ID_PREFIX} {code.id}"])
+            for note_guid in (code_notes or {}).get(code.id, []):
+                etree.SubElement(c_el, ns + "NoteRef", targetGUID=note_guid)
 
 
 def _description(code: "Code") -> str:
@@ -86,6 +97,8 @@ def _parse_description(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]
     definition, include, exclude = [], [], []
     for line in text.splitlines():
         s = line.strip()
+        if s.lower().startswith(ID_PREFIX):
+            continue
         if s.lower().startswith("include:"):
             include.append(s[8:].strip())
         elif s.lower().startswith("exclude:"):
@@ -104,6 +117,17 @@ class ImportSummary:
     themes: int
     codes: int
     max_depth: int
+    code_ids: dict[str, str] = field(default_factory=dict)  # lower-case GUID -> code id (codable codes)
+
+
+def declared_id(description: str) -> str | None:
+    """The ``surveykit id: ID`` a description carries (written by our exports), if any."""
+    for line in description.splitlines():
+        s = line.strip()
+        if s.lower().startswith(ID_PREFIX):
+            ident = s[len(ID_PREFIX):].strip()
+            return ident if _ID_RE.match(ident) else None
+    return None
 
 
 def _parser():
@@ -148,10 +172,15 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
             top = [el for el in codes_el if _local(el) == "Code"]
 
     used: set[str] = set()
+    # Ids our own exports declare in the descriptions come back as they were; generated ids avoid them.
+    reserved = {i for el in root.iter() if _local(el) == "Description" and (i := declared_id(el.text or ""))}
 
-    def unique(base: str) -> str:
+    def unique(base: str, declared: str | None = None) -> str:
+        if declared and declared not in used:
+            used.add(declared)
+            return declared
         ident, n = base, 2
-        while ident in used:
+        while ident in used or ident in reserved:
             ident, n = f"{base}_{n}", n + 1
         used.add(ident)
         return ident
@@ -160,6 +189,7 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
     codes: list[Code] = []
     uncategorised: list[Code] = []
     counts = {"refi": 0, "depth": 0}
+    guid_ids: dict[str, str] = {}
 
     def name_of(el) -> str:
         name = (el.get("name") or "").strip()
@@ -179,8 +209,11 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
             here = path + [(slugify(name), name)]
             codable = (child.get("isCodable") or "true").strip().lower() not in ("false", "0")
             if codable:
-                definition, include, exclude = _parse_description(desc_of(child))
-                codes.append(Code(id=unique(PATH_SEP.join(s for s, _ in here)), label=" > ".join(n for _, n in here),
+                desc = desc_of(child)
+                definition, include, exclude = _parse_description(desc)
+                ident = unique(PATH_SEP.join(s for s, _ in here), declared_id(desc))
+                guid_ids[(child.get("guid") or "").strip().strip("{}").lower()] = ident
+                codes.append(Code(id=ident, label=" > ".join(n for _, n in here),
                                   theme=theme_id, definition=definition, include=include, exclude=exclude))
             walk(child, theme_id, here, depth + 1)
 
@@ -192,14 +225,18 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
         name = name_of(el)
         has_children = any(_local(c) == "Code" for c in el)
         is_theme = has_children or (el.get("isCodable") or "true").strip().lower() in ("false", "0")
-        plan.append((el, name, is_theme, unique(slugify(name)) if is_theme else None))
+        plan.append((el, name, is_theme, unique(slugify(name), declared_id(desc_of(el))) if is_theme else None))
     for el, name, is_theme, theme_id in plan:
         if is_theme:
-            themes.append(Theme(theme_id, name, desc_of(el)))
+            desc = "\n".join(x for x in desc_of(el).splitlines() if not x.strip().lower().startswith(ID_PREFIX))
+            themes.append(Theme(theme_id, name, desc.strip()))
             walk(el, theme_id, [], 2)
         else:
-            definition, include, exclude = _parse_description(desc_of(el))
-            uncategorised.append(Code(id=unique(slugify(name)), label=name, theme=UNCATEGORISED,
+            desc = desc_of(el)
+            definition, include, exclude = _parse_description(desc)
+            ident = unique(slugify(name), declared_id(desc))
+            guid_ids[(el.get("guid") or "").strip().strip("{}").lower()] = ident
+            uncategorised.append(Code(id=ident, label=name, theme=UNCATEGORISED,
                                       definition=definition, include=include, exclude=exclude))
     if uncategorised:
         unc_id = UNCATEGORISED if UNCATEGORISED not in {t.id for t in themes} else unique(UNCATEGORISED)
@@ -213,7 +250,7 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
                         path=str(source),
                         description=f"Imported from {Path(source).name}" + (f" ({origin})" if origin else ""))
     return codebook, ImportSummary(origin=origin, refi_codes=counts["refi"], themes=len(themes), codes=len(codes),
-                                   max_depth=counts["depth"])
+                                   max_depth=counts["depth"], code_ids=guid_ids)
 
 
 def slugify(name: str) -> str:

@@ -1,35 +1,51 @@
-"""Reviewing codes from the command line, one answer at a time.
+"""Reviewing codes from the command line, one answer at a time, as a qualitative researcher would.
 
-Each answer is shown with its suggested codes: the rule coder's (with the matched evidence
-highlighted in the text) and, with a model, the model's (with their probability). Rule codes and
-model codes above the acceptance threshold start ticked; the reviewer accepts, adds, removes, skips,
-goes back or quits. Every decision is handed to ``save`` at once (the CLI writes the coded file
-atomically), so quitting or Ctrl-C loses nothing, and the next run starts at the first answer with
-no decision. Skipped answers get no decision, so they come back first next time.
+Each answer is shown with its context (the respondent's sector and role, and on request their
+other free-text answers, redacted by default), its suggested codes (the rule coder's, with the
+evidence marked in the text, and the model's with their probability) and the memos written on it.
+Every code has its own colour (Okabe-Ito, safe for colour-blind readers) *and* a letter, so the
+marks read without colour: ``«owe a debt»A``.
+
+Every decision and memo is appended to the journal and the coded file is rewritten at once, so
+quitting, Ctrl-C or a kill loses nothing, and the next run starts at the first answer with no
+decision. Skipped answers get no decision, so they come back next time. With a model, answers can
+be taken in order of the model's uncertainty (active learning), and the model is retrained on the
+decisions every N of them.
 
 Commands (type, then Enter)::
 
-    Enter or a    accept the ticked codes (none ticked = "no code") and go on
-    + CODE        tick a code (its id, a unique start of its id, or its number in the list 'l')
-    - CODE        untick a code
-    x             untick everything
-    s             skip (decide later)       b   back to the previous answer
-    l             list the codebook's codes  ?   help            q   quit
+    Enter or a        accept the ticked codes (none ticked = "no code applies") and go on
+    + CODE [N-M]      tick a code for the whole answer, or for words N to M ('w' numbers them)
+    - CODE            untick a code          x   untick everything
+    m TEXT            memo on this answer    mc CODE TEXT   memo on a code
+    w                 number the words       s   skip (decide later)    b   back
+    l                 list the codes         ?   help                   q   quit
+
+CODE is a code id, a unique start of one, or its number in the list ('l'); a mistyped code gets a
+"did you mean".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from surveykit.coding.journal import (Coding, Memo, decision_record, memo_record, memos as journal_memos,
+                                      saved_record, unsaved_decisions)
+from surveykit.coding.review_display import (PALETTE, did_you_mean, list_codes, marked_text, numbered_words,  # noqa: F401
+                                             render, word_span, words)
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from surveykit.coding.codebook import Codebook
 
-HELP = ("Enter/a accept   +CODE add   -CODE remove   x clear   s skip   b back   l list codes   ? help   q quit\n"
-        "CODE is a code id, a unique start of one, or its number from 'l'.")
+HELP = ("Enter/a accept   +CODE [N-M] add (words N-M)   -CODE remove   x clear   m TEXT memo   mc CODE TEXT code memo\n"
+        "w number words   s skip   b back   l list codes   ? help   q quit   (CODE: id, unique start, or number)")
 PROMPT = "review> "
+def now_utc() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -46,72 +62,123 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Item:
+    """One answer to review. ``context``: (label, value) pairs shown beside it (sector, role ...)."""
+
     respondent_id: str
     question_id: str
     text: str
     suggestions: tuple[Suggestion, ...] = ()
+    context: tuple[tuple[str, str], ...] = ()
 
-    def preselected(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(s.code_id for s in self.suggestions if s.ticked))
+    def preselected(self) -> tuple[Coding, ...]:
+        """The ticked suggestions as codings: a rule code at each evidence span, a model code whole."""
+        out: list[Coding] = []
+        for s in self.suggestions:
+            if not s.ticked or any(c.code_id == s.code_id for c in out):
+                continue
+            out += [Coding(s.code_id, a, b) for a, b in s.spans] or [Coding(s.code_id)]
+        return tuple(out)
 
 
 def build_items(answers: Sequence[tuple[str, str | None]], codebook: "Codebook", *, question_id: str,
-                model=None, accept_above: float = 0.9) -> list[Item]:
-    """One review item per non-blank answer, with rule (and model) suggestions."""
-    import pandas as pd
-
+                model=None, accept_above: float = 0.9, context: dict[str, Sequence[tuple[str, str]]] | None = None
+                ) -> list[Item]:
+    """One review item per non-blank answer, with rule (and model) suggestions and its context."""
     from surveykit.coding.rules import RuleCoder
 
     coder = RuleCoder(codebook)
     pairs = [(str(r), str(t)) for r, t in answers if t is not None and str(t).strip()]
-    model_rows: dict[str, list[tuple[str, float, bool]]] = {}
-    if model is not None:
-        from surveykit.coding.model import suggest
-
-        frame = pd.DataFrame(pairs, columns=["respondent_id", "text"], dtype=object)
-        sugg = suggest(model, frame, question_id=question_id, accept_above=accept_above)
-        for rid, code, p, acc in zip(sugg["respondent_id"], sugg["code_id"], sugg["probability"], sugg["accepted"]):
-            model_rows.setdefault(str(rid), []).append((str(code), float(p), bool(acc)))
     items = []
     for rid, text in pairs:
         by_code: dict[str, list] = {}
         for m in coder.matches(text):
             by_code.setdefault(m.code_id, []).append(m)
-        sugg_list = [Suggestion(code, "rules", True, None, tuple((m.start, m.end) for m in ms),
-                                tuple(m.matched for m in ms))
-                     for code, ms in sorted(by_code.items(), key=lambda kv: codebook.code_ids.index(kv[0]))]
-        for code, p, acc in model_rows.get(rid, []):
-            sugg_list.append(Suggestion(code, "model", acc, p))
-        items.append(Item(rid, question_id, text, tuple(sugg_list)))
-    return items
+        sugg = [Suggestion(code, "rules", True, None, tuple((m.start, m.end) for m in ms), tuple(m.matched for m in ms))
+                for code, ms in sorted(by_code.items(), key=lambda kv: codebook.code_ids.index(kv[0]))]
+        items.append(Item(rid, question_id, text, tuple(sugg), tuple((context or {}).get(rid, ()))))
+    return with_model(items, model, accept_above=accept_above) if model is not None else items
+
+
+def with_model(items: list[Item], model, *, accept_above: float) -> list[Item]:
+    """The items with their model suggestions replaced by ``model``'s (rule suggestions kept)."""
+    import pandas as pd
+
+    from surveykit.coding.model import suggest
+
+    frame = pd.DataFrame([(i.respondent_id, i.text) for i in items], columns=["respondent_id", "text"], dtype=object)
+    sugg = suggest(model, frame, accept_above=accept_above) if model is not None and items else None
+    rows: dict[str, list[Suggestion]] = {}
+    if sugg is not None:
+        for rid, code, p, acc in zip(sugg["respondent_id"], sugg["code_id"], sugg["probability"], sugg["accepted"]):
+            rows.setdefault(str(rid), []).append(Suggestion(str(code), "model", bool(acc), float(p)))
+    return [replace(i, suggestions=tuple(s for s in i.suggestions if s.source != "model")
+                    + tuple(rows.get(i.respondent_id, ()))) for i in items]
 
 
 @dataclass
 class ReviewSession:
-    """The state of a review: items, decisions so far (respondent_id -> codes), other rows kept."""
+    """The state of a review: items (in review order), decisions so far, memos, other rows kept."""
 
     items: list[Item]
     coder: str
-    decisions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    decisions: dict[str, tuple[Coding, ...]] = field(default_factory=dict)
+    decided_at: dict[str, str] = field(default_factory=dict)
+    decided_by: dict[str, str] = field(default_factory=dict)
+    memos: list[Memo] = field(default_factory=list)
     kept: "pd.DataFrame | None" = None  # rows of the coded file that are not this review's
+    clock: Callable[[], str] = now_utc
+    file_order: dict[str, int] = field(default_factory=dict)  # the coded file keeps the answers' order
+
+    def __post_init__(self) -> None:
+        if not self.file_order:
+            self.file_order = {i.respondent_id: n for n, i in enumerate(self.items)}
 
     @classmethod
-    def resume(cls, items: list[Item], existing: "pd.DataFrame | None", *, coder: str) -> "ReviewSession":
-        """Continue from an existing coded file (rows for these answers become decisions)."""
+    def resume(cls, items: list[Item], existing: "pd.DataFrame | None", *, coder: str,
+               journal: Sequence[dict[str, Any]] = (), clock: Callable[[], str] = now_utc) -> "ReviewSession":
+        """Continue from an existing coded file (detail rows for these answers become decisions),
+        then replay the journal's decisions the coded file may have missed, and its memos."""
         import pandas as pd
 
-        session = cls(items=items, coder=coder)
-        if existing is None or not len(existing):
-            return session
-        ours = {(i.respondent_id, i.question_id) for i in items}
-        mine = [(str(r), str(q)) in ours for r, q in zip(existing["respondent_id"], existing["question_id"])]
-        mask = pd.Series(mine, index=existing.index, dtype=bool)
-        session.kept = existing[~mask].reset_index(drop=True)
-        for rid, code in zip(existing.loc[mask, "respondent_id"], existing.loc[mask, "code_id"]):
-            codes = session.decisions.setdefault(str(rid), ())
-            if not pd.isna(code) and str(code):
-                session.decisions[str(rid)] = codes + (str(code),)
+        from surveykit.io.coded import DETAIL_COLUMNS
+
+        session = cls(items=items, coder=coder, clock=clock)
+        qid_of = {i.respondent_id: i.question_id for i in items}
+        if existing is not None and len(existing):
+            existing = existing.reindex(columns=list(DETAIL_COLUMNS)).astype(object)
+            ours = {(i.respondent_id, i.question_id) for i in items}
+            mine = [(str(r), str(q)) in ours for r, q in zip(existing["respondent_id"], existing["question_id"])]
+            mask = pd.Series(mine, index=existing.index, dtype=bool)
+            session.kept = existing[~mask].reset_index(drop=True)
+            for row in existing[mask].itertuples(index=False):
+                rid = str(row.respondent_id)
+                codes = session.decisions.setdefault(rid, ())
+                if row.coded_at is not None and not pd.isna(row.coded_at):
+                    session.decided_at.setdefault(rid, str(row.coded_at))
+                if row.coder is not None and not pd.isna(row.coder):
+                    session.decided_by.setdefault(rid, str(row.coder))
+                if row.code_id is not None and not pd.isna(row.code_id) and str(row.code_id):
+                    start = None if row.start is None or pd.isna(row.start) else int(row.start)
+                    end = None if row.end is None or pd.isna(row.end) else int(row.end)
+                    session.decisions[rid] = codes + (Coding(str(row.code_id), start, end),)
+                if row.memo is not None and not pd.isna(row.memo) and str(row.memo).strip():
+                    for text in str(row.memo).split("\n"):
+                        if text.strip():
+                            session._add_memo(Memo("answer", text.strip(), str(row.coder or ""), None, rid,
+                                                   str(row.question_id)))
+        for (rid, qid), who, at, codings in unsaved_decisions(journal):
+            if qid_of.get(rid) == qid:
+                session.decisions[rid] = codings
+                session.decided_at[rid], session.decided_by[rid] = at, who
+        for m in journal_memos(journal):
+            session._add_memo(m)
         return session
+
+    def _add_memo(self, memo: Memo) -> bool:
+        if any(m.key() == memo.key() for m in self.memos):
+            return False
+        self.memos.append(memo)
+        return True
 
     def first_open(self) -> int | None:
         for i, item in enumerate(self.items):
@@ -119,25 +186,48 @@ class ReviewSession:
                 return i
         return None
 
-    def decide(self, index: int, codes: Sequence[str]) -> None:
-        self.decisions[self.items[index].respondent_id] = tuple(dict.fromkeys(codes))
+    def decide(self, index: int, codings: Sequence[Coding]) -> dict[str, Any]:
+        """Record a decision; returns its journal record."""
+        item = self.items[index]
+        codings = tuple(dict.fromkeys(codings))
+        at = self.clock()
+        self.decisions[item.respondent_id] = codings
+        self.decided_at[item.respondent_id], self.decided_by[item.respondent_id] = at, self.coder
+        return decision_record(item.respondent_id, item.question_id, self.coder, at, codings)
+
+    def memo(self, text: str, *, item: Item | None = None, code_id: str | None = None) -> dict[str, Any]:
+        """Add a memo on an answer (item) or a code; returns its journal record."""
+        if item is not None:
+            m = Memo("answer", text, self.coder, self.clock(), item.respondent_id, item.question_id)
+        else:
+            m = Memo("code", text, self.coder, self.clock(), code_id=str(code_id))
+        self._add_memo(m)
+        return memo_record(m)
+
+    def answer_memos(self, item: Item) -> list[Memo]:
+        return [m for m in self.memos if m.target == "answer" and m.respondent_id == item.respondent_id
+                and m.question_id == item.question_id]
 
     def frame(self) -> "pd.DataFrame":
-        """The coded file: kept rows, then one row per (decided answer, code) in answer order."""
+        """The coded file: kept rows, then one row per (decided answer, code, span) in answer order,
+        with coder, time, span and the answer's memos (on its first row)."""
         import pandas as pd
 
-        from surveykit.io.coded import CODED_COLUMNS
+        from surveykit.io.coded import DETAIL_COLUMNS
 
         rows = []
-        for item in self.items:
-            if item.respondent_id not in self.decisions:
+        for item in sorted(self.items, key=lambda i: self.file_order.get(i.respondent_id, 0)):
+            rid = item.respondent_id
+            if rid not in self.decisions:
                 continue
-            codes = self.decisions[item.respondent_id]
-            for code in codes or (None,):
-                rows.append((item.respondent_id, item.question_id, code, self.coder))
-        mine = pd.DataFrame(rows, columns=list(CODED_COLUMNS), dtype=object)
+            memo = "\n".join(m.text for m in self.answer_memos(item)) or None
+            who, at = self.decided_by.get(rid, self.coder), self.decided_at.get(rid)
+            for k, c in enumerate(self.decisions[rid] or (None,)):
+                rows.append((rid, item.question_id, c.code_id if c else None, who, c.start if c else None,
+                             c.end if c else None, at, memo if k == 0 else None))
+        mine = pd.DataFrame(rows, columns=list(DETAIL_COLUMNS), dtype=object)
         if self.kept is not None and len(self.kept):
-            return pd.concat([self.kept[list(CODED_COLUMNS)].astype(object), mine], ignore_index=True)
+            return pd.concat([self.kept.astype(object), mine], ignore_index=True)
         return mine
 
 
@@ -153,99 +243,146 @@ def resolve_code(arg: str, codebook: "Codebook") -> str | None:
     return starts[0] if len(starts) == 1 else None
 
 
-def render(item: Item, current: Sequence[str], codebook: "Codebook", index: int, total: int,
-           decided: tuple[str, ...] | None):
-    """The screen for one answer (a rich renderable): header, text with evidence, suggestions."""
-    from rich.console import Group
-    from rich.text import Text
+@dataclass
+class Learning:
+    """Active learning: ``order`` "file" or "uncertainty"; retrain every ``retrain_every``
+    decisions (0: never) with ``train(session) -> model or None``; model suggestions above
+    ``accept_above`` start ticked."""
 
-    header = Text(f"[{index + 1}/{total}] respondent {item.respondent_id} ({item.question_id})", style="bold")
-    if decided is not None:
-        header.append("  already decided", style="dim")
-    body = Text(item.text)  # a Text, never markup: answers may contain brackets
-    for s in item.suggestions:
-        for start, end in s.spans:
-            body.stylize("bold black on yellow", start, end)
-    lines = [header, body, Text("")]
-    if item.suggestions:
-        lines.append(Text("Suggested:", style="bold"))
-        for s in item.suggestions:
-            mark = "[x]" if s.code_id in current else "[ ]"
-            why = (f"rules: {', '.join(repr(m) for m in s.matched)}" if s.source == "rules"
-                   else f"model p={s.probability:.2f}")
-            lines.append(Text(f"  {mark} {s.code_id}  ({why})"))
-    else:
-        lines.append(Text("No suggestions.", style="dim"))
-    suggested = {s.code_id for s in item.suggestions}
-    extra = [c for c in current if c not in suggested]
-    for c in extra:
-        lines.append(Text(f"  [x] {c}  (added)"))
-    lines.append(Text("Codes: " + (", ".join(current) if current else "(none)"), style="bold green"))
-    return Group(*lines)
+    order: str = "file"
+    retrain_every: int = 0
+    model: Any = None
+    train: Callable[["ReviewSession"], Any] | None = None
+    accept_above: float = 0.9
 
 
-def list_codes(codebook: "Codebook"):
-    from rich.text import Text
+def order_by_uncertainty(session: ReviewSession, model, start: int) -> None:
+    """Put the open items from ``start`` on in order of the model's uncertainty, most unsure first
+    (ties keep their order); items before ``start`` stay where they are."""
+    from surveykit.coding.model import uncertainty
 
-    out = Text()
-    for n, c in enumerate(codebook.codes, start=1):
-        out.append(f"{n:>3}. {c.id}  ", style="bold")
-        out.append(f"{c.label} [{c.theme}]\n")
-    return out
+    head, tail = session.items[:start], session.items[start:]
+    open_items = [i for i in tail if i.respondent_id not in session.decisions]
+    done = [i for i in tail if i.respondent_id in session.decisions]
+    if model is None or not open_items:
+        return
+    u = uncertainty(model, [i.text for i in open_items])
+    ranked = [open_items[k] for k in sorted(range(len(open_items)), key=lambda k: (-round(float(u[k]), 12), k))]
+    session.items = head + done + ranked
 
 
 def run_review(session: ReviewSession, codebook: "Codebook", *, read_line: Callable[[str], str],
-               show: Callable[[object], None], save: Callable[["pd.DataFrame"], None]) -> str:
+               show: Callable[[object], None], save: Callable[["pd.DataFrame"], None],
+               journal: Callable[[dict[str, Any]], None] = lambda record: None,
+               learning: Learning | None = None) -> str:
     """The review loop. read_line(prompt) returns the typed line (EOFError = quit); show(renderable)
-    displays; save(frame) persists the coded file after every decision. Returns "done" or "quit"."""
+    displays; journal(record) appends to the journal; save(frame) rewrites the coded file; both
+    happen at every decision and memo. Returns "done" or "quit"."""
+    learning = learning or Learning()
+
+    def persist(record: dict[str, Any]) -> None:
+        journal(record)  # first the journal: a kill after this line loses nothing
+        frame = session.frame()
+        save(frame)
+        journal(saved_record(session.clock(), len(frame)))
+
     total = len(session.items)
+    if learning.order == "uncertainty" and learning.model is not None:
+        order_by_uncertainty(session, learning.model, 0)
     index = session.first_open()
     if index is None:
         show(f"All {total} answers already have a decision.")
         return "done"
-    if index:
+    if len(session.decisions):
         show(f"Resuming at answer {index + 1} of {total} ({len(session.decisions)} decided).")
     show(HELP)
     history: list[int] = []
+    since_training = 0
     while index is not None and index < total:
         item = session.items[index]
         decided = session.decisions.get(item.respondent_id)
         current = list(decided if decided is not None else item.preselected())
-        show(render(item, current, codebook, index, total, decided))
+        show(render(item, current, codebook, index, total, decided, session.answer_memos(item)))
         while True:
             try:
                 line = read_line(PROMPT).strip()
             except EOFError:
                 return "quit"
-            cmd, arg = (line[:1], line[1:].strip()) if line[:1] in "+-" else (line.lower(), "")
+            head = line.split(None, 1)[0].lower() if line.strip() else ""
+            if line[:1] in "+-" and line:
+                cmd, arg = line[:1], line[1:].strip()
+            elif head in ("m", "mc"):
+                cmd, arg = head, line.split(None, 1)[1].strip() if len(line.split(None, 1)) > 1 else ""
+            else:
+                cmd, arg = line.lower(), ""
             if cmd in ("", "a"):
-                session.decide(index, current)
-                save(session.frame())
+                persist(session.decide(index, current))
                 history.append(index)
+                since_training += 1
+                if learning.train is not None and learning.retrain_every and since_training >= learning.retrain_every:
+                    since_training = 0
+                    show(f"Retraining the model on {len(session.decisions)} decided answers ...")
+                    model = learning.train(session)
+                    if model is not None:
+                        learning.model = model
+                        session.items = (session.items[:index + 1]
+                                         + with_model(session.items[index + 1:], model, accept_above=learning.accept_above))
+                        if learning.order == "uncertainty":
+                            order_by_uncertainty(session, model, index + 1)
+                        show(f"Model retrained: {len(model.codes)} code(s) learnt from {model.n_answers} answers.")
+                    else:
+                        show("Not enough decisions yet to train a model (each code needs 3 answers with it and 3 without).")
                 index = _next_open(session, index)
                 break
             if cmd in ("+", "-"):
-                code = resolve_code(arg, codebook)
+                parts = arg.split(None, 1)
+                code = resolve_code(parts[0], codebook) if parts else None
                 if code is None:
-                    show(f"No such code: {arg!r}. Type 'l' to list the codes.")
+                    show(did_you_mean(parts[0] if parts else "", codebook))
                     continue
-                if cmd == "+" and code not in current:
-                    current.append(code)
-                elif cmd == "-" and code in current:
-                    current.remove(code)
-                show(render(item, current, codebook, index, total, decided))
+                if cmd == "+":
+                    if len(parts) > 1:
+                        span = word_span(item.text, parts[1])
+                        if span is None:
+                            show(f"Words {parts[1]!r} are not in this answer: it has {len(words(item.text))} words "
+                                 "(type 'w' to number them).")
+                            continue
+                        current = [c for c in current if not (c.code_id == code and c.start is None)]
+                        current.append(Coding(code, *span))
+                    elif not any(c.code_id == code for c in current):
+                        current.append(Coding(code))
+                else:
+                    current = [c for c in current if c.code_id != code]
+                show(render(item, current, codebook, index, total, decided, session.answer_memos(item)))
+            elif cmd == "m":
+                if not arg:
+                    show("Type the memo after m, e.g.: m unclear whether this is about the placement")
+                    continue
+                persist(session.memo(arg, item=item))
+                show(f"Memo saved on this answer ({len(session.answer_memos(item))} memo(s)).")
+            elif cmd == "mc":
+                parts = arg.split(None, 1)
+                code = resolve_code(parts[0], codebook) if parts else None
+                if code is None or len(parts) < 2:
+                    show(did_you_mean(parts[0], codebook) if parts and code is None
+                         else "Type the code then the memo, e.g.: mc isolation also covers language barriers")
+                    continue
+                persist(session.memo(parts[1].strip(), code_id=code))
+                show(f"Memo saved on code {code}.")
+            elif cmd == "w":
+                show(numbered_words(item.text))
             elif cmd == "x":
                 current = []
-                show(render(item, current, codebook, index, total, decided))
+                show(render(item, current, codebook, index, total, decided, session.answer_memos(item)))
             elif cmd == "s":
                 history.append(index)
                 index = index + 1
                 break
             elif cmd == "b":
-                if index == 0:
+                if index == 0 or not history:
                     show("This is the first answer.")
                     continue
-                index = history.pop() if history else index - 1
+                index = history.pop()
                 break
             elif cmd == "l":
                 show(list_codes(codebook))
@@ -262,8 +399,31 @@ def run_review(session: ReviewSession, codebook: "Codebook", *, read_line: Calla
 
 
 def _next_open(session: ReviewSession, index: int) -> int:
-    """After a decision: the next answer (in order) — decided ones are shown again only via 'b'."""
+    """After a decision: the next answer (in review order) without a decision."""
     for j in range(index + 1, len(session.items)):
         if session.items[j].respondent_id not in session.decisions:
             return j
     return len(session.items)
+
+
+def training_data(session: ReviewSession) -> tuple[list[str], "Any", list[str]]:
+    """Texts, labels and code list of the decided answers (for retraining during review)."""
+    import numpy as np
+
+    decided = [i for i in session.items if i.respondent_id in session.decisions]
+    codes = sorted({c.code_id for i in decided for c in session.decisions[i.respondent_id]})
+    y = np.zeros((len(decided), len(codes)), dtype=int)
+    for r, i in enumerate(decided):
+        for c in session.decisions[i.respondent_id]:
+            y[r, codes.index(c.code_id)] = 1
+    return [i.text for i in decided], y, codes
+
+
+def retrain(session: ReviewSession, *, question_id: str):
+    """A model fitted on the session's decisions, or None when no code has enough examples yet."""
+    from surveykit.coding.model import MIN_EXAMPLES, fit, trainable_codes
+
+    texts, y, codes = training_data(session)
+    if len(texts) < 2 * MIN_EXAMPLES or not trainable_codes(y):
+        return None
+    return fit(texts, y, codes, question_id=question_id)

@@ -1,27 +1,40 @@
-"""Coded files on disk: human/machine codes in CSV, REFI-QDA codebooks (.qdc / .qdpx), models.
+"""Coded files on disk: human and machine codes in CSV, gold sets, review journals, model folders.
 
-The coded-file format is the one research staff edit in a spreadsheet: a CSV (or XLSX) with the
-columns ``respondent_id, question_id, code_id, coder``, one row per (answer, code). Other columns
-(``start``, ``end``, ``matched``, ``probability``...) are ignored, except ``accepted``: a row whose
-``accepted`` is false (a model suggestion left for review) counts as no code. By convention a coded file lists
-every answer the coder saw: an answer coded with nothing has one row with an empty ``code_id``.
+**The coded-file format** is the one research staff edit in a spreadsheet: a CSV (or XLSX) with the
+columns ``respondent_id, question_id, code_id, coder``, one row per (answer, code), and these
+optional columns (all may be absent; files without them read as before):
+
+* ``start``, ``end``: the evidence span, character offsets into the answer (0-based, end exclusive);
+  empty = the whole answer. An answer may have several rows for one code, one per span.
+* ``coded_at``: when the code was given (ISO 8601, UTC, ``2026-01-31T14:05:09Z``).
+* ``memo``: the coder's memo on the answer (on any one of the answer's rows).
+
+Other columns (``matched``, ``probability`` ...) are ignored, except ``accepted``: a row whose
+``accepted`` is false (a model suggestion left for review) counts as no code. An answer coded with
+nothing ("no code applies") has one row with an empty ``code_id``; an answer that is not in the file
+was not coded (it is *missing* for that coder).
 
 The *wide* layout used by many projects (``ResponseId, <question text>, Code 1 .. Code N``; one row
 per answer; a row whose answer is blank is a non-respondent) is read as well and converted to the
 long form. Hierarchical code names (``parent->child``) are kept as they are: each distinct string is
 one code.
 
+A **gold set** (``id,text,codes[,style]``; ``codes`` separated by ``;``) holds the answers' texts
+with their codes. A **review journal** (``NAME.journal.jsonl`` beside the coded file) is an
+append-only log of review decisions and memos, one JSON object a line, each flushed to disk at once.
+
 Only this module (with the rest of ``io/`` and ``report/``) touches the disk for coding work.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
-import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from surveykit.errors import InputError, invalid_choice
 from surveykit.io.atomic import write_bytes, write_text
@@ -30,9 +43,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CODED_COLUMNS = ("respondent_id", "question_id", "code_id", "coder")
+OPTIONAL_COLUMNS = ("start", "end", "coded_at", "memo")
+DETAIL_COLUMNS = CODED_COLUMNS + OPTIONAL_COLUMNS
 WIDE_QUESTION_ID = "answer"
+UNCODED_CHOICES = ("missing", "none", "missing-all")
+GOLD_COLUMNS = ("id", "text", "codes")
 _CODE_COLUMN = re.compile(r"^\s*code\s*_?\s*\d+\s*$", re.IGNORECASE)
-_MAX_QDA_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,9 @@ class CodedFile:
     """A coded file read from disk, in long form.
 
     frame: columns ``respondent_id, question_id, code_id, coder`` (code_id is None for an answer
-    seen and coded with nothing), one row per (answer, code), in file order.
+    coded with nothing), one row per (answer, code), in file order.
+    detail: the same rows with ``start, end`` (int or None), ``coded_at`` and ``memo`` (str or
+    None), one row per (answer, code, span): what a QDA export or a review resumes from.
     layout: "long" or "wide". coder: the coder name (from the ``coder`` column, else the file stem).
     notes: things worth telling the user (e.g. a respondent on two rows).
     """
@@ -50,17 +68,21 @@ class CodedFile:
     coder: str
     frame: "pd.DataFrame"
     notes: tuple[str, ...] = ()
+    detail: "pd.DataFrame | None" = None
 
 
 def read_coded(path: str | Path, *, question: str | None = None, coder: str | None = None,
-               uncoded: str = "none", keep_row_coders: bool = False) -> CodedFile:
+               uncoded: str = "missing", keep_row_coders: bool = False) -> CodedFile:
     """Read a coded file (long or wide layout, CSV or XLSX).
 
     question: for long files, keep only this question's rows; for wide files, the question id to
     give every answer (default ``"answer"``). coder: override the coder name.
-    uncoded: what an answer with no code means: "none" (seen and coded with nothing, the
-    convention) or "missing" (not coded yet, e.g. a second coder who coded only a sample): such
-    answers are dropped, so they count as not seen by this coder.
+    uncoded: what an answer without a code means.
+      "missing" (default): not coded by this coder (e.g. a second coder who coded a reliability
+      sample), so it is left out; but a long file's explicit "no code" row (empty code_id) is a
+      decision and stays. "none": every answer in the file was coded, and one without a code got
+      "no code applies". "missing-all": like "missing", and a long file's empty code_id rows are
+      missing too (a sheet pre-filled with every respondent).
     keep_row_coders: keep each row's own coder value (long layout) instead of one name for the file.
     """
     import pandas as pd
@@ -70,6 +92,8 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
 
     from surveykit.io.cells import spreadsheet_text
 
+    if uncoded not in UNCODED_CHOICES:
+        raise invalid_choice("--uncoded", uncoded, UNCODED_CHOICES)
     sniff = open_sniff(path)
     rows, _ = all_rows(sniff)
     # Our own writers escape cells that look like formulas ('=1+1); read them back as written.
@@ -83,7 +107,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     stem = Path(path).stem
     if "respondent_id" in lower and "code_id" in lower:
         layout = "long"
-        idx = {name: lower.index(name) for name in CODED_COLUMNS if name in lower}
+        idx = {name: lower.index(name) for name in DETAIL_COLUMNS if name in lower}
         acc = lower.index("accepted") if "accepted" in lower else None
         records = []
         for n, r in enumerate(body, start=2):
@@ -95,8 +119,11 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
             if acc is not None and r[acc].strip().lower() in ("false", "0", "no"):
                 code = None  # a model suggestion left for review is not a code (the answer was seen)
             who = r[idx["coder"]].strip() if "coder" in idx else ""
-            records.append((rid, qid, code, who))
-        frame = pd.DataFrame(records, columns=list(CODED_COLUMNS), dtype=object)
+            start, end = _span(r, idx, code, path=path, row=n)
+            at = r[idx["coded_at"]].strip() or None if "coded_at" in idx else None
+            memo = r[idx["memo"]].strip() or None if "memo" in idx else None
+            records.append((rid, qid, code, who, start, end, at, memo))
+        frame = pd.DataFrame(records, columns=list(DETAIL_COLUMNS), dtype=object)
         if question is not None and "question_id" in idx:
             if not (frame["question_id"] == question).any():
                 found = sorted(set(frame["question_id"]))
@@ -104,7 +131,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
             frame = frame[frame["question_id"] == question].reset_index(drop=True)
         names = sorted({c for c in frame["coder"] if c})
         name = coder or (names[0] if len(names) == 1 else stem)
-        if len(names) > 1 and coder is None:
+        if len(names) > 1 and coder is None and not keep_row_coders:
             notes.append(f"{Path(path).name}: several coder names ({', '.join(names)}); using {stem!r}")
     else:
         code_cols = [j for j, h in enumerate(header) if _CODE_COLUMN.match(h)]
@@ -133,20 +160,57 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
                              "their codes are pooled")
             seen_rows.setdefault(rid, n)
             if codes:
-                records.extend((rid, qid, c, "") for c in dict.fromkeys(codes))
-            else:
-                records.append((rid, qid, None, ""))
-        frame = pd.DataFrame(records, columns=list(CODED_COLUMNS), dtype=object)
+                records.extend((rid, qid, c, "", None, None, None, None) for c in dict.fromkeys(codes))
+            elif uncoded == "none":
+                records.append((rid, qid, None, "", None, None, None, None))
+            # else: a wide sheet lists every answer, coded or not: no code means not coded (missing)
+        frame = pd.DataFrame(records, columns=list(DETAIL_COLUMNS), dtype=object)
         name = coder or stem
     if keep_row_coders and layout == "long":
         frame["coder"] = [c or name for c in frame["coder"]]
     else:
         frame["coder"] = name
-    if uncoded not in ("none", "missing"):
-        raise invalid_choice("--uncoded", uncoded, ["none", "missing"])
-    if uncoded == "missing":
-        frame = frame[frame["code_id"].notna()]
-    return CodedFile(path=str(path), layout=layout, coder=name, frame=normalise_coded(frame), notes=tuple(notes))
+    if uncoded == "missing-all":
+        frame = frame[frame["code_id"].notna()].reset_index(drop=True)
+    detail = _normalise_detail(frame)
+    return CodedFile(path=str(path), layout=layout, coder=name, frame=normalise_coded(detail), notes=tuple(notes),
+                     detail=detail)
+
+
+def _span(r: list[str], idx: dict[str, int], code: str | None, *, path, row: int) -> tuple[int | None, int | None]:
+    if "start" not in idx and "end" not in idx:
+        return None, None
+    raw = [r[idx[k]].strip() if k in idx else "" for k in ("start", "end")]
+    if not raw[0] and not raw[1]:
+        return None, None
+    if code is None:
+        return None, None  # a span on a "no code" row means nothing
+    try:
+        start, end = (int(float(x)) for x in raw)
+    except ValueError:
+        raise InputError("start and end must both be whole numbers (a character span) or both empty",
+                         path=path, row=row) from None
+    if start < 0 or end <= start:
+        raise InputError(f"the span {start}-{end} is not a span (need 0 <= start < end)", path=path, row=row)
+    return start, end
+
+
+def _normalise_detail(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per (answer, code, span, coder); an answer with codes loses its empty row (its memo kept)."""
+    frame = frame[list(DETAIL_COLUMNS)].copy()
+    memos = {}
+    for rid, qid, memo in zip(frame["respondent_id"], frame["question_id"], frame["memo"]):
+        if memo:
+            memos.setdefault((rid, qid), []).append(memo)
+    frame = frame.drop_duplicates(subset=["respondent_id", "question_id", "code_id", "coder", "start", "end"])
+    has_code = frame.groupby(["respondent_id", "question_id"], sort=False)["code_id"].transform(
+        lambda s: s.notna().any())
+    frame = frame[frame["code_id"].notna() | ~has_code.astype(bool)].reset_index(drop=True)
+    # The answer's memo goes on its first row (the one a spreadsheet user sees first).
+    first = ~frame.duplicated(subset=["respondent_id", "question_id"])
+    frame["memo"] = [("\n".join(dict.fromkeys(memos.get((r, q), []))) or None) if f else None
+                     for r, q, f in zip(frame["respondent_id"], frame["question_id"], first)]
+    return frame
 
 
 def normalise_coded(frame: "pd.DataFrame") -> "pd.DataFrame":
@@ -158,6 +222,96 @@ def normalise_coded(frame: "pd.DataFrame") -> "pd.DataFrame":
     keep = frame["code_id"].notna() | ~has_code.astype(bool)
     return frame[keep].reset_index(drop=True)
 
+
+def file_identity(path: str | Path) -> tuple[str, str]:
+    """(resolved path, sha256 of the bytes) of an input file, to spot the same file given twice."""
+    import hashlib
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found", path=p) from None
+    except IsADirectoryError:
+        raise InputError("expected a file, got a directory", path=p) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", path=p) from None
+    return str(p.resolve()), hashlib.sha256(data).hexdigest()
+
+
+# -- gold sets ----------------------------------------------------------------------------------
+
+def is_gold_file(path: str | Path) -> bool:
+    """True when the file's header has the gold-set columns id, text and codes."""
+    from surveykit.io._tabular import head_rows
+    from surveykit.io.base import open_sniff
+
+    rows = head_rows(open_sniff(path))
+    if not rows:
+        return False
+    header = {h.strip().lstrip("\ufeff").lower() for h in rows[0]}
+    return set(GOLD_COLUMNS) <= header
+
+
+def read_gold(path: str | Path, *, question_id: str = WIDE_QUESTION_ID, coder: str = "gold"
+              ) -> tuple["pd.DataFrame", "pd.DataFrame"]:
+    """A gold set (``id,text,codes[,style]``): (answers: respondent_id, text; coded: the coded-file
+    columns, one row per (answer, code), an empty code_id when no code applies)."""
+    import pandas as pd
+
+    from surveykit.io._tabular import all_rows
+    from surveykit.io.base import open_sniff
+
+    rows, _ = all_rows(open_sniff(path))
+    header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]] if rows else []
+    missing = [c for c in GOLD_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"not a gold set: the columns {', '.join(missing)} are missing "
+                         f"(expected id, text, codes); got {header[:6]}", path=path)
+    i, t, c = (header.index(x) for x in GOLD_COLUMNS)
+    answers, coded, seen = [], [], set()
+    for n, r in enumerate(rows[1:], start=2):
+        r = list(r) + [""] * (len(header) - len(r))
+        rid = r[i].strip()
+        if not rid:
+            if any(x.strip() for x in r):
+                raise InputError("id is empty", path=path, row=n)
+            continue
+        if rid in seen:
+            raise InputError(f"id {rid[:40]!r} appears on more than one row", path=path, row=n)
+        seen.add(rid)
+        answers.append((rid, r[t]))
+        codes = [x.strip() for x in r[c].split(";") if x.strip()]
+        coded += [(rid, question_id, code, coder) for code in dict.fromkeys(codes)] or [(rid, question_id, None, coder)]
+    if not answers:
+        raise InputError("the gold set has no rows", path=path)
+    return (pd.DataFrame(answers, columns=["respondent_id", "text"], dtype=object),
+            pd.DataFrame(coded, columns=list(CODED_COLUMNS), dtype=object))
+
+
+def read_columns(path: str | Path, *, id_column: str, columns: Iterable[str], parameter: str = "--context"
+                 ) -> dict[str, dict[str, str]]:
+    """Some columns of any CSV/XLSX by id: {id: {column: value}} (e.g. context shown in review)."""
+    from surveykit.io._tabular import all_rows
+    from surveykit.io.base import open_sniff
+
+    rows, _ = all_rows(open_sniff(path))
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]] if rows else []
+    wanted = list(columns)
+    for col in [id_column, *wanted]:
+        if col not in header:
+            raise invalid_choice(parameter if col != id_column else "--id-column", col, header)
+    i = header.index(id_column)
+    pos = {c: header.index(c) for c in wanted}
+    out: dict[str, dict[str, str]] = {}
+    for r in rows[1:]:
+        r = list(r) + [""] * (len(header) - len(r))
+        if r[i].strip():
+            out[r[i].strip()] = {c: r[j] for c, j in pos.items()}
+    return out
+
+
+# -- writing -----------------------------------------------------------------------------------
 
 @contextmanager
 def _writing(path: str | Path) -> Iterator[None]:
@@ -172,7 +326,7 @@ def coded_to_csv(frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> str:
     """The coded-file CSV text (columns ``respondent_id, question_id, code_id, coder`` + extra)."""
     from surveykit.io.cells import frame_csv
 
-    cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns]
+    cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns and c not in CODED_COLUMNS]
     return frame_csv(frame[cols])
 
 
@@ -196,32 +350,131 @@ def write_output_text(path: str | Path, text: str) -> Path:
         return write_text(path, text)
 
 
+def write_output_bytes(path: str | Path, data: bytes) -> Path:
+    """Any binary output (e.g. a .qdpx project), atomically."""
+    with _writing(path):
+        return write_bytes(path, data)
+
+
+# -- review journal ----------------------------------------------------------------------------
+
+def journal_path(coded_path: str | Path) -> Path:
+    """The review journal beside a coded file: ``q7_coded.csv`` -> ``q7_coded.journal.jsonl``."""
+    p = Path(coded_path)
+    return p.with_name(f"{p.stem}.journal.jsonl")
+
+
+def append_journal(path: str | Path, record: dict[str, Any]) -> None:
+    """Append one record to a journal and flush it to disk before returning (survives a kill)."""
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    p = Path(path)
+    with _writing(p):
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            os.write(fd, line.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_journal(path: str | Path) -> list[dict[str, Any]]:
+    """The records of a journal, in order; a last line cut short by a kill is ignored."""
+    p = Path(path)
+    if not p.exists():
+        return []
+    try:
+        text = p.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"cannot read the review journal ({exc.strerror})", path=p) from None
+    records = []
+    lines = text.split("\n")
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            if n >= len(lines) - 1:
+                continue  # the last line, cut short by a kill
+            raise InputError("the review journal is damaged (a line is not JSON); move it aside to start "
+                             "the journal afresh", path=p, row=n) from None
+        if isinstance(rec, dict):
+            records.append(rec)
+    return records
+
+
+# -- models -------------------------------------------------------------------------------------
+
+MODEL_FORMAT_MARK = '"format": "surveykit-text-model"'
+
+
+def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
+    """Write a model folder (name -> text) atomically: the old folder is replaced only on success,
+    and only when it is a model folder written by surveykit (anything else is never replaced)."""
+    from surveykit.io.folder import marker_name, owned_folder
+
+    target = Path(path)
+    if target.exists():
+        ours = (target.is_dir() and (target / "model.json").is_file()
+                and MODEL_FORMAT_MARK in (target / "model.json").read_text(encoding="utf-8", errors="replace")[:400]
+                and {p.name for p in target.iterdir()} <= {"model.json", "metrics.csv", marker_name("model")})
+        if not ours:
+            raise InputError("refusing to replace it: it is not a model folder written by surveykit "
+                             "(choose a new --out)", path=target)
+    # The folder carries .surveykit-model.json (io.folder): replaced whole and atomically, its leftovers
+    # cleaned up by the next run.
+    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None) as tmp:
+        for name, text in sorted(files.items()):
+            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
+    return target
+
+
+def _legacy_model(folder: Path) -> "dict[str, str] | None":
+    """A model folder of an older surveykit (no marker): model.json and metrics.csv are ours."""
+    from surveykit.io.folder import sha256_file
+
+    found = {name: folder / name for name in ("model.json", "metrics.csv") if (folder / name).is_file()}
+    if "model.json" not in found or any(p.is_symlink() for p in found.values()):
+        return None
+    if MODEL_FORMAT_MARK not in found["model.json"].read_text(encoding="utf-8", errors="replace")[:400]:
+        return None
+    return {name: sha256_file(p) for name, p in found.items()}
+
+
+def read_model_file(path: str | Path, name: str) -> str:
+    """One file of a model folder written by ``code train`` (text; nothing in it is executed)."""
+    p = Path(path)
+    if not p.is_dir():
+        raise InputError("not a surveykit model folder (expected a directory written by 'code train')", path=p)
+    f = p / name
+    if not f.is_file():
+        raise InputError(f"not a surveykit model folder: {name} is missing", path=p)
+    try:
+        return f.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {name} ({type(exc).__name__})", path=p) from None
+
+
 # -- REFI-QDA files ---------------------------------------------------------------------------
 
 def read_qda_xml(path: str | Path) -> bytes:
     """The XML bytes of a REFI-QDA codebook (.qdc) or project (.qdpx: the zip's project.qde)."""
+    from surveykit.io.qdpx import MAX_XML_BYTES, read_qdpx
+
     p = Path(path)
     if not p.exists():
         raise InputError("file not found", path=p)
     if p.is_dir():
         raise InputError("expected a file, got a directory", path=p)
-    suffix = p.suffix.lower()
-    if suffix == ".qdpx" or zipfile.is_zipfile(p):
-        try:
-            with zipfile.ZipFile(p) as zf:
-                names = [n for n in zf.namelist() if n.lower().endswith(".qde") and "/" not in n.strip("/")]
-                if not names:
-                    raise InputError("not a REFI-QDA project: the .qdpx archive has no project.qde", path=p)
-                info = zf.getinfo(names[0])
-                if info.file_size > _MAX_QDA_BYTES:
-                    raise InputError(f"project.qde is larger than {_MAX_QDA_BYTES} bytes", path=p)
-                return zf.read(info)
-        except zipfile.BadZipFile:
-            raise InputError("not a REFI-QDA project: the .qdpx file is not a valid zip archive", path=p) from None
-    if suffix not in (".qdc", ".xml", ".qde"):
+    with p.open("rb") as fh:
+        magic = fh.read(4)
+    if p.suffix.lower() == ".qdpx" or magic == b"PK\x03\x04":
+        return read_qdpx(p, sources=False).project
+    if p.suffix.lower() not in (".qdc", ".xml", ".qde"):
         raise InputError(f"expected a .qdc or .qdpx file; got {p.suffix or 'no extension'!r}", path=p)
-    if p.stat().st_size > _MAX_QDA_BYTES:
-        raise InputError(f"the file is larger than {_MAX_QDA_BYTES} bytes", path=p)
+    if p.stat().st_size > MAX_XML_BYTES:
+        raise InputError(f"the file is larger than {MAX_XML_BYTES} bytes", path=p)
     return p.read_bytes()
 
 
@@ -229,46 +482,3 @@ def write_qdc(path: str | Path, data: bytes) -> Path:
     """Write a .qdc codebook atomically."""
     with _writing(path):
         return write_bytes(path, data)
-
-
-# -- models -------------------------------------------------------------------------------------
-
-def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
-    """Write a model folder (name -> text) atomically: the old folder is replaced only on success.
-
-    The folder carries ``.surveykit-model.json`` (``io.folder``): a folder surveykit did not write is
-    refused, and files in a model folder that are not the model's are kept."""
-    from surveykit.io.folder import owned_folder
-
-    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None) as tmp:
-        for name, text in sorted(files.items()):
-            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
-    return Path(path)
-
-
-def _legacy_model(folder: Path) -> "dict[str, str] | None":
-    """A model folder of an older surveykit (no marker): model.json and metrics.csv are ours."""
-    import json
-
-    from surveykit.io.folder import sha256_file
-
-    model, metrics = folder / "model.json", folder / "metrics.csv"
-    if not (model.is_file() and metrics.is_file()) or model.is_symlink() or metrics.is_symlink():
-        return None
-    try:
-        doc = json.loads(model.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
-        return None
-    if not isinstance(doc, dict) or "codes" not in doc:
-        return None
-    return {"model.json": sha256_file(model), "metrics.csv": sha256_file(metrics)}
-
-
-def read_model_file(path: str | Path, name: str) -> str:
-    p = Path(path)
-    if not p.is_dir():
-        raise InputError("not a surveykit model folder (expected a directory written by 'code train')", path=p)
-    f = p / name
-    if not f.is_file():
-        raise InputError(f"not a surveykit model folder: {name} is missing", path=p)
-    return f.read_text(encoding="utf-8")

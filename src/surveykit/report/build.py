@@ -102,6 +102,12 @@ class Build:
     def responses(self) -> "Responses":
         return self.inputs.responses
 
+    @property
+    def palette(self) -> str | None:
+        """The charts' palette: the instrument's report plan may name one."""
+        plan = self.inputs.responses.instrument.report
+        return plan.palette if plan is not None else None
+
     def method(self, topic: str, text: str) -> None:
         if (topic, text) not in self.methods:
             self.methods.append((topic, text))

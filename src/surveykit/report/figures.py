@@ -12,7 +12,8 @@ from surveykit.io.atomic import write_bytes
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-# Fixed metadata and SVG ids so the same chart gives byte-identical files.
+# Fixed metadata and SVG ids so the same chart gives byte-identical files; SVG text stays text
+# (svg.fonttype "none") so that it can be edited and read by screen readers.
 _PNG_META = {"Software": None}
 _SVG_META = {"Date": None, "Creator": None}
 
@@ -21,7 +22,7 @@ def figure_bytes(fig: "Figure", fmt: str) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}):
         fig.savefig(buf, format=fmt, metadata=_PNG_META if fmt == "png" else _SVG_META, bbox_inches="tight")
     return buf.getvalue()
 

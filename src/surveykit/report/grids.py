@@ -49,9 +49,14 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
         entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
                    for i, r in enumerate(tail.itertuples(), 1)]
         sb.text(all_or_too_small(f"Lowest share {top} (lowest first): ", entries, "."), "finding")
+    from surveykit.report.tables import people_labels
+
     pcts = [c for c in table.columns if c.startswith("pct_")]
+    labels = people_labels(table, scale=q.scale, extra={"pct_top_box": f"% {top}", "n": "Base (valid answers)"})
     sb.table(f"{qid}_ranked", f"{display_id(q.id)} {q.short}: ranked by the share {top} (all respondents)", table,
-             percent_columns=pcts, digits={"mean": 2})
+             percent_columns=pcts, digits={"mean": 2}, labels=labels, base_column="n",
+             footnote=f"Percentages are of each item's valid answers (Don't know and blank left out); items are ranked "
+                      f"by the share {top}, ties by the mean.")
     add_grid_chart(qid, b, sb, table, f"{display_id(q.id)} {q.short}: every rating",
                    f"Diverging bar chart of the {display_id(q.id)} ratings of each item")
 
@@ -75,14 +80,24 @@ def score_grid(qid: str, b: "Build", sb: SectionBuilder) -> None:
         return
     top = top_phrase(q)
     long = rank_grid(responses, question=qid, by=by, suppress=opts.suppress, threshold=opts.threshold)
+    from surveykit.report.tables import people_labels, wide_with_bases
+    from surveykit.report.text import group_labels
+
     wide = group_wide(responses, long, value="pct_top_box", by=by)
+    _, base_rows = wide_with_bases(long, index=["item_id", "item_label"], columns="group", value="pct_top_box",
+                                   base="n")
     long_id = f"{qid}_by_{by}_long"
+    names = group_labels(responses, by)
     sb.table(f"{qid}_top_box_by_{by}", f"{display_id(q.id)} % {top} for each item, by {by_phrase(responses, by)}", wide,
              percent_columns=[c for c in wide.columns if c not in ("item_id", "item_label")],
-             note=f"Percent of each group's valid answers that are {top}; the base n of every cell is in {long_id}.")
+             labels={c: names.get(c, c) for c in wide.columns if c not in ("item_id", "item_label")}
+             | {"item_label": "Item"}, base_rows=base_rows,
+             footnote=f"Percent of each group's valid answers that are {top}; the base of every cell is in {long_id}.")
     pcts = [c for c in long.columns if c.startswith("pct_")]
+    frame = labelled_groups(long, responses, by)
     sb.table(long_id, f"{display_id(q.id)} {q.short} by {by_phrase(responses, by)} (every statistic)",
-             labelled_groups(long, responses, by), percent_columns=pcts, digits={"mean": 2})
+             frame, percent_columns=pcts, digits={"mean": 2}, kind="long",
+             labels=people_labels(frame, scale=q.scale, extra={"pct_top_box": f"% {top}"}))
 
 
 def group_wide(responses, by_table: "pd.DataFrame", *, value: str, by: str) -> "pd.DataFrame":
@@ -101,26 +116,11 @@ def group_wide(responses, by_table: "pd.DataFrame", *, value: str, by: str) -> "
 
 
 def add_grid_chart(qid: str, b: "Build", sb: SectionBuilder, shown: "pd.DataFrame", title: str, alt: str) -> None:
-    """The diverging chart of every rating; when the table suppresses some rating shares, a bar chart of
-    the top-box share alone (if that is shown in full); otherwise a note."""
+    """The diverging chart of every rating, drawn from the numbers the table publishes: a suppressed
+    share is a hatched "suppressed" block of known position, never a number the table hides."""
     from surveykit.charts.effectiveness import diverging_chart
-    from surveykit.disclosure import MARKER
-    from surveykit.report.charts import ranked_bars
-    from surveykit.report.text import top_phrase
-    from surveykit.scoring import rank_grid
 
     q = b.responses.instrument.question(qid)
-    if not (b.options.suppress and (shown.astype(object) == MARKER).any(axis=None)):
-        fig = diverging_chart(rank_grid(b.responses, question=qid, suppress=False), scale=q.scale,
-                              top_col="pct_top_box", title=f"{q.short} ({display_id(q.id)})")
-        sb.chart(f"{qid}_chart", title, fig, alt=alt)
-        return
-    top_label = f"% {top_phrase(q)}"
-    if not (shown["pct_top_box"].astype(object) == MARKER).any():
-        sb.chart(f"{qid}_chart", f"{display_id(q.id)} {q.short} ({top_label})",
-                 ranked_bars(shown, value="pct_top_box", label="item_label", xlabel=top_label),
-                 alt=f"Bar chart of the share {top_phrase(q)} for each {display_id(q.id)} item")
-        sb.text("The chart shows the top-box share only: some shares of single ratings are suppressed in the "
-                "table above and a full chart would reveal them.", "note")
-    else:
-        sb.text("The chart of this table is left out: some of its numbers are suppressed.", "note")
+    fig = diverging_chart(shown, scale=q.scale, top_col="pct_top_box", title=f"{q.short} ({display_id(q.id)})",
+                          palette=b.palette)
+    sb.chart(f"{qid}_chart", title, fig, alt=alt)

@@ -1,15 +1,17 @@
 """The report as a pure data structure: a frozen ``Report`` of ``Section``s made of blocks.
 
-A block is a ``Text`` (a paragraph), a ``Table`` (a tidy DataFrame with a title and a note) or a
-``Chart`` (a matplotlib Figure with a title and an alternative text). Nothing here touches the disk;
-``surveykit.report.writers`` renders a Report to HTML, Markdown, XLSX, CSV, PNG and SVG.
+A block is a ``Text`` (a paragraph), a ``Table`` (a tidy DataFrame with a title, a note and the
+metadata people need to read it: headers, bases, footnote, layout) or a ``Chart`` (a matplotlib
+Figure with a title and an alternative text). Nothing here touches the disk;
+``surveykit.report.writers`` renders a Report to HTML, Markdown, XLSX, Word, CSV, PNG and SVG, and
+``surveykit.report.tables`` holds the presentation rules (fallback headers, rounding, footnotes).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +33,9 @@ class Text:
     kind: str = "p"  # "p" paragraph | "note" a smaller aside | "finding" a headline finding
 
 
+TABLE_KINDS = ("wide", "long", "data")
+
+
 @dataclass(frozen=True)
 class Table:
     """A result table.
@@ -38,6 +43,25 @@ class Table:
     id: unique in the report; names the CSV file (``tables/<id>.csv``) and the XLSX sheet.
     percent_columns: columns holding percentages on a 0-100 scale (shown with %, stored in XLSX as
     fractions formatted as percentages).
+    digits: decimals shown to people per column (CSV and data sheets keep full precision).
+    preview: HTML/Markdown/Word show only the first rows; CSV/XLSX hold them all.
+
+    Metadata for people (every field optional; ``surveykit.report.tables`` has the fallbacks):
+    labels: column id -> header people see (option labels, "Base", "Mean", "% effective"); unknown
+      ids are humanised, never shown raw.
+    footnote: under the table: base definition, suppression rule, test. Empty: a footnote is
+      composed from the percentage columns and any suppressed cell.
+    kind: "wide" (for people: HTML, Markdown, Word, a formatted sheet), "long" or "data" (CSV and a
+      data sheet only; the report names where to find it). None: "long" when the id ends in
+      "_long", else "wide".
+    base_column: the column holding each row's base (shown as "Base" unless labelled).
+    base_rows: rows of bases shown under the header, as (row label, {column id: base}).
+    hidden: columns people do not see (None: an id column with a ``<id>_label`` column beside it).
+    letters: value column -> column holding its significance letters (a banner): written in a
+      cell of its own beside the number.
+    empty_text: what an empty table says (default "No rows."; data-quality tables "No problems found.").
+    row_kind: a (hidden) column whose value, "percent", "decimal" or "integer", sets how the numbers
+      of its row are shown (tables that stack statistics in rows, such as a banner).
     """
 
     id: str
@@ -46,12 +70,35 @@ class Table:
     note: str = ""
     percent_columns: tuple[str, ...] = ()
     digits: Mapping[str, int] = field(default_factory=dict, compare=False)
-    preview: int | None = None  # HTML/Markdown show only the first rows; CSV/XLSX hold them all
+    preview: int | None = None
+    labels: Mapping[str, str] = field(default_factory=dict, compare=False)
+    footnote: str = ""
+    kind: str | None = None
+    base_column: str | None = None
+    base_rows: tuple[tuple[str, Mapping[str, Any]], ...] = field(default=(), compare=False)
+    hidden: tuple[str, ...] | None = None
+    letters: Mapping[str, str] = field(default_factory=dict, compare=False)
+    empty_text: str = ""
+    row_kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in TABLE_KINDS:
+            from surveykit.errors import invalid_choice
+
+            raise invalid_choice("kind", self.kind, TABLE_KINDS)
+
+    @property
+    def layout(self) -> str:
+        """The resolved kind: "wide" for people, "long"/"data" for the CSV and data sheets."""
+        if self.kind is not None:
+            return self.kind
+        return "long" if self.id.endswith("_long") else "wide"
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart; ``id`` names ``charts/<id>.png`` and ``charts/<id>.svg``."""
+    """A chart; ``id`` names ``charts/<id>.png`` and ``charts/<id>.svg``. ``alt``: the alternative
+    text, written by the chart function from what it drew (``surveykit.charts.base.alt_text``)."""
 
     id: str
     title: str
@@ -115,16 +162,62 @@ class SectionBuilder:
 
     def table(self, id: str, title: str, frame: "pd.DataFrame", *, note: str = "",
               percent_columns: tuple[str, ...] | list[str] = (), digits: Mapping[str, int] | None = None,
-              preview: int | None = 60) -> "SectionBuilder":
-        pcols = tuple(c for c in percent_columns if c in frame.columns)
-        frame = frame.reset_index(drop=True)
-        self.blocks.append(Table(id, title, frame, note=note, percent_columns=pcols, digits=dict(digits or {}),
-                                 preview=preview if preview is not None and len(frame) > preview else None))
+              preview: int | None = 60, labels: Mapping[str, str] | None = None, footnote: str = "",
+              kind: str | None = None, base_column: str | None = None,
+              base_rows: Sequence[tuple[str, Mapping[str, Any]]] = (), hidden: Sequence[str] | None = None,
+              letters: Mapping[str, str] | None = None, empty_text: str = "",
+              row_kind: str | None = None) -> "SectionBuilder":
+        """Add a table (see ``Table`` for the metadata)."""
+        self.blocks.append(make_table(id, title, frame, note=note, percent_columns=percent_columns, digits=digits,
+                                      preview=preview, labels=labels, footnote=footnote, kind=kind,
+                                      base_column=base_column, base_rows=base_rows, hidden=hidden, letters=letters,
+                                      empty_text=empty_text, row_kind=row_kind))
+        return self
+
+    def add(self, block: Block) -> "SectionBuilder":
+        """Add a block built elsewhere (e.g. ``report.tables.banner_table``)."""
+        self.blocks.append(block)
         return self
 
     def chart(self, id: str, title: str, figure: "Figure", alt: str = "") -> "SectionBuilder":
-        self.blocks.append(Chart(id, title, figure, alt or title))
+        """Add a chart; its alternative text is the one the chart function wrote (``alt`` only for a
+        figure drawn without one)."""
+        from surveykit.charts.base import alt_text
+
+        self.blocks.append(Chart(id, title, figure, alt_text(figure) or alt or title))
         return self
 
     def build(self) -> Section:
         return Section(self.id, self.title, tuple(self.blocks))
+
+
+def make_table(id: str, title: str, frame: "pd.DataFrame", *, note: str = "",
+               percent_columns: Sequence[str] = (), digits: Mapping[str, int] | None = None,
+               preview: int | None = 60, labels: Mapping[str, str] | None = None, footnote: str = "",
+               kind: str | None = None, base_column: str | None = None,
+               base_rows: Sequence[tuple[str, Mapping[str, Any]]] = (), hidden: Sequence[str] | None = None,
+               letters: Mapping[str, str] | None = None, empty_text: str = "", row_kind: str | None = None) -> Table:
+    """A ``Table`` with its frame re-indexed and its column references checked against the frame.
+
+    A frame may carry its own presentation in ``frame.attrs["surveykit"]`` (a dict of these keyword
+    names, e.g. ``BannerResult.wide()``); what the caller passes wins."""
+    meta = dict(frame.attrs.get("surveykit", {})) if hasattr(frame, "attrs") else {}
+    labels = labels or meta.get("labels")
+    letters = letters or meta.get("letters")
+    row_kind = row_kind or meta.get("row_kind")
+    hidden = hidden if hidden is not None else meta.get("hidden")
+    footnote = footnote or meta.get("footnote", "")
+    kind = kind or meta.get("kind")
+    base_column = base_column or meta.get("base_column")
+    base_rows = base_rows or meta.get("base_rows", ())
+    if "preview" in meta:
+        preview = meta["preview"]
+    pcols = tuple(c for c in percent_columns if c in frame.columns)
+    frame = frame.reset_index(drop=True)
+    return Table(id, title, frame, note=note, percent_columns=pcols, digits=dict(digits or {}),
+                 preview=preview if preview is not None and len(frame) > preview else None,
+                 labels=dict(labels or {}), footnote=footnote, kind=kind,
+                 base_column=base_column if base_column in frame.columns else None,
+                 base_rows=tuple((str(label), dict(row)) for label, row in base_rows),
+                 hidden=None if hidden is None else tuple(hidden), letters=dict(letters or {}),
+                 empty_text=empty_text, row_kind=row_kind if row_kind in frame.columns else None)

@@ -129,14 +129,15 @@ def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
     table_id = f"who_responded_by_{by}"
     sb.table(table_id, f"Respondents by {by_phrase(responses, by)} and completion", shown,
              percent_columns=["pct_of_respondents", "pct_completed"],
+             labels={"group_label": by_phrase(responses, by).capitalize()},
              note="Group sizes are shown in full: they describe the sample. The completion split is protected "
                   "like every published table.")
     if not b.options.suppress or not (shown["completed"].astype(object) == "[c]").any():
         sb.chart(table_id, f"Respondents by {by_phrase(responses, by)} (completed and not completed)",
-                 respondents_chart(frame), alt=f"Horizontal stacked bar chart of respondents per "
+                 respondents_chart(frame, palette=b.palette), alt=f"Horizontal stacked bar chart of respondents per "
                                               f"{by_phrase(responses, by)}, completed and not completed")
     else:
-        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}", sector_sizes_chart(frame),
+        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}", sector_sizes_chart(frame, palette=b.palette),
                  alt=f"Horizontal bar chart of respondents per {by_phrase(responses, by)}")
 
 
@@ -225,8 +226,22 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
                         f"adjusted p {significant_p(r['p_adjusted'])} ({verdict} at {opts.alpha:g}), "
                         f"n = {n_text(r['n'])}.", "note")
         suffix = f"_by_{by}" if by else ""
+        from surveykit.report.tables import people_labels
+
+        labels = people_labels(wide, scale=q.scale, extra={"group_label": by_phrase(responses, by).capitalize()
+                                                            if by else "Group", "n_valid": "Base (valid answers)",
+                                                            "n_dk": "Don't know (n)"})
+        foot = ("Percentages are of the valid answers (Don't know and blank left out); % Don't know is of everyone "
+                "who answered.")
+        if tests is not None:
+            omni = tests["table"][tests["table"]["item_id"] == qid]
+            if len(omni) and omni.iloc[0]["test"] != "not_tested":
+                r0 = omni.iloc[0]
+                foot += (f" Difference between groups: {str(r0['test']).replace('_', ' ')}, adjusted p "
+                         f"{significant_p(r0['p_adjusted'])} ({b.options.padjust} correction across this section's "
+                         "tests).")
         sb.table(f"{qid}{suffix}", f"{display_id(q.id)} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
-                 wide, percent_columns=pcts)
+                 wide, percent_columns=pcts, labels=labels, base_column="n_valid", footnote=foot)
 
 
 # -- tests between groups ----------------------------------------------------------------------------
@@ -311,7 +326,7 @@ def analysis_compare(part: "ReportPart", b: "Build", sb: SectionBuilder, explain
     if grids:
         tid = f"{part.questions[0]}_{b.by}_tests" if len(part.questions) == 1 else f"{sb.id}_{b.by}_tests"
         sb.table(tid, f"{part_label(part)}: tests between groups of {by_phrase(b.responses, b.by)}", res.table,
-                 note=res.scope)
+                 note=res.scope, kind="data")
 
 
 def analysis_banner(part: "ReportPart", b: "Build", sb: SectionBuilder, explained: bool) -> None:
@@ -324,11 +339,13 @@ def analysis_banner(part: "ReportPart", b: "Build", sb: SectionBuilder, explaine
         b.method(f"Banner table ({display_id(qid)})", res.footer)
         for note in res.notes:
             b.method(f"Banner table ({display_id(qid)})", note)
-        letters = ", ".join(f"{letter} = {group}" for group, letter in res.letters)
+        from surveykit.report.tables import banner_table
+
         q = b.responses.instrument.question(qid)
-        sb.table(f"{qid}_banner", f"{display_id(qid)} banner: {res.top_box_label or top_phrase(q)} by "
-                                  f"{by_phrase(b.responses, b.by)} with significance letters", res.wide(),
-                 note=f"{res.footer} Columns: {letters}.")
+        sb.add(banner_table(res, id=f"{qid}_banner", title=f"{display_id(qid)} banner: {res.top_box_label or top_phrase(q)} "
+                                                       f"by {by_phrase(b.responses, b.by)} with significance letters",
+                            group_labels=group_labels(b.responses, b.by)))
+        sb.table(f"{qid}_banner_long", f"{display_id(qid)} banner (every cell, long form)", res.table, kind="long")
 
 
 def analysis_two_largest(part: "ReportPart", b: "Build", sb: SectionBuilder, explained: bool) -> None:
@@ -347,7 +364,8 @@ def analysis_two_largest(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
     for s in sentences:
         sb.text(s, "finding")
     sb.table(f"{part.questions[0]}_two_largest", f"{part_label(part)}: {labels.get(pair[0], pair[0])} vs "
-                                                 f"{labels.get(pair[1], pair[1])}", res.table, note=res.scope)
+                                                 f"{labels.get(pair[1], pair[1])}", res.table, note=res.scope,
+             kind="data")
 
 
 def largest_groups(responses: "Responses", by: str | None, k: int = 2) -> list[str]:

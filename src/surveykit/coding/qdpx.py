@@ -1,0 +1,503 @@
+"""REFI-QDA projects (QDA-XML 1.0): coded answers out to NVivo, ATLAS.ti, MAXQDA, QualCoder ... and back.
+
+**Export** (``build_project``): every answer is a text source (its text in ``sources/GUID.txt``);
+every respondent a case, with the profile fields (sector, role, region ...) as case variables and a
+reference to their answers; the codebook's themes and codes as in ``refi.codebook_to_qdc`` (ids kept
+in a ``surveykit id:`` line of each description, GUIDs derived from the ids); each coded row a
+coding of a plain-text selection at its span (the whole answer when it has none), by its coder (a
+project user) at its time; memos as notes, referenced from the answer or the code. Each source also
+carries the variables ``respondent_id``, ``question_id`` and ``reviewed`` (true when the coder
+decided the answer, codes or not), which let an import tell "no code applies" from "not coded".
+GUIDs are uuid5 values of what they stand for, so the same input gives the same bytes.
+
+**Import** (``read_project``): the codings of any project, checked first (``check_project``): the
+root must be a QDA-XML ``Project``, GUIDs well formed, every coding must point to a code of the
+codebook, selections must have whole-number positions inside their source's text. A source's
+respondent id is its ``respondent_id`` variable, else the name of the case that refers to it, else
+its name (or file name); its question id the ``question_id`` variable, else the one given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+from surveykit.coding.journal import Memo
+from surveykit.coding.refi import _local, _parser, add_codes, qdc_to_codebook, stable_guid
+from surveykit.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from surveykit.coding.codebook import Codebook
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
+SOURCE_VARIABLES = ("respondent_id", "question_id", "reviewed", "reviewed_by", "reviewed_at")
+
+
+@dataclass(frozen=True)
+class AnswerSource:
+    """One answer to export: its ids, text and the respondent's profile fields (name -> value)."""
+
+    respondent_id: str
+    question_id: str
+    text: str
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    sources: int
+    cases: int
+    codings: int
+    selections: int
+    notes: int
+    redactions: int
+
+
+def _guid(kind: str, *parts: object) -> str:
+    return stable_guid(kind, "\x1f".join(str(p) for p in parts))
+
+
+_PLACEHOLDERS = re.compile(r"(?:\[[a-z][a-z ]{0,24}\])+")
+
+
+def redact_with_offsets(text: str, spans: Sequence[tuple[int, int]], *, denylist: Sequence[str] = ()
+                        ) -> tuple[str, list[tuple[int, int]], int]:
+    """Redact a text and move spans with it: (new text, new spans, redactions). A span edge inside a
+    redacted stretch snaps outwards to cover the whole placeholder."""
+    from surveykit.coding.redact import redact
+
+    new, n = redact(text, denylist=denylist)
+    if new == text:
+        return text, list(spans), 0
+    # The redacted text is the original's kept stretches with placeholders between them: find the
+    # kept stretches in the original, in order, to know where every redacted stretch was.
+    kept = _PLACEHOLDERS.split(new)
+    marks = [m.span() for m in _PLACEHOLDERS.finditer(new)]
+    pairs: list[tuple[int, int, int, int, bool]] = []  # (orig start, orig end, new start, new end, kept?)
+    cursor, new_pos = 0, 0
+    for k, piece in enumerate(kept):
+        if k == 0:
+            at = 0 if text.startswith(piece) else -1
+        elif k == len(kept) - 1:
+            at = len(text) - len(piece) if text.endswith(piece) and len(text) - len(piece) > cursor else -1
+        else:
+            at = text.find(piece, cursor + 1)
+        if at < 0:
+            return new, [(0, len(new)) for _ in spans], n  # cannot align: every span covers the whole answer
+        if k:
+            pairs.append((cursor, at, marks[k - 1][0], marks[k - 1][1], False))
+        pairs.append((at, at + len(piece), new_pos if k == 0 else marks[k - 1][1], 0, True))
+        cursor = at + len(piece)
+        new_pos = marks[k - 1][1] + len(piece) if k else len(piece)
+    pairs = [(a, b, c, d if not keep else c + (b - a), keep) for a, b, c, d, keep in pairs if b > a]
+
+    def locate(pos: int):
+        return next(p for p in pairs if p[0] <= pos < p[1])
+
+    def move_start(pos: int) -> int:
+        if pos >= len(text):
+            return len(new)
+        a, _, c, d, keep = locate(pos)
+        return c + (pos - a) if keep else c
+
+    def move_end(pos: int) -> int:
+        if pos <= 0:
+            return 0
+        a, _, c, d, keep = locate(pos - 1)
+        return c + (pos - a) if keep else d
+
+    moved = []
+    for start, end in spans:
+        a, b = move_start(start), move_end(end)
+        moved.append((a, max(b, min(a + 1, len(new)))))
+    return new, moved, n
+
+
+def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSource], coded: "pd.DataFrame",
+                  memos: Sequence[Memo] = (), redact: bool = True, denylist: Sequence[str] = (),
+                  origin: str | None = None) -> tuple[bytes, dict[str, bytes], ExportSummary]:
+    """The project XML and its source files (name -> bytes) for coded answers (see module doc).
+
+    coded: coded-file detail rows (respondent_id, question_id, code_id, coder, start, end, coded_at;
+    code_id None = "no code applies"). Every coded answer must be among ``answers`` and every span
+    inside its answer; codes must be in the codebook. redact: answers and memos are redacted of
+    personal data, spans moved with the text (the default; False is for internal use only).
+    """
+    import pandas as pd
+    from lxml import etree
+
+    from surveykit._version import __version__
+    from surveykit.coding.redact import redact as redact_text
+
+    ns = "{%s}" % PROJECT_NS
+    by_answer = {(a.respondent_id, a.question_id): a for a in answers}
+    known = set(codebook.code_ids)
+    rows: dict[tuple[str, str], list[tuple[str, str, int | None, int | None, str | None]]] = {}
+    reviewed: dict[tuple[str, str], tuple[str, str | None]] = {}  # answer -> (coder, time) of its decision
+    for rid, qid, code, coder, start, end, at in zip(
+            coded["respondent_id"], coded["question_id"], coded["code_id"], coded["coder"], coded["start"],
+            coded["end"], coded["coded_at"]):
+        key = (str(rid), str(qid))
+        if key not in by_answer:
+            raise InputError(f"respondent {str(rid)[:40]!r} has no answer to {str(qid)[:20]!r} in the answers given "
+                             "(--survey / --answers)")
+        reviewed.setdefault(key, (str(coder or "unknown"), None if at is None or pd.isna(at) else str(at)))
+        if code is None or (isinstance(code, float) and pd.isna(code)):
+            continue
+        if str(code) not in known:
+            raise InputError(f"code {str(code)[:40]!r} is not in the codebook {codebook.id!r} (give --codebook)")
+        s = None if start is None or pd.isna(start) else int(start)
+        e = None if end is None or pd.isna(end) else int(end)
+        text = by_answer[key].text
+        if s is not None and not (0 <= s < e <= len(text)):
+            raise InputError(f"respondent {str(rid)[:40]!r}: the span {s}-{e} of code {code} lies outside the answer "
+                             f"({len(text)} characters); is this the export the file was coded from?")
+        rows.setdefault(key, []).append((str(code), str(coder or "unknown"), s, e,
+                                         None if at is None or pd.isna(at) else str(at)))
+    coders = sorted({c for rs in rows.values() for _, c, _, _, _ in rs} | {m.coder for m in memos if m.coder}
+                    | {str(c) for c in coded["coder"] if c is not None and not pd.isna(c) and str(c)})
+    user_guid = {c: _guid("user", c) for c in coders}
+    attr_names = list(dict.fromkeys(k for a in answers for k in a.attributes))
+    var_guid = {v: _guid("variable", v) for v in [*SOURCE_VARIABLES, *attr_names]}
+
+    # Notes first: sources and codes refer to them by GUID.
+    note_items: list[tuple[str, Memo]] = []
+    for n, m in enumerate(memos):
+        note_items.append((_guid("note", m.target, m.respondent_id, m.question_id, m.code_id, n, m.text), m))
+    answer_notes: dict[tuple[str, str], list[str]] = {}
+    code_notes: dict[str, list[str]] = {}
+    for guid, m in note_items:
+        if m.target == "answer":
+            answer_notes.setdefault((m.respondent_id, m.question_id), []).append(guid)
+        else:
+            code_notes.setdefault(m.code_id, []).append(guid)
+
+    root = etree.Element(ns + "Project", nsmap={None: PROJECT_NS})
+    root.set("name", name)
+    root.set("origin", origin or f"surveykit {__version__}")
+    if coders:
+        users = etree.SubElement(root, ns + "Users")
+        for c in coders:
+            etree.SubElement(users, ns + "User", guid=user_guid[c], name=c)
+    book = etree.SubElement(root, ns + "CodeBook")
+    add_codes(etree.SubElement(book, ns + "Codes"), codebook, ns,
+              code_notes={k: v for k, v in code_notes.items() if k in known})
+    variables = etree.SubElement(root, ns + "Variables")
+    for v in [*SOURCE_VARIABLES, *attr_names]:
+        el = etree.SubElement(variables, ns + "Variable", guid=var_guid[v], name=v,
+                              typeOfVariable=_VARIABLE_TYPES.get(v, "Text"))
+        if v in SOURCE_VARIABLES:
+            etree.SubElement(el, ns + "Description").text = "surveykit: which answer this source is"
+
+    source_guid = {(a.respondent_id, a.question_id): _guid("source", a.respondent_id, a.question_id) for a in answers}
+    respondents = list(dict.fromkeys(a.respondent_id for a in answers))
+    if respondents:
+        cases = etree.SubElement(root, ns + "Cases")
+        for rid in respondents:
+            mine = [a for a in answers if a.respondent_id == rid]
+            case = etree.SubElement(cases, ns + "Case", guid=_guid("case", rid), name=rid)
+            for k in attr_names:
+                value = mine[0].attributes.get(k)
+                if value is not None and str(value) != "":
+                    _value(case, ns, var_guid[k], str(value), "Text")
+            for a in mine:
+                etree.SubElement(case, ns + "SourceRef", targetGUID=source_guid[(a.respondent_id, a.question_id)])
+
+    files: dict[str, bytes] = {}
+    n_codings = n_selections = n_redactions = 0
+    if answers:
+        sources = etree.SubElement(root, ns + "Sources")
+        for a in answers:
+            key = (a.respondent_id, a.question_id)
+            guid = source_guid[key]
+            codings = rows.get(key, [])
+            spans = [(s, e) if s is not None else (0, len(a.text)) for _, _, s, e, _ in codings]
+            text = a.text
+            if redact:
+                text, spans, n = redact_with_offsets(a.text, spans, denylist=denylist)
+                n_redactions += n
+            files[f"{guid}.txt"] = text.encode("utf-8")
+            src = etree.SubElement(sources, ns + "TextSource", guid=guid, name=f"{a.respondent_id} {a.question_id}",
+                                   plainTextPath=f"internal://{guid}.txt")
+            by_span: dict[tuple[int, int], list[tuple[str, str, str | None]]] = {}
+            for (code, coder, _, _, at), span in zip(codings, spans):
+                by_span.setdefault(span, []).append((code, coder, at))
+            for (s, e), items in sorted(by_span.items()):
+                sel = etree.SubElement(src, ns + "PlainTextSelection",
+                                       guid=_guid("selection", a.respondent_id, a.question_id, s, e),
+                                       name=f"{a.respondent_id} {s}-{e}", startPosition=str(s), endPosition=str(e))
+                n_selections += 1
+                for code, coder, at in items:
+                    attrs = {"guid": _guid("coding", a.respondent_id, a.question_id, s, e, code, coder),
+                             "creatingUser": user_guid[coder]}
+                    if at and _datetime_ok(at):
+                        attrs["creationDateTime"] = at
+                    coding = etree.SubElement(sel, ns + "Coding", **attrs)
+                    etree.SubElement(coding, ns + "CodeRef", targetGUID=stable_guid("code", code))
+                    n_codings += 1
+            for note in answer_notes.get(key, []):
+                etree.SubElement(src, ns + "NoteRef", targetGUID=note)
+            _value(src, ns, var_guid["respondent_id"], a.respondent_id, "Text")
+            _value(src, ns, var_guid["question_id"], a.question_id, "Text")
+            _value(src, ns, var_guid["reviewed"], "true" if key in reviewed else "false", "Boolean")
+            if key in reviewed:
+                who, when = reviewed[key]
+                _value(src, ns, var_guid["reviewed_by"], who, "Text")
+                if when and _datetime_ok(when):
+                    _value(src, ns, var_guid["reviewed_at"], when, "DateTime")
+    if note_items:
+        notes = etree.SubElement(root, ns + "Notes")
+        for guid, m in note_items:
+            body = redact_text(m.text, denylist=denylist)[0] if redact else m.text
+            what = f"code {m.code_id}" if m.target == "code" else f"answer of {m.respondent_id}"
+            attrs = {"guid": guid, "name": f"Memo on {what}" + (f" by {m.coder}" if m.coder else "")}
+            if m.coder in user_guid:
+                attrs["creatingUser"] = user_guid[m.coder]
+            if m.at and _datetime_ok(m.at):
+                attrs["creationDateTime"] = m.at
+            note = etree.SubElement(notes, ns + "Note", **attrs)
+            etree.SubElement(note, ns + "PlainTextContent").text = body
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    summary = ExportSummary(sources=len(answers), cases=len(respondents), codings=n_codings, selections=n_selections,
+                            notes=len(note_items), redactions=n_redactions)
+    return xml, files, summary
+
+
+def _value(parent, ns: str, var_guid: str, value: str, kind: str) -> None:
+    from lxml import etree
+
+    vv = etree.SubElement(parent, ns + "VariableValue")
+    etree.SubElement(vv, ns + "VariableRef", targetGUID=var_guid)
+    etree.SubElement(vv, ns + f"{kind}Value").text = value
+
+
+_VARIABLE_TYPES = {"reviewed": "Boolean", "reviewed_at": "DateTime"}
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def _datetime_ok(text: str) -> bool:
+    return bool(_DATETIME.match(text))
+
+
+# -- import ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProjectCodings:
+    """What ``read_project`` found: the coded rows (``respondent_id, question_id, code_id, coder,
+    start, end, coded_at, memo``; an empty code_id for a source marked reviewed with no coding),
+    the codebook, memos on codes, and counts."""
+
+    origin: str
+    codebook: "Codebook"
+    rows: "pd.DataFrame"
+    code_memos: tuple[Memo, ...]
+    sources: int
+    codings: int
+    users: dict[str, str]
+
+
+def parse_project(xml: bytes, *, source: str):
+    """Parse project XML safely (no entities, no network); InputError naming the line otherwise."""
+    from lxml import etree
+
+    try:
+        return etree.fromstring(xml, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"project.qde is not well-formed XML (line {getattr(exc, 'lineno', '?')}); nothing written",
+                         path=source) from None
+
+
+def check_project(root, *, source: str, texts: dict[str, str] | None = None) -> list[str]:
+    """The structural problems of a project (empty when it can be read): see module doc."""
+    problems: list[str] = []
+    if root.tag != "{%s}Project" % PROJECT_NS:
+        return [f"the root element must be Project in the namespace {PROJECT_NS}; got {_local(root) or root.tag!r}"]
+    if not (root.get("name") or "").strip():
+        problems.append("the Project element has no name attribute")
+    codes: set[str] = set()
+    for el in root.iter():
+        tag = _local(el)
+        guid = el.get("guid")
+        if guid is not None and not _GUID.match(guid.strip()):
+            problems.append(f"line {el.sourceline}: {tag} has a malformed guid {guid[:40]!r}")
+        if tag == "Code":
+            if not (el.get("name") or "").strip():
+                problems.append(f"line {el.sourceline}: a Code has no name")
+            if (el.get("isCodable") or "").strip().lower() not in ("true", "false", "1", "0"):
+                problems.append(f"line {el.sourceline}: a Code's isCodable must be true or false")
+            if guid:
+                codes.add(_norm(guid))
+    for el in root.iter():
+        tag = _local(el)
+        if tag == "Coding":
+            ref = next((c for c in el if _local(c) == "CodeRef"), None)
+            if ref is None:
+                problems.append(f"line {el.sourceline}: a Coding has no CodeRef")
+            elif _norm(ref.get("targetGUID") or "") not in codes:
+                problems.append(f"line {el.sourceline}: a Coding refers to a code that is not in the codebook "
+                                f"({(ref.get('targetGUID') or '')[:40]})")
+        elif tag == "PlainTextSelection":
+            try:
+                s, e = int(el.get("startPosition", "")), int(el.get("endPosition", ""))
+            except ValueError:
+                problems.append(f"line {el.sourceline}: a PlainTextSelection needs whole-number startPosition "
+                                "and endPosition")
+                continue
+            if s < 0 or e < s:
+                problems.append(f"line {el.sourceline}: the selection {s}-{e} is not a span")
+            text = (texts or {}).get(_norm(el.getparent().get("guid") or ""))
+            if text is not None and e > len(text):
+                problems.append(f"line {el.sourceline}: the selection {s}-{e} ends after its source's text "
+                                f"({len(text)} characters)")
+        if len(problems) >= 5:
+            break
+    return problems
+
+
+def _norm(guid: str) -> str:
+    return guid.strip().strip("{}").lower()
+
+
+def source_texts(root, members: dict[str, bytes]) -> dict[str, str]:
+    """Each text source's plain text (normalised guid -> text), from PlainTextContent or from the
+    archive's sources/ (``internal://NAME`` or a bare relative name); sources kept elsewhere are
+    left out."""
+    out: dict[str, str] = {}
+    for el in root.iter("{%s}TextSource" % PROJECT_NS):
+        guid = _norm(el.get("guid") or "")
+        inline = next((c for c in el if _local(c) == "PlainTextContent"), None)
+        if inline is not None:
+            out[guid] = inline.text or ""
+            continue
+        path = (el.get("plainTextPath") or "").strip()
+        if path.startswith("internal://"):
+            path = path[len("internal://"):]
+        if not path or "://" in path or path.startswith("/"):
+            continue
+        data = members.get(path)
+        if data is not None:
+            out[guid] = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return out
+
+
+def read_project(xml: bytes, *, source: str, members: dict[str, bytes] | None = None, question_id: str = "answer"
+                 ) -> ProjectCodings:
+    """The codings of a REFI-QDA project as coded-file rows (see module doc); InputError when the
+    project does not pass ``check_project``."""
+    import pandas as pd
+
+    root = parse_project(xml, source=source)
+    texts = source_texts(root, members or {}) if _local(root) == "Project" else {}
+    problems = check_project(root, source=source, texts=texts)
+    if problems:
+        raise InputError(f"not a valid REFI-QDA project: {problems[0]}"
+                         + (f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else "")
+                         + "; nothing written", path=source)
+    codebook, summary = qdc_to_codebook(xml, source=source)
+    code_of = summary.code_ids
+    users = {_norm(u.get("guid") or ""): (u.get("name") or u.get("id") or "").strip() or "unknown"
+             for u in root.iter("{%s}User" % PROJECT_NS)}
+    var_names = {_norm(v.get("guid") or ""): (v.get("name") or "") for v in root.iter("{%s}Variable" % PROJECT_NS)}
+    notes = {_norm(n.get("guid") or ""): n for n in root.iter("{%s}Note" % PROJECT_NS)}
+    case_of: dict[str, str] = {}
+    for case in root.iter("{%s}Case" % PROJECT_NS):
+        for ref in case:
+            if _local(ref) == "SourceRef" and (case.get("name") or "").strip():
+                case_of.setdefault(_norm(ref.get("targetGUID") or ""), case.get("name").strip())
+
+    def note_text(guid: str) -> str:
+        n = notes.get(_norm(guid))
+        if n is None:
+            return ""
+        body = next((c for c in n if _local(c) == "PlainTextContent"), None)
+        return (body.text or "").strip() if body is not None else ""
+
+    records: list[tuple[Any, ...]] = []
+    n_sources = n_codings = 0
+    for src in root.iter("{%s}TextSource" % PROJECT_NS):
+        if _local(src.getparent()) != "Sources":
+            continue
+        n_sources += 1
+        guid = _norm(src.get("guid") or "")
+        values = _variable_values(src, var_names)
+        name = (src.get("name") or "").strip()
+        if not name:
+            path = (src.get("plainTextPath") or "").rsplit("/", 1)[-1]
+            name = path.rsplit(".", 1)[0] if path else guid
+        rid = values.get("respondent_id") or case_of.get(guid) or name
+        qid = values.get("question_id") or question_id
+        memo = "\n".join(t for t in (note_text(r.get("targetGUID") or "") for r in src if _local(r) == "NoteRef") if t)
+        mine = []
+        for sel in src:
+            if _local(sel) != "PlainTextSelection":
+                continue
+            s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            if guid in texts and (s, e) == (0, len(texts[guid])):
+                s = e = None  # the whole answer: no span, as in a coded file
+            for coding in (c for c in sel if _local(c) == "Coding"):
+                ref = next(c for c in coding if _local(c) == "CodeRef")
+                code = code_of.get(_norm(ref.get("targetGUID") or ""))
+                if code is None:  # a coding of a non-codable (theme) node
+                    continue
+                who = users.get(_norm(coding.get("creatingUser") or sel.get("creatingUser") or ""), "unknown")
+                at = coding.get("creationDateTime") or sel.get("creationDateTime")
+                mine.append((rid, qid, code, who, s, e, at, None))
+                n_codings += 1
+        for coding in (c for c in src if _local(c) == "Coding"):  # a coding of the whole source
+            ref = next(c for c in coding if _local(c) == "CodeRef")
+            code = code_of.get(_norm(ref.get("targetGUID") or ""))
+            if code is not None:
+                who = users.get(_norm(coding.get("creatingUser") or ""), "unknown")
+                mine.append((rid, qid, code, who, None, None, coding.get("creationDateTime"), None))
+                n_codings += 1
+        if not mine and values.get("reviewed", "").lower() in ("true", "1"):
+            who = values.get("reviewed_by") or "unknown"
+            mine.append((rid, qid, None, who, None, None, values.get("reviewed_at") or None, None))
+        if mine and memo:
+            mine[0] = mine[0][:7] + (memo,)
+        records.extend(mine)
+    rows = pd.DataFrame(records, columns=["respondent_id", "question_id", "code_id", "coder", "start", "end",
+                                          "coded_at", "memo"], dtype=object)
+    code_memos = []
+    for code_el in root.iter("{%s}Code" % PROJECT_NS):
+        code = code_of.get(_norm(code_el.get("guid") or ""))
+        for ref in (r for r in code_el if _local(r) == "NoteRef"):
+            text = note_text(ref.get("targetGUID") or "")
+            n = notes.get(_norm(ref.get("targetGUID") or ""))
+            if code and text:
+                who = users.get(_norm(n.get("creatingUser") or ""), "") if n is not None else ""
+                code_memos.append(Memo("code", text, who, n.get("creationDateTime") if n is not None else None,
+                                       code_id=code))
+    return ProjectCodings(origin=summary.origin, codebook=codebook, rows=rows, code_memos=tuple(code_memos),
+                          sources=n_sources, codings=n_codings, users=users)
+
+
+def _variable_values(el, var_names: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for vv in (c for c in el if _local(c) == "VariableValue"):
+        ref = next((c for c in vv if _local(c) == "VariableRef"), None)
+        val = next((c for c in vv if _local(c) != "VariableRef"), None)
+        if ref is not None and val is not None:
+            name = var_names.get(_norm(ref.get("targetGUID") or ""))
+            if name:
+                out[name] = (val.text or "").strip()
+    return out
+
+
+def validate_with_schema(xml: bytes, schema) -> list[str]:
+    """Problems found by an XML Schema (an ``lxml.etree.XMLSchema``, e.g. REFI's Project.xsd)."""
+    from lxml import etree
+
+    doc = etree.fromstring(xml, _parser())
+    if schema.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in list(schema.error_log)[:5]]
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,125 @@
+"""REFI-QDA project archives (.qdpx): reading them safely, writing them deterministically.
+
+A .qdpx is a zip holding ``project.qde`` (the project XML) and the text sources under
+``sources/``. Archives come from other people's machines, so reading is defensive: nothing is ever
+unpacked to disk (member names are only looked up, never used as paths, so ``../`` names cannot
+escape anywhere), and sizes are capped (members, bytes per member and in total, and the
+compression ratio) so that a zip bomb stops with a clear error instead of filling memory.
+
+Writing gives byte-identical archives for the same content: members in a fixed order, a fixed
+timestamp (1980-01-01), fixed permissions, deflate compression.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from surveykit.errors import InputError
+
+MAX_MEMBERS = 20_000
+MAX_XML_BYTES = 50_000_000
+MAX_SOURCE_BYTES = 20_000_000
+MAX_TOTAL_BYTES = 200_000_000
+MAX_RATIO = 200  # uncompressed / compressed, for members larger than 1 MB
+PROJECT_NAME = "project.qde"
+SOURCES_DIR = "sources/"
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class QdpxArchive:
+    """What a .qdpx holds: the project XML and the text sources (member name below ``sources/`` ->
+    bytes; only ``.txt`` members, the plain text the codings' positions refer to)."""
+
+    path: str
+    project: bytes
+    sources: dict[str, bytes] = field(default_factory=dict)
+
+
+def read_qdpx(path: str | Path, *, sources: bool = True) -> QdpxArchive:
+    """Read a .qdpx archive in memory (see module doc); InputError naming the file otherwise."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("file not found", path=p)
+    if p.is_dir():
+        raise InputError("expected a file, got a directory", path=p)
+    try:
+        zf = zipfile.ZipFile(p)
+    except zipfile.BadZipFile:
+        raise InputError("not a REFI-QDA project: the file is not a zip archive", path=p) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", path=p) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise InputError(f"the archive has {len(infos)} members (more than {MAX_MEMBERS})", path=p)
+        projects = [i for i in infos if i.filename.lower().endswith(".qde") and "/" not in i.filename.strip("/")]
+        if not projects:
+            raise InputError("not a REFI-QDA project: the archive has no project.qde", path=p)
+        budget = [MAX_TOTAL_BYTES]
+        project = _read_member(zf, projects[0], MAX_XML_BYTES, budget, path=p)
+        texts: dict[str, bytes] = {}
+        if sources:
+            for info in infos:
+                name = info.filename
+                if (name.startswith(SOURCES_DIR) and name.lower().endswith(".txt") and not info.is_dir()
+                        and len(texts) < MAX_MEMBERS):
+                    texts[name[len(SOURCES_DIR):]] = _read_member(zf, info, MAX_SOURCE_BYTES, budget, path=p)
+    return QdpxArchive(path=str(p), project=project, sources=texts)
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: list[int], *, path: Path) -> bytes:
+    name = info.filename[:80]
+    if info.flag_bits & 0x1:
+        raise InputError(f"{name} in the archive is encrypted", path=path)
+    if info.file_size > cap:
+        raise InputError(f"{name} in the archive is larger than {cap} bytes", path=path)
+    if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise InputError(f"{name} in the archive is compressed more than {MAX_RATIO}:1 (a zip bomb?)", path=path)
+    # The sizes in the header can lie: read in chunks and stop at the cap whatever they say.
+    limit = min(cap, budget[0])
+    out = io.BytesIO()
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(1 << 16)
+                if not chunk:
+                    break
+                out.write(chunk)
+                if out.tell() > limit:
+                    raise InputError(f"{name} in the archive expands beyond {limit} bytes", path=path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise InputError(f"{name} in the archive is damaged ({type(exc).__name__})", path=path) from None
+    budget[0] -= out.tell()
+    return out.getvalue()
+
+
+def qdpx_bytes(project: bytes, sources: dict[str, bytes]) -> bytes:
+    """A deterministic .qdpx archive: project.qde first, then sources/NAME in name order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in [(PROJECT_NAME, project)] + [(SOURCES_DIR + n, sources[n]) for n in sorted(sources)]:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buf.getvalue()
+
+
+def load_xml_schema(path: str | Path):
+    """An XML Schema file (e.g. REFI's Project.xsd) as an ``lxml.etree.XMLSchema``; no network."""
+    from lxml import etree
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("schema file not found", path=p)
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return etree.XMLSchema(etree.parse(str(p), parser))
+    except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+        raise InputError(f"not a usable XML schema ({type(exc).__name__})", path=p) from None

@@ -1,0 +1,67 @@
+"""Cells on their way to a file: the one spreadsheet-escaping rule and the CSV form.
+
+Spreadsheet formula injection: every text cell and column name of the CSV and XLSX exports goes
+through ``neutralise``, which is ``surveykit.io.cells.spreadsheet_safe`` (the one rule every writer of
+surveykit uses): text a spreadsheet could run as a formula (``=``, ``+``, ``-``, ``@``, their full-width
+forms, a tab, a carriage return) gets a leading apostrophe; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from surveykit.io.cells import FORMULA_STARTS, spreadsheet_safe
+from surveykit.report.model import Table
+from surveykit.report.tables import plain
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMULA_PREFIXES = tuple(sorted(FORMULA_STARTS))
+#: Zip entry time of every file we write as a zip (XLSX, DOCX): same inputs, same bytes.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def neutralise(value: Any) -> Any:
+    """Escape a text cell that a spreadsheet would read as a formula (``io.cells.spreadsheet_safe``)."""
+    return spreadsheet_safe(value)
+
+
+def export_frame(table: Table) -> "pd.DataFrame":
+    """The table as exported to CSV: text cells neutralised, numbers untouched (full precision)."""
+    frame = table.frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object or str(frame[col].dtype) in ("string", "str"):
+            frame[col] = frame[col].map(_csv_text).astype(object)
+    frame.columns = [neutralise(str(c)) for c in frame.columns]
+    return frame
+
+
+def _csv_text(value: Any) -> Any:
+    # A bare carriage return would not be quoted with a "\n" line terminator and would split the row.
+    value = neutralise(value)
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def table_csv(table: Table) -> str:
+    return export_frame(table).to_csv(index=False, lineterminator="\n")
+
+
+def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """The same zip with fixed entry times and permissions (and some entries replaced)."""
+    replace = replace or {}
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = replace.get(info.filename, src.read(info.filename))
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, payload)
+    return out.getvalue()
+
+
+__all__ = ["FORMULA_PREFIXES", "neutralise", "plain", "export_frame", "table_csv", "normalise_zip"]

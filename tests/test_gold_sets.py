@@ -1,0 +1,81 @@
+"""The new gold sets (responses/gold): well formed, and docs/coding-quality.md reports the figures
+that ``surveykit code evaluate`` gives today, for the test set and (apart) the development set."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import ROOT
+from surveykit.coding.codebook import load_codebook
+from surveykit.io.gold import read_gold
+
+GOLD = ROOT / "responses" / "gold"
+DOC = ROOT / "docs" / "coding-quality.md"
+SETS = {"test": ("## Test set: rules alone", "## Development set"),
+        "dev": ("## Development set: rules alone", "## The ceiling")}
+
+
+@pytest.fixture(scope="module", params=["test", "dev"])
+def measured(request):
+    from conftest import run_cli
+
+    name = request.param
+    res = run_cli("code", "evaluate", GOLD / f"q7_{name}.csv", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    return name, json.loads(res.stdout)
+
+
+def section(name: str) -> str:
+    text = DOC.read_text(encoding="utf-8")
+    start, end = SETS[name]
+    return text[text.index(start):text.index(end)]
+
+
+def test_gold_sets_are_well_formed():
+    ids = set(load_codebook().code_ids)
+    for name, minimum in (("dev", 200), ("test", 200)):
+        g = read_gold(GOLD / f"q7_{name}.csv")
+        assert len(g) >= minimum
+        used = [c for codes in g.codes for c in codes]
+        assert set(used) == ids  # every code occurs, and only codebook codes
+        assert min(used.count(c) for c in ids) >= 8
+        assert sum(1 for codes in g.codes if not codes) >= 25
+
+
+def test_doc_reports_the_current_per_code_figures(measured):
+    name, doc = measured
+    text = section(name)
+    for row in doc["per_code"]:
+        m = re.search(rf"^\| `{row['code_id']}` \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", text,
+                      re.MULTILINE)
+        assert m, f"{row['code_id']} missing from the {name} table"
+        assert int(m.group(1)) == row["support"]
+        assert [float(x) for x in m.groups()[1:]] == pytest.approx(
+            [round(row[k], 2) for k in ("precision", "recall", "f1", "alpha")], abs=0.005)
+
+
+def test_doc_reports_the_current_totals(measured):
+    name, doc = measured
+    o = doc["overall"]
+    text = section(name)
+    assert f"{o['answers']} answers. Macro-F1 **{o['macro_f1']:.3f}**" in text
+    assert (f"micro precision {o['micro_precision']:.3f}, recall {o['micro_recall']:.3f}, F1 {o['micro_f1']:.3f}"
+            in text)
+    if name == "test":
+        summary = DOC.read_text(encoding="utf-8").split("## The gold sets")[0]
+        assert f"**{o['macro_f1']:.3f}**" in summary and f"**{o['micro_precision']:.3f}**" in summary
+        assert ("no code below F1 0.60 | lowest" in summary) == (o["codes_below_0_60"] == 0)
+
+
+def test_doc_reports_the_second_coder_ceiling(cli):
+    res = cli("code", "evaluate", GOLD / "q7_test.csv", "--coded", GOLD / "q7_test_second_coder.csv",
+              "--format", "json")
+    assert res.returncode == 0, res.stderr
+    o = json.loads(res.stdout)["overall"]
+    text = DOC.read_text(encoding="utf-8")
+    assert f"{o['answers']} test answers" in text
+    assert (f"macro-F1 {o['macro_f1']:.2f}, Krippendorff's alpha {o['alpha_pooled']:.2f}" in " ".join(text.split()))
+    assert f"Cohen's kappa {o['kappa_pooled']:.2f}" in " ".join(text.split())
