@@ -223,20 +223,25 @@ def test_writing_a_file_onto_a_folder_is_one_clear_error(tmp_path):
 
 
 def test_model_folder_of_code_train_refuses_someone_elses_folder(tmp_path):
-    from surveykit.io.coded import write_model_dir
+    from surveykit.errors import InputError
+    from surveykit.io.coded import MODEL_FORMAT_MARK, write_model_dir
 
+    model_json = "{" + MODEL_FORMAT_MARK + ', "codes": []}'
     docs = tmp_path / "Documents"
     docs.mkdir()
     (docs / "thesis.docx").write_bytes(b"years of work")
-    with pytest.raises(UsageError, match="not a surveykit model"):
-        write_model_dir(docs, {"model.json": '{"codes": []}', "metrics.csv": "code_id\n"})
-    assert (docs / "thesis.docx").read_bytes() == b"years of work"
+    with pytest.raises(InputError, match="not a model folder written by surveykit"):
+        write_model_dir(docs, {"model.json": model_json, "metrics.csv": "code_id\n"})
     assert sorted(p.name for p in docs.iterdir()) == ["thesis.docx"]
     model = tmp_path / "model"
-    write_model_dir(model, {"model.json": '{"codes": []}', "metrics.csv": "code_id\n"})
+    write_model_dir(model, {"model.json": model_json, "metrics.csv": "code_id\n"})
+    write_model_dir(model, {"model.json": model_json, "metrics.csv": "code_id,f1\n"})
+    assert (model / "metrics.csv").read_text() == "code_id,f1\n"
     (model / "README.txt").write_text("my notes on this model")
-    write_model_dir(model, {"model.json": '{"codes": [1]}', "metrics.csv": "code_id\n"})
+    with pytest.raises(InputError, match="not a model folder written by surveykit"):
+        write_model_dir(model, {"model.json": model_json, "metrics.csv": "code_id\n"})
     assert (model / "README.txt").read_text() == "my notes on this model"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "model"]
 
 
 # -- through the command line --------------------------------------------------------------------------

@@ -412,19 +412,20 @@ MODEL_FORMAT_MARK = '"format": "surveykit-text-model"'
 def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
     """Write a model folder (name -> text) atomically: the old folder is replaced only on success,
     and only when it is a model folder written by surveykit (anything else is never replaced)."""
-    from surveykit.io.folder import marker_name, owned_folder
+    from surveykit.io.folder import owned_folder
 
     target = Path(path)
     if target.exists():
         ours = (target.is_dir() and (target / "model.json").is_file()
                 and MODEL_FORMAT_MARK in (target / "model.json").read_text(encoding="utf-8", errors="replace")[:400]
-                and {p.name for p in target.iterdir()} <= {"model.json", "metrics.csv", marker_name("model")})
+                and {p.name for p in target.iterdir()} <= {"model.json", "metrics.csv"})
         if not ours:
             raise InputError("refusing to replace it: it is not a model folder written by surveykit "
                              "(choose a new --out)", path=target)
-    # The folder carries .surveykit-model.json (io.folder): replaced whole and atomically, its leftovers
-    # cleaned up by the next run.
-    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None) as tmp:
+    # Replaced whole and atomically (io.folder), the leftovers of a killed run cleaned up by the next one.
+    # The folder's exact content (the check above) is its proof of ownership, so it carries no marker.
+    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None,
+                                      marker=False) as tmp:
         for name, text in sorted(files.items()):
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
     return target

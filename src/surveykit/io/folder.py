@@ -437,7 +437,7 @@ def _umask() -> int:
 @contextmanager
 def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False, legacy: Legacy | None = None,
                  legacy_names: frozenset[str] = frozenset(), volatile: frozenset[str] = frozenset(),
-                 option: str = "--out", force_option: str | None = "--force") -> Iterator[Path]:
+                 option: str = "--out", force_option: str | None = "--force", marker: bool = True) -> Iterator[Path]:
     """Build a folder at ``path`` in a hidden sibling; on success it replaces ``path`` as described above.
 
     Write the new files into the yielded folder. A failure (or an interrupt) leaves ``path`` untouched
@@ -445,7 +445,8 @@ def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False,
     marker); ``legacy_names`` are the top-level names such output may hold (for leftovers of those
     versions); ``volatile`` files are listed in the marker without a digest (their content changes from
     run to run, e.g. a manifest with the time of the run). ``option`` and ``force_option`` name the
-    command-line options in messages.
+    command-line options in messages. ``marker=False`` writes no marker: ``legacy`` alone then proves the
+    folder ours on every run (for folders whose exact content is itself the proof).
     """
     target = Path(path)
     if target.is_symlink() and target.is_dir():
@@ -464,20 +465,21 @@ def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False,
     try:
         yield staging
         _commit(staging, target, kind=kind, force=force, legacy=legacy, volatile=volatile, option=option,
-                force_option=force_option)
+                force_option=force_option, write_marker=marker)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
 def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Legacy | None,
-            volatile: frozenset[str], option: str, force_option: str | None) -> None:
+            volatile: frozenset[str], option: str, force_option: str | None, write_marker: bool = True) -> None:
     marker = marker_name(kind)
     new_files = {rel: (None if rel in volatile else sha256_file(p))
                  for rel, p in _walk(staging) if rel not in (SENTINEL, marker)}
-    doc = {"format": FORMAT_VERSION, "kind": kind, "written_by": "surveykit",
-           "files": dict(sorted(new_files.items()))}
-    (staging / marker).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if write_marker:
+        doc = {"format": FORMAT_VERSION, "kind": kind, "written_by": "surveykit",
+               "files": dict(sorted(new_files.items()))}
+        (staging / marker).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     lock = _lock(target.parent)
     try:
         state = folder_state(target, kind=kind, legacy=legacy)
