@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test install-check bench sample clean-venv
+.PHONY: report test install-check fuzz bench sample clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ test: $(STAMP)
 
 install-check: $(STAMP)
 	PYTHON=$(BIN)/python bash .ci/install_check.sh
+
+# The reader fuzz test at full strength: 3,000 mutated exports (make test runs a few hundred).
+FUZZ_CASES ?= 3000
+FUZZ_SEED ?= 13
+fuzz: $(STAMP)
+	FUZZ_CASES=$(FUZZ_CASES) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q tests/test_fuzz_readers.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -174,18 +174,23 @@ def build(report: Path) -> Attacker:
                 if g in r:
                     at.share(r["item_id"], [("c", r["item_id"], g, c) for c in top], r[g], ("n", r["item_id"], g),
                              f"{r['item_id']} {g} top (wide)")
-        banner = tables / f"{q.id}_banner.csv"
-        labels = {it.label: it.id for it in q.items}
+        banner = tables / f"{q.id}_banner_long.csv"  # the same cells as the people's banner, one per row
         for r in read(banner) if banner.exists() else []:
-            col = labels[r["item"]]
-            for head, cell in r.items():
-                if head == "item" or head.startswith("n "):
-                    continue
-                g = re.sub(r" \([A-Z]\)$", "", head)
-                at.put(("n", col, g), r[f"n {g}"])
-                pct = cell.split(" ")[0] if cell and cell != M else cell
-                if pct:
-                    at.share(col, [("c", col, g, c) for c in top], pct, ("n", col, g), f"{col} {g} top (banner)")
+            col, g = r["item_id"], r["group"]
+            at.put(("n", col, g), r["n"])
+            at.put(("top", col, g), r["count"])
+            if r["count"] != M:
+                at.eq(col, [(1.0, ("c", col, g, c)) for c in top] + [(-float(r["count"]), ("one",))])
+            at.share(col, [("c", col, g, c) for c in top], r["pct"], ("n", col, g), f"{col} {g} top (banner)")
+            m = value(r["mean"]) if r.get("mean") else None
+            if m is not None:
+                at.eq(col, [(values[c], ("c", col, g, c)) for c in values] + [(-m, ("n", col, g))])
+        people = tables / f"{q.id}_banner.csv"
+        for r in read(people) if people.exists() else []:  # the printed banner agrees with its long form
+            if r["row_kind"] == "integer":
+                for g in ["all", *groups]:
+                    if g in r:
+                        at.put(("n", r["item_id"], g), r[g])
 
     voices = tables / "youth_vs_respondents.csv"
     grid = inst.question(inst.youth.grid)

@@ -259,13 +259,15 @@ class Report(_ModelReport):
     """The whole report (``surveykit.report.model.Report``: title, subtitle, sections of text, tables and
     charts, manifest) with ``write(folder)``."""
 
-    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None) -> Path:
+    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None, force: bool = False) -> Path:
         """Write report.html, report.md, report.docx, tables.xlsx, tables/*.csv, charts/ and
         manifest.json into ``folder`` atomically (a failed write leaves any previous report untouched).
-        ``palette``: the accent colours of the HTML, workbook and Word file (``charts.palette``)."""
+        ``palette``: the accent colours of the HTML, workbook and Word file (``charts.palette``). Files in
+        ``folder`` that surveykit did not write are kept; a folder it did not create is refused unless
+        ``force`` (``surveykit.io.folder``)."""
         from surveykit.report.writers import write_report
 
-        return write_report(self, folder, on_step=on_step, palette=palette)
+        return write_report(self, folder, on_step=on_step, palette=palette, force=force)
 
 
 def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" = None,

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from surveykit.errors import InputError, UsageError
+from surveykit.errors import InputError
 
 if TYPE_CHECKING:
     from surveykit.api import Report
@@ -33,30 +33,28 @@ def check_file(path: Path | None, option: str) -> None:
     """An input must be an existing, readable, non-empty file; the message names the option."""
     if path is None:
         return
+    from surveykit.io.files import input_problem
+
     p = Path(path)
-    if not p.exists():
-        raise InputError(f"{option}: file not found", path=p)
     if p.is_dir():
         raise InputError(f"{option}: is a folder, expected a file", path=p)
+    problem = input_problem(p)  # missing, a link loop, a pipe, a device, a socket
+    if problem:
+        raise InputError(f"{option}: {problem}", path=p)
     if not os.access(p, os.R_OK):
         raise InputError(f"{option}: file is not readable", path=p)
     if p.stat().st_size == 0:
         raise InputError(f"{option}: file is empty", path=p)
 
 
-def check_out(out: Path) -> None:
-    """``--out`` may be a new folder or a previous report; never a file or some other folder."""
-    p = Path(out)
-    if p.exists() and not p.is_dir():
-        raise UsageError("--out: exists and is not a folder", path=p)
-    if p.is_dir() and any(p.iterdir()) and not (p / "manifest.json").is_file():
-        raise UsageError("--out: is a folder that is not a surveykit report (no manifest.json); "
-                         "choose a new or empty folder", path=p)
-    parent = p.resolve().parent
-    while not parent.exists():
-        parent = parent.parent
-    if not os.access(parent, os.W_OK):
-        raise UsageError("--out: cannot write in this folder", path=parent)
+def check_out(out: Path, *, force: bool = False) -> None:
+    """``--out`` may be a new or empty folder or a previous report (``surveykit.io.folder``); never a file,
+    and some other folder only with ``force`` (whose files are then kept)."""
+    from surveykit.io.folder import check_output_folder, manifest_listed_files
+    from surveykit.report.writers import REPORT_NAMES
+
+    check_output_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
+                        expected=REPORT_NAMES)
 
 
 def build_report(survey: str | Path, *, rankings: str | Path | None = None, codebook: str | Path | None = None,
@@ -65,12 +63,13 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
                  qsf: str | Path | None = None, coded: Sequence[str | Path] = (), by: str | None = None,
                  foi: Sequence[str | Path] = (), foi_reference_rate: str | None = None,
-                 on_step: "Callable[[str], None] | None" = None) -> "Report":
+                 on_step: "Callable[[str], None] | None" = None, force: bool = False) -> "Report":
     """Read every input, build the whole report and, when ``out`` is given, write it there (atomically).
 
     ``rankings`` None leaves the youth analyses out. ``codebook`` replaces the codebook of every coded
     field. ``coded``: other coders' coded files of the first quoted coded field (see ``surveykit
-    agree``). ``suppress`` False (internal use only) publishes small counts and unredacted quotes."""
+    agree``). ``suppress`` False (internal use only) publishes small counts and unredacted quotes.
+    ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; ``io.folder``)."""
     from surveykit import api
     from surveykit.validation import DEFAULT_THRESHOLD, check_alpha, check_threshold
 
@@ -81,7 +80,7 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                       *((c, "--coded") for c in coded), *((f, "--foi") for f in foi)):
         check_file(Path(p) if p is not None else None, option)
     if out is not None:
-        check_out(Path(out))
+        check_out(Path(out), force=force)
     step = on_step or (lambda name: None)
     step("inputs")
     inst = api.load_instrument(instrument)
@@ -101,5 +100,5 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                         suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
                         foi_reference_rate=foi_reference_rate, on_step=step)
     if out is not None:
-        report.write(out, on_step=step)
+        report.write(out, on_step=step, force=force)
     return report

@@ -161,6 +161,7 @@ def code_run(
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import summarise
     from surveykit.io.atomic import write_text
+    from surveykit.io.cells import frame_csv
     from surveykit.stats import PADJUST_METHODS
 
     if padjust not in PADJUST_METHODS:
@@ -190,7 +191,7 @@ def code_run(
     summary = summarise(coded[coded["coder"] == "rules"], cb, sectors=answers.sectors,
                         sector_order=answers.sector_order, padjust=padjust)
     if out is not None:
-        write_text(out, coded.to_csv(index=False, lineterminator="\n"))
+        write_text(out, frame_csv(coded))
         message(f"wrote {len(coded)} coded rows to {out}")
     shown_ids = ", ".join(summary.uncoded_ids[:20]) + (" ..." if summary.n_uncoded > 20 else "")
     message(f"{answers.question_id}: {summary.n_answers} answers ({answers.n_blank} blank skipped); "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import os
 import sys
 from dataclasses import dataclass, fields
 from enum import Enum
@@ -46,8 +47,31 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, not a user mistake
+            if os.environ.get("SURVEYKIT_DEBUG"):
+                raise
+            message(f"error: internal error ({_where(exc)}); this is a bug in surveykit. Rerun with "
+                    "SURVEYKIT_DEBUG=1 to see the traceback (it may quote answers: do not share it as it is)")
+            raise typer.Exit(INTERNAL_ERROR_EXIT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# A bug, as opposed to 1 (data problems) and 2 (unusable input or wrong usage).
+INTERNAL_ERROR_EXIT = 3
+
+
+def _where(exc: BaseException) -> str:
+    """The exception's type and the innermost surveykit frame; never its message (it may hold answers)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if "surveykit" in f.filename.replace("\\", "/")]
+    frame = (ours or frames)[-1] if frames else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return f"{type(exc).__name__}{where}"
 
 
 def message(text: str) -> None:
@@ -63,7 +87,10 @@ def echo(text: str = "") -> None:
 # -- rendering tables ----------------------------------------------------------------------
 
 def frame_to_csv(frame: "pd.DataFrame") -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    """CSV for scripts and spreadsheets: no cell can run as a formula (``io.cells``)."""
+    from surveykit.io.cells import frame_csv
+
+    return frame_csv(frame)
 
 
 def frame_to_json(frame: "pd.DataFrame", *, meta: dict[str, Any] | None = None) -> str:

@@ -72,10 +72,11 @@ def validate(
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
-    """Check an export against the instrument and list every data problem found.
+    """Check an export against the instrument and list every data problem and warning found.
 
-    Exit code 0 when clean, 1 when problems were found, 2 when the file is unusable. Without FILE it
-    checks the shipped sample study (wherever surveykit is installed).
+    Exit code 0 when there is no problem (warnings alone, such as an unmapped column, still exit 0),
+    1 when problems (severity "error", e.g. an answer that is not an option) were found, 2 when the
+    file is unusable. Without FILE it checks the shipped sample study (wherever surveykit is installed).
 
     Example:  surveykit validate export.csv --instrument my_survey.yaml --format json
     """
@@ -88,14 +89,20 @@ def validate(
     responses = inputs.load(file)
     frame = pd.DataFrame([i.as_dict() for i in responses.issues],
                          columns=["row", "column", "code", "severity", "message"])
+    n_errors = int((frame["severity"] == "error").sum())
+    n_warnings = len(frame) - n_errors
+    counts = f"{n_errors} problem(s), {n_warnings} warning(s)"
     if fmt is OutputFormat.table and not len(frame):
         echo(f"{responses.source.path}: {responses.n} respondents, no problems found.")
     else:
-        emit(frame, fmt, title=f"{responses.source.path}: {responses.n} respondents, {len(frame)} problem(s)",
-             meta={"file": responses.source.path, "respondents": responses.n, "n_issues": len(frame)})
-    if len(frame):
-        message(f"{len(frame)} problem(s) found")
+        emit(frame, fmt, title=f"{responses.source.path}: {responses.n} respondents, {counts}",
+             meta={"file": responses.source.path, "respondents": responses.n, "n_issues": len(frame),
+                   "n_errors": n_errors, "n_warnings": n_warnings})
+    if n_errors:
+        message(f"{n_errors} problem(s) found" + (f", and {n_warnings} warning(s)" if n_warnings else ""))
         raise typer.Exit(1)
+    if n_warnings:
+        message(f"no problems; {n_warnings} warning(s)")
 
 
 @app.command()

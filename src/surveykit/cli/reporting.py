@@ -23,7 +23,12 @@ def report(
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
                                             help="A codebook for every coded free-text field (default: the codebooks "
                                                  "the instrument names under 'coding:')."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample). A rerun "
+                                       "replaces the files surveykit wrote there and keeps any others."),
+    force: bool = typer.Option(False, "--force", help="Write into a folder surveykit did not create, or whose report "
+                                                       "files were edited since: the edited report files are "
+                                                       "replaced, every other file is kept (a file of someone "
+                                                       "else's in the way of a report file is still refused)."),
     by: Optional[str] = typer.Option(None, "--by", help="The grouping compared (default: the instrument's)."),
     coded: Optional[List[Path]] = typer.Option(None, "--coded",
                                                help="Another coder's coded file of the first quoted coded field "
@@ -46,7 +51,9 @@ def report(
     The sections follow the instrument's report plan, or, without one, a plan made from the question
     types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
     to the working directory, like every path you give). The folder is written atomically: a failed
-    run leaves any previous report untouched.
+    run leaves any previous report untouched. The folder carries .surveykit-report.json, the list of
+    files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
+    without it is refused unless --force.
 
     Example:  surveykit report --survey export.csv --instrument my_survey.yaml --foi returns.xlsx --out reports/2026
     """
@@ -85,7 +92,8 @@ def report(
 
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
-                              foi=tuple(foi or ()), foi_reference_rate=reference_rate, on_step=on_step)
+                              foi=tuple(foi or ()), foi_reference_rate=reference_rate, on_step=on_step,
+                              force=force)
         progress.update(task, completed=total, description="done")
     if rankings is None and inst.youth is not None:
         message("no --rankings file: the youth ranking sections were left out")

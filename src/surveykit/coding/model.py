@@ -409,7 +409,9 @@ def uncertainty(model: TextModel, texts: Sequence[str]):
 
 def model_files(model: TextModel, metrics: "pd.DataFrame") -> dict[str, str]:
     """The files of a saved model folder (name -> text)."""
-    return {"model.json": model.to_json(), "metrics.csv": metrics.to_csv(index=False, lineterminator="\n")}
+    from surveykit.io.cells import frame_csv
+
+    return {"model.json": model.to_json(), "metrics.csv": frame_csv(metrics)}
 
 
 def load_model(path: str | Path) -> TextModel:

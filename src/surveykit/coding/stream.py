@@ -35,13 +35,14 @@ def _init(codebook_path: str | None) -> None:
 
 def _code_chunk(args: tuple[list[tuple[str, str | None]], str]) -> Chunk:
     from surveykit.coding.rules import iter_coded
+    from surveykit.io.cells import safe_row
 
     chunk, question_id = args
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     rows = uncoded = 0
     for row in iter_coded(chunk, _worker_state["coder"], question_id=question_id):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
         rows += 1
         uncoded += row[2] == ""
     answers = sum(1 for _, t in chunk if t is not None and str(t).strip())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from surveykit.errors import InputError
 from surveykit.io.base import (Column, RawExport, Sniff, check_header, check_widths, iter_xlsx_sheets,
                                parse_delimited)
@@ -79,4 +81,69 @@ def sheet_where(sniff: Sniff, test) -> str | None:
     for name, rows in sniff.sheets.items():
         if rows and test(rows):
             return name
+    return None
+
+
+# -- header-less exports ------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?([.,]\d+)?%?$")
+_DATE_TIME = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?( ?[AP]M)?)?$|^\d{1,2}:\d{2}(:\d{2})?$",
+                        re.IGNORECASE)
+# Words that are answers in almost any survey, never column names.
+_ANSWER_WORDS = frozenset({
+    "yes", "no", "y", "n", "true", "false", "dk", "don't know", "dont know", "do not know", "not sure",
+    "n/a", "na", "none", "never", "rarely", "sometimes", "often", "usually", "always", "very often",
+    "agree", "disagree", "strongly agree", "strongly disagree", "neither agree nor disagree", "neutral",
+    "high", "medium", "low", "absent", "male", "female", "other", "prefer not to say", "complete",
+    "completed", "partial", "incomplete",
+})
+_SAMPLE_ROWS = 200
+
+
+def _looks_like_value(header: str, column: list[str]) -> bool:
+    h = " ".join(header.split())
+    if not h:
+        return False
+    low = h.lower().replace("\u2019", "'")
+    if _NUMBER.match(h) and any(ch.isdigit() for ch in h):
+        return True
+    if _DATE_TIME.match(h):
+        return True
+    if low in _ANSWER_WORDS:
+        return True
+    values = {" ".join(v.split()).lower() for v in column if v.strip()}
+    if low in values:
+        return True
+    # A long sentence over a column of long sentences: a free-text answer, not a question.
+    if len(h) > 60 and not h.rstrip().endswith(("?", ":")) and h.rstrip().endswith((".", "!")):
+        lengths = sorted(len(v) for v in column if v.strip())
+        if lengths and lengths[len(lengths) // 2] > 30:
+            return True
+    return False
+
+
+def headerless_problem(rows: list[list[str]], *, known_header=None) -> str | None:
+    """A message when the first row of a one-header-row export looks like answers, not column names.
+
+    An export saved without its header row turns the first respondent's answers into column names,
+    which would then be printed and published. The first row is taken for data when at least half of
+    its cells (and at least two) look like values: numbers, dates, common answer words, or a value
+    that also appears further down the same column, and none is a name ``known_header`` accepts
+    (surveykit's own column ids). The message never quotes the cells.
+    """
+    if len(rows) < 2 or not rows[0]:
+        return None
+    header = rows[0]
+    if known_header is not None and any(known_header(h.strip()) for h in header):
+        return None
+    body = rows[1:1 + _SAMPLE_ROWS]
+    named = [j for j, h in enumerate(header) if h.strip()]
+    if len(named) < 2:
+        return None
+    looks = sum(1 for j in named if _looks_like_value(header[j], [r[j] for r in body if j < len(r)]))
+    if looks >= 2 and looks * 2 >= len(named):
+        return (f"the first row looks like answers, not column names ({looks} of {len(named)} of its cells look "
+                "like values: numbers, dates, answers that recur below): the export seems to have lost its "
+                "header row. Export it again with column names (or add a first row naming each column, as "
+                "'surveykit inspect' shows them); surveykit will not publish a respondent's answers as headers")
     return None

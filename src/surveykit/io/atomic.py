@@ -1,13 +1,22 @@
-"""Atomic, deterministic writes: a temp file in the target folder, then a rename."""
+"""Atomic, deterministic writes: a temp file in the target folder, then a rename.
+
+Temporary files are named ``.NAME.PID-XXXXXXXX.tmp``: a write killed half-way leaves one behind, and the
+next write of NAME removes it once that process is gone (``io.folder.clean_temp_files``). A target that
+cannot be written (a folder in the way, no permission, a full disk) is one clear ``UsageError``.
+Folders are written with ``atomic_dir`` (see ``io.folder.owned_folder``): replaced whole, atomically,
+and never at the cost of files surveykit did not write.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+from surveykit.errors import UsageError
 
 
 def _umask() -> int:
@@ -16,11 +25,31 @@ def _umask() -> int:
     return mask
 
 
+def _write_problem(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.EISDIR or path.is_dir():
+        return "cannot write the output: it is a folder; name a file"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "cannot write the output: permission denied"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "cannot write the output: a part of the path is a file, not a folder"
+    if exc.errno == errno.ENOSPC:
+        return "cannot write the output: the disk is full"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "cannot write the output: the name is too long"
+    return f"cannot write the output ({exc.strerror or type(exc).__name__})"
+
+
 def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (the whole file or nothing); returns the path."""
+    from surveykit.io.folder import clean_temp_files
+
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    if p.is_dir():
+        raise UsageError("cannot write the output: it is a folder; name a file", path=p)
+    tmp = None
     try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}-", suffix=".tmp", dir=p.parent)
         # mkstemp creates 0600 files; outputs are ordinary files, readable as the umask allows.
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
@@ -28,9 +57,15 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise UsageError(_write_problem(exc, p), path=p) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+    clean_temp_files(p)
     return p
 
 
@@ -41,24 +76,13 @@ def write_text(path: str | Path, text: str, *, encoding: str = "utf-8", newline:
 
 
 @contextmanager
-def atomic_dir(path: str | Path) -> Iterator[Path]:
+def atomic_dir(path: str | Path, *, kind: str = "folder", force: bool = False) -> Iterator[Path]:
     """Build a folder in a temporary sibling; on success it replaces ``path`` whole.
 
-    A failure leaves any previous folder at ``path`` untouched and no half-written one behind.
+    A failure leaves any previous folder at ``path`` untouched and no half-written one behind. A folder
+    surveykit did not write is refused unless ``force`` (see ``io.folder.owned_folder``).
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    os.chmod(tmp, 0o777 & ~_umask())
-    try:
+    from surveykit.io.folder import owned_folder
+
+    with owned_folder(path, kind=kind, force=force) as tmp:
         yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.replace(target, old)
-    os.replace(tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -6,16 +6,19 @@ strings the platform wrote, nothing typed yet. ``prepare()`` (clean.py) does the
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import re
+import warnings
 import zipfile
+from struct import error as struct_error
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
-from surveykit.errors import InputError
+from surveykit.errors import InputError, SurveykitError
 
 # A single answer bigger than this is not a survey answer: refuse it instead of swallowing memory.
 MAX_CELL_CHARS = 1_000_000
@@ -103,28 +106,54 @@ class Reader(Protocol):
 
 # -- decoding ----------------------------------------------------------------------------
 
+def byte_position(data: bytes, offset: int) -> str:
+    """Where a byte is, for people: "line 3, byte 46 (0xE9)" (byte counted from 1 in the file)."""
+    line = data.count(b"\n", 0, offset) + 1
+    shown = f" (0x{data[offset]:02X})" if 0 <= offset < len(data) else ""
+    return f"line {line}, byte {offset + 1}{shown}"
+
+
 def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str, tuple[str, ...]]:
     """Decode text, choosing the encoding when none is given. Returns (text, encoding, notes).
 
-    Order: BOMs, UTF-8, UTF-16 without BOM (NUL every other byte), Windows-1252, Mac Roman.
+    Order: BOMs, UTF-8, UTF-16 without BOM (NUL every other byte), then for text that is not UTF-8:
+    UTF-8 with a few stray Windows-1252 bytes (a file edited in two programs), a non-Latin single- or
+    multi-byte encoding recognised by charset-normalizer (Cyrillic, Greek, CJK ...), else Windows-1252
+    or Mac Roman, whichever reads as more plausible. When the bytes cannot be text at all, the error
+    gives the line and byte of the first bad one.
     """
     notes: list[str] = []
     if encoding:
         try:
-            return data.decode(encoding), encoding, ()
+            codec = codecs.lookup(encoding).name
         except LookupError:
             raise InputError(f"--encoding {encoding!r} is not a known encoding (e.g. utf-8, utf-8-sig, cp1252, "
                              "mac_roman, utf-16)") from None
+        try:
+            return data.decode(codec), encoding, ()
         except UnicodeDecodeError as exc:
-            raise InputError(f"cannot decode the file as {encoding} (byte {exc.start + 1} is not valid "
-                             f"{encoding}); leave out --encoding to detect it") from None
+            raise InputError(f"cannot decode the file as {encoding}: {byte_position(data, exc.start)} is not valid "
+                             f"{encoding}; leave out --encoding to detect it") from None
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig", ()
+        body = data[3:]
+        try:
+            return body.decode("utf-8"), "utf-8-sig", ()
+        except UnicodeDecodeError as exc:
+            text, bad = _utf8_with_fallback(body)
+            notes.append(f"the file starts with a UTF-8 byte-order mark but {bad} byte(s) are not UTF-8 (the first at "
+                         f"{byte_position(data, exc.start + 3)}); they were read as Windows-1252")
+            text, repaired = repair_mojibake(text)
+            if repaired:
+                notes.append(f"repaired {repaired} mojibake sequence(s)")
+            if _looks_binary(text):
+                raise InputError("this looks like a binary file, not a text export") from None
+            return text, "utf-8-sig", tuple(notes)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16", ()
-        except UnicodeDecodeError:
-            raise InputError("the file starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
+        except UnicodeDecodeError as exc:
+            raise InputError("the file starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                             f"({byte_position(data, exc.start)})") from None
     head = data[:4096]
     if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
         try:
@@ -139,20 +168,125 @@ def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str,
     if b"\x00" in data:
         nul = data.count(b"\x00")
         if nul > max(16, len(data) // 100):
-            raise InputError("this looks like a binary file, not a text export (it is full of NUL bytes)")
+            where = byte_position(data, data.index(b"\x00"))
+            raise InputError("this looks like a binary file, not a text export (it is full of NUL bytes; the first at "
+                             f"{where})")
         data = data.replace(b"\x00", b"")
         notes.append(f"removed {nul} NUL byte(s)")
     try:
         text = data.decode("utf-8")
         enc = "utf-8"
-    except UnicodeDecodeError:
-        text, enc = _decode_single_byte(data)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+        text, enc, how = _decode_not_utf8(data)
+        if how:
+            notes.append(how.format(where=byte_position(data, first_bad)))
         if _looks_binary(text):
-            raise InputError("this looks like a binary file, not a text export") from None
+            raise InputError("this looks like a binary file, not a text export (the first byte that is not text is "
+                             f"at {byte_position(data, _first_control(data))})") from None
     text, repaired = repair_mojibake(text)
     if repaired:
         notes.append(f"repaired {repaired} mojibake sequence(s) (UTF-8 text that had been saved as {enc if enc != 'utf-8' else 'Latin-1'})")
     return text, enc, tuple(notes)
+
+
+# Windows-1252 for a stray byte; its five undefined bytes fall back to Latin-1 (the C1 control).
+_CP1252_BYTE = tuple(bytes([b]).decode("cp1252", errors="strict") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                     else chr(b) for b in range(256))
+
+
+def _utf8_with_fallback(data: bytes) -> tuple[str, int]:
+    """UTF-8, reading each byte that is not valid UTF-8 as Windows-1252. Returns (text, bad bytes)."""
+    parts: list[str] = []
+    bad = 0
+    pos = 0
+    view = memoryview(data)
+    while pos < len(data):
+        try:
+            parts.append(str(view[pos:], "utf-8"))
+            break
+        except UnicodeDecodeError as exc:
+            stop = pos + exc.start
+            parts.append(str(view[pos:stop], "utf-8"))
+            end = pos + exc.end
+            parts.append("".join(_CP1252_BYTE[b] for b in data[stop:end]))
+            bad += end - stop
+            pos = end
+            if bad > 4096:  # not a few stray bytes: the caller decides what the file is
+                parts.append("".join(_CP1252_BYTE[b] for b in data[pos:]))
+                bad += len(data) - pos
+                break
+    return "".join(parts), bad
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _decode_not_utf8(data: bytes) -> tuple[str, str, str]:
+    """(text, encoding, note template) for bytes that are not valid UTF-8."""
+    western_text, western = _decode_single_byte(data)
+    best_text, best, how = western_text, western, ""
+    # A file that is mostly UTF-8 with a few Windows-1252 bytes pasted in: keep the UTF-8 where it is valid.
+    if _UTF8_MULTIBYTE.search(data):
+        mixed, bad = _utf8_with_fallback(data)
+        # Ties go to the mixed reading: the valid UTF-8 sequences are evidence of UTF-8.
+        if bad <= 4096 and _plausibility(repair_mojibake(mixed)[0]) >= _plausibility(repair_mojibake(western_text)[0]):
+            best_text, best = mixed, "utf-8"
+            how = f"{bad} byte(s) are not UTF-8 (the first at {{where}}); they were read as Windows-1252"
+    if best == western:
+        other = _non_latin_encoding(data)
+        if other is not None:
+            best_text, best = other
+            how = f"encoding detected as {best} (the text is not UTF-8; the first such byte is at {{where}})"
+    return best_text, best, how
+
+
+_LATIN_CODECS = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "mac-roman", "cp1250", "iso8859-2",
+                           "cp850", "cp437", "cp858", "iso8859-3", "iso8859-4", "iso8859-9", "iso8859-10",
+                           "iso8859-13", "iso8859-14", "iso8859-16", "cp1254", "cp1257", "mac-latin2", "cp852",
+                           "utf-8", "ascii"})
+
+
+def _non_latin_encoding(data: bytes) -> tuple[str, str] | None:
+    """A non-Latin-script encoding (Cyrillic, Greek, Arabic, Hebrew, CJK ...) when charset-normalizer finds one.
+
+    Latin-script guesses are left to ``_decode_single_byte``: charset-normalizer reads English with a few
+    accents as Central European (cp1250), which would turn every pound sign into an L with stroke.
+    """
+    import unicodedata
+
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    try:
+        match = from_bytes(data[:200_000]).best()
+    except Exception:  # noqa: BLE001 - detection is a guess; any failure means "no guess"
+        return None
+    if match is None or not match.encoding:
+        return None
+    try:
+        codec = codecs.lookup(match.encoding).name
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if codec in _LATIN_CODECS:
+        return None
+    # Letters proper (not modifier letters such as the circumflex a wrong code page produces).
+    letters = [ch for ch in text[:200_000] if ord(ch) > 127 and unicodedata.category(ch) in ("Lu", "Ll", "Lo")]
+    if len(letters) < 3:
+        return None
+    latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+    if latin > 0.2 * len(letters):
+        return None
+    return text, codec
+
+
+def _first_control(data: bytes) -> int:
+    for i, b in enumerate(data[:65536]):
+        if (b < 32 and b not in (9, 10, 12, 13)) or b == 0x7F:
+            return i
+    return 0
 
 
 # Characters that real Western-European text in a single-byte encoding is made of.
@@ -310,15 +444,10 @@ def column_letter(index: int) -> str:
 
 def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     """Read a file's bytes and find out what it is; raises InputError for unusable files."""
+    from surveykit.io.files import read_input
+
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", path=p)
-    if p.is_dir():
-        raise InputError("expected a file, got a directory", path=p)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", path=p) from None
+    data = read_input(p)
     if not data.strip():
         raise InputError("the file is empty", path=p)
     digest = hashlib.sha256(data).hexdigest()
@@ -328,9 +457,11 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
         return Sniff(path=p, kind="xlsx", data=data, sha256=digest, sheets=_xlsx_heads(p, data))
     if data.startswith((b"$FL2", b"$FL3")):
         return Sniff(path=p, kind="sav", data=data, sha256=digest)
-    if p.suffix.lower() == ".sav":
+    if p.suffix.lower() in (".sav", ".zsav"):
         raise InputError("this is not an SPSS .sav file (it lacks the $FL2 signature)", path=p)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV", path=p)
         raise InputError("this is not a readable Excel workbook (it is not an .xlsx zip package)", path=p)
     try:
         text, enc, notes = decode_bytes(data, encoding=encoding)
@@ -349,34 +480,94 @@ def _xlsx_heads(path: Path, data: bytes) -> dict[str, tuple[tuple[str, ...], ...
     return heads
 
 
+# A workbook whose parts unpack to more than this is a zip bomb, not a survey export.
+MAX_XLSX_UNPACKED = 1024 ** 3
+
+
+def _check_xlsx_package(path: Path, data: bytes) -> None:
+    """Refuse a zip that is damaged, is not an Excel workbook, or unpacks to an absurd size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, IndexError,
+            struct_error) as exc:
+        raise InputError(f"this Excel workbook is damaged or truncated (its zip structure: {type(exc).__name__})",
+                         path=path) from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and not any(n.lower() == "xl/workbook.xml" for n in names):
+        raise InputError("this is not an Excel workbook (the zip has no xl/workbook.xml); save the data as .xlsx "
+                         "or CSV", path=path)
+    if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
+        raise InputError(f"this workbook unpacks to more than {MAX_XLSX_UNPACKED:,} bytes; refused", path=path)
+
+
+def _damaged_workbook(path: Path, exc: BaseException) -> InputError:
+    # Only the exception's type: its text may quote cell contents.
+    return InputError(f"this Excel workbook is damaged or truncated ({type(exc).__name__})", path=path)
+
+
 def iter_xlsx_sheets(path: Path, *, data: bytes | None = None, limit: int | None = None,
                      sheet: str | None = None):
-    """Yield (sheet name, rows as strings) for each worksheet, cached formula values not formulas."""
+    """Yield (sheet name, rows as strings) for each worksheet, cached formula values not formulas.
+
+    Any damage in the package (zip, XML, styles, shared strings) becomes one InputError.
+    """
+    if data is None:
+        from surveykit.io.files import read_input
+
+        data = read_input(path)
+    _check_xlsx_package(path, data)
+    # openpyxl raises whatever its parsers raise on a damaged part (lxml XMLSyntaxError, zlib.error,
+    # KeyError, IndexError, TypeError ...): every one of them means "this workbook is damaged".
+    # openpyxl warns on stderr about oddities of real workbooks ("no default style", "invalid dependency
+    # definitions"); those are not the user's business, and stderr carries one line per problem. The
+    # sheets are read whole inside the quiet block so that no filter leaks to the caller between yields.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sheets = _read_sheets(path, data, limit=limit, sheet=sheet)
+    yield from sheets
+
+
+def _read_sheets(path: Path, data: bytes, *, limit: int | None, sheet: str | None) -> list[tuple[str, list[list[str]]]]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data if data is not None else path.read_bytes()),
-                                    read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"this Excel workbook is damaged or truncated ({type(exc).__name__})", path=path) from None
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - see iter_xlsx_sheets
+        raise _damaged_workbook(path, exc) from None
+    out: list[tuple[str, list[list[str]]]] = []
     try:
         for ws in wb.worksheets:
             if sheet is not None and ws.title != sheet:
                 continue
             rows: list[list[str]] = []
-            for values in ws.iter_rows(values_only=True):
-                rows.append([cell_text(v) for v in values])
-                if limit is not None and len(rows) >= limit:
-                    break
+            try:
+                for values in ws.iter_rows(values_only=True):
+                    rows.append([cell_text(v) for v in values])
+                    if limit is not None and len(rows) >= limit:
+                        break
+            except SurveykitError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet part, as above
+                raise _damaged_workbook(path, exc) from None
+            for i, row in enumerate(rows):
+                if row and max(map(len, row)) > MAX_CELL_CHARS:
+                    j = next(k for k, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
+                    raise InputError(f"a cell holds more than the {MAX_CELL_CHARS:,} characters allowed",
+                                     path=path, row=i + 1, column=column_letter(j))
             while rows and all(not c for c in rows[-1]):
                 rows.pop()
             width = max((len(r) for r in rows), default=0)
             # Excel's used range can run far past the data; trim empty trailing columns.
             while width and all(len(r) < width or not r[width - 1] for r in rows):
                 width -= 1
-            yield ws.title, [r[:width] + [""] * (width - len(r[:width])) for r in rows]
+            out.append((ws.title, [r[:width] + [""] * (width - len(r[:width])) for r in rows]))
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing a damaged archive must not hide the real error
+            pass
+    return out
 
 
 def cell_text(value: Any) -> str:

@@ -90,10 +90,14 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     from surveykit.io._tabular import all_rows
     from surveykit.io.base import open_sniff
 
+    from surveykit.io.cells import spreadsheet_text
+
     if uncoded not in UNCODED_CHOICES:
         raise invalid_choice("--uncoded", uncoded, UNCODED_CHOICES)
     sniff = open_sniff(path)
     rows, _ = all_rows(sniff)
+    # Our own writers escape cells that look like formulas ('=1+1); read them back as written.
+    rows = [[spreadsheet_text(c) for c in r] for r in rows]
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError("the coded file is empty (no header row)", path=path)
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
@@ -320,8 +324,10 @@ def _writing(path: str | Path) -> Iterator[None]:
 
 def coded_to_csv(frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> str:
     """The coded-file CSV text (columns ``respondent_id, question_id, code_id, coder`` + extra)."""
+    from surveykit.io.cells import frame_csv
+
     cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns and c not in CODED_COLUMNS]
-    return frame[cols].to_csv(index=False, lineterminator="\n")
+    return frame_csv(frame[cols])
 
 
 def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> Path:
@@ -332,8 +338,10 @@ def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str]
 
 def write_frame_csv(path: str | Path, frame: "pd.DataFrame") -> Path:
     """Any result table as CSV, atomically."""
+    from surveykit.io.cells import frame_csv
+
     with _writing(path):
-        return write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+        return write_text(path, frame_csv(frame))
 
 
 def write_output_text(path: str | Path, text: str) -> Path:
@@ -404,7 +412,7 @@ MODEL_FORMAT_MARK = '"format": "surveykit-text-model"'
 def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
     """Write a model folder (name -> text) atomically: the old folder is replaced only on success,
     and only when it is a model folder written by surveykit (anything else is never replaced)."""
-    from surveykit.io.atomic import atomic_dir
+    from surveykit.io.folder import owned_folder
 
     target = Path(path)
     if target.exists():
@@ -414,10 +422,25 @@ def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
         if not ours:
             raise InputError("refusing to replace it: it is not a model folder written by surveykit "
                              "(choose a new --out)", path=target)
-    with _writing(path), atomic_dir(path) as tmp:
+    # Replaced whole and atomically (io.folder), the leftovers of a killed run cleaned up by the next one.
+    # The folder's exact content (the check above) is its proof of ownership, so it carries no marker.
+    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None,
+                                      marker=False) as tmp:
         for name, text in sorted(files.items()):
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
     return target
+
+
+def _legacy_model(folder: Path) -> "dict[str, str] | None":
+    """A model folder of an older surveykit (no marker): model.json and metrics.csv are ours."""
+    from surveykit.io.folder import sha256_file
+
+    found = {name: folder / name for name in ("model.json", "metrics.csv") if (folder / name).is_file()}
+    if "model.json" not in found or any(p.is_symlink() for p in found.values()):
+        return None
+    if MODEL_FORMAT_MARK not in found["model.json"].read_text(encoding="utf-8", errors="replace")[:400]:
+        return None
+    return {name: sha256_file(p) for name, p in found.items()}
 
 
 def read_model_file(path: str | Path, name: str) -> str:

@@ -64,11 +64,14 @@ _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
-    """CSV text (UTF-8, \\n line ends) of rows; None is written as an empty cell."""
+    """CSV text (UTF-8, \\n line ends) of rows; None is written as an empty cell; no cell can run as a
+    formula (``io.cells.spreadsheet_safe``)."""
+    from surveykit.io.cells import spreadsheet_safe
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
     return buf.getvalue().encode("utf-8")
 
 
@@ -80,12 +83,14 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[object]]]]) -> 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from surveykit.io.cells import spreadsheet_safe
+
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in sheets:
         ws = wb.create_sheet(name)
         for row in rows:
-            ws.append([None if v == "" else v for v in row])
+            ws.append([None if v == "" else spreadsheet_safe(v) for v in row])
         if rows:
             for cell in ws[1]:
                 cell.font = Font(bold=True)

@@ -18,7 +18,8 @@ from typing import Any, Mapping
 
 from surveykit.errors import InputError
 
-_TAGS = re.compile(r"<[^>]+>")
+# "<[^<>]*>" rather than "<[^>]+>": text full of "<" and no ">" must not take quadratic time.
+_TAGS = re.compile(r"<[^<>]*>")
 _IMPORT_ID = re.compile(r"^(?P<qid>QID\d+)(?:#(?P<side>\d+))?(?:[_-](?P<rest>.*))?$")
 
 
@@ -133,13 +134,18 @@ class QsfSurvey:
 
 def load_qsf(path: str | Path) -> QsfSurvey:
     """Read a .qsf file; InputError when it is not one."""
+    from surveykit.io.files import read_input
+
     p = Path(path)
-    if not p.is_file():
-        raise InputError("Qualtrics survey file (.qsf) not found" if not p.exists() else "expected a .qsf file", path=p)
+    if not p.exists() and not p.is_symlink():
+        raise InputError("Qualtrics survey file (.qsf) not found", path=p)
+    data = read_input(p, what="a .qsf file")
     try:
-        doc = json.loads(p.read_bytes().decode("utf-8-sig"))
+        doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError("this is not a Qualtrics .qsf file (it is not JSON)", path=p) from None
+    except RecursionError:
+        raise InputError("this is not a Qualtrics .qsf file (its JSON is nested too deeply)", path=p) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("SurveyElements"), list):
         raise InputError("this is not a Qualtrics .qsf file (no 'SurveyElements')", path=p)
     questions: dict[str, QsfQuestion] = {}
@@ -161,7 +167,7 @@ def load_qsf(path: str | Path) -> QsfSurvey:
         )
     if not questions:
         raise InputError("the .qsf file defines no questions", path=p)
-    entry = doc.get("SurveyEntry") or {}
+    entry = doc.get("SurveyEntry") if isinstance(doc.get("SurveyEntry"), dict) else {}
     return QsfSurvey(path=str(p), name=str(entry.get("SurveyName") or p.stem), questions=questions,
                      trashed=_trashed(doc["SurveyElements"]))
 

@@ -41,6 +41,7 @@ _RESPONSE_ID = re.compile(r"^R_[A-Za-z0-9]{11,17}$")
 _LEGACY_V = re.compile(r"^V\d+$")
 _SUFFIX = re.compile(r"^(?P<base>.+?)(?P<sub>(#\d+)?(_[^_]+)+)$")
 TEXT_ENTRY_SUBHEADER = "Other (please specify)"
+MAX_TAG_CHARS = 200
 
 
 def _generation(rows) -> str | None:
@@ -149,12 +150,14 @@ def _import_id(cell: str) -> str:
     cell = cell.strip()
     if not cell.startswith("{"):
         return ""
+    if len(cell) > 10_000:
+        return ""  # an ImportId cell is a few dozen characters
     try:
         doc = json.loads(cell)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         try:
             doc = ast.literal_eval(cell)  # the Insights era wrote Python dicts
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, TypeError, RecursionError, MemoryError):
             return ""
     return str(doc.get("ImportId", "")) if isinstance(doc, dict) else ""
 
@@ -163,7 +166,8 @@ def _columns(tags, labels, import_ids, infos, *, separator: str) -> list[Column]
     """Split each label into question text and statement/choice text."""
     groups: dict[str, list[int]] = {}
     for j, tag in enumerate(tags):
-        m = _SUFFIX.match(tag.strip())
+        # Export tags are short; the pattern is quadratic on a long one (a damaged or hostile header).
+        m = _SUFFIX.match(tag.strip()) if len(tag) <= MAX_TAG_CHARS else None
         if m and tag.strip().lower() not in META_TAGS:
             groups.setdefault(m.group("base"), []).append(j)
     split_at: dict[int, int] = {}

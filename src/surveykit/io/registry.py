@@ -43,6 +43,8 @@ def detect(sniff: Sniff) -> Reader:
 
 
 def _unrecognised_reason(sniff: Sniff) -> str:
+    if sniff.kind == "xlsx" and not any(rows for rows in sniff.sheets.values()):
+        return "the workbook has no data in any sheet"
     if sniff.kind == "binary":
         return "this is not a survey export surveykit can read (a binary or zip file)"
     if sniff.kind == "text":

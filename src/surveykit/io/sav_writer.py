@@ -11,8 +11,9 @@ Layout (one variable per column of ``Responses.data``, named by our column id):
   value label. Don't know is ``99``, labelled "Don't know" and declared user-missing, so SPSS
   leaves it out of means and bases while surveykit reads it back as DK.
 
-Variable labels are the question text (``question - item`` for grid items). The file's creation
-stamp is fixed, so the same responses give byte-identical files.
+Variable labels are the question text (``question - item`` for grid items). Labels and string values
+that a spreadsheet could run as a formula are escaped (``io.cells``); the .sav reader undoes it. The
+file's creation stamp is fixed, so the same responses give byte-identical files.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from surveykit.errors import UsageError
 from surveykit.io.atomic import write_bytes
+from surveykit.io.cells import spreadsheet_safe
 
 if TYPE_CHECKING:
     from surveykit.clean import Responses
@@ -81,6 +83,12 @@ def sav_layout(responses: "Responses"):
             continue
         text(cid, owner.text if cid == owner.id else f"{owner.text} - Other (please specify)")
     df = pd.DataFrame(frame)
+    # SPSS writes these strings into the CSV and Excel files it exports: none may run as a formula there.
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].map(spreadsheet_safe)
+    labels = {k: spreadsheet_safe(v) for k, v in labels.items()}
+    value_labels = {k: {code: spreadsheet_safe(text) for code, text in v.items()} for k, v in value_labels.items()}
     return df, labels, value_labels, missing
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from surveykit.errors import InputError
 from surveykit.io.base import Column, RawExport, Sniff, cell_text
+from surveykit.io.cells import spreadsheet_text
 from surveykit.io.registry import register
 
 DK_LABEL = "Don't know"
@@ -42,52 +43,130 @@ class SpssReader:
         return 1.0 if sniff.kind == "sav" else 0.0
 
     def read(self, sniff: Sniff) -> RawExport:
-        import pyreadstat
+        if sniff.kind != "sav":
+            what = {"text": "a text (CSV) file", "xlsx": "an Excel workbook"}.get(sniff.kind, "some other file")
+            raise InputError(f"this is not an SPSS .sav file (it lacks the $FL2 signature; it is {what}); "
+                             "leave out --platform spss to read it as what it is", path=sniff.path)
+        return read_sav_isolated(str(sniff.path), sniff.sha256)
 
+
+def read_sav_isolated(path: str, sha256: str) -> RawExport:
+    """Read a .sav in a child process: the C library under pyreadstat can crash (segmentation fault) or
+    exhaust memory on a damaged file, and that must end as one clear error, not take surveykit down."""
+    import multiprocessing as mp
+    import sys
+
+    methods = mp.get_all_start_methods()
+    # fork is quick (the child already has pandas and pyreadstat imported); macOS and Windows spawn.
+    ctx = mp.get_context("fork" if "fork" in methods and sys.platform.startswith("linux") else "spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_read_in_child, args=(path, sha256, sender), daemon=True)
+    proc.start()
+    sender.close()
+    result = None
+    try:
+        while True:
+            if receiver.poll(0.05):
+                try:
+                    result = receiver.recv()
+                except (EOFError, OSError):
+                    result = None
+                break
+            if not proc.is_alive():
+                if receiver.poll(0):
+                    continue
+                break
+    finally:
+        receiver.close()
+        proc.join(5)
+        if proc.is_alive():  # pragma: no cover - the child sent its answer and should be gone
+            proc.kill()
+            proc.join()
+    if result is None:
+        code = proc.exitcode
+        how = f"the SPSS reader crashed on it, signal {-code}" if code is not None and code < 0 else \
+            "the SPSS reader stopped without an answer"
+        raise InputError(f"this SPSS .sav file is damaged or truncated ({how})", path=path)
+    status, payload = result
+    if status == "ok":
+        return payload
+    if status == "input":
+        raise InputError(payload, path=path)
+    raise InputError(f"this SPSS .sav file is damaged or truncated ({payload})", path=path)
+
+
+def _read_in_child(path: str, sha256: str, conn) -> None:
+    import faulthandler
+    import os
+
+    # A crash here is reported by the parent as one line; the child must not print a dump of its own.
+    faulthandler.disable()
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
+    try:
         try:
-            frame, meta = pyreadstat.read_sav(str(sniff.path), user_missing=True)
-        except Exception as exc:  # pyreadstat raises its own ReadstatError / PyreadstatError types
-            raise InputError(f"this SPSS .sav file is damaged or truncated ({type(exc).__name__})",
-                             path=sniff.path) from None
-        names = list(meta.column_names)
-        labels = list(meta.column_labels or [None] * len(names))
-        value_labels = meta.variable_value_labels or {}
-        ranges = meta.missing_ranges or {}
-        user_values = getattr(meta, "missing_user_values", None) or {}
-        counts = {"dk": 0, "blank": 0}
-        columns: list[Column] = []
-        data_cols: list[list[str]] = []
-        for j, name in enumerate(names):
-            var_label = (labels[j] or "").strip() if j < len(labels) else ""
-            columns.append(Column(index=j, header=name, extra=(var_label,) if var_label else ()))
-            vl = value_labels.get(name, {})
-            missing = _missing_test(ranges.get(name, []), user_values.get(name, []))
-            out = _column_text(frame[name], vl, missing, counts)
-            data_cols.append(out)
-        rows = tuple(zip(*data_cols)) if data_cols else ()
-        if not rows and len(frame):
-            rows = tuple(() for _ in range(len(frame)))
-        notes = [f"SPSS file encoding {meta.file_encoding or 'unknown'}"]
-        if counts["dk"] or counts["blank"]:
-            notes.append(f"user-missing values: {counts['dk']} labelled don't know -> Don't know, "
-                         f"{counts['blank']} others -> blank")
-        mr_sets = {}
-        for set_name, mr in (getattr(meta, "mr_sets", None) or {}).items():
-            mr_sets[set_name] = {"label": mr.get("label", ""), "type": mr.get("type"),
-                                 "counted_value": mr.get("counted_value"),
-                                 "variables": list(mr.get("variable_list", []))}
-            notes.append(f"multiple-response set {set_name} ({'dichotomy' if mr.get('is_dichotomy') else 'categories'}"
-                         f"): {', '.join(mr.get('variable_list', []))}")
-        meta_out = {
-            "variable_labels": {j: c.extra[0] for j, c in enumerate(columns) if c.extra},
-            "value_labels": {j: {_number_text(k): str(v) for k, v in value_labels[n].items()}
-                             for j, n in enumerate(names) if n in value_labels},
-            "missing": {j: ranges[n] for j, n in enumerate(names) if n in ranges},
-            "mr_sets": mr_sets,
-        }
-        return RawExport(path=str(sniff.path), platform=self.name, encoding=str(meta.file_encoding or "sav"),
-                         sha256=sniff.sha256, columns=tuple(columns), rows=rows, header_rows=0,
-                         notes=tuple(notes), meta=meta_out)
+            raw = _read_sav(path, sha256)
+        except InputError as exc:
+            conn.send(("input", exc.message))
+        except MemoryError:
+            conn.send(("damaged", "it claims more data than fits in memory"))
+        except Exception as exc:  # noqa: BLE001 - pyreadstat raises ReadstatError/PyreadstatError and others
+            conn.send(("damaged", type(exc).__name__))
+        else:
+            conn.send(("ok", raw))
+    finally:
+        conn.close()
+
+
+def _read_sav(path: str, sha256: str) -> RawExport:
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(path, user_missing=True)
+    names = list(meta.column_names)
+    labels = list(meta.column_labels or [None] * len(names))
+    value_labels = meta.variable_value_labels or {}
+    ranges = meta.missing_ranges or {}
+    user_values = getattr(meta, "missing_user_values", None) or {}
+    counts = {"dk": 0, "blank": 0}
+    columns: list[Column] = []
+    data_cols: list[list[str]] = []
+    for j, name in enumerate(names):
+        var_label = spreadsheet_text((labels[j] or "").strip()) if j < len(labels) else ""
+        vl = value_labels.get(name, {})
+        if vl:
+            value_labels[name] = {k: spreadsheet_text(v) for k, v in vl.items()}
+        columns.append(Column(index=j, header=name, extra=(var_label,) if var_label else ()))
+        missing = _missing_test(ranges.get(name, []), user_values.get(name, []))
+        out = _column_text(frame[name], vl, missing, counts)
+        data_cols.append(out)
+    rows = tuple(zip(*data_cols)) if data_cols else ()
+    if not rows and len(frame):
+        rows = tuple(() for _ in range(len(frame)))
+    notes = [f"SPSS file encoding {meta.file_encoding or 'unknown'}"]
+    if counts["dk"] or counts["blank"]:
+        notes.append(f"user-missing values: {counts['dk']} labelled don't know -> Don't know, "
+                     f"{counts['blank']} others -> blank")
+    mr_sets = {}
+    for set_name, mr in (getattr(meta, "mr_sets", None) or {}).items():
+        mr_sets[set_name] = {"label": mr.get("label", ""), "type": mr.get("type"),
+                             "counted_value": mr.get("counted_value"),
+                             "variables": list(mr.get("variable_list", []))}
+        notes.append(f"multiple-response set {set_name} ({'dichotomy' if mr.get('is_dichotomy') else 'categories'}"
+                     f"): {', '.join(mr.get('variable_list', []))}")
+    meta_out = {
+        "variable_labels": {j: c.extra[0] for j, c in enumerate(columns) if c.extra},
+        "value_labels": {j: {_number_text(k): str(v) for k, v in value_labels[n].items()}
+                         for j, n in enumerate(names) if n in value_labels},
+        "missing": {j: ranges[n] for j, n in enumerate(names) if n in ranges},
+        "mr_sets": mr_sets,
+    }
+    return RawExport(path=path, platform=SpssReader.name, encoding=str(meta.file_encoding or "sav"),
+                     sha256=sha256, columns=tuple(columns), rows=rows, header_rows=0,
+                     notes=tuple(notes), meta=meta_out)
 
 
 def _column_text(series, labels: dict[Any, str], missing, counts: dict[str, int]) -> list[str]:
@@ -153,7 +232,7 @@ def _value_text(v: Any, labels: dict[Any, str], missing) -> tuple[str, str]:
         return str(label), ""
     if isinstance(v, float):
         return _number_text(v), ""
-    return cell_text(v), ""
+    return spreadsheet_text(cell_text(v)), ""  # export-sav escapes strings a spreadsheet could run
 
 
 def _number_text(v: Any) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from surveykit.io._tabular import all_rows, head_rows, require_data
+from surveykit.errors import InputError
+from surveykit.io._tabular import all_rows, head_rows, headerless_problem, require_data
 from surveykit.io.base import Column, RawExport, Sniff, check_header, check_widths
 from surveykit.io.registry import register
 
@@ -30,6 +31,9 @@ class TidyReader:
     def read(self, sniff: Sniff) -> RawExport:
         rows, sheet = all_rows(sniff)
         require_data(rows, 1, path=sniff.path)
+        problem = headerless_problem(rows, known_header=_ID.match)
+        if problem:
+            raise InputError(problem, path=sniff.path)
         header = [h.strip() for h in rows[0]]
         check_header(header, path=sniff.path)
         data = check_widths(rows[1:], len(header), path=sniff.path, first_row=2)

@@ -1,9 +1,9 @@
 """Cells on their way to a file: the one spreadsheet-escaping rule and the CSV form.
 
-Spreadsheet formula injection: any text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return is prefixed with an apostrophe in the CSV and XLSX exports (free-text answers are
-written by respondents and could otherwise run as formulas when opened in Excel or LibreOffice).
-Every writer passes its text cells through ``neutralise``.
+Spreadsheet formula injection: every text cell and column name of the CSV and XLSX exports goes
+through ``neutralise``, which is ``surveykit.io.cells.spreadsheet_safe`` (the one rule every writer of
+surveykit uses): text a spreadsheet could run as a formula (``=``, ``+``, ``-``, ``@``, their full-width
+forms, a tab, a carriage return) gets a leading apostrophe; numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -12,22 +12,21 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+from surveykit.io.cells import FORMULA_STARTS, spreadsheet_safe
 from surveykit.report.model import Table
 from surveykit.report.tables import plain
 
 if TYPE_CHECKING:
     import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = tuple(sorted(FORMULA_STARTS))
 #: Zip entry time of every file we write as a zip (XLSX, DOCX): same inputs, same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def neutralise(value: Any) -> Any:
-    """Escape a text cell that a spreadsheet would read as a formula (prefix an apostrophe)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Escape a text cell that a spreadsheet would read as a formula (``io.cells.spreadsheet_safe``)."""
+    return spreadsheet_safe(value)
 
 
 def export_frame(table: Table) -> "pd.DataFrame":
@@ -36,6 +35,7 @@ def export_frame(table: Table) -> "pd.DataFrame":
     for col in frame.columns:
         if frame[col].dtype == object or str(frame[col].dtype) in ("string", "str"):
             frame[col] = frame[col].map(_csv_text).astype(object)
+    frame.columns = [neutralise(str(c)) for c in frame.columns]
     return frame
 
 

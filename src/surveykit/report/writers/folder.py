@@ -1,7 +1,9 @@
-"""The report folder: every format written through ``surveykit.io.atomic.atomic_dir``.
+"""The report folder: every format written through ``surveykit.io.folder.owned_folder``.
 
-The folder is built in a temporary sibling and moved into place only when every file has been
-written, so a failure never leaves a half report nor clobbers a previous one. The folder logic
+The folder is built in a temporary sibling and swapped into place only when every file has been
+written, so a failure never leaves a half report nor clobbers a previous one. It carries
+``.surveykit-report.json``, the list of files surveykit wrote: a rerun replaces only those and keeps
+every other file; a folder surveykit did not write is refused unless ``force``. The folder logic
 (what is written where) is this one function, ``write_report``.
 """
 
@@ -12,12 +14,15 @@ from pathlib import Path
 from typing import Callable
 
 from surveykit.charts.palette import PaletteSpec, check_palette
-from surveykit.io.atomic import atomic_dir, write_bytes, write_text
+from surveykit.io.atomic import write_bytes, write_text
 from surveykit.report.figures import figure_bytes
 from surveykit.report.model import Report
 from surveykit.report.writers.cells import table_csv
 
 STEPS = ("charts", "tables", "workbook", "markdown", "html", "docx", "manifest")
+#: The top-level names a report writes (older reports without a marker hold only these).
+REPORT_NAMES = frozenset({"charts", "tables", "tables.xlsx", "report.md", "report.html", "report.docx",
+                          "manifest.json"})
 
 
 def manifest_json(report: Report, files: dict[str, str]) -> str:
@@ -30,13 +35,16 @@ def manifest_json(report: Report, files: dict[str, str]) -> str:
 
 
 def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], None] | None = None,
-                 palette: PaletteSpec = None) -> Path:
+                 palette: PaletteSpec = None, force: bool = False) -> Path:
     """Write the report folder at ``out`` (atomically: all or nothing). Returns the folder path.
 
     Files: report.html, report.md, report.docx, tables.xlsx, tables/<id>.csv, charts/<id>.png and
     .svg, manifest.json. ``palette``: the accents of the HTML, workbook and Word file (charts carry
-    their own colours, chosen when they were drawn)."""
+    their own colours, chosen when they were drawn). ``force``: write into a folder surveykit did not
+    create (its files are kept; see ``surveykit.io.folder``)."""
     import hashlib
+
+    from surveykit.io.folder import manifest_listed_files, owned_folder
 
     from surveykit.report.writers import docx, html, markdown, xlsx
 
@@ -49,7 +57,8 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         write_bytes(root / rel, data)
         files[rel] = hashlib.sha256(data).hexdigest()
 
-    with atomic_dir(out) as tmp:
+    with owned_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
+                      volatile=frozenset({"manifest.json"})) as tmp:
         step("charts")
         images: dict[str, bytes] = {}
         for chart in report.charts:

@@ -1,0 +1,534 @@
+"""Output folders that surveykit owns: replaced whole and atomically, without touching anyone else's files.
+
+A folder written here (a report, a model) carries a marker, ``.surveykit-KIND.json``, listing every file
+surveykit wrote in it with its SHA-256 and a format version. A rerun:
+
+* replaces the files of the marker and removes those it does not write again;
+* keeps every other file (notes, a copy of the export ...) exactly as it is, same inode and all;
+* refuses (``UsageError``, exit 2) a non-empty folder without the marker, a folder where one of our files
+  was changed or replaced since, or a file where a folder is wanted; ``force=True`` writes into such a
+  folder anyway and replaces our own changed files, but never deletes or replaces a file that was not
+  ours: one in the way of a file we write is refused even then.
+
+The new content is built in a hidden sibling (``.NAME.PID-XXXXXXXX.tmp``); the files that are not ours
+are hard-linked into it (copied where links are impossible); then the two folders trade places in one
+``renameat2(RENAME_EXCHANGE)`` call, so at every instant NAME is either the whole previous folder or the
+whole new one. Where that call is missing the folder is moved aside (``.NAME.prev-PID-XXXXXXXX``) and the
+new one moved in; a kill between the two leaves the previous folder aside, and the next run puts it back.
+
+Leftovers of killed runs (our hidden siblings, recognised by their exact names, a dead process id and,
+for build folders, a sentinel file) are removed, or restored, by the next run.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from surveykit.errors import UsageError
+
+FORMAT_VERSION = 1
+SENTINEL = ".surveykit-tmp"
+LEGACY_AGE_S = 3600  # debris of older surveykit versions carries no process id: only old enough is surely dead
+
+Legacy = Callable[[Path], "Mapping[str, str] | None"]
+
+
+def marker_name(kind: str) -> str:
+    return f".surveykit-{kind}.json"
+
+
+# -- processes and names -----------------------------------------------------------------------------
+
+def pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _debris_patterns(name: str) -> dict[str, re.Pattern[str]]:
+    n = re.escape(name)
+    return {
+        "build": re.compile(rf"^\.{n}\.(?P<pid>\d+)-[a-z0-9_]{{8}}\.tmp$"),
+        "swap": re.compile(rf"^\.{n}\.old-(?P<pid>\d+)-[a-z0-9_]{{8}}$"),
+        "prev": re.compile(rf"^\.{n}\.prev-(?P<pid>\d+)-[a-z0-9_]{{8}}$"),
+        "legacy_build": re.compile(rf"^\.{n}\.[a-z0-9_]{{8}}\.tmp$"),
+        "legacy_old": re.compile(rf"^\.{n}\.old-(?P<pid>\d+)$"),
+    }
+
+
+def temp_file_pattern(name: str) -> re.Pattern[str]:
+    """Temporary files of ``atomic.write_bytes`` for a file called ``name``."""
+    return re.compile(rf"^\.{re.escape(name)}\.(?P<pid>\d+)-[a-z0-9_]{{8}}\.tmp$")
+
+
+# -- the state of a folder ------------------------------------------------------------------------
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_marker(folder: Path, kind: str) -> "dict[str, str | None] | None":
+    """The files (relative path -> sha256) the marker of ``kind`` lists, or None without a valid marker."""
+    p = folder / marker_name(kind)
+    if not p.is_file() or p.is_symlink():
+        return None
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or doc.get("kind") != kind or not isinstance(doc.get("files"), dict):
+        return None
+    if not isinstance(doc.get("format"), int) or doc["format"] > FORMAT_VERSION:
+        return None
+    files = {}
+    for rel, digest in doc["files"].items():
+        # A file listed without a digest is volatile (e.g. a manifest stamped with the time of the run).
+        if isinstance(rel, str) and (digest is None or isinstance(digest, str)) and _safe_relative(rel):
+            files[rel] = digest
+    return files
+
+
+def _safe_relative(rel: str) -> bool:
+    parts = Path(rel).parts
+    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+
+
+def _walk(folder: Path) -> Iterator[tuple[str, Path]]:
+    """(relative path, path) of every non-directory entry under ``folder`` (symlinks not followed)."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        for d in list(dirs):
+            if (base / d).is_symlink():
+                files.append(d)  # a symlink to a folder is an entry, not a place to walk into
+                dirs.remove(d)
+        for f in files:
+            p = base / f
+            yield p.relative_to(folder).as_posix(), p
+
+
+def _empty_dirs(folder: Path) -> list[str]:
+    out = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        if not dirs and not files and Path(root) != folder:
+            out.append(Path(root).relative_to(folder).as_posix())
+    return out
+
+
+def manifest_listed_files(folder: Path) -> dict[str, str] | None:
+    """Older surveykit reports (no marker): ``manifest.json`` lists the files with their SHA-256.
+
+    The folder counts as ours only when every listed file is there with that exact content; then the
+    listed files and the manifest itself are ours, anything else is not.
+    """
+    manifest = folder / "manifest.json"
+    if not manifest.is_file() or manifest.is_symlink():
+        return None
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or "surveykit_version" not in doc or not isinstance(doc.get("files"), dict):
+        return None
+    files: dict[str, str] = {}
+    for rel, digest in doc["files"].items():
+        if not isinstance(rel, str) or not isinstance(digest, str) or not _safe_relative(rel):
+            return None
+        p = folder / rel
+        if not p.is_file() or p.is_symlink() or sha256_file(p) != digest:
+            return None
+        files[rel] = digest
+    if not files:
+        return None
+    files["manifest.json"] = sha256_file(manifest)
+    return files
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """What is at an output path now.
+
+    status: "new" (nothing there), "empty", "ours" (valid marker, or adopted older output), "foreign"
+    (a non-empty folder without a marker). ours: relative path -> sha256 of our files that are still
+    there unchanged; changed: our files changed or replaced since; foreign: every other file.
+    """
+
+    path: Path
+    status: str
+    ours: Mapping[str, str] = field(default_factory=dict)
+    changed: tuple[str, ...] = ()
+    foreign: tuple[str, ...] = ()
+
+
+def folder_state(path: str | Path, *, kind: str, legacy: Legacy | None = None) -> FolderState:
+    p = Path(path)
+    if not p.exists() and not p.is_symlink():
+        return FolderState(p, "new")
+    if not p.is_dir():
+        raise UsageError("exists and is not a folder", path=p)
+    marker = marker_name(kind)
+    listed = read_marker(p, kind)
+    if listed is None and legacy is not None:
+        listed = legacy(p)
+    entries = [(rel, q) for rel, q in _walk(p) if rel != marker and rel != SENTINEL]
+    if not entries and not _empty_dirs(p):
+        return FolderState(p, "empty") if listed is None else FolderState(p, "ours")
+    if listed is None:
+        return FolderState(p, "foreign", foreign=tuple(sorted(rel for rel, _ in entries)))
+    ours: dict[str, str] = {}
+    changed: list[str] = []
+    foreign: list[str] = []
+    for rel, q in entries:
+        if rel in listed:
+            if not q.is_symlink() and q.is_file() and (listed[rel] is None or sha256_file(q) == listed[rel]):
+                ours[rel] = listed[rel] or ""
+            else:
+                changed.append(rel)
+        else:
+            foreign.append(rel)
+    return FolderState(p, "ours", ours=ours, changed=tuple(sorted(changed)), foreign=tuple(sorted(foreign)))
+
+
+def check_output_folder(path: str | Path, *, kind: str, force: bool = False, legacy: Legacy | None = None,
+                        option: str = "--out", force_option: str | None = "--force",
+                        legacy_names: frozenset[str] = frozenset(),
+                        expected: frozenset[str] = frozenset()) -> FolderState:
+    """Refuse, before any work is done, an output folder surveykit may not write into.
+
+    ``expected``: top-level names the output will use (a foreign file there is refused at once, even
+    with ``force``). Also restores a previous folder a killed run left aside and removes that run's
+    leftovers.
+    """
+    p = Path(path)
+    clean_debris(p, legacy_names=legacy_names)
+    try:
+        state = folder_state(p, kind=kind, legacy=legacy)
+    except UsageError as exc:
+        raise UsageError(f"{option}: {exc.message}", path=p) from None
+    if state.status == "foreign" and not force:
+        hint = (f", or pass {force_option} to add the output beside them (nothing of theirs is deleted)"
+                if force_option else "")
+        raise UsageError(f"{option}: this folder is not a surveykit {kind} (it holds {len(state.foreign)} file(s) "
+                         f"surveykit did not write and no {marker_name(kind)}); choose a new or empty folder{hint}",
+                         path=p)
+    if state.changed and not force:
+        hint = f", or pass {force_option} to let surveykit replace its files" if force_option else ""
+        raise UsageError(f"{option}: {state.changed[0]} was changed after surveykit wrote it"
+                         + (f" (and {len(state.changed) - 1} more)" if len(state.changed) > 1 else "")
+                         + f"; move your edits elsewhere{hint}", path=p)
+    taken = [rel for rel in state.foreign if rel in expected]
+    if taken:
+        raise UsageError(f"{option}: {taken[0]} is not surveykit's and would be overwritten; move it, or choose "
+                         "another folder", path=p)
+    parent = _existing_parent(p)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{option}: cannot write in this folder", path=parent)
+    return state
+
+
+def _existing_parent(p: Path) -> Path:
+    parent = p.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    return parent
+
+
+# -- leftovers ------------------------------------------------------------------------------------------
+
+def _age_s(p: Path) -> float:
+    try:
+        return time.time() - p.lstat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()) -> list[str]:
+    """Remove (or restore) what killed runs left beside ``path``; returns what was done, for tests.
+
+    Only entries whose names are exactly ours and whose process is gone are touched.
+    """
+    target = Path(path)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        return []
+    pats = _debris_patterns(target.name)
+    done: list[str] = []
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return []
+    # A previous folder moved aside and never replaced: put it back first.
+    for n in sorted(names):
+        m = pats["prev"].match(n) or pats["legacy_old"].match(n)
+        p = parent / n
+        if not m or pid_alive(int(m.group("pid"))) or not p.is_dir() or p.is_symlink():
+            continue
+        if not target.exists() and not target.is_symlink():
+            try:
+                os.rename(p, target)
+                done.append(f"restored {n}")
+            except OSError:
+                pass
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed {n}")
+    for n in sorted(names):
+        p = parent / n
+        if not p.exists() or p.is_symlink() or not p.is_dir():
+            continue
+        m = pats["build"].match(n)
+        if m and not pid_alive(int(m.group("pid"))):
+            entries = os.listdir(p)
+            if SENTINEL in entries or not entries:
+                shutil.rmtree(p, ignore_errors=True)
+                done.append(f"removed {n}")
+            continue
+        m = pats["swap"].match(n)
+        if m and not pid_alive(int(m.group("pid"))) and target.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed {n}")
+            continue
+        if pats["legacy_build"].match(n) and _age_s(p) > LEGACY_AGE_S and legacy_names:
+            entries = {e for e in os.listdir(p) if not e.startswith(".")}
+            if entries <= legacy_names:
+                shutil.rmtree(p, ignore_errors=True)
+                done.append(f"removed {n}")
+    if target.is_dir() and not target.is_symlink():
+        stray = target / SENTINEL
+        if stray.is_file():
+            stray.unlink(missing_ok=True)
+    return done
+
+
+def clean_temp_files(path: str | Path) -> None:
+    """Remove temporary files that killed writes of ``path`` left beside it (dead process ids only)."""
+    target = Path(path)
+    parent = target.parent
+    pat = temp_file_pattern(target.name)
+    legacy = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for n in names:
+        m = pat.match(n)
+        p = parent / n
+        if m:
+            if not pid_alive(int(m.group("pid"))) and p.is_file() and not p.is_symlink():
+                p.unlink(missing_ok=True)
+        elif legacy.match(n) and p.is_file() and not p.is_symlink() and _age_s(p) > LEGACY_AGE_S:
+            p.unlink(missing_ok=True)
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(str(a)), at_fdcwd, os.fsencode(str(b)), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _link_into(src_root: Path, rel: str, dst_root: Path) -> None:
+    src = src_root / rel
+    dst = dst_root / rel
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_symlink():
+        os.symlink(os.readlink(src), dst)
+        return
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        if stat.S_ISREG(src.lstat().st_mode):
+            shutil.copy2(src, dst)
+        else:
+            raise
+
+
+def _conflicts(foreign: list[str], new: set[str]) -> list[str]:
+    """Foreign paths that one of our new files would overwrite (same path, or a folder/file clash)."""
+    new_dirs = {str(Path(r).parent.as_posix()) for r in new}
+    expanded_dirs = set()
+    for d in new_dirs:
+        parts = Path(d).parts
+        for i in range(1, len(parts) + 1):
+            expanded_dirs.add(Path(*parts[:i]).as_posix())
+    out = []
+    for rel in foreign:
+        parents = {Path(*Path(rel).parts[:i]).as_posix() for i in range(1, len(Path(rel).parts))}
+        if rel in new or rel in expanded_dirs or parents & new:
+            out.append(rel)
+    return out
+
+
+def _lock(parent: Path):
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX
+        return None
+    try:
+        fd = os.open(parent, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _unlock(fd) -> None:
+    if fd is None:
+        return
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False, legacy: Legacy | None = None,
+                 legacy_names: frozenset[str] = frozenset(), volatile: frozenset[str] = frozenset(),
+                 option: str = "--out", force_option: str | None = "--force", marker: bool = True) -> Iterator[Path]:
+    """Build a folder at ``path`` in a hidden sibling; on success it replaces ``path`` as described above.
+
+    Write the new files into the yielded folder. A failure (or an interrupt) leaves ``path`` untouched
+    and removes the sibling. ``legacy`` recognises output of older surveykit versions (which carry no
+    marker); ``legacy_names`` are the top-level names such output may hold (for leftovers of those
+    versions); ``volatile`` files are listed in the marker without a digest (their content changes from
+    run to run, e.g. a manifest with the time of the run). ``option`` and ``force_option`` name the
+    command-line options in messages. ``marker=False`` writes no marker: ``legacy`` alone then proves the
+    folder ours on every run (for folders whose exact content is itself the proof).
+    """
+    target = Path(path)
+    if target.is_symlink() and target.is_dir():
+        target = Path(os.path.realpath(target))
+    check_output_folder(target, kind=kind, force=force, legacy=legacy, option=option, force_option=force_option,
+                        legacy_names=legacy_names, expected=legacy_names)
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise UsageError(f"cannot write the output folder ({exc.strerror or type(exc).__name__})",
+                         path=target) from None
+    (staging / SENTINEL).write_text(json.dumps({"pid": os.getpid(), "target": target.name}) + "\n")
+    os.chmod(staging, 0o777 & ~_umask())
+    try:
+        yield staging
+        _commit(staging, target, kind=kind, force=force, legacy=legacy, volatile=volatile, option=option,
+                force_option=force_option, write_marker=marker)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Legacy | None,
+            volatile: frozenset[str], option: str, force_option: str | None, write_marker: bool = True) -> None:
+    marker = marker_name(kind)
+    new_files = {rel: (None if rel in volatile else sha256_file(p))
+                 for rel, p in _walk(staging) if rel not in (SENTINEL, marker)}
+    if write_marker:
+        doc = {"format": FORMAT_VERSION, "kind": kind, "written_by": "surveykit",
+               "files": dict(sorted(new_files.items()))}
+        (staging / marker).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    lock = _lock(target.parent)
+    try:
+        state = folder_state(target, kind=kind, legacy=legacy)
+        hint = f", or pass {force_option}" if force_option else ""
+        if state.status == "foreign" and not force:
+            raise UsageError(f"{option}: files surveykit did not write appeared in the folder during the run; "
+                             f"nothing was written (choose a new or empty folder{hint})", path=target)
+        ours_now = set(new_files) | {marker}
+        # A file that was never ours is never replaced, not even with force.
+        clash = _conflicts(list(state.foreign), ours_now)
+        if clash:
+            raise UsageError(f"{option}: {clash[0]} is not surveykit's and would be overwritten; nothing was "
+                             "written (move it, or choose another folder)", path=target)
+        replaced = _conflicts(list(state.changed), ours_now)
+        if replaced and not force:
+            raise UsageError(f"{option}: {replaced[0]} was changed after surveykit wrote it; nothing was written "
+                             f"(move your edits elsewhere{hint})", path=target)
+        for rel in list(state.foreign) + list(state.changed):
+            if rel not in replaced:
+                _link_into(target, rel, staging)
+        if state.status != "new":
+            for rel in _empty_dirs(target):
+                (staging / rel).mkdir(parents=True, exist_ok=True)
+            os.chmod(staging, stat.S_IMODE(target.stat().st_mode))
+        (staging / SENTINEL).unlink()
+        if state.status == "new":
+            os.rename(staging, target)
+            return
+        rand = staging.name[len(f".{target.name}.{os.getpid()}-"):-len(".tmp")]
+        swap = target.parent / f".{target.name}.old-{os.getpid()}-{rand}"
+        os.rename(staging, swap)
+        if _exchange(swap, target):
+            old = swap
+        else:
+            old = target.parent / f".{target.name}.prev-{os.getpid()}-{rand}"
+            os.rename(target, old)
+            os.rename(swap, target)
+        # Files the user added while the new folder was being linked: move them across, never delete them.
+        ours_before = set(state.ours) | {marker}
+        for rel, p in list(_walk(old)):
+            if rel in ours_before or rel == SENTINEL:
+                continue
+            dst = target / rel
+            if not dst.exists() and not dst.is_symlink():
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(p, dst)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise UsageError(f"cannot write the output folder ({exc.strerror or type(exc).__name__})",
+                         path=target) from None
+    finally:
+        _unlock(lock)

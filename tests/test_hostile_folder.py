@@ -1,0 +1,353 @@
+"""Output folders: surveykit replaces only what it wrote, never anyone else's files, and cleans up after
+killed runs (issue 13, point 1).
+
+The folder rules are checked on ``io.folder.owned_folder`` directly (fast), then through ``surveykit
+report`` as a user runs it, including a run killed (SIGKILL) at 15 moments: the previous report must be
+intact after every kill and no leftover may survive the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_cli
+from surveykit.errors import UsageError
+from surveykit.io import folder as fo
+from surveykit.io.atomic import write_text
+from surveykit.io.folder import marker_name, owned_folder
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build(path: Path, files: dict[str, str], **kwargs) -> None:
+    with owned_folder(path, kind="report", **kwargs) as tmp:
+        for rel, text in files.items():
+            (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / rel).write_text(text)
+
+
+def test_marker_lists_every_file_with_a_format_version(tmp_path):
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "one", "tables/a.csv": "x,y\n"})
+    doc = json.loads((out / marker_name("report")).read_text())
+    assert doc["format"] == fo.FORMAT_VERSION and doc["kind"] == "report"
+    assert doc["files"] == {"report.md": hashlib.sha256(b"one").hexdigest(),
+                            "tables/a.csv": hashlib.sha256(b"x,y\n").hexdigest()}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+def test_rerun_replaces_ours_removes_stale_ours_and_keeps_everything_else(tmp_path):
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "one", "tables/old.csv": "old\n", "tables/a.csv": "a\n"})
+    (out / "notes.txt").write_text("my notes")
+    (out / "raw").mkdir()
+    (out / "raw" / "export copy.csv").write_bytes(b"respondent_id\n1\n")
+    (out / "tables" / "my_sums.xlsx").write_bytes(b"mine")
+    (out / "empty_dir_of_mine").mkdir()
+    inode = (out / "notes.txt").stat().st_ino
+    _build(out, {"report.md": "two", "tables/a.csv": "a2\n"})
+    assert (out / "report.md").read_text() == "two"
+    assert (out / "tables" / "a.csv").read_text() == "a2\n"
+    assert not (out / "tables" / "old.csv").exists()  # ours, not written again: removed
+    assert (out / "notes.txt").read_text() == "my notes"
+    assert (out / "notes.txt").stat().st_ino == inode  # the same file, not a copy
+    assert (out / "raw" / "export copy.csv").read_bytes() == b"respondent_id\n1\n"
+    assert (out / "tables" / "my_sums.xlsx").read_bytes() == b"mine"
+    assert (out / "empty_dir_of_mine").is_dir()
+    listed = json.loads((out / marker_name("report")).read_text())["files"]
+    assert sorted(listed) == ["report.md", "tables/a.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+def test_folder_without_marker_is_refused_and_force_keeps_its_files(tmp_path):
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / "data.csv").write_text("precious")
+    before = _snapshot(out)
+    with pytest.raises(UsageError, match="not a surveykit report"):
+        _build(out, {"report.md": "x"})
+    assert _snapshot(out) == before
+    _build(out, {"report.md": "x"}, force=True)
+    assert (out / "data.csv").read_text() == "precious"
+    assert (out / "report.md").read_text() == "x"
+    # Now it is a report folder: a rerun needs no force, and still keeps data.csv.
+    _build(out, {"report.md": "y"})
+    assert (out / "data.csv").read_text() == "precious" and (out / "report.md").read_text() == "y"
+
+
+def test_a_file_that_was_never_ours_is_not_replaced_even_with_force(tmp_path):
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"tool": "another"}')
+    before = _snapshot(out)
+    for force, words in ((False, "not a surveykit report"), (True, "manifest.json is not surveykit's")):
+        with pytest.raises(UsageError, match=words):
+            _build(out, {"manifest.json": "{}", "report.md": "x"}, force=force)
+        assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs"]
+
+
+def test_our_file_edited_since_is_refused_without_force(tmp_path):
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "one", "old.md": "stale"})
+    (out / "report.md").write_text("one, with my edits")
+    (out / "old.md").write_text("stale, with my edits")
+    before = _snapshot(out)
+    with pytest.raises(UsageError, match="was changed after surveykit wrote it"):
+        _build(out, {"report.md": "two"})
+    assert _snapshot(out) == before
+    _build(out, {"report.md": "two"}, force=True)
+    assert (out / "report.md").read_text() == "two"
+    assert (out / "old.md").read_text() == "stale, with my edits"  # edited, so no longer ours to remove
+
+
+def test_older_report_with_a_matching_manifest_is_adopted(tmp_path):
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "report.md").write_text("old report")
+    manifest = {"surveykit_version": "0.1.0",
+                "files": {"report.md": hashlib.sha256(b"old report").hexdigest()}}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    (out / "notes.txt").write_text("notes")
+    _build(out, {"report.md": "new", "manifest.json": "{}"}, legacy=fo.manifest_listed_files)
+    assert (out / "report.md").read_text() == "new" and (out / "notes.txt").read_text() == "notes"
+    # A manifest whose hashes do not match is not proof of anything: refused.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "report.md").write_text("edited")
+    (other / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(UsageError, match="not a surveykit report"):
+        _build(other, {"report.md": "new"}, legacy=fo.manifest_listed_files)
+
+
+def test_a_file_in_place_of_the_folder_is_refused(tmp_path):
+    out = tmp_path / "rep"
+    out.write_text("not a folder")
+    with pytest.raises(UsageError, match="exists and is not a folder"):
+        _build(out, {"a": "b"}, force=True)
+    assert out.read_text() == "not a folder"
+
+
+def test_failure_keeps_the_previous_folder_and_leaves_nothing(tmp_path):
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "one"})
+    (out / "notes.txt").write_text("n")
+    before = _snapshot(out)
+    with pytest.raises(RuntimeError):
+        with owned_folder(out, kind="report") as tmp:
+            (tmp / "report.md").write_text("two")
+            raise RuntimeError("a step failed")
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+def test_without_atomic_exchange_the_two_step_swap_works(tmp_path, monkeypatch):
+    monkeypatch.setattr(fo, "_exchange", lambda a, b: False)
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "one"})
+    (out / "notes.txt").write_text("n")
+    _build(out, {"report.md": "two"})
+    assert (out / "report.md").read_text() == "two" and (out / "notes.txt").read_text() == "n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
+
+
+def test_leftovers_of_killed_runs_are_removed_or_restored_and_nothing_else(tmp_path):
+    dead, live = _dead_pid(), os.getpid()
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "current"})
+    debris = {
+        f".rep.{dead}-abcd1234.tmp": {fo.SENTINEL: "{}", "report.md": "half"},  # a build killed half-way
+        f".rep.old-{dead}-abcd1234": {"report.md": "previous"},  # the old folder after the exchange
+        f".rep.{dead}-zzzz0000.tmp": {},  # killed between mkdtemp and the sentinel
+    }
+    keep = {
+        f".rep.{live}-abcd1234.tmp": {fo.SENTINEL: "{}"},  # a run still going
+        f".rep.{dead}-abcd9999.tmp": {"thesis.docx": "not ours"},  # our name pattern but no sentinel
+        f".other.{dead}-abcd1234.tmp": {fo.SENTINEL: "{}"},  # another folder's
+        f".rep.old-{live}-abcd1234": {"report.md": "x"},
+        "rep.old": {"a": "b"},
+    }
+    for name, files in {**debris, **keep}.items():
+        d = tmp_path / name
+        d.mkdir()
+        for rel, text in files.items():
+            (d / rel).write_text(text)
+    (out / fo.SENTINEL).write_text("{}")  # a sentinel that reached the live folder
+    _build(out, {"report.md": "next"})
+    names = {p.name for p in tmp_path.iterdir()}
+    assert not names & set(debris), names & set(debris)
+    assert set(keep) <= names
+    assert not (out / fo.SENTINEL).exists()
+    # A previous folder moved aside by a run killed before the new one moved in is put back.
+    lost = tmp_path / "lost"
+    _build(lost, {"report.md": "previous"})
+    (lost / "notes.txt").write_text("notes")
+    aside = tmp_path / f".lost.prev-{dead}-abcd1234"
+    lost.rename(aside)
+    fo.check_output_folder(lost, kind="report")
+    assert (lost / "notes.txt").read_text() == "notes" and not aside.exists()
+    assert (lost / "report.md").read_text() == "previous"
+
+
+def test_temporary_files_of_killed_writes_are_removed_by_the_next_write(tmp_path):
+    dead, live = _dead_pid(), os.getpid()
+    target = tmp_path / "coded.csv"
+    (tmp_path / f".coded.csv.{dead}-abcd1234.tmp").write_text("half")
+    (tmp_path / f".coded.csv.{live}-abcd1234.tmp").write_text("in progress")
+    (tmp_path / f".other.csv.{dead}-abcd1234.tmp").write_text("someone else's")
+    write_text(target, "a,b\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["coded.csv", f".coded.csv.{live}-abcd1234.tmp", f".other.csv.{dead}-abcd1234.tmp"])
+
+
+def test_writing_a_file_onto_a_folder_is_one_clear_error(tmp_path):
+    with pytest.raises(UsageError, match="it is a folder"):
+        write_text(tmp_path, "x")
+
+
+def test_model_folder_of_code_train_refuses_someone_elses_folder(tmp_path):
+    from surveykit.errors import InputError
+    from surveykit.io.coded import MODEL_FORMAT_MARK, write_model_dir
+
+    model_json = "{" + MODEL_FORMAT_MARK + ', "codes": []}'
+    docs = tmp_path / "Documents"
+    docs.mkdir()
+    (docs / "thesis.docx").write_bytes(b"years of work")
+    with pytest.raises(InputError, match="not a model folder written by surveykit"):
+        write_model_dir(docs, {"model.json": model_json, "metrics.csv": "code_id\n"})
+    assert sorted(p.name for p in docs.iterdir()) == ["thesis.docx"]
+    model = tmp_path / "model"
+    write_model_dir(model, {"model.json": model_json, "metrics.csv": "code_id\n"})
+    write_model_dir(model, {"model.json": model_json, "metrics.csv": "code_id,f1\n"})
+    assert (model / "metrics.csv").read_text() == "code_id,f1\n"
+    (model / "README.txt").write_text("my notes on this model")
+    with pytest.raises(InputError, match="not a model folder written by surveykit"):
+        write_model_dir(model, {"model.json": model_json, "metrics.csv": "code_id\n"})
+    assert (model / "README.txt").read_text() == "my notes on this model"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Documents", "model"]
+
+
+# -- through the command line --------------------------------------------------------------------------
+
+def test_report_refuses_another_tools_folder_before_any_work(tmp_path):
+    other = tmp_path / "other_tool"
+    other.mkdir()
+    (other / "manifest.json").write_text('{"tool": "something else"}')
+    (other / "notes.md").write_text("notes")
+    before = _snapshot(other)
+    for extra in ([], ["--force"]):
+        started = time.perf_counter()
+        result = run_cli("report", "--out", other, *extra)
+        assert result.returncode == 2, result.stderr
+        lines = [l for l in result.stderr.splitlines() if l.strip()]
+        assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert ("not a surveykit report" in lines[0]) if not extra else ("manifest.json is not surveykit's" in lines[0])
+        assert _snapshot(other) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other_tool"]
+    assert time.perf_counter() - started < 60  # refused before the analysis, not after
+
+
+def _consistent(out: Path) -> dict[str, bytes]:
+    """The report folder's files, after checking they are exactly what its marker lists (plus ours)."""
+    listed = json.loads((out / marker_name("report")).read_text())["files"]
+    snap = _snapshot(out)
+    for rel, digest in listed.items():
+        assert rel in snap, f"{rel} listed in the marker is missing"
+        if digest is not None:
+            assert hashlib.sha256(snap[rel]).hexdigest() == digest, f"{rel} does not match the marker"
+    return snap
+
+
+@pytest.mark.slow
+def test_report_killed_at_15_moments_keeps_the_previous_report_and_leaves_no_debris(tmp_path):
+    """SIGKILL `surveykit report` at 15 moments (3 before it writes, 12 spread over the writing); after
+    each kill the folder is the whole previous report or the whole new one, the user's files untouched;
+    the next complete run leaves no leftover anywhere."""
+    sample = tmp_path / "in"
+    run = run_cli("sample", "--out", sample, "--respondents", "60")
+    assert run.returncode == 0, run.stderr
+    parent = tmp_path / "reports"
+    parent.mkdir()
+    out = parent / "study"
+    out.mkdir()
+    (out / "notes.txt").write_text("notes kept beside the report")
+    args = [sys.executable, "-m", "surveykit", "report", "--survey", str(sample / "professional_survey.csv"),
+            "--rankings", str(sample / "youth_ranking.csv"), "--out", str(out)]
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+
+    def start(*extra: str) -> subprocess.Popen:
+        return subprocess.Popen([*args, *extra], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+
+    def staging() -> bool:
+        return any(n.startswith(".study.") for n in os.listdir(parent))
+
+    # The previous report: written with --force into a folder that already held the user's notes.
+    proc = start("--force")
+    seen = None
+    t0 = time.perf_counter()
+    while proc.poll() is None:
+        if seen is None and staging():
+            seen = time.perf_counter()
+        time.sleep(0.01)
+    assert proc.returncode == 0, proc.stderr.read().decode()
+    writing = max(time.perf_counter() - (seen or t0), 0.5)
+    previous = _consistent(out)
+    assert previous["notes.txt"] == b"notes kept beside the report"
+    (out / "raw").mkdir()
+    (out / "raw" / "export copy.csv").write_bytes((sample / "professional_survey.csv").read_bytes())
+    previous = _snapshot(out)
+
+    moments = [("start", 0.3), ("start", 1.5), ("writing", 0.0)] + \
+              [("writing", writing * k / 11) for k in range(1, 12)] + [("writing", writing * 1.05)]
+    assert len(moments) == 15
+    outcomes = []
+    for where, delay in moments:
+        proc = start("--threshold", "6")  # a different report, so old and new can be told apart
+        t0 = time.perf_counter()
+        if where == "writing":
+            while proc.poll() is None and not staging():
+                time.sleep(0.005)
+        time.sleep(delay)
+        finished = proc.poll() is not None
+        if not finished:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        snap = _consistent(out)
+        assert snap["notes.txt"] == previous["notes.txt"]
+        assert snap["raw/export copy.csv"] == previous["raw/export copy.csv"]
+        if snap == previous:
+            outcomes.append("previous")
+        else:
+            # The whole new report: every file of the marker, nothing of the previous one half-replaced.
+            listed = json.loads((out / marker_name("report")).read_text())["files"]
+            assert set(snap) == set(listed) | {marker_name("report"), "notes.txt", "raw/export copy.csv"}
+            outcomes.append("new")
+            previous = snap
+        outcomes[-1] += " (finished)" if finished else ""
+    assert sum(1 for o in outcomes if o.startswith("previous")) >= 3, outcomes
+
+    proc = start("--threshold", "6")
+    assert proc.wait() == 0, proc.stderr.read().decode()
+    assert sorted(os.listdir(parent)) == ["study"], sorted(os.listdir(parent))
+    leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name == ".surveykit-tmp"]
+    assert not leftovers, leftovers
+    final = _consistent(out)
+    assert final["notes.txt"] == b"notes kept beside the report"
