@@ -89,13 +89,17 @@ _QSF_MULTIPLE = ("MAVR", "MAHR", "MACOL", "MSB")
 
 def read_qsf_structure(path: str | Path) -> SurveyStructure:
     """A Qualtrics survey definition as a ``SurveyStructure`` (InputError when it is not one)."""
+    from surveykit.io.files import read_input
+
     p = Path(path)
-    if not p.is_file():
-        raise InputError("Qualtrics survey file (.qsf) not found" if not p.exists() else "expected a .qsf file", path=p)
+    if not p.exists() and not p.is_symlink():
+        raise InputError("Qualtrics survey file (.qsf) not found", path=p)
     try:
-        doc = json.loads(p.read_bytes().decode("utf-8-sig"))
+        doc = json.loads(read_input(p, what="a .qsf file").decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InputError("this is not a Qualtrics .qsf file (it is not JSON)", path=p) from None
+    except RecursionError:
+        raise InputError("this is not a Qualtrics .qsf file (its JSON is nested too deeply)", path=p) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("SurveyElements"), list):
         raise InputError("this is not a Qualtrics .qsf file (no 'SurveyElements')", path=p)
     payloads: dict[str, dict] = {}
@@ -204,10 +208,15 @@ _LS_REQUIRED = ("class", "type/scale", "name", "text")
 
 def read_limesurvey_structure(path: str | Path) -> SurveyStructure:
     """A LimeSurvey survey-structure export (tab-separated) as a ``SurveyStructure``."""
+    from surveykit.io.files import read_input
+
     p = Path(path)
-    if not p.is_file():
-        raise InputError("LimeSurvey structure file not found" if not p.exists() else "expected a file", path=p)
-    text, _, _ = decode_bytes(p.read_bytes())
+    if not p.exists() and not p.is_symlink():
+        raise InputError("LimeSurvey structure file not found", path=p)
+    try:
+        text, _, _ = decode_bytes(read_input(p, what="a LimeSurvey structure file"))
+    except InputError as exc:
+        raise InputError(exc.message, path=p) from None
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
     if not rows or any(k not in [h.strip() for h in rows[0]] for k in _LS_REQUIRED):
         raise InputError("this is not a LimeSurvey survey-structure file (expected tab-separated columns class, "
@@ -255,9 +264,9 @@ def read_limesurvey_structure(path: str | Path) -> SurveyStructure:
 def read_structure(path: str | Path) -> SurveyStructure:
     """A survey definition of either kind, told apart by its content (.qsf JSON or LimeSurvey TSV)."""
     p = Path(path)
-    if not p.exists():
+    if not p.exists() and not p.is_symlink():
         raise InputError("survey structure file not found", path=p)
-    head = p.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
+    # A .qsf is JSON; anything else is read as a LimeSurvey structure (which says so when it is not one).
+    if p.suffix.lower() == ".qsf" or p.suffix.lower() == ".json":
         return read_qsf_structure(p)
     return read_limesurvey_structure(p)
