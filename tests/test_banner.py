@@ -12,16 +12,13 @@ import importlib
 
 banner = importlib.import_module("surveykit.banner")  # the module; sk.banner is the front door's function
 from surveykit.errors import UsageError
-from surveykit.pipeline import load_responses
 
 from conftest import SAMPLE_SURVEY
 
 
 @pytest.fixture(scope="module")
-def sample():
-    if not SAMPLE_SURVEY.exists():
-        pytest.skip("the sample study has not been generated")
-    return load_responses(SAMPLE_SURVEY)
+def sample(sample_responses_module):
+    return sample_responses_module  # load_responses(SAMPLE_SURVEY), read once per session
 
 
 def test_letters_match_an_independent_computation(sample):
