@@ -1,11 +1,13 @@
 """Shared fixtures: paths, the external fixtures folder, the shared sample, and running the CLI.
 
-``run_cli`` / the ``cli`` fixture run the Typer app *in this process* (click's test runner), which
-spares every CLI test a new interpreter and a fresh import of pandas. The result looks like
+``run_cli`` / the ``cli`` fixture run the Typer app *in this process*, which
+spares every CLI test a new interpreter and a fresh import of pandas. The result is a
 ``subprocess.CompletedProcess`` (``returncode``, ``stdout``, ``stderr``) and behaves like the real
-command: separate stdout and stderr, exit codes from ``typer.Exit`` / ``SystemExit``, click's usage
-errors (exit 2), and an uncaught exception rendered as a traceback on stderr with exit 1, exactly
-as Python would print it, so "no traceback" checks keep their meaning. ``run_cli_subprocess`` starts
+command: separate stdout and stderr (UTF-8, read back as ``text=True`` reads a pipe), exit codes
+from ``typer.Exit`` / ``SystemExit``, click's usage errors (exit 2), and an uncaught exception
+printed as a traceback on stderr with exit 1, as Python prints it, so "no traceback" checks keep
+their meaning. (Click's own test runner is not used: it would set a fixed help width, and Typer's
+rebuilds the whole command tree on every call.) ``run_cli_subprocess`` starts
 a real ``python -m surveykit`` for the few tests that need a process (terminals, signals, import
 hygiene, the installed package).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import subprocess
 import sys
@@ -105,23 +108,45 @@ def _instrument_loader(original):
     return load
 
 
+def _text_of(data: bytes) -> str:
+    """Bytes written to a stream as ``subprocess.run(text=True)`` reads them (UTF-8, universal newlines)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=None).read()
+
+
+def _exit_code(code, err) -> int:
+    """The exit status of ``SystemExit(code)``, as the interpreter sets it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=err)  # sys.exit("message"): the message on stderr, status 1
+    return 1
+
+
 def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 300,
             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``surveykit ARGS`` in this process, as a user would see it: a ``CompletedProcess`` with
-    the exit code, stdout and stderr (see the module docstring). ``cwd`` is entered for the run and
-    left afterwards; ``env`` entries are set for the run only. ``timeout`` is accepted for
-    compatibility with ``run_cli_subprocess`` (a command run in-process cannot be stopped from outside)."""
-    from click.testing import CliRunner
-
+    the exit code, stdout and stderr (see the module docstring). For the run, stdin holds ``input``,
+    ``cwd`` is the working folder and ``env`` entries are set; all are restored afterwards. ``timeout``
+    is accepted for compatibility with ``run_cli_subprocess`` (a run in this process cannot be stopped
+    from outside)."""
     from surveykit.instrument import schema
 
     argv = [str(a) for a in args]
-    runner = CliRunner()  # click >= 8.2: stdout and stderr are always captured separately
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (sys.stdin, sys.stdout, sys.stderr)
     previous_dir = os.getcwd()
+    previous_env = {k: os.environ.get(k) for k in (env or {})}
     original_loader = schema._load_cached
+    command = _click_command()
+    wrappers = (io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8"),
+                io.TextIOWrapper(out, encoding="utf-8"),
+                io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace"))
     schema._load_cached = _instrument_loader(original_loader)
     try:
         os.chdir(cwd or ROOT)
+        os.environ.update(env or {})
+        sys.stdin, sys.stdout, sys.stderr = wrappers
         with warnings.catch_warnings():
             warnings.resetwarnings()
             for action, category, module in reversed(_FRESH_PROCESS_FILTERS):
@@ -129,16 +154,28 @@ def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeo
                     warnings.simplefilter(action, category)
                 else:
                     warnings.filterwarnings(action, category=category, module=module)
-            result = runner.invoke(_click_command(), argv, input=input, env=env, prog_name=PROG_NAME,
-                                   catch_exceptions=True)
+            try:
+                command.main(args=argv, prog_name=PROG_NAME)  # standalone: ends with SystemExit
+                code = 0
+            except SystemExit as exc:
+                code = _exit_code(exc.code, sys.stderr)
+            except Exception:
+                # Python prints an uncaught exception as a traceback on stderr and exits 1.
+                traceback.print_exc(file=sys.stderr)
+                code = 1
     finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        for w in wrappers:
+            w.flush()
+            w.detach()  # keep the buffers open after the wrappers are gone
         schema._load_cached = original_loader
+        for k, v in previous_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         os.chdir(previous_dir)
-    stderr = result.stderr
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        # Python prints an uncaught exception as a traceback on stderr and exits 1.
-        stderr += "".join(traceback.format_exception(*result.exc_info))
-    return subprocess.CompletedProcess([PROG_NAME, *argv], result.exit_code, result.stdout, stderr)
+    return subprocess.CompletedProcess([PROG_NAME, *argv], code, _text_of(out.getvalue()), _text_of(err.getvalue()))
 
 
 @pytest.fixture
