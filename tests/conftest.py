@@ -76,13 +76,15 @@ _instrument_cache: dict = {}
 
 
 def _click_command():
-    """The click command behind ``surveykit`` (built once: the app's commands do not change)."""
+    """The click command behind ``surveykit``, built once with every command module loaded (a real
+    process loads only the module of the command it runs; ``test_cli_harness`` checks both agree)."""
     global _command
     if _command is None:
         import typer.main
 
-        from surveykit.cli import app
+        from surveykit.cli import app, load
 
+        load()
         _command = typer.main.get_command(app)
     return _command
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,12 +14,19 @@ from conftest import CODEBOOKS, SAMPLE_RANKINGS, SAMPLE_SURVEY, run_cli, run_cli
 
 def _same(a, b):
     # A real process names itself "python -m surveykit" in click's usage lines; users run "surveykit".
-    return (a.returncode, a.stdout, a.stderr.replace("python -m surveykit", "surveykit")) == \
-        (b.returncode, b.stdout, b.stderr.replace("python -m surveykit", "surveykit"))
+    def seen(r):
+        return r.returncode, r.stdout.replace("python -m surveykit", "surveykit"), \
+            r.stderr.replace("python -m surveykit", "surveykit")
+
+    return seen(a) == seen(b)
 
 
 @pytest.mark.parametrize("args", [
     ("--version",),
+    ("--help",),                                               # listed from cli.app.COMMANDS in a process
+    (),
+    ("code", "--help"),
+    ("foi", "summary", "--help"),
     ("validate", SAMPLE_SURVEY, "--format", "json"),
     ("score", SAMPLE_SURVEY, "--question", "q45", "--by", "sector", "--format", "csv"),
     ("rank", SAMPLE_RANKINGS, "--format", "csv"),
@@ -64,3 +73,33 @@ def test_a_rewritten_instrument_is_read_again(tmp_path):
     second = run_cli("validate", SAMPLE_SURVEY, "--instrument", inst)
     assert second.returncode == 2 and "Traceback" not in second.stderr
     assert len(second.stderr.strip().splitlines()) == 1
+
+
+def test_the_command_table_matches_the_command_modules():
+    """``surveykit --help`` lists ``cli.app.COMMANDS`` without importing the command modules, and a
+    command imports only the modules named there: both must match what the modules define."""
+    import typer.main
+
+    from surveykit.cli import app, load
+    from surveykit.cli.app import COMMANDS, MODULES
+
+    load()
+    built = typer.main.get_command(app).commands
+    assert list(built) == list(COMMANDS)
+    for name, cmd in built.items():
+        entry = COMMANDS[name]
+        assert " ".join(cmd.help.split("\n\n")[0].split()) == entry.help, name
+        callbacks = [c.callback for c in getattr(cmd, "commands", {}).values()] or [cmd.callback]
+        for cb in callbacks:
+            module = getattr(cb, "__module__", "")
+            assert module.rpartition(".")[2] in entry.modules, (name, module)
+        assert all(m in MODULES for m in entry.modules)
+
+
+def test_help_imports_no_command_module():
+    code = ("import sys\nfrom surveykit.cli import main\nsys.argv = ['surveykit', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('surveykit.cli.')), file=sys.stderr)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stderr.strip().splitlines()[-1] == "['surveykit.cli.app']"
+    assert "Commands:" in out.stdout and "report" in out.stdout
