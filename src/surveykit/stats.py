@@ -5,8 +5,9 @@ Every significance test surveykit reports goes through this module, which return
 
 * Kruskal-Wallis from the count of each distinct value per group (midranks, tie correction), with
   pingouin's formula and order of operations, so the numbers are pingouin's ``kruskal`` to the bit;
-* Mann-Whitney U with ``scipy.stats.mannwhitneyu`` (what pingouin's ``mwu`` calls), or, for large
-  samples, from value counts (``_mwu_large``, scipy's asymptotic method in O(distinct values));
+* Mann-Whitney U as ``scipy.stats.mannwhitneyu`` computes it (what pingouin's ``mwu`` calls): its
+  normal approximation from value counts, term for term (``_mwu_asymptotic``), its exact p-value
+  from scipy;
 * chi-square with ``scipy.stats.chi2_contingency`` (what pingouin's ``chi2_independence`` computes
   its Pearson row with).
 
@@ -53,10 +54,8 @@ PINGOUIN_COLUMNS: dict[str, tuple[str, ...]] = {
 
 PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
 
-#: Above this many pairs (n_x * n_y) Mann-Whitney U and its normal-approximation p-value come from
-#: value counts (``_mwu_large``: the same formula as scipy's asymptotic method, without sorting);
-#: at or below it from ``scipy.stats.mannwhitneyu`` itself (exact p-values for small samples).
-MWU_SCIPY_MAX_PAIRS = 4_000_000
+#: scipy's rule for the exact Mann-Whitney p-value: a sample of at most this many answers and no ties.
+MWU_EXACT_MAX_N = 8
 
 #: Monte Carlo resamples for the chi-square test when expected counts are small (R uses 2000).
 MONTE_CARLO_RESAMPLES = 10_000
@@ -142,9 +141,13 @@ def kruskal(samples: Sequence[Sequence[float]]) -> TestResult:
 
 
 def mann_whitney(x: Sequence[float], y: Sequence[float]) -> TestResult:
-    """Two-sided Mann-Whitney U (scipy's default method: exact for small samples without ties, else
-    normal approximation with tie and continuity correction), statistic U of ``x``, with the
-    rank-biserial correlation (positive: ``x`` tends higher)."""
+    """Two-sided Mann-Whitney U with scipy's default method (exact for small samples without ties,
+    else the normal approximation with tie and continuity correction), statistic U of ``x``, with the
+    rank-biserial correlation (positive: ``x`` tends higher).
+
+    The normal approximation is computed here from value counts (``_mwu_asymptotic``), operation for
+    operation as ``scipy.stats.mannwhitneyu`` computes it (the same bits, without its sort and
+    per-call overhead: a report runs hundreds of these); the exact p-value comes from scipy."""
     import numpy as np
 
     xa = np.asarray(x, dtype=float)
@@ -154,37 +157,41 @@ def mann_whitney(x: Sequence[float], y: Sequence[float]) -> TestResult:
     if xa.size == 0 or ya.size == 0:
         return TestResult("mann_whitney_u", float("nan"), float("nan"), n, None, float("nan"),
                           "rank_biserial", "an empty group: no test")
-    pairs = xa.size * ya.size
-    if pairs <= MWU_SCIPY_MAX_PAIRS:
+    counts, midrank, t = _rank_counts([xa, ya])
+    ties = bool((t > 1).any())
+    if (xa.size > MWU_EXACT_MAX_N and ya.size > MWU_EXACT_MAX_N) or ties:
+        u, p = _mwu_asymptotic(counts[0], midrank, t, xa.size, ya.size)
+    else:
         from scipy import stats
 
         res = stats.mannwhitneyu(xa, ya, alternative="two-sided")
         u, p = float(res.statistic), float(res.pvalue)
-    else:
-        u, p = _mwu_large(xa, ya)
+    pairs = xa.size * ya.size
     # Wendt's rank-biserial, written as pingouin writes it (its RBC), so the bits agree too.
     r = 1 - (2 * (pairs - u)) / pairs
     return TestResult("mann_whitney_u", u, p, n, None, float(r), "rank_biserial")
 
 
-def _mwu_large(x: "np.ndarray", y: "np.ndarray") -> tuple[float, float]:
-    """Mann-Whitney U for large samples from the counts of each distinct value: the same normal
-    approximation with tie and continuity correction as scipy's ``method="asymptotic"``, in
-    O(number of distinct values) after one count (survey scales have five or so)."""
-    import numpy as np
-    from scipy import stats
+def _mwu_asymptotic(first: "np.ndarray", midrank: "np.ndarray", t: "np.ndarray", n1: int,
+                    n2: int) -> tuple[float, float]:
+    """U of the first sample and the two-sided normal-approximation p-value (tie and continuity
+    corrected) from the first sample's count of each distinct value, the midranks and the tie
+    counts: O(distinct values) after one count (survey scales have five or so). The rank sum is a
+    sum of whole and half numbers, so it is exact in any order; the rest follows scipy's
+    ``_mannwhitneyu`` line by line."""
+    from scipy import special
 
-    n1, n2 = x.size, y.size
     n = n1 + n2
-    counts, midrank, t = _rank_counts([x, y])
-    u1 = float((counts[0] * midrank).sum() - n1 * (n1 + 1) / 2)
+    u1 = float((first * midrank).sum() - n1 * (n1 + 1) / 2)
+    u = max(u1, n1 * n2 - u1)
     mu = n1 * n2 / 2
-    tie = float((t ** 3 - t).sum())
-    sd = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie / (n * (n - 1))))
-    if sd == 0:
+    tie_term = float((t ** 3 - t).sum())
+    s = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+    numerator = u - mu - 0.5
+    if s == 0:  # every answer equal: U is its mean, z = -inf
         return u1, 1.0
-    z = (max(u1, n1 * n2 - u1) - mu - 0.5) / sd
-    return u1, float(min(1.0, 2 * stats.norm.sf(z)))
+    p = float(special.ndtr(-(numerator / s))) * 2
+    return u1, min(max(p, 0.0), 1.0)
 
 
 def _trim(table: Any) -> "np.ndarray":
