@@ -1,13 +1,34 @@
-"""Shared fixtures: paths, the external fixtures folder, and running the CLI as a user does."""
+"""Shared fixtures: paths, the external fixtures folder, the shared sample, and running the CLI.
+
+``run_cli`` / the ``cli`` fixture run the Typer app *in this process*, which
+spares every CLI test a new interpreter and a fresh import of pandas. The result is a
+``subprocess.CompletedProcess`` (``returncode``, ``stdout``, ``stderr``) and behaves like the real
+command: separate stdout and stderr (UTF-8, read back as ``text=True`` reads a pipe), exit codes
+from ``typer.Exit`` / ``SystemExit``, click's usage errors (exit 2), and an uncaught exception
+printed as a traceback on stderr with exit 1, as Python prints it, so "no traceback" checks keep
+their meaning. (Click's own test runner is not used: it would set a fixed help width, and Typer's
+rebuilds the whole command tree on every call.) ``run_cli_subprocess`` starts
+a real ``python -m surveykit`` for the few tests that need a process (terminals, signals, import
+hygiene, the installed package).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import io
 import os
 import subprocess
 import sys
+import traceback
+import warnings
 from pathlib import Path
 
 import pytest
+
+# Charts are drawn without a display, in every process the tests start and in this one (set before
+# matplotlib is imported anywhere).
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -16,6 +37,17 @@ SAMPLE_DIR = ROOT / "responses" / "sample"
 SAMPLE_SURVEY = SAMPLE_DIR / "professional_survey.csv"
 SAMPLE_RANKINGS = SAMPLE_DIR / "youth_ranking.csv"
 CODEBOOKS = ROOT / "codebooks"
+PROG_NAME = "surveykit"
+
+# The warning filters of a fresh interpreter started without -W: a command run in-process shows the
+# warnings a user would see on stderr, not pytest's own selection.
+_FRESH_PROCESS_FILTERS = (
+    ("default", DeprecationWarning, "__main__"),
+    ("ignore", DeprecationWarning, None),
+    ("ignore", PendingDeprecationWarning, None),
+    ("ignore", ImportWarning, None),
+    ("ignore", ResourceWarning, None),
+)
 
 
 @pytest.fixture
@@ -26,15 +58,163 @@ def external():
     return EXTERNAL
 
 
-def run_cli(*args: str, cwd: Path | None = None, input: str | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run ``surveykit ARGS`` in a subprocess exactly as a user would (python -m surveykit)."""
-    env = dict(os.environ)
-    env.setdefault("MPLBACKEND", "Agg")
+# -- the CLI, in a real process ------------------------------------------------------------------
+
+def run_cli_subprocess(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 300,
+                       env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``surveykit ARGS`` in a new process exactly as a user would (``python -m surveykit``)."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.setdefault("MPLBACKEND", "Agg")
     return subprocess.run([sys.executable, "-m", "surveykit", *map(str, args)], cwd=cwd or ROOT,
-                          capture_output=True, text=True, input=input, timeout=timeout, env=env)
+                          capture_output=True, text=True, input=input, timeout=timeout, env=full_env)
+
+
+# -- the CLI, in this process --------------------------------------------------------------------
+
+_command = None
+_instrument_cache: dict = {}
+
+
+def _click_command():
+    """The click command behind ``surveykit``, built once with every command module loaded (a real
+    process loads only the module of the command it runs; ``test_cli_harness`` checks both agree)."""
+    global _command
+    if _command is None:
+        import typer.main
+
+        from surveykit.cli import app, load
+
+        load()
+        _command = typer.main.get_command(app)
+    return _command
+
+
+def _instrument_loader(original):
+    """The instrument cache of a fresh process: a file is parsed again when its content changed.
+
+    ``load_instrument`` caches by path (one process reads an instrument once); in this process one
+    test may rewrite an instrument file that an earlier run read, so runs here are cached by path and
+    content (what a new process would see)."""
+    parse = original.__wrapped__
+
+    def load(resolved: str, shown: str):
+        try:
+            digest = hashlib.sha256(Path(resolved).read_bytes()).hexdigest()
+        except OSError:
+            return parse(resolved, shown)  # the loader reports the missing / unreadable file
+        key = (resolved, shown, digest)
+        if key not in _instrument_cache:
+            _instrument_cache[key] = parse(resolved, shown)
+        return _instrument_cache[key]
+
+    return load
+
+
+def _text_of(data: bytes) -> str:
+    """Bytes written to a stream as ``subprocess.run(text=True)`` reads them (UTF-8, universal newlines)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=None).read()
+
+
+def _exit_code(code, err) -> int:
+    """The exit status of ``SystemExit(code)``, as the interpreter sets it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=err)  # sys.exit("message"): the message on stderr, status 1
+    return 1
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 300,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``surveykit ARGS`` in this process, as a user would see it: a ``CompletedProcess`` with
+    the exit code, stdout and stderr (see the module docstring). For the run, stdin holds ``input``,
+    ``cwd`` is the working folder and ``env`` entries are set; all are restored afterwards. ``timeout``
+    is accepted for compatibility with ``run_cli_subprocess`` (a run in this process cannot be stopped
+    from outside)."""
+    from surveykit.instrument import schema
+
+    argv = [str(a) for a in args]
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    previous_dir = os.getcwd()
+    previous_env = {k: os.environ.get(k) for k in (env or {})}
+    original_loader = schema._load_cached
+    command = _click_command()
+    wrappers = (io.TextIOWrapper(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8"),
+                io.TextIOWrapper(out, encoding="utf-8"),
+                io.TextIOWrapper(err, encoding="utf-8", errors="backslashreplace"))
+    schema._load_cached = _instrument_loader(original_loader)
+    try:
+        os.chdir(cwd or ROOT)
+        os.environ.update(env or {})
+        sys.stdin, sys.stdout, sys.stderr = wrappers
+        with warnings.catch_warnings():
+            warnings.resetwarnings()
+            for action, category, module in reversed(_FRESH_PROCESS_FILTERS):
+                if module is None:
+                    warnings.simplefilter(action, category)
+                else:
+                    warnings.filterwarnings(action, category=category, module=module)
+            try:
+                command.main(args=argv, prog_name=PROG_NAME)  # standalone: ends with SystemExit
+                code = 0
+            except SystemExit as exc:
+                code = _exit_code(exc.code, sys.stderr)
+            except Exception:
+                # Python prints an uncaught exception as a traceback on stderr and exits 1.
+                traceback.print_exc(file=sys.stderr)
+                code = 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = streams
+        for w in wrappers:
+            w.flush()
+            w.detach()  # keep the buffers open after the wrappers are gone
+        schema._load_cached = original_loader
+        for k, v in previous_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        os.chdir(previous_dir)
+    return subprocess.CompletedProcess([PROG_NAME, *argv], code, _text_of(out.getvalue()), _text_of(err.getvalue()))
 
 
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def cli_subprocess():
+    return run_cli_subprocess
+
+
+# -- the shipped sample, read once ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def _sample_once():
+    from surveykit.pipeline import load_responses
+
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the sample study has not been generated")
+    return load_responses(SAMPLE_SURVEY)
+
+
+def fresh_copy(responses):
+    """The same Responses with its own copy of the data frame: a test that changes its frame cannot
+    change what another test reads."""
+    return dataclasses.replace(responses, data=responses.data.copy())
+
+
+@pytest.fixture
+def sample_responses(_sample_once):
+    """The shipped sample study read and prepared (``load_responses(SAMPLE_SURVEY)``), read once per
+    session; each test gets its own copy of the data frame."""
+    return fresh_copy(_sample_once)
+
+
+@pytest.fixture(scope="module")
+def sample_responses_module(_sample_once):
+    """As ``sample_responses``, one copy per test module (for module-scoped fixtures)."""
+    return fresh_copy(_sample_once)

@@ -19,8 +19,8 @@ from surveykit.errors import InputError, UsageError
 
 
 @pytest.fixture(scope="module")
-def sample():
-    return sk.read(SAMPLE_SURVEY)
+def sample(sample_responses_module):
+    return sample_responses_module  # sk.read(SAMPLE_SURVEY), read once per session
 
 
 def test_front_door_names():

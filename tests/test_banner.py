@@ -17,7 +17,6 @@ from statsmodels.stats.proportion import proportions_ztest
 import importlib
 
 from surveykit.errors import UsageError
-from surveykit.pipeline import load_responses
 
 from conftest import SAMPLE_SURVEY
 
@@ -25,10 +24,8 @@ banner = importlib.import_module("surveykit.banner")  # the module; sk.banner is
 
 
 @pytest.fixture(scope="module")
-def sample():
-    if not SAMPLE_SURVEY.exists():
-        pytest.skip("the sample study has not been generated")
-    return load_responses(SAMPLE_SURVEY)
+def sample(sample_responses_module):
+    return sample_responses_module  # load_responses(SAMPLE_SURVEY), read once per session
 
 
 @pytest.fixture(scope="module")

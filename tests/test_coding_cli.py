@@ -18,10 +18,8 @@ pytestmark = pytest.mark.skipif(not SAMPLE_SURVEY.exists(), reason="sample surve
 
 
 @pytest.fixture(scope="module")
-def sample_answers():
-    from surveykit.pipeline import load_responses
-
-    data = load_responses(SAMPLE_SURVEY).data
+def sample_answers(sample_responses_module):
+    data = sample_responses_module.data
     return {str(r): (t, s) for r, t, s in zip(data["respondent_id"], data["q7"], data["sector"])}
 
 

@@ -17,7 +17,6 @@ import importlib
 from surveykit import disclosure, scoring
 
 banner = importlib.import_module("surveykit.banner")  # the module; sk.banner is the front door's function
-from surveykit.pipeline import load_responses
 
 from conftest import SAMPLE_SURVEY
 
@@ -61,10 +60,8 @@ class Reader:
 
 
 @pytest.fixture(scope="module")
-def sample():
-    if not SAMPLE_SURVEY.exists():
-        pytest.skip("the sample study has not been generated")
-    return load_responses(SAMPLE_SURVEY)
+def sample(sample_responses_module):
+    return sample_responses_module  # load_responses(SAMPLE_SURVEY), read once per session
 
 
 def test_primary_suppression_and_zero_shown():

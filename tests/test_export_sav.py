@@ -39,10 +39,10 @@ def test_labels_and_missing_values(exported):
     assert set(frame["q1"].dropna()) <= {0.0, 1.0, 99.0}
 
 
-def test_round_trip_same_typed_values(exported, cli):
+def test_round_trip_same_typed_values(exported, cli, sample_responses):
     from surveykit.pipeline import load_responses
 
-    original = load_responses(SAMPLE_SURVEY)
+    original = sample_responses
     again = load_responses(exported)
     assert again.source.platform == "spss"
     assert list(again.data.columns) == list(original.data.columns)

@@ -35,10 +35,8 @@ def gold() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def texts() -> dict[str, str]:
-    from surveykit.pipeline import load_responses
-
-    data = load_responses(SAMPLE_SURVEY).data
+def texts(sample_responses_module) -> dict[str, str]:
+    data = sample_responses_module.data
     return {str(r): t for r, t in zip(data["respondent_id"], data["q7"]) if t is not None and not pd.isna(t)}
 
 

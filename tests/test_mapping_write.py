@@ -82,16 +82,14 @@ def test_written_mapping_is_deterministic_and_atomic(cli, tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_import_id_mapping_via_qsf(cli, tmp_path):
+def test_import_id_mapping_via_qsf(cli, tmp_path, sample_responses):
     """A Qualtrics export whose row-2 labels were truncated (as Qualtrics does) maps through the .qsf."""
     import csv
     import io
 
-    from conftest import SAMPLE_SURVEY
-    from surveykit.pipeline import load_responses
     from surveykit.sample.platforms import qsf_document, qualtrics_csv_text
 
-    responses = load_responses(SAMPLE_SURVEY)
+    responses = sample_responses
     rows = list(csv.reader(io.StringIO(qualtrics_csv_text(responses), newline="")))
     rows[1] = [label[:20] + "..." if len(label) > 20 else label for label in rows[1]]
     # Custom export tags, so that the tags do not name the instrument's columns either (they would map).

@@ -241,7 +241,7 @@ def test_code_run_suggest_uses_model(cli, trained):
     assert [a == "True" for a in got.accepted] == list(expected.accepted)
 
 
-def test_train_on_sample_gold_through_survey(cli, tmp_path):
+def test_train_on_sample_gold_through_survey(cli, tmp_path, sample_responses):
     from conftest import SAMPLE_DIR, SAMPLE_SURVEY
 
     gold = SAMPLE_DIR / "q7_coded_gold.csv"
@@ -251,10 +251,9 @@ def test_train_on_sample_gold_through_survey(cli, tmp_path):
             "--codebook", "codebooks/missing_reasons.yaml", "--format", "json", "--first", "120", "--folds", "2")
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)["rows"]
-    import surveykit as sk
     from surveykit.coding.answers import answers_from_responses
 
-    answered = {r for r, t in answers_from_responses(sk.read(SAMPLE_SURVEY), question="q7") if t}
+    answered = {r for r, t in answers_from_responses(sample_responses, question="q7") if t}
     g = pd.read_csv(gold, dtype=str, keep_default_na=False)
     g = g[g.respondent_id.isin(answered)]  # answers blank in the survey cannot train the model
     g = g[g.respondent_id.isin(list(dict.fromkeys(g.respondent_id))[:120])]  # --first 120

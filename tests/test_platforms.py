@@ -13,12 +13,11 @@ from conftest import SAMPLE_SURVEY
 
 
 @pytest.fixture(scope="module")
-def exports(tmp_path_factory):
-    from surveykit.pipeline import load_responses
+def exports(tmp_path_factory, sample_responses_module):
     from surveykit.sample.platforms import write_platform_exports
 
     out = tmp_path_factory.mktemp("platforms")
-    responses = load_responses(SAMPLE_SURVEY)
+    responses = sample_responses_module
     paths = write_platform_exports(responses, out)
     return responses, {p.name: p for p in paths}
 

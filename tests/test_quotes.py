@@ -127,10 +127,9 @@ def test_cli_quotes_bad_input(cli, personal_csv):
 
 
 @pytest.mark.skipif(not SAMPLE_SURVEY.exists(), reason="sample survey not generated yet")
-def test_cli_quotes_on_the_sample_are_stratified_deterministic_and_coded(cli):
+def test_cli_quotes_on_the_sample_are_stratified_deterministic_and_coded(cli, sample_responses):
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.rules import RuleCoder
-    from surveykit.pipeline import load_responses
 
     args = ("quotes", SAMPLE_SURVEY, "--code", "trafficker_control", "--per-sector", "1", "--format", "json")
     first, second = cli(*args), cli(*args)
@@ -140,7 +139,7 @@ def test_cli_quotes_on_the_sample_are_stratified_deterministic_and_coded(cli):
     assert rows
     sectors = [r["sector"] for r in rows]
     assert len(sectors) == len(set(sectors))  # one per sector
-    data = load_responses(SAMPLE_SURVEY).data.set_index("respondent_id")
+    data = sample_responses.data.set_index("respondent_id")
     from surveykit.instrument import load_instrument
 
     order = [s.id for s in load_instrument().sectors]

@@ -11,11 +11,10 @@ from conftest import SAMPLE_SURVEY
 
 
 @pytest.fixture(scope="module")
-def qualtrics_lines(tmp_path_factory):
-    from surveykit.pipeline import load_responses
+def qualtrics_lines(tmp_path_factory, sample_responses_module):
     from surveykit.sample.platforms import qualtrics_csv_text
 
-    text = qualtrics_csv_text(load_responses(SAMPLE_SURVEY))
+    text = qualtrics_csv_text(sample_responses_module)
     return text.splitlines(keepends=True)[:40]
 
 

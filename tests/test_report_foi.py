@@ -46,6 +46,6 @@ def test_foi_returns_in_the_manifest(report_dir):
     assert m["sections"][0] == "foi_returns"
 
 
-def test_library_report_with_foi():
-    report = sk.report(sk.read(SAMPLE_SURVEY), foi=sk.read_foi(RETURNS))
+def test_library_report_with_foi(sample_responses):
+    report = sk.report(sample_responses, foi=sk.read_foi(RETURNS))
     assert report.sections[0].id == "foi_returns" and report.sections[1].id == "who_responded"

@@ -73,8 +73,8 @@ def regenerated(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def responses():
-    return load_responses(SAMPLE_SURVEY)
+def responses(sample_responses_module):
+    return sample_responses_module  # load_responses(SAMPLE_SURVEY), read once per session
 
 
 @pytest.fixture(scope="module")

@@ -40,10 +40,8 @@ def rows(runs):
 
 
 @pytest.fixture(scope="module")
-def responses():
-    from surveykit.pipeline import load_responses
-
-    return load_responses(SAMPLE_SURVEY)
+def responses(sample_responses_module):
+    return sample_responses_module  # load_responses(SAMPLE_SURVEY), read once per session
 
 
 def test_published_output_hides_small_counts_on_both_sides(runs, responses):

@@ -192,20 +192,25 @@ class Coded:
 
 def codebook_for(responses: "Responses", question: str, codebook: "str | Path | Codebook | None") -> "Codebook":
     """The codebook to code ``question`` with: the one given, else the instrument's for that field."""
+    return _codebook_for(responses, question, codebook, load_codebook)
+
+
+def _codebook_for(responses: "Responses", question: str, codebook: "str | Path | Codebook | None",
+                  load: Any) -> "Codebook":
     from surveykit.coding.answers import check_text_question
     from surveykit.coding.codebook import Codebook
 
     if isinstance(codebook, Codebook):
         return codebook
     if codebook is not None:
-        return load_codebook(codebook)
+        return load(codebook)
     inst = responses.instrument
     field_id = check_text_question(inst, question)
     decl = inst.coded_field(field_id)
     if decl is None or decl.path is None:
         raise UsageError(f"codebook is required: the instrument names no codebook for {field_id!r} under 'coding:'; "
                          "pass a codebook file")
-    return load_codebook(decl.path)
+    return load(decl.path)
 
 
 def code(responses: "Responses", question: str, *, codebook: "str | Path | Codebook | None" = None,
@@ -294,10 +299,19 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
     fields = [q for s in plan.sections for p in s.parts if "code" in p.analyses for q in p.questions]
     books: dict[str, Codebook] = {}
     given = dict(codebooks or {})
+    loaded: dict[str, Codebook] = {}
+
+    def load_once(path: "str | Path") -> "Codebook":
+        # fields coded with the same codebook file share one load (one YAML parse) in this report
+        key = str(Path(path).resolve())
+        if key not in loaded:
+            loaded[key] = load_codebook(path)
+        return loaded[key]
+
     for f in fields:
         if f not in responses.column_map.targets():
             continue
-        books[f] = codebook_for(responses, f, given.get(f))
+        books[f] = _codebook_for(responses, f, given.get(f), load_once)
     coded_map = _coded_files(coded, inst, fields)
     files: dict[str, dict[str, Any]] = {}
     src = responses.source

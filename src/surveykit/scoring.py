@@ -246,17 +246,37 @@ def score(responses: "Responses", *, questions: Iterable[str] | str | None = Non
     return frame.astype({"count": "int64", "n_valid": "int64", "n_dk": "int64", "n_blank": "int64", "pct": "float64"})
 
 
+#: Protections already found, by everything they depend on (a report protects each item once per
+#: table it shows; the search is the same every time). Bounded: cleared when full.
+_PROTECTIONS: dict = {}
+_PROTECTIONS_MAX = 4096
+
+
 def _protect(ic: "_ItemCounts", threshold: int):
     """The one protection of an item over its grouping (``disclosure.protect_item``), with every
-    statistic any table shows: all tables built from the same counts hide the same numbers."""
+    statistic any table shows: all tables built from the same counts hide the same numbers.
+
+    ``protect_item`` is a pure function of the counts, the scale and the threshold, so its result is
+    remembered by their value: the tables of a report that show the same item reuse it."""
     from surveykit import disclosure
 
     scale = ic.question.scale
     codes = [o.code for o in scale.options]
     nets = [[codes.index(c) for c in net.codes] for net in ic.question.all_nets]
-    return disclosure.protect_item(ic.counts.astype(float), [o.value for o in scale.options],
-                                   [o.dk for o in scale.options], [o.code in scale.top_box for o in scale.options],
-                                   ic.groups, threshold=threshold, nets=nets, blank=ic.blank.astype(float))
+    counts, blank = ic.counts.astype(float), ic.blank.astype(float)
+    values = [o.value for o in scale.options]
+    dk = [o.dk for o in scale.options]
+    top = [o.code in scale.top_box for o in scale.options]
+    key = (counts.shape, counts.tobytes(), blank.tobytes(), tuple(values), tuple(dk), tuple(top), tuple(ic.groups),
+           threshold, tuple(tuple(n) for n in nets))
+    found = _PROTECTIONS.get(key)
+    if found is None:
+        found = disclosure.protect_item(counts, values, dk, top, ic.groups, threshold=threshold, nets=nets,
+                                        blank=blank)
+        if len(_PROTECTIONS) >= _PROTECTIONS_MAX:
+            _PROTECTIONS.clear()
+        _PROTECTIONS[key] = found
+    return found
 
 
 def hidden_sets(responses: "Responses", targets, by: str | None, protect_by: str | None,

@@ -1,11 +1,22 @@
 """The one adapter between surveykit and the statistics libraries.
 
 Every significance test surveykit reports goes through this module, which returns plain
-``TestResult`` values with our own names. pingouin is used where it has the test
-(Kruskal-Wallis, Mann-Whitney U, chi-square test of independence); its output columns were renamed
-in 0.6 (``p-unc`` -> ``p_unc``, ``U-val`` -> ``U_val`` ...), so ``_pg_value`` accepts both spellings.
-Where pingouin has no test (Fisher's exact test, Monte Carlo chi-square, column-proportion z-tests,
-multiple-comparison correction) scipy / statsmodels are used directly.
+``TestResult`` values with our own names. The tests are computed with scipy (and numpy):
+
+* Kruskal-Wallis from the count of each distinct value per group (midranks, tie correction), with
+  pingouin's formula and order of operations, so the numbers are pingouin's ``kruskal`` to the bit;
+* Mann-Whitney U as ``scipy.stats.mannwhitneyu`` computes it (what pingouin's ``mwu`` calls): its
+  normal approximation from value counts, term for term (``_mwu_asymptotic``), its exact p-value
+  from scipy;
+* chi-square with ``scipy.stats.chi2_contingency`` (what pingouin's ``chi2_independence`` computes
+  its Pearson row with).
+
+pingouin itself is not imported on these paths: it costs about a second of start-up (it imports
+pyplot, xarray and statsmodels) for three thin wrappers over scipy. The tests check every result
+against pingouin and scipy for equality. ``_pg_value`` still reads a pingouin result whichever
+spelling of its columns the version uses (renamed in 0.6: ``p-unc`` -> ``p_unc``, ``U-val`` ->
+``U_val`` ...). Fisher's exact test, Monte Carlo chi-square, column-proportion z-tests and the
+multiple-comparison correction use scipy / numpy directly.
 
 Effect sizes:
 
@@ -19,7 +30,6 @@ Effect sizes:
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -44,13 +54,8 @@ PINGOUIN_COLUMNS: dict[str, tuple[str, ...]] = {
 
 PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
 
-#: pingouin.mwu builds an n_x-by-n_y matrix for its common-language effect size; above this many
-#: pairs we compute U and its normal-approximation p-value from value counts (``_mwu_large``, the
-#: same formula as scipy's asymptotic method, which pingouin calls) and the same rank-biserial.
-MWU_PINGOUIN_MAX_PAIRS = 4_000_000
-
-#: pingouin's chi-square wants raw data; above this many observations the table goes to scipy directly.
-CHI2_PINGOUIN_MAX_N = 20_000
+#: scipy's rule for the exact Mann-Whitney p-value: a sample of at most this many answers and no ties.
+MWU_EXACT_MAX_N = 8
 
 #: Monte Carlo resamples for the chi-square test when expected counts are small (R uses 2000).
 MONTE_CARLO_RESAMPLES = 10_000
@@ -80,32 +85,69 @@ def _pg_value(frame: Any, name: str) -> float:
     raise KeyError(f"pingouin result has none of {PINGOUIN_COLUMNS[name]} (columns: {list(frame.columns)})")
 
 
-def kruskal(samples: Sequence[Sequence[float]]) -> TestResult:
-    """Kruskal-Wallis H test (tie-corrected, via pingouin) with epsilon-squared."""
+def _rank_counts(arrays: "list[np.ndarray]") -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
+    """Counts of each distinct value per sample (rows: samples, columns: distinct values in ascending
+    order), the midrank of each distinct value in the pooled data, and the tie counts (the pooled count
+    of each value present). Midranks and rank sums are whole or half numbers, so float sums of them
+    are exact: the result does not depend on the order of summation."""
     import numpy as np
-    import pandas as pd
-    import pingouin as pg
+
+    both = np.concatenate(arrays)
+    lo, hi = float(both.min()), float(both.max())
+    if hi - lo < 1000 and np.array_equal(both, np.round(both)):
+        # scale scores: whole numbers in a short range -> count them directly, no sort
+        inverse = (both - lo).astype(np.int64)
+        size = int(hi - lo) + 1
+    else:
+        _, inverse = np.unique(both, return_inverse=True)
+        size = int(inverse.max()) + 1
+    bounds = np.cumsum([0] + [a.size for a in arrays])
+    counts = np.stack([np.bincount(inverse[bounds[i]:bounds[i + 1]], minlength=size)
+                       for i in range(len(arrays))]).astype(float)
+    t = counts.sum(axis=0)
+    present = t > 0
+    counts, t = counts[:, present], t[present]
+    midrank = np.cumsum(t) - (t - 1) / 2
+    return counts, midrank, t
+
+
+def kruskal(samples: Sequence[Sequence[float]]) -> TestResult:
+    """Kruskal-Wallis H test (tie-corrected) with epsilon-squared.
+
+    Computed from value counts with pingouin's formula, term for term:
+    ``H = 12 / (n (n + 1)) * sum(R_i**2 / n_i) - 3 (n + 1)``, divided by the tie correction
+    ``1 - sum(t**3 - t) / (n**3 - n)``; p from the chi-square distribution with (groups - 1)
+    degrees of freedom. Empty samples are left out of the groups, as pingouin does."""
+    import numpy as np
+    from scipy import stats
 
     arrays = [np.asarray(s, dtype=float) for s in samples]
     arrays = [a[~np.isnan(a)] for a in arrays]
     n = int(sum(a.size for a in arrays))
-    frame = pd.DataFrame({"y": np.concatenate(arrays),
-                          "g": np.repeat(np.arange(len(arrays)), [a.size for a in arrays])})
-    if np.unique(frame["y"]).size < 2:
+    if n == 0 or np.unique(np.concatenate(arrays)).size < 2:
         return TestResult("kruskal_wallis", float("nan"), float("nan"), n, len(arrays) - 1, float("nan"),
                           "epsilon_squared", "all answers equal: no test")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = pg.kruskal(data=frame, dv="y", between="g")
-    h = _pg_value(res, "H")
-    return TestResult("kruskal_wallis", h, _pg_value(res, "p_unc"), n, _pg_value(res, "ddof1"),
+    arrays = [a for a in arrays if a.size]
+    counts, midrank, t = _rank_counts(arrays)
+    rank_sums = counts @ midrank
+    sizes = np.array([a.size for a in arrays], dtype=np.int64)
+    h = (12 / (n * (n + 1)) * np.sum(rank_sums ** 2 / sizes)) - 3 * (n + 1)
+    size = np.float64(n)
+    h /= 1.0 - (t ** 3 - t).sum() / (size ** 3 - size)
+    dof = len(arrays) - 1
+    h = float(h)
+    return TestResult("kruskal_wallis", h, float(stats.chi2.sf(h, dof)), n, float(dof),
                       h / (n - 1) if n > 1 else float("nan"), "epsilon_squared")
 
 
 def mann_whitney(x: Sequence[float], y: Sequence[float]) -> TestResult:
-    """Two-sided Mann-Whitney U (scipy's default method: exact for small samples without ties, else
-    normal approximation with tie and continuity correction), statistic U of ``x``, with the
-    rank-biserial correlation (positive: ``x`` tends higher)."""
+    """Two-sided Mann-Whitney U with scipy's default method (exact for small samples without ties,
+    else the normal approximation with tie and continuity correction), statistic U of ``x``, with the
+    rank-biserial correlation (positive: ``x`` tends higher).
+
+    The normal approximation is computed here from value counts (``_mwu_asymptotic``), operation for
+    operation as ``scipy.stats.mannwhitneyu`` computes it (the same bits, without its sort and
+    per-call overhead: a report runs hundreds of these); the exact p-value comes from scipy."""
     import numpy as np
 
     xa = np.asarray(x, dtype=float)
@@ -115,57 +157,41 @@ def mann_whitney(x: Sequence[float], y: Sequence[float]) -> TestResult:
     if xa.size == 0 or ya.size == 0:
         return TestResult("mann_whitney_u", float("nan"), float("nan"), n, None, float("nan"),
                           "rank_biserial", "an empty group: no test")
-    if xa.size * ya.size <= MWU_PINGOUIN_MAX_PAIRS:
-        import pingouin as pg
-
-        res = pg.mwu(xa, ya, alternative="two-sided")
-        u, p, r = _pg_value(res, "U"), _pg_value(res, "p_val"), _pg_value(res, "rbc")
+    counts, midrank, t = _rank_counts([xa, ya])
+    ties = bool((t > 1).any())
+    if (xa.size > MWU_EXACT_MAX_N and ya.size > MWU_EXACT_MAX_N) or ties:
+        u, p = _mwu_asymptotic(counts[0], midrank, t, xa.size, ya.size)
     else:
-        u, p = _mwu_large(xa, ya)
-        pairs = xa.size * ya.size
-        r = 1.0 - 2.0 * (pairs - u) / pairs  # written as pingouin does, so both paths agree to the bit
-    return TestResult("mann_whitney_u", u, p, n, None, r, "rank_biserial")
+        from scipy import stats
+
+        res = stats.mannwhitneyu(xa, ya, alternative="two-sided")
+        u, p = float(res.statistic), float(res.pvalue)
+    pairs = xa.size * ya.size
+    # Wendt's rank-biserial, written as pingouin writes it (its RBC), so the bits agree too.
+    r = 1 - (2 * (pairs - u)) / pairs
+    return TestResult("mann_whitney_u", u, p, n, None, float(r), "rank_biserial")
 
 
-def _mwu_large(x: "np.ndarray", y: "np.ndarray") -> tuple[float, float]:
-    """Mann-Whitney U for large samples from the counts of each distinct value: the same normal
-    approximation with tie and continuity correction as scipy's ``method="asymptotic"``, in
-    O(number of distinct values) after one ``np.unique`` (survey scales have five or so)."""
-    import numpy as np
-    from scipy import stats
+def _mwu_asymptotic(first: "np.ndarray", midrank: "np.ndarray", t: "np.ndarray", n1: int,
+                    n2: int) -> tuple[float, float]:
+    """U of the first sample and the two-sided normal-approximation p-value (tie and continuity
+    corrected) from the first sample's count of each distinct value, the midranks and the tie
+    counts: O(distinct values) after one count (survey scales have five or so). The rank sum is a
+    sum of whole and half numbers, so it is exact in any order; the rest follows scipy's
+    ``_mannwhitneyu`` line by line."""
+    from scipy import special
 
-    both = np.concatenate([x, y])
-    n1, n2 = x.size, y.size
     n = n1 + n2
-    lo, hi = float(both.min()), float(both.max())
-    if hi - lo < 1000 and np.array_equal(both, np.round(both)):
-        # scale scores: whole numbers in a short range -> count them directly, no sort
-        inverse = (both - lo).astype(np.int64)
-        size = int(hi - lo) + 1
-    else:
-        _, inverse = np.unique(both, return_inverse=True)
-        size = int(inverse.max()) + 1
-    c1 = np.bincount(inverse[:n1], minlength=size).astype(float)
-    t = np.bincount(inverse, minlength=size).astype(float)
-    midrank = np.cumsum(t) - (t - 1) / 2
-    u1 = float((c1 * midrank).sum() - n1 * (n1 + 1) / 2)
+    u1 = float((first * midrank).sum() - n1 * (n1 + 1) / 2)
+    u = max(u1, n1 * n2 - u1)
     mu = n1 * n2 / 2
-    tie = float((t ** 3 - t).sum())
-    sd = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie / (n * (n - 1))))
-    if sd == 0:
+    tie_term = float((t ** 3 - t).sum())
+    s = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+    numerator = u - mu - 0.5
+    if s == 0:  # every answer equal: U is its mean, z = -inf
         return u1, 1.0
-    z = (max(u1, n1 * n2 - u1) - mu - 0.5) / sd
-    return u1, float(min(1.0, 2 * stats.norm.sf(z)))
-
-
-def _expand(table: "np.ndarray") -> Any:
-    """A contingency table as one row per observation (pingouin's chi-square wants raw data)."""
-    import numpy as np
-    import pandas as pd
-
-    r, c = np.indices(table.shape)
-    counts = table.ravel().astype(int)
-    return pd.DataFrame({"row": np.repeat(r.ravel(), counts), "col": np.repeat(c.ravel(), counts)})
+    p = float(special.ndtr(-(numerator / s))) * 2
+    return u1, min(max(p, 0.0), 1.0)
 
 
 def _trim(table: Any) -> "np.ndarray":
@@ -180,28 +206,19 @@ def _trim(table: Any) -> "np.ndarray":
 
 
 def pearson_chi2(table: Any) -> TestResult:
-    """Pearson chi-square test of independence without continuity correction (pingouin), Cramér's V."""
-    import pingouin as pg
+    """Pearson chi-square test of independence without continuity correction
+    (``scipy.stats.chi2_contingency``), with Cramér's V."""
+    from scipy import stats
 
     t = _trim(table)
     n = int(t.sum())
     if min(t.shape) < 2:
         return TestResult("chi_square", float("nan"), float("nan"), n, 0, float("nan"), "cramers_v",
                           "fewer than two non-empty rows or columns: no test")
-    if n > CHI2_PINGOUIN_MAX_N:
-        # pingouin wants one row per observation; for big tables we call the scipy function it wraps.
-        from scipy import stats
-
-        res = stats.chi2_contingency(t, correction=False)
-        chi2 = float(res.statistic)
-        return TestResult("chi_square", chi2, float(res.pvalue), n, float(res.dof),
-                          math.sqrt(chi2 / (n * (min(t.shape) - 1))), "cramers_v")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        _, _, res = pg.chi2_independence(_expand(t), x="row", y="col", correction=False)
-    row = res[res["test"] == "pearson"]
-    return TestResult("chi_square", _pg_value(row, "chi2"), _pg_value(row, "pval"), n, _pg_value(row, "dof"),
-                      _pg_value(row, "cramer"), "cramers_v")
+    res = stats.chi2_contingency(t, correction=False)
+    chi2 = float(res.statistic)
+    return TestResult("chi_square", chi2, float(res.pvalue), n, float(res.dof),
+                      math.sqrt(chi2 / (n * (min(t.shape) - 1))), "cramers_v")
 
 
 def _chi2_stat(t: "np.ndarray", expected: "np.ndarray") -> float:
