@@ -98,6 +98,8 @@ def _instrument_loader(original):
     parse = original.__wrapped__
 
     def load(resolved: str, shown: str):
+        if not Path(resolved).is_file():  # a pipe or device: the loader refuses it (reading it here would block)
+            return parse(resolved, shown)
         try:
             digest = hashlib.sha256(Path(resolved).read_bytes()).hexdigest()
         except OSError:

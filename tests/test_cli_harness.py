@@ -50,7 +50,8 @@ def test_working_folder_is_entered_and_left(tmp_path):
 
 
 def test_an_uncaught_exception_is_a_traceback_on_stderr(monkeypatch):
-    """A crash must look like one (exit 1, a traceback on stderr), or 'no traceback' checks mean nothing."""
+    """A crash must look like one, or 'no traceback' checks mean nothing: exit 3 and one line naming a bug
+    (no answer text), and the traceback itself with SURVEYKIT_DEBUG=1."""
     import surveykit.api
 
     def boom(*args, **kwargs):
@@ -58,7 +59,11 @@ def test_an_uncaught_exception_is_a_traceback_on_stderr(monkeypatch):
 
     monkeypatch.setattr(surveykit.api, "read", boom)
     r = run_cli("validate", SAMPLE_SURVEY)
-    assert r.returncode == 1
+    assert r.returncode == 3
+    assert "bug in surveykit" in r.stderr and "Traceback" not in r.stderr
+    monkeypatch.setenv("SURVEYKIT_DEBUG", "1")
+    r = run_cli("validate", SAMPLE_SURVEY)
+    assert r.returncode != 0
     assert "Traceback (most recent call last)" in r.stderr and "RuntimeError: internal failure" in r.stderr
 
 

@@ -115,7 +115,7 @@ def test_xlsx_sheets_frozen_numbers_and_percentages(two_runs):
     assert ws["A1"].value == "Respondents by sector and completion"
     assert ws.freeze_panes in ("A5", "B5")
     header = [c.value for c in ws[4]]
-    assert "group" not in header and header[0] == "Group"  # the id column is hidden beside its label
+    assert "group" not in header and header[0] == "Sector"  # the grouping's label; its id column is hidden
     n_col = header.index("Respondents") + 1
     pct_col = header.index("% of respondents") + 1
     total_row = [r for r in ws.iter_rows(min_row=5) if r[0].value == "All respondents"][0]

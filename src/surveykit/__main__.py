@@ -1,3 +1,4 @@
-from surveykit.cli import main
+from surveykit.cli import app
 
-main()
+# The program is named surveykit however it is started (python -m surveykit prints the same help and errors).
+app(prog_name="surveykit")

@@ -70,7 +70,8 @@ class Entry(NamedTuple):
 COMMANDS: dict[str, Entry] = {
     "inspect": Entry(("foundation",), "Show how an export was read: platform, encoding, header rows, and each "
                                       "column's mapping (method: id, text, import_id, label, mapping; confidence 0-1)."),
-    "validate": Entry(("foundation",), "Check an export against the instrument and list every data problem found."),
+    "validate": Entry(("foundation",), "Check an export against the instrument and list every data problem and "
+                                      "warning found."),
     "sample": Entry(("foundation",), "Write the synthetic sample study (professional survey export and youth rankings)."),
     "score": Entry(("analysis",), "Counts and percentages of every option of every closed question (valid base, "
                                   "DK apart)."),
@@ -79,8 +80,8 @@ COMMANDS: dict[str, Entry] = {
     "reasons": Entry(("analysis",), "A grid of reasons ranked by the share of respondents seeing each one often "
                                     "(its top box)."),
     "compare": Entry(("analysis",), "Compare groups with significance tests, corrected for multiple comparisons."),
-    "banner": Entry(("analysis",), "Banner table: items as rows, groups as columns, top-box % with significance "
-                                   "letters."),
+    "banner": Entry(("analysis",), "Banner table: items as rows, groups as lettered columns, top-box % and mean "
+                                   "with significance letters."),
     "rank": Entry(("youth",), "Score the youth ranking exercise: % effective, mean position, Borda, rank, and "
                               "agreement."),
     "voices": Entry(("youth",), "Young people's ranking beside the survey respondents' ratings of the matched grid, "
@@ -89,10 +90,10 @@ COMMANDS: dict[str, Entry] = {
     "agree": Entry(("qda",), "Agreement between coders: per code, percent agreement, Cohen's kappa and "
                              "Krippendorff's alpha."),
     "export-sav": Entry(("formats",), "Write prepared responses to an SPSS .sav file with variable and value labels."),
-    "report": Entry(("reporting",), "Run the whole study and write report.html, report.md, tables.xlsx, "
-                                    "tables/*.csv, charts/ and manifest.json."),
+    "report": Entry(("reporting",), "Run the whole study and write report.html, report.md, report.docx, "
+                                    "tables.xlsx, tables/*.csv, charts/ and manifest.json."),
     "codebook": Entry(("coding", "qda"), "Check, export and import coding codebooks."),
-    "code": Entry(("coding", "qda"), "Code free-text answers against a codebook (rules, model suggestions, review)."),
+    "code": Entry(("coding", "qda", "qda_review"), "Code free-text answers against a codebook (rules, model suggestions, review)."),
     "foi": Entry(("foi",), "Local authority FOI returns: check them, summarise them, compare waves, check "
                            "published claims."),
     "instrument": Entry(("instrument",), "Draft an instrument (your questionnaire as YAML) from an export, and "
@@ -100,7 +101,8 @@ COMMANDS: dict[str, Entry] = {
 }
 
 #: Every command module, in the order their commands were registered when all were imported at start-up.
-MODULES = ("foundation", "analysis", "youth", "coding", "qda", "formats", "reporting", "foi", "instrument")
+MODULES = ("foundation", "analysis", "youth", "coding", "qda", "qda_review", "formats", "reporting", "foi",
+           "instrument")
 
 
 def load(modules: tuple[str, ...] = MODULES) -> None:

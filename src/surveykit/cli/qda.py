@@ -59,8 +59,11 @@ def agree(
     Example:  surveykit agree coder_a.csv coder_b.csv --disagreements to_adjudicate.csv
     """
     from surveykit.coding.agreement import agreement, coder_labels, coverage_sentence
-    from surveykit.io.coded import file_identity, read_coded, write_frame_csv
+    from surveykit.io.coded import UNCODED_CHOICES, file_identity, read_coded, write_frame_csv
+    from surveykit.errors import invalid_choice
 
+    if uncoded not in UNCODED_CHOICES:  # options first, before any file is read
+        raise invalid_choice("--uncoded", uncoded, UNCODED_CHOICES)
     if len(files) < 2:
         raise UsageError(f"agree needs at least two coded files; got {len(files)}")
     if min_shared < 1:

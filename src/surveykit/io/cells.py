@@ -70,7 +70,9 @@ def safe_frame(frame: "pd.DataFrame") -> "pd.DataFrame":
             continue
         if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series) \
                 or isinstance(series.dtype, pd.CategoricalDtype):
-            out[col] = series.astype(object).map(spreadsheet_safe)
+            # built as object, not with Series.map, which infers a dtype and turns 11 beside None into 11.0
+            out[col] = pd.Series([spreadsheet_safe(v) for v in series.astype(object)], index=series.index,
+                                 dtype=object)
     out.columns = [spreadsheet_safe(str(c)) for c in out.columns]
     return out
 

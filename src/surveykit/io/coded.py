@@ -224,18 +224,14 @@ def normalise_coded(frame: "pd.DataFrame") -> "pd.DataFrame":
 
 
 def file_identity(path: str | Path) -> tuple[str, str]:
-    """(resolved path, sha256 of the bytes) of an input file, to spot the same file given twice."""
+    """(resolved path, sha256 of the bytes) of an input file, to spot the same file given twice.
+    Special files (a pipe, a device, a folder) are refused before anything is read."""
     import hashlib
 
+    from surveykit.io.files import read_input
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", path=p) from None
-    except IsADirectoryError:
-        raise InputError("expected a file, got a directory", path=p) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", path=p) from None
+    data = read_input(p, what="a coded file")
     return str(p.resolve()), hashlib.sha256(data).hexdigest()
 
 

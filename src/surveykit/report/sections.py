@@ -228,7 +228,7 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
         suffix = f"_by_{by}" if by else ""
         from surveykit.report.tables import people_labels
 
-        labels = people_labels(wide, scale=q.scale, extra={"group_label": by_phrase(responses, by).capitalize()
+        headers = people_labels(wide, scale=q.scale, extra={"group_label": by_phrase(responses, by).capitalize()
                                                             if by else "Group", "n_valid": "Base (valid answers)",
                                                             "n_dk": "Don't know (n)"})
         foot = ("Percentages are of the valid answers (Don't know and blank left out); % Don't know is of everyone "
@@ -241,7 +241,7 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
                          f"{significant_p(r0['p_adjusted'])} ({b.options.padjust} correction across this section's "
                          "tests).")
         sb.table(f"{qid}{suffix}", f"{display_id(q.id)} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
-                 wide, percent_columns=pcts, labels=labels, base_column="n_valid", footnote=foot)
+                 wide, percent_columns=pcts, labels=headers, base_column="n_valid", footnote=foot)
 
 
 # -- tests between groups ----------------------------------------------------------------------------

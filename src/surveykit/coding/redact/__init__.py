@@ -98,8 +98,20 @@ def codebook_terms(codebook) -> tuple[str, ...]:
         terms.append(code.label)
         for p in code.patterns:
             if p.kind in ("word", "phrase", "stem", "near"):
-                terms.extend(w for w in re.split(r"[^\w'’-]+", p.text) if w and w.isalpha())
+                terms.extend(w for w in re.split(r"[^\w'’-]+", p.text) if w and w.isalpha() and not _identifying(w))
     return tuple(sorted({t for t in terms if t}))
+
+
+def _identifying(word: str) -> bool:
+    """A pattern word that names a place or a person ("community in Birmingham"): keeping it would
+    let the codebook unmask the same place or name in an answer, so it stays redactable."""
+    from surveykit.coding.redact.banks import banks, fold
+
+    b = banks()
+    key = fold(word)
+    if any(p == (key,) for p in b.places.get(key, ())):
+        return True
+    return (key in b.first or key in b.surname) and key not in b.common
 
 
 def instrument_terms(instrument) -> tuple[str, ...]:
