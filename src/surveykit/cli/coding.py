@@ -36,11 +36,16 @@ app.add_typer(code_app, name="code")
 # Heavy imports stay inside the commands (surveykit --help must not import pandas or nltk).
 from enum import Enum  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Optional  # noqa: E402
+from typing import List, Optional  # noqa: E402
 
 from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, emit, handle_errors, message, InputOptions, NO_INPUT_OPTIONS,
                                   input_options)
 from surveykit.errors import UsageError  # noqa: E402
+
+
+class CodeEngine(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 class CodeView(str, Enum):
@@ -124,7 +129,8 @@ def codebook_check(
 @handle_errors
 @input_options
 def code_run(
-    file: Path = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column."),
+    files: List[Path] = typer.Argument(..., help="A survey export, or any CSV/XLSX with --text-column (with --engine "
+                                                 "dask: several CSV or Parquet files, or a glob).", metavar="INPUT..."),
     question: Optional[str] = QUESTION_OPTION,
     codebook: Optional[Path] = CODEBOOK_FILE_OPTION,
     text_column: Optional[str] = TEXT_COLUMN,
@@ -142,6 +148,13 @@ def code_run(
     redact: bool = typer.Option(True, "--redact/--no-redact",
                                 help="Redact personal data from the evidence column 'matched' (default). "
                                      "--no-redact is for internal use only."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Processes coding in parallel (default: the cores "
+                                                                   "available; with --engine dask: 2 local workers)."),
+    engine: CodeEngine = typer.Option(CodeEngine.local, "--engine",
+                                      help="local: this machine, answers streamed through a pool of workers; dask: a "
+                                           "Dask cluster (pip install 'surveykit[dask]'; see docs/scaling.md)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the address of a running "
+                                                                      "Dask scheduler (default: start a local cluster)."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -154,20 +167,116 @@ def code_run(
     Percentages are of answers (respondents with a non-blank answer); the by-sector test per code is
     a chi-square (Fisher / Monte Carlo when expected counts are small), Holm-adjusted over codes.
 
+    Answers are coded by --workers processes and written as they come: memory stays flat however
+    many answers there are (rows waiting to be printed are kept in an anonymous temporary file).
+    --out is written whole or not at all. With --engine dask, INPUT may be several CSV or Parquet files
+    or a glob, and --out names a folder of partitioned output (docs/scaling.md).
+
     Example:  surveykit code export.csv --question comments --view frequency
     """
-    import pandas as pd
-
-    from surveykit.coding.rules import code_answers
-    from surveykit.coding.summary import summarise
-    from surveykit.io.atomic import write_text
-    from surveykit.io.cells import frame_csv
     from surveykit.stats import PADJUST_METHODS
 
     if padjust not in PADJUST_METHODS:
         from surveykit.errors import invalid_choice
 
         raise invalid_choice("--padjust", padjust, PADJUST_METHODS)
+    if workers is not None:
+        from surveykit.validation import check_count
+
+        check_count(workers, parameter="--workers")
+    if scheduler is not None and engine is not CodeEngine.dask:
+        raise UsageError("--scheduler only applies with --engine dask")
+    if engine is CodeEngine.dask:
+        from surveykit.cli.code_dask import run_dask
+
+        if suggest is not None:
+            raise UsageError("--suggest is not available with --engine dask (use the local engine)")
+        if not text_column:
+            raise UsageError("--engine dask needs --text-column (it reads CSV or Parquet files of answers)")
+        return run_dask(list(files), text_column=text_column, id_column=id_column, sector_column=sector_column,
+                        question=question, codebook=codebook, inputs=inputs, view=view, fmt=fmt, out=out,
+                        padjust=padjust, redact=redact, workers=workers, scheduler=scheduler)
+    if len(files) != 1:
+        raise UsageError(f"give one input file ({len(files)} given); several files or a glob need --engine dask")
+    file = files[0]
+    if out is not None and _same_file(out, file):
+        raise UsageError("--out is the input file; name another file (surveykit never overwrites its input)")
+    if suggest is None and _streamable():
+        return _code_streamed(file, question=question, codebook=codebook, text_column=text_column,
+                              id_column=id_column, sector_column=sector_column, view=view, out=out, padjust=padjust,
+                              redact=redact, fmt=fmt, inputs=inputs, workers=workers)
+    _code_in_memory(file, question=question, codebook=codebook, text_column=text_column, id_column=id_column,
+                    sector_column=sector_column, view=view, out=out, suggest=suggest, accept_above=accept_above,
+                    padjust=padjust, redact=redact, fmt=fmt, inputs=inputs)
+
+
+def _streamable() -> bool:
+    """Whether ``code`` streams (always; the in-memory path is kept for --suggest, whose model reads
+    every answer at once, and for tests that compare the two)."""
+    return True
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _table_codebook(codebook, inputs):
+    from surveykit import api
+
+    if codebook is not None:
+        return api.load_codebook(codebook)
+    inst = api.load_instrument(inputs.instrument)
+    if not inst.coding or inst.coding[0].path is None:
+        raise UsageError("--codebook is required: the instrument names no codebook under 'coding:'")
+    return api.load_codebook(inst.coding[0].path)
+
+
+def _code_streamed(file, *, question, codebook, text_column, id_column, sector_column, view, out, padjust, redact,
+                   fmt, inputs, workers) -> None:
+    """The streamed command (cli/code_stream.py): a CSV with --text-column is read a block at a time."""
+    from surveykit.cli.code_stream import run_streamed
+    from surveykit.io.stream_table import NotStreamable
+
+    common = dict(view=view, fmt=fmt, out=out, padjust=padjust, redact=redact, workers=workers)
+    if text_column:
+        from surveykit.coding.answers import answers_from_table
+        from surveykit.coding.stream_answers import TableAnswers
+        from surveykit.io.files import check_input
+
+        check_input(file)  # a missing file is named before the codebook, as when the file is read first
+        cb = _table_codebook(codebook, inputs)
+        source = TableAnswers(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
+                              question_id=question)
+        try:
+            return run_streamed(answers=source, codebook=cb, question_id=source.question_id,
+                                groups=sector_column is not None, sector_order=(), **common)
+        except NotStreamable:
+            pass  # not plain UTF-8 CSV (XLSX, another encoding ...): read whole, then code as a stream
+        answers = answers_from_table(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
+                                     question_id=question)
+    else:
+        answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)
+    sectors = answers.sectors
+    items = ((rid, text, sectors.get(rid) if sectors is not None else None) for rid, text in answers)
+    run_streamed(answers=items, codebook=cb, question_id=answers.question_id, groups=sectors is not None,
+                 sector_order=answers.sector_order, **common)
+
+
+def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_column, view, out, suggest,
+                    accept_above, padjust, redact, fmt, inputs) -> None:
+    """The command as it was before streaming: every answer and coded row in memory (used with --suggest)."""
+    import pandas as pd
+
+    from surveykit.coding.rules import code_answers
+    from surveykit.coding.summary import summarise
+    from surveykit.io.atomic import write_text
+    from surveykit.io.cells import frame_csv
+
     model = None
     if suggest is not None:
         from surveykit.coding.model import TextModel

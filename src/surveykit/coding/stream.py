@@ -1,57 +1,173 @@
-"""Coding a stream of answers too large to hold in memory, optionally in several processes.
+"""Coding a stream of answers too large to hold in memory, in several processes, in input order.
 
-``iter_coded_csv(answers, question_id=..., workers=2)`` takes an iterable of (respondent_id, text)
-pairs, codes them in chunks (one ``RuleCoder`` per worker process) and yields, in input order, the
-CSV text of each chunk's coded rows (the columns of ``rules.CODED_COLUMNS``, no header) with its
-counts. Memory stays bounded by a few chunks whatever the number of answers.
+``code_stream(items, codebook=..., question_id=..., workers=N)`` takes an iterable of
+``(respondent_id, text, group)`` triples, codes them in chunks (one ``RuleCoder`` per worker process)
+and yields one ``CodedChunk`` per chunk, in input order. A chunk carries what the caller asked for,
+never the answers themselves: the coded-file CSV text of its rows (spreadsheet-safe, no header),
+the caller's own rendering of the rows (``render``: e.g. the cells of a text table), and the running
+counts of ``CodeCounts`` from which ``summary_from_counts`` builds the same tables as
+``coding.summary.summarise`` without holding a row. Memory stays bounded by a few chunks per worker
+whatever the number of answers. Evidence is redacted in the workers (as ``redact_evidence`` does).
+
+``iter_coded_csv`` is the older two-column entry point (pairs, no groups), kept for its callers.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from typing import Iterable, Iterator
+import os
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from surveykit.coding.rules import CODED_COLUMNS
+
+if TYPE_CHECKING:
+    from surveykit.coding.codebook import Codebook
+    from surveykit.coding.summary import CodingSummary
+
+UNKNOWN_SECTOR = "(unknown)"  # as coding.summary.UNKNOWN_SECTOR
+DEFAULT_CHUNK = 2000
+
+Row = tuple  # one coded row, the columns of rules.CODED_COLUMNS
+Render = Callable[[list[Row]], Any]
 
 _worker_state: dict = {}
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS says), at least 1."""
+    count = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if count is not None:
+        return max(1, count() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class CodeCounts:
+    """Running counts of a coded question, added chunk by chunk (``merge``).
+
+    ``groups`` is False when the answers carry no grouping (then no by-group counts are kept).
+    ``uncoded`` lists (respondent_id, group) of the answers with no code, in input order."""
+
+    groups: bool = False
+    answers: int = 0
+    blank: int = 0
+    uncoded: list[tuple[str, str | None]] = field(default_factory=list)
+    code_n: Counter = field(default_factory=Counter)
+    theme_n: Counter = field(default_factory=Counter)
+    group_base: Counter = field(default_factory=Counter)
+    code_group: Counter = field(default_factory=Counter)
+    pairs: Counter = field(default_factory=Counter)
+
+    @property
+    def n_coded(self) -> int:
+        return self.answers - len(self.uncoded)
+
+    def add_answer(self, rid: str, codes: list[str], group: str | None, theme_of: Mapping[str, str],
+                   rank: Mapping[str, int]) -> None:
+        self.answers += 1
+        key = group or UNKNOWN_SECTOR
+        if self.groups:
+            self.group_base[key] += 1
+        if not codes:
+            self.uncoded.append((rid, group))
+            return
+        distinct = sorted(set(codes), key=rank.__getitem__)
+        self.code_n.update(distinct)
+        self.theme_n.update({theme_of[c] for c in distinct})
+        if self.groups:
+            self.code_group.update((c, key) for c in distinct)
+        if len(distinct) > 1:
+            self.pairs.update(combinations(distinct, 2))
+
+    def merge(self, other: "CodeCounts") -> None:
+        self.answers += other.answers
+        self.blank += other.blank
+        self.uncoded.extend(other.uncoded)
+        for mine, theirs in ((self.code_n, other.code_n), (self.theme_n, other.theme_n),
+                             (self.group_base, other.group_base), (self.code_group, other.code_group),
+                             (self.pairs, other.pairs)):
+            mine.update(theirs)
+
+
 @dataclass(frozen=True)
-class Chunk:
-    csv_text: str
-    answers: int
-    rows: int
-    coded: int  # answers with at least one code
+class CodedChunk:
+    csv_text: str       # coded-file CSV rows (no header); "" when not asked for
+    rendered: Any       # render(rows) when a renderer was given, else None
+    answers: int        # non-blank answers in the chunk
+    rows: int           # coded rows
+    counts: CodeCounts
+
+    @property
+    def coded(self) -> int:
+        return self.counts.n_coded
 
 
-def _init(codebook_path: str | None) -> None:
+# -- the worker ------------------------------------------------------------------------------------
+
+def _init(codebook: "Codebook | None", codebook_path: str | None, options: dict) -> None:
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.rules import RuleCoder
 
-    _worker_state["coder"] = RuleCoder(load_codebook(codebook_path))
+    cb = codebook if codebook is not None else load_codebook(codebook_path)
+    _worker_state.clear()
+    _worker_state.update(options)
+    _worker_state["codebook"] = cb
+    _worker_state["coder"] = RuleCoder(cb)
+    _worker_state["theme_of"] = {c.id: c.theme for c in cb.codes}
+    _worker_state["rank"] = {c.id: i for i, c in enumerate(cb.codes)}
 
 
-def _code_chunk(args: tuple[list[tuple[str, str | None]], str]) -> Chunk:
-    from surveykit.coding.rules import iter_coded
+def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
     from surveykit.io.cells import safe_row
 
-    chunk, question_id = args
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    rows = uncoded = 0
-    for row in iter_coded(chunk, _worker_state["coder"], question_id=question_id):
-        writer.writerow(safe_row(row))
-        rows += 1
-        uncoded += row[2] == ""
-    answers = sum(1 for _, t in chunk if t is not None and str(t).strip())
-    return Chunk(buf.getvalue(), answers, rows, answers - uncoded)
+    st = _worker_state
+    coder, cb, qid = st["coder"], st["codebook"], st["question_id"]
+    redact = st["redact"]
+    if redact:
+        from surveykit.coding.redact import redact_text
+    counts = CodeCounts(groups=st["groups"])
+    theme_of, rank = st["theme_of"], st["rank"]
+    rows: list[Row] = []
+    for rid, text, group in items:
+        if text is None or not str(text).strip():
+            counts.blank += 1
+            continue
+        found = coder.code_text(str(text))
+        if not found:
+            rows.append((rid, qid, "", None, None, "", "rules", ""))
+            counts.add_answer(rid, [], group, theme_of, rank)
+            continue
+        for m in found:
+            matched, via = m.matched, m.via
+            if redact:
+                # As redact_evidence: the evidence and a forgiven typo's note come from the answer.
+                if isinstance(matched, str) and matched:
+                    matched = redact_text(matched, codebook=cb).text
+                if isinstance(via, str) and via:
+                    via = redact_text(via, codebook=cb).text
+            rows.append((rid, qid, m.code_id, m.start, m.end, matched, "rules", via))
+        counts.add_answer(rid, [m.code_id for m in found], group, theme_of, rank)
+    csv_text = ""
+    if st["csv"]:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerows(safe_row(r) for r in rows)
+        csv_text = buf.getvalue()
+    render = st["render"]
+    rendered = render(rows) if render is not None else None
+    return CodedChunk(csv_text, rendered, counts.answers, len(rows), counts)
 
 
-def _chunks(answers: Iterable[tuple[str, str | None]], size: int) -> Iterator[list[tuple[str, str | None]]]:
-    chunk: list[tuple[str, str | None]] = []
-    for item in answers:
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
         chunk.append(item)
         if len(chunk) == size:
             yield chunk
@@ -60,33 +176,39 @@ def _chunks(answers: Iterable[tuple[str, str | None]], size: int) -> Iterator[li
         yield chunk
 
 
-def csv_header() -> str:
-    return ",".join(CODED_COLUMNS) + "\n"
+def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook: "Codebook | None" = None,
+                codebook_path: str | None = None, question_id: str, groups: bool = False, redact: bool = True,
+                csv_rows: bool = True, render: Render | None = None, workers: int | None = None,
+                chunk_size: int = DEFAULT_CHUNK) -> Iterator[CodedChunk]:
+    """Coded chunks of a stream of ``(respondent_id, text, group)``, in input order.
 
+    ``workers``: processes coding in parallel (default: the cores available; 1 codes in this
+    process). ``groups``: keep by-group counts (the third item of each triple; None: unknown).
+    ``csv_rows``: produce the coded-file CSV text of each chunk. ``render``: a function of a chunk's
+    rows (tuples of ``rules.CODED_COLUMNS``, evidence already redacted when ``redact``) run in the
+    worker; it must be a module-level function (it is sent to the worker processes).
+    Rows are exactly those of ``rules.iter_coded`` (then ``redact_evidence`` when ``redact``)."""
+    from surveykit.validation import check_count
 
-def iter_coded_csv(answers: Iterable[tuple[str, str | None]], *, question_id: str,
-                   codebook_path: str | None = None, workers: int = 1, chunk_size: int = 5000) -> Iterator[Chunk]:
-    """Coded CSV chunks for a stream of answers, in input order (see the module docstring)."""
-    from surveykit.errors import UsageError
-
-    if workers < 1:
-        raise UsageError(f"workers must be at least 1; got {workers}")
-    if chunk_size < 1:
-        raise UsageError(f"chunk_size must be at least 1; got {chunk_size}")
-    jobs = ((chunk, question_id) for chunk in _chunks(answers, chunk_size))
+    workers = available_cores() if workers is None else check_count(workers, parameter="workers")
+    check_count(chunk_size, parameter="chunk_size")
+    options = {"question_id": question_id, "groups": groups, "redact": redact, "csv": csv_rows, "render": render}
+    jobs = _chunks(items, chunk_size)
     if workers == 1:
-        _init(codebook_path)
-        for job in jobs:
-            yield _code_chunk(job)
+        _init(codebook, codebook_path, options)
+        try:
+            for job in jobs:
+                yield _code_chunk(job)
+        finally:
+            _worker_state.clear()
         return
     import multiprocessing as mp
 
+    # fork shares the loaded codebook with the workers; elsewhere it is pickled to them.
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    from collections import deque
-
-    pool = ctx.Pool(workers, initializer=_init, initargs=(codebook_path,))
+    pool = ctx.Pool(workers, initializer=_init, initargs=(codebook, codebook_path, options))
     try:
-        # At most two chunks per worker in flight: memory stays bounded and order is kept.
+        # At most two chunks per worker in flight: memory stays bounded and the order is kept.
         pending: deque = deque()
         for job in jobs:
             pending.append(pool.apply_async(_code_chunk, (job,)))
@@ -100,3 +222,94 @@ def iter_coded_csv(answers: Iterable[tuple[str, str | None]], *, question_id: st
         raise
     finally:
         pool.join()
+
+
+# -- the summary from counts ---------------------------------------------------------------------
+
+def summary_from_counts(counts: CodeCounts, codebook: "Codebook", *, sector_order: tuple[str, ...] = (),
+                        padjust: str = "holm") -> "CodingSummary":
+    """The ``CodingSummary`` that ``coding.summary.summarise`` gives for the same coded answers (its
+    docstring documents the tables), built from running counts (``counts.groups``: with the by-group
+    tables). Tests compare the two on the same answers."""
+    import pandas as pd
+
+    from surveykit.coding.summary import CodingSummary
+    from surveykit.compare import nominal_test
+    from surveykit.errors import invalid_choice
+    from surveykit.stats import PADJUST_METHODS, p_adjust
+
+    if padjust not in PADJUST_METHODS:
+        raise invalid_choice("padjust", padjust, PADJUST_METHODS)
+    n = counts.answers
+    ids = list(codebook.code_ids)
+    n_uncoded = len(counts.uncoded)
+
+    def pct(k: int, base: int) -> float:
+        return round(100.0 * k / base, 1) if base else float("nan")
+
+    rows = []
+    for t in codebook.themes:
+        k = counts.theme_n[t.id]
+        rows.append({"level": "theme", "id": t.id, "label": t.label, "theme": t.id, "n": k, "pct": pct(k, n), "base": n})
+    for c in codebook.codes:
+        k = counts.code_n[c.id]
+        rows.append({"level": "code", "id": c.id, "label": c.label, "theme": c.theme, "n": k, "pct": pct(k, n),
+                     "base": n})
+    rows.append({"level": "none", "id": "", "label": "No code", "theme": "", "n": n_uncoded,
+                 "pct": pct(n_uncoded, n), "base": n})
+    frequency = pd.DataFrame(rows, columns=["level", "id", "label", "theme", "n", "pct", "base"])
+
+    sector_rows, test_rows = [], []
+    if counts.groups:
+        present = {s for s, k in counts.group_base.items() if k}
+        order = [s for s in sector_order if s in present] + sorted(present - set(sector_order) - {UNKNOWN_SECTOR})
+        if UNKNOWN_SECTOR in present:
+            order.append(UNKNOWN_SECTOR)
+        base = {s: counts.group_base[s] for s in order}
+        known = [s for s in order if s != UNKNOWN_SECTOR]
+        for c in ids:
+            per = {s: counts.code_group[(c, s)] for s in order}
+            for s in order:
+                sector_rows.append({"code_id": c, "sector": s, "n": per[s], "base": base[s], "pct": pct(per[s], base[s])})
+            res = nominal_test([[per[s], base[s] - per[s]] for s in known])
+            test_rows.append({"code_id": c, "n": sum(base[s] for s in known), "n_coded": sum(per[s] for s in known),
+                              "test": res.test, "statistic": res.statistic, "dof": res.dof, "p_value": res.p_value,
+                              "effect_size": res.effect_size, "note": res.note})
+        for r, p in zip(test_rows, p_adjust([r["p_value"] for r in test_rows], padjust)):
+            r["p_adjusted"] = p
+    sectors_frame = pd.DataFrame(sector_rows, columns=["code_id", "sector", "n", "base", "pct"])
+    tests = pd.DataFrame(test_rows, columns=["code_id", "n", "n_coded", "test", "statistic", "dof", "p_value",
+                                             "p_adjusted", "effect_size", "note"])
+    co_rows = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            both = counts.pairs[(a, b)]
+            if not both:
+                continue
+            n_a, n_b = counts.code_n[a], counts.code_n[b]
+            co_rows.append({"code_a": a, "code_b": b, "n_both": both, "n_a": n_a, "n_b": n_b,
+                            "pct_of_a": pct(both, n_a), "pct_of_b": pct(both, n_b),
+                            "jaccard": round(both / (n_a + n_b - both), 3)})
+    co = pd.DataFrame(co_rows, columns=["code_a", "code_b", "n_both", "n_a", "n_b", "pct_of_a", "pct_of_b", "jaccard"])
+    co = co.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    return CodingSummary(n_answers=n, n_coded=n - n_uncoded, uncoded_ids=tuple(r for r, _ in counts.uncoded),
+                         frequency=frequency, sectors=sectors_frame, tests=tests, cooccurrence=co)
+
+
+# -- the older entry point ----------------------------------------------------------------------
+
+def csv_header() -> str:
+    from surveykit.io.cells import safe_row
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(safe_row(CODED_COLUMNS))
+    return buf.getvalue()
+
+
+def iter_coded_csv(answers: Iterable[tuple[str, str | None]], *, question_id: str,
+                   codebook_path: str | None = None, workers: int = 1, chunk_size: int = 5000,
+                   redact: bool = False) -> Iterator[CodedChunk]:
+    """Coded CSV chunks for (respondent_id, text) pairs, in input order (evidence not redacted unless
+    ``redact``): ``code_stream`` without groups or rendering."""
+    return code_stream(((rid, text, None) for rid, text in answers), codebook_path=codebook_path,
+                       question_id=question_id, redact=redact, workers=workers, chunk_size=chunk_size)

@@ -14,7 +14,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from surveykit.errors import UsageError
 
@@ -86,3 +86,40 @@ def atomic_dir(path: str | Path, *, kind: str = "folder", force: bool = False) -
 
     with owned_folder(path, kind=kind, force=force) as tmp:
         yield tmp
+
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` piece by piece; it replaces ``path`` only when the block ends
+    without an error (a failed or interrupted run leaves no file and no half-written target).
+
+    The temporary file is named like ``write_bytes``'s (``.NAME.PID-XXXXXXXX.tmp`` beside the target),
+    so a write killed half-way is cleaned up by the next one."""
+    from surveykit.io.folder import clean_temp_files
+
+    p = Path(path)
+    if p.is_dir():
+        raise UsageError("cannot write the output: it is a folder; name a file", path=p)
+    tmp = None
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}-", suffix=".tmp", dir=p.parent)
+        os.fchmod(fd, 0o666 & ~_umask())
+        fh = os.fdopen(fd, "wb")
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise UsageError(_write_problem(exc, p), path=p) from None
+    try:
+        with fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UsageError(_write_problem(exc, p), path=p) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    clean_temp_files(p)

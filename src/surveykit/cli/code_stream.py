@@ -1,0 +1,183 @@
+"""``surveykit code``, streamed: answers are coded by a pool of workers and written as they come.
+
+Nothing goes to stdout before every answer has been coded, and ``--out`` is written to a temporary
+file renamed at the end, so a failed run leaves no output (as the in-memory command did). The rows
+a view prints are kept on an anonymous temporary file (``io.spool``: it has no name and disappears
+with the process) instead of in memory, because a text table's column widths, and JSON's leading
+counts, are only known at the end. Every format gives the bytes ``emit`` gives for the whole table.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from surveykit.cli.common import MAX_CELL_WIDTH, OutputFormat, message
+from surveykit.coding.rules import CODED_COLUMNS
+
+# Column types of the coded frame: start and end are numbers (right-aligned in a text table).
+_NUMERIC = tuple(c in ("start", "end") for c in CODED_COLUMNS)
+_SEP = "\x00"  # between a row's cells in a spooled table (a cell never holds NUL: readers remove them)
+_LAST = len(CODED_COLUMNS) - 1
+
+
+def _cell(value: Any, *, full: bool = False) -> str:
+    """``cli.common._cell`` for the values of a coded row (text, whole numbers, None), without pandas."""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    return text if full or len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
+
+
+def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
+    """A chunk's rows as text-table cells, one line per row (cells joined by NUL), and the widest cell
+    of each column. Runs in the coding workers."""
+    widths = [0] * len(CODED_COLUMNS)
+    lines = []
+    for row in rows:
+        cells = [_cell(v, full=(k == _LAST)) for k, v in enumerate(row)]
+        for k, c in enumerate(cells):
+            if len(c) > widths[k]:
+                widths[k] = len(c)
+        lines.append(_SEP.join(cells))
+    return "\n".join(lines), widths
+
+
+def json_records(rows: list[tuple]) -> str:
+    """A chunk's rows as the records of ``frame_to_json`` inside its "rows" list (indented by 4)."""
+    out = []
+    for row in rows:
+        rec = dict(zip(CODED_COLUMNS, row))
+        out.append("    " + json.dumps(rec, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+    return ",\n".join(out)
+
+
+def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool, sector_order: tuple,
+                 view: Any, fmt: OutputFormat, out: Path | None, padjust: str, redact: bool, workers: int | None,
+                 chunk_size: int | None = None) -> None:
+    """Code ``answers`` (an iterable of (respondent_id, text, group)) and print what ``view`` asks, as the
+    in-memory command did. ``NotStreamable`` from the answers propagates before anything is written."""
+    from surveykit.coding.stream import DEFAULT_CHUNK, CodeCounts, code_stream, csv_header
+    from surveykit.io.atomic import atomic_writer
+    from surveykit.io.spool import spool
+
+    rows_view = view.value == "rows"
+    render = None
+    if rows_view and fmt is OutputFormat.table:
+        render = table_cells
+    elif rows_view and fmt is OutputFormat.json:
+        render = json_records
+    counts = CodeCounts(groups=groups)
+    n_rows = 0
+    widths = [len(c) for c in CODED_COLUMNS]
+    # CSV on stdout is the --out file read back when there is one; other rows wait on an anonymous file.
+    keep = rows_view and (fmt is not OutputFormat.csv or out is None)
+    with (spool() if keep else nullcontext(None)) as spooled:
+        with (atomic_writer(out) if out is not None else nullcontext(None)) as out_fh:
+            header = csv_header().encode("utf-8")
+            if out_fh is not None:
+                out_fh.write(header)
+            if keep and fmt is OutputFormat.csv:
+                spooled.write(header)
+            chunks = code_stream(answers, codebook=codebook, question_id=question_id, groups=groups, redact=redact,
+                                 csv_rows=out_fh is not None or (keep and fmt is OutputFormat.csv), render=render,
+                                 workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK)
+            for chunk in chunks:
+                counts.merge(chunk.counts)
+                if not chunk.rows:
+                    continue
+                if out_fh is not None:
+                    out_fh.write(chunk.csv_text.encode("utf-8"))
+                if keep:
+                    if fmt is OutputFormat.csv:
+                        spooled.write(chunk.csv_text.encode("utf-8"))
+                    elif fmt is OutputFormat.table:
+                        text, w = chunk.rendered
+                        widths = [max(a, b) for a, b in zip(widths, w)]
+                        spooled.write(text.encode("utf-8", "surrogatepass") + b"\n")
+                    else:
+                        spooled.write((b",\n" if n_rows else b"") + chunk.rendered.encode("utf-8", "surrogatepass"))
+                n_rows += chunk.rows
+        needs_summary = view.value in ("frequency", "cooccurrence") or (groups and view.value in ("sectors", "tests"))
+        summary = None
+        if needs_summary:
+            from surveykit.coding.stream import summary_from_counts
+
+            summary = summary_from_counts(counts, codebook, sector_order=sector_order, padjust=padjust)
+        if out is not None:
+            message(f"wrote {n_rows} coded rows to {out}")
+        n_uncoded = len(counts.uncoded)
+        shown = ", ".join(r for r, _ in counts.uncoded[:20]) + (" ..." if n_uncoded > 20 else "")
+        message(f"{question_id}: {counts.answers} answers ({counts.blank} blank skipped); "
+                f"{counts.n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({shown})" if n_uncoded else ""))
+        meta = {"question_id": question_id, "codebook": codebook.id, "codebook_version": codebook.version,
+                "n_answers": counts.answers, "n_coded": counts.n_coded, "n_uncoded": n_uncoded}
+        if rows_view:
+            _print_rows(spooled if keep else None, out, fmt, question_id, meta, n_rows, widths)
+        else:
+            _print_view(view, fmt, summary, counts, question_id, padjust, groups, meta)
+
+
+def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: str, meta: dict, n_rows: int,
+                widths: list[int]) -> None:
+    from surveykit.io.spool import file_text_blocks, text_blocks
+
+    if fmt is OutputFormat.csv:
+        if spooled is not None:
+            spooled.seek(0)
+        for block in (file_text_blocks(out) if spooled is None else text_blocks(spooled)):
+            sys.stdout.write(block)
+        return
+    spooled.seek(0)
+    if fmt is OutputFormat.json:
+        if not n_rows:
+            typer.echo(json.dumps({**meta, "rows": []}, indent=2, ensure_ascii=False))
+            return
+        whole = json.dumps({**meta, "rows": [0]}, indent=2, ensure_ascii=False)
+        typer.echo(whole[: whole.rindex('"rows": [\n') + len('"rows": [\n')], nl=False)
+        for block in text_blocks(spooled):
+            typer.echo(block, nl=False)
+        typer.echo("\n  ]\n}")
+        return
+    line = "  ".join(f"{{:{'>' if num else '<'}{w}}}" for num, w in zip(_NUMERIC, widths))
+    typer.echo(f"Codes for {question_id}\n" + line.format(*CODED_COLUMNS).rstrip(), nl=not n_rows)
+    if not n_rows:
+        typer.echo("(no rows)")
+        return
+    typer.echo("", nl=True)
+    for block in text_blocks(spooled):
+        lines = block.split("\n")
+        typer.echo("\n".join(line.format(*row.split(_SEP)).rstrip() for row in lines if row) + "\n", nl=False)
+
+
+def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, question_id: str, padjust: str,
+                groups: bool, meta: dict) -> None:
+    from surveykit.cli.common import emit
+    from surveykit.errors import UsageError
+
+    if view.value == "frequency":
+        emit(summary.frequency, fmt, title=f"Codes and themes in {question_id} (% of {summary.n_answers} answers)",
+             meta=meta)
+    elif view.value in ("sectors", "tests"):
+        if not groups:
+            raise UsageError(f"--view {view.value} needs sectors: use a survey export, or --sector-column")
+        if view.value == "sectors":
+            emit(summary.sectors, fmt, title=f"Codes by sector in {question_id} (% of answers in the sector)", meta=meta)
+        else:
+            emit(summary.tests, fmt, title=f"Codes across sectors: one test per code ({padjust}-adjusted)",
+                 footer="Cram\u00e9r's V as effect size; sectors with no answers are left out; unknown sector excluded.",
+                 meta=meta)
+    elif view.value == "cooccurrence":
+        emit(summary.cooccurrence, fmt, title=f"Codes found together in {question_id}", meta=meta)
+    else:
+        import pandas as pd
+
+        frame = pd.DataFrame({"respondent_id": [r for r, _ in counts.uncoded]}, dtype="string")
+        if groups:
+            frame["sector"] = [g for _, g in counts.uncoded]
+        emit(frame, fmt, title=f"Uncoded answers in {question_id}", meta=meta)
