@@ -57,70 +57,102 @@ def json_records(rows: list[tuple]) -> str:
     return ",\n".join(out)
 
 
-def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool, sector_order: tuple,
-                 view: Any, fmt: OutputFormat, out: Path | None, padjust: str, redact: bool, workers: int | None,
-                 chunk_size: int | None = None) -> None:
-    """Code ``answers`` (an iterable of (respondent_id, text, group)) and print what ``view`` asks, as the
-    in-memory command did. ``NotStreamable`` from the answers propagates before anything is written."""
-    from surveykit.coding.stream import DEFAULT_CHUNK, CodeCounts, code_stream, csv_header
-    from surveykit.io.atomic import atomic_writer
-    from surveykit.io.spool import spool
+class Collector:
+    """What the command keeps while chunks arrive: the running counts, the rows stdout will print
+    (spooled), and the table's column widths. ``render``/``csv_rows`` say what each chunk must carry.
+    ``out_csv``: the coded CSV will be in a file the printer may read back (no need to spool CSV)."""
 
-    rows_view = view.value == "rows"
-    render = None
-    if rows_view and fmt is OutputFormat.table:
-        render = table_cells
-    elif rows_view and fmt is OutputFormat.json:
-        render = json_records
-    counts = CodeCounts(groups=groups)
-    n_rows = 0
-    widths = [len(c) for c in CODED_COLUMNS]
-    # CSV on stdout is the --out file read back when there is one; other rows wait on an anonymous file.
-    keep = rows_view and (fmt is not OutputFormat.csv or out is None)
-    with (spool() if keep else nullcontext(None)) as spooled:
-        with (atomic_writer(out) if out is not None else nullcontext(None)) as out_fh:
-            header = csv_header().encode("utf-8")
-            if out_fh is not None:
-                out_fh.write(header)
-            if keep and fmt is OutputFormat.csv:
-                spooled.write(header)
-            chunks = code_stream(answers, codebook=codebook, question_id=question_id, groups=groups, redact=redact,
-                                 csv_rows=out_fh is not None or (keep and fmt is OutputFormat.csv), render=render,
-                                 workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK)
-            for chunk in chunks:
-                counts.merge(chunk.counts)
-                if not chunk.rows:
-                    continue
-                if out_fh is not None:
-                    out_fh.write(chunk.csv_text.encode("utf-8"))
-                if keep:
-                    if fmt is OutputFormat.csv:
-                        spooled.write(chunk.csv_text.encode("utf-8"))
-                    elif fmt is OutputFormat.table:
-                        text, w = chunk.rendered
-                        widths = [max(a, b) for a, b in zip(widths, w)]
-                        spooled.write(text.encode("utf-8", "surrogatepass") + b"\n")
-                    else:
-                        spooled.write((b",\n" if n_rows else b"") + chunk.rendered.encode("utf-8", "surrogatepass"))
-                n_rows += chunk.rows
-        needs_summary = view.value in ("frequency", "cooccurrence") or (groups and view.value in ("sectors", "tests"))
+    def __init__(self, *, view: Any, fmt: OutputFormat, groups: bool, out_csv: bool) -> None:
+        from surveykit.coding.stream import CodeCounts
+
+        self.view, self.fmt, self.groups = view, fmt, groups
+        self.rows_view = view.value == "rows"
+        self.render = None
+        if self.rows_view and fmt is OutputFormat.table:
+            self.render = table_cells
+        elif self.rows_view and fmt is OutputFormat.json:
+            self.render = json_records
+        self.keep = self.rows_view and (fmt is not OutputFormat.csv or not out_csv)
+        self.csv_rows = self.keep and fmt is OutputFormat.csv
+        self.counts = CodeCounts(groups=groups)
+        self.n_rows = 0
+        self.widths = [len(c) for c in CODED_COLUMNS]
+        self.spooled = None
+
+    def __enter__(self) -> "Collector":
+        from surveykit.coding.stream import csv_header
+        from surveykit.io.spool import spool
+
+        if self.keep:
+            self.spooled = spool()
+            if self.fmt is OutputFormat.csv:
+                self.spooled.write(csv_header().encode("utf-8"))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.spooled is not None:
+            self.spooled.close()
+
+    def add(self, chunk: Any) -> None:
+        self.counts.merge(chunk.counts)
+        if not chunk.rows:
+            return
+        if self.spooled is not None:
+            if self.fmt is OutputFormat.csv:
+                self.spooled.write(chunk.csv_text.encode("utf-8"))
+            elif self.fmt is OutputFormat.table:
+                text, w = chunk.rendered
+                self.widths = [max(a, b) for a, b in zip(self.widths, w)]
+                self.spooled.write(text.encode("utf-8", "surrogatepass") + b"\n")
+            else:
+                self.spooled.write((b",\n" if self.n_rows else b"") + chunk.rendered.encode("utf-8", "surrogatepass"))
+        self.n_rows += chunk.rows
+
+    def finish(self, *, codebook: Any, question_id: str, sector_order: tuple, padjust: str, wrote: str | None,
+               csv_file: Path | None) -> None:
+        """The messages and the chosen view, as the in-memory command printed them. ``wrote``: the
+        output's name for the 'wrote N coded rows to' line; ``csv_file``: the coded CSV to print back."""
+        counts, view = self.counts, self.view
         summary = None
-        if needs_summary:
+        if view.value in ("frequency", "cooccurrence") or (self.groups and view.value in ("sectors", "tests")):
             from surveykit.coding.stream import summary_from_counts
 
             summary = summary_from_counts(counts, codebook, sector_order=sector_order, padjust=padjust)
-        if out is not None:
-            message(f"wrote {n_rows} coded rows to {out}")
+        if wrote is not None:
+            message(f"wrote {self.n_rows} coded rows to {wrote}")
         n_uncoded = len(counts.uncoded)
         shown = ", ".join(r for r, _ in counts.uncoded[:20]) + (" ..." if n_uncoded > 20 else "")
         message(f"{question_id}: {counts.answers} answers ({counts.blank} blank skipped); "
                 f"{counts.n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({shown})" if n_uncoded else ""))
         meta = {"question_id": question_id, "codebook": codebook.id, "codebook_version": codebook.version,
                 "n_answers": counts.answers, "n_coded": counts.n_coded, "n_uncoded": n_uncoded}
-        if rows_view:
-            _print_rows(spooled if keep else None, out, fmt, question_id, meta, n_rows, widths)
+        if self.rows_view:
+            _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths)
         else:
-            _print_view(view, fmt, summary, counts, question_id, padjust, groups, meta)
+            _print_view(view, self.fmt, summary, counts, question_id, padjust, self.groups, meta)
+
+
+def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool, sector_order: tuple,
+                 view: Any, fmt: OutputFormat, out: Path | None, padjust: str, redact: bool, workers: int | None,
+                 chunk_size: int | None = None) -> None:
+    """Code ``answers`` (an iterable of (respondent_id, text, group)) and print what ``view`` asks, as the
+    in-memory command did. ``NotStreamable`` from the answers propagates before anything is written."""
+    from surveykit.coding.stream import DEFAULT_CHUNK, code_stream, csv_header
+    from surveykit.io.atomic import atomic_writer
+
+    with Collector(view=view, fmt=fmt, groups=groups, out_csv=out is not None) as collector:
+        with (atomic_writer(out) if out is not None else nullcontext(None)) as out_fh:
+            if out_fh is not None:
+                out_fh.write(csv_header().encode("utf-8"))
+            chunks = code_stream(answers, codebook=codebook, question_id=question_id, groups=groups, redact=redact,
+                                 csv_rows=out_fh is not None or collector.csv_rows, render=collector.render,
+                                 workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK)
+            for chunk in chunks:
+                collector.add(chunk)
+                if out_fh is not None and chunk.rows:
+                    out_fh.write(chunk.csv_text.encode("utf-8"))
+        collector.finish(codebook=codebook, question_id=question_id, sector_order=sector_order, padjust=padjust,
+                         wrote=None if out is None else str(out), csv_file=out)
 
 
 def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: str, meta: dict, n_rows: int,

@@ -122,16 +122,23 @@ def _init(codebook: "Codebook | None", codebook_path: str | None, options: dict)
     _worker_state["coder"] = RuleCoder(cb)
     _worker_state["theme_of"] = {c.id: c.theme for c in cb.codes}
     _worker_state["rank"] = {c.id: i for i, c in enumerate(cb.codes)}
+    if options.get("redact"):
+        from surveykit.coding.redact import codebook_terms
+
+        # redact_text(v, codebook=cb) works these out on every call; the same words, once per worker.
+        _worker_state["keep"] = codebook_terms(cb)
 
 
 def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
     from surveykit.io.cells import safe_row
 
     st = _worker_state
-    coder, cb, qid = st["coder"], st["codebook"], st["question_id"]
+    coder, qid = st["coder"], st["question_id"]
     redact = st["redact"]
     if redact:
         from surveykit.coding.redact import redact_text
+
+        keep = st["keep"]
     counts = CodeCounts(groups=st["groups"])
     theme_of, rank = st["theme_of"], st["rank"]
     rows: list[Row] = []
@@ -149,9 +156,9 @@ def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
             if redact:
                 # As redact_evidence: the evidence and a forgiven typo's note come from the answer.
                 if isinstance(matched, str) and matched:
-                    matched = redact_text(matched, codebook=cb).text
+                    matched = redact_text(matched, keep=keep).text
                 if isinstance(via, str) and via:
-                    via = redact_text(via, codebook=cb).text
+                    via = redact_text(via, keep=keep).text
             rows.append((rid, qid, m.code_id, m.start, m.end, matched, "rules", via))
         counts.add_answer(rid, [m.code_id for m in found], group, theme_of, rank)
     csv_text = ""
@@ -204,9 +211,17 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
         return
     import multiprocessing as mp
 
-    # fork shares the loaded codebook with the workers; elsewhere it is pickled to them.
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    pool = ctx.Pool(workers, initializer=_init, initargs=(codebook, codebook_path, options))
+    if "fork" in mp.get_all_start_methods():
+        # The coder is built once, here, and the forked workers share it (building one costs seconds).
+        ctx = mp.get_context("fork")
+        _init(codebook, codebook_path, options)
+        try:
+            pool = ctx.Pool(workers)
+        except BaseException:
+            _worker_state.clear()
+            raise
+    else:
+        pool = mp.get_context().Pool(workers, initializer=_init, initargs=(codebook, codebook_path, options))
     try:
         # At most two chunks per worker in flight: memory stays bounded and the order is kept.
         pending: deque = deque()
@@ -222,6 +237,7 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
         raise
     finally:
         pool.join()
+        _worker_state.clear()
 
 
 # -- the summary from counts ---------------------------------------------------------------------
