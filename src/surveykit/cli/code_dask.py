@@ -70,6 +70,10 @@ def _client(scheduler: str | None, workers: int | None):
 
     from surveykit.errors import UsageError
 
+    # Dask's own log lines (task reprs, tracebacks) stay off stderr: the command prints one line.
+    for name in ("distributed", "dask"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
     @contextlib.contextmanager
     def connect():
         if scheduler is not None:
@@ -82,7 +86,7 @@ def _client(scheduler: str | None, workers: int | None):
             return
         n = workers or DEFAULT_LOCAL_WORKERS
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+                          silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
             yield client
 
     return connect()

@@ -35,17 +35,17 @@ class PartResult:
     part_file: str | None
 
 
-def _code_partition(pdf: Any, *, codebook: "Codebook", options: dict, token: str, columns: tuple,
+def _code_partition(pdf: Any, *, codebook: "Codebook", options: dict, run_token: str, columns: tuple,
                     part_dir: str | None, partition_info: dict | None = None) -> Any:
     """Runs on a worker: one partition (a pandas DataFrame) -> a one-element Series of PartResult."""
     import pandas as pd
 
     from surveykit.coding import stream
 
-    if stream._worker_state.get("token") != token:
+    if stream._worker_state.get("token") != run_token:
         # One coder per worker process and run: built on the first partition it receives.
         stream._init(codebook, None, options)
-        stream._worker_state["token"] = token
+        stream._worker_state["token"] = run_token
     id_col, text_col, group_col = columns
     number = (partition_info or {}).get("number", 0)
     ids = pdf[id_col].fillna("").astype(str).tolist()
@@ -89,7 +89,7 @@ def dask_chunks(frame: Any, files: Sequence[Path], *, client: Any, codebook: "Co
 
     options = {"question_id": question_id, "groups": group_column is not None, "redact": redact,
                "csv": csv_rows or part_dir is not None, "render": render, "keep_csv": csv_rows}
-    coded = frame.map_partitions(_code_partition, codebook=codebook, options=options, token=uuid.uuid4().hex,
+    coded = frame.map_partitions(_code_partition, codebook=codebook, options=options, run_token=uuid.uuid4().hex,
                                  columns=(id_column, text_column, group_column),
                                  part_dir=None if part_dir is None else str(part_dir),
                                  meta=pd.Series([], dtype=object), align_dataframes=False)
