@@ -20,8 +20,7 @@ DEFAULT_LOCAL_WORKERS = 2
 def run_dask(files: list[Path], *, text_column: str, id_column: str, sector_column: str | None, question: str | None,
              codebook: Path | None, inputs: Any, view: Any, fmt: OutputFormat, out: Path | None, padjust: str,
              redact: bool, workers: int | None, scheduler: str | None) -> None:
-    from surveykit.cli.code_stream import Collector
-    from surveykit.cli.coding import _table_codebook
+    from surveykit.cli.code_stream import Collector, table_codebook
     from surveykit.coding.distributed import dask_chunks
     from surveykit.io.dask_files import expand_inputs, read_answers_frame, require_dask
     from surveykit.io.folder import owned_folder
@@ -33,7 +32,7 @@ def run_dask(files: list[Path], *, text_column: str, id_column: str, sector_colu
             from surveykit.errors import UsageError
 
             raise UsageError("--out is an input file; name a folder for the partitioned output")
-    cb = _table_codebook(codebook, inputs)
+    cb = table_codebook(codebook, inputs)
     wanted = [("--id-column", id_column), ("--text-column", text_column)]
     if sector_column:
         wanted.append(("--sector-column", sector_column))

@@ -57,6 +57,19 @@ def json_records(rows: list[tuple]) -> str:
     return ",\n".join(out)
 
 
+def table_codebook(codebook: Path | None, inputs: Any) -> Any:
+    """The codebook for answers of any CSV: the one given, else the one the instrument names."""
+    from surveykit import api
+    from surveykit.errors import UsageError
+
+    if codebook is not None:
+        return api.load_codebook(codebook)
+    inst = api.load_instrument(inputs.instrument)
+    if not inst.coding or inst.coding[0].path is None:
+        raise UsageError("--codebook is required: the instrument names no codebook under 'coding:'")
+    return api.load_codebook(inst.coding[0].path)
+
+
 class Collector:
     """What the command keeps while chunks arrive: the running counts, the rows stdout will print
     (spooled), and the table's column widths. ``render``/``csv_rows`` say what each chunk must carry.

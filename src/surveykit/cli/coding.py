@@ -225,21 +225,10 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _table_codebook(codebook, inputs):
-    from surveykit import api
-
-    if codebook is not None:
-        return api.load_codebook(codebook)
-    inst = api.load_instrument(inputs.instrument)
-    if not inst.coding or inst.coding[0].path is None:
-        raise UsageError("--codebook is required: the instrument names no codebook under 'coding:'")
-    return api.load_codebook(inst.coding[0].path)
-
-
 def _code_streamed(file, *, question, codebook, text_column, id_column, sector_column, view, out, padjust, redact,
                    fmt, inputs, workers) -> None:
     """The streamed command (cli/code_stream.py): a CSV with --text-column is read a block at a time."""
-    from surveykit.cli.code_stream import run_streamed
+    from surveykit.cli.code_stream import run_streamed, table_codebook
     from surveykit.io.stream_table import NotStreamable
 
     common = dict(view=view, fmt=fmt, out=out, padjust=padjust, redact=redact, workers=workers)
@@ -249,7 +238,7 @@ def _code_streamed(file, *, question, codebook, text_column, id_column, sector_c
         from surveykit.io.files import check_input
 
         check_input(file)  # a missing file is named before the codebook, as when the file is read first
-        cb = _table_codebook(codebook, inputs)
+        cb = table_codebook(codebook, inputs)
         source = TableAnswers(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
                               question_id=question)
         try:
