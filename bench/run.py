@@ -2,7 +2,8 @@
 
 Each ``bench/bench_*.py`` module defines ``run() -> list[dict]``; each dict has
 ``name``, ``value``, ``unit``, ``target`` (text) and ``ok`` (bool), and may have ``detail``.
-Usage: python bench/run.py [NAME ...]   (names filter the modules, e.g. ``startup``)
+Usage: python bench/run.py [NAME ...]   (names filter the modules, e.g. ``startup``; ``=bench_coder``
+matches that module only)
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def machine() -> str:
 def main(argv: list[str]) -> int:
     modules = sorted(HERE.glob("bench_*.py"))
     if argv:
-        modules = [m for m in modules if any(a in m.stem for a in argv)]
+        # NAME matches every module whose name contains it; =NAME only the module of that exact name.
+        modules = [m for m in modules if any(m.stem == a[1:] if a.startswith("=") else a in m.stem for a in argv)]
     results = []
     for path in modules:
         spec = importlib.util.spec_from_file_location(path.stem, path)
