@@ -123,10 +123,20 @@ def _init(codebook: "Codebook | None", codebook_path: str | None, options: dict)
     _worker_state["theme_of"] = {c.id: c.theme for c in cb.codes}
     _worker_state["rank"] = {c.id: i for i, c in enumerate(cb.codes)}
     if options.get("redact"):
-        from surveykit.coding.redact import codebook_terms
+        from functools import lru_cache
 
-        # redact_text(v, codebook=cb) works these out on every call; the same words, once per worker.
-        _worker_state["keep"] = codebook_terms(cb)
+        from surveykit.coding.redact import codebook_terms, redact_text
+
+        # redact_text(v, codebook=cb) works out the codebook's words on every call: once per worker here.
+        keep = codebook_terms(cb)
+
+        # Evidence repeats ("nothing in place", "disbelief"): redaction depends on the text alone, so a
+        # bounded memo of redacted evidence gives the same result for a fraction of the work.
+        @lru_cache(maxsize=1 << 16)
+        def redacted(text: str) -> str:
+            return redact_text(text, keep=keep).text
+
+        _worker_state["redacted"] = redacted
 
 
 def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
@@ -136,9 +146,7 @@ def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
     coder, qid = st["coder"], st["question_id"]
     redact = st["redact"]
     if redact:
-        from surveykit.coding.redact import redact_text
-
-        keep = st["keep"]
+        redacted = st["redacted"]
     counts = CodeCounts(groups=st["groups"])
     theme_of, rank = st["theme_of"], st["rank"]
     rows: list[Row] = []
@@ -156,9 +164,9 @@ def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
             if redact:
                 # As redact_evidence: the evidence and a forgiven typo's note come from the answer.
                 if isinstance(matched, str) and matched:
-                    matched = redact_text(matched, keep=keep).text
+                    matched = redacted(matched)
                 if isinstance(via, str) and via:
-                    via = redact_text(via, keep=keep).text
+                    via = redacted(via)
             rows.append((rid, qid, m.code_id, m.start, m.end, matched, "rules", via))
         counts.add_answer(rid, [m.code_id for m in found], group, theme_of, rank)
     csv_text = ""
