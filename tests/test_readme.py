@@ -201,6 +201,9 @@ def test_readme_examples_are_real_output(section, tmp_path):
             if "Traceback" in result.stderr:
                 problems.append(f"{label}: traceback\n{result.stderr[-2000:]}")
                 continue
+            if (result.stdout + result.stderr).strip() and not any(l.strip() and l.strip() != "..." for l in shown):
+                problems.append(f"{label}: shows none of its output (show at least its first line)")
+                continue
             wrong = match_output(shown, {"stdout": result.stdout.splitlines(), "stderr": result.stderr.splitlines()})
             if wrong:
                 problems.append(f"{label}: {wrong}\n" + _real_output(result))
