@@ -111,10 +111,11 @@ class _IdHashes:
             return None
         import numpy as np
 
-        keys = np.frombuffer(bytes(self._digests), dtype=np.dtype([("a", ">u8"), ("b", ">u8")]))
-        order = np.argsort(keys, kind="stable", order=("a", "b"))
-        ordered = keys[order]
-        same = ordered[1:] == ordered[:-1]
+        halves = np.frombuffer(self._digests, dtype=np.uint64).reshape(-1, 2)
+        hi, lo = halves[:, 0], halves[:, 1]
+        order = np.lexsort((lo, hi))  # lexsort is stable
+        hi, lo = hi[order], lo[order]
+        same = (hi[1:] == hi[:-1]) & (lo[1:] == lo[:-1])
         if not same.any():
             return None
         # Stable sort: within a run of equal ids the rows are ascending, so each later one is a repeat.
