@@ -30,8 +30,13 @@ def runs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("code")
     out = tmp / "coded.csv"
     res = {"rows": run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--out", out, "--format", "csv")}
+    # The statistics are checked on the unsuppressed figures; what is published by default is checked below.
     for view in ("frequency", "tests", "cooccurrence", "uncoded"):
-        res[view] = run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--view", view, "--format", "json")
+        res[view] = run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--view", view, "--format", "json",
+                            "--no-suppress")
+    for view in ("frequency", "sectors", "tests", "cooccurrence"):
+        res[f"published_{view}"] = run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--view", view, "--format",
+                                           "json")
     for r in res.values():
         assert r.returncode == 0, r.stderr
     res["out"] = out
@@ -132,6 +137,25 @@ def test_cooccurrence_matches_a_count_of_the_rows(runs, rows):
     expected = {(a, b) for s in sets for a in s for b in s if ids.index(a) < ids.index(b)}
     assert pairs == expected
     assert [r["n_both"] for r in out] == sorted((r["n_both"] for r in out), reverse=True)
+
+
+def test_summary_views_publish_no_small_count_by_default(runs):
+    """Issue 13.2: the CLI's summary views hide counts below 5 and what they can be worked out from."""
+    raw = {r["code_id"]: r for r in json.loads(runs["tests"].stdout)["rows"]}
+    shown = {r["code_id"]: r for r in json.loads(runs["published_tests"].stdout)["rows"]}
+    for code, r in shown.items():
+        if r["n_coded"] != "[c]":
+            assert not (0 < r["n_coded"] < 5 or 0 < r["n"] - r["n_coded"] < 5)
+    sectors = json.loads(runs["published_sectors"].stdout)["rows"]
+    assert any(r["n"] == "[c]" for r in sectors)  # the sample has small sector cells
+    assert all(r["n"] == "[c]" or r["n"] == 0 or r["n"] >= 5 for r in sectors)
+    hidden = {r["code_id"] for r in sectors if r["n"] == "[c]"}
+    for code in hidden:
+        assert shown[code]["p_value"] == "[c]" and raw[code]["p_value"] != "[c]"
+    for r in json.loads(runs["published_cooccurrence"].stdout)["rows"]:
+        assert r["n_both"] == "[c]" or r["n_both"] >= 5
+    for r in json.loads(runs["published_frequency"].stdout)["rows"]:
+        assert r["n"] == "[c]" or r["n"] == 0 or (r["n"] >= 5 and not 0 < r["base"] - r["n"] < 5)
 
 
 # -- summary statistics against published worked examples ---------------------------------------

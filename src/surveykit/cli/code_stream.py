@@ -75,10 +75,12 @@ class Collector:
     (spooled), and the table's column widths. ``render``/``csv_rows`` say what each chunk must carry.
     ``out_csv``: the coded CSV will be in a file the printer may read back (no need to spool CSV)."""
 
-    def __init__(self, *, view: Any, fmt: OutputFormat, groups: bool, out_csv: bool) -> None:
+    def __init__(self, *, view: Any, fmt: OutputFormat, groups: bool, out_csv: bool,
+                 protect: int | None = 5) -> None:
         from surveykit.coding.stream import CodeCounts
 
         self.view, self.fmt, self.groups = view, fmt, groups
+        self.protect = protect  # the disclosure threshold of the summary views; None: --no-suppress
         self.rows_view = view.value == "rows"
         self.render = None
         if self.rows_view and fmt is OutputFormat.table:
@@ -131,6 +133,10 @@ class Collector:
             from surveykit.coding.stream import summary_from_counts
 
             summary = summary_from_counts(counts, codebook, sector_order=sector_order, padjust=padjust)
+            if self.protect is not None:
+                from surveykit.coding.published import protect_summary
+
+                summary = protect_summary(summary, threshold=self.protect)
         if wrote is not None:
             message(f"wrote {self.n_rows} coded rows to {wrote}")
         n_uncoded = len(counts.uncoded)
@@ -147,13 +153,13 @@ class Collector:
 
 def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool, sector_order: tuple,
                  view: Any, fmt: OutputFormat, out: Path | None, padjust: str, redact: bool, workers: int | None,
-                 chunk_size: int | None = None) -> None:
+                 chunk_size: int | None = None, protect: int | None = 5) -> None:
     """Code ``answers`` (an iterable of (respondent_id, text, group)) and print what ``view`` asks, as the
     in-memory command did. ``NotStreamable`` from the answers propagates before anything is written."""
     from surveykit.coding.stream import DEFAULT_CHUNK, code_stream, csv_header
     from surveykit.io.atomic import atomic_writer
 
-    with Collector(view=view, fmt=fmt, groups=groups, out_csv=out is not None) as collector:
+    with Collector(view=view, fmt=fmt, groups=groups, out_csv=out is not None, protect=protect) as collector:
         with (atomic_writer(out) if out is not None else nullcontext(None)) as out_fh:
             if out_fh is not None:
                 out_fh.write(csv_header().encode("utf-8"))

@@ -155,6 +155,10 @@ def code_run(
                                            "Dask cluster (pip install 'surveykit[dask]'; see docs/scaling.md)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the address of a running "
                                                                       "Dask scheduler (default: start a local cluster)."),
+    threshold: int = typer.Option(5, "--threshold", help="Summary views: counts below this are suppressed, with "
+                                                          "what they can be worked out from (default 5)."),
+    no_suppress: bool = typer.Option(False, "--no-suppress",
+                                     help="Summary views: show small counts (internal use only, not for publication)."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -172,9 +176,15 @@ def code_run(
     --out is written whole or not at all. With --engine dask, INPUT may be several CSV or Parquet files
     or a glob, and --out names a folder of partitioned output (docs/scaling.md).
 
+    The summary views (frequency, sectors, tests, cooccurrence) hide counts below --threshold, and any
+    count, share or test statistic they could be worked out from, as "[c]" (--no-suppress: internal use).
+
     Example:  surveykit code export.csv --question comments --view frequency
     """
     from surveykit.stats import PADJUST_METHODS
+    from surveykit.validation import check_threshold
+
+    protect = None if no_suppress else check_threshold(threshold, parameter="--threshold")
 
     if padjust not in PADJUST_METHODS:
         from surveykit.errors import invalid_choice
@@ -195,7 +205,7 @@ def code_run(
             raise UsageError("--engine dask needs --text-column (it reads CSV or Parquet files of answers)")
         return run_dask(list(files), text_column=text_column, id_column=id_column, sector_column=sector_column,
                         question=question, codebook=codebook, inputs=inputs, view=view, fmt=fmt, out=out,
-                        padjust=padjust, redact=redact, workers=workers, scheduler=scheduler)
+                        padjust=padjust, redact=redact, workers=workers, scheduler=scheduler, protect=protect)
     if len(files) != 1:
         raise UsageError(f"give one input file ({len(files)} given); several files or a glob need --engine dask")
     file = files[0]
@@ -204,10 +214,10 @@ def code_run(
     if suggest is None and _streamable():
         return _code_streamed(file, question=question, codebook=codebook, text_column=text_column,
                               id_column=id_column, sector_column=sector_column, view=view, out=out, padjust=padjust,
-                              redact=redact, fmt=fmt, inputs=inputs, workers=workers)
+                              redact=redact, fmt=fmt, inputs=inputs, workers=workers, protect=protect)
     _code_in_memory(file, question=question, codebook=codebook, text_column=text_column, id_column=id_column,
                     sector_column=sector_column, view=view, out=out, suggest=suggest, accept_above=accept_above,
-                    padjust=padjust, redact=redact, fmt=fmt, inputs=inputs)
+                    padjust=padjust, redact=redact, fmt=fmt, inputs=inputs, protect=protect)
 
 
 def _streamable() -> bool:
@@ -226,12 +236,12 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _code_streamed(file, *, question, codebook, text_column, id_column, sector_column, view, out, padjust, redact,
-                   fmt, inputs, workers) -> None:
+                   fmt, inputs, workers, protect) -> None:
     """The streamed command (cli/code_stream.py): a CSV with --text-column is read a block at a time."""
     from surveykit.cli.code_stream import run_streamed, table_codebook
     from surveykit.io.stream_table import NotStreamable
 
-    common = dict(view=view, fmt=fmt, out=out, padjust=padjust, redact=redact, workers=workers)
+    common = dict(view=view, fmt=fmt, out=out, padjust=padjust, redact=redact, workers=workers, protect=protect)
     if text_column:
         from surveykit.coding.answers import answers_from_table
         from surveykit.coding.stream_answers import TableAnswers
@@ -257,7 +267,7 @@ def _code_streamed(file, *, question, codebook, text_column, id_column, sector_c
 
 
 def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_column, view, out, suggest,
-                    accept_above, padjust, redact, fmt, inputs) -> None:
+                    accept_above, padjust, redact, fmt, inputs, protect=5) -> None:
     """The command as it was before streaming: every answer and coded row in memory (used with --suggest)."""
     import pandas as pd
 
@@ -288,6 +298,10 @@ def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_
         coded = _merge_suggestions(coded, sugg)
     summary = summarise(coded[coded["coder"] == "rules"], cb, sectors=answers.sectors,
                         sector_order=answers.sector_order, padjust=padjust)
+    if protect is not None:
+        from surveykit.coding.published import protect_summary
+
+        summary = protect_summary(summary, threshold=protect)
     if out is not None:
         write_text(out, frame_csv(coded))
         message(f"wrote {len(coded)} coded rows to {out}")

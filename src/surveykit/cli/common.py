@@ -111,8 +111,7 @@ def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: st
         body = "(no rows)"
     else:
         columns = [str(c) for c in frame.columns]
-        numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-                   for c in frame.columns]
+        numeric = [_numeric_column(frame[c]) for c in frame.columns]
         last = len(frame.columns) - 1
         # Inner columns are shortened to keep the table readable; the last one runs to its end,
         # which costs no alignment (messages and notes are usually last).
@@ -124,6 +123,24 @@ def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: st
                                    for col, w, num in zip(cells, widths, numeric)).rstrip())
         body = "\n".join(lines) if len(frame) else lines[0] + "\n(no rows)"
     return "\n".join(p for p in (title, body, footer) if p)
+
+
+def _numeric_column(series: "pd.Series") -> bool:
+    """Right-aligned: numbers, and columns of numbers where suppressed cells read "[c]" (a suppressed
+    count is aligned like the count it stands for)."""
+    import numbers
+
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    if pd.api.types.is_numeric_dtype(series):
+        return True
+    if not pd.api.types.is_object_dtype(series):
+        return False
+    values = [v for v in series.tolist() if v is not None and not (isinstance(v, float) and v != v)]
+    return bool(values) and any(v != "[c]" for v in values) and all(
+        v == "[c]" or (isinstance(v, numbers.Number) and not isinstance(v, bool)) for v in values)
 
 
 def _cell(value: Any, *, full: bool = False) -> str:
