@@ -114,18 +114,26 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
     import numpy as np
 
-    # One object matrix built at C speed; columns are slices of it (100,000 x 100+ cells must stay fast).
-    width = len(raw.columns)
-    matrix = np.empty((n, width), dtype=object)
-    if n and width:
-        matrix[:, :] = raw.rows
+    if hasattr(raw.rows, "column"):
+        # Rows held as columns (io.fastcsv, a large CSV): each column is already an object array.
+        def column_at(j: int):
+            return raw.rows.column(j)
+    else:
+        # One object matrix built at C speed; columns are slices of it (100,000 x 100+ cells must stay fast).
+        width = len(raw.columns)
+        matrix = np.empty((n, width), dtype=object)
+        if n and width:
+            matrix[:, :] = raw.rows
+
+        def column_at(j: int):
+            return matrix[:, j]
 
     def raw_column(target: str):
         """The exported strings of the column mapped to ``target`` (an object array), or None."""
         m = by_target.get(target)
         if m is None:
             return None
-        return matrix[:, m.column.index]
+        return column_at(m.column.index)
 
     # Respondent ids: blank ids get a row-based id; duplicates are reported.
     id_field = inst.profile_of_kind("id")
@@ -205,7 +213,11 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
     profile_columns.append("completed")
     order = profile_columns + [c for c in columns if c not in profile_columns]
-    frame = pd.DataFrame({c: pd.Series(columns[c], dtype="bool" if c == "completed" else "object") for c in order})
+    # Arrays handed over without a copy (pandas 3 copies a Series built from an array by default, and a
+    # DataFrame built from Series copies again into one block: 100,000 x 100+ pointers each time).
+    frame = pd.DataFrame({c: pd.Series(_column_array(columns[c], bool if c == "completed" else object),
+                                       dtype=bool if c == "completed" else object, copy=False) for c in order},
+                         copy=False)
     source = SourceInfo(path=raw.path, platform=raw.platform, encoding=raw.encoding, sha256=raw.sha256,
                         n_rows=n, notes=raw.notes)
     issues.sort(key=lambda x: (x.row if x.row is not None else 0, x.column or "", x.code))
@@ -243,9 +255,19 @@ def _clean_texts(values):
     import numpy as np
 
     arr = _object_array(values)
-    out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr
+    out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr.copy()
     out[out == ""] = None
     return out
+
+
+def _column_array(values, dtype):
+    import numpy as np
+
+    if isinstance(values, np.ndarray) and values.dtype == dtype and values.ndim == 1:
+        return values
+    if dtype is object:
+        return _object_array(values)
+    return np.asarray(values, dtype=dtype)
 
 
 def _clean_text(value: str) -> str | None:
@@ -273,7 +295,11 @@ def _by_distinct(values, fn):
     import pandas as pd
 
     arr = _object_array(values)
-    codes, distinct = pd.factorize(arr, use_na_sentinel=False)
+    # Cells are strings, never missing: the default (NA-sentinel) hash path is several times faster
+    # than use_na_sentinel=False; should a missing value ever come in, the slower path keeps it.
+    codes, distinct = pd.factorize(arr)
+    if len(codes) and codes.min() < 0:
+        codes, distinct = pd.factorize(arr, use_na_sentinel=False)
     results = np.empty(len(distinct), dtype=object)
     results[:] = [fn(v) for v in distinct]
     return results.take(codes), codes, distinct
