@@ -172,16 +172,23 @@ def test_problem_planted_deep_in_a_large_export_is_found_with_row_and_column(tmp
     head = next(csv.reader([header[0]]))
     sub = next(csv.reader([header[1]]))
     j = next(k for k, row in enumerate(zip(*body)) if "Strongly agree" in row)
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(head)
-    w.writerow(sub)
+    def line(row):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(row)
+        return buf.getvalue()
+
+    # Each sample row is encoded once, without its id and with its long free text left out (the point
+    # is the number of rows, not the bytes); the rows then differ by their ids only.
+    tails = [line([c if len(c) <= 40 else "" for c in row[1:]]) for row in body]
+    parts = [line(head), line(sub)]
     for i in range(n):
-        row = list(body[i % len(body)])
-        row[0] = str(10_000_000 + i)
         if i + 1 == planted:
+            row = [c if len(c) <= 40 else "" for c in body[i % len(body)]]
             row[j] = "Agree-ish"
-        w.writerow(row)
+            parts.append(f"{10_000_000 + i}," + line(row[1:]))
+        else:
+            parts.append(f"{10_000_000 + i}," + tails[i % len(body)])
+    out = io.StringIO("".join(parts))
     path = tmp_path / "large.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     assert path.stat().st_size > fastcsv.FAST_PARSE_BYTES
