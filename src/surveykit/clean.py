@@ -138,21 +138,7 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     # Respondent ids: blank ids get a row-based id; duplicates are reported.
     id_field = inst.profile_of_kind("id")
     ids_raw = raw_column(id_field.id) if id_field else None
-    ids_raw = ids_raw.tolist() if ids_raw is not None else None
-    ids: list[str] = []
-    seen: dict[str, int] = {}
-    for i in range(n):
-        rid = (ids_raw[i].strip() if ids_raw is not None else "") or ""
-        if not rid:
-            rid = f"row{i + 1}"
-            if ids_raw is not None:
-                issues.append(Issue(i + 1, "respondent_id", "missing_id", "the respondent id is blank"))
-        if rid in seen:
-            issues.append(Issue(i + 1, "respondent_id", "duplicate_id",
-                                f"the respondent id of this row also appears in row {seen[rid]}"))
-        else:
-            seen[rid] = i + 1
-        ids.append(rid)
+    ids = _respondent_ids(ids_raw, n, issues)
     columns: dict[str, Any] = {"respondent_id": ids}
     profile_columns = ["respondent_id"]
 
@@ -224,28 +210,50 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     return Responses(instrument=inst, data=frame, issues=tuple(issues), source=source, column_map=cmap)
 
 
+def _respondent_ids(ids_raw, n: int, issues: list[Issue]):
+    """Respondent ids (an object array): the id as given, stripped, or ``row<N>`` when blank (reported
+    when the export has an id column); each repeat of an id is reported with the row it first came in.
+    Whole-column operations: only blank and repeated ids are visited one by one."""
+    import numpy as np
+    import pandas as pd
+
+    if ids_raw is None:
+        ids = np.empty(n, dtype=object)
+        ids[:] = [f"row{i + 1}" for i in range(n)]
+    else:
+        ids = _by_distinct(ids_raw, str.strip)[0] if n else _object_array([])
+        for i in np.flatnonzero(ids == ""):
+            ids[i] = f"row{i + 1}"
+            issues.append(Issue(int(i) + 1, "respondent_id", "missing_id", "the respondent id is blank"))
+    if n:
+        codes, _ = pd.factorize(ids)
+        first = np.full(codes.max() + 1, n, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(n))
+        for i in np.flatnonzero(first[codes] != np.arange(n)):
+            issues.append(Issue(int(i) + 1, "respondent_id", "duplicate_id",
+                                f"the respondent id of this row also appears in row {first[codes[i]] + 1}"))
+    return ids
+
+
 def _type_sector(col, inst: Instrument, field_id: str, issues: list[Issue], n: int):
     """Canonical sector ids (matched once per distinct answer) and the answers as given."""
-    values = col.tolist() if col is not None else None
-    sectors: list[str | None] = []
-    raws: list[str | None] = []
-    sector_of: dict[str, str | None] = {}
-    for i in range(n):
-        value = values[i].strip() if values is not None else ""
-        raws.append(value or None)
-        if not value:
-            sectors.append(None)
-            if values is not None:
-                issues.append(Issue(i + 1, field_id, "missing_sector", "the sector is blank"))
-            continue
-        if value not in sector_of:
-            sector_of[value] = inst.match_sector(value)
-        sid = sector_of[value]
-        if sid is None:
-            issues.append(Issue(i + 1, field_id, "unknown_sector",
-                                "the sector answer is not one of the instrument's sectors or their aliases"))
-        sectors.append(sid)
-    return sectors, raws
+    import numpy as np
+
+    if col is None:
+        empty = np.empty(n, dtype=object)
+        return empty, empty.copy()
+    stripped, codes, distinct = _by_distinct(col, lambda v: v.strip() or None)
+    matched = np.empty(len(distinct), dtype=object)
+    matched[:] = [inst.match_sector(v.strip()) if v.strip() else None for v in distinct]
+    sectors = matched.take(codes)
+    blank = np.array([not v.strip() for v in distinct], dtype=bool)
+    for i in np.flatnonzero(blank[codes]):
+        issues.append(Issue(int(i) + 1, field_id, "missing_sector", "the sector is blank"))
+    unknown = np.array([bool(v.strip()) and m is None for v, m in zip(distinct, matched)], dtype=bool)
+    for i in np.flatnonzero(unknown[codes]):
+        issues.append(Issue(int(i) + 1, field_id, "unknown_sector",
+                            "the sector answer is not one of the instrument's sectors or their aliases"))
+    return sectors, stripped
 
 
 def _clean_texts(values):
