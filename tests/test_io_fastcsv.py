@@ -204,3 +204,43 @@ def test_problem_planted_deep_in_a_large_export_is_found_with_row_and_column(tmp
     assert errors[0]["column"].startswith(" ".join(title.split())[:60])
     assert sub[j] in errors[0]["column"]
     assert "Agree-ish" not in result.stdout + result.stderr
+
+
+def test_mutated_csv_exports_read_the_same_both_ways(tmp_path, monkeypatch):
+    """Differential fuzzing: damaged CSV exports (the reader fuzz test's mutator on the sample's first
+    rows) read through the fast path give exactly what the csv-module path gives: the same rows, or the
+    same error message. FUZZ_CASES (``make fuzz``) scales it up with the reader fuzz test."""
+    import os
+    import random
+
+    from surveykit.errors import SurveykitError
+    from test_fuzz_readers import _sample_seed, mutate
+
+    seed = _sample_seed()
+    cases = max(60, int(os.environ.get("FUZZ_CASES", "250")) // 4)
+    rng = random.Random(int(os.environ.get("FUZZ_SEED", "13")))
+
+    def outcome(path):
+        try:
+            raw = read_export(path)
+        except SurveykitError as exc:
+            return ("error", str(exc))
+        return ("read", raw.platform, raw.columns, raw.header_rows, raw.notes, [tuple(r) for r in raw.rows])
+
+    compared = fast_used = 0
+    for case in range(cases):
+        mutant, how = mutate(random.Random(rng.getrandbits(64)), "professional_survey.csv", seed, [seed])
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(mutant)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+        slow = outcome(path)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+        calls = []
+        original = fastcsv.parse_columns
+        monkeypatch.setattr(fastcsv, "parse_columns", lambda s: calls.append(r := original(s)) or r)
+        fast = outcome(path)
+        monkeypatch.setattr(fastcsv, "parse_columns", original)
+        assert fast == slow, f"case {case} ({how})"
+        compared += 1
+        fast_used += any(c is not None for c in calls)
+    assert compared == cases and fast_used > cases // 3
