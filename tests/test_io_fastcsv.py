@@ -206,6 +206,7 @@ def test_problem_planted_deep_in_a_large_export_is_found_with_row_and_column(tmp
     assert "Agree-ish" not in result.stdout + result.stderr
 
 
+@pytest.mark.fuzz
 def test_mutated_csv_exports_read_the_same_both_ways(tmp_path, monkeypatch):
     """Differential fuzzing: damaged CSV exports (the reader fuzz test's mutator on the sample's first
     rows) read through the fast path give exactly what the csv-module path gives: the same rows, or the
@@ -217,7 +218,7 @@ def test_mutated_csv_exports_read_the_same_both_ways(tmp_path, monkeypatch):
     from test_fuzz_readers import _sample_seed, mutate
 
     seed = _sample_seed()
-    cases = max(60, int(os.environ.get("FUZZ_CASES", "250")) // 4)
+    cases = max(60, int(os.environ.get("FUZZ_CASES", "80")) // 4)
     rng = random.Random(int(os.environ.get("FUZZ_SEED", "13")))
 
     def outcome(path):

@@ -33,13 +33,17 @@ class ColumnarRows(Sequence):
     """Rows of an export held as columns: ``rows[i]`` is a tuple of strings, ``rows.column(j)`` an
     object array of one column (no copy). Every row has ``width`` cells ('' for a missing field)."""
 
-    __slots__ = ("_columns", "_n", "_head")
+    __slots__ = ("_columns", "_n", "_head", "_record", "_offset")
 
-    def __init__(self, columns: "list[np.ndarray]", n: int, head: tuple = ()):
+    def __init__(self, columns: "list[np.ndarray]", n: int, head: tuple = (), record=None, offset: int = 0):
         self._columns = columns
         self._n = n
         # The first records exactly as the csv module read them (a header row keeps its own length).
         self._head = head
+        # record(k): the file's k-th record as the csv module reads it (for an error message that needs
+        # a row's real number of fields); row 0 here is record ``offset``.
+        self._record = record
+        self._offset = offset
 
     @property
     def width(self) -> int:
@@ -61,8 +65,10 @@ class ColumnarRows(Sequence):
         if isinstance(i, slice):
             start, stop, step = i.indices(self._n)
             n = len(range(start, stop, step))
-            head = self._head[start:stop] if step == 1 else ()
-            return ColumnarRows([c[start:stop:step] for c in self._columns], n, head)
+            if step != 1:
+                return ColumnarRows([c[start:stop:step] for c in self._columns], n)
+            return ColumnarRows([c[start:stop] for c in self._columns], n, self._head[start:stop], self._record,
+                                self._offset + start)
         if i < 0:
             i += self._n
         if not 0 <= i < self._n:
@@ -92,11 +98,16 @@ class ColumnarRows(Sequence):
         """``base.check_widths`` for columns: cells past ``width`` must be blank (trailing commas)."""
         import numpy as np
 
-        for j in range(width, len(self._columns)):
-            bad = np.flatnonzero(_nonblank(self._columns[j]))
-            if bad.size:
-                i = int(bad[0])
-                n_fields = max(k for k in range(len(self._columns)) if self._columns[k][i] != "") + 1
+        if width < len(self._columns):
+            bad = np.zeros(self._n, dtype=bool)
+            for j in range(width, len(self._columns)):
+                bad |= _nonblank(self._columns[j])
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                if self._record is not None:
+                    n_fields = len(self._record(self._offset + i))
+                else:  # fields up to the last non-empty one (trailing empty fields are not seen here)
+                    n_fields = max(k for k in range(len(self._columns)) if self._columns[k][i] != "") + 1
                 raise InputError(f"this row has {n_fields} fields but the header has {width}",
                                  path=path, row=first_row + i)
         if width <= len(self._columns):
@@ -202,7 +213,10 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     for i, row in enumerate(head):
         if rows[i] != row + ("",) * (width - len(row)):
             return None
-    return ColumnarRows(rows._columns, len(rows), head)
+    def record(k: int) -> list[str]:
+        return parse_delimited(sniff.text, delimiter=sniff.delimiter, path=sniff.path, limit=k + 1)[k]
+
+    return ColumnarRows(rows._columns, len(rows), head, record)
 
 
 __all__ = ["ColumnarRows", "FAST_PARSE_BYTES", "as_row_tuple", "column_letter", "drop_blank_rows", "parse_columns",
