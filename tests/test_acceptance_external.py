@@ -125,7 +125,7 @@ def test_carpentries_validate_lists_only_the_columns_left_out(carpentries):
     empty = {h for k, h in enumerate(head) if all(r[k] in ("", "NA") for r in rows)}
     assert joined == {"workshop_attended_content", "behavior_adopted", "how_tools_help"}
     code, issues = _issues(carpentries)
-    assert code == 1
+    assert code == 0  # unmapped columns are warnings: validate exits 1 only for problems
     assert {i["code"] for i in issues} == {"unmapped_column"}
     assert {i["column"] for i in issues} == joined | empty
 
@@ -237,7 +237,7 @@ def test_gwusec_validate(gwusec):
     code, issues = _issues(gwusec)
     head, _ = _raw(GWUSEC, 2)
     q29 = {i["column"] for i in issues}
-    assert code == 1 and {i["code"] for i in issues} == {"unmapped_column"}
+    assert code == 0 and {i["code"] for i in issues} == {"unmapped_column"}  # warnings alone exit 0
     assert len(issues) == sum(1 for h in head if h.startswith("Q29"))  # Q29 and its text box, nothing else
     assert all(c.startswith("Select all monitoring methods") for c in q29)
 

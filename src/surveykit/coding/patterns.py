@@ -120,9 +120,57 @@ def normalise_token(token: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer():
+    """nltk's English Snowball stemmer, loaded without importing the rest of nltk when possible.
+
+    ``import nltk.stem.snowball`` runs nltk's package ``__init__``, which imports all of nltk (some
+    240 modules, scipy.stats among them: seconds), although the stemmer itself needs five small
+    modules. When nltk is not imported yet, nltk's own ``stem/snowball.py`` is loaded under
+    placeholder parent packages (``stopwords`` only serves ``ignore_stopwords=True``, unused here),
+    and every ``nltk`` module of that load is then dropped from ``sys.modules``, so a later ``import
+    nltk`` elsewhere gets the real package. Any failure (a future nltk laid out differently) falls
+    back to the ordinary import; tests check the two give the same stems.
+    """
+    import sys
+
+    if "nltk" not in sys.modules:
+        stemmer = _light_english_stemmer()
+        if stemmer is not None:
+            return stemmer
     from nltk.stem.snowball import SnowballStemmer
 
     return SnowballStemmer("english")
+
+
+def _light_english_stemmer():
+    """nltk's ``EnglishStemmer`` loaded from its module alone (see ``_stemmer``), or None."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    try:
+        spec = importlib.util.find_spec("nltk")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = list(spec.submodule_search_locations)[0]
+    placeholders = {}
+    for name, path in (("nltk", root), ("nltk.stem", f"{root}/stem")):
+        module = types.ModuleType(name)
+        module.__path__ = [path]
+        placeholders[name] = module
+    corpus = types.ModuleType("nltk.corpus")
+    corpus.stopwords = None  # type: ignore[attr-defined]
+    placeholders["nltk.corpus"] = corpus
+    sys.modules.update(placeholders)
+    try:
+        return importlib.import_module("nltk.stem.snowball").EnglishStemmer()
+    except Exception:  # noqa: BLE001 - any surprise: the ordinary import is the fallback
+        return None
+    finally:
+        for name in [n for n in sys.modules if n == "nltk" or n.startswith("nltk.")]:
+            del sys.modules[name]
 
 
 @lru_cache(maxsize=200_000)

@@ -1,0 +1,139 @@
+"""Negation for the rule coder: whether an accepted match is denied or, for a ``negated`` pattern
+(a lack), affirmed by the words around it.
+
+A cue before the match (within the codebook's window, up to a clause break) blocks it unless it is
+neutralised ("not uncommon", "not just", "not so much X as"); a denial right after it ("aren't the
+issue", "is rarely the reason", "was not a factor") blocks it too. Used by ``rules.RuleCoder``.
+"""
+
+from __future__ import annotations
+
+from surveykit.coding.codebook import Pattern
+from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, DENIAL_VERBS, LIMITERS, NEG_BE_HAVE,
+                                       NEG_DO, NEG_MODAL, NEG_POLARITY, NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT,
+                                       SO_MUCH_ENDS)
+from surveykit.coding.rule_tokens import _AFTER, _BLOCK, _BREAK, _HARD_BREAK, _LACK, _NEUTRAL
+
+_AFTER_REACH = 12  # tokens after a match searched for a denial phrase ("... was not a factor")
+_DENIAL_REACH = 6  # tokens after a match searched for a negated verb ("... aren't the issue")
+_DENIAL_SKIP = 3   # other words allowed between the match and that verb ("age assessment issues were not")
+
+
+class NegationMixin:
+    """The negation checks of ``RuleCoder`` (they read its token cache and codebook settings)."""
+
+    def _accept(self, p: Pattern, toks: list[str], i: int, end: int, present: set[str] | None = None) -> bool:
+        if p.absence:
+            return True
+        blocked = lack = False
+        cache = self._cache
+        if (not p.negated and (present is None or not self._after_last.isdisjoint(present))
+                and self._denied_after(toks, end)):
+            return False
+        for j in range(i - 1, max(-1, i - 1 - self.window), -1):
+            flags = cache[toks[j]][2]
+            if flags & _BREAK and not (toks[j] == "so" and j + 1 < i and toks[j + 1] == "much"):
+                break
+            if flags & _BLOCK and not self._neutralised(toks, j, i):
+                blocked = True
+            if flags & _LACK:
+                lack = True
+        after = self._negated_after(toks, end)
+        if p.negated:
+            return after in (1, 3) or ((blocked or lack) and after != 2)
+        return not blocked and after in (0, 3)
+
+    def _neutralised(self, toks: list[str], j: int, i: int) -> bool:
+        """Is the cue at j no negation of the match at i? A double negation ("not uncommon"), an
+        additive "not just", or a "not so much ... as" whose "as" comes before the match."""
+        cache = self._cache
+        nxt = toks[j + 1] if j + 1 < i else ""
+        if nxt and cache[nxt][2] & _NEUTRAL:
+            return True
+        if nxt in ("so", "that", "very", "all", "as") and j + 2 < i and cache[toks[j + 2]][2] & _NEUTRAL:
+            return True
+        if nxt in ("so", "as") and j + 2 < i and toks[j + 2] == "much":
+            return any(t in SO_MUCH_ENDS for t in toks[j + 3:i])
+        return False
+
+    def _negated_after(self, toks: list[str], end: int) -> int:
+        """A negation right after the match that applies to it: 0 none; 1 its predicate is negated
+        ("referrals not being made", "support isn't available", "advocates are rarely available");
+        2 its relevance is denied ("traffickers aren't the issue", "debt doesn't come into it");
+        3 a verb of it is negated with do ("traffickers don't let them go", "the referral doesn't
+        follow"): no denial of an ordinary pattern, but the lack a ``negated`` pattern looks for."""
+        if self._after_triggers.isdisjoint(toks[end + 1:end + 1 + _DENIAL_REACH]):
+            return 0  # no negation word close enough after the match: the common case, at C speed
+        cache = self._cache
+        n = len(toks)
+        j = end + 1
+        stop = min(n, end + 1 + _DENIAL_REACH)
+        saw_be = False
+        skipped = 0
+        while j < stop:
+            tok = toks[j]
+            flags = cache[tok][2]
+            if tok in ("and", "or") and not saw_be:
+                skipped += 1  # "age assessment and immigration status aren't issues"
+                if skipped > _DENIAL_SKIP:
+                    return 0
+                j += 1
+                continue
+            if flags & _BREAK or tok in AFTER_STOPS:
+                return 0
+            nxt = toks[j + 1] if j + 1 < n else ""
+            if tok in BE_HAVE:
+                saw_be = True
+            elif tok in AFTER_SKIPPABLE:
+                pass
+            elif tok == "not" or tok == "never" or tok in NEG_BE_HAVE:
+                if nxt in LIMITERS or nxt in NEG_POLARITY:
+                    return 0  # "not just", "isn't uncommon"
+                if tok == "never" and not saw_be and nxt not in NEVER_DENIAL_NEXT:
+                    return 0  # "traffickers never let go"
+                return self._denial_kind(toks, j + 1)
+            elif tok in NEG_DO or (tok in ("do", "does", "did") and nxt == "not"):
+                k = j + 1 + (nxt == "not")
+                while k < n and toks[k] in AFTER_SKIPPABLE:
+                    k += 1
+                # "debt doesn't come into it" denies; "the referral doesn't follow" negates a verb
+                # of X (3): a lack for a ``negated`` pattern, nothing for an ordinary one.
+                return 2 if k < n and toks[k] in DENIAL_VERBS else 3
+            elif tok in NEG_MODAL:
+                return self._denial_kind(toks, j + 2) if nxt == "be" else 0
+            elif tok in RARELY:
+                if nxt in DENIAL_VERBS:
+                    return 2
+                return self._denial_kind(toks, j + 1) if saw_be else 1
+            elif flags & _LACK and saw_be:
+                return 1  # "advocates are limited", "support is lacking"
+            elif saw_be:
+                return 0  # "X is common": nothing is negated
+            else:
+                skipped += 1
+                if skipped > _DENIAL_SKIP:
+                    return 0
+            j += 1
+        return 0
+
+    @staticmethod
+    def _denial_kind(toks: list[str], k: int) -> int:
+        """After a negation at k - 1: 2 when what follows names a relevance ("the issue", "a
+        factor", "really the pattern", "part of it"), else 1."""
+        n = len(toks)
+        while k < n and toks[k] in AFTER_SKIPPABLE:
+            k += 1
+        return 2 if k < n and (toks[k] in RELEVANCE_NEXT or toks[k] in DENIAL_VERBS) else 1
+
+    def _denied_after(self, toks: list[str], end: int) -> bool:
+        """A denial such as "was not a factor" later in the same sentence."""
+        cache = self._cache
+        for j in range(end + 1, min(len(toks), end + 1 + _AFTER_REACH)):
+            flags = cache[toks[j]][2]
+            if flags & _HARD_BREAK:
+                return False
+            if flags & _AFTER:
+                for phrase in self._after[toks[j]]:
+                    if tuple(toks[j:j + len(phrase)]) == phrase:
+                        return True
+        return False

@@ -1,0 +1,243 @@
+"""Matching and evidence for the rule coder: phrases are extended from their anchor token within
+their gaps, regular expressions searched under a time limit, sense filters veto matches near them,
+and the accepted matches become ``Match`` values with their character spans and ``via`` notes.
+
+Used by ``rules.RuleCoder``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from typing import Any
+
+from surveykit.coding.codebook import Pattern
+from surveykit.coding.rule_tokens import _HARD_BREAK, _TYPO, Match, _Stream, _ends, _starts
+
+
+class ScanMixin:
+    """Scanning token streams and assembling the evidence, for ``RuleCoder``."""
+
+    def _scan(self, toks: list[str], present: set[str], first_only: bool, only: int | None = None,
+              skip: frozenset | None = None) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+        """Accepted (pid, first token, last token) matches in text order of their anchors, and the
+        sense-filter (veto) matches. ``only``/``skip`` restrict the codes looked at."""
+        cache, steps_of, pattern_of, pcode, anchor_of = self._cache, self._steps, self._pattern, self._pcode, self._anchor
+        required, is_veto = self._required, self._veto
+        found: list[tuple[int, int, int]] = []
+        vetoes: list[tuple[int, int, int]] = []
+        done: set[int] = set()
+        n = len(toks)
+        viable: dict[int, bool] = {}
+        here = self._starters.intersection(present)
+        # Codes whose sense filters may apply in this answer: only these need every match found.
+        vetoable: set[int] = set()
+        if first_only and self._veto_starts:
+            for tok in here.intersection(self._veto_starts):
+                vetoable |= self._veto_starts[tok]
+        # Positions of the anchor tokens, found at C speed.
+        for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
+            for pid in cache[toks[i]][0]:
+                ci = pcode[pid]
+                if first_only and ci in done:
+                    continue
+                if only is not None and ci != only and ci != self._scope:
+                    continue
+                if skip is not None and ci in skip:
+                    continue
+                steps = steps_of[pid]
+                start = end = i
+                if len(steps) > 1:
+                    # Cheap pre-check: the other steps given as plain words must occur somewhere.
+                    ok = viable.get(pid)
+                    if ok is None:
+                        ok = True
+                        for words in required[pid]:
+                            if present.isdisjoint(words):
+                                ok = False
+                                break
+                        viable[pid] = ok
+                    if not ok:
+                        continue
+                    a = anchor_of[pid]
+                    # Steps before the anchor, nearest first, going backwards.
+                    pos = i
+                    for k in range(a - 1, -1, -1):
+                        prev = None
+                        for j in range(pos - 1, max(-1, pos - 2 - steps[k + 1][1]), -1):
+                            entry = cache[toks[j]]
+                            if (pid, k) in entry[1]:
+                                prev = j
+                                break
+                            if entry[2] & _HARD_BREAK:
+                                break
+                        if prev is None:
+                            pos = -1
+                            break
+                        pos = prev
+                    if pos < 0:
+                        continue
+                    start = pos
+                    # Steps after the anchor, going forwards.
+                    pos = i
+                    for k in range(a + 1, len(steps)):
+                        nxt = None
+                        for j in range(pos + 1, min(n, pos + 2 + steps[k][1])):
+                            entry = cache[toks[j]]
+                            if (pid, k) in entry[1]:
+                                nxt = j
+                                break
+                            if entry[2] & _HARD_BREAK:
+                                break
+                        if nxt is None:
+                            pos = -1
+                            break
+                        pos = nxt
+                    if pos < 0:
+                        continue
+                    end = pos
+                if is_veto[pid]:
+                    vetoes.append((ci, start, end))
+                    continue
+                if not self._accept(pattern_of[pid], toks, start, end, present):
+                    continue
+                found.append((pid, start, end))
+                if ci not in vetoable:  # a vetoed first match must not hide a later one
+                    done.add(ci)
+        return found, vetoes
+
+
+    def _regex_matches(self, text: str, stream: _Stream) -> tuple[list[tuple], list[tuple[int, int, int]]]:
+        """Regex hits as (code, first token, last token, describe, start, end) and regex vetoes."""
+        if self._combined is None or self._search(self._combined, text, None) is None:
+            return [], []
+        starts = _starts(stream)
+        toks = stream.toks
+        out: list[tuple] = []
+        vetoes: list[tuple[int, int, int]] = []
+        for ci, p, rx, veto in self._regexes:
+            for m in self._finditer(rx, text, (ci, p)):
+                if m.end() == m.start():
+                    continue
+                i = max(0, bisect.bisect_right(starts, m.start()) - 1)
+                j = max(i, bisect.bisect_left(starts, m.end()) - 1)
+                if veto:
+                    vetoes.append((ci, i, j))
+                    continue
+                if not toks or self._accept(p, toks, i, j):
+                    out.append((ci, i, j, p.describe(), m.start(), m.end()))
+                    break
+        return out, vetoes
+
+    def _search(self, rx: Any, text: str, who: tuple[int, Pattern] | None) -> Any:
+        from surveykit.coding.safe_regex import SEARCH_TIMEOUT
+
+        try:
+            return rx.search(text, timeout=SEARCH_TIMEOUT)
+        except TimeoutError:
+            raise self._timeout(who) from None
+
+    def _finditer(self, rx: Any, text: str, who: tuple[int, Pattern]) -> list:
+        from surveykit.coding.safe_regex import SEARCH_TIMEOUT
+
+        try:
+            return list(rx.finditer(text, timeout=SEARCH_TIMEOUT))
+        except TimeoutError:
+            raise self._timeout(who) from None
+
+    def _timeout(self, who: tuple[int, Pattern] | None) -> Exception:
+        from surveykit.coding.safe_regex import SEARCH_TIMEOUT
+        from surveykit.errors import CodebookError
+
+        if who is None:  # the combined search: find the culprit for the message
+            for ci, p, _, _ in self._regexes:
+                who = (ci, p)
+                break
+        ci, p = who  # type: ignore[misc]
+        return CodebookError(f"code {self.code_ids[ci]!r}: the regular expression {p.text[:60]!r} ran past its time "
+                             f"limit ({SEARCH_TIMEOUT} s) on one answer (catastrophic backtracking); simplify it",
+                             path=self.codebook.path or None)
+
+
+    def _evidence(self, text: str, first_only: bool) -> list[Match]:
+        if not text:
+            return []
+        toks, parts, present = self._tokens(text)
+        base = _Stream(toks, present, parts, None, None, None)
+        streams = self._streams(text, base)
+        out: list[tuple[int, int, int, str, str]] = []
+        for stream, only in streams:
+            skip = self._own_stream if only is None and len(streams) > 1 else None
+            hits: list[tuple] = []
+            vetoes: list[tuple[int, int, int]] = []
+            if not self._starters.isdisjoint(stream.present):
+                found, vetoes = self._scan(stream.toks, stream.present, first_only, only, skip)
+                describe, pcode = self._describe, self._pcode
+                hits = [(pcode[pid], i, j, describe[pid], None, None) for pid, i, j in found]
+            if only is None and self._regexes:
+                rhits, rvetoes = self._regex_matches(text, stream)
+                hits.extend(rhits)
+                vetoes.extend(rvetoes)
+            if not hits:
+                continue
+            if vetoes:
+                hits = self._unvetoed(hits, vetoes, stream.toks)
+                if not hits:
+                    continue
+            starts, ends = _starts(stream), _ends(stream)
+            for ci, i, j, desc, s, e in hits:
+                if s is None:
+                    s, e = starts[i], ends[j]
+                out.append((ci, s, e, desc, stream, i, j))
+        if not out:
+            return []
+        ids, via = self.code_ids, self._via
+        if first_only:
+            # The earliest match of each code, then codebook order (stable output).
+            best: dict[int, tuple] = {}
+            for m in out:
+                b = best.get(m[0])
+                if b is None or (m[1], m[2]) < (b[1], b[2]):
+                    best[m[0]] = m
+            return [Match(ids[ci], s, e, text[s:e], d, via(st, i, j))
+                    for ci, s, e, d, st, i, j in (best[c] for c in sorted(best))]
+        done: dict[tuple, Match] = {}
+        for ci, s, e, d, st, i, j in out:
+            m = Match(ids[ci], s, e, text[s:e], d, via(st, i, j))
+            done.setdefault((ci, s, e, d, m.via), m)
+        return sorted(done.values(), key=lambda m: (m.start, self._code_index[m.code_id], m.end, m.pattern))
+
+    def _unvetoed(self, hits: list[tuple], vetoes: list[tuple[int, int, int]], toks: list[str]) -> list[tuple]:
+        """Drop matches that one of their code's sense filters vetoes: a veto match overlapping the
+        match or within ``exclude_window`` tokens of it, in the same sentence."""
+        cache = self._cache
+        keep = []
+        for hit in hits:
+            ci, i, j = hit[0], hit[1], hit[2]
+            w = self._veto_window[ci]
+            vetoed = False
+            for vci, vi, vj in vetoes:
+                if vci == self._scope:
+                    return []  # the answer is outside the codebook's scope
+                if vci != ci or vi > j + w or vj < i - w:
+                    continue
+                lo, hi = (vj + 1, i) if vj < i else (j + 1, vi)
+                if not any(cache[toks[k]][2] & _HARD_BREAK for k in range(lo, hi)):
+                    vetoed = True
+                    break
+            if not vetoed:
+                keep.append(hit)
+        return keep
+
+    def _via(self, stream: _Stream, i: int, j: int) -> str:
+        notes: list[str] = []
+        if stream.via is not None:
+            for e in dict.fromkeys(stream.via[i:j + 1]):
+                if e >= 0:
+                    notes.append(self._lex_entries[e].describe())
+        if self._typo_note:
+            cache = self._cache
+            for tok in stream.toks[i:j + 1]:
+                if cache[tok][2] & _TYPO:
+                    notes.append(self._typo_note[tok])
+        return "; ".join(dict.fromkeys(notes))
