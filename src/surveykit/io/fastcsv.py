@@ -213,6 +213,7 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     for i, row in enumerate(head):
         if rows[i] != row + ("",) * (width - len(row)):
             return None
+
     def record(k: int) -> list[str]:
         return parse_delimited(sniff.text, delimiter=sniff.delimiter, path=sniff.path, limit=k + 1)[k]
 
