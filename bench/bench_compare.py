@@ -8,7 +8,8 @@ Mann-Whitney U over the sectors (ordinal items) or a chi-square test (nominal it
 correction, all with scipy. Which column is which item, and the label -> score maps, are worked out
 beforehand (by this file, with surveykit's own column mapping) and handed to it as JSON, so it does
 no instrument work at all. Both run as fresh processes, alternately; wall time, CPU time and peak
-memory (max RSS from ``os.wait4``) are compared as ratios of the medians. The comparator's p-values
+memory (max RSS, through the small launcher ``_child.py`` so that this process's size does not leak into
+it) are compared as ratios of the medians. The comparator's p-values
 are checked against the command's (same items, same pairs) so that the two really do the same work.
 """
 
@@ -28,6 +29,7 @@ from pathlib import Path
 RESPONDENTS = 100_000
 RUNS = 3
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
+CHILD = Path(__file__).resolve().with_name("_child.py")
 
 COMPARATOR = r'''
 import json, sys
@@ -69,12 +71,15 @@ out.to_csv(sys.argv[3], index=False)
 
 
 def timed(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in MiB, exit code) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL, env={**os.environ, "MPLBACKEND": "Agg"})
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    """(wall seconds, CPU seconds, peak RSS in MiB, exit code) of one command, started through
+    ``_child.py`` so that its peak memory is its own, not this (larger) process's."""
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as usage:
+        start = time.perf_counter()
+        code = subprocess.run([sys.executable, str(CHILD), usage.name, *cmd], stdout=stdout,
+                              stderr=subprocess.DEVNULL, env={**os.environ, "MPLBACKEND": "Agg"}).returncode
+        wall = time.perf_counter() - start
+        rss_kib, cpu = usage.read().split()
+    return wall, float(cpu), int(rss_kib) / 1024, code
 
 
 def comparator_spec(export: Path) -> dict:
