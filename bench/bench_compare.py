@@ -39,12 +39,14 @@ from scipy import stats
 
 spec = json.load(open(sys.argv[2]))
 frame = pd.read_csv(sys.argv[1], header=None, skiprows=2, dtype=str, keep_default_na=False)
-sector = frame[spec["sector_column"]].str.strip().map(spec["sectors"])
-groups = [g for g in spec["sector_order"] if (sector == g).any()]
+sector = frame[spec["sector_column"]].str.strip().map(spec["sectors"]).to_numpy()
+masks = {g: sector == g for g in spec["sector_order"]}
+groups = [g for g in spec["sector_order"] if masks[g].any()]
 rows = []
 for item in spec["items"]:
-    values = frame[item["column"]].str.strip().map(item["values"]).astype(float)
-    samples = {g: values[(sector == g) & values.notna()].to_numpy() for g in groups}
+    values = frame[item["column"]].str.strip().map(item["values"]).to_numpy(dtype=float, na_value=np.nan)
+    valid = ~np.isnan(values)
+    samples = {g: values[masks[g] & valid] for g in groups}
     used = [g for g in groups if samples[g].size >= 10]
     if len(used) < 2:
         continue
