@@ -252,3 +252,16 @@ def test_readme_python_api_example_runs(tmp_path, monkeypatch):
     namespace: dict = {}
     exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
     assert (tmp_path / "reports" / "api").is_dir()
+
+
+def test_code_summary_is_protected_by_default_as_in_the_cli(sample):
+    shown = sk.code(sample, "q7", by="sector").summary
+    raw = sk.code(sample, "q7", by="sector", suppress=False).summary
+    assert "[c]" in set(shown.sectors["n"])  # small groups hide cells by default
+    assert "[c]" not in set(raw.sectors["n"].astype(str))
+    small = raw.sectors[(raw.sectors["n"] > 0) & (raw.sectors["n"] < 5)]
+    assert len(small)
+    hidden = shown.sectors.loc[small.index, "n"]
+    assert set(hidden) == {"[c]"}
+    with pytest.raises(sk.UsageError, match="threshold"):
+        sk.code(sample, "q7", threshold=0)

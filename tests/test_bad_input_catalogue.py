@@ -62,7 +62,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-GOOD = b"respondent_id,sector,q1,q7\nr1,NGO,Yes,Placed far away\nr2,Police,No,Fear of removal\n"
+GOOD = b"respondent_id,sector,q1,q7\nr1,NGO,Yes,Placed far away by Tiberius Quayle\nr2,Police,No,Fear of removal\n"
 LAUGHS = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
           + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi"))).encode()
 CODED = b"respondent_id,question_id,code_id,coder\nr1,q7,not_identified,a\nr2,q7,,a\n"
@@ -72,6 +72,23 @@ QUALTRICS = (b"StartDate,EndDate,Finished,ResponseId,Q1\n"
              b'"{""ImportId"":""startDate""}","{""ImportId"":""endDate""}","{""ImportId"":""finished""}",'
              b'"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\n'
              b"2024-01-01 10:00:00,2024-01-01 10:05:00,1,R_1a2b3c4d5e6f7g8,NGO\n")
+# Planted in answers, memos and cells of the inputs below: no message may ever echo it.
+SECRET = "Tiberius Quayle"
+GOLD = b"id,text,codes\ng1,Placed far away from Tiberius Quayle,unsuitable_placement\ng2,Fear of removal,immigration\n"
+INSTRUMENT = (b"scales:\n  yn:\n    kind: nominal\n    options:\n      - {code: '1', label: 'Yes'}\n"
+              b"      - {code: '0', label: 'No'}\nquestions:\n  - {id: q1, type: single, text: 'Any?', scale: yn}\n")
+QDE_HEAD = b'<?xml version="1.0" encoding="utf-8"?>\n'
+
+
+def _qdpx(end: int = 5, code_ref: int = 1) -> bytes:
+    """A minimal REFI-QDA project: one code, one source, one coding of characters 0..end."""
+    g = lambda n: f"{n:08d}-0000-4000-8000-000000000000"  # noqa: E731
+    qde = (f'<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook><Codes>'
+           f'<Code guid="{g(1)}" name="a" isCodable="true"/></Codes></CodeBook><Sources>'
+           f'<TextSource guid="{g(2)}" name="r1"><PlainTextContent>hello</PlainTextContent>'
+           f'<PlainTextSelection guid="{g(3)}" startPosition="0" endPosition="{end}"><Coding guid="{g(4)}">'
+           f'<CodeRef targetGUID="{g(code_ref)}"/></Coding></PlainTextSelection></TextSource></Sources></Project>')
+    return _zip({"project.qde": QDE_HEAD + qde.encode()})
 RANKINGS_BAD_VERDICT = (b"workshop,group,group_size,measure_id,verdict,rank_in_verdict\n"
                         b"1,A,2,advocate,maybe,1\n")
 
@@ -236,6 +253,91 @@ ROWS = [
                                   "--accept-above", "2"), words=("--accept-above",)),
     Row("review-unknown-code", ("code", "review", "{sample}", "--question", "q7", "--coded", "{tmp}/c.csv"),
         files={"c.csv": CODED.replace(b"not_identified", b"made_up")}, words=("not in the codebook",)),
+    Row("evaluate-missing-gold", ("code", "evaluate", "{tmp}/nope.csv"), words=("file not found",)),
+    Row("evaluate-not-a-gold-set", ("code", "evaluate", "{tmp}/a.csv"), files={"a.csv": GOOD},
+        words=("a.csv", "codes")),
+    Row("evaluate-unknown-code", ("code", "evaluate", "{tmp}/g.csv"),
+        files={"g.csv": GOLD.replace(b"immigration", b"made_up")}, words=("made_up",)),
+    Row("evaluate-suggest-not-a-model", ("code", "evaluate", "{tmp}/g.csv", "--suggest", "{tmp}/m"),
+        files={"g.csv": GOLD, "m/model.json": b"{not json"}, words=("model",)),
+    Row("evaluate-suggest-empty-folder", ("code", "evaluate", "{tmp}/g.csv", "--suggest", "{tmp}/m"),
+        files={"g.csv": GOLD, "m": Special("dir")}, words=("model",)),
+    Row("evaluate-unknown-view", ("code", "evaluate", "{tmp}/g.csv", "--view", "pie"), files={"g.csv": GOLD},
+        words=("--view",)),
+    Row("evaluate-binary-gold", ("code", "evaluate", "{tmp}/g.csv"), files={"g.csv": bytes(range(256)) * 40},
+        words=("binary",)),
+    Row("code-export-not-coded", ("code", "export", "{tmp}/a.csv", "--survey", "{sample}", "--out", "{tmp}/p.qdpx"),
+        files={"a.csv": GOOD}, words=("not a coded file",)),
+    Row("code-export-out-is-a-folder", ("code", "export", "{tmp}/g.csv", "--out", "{tmp}/d"),
+        files={"g.csv": GOLD, "d": Special("dir")}, words=("folder",)),
+    Row("code-export-unknown-format", ("code", "export", "{tmp}/g.csv", "--to", "nvpx", "--out", "{tmp}/p.qdpx"),
+        files={"g.csv": GOLD}, words=("--to must be one of",)),
+    Row("code-export-no-answers", ("code", "export", "{tmp}/c.csv", "--out", "{tmp}/p.qdpx"), files={"c.csv": CODED},
+        words=("--survey",)),
+    Row("code-export-unknown-code", ("code", "export", "{tmp}/g.csv", "--out", "{tmp}/p.qdpx"),
+        files={"g.csv": GOLD.replace(b"immigration", b"made_up")}, words=("made_up",)),
+    Row("code-import-not-a-zip", ("code", "import", "{tmp}/p.qdpx"), files={"p.qdpx": b"Tiberius Quayle said no"},
+        words=("not a zip",)),
+    Row("code-import-no-project", ("code", "import", "{tmp}/p.qdpx"), files={"p.qdpx": _zip({"hello.txt": b"hi"})},
+        words=("project.qde",)),
+    Row("code-import-malformed-xml", ("code", "import", "{tmp}/p.qdpx"),
+        files={"p.qdpx": _zip({"project.qde": QDE_HEAD + b"<Project><CodeBook>"})}, words=("p.qdpx",)),
+    Row("code-import-entity-bomb", ("code", "import", "{tmp}/p.qdpx"),
+        files={"p.qdpx": _zip({"project.qde": QDE_HEAD + b'<!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">'
+                                                        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Project>&b;</Project>'})},
+        words=("p.qdpx",)),
+    Row("code-import-out-is-a-folder", ("code", "import", "{tmp}/p.qdpx", "--out", "{tmp}/d"),
+        files={"p.qdpx": _qdpx(), "d": Special("dir")}, words=("folder",)),
+    Row("code-import-unknown-code-ref", ("code", "import", "{tmp}/p.qdpx"), files={"p.qdpx": _qdpx(code_ref=9)},
+        words=("p.qdpx",)),
+    Row("code-import-selection-outside-text", ("code", "import", "{tmp}/p.qdpx"), files={"p.qdpx": _qdpx(end=500)},
+        words=("p.qdpx",)),
+    Row("code-import-csv", ("code", "import", "{tmp}/a.csv"), files={"a.csv": GOOD}, words=("a.csv",)),
+    # -- instruments: draft and check ----------------------------------------------------------------------------
+    Row("draft-missing-export", ("instrument", "draft", "{tmp}/nope.csv"), words=("file not found",)),
+    Row("draft-empty-export", ("instrument", "draft", "{tmp}/e.csv"), files={"e.csv": b""}, words=("empty",)),
+    Row("draft-binary-junk", ("instrument", "draft", "{tmp}/b.csv"), files={"b.csv": bytes(range(256)) * 40},
+        words=("binary",)),
+    Row("draft-header-only", ("instrument", "draft", "{tmp}/h.csv"), files={"h.csv": b"respondent_id,sector,q1\n"},
+        words=("no data rows",)),
+    Row("draft-out-onto-folder", ("instrument", "draft", "{tmp}/a.csv", "--out", "{tmp}/d"),
+        files={"a.csv": GOOD, "d": Special("dir")}, words=("folder",)),
+    Row("draft-out-onto-their-file", ("instrument", "draft", "{tmp}/a.csv", "--out", "{tmp}/mine.yaml"),
+        files={"a.csv": GOOD, "mine.yaml": b"# my own instrument\n"}, words=("--force",)),
+    Row("draft-qsf-not-json", ("instrument", "draft", "{tmp}/q.csv", "--qsf", "{tmp}/s.qsf"),
+        files={"q.csv": QUALTRICS, "s.qsf": b"Tiberius Quayle"}, words=("not a Qualtrics .qsf",)),
+    Row("draft-structure-missing", ("instrument", "draft", "{tmp}/a.csv", "--structure", "{tmp}/none.txt"),
+        files={"a.csv": GOOD}, words=("file not found",)),
+    Row("draft-fifo-export", ("instrument", "draft", "{tmp}/p.csv"), files={"p.csv": Special("fifo")},
+        words=("named pipe",), subprocess=True),
+    Row("check-missing", ("instrument", "check", "{tmp}/none.yaml"), words=("not found",)),
+    Row("check-not-yaml", ("instrument", "check", "{tmp}/i.yaml"), files={"i.yaml": b"scales: [unclosed\n"},
+        words=("not valid YAML",)),
+    Row("check-wrong-type", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT.replace(b"scale: yn}", b"scale: 5}")}, words=("questions[0].scale",)),
+    Row("check-unknown-scale", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT.replace(b"scale: yn}", b"scale: yes_n0}")},
+        words=("questions[0].scale", "yes_n0", "must be one of")),
+    Row("check-sectors-not-a-list", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT + b"sectors: 5\n"}, words=("sectors",)),
+    Row("check-aliases-not-a-list", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT.replace(b"label: 'No'}", b"label: 'No', aliases: 5}")}, words=("aliases",)),
+    Row("check-top-box-not-a-list", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT.replace(b"    kind: nominal\n", b"    kind: nominal\n    top_box: 1\n")},
+        words=("scales.yn.top_box",)),
+    Row("check-unknown-question-type", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT.replace(b"type: single", b"type: multiple")},
+        words=("questions[0].type", "multiple")),
+    Row("check-report-unknown-question", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT + b"report:\n  sections:\n    - {title: A, questions: [q99], analyses: [score]}\n"},
+        words=("report.sections[0]", "q99")),
+    Row("check-report-analysis-misfit", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT + b"report:\n  sections:\n    - {title: A, questions: [q1], analyses: [rank]}\n"},
+        words=("report.sections[0]", "rank")),
+    Row("check-duplicate-id", ("instrument", "check", "{tmp}/i.yaml"),
+        files={"i.yaml": INSTRUMENT + b"  - {id: q1, type: text, text: 'Why?'}\n"}, words=("q1",)),
+    Row("check-alias-bomb", ("instrument", "check", "{tmp}/i.yaml"), files={"i.yaml": LAUGHS}, words=("aliases",)),
+    Row("check-a-folder", ("instrument", "check", "{tmp}/d"), files={"d": Special("dir")}, words=("folder",)),
     # -- FOI returns -----------------------------------------------------------------------------------------
     Row("foi-missing-returns", ("foi", "validate", "{tmp}/nope.xlsx"), words=("file not found",)),
     Row("foi-unknown-table", ("foi", "summary", "{foi}", "--table", "nosuch"), words=("--table must be one of",)),
@@ -246,6 +348,25 @@ ROWS = [
         files={"r.xlsx": _xlsx([["authority", "in_care"], ["A", "3"]])[:600]}, words=("damaged",)),
     Row("foi-sample-out-is-a-file", ("foi", "sample", "--out", "{tmp}/f.txt"), files={"f.txt": b"mine"},
         words=("is a file",)),
+    Row("foi-no-authority-column", ("foi", "summary", "{tmp}/r.csv"),
+        files={"r.csv": b"wave,trafficked_in_care\n2016,3\n"}, words=("r.csv", "authority")),
+    Row("foi-duplicate-authority", ("foi", "summary", "{tmp}/r.csv"),
+        files={"r.csv": b"authority,wave,trafficked_in_care\nA,2016,3\nA,2016,4\n"}, words=("r.csv", "A")),
+    Row("foi-negative-count", ("foi", "summary", "{tmp}/r.csv"),
+        files={"r.csv": b"authority,wave,trafficked_in_care\nA,2016,-3\n"}, words=("r.csv", "trafficked_in_care")),
+    Row("foi-count-not-a-number", ("foi", "summary", "{tmp}/r.csv"),
+        files={"r.csv": b"authority,wave,trafficked_in_care\nA,2016,Tiberius Quayle\n"},
+        words=("r.csv", "trafficked_in_care")),
+    Row("foi-validate-lists-problems", ("foi", "validate", "{tmp}/r.csv"),
+        files={"r.csv": b"authority,wave,trafficked_in_care\nA,2016,Tiberius Quayle\n"}, exit=1, words=("problem",)),
+    Row("foi-change-unknown-wave", ("foi", "change", "{foi}", "--from", "1999", "--to", "2016"), words=("1999",)),
+    Row("foi-basis-unknown-figure", ("foi", "basis", "{foi}", "--figure", "nosuch", "--wave", "2016", "--cohort",
+                                     "trafficked"), words=("nosuch",)),
+    Row("foi-check-unknown-figure", ("foi", "check", "{tmp}/c.yaml", "{foi}"),
+        files={"c.yaml": b"claims:\n  - {figure: nosuch, cohort: trafficked, wave: 2016, claimed: '5'}\n"},
+        words=("c.yaml", "nosuch")),
+    Row("report-foi-missing", ("report", "--survey", "{sample}", "--foi", "{tmp}/nope.xlsx", "--out", "{tmp}/r"),
+        words=("file not found",)),
     # -- formats, report, sample ----------------------------------------------------------------------------
     Row("export-sav-wrong-suffix", ("export-sav", "{sample}", "--out", "{tmp}/x.txt"), words=("must name a .sav",)),
     Row("export-sav-missing-file", ("export-sav", "{tmp}/nope.csv", "--out", "{tmp}/x.sav"),
@@ -334,11 +455,13 @@ def test_the_catalogue_is_large_and_distinct():
     ids = [r.id for r in ROWS]
     assert len(ids) == len(set(ids))
     assert len(ROWS) >= 60
-    commands = {r.args[0] if r.args[0] not in ("code", "codebook") or len(r.args) < 2 or r.args[1].startswith("{")
+    commands = {r.args[0] if r.args[0] not in ("code", "codebook", "instrument") or len(r.args) < 2
+                or r.args[1].startswith("{")
                 else f"{r.args[0]} {r.args[1]}" for r in ROWS}
     for command in ("validate", "inspect", "score", "effectiveness", "reasons", "compare", "banner", "rank", "voices",
                     "code", "codebook check", "codebook export", "codebook import", "quotes", "agree", "code train",
-                    "code review", "export-sav", "report", "sample", "foi"):
+                    "code review", "code evaluate", "code export", "code import", "instrument draft",
+                    "instrument check", "export-sav", "report", "sample", "foi"):
         assert command in commands, f"no bad input for {command}"
 
 
@@ -356,6 +479,7 @@ def test_bad_input(row, tmp_path, monkeypatch):
     code, out, err = _invoke(args, work, row.subprocess)
     lines = [l for l in err.splitlines() if l.strip()]
     assert "Traceback" not in err, err
+    assert SECRET.lower() not in (err + out).lower(), "an answer was echoed"
     assert code == row.exit, f"exit {code}, expected {row.exit}: {err}"
     assert len(lines) == 1, f"{len(lines)} stderr lines: {err}"
     for word in row.words:

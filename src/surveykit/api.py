@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from surveykit.errors import InputError, UsageError
 from surveykit.report.model import Report as _ModelReport
-from surveykit.validation import DEFAULT_ALPHA, DEFAULT_THRESHOLD, check_bool, id_list
+from surveykit.validation import DEFAULT_ALPHA, DEFAULT_THRESHOLD, check_bool, check_threshold, id_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,22 +214,31 @@ def _codebook_for(responses: "Responses", question: str, codebook: "str | Path |
 
 
 def code(responses: "Responses", question: str, *, codebook: "str | Path | Codebook | None" = None,
-         by: str | None = None, redact: bool = True) -> Coded:
+         by: str | None = None, redact: bool = True, suppress: bool = True,
+         threshold: int = DEFAULT_THRESHOLD) -> Coded:
     """Code the answers to a free-text field with the rule coder (no file is read twice: the
     responses are already loaded). ``redact`` (default, as in the CLI): personal data is redacted from
-    the evidence column ``matched``."""
+    the evidence column ``matched``. ``suppress`` (default): the summary's tables hide counts below
+    ``threshold`` and what they can be worked out from (``coding.published.protect_summary``); the
+    coded rows themselves are per answer and are not a published table."""
     from surveykit.coding.answers import answers_from_responses
     from surveykit.coding.redact import redact_evidence
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import summarise
 
     check_bool(redact, parameter="redact")
+    check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     cb = codebook_for(responses, question, codebook)
     answers = answers_from_responses(responses, question=question, by=by)
     rows = code_answers(zip(answers.ids, answers.texts), cb, question_id=answers.question_id)
     if redact:
         rows = redact_evidence(rows, codebook=cb)
     summary = summarise(rows, cb, sectors=answers.sectors, sector_order=answers.sector_order)
+    if suppress:
+        from surveykit.coding.published import protect_summary
+
+        summary = protect_summary(summary, threshold=threshold)
     return Coded(answers.question_id, cb, rows, summary, answers)
 
 

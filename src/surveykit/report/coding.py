@@ -21,14 +21,15 @@ if TYPE_CHECKING:
     from surveykit.report.build import Build
 
 
-def _suppress_counts(frame: "pd.DataFrame", count_col: str, pct_col: str, threshold: int) -> "pd.DataFrame":
-    """Primary suppression of a one-way list of counts (codes are multi-label: no total to recover from)."""
-    from surveykit.disclosure import MARKER, is_primary
+def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
+    """The per-code tests as published (``coding.published.protect_tests``), a code counting as hidden when
+    any of its cells is hidden in the codes-by-group table beside it."""
+    from surveykit.coding.published import protect_tests
+    from surveykit.disclosure import MARKER
 
-    out = frame.astype({count_col: object, pct_col: object}).copy()
-    small = [is_primary(float(v), threshold) for v in frame[count_col]]
-    out.loc[small, [count_col, pct_col]] = MARKER
-    return out
+    groups = [c for c in wide.columns if c not in ("code_id", "code_label")]
+    hidden = {str(r["code_id"]) for _, r in wide.iterrows() if any(r[g] == MARKER for g in groups)}
+    return protect_tests(tests, hidden=hidden, threshold=threshold)
 
 
 def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str, int]]:
@@ -105,18 +106,26 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
         freq["label"] = [lab if lvl != "code" else f"  {lab}" for lab, lvl in zip(freq["label"], freq["level"])]
         themes = freq[freq["level"] == "theme"].sort_values("n", ascending=False, kind="mergesort")
         codes = freq[freq["level"] == "code"].sort_values("n", ascending=False, kind="mergesort")
-        sb.text(f"Coded answers to {what}: {summary.n_answers} answers, {summary.n_coded} with at least one code, "
-                f"{summary.n_uncoded} uncoded.")
+        coded_n, uncoded_n = str(summary.n_coded), str(summary.n_uncoded)
+        if opts.suppress and any(0 < v < thr for v in (summary.n_coded, summary.n_uncoded)):
+            coded_n = uncoded_n = "[c]"  # each is the other's complement: both go
+        sb.text(f"Coded answers to {what}: {summary.n_answers} answers, {coded_n} with at least one code, "
+                f"{uncoded_n} uncoded.")
         if len(codes) and int(codes["n"].iloc[0]) > 0:
-            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b)})", _share(r.n, r.pct, thr, b))
+            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b, r.base)})", _share(r.n, r.pct, thr, b, r.base))
                    for r in codes.head(5).itertuples() if r.n > 0]
             if all(t[1] == "[c]" for t in top):
                 sb.text(f"{name}: the codes were used too rarely to report their frequencies.", "finding")
             else:
                 sb.text(f"{name}: the most frequent codes were " + "; ".join(t for t, _ in top)
                         + f"; the largest theme was {themes['label'].iloc[0]} "
-                          f"({_share(themes['n'].iloc[0], themes['pct'].iloc[0], thr, b)}).", "finding")
-        shown = _suppress_counts(freq, "n", "pct", thr) if opts.suppress else freq
+                          f"({_share(themes['n'].iloc[0], themes['pct'].iloc[0], thr, b, themes['base'].iloc[0])}).", "finding")
+        if opts.suppress:
+            from surveykit.coding.published import protect_frequency
+
+            shown = protect_frequency(freq, threshold=thr)
+        else:
+            shown = freq
         sb.table(f"{col}_codes", f"{name}: themes and codes (% of {summary.n_answers} answers)", shown,
                  percent_columns=["pct"])
         b.method("Coding", f"{name}: rule coder with codebook '{codebook.id}' version {codebook.version}, "
@@ -131,16 +140,27 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                      percent_columns=[c for c in wide.columns if c not in ("code_id", "code_label")],
                      note="Answers per group: " + "; ".join(f"{k} {v}" for k, v in bases.items()) + ".")
             tests = summary.tests
-            sig = tests[tests["p_adjusted"] < opts.alpha]
+            if opts.suppress:
+                tests = _protect_tests(tests, wide, opts.threshold)
+            sig = tests[[isinstance(p, float) and p < opts.alpha for p in tests["p_adjusted"]]]
             b.method(f"Coded answers by {by_phrase(responses, b.by)}",
                      "one test per code of the answers with / without it across groups (chi-square; Fisher's exact or "
                      "a Monte Carlo p-value for small expected counts), Holm-adjusted over the codes of the field")
-            sb.text((f"Codes used differently across groups of {by_phrase(responses, b.by)} (adjusted p < "
-                     f"{opts.alpha:g}): " + "; ".join(f"{codebook.code(r.code_id).label} "
-                                                     f"(p {significant_p(r.p_adjusted)})" for r in sig.itertuples()))
-                    if len(sig) else
-                    f"No code was used significantly differently across groups of {by_phrase(responses, b.by)} "
-                    "after correction.")
+            n_hidden = sum(1 for p in tests["p_adjusted"] if p == "[c]")
+            where = by_phrase(responses, b.by)
+            if len(sig):
+                sentence = (f"Codes used differently across groups of {where} (adjusted p < {opts.alpha:g}): "
+                            + "; ".join(f"{codebook.code(r.code_id).label} (p {significant_p(r.p_adjusted)})"
+                                        for r in sig.itertuples()) + ".")
+            elif n_hidden == len(tests):
+                sentence = (f"The tests per code across groups of {where} are not published: every one rests on "
+                            "counts too small to publish.")
+            else:
+                sentence = f"No code was used significantly differently across groups of {where} after correction."
+            if n_hidden and n_hidden < len(tests):
+                sentence += (f" The tests of {n_hidden} code(s) are not published: they rest on counts too small to "
+                             "publish.")
+            sb.text(sentence)
             sb.table(f"{col}_code_tests", f"{name}: test per code across groups", tests)
         # Quotes: the most frequent codes, a few answers each, redacted unless --no-suppress.
         sets = code_sets(coded)
@@ -204,9 +224,10 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build") -> No
                                              "Krippendorff's alpha (nominal)."))
 
 
-def _share(n: Any, pct: Any, thr: int, b: "Build") -> str:
+def _share(n: Any, pct: Any, thr: int, b: "Build", base: Any = None) -> str:
     from surveykit.disclosure import MARKER, is_primary
 
-    if b.options.suppress and is_primary(float(n), thr):
+    if b.options.suppress and (is_primary(float(n), thr)
+                               or (base is not None and is_primary(float(base) - float(n), thr))):
         return MARKER
     return f"{int(n)} answers, {float(pct):.0f}%"

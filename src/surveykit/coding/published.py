@@ -1,0 +1,113 @@
+"""A coding summary as it may be published: small counts, and what they can be worked out from, hidden.
+
+``protect_summary`` is the one disclosure pass over every table of a ``CodingSummary`` (the report and
+the ``surveykit code`` views use it unless suppression is turned off). Codes are multi-label, so a
+code's count has no total to be recovered from, but its complement (the answers without the code)
+does: both must be 0 or at least the threshold. The codes-by-group table is protected as a two-way
+table whose code totals are published (``disclosure.suppress``); a test's statistic and p-values are
+hidden when any of its cells is, because the statistic and the published margins pin the cells down.
+Percentages are hidden with the count they are a share of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from surveykit.coding.summary import CodingSummary
+
+
+def _small(count: float, base: float, threshold: int) -> bool:
+    from surveykit.disclosure import is_primary
+
+    return is_primary(count, threshold) or is_primary(base - count, threshold)
+
+
+def protect_frequency(frequency: "pd.DataFrame", *, threshold: int) -> "pd.DataFrame":
+    """``n`` and ``pct`` hidden where the count or its complement in the base is 1 to threshold - 1."""
+    from surveykit.disclosure import MARKER
+
+    out = frequency.astype({"n": object, "pct": object}).copy()
+    for i, r in frequency.iterrows():
+        if _small(float(r["n"]), float(r["base"]), threshold):
+            out.at[i, "n"] = out.at[i, "pct"] = MARKER
+    return out
+
+
+def protect_sectors(sectors: "pd.DataFrame", *, threshold: int) -> "pd.DataFrame":
+    """Codes x groups (long: code_id, sector, n, base, pct) protected as a two-way table with published
+    code totals; a hidden cell hides its n and pct."""
+    from surveykit import disclosure
+
+    if sectors.empty:
+        return sectors.copy()
+    codes = list(dict.fromkeys(sectors["code_id"]))
+    groups = list(dict.fromkeys(sectors["sector"]))
+    counts = sectors.pivot(index="code_id", columns="sector", values="n").reindex(index=codes, columns=groups)
+    protected = disclosure.suppress(counts.fillna(0).astype(int), threshold=threshold, row_totals=True,
+                                    column_totals=False)
+    out = sectors.astype({"n": object, "pct": object}).copy()
+    for i, r in sectors.iterrows():
+        if protected.at[r["code_id"], r["sector"]] == disclosure.MARKER:
+            out.at[i, "n"] = out.at[i, "pct"] = disclosure.MARKER
+    return out
+
+
+def hidden_codes(protected_sectors: "pd.DataFrame") -> set[str]:
+    """Codes with at least one hidden cell in the protected codes-by-group table."""
+    from surveykit.disclosure import MARKER
+
+    return {str(c) for c, n in zip(protected_sectors["code_id"], protected_sectors["n"]) if n == MARKER}
+
+
+def protect_tests(tests: "pd.DataFrame", *, hidden: set[str], threshold: int) -> "pd.DataFrame":
+    """A code's ``n_coded`` hidden when it or its complement is small; its statistic, p-values and
+    effect size hidden when that count is, or when the code has a hidden cell by group (``hidden``)."""
+    from surveykit.disclosure import MARKER
+
+    derived = [c for c in ("statistic", "p_value", "p_adjusted", "effect_size") if c in tests.columns]
+    out = tests.astype({c: object for c in ["n_coded", *derived]}).copy()
+    for i, r in tests.iterrows():
+        small = _small(float(r["n_coded"]), float(r["n"]), threshold)
+        if small:
+            out.at[i, "n_coded"] = MARKER
+        if small or str(r["code_id"]) in hidden:
+            for c in derived:
+                out.at[i, c] = MARKER
+    return out
+
+
+def protect_cooccurrence(co: "pd.DataFrame", *, n_answers: int, threshold: int) -> "pd.DataFrame":
+    """A pair seen together in 1 to threshold - 1 answers (or whose codes are that rare) is hidden whole:
+    n_both, n_a, n_b and the shares and Jaccard index computed from them."""
+    from surveykit.disclosure import MARKER
+
+    cols = ["n_both", "n_a", "n_b", "pct_of_a", "pct_of_b", "jaccard"]
+    out = co.astype({c: object for c in cols}).copy()
+    for i, r in co.iterrows():
+        if any(_small(float(r[c]), float(n_answers), threshold) for c in ("n_both", "n_a", "n_b")):
+            for c in cols:
+                out.at[i, c] = MARKER
+    return out
+
+
+def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingSummary":
+    """The summary with every table protected (see the module docstring). ``n_answers``, ``n_coded`` and
+    the uncoded ids are unchanged: callers publish the uncoded count only when it is not small."""
+    from surveykit.validation import check_threshold
+
+    check_threshold(threshold)
+    sectors = protect_sectors(summary.sectors, threshold=threshold)
+    return replace(summary,
+                   frequency=protect_frequency(summary.frequency, threshold=threshold),
+                   sectors=sectors,
+                   tests=protect_tests(summary.tests, hidden=hidden_codes(sectors), threshold=threshold),
+                   cooccurrence=protect_cooccurrence(summary.cooccurrence, n_answers=summary.n_answers,
+                                                     threshold=threshold))
+
+
+__all__ = ["protect_summary", "protect_frequency", "protect_sectors", "protect_tests", "protect_cooccurrence",
+           "hidden_codes"]

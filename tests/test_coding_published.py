@@ -1,0 +1,99 @@
+"""Coding summaries as published: small counts and what they can be worked out from are hidden
+(issue 13.2), in the library (coding.published) and in the report's coded-answer tables."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from surveykit.coding.codebook import load_codebook
+from surveykit.coding.published import protect_summary
+from surveykit.coding.summary import summarise
+
+C = "[c]"
+
+
+@pytest.fixture(scope="module")
+def summary():
+    cb = load_codebook()
+    common, rare, nearly_all = cb.code_ids[0], cb.code_ids[1], cb.code_ids[2]
+    rows, sectors = [], {}
+    for i in range(100):
+        rid = f"r{i:03d}"
+        sectors[rid] = "a" if i < 50 else "b"
+        codes = [nearly_all] if i >= 3 else []  # 97 of 100 answers: its complement is 3
+        if i < 40:
+            codes.append(common)  # 40 answers, all in group a
+        if i in (10, 60):
+            codes.append(rare)  # 2 answers, one per group
+        for c in codes or [None]:
+            rows.append((rid, "q7", c))
+    coded = pd.DataFrame(rows, columns=["respondent_id", "question_id", "code_id"], dtype=object)
+    s = summarise(coded, cb, sectors=sectors, sector_order=("a", "b"))
+    return s, (common, rare, nearly_all)
+
+
+def test_frequency_hides_small_counts_and_small_complements(summary):
+    s, (common, rare, nearly_all) = summary
+    freq = protect_summary(s, threshold=5).frequency.set_index("id")
+    assert freq.at[common, "n"] == 40
+    assert freq.at[rare, "n"] == C and freq.at[rare, "pct"] == C
+    assert freq.at[nearly_all, "n"] == C and freq.at[nearly_all, "pct"] == C  # 100 - 97 = 3 without it
+    # Unprotected, the same counts are there (the test would fail if the data did not hold them).
+    raw = s.frequency.set_index("id")
+    assert (raw.at[rare, "n"], raw.at[nearly_all, "n"]) == (2, 97)
+
+
+def test_tests_hide_counts_and_statistics_of_hidden_cells(summary):
+    s, (common, rare, nearly_all) = summary
+    p = protect_summary(s, threshold=5)
+    tests = p.tests.set_index("code_id")
+    assert tests.at[rare, "n_coded"] == C and tests.at[rare, "p_value"] == C
+    assert tests.at[nearly_all, "n_coded"] == C and tests.at[nearly_all, "statistic"] == C
+    # common: 40 in a, 0 in b -> no small cell, so its test is published.
+    assert tests.at[common, "n_coded"] == 40 and tests.at[common, "p_value"] != C
+    sectors = p.sectors
+    rare_cells = sectors[sectors["code_id"] == rare]
+    assert set(rare_cells["n"]) == {C}
+
+
+def test_cooccurrence_hides_rare_pairs(summary):
+    s, (common, rare, nearly_all) = summary
+    co = protect_summary(s, threshold=5).cooccurrence
+    for _, r in co.iterrows():
+        if r["n_both"] != C:
+            assert r["n_both"] >= 5 and r["n_a"] >= 5 and r["n_b"] >= 5
+    raw = s.cooccurrence
+    assert ((raw["code_a"] == rare) | (raw["code_b"] == rare)).any()  # there was a rare pair to hide
+
+
+def test_threshold_is_validated(summary):
+    from surveykit.errors import UsageError
+
+    with pytest.raises(UsageError, match="threshold"):
+        protect_summary(summary[0], threshold="5")
+
+
+def test_report_code_tables_publish_no_small_count(cli, tmp_path):
+    out = tmp_path / "rep"
+    r = cli("report", "--out", out)
+    assert r.returncode == 0, r.stderr
+    tests = sorted((out / "tables").glob("*_code_tests.csv"))
+    assert tests
+    for path in tests:
+        field = path.name[: -len("_code_tests.csv")]
+        by_group = next((out / "tables").glob(f"{field}_codes_by_*.csv"))
+        with by_group.open(encoding="utf-8") as f:
+            hidden = {row["code_id"] for row in csv.DictReader(f) if C in row.values()}
+        with path.open(encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["n_coded"] != C:
+                    k, n = int(row["n_coded"]), int(row["n"])
+                    assert not (0 < k < 5 or 0 < n - k < 5), row
+                if row["code_id"] in hidden:
+                    assert row["p_value"] == C and row["statistic"] == C, row
+    assert any(C in p.read_text(encoding="utf-8") for p in tests)  # the sample has small cells: not vacuous
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "No code was used significantly differently" not in md  # hidden tests are not called null results
