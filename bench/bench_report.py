@@ -1,7 +1,11 @@
-"""Benchmark: the whole report on the sample study (target: under 15 s on a 2-core laptop).
+"""Benchmark: the whole report (issue 14.4: under 3 s on the shipped sample on an idle machine, under
+15 s for 30,000 respondents).
 
 Runs ``surveykit report`` as a user does (a fresh process: imports, reading, every analysis, charts
-and all the files) into a temporary folder, three times, and records the best and the median wall time.
+and all the files) into a temporary folder: three times on the sample (best and median wall time), and
+once on 30,000 respondents made by the sample generator (``surveykit sample --respondents 30000``).
+The machine's load average is recorded beside the times: on a shared machine wall time is not the
+idle figure the target speaks of, so CPU time (user + system of the child) is given too.
 """
 
 from __future__ import annotations
@@ -17,38 +21,67 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SURVEY = ROOT / "responses" / "sample" / "professional_survey.csv"
 RANKINGS = ROOT / "responses" / "sample" / "youth_ranking.csv"
-TARGET_S = 15.0
+SAMPLE_TARGET_S = 3.0
+LARGE_TARGET_S = 15.0
+LARGE = 30_000
 RUNS = 3
+
+
+def _report(survey: Path, rankings: Path, out: Path) -> tuple[float, float, int, str]:
+    """(wall s, CPU s, exit code, last stderr line) of one ``surveykit report``."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "surveykit", "report", "--survey", str(survey), "--rankings",
+                             str(rankings), "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    return wall, 0.0, proc.returncode, (err.strip().splitlines() or [""])[-1][:200]
+
+
+def _timed_report(survey: Path, rankings: Path, out: Path) -> tuple[float, float, int, str]:
+    before = os.times()
+    wall, _, code, last = _report(survey, rankings, out)
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return wall, cpu, code, last
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def run() -> list[dict]:
     if not SURVEY.is_file() or not RANKINGS.is_file():
-        return [{"name": "report on the sample", "value": "n/a", "unit": "", "target": f"< {TARGET_S:.0f} s",
+        return [{"name": "report on the sample", "value": "n/a", "unit": "", "target": f"< {SAMPLE_TARGET_S:.0f} s",
                  "ok": False, "detail": "responses/sample is missing: run make sample"}]
-    times = []
-    cpu = []
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(RUNS):
-            out = Path(tmp) / f"r{i}"
-            before = os.times()
-            t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "surveykit", "report", "--survey", str(SURVEY),
-                                   "--rankings", str(RANKINGS), "--out", str(out)],
-                                  cwd=ROOT, capture_output=True, text=True, env=env)
-            times.append(time.perf_counter() - t0)
-            after = os.times()
-            cpu.append((after.children_user - before.children_user) + (after.children_system - before.children_system))
-            if proc.returncode != 0:
-                return [{"name": "report on the sample", "value": "failed", "unit": "", "target": f"< {TARGET_S:.0f} s",
-                         "ok": False, "detail": proc.stderr.strip().splitlines()[-1][:200] if proc.stderr else ""}]
-        n_files = sum(1 for p in (Path(tmp) / "r0").rglob("*") if p.is_file())
-    best, median = min(times), statistics.median(times)
-    return [
-        {"name": "report on the sample (wall, best of 3)", "value": f"{best:.1f}", "unit": "s",
-         "target": f"< {TARGET_S:.0f} s", "ok": best < TARGET_S,
-         "detail": f"median {median:.1f} s; CPU {min(cpu):.1f} s; {n_files} files written"},
-    ]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench_report_") as tmp:
+        tmpdir = Path(tmp)
+        load = _load()
+        runs = [_timed_report(SURVEY, RANKINGS, tmpdir / f"r{i}") for i in range(RUNS)]
+        failed = next((r for r in runs if r[2] != 0), None)
+        if failed:
+            results.append({"name": "report on the sample", "value": "failed", "unit": "",
+                            "target": f"< {SAMPLE_TARGET_S:.0f} s", "ok": False, "detail": failed[3]})
+        else:
+            times = [r[0] for r in runs]
+            n_files = sum(1 for p in (tmpdir / "r0").rglob("*") if p.is_file())
+            best, median = min(times), statistics.median(times)
+            results.append({"name": "report on the sample (wall, best of 3)", "value": f"{best:.1f}", "unit": "s",
+                            "target": f"< {SAMPLE_TARGET_S:.0f} s (idle machine)", "ok": best < SAMPLE_TARGET_S,
+                            "detail": f"median {median:.1f} s; CPU {min(r[1] for r in runs):.1f} s; {n_files} files "
+                                      f"written; {load}"})
+        subprocess.run([sys.executable, "-m", "surveykit", "sample", "--out", str(tmpdir / "large"), "--respondents",
+                        str(LARGE)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        load = _load()
+        wall, cpu, code, last = _timed_report(tmpdir / "large" / "professional_survey.csv",
+                                              tmpdir / "large" / "youth_ranking.csv", tmpdir / "big")
+        results.append({"name": f"report on {LARGE:,} respondents (wall)", "value": f"{wall:.1f}" if code == 0 else
+                        "failed", "unit": "s" if code == 0 else "", "target": f"< {LARGE_TARGET_S:.0f} s",
+                        "ok": code == 0 and wall < LARGE_TARGET_S,
+                        "detail": (f"CPU {cpu:.1f} s; one run; {load}" if code == 0 else last)})
+    return results
 
 
 if __name__ == "__main__":

@@ -220,3 +220,17 @@ def sample_responses(_sample_once):
 def sample_responses_module(_sample_once):
     """As ``sample_responses``, one copy per test module (for module-scoped fixtures)."""
     return fresh_copy(_sample_once)
+
+
+# -- the output tests' report (tests/output_report.py), written once ------------------------------
+
+@pytest.fixture(scope="session")
+def written_sample_report(tmp_path_factory):
+    """``(report, folder)``: ``output_report.sample_report()`` written once for the whole session (the
+    docx, workbook and table tests only read the folder; writing it is charts, Word and Excel work)."""
+    from output_report import sample_report
+
+    from surveykit.report.writers import write_report
+
+    report = sample_report()
+    return report, write_report(report, tmp_path_factory.mktemp("output_report") / "r")

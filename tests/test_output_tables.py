@@ -8,18 +8,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from output_report import LONG_ID, sample_report
+from output_report import LONG_ID
 
 RAW_IDS = {"pct_1", "pct_5", "n_valid", "item_id", "item_label", "group", "group_label", "pct_effective", "n"}
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    from surveykit.report.writers import write_report
-
-    report = sample_report()
-    out = write_report(report, tmp_path_factory.mktemp("out") / "r")
-    return report, out
+def written(written_sample_report):
+    """The output report, written once per session (conftest.written_sample_report)."""
+    return written_sample_report
 
 
 class Tables(HTMLParser):

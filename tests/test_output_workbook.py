@@ -10,14 +10,13 @@ import subprocess
 
 import pytest
 
-from output_report import LONG_ID, sample_report
+from output_report import LONG_ID
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    from surveykit.report.writers import write_report
-
-    return sample_report(), write_report(sample_report(), tmp_path_factory.mktemp("wb") / "r")
+def written(written_sample_report):
+    """The output report, written once per session (conftest.written_sample_report)."""
+    return written_sample_report
 
 
 @pytest.fixture(scope="module")

@@ -114,37 +114,31 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
     import numpy as np
 
-    # One object matrix built at C speed; columns are slices of it (100,000 x 100+ cells must stay fast).
-    width = len(raw.columns)
-    matrix = np.empty((n, width), dtype=object)
-    if n and width:
-        matrix[:, :] = raw.rows
+    if hasattr(raw.rows, "column"):
+        # Rows held as columns (io.fastcsv, a large CSV): each column is already an object array.
+        def column_at(j: int):
+            return raw.rows.column(j)
+    else:
+        # One object matrix built at C speed; columns are slices of it (100,000 x 100+ cells must stay fast).
+        width = len(raw.columns)
+        matrix = np.empty((n, width), dtype=object)
+        if n and width:
+            matrix[:, :] = raw.rows
+
+        def column_at(j: int):
+            return matrix[:, j]
 
     def raw_column(target: str):
         """The exported strings of the column mapped to ``target`` (an object array), or None."""
         m = by_target.get(target)
         if m is None:
             return None
-        return matrix[:, m.column.index]
+        return column_at(m.column.index)
 
     # Respondent ids: blank ids get a row-based id; duplicates are reported.
     id_field = inst.profile_of_kind("id")
     ids_raw = raw_column(id_field.id) if id_field else None
-    ids_raw = ids_raw.tolist() if ids_raw is not None else None
-    ids: list[str] = []
-    seen: dict[str, int] = {}
-    for i in range(n):
-        rid = (ids_raw[i].strip() if ids_raw is not None else "") or ""
-        if not rid:
-            rid = f"row{i + 1}"
-            if ids_raw is not None:
-                issues.append(Issue(i + 1, "respondent_id", "missing_id", "the respondent id is blank"))
-        if rid in seen:
-            issues.append(Issue(i + 1, "respondent_id", "duplicate_id",
-                                f"the respondent id of this row also appears in row {seen[rid]}"))
-        else:
-            seen[rid] = i + 1
-        ids.append(rid)
+    ids = _respondent_ids(ids_raw, n, issues)
     columns: dict[str, Any] = {"respondent_id": ids}
     profile_columns = ["respondent_id"]
 
@@ -205,35 +199,61 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
     profile_columns.append("completed")
     order = profile_columns + [c for c in columns if c not in profile_columns]
-    frame = pd.DataFrame({c: pd.Series(columns[c], dtype="bool" if c == "completed" else "object") for c in order})
+    # Arrays handed over without a copy (pandas 3 copies a Series built from an array by default, and a
+    # DataFrame built from Series copies again into one block: 100,000 x 100+ pointers each time).
+    frame = pd.DataFrame({c: pd.Series(_column_array(columns[c], bool if c == "completed" else object),
+                                       dtype=bool if c == "completed" else object, copy=False) for c in order},
+                         copy=False)
     source = SourceInfo(path=raw.path, platform=raw.platform, encoding=raw.encoding, sha256=raw.sha256,
                         n_rows=n, notes=raw.notes)
     issues.sort(key=lambda x: (x.row if x.row is not None else 0, x.column or "", x.code))
     return Responses(instrument=inst, data=frame, issues=tuple(issues), source=source, column_map=cmap)
 
 
+def _respondent_ids(ids_raw, n: int, issues: list[Issue]):
+    """Respondent ids (an object array): the id as given, stripped, or ``row<N>`` when blank (reported
+    when the export has an id column); each repeat of an id is reported with the row it first came in.
+    Whole-column operations: only blank and repeated ids are visited one by one."""
+    import numpy as np
+    import pandas as pd
+
+    if ids_raw is None:
+        ids = np.empty(n, dtype=object)
+        ids[:] = [f"row{i + 1}" for i in range(n)]
+    else:
+        ids = _by_distinct(ids_raw, str.strip)[0] if n else _object_array([])
+        for i in np.flatnonzero(ids == ""):
+            ids[i] = f"row{i + 1}"
+            issues.append(Issue(int(i) + 1, "respondent_id", "missing_id", "the respondent id is blank"))
+    if n:
+        codes, _ = pd.factorize(ids)
+        first = np.full(codes.max() + 1, n, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(n))
+        for i in np.flatnonzero(first[codes] != np.arange(n)):
+            issues.append(Issue(int(i) + 1, "respondent_id", "duplicate_id",
+                                f"the respondent id of this row also appears in row {first[codes[i]] + 1}"))
+    return ids
+
+
 def _type_sector(col, inst: Instrument, field_id: str, issues: list[Issue], n: int):
     """Canonical sector ids (matched once per distinct answer) and the answers as given."""
-    values = col.tolist() if col is not None else None
-    sectors: list[str | None] = []
-    raws: list[str | None] = []
-    sector_of: dict[str, str | None] = {}
-    for i in range(n):
-        value = values[i].strip() if values is not None else ""
-        raws.append(value or None)
-        if not value:
-            sectors.append(None)
-            if values is not None:
-                issues.append(Issue(i + 1, field_id, "missing_sector", "the sector is blank"))
-            continue
-        if value not in sector_of:
-            sector_of[value] = inst.match_sector(value)
-        sid = sector_of[value]
-        if sid is None:
-            issues.append(Issue(i + 1, field_id, "unknown_sector",
-                                "the sector answer is not one of the instrument's sectors or their aliases"))
-        sectors.append(sid)
-    return sectors, raws
+    import numpy as np
+
+    if col is None:
+        empty = np.empty(n, dtype=object)
+        return empty, empty.copy()
+    stripped, codes, distinct = _by_distinct(col, lambda v: v.strip() or None)
+    matched = np.empty(len(distinct), dtype=object)
+    matched[:] = [inst.match_sector(v.strip()) if v.strip() else None for v in distinct]
+    sectors = matched.take(codes)
+    blank = np.array([not v.strip() for v in distinct], dtype=bool)
+    for i in np.flatnonzero(blank[codes]):
+        issues.append(Issue(int(i) + 1, field_id, "missing_sector", "the sector is blank"))
+    unknown = np.array([bool(v.strip()) and m is None for v, m in zip(distinct, matched)], dtype=bool)
+    for i in np.flatnonzero(unknown[codes]):
+        issues.append(Issue(int(i) + 1, field_id, "unknown_sector",
+                            "the sector answer is not one of the instrument's sectors or their aliases"))
+    return sectors, stripped
 
 
 def _clean_texts(values):
@@ -243,9 +263,19 @@ def _clean_texts(values):
     import numpy as np
 
     arr = _object_array(values)
-    out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr
+    out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr.copy()
     out[out == ""] = None
     return out
+
+
+def _column_array(values, dtype):
+    import numpy as np
+
+    if isinstance(values, np.ndarray) and values.dtype == dtype and values.ndim == 1:
+        return values
+    if dtype is object:
+        return _object_array(values)
+    return np.asarray(values, dtype=dtype)
 
 
 def _clean_text(value: str) -> str | None:
@@ -273,7 +303,11 @@ def _by_distinct(values, fn):
     import pandas as pd
 
     arr = _object_array(values)
-    codes, distinct = pd.factorize(arr, use_na_sentinel=False)
+    # Cells are strings, never missing: the default (NA-sentinel) hash path is several times faster
+    # than use_na_sentinel=False; should a missing value ever come in, the slower path keeps it.
+    codes, distinct = pd.factorize(arr)
+    if len(codes) and codes.min() < 0:
+        codes, distinct = pd.factorize(arr, use_na_sentinel=False)
     results = np.empty(len(distinct), dtype=object)
     results[:] = [fn(v) for v in distinct]
     return results.take(codes), codes, distinct

@@ -66,7 +66,7 @@ def inspect_export(path: str | Path, *, platform: str | None = None, encoding: s
         columns.append({
             "index": j, "header": m.column.header, "subheader": m.column.subheader, "display": m.column.display,
             "target": m.target, "method": m.method, "confidence": round(m.confidence, 3), "note": m.note,
-            "values": _value_summary([r[j] for r in raw.rows]),
+            "values": _value_summary(raw.column_values(j).tolist()),
         })
     questions = {normalise_label(c.header) for c in raw.columns
                  if c.header.strip() and normalise_label(c.header) not in METADATA_HEADERS | {"respondent id", "respondentid"}}

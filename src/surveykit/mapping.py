@@ -196,7 +196,7 @@ def _verify_id_match(raw: RawExport, instrument: Instrument, m: ColumnMatch) -> 
     except UsageError:
         return m  # a profile field
     k = m.column.index
-    answers = [row[k].strip() for row in raw.rows[:ID_CHECK_ROWS] if k < len(row) and row[k].strip()]
+    answers = [v.strip() for v in raw.column_values(k)[:ID_CHECK_ROWS].tolist() if v.strip()]
     values = set(answers)
     if not values:
         return m

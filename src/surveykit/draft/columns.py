@@ -96,11 +96,10 @@ class Layout:
 def values_of(raw: RawExport, column: int) -> Counter:
     """The answers of one column: stripped, blanks left out, with their counts."""
     out: Counter = Counter()
-    for row in raw.rows:
-        if column < len(row):
-            v = " ".join(row[column].split())
-            if v:
-                out[v] += 1
+    for cell in raw.column_values(column).tolist():  # one column, not every row (rows may be held as columns)
+        v = " ".join(cell.split())
+        if v:
+            out[v] += 1
     return out
 
 
@@ -156,7 +155,7 @@ def layout(raw: RawExport, structure: SurveyStructure | None = None) -> Layout:
 
 
 def _mostly_unique(raw: RawExport, column: int) -> bool:
-    values = [r[column].strip() for r in raw.rows if column < len(r) and r[column].strip()]
+    values = [v.strip() for v in raw.column_values(column).tolist() if v.strip()]
     return bool(values) and len(set(values)) >= 0.95 * len(values)
 
 

@@ -9,9 +9,17 @@ from surveykit.io.base import (Column, RawExport, Sniff, check_header, check_wid
                                parse_delimited)
 
 
-def all_rows(sniff: Sniff, *, sheet: str | None = None) -> tuple[list[list[str]], str]:
-    """Every row of the file (text) or of one sheet (xlsx), and the sheet name used ('' for text)."""
+def all_rows(sniff: Sniff, *, sheet: str | None = None, columnar: bool = False) -> tuple[list[list[str]], str]:
+    """Every row of the file (text) or of one sheet (xlsx), and the sheet name used ('' for text).
+
+    ``columnar``: a large text file may come back as ``io.fastcsv.ColumnarRows`` (the same rows, parsed
+    by pandas' C parser); the caller then pads with ``check_widths``, drops blank rows with
+    ``fastcsv.drop_blank_rows`` and stores them with ``fastcsv.as_row_tuple``."""
     if sniff.kind == "text":
+        if columnar:
+            from surveykit.io.fastcsv import text_rows
+
+            return text_rows(sniff), ""
         return parse_delimited(sniff.text, delimiter=sniff.delimiter, path=sniff.path), ""
     if sniff.kind == "xlsx":
         name = sheet or first_nonempty_sheet(sniff)
@@ -56,24 +64,35 @@ def single_header_export(sniff: Sniff, *, platform: str, sheet: str | None = Non
     """
     from surveykit.io.base import column_letter
 
-    rows, sheet_name = all_rows(sniff, sheet=sheet)
+    from surveykit.io.fastcsv import as_row_tuple, drop_blank_rows
+
+    rows, sheet_name = all_rows(sniff, sheet=sheet, columnar=True)
     require_data(rows, 1, path=sniff.path)
     header = [" ".join(h.split()) for h in rows[0]]
-    while header and not header[-1] and all(len(r) < len(header) or not r[len(header) - 1].strip() for r in rows[1:]):
+    while header and not header[-1] and _column_blank(rows[1:], len(header) - 1):
         header.pop()  # a trailing comma on every line
     if not allow_blank:
         check_header(header, path=sniff.path)
     data = check_widths(rows[1:], len(header), path=sniff.path, first_row=2)
-    data = [r for r in data if "".join(r).strip()]
-    if not data:
+    data = drop_blank_rows(data)
+    if not len(data):
         raise InputError("the file has a header row but no data rows", path=sniff.path)
     columns = tuple(Column(index=j, header=h or f"(column {column_letter(j)})") for j, h in enumerate(header))
     dupes = len(header) - len(set(h for h in header if h)) - sum(1 for h in header if not h)
     extra = (f"{dupes} repeated column header(s)",) if dupes > 0 else ()
     return RawExport(path=str(sniff.path), platform=platform, encoding=sniff.encoding or "xlsx",
-                     sha256=sniff.sha256, columns=columns, rows=tuple(data), header_rows=1,
+                     sha256=sniff.sha256, columns=columns, rows=as_row_tuple(data), header_rows=1,
                      notes=tuple(sniff.notes) + tuple(notes) + extra,
                      meta={"sheet": sheet_name} if sheet_name else {})
+
+
+def _column_blank(rows, j: int) -> bool:
+    """Every row is shorter than column ``j`` or blank there."""
+    if hasattr(rows, "column"):  # columnar rows: every row has the full width
+        from surveykit.io.fastcsv import _nonblank
+
+        return not _nonblank(rows.column(j)).any()
+    return all(len(r) <= j or not r[j].strip() for r in rows)
 
 
 def sheet_where(sniff: Sniff, test) -> str | None:

@@ -64,6 +64,16 @@ class RawExport:
     def cell(self, row: int, column: int) -> str:
         return self.rows[row][column]
 
+    def column_values(self, column: int):
+        """One column's strings as an object array (no copy when the rows are held as columns)."""
+        import numpy as np
+
+        if hasattr(self.rows, "column"):  # io.fastcsv.ColumnarRows
+            return self.rows.column(column)
+        out = np.empty(len(self.rows), dtype=object)
+        out[:] = [r[column] if column < len(r) else "" for r in self.rows]
+        return out
+
 
 @dataclass(frozen=True)
 class Sniff:
@@ -448,7 +458,7 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
 
     p = Path(path)
     data = read_input(p)
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that would copy a large file
         raise InputError("the file is empty", path=p)
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(b"PK\x03\x04"):
@@ -468,9 +478,29 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     except InputError as exc:
         raise InputError(exc.message, path=p) from None
     delimiter = guess_delimiter(text)
-    head = parse_delimited(text, delimiter=delimiter, path=p, limit=SNIFF_ROWS)
+    head = _head_records(text, delimiter=delimiter, path=p)
     return Sniff(path=p, kind="text", data=data, sha256=digest, encoding=enc, text=text,
                  delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)
+
+
+_HEAD_CHARS = 1_000_000
+
+
+def _head_records(text: str, *, delimiter: str, path: Path) -> list[list[str]]:
+    """``parse_delimited(text, limit=SNIFF_ROWS)`` without handing the csv module the whole of a large
+    file (its StringIO would copy all of it): the first megabyte is parsed, and is enough when it holds
+    one record more than needed (so the last one needed is complete); otherwise the whole text is."""
+    if len(text) > 2 * _HEAD_CHARS:
+        try:
+            rows = parse_delimited(text[:_HEAD_CHARS], delimiter=delimiter, path=path, limit=SNIFF_ROWS + 1)
+        except InputError:
+            rows = []
+        if len(rows) > SNIFF_ROWS:
+            rows = rows[:SNIFF_ROWS]
+            while rows and all(not c.strip() for c in rows[-1]):
+                rows.pop()
+            return rows
+    return parse_delimited(text, delimiter=delimiter, path=path, limit=SNIFF_ROWS)
 
 
 def _xlsx_heads(path: Path, data: bytes) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -607,6 +637,8 @@ def check_header(header: Sequence[str], *, path: object, allow_blank: bool = Fal
 
 def check_widths(rows: Sequence[Sequence[str]], width: int, *, path: object, first_row: int) -> list[tuple[str, ...]]:
     """Pad short rows; refuse a row with more (non-empty) fields than the header."""
+    if hasattr(rows, "fit_width"):  # io.fastcsv.ColumnarRows: the same check, column by column
+        return rows.fit_width(width, path=path, first_row=first_row)
     out: list[tuple[str, ...]] = []
     for i, row in enumerate(rows):
         if len(row) == width:

@@ -94,15 +94,19 @@ def read_input(path: str | Path, *, what: str = "a file", error: type[SurveykitE
             raise error(f"the file is {st.st_size:,} bytes, more than the {max_bytes:,} surveykit reads", path=p)
         chunks = []
         size = 0
+        # A regular file is read in one call of its size (no second copy to join a large export);
+        # whatever follows (a file still growing) in chunks, within the limit.
+        want = st.st_size + 1 if st.st_size else 1 << 20
         while True:
-            chunk = os.read(fd, 1 << 20)
+            chunk = os.read(fd, want)
             if not chunk:
                 break
             size += len(chunk)
             if size > max_bytes:
                 raise error(f"the file is larger than the {max_bytes:,} bytes surveykit reads", path=p)
             chunks.append(chunk)
-        return b"".join(chunks)
+            want = 1 << 20
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         raise error(_os_problem(exc, p), path=p) from None
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from surveykit.io._tabular import all_rows, require_data, sheet_where
 from surveykit.io.base import Column, RawExport, Sniff, check_widths
+from surveykit.io.fastcsv import as_row_tuple, drop_blank_rows
 from surveykit.errors import InputError
 from surveykit.io.registry import register
 
@@ -38,7 +39,7 @@ class SurveyMonkeyReader:
 
     def read(self, sniff: Sniff) -> RawExport:
         sheet = sheet_where(sniff, _looks_like_surveymonkey) if sniff.kind == "xlsx" else None
-        rows, sheet_name = all_rows(sniff, sheet=sheet)
+        rows, sheet_name = all_rows(sniff, sheet=sheet, columnar=True)
         require_data(rows, 2, path=sniff.path)
         if not _looks_like_surveymonkey(rows):
             raise InputError("the SurveyMonkey header rows are missing (row 1 'Respondent ID', row 2 'Response')",
@@ -59,10 +60,10 @@ class SurveyMonkeyReader:
                 head = current  # blank row-1 cell: the column belongs to the question before it
             columns.append(Column(index=j, header=head, subheader=" ".join(sub[j].split())))
         data = check_widths(rows[2:], width, path=sniff.path, first_row=3)
-        data = [r for r in data if "".join(r).strip()]
+        data = drop_blank_rows(data)
         return RawExport(
             path=str(sniff.path), platform=self.name, encoding=sniff.encoding or "xlsx", sha256=sniff.sha256,
-            columns=tuple(columns), rows=tuple(data), header_rows=2, notes=sniff.notes,
+            columns=tuple(columns), rows=as_row_tuple(data), header_rows=2, notes=sniff.notes,
             meta={"sheet": sheet_name} if sheet_name else {},
         )
 

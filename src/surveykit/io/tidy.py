@@ -7,6 +7,7 @@ import re
 from surveykit.errors import InputError
 from surveykit.io._tabular import all_rows, head_rows, headerless_problem, require_data
 from surveykit.io.base import Column, RawExport, Sniff, check_header, check_widths
+from surveykit.io.fastcsv import as_row_tuple
 from surveykit.io.registry import register
 
 _ID = re.compile(r"^(q\d{1,2}(_[a-z0-9_]+)?|respondent_id|sector|role|region|completed)$", re.I)
@@ -29,7 +30,7 @@ class TidyReader:
         return 0.05
 
     def read(self, sniff: Sniff) -> RawExport:
-        rows, sheet = all_rows(sniff)
+        rows, sheet = all_rows(sniff, columnar=True)
         require_data(rows, 1, path=sniff.path)
         problem = headerless_problem(rows, known_header=_ID.match)
         if problem:
@@ -40,7 +41,7 @@ class TidyReader:
         return RawExport(
             path=str(sniff.path), platform=self.name, encoding=sniff.encoding or "xlsx",
             sha256=sniff.sha256, columns=tuple(Column(index=j, header=h) for j, h in enumerate(header)),
-            rows=tuple(data), header_rows=1, notes=sniff.notes, meta={"sheet": sheet} if sheet else {},
+            rows=as_row_tuple(data), header_rows=1, notes=sniff.notes, meta={"sheet": sheet} if sheet else {},
         )
 
 

@@ -28,46 +28,14 @@ def _clean(text: str) -> str:
     return "".join(ch if ch in "\t\n" or ord(ch) >= 32 else " " for ch in str(text))
 
 
-def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    tr_pr.append(flag)
-
-
-def _shade(cell, colour: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), colour.lstrip("#").upper())
-    cell._tc.get_or_add_tcPr().append(shd)
-
-
-def _write_cell(cell, text: str, *, right: bool = False, bold: bool = False, italic: bool = False,
-                size: float = 8.0, colour: str | None = None) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
-
-    para = cell.paragraphs[0]
-    para.paragraph_format.space_after = Pt(0)
-    para.paragraph_format.space_before = Pt(0)
-    if right:
-        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    run = para.add_run(_clean(text))
-    run.font.size = Pt(size)
-    run.bold = bold
-    run.italic = italic
-    if colour:
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#").upper())
-
-
 def _panel(doc, g: Grid, cols: list[int], colour: str) -> None:
+    """One table panel, written as the XML python-docx's table API produces (``add_table``, the
+    ``Table Grid`` style, fixed layout, widths, shading, ``_write_cell``) and parsed once: building it
+    cell by cell through that API took a third of a report's time. ``tests/test_output_docx.py``
+    checks the XML against the API's, element for element."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
     from docx.shared import Cm
 
     chars = column_chars(g)
@@ -81,28 +49,82 @@ def _panel(doc, g: Grid, cols: list[int], colour: str) -> None:
             else (chars[i] - (max((len(r[i].letters or "") for r in g.rows), default=0) + 1 if g.lettered[i] else 0))
             for i, letters in layout]
     scale = min(TEXT_WIDTH_CM / sum(need), 0.2)
-    table = doc.add_table(rows=1, cols=len(layout))
-    table.style = "Table Grid"
-    table.autofit = False
-    head = table.rows[0]
-    _repeat_header(head)
+    widths = [Cm(need[k] * scale).twips for k in range(len(layout))]
+    style_id = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+    accent_hex = colour.lstrip("#").upper()
+    out = [f"<w:tbl {nsdecls('w')}><w:tblPr>",
+           f'<w:tblStyle w:val="{_attr(style_id)}"/>' if style_id is not None else "",
+           '<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" '
+           'w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+           *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>",
+           '<w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
     for k, (i, letters) in enumerate(layout):
-        cell = head.cells[k]
-        cell.width = Cm(need[k] * scale)
-        table.columns[k].width = Cm(need[k] * scale)
-        _shade(cell, "#eef2f7")
-        if not letters:
-            _write_cell(cell, g.headers[i], right=g.numeric[i], bold=True)
+        shade = '<w:shd w:val="clear" w:color="auto" w:fill="EEF2F7"/>'
+        if letters:
+            out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{widths[k]}"/>{shade}</w:tcPr><w:p/></w:tc>')
+        else:
+            out.append(_cell_xml(widths[k], g.headers[i], shade=shade, right=g.numeric[i], bold=True))
+    out.append("</w:tr>")
     for is_base, row in [(True, r) for r in g.base_rows] + [(False, r) for r in g.rows]:
-        cells = table.add_row().cells
+        out.append("<w:tr>")
         for k, (i, letters) in enumerate(layout):
-            cells[k].width = Cm(need[k] * scale)
             c = row[i]
             if letters:
-                _write_cell(cells[k], c.letters or "", bold=True, size=7, colour=colour)
+                out.append(_cell_xml(widths[k], c.letters or "", bold=True, size=7, colour=accent_hex))
             else:
-                _write_cell(cells[k], c.text, right=g.numeric[i] and k > 0, italic=is_base or c.suppressed,
-                            colour="#595959" if (is_base or c.suppressed) else None)
+                grey = is_base or c.suppressed
+                out.append(_cell_xml(widths[k], c.text, right=g.numeric[i] and k > 0, italic=grey,
+                                     colour="595959" if grey else None))
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    doc.element.body._insert_tbl(parse_xml("".join(out)))
+
+
+def _attr(value: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(value)[1:-1]
+
+
+def _cell_xml(width: int, text: str, *, shade: str = "", right: bool = False, bold: bool = False,
+              italic: bool = False, size: float = 8.0, colour: str | None = None) -> str:
+    """A ``w:tc`` as ``_write_cell`` writes it: paragraph spacing 0, optional right alignment, one run
+    with bold/italic always stated, colour, size, and python-docx's run text (tabs, line breaks, and
+    ``xml:space`` kept when the text has outer spaces)."""
+    from docx.shared import Pt
+
+    ppr = '<w:pPr><w:spacing w:after="0" w:before="0"/>' + ('<w:jc w:val="right"/>' if right else "") + "</w:pPr>"
+    rpr = ("<w:rPr>" + ("<w:b/>" if bold else '<w:b w:val="0"/>') + ("<w:i/>" if italic else '<w:i w:val="0"/>')
+           + (f'<w:color w:val="{colour}"/>' if colour else "") + f'<w:sz w:val="{int(Pt(size).pt * 2)}"/></w:rPr>')
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{shade}</w:tcPr><w:p>{ppr}<w:r>{rpr}'
+            f"{_run_content(_clean(text))}</w:r></w:p></w:tc>")
+
+
+def _run_content(text: str) -> str:
+    """python-docx's ``Run.text`` setter as XML: a tab is ``w:tab``, a line break ``w:br``, the rest ``w:t``."""
+    from xml.sax.saxutils import escape
+
+    parts: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        chunk = "".join(buf)
+        if chunk:
+            space = ' xml:space="preserve"' if len(chunk.strip()) < len(chunk) else ""
+            parts.append(f"<w:t{space}>{escape(chunk)}</w:t>")
+        buf.clear()
+
+    for ch in text:
+        if ch == "\t":
+            flush()
+            parts.append("<w:tab/>")
+        elif ch in "\r\n":
+            flush()
+            parts.append("<w:br/>")
+        else:
+            buf.append(ch)
+    flush()
+    return "".join(parts)
 
 
 def _small(doc, text: str, *, italic: bool = True) -> None:

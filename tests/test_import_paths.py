@@ -1,0 +1,36 @@
+"""No import the path does not need (issue 14.3): the reading and statistics commands, run as a user
+runs them in one fresh process, load neither pingouin nor statsmodels (scipy computes the tests) nor
+the report's libraries (matplotlib, python-docx, openpyxl) nor nltk."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import SAMPLE_SURVEY
+
+NOT_NEEDED = ("pingouin", "statsmodels", "nltk", "matplotlib", "docx", "openpyxl", "sklearn")
+
+
+def test_validate_score_compare_and_banner_load_only_what_they_use():
+    code = (
+        "import json, sys\n"
+        "from surveykit.cli import app\n"
+        f"path = {str(SAMPLE_SURVEY)!r}\n"
+        "for args in (['validate', path], ['score', path, '--format', 'csv'],\n"
+        "             ['compare', path, '--by', 'sector', '--format', 'csv'],\n"
+        "             ['banner', path, '--question', 'q45', '--format', 'csv']):\n"
+        "    try:\n"
+        "        app(args=args, prog_name='surveykit')\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code in (0, None), (args, exc.code)\n"
+        f"print(json.dumps([m for m in {list(NOT_NEEDED)!r} if m in sys.modules]), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stderr.strip().splitlines()[-1])
+    assert loaded == [], f"these commands imported {loaded}"
+    assert "p_value" in result.stdout  # the compare table was printed: the tests really ran

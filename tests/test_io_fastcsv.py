@@ -1,0 +1,247 @@
+"""Large CSV exports go through pandas' C parser (io/fastcsv.py): the result must be the csv module's.
+
+Every file here is read twice, once with the fast path forced (``FAST_PARSE_BYTES = 0``) and once
+with it off, and the two RawExports (columns, rows, notes) and prepared Responses must be equal; the
+reference is the csv-module path that every other test exercises. A problem planted deep in a large
+generated export is reported with its row and column, through the command a user runs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from surveykit.io import fastcsv, read_export
+from surveykit.io.fastcsv import ColumnarRows
+
+SAMPLE = Path(__file__).resolve().parents[1] / "responses" / "sample" / "professional_survey.csv"
+
+
+def _read_both(path: Path, monkeypatch, **kw):
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+    slow = read_export(path, **kw)
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+    fast = read_export(path, **kw)
+    return slow, fast
+
+
+def _same(slow, fast) -> None:
+    assert isinstance(fast.rows, ColumnarRows)
+    assert not isinstance(slow.rows, ColumnarRows)
+    assert fast.columns == slow.columns
+    assert fast.header_rows == slow.header_rows and fast.notes == slow.notes and fast.platform == slow.platform
+    assert len(fast.rows) == len(slow.rows)
+    assert [tuple(r) for r in fast.rows] == [tuple(r) for r in slow.rows]
+    for j in range(len(slow.columns)):
+        assert list(fast.column_values(j)) == [r[j] for r in slow.rows]
+
+
+def test_sample_export_reads_the_same_both_ways(monkeypatch):
+    from surveykit.clean import prepare
+
+    slow, fast = _read_both(SAMPLE, monkeypatch)
+    _same(slow, fast)
+    a, b = prepare(slow), prepare(fast)
+    assert a.issues == b.issues
+    assert a.data.equals(b.data)
+    assert list(a.data.dtypes) == list(b.data.dtypes)
+
+
+# Quotes, doubled quotes, separators and line breaks inside quotes, CRLF and lone CR, blank and
+# whitespace-only records in the middle and at the end, short rows, trailing empty fields, and
+# non-ASCII text in UTF-8, UTF-8 with BOM and Windows-1252.
+TRICKY_ROWS = [
+    ["respondent_id", "sector", "q1", "q2_a", "q7"],
+    ["r1", "Police", "Yes", "4", 'He said "no", then left'],
+    ["r2", "  Social care ", " No", "", "line one\nline two, with comma"],
+    [],
+    ["   "],
+    ["r3", "Health", "Don't know", "2", "caf\u00e9 \u2013 \u00a3 sign"],
+    ["r4", "Police"],
+    ["r5", "Education", "Yes", "5", ""],
+    ["", "", "", "", ""],
+    ["r6", "Voluntary sector", "No", "1", '""quoted"" start'],
+]
+
+
+def _write(path: Path, rows, *, encoding="utf-8", newline="\r\n", trailing="\n\n \n") -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator=newline)
+    for r in rows:
+        w.writerow(r)
+    path.write_bytes((buf.getvalue() + trailing).encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-8", "\r\n"), ("utf-8-sig", "\n"), ("cp1252", "\r"),
+                                              ("utf-16", "\n")])
+def test_tricky_tidy_files_read_the_same_both_ways(tmp_path, monkeypatch, encoding, newline):
+    rows = TRICKY_ROWS if encoding != "cp1252" else [[c.replace("\u2013", "-") for c in r] for r in TRICKY_ROWS]
+    path = _write(tmp_path / "tidy.csv", rows, encoding=encoding, newline=newline)
+    slow, fast = _read_both(path, monkeypatch)
+    assert slow.platform == "tidy"
+    _same(slow, fast)
+    assert len(slow.rows) == 9  # the blank middle records stay (tidy keeps them); trailing ones go
+
+
+def test_tricky_surveymonkey_file_reads_the_same_both_ways(tmp_path, monkeypatch):
+    text = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, body = text[:2], text[2:40]
+    # A blank record, a whitespace one and a trailing-comma one among the respondents, and blanks at the end.
+    body[5:5] = ["\n", "   \n", ",,,\n"]
+    path = tmp_path / "sm.csv"
+    path.write_text("".join(header + body) + "\n\n", encoding="utf-8")
+    slow, fast = _read_both(path, monkeypatch)
+    assert slow.platform == "surveymonkey"
+    _same(slow, fast)
+
+
+def test_a_row_wider_than_the_header_is_refused_the_same_way(tmp_path, monkeypatch, cli):
+    rows = [r for r in TRICKY_ROWS if r] + [["r9", "Police", "Yes", "4", "", "extra"]]
+    path = _write(tmp_path / "wide.csv", rows)
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+    slow = cli("validate", str(path))
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+    fast = cli("validate", str(path))
+    assert slow.returncode == fast.returncode == 2
+    assert fast.stderr == slow.stderr
+    assert "row 10" in fast.stderr and "6 fields" in fast.stderr
+
+
+def test_widths_found_column_by_column(tmp_path, monkeypatch):
+    # Wider rows seen while sniffing make the parse wider than the header: cells past it must be blank.
+    rows = [["respondent_id", "sector", "q1"], ["r1", "Police", "Yes", ""], ["r2", "Health", "No", "", ""],
+            ["r3", "Police", "Yes"]]
+    path = _write(tmp_path / "pad.csv", rows)
+    slow, fast = _read_both(path, monkeypatch)
+    _same(slow, fast)
+    rows[3] = ["r3", "Police", "Yes", "", "surprise"]
+    path = _write(tmp_path / "pad2.csv", rows)
+    from surveykit.errors import InputError
+
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+    with pytest.raises(InputError) as fast_err:
+        read_export(path)
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+    with pytest.raises(InputError) as slow_err:
+        read_export(path)
+    assert str(fast_err.value) == str(slow_err.value)
+
+
+def test_an_oversized_cell_goes_back_to_the_exact_path(tmp_path, monkeypatch):
+    from surveykit.errors import InputError
+    from surveykit.io.base import MAX_CELL_CHARS
+
+    rows = [["respondent_id", "sector", "q1"], ["r1", "Police", "x" * (MAX_CELL_CHARS + 1)]]
+    path = _write(tmp_path / "big.csv", rows)
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+    with pytest.raises(InputError) as err:
+        read_export(path)
+    assert "characters" in str(err.value) and err.value.row == 2
+
+
+def test_external_csv_exports_read_the_same_both_ways(external, monkeypatch):
+    from surveykit.errors import SurveykitError
+
+    checked = 0
+    for path in sorted(external.rglob("*.csv")):
+        try:
+            slow = read_export(path)
+        except SurveykitError:
+            continue
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+        fast = read_export(path)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+        if isinstance(fast.rows, ColumnarRows):
+            _same(slow, fast)
+            checked += 1
+    assert checked
+
+
+def test_problem_planted_deep_in_a_large_export_is_found_with_row_and_column(tmp_path, cli):
+    """80,000 respondents (the sample's rows repeated with new ids): one answer in row 73,456 is not an
+    option. ``validate`` names that row and the column's header, and nothing else."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    header, body = lines[:2], [r for r in csv.reader(lines[2:])]
+    n, planted = 80_000, 73_456
+    # A closed column: the sample's "Which sector do you work in?" column is profile; take a grid column
+    # whose answers are agreement labels.
+    head = next(csv.reader([header[0]]))
+    sub = next(csv.reader([header[1]]))
+    j = next(k for k, row in enumerate(zip(*body)) if "Strongly agree" in row)
+    def line(row):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(row)
+        return buf.getvalue()
+
+    # Each sample row is encoded once, without its id and with its long free text left out (the point
+    # is the number of rows, not the bytes); the rows then differ by their ids only.
+    tails = [line([c if len(c) <= 40 else "" for c in row[1:]]) for row in body]
+    parts = [line(head), line(sub)]
+    for i in range(n):
+        if i + 1 == planted:
+            row = [c if len(c) <= 40 else "" for c in body[i % len(body)]]
+            row[j] = "Agree-ish"
+            parts.append(f"{10_000_000 + i}," + line(row[1:]))
+        else:
+            parts.append(f"{10_000_000 + i}," + tails[i % len(body)])
+    out = io.StringIO("".join(parts))
+    path = tmp_path / "large.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert path.stat().st_size > fastcsv.FAST_PARSE_BYTES
+    result = cli("validate", str(path), "--format", "csv")
+    assert result.returncode == 1, result.stderr
+    found = list(csv.DictReader(io.StringIO(result.stdout)))
+    errors = [r for r in found if r["severity"] == "error"]
+    assert len(errors) == 1
+    # The column is named by its header as the export shows it (question [row]).
+    title = head[j] or next(h for h in reversed(head[:j]) if h)
+    assert errors[0]["row"] == str(planted)
+    assert errors[0]["code"] == "unknown_label"
+    assert errors[0]["column"].startswith(" ".join(title.split())[:60])
+    assert sub[j] in errors[0]["column"]
+    assert "Agree-ish" not in result.stdout + result.stderr
+
+
+@pytest.mark.fuzz
+def test_mutated_csv_exports_read_the_same_both_ways(tmp_path, monkeypatch):
+    """Differential fuzzing: damaged CSV exports (the reader fuzz test's mutator on the sample's first
+    rows) read through the fast path give exactly what the csv-module path gives: the same rows, or the
+    same error message. FUZZ_CASES (``make fuzz``) scales it up with the reader fuzz test."""
+    import os
+    import random
+
+    from surveykit.errors import SurveykitError
+    from test_fuzz_readers import _sample_seed, mutate
+
+    seed = _sample_seed()
+    cases = max(60, int(os.environ.get("FUZZ_CASES", "80")) // 4)
+    rng = random.Random(int(os.environ.get("FUZZ_SEED", "13")))
+
+    def outcome(path):
+        try:
+            raw = read_export(path)
+        except SurveykitError as exc:
+            return ("error", str(exc))
+        return ("read", raw.platform, raw.columns, raw.header_rows, raw.notes, [tuple(r) for r in raw.rows])
+
+    compared = fast_used = 0
+    for case in range(cases):
+        mutant, how = mutate(random.Random(rng.getrandbits(64)), "professional_survey.csv", seed, [seed])
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(mutant)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+        slow = outcome(path)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+        calls = []
+        original = fastcsv.parse_columns
+        monkeypatch.setattr(fastcsv, "parse_columns", lambda s: calls.append(r := original(s)) or r)
+        fast = outcome(path)
+        monkeypatch.setattr(fastcsv, "parse_columns", original)
+        assert fast == slow, f"case {case} ({how})"
+        compared += 1
+        fast_used += any(c is not None for c in calls)
+    assert compared == cases and fast_used > cases // 3
