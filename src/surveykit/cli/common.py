@@ -105,7 +105,6 @@ MAX_CELL_WIDTH = 60
 def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: str | None = None) -> str:
     """A plain, deterministic text table for people: text left-aligned, numbers right-aligned,
     long cells shortened (the csv and json formats keep every character)."""
-    import pandas as pd
 
     if not len(frame.columns):
         body = "(no rows)"

@@ -174,7 +174,6 @@ def text_rows(sniff: Sniff):
 
 def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     """The file's records as columns, or None when only the Python path can read it faithfully."""
-    import numpy as np
     import pandas as pd
 
     width = max((len(r) for r in sniff.head_rows), default=0)
