@@ -54,7 +54,12 @@ def run_dask(files: list[Path], *, text_column: str, id_column: str, sector_colu
                     from surveykit.io.cells import frame_csv
 
                     summary = summary_from_counts(collector.counts, cb, padjust=padjust)
-                    write_text(Path(staging) / "frequency.csv", frame_csv(summary.frequency))
+                    frequency = summary.frequency
+                    if protect is not None:  # the summary file is published like the views
+                        from surveykit.coding.published import protect_frequency
+
+                        frequency = protect_frequency(frequency, threshold=protect)
+                    write_text(Path(staging) / "frequency.csv", frame_csv(frequency))
             wrote = None if out is None else f"{out} ({len(paths)} part file(s) and frequency.csv)"
             collector.finish(codebook=cb, question_id=question_id, sector_order=(), padjust=padjust, wrote=wrote,
                              csv_file=None)
