@@ -316,7 +316,7 @@ def code_import(
     source nobody coded is not in the file (missing), unless the project marks it reviewed. Memos on
     codes go to the review journal beside --out. The archive is read in memory, never unpacked.
 
-    Example:  surveykit code import project.qdpx --out q7_coded_nvivo.csv
+    Example:  surveykit code import project.qdpx --out coded_nvivo.csv
     """
     import sys
 

@@ -252,6 +252,20 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
     def problem(code: str | None, kind: str, msg: str, severity: str = "error") -> None:
         problems.append(CodebookProblem(code, kind, msg, severity))
 
+    def pattern_list(code: str | None, raw: Any, key: str, item: str) -> list[Pattern]:
+        """A list of patterns under ``key``; each bad one is a problem named ``item #k``."""
+        if not isinstance(raw, list):
+            problem(code, "bad_pattern", f"'{key}' must be a list" + (" of patterns" if key != "patterns" else ""))
+            return []
+        out: list[Pattern] = []
+        for k, pdef in enumerate(raw, start=1):
+            try:
+                out.append(parse_pattern(pdef))
+            except ValueError as exc:
+                kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
+                problem(code, kind, f"{item} #{k}: {exc}")
+        return out
+
     if not isinstance(doc, dict):
         problem(None, "not_a_codebook", "the file must hold a mapping with 'id', 'title', 'themes' and 'codes'")
         return None, problems
@@ -296,17 +310,7 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
         else:
             typo_min = value
 
-    scope: list[Pattern] = []
-    raw_scope = doc.get("exclude_answers") or []
-    if not isinstance(raw_scope, list):
-        problem(None, "bad_pattern", "'exclude_answers' must be a list of patterns")
-        raw_scope = []
-    for k, pdef in enumerate(raw_scope, start=1):
-        try:
-            scope.append(parse_pattern(pdef))
-        except ValueError as exc:
-            kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
-            problem(None, kind, f"exclude_answers #{k}: {exc}")
+    scope = pattern_list(None, doc.get("exclude_answers") or [], "exclude_answers", "exclude_answers")
 
     lexicon, lexicon_problems = parse_lexicon(doc.get("lexicon"))
     for code, msg in lexicon_problems:
@@ -361,28 +365,8 @@ def build_codebook(doc: Any, *, path: str = "<codebook>") -> tuple[Codebook | No
         elif theme not in theme_ids:
             allowed = ", ".join(repr(t) for t in sorted(theme_ids)) or "none declared"
             problem(cid, "unknown_theme", f"theme {theme!r} is not declared in 'themes' (declared: {allowed})")
-        patterns: list[Pattern] = []
-        raw_patterns = cdef.get("patterns") or []
-        if not isinstance(raw_patterns, list):
-            problem(cid, "bad_pattern", "'patterns' must be a list")
-            raw_patterns = []
-        for k, pdef in enumerate(raw_patterns, start=1):
-            try:
-                patterns.append(parse_pattern(pdef))
-            except ValueError as exc:
-                kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
-                problem(cid, kind, f"pattern #{k}: {exc}")
-        vetoes: list[Pattern] = []
-        raw_vetoes = cdef.get("exclude_context") or []
-        if not isinstance(raw_vetoes, list):
-            problem(cid, "bad_pattern", "'exclude_context' must be a list of patterns")
-            raw_vetoes = []
-        for k, pdef in enumerate(raw_vetoes, start=1):
-            try:
-                vetoes.append(parse_pattern(pdef))
-            except ValueError as exc:
-                kind = "bad_regex" if isinstance(pdef, dict) and "regex" in pdef else "bad_pattern"
-                problem(cid, kind, f"exclude_context #{k}: {exc}")
+        patterns = pattern_list(cid, cdef.get("patterns") or [], "patterns", "pattern")
+        vetoes = pattern_list(cid, cdef.get("exclude_context") or [], "exclude_context", "exclude_context")
         exclude_window = cdef.get("exclude_window", DEFAULT_EXCLUDE_WINDOW)
         if not isinstance(exclude_window, int) or isinstance(exclude_window, bool) or not 0 <= exclude_window <= 10:
             problem(cid, "bad_pattern", f"'exclude_window' must be a whole number from 0 to 10; got {exclude_window!r}")

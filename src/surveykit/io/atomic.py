@@ -41,32 +41,9 @@ def _write_problem(exc: OSError, path: Path) -> str:
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (the whole file or nothing); returns the path."""
-    from surveykit.io.folder import clean_temp_files
-
-    p = Path(path)
-    if p.is_dir():
-        raise UsageError("cannot write the output: it is a folder; name a file", path=p)
-    tmp = None
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}-", suffix=".tmp", dir=p.parent)
-        # mkstemp creates 0600 files; outputs are ordinary files, readable as the umask allows.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as exc:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise UsageError(_write_problem(exc, p), path=p) from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    clean_temp_files(p)
-    return p
+    with atomic_writer(path) as fh:
+        fh.write(data)
+    return Path(path)
 
 
 def write_text(path: str | Path, text: str, *, encoding: str = "utf-8", newline: str = "\n") -> Path:
