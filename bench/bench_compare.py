@@ -18,18 +18,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 RESPONDENTS = 100_000
 RUNS = 3
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
-CHILD = Path(__file__).resolve().with_name("_child.py")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import load_average, timed  # noqa: E402
 
 COMPARATOR = r'''
 import json, sys
@@ -72,18 +71,6 @@ out.to_csv(sys.argv[3], index=False)
 '''
 
 
-def timed(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in MiB, exit code) of one command, started through
-    ``_child.py`` so that its peak memory is its own, not this (larger) process's."""
-    with tempfile.NamedTemporaryFile("r", suffix=".txt") as usage:
-        start = time.perf_counter()
-        code = subprocess.run([sys.executable, str(CHILD), usage.name, *cmd], stdout=stdout,
-                              stderr=subprocess.DEVNULL, env={**os.environ, "MPLBACKEND": "Agg"}).returncode
-        wall = time.perf_counter() - start
-        rss_kib, cpu = usage.read().split()
-    return wall, float(cpu), int(rss_kib) / 1024, code
-
-
 def comparator_spec(export: Path) -> dict:
     """Which export column holds each closed item, and its label -> score map (surveykit's mapping)."""
     from surveykit.clean import prepare
@@ -113,13 +100,6 @@ def comparator_spec(export: Path) -> dict:
     sectors = {v.strip(): inst.match_sector(v) for v in set(raw.column_values(sector_col)) if v.strip()}
     return {"sector_column": sector_col, "sectors": {k: v for k, v in sectors.items() if v},
             "sector_order": [s.id for s in inst.sectors], "items": items}
-
-
-def load_average() -> str:
-    try:
-        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "load average unknown"
 
 
 def run() -> list[dict]:

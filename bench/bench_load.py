@@ -10,39 +10,19 @@ system) are recorded beside the wall times: on a shared machine they move less t
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 RESPONDENTS = 100_000
 RUNS = 3
 TARGET = 1.5
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
-CHILD = Path(__file__).resolve().with_name("_child.py")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import load_average, timed  # noqa: E402
 COMPARATOR = "import sys, pandas as pd; pd.read_csv(sys.argv[1])"
-
-
-def timed(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, float, int]:
-    """(wall seconds, CPU seconds, peak RSS in MiB, exit code) of one command, started through
-    ``_child.py`` so that its peak memory is its own, not this (larger) process's."""
-    with tempfile.NamedTemporaryFile("r", suffix=".txt") as usage:
-        start = time.perf_counter()
-        code = subprocess.run([sys.executable, str(CHILD), usage.name, *cmd], stdout=stdout,
-                              stderr=subprocess.DEVNULL, env={**os.environ, "MPLBACKEND": "Agg"}).returncode
-        wall = time.perf_counter() - start
-        rss_kib, cpu = usage.read().split()
-    return wall, float(cpu), int(rss_kib) / 1024, code
-
-
-def load_average() -> str:
-    try:
-        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
-    except OSError:
-        return "load average unknown"
 
 
 def run() -> list[dict]:
