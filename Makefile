@@ -16,15 +16,16 @@ report: $(STAMP)
 	$(BIN)/surveykit validate
 	$(BIN)/surveykit report
 
-# The suite runs on every core (pytest-xdist; a file's tests stay on one worker so its module fixtures
-# run once), while the wheel install check runs beside it in the background: its output is shown after
-# the tests' and either failure fails the target. PYTEST_WORKERS=0 runs the suite in one process.
+# The suite runs on every core (pytest-xdist). A file's tests stay on one worker, so its module fixtures
+# run once; files go out in collection order, where tests/conftest.py puts the files of slow tests first.
+# The wheel install check runs beside it in the background: its output is shown after the tests' and
+# either failure fails the target. PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	@log="$$(mktemp)"; \
 	PYTHON=$(BIN)/python bash .ci/install_check.sh >"$$log" 2>&1 & check=$$!; \
 	trap 'kill $$check 2>/dev/null; rm -f "$$log"' INT TERM; \
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile; tests=$$?; \
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder; tests=$$?; \
 	wait $$check; installed=$$?; \
 	echo "--- install check (.ci/install_check.sh, exit $$installed)"; cat "$$log"; rm -f "$$log"; \
 	test $$tests -eq 0 && test $$installed -eq 0

@@ -50,6 +50,14 @@ _FRESH_PROCESS_FILTERS = (
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Files holding a test marked ``slow`` run first (in their usual order; the rest keep theirs): under
+    ``pytest -n`` (make test) the longest file then starts at once on one worker while the others share
+    the rest, instead of starting last and running on alone. The order is the same in every worker."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: False (slow files) sorts first
+
+
 @pytest.fixture
 def external():
     """The folder of real exports written by other people; the test skips when it is absent."""
