@@ -9,8 +9,8 @@ issue", "is rarely the reason", "was not a factor") blocks it too. Used by ``rul
 from __future__ import annotations
 
 from surveykit.coding.codebook import Pattern
-from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, DENIAL_VERBS, LIMITERS, NEG_BE_HAVE,
-                                       NEG_DO, NEG_MODAL, NEG_POLARITY, NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT,
+from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, CONTRAST_NEXT, DENIAL_VERBS, LIMITERS,
+                                       NEG_BE_HAVE, NEG_DO, NEG_MODAL, NEG_POLARITY, NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT,
                                        SO_MUCH_ENDS)
 from surveykit.coding.rule_tokens import _AFTER, _BLOCK, _BREAK, _HARD_BREAK, _LACK, _NEUTRAL
 
@@ -91,6 +91,8 @@ class NegationMixin:
                     return 0  # "not just", "isn't uncommon"
                 if tok == "never" and not saw_be and nxt not in NEVER_DENIAL_NEXT:
                     return 0  # "traffickers never let go"
+                if tok == "not" and j == end + 1 and _contrast(toks, j + 1):
+                    return 0  # "treated as a criminal not a victim"
                 return self._denial_kind(toks, j + 1)
             elif tok in NEG_DO or (tok in ("do", "does", "did") and nxt == "not"):
                 k = j + 1 + (nxt == "not")
@@ -137,3 +139,10 @@ class NegationMixin:
                     if tuple(toks[j:j + len(phrase)]) == phrase:
                         return True
         return False
+
+
+def _contrast(toks: list[str], k: int) -> bool:
+    """Does "not" before k name what the child is instead ("not a victim", "not as victims")?"""
+    while k < len(toks) and toks[k] in ("a", "an", "the", "as", "being", "seen"):
+        k += 1
+    return k < len(toks) and toks[k] in CONTRAST_NEXT
