@@ -73,6 +73,9 @@ NEG_POLARITY = frozenset({
 })
 # "not just debt but threats", "not only ...": additive, not a negation.
 LIMITERS = frozenset({"just", "only", "simply", "merely", "solely", "purely", "exclusively"})
+# "Safety planning didn't happen": a verb of existence negated with do denies the thing itself (a lack
+# for a pattern about one), not only its relevance.
+EXISTENCE_VERBS = frozenset({"happen", "happens", "occur", "occurs", "exist", "exists"})
 # "treated as offenders not victims": a bare "not" right after the match that names what the child
 # is instead is a contrast, not a denial of the match.
 CONTRAST_NEXT = frozenset({

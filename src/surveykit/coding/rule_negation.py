@@ -9,9 +9,9 @@ issue", "is rarely the reason", "was not a factor") blocks it too. Used by ``rul
 from __future__ import annotations
 
 from surveykit.coding.codebook import Pattern
-from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, CONTRAST_NEXT, DENIAL_VERBS, LIMITERS,
-                                       NEG_BE_HAVE, NEG_DO, NEG_MODAL, NEG_POLARITY, NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT,
-                                       SO_MUCH_ENDS)
+from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, CONTRAST_NEXT, DENIAL_VERBS,
+                                       EXISTENCE_VERBS, LIMITERS, NEG_BE_HAVE, NEG_DO, NEG_MODAL, NEG_POLARITY,
+                                       NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT, SO_MUCH_ENDS)
 from surveykit.coding.rule_tokens import _AFTER, _BLOCK, _BREAK, _HARD_BREAK, _LACK, _NEUTRAL
 
 _AFTER_REACH = 12  # tokens after a match searched for a denial phrase ("... was not a factor")
@@ -100,6 +100,8 @@ class NegationMixin:
                     k += 1
                 # "debt doesn't come into it" denies; "the referral doesn't follow" negates a verb
                 # of X (3): a lack for a ``negated`` pattern, nothing for an ordinary one.
+                if k < n and toks[k] in EXISTENCE_VERBS:
+                    return 1  # "safety planning didn't happen"
                 return 2 if k < n and toks[k] in DENIAL_VERBS else 3
             elif tok in NEG_MODAL:
                 return self._denial_kind(toks, j + 2) if nxt == "be" else 0
