@@ -57,6 +57,8 @@ def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
 
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+# Which look at the test set this run is (docs/coding-quality.md, "How the test set was used").
+LOOK = "fifth look at the test set (round 5, docs/coding-quality.md)"
 PRECISION_BAR = 0.85
 
 
@@ -134,7 +136,7 @@ def run() -> list[dict]:
          "detail": f"surveykit code evaluate responses/gold/q7_test.csv: {n} answers; micro-F1 {rules['micro_f1']:.3f}, "
                    f"micro recall {rules['micro_recall']:.3f}, alpha (pooled) {rules['alpha_pooled']:.3f}, exact set "
                    f"{rules['exact_match']:.1%}; dev sets (tuned on) macro-F1 {f['dev'].main.overall['macro_f1']:.3f} "
-                   f"(q7_dev) and {f['dev2'].main.overall['macro_f1']:.3f} (q7_dev2)"},
+                   f"(q7_dev) and {f['dev2'].main.overall['macro_f1']:.3f} (q7_dev2); {LOOK}"},
         {"name": "rules alone, lowest code F1 (test set)", "value": f"{worst['f1']:.3f}", "unit": "",
          "target": ">= 0.60 for every code", "ok": not low,
          "detail": f"lowest: {worst['code_id']}" + (f"; below 0.60: {', '.join(low)}" if low else "")},
@@ -151,7 +153,7 @@ def run() -> list[dict]:
                                for t, v in f["dev_scores"].items())
                    + f"); code evaluate responses/gold/q7_test.csv --suggest MODEL --min-probability {f['threshold']:g}; "
                    f"model alone macro-F1 {model['macro_f1']:.3f}; rules + model micro-precision "
-                   f"{both['micro_precision']:.3f}, micro recall {both['micro_recall']:.3f}"},
+                   f"{both['micro_precision']:.3f}, micro recall {both['micro_recall']:.3f}; {LOOK}"},
     ]
 
 
