@@ -6,7 +6,8 @@ with the word it misspells. Since version 3 both read the answer with every word
 Snowball stem ("threatened", "threatening" -> "threaten"), so an inflection shares whole features.
 Optionally the codebook's own worked examples, include notes and definitions are added to the
 training answers as extra examples of their code (``examples=``; ``codebook_examples``): with 150
-reviewed answers a code has only 6-15 positives, and its definition is worth several more. One logistic regression per code (one-vs-rest, balanced class
+reviewed answers a code has only 6-15 positives, and its definition is worth several more.
+One logistic regression per code (one-vs-rest, balanced class
 weights), whose decision value is turned into a probability by **Platt scaling** fitted on
 cross-validated decision values (scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
 ensemble=False)``): a probability of 0.8 means about 8 in 10 such suggestions are right, which is
