@@ -221,9 +221,9 @@ def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: 
         typer.echo("(no rows)")
         return
     typer.echo("", nl=True)
+    render_line = line.format
     for block in text_blocks(spooled):
-        lines = block.split("\n")
-        typer.echo("\n".join(line.format(*row.split(_SEP)).rstrip() for row in lines if row) + "\n", nl=False)
+        typer.echo("\n".join([render_line(*row.split(_SEP)).rstrip() for row in block.split("\n") if row]) + "\n", nl=False)
 
 
 def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, question_id: str, padjust: str,

@@ -252,6 +252,8 @@ class ScanMixin:
         return keep
 
     def _via(self, stream: _Stream, i: int, j: int) -> str:
+        if stream.via is None and stream.present.isdisjoint(self._typo_set):
+            return ""  # the answer's own words, none of them a forgiven typo
         notes: list[str] = []
         if stream.via is not None:
             for e in dict.fromkeys(stream.via[i:j + 1]):

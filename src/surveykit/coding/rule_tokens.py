@@ -138,6 +138,7 @@ class TokenMixin:
         if not members or not english_words() or is_english_word(tok):
             return []
         self._typo_note[tok] = f"{tok} ~ {'/'.join(dict.fromkeys(words))}"
+        self._typo_set.add(tok)
         self._typo_alias[tok] = {w for w in words if not w.endswith("*")}
         return members
 

@@ -127,6 +127,7 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
         self._veto_starts: dict[str, set[int]] = {}  # token -> codes whose sense filters it may start
         self._veto_start_set: set[str] = set()  # its keys, as a set (fast intersections)
         self._typo_note: dict[str, str] = {}     # misspelt token -> "token ~ word"
+        self._typo_set: set[str] = set()  # its keys, as a set (fast intersections)
         self._typo_alias: dict[str, set[str]] = {}  # misspelt token -> the plain words it stands for
         self._chunks: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}  # see TokenMixin._tokens
 
