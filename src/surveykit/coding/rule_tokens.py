@@ -17,7 +17,8 @@ from surveykit.coding.patterns import (CLAUSE_BREAKS, LIMITERS, NEG_POLARITY, TO
 _BLOCK, _LACK, _BREAK, _HARD_BREAK, _AFTER, _TYPO, _NEUTRAL = 1, 2, 4, 8, 16, 32, 64
 _HARD_BREAKS = frozenset({".", ";", "!", "?"})
 _STEP_KEYS = 64  # steps per pattern at most: (pattern, step) is kept as one int, pattern * 64 + step
-_CHUNK_CACHE = 50_000  # whitespace-separated chunks whose tokens are kept (per coder)
+_CHUNK_CACHE = 50_000
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)  # whitespace-separated chunks whose tokens are kept (per coder)
 
 
 class Match(NamedTuple):
@@ -159,13 +160,13 @@ class TokenMixin:
         if len(low) != sum(map(len, chunks)) + len(chunks) - 1:
             parts = TOKEN_SPLIT_RE.split(low)
             toks = parts[1::2]
-            return toks, _Offsets(parts, None), self._present(toks)
+            return toks, _Offsets(parts, None, toks), self._present(toks)
         get = self._chunks.get
         entries = list(map(get, chunks))
         if None in entries:
             entries = [e if e is not None else self._chunk(c) for c, e in zip(chunks, entries)]
-        toks = list(itertools.chain.from_iterable([e[0] for e in entries]))
-        return toks, _Offsets(None, entries), self._present(toks)
+        toks = list(itertools.chain.from_iterable(map(_FIRST, entries)))
+        return toks, _Offsets(None, entries, toks), self._present(toks)
 
     def _chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """(tokens, advances) of one whitespace-free chunk: a token's advance is its length, plus one
@@ -197,11 +198,12 @@ class _Offsets:
     """Character offsets of an answer's tokens, worked out only when a match needs them: from the
     regex split's ``parts`` ([space, token, space, token, ..., space]) or from cached chunks."""
 
-    __slots__ = ("parts", "entries", "_spans")
+    __slots__ = ("parts", "entries", "toks", "_spans")
 
-    def __init__(self, parts: list[str] | None, entries: list | None) -> None:
+    def __init__(self, parts: list[str] | None, entries: list | None, toks: list[str]) -> None:
         self.parts = parts
         self.entries = entries
+        self.toks = toks
         self._spans: tuple[list[int], list[int]] | None = None
 
     def spans(self) -> tuple[list[int], list[int]]:
@@ -211,11 +213,9 @@ class _Offsets:
                 cum = list(itertools.accumulate(map(len, self.parts)))
                 self._spans = (cum[0:-1:2], cum[1::2])
             else:
-                adv = itertools.chain.from_iterable([e[1] for e in self.entries])  # type: ignore[union-attr]
-                starts = [0, *itertools.accumulate(adv)]
+                starts = [0, *itertools.accumulate(itertools.chain.from_iterable(map(_SECOND, self.entries)))]
                 starts.pop()
-                lens = map(len, itertools.chain.from_iterable([e[0] for e in self.entries]))  # type: ignore[union-attr]
-                self._spans = (starts, list(map(operator.add, starts, lens)))
+                self._spans = (starts, list(map(operator.add, starts, map(len, self.toks))))
         return self._spans
 
 
