@@ -223,7 +223,8 @@ def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: 
     typer.echo("", nl=True)
     render_line = line.format
     for block in text_blocks(spooled):
-        typer.echo("\n".join([render_line(*row.split(_SEP)).rstrip() for row in block.split("\n") if row]) + "\n", nl=False)
+        lines = [render_line(*row.split(_SEP)).rstrip() for row in block.split("\n") if row]
+        typer.echo("\n".join(lines) + "\n", nl=False)
 
 
 def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, question_id: str, padjust: str,

@@ -17,8 +17,8 @@ from surveykit.coding.patterns import (CLAUSE_BREAKS, LIMITERS, NEG_POLARITY, TO
 _BLOCK, _LACK, _BREAK, _HARD_BREAK, _AFTER, _TYPO, _NEUTRAL = 1, 2, 4, 8, 16, 32, 64
 _HARD_BREAKS = frozenset({".", ";", "!", "?"})
 _STEP_KEYS = 64  # steps per pattern at most: (pattern, step) is kept as one int, pattern * 64 + step
-_CHUNK_CACHE = 50_000
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)  # whitespace-separated chunks whose tokens are kept (per coder)
+_CHUNK_CACHE = 20_000  # whitespace-separated chunks whose tokens are kept (per coder; a few MB at most)
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 class Match(NamedTuple):
@@ -188,6 +188,7 @@ class TokenMixin:
             for tok in present.intersection(self._typo_alias):
                 present = present | self._typo_alias[tok]
         return present
+
 
 def step_key(pid: int, k: int) -> int:
     """One int for step k of pattern pid (hashes faster than a tuple in the scan's set lookups)."""
