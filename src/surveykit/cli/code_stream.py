@@ -24,6 +24,9 @@ from surveykit.coding.rules import CODED_COLUMNS
 _NUMERIC = tuple(c in ("start", "end") for c in CODED_COLUMNS)
 _SEP = "\x00"  # between a row's cells in a spooled table (a cell never holds NUL: readers remove them)
 _LAST = len(CODED_COLUMNS) - 1
+_NUMBER_COLUMNS = frozenset(k for k, c in enumerate(CODED_COLUMNS) if c in ("start", "end"))
+_REPEATING_COLUMNS = frozenset(k for k, c in enumerate(CODED_COLUMNS) if c in ("respondent_id", "question_id",
+                                                                              "code_id", "coder"))
 
 
 def _cell(value: Any, *, full: bool = False) -> str:
@@ -36,16 +39,33 @@ def _cell(value: Any, *, full: bool = False) -> str:
 
 def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
     """A chunk's rows as text-table cells, one line per row (cells joined by NUL), and the widest cell
-    of each column. Runs in the coding workers."""
-    widths = [0] * len(CODED_COLUMNS)
-    lines = []
-    for row in rows:
-        cells = [_cell(v, full=(k == _LAST)) for k, v in enumerate(row)]
-        for k, c in enumerate(cells):
-            if len(c) > widths[k]:
-                widths[k] = len(c)
-        lines.append(_SEP.join(cells))
-    return "\n".join(lines), widths
+    of each column. Runs in the coding workers.
+
+    The cells are those of ``_cell`` (the last column in ``full``), worked out column by column: the
+    columns that repeat (ids, question, code, coder) once per distinct value, the numbers with
+    ``str``, the evidence cell by cell."""
+    if not rows:
+        return "", [0] * len(CODED_COLUMNS)
+    columns = []
+    for k, col in enumerate(zip(*rows)):
+        if k in _NUMBER_COLUMNS:
+            cells = ["" if v is None else (str(v) if v.__class__ is int else _cell(v)) for v in col]
+        elif k in _REPEATING_COLUMNS:
+            memo: dict = {}
+            cells = []
+            for v in col:
+                c = memo.get(v) if v.__class__ is str else None
+                if c is None:
+                    c = _cell(v, full=(k == _LAST))
+                    if v.__class__ is str:
+                        memo[v] = c
+                cells.append(c)
+        else:
+            full = k == _LAST
+            cells = [_cell(v, full=full) if v else ("" if v is None or v == "" else _cell(v, full=full)) for v in col]
+        columns.append(cells)
+    widths = [max(map(len, cells)) for cells in columns]
+    return "\n".join(map(_SEP.join, zip(*columns))), widths
 
 
 def json_records(rows: list[tuple]) -> str:
@@ -201,9 +221,10 @@ def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: 
         typer.echo("(no rows)")
         return
     typer.echo("", nl=True)
+    render_line = line.format
     for block in text_blocks(spooled):
-        lines = block.split("\n")
-        typer.echo("\n".join(line.format(*row.split(_SEP)).rstrip() for row in lines if row) + "\n", nl=False)
+        lines = [render_line(*row.split(_SEP)).rstrip() for row in block.split("\n") if row]
+        typer.echo("\n".join(lines) + "\n", nl=False)
 
 
 def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, question_id: str, padjust: str,

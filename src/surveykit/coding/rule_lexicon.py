@@ -8,6 +8,7 @@ for that code alone. Used by ``rules.RuleCoder``.
 
 from __future__ import annotations
 
+import itertools
 from typing import Iterable
 
 from surveykit.coding.patterns import normalise_token
@@ -63,44 +64,50 @@ class LexiconMixin:
     def _expand(self, text: str, base: _Stream, table: dict) -> _Stream | None:
         """The stream with lexicon keys replaced by their readings, or None when nothing applies."""
         toks = base.toks
+        n = len(toks)
+        # Only the positions holding a key's first token are looked at; the stretches between the
+        # keys read are copied whole.
+        at = list(itertools.compress(itertools.count(), map(table.__contains__, toks)))
+        if not at:
+            return None
         starts, ends = _starts(base), _ends(base)
         out_t: list[str] = []
         out_s: list[int] = []
         out_e: list[int] = []
         out_v: list[int] = []
-        n = len(toks)
-        i = 0
-        changed = False
-        while i < n:
-            cands = table.get(toks[i])
+        done = 0  # tokens before this one are in the output
+        for i in at:
+            if i < done:
+                continue  # inside a key already read
             hit = None
-            if cands:
-                for e, key, capitals, reading in cands:
-                    size = len(key)
-                    if tuple(toks[i:i + size]) != key:
-                        continue
-                    if capitals and not text[starts[i]:ends[i + size - 1]].replace(" ", "").isupper():
-                        continue
-                    hit = (e, size, reading)
-                    break
+            for e, key, capitals, reading in table[toks[i]]:
+                size = len(key)
+                if tuple(toks[i:i + size]) != key:
+                    continue
+                if capitals and not text[starts[i]:ends[i + size - 1]].replace(" ", "").isupper():
+                    continue
+                hit = (e, size, reading)
+                break
             if hit is None:
-                out_t.append(toks[i])
-                out_s.append(starts[i])
-                out_e.append(ends[i])
-                out_v.append(base.via[i] if base.via is not None else -1)
-                i += 1
                 continue
+            out_t.extend(toks[done:i])
+            out_s.extend(starts[done:i])
+            out_e.extend(ends[done:i])
+            out_v.extend(base.via[done:i] if base.via is not None else [-1] * (i - done))
             e, size, reading = hit
             s, t = starts[i], ends[i + size - 1]
-            for r in reading:
-                out_t.append(r)
-                out_s.append(s)
-                out_e.append(t)
-                out_v.append(e)
-            i += size
-            changed = True
-        if not changed:
-            return None
+            k = len(reading)
+            out_t.extend(reading)
+            out_s.extend([s] * k)
+            out_e.extend([t] * k)
+            out_v.extend([e] * k)
+            done = i + size
+        if done == 0:
+            return None  # no key read
+        out_t.extend(toks[done:n])
+        out_s.extend(starts[done:n])
+        out_e.extend(ends[done:n])
+        out_v.extend(base.via[done:n] if base.via is not None else [-1] * (n - done))
         return _Stream(out_t, self._present(out_t), None, out_s, out_e, out_v)
 
     def _streams(self, text: str, base: _Stream) -> list[tuple[_Stream, int | None]]:

@@ -8,104 +8,126 @@ Used by ``rules.RuleCoder``.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import operator
 from typing import Any
 
 from surveykit.coding.codebook import Pattern
-from surveykit.coding.rule_tokens import _HARD_BREAK, _TYPO, Match, _Stream, _ends, _starts
+from surveykit.coding.rule_tokens import _HARD_BREAK, _STEP_KEYS, _TYPO, Match, _Stream, _ends, _starts, step_key
 
 
 class ScanMixin:
     """Scanning token streams and assembling the evidence, for ``RuleCoder``."""
 
+    def _setup_scan(self) -> None:
+        """Per pattern, what ``_scan`` needs in one tuple: code, steps before the anchor (nearest
+        first) and after it as (step key, reach), veto flag, Pattern; and the plain-word steps a
+        phrase needs elsewhere in the answer as a bit mask over groups of words."""
+        groups: dict[frozenset, int] = {}
+        self._need: list[int] = []
+        self._req_bits: dict[str, int] = {}
+        for pid, words_list in enumerate(self._required):
+            mask = 0
+            for words in words_list:
+                bit = 1 << groups.setdefault(words, len(groups))
+                mask |= bit
+                for w in words:
+                    self._req_bits[w] = self._req_bits.get(w, 0) | bit
+            self._need.append(mask)
+        self._req_all = (1 << len(groups)) - 1
+        self._req_words = frozenset(self._req_bits)  # set.intersection(dict) would walk the whole dict
+        self._plan = []
+        for pid, steps in enumerate(self._steps):
+            if len(steps) > _STEP_KEYS:
+                raise ValueError(f"a pattern of more than {_STEP_KEYS} words")  # codebook limits keep it far below
+            a = self._anchor[pid]
+            back = tuple((step_key(pid, k), steps[k + 1][1]) for k in range(a - 1, -1, -1))
+            fwd = tuple((step_key(pid, k), steps[k][1]) for k in range(a + 1, len(steps)))
+            self._plan.append((self._pcode[pid], back, fwd, self._veto[pid], self._pattern[pid]))
+
     def _scan(self, toks: list[str], present: set[str], first_only: bool, only: int | None = None,
               skip: frozenset | None = None) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
         """Accepted (pid, first token, last token) matches in text order of their anchors, and the
         sense-filter (veto) matches. ``only``/``skip`` restrict the codes looked at."""
-        cache, steps_of, pattern_of, pcode, anchor_of = self._cache, self._steps, self._pattern, self._pcode, self._anchor
-        required, is_veto = self._required, self._veto
+        cache, plan, need, accept = self._cache, self._plan, self._need, self._accept
         found: list[tuple[int, int, int]] = []
         vetoes: list[tuple[int, int, int]] = []
         done: set[int] = set()
         n = len(toks)
-        viable: dict[int, bool] = {}
         here = self._starters.intersection(present)
+        # Groups of plain words a phrase needs elsewhere in the answer: bits of the groups absent.
+        sat = functools.reduce(operator.or_, map(self._req_bits.__getitem__, present.intersection(self._req_words)), 0)
+        unsat = self._req_all ^ sat
+        restrict = only is not None or skip is not None
+        scope = self._scope
         # Codes whose sense filters may apply in this answer: only these need every match found.
         vetoable: set[int] = set()
         if first_only and self._veto_starts:
-            for tok in here.intersection(self._veto_starts):
+            for tok in here.intersection(self._veto_start_set):
                 vetoable |= self._veto_starts[tok]
         # Positions of the anchor tokens, found at C speed.
         for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
             for pid in cache[toks[i]][0]:
-                ci = pcode[pid]
+                ci, back, fwd, veto, pattern = plan[pid]
                 if first_only and ci in done:
                     continue
-                if only is not None and ci != only and ci != self._scope:
-                    continue
-                if skip is not None and ci in skip:
-                    continue
-                steps = steps_of[pid]
-                start = end = i
-                if len(steps) > 1:
-                    # Cheap pre-check: the other steps given as plain words must occur somewhere.
-                    ok = viable.get(pid)
-                    if ok is None:
-                        ok = True
-                        for words in required[pid]:
-                            if present.isdisjoint(words):
-                                ok = False
-                                break
-                        viable[pid] = ok
-                    if not ok:
+                if restrict:
+                    if only is not None and ci != only and ci != scope:
                         continue
-                    a = anchor_of[pid]
+                    if skip is not None and ci in skip:
+                        continue
+                # Cheap pre-check: the other steps given as plain words must occur somewhere.
+                if need[pid] & unsat:
+                    continue
+                start = end = i
+                if back:
                     # Steps before the anchor, nearest first, going backwards.
                     pos = i
-                    for k in range(a - 1, -1, -1):
-                        prev = None
-                        for j in range(pos - 1, max(-1, pos - 2 - steps[k + 1][1]), -1):
+                    for key, reach in back:
+                        prev = -1
+                        for j in range(pos - 1, max(-1, pos - 2 - reach), -1):
                             entry = cache[toks[j]]
-                            if (pid, k) in entry[1]:
+                            if key in entry[1]:
                                 prev = j
                                 break
                             if entry[2] & _HARD_BREAK:
                                 break
-                        if prev is None:
+                        if prev < 0:
                             pos = -1
                             break
                         pos = prev
                     if pos < 0:
                         continue
                     start = pos
+                if fwd:
                     # Steps after the anchor, going forwards.
                     pos = i
-                    for k in range(a + 1, len(steps)):
-                        nxt = None
-                        for j in range(pos + 1, min(n, pos + 2 + steps[k][1])):
+                    for key, reach in fwd:
+                        nxt = -1
+                        for j in range(pos + 1, min(n, pos + 2 + reach)):
                             entry = cache[toks[j]]
-                            if (pid, k) in entry[1]:
+                            if key in entry[1]:
                                 nxt = j
                                 break
                             if entry[2] & _HARD_BREAK:
                                 break
-                        if nxt is None:
+                        if nxt < 0:
                             pos = -1
                             break
                         pos = nxt
                     if pos < 0:
                         continue
                     end = pos
-                if is_veto[pid]:
+                if veto:
                     vetoes.append((ci, start, end))
                     continue
-                if not self._accept(pattern_of[pid], toks, start, end, present):
+                if not accept(pattern, toks, start, end, present):
                     continue
                 found.append((pid, start, end))
                 if ci not in vetoable:  # a vetoed first match must not hide a later one
                     done.add(ci)
         return found, vetoes
-
 
     def _regex_matches(self, text: str, stream: _Stream) -> tuple[list[tuple], list[tuple[int, int, int]]]:
         """Regex hits as (code, first token, last token, describe, start, end) and regex vetoes."""
@@ -230,6 +252,8 @@ class ScanMixin:
         return keep
 
     def _via(self, stream: _Stream, i: int, j: int) -> str:
+        if stream.via is None and stream.present.isdisjoint(self._typo_set):
+            return ""  # the answer's own words, none of them a forgiven typo
         notes: list[str] = []
         if stream.via is not None:
             for e in dict.fromkeys(stream.via[i:j + 1]):

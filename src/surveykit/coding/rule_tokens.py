@@ -8,6 +8,7 @@ Used by ``rules.RuleCoder`` (a mixin: the coder's state lives on the coder).
 from __future__ import annotations
 
 import itertools
+import operator
 from typing import NamedTuple
 
 from surveykit.coding.codebook import DEFAULT_STAR_GAP, Pattern, pattern_tokens
@@ -15,6 +16,9 @@ from surveykit.coding.patterns import (CLAUSE_BREAKS, LIMITERS, NEG_POLARITY, TO
 
 _BLOCK, _LACK, _BREAK, _HARD_BREAK, _AFTER, _TYPO, _NEUTRAL = 1, 2, 4, 8, 16, 32, 64
 _HARD_BREAKS = frozenset({".", ";", "!", "?"})
+_STEP_KEYS = 64  # steps per pattern at most: (pattern, step) is kept as one int, pattern * 64 + step
+_CHUNK_CACHE = 20_000  # whitespace-separated chunks whose tokens are kept (per coder; a few MB at most)
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 class Match(NamedTuple):
@@ -35,11 +39,11 @@ class Match(NamedTuple):
 
 class _Stream(NamedTuple):
     """The tokens one scan sees. starts/ends/via are None for the answer's own tokens (offsets are
-    then worked out from ``parts``, only when there is a match)."""
+    then worked out by ``parts``, an ``_Offsets``, only when there is a match)."""
 
     toks: list[str]
     present: set[str]
-    parts: list[str] | None
+    parts: "_Offsets | None"
     starts: list[int] | None
     ends: list[int] | None
     via: list[int] | None  # lexicon entry index per token, -1 for an answer's own token
@@ -103,12 +107,13 @@ class TokenMixin:
                 members.extend(typo)
                 flags |= _TYPO
         starts = tuple(sorted({pid for pid, k in members if k == self._anchor[pid]}))
-        self._cache[tok] = (starts, frozenset(members), flags)
+        self._cache[tok] = (starts, frozenset(step_key(pid, k) for pid, k in members), flags)
         if starts:
             self._starters.add(tok)
             vetoes = {self._pcode[pid] for pid in starts if self._veto[pid]}
             if vetoes:
                 self._veto_starts[tok] = vetoes
+                self._veto_start_set.add(tok)
 
     def _typo_members(self, tok: str) -> list[tuple[int, int]]:
         """The steps a misspelt token fills (one edit from a pattern word); none for English words."""
@@ -134,21 +139,44 @@ class TokenMixin:
         if not members or not english_words() or is_english_word(tok):
             return []
         self._typo_note[tok] = f"{tok} ~ {'/'.join(dict.fromkeys(words))}"
+        self._typo_set.add(tok)
         self._typo_alias[tok] = {w for w in words if not w.endswith("*")}
         return members
 
     # -- matching -----------------------------------------------------------------------------
 
-    def _tokens(self, text: str) -> tuple[list[str], list[str], set[str]]:
+    def _tokens(self, text: str) -> tuple[list[str], "_Offsets", set[str]]:
         low = text.lower()
         if len(low) != len(text):  # rare Unicode case changes length: keep offsets of the original
             low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         if "\u2019" in low:
             low = low.replace("\u2019", "'")
-        # One regex pass gives the tokens and, through the whitespace between them, their offsets.
-        parts = TOKEN_SPLIT_RE.split(low)
-        toks = parts[1::2]
-        return toks, parts, self._present(toks)
+        # No token holds whitespace and every other character belongs to one, so the tokens of the
+        # answer are those of its whitespace-separated chunks, each tokenised once and cached (words
+        # repeat). ``str.split`` and the pattern's ``\s`` use the same test of whitespace. When one
+        # character separates every chunk (the common case) offsets follow from the chunk lengths;
+        # otherwise the one-pass regex split gives the tokens and the whitespace between them.
+        chunks = low.split()
+        if len(low) != sum(map(len, chunks)) + len(chunks) - 1:
+            parts = TOKEN_SPLIT_RE.split(low)
+            toks = parts[1::2]
+            return toks, _Offsets(parts, None, toks), self._present(toks)
+        get = self._chunks.get
+        entries = list(map(get, chunks))
+        if None in entries:
+            entries = [e if e is not None else self._chunk(c) for c, e in zip(chunks, entries)]
+        toks = list(itertools.chain.from_iterable(map(_FIRST, entries)))
+        return toks, _Offsets(None, entries, toks), self._present(toks)
+
+    def _chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """(tokens, advances) of one whitespace-free chunk: a token's advance is its length, plus one
+        for the separator after the chunk's last token."""
+        toks = tuple(TOKEN_SPLIT_RE.split(chunk)[1::2])
+        adv = tuple(len(t) for t in toks[:-1]) + (len(toks[-1]) + 1,)
+        if len(self._chunks) >= _CHUNK_CACHE:
+            self._chunks.clear()  # bounded: a vocabulary of chunks, not of answers
+        self._chunks[chunk] = entry = (toks, adv)
+        return entry
 
     def _present(self, toks: list[str]) -> set[str]:
         present = set(toks)
@@ -161,19 +189,47 @@ class TokenMixin:
                 present = present | self._typo_alias[tok]
         return present
 
+
+def step_key(pid: int, k: int) -> int:
+    """One int for step k of pattern pid (hashes faster than a tuple in the scan's set lookups)."""
+    return pid * _STEP_KEYS + k
+
+
+class _Offsets:
+    """Character offsets of an answer's tokens, worked out only when a match needs them: from the
+    regex split's ``parts`` ([space, token, space, token, ..., space]) or from cached chunks."""
+
+    __slots__ = ("parts", "entries", "toks", "_spans")
+
+    def __init__(self, parts: list[str] | None, entries: list | None, toks: list[str]) -> None:
+        self.parts = parts
+        self.entries = entries
+        self.toks = toks
+        self._spans: tuple[list[int], list[int]] | None = None
+
+    def spans(self) -> tuple[list[int], list[int]]:
+        if self._spans is None:
+            if self.parts is not None:
+                # token k starts at cum[2k] and ends at cum[2k + 1].
+                cum = list(itertools.accumulate(map(len, self.parts)))
+                self._spans = (cum[0:-1:2], cum[1::2])
+            else:
+                starts = [0, *itertools.accumulate(itertools.chain.from_iterable(map(_SECOND, self.entries)))]
+                starts.pop()
+                self._spans = (starts, list(map(operator.add, starts, map(len, self.toks))))
+        return self._spans
+
+
 def _starts(stream: _Stream) -> list[int]:
     if stream.starts is not None:
         return stream.starts
-    # parts = [space, token, space, token, ..., space]: token k starts at cum[2k] and ends at cum[2k + 1].
-    cum = list(itertools.accumulate(map(len, stream.parts)))  # type: ignore[arg-type]
-    return cum[0:-1:2]
+    return stream.parts.spans()[0]  # type: ignore[union-attr]
 
 
 def _ends(stream: _Stream) -> list[int]:
     if stream.ends is not None:
         return stream.ends
-    cum = list(itertools.accumulate(map(len, stream.parts)))  # type: ignore[arg-type]
-    return cum[1::2]
+    return stream.parts.spans()[1]  # type: ignore[union-attr]
 
 
 def _anchor(steps: list[tuple[str, int]]) -> int:

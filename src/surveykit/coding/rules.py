@@ -120,12 +120,16 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
         self._after_triggers = frozenset({"not", "never", *NEG_BE_HAVE, *NEG_DO, *NEG_MODAL, *RARELY, *LACK_CUES})
         self._setup_typos(stem_words, prefix_globs)
         self._setup_lexicon()
+        self._setup_scan()
         # token -> (pattern ids starting here, {(pid, step)}, flags)
         self._cache: dict[str, tuple[tuple[int, ...], frozenset, int]] = {}
         self._starters: set[str] = set()
         self._veto_starts: dict[str, set[int]] = {}  # token -> codes whose sense filters it may start
+        self._veto_start_set: set[str] = set()  # its keys, as a set (fast intersections)
         self._typo_note: dict[str, str] = {}     # misspelt token -> "token ~ word"
+        self._typo_set: set[str] = set()  # its keys, as a set (fast intersections)
         self._typo_alias: dict[str, set[str]] = {}  # misspelt token -> the plain words it stands for
+        self._chunks: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}  # see TokenMixin._tokens
 
     def code_text(self, text: str | None) -> list[Match]:
         """The codes of one answer, each with its earliest accepted match, in codebook order."""

@@ -86,6 +86,29 @@ class CodeCounts:
         if len(distinct) > 1:
             self.pairs.update(combinations(distinct, 2))
 
+    def add_answers(self, tally: Mapping[tuple[tuple[str, ...], str | None], int], theme_of: Mapping[str, str],
+                    rank: Mapping[str, int]) -> None:
+        """``add_answer`` for many answers at once, from their number per (codes, group); the ids of
+        uncoded answers are not in the tally (the caller appends them to ``uncoded`` in order)."""
+        for (codes, group), k in tally.items():
+            self.answers += k
+            key = group or UNKNOWN_SECTOR
+            if self.groups:
+                self.group_base[key] += k
+            if not codes:
+                continue
+            distinct = sorted(set(codes), key=rank.__getitem__)
+            for c in distinct:
+                self.code_n[c] += k
+            for t in {theme_of[c] for c in distinct}:
+                self.theme_n[t] += k
+            if self.groups:
+                for c in distinct:
+                    self.code_group[(c, key)] += k
+            if len(distinct) > 1:
+                for pair in combinations(distinct, 2):
+                    self.pairs[pair] += k
+
     def merge(self, other: "CodeCounts") -> None:
         self.answers += other.answers
         self.blank += other.blank
@@ -140,44 +163,64 @@ def _init(codebook: "Codebook | None", codebook_path: str | None, options: dict)
 
 
 def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
-    from surveykit.io.cells import safe_row
-
     st = _worker_state
-    coder, qid = st["coder"], st["question_id"]
-    redact = st["redact"]
-    if redact:
-        redacted = st["redacted"]
+    code_text, qid = st["coder"].code_text, st["question_id"]
+    redacted = st["redacted"] if st["redact"] else None
     counts = CodeCounts(groups=st["groups"])
-    theme_of, rank = st["theme_of"], st["rank"]
+    # Answers with the same codes (and group) update the counts once per chunk: see add_answers.
+    tally: Counter = Counter()
+    uncoded = counts.uncoded
     rows: list[Row] = []
+    add = rows.append
     for rid, text, group in items:
         if text is None or not str(text).strip():
             counts.blank += 1
             continue
-        found = coder.code_text(str(text))
+        found = code_text(str(text))
         if not found:
-            rows.append((rid, qid, "", None, None, "", "rules", ""))
-            counts.add_answer(rid, [], group, theme_of, rank)
+            add((rid, qid, "", None, None, "", "rules", ""))
+            uncoded.append((rid, group))
+            tally[((), group)] += 1
             continue
         for m in found:
             matched, via = m.matched, m.via
-            if redact:
+            if redacted is not None:
                 # As redact_evidence: the evidence and a forgiven typo's note come from the answer.
-                if isinstance(matched, str) and matched:
+                if matched:
                     matched = redacted(matched)
-                if isinstance(via, str) and via:
+                if via:
                     via = redacted(via)
-            rows.append((rid, qid, m.code_id, m.start, m.end, matched, "rules", via))
-        counts.add_answer(rid, [m.code_id for m in found], group, theme_of, rank)
+            add((rid, qid, m.code_id, m.start, m.end, matched, "rules", via))
+        tally[(tuple([m.code_id for m in found]), group)] += 1
+    counts.add_answers(tally, st["theme_of"], st["rank"])
     csv_text = ""
     if st["csv"]:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerows(safe_row(r) for r in rows)
-        csv_text = buf.getvalue()
+        csv_text = csv_rows_text(rows)
     render = st["render"]
     rendered = render(rows) if render is not None else None
     return CodedChunk(csv_text, rendered, counts.answers, len(rows), counts)
+
+
+def csv_rows_text(rows: list[Row]) -> str:
+    """Coded rows as CSV text (no header), every cell spreadsheet-safe (``io.cells.safe_row``).
+
+    Column by column: the columns that repeat (question, code, coder) are escaped once per distinct
+    value, the numbers need nothing, and only the text columns are looked at cell by cell."""
+    from surveykit.io.cells import safe_column
+
+    if not rows:
+        return ""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    columns = [safe_column(col, repeats=k in _REPEATING) if k not in _NUMBERS else col
+               for k, col in enumerate(zip(*rows))]
+    writer.writerows(zip(*columns))
+    return buf.getvalue()
+
+
+# Column positions in a coded row (rules.CODED_COLUMNS): whole numbers or None, and few distinct values.
+_NUMBERS = frozenset({3, 4})
+_REPEATING = frozenset({0, 1, 2, 6})
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:

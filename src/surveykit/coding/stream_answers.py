@@ -53,6 +53,7 @@ class TableAnswers:
         seen = _IdHashes()
         problem: InputError | None = None
         problem_row = 0
+        add = seen.add
         for n, (_, r) in enumerate(stream.rows, start=1):
             if len(r) < width:
                 r = r + [""] * (width - len(r))
@@ -63,7 +64,7 @@ class TableAnswers:
                     problem_row = n
                     break
                 continue
-            seen.add(rid, n)
+            add(rid, n)
             text = r[j]
             yield rid, (text if text.strip() else None), ((r[k].strip() or None) if k is not None else None)
         if problem is not None:
@@ -89,6 +90,9 @@ class TableAnswers:
         return ""
 
 
+_blake2b = hashlib.blake2b
+
+
 def _drain(stream) -> None:
     for _ in stream.rows:
         pass
@@ -102,7 +106,7 @@ class _IdHashes:
         self._rows = array("q")
 
     def add(self, rid: str, row: int) -> None:
-        self._digests += hashlib.blake2b(rid.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        self._digests += _blake2b(rid.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         self._rows.append(row)
 
     def first_repeat(self) -> int | None:

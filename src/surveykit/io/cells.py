@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 # ASCII triggers, then the full-width forms some spreadsheet locales fold onto them.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 ESCAPE = "'"
+# First characters after which needs_escape must look closer: every other text is safe as it is.
+_ESCAPE_FIRST = FORMULA_STARTS | frozenset(" \u00a0\u3000")
 _PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?%?$")
 
 
@@ -56,6 +58,25 @@ def spreadsheet_text(value: Any) -> Any:
 
 def safe_row(values: Iterable[Any]) -> list[Any]:
     return [spreadsheet_safe(v) for v in values]
+
+
+def safe_column(values: Iterable[Any], *, repeats: bool = False) -> list[Any]:
+    """``spreadsheet_safe`` of each value of a column; ``repeats``: few distinct values, each text
+    escaped once."""
+    if repeats:
+        memo: dict[str, str] = {}
+        out = []
+        for v in values:
+            if v.__class__ is not str:
+                out.append(spreadsheet_safe(v))
+                continue
+            w = memo.get(v)
+            if w is None:
+                memo[v] = w = spreadsheet_safe(v)
+            out.append(w)
+        return out
+    # Only a text whose first character can start a formula (or a blank) needs a closer look.
+    return [spreadsheet_safe(v) if isinstance(v, str) and v and v[0] in _ESCAPE_FIRST else v for v in values]
 
 
 def safe_frame(frame: "pd.DataFrame") -> "pd.DataFrame":
