@@ -132,8 +132,12 @@ def section_steps(inputs: ReportInputs) -> tuple[str, ...]:
 
 
 def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
-                 on_step: Callable[[str], None] | None = None) -> Report:
-    """Run every analysis of the report plan and return the Report (nothing is read or written)."""
+                 on_step: Callable[[str], None] | None = None, draw_ahead: bool = False) -> Report:
+    """Run every analysis of the report plan and return the Report (nothing is read or written).
+
+    ``draw_ahead``: draw each section's charts (PNG and SVG) in a forked child as soon as the section
+    is built, while the next sections are analysed (``report.figures.draw_ahead``): for a caller that
+    writes the report at once without changing its figures (``surveykit report``)."""
     from surveykit._version import __version__
     from surveykit.report.plan import report_plan
     from surveykit.report.sections import build_section
@@ -158,6 +162,7 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         section, notes = foi_section(inputs.foi, suppress=options.suppress, threshold=options.threshold,
                                      reference_rate=options.foi_reference_rate)
         built.append(rounded(section) if options.suppress else section)
+        _ahead(section, draw_ahead)
         methods.extend(m for m in notes if m not in methods)
     for plan_section in plan.sections:
         step(plan_section.id)
@@ -165,6 +170,7 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         section = build_section(plan_section, b)
         if section is not None:
             built.append(rounded(section) if options.suppress else section)
+            _ahead(section, draw_ahead)
         for m in b.methods:
             if m not in methods:
                 methods.append(m)
@@ -210,6 +216,13 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     report = Report(title=title, subtitle=subtitle, sections=tuple(built), manifest=manifest)
     report.check_ids()
     return report
+
+
+def _ahead(section: Section, draw_ahead: bool) -> None:
+    if draw_ahead and section.charts:
+        from surveykit.report.figures import draw_ahead as start
+
+        start([c.figure for c in section.charts])
 
 
 def rounded(section: Section) -> Section:

@@ -15,7 +15,7 @@ from typing import Callable
 
 from surveykit.charts.palette import PaletteSpec, check_palette
 from surveykit.io.atomic import write_bytes, write_text
-from surveykit.report.figures import figure_bytes
+from surveykit.report.figures import collect_ahead, drawn, figure_bytes
 from surveykit.report.model import Report
 from surveykit.report.writers.cells import table_csv
 
@@ -59,31 +59,40 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         write_bytes(root / rel, data)
         files[rel] = hashlib.sha256(data).hexdigest()
 
-    def side_work() -> tuple[dict[str, bytes], bytes]:
-        # The SVG charts and the workbook are needed by no other file: a forked child makes them while
-        # this process draws the PNGs and writes the rest (same bytes either way: see report.forked).
-        return ({chart.id: figure_bytes(chart.figure, "svg") for chart in report.charts},
-                xlsx.workbook_bytes(report, palette=palette))
-
     with owned_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
-                      volatile=frozenset({"manifest.json"})) as tmp, Forked(side_work, fork=parallel) as side:
+                      volatile=frozenset({"manifest.json"})) as tmp:
         step("charts")
         images: dict[str, bytes] = {}
+        svgs: dict[str, bytes] = {}
         for chart in report.charts:
             png = figure_bytes(chart.figure, "png")
             images[chart.id] = png
             put(tmp, f"charts/{chart.id}.png", png)
-        step("tables")
-        for table in report.tables:
-            put(tmp, f"tables/{table.id}.csv", table_csv(table).encode("utf-8"))
-        step("markdown")
-        put(tmp, "report.md", markdown.report_markdown(report).encode("utf-8"))
-        step("html")
-        put(tmp, "report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
-        step("docx")
-        put(tmp, "report.docx", docx.document_bytes(report, images, palette=palette))
-        step("workbook")
-        svgs, workbook = side.result()
+            svg = drawn(chart.figure, "svg")  # drawn ahead (report.figures.draw_ahead) or None
+            if svg is not None:
+                svgs[chart.id] = svg
+        collect_ahead()  # no pipe of an earlier child may be left for the next one to inherit
+        todo = [chart for chart in report.charts if chart.id not in svgs]
+
+        def side_work() -> tuple[dict[str, bytes], bytes]:
+            # The SVG charts not drawn yet and the workbook are needed by no other file: a forked child
+            # makes them while this process writes the rest (same bytes either way: see report.forked).
+            return ({chart.id: figure_bytes(chart.figure, "svg") for chart in todo},
+                    xlsx.workbook_bytes(report, palette=palette))
+
+        with Forked(side_work, fork=parallel) as side:
+            step("tables")
+            for table in report.tables:
+                put(tmp, f"tables/{table.id}.csv", table_csv(table).encode("utf-8"))
+            step("markdown")
+            put(tmp, "report.md", markdown.report_markdown(report).encode("utf-8"))
+            step("html")
+            put(tmp, "report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
+            step("docx")
+            put(tmp, "report.docx", docx.document_bytes(report, images, palette=palette))
+            step("workbook")
+            more_svgs, workbook = side.result()
+        svgs.update(more_svgs)
         for chart in report.charts:
             put(tmp, f"charts/{chart.id}.svg", svgs[chart.id])
         put(tmp, "tables.xlsx", workbook)
