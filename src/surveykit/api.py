@@ -289,15 +289,16 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
            codebooks: Mapping[str, "str | Path | Codebook"] | None = None, by: str | None = None,
            suppress: bool = True, threshold: int = DEFAULT_THRESHOLD, alpha: float = DEFAULT_ALPHA,
            padjust: str = "holm", foi: Any = None, foi_reference_rate: Any = None,
-           on_step: Any = None, draw_ahead: bool = False) -> "Report":
+           on_step: Any = None, parallel: bool = False) -> "Report":
     """The whole study as a ``Report`` (``report.write(folder)`` writes HTML, Markdown, XLSX, CSV,
     charts and manifest.json). Sections follow the instrument's report plan, or one made from the
     question types. ``coded``: other coders' coded files, for the coding agreement in the methods: a
     list (for the first quoted coded field) or a mapping field -> files. ``codebooks``: field ->
     codebook, to replace the instrument's. ``foi``: local authority FOI returns (``sk.read_foi``) for
     a section "What local authorities told us" ahead of the survey's; ``foi_reference_rate``: the
-    rate it is compared with (e.g. "6110/99230"). ``draw_ahead``: draw the charts in a forked child
-    while the analyses run (Linux), for a report written at once with its figures unchanged."""
+    rate it is compared with (e.g. "6110/99230"). ``parallel``: code the free text and draw the charts in
+    forked children while the analyses run (Linux), for a report written at once with its figures
+    unchanged (the same numbers and bytes)."""
     from surveykit.io.base import sha256_of
     from surveykit.ranking import Rankings
     from surveykit.report.build import ReportInputs, ReportOptions, build_report
@@ -347,7 +348,7 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
     inputs = ReportInputs(responses=responses, rankings=r, codebooks=books, coded=coded_map, files=files, foi=foi)
     options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust, by=by,
                             foi_reference_rate=foi_reference_rate)
-    built = build_report(inputs, options, on_step=on_step, draw_ahead=draw_ahead)
+    built = build_report(inputs, options, on_step=on_step, parallel=parallel)
     return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
 
 

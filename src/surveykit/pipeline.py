@@ -99,10 +99,10 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
     from surveykit.report.figures import discard_ahead
 
     try:
-        # With a folder to write, the charts are drawn in a forked child while the analyses run.
+        # With a folder to write, the coding and the charts run in forked children beside the analyses.
         report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
                             suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
-                            foi_reference_rate=foi_reference_rate, on_step=step, draw_ahead=out is not None)
+                            foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
         if out is not None:
             report.write(out, on_step=step, force=force)
     finally:

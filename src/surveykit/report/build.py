@@ -97,6 +97,9 @@ class Build:
     #: Results of deterministic computations shared by the analyses of one part (a compare run used
     #: by both ``score`` and ``compare``): a memo, so the order of analyses never changes a number.
     memo: dict[Any, Any] = field(default_factory=dict)
+    #: Work started for the whole report before its sections (``build_report(parallel=True)``): "coding",
+    #: the coded fields (``report.coding.start_coding``). Pure results, the same whichever section asks.
+    shared: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def responses(self) -> "Responses":
@@ -132,12 +135,14 @@ def section_steps(inputs: ReportInputs) -> tuple[str, ...]:
 
 
 def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
-                 on_step: Callable[[str], None] | None = None, draw_ahead: bool = False) -> Report:
+                 on_step: Callable[[str], None] | None = None, parallel: bool = False) -> Report:
     """Run every analysis of the report plan and return the Report (nothing is read or written).
 
-    ``draw_ahead``: draw each section's charts (PNG and SVG) in a forked child as soon as the section
-    is built, while the next sections are analysed (``report.figures.draw_ahead``): for a caller that
-    writes the report at once without changing its figures (``surveykit report``)."""
+    ``parallel``: use forked children (``report.forked``, Linux) for work that does not need to wait: the
+    coded fields are coded in one from the start, and each section's charts are drawn (PNG and SVG) in
+    one as soon as the section is built (``report.figures.draw_ahead``). For a caller that writes the
+    report at once without changing its figures (``surveykit report``); the numbers and bytes are the
+    same either way."""
     from surveykit._version import __version__
     from surveykit.report.plan import report_plan
     from surveykit.report.sections import build_section
@@ -155,6 +160,13 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     parameters: dict[str, Any] = {}
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
+    shared: dict[str, Any] = {}
+    if parallel:
+        from surveykit.report.coding import coded_fields, start_coding
+
+        fields = coded_fields(inputs, plan.sections)
+        if fields:
+            shared["coding"] = start_coding(inputs, options, by, fields)
     if inputs.foi is not None:
         from surveykit.report.foi import foi_section
 
@@ -162,20 +174,24 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         section, notes = foi_section(inputs.foi, suppress=options.suppress, threshold=options.threshold,
                                      reference_rate=options.foi_reference_rate)
         built.append(rounded(section) if options.suppress else section)
-        _ahead(section, draw_ahead)
+        _ahead(section, parallel)
         methods.extend(m for m in notes if m not in methods)
-    for plan_section in plan.sections:
-        step(plan_section.id)
-        b = Build(inputs=inputs, options=options, by=by)
-        section = build_section(plan_section, b)
-        if section is not None:
-            built.append(rounded(section) if options.suppress else section)
-            _ahead(section, draw_ahead)
-        for m in b.methods:
-            if m not in methods:
-                methods.append(m)
-        parameters.update(b.parameters)
-        method_tables.extend(b.method_tables)
+    try:
+        for plan_section in plan.sections:
+            step(plan_section.id)
+            b = Build(inputs=inputs, options=options, by=by, shared=shared)
+            section = build_section(plan_section, b)
+            if section is not None:
+                built.append(rounded(section) if options.suppress else section)
+                _ahead(section, parallel)
+            for m in b.methods:
+                if m not in methods:
+                    methods.append(m)
+            parameters.update(b.parameters)
+            method_tables.extend(b.method_tables)
+    finally:
+        if "coding" in shared:
+            shared["coding"].close()  # collected by then, unless a section failed
     step("methods")
     built.append(section_methods(methods, method_tables))
     step("data_quality")
@@ -218,8 +234,8 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     return report
 
 
-def _ahead(section: Section, draw_ahead: bool) -> None:
-    if draw_ahead and section.charts:
+def _ahead(section: Section, parallel: bool) -> None:
+    if parallel and section.charts:
         from surveykit.report.figures import draw_ahead as start
 
         start([c.figure for c in section.charts])

@@ -50,6 +50,8 @@ class Forked(Generic[T]):
         self._fn = fn
         self._pid: int | None = None
         self._fd: int | None = None
+        self._value: Any = None
+        self._done = False
         if not (fork and fork_available()):
             return
         parent = os.getpid()
@@ -83,7 +85,14 @@ class Forked(Generic[T]):
         self._pid, self._fd = pid, read_fd
 
     def result(self) -> T:
-        """The child's result (waiting for it); ``fn()`` here if there is no child or it failed."""
+        """The child's result (waiting for it); ``fn()`` here if there is no child or it failed. Computed
+        once: later calls return the same value."""
+        if not self._done:
+            self._value = self._collect()
+            self._done = True
+        return self._value
+
+    def _collect(self) -> T:
         if self._pid is None:
             return self._fn()
         fd, self._fd = self._fd, None
