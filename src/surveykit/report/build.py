@@ -143,6 +143,14 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     one as soon as the section is built (``report.figures.draw_ahead``). For a caller that writes the
     report at once without changing its figures (``surveykit report``); the numbers and bytes are the
     same either way."""
+    from surveykit.scoring import reuse_counts
+
+    with reuse_counts():  # the report counts the same columns for many tables: once each
+        return _build(inputs, options, on_step=on_step, parallel=parallel)
+
+
+def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Callable[[str], None] | None,
+           parallel: bool) -> Report:
     from surveykit._version import __version__
     from surveykit.report.plan import report_plan
     from surveykit.report.sections import build_section

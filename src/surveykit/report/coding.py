@@ -113,6 +113,8 @@ def coded_fields(inputs: "ReportInputs", plan_sections: Sequence[Any]) -> list[s
 def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | None, fields: Sequence[str]) -> Any:
     """Code ``fields`` in a forked child (``report.forked.Forked``) while the report's other sections are
     built: ``code_blocks`` collects the result (or computes it itself when there is no child)."""
+    import scipy.stats  # noqa: F401  (the tests need it here and in the child: import it once, before the fork)
+
     from surveykit.report.forked import Forked
 
     fields = list(fields)

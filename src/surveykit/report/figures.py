@@ -61,6 +61,8 @@ def draw_ahead(figures: Sequence["Figure"], *, formats: tuple[str, ...] = ("png"
     figs = [f for f in figures if f not in _AHEAD]
     if not figs or not fork_available():
         return
+    if "svg" in formats:
+        import matplotlib.backends.backend_svg  # noqa: F401  (once here, not once per child)
     job = _Job(Forked(lambda: [{fmt: _draw(f, fmt) for fmt in formats} for f in figs]), formats)
     for i, fig in enumerate(figs):
         _AHEAD[fig] = _Ahead(job, i)
