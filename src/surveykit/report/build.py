@@ -184,22 +184,34 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
         built.append(rounded(section) if options.suppress else section)
         _ahead(section, parallel)
         methods.extend(m for m in notes if m not in methods)
+    # With the coding in a child, the sections that wait for it are built last, so that the others are
+    # analysed meanwhile; their results are then merged in the plan's order, as if built in order
+    # (each section is built from the inputs alone, so the order of building changes nothing).
+    waits = [any("code" in part.analyses for part in s.parts) and "coding" in shared for s in plan.sections]
+    order = [i for i, w in enumerate(waits) if not w] + [i for i, w in enumerate(waits) if w]
+    done: dict[int, tuple[Section | None, Build]] = {}
     try:
-        for plan_section in plan.sections:
+        for i in order:
+            plan_section = plan.sections[i]
             step(plan_section.id)
             b = Build(inputs=inputs, options=options, by=by, shared=shared)
             section = build_section(plan_section, b)
             if section is not None:
-                built.append(rounded(section) if options.suppress else section)
+                section = rounded(section) if options.suppress else section
                 _ahead(section, parallel)
-            for m in b.methods:
-                if m not in methods:
-                    methods.append(m)
-            parameters.update(b.parameters)
-            method_tables.extend(b.method_tables)
+            done[i] = (section, b)
     finally:
         if "coding" in shared:
             shared["coding"].close()  # collected by then, unless a section failed
+    for i in range(len(plan.sections)):
+        section, b = done[i]
+        if section is not None:
+            built.append(section)
+        for m in b.methods:
+            if m not in methods:
+                methods.append(m)
+        parameters.update(b.parameters)
+        method_tables.extend(b.method_tables)
     step("methods")
     built.append(section_methods(methods, method_tables))
     step("data_quality")
