@@ -153,7 +153,6 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
            parallel: bool) -> Report:
     from surveykit._version import __version__
     from surveykit.report.plan import report_plan
-    from surveykit.report.sections import build_section
 
     options = (options or ReportOptions()).checked()
     step = on_step or (lambda name: None)
@@ -185,33 +184,35 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
         _ahead(section, parallel)
         methods.extend(m for m in notes if m not in methods)
     # With the coding in a child, the sections that wait for it are built last, so that the others are
-    # analysed meanwhile; their results are then merged in the plan's order, as if built in order
-    # (each section is built from the inputs alone, so the order of building changes nothing).
+    # analysed meanwhile; sections without charts are built whole in another child. Their results are
+    # merged in the plan's order, as if built in order (each section is built from the inputs alone,
+    # so neither the order nor the process changes anything).
+    offloaded: dict[int, Any] = {}
+    if parallel:
+        offloaded = start_sections(inputs, options, by, plan)
     waits = [any("code" in part.analyses for part in s.parts) and "coding" in shared for s in plan.sections]
-    order = [i for i, w in enumerate(waits) if not w] + [i for i, w in enumerate(waits) if w]
-    done: dict[int, tuple[Section | None, Build]] = {}
+    order = ([i for i, w in enumerate(waits) if not w and i not in offloaded]
+             + [i for i, w in enumerate(waits) if w and i not in offloaded] + sorted(offloaded))
+    done: dict[int, Built] = {}
     try:
         for i in order:
             plan_section = plan.sections[i]
             step(plan_section.id)
-            b = Build(inputs=inputs, options=options, by=by, shared=shared)
-            section = build_section(plan_section, b)
-            if section is not None:
-                section = rounded(section) if options.suppress else section
-                _ahead(section, parallel)
-            done[i] = (section, b)
+            result = offloaded[i].result()[i] if i in offloaded else None
+            done[i] = result if result is not None else build_one(plan_section, inputs, options, by, shared,
+                                                                  ahead=parallel)
     finally:
-        if "coding" in shared:
-            shared["coding"].close()  # collected by then, unless a section failed
+        for job in {id(j): j for j in [*offloaded.values(), *shared.values()]}.values():
+            job.close()  # collected by then, unless a section failed
     for i in range(len(plan.sections)):
-        section, b = done[i]
+        section, section_methods_, section_parameters, section_tables = done[i]
         if section is not None:
             built.append(section)
-        for m in b.methods:
+        for m in section_methods_:
             if m not in methods:
                 methods.append(m)
-        parameters.update(b.parameters)
-        method_tables.extend(b.method_tables)
+        parameters.update(section_parameters)
+        method_tables.extend(section_tables)
     step("methods")
     built.append(section_methods(methods, method_tables))
     step("data_quality")
@@ -252,6 +253,47 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     report = Report(title=title, subtitle=subtitle, sections=tuple(built), manifest=manifest)
     report.check_ids()
     return report
+
+
+#: One built section and what its analyses added to the methods: (section or None, methods, parameters,
+#: method tables).
+Built = tuple
+
+
+def build_one(plan_section: Any, inputs: ReportInputs, options: ReportOptions, by: str | None,
+              shared: Mapping[str, Any], *, ahead: bool = False) -> Built:
+    """Build one section of the plan (rounded for publication); ``ahead``: start drawing its charts."""
+    from surveykit.report.sections import build_section
+
+    b = Build(inputs=inputs, options=options, by=by, shared=shared)
+    section = build_section(plan_section, b)
+    if section is not None:
+        section = rounded(section) if options.suppress else section
+        _ahead(section, ahead)
+    return section, b.methods, b.parameters, b.method_tables
+
+
+def start_sections(inputs: ReportInputs, options: ReportOptions, by: str | None, plan: "ReportPlan") -> dict[int, Any]:
+    """Build the plan's sections that draw no chart (``sections.CHART_FREE`` analyses only) in one
+    forked child; returns section index -> the job, whose result maps each index to its ``Built`` (None:
+    the parent builds that section itself)."""
+    from surveykit.report.forked import Forked
+    from surveykit.report.sections import CHART_FREE
+
+    picked = [i for i, s in enumerate(plan.sections)
+              if s.parts and all(set(part.analyses) <= CHART_FREE for part in s.parts)]
+    if not picked:
+        return {}
+
+    def work() -> dict[int, Built | None]:
+        out: dict[int, Built | None] = {}
+        for i in picked:
+            built = build_one(plan.sections[i], inputs, options, by, {})
+            out[i] = None if built[0] is not None and built[0].charts else built  # a figure is not sent back
+        return out
+
+    job = Forked(work)
+    return {i: job for i in picked}
 
 
 def _ahead(section: Section, parallel: bool) -> None:
