@@ -273,15 +273,17 @@ class Report(_ModelReport):
     """The whole report (``surveykit.report.model.Report``: title, subtitle, sections of text, tables and
     charts, manifest) with ``write(folder)``."""
 
-    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None, force: bool = False) -> Path:
+    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None, force: bool = False,
+              parallel: bool = True) -> Path:
         """Write report.html, report.md, report.docx, tables.xlsx, tables/*.csv, charts/ and
         manifest.json into ``folder`` atomically (a failed write leaves any previous report untouched).
         ``palette``: the accent colours of the HTML, workbook and Word file (``charts.palette``). Files in
         ``folder`` that surveykit did not write are kept; a folder it did not create is refused unless
-        ``force`` (``surveykit.io.folder``)."""
+        ``force`` (``surveykit.io.folder``). ``parallel``: make the SVG charts and the workbook in a forked
+        child meanwhile (Linux; the same bytes either way)."""
         from surveykit.report.writers import write_report
 
-        return write_report(self, folder, on_step=on_step, palette=palette, force=force)
+        return write_report(self, folder, on_step=on_step, palette=palette, force=force, parallel=parallel)
 
 
 def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" = None,
