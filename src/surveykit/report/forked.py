@@ -70,6 +70,11 @@ class Forked(Generic[T]):
             try:
                 os.close(read_fd)
                 _die_with_parent(parent)
+                # Fresh standard streams: a thread of the parent (a progress bar) may have held the old
+                # ones' locks at the fork, and a warning written through them would then hang. The
+                # child has no data to print.
+                sys.stdout = open(os.devnull, "w")
+                sys.stderr = open(os.dup(2), "w", buffering=1)
                 try:
                     payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
                 except BaseException:  # the parent redoes the work and raises the error itself
