@@ -4,7 +4,10 @@ Trains the model (``surveykit.coding.model.fit``, the one ``code train`` and ``c
 the first k answers of the DEVELOPMENT gold set, as if a researcher had reviewed them in file order,
 and scores its suggestions (probability >= 0.5) on the test set, which it never sees. A second
 curve simulates ``code review --order uncertainty``: after the first 25 answers, each next batch
-of 25 is the dev answers the current model is least sure of.
+of 25 is the dev answers the current model is least sure of. Since model version 3 the codebook's
+own examples, include notes and definitions are added to every training set
+(``coding.model.codebook_examples``), as bench/bench_coder_quality.py does; ``--no-examples``
+leaves them out.
 
 Not a test and not part of ``make bench``: run it by hand, then copy the table into
 docs/coding-model.md.
@@ -52,33 +55,37 @@ def main(argv: list[str]) -> int:
     import numpy as np
 
     from surveykit.coding.codebook import load_codebook
-    from surveykit.coding.model import fit, uncertainty
+    from surveykit.coding.model import codebook_examples, fit, uncertainty
     from surveykit.io.coded import read_gold
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", default="25,50,100,150,200,250")
     parser.add_argument("--batch", type=int, default=25)
+    parser.add_argument("--no-examples", action="store_true", help="train on the reviewed answers alone")
     args = parser.parse_args(argv)
     steps = [int(s) for s in args.steps.split(",")]
-    codes = list(load_codebook(None).code_ids)
+    cb = load_codebook(None)
+    codes = list(cb.code_ids)
+    extra = [] if args.no_examples else codebook_examples(cb)
     dev_answers, dev_coded = read_gold(ROOT / "responses" / "gold" / "q7_dev.csv", question_id="q7")
     test_answers, test_coded = read_gold(ROOT / "responses" / "gold" / "q7_test.csv", question_id="q7")
     dev_texts, dev_ids = list(dev_answers["text"]), list(dev_answers["respondent_id"])
     test_texts, test_ids = list(test_answers["text"]), list(test_answers["respondent_id"])
     y_dev, y_test = labels(dev_coded, dev_ids, codes), labels(test_coded, test_ids, codes)
-    print(f"dev {len(dev_texts)} answers, test {len(test_texts)} answers, {len(codes)} codes")
+    print(f"dev {len(dev_texts)} answers, test {len(test_texts)} answers, {len(codes)} codes, "
+          f"{len(extra)} codebook examples")
 
     rows = []
     for k in [s for s in steps if s <= len(dev_texts)]:
         t = time.perf_counter()
-        model = fit(dev_texts[:k], y_dev[:k], codes, question_id="q7")
+        model = fit(dev_texts[:k], y_dev[:k], codes, question_id="q7", examples=extra)
         rows.append(("file order", k, len(model.codes), score(model, test_texts, y_test, codes),
                      time.perf_counter() - t))
 
     # Simulated review in uncertainty order: first batch in file order, then the most uncertain.
     chosen = list(range(min(args.batch, len(dev_texts))))
     while True:
-        model = fit([dev_texts[i] for i in chosen], y_dev[chosen], codes, question_id="q7")
+        model = fit([dev_texts[i] for i in chosen], y_dev[chosen], codes, question_id="q7", examples=extra)
         if len(chosen) in steps:
             rows.append(("uncertainty order", len(chosen), len(model.codes), score(model, test_texts, y_test, codes), 0.0))
         rest = [i for i in range(len(dev_texts)) if i not in set(chosen)]

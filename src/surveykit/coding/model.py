@@ -2,7 +2,12 @@
 
 Features: word uni- and bigrams and character 2-5-grams inside word boundaries (TF-IDF each, then
 side by side), so that a typo ("trafikers") or an inflection still shares most of its features
-with the word it misspells. One logistic regression per code (one-vs-rest, balanced class
+with the word it misspells. Since version 3 both read the answer with every word reduced to its
+Snowball stem ("threatened", "threatening" -> "threaten"), so an inflection shares whole features.
+Optionally the codebook's own worked examples, include notes and definitions are added to the
+training answers as extra examples of their code (``examples=``; ``codebook_examples``): with 150
+reviewed answers a code has only 6-15 positives, and its definition is worth several more.
+One logistic regression per code (one-vs-rest, balanced class
 weights), whose decision value is turned into a probability by **Platt scaling** fitted on
 cross-validated decision values (scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
 ensemble=False)``): a probability of 0.8 means about 8 in 10 such suggestions are right, which is
@@ -15,7 +20,8 @@ auto-accepted only above a threshold the researcher sets, and the rest go to rev
 A saved model is a folder holding ``model.json`` (both vocabularies and idf weights, one
 coefficient vector, intercept and Platt pair per code, the settings) and ``metrics.csv``
 (cross-validated precision, recall and F1). It is plain JSON, so loading a model runs no code from
-the file (no pickle). Version 1 models (word TF-IDF, uncalibrated) still load.
+the file (no pickle). Version 1 models (word TF-IDF, uncalibrated) and version 2 models (no stems)
+still load and score as they did.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMAT = "surveykit-text-model"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CODER = "model"
 MIN_EXAMPLES = 3  # positives and negatives a code needs before a classifier is fitted for it
 CALIBRATION_FOLDS = 5
@@ -69,6 +75,7 @@ class TextModel:
     char_idf: tuple[float, ...] = ()
     calibration: tuple[tuple[float, float], ...] = ()
     version: int = FORMAT_VERSION
+    n_examples: int = 0
 
     @property
     def vocabulary(self) -> tuple[str, ...]:
@@ -79,8 +86,9 @@ class TextModel:
         from surveykit._version import __version__
 
         doc = {
-            "format": FORMAT, "format_version": FORMAT_VERSION, "surveykit": __version__,
-            "question_id": self.question_id, "n_answers": self.n_answers,
+            "format": FORMAT, "format_version": self.version, "surveykit": __version__,
+            "question_id": self.question_id, "n_answers": self.n_answers, "n_examples": self.n_examples,
+            "text": "snowball stems" if self.version >= 3 else "as written",
             "word_vectorizer": WORD, "char_vectorizer": CHAR, "classifier": CLASSIFIER,
             "calibration": {"method": "sigmoid (Platt)", "folds": CALIBRATION_FOLDS},
             "word_vocabulary": list(self.word_vocabulary), "word_idf": [_r(x) for x in self.word_idf],
@@ -109,7 +117,7 @@ class TextModel:
         try:
             doc = json.loads(text)
             version = doc.get("format_version")
-            if doc.get("format") != FORMAT or version not in (1, FORMAT_VERSION):
+            if doc.get("format") != FORMAT or version not in (1, 2, FORMAT_VERSION):
                 raise ValueError("format")
             codes = tuple(str(c["code_id"]) for c in doc["codes"])
             coef = tuple(tuple(float(x) for x in c["coef"]) for c in doc["codes"])
@@ -133,19 +141,21 @@ class TextModel:
             return cls(question_id=str(doc["question_id"]), codes=codes, word_vocabulary=word_vocab, word_idf=word_idf,
                        coef=coef, intercept=intercept, n_answers=int(doc["n_answers"]),
                        skipped=tuple(str(c) for c in doc.get("skipped_codes", ())), char_vocabulary=char_vocab,
-                       char_idf=char_idf, calibration=calibration, version=int(version))
+                       char_idf=char_idf, calibration=calibration, version=int(version),
+                       n_examples=int(doc.get("n_examples", 0)))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-            raise InputError(f"not a {FORMAT} model.json of version 1 or {FORMAT_VERSION} (retrain with "
+            raise InputError(f"not a {FORMAT} model.json of version 1 to {FORMAT_VERSION} (retrain with "
                              "'surveykit code train')", path=source) from None
 
     def features(self, texts: Sequence[str]):
         """The (answers x features) sparse matrix the classifiers read."""
         from scipy.sparse import hstack
 
+        texts = stemmed(texts) if self.version >= 3 else list(texts)
         parts = [_vectorizer(WORD if self.version > 1 else _V1_WORD, self.word_vocabulary, self.word_idf)
-                 .transform(list(texts))]
+                 .transform(texts)]
         if self.char_vocabulary:
-            parts.append(_vectorizer(CHAR, self.char_vocabulary, self.char_idf).transform(list(texts)))
+            parts.append(_vectorizer(CHAR, self.char_vocabulary, self.char_idf).transform(texts))
         return hstack(parts, format="csr")
 
     def decision(self, texts: Sequence[str]):
@@ -165,6 +175,32 @@ class TextModel:
         f = self.decision(texts)
         ab = np.asarray(self.calibration, dtype=float)
         return _expit(-(f * ab[:, 0] + ab[:, 1]))
+
+
+_WORD_RE = None
+
+
+def stemmed(texts: Sequence[str]) -> list[str]:
+    """Each text lower-cased, as its words' Snowball stems separated by spaces (what version 3 reads)."""
+    global _WORD_RE
+    import re
+
+    from surveykit.coding.patterns import stem
+
+    if _WORD_RE is None:
+        _WORD_RE = re.compile(r"\w+")
+    return [" ".join(stem(w) for w in _WORD_RE.findall(str(t).lower())) for t in texts]
+
+
+def codebook_examples(codebook) -> list[tuple[str, str]]:
+    """(text, code id) pairs a codebook offers as examples of its codes: each code's worked
+    ``examples``, its ``include`` notes, and its label with its definition."""
+    out: list[tuple[str, str]] = []
+    for code in codebook.codes:
+        out += [(str(t), code.id) for t in code.examples]
+        out += [(str(t), code.id) for t in code.include]
+        out.append((f"{code.label}. {code.definition}", code.id))
+    return out
 
 
 def _expit(z):
@@ -199,7 +235,8 @@ def _classifier():
 
 
 def fit_features(texts: Sequence[str]):
-    """Fit both vectorisers on texts: (word vectoriser, char vectoriser or None, feature matrix)."""
+    """Fit both vectorisers on texts (already stemmed): (word vectoriser, char vectoriser or None,
+    feature matrix)."""
     from scipy.sparse import hstack
 
     word = _vectorizer(WORD)
@@ -228,12 +265,24 @@ def trainable_codes(y) -> list[int]:
     return [j for j in range(y.shape[1]) if MIN_EXAMPLES <= int(y[:, j].sum()) <= n - MIN_EXAMPLES]
 
 
-def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str) -> TextModel:
-    """Fit the model on texts and their labels (y: answers x codes, 0/1), without cross-validation."""
+def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str,
+        examples: Sequence[tuple[str, str]] = ()) -> TextModel:
+    """Fit the model on texts and their labels (y: answers x codes, 0/1), without cross-validation.
+
+    examples: extra (text, code id) pairs, each a positive example of its code only (codes not in
+    code_list are ignored); they count towards a code's MIN_EXAMPLES, not towards ``n_answers``."""
     import numpy as np
 
     y = np.asarray(y, dtype=int)
-    word, char, x = fit_features(texts)
+    n_answers = len(texts)
+    extra = [(t, code_list.index(c)) for t, c in examples if c in code_list]
+    if extra:
+        ex_y = np.zeros((len(extra), len(code_list)), dtype=int)
+        for r, (_, j) in enumerate(extra):
+            ex_y[r, j] = 1
+        texts = list(texts) + [t for t, _ in extra]
+        y = np.vstack([y.reshape(n_answers, len(code_list)), ex_y])
+    word, char, x = fit_features(stemmed(texts))
     trainable = trainable_codes(y)
     coefs, intercepts, platt = [], [], []
     for j in trainable:
@@ -245,7 +294,7 @@ def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str) 
         platt.append((float(sig.a_), float(sig.b_)))
     model = TextModel(question_id=question_id, codes=tuple(code_list[j] for j in trainable),
                       word_vocabulary=_terms(word), word_idf=tuple(float(v) for v in word.idf_), coef=tuple(coefs),
-                      intercept=tuple(intercepts), n_answers=len(texts),
+                      intercept=tuple(intercepts), n_answers=n_answers, n_examples=len(extra),
                       skipped=tuple(c for j, c in enumerate(code_list) if j not in trainable),
                       char_vocabulary=_terms(char) if char is not None else (),
                       char_idf=tuple(float(v) for v in char.idf_) if char is not None else (),
@@ -298,12 +347,14 @@ def _present(text) -> bool:
 
 
 def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
-          codes: Sequence[str] | None = None, folds: int = 5, random_state: int = 0, first: int | None = None
-          ) -> tuple[TextModel, "pd.DataFrame"]:
+          codes: Sequence[str] | None = None, folds: int = 5, random_state: int = 0, first: int | None = None,
+          examples: Sequence[tuple[str, str]] = ()) -> tuple[TextModel, "pd.DataFrame"]:
     """Fit the model on human codes and cross-validate it.
 
     answers: respondent_id, text. coded: coded-file rows (respondent_id, code_id; an empty code_id
-    = "no code applies"). first: train on the first N coded answers only (file order).
+    = "no code applies"). first: train on the first N coded answers only (file order). examples:
+    extra (text, code id) training pairs, e.g. ``codebook_examples(codebook)``; they are added to
+    the training part of every fold and are never scored.
     Returns the model and a metrics table, one row per code: ``code_id, n_positive, precision,
     recall, f1`` (cross-validated: KFold with ``folds`` shuffled splits and ``random_state``; the
     whole pipeline, vectorisers and calibration included, is refitted inside each fold; a code is
@@ -325,13 +376,13 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
     n = len(texts)
     if n < 2 * MIN_EXAMPLES:
         raise InputError(f"too few coded answers to train a model: {n} (need at least {2 * MIN_EXAMPLES})")
-    model = fit(texts, y, code_list, question_id=question_id)
-    trainable = trainable_codes(y)
+    model = fit(texts, y, code_list, question_id=question_id, examples=examples)
+    trainable = [code_list.index(c) for c in model.codes]
     predicted = np.zeros_like(y)
     text_arr = np.array(texts, dtype=object)
     for train_idx, test_idx in KFold(n_splits=min(folds, n), shuffle=True, random_state=random_state).split(text_arr):
         yt = y[train_idx]
-        inner = fit(list(text_arr[train_idx]), yt, code_list, question_id=question_id)
+        inner = fit(list(text_arr[train_idx]), yt, code_list, question_id=question_id, examples=examples)
         probs = inner.probabilities(list(text_arr[test_idx]))
         for k, code in enumerate(inner.codes):
             predicted[test_idx, code_list.index(code)] = (probs[:, k] >= 0.5).astype(int)

@@ -73,6 +73,15 @@ NEG_POLARITY = frozenset({
 })
 # "not just debt but threats", "not only ...": additive, not a negation.
 LIMITERS = frozenset({"just", "only", "simply", "merely", "solely", "purely", "exclusively"})
+# "Safety planning didn't happen": a verb of existence negated with do denies the thing itself (a lack
+# for a pattern about one), not only its relevance.
+EXISTENCE_VERBS = frozenset({"happen", "happens", "occur", "occurs", "exist", "exists"})
+# "treated as offenders not victims": a bare "not" right after the match that names what the child
+# is instead is a contrast, not a denial of the match.
+CONTRAST_NEXT = frozenset({
+    "victim", "victims", "survivor", "survivors", "exploitation", "exploited", "trafficking", "trafficked",
+    "child", "children", "kids", "abuse", "abused",
+})
 # "It's not so much debt as threats": a cue followed by "so much" stops at "as" / "than".
 SO_MUCH_ENDS = frozenset({"as", "than"})
 

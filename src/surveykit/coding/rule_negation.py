@@ -9,9 +9,9 @@ issue", "is rarely the reason", "was not a factor") blocks it too. Used by ``rul
 from __future__ import annotations
 
 from surveykit.coding.codebook import Pattern
-from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, DENIAL_VERBS, LIMITERS, NEG_BE_HAVE,
-                                       NEG_DO, NEG_MODAL, NEG_POLARITY, NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT,
-                                       SO_MUCH_ENDS)
+from surveykit.coding.patterns import (AFTER_SKIPPABLE, AFTER_STOPS, BE_HAVE, CONTRAST_NEXT, DENIAL_VERBS,
+                                       EXISTENCE_VERBS, LIMITERS, NEG_BE_HAVE, NEG_DO, NEG_MODAL, NEG_POLARITY,
+                                       NEVER_DENIAL_NEXT, RARELY, RELEVANCE_NEXT, SO_MUCH_ENDS)
 from surveykit.coding.rule_tokens import _AFTER, _BLOCK, _BREAK, _HARD_BREAK, _LACK, _NEUTRAL
 
 _AFTER_REACH = 12  # tokens after a match searched for a denial phrase ("... was not a factor")
@@ -91,6 +91,8 @@ class NegationMixin:
                     return 0  # "not just", "isn't uncommon"
                 if tok == "never" and not saw_be and nxt not in NEVER_DENIAL_NEXT:
                     return 0  # "traffickers never let go"
+                if tok == "not" and j == end + 1 and _contrast(toks, j + 1):
+                    return 0  # "treated as a criminal not a victim"
                 return self._denial_kind(toks, j + 1)
             elif tok in NEG_DO or (tok in ("do", "does", "did") and nxt == "not"):
                 k = j + 1 + (nxt == "not")
@@ -98,6 +100,8 @@ class NegationMixin:
                     k += 1
                 # "debt doesn't come into it" denies; "the referral doesn't follow" negates a verb
                 # of X (3): a lack for a ``negated`` pattern, nothing for an ordinary one.
+                if k < n and toks[k] in EXISTENCE_VERBS:
+                    return 1  # "safety planning didn't happen"
                 return 2 if k < n and toks[k] in DENIAL_VERBS else 3
             elif tok in NEG_MODAL:
                 return self._denial_kind(toks, j + 2) if nxt == "be" else 0
@@ -137,3 +141,10 @@ class NegationMixin:
                     if tuple(toks[j:j + len(phrase)]) == phrase:
                         return True
         return False
+
+
+def _contrast(toks: list[str], k: int) -> bool:
+    """Does "not" before k name what the child is instead ("not a victim", "not as victims")?"""
+    while k < len(toks) and toks[k] in ("a", "an", "the", "as", "being", "seen"):
+        k += 1
+    return k < len(toks) and toks[k] in CONTRAST_NEXT
