@@ -114,3 +114,43 @@ def test_evaluate_cli_reads_a_version_3_model(cli, tmp_path):
     assert res.returncode == 0, res.stderr
     coders = {r["coder"] for r in json.loads(res.stdout)["rows"]}
     assert coders == {"rules", "model", "rules+model"}
+
+
+def test_code_train_with_a_codebook_learns_from_its_examples(cli, tmp_path):
+    """`code train --codebook` adds the codebook's examples (the path the bench measures);
+    --no-examples trains on the coded answers alone."""
+    answers, coded = frames()
+    answers.rename(columns={"text": "answer"}).to_csv(tmp_path / "a.csv", index=False)
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    cb_path = "codebooks/missing_reasons.yaml"
+    expected = len(codebook_examples(load_codebook(cb_path)))
+    base = ("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--codebook", cb_path, "--folds", "2")
+    r = cli(*base, "--out", tmp_path / "with")
+    assert r.returncode == 0, r.stderr
+    assert f"{expected} codebook example(s) added" in r.stderr
+    model = load_model(tmp_path / "with")
+    assert model.n_answers == 10 and model.n_examples == expected
+    # Codes nobody coded yet get a classifier from the examples alone.
+    assert set(model.codes) > {"debt_bondage", "isolation"}
+    r = cli(*base, "--no-examples", "--out", tmp_path / "without")
+    assert r.returncode == 0, r.stderr
+    model = load_model(tmp_path / "without")
+    assert model.n_examples == 0 and sorted(model.codes) == ["debt_bondage", "isolation"]
+
+
+def test_review_retrains_with_the_codebook_examples():
+    from surveykit.coding.journal import Coding
+    from surveykit.coding.review import ReviewSession, build_items, retrain
+
+    cb = load_codebook("codebooks/missing_reasons.yaml")
+    items = build_items(ANSWERS, cb, question_id="q7")
+    session = ReviewSession.resume(items, None, coder="ann")
+    for k, (rid, code) in enumerate(CODED):
+        session.decide(k, [Coding(code)] if code else [])
+    plain = retrain(session, question_id="q7")
+    assert plain is not None and sorted(plain.codes) == ["debt_bondage", "isolation"] and plain.n_examples == 0
+    ex = codebook_examples(cb)
+    learnt = retrain(session, question_id="q7", examples=ex)
+    assert learnt is not None and learnt.n_examples == len(ex) and learnt.n_answers == 10
+    assert set(learnt.codes) > {"debt_bondage", "isolation"}

@@ -34,7 +34,11 @@ def code_train(
                                                                   "(not needed for a gold set, which holds them)."),
     question: Optional[str] = typer.Option(None, "--question", help="The free-text field (default: the instrument's "
                                                                    "first coded field)."),
-    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Check the codes against this codebook."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Check the codes against this codebook, and learn "
+                                                                  "from its examples too (see --examples)."),
+    examples: bool = typer.Option(True, "--examples/--no-examples",
+                                  help="With --codebook: add each code's worked examples, include notes and definition "
+                                       "to the training answers (never scored in the cross-validation)."),
     text_column: Optional[str] = TEXT_COLUMN_OPTION,
     id_column: Optional[str] = ID_COLUMN_OPTION,
     first: Optional[int] = typer.Option(None, "--first", help="Train on the first N coded answers only (file order)."),
@@ -49,7 +53,7 @@ def code_train(
     and the same data always gives the same files. A code needs at least 3 answers with it and 3
     without. See docs/coding-model.md.
 
-    Example:  surveykit code train coded.csv --survey export.csv --question comments --out models/comments
+    Example:  surveykit code train coded.csv --survey export.csv --question comments --codebook codebook.yaml --out models/comments
     """
     from surveykit.coding.model import model_files, train
     from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_model_dir
@@ -68,18 +72,24 @@ def code_train(
         answers, qid, source = answers_frame(loaded), loaded.question_id, survey.name
         frame = read_coded(coded, question=question).frame
     codes = None
+    extra: list[tuple[str, str]] = []
     if codebook is not None:
         from surveykit.coding.codebook import load_codebook
+        from surveykit.coding.model import codebook_examples
 
-        codes = list(load_codebook(codebook).code_ids)
+        cb = load_codebook(codebook)
+        codes = list(cb.code_ids)
         check_codes(frame, codes, path=str(coded))
-    model, metrics = train(answers, frame, question_id=qid, codes=codes, folds=folds, first=first)
+        if examples:
+            extra = codebook_examples(cb)
+    model, metrics = train(answers, frame, question_id=qid, codes=codes, folds=folds, first=first, examples=extra)
     write_model_dir(out, model_files(model, metrics))
     blank = frame["respondent_id"].nunique() - model.n_answers
     if blank and first is None:
         message(f"{blank} coded answer(s) are blank in {source} and were left out")
     message(f"trained on {model.n_answers} answers: {len(model.codes)} code(s) with a classifier"
-            + (f", {len(model.skipped)} with too few examples" if model.skipped else "") + f"; wrote {out}")
+            + (f", {len(model.skipped)} with too few examples" if model.skipped else "")
+            + (f"; {model.n_examples} codebook example(s) added" if model.n_examples else "") + f"; wrote {out}")
     emit(metrics, fmt, title=f"Cross-validated ({min(folds, model.n_answers)}-fold) precision, recall, F1 per code",
          meta={"question_id": qid, "n_answers": model.n_answers})
 
@@ -161,7 +171,7 @@ def code_review(
 
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.journal import unsaved_decisions
-    from surveykit.coding.model import load_model
+    from surveykit.coding.model import codebook_examples, load_model
     from surveykit.coding.review import Learning, ReviewSession, build_items, retrain, run_review
     from surveykit.errors import invalid_choice
     from surveykit.io.coded import (OPTIONAL_COLUMNS, append_journal, journal_path, read_coded, read_journal,
@@ -200,7 +210,7 @@ def code_review(
     console = Console(stderr=True, highlight=False)
 
     def learn(s):
-        new = retrain(s, question_id=answers.question_id)
+        new = retrain(s, question_id=answers.question_id, examples=codebook_examples(cb))
         current = learning.model
         return new if new is not None and (current is None or new.n_answers >= current.n_answers) else None
 

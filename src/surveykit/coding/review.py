@@ -406,12 +406,13 @@ def _next_open(session: ReviewSession, index: int) -> int:
     return len(session.items)
 
 
-def training_data(session: ReviewSession) -> tuple[list[str], "Any", list[str]]:
-    """Texts, labels and code list of the decided answers (for retraining during review)."""
+def training_data(session: ReviewSession, *, also: Sequence[str] = ()) -> tuple[list[str], "Any", list[str]]:
+    """Texts, labels and code list of the decided answers (for retraining during review); ``also``
+    adds codes to the list that no decision used yet."""
     import numpy as np
 
     decided = [i for i in session.items if i.respondent_id in session.decisions]
-    codes = sorted({c.code_id for i in decided for c in session.decisions[i.respondent_id]})
+    codes = sorted({c.code_id for i in decided for c in session.decisions[i.respondent_id]} | set(also))
     y = np.zeros((len(decided), len(codes)), dtype=int)
     for r, i in enumerate(decided):
         for c in session.decisions[i.respondent_id]:
@@ -419,11 +420,12 @@ def training_data(session: ReviewSession) -> tuple[list[str], "Any", list[str]]:
     return [i.text for i in decided], y, codes
 
 
-def retrain(session: ReviewSession, *, question_id: str):
-    """A model fitted on the session's decisions, or None when no code has enough examples yet."""
+def retrain(session: ReviewSession, *, question_id: str, examples: Sequence[tuple[str, str]] = ()):
+    """A model fitted on the session's decisions (plus ``examples``, extra (text, code id) pairs such
+    as ``model.codebook_examples(codebook)``), or None when no code has enough examples yet."""
     from surveykit.coding.model import MIN_EXAMPLES, fit, trainable_codes
 
-    texts, y, codes = training_data(session)
+    texts, y, codes = training_data(session, also=[c for _, c in examples])
     if len(texts) < 2 * MIN_EXAMPLES or not trainable_codes(y):
         return None
-    return fit(texts, y, codes, question_id=question_id)
+    return fit(texts, y, codes, question_id=question_id, examples=examples)
