@@ -5,7 +5,9 @@ Runs ``surveykit report`` as a user does (a fresh process: imports, reading, eve
 and all the files) into a temporary folder: three times on the sample (best and median wall time), and
 once on 30,000 respondents made by the sample generator (``surveykit sample --respondents 30000``).
 The machine's load average is recorded beside the times: on a shared machine wall time is not the
-idle figure the target speaks of, so CPU time (user + system of the child) is given too.
+idle figure the target speaks of, so CPU time is given too: user + system of the command and of the
+children it forks (the coding, the chart-free sections, the charts and the workbook run in forked
+children beside the analyses, ``surveykit.report.forked``), so CPU above wall means both cores worked.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ def run() -> list[dict]:
             best, median = min(times), statistics.median(times)
             results.append({"name": "report on the sample (wall, best of 3)", "value": f"{best:.1f}", "unit": "s",
                             "target": f"< {SAMPLE_TARGET_S:.0f} s (idle machine)", "ok": best < SAMPLE_TARGET_S,
-                            "detail": f"median {median:.1f} s; CPU {min(r[1] for r in runs):.1f} s; {n_files} files "
+                            "detail": f"median {median:.1f} s; CPU (command and its children) {min(r[1] for r in runs):.1f} s; "
+                                      f"{n_files} files "
                                       f"written; {load}"})
         subprocess.run([sys.executable, "-m", "surveykit", "sample", "--out", str(tmpdir / "large"), "--respondents",
                         str(LARGE)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -80,7 +83,7 @@ def run() -> list[dict]:
         results.append({"name": f"report on {LARGE:,} respondents (wall)", "value": f"{wall:.1f}" if code == 0 else
                         "failed", "unit": "s" if code == 0 else "", "target": f"< {LARGE_TARGET_S:.0f} s",
                         "ok": code == 0 and wall < LARGE_TARGET_S,
-                        "detail": (f"CPU {cpu:.1f} s; one run; {load}" if code == 0 else last)})
+                        "detail": (f"CPU (command and its children) {cpu:.1f} s; one run; {load}" if code == 0 else last)})
     return results
 
 

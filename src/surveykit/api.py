@@ -273,15 +273,17 @@ class Report(_ModelReport):
     """The whole report (``surveykit.report.model.Report``: title, subtitle, sections of text, tables and
     charts, manifest) with ``write(folder)``."""
 
-    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None, force: bool = False) -> Path:
+    def write(self, folder: str | Path, *, on_step: Any = None, palette: Any = None, force: bool = False,
+              parallel: bool = True) -> Path:
         """Write report.html, report.md, report.docx, tables.xlsx, tables/*.csv, charts/ and
         manifest.json into ``folder`` atomically (a failed write leaves any previous report untouched).
         ``palette``: the accent colours of the HTML, workbook and Word file (``charts.palette``). Files in
         ``folder`` that surveykit did not write are kept; a folder it did not create is refused unless
-        ``force`` (``surveykit.io.folder``)."""
+        ``force`` (``surveykit.io.folder``). ``parallel``: make the SVG charts and the workbook in a forked
+        child meanwhile (Linux; the same bytes either way)."""
         from surveykit.report.writers import write_report
 
-        return write_report(self, folder, on_step=on_step, palette=palette, force=force)
+        return write_report(self, folder, on_step=on_step, palette=palette, force=force, parallel=parallel)
 
 
 def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" = None,
@@ -289,14 +291,16 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
            codebooks: Mapping[str, "str | Path | Codebook"] | None = None, by: str | None = None,
            suppress: bool = True, threshold: int = DEFAULT_THRESHOLD, alpha: float = DEFAULT_ALPHA,
            padjust: str = "holm", foi: Any = None, foi_reference_rate: Any = None,
-           on_step: Any = None) -> "Report":
+           on_step: Any = None, parallel: bool = False) -> "Report":
     """The whole study as a ``Report`` (``report.write(folder)`` writes HTML, Markdown, XLSX, CSV,
     charts and manifest.json). Sections follow the instrument's report plan, or one made from the
     question types. ``coded``: other coders' coded files, for the coding agreement in the methods: a
     list (for the first quoted coded field) or a mapping field -> files. ``codebooks``: field ->
     codebook, to replace the instrument's. ``foi``: local authority FOI returns (``sk.read_foi``) for
     a section "What local authorities told us" ahead of the survey's; ``foi_reference_rate``: the
-    rate it is compared with (e.g. "6110/99230")."""
+    rate it is compared with (e.g. "6110/99230"). ``parallel``: code the free text and draw the charts in
+    forked children while the analyses run (Linux), for a report written at once with its figures
+    unchanged (the same numbers and bytes)."""
     from surveykit.io.base import sha256_of
     from surveykit.ranking import Rankings
     from surveykit.report.build import ReportInputs, ReportOptions, build_report
@@ -346,7 +350,7 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
     inputs = ReportInputs(responses=responses, rankings=r, codebooks=books, coded=coded_map, files=files, foi=foi)
     options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust, by=by,
                             foi_reference_rate=foi_reference_rate)
-    built = build_report(inputs, options, on_step=on_step)
+    built = build_report(inputs, options, on_step=on_step, parallel=parallel)
     return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
 
 

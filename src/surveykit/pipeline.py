@@ -96,9 +96,15 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
         codebooks = {q: book for s in plan.sections for part in s.parts if "code" in part.analyses
                      for q in part.questions}
     returns = api.read_foi(list(foi)) if foi else None
-    report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
-                        suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
-                        foi_reference_rate=foi_reference_rate, on_step=step)
-    if out is not None:
-        report.write(out, on_step=step, force=force)
+    from surveykit.report.figures import discard_ahead
+
+    try:
+        # With a folder to write, the coding and the charts run in forked children beside the analyses.
+        report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
+                            suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
+                            foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
+        if out is not None:
+            report.write(out, on_step=step, force=force)
+    finally:
+        discard_ahead()
     return report

@@ -15,8 +15,10 @@ Published tables are suppressed by default (``suppress=True``, ``threshold=5``),
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
 from surveykit.validation import DEFAULT_THRESHOLD, check_bool, check_threshold, id_list
@@ -51,8 +53,44 @@ class Grouping:
         return (ALL,) + self.groups if self.by else (ALL,)
 
 
+#: A memo for the duration of ``reuse_counts()`` (a report): (kind, id(responses), key) -> (responses, value).
+_MEMO: "ContextVar[dict | None]" = ContextVar("surveykit_scoring_memo", default=None)
+
+
+@contextmanager
+def reuse_counts() -> Iterator[None]:
+    """Within the block, each grouping and each column's option codes are worked out once per
+    ``Responses`` and reused (a report counts the same columns for many tables). The data must not
+    change inside the block; the arrays handed out are shared and must not be modified."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _memo(kind: str, responses: "Responses", key: object, make):  # noqa: ANN001
+    memo = _MEMO.get()
+    if memo is None:
+        return make()
+    k = (kind, id(responses), key)
+    found = memo.get(k)
+    if found is not None and found[0] is responses:  # holding responses keeps its id from being reused
+        return found[1]
+    value = make()
+    shared = getattr(value, "codes", value)  # a Grouping's codes, or the array itself
+    if hasattr(shared, "setflags"):
+        shared.setflags(write=False)  # shared between callers: a write would be a bug, so it raises
+    memo[k] = (responses, value)
+    return value
+
+
 def grouping(responses: "Responses", by: str | None) -> Grouping:
     """Respondents' groups for ``by`` (validated: an unknown ``by`` names the allowed ones)."""
+    return _memo("grouping", responses, by, lambda: _grouping(responses, by))
+
+
+def _grouping(responses: "Responses", by: str | None) -> Grouping:
     import numpy as np
 
     if by is None:
@@ -128,8 +166,13 @@ def count_matrix(responses: "Responses", column_id: str, grp: Grouping) -> "np.n
 
     question, _ = responses.instrument.column_owner(column_id)
     codes = [o.code for o in question.scale.options]
-    cat = pd.Categorical(responses.data[column_id], categories=codes).codes.astype(np.int64)
-    cat[cat < 0] = len(codes)  # blank (or an unknown code, already reported by prepare) -> last row
+
+    def option_index() -> "np.ndarray":
+        cat = pd.Categorical(responses.data[column_id], categories=codes).codes.astype(np.int64)
+        cat[cat < 0] = len(codes)  # blank (or an unknown code, already reported by prepare) -> last row
+        return cat
+
+    cat = _memo("options", responses, (column_id, tuple(codes)), option_index)
     k, g = len(codes) + 1, max(len(grp.groups), 1)
     flat = np.bincount(cat * g + grp.codes, minlength=k * g)
     return flat.reshape(k, g)

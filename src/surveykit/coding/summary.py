@@ -45,9 +45,13 @@ def code_sets(coded: "pd.DataFrame") -> dict[str, frozenset[str]]:
     import pandas as pd
 
     out: dict[str, set[str]] = {}
-    for rid, code in zip(coded["respondent_id"].astype(str), coded["code_id"]):
+    # plain lists: iterating pandas' string arrays cell by cell costs more than the loop itself
+    for rid, code in zip(coded["respondent_id"].astype(str).tolist(), coded["code_id"].tolist()):
         s = out.setdefault(rid, set())
-        if not pd.isna(code) and str(code) != "":
+        if isinstance(code, str):
+            if code != "":
+                s.add(code)
+        elif not pd.isna(code) and str(code) != "":
             s.add(str(code))
     return {k: frozenset(v) for k, v in out.items()}
 

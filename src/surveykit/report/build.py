@@ -97,6 +97,9 @@ class Build:
     #: Results of deterministic computations shared by the analyses of one part (a compare run used
     #: by both ``score`` and ``compare``): a memo, so the order of analyses never changes a number.
     memo: dict[Any, Any] = field(default_factory=dict)
+    #: Work started for the whole report before its sections (``build_report(parallel=True)``): "coding",
+    #: the coded fields (``report.coding.start_coding``). Pure results, the same whichever section asks.
+    shared: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def responses(self) -> "Responses":
@@ -132,11 +135,24 @@ def section_steps(inputs: ReportInputs) -> tuple[str, ...]:
 
 
 def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
-                 on_step: Callable[[str], None] | None = None) -> Report:
-    """Run every analysis of the report plan and return the Report (nothing is read or written)."""
+                 on_step: Callable[[str], None] | None = None, parallel: bool = False) -> Report:
+    """Run every analysis of the report plan and return the Report (nothing is read or written).
+
+    ``parallel``: use forked children (``report.forked``, Linux) for work that does not need to wait: the
+    coded fields are coded in one from the start, and each section's charts are drawn (PNG and SVG) in
+    one as soon as the section is built (``report.figures.draw_ahead``). For a caller that writes the
+    report at once without changing its figures (``surveykit report``); the numbers and bytes are the
+    same either way."""
+    from surveykit.scoring import reuse_counts
+
+    with reuse_counts():  # the report counts the same columns for many tables: once each
+        return _build(inputs, options, on_step=on_step, parallel=parallel)
+
+
+def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Callable[[str], None] | None,
+           parallel: bool) -> Report:
     from surveykit._version import __version__
     from surveykit.report.plan import report_plan
-    from surveykit.report.sections import build_section
 
     options = (options or ReportOptions()).checked()
     step = on_step or (lambda name: None)
@@ -151,6 +167,13 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     parameters: dict[str, Any] = {}
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
+    shared: dict[str, Any] = {}
+    if parallel:
+        from surveykit.report.coding import coded_fields, start_coding
+
+        fields = coded_fields(inputs, plan.sections)
+        if fields:
+            shared["coding"] = start_coding(inputs, options, by, fields)
     if inputs.foi is not None:
         from surveykit.report.foi import foi_section
 
@@ -158,18 +181,38 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
         section, notes = foi_section(inputs.foi, suppress=options.suppress, threshold=options.threshold,
                                      reference_rate=options.foi_reference_rate)
         built.append(rounded(section) if options.suppress else section)
+        _ahead(section, parallel)
         methods.extend(m for m in notes if m not in methods)
-    for plan_section in plan.sections:
-        step(plan_section.id)
-        b = Build(inputs=inputs, options=options, by=by)
-        section = build_section(plan_section, b)
+    # With the coding in a child, the sections that wait for it are built last, so that the others are
+    # analysed meanwhile; sections without charts are built whole in another child. Their results are
+    # merged in the plan's order, as if built in order (each section is built from the inputs alone,
+    # so neither the order nor the process changes anything).
+    offloaded: dict[int, Any] = {}
+    if parallel:
+        offloaded = start_sections(inputs, options, by, plan)
+    waits = [any("code" in part.analyses for part in s.parts) and "coding" in shared for s in plan.sections]
+    order = ([i for i, w in enumerate(waits) if not w and i not in offloaded]
+             + [i for i, w in enumerate(waits) if w and i not in offloaded] + sorted(offloaded))
+    done: dict[int, Built] = {}
+    try:
+        for i in order:
+            plan_section = plan.sections[i]
+            step(plan_section.id)
+            result = offloaded[i].result()[i] if i in offloaded else None
+            done[i] = result if result is not None else build_one(plan_section, inputs, options, by, shared,
+                                                                  ahead=parallel)
+    finally:
+        for job in {id(j): j for j in [*offloaded.values(), *shared.values()]}.values():
+            job.close()  # collected by then, unless a section failed
+    for i in range(len(plan.sections)):
+        section, section_methods_, section_parameters, section_tables = done[i]
         if section is not None:
-            built.append(rounded(section) if options.suppress else section)
-        for m in b.methods:
+            built.append(section)
+        for m in section_methods_:
             if m not in methods:
                 methods.append(m)
-        parameters.update(b.parameters)
-        method_tables.extend(b.method_tables)
+        parameters.update(section_parameters)
+        method_tables.extend(section_tables)
     step("methods")
     built.append(section_methods(methods, method_tables))
     step("data_quality")
@@ -210,6 +253,54 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     report = Report(title=title, subtitle=subtitle, sections=tuple(built), manifest=manifest)
     report.check_ids()
     return report
+
+
+#: One built section and what its analyses added to the methods: (section or None, methods, parameters,
+#: method tables).
+Built = tuple
+
+
+def build_one(plan_section: Any, inputs: ReportInputs, options: ReportOptions, by: str | None,
+              shared: Mapping[str, Any], *, ahead: bool = False) -> Built:
+    """Build one section of the plan (rounded for publication); ``ahead``: start drawing its charts."""
+    from surveykit.report.sections import build_section
+
+    b = Build(inputs=inputs, options=options, by=by, shared=shared)
+    section = build_section(plan_section, b)
+    if section is not None:
+        section = rounded(section) if options.suppress else section
+        _ahead(section, ahead)
+    return section, b.methods, b.parameters, b.method_tables
+
+
+def start_sections(inputs: ReportInputs, options: ReportOptions, by: str | None, plan: "ReportPlan") -> dict[int, Any]:
+    """Build the plan's sections that draw no chart (``sections.CHART_FREE`` analyses only) in one
+    forked child; returns section index -> the job, whose result maps each index to its ``Built`` (None:
+    the parent builds that section itself)."""
+    from surveykit.report.forked import Forked
+    from surveykit.report.sections import CHART_FREE
+
+    picked = [i for i, s in enumerate(plan.sections)
+              if s.parts and all(set(part.analyses) <= CHART_FREE for part in s.parts)]
+    if not picked:
+        return {}
+
+    def work() -> dict[int, Built | None]:
+        out: dict[int, Built | None] = {}
+        for i in picked:
+            built = build_one(plan.sections[i], inputs, options, by, {})
+            out[i] = None if built[0] is not None and built[0].charts else built  # a figure is not sent back
+        return out
+
+    job = Forked(work)
+    return {i: job for i in picked}
+
+
+def _ahead(section: Section, parallel: bool) -> None:
+    if parallel and section.charts:
+        from surveykit.report.figures import draw_ahead as start
+
+        start([c.figure for c in section.charts])
 
 
 def rounded(section: Section) -> Section:

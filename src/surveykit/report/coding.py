@@ -10,6 +10,7 @@ codes) and ``coding.quotes.select_quotes`` (redacted by default). Published coun
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.report.model import SectionBuilder
@@ -18,7 +19,7 @@ from surveykit.report.text import display_id
 if TYPE_CHECKING:
     import pandas as pd
 
-    from surveykit.report.build import Build
+    from surveykit.report.build import Build, ReportInputs, ReportOptions
 
 
 def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
@@ -68,30 +69,76 @@ def field_name(inst, field: str) -> tuple[str, str]:
                                                  f"{display_id(owner.id)} ({label})")
 
 
+@dataclass(frozen=True)
+class FieldWork:
+    """The coding of one free-text field, computed once per report (in a forked child when the report
+    is written at once: ``start_coding``): the answers, the rule coder's rows, the summary, the quotes
+    table and the codebook's check."""
+
+    answers: Any
+    coded: "pd.DataFrame"
+    summary: Any
+    quotes: "pd.DataFrame"
+    check: Any
+
+
+def field_work(inputs: "ReportInputs", options: "ReportOptions", by: str | None, col: str) -> FieldWork | None:
+    """Code the answers to ``col`` and summarise them (None when the field has no answers)."""
+    from surveykit.coding.answers import answers_from_responses
+    from surveykit.coding.check import check_loaded
+    from surveykit.coding.rules import code_answers
+    from surveykit.coding.summary import summarise
+
+    responses = inputs.responses
+    codebook = inputs.codebooks[col]
+    answers = answers_from_responses(responses, question=col, by=by)
+    if not any(answers.texts):
+        return None
+    coded = code_answers(zip(answers.ids, answers.texts), codebook, question_id=col)
+    summary = summarise(coded, codebook, sectors=answers.sectors, sector_order=answers.sector_order,
+                        padjust=options.padjust)
+    decl = responses.instrument.coded_field(col)
+    full = decl is None or decl.quotes
+    quotes = _quotes(answers, coded, summary, codebook, inputs, options, by) if full else None
+    return FieldWork(answers, coded, summary, quotes, check_loaded(codebook) if full else None)
+
+
+def coded_fields(inputs: "ReportInputs", plan_sections: Sequence[Any]) -> list[str]:
+    """The fields a report codes (those with answers columns), in plan order."""
+    targets = inputs.responses.column_map.targets()
+    fields = [q for sec in plan_sections for part in sec.parts if "code" in part.analyses for q in part.questions]
+    return [q for q in dict.fromkeys(fields) if q in targets]
+
+
+def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | None, fields: Sequence[str]) -> Any:
+    """Code ``fields`` in a forked child (``report.forked.Forked``) while the report's other sections are
+    built: ``code_blocks`` collects the result (or computes it itself when there is no child)."""
+    import scipy.stats  # noqa: F401  (the tests need it here and in the child: import it once, before the fork)
+
+    from surveykit.report.forked import Forked
+
+    fields = list(fields)
+    return Forked(lambda: {col: field_work(inputs, options, by, col) for col in fields})
+
+
 def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained: bool) -> None:
     """Blocks for every coded field of a report part that has answers."""
-    import pandas as pd
-
-    from surveykit.coding.answers import answers_from_responses
-    from surveykit.coding.quotes import select_quotes
-    from surveykit.coding.rules import code_answers
-    from surveykit.coding.summary import code_sets, summarise
-    from surveykit.report.text import by_phrase, group_labels, significant_p
+    from surveykit.report.text import by_phrase, significant_p
 
     responses, opts = b.responses, b.options
     inst = responses.instrument
     thr = opts.threshold
     first = True
+    ahead = b.shared.get("coding")
+    done = ahead.result() if ahead is not None else {}
     for col in fields:
         if col not in responses.column_map.targets():
             continue
         codebook = b.inputs.codebooks[col]
-        answers = answers_from_responses(responses, question=col, by=b.by)
-        if not any(answers.texts):
+        work = done[col] if col in done else field_work(b.inputs, opts, b.by, col)
+        if work is None:
             continue
-        coded = code_answers(zip(answers.ids, answers.texts), codebook, question_id=col)
-        summary = summarise(coded, codebook, sectors=answers.sectors, sector_order=answers.sector_order,
-                            padjust=opts.padjust)
+        answers, coded, summary = work.answers, work.coded, work.summary
         name, what = field_name(inst, col)
         decl = inst.coded_field(col)
         full = decl is None or decl.quotes
@@ -132,7 +179,7 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                            f"{len(codebook.codes)} codes")
         if not full:
             continue
-        coding_checks(coded, codebook, col, b)
+        coding_checks(coded, codebook, col, b, check=work.check)
         if b.by is not None and answers.sectors is not None:
             wide, bases = _group_wide(summary, codebook, b)
             sb.table(f"{col}_codes_by_{b.by}", f"{name}: % of each group's answers with each code, by "
@@ -162,22 +209,7 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                              "publish.")
             sb.text(sentence)
             sb.table(f"{col}_code_tests", f"{name}: test per code across groups", tests)
-        # Quotes: the most frequent codes, a few answers each, redacted unless --no-suppress.
-        sets = code_sets(coded)
-        labels = group_labels(responses, b.by)
-        rows = []
-        for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:opts.quoted_codes]:
-            quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress, codebook=codebook,
-                                   instrument=inst)
-            for r in quotes.frame.head(opts.quotes_per_code).itertuples():
-                row: dict[str, Any] = {"code_id": code_id, "code_label": codebook.code(code_id).label,
-                                       "group": labels.get(r.sector, r.sector), "quote": r.quote,
-                                       "redactions": int(r.redactions)}
-                if not opts.suppress:
-                    row["respondent_id"] = r.respondent_id
-                rows.append(row)
-        qframe = pd.DataFrame(rows, columns=["code_id", "code_label", "group", "quote", "redactions"]
-                              + ([] if opts.suppress else ["respondent_id"]))
+        qframe = work.quotes
         b.parameters["quotes"] = (f"1 per group, up to {opts.quotes_per_code} per code, the {opts.quoted_codes} "
                                   "most frequent codes of each quoted field")
         b.method("Quotes", ("quotes are chosen per code and group by a stable hash (the most focused answers "
@@ -189,15 +221,45 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                  qframe, preview=None)
 
 
-def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build") -> None:
-    """The methods' coding paragraph: the codebook's worked examples (``codebook check``) and, when other
-    coders' files are given, their agreement with the rules and each other (``agree``)."""
+def _quotes(answers: Any, coded: "pd.DataFrame", summary: Any, codebook: Any, inputs: "ReportInputs",
+            opts: "ReportOptions", by: str | None) -> "pd.DataFrame":
+    """Quotes: the most frequent codes, a few answers each, redacted unless --no-suppress."""
+    import pandas as pd
+
+    from surveykit.coding.quotes import select_quotes
+    from surveykit.coding.summary import code_sets
+    from surveykit.report.text import group_labels
+
+    freq = summary.frequency
+    codes = freq[freq["level"] == "code"].sort_values("n", ascending=False, kind="mergesort")
+    sets = code_sets(coded)
+    labels = group_labels(inputs.responses, by)
+    rows = []
+    for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:opts.quoted_codes]:
+        quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress, codebook=codebook,
+                               instrument=inputs.responses.instrument)
+        for r in quotes.frame.head(opts.quotes_per_code).itertuples():
+            row: dict[str, Any] = {"code_id": code_id, "code_label": codebook.code(code_id).label,
+                                   "group": labels.get(r.sector, r.sector), "quote": r.quote,
+                                   "redactions": int(r.redactions)}
+            if not opts.suppress:
+                row["respondent_id"] = r.respondent_id
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["code_id", "code_label", "group", "quote", "redactions"]
+                        + ([] if opts.suppress else ["respondent_id"]))
+
+
+def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, check: Any = None) -> None:
+    """The methods' coding paragraph: the codebook's worked examples (``codebook check``; ``check``: its
+    result when already computed) and, when other coders' files are given, their agreement with the
+    rules and each other (``agree``)."""
     import pandas as pd
 
     from surveykit.coding.agreement import agreement, coder_labels
     from surveykit.coding.check import check_loaded
 
-    check = check_loaded(codebook)
+    if check is None:
+        check = check_loaded(codebook)
     b.method("Coding", f"'surveykit codebook check' coded the {check.examples_checked} worked examples and "
                        f"counter-examples of codebook '{codebook.id}' with {len(check.errors)} error(s) and "
                        f"{len(check.warnings)} warning(s)")

@@ -1,10 +1,16 @@
-"""Saving figures deterministically and atomically as PNG and SVG."""
+"""Saving figures deterministically and atomically as PNG and SVG.
+
+``draw_ahead(figures)`` starts drawing finished figures in a forked child (``report.forked``) while
+the report goes on with its analyses; ``figure_bytes`` then takes each format's bytes from that child
+once (the same bytes it would draw itself: the child draws the same figure the same way).
+"""
 
 from __future__ import annotations
 
 import io
+import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.charts.base import new_figure  # noqa: F401  (charts are made in one place)
 from surveykit.io.atomic import write_bytes
@@ -18,7 +24,81 @@ _PNG_META = {"Software": None}
 _SVG_META = {"Date": None, "Creator": None}
 
 
+#: Figure -> its pending drawings: a shared job and the figure's place in it, then {format: bytes}.
+_AHEAD: "weakref.WeakKeyDictionary[Any, _Ahead]" = weakref.WeakKeyDictionary()
+
+
+class _Ahead:
+    """One figure's share of a forked drawing job; each format is handed out once."""
+
+    def __init__(self, job: "_Job", index: int) -> None:
+        self.job, self.index = job, index
+        self.taken: set[str] = set()
+
+    def take(self, fmt: str) -> bytes | None:
+        if fmt in self.taken:
+            return None
+        self.taken.add(fmt)
+        return self.job.results()[self.index].get(fmt)
+
+
+class _Job:
+    def __init__(self, forked: Any, formats: tuple[str, ...]) -> None:
+        self.forked, self.formats = forked, formats
+        self._results: Any = None
+
+    def results(self) -> list[dict[str, bytes]]:
+        if self._results is None:
+            self._results = self.forked.result()
+        return self._results
+
+
+def draw_ahead(figures: Sequence["Figure"], *, formats: tuple[str, ...] = ("png", "svg")) -> None:
+    """Draw ``figures`` in every format in a forked child (Linux) while this process carries on. The
+    figures must not change afterwards: ``figure_bytes`` hands out these drawings (once per format)."""
+    from surveykit.report.forked import Forked, fork_available
+
+    figs = [f for f in figures if f not in _AHEAD]
+    if not figs or not fork_available():
+        return
+    if "svg" in formats:
+        import matplotlib.backends.backend_svg  # noqa: F401  (once here, not once per child)
+    job = _Job(Forked(lambda: [{fmt: _draw(f, fmt) for fmt in formats} for f in figs]), formats)
+    for i, fig in enumerate(figs):
+        _AHEAD[fig] = _Ahead(job, i)
+
+
+def collect_ahead() -> None:
+    """Wait for every pending drawing (before forking another child, which must not read their pipes)."""
+    for ahead in list(_AHEAD.values()):
+        ahead.job.results()
+
+
+def discard_ahead() -> None:
+    """Stop every pending drawing and forget it (a run that ends without writing its charts)."""
+    for ahead in list(_AHEAD.values()):
+        ahead.job.forked.close()
+    _AHEAD.clear()
+
+
+def drawn(fig: "Figure", fmt: str) -> bytes | None:
+    """The bytes ``draw_ahead`` made of this figure in ``fmt`` (waiting for them), once; else None."""
+    ahead = _AHEAD.get(fig)
+    if ahead is None:
+        return None
+    data = ahead.take(fmt)
+    if ahead.taken >= set(ahead.job.formats):
+        _AHEAD.pop(fig, None)
+    return data
+
+
 def figure_bytes(fig: "Figure", fmt: str) -> bytes:
+    """The figure as ``fmt`` ("png" or "svg") bytes, deterministic."""
+    data = drawn(fig, fmt)
+    return data if data is not None else _draw(fig, fmt)
+
+
+def _draw(fig: "Figure", fmt: str) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()

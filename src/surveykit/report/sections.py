@@ -407,6 +407,10 @@ def _analysis_youth_comparison(part, b, sb, explained):
     youth_comparison_blocks(b, sb)
 
 
+#: Analyses that never add a chart: a section made of these alone can be built in a forked child and
+#: sent back whole (``build_report(parallel=True)``; a section that has a chart after all is rebuilt).
+CHART_FREE = frozenset({"score", "compare", "banner", "two_largest"})
+
 ANALYSIS_FUNCTIONS = {
     "respondents": analysis_respondents,
     "score": analysis_score,

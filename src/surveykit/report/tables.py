@@ -411,9 +411,28 @@ def _cell(table: Table, column: str, value: Any, numeric: bool, kind: str | None
     return Cell(display(table, column, value, kind), value, numeric and value is None, False, None, letters)
 
 
+#: Grids already made, by table identity (the HTML, Markdown and Word writers show the same table):
+#: id(table) -> (table, every_row, grid). Holding the table keeps its id from being reused. Bounded.
+_GRIDS: dict[tuple[int, bool], tuple[Table, Grid]] = {}
+_GRIDS_MAX = 512
+
+
 def grid(table: Table, *, every_row: bool = False) -> Grid:
     """The table as people see it: visible columns, headers, base rows, formatted cells; the shown
-    rows (``preview``) or, for a workbook sheet, ``every_row``."""
+    rows (``preview``) or, for a workbook sheet, ``every_row``. A pure function of the (frozen) table:
+    made once per table and reused by every writer."""
+    key = (id(table), bool(every_row))
+    found = _GRIDS.get(key)
+    if found is not None and found[0] is table:
+        return found[1]
+    g = _grid(table, every_row=every_row)
+    if len(_GRIDS) >= _GRIDS_MAX:
+        _GRIDS.clear()
+    _GRIDS[key] = (table, g)
+    return g
+
+
+def _grid(table: Table, *, every_row: bool) -> Grid:
     cols = visible_columns(table)
     numeric = tuple(is_numeric_column(table, c) for c in cols)
     lettered = tuple(c in table.letters for c in cols)
