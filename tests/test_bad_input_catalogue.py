@@ -214,6 +214,12 @@ ROWS = [
         files={"d": Special("dir")}, words=("it is a folder",)),
     Row("code-missing-text-column", ("code", "{tmp}/a.csv", "--text-column", "nosuch"), files={"a.csv": GOOD},
         words=("nosuch",)),
+    Row("code-pattern-too-long", ("code", "{tmp}/a.csv", "--text-column", "answer", "--codebook", "{tmp}/c.yaml"),
+        files={"a.csv": b"respondent_id,answer\nr1,a short answer\n",
+               "c.yaml": ("id: long\ntitle: Long\nversion: '1'\nthemes: [{id: t, label: T}]\ncodes:\n"
+                          "  - {id: x, label: X, theme: t, definition: Long., patterns: ['"
+                          + " ".join(f"w{i}" for i in range(70)) + "']}\n").encode()},
+        words=("c.yaml", "70 words", "at most 63")),
     Row("codebook-check-not-a-codebook", ("codebook", "check", "{tmp}/c.yaml"), files={"c.yaml": b"- just a list\n"},
         words=("c.yaml",)),
     Row("codebook-check-wrong-types", ("codebook", "check", "{tmp}/c.yaml"), files={"c.yaml": b"id: x\nthemes: 5\n"},

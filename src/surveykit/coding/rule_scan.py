@@ -39,8 +39,12 @@ class ScanMixin:
         self._req_words = frozenset(self._req_bits)  # set.intersection(dict) would walk the whole dict
         self._plan = []
         for pid, steps in enumerate(self._steps):
-            if len(steps) > _STEP_KEYS:
-                raise ValueError(f"a pattern of more than {_STEP_KEYS} words")  # codebook limits keep it far below
+            if len(steps) >= _STEP_KEYS:
+                from surveykit.errors import CodebookError
+
+                raise CodebookError(f"code {self.code_ids[self._pcode[pid]] if self._pcode[pid] < len(self.code_ids) else 'exclude_answers'!r}: "
+                                    f"a pattern has {len(steps)} words; at most {_STEP_KEYS - 1} are allowed",
+                                    path=self.codebook.path or None)
             a = self._anchor[pid]
             back = tuple((step_key(pid, k), steps[k + 1][1]) for k in range(a - 1, -1, -1))
             fwd = tuple((step_key(pid, k), steps[k][1]) for k in range(a + 1, len(steps)))
