@@ -298,69 +298,13 @@ def summary_from_counts(counts: CodeCounts, codebook: "Codebook", *, sector_orde
     """The ``CodingSummary`` that ``coding.summary.summarise`` gives for the same coded answers (its
     docstring documents the tables), built from running counts (``counts.groups``: with the by-group
     tables). Tests compare the two on the same answers."""
-    import pandas as pd
+    from surveykit.coding.summary import summary_from_tallies
 
-    from surveykit.coding.summary import CodingSummary
-    from surveykit.compare import nominal_test
-    from surveykit.errors import invalid_choice
-    from surveykit.stats import PADJUST_METHODS, p_adjust
-
-    if padjust not in PADJUST_METHODS:
-        raise invalid_choice("padjust", padjust, PADJUST_METHODS)
-    n = counts.answers
-    ids = list(codebook.code_ids)
-    n_uncoded = len(counts.uncoded)
-
-    def pct(k: int, base: int) -> float:
-        return round(100.0 * k / base, 1) if base else float("nan")
-
-    rows = []
-    for t in codebook.themes:
-        k = counts.theme_n[t.id]
-        rows.append({"level": "theme", "id": t.id, "label": t.label, "theme": t.id, "n": k, "pct": pct(k, n), "base": n})
-    for c in codebook.codes:
-        k = counts.code_n[c.id]
-        rows.append({"level": "code", "id": c.id, "label": c.label, "theme": c.theme, "n": k, "pct": pct(k, n),
-                     "base": n})
-    rows.append({"level": "none", "id": "", "label": "No code", "theme": "", "n": n_uncoded,
-                 "pct": pct(n_uncoded, n), "base": n})
-    frequency = pd.DataFrame(rows, columns=["level", "id", "label", "theme", "n", "pct", "base"])
-
-    sector_rows, test_rows = [], []
-    if counts.groups:
-        present = {s for s, k in counts.group_base.items() if k}
-        order = [s for s in sector_order if s in present] + sorted(present - set(sector_order) - {UNKNOWN_SECTOR})
-        if UNKNOWN_SECTOR in present:
-            order.append(UNKNOWN_SECTOR)
-        base = {s: counts.group_base[s] for s in order}
-        known = [s for s in order if s != UNKNOWN_SECTOR]
-        for c in ids:
-            per = {s: counts.code_group[(c, s)] for s in order}
-            for s in order:
-                sector_rows.append({"code_id": c, "sector": s, "n": per[s], "base": base[s], "pct": pct(per[s], base[s])})
-            res = nominal_test([[per[s], base[s] - per[s]] for s in known])
-            test_rows.append({"code_id": c, "n": sum(base[s] for s in known), "n_coded": sum(per[s] for s in known),
-                              "test": res.test, "statistic": res.statistic, "dof": res.dof, "p_value": res.p_value,
-                              "effect_size": res.effect_size, "note": res.note})
-        for r, p in zip(test_rows, p_adjust([r["p_value"] for r in test_rows], padjust)):
-            r["p_adjusted"] = p
-    sectors_frame = pd.DataFrame(sector_rows, columns=["code_id", "sector", "n", "base", "pct"])
-    tests = pd.DataFrame(test_rows, columns=["code_id", "n", "n_coded", "test", "statistic", "dof", "p_value",
-                                             "p_adjusted", "effect_size", "note"])
-    co_rows = []
-    for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
-            both = counts.pairs[(a, b)]
-            if not both:
-                continue
-            n_a, n_b = counts.code_n[a], counts.code_n[b]
-            co_rows.append({"code_a": a, "code_b": b, "n_both": both, "n_a": n_a, "n_b": n_b,
-                            "pct_of_a": pct(both, n_a), "pct_of_b": pct(both, n_b),
-                            "jaccard": round(both / (n_a + n_b - both), 3)})
-    co = pd.DataFrame(co_rows, columns=["code_a", "code_b", "n_both", "n_a", "n_b", "pct_of_a", "pct_of_b", "jaccard"])
-    co = co.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
-    return CodingSummary(n_answers=n, n_coded=n - n_uncoded, uncoded_ids=tuple(r for r, _ in counts.uncoded),
-                         frequency=frequency, sectors=sectors_frame, tests=tests, cooccurrence=co)
+    return summary_from_tallies(codebook, n=counts.answers, theme_n=counts.theme_n, code_n=counts.code_n,
+                                uncoded_ids=tuple(r for r, _ in counts.uncoded),
+                                group_base=counts.group_base if counts.groups else None,
+                                code_group=counts.code_group, pairs=counts.pairs, sector_order=sector_order,
+                                padjust=padjust)
 
 
 # -- the older entry point ----------------------------------------------------------------------
