@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import sys
 import traceback
@@ -242,3 +243,71 @@ def written_sample_report(tmp_path_factory):
 
     report = sample_report()
     return report, write_report(report, tmp_path_factory.mktemp("output_report") / "r")
+
+
+# -- expensive set-up shared by every worker of a run ------------------------------------------------
+
+def _shared_root(tmp_path_factory) -> Path:
+    """A folder of this test run that every pytest-xdist worker sees: the run's base temporary folder
+    (each worker's own is a subfolder of it), or this process's own without xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_once(tmp_path_factory, name: str, make) -> Path:
+    """The folder ``NAME`` made once per test run by ``make(folder)``, whichever worker asks first; the
+    others wait on a file lock and get the same folder. A ``make`` that fails leaves no folder behind,
+    so the next worker to ask tries again (and reports the same failure). Treat the folder as read-only:
+    copy it (``shutil.copytree``) to change anything."""
+    from filelock import FileLock
+
+    root = _shared_root(tmp_path_factory) / "shared"
+    root.mkdir(exist_ok=True)
+    folder, done = root / name, root / f"{name}.done"
+    with FileLock(str(root / f"{name}.lock")):
+        if not done.exists():
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+            done.touch()
+    return folder
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@dataclasses.dataclass(frozen=True)
+class SharedReport:
+    """A report folder written once per test run, and the stderr of the ``surveykit report`` that wrote it."""
+
+    folder: Path
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory):
+    """``surveykit report`` with no options (the shipped sample study and its youth rankings, default
+    threshold), run once per test run in a folder holding a copy of responses/sample/, through the
+    in-process CLI. READ-ONLY: tests that only read the report share it; a test that changes the folder
+    copies it first. At the end of the session the folder is checked unchanged."""
+    if not SAMPLE_SURVEY.is_file() or not SAMPLE_RANKINGS.is_file():
+        pytest.skip("the sample study is not generated (make sample)")
+
+    def make(work: Path) -> None:
+        shutil.copytree(SAMPLE_DIR, work / "responses" / "sample")
+        proc = run_cli("report", cwd=work)
+        assert proc.returncode == 0, proc.stderr
+        (work / "stderr.txt").write_text(proc.stderr, encoding="utf-8")
+
+    work = shared_once(tmp_path_factory, "sample_report", make)
+    shared = SharedReport(work / "reports" / "sample", (work / "stderr.txt").read_text(encoding="utf-8"))
+    before = _tree_digest(shared.folder)
+    yield shared
+    assert _tree_digest(shared.folder) == before, "a test changed the shared sample report (copy it first)"

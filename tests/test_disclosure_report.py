@@ -29,7 +29,6 @@ import numpy as np
 import pytest
 from scipy.linalg import null_space
 
-from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY, run_cli
 from surveykit.instrument import load_instrument
 from surveykit.report.model import slug
 
@@ -38,11 +37,10 @@ THRESHOLD = 5
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("attack") / "report"
-    proc = run_cli("report", "--survey", SAMPLE_SURVEY, "--rankings", SAMPLE_RANKINGS, "--out", out)
-    assert proc.returncode == 0, proc.stderr
-    return out
+def report(sample_report):
+    """The report of the shipped sample and its youth rankings at the default threshold (what `surveykit
+    report --survey SAMPLE --rankings RANKINGS` writes): the run's shared report, read-only."""
+    return sample_report.folder
 
 
 def read(path: Path) -> list[dict]:

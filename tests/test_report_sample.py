@@ -9,25 +9,21 @@ import csv
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE_DIR, SAMPLE_RANKINGS, SAMPLE_SURVEY, run_cli
+from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY, run_cli
 
 pytestmark = pytest.mark.skipif(not SAMPLE_SURVEY.is_file() or not SAMPLE_RANKINGS.is_file(),
                                 reason="the sample study is not generated (make sample)")
 
 
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
-    """`surveykit report` with no options, in a folder holding a copy of responses/sample/."""
-    work = tmp_path_factory.mktemp("work")
-    shutil.copytree(SAMPLE_DIR, work / "responses" / "sample")
-    proc = run_cli("report", cwd=work)
-    assert proc.returncode == 0, proc.stderr
-    return work / "reports" / "sample", proc
+def default_run(sample_report):
+    """`surveykit report` with no options, in a folder holding a copy of responses/sample/: the run's
+    shared sample report (conftest.py ``sample_report``, written once per test run; read-only here)."""
+    return sample_report.folder, sample_report
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +61,14 @@ def test_default_run_reads_sample_and_writes_reports_sample(default_run):
     assert m["parameters"]["threshold"] == 5 and m["parameters"]["suppress"] is True
 
 
-def test_two_runs_are_byte_identical(default_run):
+def test_two_runs_are_byte_identical(default_run, tmp_path):
     """A second run on the same inputs: every file the same bytes, the manifest's timestamp apart."""
     first, _ = default_run
-    work = first.parents[1]
     recorded = json.loads((first / "manifest.json").read_text())["inputs"]
     proc = run_cli("report", "--survey", recorded["survey"]["path"], "--rankings", recorded["rankings"]["path"],
-                   "--out", "reports/again", cwd=work)
+                   "--out", "reports/again", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    second = work / "reports" / "again"
+    second = tmp_path / "reports" / "again"
     files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert files_a == files_b
