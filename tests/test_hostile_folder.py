@@ -279,7 +279,14 @@ def _consistent(out: Path) -> dict[str, bytes]:
 def test_report_killed_at_15_moments_keeps_the_previous_report_and_leaves_no_debris(tmp_path):
     """SIGKILL `surveykit report` at 15 moments (3 before it writes, 12 spread over the writing); after
     each kill the folder is the whole previous report or the whole new one, the user's files untouched;
-    the next complete run leaves no leftover anywhere."""
+    the next complete run leaves no leftover anywhere.
+
+    The previous report, the two runs killed at start and the final run are new interpreters (``python -m
+    surveykit``); the 13 runs killed while writing are ``python -m surveykit`` forked from an interpreter
+    that has already imported what a report needs before it writes (tests/report_zygote.py): real
+    processes, killed the same way, without 13 more imports of pandas, scipy and matplotlib."""
+    from report_zygote import Zygote
+
     sample = tmp_path / "in"
     run = run_cli("sample", "--out", sample, "--respondents", "60")
     assert run.returncode == 0, run.stderr
@@ -291,10 +298,14 @@ def test_report_killed_at_15_moments_keeps_the_previous_report_and_leaves_no_deb
     args = [sys.executable, "-m", "surveykit", "report", "--survey", str(sample / "professional_survey.csv"),
             "--rankings", str(sample / "youth_ranking.csv"), "--out", str(out)]
     env = {**os.environ, "MPLBACKEND": "Agg"}
+    zygote = Zygote(env=env)  # imports while the previous report is written
 
     def start(*extra: str) -> subprocess.Popen:
         return subprocess.Popen([*args, *extra], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
+
+    def start_forked(*extra: str):
+        return zygote.start([*args[3:], *extra], cwd=ROOT, stderr=tmp_path / "killed.stderr")
 
     def staging() -> bool:
         return any(n.startswith(".study.") for n in os.listdir(parent))
@@ -319,29 +330,31 @@ def test_report_killed_at_15_moments_keeps_the_previous_report_and_leaves_no_deb
               [("writing", writing * k / 11) for k in range(1, 12)] + [("writing", writing * 1.05)]
     assert len(moments) == 15
     outcomes = []
-    for where, delay in moments:
-        proc = start("--threshold", "6")  # a different report, so old and new can be told apart
-        t0 = time.perf_counter()
-        if where == "writing":
-            while proc.poll() is None and not staging():
-                time.sleep(0.005)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        if not finished:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        snap = _consistent(out)
-        assert snap["notes.txt"] == previous["notes.txt"]
-        assert snap["raw/export copy.csv"] == previous["raw/export copy.csv"]
-        if snap == previous:
-            outcomes.append("previous")
-        else:
-            # The whole new report: every file of the marker, nothing of the previous one half-replaced.
-            listed = json.loads((out / marker_name("report")).read_text())["files"]
-            assert set(snap) == set(listed) | {marker_name("report"), "notes.txt", "raw/export copy.csv"}
-            outcomes.append("new")
-            previous = snap
-        outcomes[-1] += " (finished)" if finished else ""
+    with zygote:
+        for where, delay in moments:
+            # --threshold 6: a different report, so old and new can be told apart
+            proc = start("--threshold", "6") if where == "start" else start_forked("--threshold", "6")
+            t0 = time.perf_counter()
+            if where == "writing":
+                while proc.poll() is None and not staging():
+                    time.sleep(0.005)
+            time.sleep(delay)
+            finished = proc.poll() is not None
+            if not finished:
+                os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            snap = _consistent(out)
+            assert snap["notes.txt"] == previous["notes.txt"]
+            assert snap["raw/export copy.csv"] == previous["raw/export copy.csv"]
+            if snap == previous:
+                outcomes.append("previous")
+            else:
+                # The whole new report: every file of the marker, nothing of the previous one half-replaced.
+                listed = json.loads((out / marker_name("report")).read_text())["files"]
+                assert set(snap) == set(listed) | {marker_name("report"), "notes.txt", "raw/export copy.csv"}
+                outcomes.append("new")
+                previous = snap
+            outcomes[-1] += " (finished)" if finished else ""
     assert sum(1 for o in outcomes if o.startswith("previous")) >= 3, outcomes
 
     proc = start("--threshold", "6")
