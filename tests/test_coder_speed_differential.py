@@ -204,3 +204,22 @@ def test_counts_per_code_set_equal_counts_per_answer():
                 many.uncoded.append((rid, group))
         many.add_answers(tally, theme_of, rank)
         assert many == one
+
+
+def test_table_lines_widened_equal_the_padded_and_stripped_lines():
+    """Workers pad the text table to their chunk's widths with markers; the final pass widens the
+    columns. The result must be the plain rendering: every cell padded to the final width (numbers
+    right-aligned), joined by two spaces, trailing blanks stripped."""
+    from surveykit.cli.code_stream import finish_table_lines, table_lines
+
+    more = ROWS + [("R4", "q7", "", None, None, "", "", ""), ("", "", "", None, None, "", "", ""),
+                   ("R5", "q7", "debt", 1, 2, "", "", ""), ("R6", "", "", 12, None, "", "", "x")]
+    for rows in (more, ROWS[:1], ROWS[2:3], more[-4:], more[-2:-1]):
+        cells = [[_reference_cell(v, full=(k == 7)) for k, v in enumerate(row)] for row in rows]
+        text, widths = table_lines(rows)
+        assert widths == [max(len(c[k]) for c in cells) for k in range(8)]
+        for extra in ([0] * 8, [3, 0, 1, 2, 0, 5, 1, 4], [1] * 8):
+            final = [w + x for w, x in zip(widths, extra)]
+            want = ["  ".join(c.rjust(w) if k in (3, 4) else c.ljust(w) for k, (c, w) in enumerate(zip(row, final)))
+                    .rstrip() for row in cells]
+            assert finish_table_lines(text, widths, final) == "\n".join(want)

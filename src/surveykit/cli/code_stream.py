@@ -37,15 +37,10 @@ def _cell(value: Any, *, full: bool = False) -> str:
     return text if full or len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
 
 
-def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
-    """A chunk's rows as text-table cells, one line per row (cells joined by NUL), and the widest cell
-    of each column. Runs in the coding workers.
-
-    The cells are those of ``_cell`` (the last column in ``full``), worked out column by column: the
-    columns that repeat (ids, question, code, coder) once per distinct value, the numbers with
-    ``str``, the evidence cell by cell."""
-    if not rows:
-        return "", [0] * len(CODED_COLUMNS)
+def _table_columns(rows: list[tuple]) -> list[list[str]]:
+    """The cells of ``_cell`` (the last column in ``full``) column by column: the columns that repeat
+    (ids, question, code, coder) once per distinct value, the numbers with ``str``, the evidence
+    cell by cell."""
     columns = []
     for k, col in enumerate(zip(*rows)):
         if k in _NUMBER_COLUMNS:
@@ -64,8 +59,70 @@ def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
             full = k == _LAST
             cells = [_cell(v, full=full) if v else ("" if v is None or v == "" else _cell(v, full=full)) for v in col]
         columns.append(cells)
+    return columns
+
+
+def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
+    """A chunk's rows as text-table cells, one line per row (cells joined by NUL), and the widest cell
+    of each column (the cells of ``_cell``, the last column in ``full``)."""
+    if not rows:
+        return "", [0] * len(CODED_COLUMNS)
+    columns = _table_columns(rows)
     widths = [max(map(len, cells)) for cells in columns]
     return "\n".join(map(_SEP.join, zip(*columns))), widths
+
+
+# Where a column's cells get the padding only the final widths decide: NUL (never in a cell) and the
+# column's digit. A left-aligned cell's marker follows it, a right-aligned (number) cell's precedes it.
+_MARK = tuple(f"\x00{k}" for k in range(len(CODED_COLUMNS)))
+
+
+def table_lines(rows: list[tuple]) -> tuple[str, list[int]]:
+    """A chunk's rows as text-table lines, already padded to the chunk's widest cells, and those
+    widths. Runs in the coding workers, so that the final pass (``finish_table_lines``) only widens
+    the columns, with one ``str.replace`` per column over a whole chunk.
+
+    A line is what ``_print_rows`` printed (cells padded to the column width, joined by two spaces,
+    trailing blanks stripped) except that each padded cell carries its column's marker (``_MARK``)
+    where the extra padding goes; the cells after a line's last non-empty cell, and the padding
+    after it, are left out (they are the blanks ``rstrip`` removed: no cell starts or ends with a
+    blank, ``_cell`` collapses them)."""
+    if not rows:
+        return "", [0] * len(CODED_COLUMNS)
+    columns = _table_columns(rows)
+    widths = [max(map(len, cells)) for cells in columns]
+    formats: dict[int, Any] = {}
+    lines = []
+    add = lines.append
+    last = len(CODED_COLUMNS) - 1
+    for cells in zip(*columns):
+        k = last
+        while k >= 0 and not cells[k]:
+            k -= 1
+        fmt = formats.get(k)
+        if fmt is None:
+            formats[k] = fmt = _line_format(k, widths).format
+        add(fmt(*cells))
+    return "\n".join(lines), widths
+
+
+def _line_format(end: int, widths: list[int]) -> str:
+    pieces = []
+    for k in range(end + 1):
+        if _NUMERIC[k]:
+            pieces.append(f"{_MARK[k]}{{{k}:>{widths[k]}}}")
+        elif k < end:
+            pieces.append(f"{{{k}:<{widths[k]}}}{_MARK[k]}")
+        else:
+            pieces.append(f"{{{k}}}")
+    return "  ".join(pieces)
+
+
+def finish_table_lines(text: str, widths: list[int], final: list[int]) -> str:
+    """Lines of ``table_lines`` (padded to ``widths``) widened to the table's ``final`` widths."""
+    for mark, w, f in zip(_MARK, widths, final):
+        text = text.replace(mark, " " * (f - w))
+    return text
 
 
 def json_records(rows: list[tuple]) -> str:
@@ -104,7 +161,7 @@ class Collector:
         self.rows_view = view.value == "rows"
         self.render = None
         if self.rows_view and fmt is OutputFormat.table:
-            self.render = table_cells
+            self.render = table_lines
         elif self.rows_view and fmt is OutputFormat.json:
             self.render = json_records
         self.keep = self.rows_view and (fmt is not OutputFormat.csv or not out_csv)
@@ -113,6 +170,7 @@ class Collector:
         self.n_rows = 0
         self.widths = [len(c) for c in CODED_COLUMNS]
         self.spooled = None
+        self.segments: list[tuple[int, list[int]]] = []  # table: (bytes, chunk widths) per chunk
 
     def __enter__(self) -> "Collector":
         from surveykit.coding.stream import csv_header
@@ -138,7 +196,9 @@ class Collector:
             elif self.fmt is OutputFormat.table:
                 text, w = chunk.rendered
                 self.widths = [max(a, b) for a, b in zip(self.widths, w)]
-                self.spooled.write(text.encode("utf-8", "surrogatepass") + b"\n")
+                data = text.encode("utf-8", "surrogatepass") + b"\n"
+                self.spooled.write(data)
+                self.segments.append((len(data), w))
             else:
                 self.spooled.write((b",\n" if self.n_rows else b"") + chunk.rendered.encode("utf-8", "surrogatepass"))
         self.n_rows += chunk.rows
@@ -166,7 +226,8 @@ class Collector:
         meta = {"question_id": question_id, "codebook": codebook.id, "codebook_version": codebook.version,
                 "n_answers": counts.answers, "n_coded": counts.n_coded, "n_uncoded": n_uncoded}
         if self.rows_view:
-            _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths)
+            _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths,
+                        self.segments)
         else:
             _print_view(view, self.fmt, summary, counts, question_id, padjust, self.groups, meta)
 
@@ -195,7 +256,7 @@ def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool,
 
 
 def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: str, meta: dict, n_rows: int,
-                widths: list[int]) -> None:
+                widths: list[int], segments: list[tuple[int, list[int]]]) -> None:
     from surveykit.io.spool import file_text_blocks, text_blocks
 
     if fmt is OutputFormat.csv:
@@ -221,10 +282,9 @@ def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: 
         typer.echo("(no rows)")
         return
     typer.echo("", nl=True)
-    render_line = line.format
-    for block in text_blocks(spooled):
-        lines = [render_line(*row.split(_SEP)).rstrip() for row in block.split("\n") if row]
-        typer.echo("\n".join(lines) + "\n", nl=False)
+    for size, chunk_widths in segments:
+        text = spooled.read(size).decode("utf-8", "surrogatepass")
+        typer.echo(finish_table_lines(text, chunk_widths, widths), nl=False)
 
 
 def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, question_id: str, padjust: str,
