@@ -14,7 +14,7 @@ import operator
 from typing import Any
 
 from surveykit.coding.codebook import Pattern
-from surveykit.coding.rule_tokens import _HARD_BREAK, _STEP_KEYS, _TYPO, Match, _Stream, _ends, _starts, step_key
+from surveykit.coding.rule_tokens import _HARD_BREAK, _STEP_KEYS, _TYPO, Match, _Stream, _starts, step_key
 
 
 class ScanMixin:
@@ -210,11 +210,19 @@ class ScanMixin:
                 hits = self._unvetoed(hits, vetoes, stream.toks)
                 if not hits:
                     continue
-            starts, ends = _starts(stream), _ends(stream)
-            for ci, i, j, desc, s, e in hits:
-                if s is None:
-                    s, e = starts[i], ends[j]
-                out.append((ci, s, e, desc, stream, i, j))
+            starts = _starts(stream)
+            if stream.ends is None:  # the answer's own tokens: a token ends its length after its start
+                toks = stream.toks
+                for ci, i, j, desc, s, e in hits:
+                    if s is None:
+                        s, e = starts[i], starts[j] + len(toks[j])
+                    out.append((ci, s, e, desc, stream, i, j))
+            else:
+                ends = stream.ends
+                for ci, i, j, desc, s, e in hits:
+                    if s is None:
+                        s, e = starts[i], ends[j]
+                    out.append((ci, s, e, desc, stream, i, j))
         if not out:
             return []
         ids, via = self.code_ids, self._via
