@@ -223,3 +223,22 @@ def test_table_lines_widened_equal_the_padded_and_stripped_lines():
             want = ["  ".join(c.rjust(w) if k in (3, 4) else c.ljust(w) for k, (c, w) in enumerate(zip(row, final)))
                     .rstrip() for row in cells]
             assert finish_table_lines(text, widths, final) == "\n".join(want)
+
+
+def test_match_spans_are_token_boundaries_of_the_regex_split(coder):
+    """A match's end is worked out as its last token's start plus its length (no list of ends is
+    built for the answer's own tokens): it must be a token end of the plain split, and the evidence
+    exactly the answer's text there. Development texts only (no test-set answer is coded here)."""
+    texts = list(EDGE)
+    for path in (ROOT / "responses" / "gold" / "q7_dev.csv", ROOT / "responses" / "gold" / "q7_dev2.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            texts += [row["text"] for row in csv.DictReader(fh)]
+    seen = 0
+    for text in texts:
+        _, starts, ends = _reference_tokens(text)
+        for m in [*coder.code_text(text), *coder.matches(text)]:
+            assert m.matched == text[m.start:m.end], text
+            # (a lexicon reading spans its whole key: token boundaries too)
+            assert m.start in starts and m.end in ends, (text, m)
+            seen += 1
+    assert seen > 500
