@@ -207,18 +207,19 @@ def test_counts_per_code_set_equal_counts_per_answer():
 
 
 def test_table_lines_widened_equal_the_padded_and_stripped_lines():
-    """Workers pad the text table to their chunk's widths with markers; the final pass widens the
-    columns. The result must be the plain rendering: every cell padded to the final width (numbers
+    """Workers pad the text table to their chunk's widths; the final pass keeps the lines when the
+    widths are the table's, else cuts them back into cells. The result must be the plain rendering: every cell padded to the final width (numbers
     right-aligned), joined by two spaces, trailing blanks stripped."""
     from surveykit.cli.code_stream import finish_table_lines, table_lines
+    from surveykit.coding.rules import CODED_COLUMNS as CODED
 
     more = ROWS + [("R4", "q7", "", None, None, "", "", ""), ("", "", "", None, None, "", "", ""),
                    ("R5", "q7", "debt", 1, 2, "", "", ""), ("R6", "", "", 12, None, "", "", "x")]
     for rows in (more, ROWS[:1], ROWS[2:3], more[-4:], more[-2:-1]):
         cells = [[_reference_cell(v, full=(k == 7)) for k, v in enumerate(row)] for row in rows]
         text, widths = table_lines(rows)
-        assert widths == [max(len(c[k]) for c in cells) for k in range(8)]
-        for extra in ([0] * 8, [3, 0, 1, 2, 0, 5, 1, 4], [1] * 8):
+        assert widths == [max(len(name), *(len(c[k]) for c in cells)) for k, name in enumerate(CODED)]
+        for extra in ([0] * 8, [0] * 7 + [5], [3, 0, 1, 2, 0, 5, 1, 4], [0, 0, 0, 2, 0, 0, 0, 0], [1] * 8):
             final = [w + x for w, x in zip(widths, extra)]
             want = ["  ".join(c.rjust(w) if k in (3, 4) else c.ljust(w) for k, (c, w) in enumerate(zip(row, final)))
                     .rstrip() for row in cells]

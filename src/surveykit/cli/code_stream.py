@@ -72,57 +72,46 @@ def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
     return "\n".join(map(_SEP.join, zip(*columns))), widths
 
 
-# Where a column's cells get the padding only the final widths decide: NUL (never in a cell) and the
-# column's digit. A left-aligned cell's marker follows it, a right-aligned (number) cell's precedes it.
-_MARK = tuple(f"\x00{k}" for k in range(len(CODED_COLUMNS)))
+def _row_format(widths: list[int]) -> Any:
+    """``str.format`` of a text-table line: cells padded to ``widths`` (numbers right-aligned), two
+    spaces apart (the caller strips the trailing blanks)."""
+    return "  ".join(f"{{:{'>' if num else '<'}{w}}}" for num, w in zip(_NUMERIC, widths)).format
 
 
 def table_lines(rows: list[tuple]) -> tuple[str, list[int]]:
-    """A chunk's rows as text-table lines, already padded to the chunk's widest cells, and those
-    widths. Runs in the coding workers, so that the final pass (``finish_table_lines``) only widens
-    the columns, with one ``str.replace`` per column over a whole chunk.
-
-    A line is what ``_print_rows`` printed (cells padded to the column width, joined by two spaces,
-    trailing blanks stripped) except that each padded cell carries its column's marker (``_MARK``)
-    where the extra padding goes; the cells after a line's last non-empty cell, and the padding
-    after it, are left out (they are the blanks ``rstrip`` removed: no cell starts or ends with a
-    blank, ``_cell`` collapses them)."""
+    """A chunk's rows as text-table lines padded to the chunk's own widest cells (or column names),
+    and those widths.
+    Runs in the coding workers: when the chunk's widths are the table's (the common case), the
+    lines are final and the command's last pass (``finish_table_lines``) copies them as they are."""
     if not rows:
         return "", [0] * len(CODED_COLUMNS)
     columns = _table_columns(rows)
-    widths = [max(map(len, cells)) for cells in columns]
-    formats: dict[int, Any] = {}
-    lines = []
-    add = lines.append
-    last = len(CODED_COLUMNS) - 1
-    for cells in zip(*columns):
-        k = last
-        while k >= 0 and not cells[k]:
-            k -= 1
-        fmt = formats.get(k)
-        if fmt is None:
-            formats[k] = fmt = _line_format(k, widths).format
-        add(fmt(*cells))
-    return "\n".join(lines), widths
-
-
-def _line_format(end: int, widths: list[int]) -> str:
-    pieces = []
-    for k in range(end + 1):
-        if _NUMERIC[k]:
-            pieces.append(f"{_MARK[k]}{{{k}:>{widths[k]}}}")
-        elif k < end:
-            pieces.append(f"{{{k}:<{widths[k]}}}{_MARK[k]}")
-        else:
-            pieces.append(f"{{{k}}}")
-    return "  ".join(pieces)
+    # At least the column names' widths: the table's header is in every table.
+    widths = [max(len(name), *map(len, cells)) for name, cells in zip(CODED_COLUMNS, columns)]
+    fmt = _row_format(widths)
+    return "\n".join([fmt(*cells).rstrip() for cells in zip(*columns)]), widths
 
 
 def finish_table_lines(text: str, widths: list[int], final: list[int]) -> str:
-    """Lines of ``table_lines`` (padded to ``widths``) widened to the table's ``final`` widths."""
-    for mark, w, f in zip(_MARK, widths, final):
-        text = text.replace(mark, " " * (f - w))
-    return text
+    """Lines of ``table_lines`` (padded to ``widths``) as padded to the table's ``final`` widths.
+
+    The last column's width does not matter (its padding is always stripped). Otherwise each line is
+    cut back into its cells at the chunk's column offsets: a cell never starts or ends with a blank
+    (``_cell`` collapses them), so stripping a slice gives the cell back, and a missing one is empty."""
+    if widths[:_LAST] == final[:_LAST]:
+        return text
+    offsets = []
+    at = 0
+    for w in widths[:_LAST]:
+        offsets.append((at, at + w))
+        at += w + 2
+    fmt = _row_format(final)
+    out = []
+    for line in text.split("\n"):
+        cells = [line[a:b].strip() for a, b in offsets]
+        cells.append(line[at:].strip())
+        out.append(fmt(*cells).rstrip())
+    return "\n".join(out)
 
 
 def json_records(rows: list[tuple]) -> str:
