@@ -143,7 +143,8 @@ def code_run(
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the coded rows (CSV) to this file."),
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train': add model suggestions."),
     accept_above: float = typer.Option(1.0, "--accept-above",
-                                       help="With --suggest: suggestions above this probability are accepted; the rest go to review."),
+                                       help="With --suggest: suggestions above this probability are accepted on answers the "
+                                            "rules left uncoded; the rest go to review."),
     padjust: str = typer.Option("holm", "--padjust", help="p-value adjustment over codes: holm, fdr_bh, bonf, none."),
     redact: bool = typer.Option(True, "--redact/--no-redact",
                                 help="Redact personal data from the evidence column 'matched' (default). "
