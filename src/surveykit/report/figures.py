@@ -63,15 +63,9 @@ def draw_ahead(figures: Sequence["Figure"], *, formats: tuple[str, ...] = ("png"
         return
     if "svg" in formats:
         import matplotlib.backends.backend_svg  # noqa: F401  (once here, not once per child)
-    job = _Job(Forked(lambda: [{fmt: _draw(f, fmt) for fmt in formats} for f in figs]), formats)
+    job = _Job(Forked(lambda: [{fmt: draw(f, fmt) for fmt in formats} for f in figs]), formats)
     for i, fig in enumerate(figs):
         _AHEAD[fig] = _Ahead(job, i)
-
-
-def collect_ahead() -> None:
-    """Wait for every pending drawing (before forking another child, which must not read their pipes)."""
-    for ahead in list(_AHEAD.values()):
-        ahead.job.results()
 
 
 def discard_ahead() -> None:
@@ -79,6 +73,12 @@ def discard_ahead() -> None:
     for ahead in list(_AHEAD.values()):
         ahead.job.forked.close()
     _AHEAD.clear()
+
+
+def pending(fig: "Figure", fmt: str) -> bool:
+    """Whether ``draw_ahead`` is drawing (or has drawn) this figure in ``fmt``, not yet handed out."""
+    ahead = _AHEAD.get(fig)
+    return ahead is not None and fmt in ahead.job.formats and fmt not in ahead.taken
 
 
 def drawn(fig: "Figure", fmt: str) -> bytes | None:
@@ -95,10 +95,11 @@ def drawn(fig: "Figure", fmt: str) -> bytes | None:
 def figure_bytes(fig: "Figure", fmt: str) -> bytes:
     """The figure as ``fmt`` ("png" or "svg") bytes, deterministic."""
     data = drawn(fig, fmt)
-    return data if data is not None else _draw(fig, fmt)
+    return data if data is not None else draw(fig, fmt)
 
 
-def _draw(fig: "Figure", fmt: str) -> bytes:
+def draw(fig: "Figure", fmt: str) -> bytes:
+    """The figure drawn now as ``fmt`` bytes (never the drawing made ahead), deterministic."""
     import matplotlib
 
     buf = io.BytesIO()
