@@ -63,6 +63,10 @@ def draw_ahead(figures: Sequence["Figure"], *, formats: tuple[str, ...] = ("png"
         return
     if "svg" in formats:
         import matplotlib.backends.backend_svg  # noqa: F401  (once here, not once per child)
+    if "png" in formats:
+        from PIL import Image
+
+        Image.preinit()  # the image plugins a PNG save registers: once here, not once per child
     job = _Job(Forked(lambda: [{fmt: draw(f, fmt) for fmt in formats} for f in figs]), formats)
     for i, fig in enumerate(figs):
         _AHEAD[fig] = _Ahead(job, i)

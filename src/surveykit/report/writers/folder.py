@@ -58,6 +58,7 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         # report.forked). It is forked first, before this process waits for any chart, and it never
         # reads a drawing-ahead pipe (it draws only charts that have none).
         todo = [chart for chart in report.charts if not pending(chart.figure, "svg")]
+        _import_shared()
 
         def side_work() -> tuple[dict[str, bytes], bytes]:
             return ({chart.id: draw(chart.figure, "svg") for chart in todo},
@@ -94,6 +95,15 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         step("manifest")
         write_text(tmp / "manifest.json", manifest_json(report, put.files))
     return Path(out)
+
+
+def _import_shared() -> None:
+    """lxml, which both the Word writer (here) and the workbook (in the child) use: imported once,
+    before the fork, instead of once in each process."""
+    try:
+        import lxml.etree  # noqa: F401
+    except ImportError:  # both writers work without it
+        pass
 
 
 class _Writer:
