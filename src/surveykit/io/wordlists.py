@@ -1,7 +1,8 @@
 """Reading word lists: the data banks shipped in ``surveykit/data/`` and user-supplied lists.
 
 A word list is UTF-8 text, one entry per line; ``#`` starts a comment and blank lines are skipped.
-The redaction banks (names, places, titles ...) are package data under ``data/redact/``.
+The redaction banks (names, places, titles ...) are package data under ``data/redact/``; the sample
+study's sentence banks are one JSON file under ``data/sample/``.
 """
 
 from __future__ import annotations
@@ -40,6 +41,28 @@ def read_data_list(relative: str, *, split_words: bool = False) -> tuple[str, ..
         raise InputError(f"surveykit's data file data/{relative} is missing or damaged ({type(exc).__name__}); "
                          "reinstall surveykit") from None
     return _entries(text, split_words=split_words)
+
+
+def read_data_bank(relative: str) -> dict:
+    """The JSON data bank ``surveykit/data/RELATIVE`` (e.g. ``sample/text_banks.json``), with every
+    JSON list read as a tuple (banks are constants: the seeded sample generator indexes into them)."""
+    import json
+
+    from surveykit.io.resources import data_dir
+
+    def frozen(value):
+        if isinstance(value, list):
+            return tuple(frozen(v) for v in value)
+        if isinstance(value, dict):
+            return {k: frozen(v) for k, v in value.items()}
+        return value
+
+    try:
+        loaded = json.loads(data_dir().joinpath(*relative.split("/")).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"surveykit's data file data/{relative} is missing or damaged ({type(exc).__name__}); "
+                         "reinstall surveykit") from None
+    return frozen(loaded)
 
 
 def read_word_list(path: str | Path, *, what: str = "word list") -> tuple[str, ...]:

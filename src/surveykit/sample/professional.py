@@ -7,7 +7,7 @@ So the published figures hold for any seed, and proportionally for any number of
 
 Respondents: ``completed`` respondents answer up to the last page (q43 is always answered); partial
 respondents stop at some question between q5 and q42 and leave everything after it blank.
-Free text comes from the banks in :mod:`surveykit.sample.texts`.
+Free text comes from the banks in ``data/sample/text_banks.json``, composed by :mod:`surveykit.sample.texts`.
 """
 
 from __future__ import annotations
