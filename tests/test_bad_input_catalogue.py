@@ -270,6 +270,8 @@ ROWS = [
         files={"g.csv": GOLD, "m": Special("dir")}, words=("model",)),
     Row("evaluate-unknown-view", ("code", "evaluate", "{tmp}/g.csv", "--view", "pie"), files={"g.csv": GOLD},
         words=("--view",)),
+    Row("evaluate-unknown-combine", ("code", "evaluate", "{tmp}/g.csv", "--combine", "both"), files={"g.csv": GOLD},
+        words=("combine", "uncoded", "union", "both")),
     Row("evaluate-binary-gold", ("code", "evaluate", "{tmp}/g.csv"), files={"g.csv": bytes(range(256)) * 40},
         words=("binary",)),
     Row("code-export-not-coded", ("code", "export", "{tmp}/a.csv", "--survey", "{sample}", "--out", "{tmp}/p.qdpx"),

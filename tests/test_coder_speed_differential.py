@@ -204,3 +204,42 @@ def test_counts_per_code_set_equal_counts_per_answer():
                 many.uncoded.append((rid, group))
         many.add_answers(tally, theme_of, rank)
         assert many == one
+
+
+def test_table_lines_widened_equal_the_padded_and_stripped_lines():
+    """Workers pad the text table to their chunk's widths; the final pass keeps the lines when the
+    widths are the table's, else cuts them back into cells. The result must be the plain rendering: every cell padded to the final width (numbers
+    right-aligned), joined by two spaces, trailing blanks stripped."""
+    from surveykit.cli.code_stream import finish_table_lines, table_lines
+    from surveykit.coding.rules import CODED_COLUMNS as CODED
+
+    more = ROWS + [("R4", "q7", "", None, None, "", "", ""), ("", "", "", None, None, "", "", ""),
+                   ("R5", "q7", "debt", 1, 2, "", "", ""), ("R6", "", "", 12, None, "", "", "x")]
+    for rows in (more, ROWS[:1], ROWS[2:3], more[-4:], more[-2:-1]):
+        cells = [[_reference_cell(v, full=(k == 7)) for k, v in enumerate(row)] for row in rows]
+        text, widths = table_lines(rows)
+        assert widths == [max(len(name), *(len(c[k]) for c in cells)) for k, name in enumerate(CODED)]
+        for extra in ([0] * 8, [0] * 7 + [5], [3, 0, 1, 2, 0, 5, 1, 4], [0, 0, 0, 2, 0, 0, 0, 0], [1] * 8):
+            final = [w + x for w, x in zip(widths, extra)]
+            want = ["  ".join(c.rjust(w) if k in (3, 4) else c.ljust(w) for k, (c, w) in enumerate(zip(row, final)))
+                    .rstrip() for row in cells]
+            assert finish_table_lines(text, widths, final) == "\n".join(want)
+
+
+def test_match_spans_are_token_boundaries_of_the_regex_split(coder):
+    """A match's end is worked out as its last token's start plus its length (no list of ends is
+    built for the answer's own tokens): it must be a token end of the plain split, and the evidence
+    exactly the answer's text there. Development texts only (no test-set answer is coded here)."""
+    texts = list(EDGE)
+    for path in (ROOT / "responses" / "gold" / "q7_dev.csv", ROOT / "responses" / "gold" / "q7_dev2.csv"):
+        with open(path, encoding="utf-8", newline="") as fh:
+            texts += [row["text"] for row in csv.DictReader(fh)]
+    seen = 0
+    for text in texts:
+        _, starts, ends = _reference_tokens(text)
+        for m in [*coder.code_text(text), *coder.matches(text)]:
+            assert m.matched == text[m.start:m.end], text
+            # (a lexicon reading spans its whole key: token boundaries too)
+            assert m.start in starts and m.end in ends, (text, m)
+            seen += 1
+    assert seen > 500

@@ -61,26 +61,50 @@ def determined(suppressed: Sequence[Hashable], equations: Iterable[Equation],
                hidden: Iterable[Hashable] = ()) -> list[Hashable]:
     """The suppressed keys whose value the active equations fix uniquely (given every other key
     known, except ``hidden`` ones: quantities that are never published)."""
-    import numpy as np
-
-    unknown = list(suppressed) + [h for h in hidden if h not in set(suppressed)]
-    index = {k: i for i, k in enumerate(unknown)}
-    rows = []
-    for eq in equations:
-        if eq.guard is not None and eq.guard in index:
-            continue
-        row = np.zeros(len(unknown))
-        for k, c in eq.terms:
-            if k in index:
-                row[index[k]] += c
-        if np.any(row):
-            rows.append(row)
-    if not rows or not suppressed:
-        return []  # no equation touches the unknowns: nothing is determined
-    return _det(rows, suppressed)
+    return _System(equations).determined(suppressed, hidden)
 
 
-def _det(rows: list, suppressed: Sequence[Hashable]) -> list[Hashable]:
+class _System:
+    """The equations as one matrix over every key they name, built once for a whole search
+    (``find_suppressed`` asks ``determined`` hundreds of times about the same equations).
+
+    Each equation's row of coefficients is summed term by term, in the order of its terms, as a
+    row built for one question would be; ``determined`` takes the unknowns' columns and the active
+    rows out of it, so the matrix given to the SVD holds the very same numbers, in the same order."""
+
+    def __init__(self, equations: Iterable[Equation]) -> None:
+        import numpy as np
+
+        self.equations = list(equations)
+        keys: dict = {}
+        for eq in self.equations:
+            for k, _ in eq.terms:
+                keys.setdefault(k, len(keys))
+        matrix = np.zeros((len(self.equations), len(keys) + 1))  # the last column: a key in no equation
+        for e, eq in enumerate(self.equations):
+            for k, c in eq.terms:
+                matrix[e, keys[k]] += c
+        self.keys, self.matrix = keys, matrix
+        self.guards = [eq.guard for eq in self.equations]
+
+    def determined(self, suppressed: Sequence[Hashable], hidden: Iterable[Hashable] = ()) -> list[Hashable]:
+        suppressed = list(suppressed)
+        unknown = suppressed + [h for h in hidden if h not in set(suppressed)]
+        if not suppressed or not self.equations:
+            return []
+        index = {k: i for i, k in enumerate(unknown)}
+        zero = len(self.keys)
+        # a key listed twice counts at its last place (a dict of places); the other column stays zero
+        cols = [self.keys.get(k, zero) if index[k] == i else zero for i, k in enumerate(unknown)]
+        active = [e for e, g in enumerate(self.guards) if g is None or g not in index]
+        rows = self.matrix[active][:, cols]
+        rows = rows[rows.any(axis=1)]
+        if not len(rows):
+            return []  # no equation touches the unknowns: nothing is determined
+        return _det(rows, suppressed)
+
+
+def _det(rows, suppressed: Sequence[Hashable]) -> list[Hashable]:
     import numpy as np
 
     a = np.array(rows)
@@ -88,11 +112,12 @@ def _det(rows: list, suppressed: Sequence[Hashable]) -> list[Hashable]:
     tol = max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10
     rank = int(np.sum(s > tol))
     null = vt[rank:].T  # ncols x nullity
-    out = []
-    for i, k in enumerate(suppressed):
-        if null.shape[1] == 0 or np.linalg.norm(null[i]) < 1e-9:
-            out.append(k)
-    return out
+    if null.shape[1] == 0:
+        return list(suppressed)
+    # Each row's Euclidean norm as np.linalg.norm computes it (the row copied contiguous, then
+    # sqrt(x . x)), without its per-call overhead: the same numbers, so the same answers.
+    rows_c = np.ascontiguousarray(null[:len(suppressed)])
+    return [k for i, k in enumerate(suppressed) if np.sqrt(rows_c[i].dot(rows_c[i])) < 1e-9]
 
 
 def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equation], *,
@@ -113,9 +138,10 @@ def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equati
     suppressed = set(primary) | set(presuppressed)
     guards = {eq.guard for eq in equations if eq.guard is not None}
     hidden = list(hidden)
+    system = _System(equations)
     while True:
         order = sorted(suppressed, key=repr)
-        bad = determined(order, equations, hidden)
+        bad = system.determined(order, hidden)
         if not bad:
             break
         j = bad[0]
@@ -136,17 +162,20 @@ def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equati
                                  key=lambda k: (values[k] == 0, values[k], repr(k)))
         active = [eq for eq in equations if eq.guard is None or eq.guard not in suppressed]
 
+        # the terms of each active equation holding another hidden value besides j
+        closing = [{t for t, _ in eq.terms} for eq in active
+                   if any(t != j and t in suppressed for t, _ in eq.terms)]
+
         def partners(k: Hashable) -> int:
             # equations holding k and another hidden value besides j: suppressing k there closes a
             # cycle (a rectangle in a two-way table) instead of opening a new chain
-            return -sum(1 for eq in active if any(t == k for t, _ in eq.terms)
-                        and any(t != j and t in suppressed for t, _ in eq.terms))
+            return -sum(1 for terms in closing if k in terms)
 
         count_cands.sort(key=lambda k: (values[k] == 0, partners(k), values[k], repr(k)))
         choice = None
         for k in count_cands + guard_cands:  # one that frees j by itself, smallest count first
             trial = sorted(suppressed | {k}, key=repr)
-            if j not in determined(trial, equations, hidden):
+            if j not in system.determined(trial, hidden):
                 choice = k
                 break
         if choice is None:

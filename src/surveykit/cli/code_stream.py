@@ -37,15 +37,10 @@ def _cell(value: Any, *, full: bool = False) -> str:
     return text if full or len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
 
 
-def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
-    """A chunk's rows as text-table cells, one line per row (cells joined by NUL), and the widest cell
-    of each column. Runs in the coding workers.
-
-    The cells are those of ``_cell`` (the last column in ``full``), worked out column by column: the
-    columns that repeat (ids, question, code, coder) once per distinct value, the numbers with
-    ``str``, the evidence cell by cell."""
-    if not rows:
-        return "", [0] * len(CODED_COLUMNS)
+def _table_columns(rows: list[tuple]) -> list[list[str]]:
+    """The cells of ``_cell`` (the last column in ``full``) column by column: the columns that repeat
+    (ids, question, code, coder) once per distinct value, the numbers with ``str``, the evidence
+    cell by cell."""
     columns = []
     for k, col in enumerate(zip(*rows)):
         if k in _NUMBER_COLUMNS:
@@ -64,8 +59,59 @@ def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
             full = k == _LAST
             cells = [_cell(v, full=full) if v else ("" if v is None or v == "" else _cell(v, full=full)) for v in col]
         columns.append(cells)
+    return columns
+
+
+def table_cells(rows: list[tuple]) -> tuple[str, list[int]]:
+    """A chunk's rows as text-table cells, one line per row (cells joined by NUL), and the widest cell
+    of each column (the cells of ``_cell``, the last column in ``full``)."""
+    if not rows:
+        return "", [0] * len(CODED_COLUMNS)
+    columns = _table_columns(rows)
     widths = [max(map(len, cells)) for cells in columns]
     return "\n".join(map(_SEP.join, zip(*columns))), widths
+
+
+def _row_format(widths: list[int]) -> Any:
+    """``str.format`` of a text-table line: cells padded to ``widths`` (numbers right-aligned), two
+    spaces apart (the caller strips the trailing blanks)."""
+    return "  ".join(f"{{:{'>' if num else '<'}{w}}}" for num, w in zip(_NUMERIC, widths)).format
+
+
+def table_lines(rows: list[tuple]) -> tuple[str, list[int]]:
+    """A chunk's rows as text-table lines padded to the chunk's own widest cells (or column names),
+    and those widths.
+    Runs in the coding workers: when the chunk's widths are the table's (the common case), the
+    lines are final and the command's last pass (``finish_table_lines``) copies them as they are."""
+    if not rows:
+        return "", [0] * len(CODED_COLUMNS)
+    columns = _table_columns(rows)
+    # At least the column names' widths: the table's header is in every table.
+    widths = [max(len(name), *map(len, cells)) for name, cells in zip(CODED_COLUMNS, columns)]
+    fmt = _row_format(widths)
+    return "\n".join([fmt(*cells).rstrip() for cells in zip(*columns)]), widths
+
+
+def finish_table_lines(text: str, widths: list[int], final: list[int]) -> str:
+    """Lines of ``table_lines`` (padded to ``widths``) as padded to the table's ``final`` widths.
+
+    The last column's width does not matter (its padding is always stripped). Otherwise each line is
+    cut back into its cells at the chunk's column offsets: a cell never starts or ends with a blank
+    (``_cell`` collapses them), so stripping a slice gives the cell back, and a missing one is empty."""
+    if widths[:_LAST] == final[:_LAST]:
+        return text
+    offsets = []
+    at = 0
+    for w in widths[:_LAST]:
+        offsets.append((at, at + w))
+        at += w + 2
+    fmt = _row_format(final)
+    out = []
+    for line in text.split("\n"):
+        cells = [line[a:b].strip() for a, b in offsets]
+        cells.append(line[at:].strip())
+        out.append(fmt(*cells).rstrip())
+    return "\n".join(out)
 
 
 def json_records(rows: list[tuple]) -> str:
@@ -104,7 +150,7 @@ class Collector:
         self.rows_view = view.value == "rows"
         self.render = None
         if self.rows_view and fmt is OutputFormat.table:
-            self.render = table_cells
+            self.render = table_lines
         elif self.rows_view and fmt is OutputFormat.json:
             self.render = json_records
         self.keep = self.rows_view and (fmt is not OutputFormat.csv or not out_csv)
@@ -113,6 +159,7 @@ class Collector:
         self.n_rows = 0
         self.widths = [len(c) for c in CODED_COLUMNS]
         self.spooled = None
+        self.segments: list[tuple[int, list[int]]] = []  # table: (bytes, chunk widths) per chunk
 
     def __enter__(self) -> "Collector":
         from surveykit.coding.stream import csv_header
@@ -138,7 +185,9 @@ class Collector:
             elif self.fmt is OutputFormat.table:
                 text, w = chunk.rendered
                 self.widths = [max(a, b) for a, b in zip(self.widths, w)]
-                self.spooled.write(text.encode("utf-8", "surrogatepass") + b"\n")
+                data = text.encode("utf-8", "surrogatepass") + b"\n"
+                self.spooled.write(data)
+                self.segments.append((len(data), w))
             else:
                 self.spooled.write((b",\n" if self.n_rows else b"") + chunk.rendered.encode("utf-8", "surrogatepass"))
         self.n_rows += chunk.rows
@@ -166,7 +215,8 @@ class Collector:
         meta = {"question_id": question_id, "codebook": codebook.id, "codebook_version": codebook.version,
                 "n_answers": counts.answers, "n_coded": counts.n_coded, "n_uncoded": n_uncoded}
         if self.rows_view:
-            _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths)
+            _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths,
+                        self.segments)
         else:
             _print_view(view, self.fmt, summary, counts, question_id, padjust, self.groups, meta)
 
@@ -195,7 +245,7 @@ def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool,
 
 
 def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: str, meta: dict, n_rows: int,
-                widths: list[int]) -> None:
+                widths: list[int], segments: list[tuple[int, list[int]]]) -> None:
     from surveykit.io.spool import file_text_blocks, text_blocks
 
     if fmt is OutputFormat.csv:
@@ -221,10 +271,9 @@ def _print_rows(spooled: Any, out: Path | None, fmt: OutputFormat, question_id: 
         typer.echo("(no rows)")
         return
     typer.echo("", nl=True)
-    render_line = line.format
-    for block in text_blocks(spooled):
-        lines = [render_line(*row.split(_SEP)).rstrip() for row in block.split("\n") if row]
-        typer.echo("\n".join(lines) + "\n", nl=False)
+    for size, chunk_widths in segments:
+        text = spooled.read(size).decode("utf-8", "surrogatepass")
+        typer.echo(finish_table_lines(text, chunk_widths, widths), nl=False)
 
 
 def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, question_id: str, padjust: str,

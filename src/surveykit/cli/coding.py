@@ -143,7 +143,8 @@ def code_run(
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the coded rows (CSV) to this file."),
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train': add model suggestions."),
     accept_above: float = typer.Option(1.0, "--accept-above",
-                                       help="With --suggest: suggestions above this probability are accepted; the rest go to review."),
+                                       help="With --suggest: suggestions above this probability are accepted on answers the "
+                                            "rules left uncoded; the rest go to review."),
     padjust: str = typer.Option("holm", "--padjust", help="p-value adjustment over codes: holm, fdr_bh, bonf, none."),
     redact: bool = typer.Option(True, "--redact/--no-redact",
                                 help="Redact personal data from the evidence column 'matched' (default). "
@@ -294,7 +295,10 @@ def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_
         from surveykit.coding.model import suggest as model_suggest
 
         frame = pd.DataFrame({"respondent_id": list(answers.ids), "text": list(answers.texts)}, dtype=object)
-        sugg = model_suggest(model, frame, question_id=answers.question_id, accept_above=accept_above)
+        # Accepted only on answers the rules left uncoded, as code evaluate and review count them.
+        rule_coded = coded.loc[coded["code_id"].astype(str) != "", "respondent_id"].astype(str).unique()
+        sugg = model_suggest(model, frame, question_id=answers.question_id, accept_above=accept_above,
+                             rule_coded=rule_coded)
         coded = _merge_suggestions(coded, sugg)
     summary = summarise(coded[coded["coder"] == "rules"], cb, sectors=answers.sectors,
                         sector_order=answers.sector_order, padjust=padjust)
@@ -353,8 +357,12 @@ def code_evaluate(
     coded: Optional[Path] = typer.Option(None, "--coded", help="Measure this coding instead of the rules: a second "
                                                                "coder's file (id,codes) or a coded file "
                                                                "(respondent_id,code_id), on the answers it coded."),
-    min_probability: float = typer.Option(0.5, "--min-probability",
-                                          help="With --suggest: a model code counts when its probability is at least this."),
+    min_probability: Optional[float] = typer.Option(None, "--min-probability",
+                                                    help="With --suggest: a model code counts when its probability is "
+                                                         "at least this (default 0.6)."),
+    combine: str = typer.Option("uncoded", "--combine",
+                                help="With --suggest: how model codes join the rules' codes: 'uncoded' (only on answers "
+                                     "the rules gave no code) or 'union' (on every answer)."),
     view: EvaluateView = typer.Option(EvaluateView.codes, "--view",
                                       help="codes: precision, recall, F1, support and alpha per code; summary: one row "
                                            "per coder; confusions: codes given where the gold has another; answers: "
@@ -366,8 +374,9 @@ def code_evaluate(
 
     Prints per code precision, recall, F1, support and Krippendorff's alpha (gold vs coder), then
     macro-F1, micro precision/recall/F1, pooled alpha and the most confused code pairs. With
-    --suggest, the figures are for the rules plus the model's suggestions, and --view summary
-    compares rules, model and both. With --coded, another coding (e.g. a second coder's
+    --suggest, the figures are for the rules plus the model's suggestions (by default only on the
+    answers the rules left uncoded, as 'code --suggest' and 'code review' accept them), and --view
+    summary compares rules, model and both. With --coded, another coding (e.g. a second coder's
     reliability sample) is measured instead: Cohen's kappa and alpha are the agreement ceiling.
     Tune rules on a development set; report a test set.
 
@@ -377,8 +386,13 @@ def code_evaluate(
     from surveykit.coding.evaluate import evaluate
     from surveykit.io.gold import read_gold
 
-    if not 0 <= min_probability <= 1:
+    from surveykit.coding.model import COMBINE
+    from surveykit.errors import invalid_choice
+
+    if min_probability is not None and not 0 <= min_probability <= 1:
         raise UsageError(f"--min-probability must be between 0 and 1; got {min_probability}")
+    if combine not in COMBINE:
+        raise invalid_choice("--combine", combine, COMBINE)
     if top < 0:
         raise UsageError(f"--top must be 0 or more; got {top}")
     if coded is not None and suggest is not None:
@@ -396,7 +410,7 @@ def code_evaluate(
             from surveykit.coding.model import load_model
 
             model = load_model(suggest)
-        result = evaluate(gold_set, cb, model=model, min_probability=min_probability)
+        result = evaluate(gold_set, cb, model=model, min_probability=min_probability, combine=combine)
     main = result.main
     o = main.overall
     line = (f"{main.coder} on {o['answers']} answers of {gold}: macro-F1 {o['macro_f1']:.3f}, micro precision "

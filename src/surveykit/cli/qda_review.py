@@ -137,7 +137,7 @@ def code_review(
                                                                          "instrument's first coded field)."),
     codebook: Optional[Path] = CODEBOOK_OPTION,
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train' for model suggestions."),
-    accept_above: float = typer.Option(0.9, "--accept-above", help="Model suggestions above this start ticked."),
+    accept_above: float = typer.Option(0.9, "--accept-above", help="Model suggestions above this start ticked (on answers the rules left uncoded)."),
     coder: str = typer.Option("reviewer", "--coder", help="Your name or initials, written in the coder column."),
     context: Optional[str] = typer.Option(None, "--context",
                                           help="Other answers to show beside each answer, comma-separated: free-text "

@@ -1,7 +1,8 @@
 """How well a coder agrees with a gold set: per-code precision, recall, F1, Krippendorff's alpha.
 
 ``evaluate(gold, codebook, model=None)`` codes every gold answer with the rule coder (and, with a
-model, with the model's suggestions and with both together) and compares the codes given with the
+model, with the model's suggestions and with both together: the model's codes on the answers the
+rules left uncoded, by default) and compares the codes given with the
 gold codes, answer by answer. Multi-label: each (answer, code) is one binary decision.
 
 Definitions (the same as scikit-learn's ``precision_recall_fscore_support`` with ``zero_division=0``):
@@ -99,13 +100,20 @@ def check_gold_codes(gold: "GoldSet", codebook: "Codebook") -> None:
 
 
 def evaluate(gold: "GoldSet", codebook: "Codebook", *, model: "TextModel | None" = None,
-             min_probability: float = 0.5) -> Evaluation:
+             min_probability: float | None = None, combine: str = "uncoded") -> Evaluation:
     """Measure the rule coder (and a model's suggestions, alone and added to the rules) on a gold set.
 
-    model: a trained ``TextModel``; its codes with probability >= ``min_probability`` are taken.
+    model: a trained ``TextModel``; its codes with probability >= ``min_probability`` are taken
+    (None: ``model.MIN_PROBABILITY``, 0.6). combine: how they join the rules' codes in
+    "rules+model" (``model.combine_codes``): "uncoded" (default) only on answers the rules gave no
+    code, "union" on every answer. The "model" coder is the model alone at the same threshold.
     """
+    from surveykit.coding.model import MIN_PROBABILITY, check_combine, combine_codes
     from surveykit.coding.rules import RuleCoder
 
+    check_combine(combine)
+    if min_probability is None:
+        min_probability = MIN_PROBABILITY
     check_gold_codes(gold, codebook)
     coder = RuleCoder(codebook)
     rules = [frozenset(coder.code_ids_of(t)) for t in gold.texts]
@@ -114,7 +122,7 @@ def evaluate(gold: "GoldSet", codebook: "Codebook", *, model: "TextModel | None"
     if model is not None:
         suggested = model_code_sets(model, gold.ids, gold.texts, min_probability=min_probability)
         coders["model"] = score(gold, suggested, codebook.code_ids, coder="model")
-        both = [a | b for a, b in zip(rules, suggested)]
+        both = combine_codes(rules, suggested, combine=combine)
         coders["rules+model"] = main = score(gold, both, codebook.code_ids, coder="rules+model")
     return Evaluation(gold.path, codebook.id, main, coders)
 

@@ -70,6 +70,8 @@ AFTER_STOPS = frozenset({"who", "which", "that", "whom", "whose", "where", "when
 # "not uncommon", "not without", "never unusual": a double negation affirms.
 NEG_POLARITY = frozenset({
     "uncommon", "unusual", "unknown", "unheard", "infrequent", "infrequently", "rare", "unlikely", "without",
+    # "not surprising that the gangs find them" affirms it.
+    "surprising", "surprisingly", "surprised",
 })
 # "not just debt but threats", "not only ...": additive, not a negation.
 LIMITERS = frozenset({"just", "only", "simply", "merely", "solely", "purely", "exclusively"})

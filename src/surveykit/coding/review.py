@@ -100,13 +100,18 @@ def build_items(answers: Sequence[tuple[str, str | None]], codebook: "Codebook",
 
 
 def with_model(items: list[Item], model, *, accept_above: float) -> list[Item]:
-    """The items with their model suggestions replaced by ``model``'s (rule suggestions kept)."""
+    """The items with their model suggestions replaced by ``model``'s (rule suggestions kept).
+
+    As in ``code evaluate`` and ``code --suggest`` (``model.combine_codes``), a model code starts
+    ticked only on an answer the rules gave no code; elsewhere it is shown, unticked, for review."""
     import pandas as pd
 
     from surveykit.coding.model import suggest
 
     frame = pd.DataFrame([(i.respondent_id, i.text) for i in items], columns=["respondent_id", "text"], dtype=object)
-    sugg = suggest(model, frame, accept_above=accept_above) if model is not None and items else None
+    rule_coded = [i.respondent_id for i in items if any(s.source == "rules" for s in i.suggestions)]
+    sugg = (suggest(model, frame, accept_above=accept_above, rule_coded=rule_coded)
+            if model is not None and items else None)
     rows: dict[str, list[Suggestion]] = {}
     if sugg is not None:
         for rid, code, p, acc in zip(sugg["respondent_id"], sugg["code_id"], sugg["probability"], sugg["accepted"]):

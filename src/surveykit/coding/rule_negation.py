@@ -17,6 +17,8 @@ from surveykit.coding.rule_tokens import _AFTER, _BLOCK, _BREAK, _HARD_BREAK, _L
 _AFTER_REACH = 12  # tokens after a match searched for a denial phrase ("... was not a factor")
 _DENIAL_REACH = 6  # tokens after a match searched for a negated verb ("... aren't the issue")
 _DENIAL_SKIP = 3   # other words allowed between the match and that verb ("age assessment issues were not")
+# Words that may stand between a negation and the lack it denies ("isn't really a lack of").
+_LACK_DENIAL_FILLERS = frozenset({"a", "an", "the", "any", "for", "really", "just", "simply"})
 
 
 class NegationMixin:
@@ -24,8 +26,8 @@ class NegationMixin:
 
     def _accept(self, p: Pattern, toks: list[str], i: int, end: int, present: set[str] | None = None) -> bool:
         if p.absence:
-            return True
-        blocked = lack = False
+            return not self._lack_denied(toks, i)
+        blocked = lack = denied_lack = False
         cache = self._cache
         if (not p.negated and (present is None or not self._after_last.isdisjoint(present))
                 and self._denied_after(toks, end)):
@@ -36,12 +38,26 @@ class NegationMixin:
                 break
             if flags & _BLOCK and not self._neutralised(toks, j, i):
                 blocked = True
+                # A cue before a lack word denies the lack: "I wouldn't say they lack advocates".
+                denied_lack = denied_lack or lack
             if flags & _LACK:
                 lack = True
         after = self._negated_after(toks, end)
         if p.negated:
+            if denied_lack:
+                return False
             return after in (1, 3) or ((blocked or lack) and after != 2)
         return not blocked and after in (0, 3)
+
+    def _lack_denied(self, toks: list[str], i: int) -> bool:
+        """Is the lack an ``absence`` pattern starts with denied right before it ("it isn't a lack
+        of trust", "no lack of support", "not for lack of advocates")?"""
+        if i >= len(toks) or not self._cache[toks[i]][2] & _LACK:
+            return False
+        j = i - 1
+        while j >= 0 and toks[j] in _LACK_DENIAL_FILLERS:
+            j -= 1
+        return j >= 0 and bool(self._cache[toks[j]][2] & _BLOCK)
 
     def _neutralised(self, toks: list[str], j: int, i: int) -> bool:
         """Is the cue at j no negation of the match at i? A double negation ("not uncommon"), an

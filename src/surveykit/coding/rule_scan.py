@@ -14,7 +14,7 @@ import operator
 from typing import Any
 
 from surveykit.coding.codebook import Pattern
-from surveykit.coding.rule_tokens import _HARD_BREAK, _STEP_KEYS, _TYPO, Match, _Stream, _ends, _starts, step_key
+from surveykit.coding.rule_tokens import _HARD_BREAK, _STEP_KEYS, _TYPO, Match, _Stream, _starts, step_key
 
 
 class ScanMixin:
@@ -54,7 +54,7 @@ class ScanMixin:
               skip: frozenset | None = None) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
         """Accepted (pid, first token, last token) matches in text order of their anchors, and the
         sense-filter (veto) matches. ``only``/``skip`` restrict the codes looked at."""
-        cache, plan, need, accept = self._cache, self._plan, self._need, self._accept
+        cache, anchored, accept = self._cache, self._anchored, self._accept
         found: list[tuple[int, int, int]] = []
         vetoes: list[tuple[int, int, int]] = []
         done: set[int] = set()
@@ -72,8 +72,7 @@ class ScanMixin:
                 vetoable |= self._veto_starts[tok]
         # Positions of the anchor tokens, found at C speed.
         for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
-            for pid in cache[toks[i]][0]:
-                ci, back, fwd, veto, pattern = plan[pid]
+            for pid, ci, back, fwd, veto, pattern, need in anchored[toks[i]]:
                 if first_only and ci in done:
                     continue
                 if restrict:
@@ -82,7 +81,7 @@ class ScanMixin:
                     if skip is not None and ci in skip:
                         continue
                 # Cheap pre-check: the other steps given as plain words must occur somewhere.
-                if need[pid] & unsat:
+                if need & unsat:
                     continue
                 start = end = i
                 if back:
@@ -210,14 +209,24 @@ class ScanMixin:
                 hits = self._unvetoed(hits, vetoes, stream.toks)
                 if not hits:
                     continue
-            starts, ends = _starts(stream), _ends(stream)
-            for ci, i, j, desc, s, e in hits:
-                if s is None:
-                    s, e = starts[i], ends[j]
-                out.append((ci, s, e, desc, stream, i, j))
+            starts = _starts(stream)
+            if stream.ends is None:  # the answer's own tokens: a token ends its length after its start
+                toks = stream.toks
+                for ci, i, j, desc, s, e in hits:
+                    if s is None:
+                        s, e = starts[i], starts[j] + len(toks[j])
+                    out.append((ci, s, e, desc, stream, i, j))
+            else:
+                ends = stream.ends
+                for ci, i, j, desc, s, e in hits:
+                    if s is None:
+                        s, e = starts[i], ends[j]
+                    out.append((ci, s, e, desc, stream, i, j))
         if not out:
             return []
         ids, via = self.code_ids, self._via
+        # The answer's own tokens with no forgiven typo among them: ``via`` is empty for their matches.
+        plain = base if base.present.isdisjoint(self._typo_set) else None
         if first_only:
             # The earliest match of each code, then codebook order (stable output).
             best: dict[int, tuple] = {}
@@ -225,7 +234,7 @@ class ScanMixin:
                 b = best.get(m[0])
                 if b is None or (m[1], m[2]) < (b[1], b[2]):
                     best[m[0]] = m
-            return [Match(ids[ci], s, e, text[s:e], d, via(st, i, j))
+            return [Match(ids[ci], s, e, text[s:e], d, "" if st is plain else via(st, i, j))
                     for ci, s, e, d, st, i, j in (best[c] for c in sorted(best))]
         done: dict[tuple, Match] = {}
         for ci, s, e, d, st, i, j in out:

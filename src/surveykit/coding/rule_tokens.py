@@ -109,6 +109,8 @@ class TokenMixin:
         starts = tuple(sorted({pid for pid, k in members if k == self._anchor[pid]}))
         self._cache[tok] = (starts, frozenset(step_key(pid, k) for pid, k in members), flags)
         if starts:
+            # What the scan needs of each pattern anchored here, in one tuple (see ScanMixin._setup_scan).
+            self._anchored[tok] = tuple((pid, *self._plan[pid], self._need[pid]) for pid in starts)
             self._starters.add(tok)
             vetoes = {self._pcode[pid] for pid in starts if self._veto[pid]}
             if vetoes:
@@ -197,39 +199,49 @@ def step_key(pid: int, k: int) -> int:
 
 class _Offsets:
     """Character offsets of an answer's tokens, worked out only when a match needs them: from the
-    regex split's ``parts`` ([space, token, space, token, ..., space]) or from cached chunks."""
+    regex split's ``parts`` ([space, token, space, token, ..., space]) or from cached chunks. A
+    token's end is its start plus its length: ``ends`` is built only for the lexicon's expansion."""
 
-    __slots__ = ("parts", "entries", "toks", "_spans")
+    __slots__ = ("parts", "entries", "toks", "_starts", "_ends")
 
     def __init__(self, parts: list[str] | None, entries: list | None, toks: list[str]) -> None:
         self.parts = parts
         self.entries = entries
         self.toks = toks
-        self._spans: tuple[list[int], list[int]] | None = None
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
 
-    def spans(self) -> tuple[list[int], list[int]]:
-        if self._spans is None:
+    def starts(self) -> list[int]:
+        if self._starts is None:
             if self.parts is not None:
-                # token k starts at cum[2k] and ends at cum[2k + 1].
+                # token k starts at cum[2k] (and ends at cum[2k + 1]).
                 cum = list(itertools.accumulate(map(len, self.parts)))
-                self._spans = (cum[0:-1:2], cum[1::2])
+                self._starts = cum[0:-1:2]
             else:
                 starts = [0, *itertools.accumulate(itertools.chain.from_iterable(map(_SECOND, self.entries)))]
                 starts.pop()
-                self._spans = (starts, list(map(operator.add, starts, map(len, self.toks))))
-        return self._spans
+                self._starts = starts
+        return self._starts
+
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = list(map(operator.add, self.starts(), map(len, self.toks)))
+        return self._ends
+
+    def spans(self) -> tuple[list[int], list[int]]:
+        return self.starts(), self.ends()
 
 
 def _starts(stream: _Stream) -> list[int]:
     if stream.starts is not None:
         return stream.starts
-    return stream.parts.spans()[0]  # type: ignore[union-attr]
+    return stream.parts.starts()  # type: ignore[union-attr]
 
 
 def _ends(stream: _Stream) -> list[int]:
     if stream.ends is not None:
         return stream.ends
-    return stream.parts.spans()[1]  # type: ignore[union-attr]
+    return stream.parts.ends()  # type: ignore[union-attr]
 
 
 def _anchor(steps: list[tuple[str, int]]) -> int:

@@ -124,6 +124,7 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
         # token -> (pattern ids starting here, {(pid, step)}, flags)
         self._cache: dict[str, tuple[tuple[int, ...], frozenset, int]] = {}
         self._starters: set[str] = set()
+        self._anchored: dict[str, tuple] = {}  # token -> (pid, *plan, need) of the patterns anchored at it
         self._veto_starts: dict[str, set[int]] = {}  # token -> codes whose sense filters it may start
         self._veto_start_set: set[str] = set()  # its keys, as a set (fast intersections)
         self._typo_note: dict[str, str] = {}     # misspelt token -> "token ~ word"

@@ -173,7 +173,7 @@ def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
     rows: list[Row] = []
     add = rows.append
     for rid, text, group in items:
-        if text is None or not str(text).strip():
+        if text is None or not (text.strip() if text.__class__ is str else str(text).strip()):
             counts.blank += 1
             continue
         found = code_text(str(text))

@@ -169,6 +169,7 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     disclosure_note(options, methods)
     shared: dict[str, Any] = {}
     if parallel:
+        _import_analyses()
         from surveykit.report.coding import coded_fields, start_coding
 
         fields = coded_fields(inputs, plan.sections)
@@ -294,6 +295,17 @@ def start_sections(inputs: ReportInputs, options: ReportOptions, by: str | None,
 
     job = Forked(work)
     return {i: job for i in picked}
+
+
+def _import_analyses() -> None:
+    """Import the analysis modules every section may use before the first child is forked: imported
+    once here (the sections built in this process need them too), not once more in each child."""
+    import importlib
+
+    for name in ("surveykit.stats", "surveykit.disclosure", "surveykit.scoring", "surveykit.compare",
+                 "surveykit.banner", "surveykit.report.sections", "surveykit.report.grids",
+                 "surveykit.coding.summary", "surveykit.coding.check"):
+        importlib.import_module(name)
 
 
 def _ahead(section: Section, parallel: bool) -> None:

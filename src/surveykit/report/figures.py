@@ -63,15 +63,13 @@ def draw_ahead(figures: Sequence["Figure"], *, formats: tuple[str, ...] = ("png"
         return
     if "svg" in formats:
         import matplotlib.backends.backend_svg  # noqa: F401  (once here, not once per child)
-    job = _Job(Forked(lambda: [{fmt: _draw(f, fmt) for fmt in formats} for f in figs]), formats)
+    if "png" in formats:
+        from PIL import Image
+
+        Image.preinit()  # the image plugins a PNG save registers: once here, not once per child
+    job = _Job(Forked(lambda: [{fmt: draw(f, fmt) for fmt in formats} for f in figs]), formats)
     for i, fig in enumerate(figs):
         _AHEAD[fig] = _Ahead(job, i)
-
-
-def collect_ahead() -> None:
-    """Wait for every pending drawing (before forking another child, which must not read their pipes)."""
-    for ahead in list(_AHEAD.values()):
-        ahead.job.results()
 
 
 def discard_ahead() -> None:
@@ -79,6 +77,12 @@ def discard_ahead() -> None:
     for ahead in list(_AHEAD.values()):
         ahead.job.forked.close()
     _AHEAD.clear()
+
+
+def pending(fig: "Figure", fmt: str) -> bool:
+    """Whether ``draw_ahead`` is drawing (or has drawn) this figure in ``fmt``, not yet handed out."""
+    ahead = _AHEAD.get(fig)
+    return ahead is not None and fmt in ahead.job.formats and fmt not in ahead.taken
 
 
 def drawn(fig: "Figure", fmt: str) -> bytes | None:
@@ -95,16 +99,61 @@ def drawn(fig: "Figure", fmt: str) -> bytes | None:
 def figure_bytes(fig: "Figure", fmt: str) -> bytes:
     """The figure as ``fmt`` ("png" or "svg") bytes, deterministic."""
     data = drawn(fig, fmt)
-    return data if data is not None else _draw(fig, fmt)
+    return data if data is not None else draw(fig, fmt)
 
 
-def _draw(fig: "Figure", fmt: str) -> bytes:
+def draw(fig: "Figure", fmt: str) -> bytes:
+    """The figure drawn now as ``fmt`` bytes (never the drawing made ahead), deterministic."""
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}):
+    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}), _shared_text_metrics():
         fig.savefig(buf, format=fmt, metadata=_PNG_META if fmt == "png" else _SVG_META, bbox_inches="tight")
     return buf.getvalue()
+
+
+#: Text metrics by (renderer kind, dpi, text, font, math): see ``_shared_text_metrics``. Bounded.
+_METRICS: dict = {}
+_METRICS_MAX = 50_000
+
+
+class _shared_text_metrics:
+    """While a figure is saved, matplotlib's text metrics are shared between renderers of the same
+    kind and resolution.
+
+    matplotlib caches a text's width, height and descent per renderer object, and a save with
+    ``bbox_inches="tight"`` makes new renderers (a dry run, then the drawing at the final size; PNG
+    and SVG each): every label is measured again by FreeType, about a sixth of the drawing. A
+    renderer's metrics depend only on its kind, its resolution and the text, font and math flag (the
+    measuring renderer's type and dpi are in the key, so an Agg and an SVG measure never mix), so the
+    numbers, and the bytes, are the same; ``tests/test_report_speed_charts.py`` checks the bytes."""
+
+    def __enter__(self) -> None:
+        import matplotlib.text as mtext
+
+        self._module = mtext
+        self._original = getattr(mtext, "_get_text_metrics_with_cache", None)
+        if self._original is None:  # another matplotlib: leave it alone
+            return
+        original = self._original
+
+        def metrics(renderer, text, fontprop, ismath, dpi):  # noqa: ANN001
+            inner = getattr(renderer, "_renderer", renderer)  # a MixedModeRenderer's current renderer
+            key = (type(renderer), type(inner), getattr(inner, "dpi", None), getattr(renderer, "dpi", None),
+                   text, fontprop.copy(), ismath, dpi)
+            found = _METRICS.get(key)
+            if found is None:
+                found = original(renderer, text, fontprop, ismath, dpi)
+                if len(_METRICS) >= _METRICS_MAX:
+                    _METRICS.clear()
+                _METRICS[key] = found
+            return found
+
+        mtext._get_text_metrics_with_cache = metrics
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._original is not None:
+            self._module._get_text_metrics_with_cache = self._original
 
 
 def save_figure(fig: "Figure", stem: str | Path, *, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:

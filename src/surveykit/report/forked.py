@@ -14,6 +14,7 @@ so the result, or the error a user sees, is exactly the serial one.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -59,12 +60,20 @@ class Forked(Generic[T]):
             read_fd, write_fd = os.pipe()
         except OSError:
             return
+        # The child's garbage collector must not walk the objects it inherits: walking them writes to
+        # every object's header, which copies the parent's whole heap page by page (copy on write).
+        # Frozen, they are left alone; the parent unfreezes its own at once (so they are collected
+        # as before), which also spares it re-scanning them in the young generations.
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError:
+            gc.unfreeze()
             os.close(read_fd)
             os.close(write_fd)
             return
+        if pid != 0:
+            gc.unfreeze()
         if pid == 0:  # the child: compute, send, exit without running any of the parent's exit handlers
             code = 0
             try:

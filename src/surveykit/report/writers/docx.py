@@ -50,7 +50,7 @@ def _panel(doc, g: Grid, cols: list[int], colour: str) -> None:
             for i, letters in layout]
     scale = min(TEXT_WIDTH_CM / sum(need), 0.2)
     widths = [Cm(need[k] * scale).twips for k in range(len(layout))]
-    style_id = doc.part.get_style_id("Table Grid", WD_STYLE_TYPE.TABLE)
+    style_id = _style_id(doc, "Table Grid", WD_STYLE_TYPE.TABLE)
     accent_hex = colour.lstrip("#").upper()
     out = [f"<w:tbl {nsdecls('w')}><w:tblPr>",
            f'<w:tblStyle w:val="{_attr(style_id)}"/>' if style_id is not None else "",
@@ -127,6 +127,25 @@ def _run_content(text: str) -> str:
     return "".join(parts)
 
 
+def _style_id(doc, name: str, kind) -> str | None:
+    """``doc.part.get_style_id(name, kind)``, looked up once per document: python-docx searches the
+    styles part (XPath) on every call, and a report asks for the same few styles hundreds of times."""
+    ids = doc.__dict__.setdefault("_surveykit_style_ids", {})
+    if (name, kind) not in ids:
+        ids[(name, kind)] = doc.part.get_style_id(name, kind)
+    return ids[(name, kind)]
+
+
+def _heading(doc, text: str, level: int):
+    """``doc.add_heading(text, level)`` with the style id looked up once (``_style_id``): the same
+    paragraph, its run added first and then its style, as python-docx does."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    para = doc.add_paragraph(text)
+    para._p.style = _style_id(doc, "Title" if level == 0 else f"Heading {level}", WD_STYLE_TYPE.PARAGRAPH)
+    return para
+
+
 def _small(doc, text: str, *, italic: bool = True) -> None:
     from docx.shared import Pt, RGBColor
 
@@ -159,10 +178,10 @@ def document_bytes(report: Report, images: Mapping[str, bytes], *, palette: Pale
     def say(text: str) -> str:
         return _clean(resolve_references(text, names))
 
-    doc.add_heading(_clean(report.title), level=0)
+    _heading(doc, _clean(report.title), level=0)
     doc.add_paragraph(_clean(report.subtitle))
     for i, s in enumerate(report.sections, 1):
-        doc.add_heading(f"{i}. {_clean(s.title)}", level=1)
+        _heading(doc, f"{i}. {_clean(s.title)}", level=1)
         for b in s.blocks:
             if isinstance(b, Text):
                 if b.kind == "finding":
@@ -178,7 +197,7 @@ def document_bytes(report: Report, images: Mapping[str, bytes], *, palette: Pale
                 if b.layout != "wide":
                     _small(doc, f"{b.title}: {len(b.frame)} rows in long form (every statistic), in {where}.")
                     continue
-                doc.add_heading(_clean(b.title), level=2)
+                _heading(doc, _clean(b.title), level=2)
                 if not len(b.frame):
                     _small(doc, empty_text(b))
                 else:
@@ -193,7 +212,7 @@ def document_bytes(report: Report, images: Mapping[str, bytes], *, palette: Pale
                     if text:
                         _small(doc, say(text))
             elif isinstance(b, Chart):
-                doc.add_heading(_clean(b.title), level=2)
+                _heading(doc, _clean(b.title), level=2)
                 doc.add_picture(io.BytesIO(images[b.id]), width=Cm(16.0))
                 inline = doc.inline_shapes[-1]._inline
                 inline.docPr.set("descr", _clean(b.alt))

@@ -15,11 +15,11 @@ from typing import Callable
 
 from surveykit.charts.palette import PaletteSpec, check_palette
 from surveykit.io.atomic import write_bytes, write_text
-from surveykit.report.figures import collect_ahead, drawn, figure_bytes
+from surveykit.report.figures import draw, drawn, figure_bytes, pending
 from surveykit.report.model import Report
 from surveykit.report.writers.cells import table_csv
 
-STEPS = ("charts", "tables", "markdown", "html", "docx", "workbook", "manifest")
+STEPS = ("tables", "markdown", "charts", "html", "docx", "workbook", "manifest")
 #: The top-level names a report writes (older reports without a marker hold only these).
 REPORT_NAMES = frozenset({"charts", "tables", "tables.xlsx", "report.md", "report.html", "report.docx",
                           "manifest.json"})
@@ -53,33 +53,35 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
     step = on_step or (lambda name: None)
     with owned_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
                       volatile=frozenset({"manifest.json"})) as tmp:
-        step("charts")
-        images: dict[str, bytes] = {}
-        svgs: dict[str, bytes] = {}
-        for chart in report.charts:
-            images[chart.id] = figure_bytes(chart.figure, "png")
-            svg = drawn(chart.figure, "svg")  # drawn ahead (report.figures.draw_ahead) or None
-            if svg is not None:
-                svgs[chart.id] = svg
-        collect_ahead()  # no pipe of an earlier child may be left for the next one to inherit
-        todo = [chart for chart in report.charts if chart.id not in svgs]
+        # The workbook and the SVG charts not being drawn ahead are needed by no other file: a forked
+        # child makes them while this process writes the rest (same bytes either way: see
+        # report.forked). It is forked first, before this process waits for any chart, and it never
+        # reads a drawing-ahead pipe (it draws only charts that have none).
+        todo = [chart for chart in report.charts if not pending(chart.figure, "svg")]
+        _import_shared()
 
         def side_work() -> tuple[dict[str, bytes], bytes]:
-            # The SVG charts not drawn yet and the workbook are needed by no other file: a forked child
-            # makes them while this process writes the rest (same bytes either way: see report.forked).
-            return ({chart.id: figure_bytes(chart.figure, "svg") for chart in todo},
+            return ({chart.id: draw(chart.figure, "svg") for chart in todo},
                     xlsx.workbook_bytes(report, palette=palette))
 
-        # The child is forked before the writing threads start. Each file is written (atomically, with
-        # its fsync) by a thread while this process makes the next one: the disk waits overlap the work.
+        # Each file is written (atomically, with its fsync) by a thread while this process makes the
+        # next one: the disk waits overlap the work. The files that need no chart come first, so the
+        # charts still being drawn ahead have the time to finish.
         with Forked(side_work, fork=parallel) as side, _Writer(tmp) as put:
-            for chart in report.charts:
-                put(f"charts/{chart.id}.png", images[chart.id])
             step("tables")
             for table in report.tables:
                 put(f"tables/{table.id}.csv", table_csv(table).encode("utf-8"))
             step("markdown")
             put("report.md", markdown.report_markdown(report).encode("utf-8"))
+            step("charts")
+            images: dict[str, bytes] = {}
+            svgs: dict[str, bytes] = {}
+            for chart in report.charts:
+                images[chart.id] = figure_bytes(chart.figure, "png")
+                svg = drawn(chart.figure, "svg")  # drawn ahead (report.figures.draw_ahead) or None
+                if svg is not None:
+                    svgs[chart.id] = svg
+                put(f"charts/{chart.id}.png", images[chart.id])
             step("html")
             put("report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
             step("docx")
@@ -93,6 +95,15 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         step("manifest")
         write_text(tmp / "manifest.json", manifest_json(report, put.files))
     return Path(out)
+
+
+def _import_shared() -> None:
+    """lxml, which both the Word writer (here) and the workbook (in the child) use: imported once,
+    before the fork, instead of once in each process."""
+    try:
+        import lxml.etree  # noqa: F401
+    except ImportError:  # both writers work without it
+        pass
 
 
 class _Writer:

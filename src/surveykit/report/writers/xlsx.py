@@ -70,16 +70,43 @@ def put(ws: "Worksheet", row: int, column: int, value: Any, *, font=None, fill=N
         value = neutralise(str(value))
     cell = ws.cell(row=row, column=column, value=value)
     if font is not None:
-        cell.font = font
+        _style(cell, "font", font)
     if fill is not None:
-        cell.fill = fill
+        _style(cell, "fill", fill)
     if align is not None:
-        cell.alignment = align
+        _style(cell, "alignment", align)
     if fmt is not None:
         cell.number_format = fmt
     if border is not None:
-        cell.border = border
+        _style(cell, "border", border)
     return cell
+
+
+#: The slot of each style in a cell's style array (openpyxl ``StyleArray``).
+_SLOTS = {"font": "fontId", "fill": "fillId", "alignment": "alignmentId", "border": "borderId"}
+
+
+def _style(cell, kind: str, obj) -> None:
+    """``setattr(cell, kind, obj)``, remembering the style's index in the workbook.
+
+    openpyxl finds a style's index by hashing it, field by field, on every assignment (a third of
+    the workbook's time). The workbook's styles are made once (``_Styles``) and never changed, so the
+    index the first assignment finds is the index of every later one: the cell gets the same index,
+    and the file the same bytes."""
+    seen = getattr(cell.parent.parent, "_surveykit_style_ids", None)
+    if seen is None:
+        seen = {}
+        setattr(cell.parent.parent, "_surveykit_style_ids", seen)
+    found = seen.get((kind, id(obj)))
+    if found is None or found[0] is not obj:
+        setattr(cell, kind, obj)
+        seen[(kind, id(obj))] = (obj, getattr(cell._style, _SLOTS[kind]))  # holds obj: its id stays its own
+    else:
+        if not getattr(cell, "_style"):  # as openpyxl's StyleDescriptor does for a cell's first style
+            from openpyxl.styles.cell_style import StyleArray
+
+            cell._style = StyleArray()
+        setattr(cell._style, _SLOTS[kind], found[1])
 
 
 def _number(cell: Cell, *, data: bool, raw: Any = None) -> Any:
