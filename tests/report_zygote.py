@@ -56,11 +56,9 @@ def _child(args: list[str], cwd: str, stderr: str) -> None:
 
         traceback.print_exc()
         code = 1
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    finally:
-        os._exit(code)
+    # Leave as a process run with -m does: SystemExit unwinds the zygote's loop and the interpreter
+    # shuts down as usual (atexit, flushing, finalisation), so a run ends when a new one would.
+    raise SystemExit(code)
 
 
 def main() -> None:
@@ -82,7 +80,7 @@ def main() -> None:
         job = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _child(job["args"], job["cwd"], job["stderr"])
+            _child(job["args"], job["cwd"], job["stderr"])  # never returns: raises SystemExit
         print(json.dumps({"pid": pid}), flush=True)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"pid": pid, "status": os.waitstatus_to_exitcode(status)}), flush=True)
