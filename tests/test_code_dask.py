@@ -4,7 +4,9 @@ Three CSV files of generated answers are coded by the Dask engine (one partition
 with map_partitions on two worker processes) and, concatenated into one file, by the default engine;
 stdout and the summary line must be byte-identical, and with --out DIR the part files, put end to
 end, must be the default engine's --out file. `make test` installs the `dask` extra, so these run
-there; without Dask installed they skip (and the one-line error for a missing Dask is tested).
+there; without Dask installed they skip (and the one-line error for a missing Dask is tested). The
+first test starts its own cluster (no address, as a user without a cluster runs it); the others pass
+``--scheduler`` the address of one cluster the module starts, as a user with a running cluster does.
 """
 
 from __future__ import annotations
@@ -52,6 +54,21 @@ def files(tmp_path_factory):
     return parts, _write(folder / "all.csv", everything)
 
 
+@pytest.fixture(scope="module")
+def scheduler():
+    """The address of one 2-worker LocalCluster shared by the tests below that pass ``--scheduler`` (the
+    path of a user with a running cluster): its workers start and import once, not once per test.
+    ``test_dask_rows_equal_the_default_engine`` still starts a cluster of its own (no address)."""
+    pytest.importorskip("distributed")
+    import logging
+
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.CRITICAL) as cluster:
+        yield cluster.scheduler_address
+
+
 def _cli(*args, cwd):
     from conftest import run_cli
 
@@ -59,6 +76,22 @@ def _cli(*args, cwd):
 
 
 COMMON = ("--text-column", "answer", "--sector-column", "sector", "--codebook", CODEBOOK)
+
+
+# (Before the tests of the shared cluster: hiding the distributed module must not happen under a running one.)
+def test_missing_dask_is_one_line_naming_the_extra(files, tmp_path, monkeypatch):
+    parts, _ = files
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    res = _cli(*parts, *COMMON, "--engine", "dask", cwd=tmp_path)
+    assert res.returncode == 2
+    assert res.stderr.strip() == "surveykit: error: --engine dask needs Dask, which is not installed: " \
+                                 "pip install 'surveykit[dask]'"
+
+
+def test_default_engine_refuses_scheduler(files, tmp_path):
+    parts, _ = files
+    res = _cli(parts[0], *COMMON, "--scheduler", "tcp://127.0.0.1:8786", cwd=tmp_path)
+    assert res.returncode == 2 and "--engine dask" in res.stderr
 
 
 def test_dask_rows_equal_the_default_engine(files, tmp_path):
@@ -74,11 +107,11 @@ def test_dask_rows_equal_the_default_engine(files, tmp_path):
     assert local.stdout.count("\n") > 700
 
 
-def test_dask_out_folder_and_table_equal_the_default_engine(files, tmp_path):
-    pytest.importorskip("distributed")
+def test_dask_out_folder_and_table_equal_the_default_engine(files, scheduler, tmp_path):
     parts, whole = files
     local = _cli(whole, *COMMON, "--out", tmp_path / "local.csv", cwd=tmp_path)
-    dask = _cli(*parts, *COMMON, "--engine", "dask", "--out", tmp_path / "coded", cwd=tmp_path)
+    dask = _cli(*parts, *COMMON, "--engine", "dask", "--scheduler", scheduler, "--out", tmp_path / "coded",
+                cwd=tmp_path)
     assert dask.returncode == 0, dask.stderr
     assert dask.stdout == local.stdout  # the text table of every row, same widths
     # The summary line is the same; the 'wrote' line names the folder and its files.
@@ -94,8 +127,7 @@ def test_dask_out_folder_and_table_equal_the_default_engine(files, tmp_path):
     assert (out / "frequency.csv").read_text(encoding="utf-8") == freq.stdout
 
 
-def test_dask_reads_parquet_like_csv(files, tmp_path):
-    pytest.importorskip("distributed")
+def test_dask_reads_parquet_like_csv(files, scheduler, tmp_path):
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
     parts, whole = files
@@ -104,33 +136,18 @@ def test_dask_reads_parquet_like_csv(files, tmp_path):
         frame.to_parquet(tmp_path / (p.stem + ".parquet"), index=False)
     local = _cli(whole, *COMMON, "--view", "sectors", "--format", "json", cwd=tmp_path)
     dask = _cli(tmp_path / "*.parquet", *COMMON, "--view", "sectors", "--format", "json", "--engine", "dask",
-                cwd=tmp_path)
+                "--scheduler", scheduler, cwd=tmp_path)
     assert dask.returncode == 0, dask.stderr
     assert dask.stdout == local.stdout and dask.stderr == local.stderr
 
 
-def test_dask_repeated_id_across_files_is_one_line_and_writes_nothing(files, tmp_path):
-    pytest.importorskip("distributed")
+def test_dask_repeated_id_across_files_is_one_line_and_writes_nothing(files, scheduler, tmp_path):
     parts, _ = files
     copy = _write(tmp_path / "again.csv", [["F0-010", "no one listens", "police"]])
-    res = _cli(*parts, copy, *COMMON, "--engine", "dask", "--out", tmp_path / "coded", cwd=tmp_path)
+    res = _cli(*parts, copy, *COMMON, "--engine", "dask", "--scheduler", scheduler, "--out", tmp_path / "coded",
+               cwd=tmp_path)
     assert res.returncode == 2  # InputError, as the default engine gives for a repeated id
     assert res.stderr.strip().count("\n") == 0
     assert "appears on more than one row" in res.stderr and "again.csv" in res.stderr and "no one" not in res.stderr
     assert not (tmp_path / "coded").exists()
     assert res.stdout == ""
-
-
-def test_missing_dask_is_one_line_naming_the_extra(files, tmp_path, monkeypatch):
-    parts, _ = files
-    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
-    res = _cli(*parts, *COMMON, "--engine", "dask", cwd=tmp_path)
-    assert res.returncode == 2
-    assert res.stderr.strip() == "surveykit: error: --engine dask needs Dask, which is not installed: " \
-                                 "pip install 'surveykit[dask]'"
-
-
-def test_default_engine_refuses_scheduler(files, tmp_path):
-    parts, _ = files
-    res = _cli(parts[0], *COMMON, "--scheduler", "tcp://127.0.0.1:8786", cwd=tmp_path)
-    assert res.returncode == 2 and "--engine dask" in res.stderr
