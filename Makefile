@@ -20,12 +20,16 @@ report: $(STAMP)
 # run once; files go out in collection order, where tests/conftest.py puts the files of slow tests first.
 # The wheel install check runs beside it in the background: its output is shown after the tests' and
 # either failure fails the target. PYTEST_WORKERS=0 runs the suite in one process.
+# Bytecode is cached for the run even where PYTHONDONTWRITEBYTECODE is set (in the git-ignored
+# __pycache__ folders): src/ is compiled once up front instead of in every worker and every process a
+# test starts, and pytest keeps its rewritten test modules instead of rewriting them in each worker.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	@log="$$(mktemp)"; \
 	PYTHON=$(BIN)/python bash .ci/install_check.sh >"$$log" 2>&1 & check=$$!; \
 	trap 'kill $$check 2>/dev/null; rm -f "$$log"' INT TERM; \
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder; tests=$$?; \
+	$(BIN)/python -m compileall -q src; \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder; tests=$$?; \
 	wait $$check; installed=$$?; \
 	echo "--- install check (.ci/install_check.sh, exit $$installed)"; cat "$$log"; rm -f "$$log"; \
 	test $$tests -eq 0 && test $$installed -eq 0
