@@ -1,15 +1,19 @@
-"""Start ``surveykit ARGS`` processes forked from one interpreter that has already imported what a report
-needs before it starts writing (test_hostile_folder's kill test starts 13 reports that are killed
-while they write: each spares the ~3 s of CPU a new interpreter spends importing pandas, scipy and
-matplotlib again).
+"""Start ``surveykit report`` processes that are about to write, each forked from one process that has
+run the same command up to that point (test_hostile_folder's kill test kills 13 reports while they
+write; the analysis before the writing is the same in all 13 and writes nothing, so it is done once).
 
-Each child is a real process running ``python -m surveykit ARGS`` (``runpy``, as ``-m`` does) in its
-own working folder, with stdout on /dev/null and stderr in a file; it can be killed like any other
-(its report's own forked helpers die with it). The modules the writers import (openpyxl, python-docx,
-lxml) are left to the child, so the writing phase costs what it costs in a new interpreter.
+The zygote imports what a report needs, then, told to (``prepare``), runs ``python -m surveykit ARGS``
+(``runpy``, as ``-m`` does) in the given working folder until the command calls ``Report.write``:
+there it collects the charts its forked helpers drew ahead and waits. Each ``start`` forks a child
+that returns into ``Report.write`` and finishes the real command (the writing, its message, the exit
+status) with stdout on /dev/null and stderr in a file: a real process, killed like any other (the
+writers' own forked helpers die with it). Every child writes the same prepared report, so the
+moments of a kill are spread over the same writing each time.
 
-Protocol (one JSON object a line): the test writes ``{"args": [...], "cwd": ..., "stderr": ...}``;
-the zygote answers ``{"pid": N}`` at once and ``{"pid": N, "status": S}`` when the child ends
+Protocol (one JSON object a line): the zygote says ``{"ready": true}`` once imported; the test sends
+``{"prepare": [...args], "cwd": ...}`` and gets ``{"prepared": true}`` when the command reached the
+writing (or the zygote ends with the command's exit status if it failed first); then each
+``{"stderr": PATH}`` (optionally ``"out"``: another folder) gets ``{"pid": N}`` at once and ``{"pid": N, "status": S}`` when the child ends
 (``S`` as ``Popen.returncode``: the exit code, or minus the signal that killed it). One child at a
 time. ``ZygoteProcess`` is the test side, a ``Popen``-like handle (``pid``, ``poll``, ``wait``).
 """
@@ -36,14 +40,59 @@ PRELOAD = (
 )
 
 
-def _child(args: list[str], cwd: str, stderr: str) -> None:
+def _line() -> dict:
+    line = sys.stdin.readline()
+    if not line:
+        os._exit(0)  # the test closed the pipe: no more children
+    return json.loads(line)
+
+
+def _say(msg: dict) -> None:
+    sys.stdout.write(json.dumps(msg) + "\n")
+    sys.stdout.flush()
+
+
+def _serve() -> dict:
+    """In the zygote, at the start of ``Report.write``: fork one child per request and wait for it.
+    Returns the request only in a child (which then writes the report); the zygote ends with os._exit."""
+    while True:
+        job = _line()
+        pid = os.fork()
+        if pid == 0:
+            null = os.open(os.devnull, os.O_RDWR)
+            err = os.open(job["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(null, 0)
+            os.dup2(null, 1)
+            os.dup2(err, 2)
+            os.close(null)
+            os.close(err)
+            return job
+        _say({"pid": pid})
+        _, status = os.waitpid(pid, 0)
+        _say({"pid": pid, "status": os.waitstatus_to_exitcode(status)})
+
+
+def _prepare(args: list[str], cwd: str) -> None:
+    """Run ``python -m surveykit ARGS`` in this process up to ``Report.write``, then serve children."""
     import runpy
 
-    null = os.open(os.devnull, os.O_RDWR)
-    err = os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
-    os.dup2(err, 2)
+    import surveykit.api as api
+    from surveykit.report import figures
+
+    write = api.Report.write
+
+    def write_in_a_child(self, *a, **kw):
+        # The charts drawn ahead come through a pipe from a helper of this process: read them here, once,
+        # so that every child has them (a child cannot read that pipe again, nor wait for the helper).
+        for ahead in list(figures._AHEAD.values()):
+            ahead.job.results()
+        _say({"prepared": True})
+        job = _serve()
+        if job.get("out"):  # the same report written to another folder (the kill test's timing run)
+            a = (job["out"], *a[1:])
+        return write(self, *a, **kw)
+
+    api.Report.write = write_in_a_child
     os.chdir(cwd)
     sys.argv = ["surveykit", *args]
     code = 0
@@ -51,13 +100,8 @@ def _child(args: list[str], cwd: str, stderr: str) -> None:
         runpy.run_module("surveykit", run_name="__main__", alter_sys=True)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-        code = 1
-    # Leave as a process run with -m does: SystemExit unwinds the zygote's loop and the interpreter
-    # shuts down as usual (atexit, flushing, finalisation), so a run ends when a new one would.
+    # In a child: the command finished (as a process run with -m ends: SystemExit unwinds to here and
+    # the interpreter shuts down as usual). In the zygote: the command failed before it wrote.
     raise SystemExit(code)
 
 
@@ -74,24 +118,21 @@ def main() -> None:
         try:
             importlib.import_module(name)
         except ImportError:
-            pass  # a module that moved: the child imports what it needs anyway
-    print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        job = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            _child(job["args"], job["cwd"], job["stderr"])  # never returns: raises SystemExit
-        print(json.dumps({"pid": pid}), flush=True)
-        _, status = os.waitpid(pid, 0)
-        print(json.dumps({"pid": pid, "status": os.waitstatus_to_exitcode(status)}), flush=True)
+            pass  # a module that moved: the command imports what it needs anyway
+    _say({"ready": True})
+    job = _line()
+    _prepare(job["prepare"], job["cwd"])
 
 
 class Zygote:
-    """The zygote process, started once per test (``with Zygote(env=...) as z: z.start(args, cwd=..., stderr=...)``)."""
+    """The zygote process, started once per test (``with Zygote(env=..., stderr=...) as z: z.prepare(args,
+    cwd=...); z.start(stderr=...)``); ``stderr``: a file for the zygote's own messages."""
 
-    def __init__(self, *, env: dict[str, str]):
-        self._proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      env=env)
+    def __init__(self, *, env: dict[str, str], stderr: Path):
+        with open(stderr, "wb") as err:
+            self._proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=err, env=env)
+        self._stderr = stderr
         self._fd = self._proc.stdout.fileno()
         self._buffer = b""
         assert self.message(timeout=300) == {"ready": True}
@@ -105,15 +146,25 @@ class Zygote:
                 return None
             chunk = os.read(self._fd, 65536)
             if not chunk:
-                raise RuntimeError(f"the zygote ended (exit {self._proc.wait()})")
+                code = self._proc.wait()
+                raise RuntimeError(f"the zygote ended (exit {code}): {Path(self._stderr).read_text(errors='replace')}")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
 
-    def start(self, args: list, *, cwd: Path, stderr: Path) -> "ZygoteProcess":
-        job = {"args": [str(a) for a in args], "cwd": str(cwd), "stderr": str(stderr)}
+    def _send(self, job: dict) -> None:
         self._proc.stdin.write((json.dumps(job) + "\n").encode())
         self._proc.stdin.flush()
+
+    def prepare(self, args: list, *, cwd: Path) -> None:
+        """Run ``surveykit ARGS`` in the zygote up to the writing of the report."""
+        self._send({"prepare": [str(a) for a in args], "cwd": str(cwd)})
+        assert self.message() == {"prepared": True}
+
+    def start(self, *, stderr: Path, out: Path | None = None) -> "ZygoteProcess":
+        """A child that writes the prepared report (its stderr in the file ``stderr``); to the folder
+        ``out`` instead of the command's own when given."""
+        self._send({"stderr": str(stderr), **({"out": str(out)} if out else {})})
         return ZygoteProcess(self, self.message()["pid"], stderr)
 
     def __enter__(self) -> "Zygote":
