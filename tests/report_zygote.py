@@ -89,7 +89,10 @@ def _prepare(args: list[str], cwd: str) -> None:
         _say({"prepared": True})
         job = _serve()
         if job.get("out"):  # the same report written to another folder (the kill test's timing run)
-            a = (job["out"], *a[1:])
+            if "folder" in kw:
+                kw["folder"] = job["out"]
+            else:
+                a = (job["out"], *a[1:])
         return write(self, *a, **kw)
 
     api.Report.write = write_in_a_child
