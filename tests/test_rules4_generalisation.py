@@ -248,6 +248,15 @@ def test_negation_cues_without_the_apostrophe(coder):
 def test_a_placement_only_named_as_where_they_went_missing_from(coder):
     assert "unsuitable_placement" not in coder.code_ids_of("went missing from her placement again")
     assert "unsuitable_placement" in coder.code_ids_of("the placement was unsuitable and she went missing")
+    # the placement named as where it happened, or where they came from
+    for text in ("She was in a hostel when she went missing", "Usually from B&Bs and supported lodgings",
+                 "He was living in a hotel while he went missing"):
+        assert "unsuitable_placement" not in coder.code_ids_of(text), text
+    # ... but a placement given as the reason keeps the code
+    for text in ("Placed in a hostel with adults and went missing within days",
+                 "They go missing because the hostel has no staff at night",
+                 "Kids in B&Bs go missing because nobody checks on them", "Moved from hostel to hostel"):
+        assert "unsuitable_placement" in coder.code_ids_of(text), text
 
 
 def test_the_fourth_development_set_is_well_formed():
