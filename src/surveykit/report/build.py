@@ -168,8 +168,11 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
     shared: dict[str, Any] = {}
+    from surveykit.report.forked import _tl
+    _tl("build start")
     if parallel:
         _import_analyses()
+        _tl("imported analyses")
         from surveykit.report.coding import coded_fields, start_coding
 
         fields = coded_fields(inputs, plan.sections)
@@ -184,23 +187,29 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
         built.append(rounded(section) if options.suppress else section)
         _ahead(section, parallel)
         methods.extend(m for m in notes if m not in methods)
-    # With the coding in a child, the sections that wait for it are built last, so that the others are
-    # analysed meanwhile; sections without charts are built whole in another child. Their results are
-    # merged in the plan's order, as if built in order (each section is built from the inputs alone,
-    # so neither the order nor the process changes anything).
+    # Sections without charts are built whole in another child. With the coding in a child, a section
+    # that waits for it is put off while the child is still coding, so that the next ones are analysed
+    # meanwhile (and their charts drawn ahead), and built as soon as the coding is in: its charts are
+    # then not the last to be drawn. The results are merged in the plan's order, as if built in order
+    # (each section is built from the inputs alone, so neither the order nor the process changes
+    # anything).
     offloaded: dict[int, Any] = {}
     if parallel:
         offloaded = start_sections(inputs, options, by, plan)
-    waits = [any("code" in part.analyses for part in s.parts) and "coding" in shared for s in plan.sections]
-    order = ([i for i, w in enumerate(waits) if not w and i not in offloaded]
-             + [i for i, w in enumerate(waits) if w and i not in offloaded] + sorted(offloaded))
+    coding = shared.get("coding")
+    waits = [coding is not None and any("code" in part.analyses for part in s.parts) for s in plan.sections]
+    todo = [i for i in range(len(plan.sections)) if i not in offloaded]
     done: dict[int, Built] = {}
     try:
-        for i in order:
-            plan_section = plan.sections[i]
-            step(plan_section.id)
-            result = offloaded[i].result()[i] if i in offloaded else None
-            done[i] = result if result is not None else build_one(plan_section, inputs, options, by, shared,
+        while todo:
+            i = next((j for j in todo if not waits[j] or coding.ready()), todo[0])
+            todo.remove(i)
+            step(plan.sections[i].id)
+            done[i] = build_one(plan.sections[i], inputs, options, by, shared, ahead=parallel)
+        for i in sorted(offloaded):
+            step(plan.sections[i].id)
+            result = offloaded[i].result()[i]
+            done[i] = result if result is not None else build_one(plan.sections[i], inputs, options, by, shared,
                                                                   ahead=parallel)
     finally:
         for job in {id(j): j for j in [*offloaded.values(), *shared.values()]}.values():

@@ -22,6 +22,12 @@ from typing import Any, Callable, Generic, TypeVar
 
 T = TypeVar("T")
 
+
+def _tl(label):  # TEMP timeline
+    if os.environ.get("SK_TL"):
+        import time
+        os.write(2, f"TL {time.time():.3f} pid={os.getpid()} {label}\n".encode())
+
 #: Set to "0" to run everything in one process (debugging, profiling).
 ENV_SWITCH = "SURVEYKIT_FORK"
 
@@ -74,6 +80,7 @@ class Forked(Generic[T]):
             return
         if pid != 0:
             gc.unfreeze()
+            _tl(f"fork child={pid} fn={getattr(fn, '__qualname__', fn)}")
         if pid == 0:  # the child: compute, send, exit without running any of the parent's exit handlers
             code = 0
             try:
@@ -85,7 +92,9 @@ class Forked(Generic[T]):
                 sys.stdout = open(os.devnull, "w")
                 sys.stderr = open(os.dup(2), "w", buffering=1)
                 try:
+                    _tl("child start")
                     payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
+                    _tl(f"child end {len(payload)}")
                 except BaseException:  # the parent redoes the work and raises the error itself
                     payload = pickle.dumps((False, None))
                     code = 1
@@ -106,15 +115,29 @@ class Forked(Generic[T]):
             self._done = True
         return self._value
 
+    def ready(self) -> bool:
+        """Whether ``result()`` would return without waiting for the child: computed already, no child
+        (it is computed here then), or the child's result has started to arrive (or the child died)."""
+        if self._done or self._fd is None:
+            return True
+        import select
+
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
     def _collect(self) -> T:
         if self._pid is None:
             return self._fn()
         fd, self._fd = self._fd, None
+        _tl(f"wait child={self._pid}")
         try:
             with os.fdopen(fd, "rb") as pipe:
                 data = pipe.read()
         finally:
             self._reap(kill=False)
+        _tl(f"got child")
         try:
             ok, value = pickle.loads(data) if data else (False, None)
         except Exception:
