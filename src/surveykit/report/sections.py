@@ -157,17 +157,22 @@ def option_wide(responses: "Responses", long: "pd.DataFrame", column_id: str,
     part = long[long["item_id"] == column_id]
     labels = group_labels(responses, by)
     opt_cols = {o.code: "pct_" + slug(o.label) for o in q.scale.options if not o.dk}
-    rows = []
-    for g, grp in part.groupby("group", sort=False):
-        row: dict[str, Any] = {"group": g, "group_label": labels.get(g, g), "n_valid": grp["n_valid"].iloc[0]}
-        for r in grp.itertuples(index=False):
-            if r.option_code in opt_cols:
-                row[opt_cols[r.option_code]] = r.pct
-            else:
-                row["n_dk"], row["pct_dk"] = r.n_dk, r.pct
-        rows.append(row)
+    # One pass over plain lists (the columns may be Arrow-backed: iterating rows of those is slow), the
+    # groups in order of first appearance, as groupby(sort=False) gives them (a missing group is left out).
+    rows: dict[Any, dict[str, Any]] = {}
+    for g, code, pct, n_valid, n_dk in zip(part["group"].tolist(), part["option_code"].tolist(),
+                                           part["pct"].tolist(), part["n_valid"].tolist(), part["n_dk"].tolist()):
+        if g is None or g != g:
+            continue
+        row = rows.get(g)
+        if row is None:
+            row = rows[g] = {"group": g, "group_label": labels.get(g, g), "n_valid": n_valid}
+        if code in opt_cols:
+            row[opt_cols[code]] = pct
+        else:
+            row["n_dk"], row["pct_dk"] = n_dk, pct
     cols = ["group", "group_label", "n_valid", *opt_cols.values()] + (["n_dk", "pct_dk"] if q.scale.has_dk else [])
-    frame = pd.DataFrame(rows).reindex(columns=cols)
+    frame = pd.DataFrame(list(rows.values())).reindex(columns=cols)
     pcts = [*opt_cols.values()] + (["pct_dk"] if q.scale.has_dk else [])
     return frame, pcts
 
