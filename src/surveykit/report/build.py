@@ -100,6 +100,9 @@ class Build:
     #: Work started for the whole report before its sections (``build_report(parallel=True)``): "coding",
     #: the coded fields (``report.coding.start_coding``). Pure results, the same whichever section asks.
     shared: Mapping[str, Any] = field(default_factory=dict)
+    #: Start drawing each part's charts in a forked child as soon as the part is built
+    #: (``report.figures.draw_ahead``), before the section's later parts (which may wait for the coding).
+    ahead: bool = False
 
     @property
     def responses(self) -> "Responses":
@@ -275,7 +278,7 @@ def build_one(plan_section: Any, inputs: ReportInputs, options: ReportOptions, b
     """Build one section of the plan (rounded for publication); ``ahead``: start drawing its charts."""
     from surveykit.report.sections import build_section
 
-    b = Build(inputs=inputs, options=options, by=by, shared=shared)
+    b = Build(inputs=inputs, options=options, by=by, shared=shared, ahead=ahead)
     section = build_section(plan_section, b)
     if section is not None:
         section = rounded(section) if options.suppress else section

@@ -35,8 +35,14 @@ def build_section(plan: "ReportSection", b: "Build") -> Section | None:
     explained = bool(plan.text)
     before = len(sb.blocks)
     for part in plan.parts:
+        start = len(sb.blocks)
         for analysis in part.analyses:
             ANALYSIS_FUNCTIONS[analysis](part, b, sb, explained)
+        if b.ahead:  # this part's charts are finished: drawn meanwhile, even if a later part waits
+            from surveykit.report.figures import draw_ahead
+            from surveykit.report.model import Chart
+
+            draw_ahead([blk.figure for blk in sb.blocks[start:] if isinstance(blk, Chart)])
     if len(sb.blocks) == before:
         return None
     return sb.build()
