@@ -29,23 +29,43 @@ if TYPE_CHECKING:
 
 def build_section(plan: "ReportSection", b: "Build") -> Section | None:
     """One section of the plan: its text, then each part's analyses in order."""
-    sb = SectionBuilder(plan.id, plan.title)
-    for t in plan.text:
-        sb.text(t)
-    explained = bool(plan.text)
-    before = len(sb.blocks)
-    for part in plan.parts:
-        start = len(sb.blocks)
-        for analysis in part.analyses:
-            ANALYSIS_FUNCTIONS[analysis](part, b, sb, explained)
-        if b.ahead:  # this part's charts are finished: drawn meanwhile, even if a later part waits
-            from surveykit.report.figures import draw_ahead
-            from surveykit.report.model import Chart
+    progress = SectionProgress(plan, b)
+    progress.build_parts(len(plan.parts))
+    return progress.section()
 
-            draw_ahead([blk.figure for blk in sb.blocks[start:] if isinstance(blk, Chart)])
-    if len(sb.blocks) == before:
-        return None
-    return sb.build()
+
+class SectionProgress:
+    """A section built part by part (``build_section`` in steps): a report may build the parts before
+    one that waits for the coding child, go on with other sections, and finish this one later. The
+    blocks are the same as built in one go (each part only appends its own)."""
+
+    def __init__(self, plan: "ReportSection", b: "Build") -> None:
+        self.plan, self.b = plan, b
+        self.sb = SectionBuilder(plan.id, plan.title)
+        for t in plan.text:
+            self.sb.text(t)
+        self.explained = bool(plan.text)
+        self.before = len(self.sb.blocks)
+        self.next = 0
+
+    def build_parts(self, upto: int) -> None:
+        """Build the parts up to (not including) index ``upto``."""
+        b, sb = self.b, self.sb
+        for part in self.plan.parts[self.next:upto]:
+            start = len(sb.blocks)
+            for analysis in part.analyses:
+                ANALYSIS_FUNCTIONS[analysis](part, b, sb, self.explained)
+            if b.ahead:  # this part's charts are finished: drawn meanwhile, even if a later part waits
+                from surveykit.report.figures import draw_ahead
+                from surveykit.report.model import Chart
+
+                draw_ahead([blk.figure for blk in sb.blocks[start:] if isinstance(blk, Chart)])
+        self.next = max(self.next, upto)
+
+    def section(self) -> Section | None:
+        if len(self.sb.blocks) == self.before:
+            return None
+        return self.sb.build()
 
 
 # -- who responded ---------------------------------------------------------------------------------
