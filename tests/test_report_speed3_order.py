@@ -229,3 +229,40 @@ def test_option_wide_gives_the_frame_of_the_row_walk(inputs, suppress, by):
     for qid in questions:
         frame, _ = option_wide(responses, long, qid, by)
         _same_frame(frame, _option_wide_by_rows(responses, long, qid, by))
+
+
+def _export_frame_by_columns(table):
+    """The earlier implementation (a copy whose text columns are replaced one by one): the reference."""
+    from surveykit.report.writers.cells import _csv_text, neutralise
+
+    frame = table.frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object or str(frame[col].dtype) in ("string", "str"):
+            frame[col] = frame[col].map(_csv_text).astype(object)
+    frame.columns = [neutralise(str(c)) for c in frame.columns]
+    return frame
+
+
+@pytest.mark.parametrize("suppress", [True, False])
+def test_every_csv_of_the_report_is_the_one_the_column_by_column_export_wrote(inputs, suppress):
+    import pandas as pd
+
+    from surveykit.report.build import ReportOptions, build_report
+    from surveykit.report.model import Table
+    from surveykit.report.writers.cells import export_frame, table_csv
+
+    report = build_report(inputs, ReportOptions(suppress=suppress))
+    tricky = Table("tricky", "Cells a spreadsheet would run", pd.DataFrame({
+        "=label": ["=SUM(A1)", "+1", "plain", None, "a\r\nb", "@x"],
+        "n": [1, 2, 3, 4, 5, 6],
+        "share": [0.5, float("nan"), 1.25, 2.0, 3.0, 4.0],
+        "text": pd.array(["-x", "y", pd.NA, "z", "\tq", "w"], dtype="string"),
+        "count": pd.array([1, None, 3, 4, 5, 6], dtype="Int64"),
+    }))
+    empty = Table("empty", "No rows", pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=float)}))
+    tables = [*report.tables, tricky, empty]
+    assert len(tables) > 40
+    for table in tables:
+        ours, reference = export_frame(table), _export_frame_by_columns(table)
+        _same_frame(ours, reference)
+        assert table_csv(table) == reference.to_csv(index=False, lineterminator="\n")
