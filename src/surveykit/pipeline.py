@@ -83,13 +83,9 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
         check_out(Path(out), force=force)
     step = on_step or (lambda name: None)
     step("inputs")
-    from surveykit.report.forked import _tl
-    _tl("load inst")
     inst = api.load_instrument(instrument)
-    _tl("read survey")
     responses = api.read(survey, instrument=inst, mapping=mapping, platform=platform, encoding=encoding, qsf=qsf)
     measures = inst.youth.path if inst.youth is not None else None
-    _tl("read rankings")
     ranks = api.read_rankings(rankings, measures=measures, encoding=None) if rankings is not None else None
     codebooks = None
     if codebook is not None:
@@ -101,7 +97,6 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                      for q in part.questions}
     returns = api.read_foi(list(foi)) if foi else None
     from surveykit.report.figures import discard_ahead
-    _tl("read done")
 
     try:
         # With a folder to write, the coding and the charts run in forked children beside the analyses.

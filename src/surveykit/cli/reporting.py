@@ -84,8 +84,6 @@ def report(
         state = {"first": True}
 
         def on_step(name: str) -> None:
-            from surveykit.report.forked import _tl
-            _tl("step " + name)
             if state["first"]:
                 state["first"] = False
             else:

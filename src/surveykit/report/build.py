@@ -171,11 +171,8 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
     shared: dict[str, Any] = {}
-    from surveykit.report.forked import _tl
-    _tl("build start")
     if parallel:
         _import_analyses()
-        _tl("imported analyses")
         from surveykit.report.coding import coded_fields, start_coding
 
         fields = coded_fields(inputs, plan.sections)

@@ -22,12 +22,6 @@ from typing import Any, Callable, Generic, TypeVar
 
 T = TypeVar("T")
 
-
-def _tl(label):  # TEMP timeline
-    if os.environ.get("SK_TL"):
-        import time
-        os.write(2, f"TL {time.time():.3f} pid={os.getpid()} {label}\n".encode())
-
 #: Set to "0" to run everything in one process (debugging, profiling).
 ENV_SWITCH = "SURVEYKIT_FORK"
 
@@ -81,7 +75,6 @@ class Forked(Generic[T]):
             return
         if pid != 0:
             gc.unfreeze()
-            _tl(f"fork child={pid} fn={getattr(fn, '__qualname__', fn)}")
         if pid == 0:  # the child: compute, send, exit without running any of the parent's exit handlers
             code = 0
             try:
@@ -93,9 +86,7 @@ class Forked(Generic[T]):
                 sys.stdout = open(os.devnull, "w")
                 sys.stderr = open(os.dup(2), "w", buffering=1)
                 try:
-                    _tl("child start")
                     payload = pickle.dumps((True, fn()), protocol=pickle.HIGHEST_PROTOCOL)
-                    _tl(f"child end {len(payload)}")
                 except BaseException:  # the parent redoes the work and raises the error itself
                     payload = pickle.dumps((False, None))
                     code = 1
@@ -146,7 +137,6 @@ class Forked(Generic[T]):
             self._reap(kill=True)
             return self._fn()
         fd, self._fd = self._fd, None
-        _tl(f"wait child={self._pid}")
         try:
             with os.fdopen(fd, "rb") as pipe:
                 data = pipe.read()
@@ -154,7 +144,6 @@ class Forked(Generic[T]):
             self._reap(kill=False)
             for job in self._handed:  # the child has read their results: none is wanted any more
                 job.close()
-        _tl(f"got child")
         try:
             ok, value = pickle.loads(data) if data else (False, None)
         except Exception:
