@@ -138,7 +138,7 @@ def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | Non
     built: ``code_blocks`` collects the result (or computes it itself when there is no child).
 
     Two stages: the rule coding needs no statistics and starts at once, in a first child, while this
-    process imports what the tests need (scipy.stats, on the only core busy then); the summaries and
+    process imports what the tests need (scipy.stats), on a core otherwise idle then; the summaries and
     quotes are made in a second child forked after that import (so it is imported once), which takes
     the first child's result from its pipe."""
     from surveykit.report.forked import Forked
