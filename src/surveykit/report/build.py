@@ -100,6 +100,9 @@ class Build:
     #: Work started for the whole report before its sections (``build_report(parallel=True)``): "coding",
     #: the coded fields (``report.coding.start_coding``). Pure results, the same whichever section asks.
     shared: Mapping[str, Any] = field(default_factory=dict)
+    #: Start drawing each part's charts in a forked child as soon as the part is built
+    #: (``report.figures.draw_ahead``), before the section's later parts (which may wait for the coding).
+    ahead: bool = False
 
     @property
     def responses(self) -> "Responses":
@@ -184,23 +187,44 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
         built.append(rounded(section) if options.suppress else section)
         _ahead(section, parallel)
         methods.extend(m for m in notes if m not in methods)
-    # With the coding in a child, the sections that wait for it are built last, so that the others are
-    # analysed meanwhile; sections without charts are built whole in another child. Their results are
-    # merged in the plan's order, as if built in order (each section is built from the inputs alone,
-    # so neither the order nor the process changes anything).
+    # Sections without charts are built whole in another child. With the coding in a child, a section
+    # that waits for it is built up to its first coded part when its turn comes (so its charts start
+    # drawing), and finished as soon as the coding is in, the next sections being built meanwhile.
+    # The results are merged in the plan's order, as if built in order (each section is built from the
+    # inputs alone and its parts in order, so neither the order nor the process changes anything).
     offloaded: dict[int, Any] = {}
     if parallel:
         offloaded = start_sections(inputs, options, by, plan)
-    waits = [any("code" in part.analyses for part in s.parts) and "coding" in shared for s in plan.sections]
-    order = ([i for i, w in enumerate(waits) if not w and i not in offloaded]
-             + [i for i, w in enumerate(waits) if w and i not in offloaded] + sorted(offloaded))
+    coding = shared.get("coding")
+    # Per section, the index of its first part that codes free text (None: none, or no coding child).
+    first_coded = [next((k for k, part in enumerate(s.parts) if "code" in part.analyses), None)
+                   if coding is not None else None for s in plan.sections]
+    todo = [i for i in range(len(plan.sections)) if i not in offloaded]
+    started: dict[int, Any] = {}
     done: dict[int, Built] = {}
     try:
-        for i in order:
-            plan_section = plan.sections[i]
-            step(plan_section.id)
-            result = offloaded[i].result()[i] if i in offloaded else None
-            done[i] = result if result is not None else build_one(plan_section, inputs, options, by, shared,
+        while todo:
+            pick = None
+            for j in todo:  # the plan's order
+                if first_coded[j] is None or coding.ready():
+                    pick = j
+                    break
+                if j not in started:  # waits for the coding: its parts before the coded one now
+                    step(plan.sections[j].id)
+                    started[j] = start_one(plan.sections[j], inputs, options, by, shared, ahead=parallel,
+                                           upto=first_coded[j])
+            if pick is None:  # every section left waits for the coding
+                pick = todo[0]
+            todo.remove(pick)
+            progress = started.pop(pick, None)
+            if progress is None:
+                step(plan.sections[pick].id)
+                progress = start_one(plan.sections[pick], inputs, options, by, shared, ahead=parallel, upto=0)
+            done[pick] = finish_one(progress, options, ahead=parallel)
+        for i in sorted(offloaded):
+            step(plan.sections[i].id)
+            result = offloaded[i].result()[i]
+            done[i] = result if result is not None else build_one(plan.sections[i], inputs, options, by, shared,
                                                                   ahead=parallel)
     finally:
         for job in {id(j): j for j in [*offloaded.values(), *shared.values()]}.values():
@@ -264,10 +288,25 @@ Built = tuple
 def build_one(plan_section: Any, inputs: ReportInputs, options: ReportOptions, by: str | None,
               shared: Mapping[str, Any], *, ahead: bool = False) -> Built:
     """Build one section of the plan (rounded for publication); ``ahead``: start drawing its charts."""
-    from surveykit.report.sections import build_section
+    return finish_one(start_one(plan_section, inputs, options, by, shared, ahead=ahead, upto=0), options,
+                      ahead=ahead)
 
-    b = Build(inputs=inputs, options=options, by=by, shared=shared)
-    section = build_section(plan_section, b)
+
+def start_one(plan_section: Any, inputs: ReportInputs, options: ReportOptions, by: str | None,
+              shared: Mapping[str, Any], *, ahead: bool, upto: int) -> Any:
+    """A section with its first ``upto`` parts built (``sections.SectionProgress``); ``finish_one``
+    builds the rest."""
+    from surveykit.report.sections import SectionProgress
+
+    progress = SectionProgress(plan_section, Build(inputs=inputs, options=options, by=by, shared=shared,
+                                                   ahead=ahead))
+    progress.build_parts(upto)
+    return progress
+
+
+def finish_one(progress: Any, options: ReportOptions, *, ahead: bool) -> Built:
+    progress.build_parts(len(progress.plan.parts))
+    section, b = progress.section(), progress.b
     if section is not None:
         section = rounded(section) if options.suppress else section
         _ahead(section, ahead)

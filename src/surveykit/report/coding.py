@@ -82,25 +82,48 @@ class FieldWork:
     check: Any
 
 
-def field_work(inputs: "ReportInputs", options: "ReportOptions", by: str | None, col: str) -> FieldWork | None:
-    """Code the answers to ``col`` and summarise them (None when the field has no answers)."""
+def field_work(inputs: "ReportInputs", options: "ReportOptions", by: str | None, col: str,
+               coded: "CodedField | None" = None) -> FieldWork | None:
+    """Code the answers to ``col`` and summarise them (None when the field has no answers). ``coded``:
+    the field's rule coding when already done (``coded_field``)."""
+    from surveykit.coding.summary import summarise
+
+    work = coded if coded is not None else coded_field(inputs, by, col)
+    if work.answers is None:
+        return None
+    answers, coded_rows, codebook = work.answers, work.coded, inputs.codebooks[col]
+    summary = summarise(coded_rows, codebook, sectors=answers.sectors, sector_order=answers.sector_order,
+                        padjust=options.padjust)
+    quotes = _quotes(answers, coded_rows, summary, codebook, inputs, options, by) if work.full else None
+    return FieldWork(answers, coded_rows, summary, quotes, work.check)
+
+
+@dataclass(frozen=True)
+class CodedField:
+    """The first stage of a field's coding, which needs no statistics: the answers (None: the field
+    has none), the rule coder's rows and the codebook's check (None for a field without quotes)."""
+
+    answers: Any
+    coded: Any = None
+    full: bool = True
+    check: Any = None
+
+
+def coded_field(inputs: "ReportInputs", by: str | None, col: str) -> CodedField:
+    """The answers to ``col`` coded by the rules, and the codebook's check (``field_work``'s first stage)."""
     from surveykit.coding.answers import answers_from_responses
     from surveykit.coding.check import check_loaded
     from surveykit.coding.rules import code_answers
-    from surveykit.coding.summary import summarise
 
     responses = inputs.responses
     codebook = inputs.codebooks[col]
     answers = answers_from_responses(responses, question=col, by=by)
     if not any(answers.texts):
-        return None
+        return CodedField(None)
     coded = code_answers(zip(answers.ids, answers.texts), codebook, question_id=col)
-    summary = summarise(coded, codebook, sectors=answers.sectors, sector_order=answers.sector_order,
-                        padjust=options.padjust)
     decl = responses.instrument.coded_field(col)
     full = decl is None or decl.quotes
-    quotes = _quotes(answers, coded, summary, codebook, inputs, options, by) if full else None
-    return FieldWork(answers, coded, summary, quotes, check_loaded(codebook) if full else None)
+    return CodedField(answers, coded, full, check_loaded(codebook) if full else None)
 
 
 def coded_fields(inputs: "ReportInputs", plan_sections: Sequence[Any]) -> list[str]:
@@ -111,14 +134,26 @@ def coded_fields(inputs: "ReportInputs", plan_sections: Sequence[Any]) -> list[s
 
 
 def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | None, fields: Sequence[str]) -> Any:
-    """Code ``fields`` in a forked child (``report.forked.Forked``) while the report's other sections are
-    built: ``code_blocks`` collects the result (or computes it itself when there is no child)."""
-    import scipy.stats  # noqa: F401  (the tests need it here and in the child: import it once, before the fork)
+    """Code ``fields`` in forked children (``report.forked.Forked``) while the report's other sections are
+    built: ``code_blocks`` collects the result (or computes it itself when there is no child).
 
+    Two stages: the rule coding needs no statistics and starts at once, in a first child, while this
+    process imports what the tests need (scipy.stats), on a core otherwise idle then; the summaries and
+    quotes are made in a second child forked after that import (so it is imported once), which takes
+    the first child's result from its pipe."""
     from surveykit.report.forked import Forked
 
     fields = list(fields)
-    return Forked(lambda: {col: field_work(inputs, options, by, col) for col in fields})
+    first = Forked(lambda: {col: coded_field(inputs, by, col) for col in fields})
+    import scipy.stats  # noqa: F401  (the tests need it here and in the child: import it once, before the fork)
+
+    def second() -> dict[str, FieldWork | None]:
+        coded = first.result()
+        return {col: field_work(inputs, options, by, col, coded=coded.get(col)) for col in fields}
+
+    job = Forked(second)
+    first.hand_over(job)
+    return job
 
 
 def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained: bool) -> None:

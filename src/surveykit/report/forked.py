@@ -53,6 +53,7 @@ class Forked(Generic[T]):
         self._fd: int | None = None
         self._value: Any = None
         self._done = False
+        self._handed: list["Forked[Any]"] = []  # children whose result another child reads (hand_over)
         if not (fork and fork_available()):
             return
         parent = os.getpid()
@@ -106,8 +107,34 @@ class Forked(Generic[T]):
             self._done = True
         return self._value
 
+    def hand_over(self, reader: "Forked[Any]") -> None:
+        """``reader``'s child (forked after this one) collects this child's result itself, from the pipe
+        it inherited: this process lets go of its end, so that it never competes for the bytes, and
+        reaps this child when ``reader`` is collected or closed. Nothing changes when ``reader`` has no
+        child (its work then runs here and collects this result here)."""
+        if reader._pid is None or self._fd is None:
+            return
+        os.close(self._fd)
+        self._fd = None
+        reader._handed.append(self)
+
+    def ready(self) -> bool:
+        """Whether ``result()`` would return without waiting for the child: computed already, no child
+        (it is computed here then), or the child's result has started to arrive (or the child died)."""
+        if self._done or self._fd is None:
+            return True
+        import select
+
+        try:
+            return bool(select.select([self._fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
+
     def _collect(self) -> T:
         if self._pid is None:
+            return self._fn()
+        if self._fd is None:  # handed over to another child: not read here
+            self._reap(kill=True)
             return self._fn()
         fd, self._fd = self._fd, None
         try:
@@ -115,6 +142,8 @@ class Forked(Generic[T]):
                 data = pipe.read()
         finally:
             self._reap(kill=False)
+            for job in self._handed:  # the child has read their results: none is wanted any more
+                job.close()
         try:
             ok, value = pickle.loads(data) if data else (False, None)
         except Exception:
@@ -127,6 +156,8 @@ class Forked(Generic[T]):
             os.close(self._fd)
             self._fd = None
         self._reap(kill=True)
+        for job in self._handed:
+            job.close()
 
     def _reap(self, *, kill: bool) -> None:
         if self._pid is None:

@@ -29,17 +29,43 @@ if TYPE_CHECKING:
 
 def build_section(plan: "ReportSection", b: "Build") -> Section | None:
     """One section of the plan: its text, then each part's analyses in order."""
-    sb = SectionBuilder(plan.id, plan.title)
-    for t in plan.text:
-        sb.text(t)
-    explained = bool(plan.text)
-    before = len(sb.blocks)
-    for part in plan.parts:
-        for analysis in part.analyses:
-            ANALYSIS_FUNCTIONS[analysis](part, b, sb, explained)
-    if len(sb.blocks) == before:
-        return None
-    return sb.build()
+    progress = SectionProgress(plan, b)
+    progress.build_parts(len(plan.parts))
+    return progress.section()
+
+
+class SectionProgress:
+    """A section built part by part (``build_section`` in steps): a report may build the parts before
+    one that waits for the coding child, go on with other sections, and finish this one later. The
+    blocks are the same as built in one go (each part only appends its own)."""
+
+    def __init__(self, plan: "ReportSection", b: "Build") -> None:
+        self.plan, self.b = plan, b
+        self.sb = SectionBuilder(plan.id, plan.title)
+        for t in plan.text:
+            self.sb.text(t)
+        self.explained = bool(plan.text)
+        self.before = len(self.sb.blocks)
+        self.next = 0
+
+    def build_parts(self, upto: int) -> None:
+        """Build the parts up to (not including) index ``upto``."""
+        b, sb = self.b, self.sb
+        for part in self.plan.parts[self.next:upto]:
+            start = len(sb.blocks)
+            for analysis in part.analyses:
+                ANALYSIS_FUNCTIONS[analysis](part, b, sb, self.explained)
+            if b.ahead:  # this part's charts are finished: drawn meanwhile, even if a later part waits
+                from surveykit.report.figures import draw_ahead
+                from surveykit.report.model import Chart
+
+                draw_ahead([blk.figure for blk in sb.blocks[start:] if isinstance(blk, Chart)])
+        self.next = max(self.next, upto)
+
+    def section(self) -> Section | None:
+        if len(self.sb.blocks) == self.before:
+            return None
+        return self.sb.build()
 
 
 # -- who responded ---------------------------------------------------------------------------------
@@ -157,17 +183,22 @@ def option_wide(responses: "Responses", long: "pd.DataFrame", column_id: str,
     part = long[long["item_id"] == column_id]
     labels = group_labels(responses, by)
     opt_cols = {o.code: "pct_" + slug(o.label) for o in q.scale.options if not o.dk}
-    rows = []
-    for g, grp in part.groupby("group", sort=False):
-        row: dict[str, Any] = {"group": g, "group_label": labels.get(g, g), "n_valid": grp["n_valid"].iloc[0]}
-        for r in grp.itertuples(index=False):
-            if r.option_code in opt_cols:
-                row[opt_cols[r.option_code]] = r.pct
-            else:
-                row["n_dk"], row["pct_dk"] = r.n_dk, r.pct
-        rows.append(row)
+    # One pass over plain lists (the columns may be Arrow-backed: iterating rows of those is slow), the
+    # groups in order of first appearance, as groupby(sort=False) gives them (a missing group is left out).
+    rows: dict[Any, dict[str, Any]] = {}
+    for g, code, pct, n_valid, n_dk in zip(part["group"].tolist(), part["option_code"].tolist(),
+                                           part["pct"].tolist(), part["n_valid"].tolist(), part["n_dk"].tolist()):
+        if g is None or g != g:
+            continue
+        row = rows.get(g)
+        if row is None:
+            row = rows[g] = {"group": g, "group_label": labels.get(g, g), "n_valid": n_valid}
+        if code in opt_cols:
+            row[opt_cols[code]] = pct
+        else:
+            row["n_dk"], row["pct_dk"] = n_dk, pct
     cols = ["group", "group_label", "n_valid", *opt_cols.values()] + (["n_dk", "pct_dk"] if q.scale.has_dk else [])
-    frame = pd.DataFrame(rows).reindex(columns=cols)
+    frame = pd.DataFrame(list(rows.values())).reindex(columns=cols)
     pcts = [*opt_cols.values()] + (["pct_dk"] if q.scale.has_dk else [])
     return frame, pcts
 
