@@ -4,11 +4,11 @@ that ``surveykit code evaluate`` gives today, for the test set and (apart) the d
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from conftest import ROOT
+from gold_checks import assert_code_table
 from surveykit.coding.codebook import load_codebook
 from surveykit.io.gold import read_gold
 
@@ -48,13 +48,7 @@ def test_gold_sets_are_well_formed():
 def test_doc_reports_the_current_per_code_figures(measured):
     name, doc = measured
     text = section(name)
-    for row in doc["per_code"]:
-        m = re.search(rf"^\| `{row['code_id']}` \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", text,
-                      re.MULTILINE)
-        assert m, f"{row['code_id']} missing from the {name} table"
-        assert int(m.group(1)) == row["support"]
-        assert [float(x) for x in m.groups()[1:]] == pytest.approx(
-            [round(row[k], 2) for k in ("precision", "recall", "f1", "alpha")], abs=0.005)
+    assert_code_table(text, doc["per_code"], name)
 
 
 def test_doc_reports_the_current_totals(measured):

@@ -16,23 +16,17 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
 from conftest import ROOT
+from gold_checks import assert_doc_reports_current_figures, assert_well_formed
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.rules import RuleCoder
-from surveykit.io.gold import read_gold
 
 DEV4 = ROOT / "responses" / "gold" / "q7_dev4.csv"
-DOC = ROOT / "docs" / "coding-quality.md"
 WEAK = ("trafficker_control", "re_trafficking", "not_identified", "stressful_procedures", "lack_advocacy",
         "unsuitable_placement", "lack_of_trust", "lack_of_control", "family_reunification", "school_problems",
         "forced_to_leave")
-STYLES = {"terse", "long", "bullets", "typo", "abbreviation", "hedge", "negation", "other_sense", "adults",
-          "uncodeable", "paraphrase"}
 
 FRAGMENTS = [
     ('the adults exploiting him still have his number', 'trafficker_control'),
@@ -260,49 +254,8 @@ def test_a_placement_only_named_as_where_they_went_missing_from(coder):
 
 
 def test_the_fourth_development_set_is_well_formed():
-    cb = load_codebook()
-    g = read_gold(DEV4)
-    assert len(g) >= 240
-    assert g.ids == tuple(f"dev4-{i:03d}" for i in range(1, len(g) + 1))
-    used = [c for codes in g.codes for c in codes]
-    assert set(used) == set(cb.code_ids)
-    assert min(used.count(c) for c in cb.code_ids) >= 10
-    assert min(used.count(c) for c in WEAK) >= 16
-    for codes in g.codes:  # codebook order, no repeats
-        assert list(codes) == sorted(set(codes), key=cb.code_ids.index)
-    for text, styles in zip(g.texts, g.styles):
-        assert set(styles) <= STYLES
-        words = len(text.split())
-        assert ("terse" in styles) == (words <= 8)
-        assert ("long" in styles) == (words >= 45)
-    assert sum(1 for codes in g.codes if not codes) >= 15
-
-
-def _section() -> str:
-    text = DOC.read_text(encoding="utf-8")
-    start = text.index("## Fourth development set (round 7)")
-    return text[start:text.index("\n## ", start + 5)]
+    assert_well_formed(DEV4, prefix="dev4", min_answers=240, weak=WEAK, min_weak=16)
 
 
 def test_doc_reports_the_current_dev4_figures(cli):
-    res = cli("code", "evaluate", DEV4, "--format", "json")
-    assert res.returncode == 0, res.stderr
-    doc = json.loads(res.stdout)
-    o = doc["overall"]
-    text = _section()
-    assert (f"{o['answers']} answers. Macro-F1 **{o['macro_f1']:.3f}**; micro precision "
-            f"{o['micro_precision']:.3f}, recall {o['micro_recall']:.3f}, F1 {o['micro_f1']:.3f}") in text
-    for row in doc["per_code"]:
-        m = re.search(rf"^\| `{row['code_id']}` \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", text,
-                      re.MULTILINE)
-        assert m, f"{row['code_id']} missing from the dev4 table"
-        assert int(m.group(1)) == row["support"]
-        assert [float(x) for x in m.groups()[1:]] == pytest.approx(
-            [round(row[k], 2) for k in ("precision", "recall", "f1", "alpha")], abs=0.005)
-    assert f"| {o['macro_f1']:.3f} (P {o['micro_precision']:.3f}, R {o['micro_recall']:.3f}) |" in text
-
-
-def test_precision_holds_on_the_fourth_development_set(cli):
-    res = cli("code", "evaluate", DEV4, "--format", "json")
-    assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["overall"]["micro_precision"] >= 0.9
+    assert_doc_reports_current_figures(cli, DEV4, "## Fourth development set (round 7)")
