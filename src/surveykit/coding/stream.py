@@ -146,20 +146,9 @@ def _init(codebook: "Codebook | None", codebook_path: str | None, options: dict)
     _worker_state["theme_of"] = {c.id: c.theme for c in cb.codes}
     _worker_state["rank"] = {c.id: i for i, c in enumerate(cb.codes)}
     if options.get("redact"):
-        from functools import lru_cache
+        from surveykit.coding.redact import evidence_redactor
 
-        from surveykit.coding.redact import codebook_terms, redact_text
-
-        # redact_text(v, codebook=cb) works out the codebook's words on every call: once per worker here.
-        keep = codebook_terms(cb)
-
-        # Evidence repeats ("nothing in place", "disbelief"): redaction depends on the text alone, so a
-        # bounded memo of redacted evidence gives the same result for a fraction of the work.
-        @lru_cache(maxsize=1 << 16)
-        def redacted(text: str) -> str:
-            return redact_text(text, keep=keep).text
-
-        _worker_state["redacted"] = redacted
+        _worker_state["redacted"] = evidence_redactor(cb)
 
 
 def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:

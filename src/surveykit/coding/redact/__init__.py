@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 KINDS = ("name", "place", "address", "postcode", "email", "url", "handle", "phone", "ni_number", "nhs_number",
          "reference", "date", "age")
@@ -211,21 +211,25 @@ __all__ = ["KINDS", "PLACEHOLDERS", "STRUCTURED", "Span", "Redaction", "Redactor
            "redact_counts", "load_denylist", "default_denylist_path", "codebook_terms", "instrument_terms"]
 
 
+def evidence_redactor(codebook=None) -> Callable[[str], str]:
+    """``text -> redact_text(text, codebook=codebook).text``, for many evidence texts: the codebook's
+    words are worked out once (they cost ~40 ms), and evidence repeats ("nothing in place",
+    "disbelief"), so a bounded memo redacts each distinct text once (redaction depends on the text and
+    those words alone)."""
+    keep = codebook_terms(codebook)
+
+    @lru_cache(maxsize=1 << 16)
+    def redacted(text: str) -> str:
+        return redact_text(text, keep=keep).text
+
+    return redacted
+
+
 def redact_evidence(coded, *, codebook=None, column: str = "matched"):
     """A coded frame with personal data redacted from its evidence column (the words the rules
     matched, which come from the answer). Start and end still point into the original answer."""
     out = coded.copy()
     if column in out.columns:
-        # The codebook's words once per call, not once per row (they cost ~40 ms to work out), and each
-        # distinct evidence once: redaction depends on the text and these words alone.
-        keep = codebook_terms(codebook)
-        done: dict[str, str] = {}
-
-        def redacted(v: str) -> str:
-            r = done.get(v)
-            if r is None:
-                r = done[v] = redact_text(v, keep=keep).text
-            return r
-
+        redacted = evidence_redactor(codebook)
         out[column] = [v if not isinstance(v, str) or not v else redacted(v) for v in out[column]]
     return out
