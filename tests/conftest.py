@@ -278,6 +278,39 @@ def shared_once(tmp_path_factory, name: str, make) -> Path:
     return folder
 
 
+def link_repository_inputs(folder: Path) -> Path:
+    """Link the repository's ``responses/`` and ``codebooks/`` into ``folder`` (the layout the README's
+    examples are written for: their relative paths work and nothing is written into the checkout)."""
+    for name in ("responses", "codebooks"):
+        (folder / name).symlink_to(ROOT / name, target_is_directory=True)
+    return folder
+
+
+def shared_cli_run(tmp_path_factory, *args: str, env: dict[str, str] | None = None
+                   ) -> tuple[Path, subprocess.CompletedProcess]:
+    """``surveykit ARGS`` run once per test run (in-process, ``run_cli``) in a fresh folder laid out as the
+    README's examples expect (``link_repository_inputs``): ``(folder, result)``. Every test that asks
+    for the same arguments and environment gets the same run, whichever pytest-xdist worker ran it
+    (``shared_once``). READ-ONLY, as ``shared_once``'s folders: copy the folder to change anything."""
+    import json
+
+    argv = [str(a) for a in args]
+    key = hashlib.sha256(json.dumps([argv, sorted((env or {}).items())]).encode()).hexdigest()[:16]
+
+    def make(folder: Path) -> None:
+        work = folder / "work"
+        work.mkdir()
+        link_repository_inputs(work)
+        proc = run_cli(*argv, cwd=work, env=env)
+        (folder / "result.json").write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout,
+                                                        "stderr": proc.stderr}), encoding="utf-8")
+
+    folder = shared_once(tmp_path_factory, f"cli-{key}", make)
+    done = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    return folder / "work", subprocess.CompletedProcess([PROG_NAME, *argv], done["returncode"], done["stdout"],
+                                                        done["stderr"])
+
+
 def _tree_digest(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}

@@ -11,20 +11,28 @@ import json
 import pytest
 
 import surveykit as sk
-from conftest import SAMPLE_DIR, SAMPLE_SURVEY
+from conftest import SAMPLE_DIR
 
 RETURNS = SAMPLE_DIR / "foi_returns.xlsx"
 pytestmark = pytest.mark.skipif(not RETURNS.is_file(), reason="the FOI sample is not generated")
 
 
+#: The README's example (its section "The report and what it writes"): the shipped sample with its FOI
+#: returns. tests/test_readme.py runs the same command, in the same workspace and environment, through
+#: conftest.shared_cli_run, so one run per test run serves both files.
+README_COMMAND = ("report", "--foi", "responses/sample/foi_returns.xlsx", "--out", "reports/2026")
+README_ENV = {"COLUMNS": "100", "LINES": "50"}
+
+
 @pytest.fixture(scope="module")
 def report_dir(tmp_path_factory):
-    from conftest import run_cli
+    """`surveykit report --foi RETURNS` on the shipped sample (read-only: a shared run)."""
+    from conftest import shared_cli_run
 
-    out = tmp_path_factory.mktemp("foi") / "report"
-    proc = run_cli("report", "--survey", SAMPLE_SURVEY, "--foi", RETURNS, "--out", out)
+    work, proc = shared_cli_run(tmp_path_factory, *README_COMMAND, env=README_ENV)
     assert proc.returncode == 0, proc.stderr
-    return out
+    assert (work / "responses" / "sample" / "foi_returns.xlsx").resolve() == RETURNS.resolve()
+    return work / "reports" / "2026"
 
 
 def test_foi_section_comes_first_with_the_published_2016_figures(report_dir):
