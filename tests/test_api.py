@@ -91,12 +91,50 @@ def test_code_does_not_read_the_export_again(sample, monkeypatch):
     assert set(coded.rows.columns) >= {"respondent_id", "question_id", "code_id", "start", "end", "matched", "coder"}
 
 
-def test_report_from_loaded_data_and_write(sample, tmp_path):
-    rankings = sk.read_rankings(SAMPLE_RANKINGS)
-    report = sk.report(sample, rankings=rankings)
+@pytest.fixture(scope="module")
+def readme_api(tmp_path_factory):
+    """The README's "Python API" example, run once as it is written in a folder of its own:
+    ``(folder, namespace, written)`` where ``written`` lists what each ``Report.write`` call returned.
+    Its last two lines are the library report path (``sk.report(responses, rankings=...)`` on loaded
+    data, then ``.write``), which test_report_from_loaded_data_and_write checks."""
+    import os
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Python API")
+    block = readme[start:].split("```python", 1)[1].split("```", 1)[0]
+    folder = tmp_path_factory.mktemp("readme_api")
+    written: list = []
+    original = sk.Report.write
+
+    def write(self, *args, **kwargs):
+        out = original(self, *args, **kwargs)
+        written.append(out)
+        return out
+
+    namespace: dict = {}
+    previous = os.getcwd()
+    os.chdir(folder)
+    sk.Report.write = write
+    try:
+        exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    finally:
+        sk.Report.write = original
+        os.chdir(previous)
+    return folder, namespace, written
+
+
+def test_report_from_loaded_data_and_write(readme_api):
+    """A report built by the library from loaded data (``sk.read``, ``sk.read_rankings``), then written:
+    checked on the README example's run, whose last lines are exactly that path."""
+    folder, namespace, written = readme_api
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "report = sk.report(responses, rankings=sk.read_rankings(" in readme  # else test the path here again
+    report = namespace["report"]
     assert isinstance(report, sk.Report)
     assert [s.id for s in report.sections][:2] == ["who_responded", "why_missing"]
-    out = report.write(tmp_path / "r")
+    assert len(written) == 1
+    out = folder / written[0]  # a relative folder is the example's working folder's
+    assert out == folder / "reports" / "api"
     assert (out / "report.html").is_file() and (out / "manifest.json").is_file()
 
 
@@ -243,15 +281,10 @@ def test_coincidental_id_is_not_trusted(tmp_path):
     assert "named like q1" in note
 
 
-def test_readme_python_api_example_runs(tmp_path, monkeypatch):
-    """The README's "Python API" example, run as it is written."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    start = readme.index("## Python API")
-    block = readme[start:].split("```python", 1)[1].split("```", 1)[0]
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {}
-    exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
-    assert (tmp_path / "reports" / "api").is_dir()
+def test_readme_python_api_example_runs(readme_api):
+    """The README's "Python API" example, run as it is written (the readme_api fixture)."""
+    folder, _, _ = readme_api
+    assert (folder / "reports" / "api").is_dir()
 
 
 def test_code_summary_is_protected_by_default_as_in_the_cli(sample):
