@@ -357,11 +357,16 @@ MAX_PRINTED_PAGES = 55
 @pytest.mark.browser
 def test_report_prints_to_a4_with_no_table_wider_than_the_page(two_runs, tmp_path):
     """Headless Chromium prints the HTML to PDF (its print stylesheet): the page count stays bounded,
-    no word runs past the page's right edge, and every column header of every table is printed (a
-    cut column would lose its header)."""
+    no character runs past the page's right edge, and every column header of every table is printed
+    (a cut column would lose its header).
+
+    The PDF is read with pdfium (pypdfium2, which pdfplumber itself is built on for rendering): a
+    character's loose box (the font's full advance and height) is checked, which is at least as wide as
+    the word boxes pdfplumber reports (measured on this report: about 1.5 pt wider), in a twelfth of
+    the time (0.3 s against 7.5 s of CPU for 47 pages)."""
     import re
 
-    import pdfplumber
+    import pypdfium2 as pdfium
 
     chromium = _chromium()
     out, _ = two_runs[0]
@@ -371,13 +376,21 @@ def test_report_prints_to_a4_with_no_table_wider_than_the_page(two_runs, tmp_pat
                           capture_output=True, text=True, timeout=180)
     assert pdf.is_file(), proc.stderr[-2000:]
     words: set[str] = set()
-    with pdfplumber.open(pdf) as doc:
-        pages = len(doc.pages)
-        for page in doc.pages:
-            assert abs(page.width - 595) < 2 and abs(page.height - 842) < 2  # A4 portrait, in points
-            for w in page.extract_words():
-                assert w["x1"] <= page.width - 20, (page.page_number, w["text"])  # inside the right margin
-                words.add(w["text"])
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = len(doc)
+        for number in range(1, pages + 1):
+            page = doc[number - 1]
+            width, height = page.get_size()
+            assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 portrait, in points
+            textpage = page.get_textpage()
+            text = textpage.get_text_range()
+            for k in range(textpage.count_chars()):
+                right = textpage.get_charbox(k, loose=True)[2]
+                assert right <= width - 20, (number, text[max(k - 20, 0):k + 20])  # inside the right margin
+            words.update(text.split())
+    finally:
+        doc.close()
     assert 5 <= pages <= MAX_PRINTED_PAGES, pages
     html = (out / "report.html").read_text()
     import html as html_lib
