@@ -7,6 +7,9 @@ streams). A line ``...`` stands for any number of lines (a block ending in ``...
 ``...`` inside a line stands for any text. Trailing whitespace is ignored. Each ``##`` section of the
 README runs in a fresh folder of its own (``responses/`` and ``codebooks/`` of the repository are linked
 into it, so the README's relative paths work and nothing is written into the checkout), block after block.
+A section that is a single command (no file written first, no external fixture) runs it through
+``conftest.shared_cli_run``: once per test run, so another test needing that command's output reads
+the same run.
 
 HTML comments before a fenced block tell the test more (they do not show on GitHub):
 
