@@ -9,7 +9,7 @@ and the report uses it instead of a caller's guess.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -63,6 +63,11 @@ def stack_below(fig: "Figure", ax: "Axes", blocks: Iterable["Legend | Text"]) ->
     """Place legends and footnotes one under the other below everything the axes draws (tick labels
     and axis label included), left-aligned with the axes. Saved with ``bbox_inches="tight"`` the
     figure grows to hold them; they cannot overlap the plot or each other."""
+    with shared_text_metrics():
+        _stack_below(fig, ax, blocks)
+
+
+def _stack_below(fig: "Figure", ax: "Axes", blocks: Iterable["Legend | Text"]) -> None:
     renderer = fig.canvas.get_renderer()
     to_fig = fig.transFigure.inverted()
     gap = GAP_PT * fig.dpi / 72.0
@@ -98,3 +103,47 @@ def plot_extent(ax: "Axes", renderer):
 def footnote(fig: "Figure", text: str, *, width: int = 110, fontsize: float = 7.5) -> "Text":
     """A footnote (wrapped), to be placed with ``stack_below``."""
     return fig.text(0, 0, wrap(text, width), fontsize=fontsize, ha="left", va="top", color="#333333")
+
+
+#: Text metrics by (renderer kind, dpi, text, font, math): see ``shared_text_metrics``. Bounded.
+METRICS: dict = {}
+METRICS_MAX = 50_000
+
+
+class shared_text_metrics:
+    """While a figure is saved, matplotlib's text metrics are shared between renderers of the same
+    kind and resolution.
+
+    matplotlib caches a text's width, height and descent per renderer object, and a save with
+    ``bbox_inches="tight"`` makes new renderers (a dry run, then the drawing at the final size; PNG
+    and SVG each): every label is measured again by FreeType, about a sixth of the drawing. A
+    renderer's metrics depend only on its kind, its resolution and the text, font and math flag (the
+    measuring renderer's type and dpi are in the key, so an Agg and an SVG measure never mix), so the
+    numbers, and the bytes, are the same; ``tests/test_report_speed_charts.py`` checks the bytes."""
+
+    def __enter__(self) -> None:
+        import matplotlib.text as mtext
+
+        self._module = mtext
+        self._original = getattr(mtext, "_get_text_metrics_with_cache", None)
+        if self._original is None:  # another matplotlib: leave it alone
+            return
+        original = self._original
+
+        def metrics(renderer, text, fontprop, ismath, dpi):  # noqa: ANN001
+            inner = getattr(renderer, "_renderer", renderer)  # a MixedModeRenderer's current renderer
+            key = (type(renderer), type(inner), getattr(inner, "dpi", None), getattr(renderer, "dpi", None),
+                   text, fontprop.copy(), ismath, dpi)
+            found = METRICS.get(key)
+            if found is None:
+                found = original(renderer, text, fontprop, ismath, dpi)
+                if len(METRICS) >= METRICS_MAX:
+                    METRICS.clear()
+                METRICS[key] = found
+            return found
+
+        mtext._get_text_metrics_with_cache = metrics
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._original is not None:
+            self._module._get_text_metrics_with_cache = self._original
