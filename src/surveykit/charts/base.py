@@ -126,6 +126,7 @@ class shared_text_metrics:
 
         self._module = mtext
         self._original = getattr(mtext, "_get_text_metrics_with_cache", None)
+        self._fonts = None
         if self._original is None:  # another matplotlib: leave it alone
             return
         original = self._original
@@ -143,7 +144,80 @@ class shared_text_metrics:
             return found
 
         mtext._get_text_metrics_with_cache = metrics
+        self._fonts = _shared_font_tables(mtext)
 
     def __exit__(self, *exc: Any) -> None:
         if self._original is not None:
             self._module._get_text_metrics_with_cache = self._original
+            if self._fonts is not None:
+                self._module.fontManager, self._module.get_font = self._fonts
+
+
+#: Font files by (font properties, font rcParams), and each font file's tables: see ``_shared_font_tables``.
+FONTS: dict = {}
+FONT_TABLES: dict = {}
+
+
+def _shared_font_tables(mtext: Any) -> tuple[Any, Any] | None:
+    """While ``shared_text_metrics`` is active, ``Text._get_layout`` finds its font and reads the
+    font's line metrics (its OS/2, hhea and head tables) once per font instead of once per text laid
+    out (matplotlib 3.11 looks the font up and reads two tables for every label, each time it is
+    measured or drawn: about a tenth of the drawing). The same font files and the same tables, so the
+    same numbers. Returns what to put back (None: another matplotlib, left alone)."""
+    manager, get_font = getattr(mtext, "fontManager", None), getattr(mtext, "get_font", None)
+    if manager is None or get_font is None or not hasattr(manager, "_find_fonts_by_props"):
+        return None
+    import matplotlib as mpl
+
+    rc = mpl.rcParams
+    families = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
+
+    class Manager:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(manager, name)
+
+        def _find_fonts_by_props(self, prop: Any, *args: Any, **kwargs: Any) -> Any:
+            if args or kwargs or isinstance(prop, str):
+                return manager._find_fonts_by_props(prop, *args, **kwargs)
+            # FontProperties compare by their hash (as findfont's own cache keys them); the family
+            # lists of the rcParams are part of findfont's key too.
+            key = (hash(prop), tuple(tuple(rc[k]) for k in families))
+            found = FONTS.get(key)
+            if found is None:
+                if len(FONTS) >= 1000:
+                    FONTS.clear()
+                found = FONTS[key] = manager._find_fonts_by_props(prop)
+            return found
+
+    def tables(paths: Any, *args: Any, **kwargs: Any) -> Any:
+        if args or kwargs:
+            return get_font(paths, *args, **kwargs)
+        key = tuple(paths) if isinstance(paths, list) else paths
+        try:
+            found = FONT_TABLES.get(key)
+        except TypeError:  # not a key: no sharing
+            return get_font(paths)
+        if found is None:
+            if len(FONT_TABLES) >= 1000:
+                FONT_TABLES.clear()
+            found = FONT_TABLES[key] = _FontTables(get_font, paths)
+        return found
+
+    mtext.fontManager, mtext.get_font = Manager(), tables
+    return manager, get_font
+
+
+class _FontTables:
+    """A font as ``Text._get_layout`` uses it: its sfnt tables, each read once (read-only dicts)."""
+
+    def __init__(self, get_font: Any, paths: Any) -> None:
+        self._get_font, self._paths = get_font, paths
+        self._tables: dict[str, Any] = {}
+
+    def get_sfnt_table(self, name: str) -> Any:
+        if name not in self._tables:
+            self._tables[name] = self._get_font(self._paths).get_sfnt_table(name)
+        return self._tables[name]
+
+    def __getattr__(self, name: str) -> Any:  # anything else: the font itself, as matplotlib gives it
+        return getattr(self._get_font(self._paths), name)
