@@ -116,3 +116,38 @@ def test_the_shared_fonts_are_put_back_even_on_an_error():
                 pass
             raise RuntimeError("stop")
     assert (mtext.fontManager, mtext.get_font, mtext._get_text_metrics_with_cache) == before
+
+
+def test_a_report_collects_less_often_and_puts_the_thresholds_back():
+    import gc
+
+    from surveykit.pipeline import REPORT_GC_THRESHOLD, fewer_collections
+
+    old = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with pytest.raises(RuntimeError):
+            with fewer_collections():
+                assert gc.get_threshold() == (REPORT_GC_THRESHOLD, 10, 10)
+                raise RuntimeError("stop")
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(50_000, 5, 5)  # a process that collects even less often keeps its setting
+        with fewer_collections():
+            assert gc.get_threshold() == (50_000, 5, 5)
+        assert gc.get_threshold() == (50_000, 5, 5)
+    finally:
+        gc.set_threshold(*old)
+
+
+def test_the_report_command_leaves_the_collector_as_it_found_it(tmp_path, cli):
+    """The CLI in-process: a report changes nothing of the collector of the process that ran it."""
+    import gc
+
+    from conftest import SAMPLE_SURVEY
+
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the sample study has not been generated")
+    old = gc.get_threshold()
+    result = cli("report", "--survey", str(SAMPLE_SURVEY), "--out", str(tmp_path / "r"))
+    assert result.returncode == 0, result.stderr
+    assert gc.get_threshold() == old
