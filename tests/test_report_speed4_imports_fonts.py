@@ -53,6 +53,35 @@ def test_lean_scipy_import_changes_only_the_docstrings():
         assert not lean["note"]
 
 
+_STRICT_SCIPY = r"""
+import importlib.abc, json, sys
+import scipy._lib._docscrape as docscrape
+real = docscrape.FunctionDoc
+
+class NeedsTheParser(importlib.abc.MetaPathFinder):
+    # A scipy whose import needs more of the docstring parser than the stand-in offers.
+    def find_spec(self, name, path, target=None):
+        if name == "scipy.stats._stats_py" and docscrape.FunctionDoc is not real:
+            raise AttributeError("this scipy needs the real parser")
+        return None
+
+sys.meta_path.insert(0, NeedsTheParser())
+from surveykit.stats import import_scipy_stats
+import_scipy_stats(lean=True)
+import scipy.stats
+print(json.dumps({"pvalue": repr(scipy.stats.mannwhitneyu([1, 4, 2, 8, 5], [3, 9, 7, 6, 11, 10]).pvalue),
+                  "parser": docscrape.FunctionDoc is real}))
+"""
+
+
+def test_a_scipy_that_fails_under_the_stand_in_is_imported_the_usual_way():
+    pytest.importorskip("scipy")
+    out = subprocess.run([sys.executable, "-c", _STRICT_SCIPY], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["parser"] and got["pvalue"] == _probe(False)["numbers"][3]
+
+
 def _plain(fig, fmt: str) -> bytes:
     """``figures.draw`` without any sharing: matplotlib alone, with the same settings."""
     import matplotlib

@@ -101,10 +101,15 @@ def import_scipy_stats(*, lean: bool = False) -> None:
         module.FunctionDoc = _Unparsed
     try:
         import scipy.stats  # noqa: F401
+    except Exception:  # noqa: BLE001 - a scipy that needs more of the parser: the usual import below
+        pass
     finally:
         for module in list(sys.modules.values()):
             if getattr(module, "__dict__", {}).get("FunctionDoc", None) is _Unparsed:
                 module.FunctionDoc = original
+    # A module that failed under the stand-in is not in sys.modules: imported again with scipy's own
+    # parser (an error now is scipy's, as without ``lean``).
+    import scipy.stats  # noqa: F401,F811
 
 #: scipy's rule for the exact Mann-Whitney p-value: a sample of at most this many answers and no ties.
 MWU_EXACT_MAX_N = 8
