@@ -54,6 +54,63 @@ PINGOUIN_COLUMNS: dict[str, tuple[str, ...]] = {
 
 PADJUST_METHODS = ("holm", "fdr_bh", "bonf", "none")
 
+
+def import_scipy_stats(*, lean: bool = False) -> None:
+    """Import ``scipy.stats`` (a no-op once it is imported).
+
+    ``lean``: for a process that only computes (``surveykit report``): skip the docstring rewriting
+    scipy does while it imports (its decorators parse and re-render the numpydoc text of hundreds of
+    functions to append notes, about 40% of the import), so every function keeps its own docstring
+    as written. Nothing but ``__doc__`` depends on that step; the stand-in is used only during this
+    import and every module's own reference is put back afterwards. Any other scipy (no such parser)
+    is imported as usual."""
+    import sys
+
+    if "scipy.stats" in sys.modules:
+        return
+    if not lean:
+        import scipy.stats  # noqa: F401
+        return
+    try:
+        import scipy._lib._docscrape as docscrape
+
+        original = docscrape.FunctionDoc
+    except (ImportError, AttributeError):
+        import scipy.stats  # noqa: F401
+        return
+
+    class _Unparsed:
+        """FunctionDoc's interface over the docstring as it is: empty sections, rendered unchanged."""
+
+        def __init__(self, obj: Any, *args: Any, **kwargs: Any) -> None:
+            self._doc = getattr(obj, "__doc__", None) or ""
+            self._sections: dict[str, Any] = {}
+
+        def __getitem__(self, key: str) -> Any:
+            return self._sections.setdefault(key, [])
+
+        def __setitem__(self, key: str, value: Any) -> None:
+            self._sections[key] = value
+
+        def __str__(self) -> str:
+            return "\n" + self._doc  # callers drop the first line (the signature)
+
+    patched = [m for m in list(sys.modules.values()) if getattr(m, "__dict__", {}).get("FunctionDoc", None) is original]
+    docscrape.FunctionDoc = _Unparsed
+    for module in patched:
+        module.FunctionDoc = _Unparsed
+    try:
+        import scipy.stats  # noqa: F401
+    except Exception:  # noqa: BLE001 - a scipy that needs more of the parser: the usual import below
+        pass
+    finally:
+        for module in list(sys.modules.values()):
+            if getattr(module, "__dict__", {}).get("FunctionDoc", None) is _Unparsed:
+                module.FunctionDoc = original
+    # A module that failed under the stand-in is not in sys.modules: imported again with scipy's own
+    # parser (an error now is scipy's, as without ``lean``).
+    import scipy.stats  # noqa: F401,F811
+
 #: scipy's rule for the exact Mann-Whitney p-value: a sample of at most this many answers and no ties.
 MWU_EXACT_MAX_N = 8
 

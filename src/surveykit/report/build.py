@@ -178,6 +178,9 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
         fields = coded_fields(inputs, plan.sections)
         if fields:
             shared["coding"] = start_coding(inputs, options, by, fields)
+        from surveykit.stats import import_scipy_stats
+
+        import_scipy_stats(lean=True)  # done by start_coding when there is coding
     if inputs.foi is not None:
         from surveykit.report.foi import foi_section
 

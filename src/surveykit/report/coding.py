@@ -145,7 +145,9 @@ def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | Non
 
     fields = list(fields)
     first = Forked(lambda: {col: coded_field(inputs, by, col) for col in fields})
-    import scipy.stats  # noqa: F401  (the tests need it here and in the child: import it once, before the fork)
+    from surveykit.stats import import_scipy_stats
+
+    import_scipy_stats(lean=True)  # the tests need it here and in the child: imported once, before the fork
 
     def second() -> dict[str, FieldWork | None]:
         coded = first.result()

@@ -12,7 +12,7 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from surveykit.charts.base import new_figure  # noqa: F401  (charts are made in one place)
+from surveykit.charts.base import METRICS, new_figure, shared_text_metrics  # noqa: F401  (charts are made in one place)
 from surveykit.io.atomic import write_bytes
 
 if TYPE_CHECKING:
@@ -112,48 +112,10 @@ def draw(fig: "Figure", fmt: str) -> bytes:
     return buf.getvalue()
 
 
-#: Text metrics by (renderer kind, dpi, text, font, math): see ``_shared_text_metrics``. Bounded.
-_METRICS: dict = {}
-_METRICS_MAX = 50_000
-
-
-class _shared_text_metrics:
-    """While a figure is saved, matplotlib's text metrics are shared between renderers of the same
-    kind and resolution.
-
-    matplotlib caches a text's width, height and descent per renderer object, and a save with
-    ``bbox_inches="tight"`` makes new renderers (a dry run, then the drawing at the final size; PNG
-    and SVG each): every label is measured again by FreeType, about a sixth of the drawing. A
-    renderer's metrics depend only on its kind, its resolution and the text, font and math flag (the
-    measuring renderer's type and dpi are in the key, so an Agg and an SVG measure never mix), so the
-    numbers, and the bytes, are the same; ``tests/test_report_speed_charts.py`` checks the bytes."""
-
-    def __enter__(self) -> None:
-        import matplotlib.text as mtext
-
-        self._module = mtext
-        self._original = getattr(mtext, "_get_text_metrics_with_cache", None)
-        if self._original is None:  # another matplotlib: leave it alone
-            return
-        original = self._original
-
-        def metrics(renderer, text, fontprop, ismath, dpi):  # noqa: ANN001
-            inner = getattr(renderer, "_renderer", renderer)  # a MixedModeRenderer's current renderer
-            key = (type(renderer), type(inner), getattr(inner, "dpi", None), getattr(renderer, "dpi", None),
-                   text, fontprop.copy(), ismath, dpi)
-            found = _METRICS.get(key)
-            if found is None:
-                found = original(renderer, text, fontprop, ismath, dpi)
-                if len(_METRICS) >= _METRICS_MAX:
-                    _METRICS.clear()
-                _METRICS[key] = found
-            return found
-
-        mtext._get_text_metrics_with_cache = metrics
-
-    def __exit__(self, *exc: Any) -> None:
-        if self._original is not None:
-            self._module._get_text_metrics_with_cache = self._original
+# Text metrics are shared between renderers of one kind and resolution (``charts.base``): the names
+# stay here for the code and tests that knew them here.
+_METRICS = METRICS
+_shared_text_metrics = shared_text_metrics
 
 
 def save_figure(fig: "Figure", stem: str | Path, *, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
