@@ -12,12 +12,13 @@ nothing but time.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import subprocess
 import sys
 
 import pytest
+
+from chart_checks import matplotlib_bytes
 
 _SCIPY_PROBE = r"""
 import json, sys
@@ -85,19 +86,6 @@ def test_a_scipy_that_fails_under_the_stand_in_is_imported_the_usual_way():
     assert got["pvalue"] == repr(scipy.stats.mannwhitneyu([1, 4, 2, 8, 5], [3, 9, 7, 6, 11, 10]).pvalue)
 
 
-def _plain(fig, fmt: str) -> bytes:
-    """``figures.draw`` without any sharing: matplotlib alone, with the same settings."""
-    import matplotlib
-
-    from surveykit.report import figures
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}):
-        fig.savefig(buf, format=fmt, metadata=figures._PNG_META if fmt == "png" else figures._SVG_META,
-                    bbox_inches="tight")
-    return buf.getvalue()
-
-
 def _chart():
     """A chart with several fonts (sizes, weights, a serif and a monospace label, mathtext), a legend
     and a footnote placed by ``stack_below``."""
@@ -129,7 +117,7 @@ def test_a_chart_laid_out_and_saved_with_shared_fonts_has_matplotlibs_bytes(monk
     assert base.FONTS and base.FONT_TABLES  # the font lookups were shared ...
     again = figures.draw(_chart(), fmt)  # ... and a second chart reads them from the shared tables
     monkeypatch.setattr(base, "shared_text_metrics", contextlib.nullcontext)  # stack_below alone
-    alone = _plain(_chart(), fmt)
+    alone = matplotlib_bytes(_chart(), fmt)
     assert shared == alone
     assert again == alone
 

@@ -4,25 +4,12 @@ renderer. The reference is ``Figure.savefig`` called directly, with the same set
 
 from __future__ import annotations
 
-import io
 import os
 
 import pytest
 
+from chart_checks import matplotlib_bytes
 from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY
-
-
-def _plain(fig, fmt: str) -> bytes:
-    """What ``figures.draw`` would write without the shared metrics: matplotlib alone."""
-    import matplotlib
-
-    from surveykit.report import figures
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}):
-        fig.savefig(buf, format=fmt, metadata=figures._PNG_META if fmt == "png" else figures._SVG_META,
-                    bbox_inches="tight")
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +42,12 @@ def test_every_sample_chart_has_matplotlibs_bytes(sample_figures, fmt):
     original = matplotlib.text._get_text_metrics_with_cache
     figures._METRICS.clear()
     for fig in sample_figures:
-        assert figures.draw(fig, fmt) == _plain(fig, fmt)
+        assert figures.draw(fig, fmt) == matplotlib_bytes(fig, fmt)
     assert figures._METRICS  # the shared metrics were used ...
     assert matplotlib.text._get_text_metrics_with_cache is original  # ... and only while saving
     # a second pass reads every metric from the shared cache: still the same bytes
     for fig in sample_figures[:2]:
-        assert figures.draw(fig, fmt) == _plain(fig, fmt)
+        assert figures.draw(fig, fmt) == matplotlib_bytes(fig, fmt)
 
 
 def test_rasterised_parts_of_an_svg_do_not_mix_metrics():
@@ -77,7 +64,7 @@ def test_rasterised_parts_of_an_svg_do_not_mix_metrics():
     fig.text(0.1, 0.01, "a footnote in small type", fontsize=7)
     figures._METRICS.clear()
     for fmt in ("png", "svg", "svg", "png"):
-        assert figures.draw(fig, fmt) == _plain(fig, fmt)
+        assert figures.draw(fig, fmt) == matplotlib_bytes(fig, fmt)
 
 
 def test_a_matplotlib_without_the_private_cache_is_left_alone(monkeypatch):
