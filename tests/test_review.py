@@ -349,7 +349,6 @@ def test_context_from_a_survey_export(cli, tmp_path):
 def test_uncertainty_order_and_retraining(files):
     """Active learning: after N decisions the model is retrained on them and the open answers are
     re-ordered, most uncertain first (checked against the model's own probabilities)."""
-    from surveykit.coding.model import fit
     from surveykit.coding.review import Learning, retrain, training_data
     from tests.test_model import synthetic
 
