@@ -15,6 +15,7 @@ hygiene, the installed package).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import io
 import os
@@ -30,6 +31,13 @@ import pytest
 # Charts are drawn without a display, in every process the tests start and in this one (set before
 # matplotlib is imported anywhere).
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# A test process holds pytest's, pandas', scikit-learn's and matplotlib's objects for the whole run, and
+# the collector walked its young ones every 700 new objects: about a tenth of the suite's CPU (measured
+# on five test files: 56.6 against 50.3 CPU s). Collecting every 20,000 still collects; it changes no
+# result (the report raises its own threshold the same way: pipeline.fewer_collections). Processes the
+# tests start keep the interpreter's defaults.
+gc.set_threshold(20_000, *gc.get_threshold()[1:])
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
