@@ -33,8 +33,8 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 # A test process holds pytest's, pandas', scikit-learn's and matplotlib's objects for the whole run, and
-# the collector walked its young ones every 700 new objects: about a tenth of the suite's CPU (measured
-# on five test files: 56.6 against 50.3 CPU s). Collecting every 20,000 still collects; it changes no
+# the collector walked its young ones every 700 new objects: about a tenth of the CPU of five test files
+# run alone (bench/RESULTS.md, "Fifth pass"). Collecting every 20,000 still collects; it changes no
 # result (the report raises its own threshold the same way: pipeline.fewer_collections). Processes the
 # tests start keep the interpreter's defaults.
 gc.set_threshold(20_000, *gc.get_threshold()[1:])
