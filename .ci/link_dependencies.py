@@ -5,9 +5,9 @@
 The install check (.ci/install_check.sh) installs the wheel into a fresh environment. Copying its
 dependencies there again cost about 18 CPU seconds per `make test` (pip unpacks some 470 MB). They are
 already installed here, at the versions pip resolved for this checkout, so each one the wheel requires
-(its Requires-Dist without extras, and theirs, markers evaluated) is linked file by file from its RECORD
-instead. Only those: a module the package imports without declaring it is missing there and the check
-fails, as it would for a user. Exit 0 when everything was linked; exit 3, having linked nothing, when a
+(its Requires-Dist without extras, and theirs, markers evaluated) is linked there instead, by the
+top-level folders and files its RECORD names. Only those: a module the package imports without
+declaring it is missing there and the check fails, as it would for a user. Exit 0 when everything was linked; exit 3, having linked nothing, when a
 requirement is not installed here at a version that satisfies it (the caller then lets pip install
 the dependencies the usual way).
 """

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from surveykit.errors import SurveykitError
 
 FORMULA_ANSWERS = ['=HYPERLINK("http://example.invalid","click")', "-2+3", "+44 7700 900123 call me",
