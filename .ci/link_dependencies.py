@@ -62,6 +62,8 @@ def closure(requirements: list[Requirement]) -> list[metadata.Distribution]:
             raise LookupError(f"{req.name} is not installed here") from None
         if not req.specifier.contains(dist.version, prereleases=True):
             raise LookupError(f"{req.name} {dist.version} here does not satisfy {req}")
+        if dist.files is None:  # installed without a RECORD (by hand, or an old egg): nothing to link by
+            raise LookupError(f"{req.name} here has no list of its files")
         done = extras_of.get(key)
         if done is not None and set(req.extras) <= done:
             continue
