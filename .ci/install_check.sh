@@ -15,7 +15,9 @@ wheel="$(echo "$work"/dist/surveykit-*.whl)"
 # The dependencies the wheel declares (and theirs), linked from the checkout's environment where pip
 # already installed them (.ci/link_dependencies.py); then the wheel alone, and pip checks that every
 # requirement is met. Where one is not installed here, pip installs them all. (--no-compile: only the
-# modules that validate and report import are compiled, as they run; the linked ones bring theirs.)
+# modules that validate and report import are compiled, as they run; the linked ones bring theirs, and
+# bytecode one lacked would be written through the link into the checkout's environment, for the same
+# interpreter.)
 status=0
 "$PYTHON" .ci/link_dependencies.py "$wheel" "$work/venv" || status=$?
 if [ "$status" -eq 0 ]; then

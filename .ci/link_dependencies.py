@@ -6,18 +6,22 @@ The install check (.ci/install_check.sh) installs the wheel into a fresh environ
 dependencies there again cost about 18 CPU seconds per `make test` (pip unpacks some 470 MB). They are
 already installed here, at the versions pip resolved for this checkout, so each one the wheel requires
 (its Requires-Dist without extras, and theirs, markers evaluated) is linked there instead, by the
-top-level folders and files its RECORD names. Only those: a module the package imports without
-declaring it is missing there and the check fails, as it would for a user. Exit 0 when everything was linked; exit 3, having linked nothing, when a
-requirement is not installed here at a version that satisfies it (the caller then lets pip install
-the dependencies the usual way).
+top-level folders and files its RECORD names. Only those: a module the package imports is missing
+there unless a declared dependency, or one of theirs, brings it, as for a user. The versions are the
+ones installed here (with the test extras), not the ones pip would choose for the wheel alone.
+
+Exit 0 when everything was linked. Exit 3, having linked nothing, when pip should install the
+dependencies the usual way instead: a requirement is not installed here at a version that satisfies
+it, an installed distribution has no file list (RECORD), or `packaging` is not importable here.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
-import sysconfig
 import zipfile
+from email.parser import Parser
 from importlib import metadata
 from pathlib import Path
 
@@ -35,8 +39,8 @@ def wheel_requirements(wheel: Path) -> list[Requirement]:
     with zipfile.ZipFile(wheel) as zf:
         name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
         text = zf.read(name).decode("utf-8")
-    lines = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Requires-Dist:")]
-    return [Requirement(line) for line in lines]
+    # The headers only: the description after them may quote anything.
+    return [Requirement(r) for r in Parser().parsestr(text, headersonly=True).get_all("Requires-Dist") or []]
 
 
 def applies(req: Requirement, extras: set[str]) -> bool:
@@ -89,6 +93,8 @@ def link(dists: list[metadata.Distribution], site: Path) -> tuple[int, int]:
     owners: dict[str, set[str]] = {}
     for dist in metadata.distributions():
         name = canonicalize_name(dist.metadata["Name"])
+        if dist.files is None:  # its folders are unknown: one of them could hide inside a linked folder
+            raise LookupError(f"{name} here has no list of its files")
         for rel in _site_files(dist):
             owners.setdefault(rel.parts[0], set()).add(name)
     whole, single = 0, 0
@@ -115,13 +121,15 @@ def main(argv: list[str]) -> int:
     wheel, venv = Path(argv[0]), Path(argv[1])
     try:
         dists = closure(wheel_requirements(wheel))
+        # The fresh environment's own site-packages, as its interpreter names it.
+        ask = "import sysconfig; print(sysconfig.get_path('purelib'))"
+        site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", ask], capture_output=True, text=True,
+                                   check=True).stdout.strip())
+        site.mkdir(parents=True, exist_ok=True)
+        whole, single = link(dists, site)
     except LookupError as exc:
         print(f"link_dependencies: {exc}; pip installs them instead", file=sys.stderr)
         return NOT_HERE
-    purelib = sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)})
-    site = Path(purelib)
-    site.mkdir(parents=True, exist_ok=True)
-    whole, single = link(dists, site)
     names = ", ".join(sorted(canonicalize_name(d.metadata["Name"]) for d in dists))
     print(f"link_dependencies: {len(dists)} distributions linked ({whole} folders and files whole, {single} "
           f"files one by one): {names}", file=sys.stderr)

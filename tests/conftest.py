@@ -33,10 +33,10 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 # A test process holds pytest's, pandas', scikit-learn's and matplotlib's objects for the whole run, and
-# the collector walked its young ones every 700 new objects: about a tenth of the CPU of five test files
-# run alone (bench/RESULTS.md, "Fifth pass"). Collecting every 20,000 still collects; it changes no
-# result (the report raises its own threshold the same way: pipeline.fewer_collections). Processes the
-# tests start keep the interpreter's defaults.
+# the collector walked its young ones every 700 new objects: about 8% of the CPU of five test files run
+# alone (bench/RESULTS.md, "Fifth pass"). Collecting every 20,000 still collects; it changes no result
+# (the report raises its own threshold the same way: pipeline.fewer_collections). Workers forked from a
+# test process inherit it; processes the tests start anew keep the interpreter's defaults.
 gc.set_threshold(20_000, *gc.get_threshold()[1:])
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -57,6 +57,7 @@ def run_with_stderr_on_a_terminal(args: list[str]) -> subprocess.CompletedProces
     """``python -m surveykit ARGS`` as a new process whose stderr is a 120-column pseudo-terminal (where
     rich draws its progress bar, as in a terminal window) and whose stdout is a pipe, so that the data
     on stdout and the messages on stderr stay apart."""
+    import errno
     import fcntl
     import os
     import pty
@@ -66,22 +67,26 @@ def run_with_stderr_on_a_terminal(args: list[str]) -> subprocess.CompletedProces
     import termios
 
     master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "120", "TERM": "xterm"}
-    proc = subprocess.Popen([sys.executable, "-m", "surveykit", *args], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=slave, env=env)
-    os.close(slave)
-    streams = {proc.stdout.fileno(): bytearray(), master: bytearray()}
-    stdout, stderr = streams[proc.stdout.fileno()], streams[master]
+    proc = None
     try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        env = {**os.environ, "MPLBACKEND": "Agg", "COLUMNS": "120", "TERM": "xterm"}
+        proc = subprocess.Popen([sys.executable, "-m", "surveykit", *args], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=slave, env=env)
+        os.close(slave)
+        slave = None
+        streams = {proc.stdout.fileno(): bytearray(), master: bytearray()}
+        stdout, stderr = streams[proc.stdout.fileno()], streams[master]
         while streams:
             ready, _, _ = select.select(list(streams), [], [], 300)
             assert ready, "surveykit report wrote nothing for 5 minutes"
             for fd in ready:
                 try:
                     chunk = os.read(fd, 65536)
-                except OSError:  # EIO: the last process holding the terminal has closed it
-                    chunk = b""
+                except OSError as exc:
+                    if exc.errno != errno.EIO:
+                        raise
+                    chunk = b""  # EIO: the last process holding the terminal has closed it
                 if chunk:
                     streams[fd].extend(chunk)
                 else:
@@ -89,10 +94,13 @@ def run_with_stderr_on_a_terminal(args: list[str]) -> subprocess.CompletedProces
         code = proc.wait(timeout=60)
     finally:
         os.close(master)
-        proc.stdout.close()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if slave is not None:
+            os.close(slave)
+        if proc is not None:
+            proc.stdout.close()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
     return subprocess.CompletedProcess(args, code, stdout.decode(), stderr.decode())
 
 
