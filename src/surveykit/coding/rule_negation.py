@@ -42,7 +42,9 @@ class NegationMixin:
                 denied_lack = denied_lack or lack
             if flags & _LACK:
                 lack = True
-        after = self._negated_after(toks, end)
+        # The common case, inlined: no negation word close enough after the match.
+        after = (0 if self._after_triggers.isdisjoint(toks[end + 1:end + 1 + _DENIAL_REACH])
+                 else self._negated_after(toks, end))
         if p.negated:
             if denied_lack:
                 return False

@@ -168,23 +168,28 @@ class TokenMixin:
         if None in entries:
             entries = [e if e is not None else self._chunk(c) for c, e in zip(chunks, entries)]
         toks = list(itertools.chain.from_iterable(map(_FIRST, entries)))
-        return toks, _Offsets(None, entries, toks), self._present(toks)
+        # Every token of a cached chunk was classified when the chunk was first seen (``_chunk``).
+        return toks, _Offsets(None, entries, toks), self._present(toks, True)
 
     def _chunk(self, chunk: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """(tokens, advances) of one whitespace-free chunk: a token's advance is its length, plus one
         for the separator after the chunk's last token."""
         toks = tuple(TOKEN_SPLIT_RE.split(chunk)[1::2])
         adv = tuple(len(t) for t in toks[:-1]) + (len(toks[-1]) + 1,)
+        cache = self._cache
+        for tok in toks:
+            if tok not in cache:  # the token cache is never cleared: classified once, here
+                self._classify(tok)
         if len(self._chunks) >= _CHUNK_CACHE:
             self._chunks.clear()  # bounded: a vocabulary of chunks, not of answers
         self._chunks[chunk] = entry = (toks, adv)
         return entry
 
-    def _present(self, toks: list[str]) -> set[str]:
+    def _present(self, toks: list[str], classified: bool = False) -> set[str]:
         present = set(toks)
-        new = present.difference(self._cache)
-        for tok in new:
-            self._classify(tok)
+        if not classified:
+            for tok in present.difference(self._cache):
+                self._classify(tok)
         if self._typo_alias and not present.isdisjoint(self._typo_alias):
             # A misspelt word counts as the word it stands for when a phrase checks its other words.
             for tok in present.intersection(self._typo_alias):
