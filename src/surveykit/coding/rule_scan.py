@@ -8,9 +8,7 @@ Used by ``rules.RuleCoder``.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
-import operator
 from typing import Any
 
 from surveykit.coding.codebook import Pattern
@@ -22,21 +20,26 @@ class ScanMixin:
 
     def _setup_scan(self) -> None:
         """Per pattern, what ``_scan`` needs in one tuple: code, steps before the anchor (nearest
-        first) and after it as (step key, reach), veto flag, Pattern; and the plain-word steps a
-        phrase needs elsewhere in the answer as a bit mask over groups of words."""
-        groups: dict[frozenset, int] = {}
-        self._need: list[int] = []
-        self._req_bits: dict[str, int] = {}
-        for pid, words_list in enumerate(self._required):
-            mask = 0
-            for words in words_list:
-                bit = 1 << groups.setdefault(words, len(groups))
-                mask |= bit
-                for w in words:
-                    self._req_bits[w] = self._req_bits.get(w, 0) | bit
-            self._need.append(mask)
-        self._req_all = (1 << len(groups)) - 1
-        self._req_words = frozenset(self._req_bits)  # set.intersection(dict) would walk the whole dict
+        first) and after it as (step key, reach), veto flag, Pattern; and the groups of plain words
+        a phrase needs elsewhere in the answer: the least common group first (None if it needs
+        none), then the others.
+
+        The groups are only a cheap pre-check (a phrase with a group absent cannot be completed by
+        the step search): one set test per candidate, the rarest group first, so most candidates
+        are dropped by the first test.
+        """
+        from surveykit.coding.patterns import stop_words
+
+        stops = stop_words()
+
+        def rarity(words: frozenset) -> tuple[int, int]:
+            # A group is as common as its most common word: stop words are everywhere, short words often.
+            return min((w not in stops, len(w)) for w in words)
+
+        self._need: list[tuple[frozenset | None, tuple[frozenset, ...]]] = []
+        for words_list in self._required:
+            ordered = sorted(words_list, key=rarity, reverse=True)  # stable: ties keep pattern order
+            self._need.append((ordered[0], tuple(ordered[1:])) if ordered else (None, ()))
         self._plan = []
         for pid, steps in enumerate(self._steps):
             if len(steps) >= _STEP_KEYS:
@@ -60,9 +63,7 @@ class ScanMixin:
         done: set[int] = set()
         n = len(toks)
         here = self._starters.intersection(present)
-        # Groups of plain words a phrase needs elsewhere in the answer: bits of the groups absent.
-        sat = functools.reduce(operator.or_, map(self._req_bits.__getitem__, present.intersection(self._req_words)), 0)
-        unsat = self._req_all ^ sat
+        isdisjoint = present.isdisjoint
         restrict = only is not None or skip is not None
         scope = self._scope
         # Codes whose sense filters may apply in this answer: only these need every match found.
@@ -72,7 +73,10 @@ class ScanMixin:
                 vetoable |= self._veto_starts[tok]
         # Positions of the anchor tokens, found at C speed.
         for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
-            for pid, ci, back, fwd, veto, pattern, need in anchored[toks[i]]:
+            for pid, ci, back, fwd, veto, pattern, need, more in anchored[toks[i]]:
+                # Cheap pre-check: the groups of plain words the phrase needs must occur somewhere.
+                if need is not None and (isdisjoint(need) or more and any(map(isdisjoint, more))):
+                    continue
                 if first_only and ci in done:
                     continue
                 if restrict:
@@ -80,9 +84,6 @@ class ScanMixin:
                         continue
                     if skip is not None and ci in skip:
                         continue
-                # Cheap pre-check: the other steps given as plain words must occur somewhere.
-                if need & unsat:
-                    continue
                 start = end = i
                 if back:
                     # Steps before the anchor, nearest first, going backwards.

@@ -110,7 +110,7 @@ class TokenMixin:
         self._cache[tok] = (starts, frozenset(step_key(pid, k) for pid, k in members), flags)
         if starts:
             # What the scan needs of each pattern anchored here, in one tuple (see ScanMixin._setup_scan).
-            self._anchored[tok] = tuple((pid, *self._plan[pid], self._need[pid]) for pid in starts)
+            self._anchored[tok] = tuple((pid, *self._plan[pid], *self._need[pid]) for pid in starts)
             self._starters.add(tok)
             vetoes = {self._pcode[pid] for pid in starts if self._veto[pid]}
             if vetoes:
