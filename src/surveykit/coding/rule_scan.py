@@ -63,6 +63,8 @@ class ScanMixin:
         done: set[int] = set()
         n = len(toks)
         here = self._starters.intersection(present)
+        if not here:
+            return found, vetoes  # no token of the answer anchors a pattern
         isdisjoint = present.isdisjoint
         restrict = only is not None or skip is not None
         scope = self._scope
@@ -90,7 +92,8 @@ class ScanMixin:
                     pos = i
                     for key, reach in back:
                         prev = -1
-                        for j in range(pos - 1, max(-1, pos - 2 - reach), -1):
+                        lo = pos - 2 - reach
+                        for j in range(pos - 1, lo if lo > -1 else -1, -1):
                             entry = cache[toks[j]]
                             if key in entry[1]:
                                 prev = j
@@ -109,7 +112,8 @@ class ScanMixin:
                     pos = i
                     for key, reach in fwd:
                         nxt = -1
-                        for j in range(pos + 1, min(n, pos + 2 + reach)):
+                        hi = pos + 2 + reach
+                        for j in range(pos + 1, hi if hi < n else n):
                             entry = cache[toks[j]]
                             if key in entry[1]:
                                 nxt = j
@@ -195,9 +199,8 @@ class ScanMixin:
         for stream, only in streams:
             skip = self._own_stream if only is None and len(streams) > 1 else None
             hits: list[tuple] = []
-            vetoes: list[tuple[int, int, int]] = []
-            if not self._starters.isdisjoint(stream.present):
-                found, vetoes = self._scan(stream.toks, stream.present, first_only, only, skip)
+            found, vetoes = self._scan(stream.toks, stream.present, first_only, only, skip)
+            if found:
                 describe, pcode = self._describe, self._pcode
                 hits = [(pcode[pid], i, j, describe[pid], None, None) for pid, i, j in found]
             if only is None and self._regexes:
