@@ -74,7 +74,7 @@ class ScanMixin:
             for tok in here.intersection(self._veto_start_set):
                 vetoable |= self._veto_starts[tok]
         # Positions of the anchor tokens, found at C speed.
-        for i in list(itertools.compress(itertools.count(), map(here.__contains__, toks))):
+        for i in itertools.compress(itertools.count(), map(here.__contains__, toks)):
             for pid, ci, back, fwd, veto, pattern, need, more in anchored[toks[i]]:
                 # Cheap pre-check: the groups of plain words the phrase needs must occur somewhere.
                 if need is not None and (isdisjoint(need) or more and any(map(isdisjoint, more))):
@@ -213,15 +213,17 @@ class ScanMixin:
                 hits = self._unvetoed(hits, vetoes, stream.toks)
                 if not hits:
                     continue
-            starts = _starts(stream)
-            if stream.ends is None:  # the answer's own tokens: a token ends its length after its start
+            if stream.ends is None:
+                # The answer's own tokens: a token ends its length after its start, and only the
+                # starts up to the last token matched are needed.
+                starts = _starts(stream, max([hit[2] for hit in hits]))
                 toks = stream.toks
                 for ci, i, j, desc, s, e in hits:
                     if s is None:
                         s, e = starts[i], starts[j] + len(toks[j])
                     out.append((ci, s, e, desc, stream, i, j))
             else:
-                ends = stream.ends
+                starts, ends = _starts(stream), stream.ends
                 for ci, i, j, desc, s, e in hits:
                     if s is None:
                         s, e = starts[i], ends[j]

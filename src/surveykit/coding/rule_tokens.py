@@ -216,8 +216,13 @@ class _Offsets:
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
 
-    def starts(self) -> list[int]:
+    def starts(self, upto: int | None = None) -> list[int]:
+        """The start of every token; with ``upto``, at least those of tokens 0..upto (a prefix is
+        not kept: the evidence of a match needs only the starts up to its last token)."""
         if self._starts is None:
+            if upto is not None and self.parts is None:
+                return list(itertools.islice(itertools.accumulate(
+                    itertools.chain.from_iterable(map(_SECOND, self.entries)), initial=0), upto + 1))
             if self.parts is not None:
                 # token k starts at cum[2k] (and ends at cum[2k + 1]).
                 cum = list(itertools.accumulate(map(len, self.parts)))
@@ -237,10 +242,10 @@ class _Offsets:
         return self.starts(), self.ends()
 
 
-def _starts(stream: _Stream) -> list[int]:
+def _starts(stream: _Stream, upto: int | None = None) -> list[int]:
     if stream.starts is not None:
         return stream.starts
-    return stream.parts.starts()  # type: ignore[union-attr]
+    return stream.parts.starts(upto)  # type: ignore[union-attr]
 
 
 def _ends(stream: _Stream) -> list[int]:
