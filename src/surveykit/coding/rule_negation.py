@@ -16,6 +16,7 @@ from surveykit.coding.rule_tokens import _AFTER, _BLOCK, _BREAK, _HARD_BREAK, _L
 
 _AFTER_REACH = 12  # tokens after a match searched for a denial phrase ("... was not a factor")
 _DENIAL_REACH = 6  # tokens after a match searched for a negated verb ("... aren't the issue")
+_CUES = _BREAK | _BLOCK | _LACK  # the flags the look-back before a match reads
 _DENIAL_SKIP = 3   # other words allowed between the match and that verb ("age assessment issues were not")
 # Words that may stand between a negation and the lack it denies ("isn't really a lack of").
 _LACK_DENIAL_FILLERS = frozenset({"a", "an", "the", "any", "for", "really", "just", "simply"})
@@ -24,16 +25,21 @@ _LACK_DENIAL_FILLERS = frozenset({"a", "an", "the", "any", "for", "really", "jus
 class NegationMixin:
     """The negation checks of ``RuleCoder`` (they read its token cache and codebook settings)."""
 
-    def _accept(self, p: Pattern, toks: list[str], i: int, end: int, present: set[str] | None = None) -> bool:
+    def _accept(self, p: Pattern, toks: list[str], i: int, end: int, after_words: bool = True) -> bool:
+        """Is the match of ``p`` over tokens i..end accepted by the negation checks? ``after_words``
+        False says the answer holds no last word of a ``negation_after`` phrase (the scan works
+        that out once per answer), so no such denial needs looking for."""
         if p.absence:
             return not self._lack_denied(toks, i)
         blocked = lack = denied_lack = False
         cache = self._cache
-        if (not p.negated and (present is None or not self._after_last.isdisjoint(present))
-                and self._denied_after(toks, end)):
+        if not p.negated and after_words and self._denied_after(toks, end):
             return False
-        for j in range(i - 1, max(-1, i - 1 - self.window), -1):
+        lo = i - 1 - self.window
+        for j in range(i - 1, lo if lo > -1 else -1, -1):
             flags = cache[toks[j]][2]
+            if not flags & _CUES:
+                continue  # most words: no break, no cue
             if flags & _BREAK and not (toks[j] == "so" and j + 1 < i and toks[j + 1] == "much"):
                 break
             if flags & _BLOCK and not self._neutralised(toks, j, i):

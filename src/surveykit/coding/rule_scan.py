@@ -66,6 +66,7 @@ class ScanMixin:
         if not here:
             return found, vetoes  # no token of the answer anchors a pattern
         isdisjoint = present.isdisjoint
+        after_words = not self._after_last.isdisjoint(present)  # see NegationMixin._accept
         restrict = only is not None or skip is not None
         scope = self._scope
         # Codes whose sense filters may apply in this answer: only these need every match found.
@@ -130,7 +131,7 @@ class ScanMixin:
                 if veto:
                     vetoes.append((ci, start, end))
                     continue
-                if not accept(pattern, toks, start, end, present):
+                if not accept(pattern, toks, start, end, after_words):
                     continue
                 found.append((pid, start, end))
                 if ci not in vetoable:  # a vetoed first match must not hide a later one
