@@ -83,9 +83,13 @@ class TokenMixin:
         if self._stems and tok[:1].isalnum():
             members.extend(self._stems.get(stem(tok), ()))
         exact_or_stem = bool(members)
-        for pred, pid, k in self._globs:
-            if pred(tok):  # type: ignore[operator]
-                members.append((pid, k))
+        heads = self._glob_heads
+        for size in self._glob_head_lengths:  # only globs whose head the token starts with can match
+            if size > len(tok):
+                break
+            for pred, pid, k in heads.get(tok[:size], ()):
+                if pred(tok):  # type: ignore[operator]
+                    members.append((pid, k))
         flags = 0
         if self._is_block(tok):
             flags |= _BLOCK

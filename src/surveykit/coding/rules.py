@@ -100,6 +100,7 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
         self._exact: dict[str, list[tuple[int, int]]] = {}
         self._stems: dict[str, list[tuple[int, int]]] = {}
         self._globs: list[tuple[object, int, int]] = []
+        self._glob_head_list: list[str] = []  # the head of each glob, lower-cased as its matcher
         stem_words: dict[str, str] = {}  # stem -> a word written in the codebook with that stem
         prefix_globs: list[tuple[str, int, int]] = []
         for pid, steps in enumerate(self._steps):
@@ -112,10 +113,17 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
                         stem_words.setdefault(stem(word), word)
                     elif "*" in spec:
                         self._globs.append((token_matcher(spec), pid, k))
+                        self._glob_head_list.append(spec.lower().split("*", 1)[0])
                         if spec.count("*") == 1 and spec.endswith("*"):
                             prefix_globs.append((spec[:-1], pid, k))
                     else:
                         self._exact.setdefault(spec, []).append((pid, k))
+        # The globs by their head (the letters before the first *): a token is tried only against
+        # the globs whose head it starts with, found by its own prefixes, not against every glob.
+        self._glob_heads: dict[str, list[tuple[object, int, int]]] = {}
+        for (pred, pid, k), head in zip(self._globs, self._glob_head_list):
+            self._glob_heads.setdefault(head, []).append((pred, pid, k))
+        self._glob_head_lengths = sorted({len(h) for h in self._glob_heads})
         # Words without which no negation after a match is possible (see _negated_after).
         self._after_triggers = frozenset({"not", "never", *NEG_BE_HAVE, *NEG_DO, *NEG_MODAL, *RARELY, *LACK_CUES})
         self._setup_typos(stem_words, prefix_globs)
