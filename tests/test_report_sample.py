@@ -53,6 +53,7 @@ def test_default_run_reads_sample_and_writes_reports_sample(default_run):
     out, proc = default_run
     assert (out / "report.html").is_file() and (out / "tables.xlsx").is_file()
     assert "wrote reports/sample" in proc.stderr
+    assert "━" not in proc.stderr and "\x1b[" not in proc.stderr  # no progress bar when stderr is no terminal
     m = json.loads((out / "manifest.json").read_text())
     # The defaults are the shipped sample, found in the package (whatever the working directory).
     assert Path(m["inputs"]["survey"]["path"]).resolve() == SAMPLE_SURVEY.resolve()
