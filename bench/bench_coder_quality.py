@@ -1,4 +1,4 @@
-"""Coding quality targets of issue 11, measured with ``code evaluate`` on the gold TEST set.
+"""Coding quality targets of issue 11, measured with ``code evaluate`` on the gold test sets.
 
 * rules alone: macro-F1 >= 0.85, no code below F1 0.60, micro-precision >= 0.85;
 * rules plus a model trained on 150 reviewed answers: macro-F1 >= 0.88.
@@ -21,8 +21,12 @@ look near perfect (macro-F1 0.93-0.99), so any model addition looks like a loss 
 simulation is where the model's additions can be seen helping or hurting. The figures on the
 held-out dev answers with the current rules are printed too (``--dev-only``), per set.
 
-The rules were tuned on the development sets only; the test set (``responses/gold/q7_test.csv``) is
-read here and nowhere else. Run: ``python bench/run.py =bench_coder_quality``. The per-code test
+Two test sets are measured in the same run, with the same model and T. The targets are judged on
+``responses/gold/q7_test2.csv`` (round 8): answers nothing in the project had seen when it was
+measured. ``responses/gold/q7_test.csv`` was measured seven times, with rounds of tuning on the
+development sets between them, so its figures are reported beside, without a target. The rules were
+tuned on the development sets only; the test sets are read here (and by the tests that check the
+documented figures) and nowhere else. Run: ``python bench/run.py =bench_coder_quality``. The per-code test
 figures (aggregates, no answer) are printed to stderr as JSON for docs/coding-quality.md.
 ``python bench/bench_coder_quality.py --dev-only`` prints the same figures on development answers
 only (never reading the test set): what the method was chosen on.
@@ -40,6 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 DEV = ROOT / "responses" / "gold" / "q7_dev.csv"
 DEV2 = ROOT / "responses" / "gold" / "q7_dev2.csv"
 TEST = ROOT / "responses" / "gold" / "q7_test.csv"
+TEST2 = ROOT / "responses" / "gold" / "q7_test2.csv"
 N_REVIEWED = 150
 
 
@@ -65,7 +70,8 @@ def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 # Which look at the test set this run is (docs/coding-quality.md, "How the test set was used").
-LOOK = "seventh look at the test set (round 7, docs/coding-quality.md)"
+LOOK = {"q7_test2": "the fresh test set, measured once (round 8, docs/coding-quality.md)",
+        "q7_test": "the first test set: rules and model as at its seventh look (round 7, docs/coding-quality.md)"}
 # The commit that added q7_dev2.csv: its rules had never been tuned on those answers.
 RULES_UNSEEN = "a105741b7c92128f2793542456373d693c83a9cb"
 COMBINE = "uncoded"
@@ -173,15 +179,17 @@ def figures() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         model = train_on_dev(cb, out=Path(tmp) / "model")
     threshold, sim = choose_threshold(cb, model)
-    test_gold = read_gold(TEST)
-    # What code evaluate TEST --suggest MODEL --min-probability T prints (combine "uncoded").
-    test = evaluate(test_gold, cb, model=model, min_probability=threshold, combine=COMBINE)
-    # The round-5 way, for comparison in the same look: the union at 0.7.
-    union = evaluate(test_gold, cb, model=model, min_probability=0.7, combine="union").main.overall
+    tests, unions = {}, {}
+    for name, path in (("q7_test2", TEST2), ("q7_test", TEST)):
+        gold = read_gold(path)
+        # What code evaluate TEST --suggest MODEL --min-probability T prints (combine "uncoded").
+        tests[name] = evaluate(gold, cb, model=model, min_probability=threshold, combine=COMBINE)
+        # The round-5 way, for comparison in the same look: the union at 0.7.
+        unions[name] = evaluate(gold, cb, model=model, min_probability=0.7, combine="union").main.overall
     dev = evaluate(read_gold(DEV), cb)
     dev2 = evaluate(read_gold(DEV2), cb)
-    return {"test": test, "dev": dev, "dev2": dev2, "model": model, "threshold": threshold, "sim": sim,
-            "union": union}
+    return {"tests": tests, "dev": dev, "dev2": dev2, "model": model, "threshold": threshold, "sim": sim,
+            "unions": unions}
 
 
 def _fmt(v: dict) -> str:
@@ -214,8 +222,8 @@ def dev_only() -> None:
             print(f"  {name}: " + "; ".join(f"{k} {_fmt(v)}" for k, v in row.items()))
 
 
-def print_test_figures(test) -> None:
-    """The test set's aggregate figures (per code and overall, per coder; never an answer) to stderr."""
+def print_test_figures(test, name: str) -> None:
+    """A test set's aggregate figures (per code and overall, per coder; never an answer) to stderr."""
     import json
     import math
 
@@ -225,40 +233,56 @@ def print_test_figures(test) -> None:
     out = {name: {"overall": {k: clean(v) for k, v in sc.overall.items()},
                   "per_code": [{k: clean(v) for k, v in row.items()} for row in sc.per_code.to_dict("records")]}
            for name, sc in test.coders.items()}
-    print("TEST FIGURES " + json.dumps(out, default=str), file=sys.stderr, flush=True)
+    print(f"TEST FIGURES {name} " + json.dumps(out, default=str), file=sys.stderr, flush=True)
 
 
 def run() -> list[dict]:
     f = figures()
-    test = f["test"]
-    print_test_figures(test)
+    rows: list[dict] = []
+    for name, test in f["tests"].items():
+        print_test_figures(test, name)
+        rows += set_rows(f, name, test, judged=name == "q7_test2")
+    return rows
+
+
+def set_rows(f: dict, name: str, test, *, judged: bool) -> list[dict]:
+    """The rows of one test set: with issue 11's targets when ``judged``, else recorded beside them."""
     rules, both, model = test.coders["rules"].overall, test.coders["rules+model"].overall, test.coders["model"].overall
     per = test.coders["rules"].per_code
     low = per[(per["support"] > 0) & (per["f1"] < 0.60)]["code_id"].tolist()
     worst = per.sort_values("f1").iloc[0]
     n = rules["answers"]
+    where = f"({name})"
+
+    def target(text: str, ok: bool) -> dict:
+        if judged:
+            return {"target": text, "ok": ok}
+        # Recorded beside the judged set: the row says where it stands against the target, unjudged.
+        return {"target": f"{text} (judged on q7_test2)", "ok": True,
+                "met": f"not judged here ({'meets' if ok else 'below'} it)"}
+
     return [
-        {"name": "rules alone, macro-F1 (test set)", "value": f"{rules['macro_f1']:.3f}", "unit": "",
-         "target": ">= 0.85", "ok": rules["macro_f1"] >= 0.85,
-         "detail": f"surveykit code evaluate responses/gold/q7_test.csv: {n} answers; micro-F1 {rules['micro_f1']:.3f}, "
+        {"name": f"rules alone, macro-F1 {where}", "value": f"{rules['macro_f1']:.3f}", "unit": "",
+         **target(">= 0.85", rules["macro_f1"] >= 0.85),
+         "detail": f"surveykit code evaluate responses/gold/{name}.csv: {n} answers; micro-F1 {rules['micro_f1']:.3f}, "
                    f"micro recall {rules['micro_recall']:.3f}, alpha (pooled) {rules['alpha_pooled']:.3f}, exact set "
                    f"{rules['exact_match']:.1%}; dev sets (tuned on) macro-F1 {f['dev'].main.overall['macro_f1']:.3f} "
-                   f"(q7_dev) and {f['dev2'].main.overall['macro_f1']:.3f} (q7_dev2); {LOOK}"},
-        {"name": "rules alone, lowest code F1 (test set)", "value": f"{worst['f1']:.3f}", "unit": "",
-         "target": ">= 0.60 for every code", "ok": not low,
+                   f"(q7_dev) and {f['dev2'].main.overall['macro_f1']:.3f} (q7_dev2); {LOOK[name]}"},
+        {"name": f"rules alone, lowest code F1 {where}", "value": f"{worst['f1']:.3f}", "unit": "",
+         **target(">= 0.60 for every code", not low),
          "detail": f"lowest: {worst['code_id']}" + (f"; below 0.60: {', '.join(low)}" if low else "")},
-        {"name": "rules alone, micro-precision (test set)", "value": f"{rules['micro_precision']:.3f}", "unit": "",
-         "target": ">= 0.85", "ok": rules["micro_precision"] >= 0.85, "detail": ""},
-        {"name": f"rules + model trained on {N_REVIEWED} reviewed answers, macro-F1 (test set)",
-         "value": f"{both['macro_f1']:.3f}", "unit": "", "target": ">= 0.88", "ok": both["macro_f1"] >= 0.88,
+        {"name": f"rules alone, micro-precision {where}", "value": f"{rules['micro_precision']:.3f}", "unit": "",
+         **target(">= 0.85", rules["micro_precision"] >= 0.85), "detail": ""},
+        {"name": f"rules + model trained on {N_REVIEWED} reviewed answers, macro-F1 {where}",
+         "value": f"{both['macro_f1']:.3f}", "unit": "", **target(">= 0.88", both["macro_f1"] >= 0.88),
          "detail": f"model trained on the first {N_REVIEWED} dev answers plus {f['model'].n_examples} codebook "
                    f"examples ({len(f['model'].codes)} codes with a classifier); rules + model = the rules' codes where "
                    f"the rules coded the answer, else the model's codes with probability >= {f['threshold']:g} "
-                   f"(code evaluate responses/gold/q7_test.csv --suggest MODEL --min-probability {f['threshold']:g}, "
+                   f"(code evaluate responses/gold/{name}.csv --suggest MODEL --min-probability {f['threshold']:g}, "
                    f"--combine uncoded, the default); T chosen on dev only, by simulating rules on unseen answers ("
                    + sim_text(f["sim"]) + f"); model alone macro-F1 {model['macro_f1']:.3f}; rules + model micro-precision "
                    f"{both['micro_precision']:.3f}, micro recall {both['micro_recall']:.3f}; the round-5 union at 0.7 "
-                   f"in this run: {_fmt(f['union'])}; {LOOK}"},
+                   f"in this run: {_fmt(f['unions'][name])}; {LOOK[name]}"},
     ]
 
 
