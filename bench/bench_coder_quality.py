@@ -22,11 +22,16 @@ simulation is where the model's additions can be seen helping or hurting. The fi
 held-out dev answers with the current rules are printed too (``--dev-only``), per set.
 
 Two test sets are measured in the same run, with the same model and T. The targets are judged on
-``responses/gold/q7_test2.csv`` (round 8): answers nothing in the project had seen when it was
-measured. ``responses/gold/q7_test.csv`` was measured seven times, with rounds of tuning on the
-development sets between them, so its figures are reported beside, without a target. The rules were
-tuned on the development sets only; the test sets are read here (and by the tests that check the
-documented figures) and nowhere else. Run: ``python bench/run.py =bench_coder_quality``. The per-code test
+``responses/gold/q7_test2.csv`` (round 8): answers written and labelled after the rules and the model
+were fixed, never tuned on (written, though, from the same kind of brief as the development sets).
+``responses/gold/q7_test.csv`` was measured seven times, with rounds of tuning on the development
+sets between them, so its figures are reported beside, not judged: those rows are ``ok`` whatever
+they show (the run's exit status ignores them) and their "met" column says where they stand. Beside
+them: both sets pooled; for the judged set, a seeded bootstrap over its answers (how often a resample
+reaches the target) and the figures without the answers that contain a phrase issue 11 quotes
+(ISSUE_PHRASES: the rules were tuned to handle those phrases). The rules were tuned on the
+development sets only; the test sets are read here (and by the tests that check the documented
+figures) and nowhere else. Run: ``python bench/run.py =bench_coder_quality``. The per-code test
 figures (aggregates, no answer) are printed to stderr as JSON for docs/coding-quality.md.
 ``python bench/bench_coder_quality.py --dev-only`` prints the same figures on development answers
 only (never reading the test set): what the method was chosen on.
@@ -46,6 +51,17 @@ DEV2 = ROOT / "responses" / "gold" / "q7_dev2.csv"
 TEST = ROOT / "responses" / "gold" / "q7_test.csv"
 TEST2 = ROOT / "responses" / "gold" / "q7_test2.csv"
 N_REVIEWED = 150
+BOOTSTRAP = 1000
+BOOTSTRAP_SEED = 20261208
+# The phrases issue 11 quotes in its list of misses (the rules were later tuned to handle them); the
+# bare abbreviations it lists are left out (they are in most answers). Matched as whole words.
+ISSUE_PHRASES = (
+    "pack up and move out", "signs are missed", "family reunion", "homesick", "constant moves",
+    "the pull of the network", "gangs", "semi-indep", "county lines", "the line", "locked up",
+    "did not feel listened to", "in confidence", "aren't the issue", "isn't really the pattern",
+    "referrals not being made", "rarely", "not so much", "return home interview", "released from hospital",
+    "offenders", "I don't believe", "isolated incidents", "depressing", "no choice of placement",
+    "no choice over their life", "see above", "N/A", "don't know")
 
 
 def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
@@ -188,8 +204,61 @@ def figures() -> dict:
         unions[name] = evaluate(gold, cb, model=model, min_probability=0.7, combine="union").main.overall
     dev = evaluate(read_gold(DEV), cb)
     dev2 = evaluate(read_gold(DEV2), cb)
+    golds = {"q7_test2": read_gold(TEST2), "q7_test": read_gold(TEST)}
     return {"tests": tests, "dev": dev, "dev2": dev2, "model": model, "threshold": threshold, "sim": sim,
-            "unions": unions}
+            "unions": unions, "extra": extra_figures(cb, golds, tests)}
+
+
+def _subset(gold, idx: list[int]):
+    from dataclasses import replace
+
+    return replace(gold, ids=tuple(gold.ids[i] for i in idx), texts=tuple(gold.texts[i] for i in idx),
+                   codes=tuple(gold.codes[i] for i in idx), styles=tuple(gold.styles[i] for i in idx),
+                   rows=tuple(gold.rows[i] for i in idx))
+
+
+def _predicted(scores) -> list[frozenset[str]]:
+    """A coder's code set per gold answer, in gold order (``Scores.answers``)."""
+    return [frozenset(c for c in str(p).split(";") if c) for p in scores.answers["predicted"]]
+
+
+def extra_figures(cb, golds: dict, tests: dict) -> dict:
+    """Beside the per-set figures: both sets pooled; for the judged set a seeded bootstrap and the
+    figures without the answers that contain one of ISSUE_PHRASES. Rules and rules + model, macro-F1."""
+    import random
+    import re
+    from dataclasses import replace
+
+    from surveykit.coding.evaluate import score
+
+    coders = ("rules", "rules+model")
+    pred = {name: {c: _predicted(t.coders[c]) for c in coders} for name, t in tests.items()}
+    a, b = golds["q7_test2"], golds["q7_test"]
+    pooled_gold = replace(a, ids=a.ids + b.ids, texts=a.texts + b.texts, codes=a.codes + b.codes,
+                          styles=a.styles + b.styles, rows=a.rows + b.rows)
+    pooled = {c: score(pooled_gold, pred["q7_test2"][c] + pred["q7_test"][c], cb.code_ids, coder=c).overall
+              for c in coders}
+
+    def macro(gold, sets, idx):
+        return score(_subset(gold, idx), [sets[i] for i in idx], cb.code_ids, coder="x").overall["macro_f1"]
+
+    rng = random.Random(BOOTSTRAP_SEED)
+    n = len(a)
+    draws = {c: [] for c in coders}
+    for _ in range(BOOTSTRAP):
+        idx = [rng.randrange(n) for _ in range(n)]
+        for c in coders:
+            draws[c].append(macro(a, pred["q7_test2"][c], idx))
+    boot = {}
+    for c, target in (("rules", 0.85), ("rules+model", 0.88)):
+        v = sorted(draws[c])
+        boot[c] = {"share": sum(x >= target for x in v) / len(v), "low": v[int(0.025 * len(v))],
+                   "high": v[int(0.975 * len(v)) - 1]}
+    phrase = re.compile("|".join(r"(?<!\w)" + re.escape(p) + r"(?!\w)" for p in ISSUE_PHRASES), re.IGNORECASE)
+    plain = [i for i, t in enumerate(a.texts) if not phrase.search(t)]
+    without = {c: macro(a, pred["q7_test2"][c], plain) for c in coders}
+    return {"pooled": pooled, "pooled_n": len(pooled_gold), "bootstrap": boot, "without_phrases": without,
+            "with_phrases_n": n - len(plain)}
 
 
 def _fmt(v: dict) -> str:
@@ -230,9 +299,9 @@ def print_test_figures(test, name: str) -> None:
     def clean(v):
         return None if isinstance(v, float) and math.isnan(v) else v
 
-    out = {name: {"overall": {k: clean(v) for k, v in sc.overall.items()},
+    out = {coder: {"overall": {k: clean(v) for k, v in sc.overall.items()},
                   "per_code": [{k: clean(v) for k, v in row.items()} for row in sc.per_code.to_dict("records")]}
-           for name, sc in test.coders.items()}
+           for coder, sc in test.coders.items()}
     print(f"TEST FIGURES {name} " + json.dumps(out, default=str), file=sys.stderr, flush=True)
 
 
@@ -242,6 +311,14 @@ def run() -> list[dict]:
     for name, test in f["tests"].items():
         print_test_figures(test, name)
         rows += set_rows(f, name, test, judged=name == "q7_test2")
+    x = f["extra"]
+    for coder, label, target in (("rules", "rules alone", 0.85),
+                                 ("rules+model", f"rules + model trained on {N_REVIEWED} reviewed answers", 0.88)):
+        v = x["pooled"][coder]["macro_f1"]
+        rows.append({"name": f"{label}, macro-F1 (both test sets pooled)", "value": f"{v:.3f}", "unit": "",
+                     "target": f">= {target:.2f} (judged on q7_test2)", "ok": True,
+                     "met": f"not judged here ({'meets' if v >= target else 'below'} it)",
+                     "detail": f"q7_test2 and q7_test scored as one set of {x['pooled_n']} answers, same coders as above"})
     return rows
 
 
@@ -253,10 +330,29 @@ def set_rows(f: dict, name: str, test, *, judged: bool) -> list[dict]:
     worst = per.sort_values("f1").iloc[0]
     n = rules["answers"]
     where = f"({name})"
+    x = f["extra"]
+    boot = x["bootstrap"]
 
-    def target(text: str, ok: bool) -> dict:
+    def close(value: float, line: float, coder: str) -> str:
+        """Why a pass is not clear: by less than 0.01, or reached by under 90% of bootstrap resamples."""
+        b = boot[coder]
+        if value - line >= 0.01 and b["share"] >= 0.9:
+            return ""
+        return f"by {value - line:.3f}; {b['share']:.0%} of {BOOTSTRAP} bootstrap resamples reach it"
+
+    judged_extra = (
+        f"; the model adds {both['macro_f1'] - rules['macro_f1']:+.3f} to the rules here; bootstrap over the "
+        f"{n} answers ({BOOTSTRAP} resamples, seed {BOOTSTRAP_SEED}): rules + model 95% interval "
+        f"{boot['rules+model']['low']:.3f}-{boot['rules+model']['high']:.3f}, reaches 0.88 in "
+        f"{boot['rules+model']['share']:.0%}; rules alone {boot['rules']['low']:.3f}-{boot['rules']['high']:.3f}, "
+        f"reaches 0.85 in {boot['rules']['share']:.0%}; without the {x['with_phrases_n']} answers that contain a "
+        f"phrase issue 11 quotes: rules {x['without_phrases']['rules']:.3f}, rules + model "
+        f"{x['without_phrases']['rules+model']:.3f}")
+
+    def target(text: str, ok: bool, *, close: str = "") -> dict:
         if judged:
-            return {"target": text, "ok": ok}
+            # A pass within the noise says so: "met" alone would read as a clear result.
+            return {"target": text, "ok": ok, **({"met": f"yes, at the line ({close})"} if ok and close else {})}
         # Recorded beside the judged set: the row says where it stands against the target, unjudged.
         return {"target": f"{text} (judged on q7_test2)", "ok": True,
                 "met": f"not judged here ({'meets' if ok else 'below'} it)"}
@@ -274,7 +370,8 @@ def set_rows(f: dict, name: str, test, *, judged: bool) -> list[dict]:
         {"name": f"rules alone, micro-precision {where}", "value": f"{rules['micro_precision']:.3f}", "unit": "",
          **target(">= 0.85", rules["micro_precision"] >= 0.85), "detail": ""},
         {"name": f"rules + model trained on {N_REVIEWED} reviewed answers, macro-F1 {where}",
-         "value": f"{both['macro_f1']:.3f}", "unit": "", **target(">= 0.88", both["macro_f1"] >= 0.88),
+         "value": f"{both['macro_f1']:.3f}", "unit": "",
+         **target(">= 0.88", both["macro_f1"] >= 0.88, close=close(both["macro_f1"], 0.88, "rules+model")),
          "detail": f"model trained on the first {N_REVIEWED} dev answers plus {f['model'].n_examples} codebook "
                    f"examples ({len(f['model'].codes)} codes with a classifier); rules + model = the rules' codes where "
                    f"the rules coded the answer, else the model's codes with probability >= {f['threshold']:g} "
@@ -282,7 +379,7 @@ def set_rows(f: dict, name: str, test, *, judged: bool) -> list[dict]:
                    f"--combine uncoded, the default); T chosen on dev only, by simulating rules on unseen answers ("
                    + sim_text(f["sim"]) + f"); model alone macro-F1 {model['macro_f1']:.3f}; rules + model micro-precision "
                    f"{both['micro_precision']:.3f}, micro recall {both['micro_recall']:.3f}; the round-5 union at 0.7 "
-                   f"in this run: {_fmt(f['unions'][name])}; {LOOK[name]}"},
+                   f"in this run: {_fmt(f['unions'][name])}; {LOOK[name]}" + (judged_extra if judged else "")},
     ]
 
 
