@@ -196,15 +196,14 @@ def figures() -> dict:
         model = train_on_dev(cb, out=Path(tmp) / "model")
     threshold, sim = choose_threshold(cb, model)
     tests, unions = {}, {}
-    for name, path in (("q7_test2", TEST2), ("q7_test", TEST)):
-        gold = read_gold(path)
+    golds = {"q7_test2": read_gold(TEST2), "q7_test": read_gold(TEST)}
+    for name, gold in golds.items():
         # What code evaluate TEST --suggest MODEL --min-probability T prints (combine "uncoded").
         tests[name] = evaluate(gold, cb, model=model, min_probability=threshold, combine=COMBINE)
         # The round-5 way, for comparison in the same look: the union at 0.7.
         unions[name] = evaluate(gold, cb, model=model, min_probability=0.7, combine="union").main.overall
     dev = evaluate(read_gold(DEV), cb)
     dev2 = evaluate(read_gold(DEV2), cb)
-    golds = {"q7_test2": read_gold(TEST2), "q7_test": read_gold(TEST)}
     return {"tests": tests, "dev": dev, "dev2": dev2, "model": model, "threshold": threshold, "sim": sim,
             "unions": unions, "extra": extra_figures(cb, golds, tests)}
 
