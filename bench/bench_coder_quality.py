@@ -96,15 +96,11 @@ COMBINE = "uncoded"
 def held_out_sets(n: int = N_REVIEWED) -> dict:
     """The development answers the model was not trained on, by set: dev answers n+1 onwards, dev2,
     and both together."""
-    from dataclasses import replace
-
     from surveykit.io.gold import read_gold
 
     dev, dev2 = read_gold(DEV), read_gold(DEV2)
-    rest = replace(dev, ids=dev.ids[n:], texts=dev.texts[n:], codes=dev.codes[n:], styles=dev.styles[n:],
-                   rows=dev.rows[n:])
-    both = replace(dev, ids=rest.ids + dev2.ids, texts=rest.texts + dev2.texts, codes=rest.codes + dev2.codes,
-                   styles=rest.styles + dev2.styles, rows=rest.rows + dev2.rows)
+    rest = _subset(dev, list(range(n, len(dev))))
+    both = _joined(rest, dev2)
     return {f"dev {n + 1}-{n + len(rest)}": rest, "dev2": dev2, "both": both}
 
 
@@ -216,6 +212,14 @@ def _subset(gold, idx: list[int]):
                    rows=tuple(gold.rows[i] for i in idx))
 
 
+def _joined(a, b):
+    """One gold set of ``a``'s answers then ``b``'s."""
+    from dataclasses import replace
+
+    return replace(a, ids=a.ids + b.ids, texts=a.texts + b.texts, codes=a.codes + b.codes,
+                   styles=a.styles + b.styles, rows=a.rows + b.rows)
+
+
 def _predicted(scores) -> list[frozenset[str]]:
     """A coder's code set per gold answer, in gold order (``Scores.answers``)."""
     return [frozenset(c for c in str(p).split(";") if c) for p in scores.answers["predicted"]]
@@ -226,15 +230,13 @@ def extra_figures(cb, golds: dict, tests: dict) -> dict:
     figures without the answers that contain one of ISSUE_PHRASES. Rules and rules + model, macro-F1."""
     import random
     import re
-    from dataclasses import replace
 
     from surveykit.coding.evaluate import score
 
     coders = ("rules", "rules+model")
     pred = {name: {c: _predicted(t.coders[c]) for c in coders} for name, t in tests.items()}
     a, b = golds["q7_test2"], golds["q7_test"]
-    pooled_gold = replace(a, ids=a.ids + b.ids, texts=a.texts + b.texts, codes=a.codes + b.codes,
-                          styles=a.styles + b.styles, rows=a.rows + b.rows)
+    pooled_gold = _joined(a, b)
     pooled = {c: score(pooled_gold, pred["q7_test2"][c] + pred["q7_test"][c], cb.code_ids, coder=c).overall
               for c in coders}
 
