@@ -334,3 +334,45 @@ def test_train_never_replaces_a_folder_it_did_not_write(cli, tmp_path):
     r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
             "--out", tmp_path / "m", "--folds", "2")  # its own model folder is replaced
     assert r.returncode == 0, r.stderr
+
+
+def test_calibrated_fit_computes_what_calibrated_classifier_cv_computes():
+    """``calibrated_fit`` skips CalibratedClassifierCV's machinery; its numbers must be scikit-learn's
+    on real answers (the development gold set, every code with enough examples): the classifier's
+    weights bit for bit, Platt's pair to the last bit or so."""
+    import csv
+
+    from surveykit.coding.model import calibrated_fit, stemmed
+    from tests.conftest import ROOT
+
+    rows = list(csv.DictReader((ROOT / "responses" / "gold" / "q7_dev.csv").open(encoding="utf-8")))[:120]
+    texts = stemmed([r["text"] for r in rows])
+    x, _ = ref_features(texts, texts[:1])
+    checked = 0
+    for code in sorted({c for r in rows for c in r["codes"].split(";") if c}):
+        y = np.array([code in r["codes"].split(";") for r in rows], dtype=int)
+        if min(y.sum(), len(y) - y.sum()) < 3:
+            continue
+        ref = ref_classifier(y).fit(x, y).calibrated_classifiers_[0]
+        clf, a, b = calibrated_fit(x, y)
+        assert np.array_equal(clf.coef_, ref.estimator.coef_) and np.array_equal(clf.intercept_, ref.estimator.intercept_)
+        # Platt's fit (scipy's L-BFGS-B) repeats itself only to about the last bit: the same
+        # CalibratedClassifierCV fit in one process gave a = -2.627823943423177, then ...178.
+        assert a == pytest.approx(ref.calibrators[0].a_, rel=1e-13, abs=0)
+        assert b == pytest.approx(ref.calibrators[0].b_, rel=1e-13, abs=1e-15)
+        checked += 1
+    assert checked >= 10
+
+
+def test_a_fitted_model_is_what_its_json_reads_back_as():
+    from surveykit.coding.model import TextModel, _r, _rounded, fit
+
+    answers, coded = synthetic()
+    y = np.column_stack([labels(coded, answers, c) for c in CUES])
+    model = fit(list(answers["text"]), y, list(CUES), question_id="q7")
+    assert TextModel.from_json(model.to_json()) == model
+    values = [0.0, -0.0, 1.0, -1e-300, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -123456.789012345678, 2.0 ** -30]
+    rng = random.Random(3)
+    values += [rng.uniform(-20, 20) * 10 ** rng.randint(-12, 12) for _ in range(2000)]
+    assert _rounded(values) == tuple(_r(v) for v in values)
+    assert [str(v) for v in _rounded(values)] == [str(_r(v)) for v in values]  # -0.0 stays -0.0

@@ -9,9 +9,9 @@ training answers as extra examples of their code (``examples=``; ``codebook_exam
 reviewed answers a code has only 6-15 positives, and its definition is worth several more.
 One logistic regression per code (one-vs-rest, balanced class
 weights), whose decision value is turned into a probability by **Platt scaling** fitted on
-cross-validated decision values (scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
-ensemble=False)``): a probability of 0.8 means about 8 in 10 such suggestions are right, which is
-what ``--accept-above`` and the review's uncertainty order rely on. Everything is seeded, so the
+cross-validated decision values (what scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
+ensemble=False)`` computes; ``calibrated_fit``): a probability of 0.8 means about 8 in 10 such
+suggestions are right, which is what ``--accept-above`` and the review's uncertainty order rely on. Everything is seeded, so the
 same coded answers always give the same model, byte for byte.
 
 The model is a suggestion engine, never the last word: its codes carry a probability, are
@@ -91,10 +91,10 @@ class TextModel:
             "text": "snowball stems" if self.version >= 3 else "as written",
             "word_vectorizer": WORD, "char_vectorizer": CHAR, "classifier": CLASSIFIER,
             "calibration": {"method": "sigmoid (Platt)", "folds": CALIBRATION_FOLDS},
-            "word_vocabulary": list(self.word_vocabulary), "word_idf": [_r(x) for x in self.word_idf],
-            "char_vocabulary": list(self.char_vocabulary), "char_idf": [_r(x) for x in self.char_idf],
+            "word_vocabulary": list(self.word_vocabulary), "word_idf": list(_rounded(self.word_idf)),
+            "char_vocabulary": list(self.char_vocabulary), "char_idf": list(_rounded(self.char_idf)),
             "codes": [{"code_id": c, "intercept": _r(b), "platt_a": _r(ab[0]), "platt_b": _r(ab[1]),
-                       "coef": [_r(x) for x in w]}
+                       "coef": list(_rounded(w))}
                       for c, w, b, ab in zip(self.codes, self.coef, self.intercept, self.calibration)],
             "skipped_codes": list(self.skipped),
         }
@@ -214,6 +214,12 @@ def _r(x: float) -> float:
     return float(f"{float(x):.12g}")
 
 
+def _rounded(values: Sequence[float]) -> tuple[float, ...]:
+    """Each value as ``_r`` rounds it, formatted in one pass (a model holds about 10^5 weights)."""
+    values = tuple(map(float, values))
+    return tuple(map(float, ("%.12g " * len(values) % values).split()))
+
+
 def _vectorizer(settings: dict, vocabulary: Sequence[str] | None = None, idf: Sequence[float] | None = None):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -252,11 +258,35 @@ def fit_features(texts: Sequence[str]):
 def calibrated_classifier(y) -> Any:
     """The calibrated one-code classifier for labels y (cv folds: at most 5, at most the rarer class)."""
     from sklearn.calibration import CalibratedClassifierCV
+
+    return CalibratedClassifierCV(_classifier(), method="sigmoid", cv=_calibration_folds(y), ensemble=False)
+
+
+def _calibration_folds(y) -> Any:
     from sklearn.model_selection import StratifiedKFold
 
     k = int(min(CALIBRATION_FOLDS, y.sum(), len(y) - y.sum()))
-    cv = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
-    return CalibratedClassifierCV(_classifier(), method="sigmoid", cv=cv, ensemble=False)
+    return StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
+
+
+def calibrated_fit(x, y) -> tuple[Any, float, float]:
+    """(classifier fitted on all of x, Platt a, Platt b) for labels y: what
+    ``calibrated_classifier(y).fit(x, y)`` computes (the same fits on the same rows, so the same
+    numbers), without its generic machinery, which cost about as much as the fits themselves on a
+    few hundred answers. Falls back to ``calibrated_classifier`` where scikit-learn's Platt
+    calibrator is not where this version expects it."""
+    import numpy as np
+
+    try:
+        from sklearn.calibration import _SigmoidCalibration
+    except ImportError:  # pragma: no cover - a scikit-learn that moved its private calibrator
+        inner = calibrated_classifier(y).fit(x, y).calibrated_classifiers_[0]
+        return inner.estimator, float(inner.calibrators[0].a_), float(inner.calibrators[0].b_)
+    decision = np.empty(len(y), dtype=float)
+    for train, test in _calibration_folds(y).split(x, y):
+        decision[test] = _classifier().fit(x[train], y[train]).decision_function(x[test])
+    sig = _SigmoidCalibration().fit(decision, y)
+    return _classifier().fit(x, y), float(sig.a_), float(sig.b_)
 
 
 def trainable_codes(y) -> list[int]:
@@ -282,25 +312,27 @@ def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str,
             ex_y[r, j] = 1
         texts = list(texts) + [t for t, _ in extra]
         y = np.vstack([y.reshape(n_answers, len(code_list)), ex_y])
+    from threadpoolctl import threadpool_limits
+
     word, char, x = fit_features(stemmed(texts))
     trainable = trainable_codes(y)
     coefs, intercepts, platt = [], [], []
-    for j in trainable:
-        cal = calibrated_classifier(y[:, j]).fit(x, y[:, j])
-        inner = cal.calibrated_classifiers_[0]
-        coefs.append(tuple(float(v) for v in inner.estimator.coef_[0]))
-        intercepts.append(float(inner.estimator.intercept_[0]))
-        sig = inner.calibrators[0]
-        platt.append((float(sig.a_), float(sig.b_)))
-    model = TextModel(question_id=question_id, codes=tuple(code_list[j] for j in trainable),
-                      word_vocabulary=_terms(word), word_idf=tuple(float(v) for v in word.idf_), coef=tuple(coefs),
-                      intercept=tuple(intercepts), n_answers=n_answers, n_examples=len(extra),
-                      skipped=tuple(c for j, c in enumerate(code_list) if j not in trainable),
-                      char_vocabulary=_terms(char) if char is not None else (),
-                      char_idf=tuple(float(v) for v in char.idf_) if char is not None else (),
-                      calibration=tuple(platt))
-    # What is saved is what is used: round the weights as the JSON does.
-    return TextModel.from_json(model.to_json())
+    # One BLAS thread: the fits are small, so a second thread only spins waiting for work (that
+    # doubled the CPU time of training and took the core from anything else running).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for j in trainable:
+            clf, a, b = calibrated_fit(x, y[:, j])
+            coefs.append(_rounded(clf.coef_[0].tolist()))
+            intercepts.append(_r(clf.intercept_[0]))
+            platt.append((_r(a), _r(b)))
+    # What is saved is what is used: every weight rounded as model.json writes it (so
+    # ``TextModel.from_json(model.to_json()) == model``).
+    return TextModel(question_id=str(question_id), codes=tuple(code_list[j] for j in trainable),
+                     word_vocabulary=_terms(word), word_idf=_rounded(word.idf_), coef=tuple(coefs),
+                     intercept=tuple(intercepts), n_answers=n_answers, n_examples=len(extra),
+                     skipped=tuple(c for j, c in enumerate(code_list) if j not in trainable),
+                     char_vocabulary=_terms(char) if char is not None else (),
+                     char_idf=_rounded(char.idf_) if char is not None else (), calibration=tuple(platt))
 
 
 def _terms(vec) -> tuple[str, ...]:
