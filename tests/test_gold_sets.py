@@ -99,15 +99,11 @@ def lowest_code(doc: dict) -> str:
 def test_summary_reports_both_test_sets_pooled():
     """The pooled column: the rules' codes of both test sets scored as one set (what bench_coder_quality
     pools), independently of the per-set runs."""
-    from dataclasses import replace
-
     from surveykit.coding.evaluate import score
     from surveykit.coding.rules import RuleCoder
 
     cb = load_codebook()
-    a, b = read_gold(GOLD / "q7_test2.csv"), read_gold(GOLD / "q7_test.csv")
-    pooled = replace(a, ids=a.ids + b.ids, texts=a.texts + b.texts, codes=a.codes + b.codes,
-                     styles=a.styles + b.styles, rows=a.rows + b.rows)
+    pooled = pooled_test_sets()
     coder = RuleCoder(cb)
     sc = score(pooled, [frozenset(coder.code_ids_of(t)) for t in pooled.texts], cb.code_ids, coder="rules")
     o = sc.overall
@@ -119,9 +115,17 @@ def test_summary_reports_both_test_sets_pooled():
     assert cells["rules alone: no code below F1 0.60"] == f"lowest {worst['f1']:.3f} (`{worst['code_id']}`)"
 
 
+def pooled_test_sets():
+    """Both test sets as one gold set of 504 answers (the fresh one first)."""
+    from dataclasses import replace
+
+    a, b = read_gold(GOLD / "q7_test2.csv"), read_gold(GOLD / "q7_test.csv")
+    return replace(a, ids=a.ids + b.ids, texts=a.texts + b.texts, codes=a.codes + b.codes,
+                   styles=a.styles + b.styles, rows=a.rows + b.rows)
+
+
 def bench_rows() -> dict[str, str]:
-    """bench/RESULTS.md's bench_coder_quality rows: measure -> value (written by the benchmark from
-    real output: training the model takes too long for make test)."""
+    """bench/RESULTS.md's bench_coder_quality rows: measure -> value."""
     rows = {}
     for line in (ROOT / "bench" / "RESULTS.md").read_text(encoding="utf-8").splitlines():
         if line.startswith("| bench_coder_quality |"):
@@ -130,25 +134,71 @@ def bench_rows() -> dict[str, str]:
     return rows
 
 
-def test_rules_plus_model_figures_are_the_benchmarks():
-    """The rules + model cells of the Summary and of the round-8 table are the benchmark's figures, and
-    the Summary says the target is not shown to be met while the pooled figure or the first set's is
-    below it."""
-    rows = bench_rows()
-    model = "rules + model trained on 150 reviewed answers, macro-F1"
-    fresh, first, pooled = (float(rows[f"{model} ({k})"]) for k in ("q7_test2", "q7_test", "both test sets pooled"))
+# The model issue 11's last target speaks of, as docs/coding-quality.md describes it: trained on the
+# first 150 answers of q7_dev.csv (their gold codes standing for the reviewer's decisions) plus the
+# codebook's examples; its codes join the rules' on answers the rules left uncoded, at p >= 0.6.
+REVIEWED = 150
+MIN_PROBABILITY = "0.6"
+
+
+@pytest.fixture(scope="module")
+def model_of_150_reviewed_answers(tmp_path_factory):
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.coding.model import codebook_examples, fit, model_files
+    from surveykit.io.coded import write_model_dir
+
+    cb = load_codebook()
+    dev = read_gold(GOLD / "q7_dev.csv")
+    y = np.array([[int(c in codes) for c in cb.code_ids] for codes in dev.codes[:REVIEWED]])
+    model = fit(list(dev.texts[:REVIEWED]), y, list(cb.code_ids), question_id="q7", examples=codebook_examples(cb))
+    folder = tmp_path_factory.mktemp("model") / "q7_model"
+    write_model_dir(folder, model_files(model, pd.DataFrame({"code_id": []})))
+    return folder, model
+
+
+def test_rules_plus_model_figures_are_current(model_of_150_reviewed_answers):
+    """The rules + model cells of the Summary, of the round-8 table and of bench/RESULTS.md are what
+    ``code evaluate TEST --suggest MODEL --min-probability 0.6`` gives today (pooled: the same
+    combination scored over both sets at once), and the Summary says the target is not shown to be
+    met while the pooled figure or the first set's is below it."""
+    from conftest import run_cli
+    from surveykit.coding.evaluate import score
+    from surveykit.coding.model import combine_codes, predict_codes
+    from surveykit.coding.rules import RuleCoder
+
+    folder, model = model_of_150_reviewed_answers
+    measured = {}
+    for name in ("q7_test2", "q7_test"):
+        res = run_cli("code", "evaluate", GOLD / f"{name}.csv", "--suggest", folder, "--min-probability",
+                      MIN_PROBABILITY, "--format", "json")
+        assert res.returncode == 0, res.stderr
+        doc = json.loads(res.stdout)
+        assert doc["coder"] == "rules+model"
+        measured[name] = doc["overall"]["macro_f1"]
+    cb = load_codebook()
+    pooled = pooled_test_sets()
+    coder = RuleCoder(cb)
+    both = combine_codes([frozenset(coder.code_ids_of(t)) for t in pooled.texts],
+                         predict_codes(model, list(pooled.texts), threshold=float(MIN_PROBABILITY)))
+    measured["pooled"] = score(pooled, both, cb.code_ids, coder="rules+model").overall["macro_f1"]
+    fresh, first, pooled_f1 = (f"{measured[k]:.3f}" for k in ("q7_test2", "q7_test", "pooled"))
+
     key = "rules + a model trained on 150 reviewed answers: macro-F1"
-    assert summary_column("q7_test2.csv")[key] == f"**{fresh:.3f}**"
-    assert summary_column("q7_test.csv")[key] == f"{first:.3f}"
-    assert summary_column("pooled")[key] == f"{pooled:.3f}"
-    verdict = summary_column("met")[key]
-    if min(fresh, first, pooled) < 0.88:
-        assert verdict.startswith("at the line, not shown")
+    assert summary_column("q7_test2.csv")[key] == f"**{fresh}**"
+    assert summary_column("q7_test.csv")[key] == first
+    assert summary_column("pooled")[key] == pooled_f1
+    rows = bench_rows()
+    row = "rules + model trained on 150 reviewed answers, macro-F1"
+    assert [rows[f"{row} ({k})"] for k in ("q7_test2", "q7_test", "both test sets pooled")] == [fresh, first, pooled_f1]
+    if min(measured.values()) < 0.88:
+        assert summary_column("met")[key].startswith("at the line, not shown")
     text = DOC.read_text(encoding="utf-8")
     table = text[text.index("**Round 8: the fresh test set, measured once"):]
-    assert f"| rules + model (uncoded answers only, p >= 0.6) | **{fresh:.3f}** |" in table
-    rules = float(rows["rules alone, macro-F1 (q7_test2)"])
-    assert f"| rules (round 7) | {rules:.3f} |" in table
+    assert f"| rules + model (uncoded answers only, p >= {MIN_PROBABILITY}) | **{fresh}** |" in table
+    rules = rows["rules alone, macro-F1 (q7_test2)"]
+    assert f"| rules (round 7) | {rules} |" in table
 
 
 def test_readme_counts_of_the_fresh_test_set():
