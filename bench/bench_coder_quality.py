@@ -240,21 +240,28 @@ def extra_figures(cb, golds: dict, tests: dict) -> dict:
     pooled = {c: score(pooled_gold, pred["q7_test2"][c] + pred["q7_test"][c], cb.code_ids, coder=c).overall
               for c in coders}
 
+    def overall(gold, sets, idx):
+        return score(_subset(gold, idx), [sets[i] for i in idx], cb.code_ids, coder="x").overall
+
     def macro(gold, sets, idx):
-        return score(_subset(gold, idx), [sets[i] for i in idx], cb.code_ids, coder="x").overall["macro_f1"]
+        return overall(gold, sets, idx)["macro_f1"]
 
     rng = random.Random(BOOTSTRAP_SEED)
     n = len(a)
-    draws = {c: [] for c in coders}
+    draws: dict[str, list] = {c: [] for c in coders}
     for _ in range(BOOTSTRAP):
         idx = [rng.randrange(n) for _ in range(n)]
         for c in coders:
-            draws[c].append(macro(a, pred["q7_test2"][c], idx))
+            draws[c].append(overall(a, pred["q7_test2"][c], idx))
     boot = {}
     for c, target in (("rules", 0.85), ("rules+model", 0.88)):
-        v = sorted(draws[c])
+        v = sorted(o["macro_f1"] for o in draws[c])
         boot[c] = {"share": sum(x >= target for x in v) / len(v), "low": v[int(0.025 * len(v))],
                    "high": v[int(0.975 * len(v)) - 1]}
+    # The rules' other two targets in the same resamples (a resample's lowest code F1 is biased low:
+    # a code drawn a few times can lose most of its F1 to one answer).
+    boot["rules lowest code"] = {"share": sum(o["min_f1"] >= 0.60 for o in draws["rules"]) / BOOTSTRAP}
+    boot["rules micro-precision"] = {"share": sum(o["micro_precision"] >= 0.85 for o in draws["rules"]) / BOOTSTRAP}
     phrase = re.compile("|".join(r"(?<!\w)" + re.escape(p) + r"(?!\w)" for p in ISSUE_PHRASES), re.IGNORECASE)
     plain = [i for i, t in enumerate(a.texts) if not phrase.search(t)]
     without = {c: macro(a, pred["q7_test2"][c], plain) for c in coders}
@@ -334,42 +341,47 @@ def set_rows(f: dict, name: str, test, *, judged: bool) -> list[dict]:
     x = f["extra"]
     boot = x["bootstrap"]
 
-    def close(value: float, line: float, coder: str) -> str:
-        """Why a pass is not clear: by less than 0.01, or reached by under 90% of bootstrap resamples."""
-        b = boot[coder]
+    def close(value: float, line: float, figure: str) -> str:
+        """The "met" text of a pass that is not clear: "at the line, not shown" when by less than 0.01
+        (a few answers), "yes, narrowly" when reached by under 90% of bootstrap resamples; "" if clear."""
+        b = boot[figure]
         if value - line >= 0.01 and b["share"] >= 0.9:
             return ""
-        return f"by {value - line:.3f}; {b['share']:.0%} of {BOOTSTRAP} bootstrap resamples reach it"
+        verdict = "at the line, not shown" if value - line < 0.01 else "yes, narrowly"
+        return f"{verdict} (by {value - line:.3f}; {b['share']:.0%} of {BOOTSTRAP} bootstrap resamples reach it)"
 
     judged_extra = (
         f"; the model adds {both['macro_f1'] - rules['macro_f1']:+.3f} to the rules here; bootstrap over the "
         f"{n} answers ({BOOTSTRAP} resamples, seed {BOOTSTRAP_SEED}): rules + model 95% interval "
         f"{boot['rules+model']['low']:.3f}-{boot['rules+model']['high']:.3f}, reaches 0.88 in "
         f"{boot['rules+model']['share']:.0%}; rules alone {boot['rules']['low']:.3f}-{boot['rules']['high']:.3f}, "
-        f"reaches 0.85 in {boot['rules']['share']:.0%}; without the {x['with_phrases_n']} answers that contain a "
+        f"reaches 0.85 in {boot['rules']['share']:.0%}, keeps every code at F1 0.60 or more in "
+        f"{boot['rules lowest code']['share']:.0%} and micro-precision at 0.85 or more in "
+        f"{boot['rules micro-precision']['share']:.0%}; without the {x['with_phrases_n']} answers that contain a "
         f"phrase issue 11 quotes: rules {x['without_phrases']['rules']:.3f}, rules + model "
         f"{x['without_phrases']['rules+model']:.3f}")
 
     def target(text: str, ok: bool, *, close: str = "") -> dict:
         if judged:
             # A pass within the noise says so: "met" alone would read as a clear result.
-            return {"target": text, "ok": ok, **({"met": f"yes, at the line ({close})"} if ok and close else {})}
+            return {"target": text, "ok": ok, **({"met": close} if ok and close else {})}
         # Recorded beside the judged set: the row says where it stands against the target, unjudged.
         return {"target": f"{text} (judged on q7_test2)", "ok": True,
                 "met": f"not judged here ({'meets' if ok else 'below'} it)"}
 
     return [
         {"name": f"rules alone, macro-F1 {where}", "value": f"{rules['macro_f1']:.3f}", "unit": "",
-         **target(">= 0.85", rules["macro_f1"] >= 0.85),
+         **target(">= 0.85", rules["macro_f1"] >= 0.85, close=close(rules["macro_f1"], 0.85, "rules")),
          "detail": f"surveykit code evaluate responses/gold/{name}.csv: {n} answers; micro-F1 {rules['micro_f1']:.3f}, "
                    f"micro recall {rules['micro_recall']:.3f}, alpha (pooled) {rules['alpha_pooled']:.3f}, exact set "
                    f"{rules['exact_match']:.1%}; dev sets (tuned on) macro-F1 {f['dev'].main.overall['macro_f1']:.3f} "
                    f"(q7_dev) and {f['dev2'].main.overall['macro_f1']:.3f} (q7_dev2); {LOOK[name]}"},
         {"name": f"rules alone, lowest code F1 {where}", "value": f"{worst['f1']:.3f}", "unit": "",
-         **target(">= 0.60 for every code", not low),
+         **target(">= 0.60 for every code", not low, close=close(worst["f1"], 0.60, "rules lowest code")),
          "detail": f"lowest: {worst['code_id']}" + (f"; below 0.60: {', '.join(low)}" if low else "")},
         {"name": f"rules alone, micro-precision {where}", "value": f"{rules['micro_precision']:.3f}", "unit": "",
-         **target(">= 0.85", rules["micro_precision"] >= 0.85), "detail": ""},
+         **target(">= 0.85", rules["micro_precision"] >= 0.85,
+                  close=close(rules["micro_precision"], 0.85, "rules micro-precision")), "detail": ""},
         {"name": f"rules + model trained on {N_REVIEWED} reviewed answers, macro-F1 {where}",
          "value": f"{both['macro_f1']:.3f}", "unit": "",
          **target(">= 0.88", both["macro_f1"] >= 0.88, close=close(both["macro_f1"], 0.88, "rules+model")),
