@@ -205,7 +205,7 @@ def test_rules_plus_model_figures_are_current(model_of_150_reviewed_answers):
     assert [rows[f"{row} ({k})"] for k in ("q7_test2", "q7_test", "both test sets pooled")] == [fresh, first, pooled_f1]
     if min(measured.values()) < 0.88:
         assert summary_column("met")[key].startswith("at the line, not shown")
-    if measured["q7_test2"] - 0.88 < 0.01:  # a pass by less than a few answers is not called met
+    if 0 <= measured["q7_test2"] - 0.88 < 0.01:  # a pass by less than a few answers is not called met
         assert bench_rows(column=4)[f"{row} (q7_test2)"].startswith("at the line, not shown")
     text = DOC.read_text(encoding="utf-8")
     table = text[text.index("**Round 8: the fresh test set, measured once"):]
