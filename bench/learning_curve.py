@@ -12,7 +12,10 @@ leaves them out.
 Not a test and not part of ``make bench``: run it by hand, then copy the table into
 docs/coding-model.md.
 
-    .venv/bin/python bench/learning_curve.py [--steps 25,50,100,150,200,250]
+    .venv/bin/python bench/learning_curve.py [--steps 25,50,100,150,200,250] [--test GOLD.csv]
+
+``--test`` scores another test set (default ``responses/gold/q7_test.csv``; the fresh test set of
+round 8 is ``responses/gold/q7_test2.csv``).
 """
 
 from __future__ import annotations
@@ -62,13 +65,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--steps", default="25,50,100,150,200,250")
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--no-examples", action="store_true", help="train on the reviewed answers alone")
+    parser.add_argument("--test", type=Path, default=ROOT / "responses" / "gold" / "q7_test.csv",
+                        help="the gold set the suggestions are scored on")
     args = parser.parse_args(argv)
     steps = [int(s) for s in args.steps.split(",")]
     cb = load_codebook(None)
     codes = list(cb.code_ids)
     extra = [] if args.no_examples else codebook_examples(cb)
     dev_answers, dev_coded = read_gold(ROOT / "responses" / "gold" / "q7_dev.csv", question_id="q7")
-    test_answers, test_coded = read_gold(ROOT / "responses" / "gold" / "q7_test.csv", question_id="q7")
+    test_answers, test_coded = read_gold(args.test, question_id="q7")
     dev_texts, dev_ids = list(dev_answers["text"]), list(dev_answers["respondent_id"])
     test_texts, test_ids = list(test_answers["text"]), list(test_answers["respondent_id"])
     y_dev, y_test = labels(dev_coded, dev_ids, codes), labels(test_coded, test_ids, codes)
