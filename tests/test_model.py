@@ -342,8 +342,8 @@ def test_calibrated_fit_computes_what_calibrated_classifier_cv_computes():
     weights bit for bit, Platt's pair to the last bit or so."""
     import csv
 
+    from conftest import ROOT
     from surveykit.coding.model import calibrated_fit, stemmed
-    from tests.conftest import ROOT
 
     rows = list(csv.DictReader((ROOT / "responses" / "gold" / "q7_dev.csv").open(encoding="utf-8")))[:120]
     texts = stemmed([r["text"] for r in rows])

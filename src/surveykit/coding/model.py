@@ -11,8 +11,8 @@ One logistic regression per code (one-vs-rest, balanced class
 weights), whose decision value is turned into a probability by **Platt scaling** fitted on
 cross-validated decision values (what scikit-learn's ``CalibratedClassifierCV(method="sigmoid",
 ensemble=False)`` computes; ``calibrated_fit``): a probability of 0.8 means about 8 in 10 such
-suggestions are right, which is what ``--accept-above`` and the review's uncertainty order rely on. Everything is seeded, so the
-same coded answers always give the same model, byte for byte.
+suggestions are right, which is what ``--accept-above`` and the review's uncertainty order rely on.
+Everything is seeded, so the same coded answers always give the same model, byte for byte.
 
 The model is a suggestion engine, never the last word: its codes carry a probability, are
 auto-accepted only above a threshold the researcher sets, and the rest go to review.
@@ -302,6 +302,7 @@ def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str,
     examples: extra (text, code id) pairs, each a positive example of its code only (codes not in
     code_list are ignored); they count towards a code's MIN_EXAMPLES, not towards ``n_answers``."""
     import numpy as np
+    from threadpoolctl import threadpool_limits
 
     y = np.asarray(y, dtype=int)
     n_answers = len(texts)
@@ -312,8 +313,6 @@ def fit(texts: Sequence[str], y, code_list: Sequence[str], *, question_id: str,
             ex_y[r, j] = 1
         texts = list(texts) + [t for t, _ in extra]
         y = np.vstack([y.reshape(n_answers, len(code_list)), ex_y])
-    from threadpoolctl import threadpool_limits
-
     word, char, x = fit_features(stemmed(texts))
     trainable = trainable_codes(y)
     coefs, intercepts, platt = [], [], []

@@ -60,7 +60,7 @@ class Ids:
     def claim(self, wanted: str, fallback: str = "q") -> str:
         base = slug(wanted) or slug(fallback) or "q"
         if base[:1].isdigit():
-            base = "q" + base  # ids read better starting with a letter (a heading "3 main reasons" becomes "q3_main_reasons")
+            base = "q" + base  # ids read better starting with a letter: "3 main reasons" -> "q3_main_reasons"
         candidate, n = base, 2
         while id_key(candidate) in self.used:
             candidate, n = f"{base}_{n}", n + 1
