@@ -57,10 +57,11 @@ def trained(tmp_path_factory):
     answers, coded = synthetic()
     answers.rename(columns={"text": "answer"}).to_csv(tmp / "answers.csv", index=False)
     coded.to_csv(tmp / "coded.csv", index=False)
+    # Two worker processes fit the folds of the first run; the second fits everything in one process.
     r = run_cli("code", "train", tmp / "coded.csv", "--survey", tmp / "answers.csv", "--text-column", "answer",
-                "--question", "q7", "--out", tmp / "m1", "--format", "json")
+                "--question", "q7", "--out", tmp / "m1", "--format", "json", "--workers", "2")
     r2 = run_cli("code", "train", tmp / "coded.csv", "--survey", tmp / "answers.csv", "--text-column", "answer",
-                 "--question", "q7", "--out", tmp / "m2", "--format", "csv")
+                 "--question", "q7", "--out", tmp / "m2", "--format", "csv", "--workers", "1")
     return tmp, answers, coded, r, r2
 
 
@@ -122,6 +123,7 @@ def test_train_cli_metrics_match_independent_cv(trained):
 
 
 def test_model_files_are_deterministic_json(trained):
+    """The same files whatever the output format and the number of worker processes."""
     tmp, *_ , r2 = trained
     assert r2.returncode == 0, r2.stderr
     for name in ("model.json", "metrics.csv"):
@@ -376,3 +378,14 @@ def test_a_fitted_model_is_what_its_json_reads_back_as():
     values += [rng.uniform(-20, 20) * 10 ** rng.randint(-12, 12) for _ in range(2000)]
     assert _rounded(values) == tuple(_r(v) for v in values)
     assert [str(v) for v in _rounded(values)] == [str(_r(v)) for v in values]  # -0.0 stays -0.0
+
+
+def test_train_workers_must_be_a_positive_whole_number(cli, tmp_path):
+    answers, coded = synthetic(30)
+    answers.rename(columns={"text": "answer"}).to_csv(tmp_path / "a.csv", index=False)
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    r = cli("code", "train", tmp_path / "coded.csv", "--survey", tmp_path / "a.csv", "--text-column", "answer",
+            "--out", tmp_path / "m", "--workers", "0")
+    assert r.returncode == 2
+    assert "workers must be a whole number of at least 1; got 0" in r.stderr
+    assert not (tmp_path / "m").exists()

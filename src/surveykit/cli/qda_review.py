@@ -43,6 +43,9 @@ def code_train(
     id_column: Optional[str] = ID_COLUMN_OPTION,
     first: Optional[int] = typer.Option(None, "--first", help="Train on the first N coded answers only (file order)."),
     folds: int = typer.Option(5, "--folds", help="Cross-validation folds (KFold, shuffled, fixed seed)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Processes fitting the cross-validation folds "
+                                                                   "(default: the cores available; the files are the "
+                                                                   "same for any number)."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -82,7 +85,8 @@ def code_train(
         check_codes(frame, codes, path=str(coded))
         if examples:
             extra = codebook_examples(cb)
-    model, metrics = train(answers, frame, question_id=qid, codes=codes, folds=folds, first=first, examples=extra)
+    model, metrics = train(answers, frame, question_id=qid, codes=codes, folds=folds, first=first, examples=extra,
+                           workers=workers)
     write_model_dir(out, model_files(model, metrics))
     blank = frame["respondent_id"].nunique() - model.n_answers
     if blank and first is None:

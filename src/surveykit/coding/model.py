@@ -379,13 +379,15 @@ def _present(text) -> bool:
 
 def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
           codes: Sequence[str] | None = None, folds: int = 5, random_state: int = 0, first: int | None = None,
-          examples: Sequence[tuple[str, str]] = ()) -> tuple[TextModel, "pd.DataFrame"]:
+          examples: Sequence[tuple[str, str]] = (), workers: int | None = None) -> tuple[TextModel, "pd.DataFrame"]:
     """Fit the model on human codes and cross-validate it.
 
     answers: respondent_id, text. coded: coded-file rows (respondent_id, code_id; an empty code_id
     = "no code applies"). first: train on the first N coded answers only (file order). examples:
     extra (text, code id) training pairs, e.g. ``codebook_examples(codebook)``; they are added to
-    the training part of every fold and are never scored.
+    the training part of every fold and are never scored. workers: processes fitting the
+    cross-validation folds while this one fits the model (default: the cores available; 1: every
+    fit here, one after another). The model and the metrics are the same for any number of workers.
     Returns the model and a metrics table, one row per code: ``code_id, n_positive, precision,
     recall, f1`` (cross-validated: KFold with ``folds`` shuffled splits and ``random_state``; the
     whole pipeline, vectorisers and calibration included, is refitted inside each fold; a code is
@@ -397,8 +399,12 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
     from sklearn.metrics import precision_recall_fscore_support
     from sklearn.model_selection import KFold
 
+    from surveykit.coding.stream import available_cores
+    from surveykit.validation import check_count
+
     if folds < 2:
         raise UsageError(f"--folds must be at least 2; got {folds}")
+    workers = available_cores() if workers is None else check_count(workers, parameter="workers")
     if first is not None and first < 1:
         raise UsageError(f"--first must be at least 1; got {first}")
     _, texts, y, code_list = training_table(answers, coded, codes=codes)
@@ -407,18 +413,23 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
     n = len(texts)
     if n < 2 * MIN_EXAMPLES:
         raise InputError(f"too few coded answers to train a model: {n} (need at least {2 * MIN_EXAMPLES})")
-    model = fit(texts, y, code_list, question_id=question_id, examples=examples)
+    text_arr = np.array(texts, dtype=object)
+    splits = list(KFold(n_splits=min(folds, n), shuffle=True, random_state=random_state).split(text_arr))
+    _FOLDS.update(texts=text_arr, y=y, code_list=code_list, question_id=question_id, examples=examples)
+    try:
+        with _FoldFits(splits, workers) as fold_fits:
+            model = fit(texts, y, code_list, question_id=question_id, examples=examples)
+            held_out = fold_fits.results()
+    finally:
+        _FOLDS.clear()
     trainable = [code_list.index(c) for c in model.codes]
     predicted = np.zeros_like(y)
-    text_arr = np.array(texts, dtype=object)
-    for train_idx, test_idx in KFold(n_splits=min(folds, n), shuffle=True, random_state=random_state).split(text_arr):
+    for (train_idx, test_idx), (inner_codes, probs) in zip(splits, held_out):
         yt = y[train_idx]
-        inner = fit(list(text_arr[train_idx]), yt, code_list, question_id=question_id, examples=examples)
-        probs = inner.probabilities(list(text_arr[test_idx]))
-        for k, code in enumerate(inner.codes):
+        for k, code in enumerate(inner_codes):
             predicted[test_idx, code_list.index(code)] = (probs[:, k] >= 0.5).astype(int)
         for j in trainable:  # a code too rare in this fold: predict its majority class
-            if code_list[j] not in inner.codes:
+            if code_list[j] not in inner_codes:
                 predicted[test_idx, j] = int(yt[:, j].mean() > 0.5)
     rows = []
     for j, code in enumerate(code_list):
@@ -432,6 +443,66 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
         rows.append(row)
     metrics = pd.DataFrame(rows, columns=["code_id", "n_positive", "precision", "recall", "f1", "trained", "note"])
     return model, metrics
+
+
+# What a cross-validation fold reads: set by ``train`` before its worker processes are forked (so
+# they share it instead of receiving a copy), cleared afterwards.
+_FOLDS: dict = {}
+
+
+def _fold_fit(split: tuple[Any, Any]) -> tuple[tuple[str, ...], Any]:
+    """One cross-validation fold of ``train``: the codes of the model fitted on the fold's training
+    answers and its probabilities for the held-out ones."""
+    train_idx, test_idx = split
+    s = _FOLDS
+    inner = fit(list(s["texts"][train_idx]), s["y"][train_idx], s["code_list"], question_id=s["question_id"],
+                examples=s["examples"])
+    return inner.codes, inner.probabilities(list(s["texts"][test_idx]))
+
+
+class _FoldFits:
+    """The folds of ``train`` fitted by forked worker processes (up to ``workers``, one per fold),
+    started on entering, so that the caller fits the whole model meanwhile; with one worker, or
+    where processes cannot be forked, ``results()`` fits them here, in order."""
+
+    def __init__(self, splits: list, workers: int) -> None:
+        self._splits, self._workers = splits, min(workers, len(splits))
+        self._pool: Any = None
+        self._pending: Any = None
+
+    def __enter__(self) -> "_FoldFits":
+        import multiprocessing as mp
+
+        if self._workers > 1 and "fork" in mp.get_all_start_methods():
+            # What fitting imports, imported before the fork: the workers share it instead of each
+            # importing it again (about a second of CPU each).
+            import scipy.sparse  # noqa: F401
+            import scipy.special  # noqa: F401
+            import sklearn.calibration  # noqa: F401
+            import sklearn.feature_extraction.text  # noqa: F401
+            import sklearn.linear_model  # noqa: F401
+            import threadpoolctl  # noqa: F401
+
+            from surveykit.coding.patterns import stem
+
+            stem("warming")  # loads the stemmer
+            self._pool = mp.get_context("fork").Pool(self._workers)
+            self._pending = self._pool.map_async(_fold_fit, self._splits, chunksize=1)
+        return self
+
+    def results(self) -> list:
+        if self._pending is None:
+            return [_fold_fit(split) for split in self._splits]
+        return self._pending.get()
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if self._pool is None:
+            return
+        if exc_type is None:
+            self._pool.close()
+        else:
+            self._pool.terminate()
+        self._pool.join()
 
 
 # How model codes join the rule coder's (evaluate, ``code --suggest`` and review all use this):
