@@ -6,7 +6,7 @@
 The model stands for "150 reviewed answers": it is trained on the first 150 answers of the
 development gold set (``responses/gold/q7_dev.csv``, whose answers are in a seeded random order),
 with their gold codes as the reviewer's decisions, plus the codebook's own examples, include notes
-and definitions (``coding.model.codebook_examples``), through ``coding.model.train`` (what
+and definitions (``coding.model.codebook_examples``), through ``coding.training.train`` (what
 ``surveykit code train`` runs), then saved and read back as a model folder, exactly as ``code
 evaluate --suggest`` reads it.
 
@@ -68,7 +68,8 @@ def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
     """The model trained on the first n development answers, saved to ``out`` and read back."""
     import pandas as pd
 
-    from surveykit.coding.model import codebook_examples, load_model, model_files, train
+    from surveykit.coding.model import codebook_examples, load_model, model_files
+    from surveykit.coding.training import train
     from surveykit.io.coded import write_model_dir
     from surveykit.io.gold import read_gold
 

@@ -1,6 +1,6 @@
 """Learning curve of the model suggestions: F1 on the q7 TEST gold set against reviewed answers.
 
-Trains the model (``surveykit.coding.model.fit``, the one ``code train`` and ``code review`` use) on
+Trains the model (``surveykit.coding.training.fit``, the one ``code train`` and ``code review`` use) on
 the first k answers of the DEVELOPMENT gold set, as if a researcher had reviewed them in file order,
 and scores its suggestions (probability >= 0.5) on the test set, which it never sees. A second
 curve simulates ``code review --order uncertainty``: after the first 25 answers, each next batch
@@ -58,7 +58,8 @@ def main(argv: list[str]) -> int:
     import numpy as np
 
     from surveykit.coding.codebook import load_codebook
-    from surveykit.coding.model import codebook_examples, fit, uncertainty
+    from surveykit.coding.model import codebook_examples, uncertainty
+    from surveykit.coding.training import fit
     from surveykit.io.coded import read_gold
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

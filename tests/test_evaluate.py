@@ -151,7 +151,8 @@ def test_lexicon_and_custom_codebook_are_used(cli, tmp_path):
 def test_model_suggestions_alone_and_with_the_rules(tmp_path):
     import pandas as pd
 
-    from surveykit.coding.model import suggest, train
+    from surveykit.coding.model import suggest
+    from surveykit.coding.training import train
 
     cb = load_codebook()
     data = DEV_SET * 3  # enough answers per code for a classifier

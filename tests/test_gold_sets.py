@@ -157,7 +157,8 @@ def model_of_150_reviewed_answers(tmp_path_factory):
     import numpy as np
     import pandas as pd
 
-    from surveykit.coding.model import codebook_examples, fit, model_files
+    from surveykit.coding.model import codebook_examples, model_files
+    from surveykit.coding.training import fit
     from surveykit.io.coded import write_model_dir
 
     cb = load_codebook()

@@ -14,8 +14,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, precision_score, recall_score
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from surveykit.coding.model import suggest, train
+from surveykit.coding.model import suggest
 from surveykit.coding.model import load_model as read_model
+from surveykit.coding.training import train
 
 CUES = {
     "debt_bondage": ["they owe a debt to the smugglers", "must pay back money for the journey",
@@ -153,7 +154,7 @@ def test_calibration_improves_probabilities_on_held_out_answers():
     back: on answers the model never saw, the calibrated Brier score is lower."""
     from sklearn.metrics import brier_score_loss
 
-    from surveykit.coding.model import fit
+    from surveykit.coding.training import fit
 
     answers, coded = synthetic(n=400, seed=11)
     texts = list(answers["text"])
@@ -345,7 +346,8 @@ def test_calibrated_fit_computes_what_calibrated_classifier_cv_computes():
     import csv
 
     from conftest import ROOT
-    from surveykit.coding.model import calibrated_fit, stemmed
+    from surveykit.coding.model import stemmed
+    from surveykit.coding.training import calibrated_fit
 
     rows = list(csv.DictReader((ROOT / "responses" / "gold" / "q7_dev.csv").open(encoding="utf-8")))[:120]
     texts = stemmed([r["text"] for r in rows])
@@ -367,7 +369,8 @@ def test_calibrated_fit_computes_what_calibrated_classifier_cv_computes():
 
 
 def test_a_fitted_model_is_what_its_json_reads_back_as():
-    from surveykit.coding.model import TextModel, _r, _rounded, fit
+    from surveykit.coding.model import TextModel, _r, _rounded
+    from surveykit.coding.training import fit
 
     answers, coded = synthetic()
     y = np.column_stack([labels(coded, answers, c) for c in CUES])

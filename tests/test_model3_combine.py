@@ -15,7 +15,8 @@ from sklearn.metrics import precision_recall_fscore_support
 
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.evaluate import evaluate
-from surveykit.coding.model import MIN_PROBABILITY, combine_codes, model_files, suggest, train
+from surveykit.coding.model import MIN_PROBABILITY, combine_codes, model_files, suggest
+from surveykit.coding.training import train
 from surveykit.coding.rules import RuleCoder
 from surveykit.errors import UsageError
 from surveykit.io.coded import write_model_dir

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from surveykit.coding.codebook import load_codebook
-from surveykit.coding.model import codebook_examples, fit, load_model, model_files, stemmed, train
+from surveykit.coding.model import codebook_examples, load_model, model_files, stemmed
+from surveykit.coding.training import fit, train
 from surveykit.io.coded import write_model_dir
 
 ANSWERS = [

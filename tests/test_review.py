@@ -183,7 +183,8 @@ def test_review_bad_input(cli, files):
 
 
 def test_review_with_model_suggestions(cli, files):
-    from surveykit.coding.model import model_files, suggest, train
+    from surveykit.coding.model import model_files, suggest
+    from surveykit.coding.training import train
     from surveykit.io.coded import write_model_dir
     from tests.test_model import synthetic
 

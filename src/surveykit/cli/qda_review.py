@@ -58,7 +58,8 @@ def code_train(
 
     Example:  surveykit code train coded.csv --survey export.csv --question comments --codebook codebook.yaml --out models/comments
     """
-    from surveykit.coding.model import model_files, train
+    from surveykit.coding.model import model_files
+    from surveykit.coding.training import train
     from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_model_dir
 
     if is_gold_file(coded):

@@ -428,7 +428,8 @@ def training_data(session: ReviewSession, *, also: Sequence[str] = ()) -> tuple[
 def retrain(session: ReviewSession, *, question_id: str, examples: Sequence[tuple[str, str]] = ()):
     """A model fitted on the session's decisions (plus ``examples``, extra (text, code id) pairs such
     as ``model.codebook_examples(codebook)``), or None when no code has enough examples yet."""
-    from surveykit.coding.model import MIN_EXAMPLES, fit, trainable_codes
+    from surveykit.coding.model import MIN_EXAMPLES
+    from surveykit.coding.training import fit, trainable_codes
 
     texts, y, codes = training_data(session, also=[c for _, c in examples])
     if len(texts) < 2 * MIN_EXAMPLES or not trainable_codes(y):
