@@ -1,9 +1,11 @@
-"""Large CSV exports go through pandas' C parser (io/fastcsv.py): the result must be the csv module's.
+"""Large CSV exports go through a compiled parser (io/fastcsv.py): the result must be the csv module's.
 
-Every file here is read twice, once with the fast path forced (``FAST_PARSE_BYTES = 0``) and once
-with it off, and the two RawExports (columns, rows, notes) and prepared Responses must be equal; the
-reference is the csv-module path that every other test exercises. A problem planted deep in a large
-generated export is reported with its row and column, through the command a user runs.
+Every test runs once per parser (``engine``: pyarrow's reader, then pandas' C parser, each alone in
+``fastcsv.ENGINES``). Every file here is read twice, once with the fast path forced
+(``FAST_PARSE_BYTES = 0``) and once with it off, and the two RawExports (columns, rows, notes) and
+prepared Responses must be equal; the reference is the csv-module path that every other test
+exercises. A problem planted deep in a large generated export is reported with its row and column,
+through the command a user runs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,15 @@ from surveykit.io.fastcsv import ColumnarRows
 SAMPLE = Path(__file__).resolve().parents[1] / "responses" / "sample" / "professional_survey.csv"
 
 
+@pytest.fixture(autouse=True, params=["arrow", "pandas"])
+def engine(request, monkeypatch):
+    """The one parser the fast path may use in this test."""
+    if request.param == "arrow":
+        pytest.importorskip("pyarrow.csv")
+    monkeypatch.setattr(fastcsv, "ENGINES", (request.param,))
+    return request.param
+
+
 def _read_both(path: Path, monkeypatch, **kw):
     monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
     slow = read_export(path, **kw)
@@ -28,8 +39,10 @@ def _read_both(path: Path, monkeypatch, **kw):
     return slow, fast
 
 
-def _same(slow, fast) -> None:
-    assert isinstance(fast.rows, ColumnarRows)
+def _same(slow, fast, *, columnar: bool = True) -> None:
+    """The two reads agree; ``columnar``: the fast path was taken (else its parser refused the file and
+    the csv module read it)."""
+    assert isinstance(fast.rows, ColumnarRows) == columnar
     assert not isinstance(slow.rows, ColumnarRows)
     assert fast.columns == slow.columns
     assert fast.header_rows == slow.header_rows and fast.notes == slow.notes and fast.platform == slow.platform
@@ -76,27 +89,40 @@ def _write(path: Path, rows, *, encoding="utf-8", newline="\r\n", trailing="\n\n
     return path
 
 
+def _full_width(rows):
+    """The rows padded to the header's width: pyarrow's reader refuses a short record (and the file then
+    goes to the next parser), so its own handling of the rest is only seen on full-width files."""
+    width = len(rows[0])
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+@pytest.mark.parametrize("full_width", [False, True], ids=["ragged", "full_width"])
 @pytest.mark.parametrize("encoding,newline", [("utf-8", "\r\n"), ("utf-8-sig", "\n"), ("cp1252", "\r"),
                                               ("utf-16", "\n")])
-def test_tricky_tidy_files_read_the_same_both_ways(tmp_path, monkeypatch, encoding, newline):
+def test_tricky_tidy_files_read_the_same_both_ways(tmp_path, monkeypatch, engine, encoding, newline, full_width):
     rows = TRICKY_ROWS if encoding != "cp1252" else [[c.replace("\u2013", "-") for c in r] for r in TRICKY_ROWS]
-    path = _write(tmp_path / "tidy.csv", rows, encoding=encoding, newline=newline)
+    if full_width:
+        rows = _full_width(rows)
+    path = _write(tmp_path / "tidy.csv", rows, encoding=encoding, newline=newline,
+                  trailing="\n\n" + ",,,," * full_width + "\n")
     slow, fast = _read_both(path, monkeypatch)
     assert slow.platform == "tidy"
-    _same(slow, fast)
+    _same(slow, fast, columnar=engine == "pandas" or full_width)
     assert len(slow.rows) == 9  # the blank middle records stay (tidy keeps them); trailing ones go
 
 
-def test_tricky_surveymonkey_file_reads_the_same_both_ways(tmp_path, monkeypatch):
+@pytest.mark.parametrize("full_width", [False, True], ids=["ragged", "full_width"])
+def test_tricky_surveymonkey_file_reads_the_same_both_ways(tmp_path, monkeypatch, engine, full_width):
     text = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
     header, body = text[:2], text[2:40]
     # A blank record, a whitespace one and a trailing-comma one among the respondents, and blanks at the end.
-    body[5:5] = ["\n", "   \n", ",,,\n"]
+    commas = "," * (len(next(csv.reader([header[0]]))) - 1) if full_width else ",,,"
+    body[5:5] = ["\n", "   " + commas * full_width + "\n", commas + "\n"]
     path = tmp_path / "sm.csv"
     path.write_text("".join(header + body) + "\n\n", encoding="utf-8")
     slow, fast = _read_both(path, monkeypatch)
     assert slow.platform == "surveymonkey"
-    _same(slow, fast)
+    _same(slow, fast, columnar=engine == "pandas" or full_width)
 
 
 def test_a_row_wider_than_the_header_is_refused_the_same_way(tmp_path, monkeypatch, cli):
@@ -111,13 +137,14 @@ def test_a_row_wider_than_the_header_is_refused_the_same_way(tmp_path, monkeypat
     assert "row 10" in fast.stderr and "6 fields" in fast.stderr
 
 
-def test_widths_found_column_by_column(tmp_path, monkeypatch):
+def test_widths_found_column_by_column(tmp_path, monkeypatch, engine):
     # Wider rows seen while sniffing make the parse wider than the header: cells past it must be blank.
     rows = [["respondent_id", "sector", "q1"], ["r1", "Police", "Yes", ""], ["r2", "Health", "No", "", ""],
             ["r3", "Police", "Yes"]]
     path = _write(tmp_path / "pad.csv", rows)
     slow, fast = _read_both(path, monkeypatch)
-    _same(slow, fast)
+    # pyarrow's reader refuses records of unequal widths (this header is one).
+    _same(slow, fast, columnar=engine == "pandas")
     rows[3] = ["r3", "Police", "Yes", "", "surprise"]
     path = _write(tmp_path / "pad2.csv", rows)
     from surveykit.errors import InputError
@@ -245,3 +272,28 @@ def test_mutated_csv_exports_read_the_same_both_ways(tmp_path, monkeypatch):
         compared += 1
         fast_used += any(c is not None for c in calls)
     assert compared == cases and fast_used > cases // 3
+
+
+def test_a_factored_column_acts_as_its_cells(engine):
+    """``Factored`` (pyarrow's dictionary-encoded columns) against the object array of the same cells:
+    cells, slices, ``take``, blank cells, and ``factorized`` against ``pandas.factorize`` of the cells,
+    also after a slice has dropped strings that occurred only in the rows cut off."""
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.io.fastcsv import Factored, _nonblank
+
+    cells = np.array(["Header", "Yes", " ", "No", "Yes", "", "Maybe", "No", "Header", "\t"], dtype=object)
+    distinct = np.array(["Maybe", "Header", "No", "Yes", " ", "", "\t", "Unused"], dtype=object)
+    lookup = {v: k for k, v in enumerate(distinct)}
+    col = Factored(np.array([lookup[c] for c in cells], dtype=np.int32), distinct)
+    assert list(col) == list(cells) and len(col) == len(cells)
+    assert [col[i] for i in range(len(cells))] == list(cells)
+    assert list(col.array()) == list(cells)
+    assert list(col.take(np.array([3, 0, 3]))) == ["No", "Header", "No"]
+    assert list(_nonblank(col)) == list(_nonblank(cells))
+    for part, expect in ((col, cells), (col[1:8], cells[1:8]), (col[2:3], cells[2:3])):
+        codes, uniques = part.factorized()
+        ref_codes, ref_uniques = pd.factorize(np.asarray(expect, dtype=object))
+        assert list(codes) == list(ref_codes) and list(uniques) == list(ref_uniques)
+        assert list(part) == list(expect)  # factorized() renumbers the column, not its cells

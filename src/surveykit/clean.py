@@ -114,10 +114,11 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
 
     import numpy as np
 
-    if hasattr(raw.rows, "column"):
-        # Rows held as columns (io.fastcsv, a large CSV): each column is already an object array.
+    if hasattr(raw.rows, "column_held"):
+        # Rows held as columns (io.fastcsv, a large CSV): each column is already an object array, or its
+        # distinct strings and their codes (io.fastcsv.Factored), typed without building the cells.
         def column_at(j: int):
-            return raw.rows.column(j)
+            return raw.rows.column_held(j)
     else:
         # One object matrix built at C speed; columns are slices of it (100,000 x 100+ cells must stay fast).
         width = len(raw.columns)
@@ -262,10 +263,20 @@ def _clean_texts(values):
     numpy's loop, not a Python one: 100,000 answers x dozens of text columns."""
     import numpy as np
 
+    codes, distinct = _factors(values)
+    if codes is not None:  # each distinct string stripped once
+        return _clean_texts(distinct).take(codes)
     arr = _object_array(values)
     out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr.copy()
     out[out == ""] = None
     return out
+
+
+def _factors(values):
+    """(codes, distinct) of a column held as its distinct strings (``io.fastcsv.Factored``), as
+    ``pandas.factorize`` gives them; (None, None) for any other column."""
+    factorized = getattr(values, "factorized", None)
+    return factorized() if factorized is not None else (None, None)
 
 
 def _column_array(values, dtype):
@@ -300,14 +311,17 @@ def _by_distinct(values, fn):
     The distinct values are found by pandas' hash table and the results spread back with ``take``:
     no Python loop over the cells (an object ndarray keeps pandas from inferring a string dtype)."""
     import numpy as np
-    import pandas as pd
 
-    arr = _object_array(values)
-    # Cells are strings, never missing: the default (NA-sentinel) hash path is several times faster
-    # than use_na_sentinel=False; should a missing value ever come in, the slower path keeps it.
-    codes, distinct = pd.factorize(arr)
-    if len(codes) and codes.min() < 0:
-        codes, distinct = pd.factorize(arr, use_na_sentinel=False)
+    codes, distinct = _factors(values)
+    if codes is None:
+        import pandas as pd
+
+        arr = _object_array(values)
+        # Cells are strings, never missing: the default (NA-sentinel) hash path is several times faster
+        # than use_na_sentinel=False; should a missing value ever come in, the slower path keeps it.
+        codes, distinct = pd.factorize(arr)
+        if len(codes) and codes.min() < 0:
+            codes, distinct = pd.factorize(arr, use_na_sentinel=False)
     results = np.empty(len(distinct), dtype=object)
     results[:] = [fn(v) for v in distinct]
     return results.take(codes), codes, distinct

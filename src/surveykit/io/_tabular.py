@@ -91,7 +91,7 @@ def _column_blank(rows, j: int) -> bool:
     if hasattr(rows, "column"):  # columnar rows: every row has the full width
         from surveykit.io.fastcsv import _nonblank
 
-        return not _nonblank(rows.column(j)).any()
+        return not _nonblank(rows.column_held(j)).any()
     return all(len(r) <= j or not r[j].strip() for r in rows)
 
 

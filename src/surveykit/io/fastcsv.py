@@ -1,15 +1,19 @@
-"""Large CSV exports parsed by pandas' C parser into columns, not Python rows.
+"""Large CSV exports parsed by a compiled parser into columns, not Python rows.
 
 ``csv.reader`` makes one Python list per record and one string per cell: on 100,000 respondents x
 100+ columns that is most of the time and memory of reading an export. ``parse_columns`` parses the
-same text with pandas' C tokenizer (which also shares one string object between equal cells of a
-chunk) and keeps each column as an object array. ``ColumnarRows`` then behaves as the sequence of
-row tuples the readers and ``prepare`` expect, while ``prepare`` takes whole columns from it.
+same text with pyarrow's CSV reader where pyarrow is installed (several threads; each column is then
+dictionary-encoded, so a column is held as its distinct strings and one small integer per cell: a
+``Factored`` column), else with pandas' C tokenizer (which shares one string object between equal
+cells of a chunk; each column an object array). ``ColumnarRows`` then behaves as the sequence of row
+tuples the readers and ``prepare`` expect, while ``prepare`` takes whole columns from it, and types a
+``Factored`` column once per distinct string without building its cells.
 
 The fast path only runs when its result is the one ``csv.reader`` gives: any record wider than the
 widest of the first rows, a cell over ``MAX_CELL_CHARS``, or a parser complaint sends the file back
-to the exact Python path, which reports the problem with its row and column. Small files always take
-the Python path (their parse time is nothing).
+to the exact Python path, which reports the problem with its row and column (pyarrow's reader also
+refuses a record shorter than the widest: such a file goes to pandas' parser, which pads it as the
+csv module does). Small files always take the Python path (their parse time is nothing).
 """
 
 from __future__ import annotations
@@ -29,9 +33,65 @@ FAST_PARSE_BYTES = 1_000_000
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
+#: The parsers tried in turn for a large export; a test narrows it to compare each with the csv module.
+ENGINES = ("arrow", "pandas")
+#: pyarrow's reader reads this many bytes at a time (more: faster, and more memory).
+ARROW_BLOCK_BYTES = 1 << 23
+#: Each column's block dictionaries are merged into one every this many blocks.
+MERGE_EVERY = 4
+
+
+class Factored:
+    """One column held as its distinct strings (``distinct``, an object array) and, per cell, the index
+    of its string (``codes``): a dictionary-encoded column of pyarrow. It does for ``ColumnarRows``
+    what the object array of its cells does (``c[i]``, slices, ``take``, iteration, ``len``);
+    ``array()`` builds that array, once. ``prepare`` types the column from ``factorized()`` without it."""
+
+    __slots__ = ("codes", "distinct", "_first_seen", "_array")
+
+    def __init__(self, codes: "np.ndarray", distinct: "np.ndarray", *, first_seen: bool = False) -> None:
+        self.codes = codes
+        self.distinct = distinct
+        # True when ``distinct`` holds only strings that occur, in the order they first occur.
+        self._first_seen = first_seen
+        self._array: "np.ndarray | None" = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return Factored(self.codes[i], self.distinct)
+        return self.distinct[self.codes[i]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.array())
+
+    def take(self, index: "np.ndarray") -> "Factored":
+        return Factored(self.codes.take(index), self.distinct)
+
+    def array(self) -> "np.ndarray":
+        """The cells as an object array (equal cells share one string object)."""
+        if self._array is None:
+            self._array = self.distinct.take(self.codes)
+        return self._array
+
+    def factorized(self) -> "tuple[np.ndarray, np.ndarray]":
+        """(codes, distinct) exactly as ``pandas.factorize`` of the cells gives them: the distinct
+        strings that occur, in the order they first occur (a slice of a column may have lost some)."""
+        if not self._first_seen:
+            import pandas as pd
+
+            codes, used = pd.factorize(self.codes)
+            self.codes, self.distinct, self._first_seen = codes, self.distinct.take(used), True
+        return self.codes, self.distinct
+
+
 class ColumnarRows(Sequence):
     """Rows of an export held as columns: ``rows[i]`` is a tuple of strings, ``rows.column(j)`` an
-    object array of one column (no copy). Every row has ``width`` cells ('' for a missing field)."""
+    object array of one column (no copy when it is held as one), ``rows.column_held(j)`` the column as
+    it is held (an object array or a ``Factored``). Every row has ``width`` cells ('' for a missing
+    field)."""
 
     __slots__ = ("_columns", "_n", "_head", "_record", "_offset")
 
@@ -56,7 +116,12 @@ class ColumnarRows(Sequence):
             out = np.empty(self._n, dtype=object)
             out[:] = ""
             return out
-        return self._columns[j]
+        col = self._columns[j]
+        return col.array() if isinstance(col, Factored) else col
+
+    def column_held(self, j: int):
+        """Column ``j`` as it is held: an object array, or a ``Factored`` (see ``column``)."""
+        return self._columns[j] if j < len(self._columns) else self.column(j)
 
     def __len__(self) -> int:
         return self._n
@@ -138,9 +203,12 @@ class ColumnarRows(Sequence):
         return self.take(keep)
 
 
-def _nonblank(col: "np.ndarray") -> "np.ndarray":
+def _nonblank(col) -> "np.ndarray":
     """True where a cell has a character other than whitespace (cells are '' mostly: test that first)."""
     import numpy as np
+
+    if isinstance(col, Factored):  # each distinct string looked at once
+        return _nonblank(col.distinct)[col.codes] if len(col.distinct) else np.zeros(len(col), dtype=bool)
 
     out = col != ""
     idx = np.flatnonzero(out)
@@ -174,29 +242,25 @@ def text_rows(sniff: Sniff):
 
 def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     """The file's records as columns, or None when only the Python path can read it faithfully."""
-    import pandas as pd
-
     width = max((len(r) for r in sniff.head_rows), default=0)
     if not width:
         return None
     if not sniff.notes and sniff.encoding in _UTF8:
         # The bytes are the text exactly: parse them without a second copy of the file.
-        source, encoding = io.BytesIO(sniff.data), sniff.encoding
+        data, encoding = sniff.data, sniff.encoding
     else:
-        source, encoding = io.BytesIO(sniff.text.encode("utf-8")), "utf-8"
-    try:
-        frame = pd.read_csv(source, sep=sniff.delimiter, header=None, names=range(width), index_col=False,
-                            dtype=object, na_filter=False, keep_default_na=False, skip_blank_lines=False,
-                            quotechar='"', doublequote=True, escapechar=None, quoting=csv.QUOTE_MINIMAL,
-                            skipinitialspace=False, comment=None, engine="c", encoding=encoding)
-    except Exception:  # noqa: BLE001 - a wider row, a stray quote ...: the Python path says what is wrong
+        data, encoding = sniff.text.encode("utf-8"), "utf-8"
+    columns = None
+    for engine in ENGINES:
+        if engine == "arrow":
+            columns = _arrow_columns(data, encoding, width, sniff.delimiter)
+        elif engine == "pandas":
+            columns = _pandas_columns(data, encoding, width, sniff.delimiter)
+        if columns is not None:
+            break
+    if columns is None:
         return None
-    columns = [frame[j].to_numpy(dtype=object, copy=False) for j in range(width)]
-    n = len(frame)
-    del frame
-    for col in columns:
-        if n and max(map(len, col)) > MAX_CELL_CHARS:
-            return None
+    n = len(columns[0])
     rows = ColumnarRows(columns, n)
     # The csv module drops trailing blank records; so does this.
     blank = rows.blank_rows()
@@ -219,5 +283,97 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     return ColumnarRows(rows._columns, len(rows), head, record)
 
 
-__all__ = ["ColumnarRows", "FAST_PARSE_BYTES", "as_row_tuple", "column_letter", "drop_blank_rows", "parse_columns",
+def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
+    """Every column as a ``Factored``, parsed by pyarrow (None: pyarrow is not installed, or its reader
+    refuses the file: a short or long record, a stray quote, a cell over the limit ...).
+
+    The file is read in blocks of ``ARROW_BLOCK_BYTES``: each block's columns are dictionary-encoded as
+    they come (so only one block's text is held at a time), and every ``MERGE_EVERY`` blocks and at the
+    end each column's block dictionaries are encoded once more into one. A string gets its number where
+    it first occurs, as pandas.factorize numbers them: in the file's order, block after block."""
+    import codecs
+
+    try:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+    except ImportError:
+        return None
+    body = memoryview(data)
+    if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+        body = body[len(codecs.BOM_UTF8):]
+    if bytes(body[:3]) == codecs.BOM_UTF8:  # pyarrow would drop a BOM that the text keeps
+        return None
+    names = [f"f{j}" for j in range(width)]
+    blocks: list[list] = [[] for _ in range(width)]  # per column: (block dictionary, block indices)
+    try:
+        reader = pcsv.open_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                                            escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                                null_values=[], true_values=[], false_values=[]))
+        for k, batch in enumerate(reader, start=1):
+            for j in range(width):
+                encoded = batch.column(j).dictionary_encode()
+                blocks[j].append((encoded.dictionary, encoded.indices))
+            del batch
+            if k % MERGE_EVERY == 0:  # a string repeated block after block is then held once
+                blocks = [[_merged(parts)] for parts in blocks]
+        columns = []
+        for j in range(width):
+            words, codes = _merged(blocks[j]) if blocks[j] else (pa.array([], pa.string()), np.empty(0, dtype=np.int32))
+            blocks[j] = []
+            if len(words) and pc.max(pc.utf8_length(words)).as_py() > MAX_CELL_CHARS:
+                return None
+            columns.append(Factored(codes, words.to_numpy(zero_copy_only=False), first_seen=True))
+    except (pa.ArrowException, ValueError, OverflowError):  # the csv module's path says what is wrong
+        return None
+    finally:
+        # pyarrow's allocator keeps the pages it freed; give them back, for the arrays built next.
+        pa.default_memory_pool().release_unused()
+    return columns
+
+
+def _merged(parts: list) -> tuple:
+    """One column's (dictionary, indices) pairs of consecutive blocks as one: the dictionary of every
+    string in them, numbered where it first occurs, and each cell's number (a numpy array)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if len(parts) == 1 and isinstance(parts[0][1], np.ndarray):  # merged already
+        return parts[0]
+    merged = pa.concat_arrays([words for words, _ in parts]).dictionary_encode()
+    number = merged.indices.to_numpy(zero_copy_only=False)
+    codes, offset = [], 0
+    for words, indices in parts:
+        codes.append(number[offset:offset + len(words)].take(np.asarray(indices)))
+        offset += len(words)
+    return merged.dictionary, np.concatenate(codes)
+
+
+def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[np.ndarray] | None":
+    """Every column as an object array, parsed by pandas' C parser (None: it refuses the file, or a
+    cell is over the limit)."""
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=range(width), index_col=False,
+                            dtype=object, na_filter=False, keep_default_na=False, skip_blank_lines=False,
+                            quotechar='"', doublequote=True, escapechar=None, quoting=csv.QUOTE_MINIMAL,
+                            skipinitialspace=False, comment=None, engine="c", encoding=encoding)
+    except Exception:  # noqa: BLE001 - a wider row, a stray quote ...: the Python path says what is wrong
+        return None
+    columns = [frame[j].to_numpy(dtype=object, copy=False) for j in range(width)]
+    del frame
+    for col in columns:
+        if len(col) and max(map(len, col)) > MAX_CELL_CHARS:
+            return None
+    return columns
+
+
+__all__ = ["ColumnarRows", "ENGINES", "FAST_PARSE_BYTES", "Factored", "as_row_tuple", "column_letter", "drop_blank_rows", "parse_columns",
            "text_rows"]
