@@ -2,12 +2,11 @@
 
 ``csv.reader`` makes one Python list per record and one string per cell: on 100,000 respondents x
 100+ columns that is most of the time and memory of reading an export. ``parse_columns`` parses the
-same text with pyarrow's CSV reader where pyarrow is installed (several threads; each column is then
-dictionary-encoded, so a column is held as its distinct strings and one small integer per cell: a
-``Factored`` column), else with pandas' C tokenizer (which shares one string object between equal
-cells of a chunk; each column an object array). ``ColumnarRows`` then behaves as the sequence of row
-tuples the readers and ``prepare`` expect, while ``prepare`` takes whole columns from it, and types a
-``Factored`` column once per distinct string without building its cells.
+same text with pyarrow's CSV reader where pyarrow is installed (each column dictionary-encoded as it
+comes), else with pandas' C tokenizer (each column then factorized). Either way a column is held as
+its distinct strings and one small integer per cell (a ``Factored`` column). ``ColumnarRows`` then
+behaves as the sequence of row tuples the readers and ``prepare`` expect, while ``prepare`` takes
+whole columns from it and types each distinct string once, without building the cells.
 
 The fast path only runs when its result is the one ``csv.reader`` gives: any record wider than the
 widest of the first rows, a cell over ``MAX_CELL_CHARS``, or a parser complaint sends the file back
@@ -355,9 +354,11 @@ def _merged(parts: list) -> tuple:
     return merged.dictionary, np.concatenate(codes)
 
 
-def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[np.ndarray] | None":
-    """Every column as an object array, parsed by pandas' C parser (None: it refuses the file, or a
-    cell is over the limit)."""
+def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
+    """Every column as a ``Factored``, parsed by pandas' C parser (None: it refuses the file, or a cell
+    is over the limit). Factorizing a column costs about what measuring every cell did, and then only
+    its distinct strings are measured, and typed by ``prepare``."""
+    import numpy as np
     import pandas as pd
 
     try:
@@ -367,11 +368,16 @@ def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "
                             skipinitialspace=False, comment=None, engine="c", encoding=encoding)
     except Exception:  # noqa: BLE001 - a wider row, a stray quote ...: the Python path says what is wrong
         return None
-    columns = [frame[j].to_numpy(dtype=object, copy=False) for j in range(width)]
+    cells = [frame[j].to_numpy(dtype=object, copy=False) for j in range(width)]
     del frame
-    for col in columns:
-        if len(col) and max(map(len, col)) > MAX_CELL_CHARS:
+    columns = []
+    for j in range(width):
+        # Cells are strings, never missing: pandas.factorize numbers them in the order they first occur.
+        codes, distinct = pd.factorize(cells[j])
+        cells[j] = None  # freed as the columns are factorized
+        if len(distinct) and max(map(len, distinct)) > MAX_CELL_CHARS:
             return None
+        columns.append(Factored(codes.astype(np.int32), distinct, first_seen=True))
     return columns
 
 
