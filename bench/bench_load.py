@@ -7,9 +7,9 @@ the medians is the result. Peak memory is each command's max RSS, taken through 
 launcher, so that this process's own size does not leak into it). CPU seconds (user +
 system) are recorded beside the wall times: on a shared machine they move less than wall time.
 
-Whether pyarrow is installed changes both sides: pandas (3.x) then reads text into Arrow-backed
-strings, several times faster than into Python objects, and surveykit parses with pyarrow's reader.
-The detail names the pandas and pyarrow versions. ``BENCH_LOAD_PYTHON=/path/to/python`` measures the
+Whether pyarrow is installed changes the comparator: pandas (3.x) then reads text into Arrow-backed
+strings, several times faster than into Python objects (surveykit's parse does not change: it needs
+the exact text of every cell). The detail names the pandas and pyarrow versions. ``BENCH_LOAD_PYTHON=/path/to/python`` measures the
 same file again under another interpreter (e.g. a virtual environment of the default install, without
 pyarrow), recorded as its own rows.
 """

@@ -1,18 +1,21 @@
-"""Large CSV exports parsed by a compiled parser into columns, not Python rows.
+"""Large CSV exports parsed by pandas' C parser into columns, not Python rows.
 
 ``csv.reader`` makes one Python list per record and one string per cell: on 100,000 respondents x
 100+ columns that is most of the time and memory of reading an export. ``parse_columns`` parses the
-same text with pyarrow's CSV reader where pyarrow is installed (each column dictionary-encoded as it
-comes), else with pandas' C tokenizer (each column then factorized). Either way a column is held as
-its distinct strings and one small integer per cell (a ``Factored`` column). ``ColumnarRows`` then
-behaves as the sequence of row tuples the readers and ``prepare`` expect, while ``prepare`` takes
-whole columns from it and types each distinct string once, without building the cells.
+same text with pandas' C tokenizer and factorizes each column at once: a column is then held as its
+distinct strings and one small integer per cell (a ``Factored`` column). ``ColumnarRows`` behaves as
+the sequence of row tuples the readers and ``prepare`` expect, while ``prepare`` takes whole columns
+from it and types each distinct string once, without building the cells.
 
 The fast path only runs when its result is the one ``csv.reader`` gives: any record wider than the
 widest of the first rows, a cell over ``MAX_CELL_CHARS``, or a parser complaint sends the file back
-to the exact Python path, which reports the problem with its row and column (pyarrow's reader also
-refuses a record shorter than the widest: such a file goes to pandas' parser, which pads it as the
-csv module does). Small files always take the Python path (their parse time is nothing).
+to the exact Python path, which reports the problem with its row and column. Small files always take
+the Python path (their parse time is nothing).
+
+pyarrow's CSV reader was tried here (2026-12-05) and left out: on 100,000 respondents it read about
+12% faster than this parser with its columns factorized, but took about 110 MB more at its peak, and
+it silently drops the ``\n`` of a quoted ``\r\n`` that straddles two of its blocks (apache/arrow
+issue 51368), which no check of the first rows would catch.
 """
 
 from __future__ import annotations
@@ -32,19 +35,12 @@ FAST_PARSE_BYTES = 1_000_000
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
-#: The parsers tried in turn for a large export; a test narrows it to compare each with the csv module.
-ENGINES = ("arrow", "pandas")
-#: pyarrow's reader reads this many bytes at a time (more: faster, and more memory).
-ARROW_BLOCK_BYTES = 1 << 23
-#: Each column's block dictionaries are merged into one every this many blocks.
-MERGE_EVERY = 4
-
-
 class Factored:
     """One column held as its distinct strings (``distinct``, an object array) and, per cell, the index
-    of its string (``codes``): a dictionary-encoded column of pyarrow. It does for ``ColumnarRows``
-    what the object array of its cells does (``c[i]``, slices, ``take``, iteration, ``len``);
-    ``array()`` builds that array, once. ``prepare`` types the column from ``factorized()`` without it."""
+    of its string (``codes``): a factorized column. It does for ``ColumnarRows`` what the object array
+    of its cells does (``c[i]``, slices, ``take``, iteration, ``len``); ``array()`` builds that array
+    the first time it is asked for, and keeps it. ``prepare`` types the column from ``factorized()``
+    without it."""
 
     __slots__ = ("codes", "distinct", "_first_seen", "_array")
 
@@ -249,14 +245,7 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
         data, encoding = sniff.data, sniff.encoding
     else:
         data, encoding = sniff.text.encode("utf-8"), "utf-8"
-    columns = None
-    for engine in ENGINES:
-        if engine == "arrow":
-            columns = _arrow_columns(data, encoding, width, sniff.delimiter)
-        elif engine == "pandas":
-            columns = _pandas_columns(data, encoding, width, sniff.delimiter)
-        if columns is not None:
-            break
+    columns = _pandas_columns(data, encoding, width, sniff.delimiter)
     if columns is None:
         return None
     n = len(columns[0])
@@ -280,78 +269,6 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
         return parse_delimited(sniff.text, delimiter=sniff.delimiter, path=sniff.path, limit=k + 1)[k]
 
     return ColumnarRows(rows._columns, len(rows), head, record)
-
-
-def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
-    """Every column as a ``Factored``, parsed by pyarrow (None: pyarrow is not installed, or its reader
-    refuses the file: a short or long record, a stray quote, a cell over the limit ...).
-
-    The file is read in blocks of ``ARROW_BLOCK_BYTES``: each block's columns are dictionary-encoded as
-    they come (so only one block's text is held at a time), and every ``MERGE_EVERY`` blocks and at the
-    end each column's block dictionaries are encoded once more into one. A string gets its number where
-    it first occurs, as pandas.factorize numbers them: in the file's order, block after block."""
-    import codecs
-
-    try:
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        import pyarrow.csv as pcsv
-    except ImportError:
-        return None
-    body = memoryview(data)
-    if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
-        body = body[len(codecs.BOM_UTF8):]
-    if bytes(body[:3]) == codecs.BOM_UTF8:  # pyarrow would drop a BOM that the text keeps
-        return None
-    names = [f"f{j}" for j in range(width)]
-    blocks: list[list] = [[] for _ in range(width)]  # per column: (block dictionary, block indices)
-    try:
-        reader = pcsv.open_csv(
-            pa.BufferReader(pa.py_buffer(body)),
-            read_options=pcsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
-                                            escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pcsv.ConvertOptions(column_types={name: pa.string() for name in names},
-                                                strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                null_values=[], true_values=[], false_values=[]))
-        for k, batch in enumerate(reader, start=1):
-            for j in range(width):
-                encoded = batch.column(j).dictionary_encode()
-                blocks[j].append((encoded.dictionary, encoded.indices))
-            del batch
-            if k % MERGE_EVERY == 0:  # a string repeated block after block is then held once
-                blocks = [[_merged(parts)] for parts in blocks]
-        columns = []
-        for j in range(width):
-            words, codes = _merged(blocks[j]) if blocks[j] else (pa.array([], pa.string()), np.empty(0, dtype=np.int32))
-            blocks[j] = []
-            if len(words) and pc.max(pc.utf8_length(words)).as_py() > MAX_CELL_CHARS:
-                return None
-            columns.append(Factored(codes, words.to_numpy(zero_copy_only=False), first_seen=True))
-    except (pa.ArrowException, ValueError, OverflowError):  # the csv module's path says what is wrong
-        return None
-    finally:
-        # pyarrow's allocator keeps the pages it freed; give them back, for the arrays built next.
-        pa.default_memory_pool().release_unused()
-    return columns
-
-
-def _merged(parts: list) -> tuple:
-    """One column's (dictionary, indices) pairs of consecutive blocks as one: the dictionary of every
-    string in them, numbered where it first occurs, and each cell's number (a numpy array)."""
-    import numpy as np
-    import pyarrow as pa
-
-    if len(parts) == 1 and isinstance(parts[0][1], np.ndarray):  # merged already
-        return parts[0]
-    merged = pa.concat_arrays([words for words, _ in parts]).dictionary_encode()
-    number = merged.indices.to_numpy(zero_copy_only=False)
-    codes, offset = [], 0
-    for words, indices in parts:
-        codes.append(number[offset:offset + len(words)].take(np.asarray(indices)))
-        offset += len(words)
-    return merged.dictionary, np.concatenate(codes)
 
 
 def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
@@ -381,5 +298,5 @@ def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "
     return columns
 
 
-__all__ = ["ColumnarRows", "ENGINES", "FAST_PARSE_BYTES", "Factored", "as_row_tuple", "column_letter", "drop_blank_rows", "parse_columns",
+__all__ = ["ColumnarRows", "FAST_PARSE_BYTES", "Factored", "as_row_tuple", "column_letter", "drop_blank_rows", "parse_columns",
            "text_rows"]
