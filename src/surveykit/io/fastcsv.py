@@ -289,10 +289,11 @@ def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "
     del frame
     columns = []
     for j in range(width):
-        # Cells are strings, never missing: pandas.factorize numbers them in the order they first occur.
+        # pandas.factorize numbers the strings in the order they first occur. Cells are strings, never
+        # missing (na_filter=False); a missing one (code -1) would send the file to the exact path.
         codes, distinct = pd.factorize(cells[j])
         cells[j] = None  # freed as the columns are factorized
-        if len(distinct) and max(map(len, distinct)) > MAX_CELL_CHARS:
+        if len(codes) and codes.min() < 0 or len(distinct) and max(map(len, distinct)) > MAX_CELL_CHARS:
             return None
         columns.append(Factored(codes.astype(np.int32), distinct, first_seen=True))
     return columns
