@@ -452,6 +452,30 @@ def column_letter(index: int) -> str:
 
 # -- sniffing ----------------------------------------------------------------------------
 
+def _sha256_meanwhile(data: bytes):
+    """``digest()``: the SHA-256 of ``data`` in hex. For a large file it is computed by a thread while
+    the caller decodes the text (hashlib lets go of the GIL), so the two use both cores."""
+    if len(data) < SHA_THREAD_BYTES:
+        digest = hashlib.sha256(data).hexdigest()
+        return lambda: digest
+    import threading
+
+    out: list[str] = []
+    worker = threading.Thread(target=lambda: out.append(hashlib.sha256(data).hexdigest()),
+                              name="surveykit-sha256", daemon=True)
+    worker.start()
+
+    def digest() -> str:
+        worker.join()
+        return out[0] if out else hashlib.sha256(data).hexdigest()  # the thread failed: do it here
+
+    return digest
+
+
+#: From this size a file's SHA-256 is computed beside the decoding (``_sha256_meanwhile``).
+SHA_THREAD_BYTES = 1 << 20
+
+
 def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     """Read a file's bytes and find out what it is; raises InputError for unusable files."""
     from surveykit.io.files import read_input
@@ -460,13 +484,13 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     data = read_input(p)
     if not data or data.isspace():  # not data.strip(): that would copy a large file
         raise InputError("the file is empty", path=p)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = _sha256_meanwhile(data)
     if data.startswith(b"PK\x03\x04"):
         if p.suffix.lower() not in (".xlsx", ".xlsm"):
-            return Sniff(path=p, kind="binary", data=data, sha256=digest)
-        return Sniff(path=p, kind="xlsx", data=data, sha256=digest, sheets=_xlsx_heads(p, data))
+            return Sniff(path=p, kind="binary", data=data, sha256=digest())
+        return Sniff(path=p, kind="xlsx", data=data, sha256=digest(), sheets=_xlsx_heads(p, data))
     if data.startswith((b"$FL2", b"$FL3")):
-        return Sniff(path=p, kind="sav", data=data, sha256=digest)
+        return Sniff(path=p, kind="sav", data=data, sha256=digest())
     if p.suffix.lower() in (".sav", ".zsav"):
         raise InputError("this is not an SPSS .sav file (it lacks the $FL2 signature)", path=p)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
@@ -479,7 +503,7 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
         raise InputError(exc.message, path=p) from None
     delimiter = guess_delimiter(text)
     head = _head_records(text, delimiter=delimiter, path=p)
-    return Sniff(path=p, kind="text", data=data, sha256=digest, encoding=enc, text=text,
+    return Sniff(path=p, kind="text", data=data, sha256=digest(), encoding=enc, text=text,
                  delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)
 
 
