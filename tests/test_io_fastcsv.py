@@ -305,3 +305,30 @@ def test_a_factored_column_acts_as_its_cells():
         ref_codes, ref_uniques = pd.factorize(np.asarray(expect, dtype=object))
         assert list(codes) == list(ref_codes) and list(uniques) == list(ref_uniques)
         assert list(part) == list(expect)  # factorized() renumbers the column, not its cells
+
+
+def test_factorized_matches_pandas_on_random_slices_and_takes():
+    """``Factored.factorized`` (numpy's renumbering of a slice or a selection of a factorized column)
+    against ``pandas.factorize`` of the same cells, on 300 random columns."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.io.fastcsv import Factored
+
+    rng = random.Random(20261205)
+    for _ in range(300):
+        words = [f"w{k}" for k in range(rng.randint(1, 12))]
+        cells = np.array([rng.choice(words) for _ in range(rng.randint(0, 60))], dtype=object)
+        codes, distinct = pd.factorize(cells)
+        column = Factored(codes.astype(np.int32), distinct, first_seen=True)
+        start, stop = sorted(rng.randint(0, len(cells)) for _ in range(2))
+        index = np.array([rng.randrange(len(cells)) for _ in range(rng.randint(0, 20))] if len(cells) else [],
+                         dtype=np.intp)
+        for part, expect in ((column[start:stop], cells[start:stop]), (column.take(index), cells.take(index)),
+                             (column[start:stop:2], cells[start:stop:2])):
+            got_codes, got_distinct = part.factorized()
+            ref_codes, ref_distinct = pd.factorize(np.asarray(expect, dtype=object))
+            assert list(got_codes) == list(ref_codes) and list(got_distinct) == list(ref_distinct)
+            assert list(part) == list(expect)
