@@ -9,9 +9,9 @@ system) are recorded beside the wall times: on a shared machine they move less t
 
 Whether pyarrow is installed changes the comparator: pandas (3.x) then reads text into Arrow-backed
 strings, several times faster than into Python objects (surveykit's parse does not change: it needs
-the exact text of every cell). The detail names the pandas and pyarrow versions. ``BENCH_LOAD_PYTHON=/path/to/python`` measures the
-same file again under another interpreter (e.g. a virtual environment of the default install, without
-pyarrow), recorded as its own rows.
+the exact text of every cell). The detail names the pandas and pyarrow versions.
+``BENCH_LOAD_PYTHON=/path/to/python`` measures the same file again under another interpreter (e.g. a
+virtual environment of the default install, without pyarrow), recorded as its own rows.
 """
 
 from __future__ import annotations
