@@ -163,15 +163,15 @@ def test_external_csv_exports_read_the_same_both_ways(external, monkeypatch):
 
 
 def test_quoted_line_breaks_across_a_large_file_read_the_same_both_ways(tmp_path, monkeypatch):
-    """Answers with CRLF line breaks inside their quotes all through a 9 MiB export, one of them placed
-    at each 1 MiB mark with its CR on the byte before the mark and its LF on the mark (pyarrow's reader,
-    tried for the fast path, drops the LF of a quoted CRLF cut so by one of its 8 MiB blocks:
-    apache/arrow issue 51368)."""
+    """Answers with CRLF line breaks inside their quotes all through a 3 MiB export, one of them placed
+    at each 256 KiB mark (pandas' parser reads 256 KiB at a time) with its CR on the byte before the
+    mark and its LF on the mark. pyarrow's reader, tried for the fast path, drops the LF of a quoted
+    CRLF cut so by one of its blocks (apache/arrow issue 51368)."""
     from surveykit.clean import prepare
 
     header = "respondent_id,sector,q7\r\n"
-    mib = 1 << 20
-    marks = [m * mib for m in range(1, 10)]
+    step = 1 << 18
+    marks = [m * step for m in range(1, 13)]
     parts, size, k = [header], len(header), 0
     while marks:
         prefix = f'r{k},Police,"'
@@ -184,7 +184,7 @@ def test_quoted_line_breaks_across_a_large_file_read_the_same_both_ways(tmp_path
         size += len(row)
         k += 1
     data = "".join(parts).encode("utf-8")
-    assert all(data[m * mib - 1:m * mib + 1] == b"\r\n" for m in range(1, 10))
+    assert all(data[m * step - 1:m * step + 1] == b"\r\n" for m in range(1, 13))
     path = tmp_path / "crlf.csv"
     path.write_bytes(data)
     slow, fast = _read_both(path, monkeypatch)
