@@ -308,8 +308,9 @@ def _by_distinct(values, fn):
     """``[fn(v) for v in values]`` as an object array, calling ``fn`` once per distinct value, and
     the index of each value's distinct value (``codes``: ``distinct[codes]`` gives the values back).
 
-    The distinct values are found by pandas' hash table and the results spread back with ``take``:
-    no Python loop over the cells (an object ndarray keeps pandas from inferring a string dtype)."""
+    The distinct values are those of a column held factorized (``io.fastcsv.Factored``), else found
+    by pandas' hash table; the results are spread back with ``take``: no Python loop over the cells
+    (an object ndarray keeps pandas from inferring a string dtype)."""
     import numpy as np
 
     codes, distinct = _factors(values)

@@ -452,6 +452,10 @@ def column_letter(index: int) -> str:
 
 # -- sniffing ----------------------------------------------------------------------------
 
+#: From this size a file's SHA-256 is computed beside the decoding (``_sha256_meanwhile``).
+SHA_THREAD_BYTES = 1 << 20
+
+
 def _sha256_meanwhile(data: bytes):
     """``digest()``: the SHA-256 of ``data`` in hex. For a large file it is computed by a thread while
     the caller decodes the text (hashlib lets go of the GIL), so the two use both cores."""
@@ -470,10 +474,6 @@ def _sha256_meanwhile(data: bytes):
         return out[0] if out else hashlib.sha256(data).hexdigest()  # the thread failed: do it here
 
     return digest
-
-
-#: From this size a file's SHA-256 is computed beside the decoding (``_sha256_meanwhile``).
-SHA_THREAD_BYTES = 1 << 20
 
 
 def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:

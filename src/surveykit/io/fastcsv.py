@@ -98,7 +98,7 @@ class ColumnarRows(Sequence):
 
     __slots__ = ("_columns", "_n", "_head", "_record", "_offset")
 
-    def __init__(self, columns: "list[np.ndarray]", n: int, head: tuple = (), record=None, offset: int = 0):
+    def __init__(self, columns: "list[np.ndarray | Factored]", n: int, head: tuple = (), record=None, offset: int = 0):
         self._columns = columns
         self._n = n
         # The first records exactly as the csv module read them (a header row keeps its own length).
