@@ -34,6 +34,7 @@ PRELOAD = (
     "surveykit.cli.app", "surveykit.cli.reporting", "surveykit.api", "surveykit.pipeline",
     "surveykit.report.build", "surveykit.report.sections", "surveykit.report.charts", "surveykit.report.grids",
     "surveykit.report.youth", "surveykit.report.coding", "surveykit.report.figures", "surveykit.report.forked",
+    "surveykit.report.chart_server",
     "surveykit.coding.rules", "surveykit.coding.redact", "surveykit.coding.summary", "surveykit.coding.quotes",
     "surveykit.compare", "surveykit.stats", "surveykit.banner", "surveykit.voices", "surveykit.ranking",
     "surveykit.scoring", "surveykit.disclosure", "surveykit.charts.effectiveness", "surveykit.charts.youth",
@@ -77,7 +78,7 @@ def _prepare(args: list[str], cwd: str) -> None:
     import runpy
 
     import surveykit.api as api
-    from surveykit.report import figures
+    from surveykit.report import chart_server, figures
 
     write = api.Report.write
 
@@ -86,6 +87,9 @@ def _prepare(args: list[str], cwd: str) -> None:
         # so that every child has them (a child cannot read that pipe again, nor wait for the helper).
         for ahead in list(figures._AHEAD.values()):
             ahead.job.results()
+        # The same for the chart process (report.chart_server): every chart is collected here and the
+        # process stopped, so that no child shares its channels.
+        chart_server.finish()
         _say({"prepared": True})
         job = _serve()
         if job.get("out"):  # the same report written to another folder (the kill test's timing run)

@@ -209,6 +209,21 @@ def test_grids_are_made_once_per_table_and_never_shared_between_tables():
     assert grid(a, every_row=True) is not grid(a)
 
 
+def test_the_suppression_marker_is_looked_up_once_per_table_and_never_shared():
+    import pandas as pd
+
+    from surveykit.disclosure import MARKER
+    from surveykit.report.model import make_table
+    from surveykit.report.tables import footnote, has_marker
+
+    plain = make_table("t", "T", pd.DataFrame({"x": ["1", "2"]}))
+    marked = make_table("t", "T", pd.DataFrame({"x": ["1", MARKER]}))  # equal as dataclasses
+    assert plain == marked
+    assert has_marker(plain) is False and has_marker(marked) is True
+    assert has_marker(plain) is False  # the answer kept for the first table is not the second's
+    assert MARKER in footnote(marked, threshold=5) and MARKER not in footnote(plain, threshold=5)
+
+
 def test_counts_are_reused_only_inside_a_report_and_are_read_only(sample_responses):
     from surveykit.scoring import grouping, reuse_counts
 

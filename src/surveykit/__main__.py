@@ -1,4 +1,4 @@
-from surveykit.cli import app
+from surveykit.cli import run
 
 # The program is named surveykit however it is started (python -m surveykit prints the same help and errors).
-app(prog_name="surveykit")
+run()

@@ -119,29 +119,45 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
     if out is not None:
         check_out(Path(out), force=force)
     step = on_step or (lambda name: None)
-    step("inputs")
-    inst = api.load_instrument(instrument)
-    responses = api.read(survey, instrument=inst, mapping=mapping, platform=platform, encoding=encoding, qsf=qsf)
-    measures = inst.youth.path if inst.youth is not None else None
-    ranks = api.read_rankings(rankings, measures=measures, encoding=None) if rankings is not None else None
-    codebooks = None
-    if codebook is not None:
-        from surveykit.report.plan import report_plan
+    from threadpoolctl import threadpool_limits
 
-        book = api.load_codebook(codebook)
-        plan = report_plan(inst, has_rankings=ranks is not None)
-        codebooks = {q: book for s in plan.sections for part in s.parts if "code" in part.analyses
-                     for q in part.questions}
-    returns = api.read_foi(list(foi)) if foi else None
+    from surveykit.report import chart_server
     from surveykit.report.figures import discard_ahead
 
+    # With a folder to write, the charts are made and drawn by a forked chart process, started now so
+    # that it imports matplotlib while this process reads the inputs (report.chart_server).
+    if out is not None:
+        import pandas  # noqa: F401  (read needs it: imported once, before the fork, for both processes)
+
+        chart_server.start()
     try:
-        # With a folder to write, the coding and the charts run in forked children beside the analyses.
-        report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
-                            suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
-                            foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
-        if out is not None:
-            report.write(out, on_step=step, force=force)
+        step("inputs")
+        inst = api.load_instrument(instrument)
+        responses = api.read(survey, instrument=inst, mapping=mapping, platform=platform, encoding=encoding,
+                             qsf=qsf)
+        measures = inst.youth.path if inst.youth is not None else None
+        ranks = api.read_rankings(rankings, measures=measures, encoding=None) if rankings is not None else None
+        codebooks = None
+        if codebook is not None:
+            from surveykit.report.plan import report_plan
+
+            book = api.load_codebook(codebook)
+            plan = report_plan(inst, has_rankings=ranks is not None)
+            codebooks = {q: book for s in plan.sections for part in s.parts if "code" in part.analyses
+                         for q in part.questions}
+        returns = api.read_foi(list(foi)) if foi else None
+        # One BLAS thread in this process and its forked children: the report's matrices are small (the
+        # disclosure checks' SVDs, the tests' tables), so a second BLAS thread only spins waiting for
+        # work, on the core the forked children need. The caller's setting is put back afterwards; the
+        # numbers are the same either way.
+        with threadpool_limits(limits=1, user_api="blas"):
+            # With a folder to write, the coding and the charts run in forked children beside the analyses.
+            report = api.report(responses, rankings=ranks, coded=list(coded), codebooks=codebooks, by=by,
+                                suppress=suppress, threshold=threshold, alpha=alpha, foi=returns,
+                                foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
+            if out is not None:
+                report.write(out, on_step=step, force=force)
     finally:
+        chart_server.stop()
         discard_ahead()
     return report

@@ -57,6 +57,15 @@ def report(
 
     Example:  surveykit report --survey export.csv --instrument my_survey.yaml --foi returns.xlsx --out reports/2026
     """
+    import os
+    import sys
+
+    # One BLAS thread (unless the user set the number): the report's parallelism is its forked
+    # processes (surveykit.pipeline), and OpenBLAS reads this when numpy loads, which is still to come
+    # in a new process, so its second thread is never started. (Where numpy is loaded already, the
+    # pipeline limits the threads for the run instead.)
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

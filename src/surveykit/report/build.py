@@ -352,9 +352,9 @@ def _import_analyses() -> None:
 
 def _ahead(section: Section, parallel: bool) -> None:
     if parallel and section.charts:
-        from surveykit.report.figures import draw_ahead as start
+        from surveykit.report.chart_server import draw_charts_ahead
 
-        start([c.figure for c in section.charts])
+        draw_charts_ahead(section.charts)
 
 
 def rounded(section: Section) -> Section:

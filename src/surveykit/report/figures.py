@@ -1,5 +1,7 @@
 """Saving figures deterministically and atomically as PNG and SVG.
 
+``surveykit report`` sends its charts to its chart process (``report.chart_server``); a Figure made
+elsewhere is drawn here:
 ``draw_ahead(figures)`` starts drawing finished figures in a forked child (``report.forked``) while
 the report goes on with its analyses; ``figure_bytes`` then takes each format's bytes from that child
 once (the same bytes it would draw itself: the child draws the same figure the same way).

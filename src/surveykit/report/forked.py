@@ -47,7 +47,9 @@ def _die_with_parent(parent: int) -> None:
 class Forked(Generic[T]):
     """``fn()`` computed in a forked child (or, failing that, in this process by ``result()``)."""
 
-    def __init__(self, fn: Callable[[], T], *, fork: bool = True) -> None:
+    def __init__(self, fn: Callable[[], T], *, fork: bool = True, nice: int = 0) -> None:
+        """``nice``: lower the child's scheduling priority by this much (work whose result is wanted
+        late, so that the work the parent waits for sooner gets the cores first)."""
         self._fn = fn
         self._pid: int | None = None
         self._fd: int | None = None
@@ -80,6 +82,11 @@ class Forked(Generic[T]):
             try:
                 os.close(read_fd)
                 _die_with_parent(parent)
+                if nice:
+                    try:
+                        os.nice(nice)
+                    except OSError:
+                        pass
                 # Fresh standard streams: a thread of the parent (a progress bar) may have held the old
                 # ones' locks at the fork, and a warning written through them would then hang. The
                 # child has no data to print.

@@ -2,7 +2,8 @@
 
 A block is a ``Text`` (a paragraph), a ``Table`` (a tidy DataFrame with a title, a note and the
 metadata people need to read it: headers, bases, footnote, layout) or a ``Chart`` (a matplotlib
-Figure with a title and an alternative text). Nothing here touches the disk;
+Figure, or the ``ChartRecipe`` that makes it, with a title and an alternative text). Nothing here
+touches the disk;
 ``surveykit.report.writers`` renders a Report to HTML, Markdown, XLSX, Word, CSV, PNG and SVG, and
 ``surveykit.report.tables`` holds the presentation rules (fallback headers, rounding, footnotes).
 """
@@ -95,15 +96,79 @@ class Table:
         return "long" if self.id.endswith("_long") else "wide"
 
 
+class ChartRecipe:
+    """A chart not made yet: ``fn(*args, **kwargs)`` returns its Figure.
+
+    ``fn`` is a chart function of the package (``surveykit.charts``, ``surveykit.report.charts``) and
+    the arguments are data, so the recipe can be sent to the process that draws the charts
+    (``surveykit.report.chart_server``): ``surveykit report`` never makes a figure in its own process.
+    Anywhere else the figure is made here, once, the first time it is asked for. The same figure
+    either way: a chart function depends on its arguments alone."""
+
+    __slots__ = ("fn", "args", "kwargs", "_figure", "ticket")
+
+    def __init__(self, fn: Any, /, *args: Any, **kwargs: Any) -> None:
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self._figure: "Figure | None" = None
+        #: Set when the chart server draws this chart (``chart_server.Ticket``): its result is the
+        #: alternative text and the drawings, or None when the server could not make them.
+        self.ticket: Any = None
+
+    def figure(self) -> "Figure":
+        """The Figure, made here on the first call."""
+        if self._figure is None:
+            self._figure = self.fn(*self.args, **self.kwargs)
+        return self._figure
+
+    @property
+    def made(self) -> bool:
+        """Whether the figure exists in this process."""
+        return self._figure is not None
+
+    def __getstate__(self) -> tuple:
+        return self.fn, self.args, self.kwargs  # the recipe only: a figure or a ticket stays here
+
+    def __setstate__(self, state: tuple) -> None:
+        self.fn, self.args, self.kwargs = state
+        self._figure, self.ticket = None, None
+
+    def served(self) -> Any:
+        """What the chart server made of this recipe (waiting for it): an object with ``alt`` and
+        ``drawings`` ({format: bytes}), or None (not sent, or the server failed: make it here)."""
+        return self.ticket.result() if self.ticket is not None else None
+
+    def alt(self) -> str:
+        from surveykit.charts.base import alt_text
+
+        done = self.served()
+        return done.alt if done is not None else alt_text(self.figure())
+
+
 @dataclass(frozen=True)
 class Chart:
-    """A chart; ``id`` names ``charts/<id>.png`` and ``charts/<id>.svg``. ``alt``: the alternative
-    text, written by the chart function from what it drew (``surveykit.charts.base.alt_text``)."""
+    """A chart; ``id`` names ``charts/<id>.png`` and ``charts/<id>.svg``.
+
+    source: the matplotlib Figure, or a ``ChartRecipe`` that makes it (``figure`` gives the Figure
+    either way). ``alt``: the alternative text, written by the chart function from what it drew
+    (``surveykit.charts.base.alt_text``), else ``given_alt``, else the title."""
 
     id: str
     title: str
-    figure: "Figure" = field(repr=False, compare=False)
-    alt: str = ""
+    source: "Figure | ChartRecipe" = field(repr=False, compare=False)
+    given_alt: str = ""
+
+    @property
+    def figure(self) -> "Figure":
+        source = self.source
+        return source.figure() if isinstance(source, ChartRecipe) else source
+
+    @property
+    def alt(self) -> str:
+        from surveykit.charts.base import alt_text
+
+        source = self.source
+        written = source.alt() if isinstance(source, ChartRecipe) else alt_text(source)
+        return written or self.given_alt or self.title
 
 
 Block = Union[Text, Table, Chart]
@@ -179,12 +244,11 @@ class SectionBuilder:
         self.blocks.append(block)
         return self
 
-    def chart(self, id: str, title: str, figure: "Figure", alt: str = "") -> "SectionBuilder":
-        """Add a chart; its alternative text is the one the chart function wrote (``alt`` only for a
-        figure drawn without one)."""
-        from surveykit.charts.base import alt_text
-
-        self.blocks.append(Chart(id, title, figure, alt_text(figure) or alt or title))
+    def chart(self, id: str, title: str, figure: "Figure | ChartRecipe", alt: str = "") -> "SectionBuilder":
+        """Add a chart: a Figure, or a ``ChartRecipe`` that makes it (so that ``surveykit report`` can
+        make and draw it in its chart process). Its alternative text is the one the chart function
+        wrote (``alt`` only for a figure drawn without one)."""
+        self.blocks.append(Chart(id, title, figure, alt))
         return self
 
     def build(self) -> Section:

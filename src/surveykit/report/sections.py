@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from surveykit.report.model import Section, SectionBuilder
+from surveykit.report.model import ChartRecipe, Section, SectionBuilder
 from surveykit.report.text import (all_or_too_small, by_phrase, display_id, group_labels, item_labels,
                                    n_text, num, pct_text, significant_p, top_phrase)
 
@@ -56,10 +56,10 @@ class SectionProgress:
             for analysis in part.analyses:
                 ANALYSIS_FUNCTIONS[analysis](part, b, sb, self.explained)
             if b.ahead:  # this part's charts are finished: drawn meanwhile, even if a later part waits
-                from surveykit.report.figures import draw_ahead
+                from surveykit.report.chart_server import draw_charts_ahead
                 from surveykit.report.model import Chart
 
-                draw_ahead([blk.figure for blk in sb.blocks[start:] if isinstance(blk, Chart)])
+                draw_charts_ahead([blk for blk in sb.blocks[start:] if isinstance(blk, Chart)])
         self.next = max(self.next, upto)
 
     def section(self) -> Section | None:
@@ -160,10 +160,10 @@ def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
                   "like every published table.")
     if not b.options.suppress or not (shown["completed"].astype(object) == "[c]").any():
         sb.chart(table_id, f"Respondents by {by_phrase(responses, by)} (completed and not completed)",
-                 respondents_chart(frame, palette=b.palette), alt=f"Horizontal stacked bar chart of respondents per "
+                 ChartRecipe(respondents_chart, frame, palette=b.palette), alt=f"Horizontal stacked bar chart of respondents per "
                                               f"{by_phrase(responses, by)}, completed and not completed")
     else:
-        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}", sector_sizes_chart(frame, palette=b.palette),
+        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}", ChartRecipe(sector_sizes_chart, frame, palette=b.palette),
                  alt=f"Horizontal bar chart of respondents per {by_phrase(responses, by)}")
 
 

@@ -268,6 +268,22 @@ def empty_text(table: Table) -> str:
 
 
 def has_marker(table: Table) -> bool:
+    """Whether a cell or a base of the table is suppressed. Every writer asks (for the footnote): the
+    answer is kept per table, like ``grid``."""
+    found = _MARKED.get(id(table))
+    if found is not None and found[0] is table:
+        return found[1]
+    marked = _has_marker(table)
+    if len(_MARKED) >= 512:  # a long-running process builds many reports: forget the old tables
+        _MARKED.clear()
+    _MARKED[id(table)] = (table, marked)
+    return marked
+
+
+_MARKED: dict[int, tuple[Table, bool]] = {}
+
+
+def _has_marker(table: Table) -> bool:
     frame = table.frame
     for c in frame.columns:
         if frame[c].dtype == object or str(frame[c].dtype) in ("string", "str"):

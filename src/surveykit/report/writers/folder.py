@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Mapping
 
 from surveykit.charts.palette import PaletteSpec, check_palette
 from surveykit.io.atomic import write_bytes, write_text
-from surveykit.report.figures import draw, drawn, figure_bytes, pending
+from surveykit.report.chart_server import chart_bytes, chart_drawn, chart_pending
+from surveykit.report.figures import draw
 from surveykit.report.model import Report
 from surveykit.report.writers.cells import table_csv
 
-STEPS = ("tables", "markdown", "charts", "html", "docx", "workbook", "manifest")
+STEPS = ("tables", "markdown", "docx", "html", "charts", "workbook", "manifest")
 #: The top-level names a report writes (older reports without a marker hold only these).
 REPORT_NAMES = frozenset({"charts", "tables", "tables.xlsx", "report.md", "report.html", "report.docx",
                           "manifest.json"})
@@ -57,7 +58,7 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         # child makes them while this process writes the rest (same bytes either way: see
         # report.forked). It is forked first, before this process waits for any chart, and it never
         # reads a drawing-ahead pipe (it draws only charts that have none).
-        todo = [chart for chart in report.charts if not pending(chart.figure, "svg")]
+        todo = [chart for chart in report.charts if not chart_pending(chart, "svg")]
         _import_shared()
 
         def side_work() -> tuple[dict[str, bytes], bytes]:
@@ -65,36 +66,57 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
                     xlsx.workbook_bytes(report, palette=palette))
 
         # Each file is written (atomically, with its fsync) by a thread while this process makes the
-        # next one: the disk waits overlap the work. The files that need no chart come first, so the
-        # charts still being drawn ahead have the time to finish.
-        with Forked(side_work, fork=parallel) as side, _Writer(tmp) as put:
+        # next one: the disk waits overlap the work. The files that need no chart come first, then the
+        # Word and HTML files, which take each chart's PNG only where they show it (``_Images``), so
+        # they are mostly built while the last charts are still being drawn. The child is asked for its
+        # result last: it yields the cores to the chart drawing (nice).
+        with Forked(side_work, fork=parallel, nice=5) as side, _Writer(tmp) as put:
             step("tables")
             for table in report.tables:
                 put(f"tables/{table.id}.csv", table_csv(table).encode("utf-8"))
             step("markdown")
             put("report.md", markdown.report_markdown(report).encode("utf-8"))
-            step("charts")
-            images: dict[str, bytes] = {}
-            svgs: dict[str, bytes] = {}
-            for chart in report.charts:
-                images[chart.id] = figure_bytes(chart.figure, "png")
-                svg = drawn(chart.figure, "svg")  # drawn ahead (report.figures.draw_ahead) or None
-                if svg is not None:
-                    svgs[chart.id] = svg
-                put(f"charts/{chart.id}.png", images[chart.id])
-            step("html")
-            put("report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
+            images = _Images(report)
             step("docx")
             put("report.docx", docx.document_bytes(report, images, palette=palette))
+            step("html")
+            put("report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
+            step("charts")
+            svgs: dict[str, bytes] = {}
+            for chart in report.charts:
+                put(f"charts/{chart.id}.png", images[chart.id])
+                svg = chart_drawn(chart, "svg")  # drawn ahead (report.figures.draw_charts_ahead) or None
+                if svg is not None:
+                    svgs[chart.id] = svg
             step("workbook")
             more_svgs, workbook = side.result()
             svgs.update(more_svgs)
-            for chart in report.charts:
-                put(f"charts/{chart.id}.svg", svgs[chart.id])
+            for chart in report.charts:  # one the chart process could not draw is drawn here
+                put(f"charts/{chart.id}.svg", svgs[chart.id] if chart.id in svgs else chart_bytes(chart, "svg"))
             put("tables.xlsx", workbook)
         step("manifest")
         write_text(tmp / "manifest.json", manifest_json(report, put.files))
     return Path(out)
+
+
+class _Images(Mapping[str, bytes]):
+    """Chart id -> PNG bytes, each taken (drawn ahead, waiting for it, or drawn now) when first
+    asked for, then kept: the writers ask in the report's order."""
+
+    def __init__(self, report: Report) -> None:
+        self._charts = {chart.id: chart for chart in report.charts}
+        self._png: dict[str, bytes] = {}
+
+    def __getitem__(self, chart_id: str) -> bytes:
+        if chart_id not in self._png:
+            self._png[chart_id] = chart_bytes(self._charts[chart_id], "png")
+        return self._png[chart_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._charts)
+
+    def __len__(self) -> int:
+        return len(self._charts)
 
 
 def _import_shared() -> None:

@@ -1,0 +1,395 @@
+"""The chart process of ``surveykit report``: one forked process makes and draws every chart.
+
+``surveykit report`` forks it before it reads anything (``start``), while the second core has nothing
+else to do: it imports matplotlib and the chart functions there and then waits. Each section sends its
+charts as they are built (``ChartRecipe``: a chart function and its data, pickled); the process makes
+each Figure, reads its alternative text and draws it as PNG and SVG (``figures.draw``), and sends them
+back. So the report's own process never imports matplotlib nor lays out a figure: it only writes the
+bytes. The bytes are the ones the report's process would draw itself (the same function on the same
+data, drawn the same way); a chart the process could not make is made and drawn by the report's
+process instead (``ChartRecipe.served`` is then None), so an error is the one a serial run raises.
+
+The process never writes a file, prints or logs. Requests and results go through two anonymous
+memory files (``os.memfd_create``): each side appends to its own and names what it appended with a
+16-byte record on a pipe, so neither side ever blocks on a full pipe however large the drawings.
+The process dies with its parent (``PR_SET_PDEATHSIG``) and is stopped when the report is written
+or fails (``stop``). Linux only, like ``report.forked``; elsewhere the charts are drawn as before.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import struct
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence
+
+from surveykit.report.forked import fork_available
+
+if TYPE_CHECKING:
+    from surveykit.report.model import Chart
+
+_RECORD = struct.Struct("<qq")  # (offset, length) of a blob in a memory file; length -1: stop
+#: What the chart process imports while it waits for its first chart.
+PRELOAD = ("pandas", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
+           "matplotlib.backends.backend_svg", "surveykit.charts.effectiveness", "surveykit.charts.youth",
+           "surveykit.charts.foi", "surveykit.report.charts", "surveykit.report.figures")
+FORMATS = ("png", "svg")
+
+
+@dataclass(frozen=True)
+class Served:
+    """One chart as the chart process made it."""
+
+    alt: str
+    drawings: dict[str, bytes]
+
+
+class Ticket:
+    """A chart sent to the chart process; ``result()`` waits for it (None: make it here)."""
+
+    __slots__ = ("server", "key")
+
+    def __init__(self, server: "ChartServer", key: int) -> None:
+        self.server, self.key = server, key
+
+    def result(self) -> Served | None:
+        return self.server.result(self.key)
+
+
+class ChartServer:
+    """The forked chart process and this process's ends of its channels."""
+
+    def __init__(self) -> None:
+        self.owner = os.getpid()
+        self._pid: int | None = None
+        self._results: dict[int, Served | None] = {}
+        self._sent = 0
+        self._offset = 0  # the next free byte of the request file
+        self._jobs = os.memfd_create("surveykit-chart-requests", os.MFD_CLOEXEC)
+        self._made = os.memfd_create("surveykit-charts", os.MFD_CLOEXEC)
+        to_child, self._to = os.pipe()
+        self._from, from_child = os.pipe()
+        gc.freeze()  # as report.forked: the child's collector must not touch (and so copy) the parent's heap
+        try:
+            pid = os.fork()
+        except OSError:
+            gc.unfreeze()
+            for fd in (to_child, self._to, self._from, from_child, self._jobs, self._made):
+                os.close(fd)
+            raise
+        if pid == 0:  # the chart process
+            code = 0
+            try:
+                os.close(self._to)
+                os.close(self._from)
+                _serve(self.owner, to_child, from_child, self._jobs, self._made)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        gc.unfreeze()
+        os.close(to_child)
+        os.close(from_child)
+        self._pid = pid
+
+    @property
+    def usable(self) -> bool:
+        """Whether this process may send charts: the one that started the server, while it runs (a
+        forked child of the report must not: the channels are the parent's)."""
+        return self._pid is not None and os.getpid() == self.owner
+
+    def submit(self, recipe: Any) -> Ticket | None:
+        """Send a recipe; returns its ticket, or None when it cannot be sent (draw it here)."""
+        if not self.usable:
+            return None
+        try:
+            blob = pickle.dumps((recipe.fn, recipe.args, recipe.kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an argument that does not pickle: the chart is made here
+            return None
+        key = self._sent
+        try:
+            _write_all(self._jobs, blob, self._offset)
+            os.write(self._to, _RECORD.pack(self._offset, len(blob)))
+        except OSError:
+            return None
+        self._offset += len(blob)
+        self._sent += 1
+        return Ticket(self, key)
+
+    def result(self, key: int) -> Served | None:
+        """The chart process's result for ``key`` (waiting for it); None when it failed or died."""
+        while key not in self._results:
+            record = _read_record(self._from) if self._pid is not None and os.getpid() == self.owner else None
+            if record is None:  # the process ended (or this is not the parent): make the rest here
+                for k in range(self._sent):
+                    self._results.setdefault(k, None)
+                self._results.setdefault(key, None)
+                break
+            offset, length = record
+            try:
+                done_key, ok, alt, drawings = pickle.loads(_read_all(self._made, offset, length))
+            except Exception:  # noqa: BLE001 - a damaged result: the charts not yet read are made here
+                self._results.setdefault(key, None)
+                break
+            self._results[done_key] = Served(alt, drawings) if ok else None
+        return self._results[key]
+
+    def finish(self) -> None:
+        """Wait for every chart sent, then stop the process (the results stay readable here)."""
+        for key in range(self._sent):
+            self.result(key)
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the process now (idempotent); charts not yet received are made here if asked for."""
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return
+        if os.getpid() == self.owner:
+            try:
+                os.write(self._to, _RECORD.pack(0, -1))
+            except OSError:
+                pass
+            import signal
+
+            try:
+                os.kill(pid, signal.SIGKILL)  # nothing it holds is wanted any more
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        for fd in (self._to, self._from, self._jobs, self._made):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> None:
+    """The chart process: each chart it is sent is made and drawn in a child forked from it (its
+    imports done once, here), as many at a time as there are cores; each result is passed on as
+    it comes. Until told to stop."""
+    import importlib
+    import select
+
+    from surveykit.report.forked import _die_with_parent
+
+    _die_with_parent(parent)
+    sys.stdout = open(os.devnull, "w")
+    sys.stderr = open(os.devnull, "w")
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # a chart that needs it fails here and is made by the report's process
+    try:
+        from PIL import Image
+
+        Image.preinit()
+    except ImportError:
+        pass
+    here = os.getpid()
+    slots = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    waiting: list[tuple[int, bytes]] = []  # (key, request) not started yet
+    running: dict[int, tuple[int, int, list[bytes]]] = {}  # pipe -> (key, pid, bytes so far)
+    key = offset = 0
+    accepting = True
+    while accepting or waiting or running:
+        while waiting and len(running) < slots:
+            job_key, request = waiting.pop(0)
+            pipe, pid = _start_drawing(here, job_key, request)
+            running[pipe] = (job_key, pid, [])
+        ready, _, _ = select.select(([requests] if accepting else []) + list(running), [], [])
+        for fd in ready:
+            if fd == requests:
+                record = _read_record(requests)
+                if record is None or record[1] < 0:
+                    accepting = False
+                    continue
+                waiting.append((key, _read_all(jobs, *record)))
+                key += 1
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if chunk:
+                running[fd][2].append(chunk)
+                continue
+            done_key, pid, chunks = running.pop(fd)
+            os.close(fd)
+            os.waitpid(pid, 0)
+            blob = b"".join(chunks) or pickle.dumps((done_key, False, "", {}))
+            _write_all(made, blob, offset)
+            os.write(answers, _RECORD.pack(offset, len(blob)))
+            offset += len(blob)
+
+
+def _start_drawing(server: int, key: int, request: bytes) -> tuple[int, int]:
+    """Fork a child of the chart process that makes and draws one chart and sends back the pickled
+    (key, ok, alt text, {format: bytes}); returns (the pipe to read, its pid)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        os.close(write_fd)
+        return read_fd, pid
+    code = 0
+    try:
+        from surveykit.report.forked import _die_with_parent
+
+        os.close(read_fd)
+        _die_with_parent(server)
+        try:
+            from surveykit.charts.base import alt_text
+            from surveykit.report.figures import draw
+
+            fn, args, kwargs = pickle.loads(request)
+            fig = fn(*args, **kwargs)
+            result = (key, True, alt_text(fig), {fmt: draw(fig, fmt) for fmt in FORMATS})
+        except Exception:  # noqa: BLE001 - the report's process makes this chart and raises any error itself
+            result = (key, False, "", {})
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _read_record(fd: int) -> tuple[int, int] | None:
+    data = b""
+    while len(data) < _RECORD.size:
+        try:
+            chunk = os.read(fd, _RECORD.size - len(data))
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    offset, length = _RECORD.unpack(data)
+    return offset, length
+
+
+def _write_all(fd: int, data: bytes, offset: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, offset)
+        view, offset = view[n:], offset + n
+
+
+def _read_all(fd: int, offset: int, length: int) -> bytes:
+    parts, left = [], length
+    while left > 0:
+        chunk = os.pread(fd, left, offset)
+        if not chunk:
+            raise EOFError("a chart blob ends early")
+        parts.append(chunk)
+        offset, left = offset + len(chunk), left - len(chunk)
+    return b"".join(parts)
+
+
+# -- the charts of a report: sent to the chart process, or drawn as before -------------------------
+
+def draw_charts_ahead(charts: Sequence["Chart"]) -> None:
+    """Start drawing finished charts: a chart still to be made (``ChartRecipe``) goes to the chart
+    process when ``surveykit report`` runs one (``report.chart_server``); any other is made here and
+    drawn by ``draw_ahead``."""
+    from surveykit.report.figures import draw_ahead
+    from surveykit.report.model import ChartRecipe
+
+    server = current()
+    figures = []
+    for chart in charts:
+        source = chart.source
+        if isinstance(source, ChartRecipe) and not source.made:
+            if source.ticket is None and server is not None:
+                source.ticket = server.submit(source)
+            if source.ticket is not None:
+                continue
+        figures.append(chart.figure)
+    draw_ahead(figures)
+
+
+def chart_drawn(chart: "Chart", fmt: str) -> bytes | None:
+    """The bytes of ``chart`` in ``fmt`` drawn ahead (by the chart process or ``draw_ahead``, waiting
+    for them), or None: draw it now (``chart_bytes``)."""
+    from surveykit.report.model import ChartRecipe
+
+    source = chart.source
+    if isinstance(source, ChartRecipe):
+        done = source.served()
+        if done is not None:
+            return done.drawings.get(fmt)
+        if not source.made:
+            return None
+    from surveykit.report.figures import drawn
+
+    return drawn(chart.figure, fmt)
+
+
+def chart_pending(chart: "Chart", fmt: str) -> bool:
+    """Whether ``chart`` is being drawn (or was drawn) ahead in ``fmt``, not yet handed out. Never
+    makes the figure."""
+    from surveykit.report.model import ChartRecipe
+
+    source = chart.source
+    if isinstance(source, ChartRecipe):
+        if source.ticket is not None:
+            return True
+        if not source.made:
+            return False
+    from surveykit.report.figures import pending
+
+    return pending(chart.figure, fmt)
+
+
+def chart_bytes(chart: "Chart", fmt: str) -> bytes:
+    """``chart`` as ``fmt`` ("png" or "svg") bytes, deterministic: drawn ahead, or now."""
+    from surveykit.report.figures import draw
+
+    data = chart_drawn(chart, fmt)
+    return data if data is not None else draw(chart.figure, fmt)
+
+
+
+# -- the server of this process ------------------------------------------------------------------
+
+_SERVER: ChartServer | None = None
+
+
+def start() -> ChartServer | None:
+    """Start the chart process for this process's report (Linux, forking allowed; see
+    ``report.forked.ENV_SWITCH``); None where it cannot run (charts are then drawn as before)."""
+    global _SERVER
+    stop()
+    if not fork_available() or not hasattr(os, "memfd_create"):
+        return None
+    try:
+        _SERVER = ChartServer()
+    except OSError:
+        _SERVER = None
+    return _SERVER
+
+
+def current() -> ChartServer | None:
+    """The running chart process this process may send charts to, if any."""
+    return _SERVER if _SERVER is not None and _SERVER.usable else None
+
+
+def finish() -> None:
+    """Wait for every chart sent and stop the process (``tests/report_zygote.py`` forks writers
+    afterwards, which must not share its channels)."""
+    global _SERVER
+    server, _SERVER = _SERVER, None
+    if server is not None:
+        server.finish()
+
+
+def stop() -> None:
+    """Stop the chart process, if any (the report is written, or failed)."""
+    global _SERVER
+    server, _SERVER = _SERVER, None
+    if server is not None:
+        server.stop()

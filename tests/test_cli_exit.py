@@ -1,0 +1,88 @@
+"""How the ``surveykit`` program ends (``surveykit.cli.run``): at once, without the interpreter's
+teardown, but as Python would end it otherwise: the command's exit code, the atexit functions run,
+every byte of stdout and stderr delivered, and a thread still running waited for."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from surveykit import __version__
+
+
+def _run(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+
+
+def test_the_exit_code_output_and_atexit_functions_are_kept(tmp_path):
+    script = """
+        import atexit, sys
+        from pathlib import Path
+        atexit.register(lambda: Path("atexit-ran").write_text("yes"))
+        sys.argv = ["surveykit", "--version"]
+        from surveykit.cli import run
+        print("before", flush=False)  # still buffered when the program ends
+        run()
+        print("never printed: run() does not return")
+    """
+    out = _run(script, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["before", f"surveykit {__version__}"]
+    assert (tmp_path / "atexit-ran").read_text() == "yes"
+
+
+def test_an_error_keeps_its_exit_code_and_message(tmp_path):
+    script = """
+        import sys
+        sys.argv = ["surveykit", "validate", "no-such-file.csv"]
+        from surveykit.cli import run
+        run()
+    """
+    out = _run(script, tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.startswith("surveykit: error:") and "Traceback" not in out.stderr
+
+
+def test_a_thread_still_running_is_waited_for(tmp_path):
+    script = """
+        import sys, threading, time
+        from pathlib import Path
+        def late():
+            time.sleep(0.5)
+            Path("thread-done").write_text("yes")
+        threading.Thread(target=late).start()
+        sys.argv = ["surveykit", "--version"]
+        from surveykit.cli import run
+        run()
+    """
+    out = _run(script, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "thread-done").read_text() == "yes"
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
+    """``surveykit ... | head -1``: the output that no one reads any more is dropped quietly."""
+    cmd = f"{sys.executable} -m surveykit --help | head -c 1"
+    out = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path)
+    assert out.stdout == "\n" or len(out.stdout) == 1
+    assert "Traceback" not in out.stderr and "Exception ignored" not in out.stderr
+
+
+def test_the_ordinary_exit_can_be_asked_for(tmp_path):
+    script = """
+        import atexit, os, sys
+        os.environ["SURVEYKIT_QUICK_EXIT"] = "0"
+        import surveykit.cli as cli
+        def quick(code):
+            raise AssertionError("the quick exit was used")
+        cli.os._exit = quick
+        sys.argv = ["surveykit", "--version"]
+        cli.run()
+    """
+    out = _run(script, tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"surveykit {__version__}"

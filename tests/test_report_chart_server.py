@@ -1,0 +1,239 @@
+"""The chart process of ``surveykit report`` (``surveykit.report.chart_server``, issue 14 point 4).
+
+Every chart it sends back must be the bytes and the alternative text the report's own process would
+make (the reference is the recipe made and drawn here with ``figures.draw``); a chart it cannot make
+(a failing chart function, an argument that does not pickle, a process that died) is made here, so
+the error or the bytes are the serial ones; it leaves no process behind, even when the report's
+process is killed; and the report's process itself never imports matplotlib.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the chart process runs on Linux only")
+
+
+def bars_chart(values, *, title, unused=None):
+    """A small chart function of this module (the chart process imports it by name, as it imports the
+    package's chart functions). ``unused`` is ignored."""
+    from surveykit.charts.base import new_figure, set_alt
+
+    fig = new_figure(4, 3)
+    ax = fig.add_subplot()
+    ax.barh([f"row {i}" for i in range(len(values))], values)
+    ax.set_title(title)
+    return set_alt(fig, f"Bar chart of {len(values)} rows titled {title}.")
+
+
+def failing_chart(values):
+    raise ValueError(f"no chart of {len(values)} values")
+
+
+class _Unpicklable:
+    def __reduce__(self):
+        raise TypeError("not picklable")
+
+
+def _chart(recipe, id="c"):
+    from surveykit.report.model import Chart
+
+    return Chart(id, "A title", recipe, "given alt")
+
+
+def _expected(recipe_args, kwargs):
+    """The chart made and drawn in this process (the serial path)."""
+    from surveykit.charts.base import alt_text
+    from surveykit.report.figures import draw
+
+    fig = bars_chart(*recipe_args, **kwargs)
+    return alt_text(fig), {fmt: draw(fig, fmt) for fmt in ("png", "svg")}
+
+
+@pytest.fixture
+def server():
+    from surveykit.report import chart_server
+
+    started = chart_server.start()
+    if started is None:
+        pytest.skip("forking is switched off here")
+    yield started
+    chart_server.stop()
+
+
+def test_the_chart_process_sends_back_the_bytes_and_alt_text_made_here(server):
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    charts = [_chart(ChartRecipe(bars_chart, [3, 1, 2], title="first"), "a"),
+              _chart(ChartRecipe(bars_chart, [5, 4], title="second"), "b"),
+              _chart(ChartRecipe(bars_chart, [1, 2, 3, 4], title="third"), "c")]
+    draw_charts_ahead(charts)
+    assert all(c.source.ticket is not None for c in charts)  # all three went to the chart process
+    for chart, (values, title) in zip(charts, [([3, 1, 2], "first"), ([5, 4], "second"), ([1, 2, 3, 4], "third")]):
+        alt, drawings = _expected((values,), {"title": title})
+        assert chart.alt == alt
+        assert chart_bytes(chart, "png") == drawings["png"]
+        assert chart_bytes(chart, "svg") == drawings["svg"]
+        assert not chart.source.made  # the figure was never made in this process
+
+
+def test_a_chart_the_process_cannot_make_is_made_here_with_the_serial_error(server):
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    chart = _chart(ChartRecipe(failing_chart, [1, 2, 3]))
+    draw_charts_ahead([chart])
+    assert chart.source.ticket is not None
+    assert chart.source.served() is None  # the process reported the failure
+    with pytest.raises(ValueError, match="no chart of 3 values"):
+        chart_bytes(chart, "png")
+
+
+def test_an_argument_that_does_not_pickle_keeps_the_chart_here(server, monkeypatch):
+    from surveykit.report import figures
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    recipe = ChartRecipe(bars_chart, [2, 1], title="kept here", unused=_Unpicklable())  # cannot be sent
+    monkeypatch.setattr(figures, "draw_ahead", lambda figs, **kw: None)  # no other child either
+    chart = _chart(recipe)
+    draw_charts_ahead([chart])
+    assert recipe.ticket is None and recipe.made  # made here
+    assert chart_bytes(chart, "png") == _expected(([2, 1],), {"title": "kept here"})[1]["png"]
+
+
+def test_a_killed_chart_process_leaves_its_charts_to_this_process(server):
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    os.kill(server._pid, signal.SIGKILL)
+    chart = _chart(ChartRecipe(bars_chart, [4, 4, 1], title="after the kill"))
+    draw_charts_ahead([chart])  # sent into a pipe nobody reads any more, or not sent at all
+    alt, drawings = _expected(([4, 4, 1],), {"title": "after the kill"})
+    assert chart_bytes(chart, "svg") == drawings["svg"]
+    assert chart.alt == alt
+
+
+def test_only_the_process_that_started_it_may_use_it(server):
+    """A forked child of the report (the coding, the sections) must not write into the channels."""
+    from surveykit.report import chart_server
+    from surveykit.report.forked import Forked
+
+    assert chart_server.current() is server
+    job = Forked(lambda: chart_server.current() is None and not server.usable)
+    assert job.result() is True
+
+
+def test_finish_collects_every_chart_then_stops_the_process(server):
+    from surveykit.report import chart_server
+    from surveykit.report.chart_server import chart_drawn, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    charts = [_chart(ChartRecipe(bars_chart, list(range(1, n + 2)), title=f"n{n}"), f"c{n}") for n in range(4)]
+    draw_charts_ahead(charts)
+    pid = server._pid
+    chart_server.finish()
+    assert chart_server.current() is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped
+    for n, chart in enumerate(charts):  # still readable here, as the process made them
+        assert chart_drawn(chart, "png") == _expected((list(range(1, n + 2)),), {"title": f"n{n}"})[1]["png"]
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_the_chart_process_and_its_drawers_die_with_a_killed_report():
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from surveykit.report import chart_server
+        from surveykit.report.chart_server import draw_charts_ahead
+        from surveykit.report.model import Chart, ChartRecipe
+        import test_report_chart_server as t
+        server = chart_server.start()
+        draw_charts_ahead([Chart("slow", "t", ChartRecipe(t.slow_chart, 60))])
+        print(server._pid, flush=True)
+        time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        server_pid = int(proc.stdout.readline())
+        deadline = time.monotonic() + 20
+        while not _children(server_pid) and time.monotonic() < deadline:  # the drawing child has started
+            time.sleep(0.05)
+        drawers = _children(server_pid)
+        assert drawers and _alive(server_pid)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in {server_pid, *drawers}) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(p) for p in {server_pid, *drawers})
+
+
+def slow_chart(seconds):
+    time.sleep(seconds)
+    return bars_chart([1], title="slow")
+
+
+@pytest.mark.skipif(not SAMPLE_SURVEY.exists(), reason="the sample study has not been generated")
+def test_the_report_process_never_imports_matplotlib_and_leaves_no_child(tmp_path):
+    """The whole sample report written through the pipeline ``surveykit report`` uses, in a fresh
+    process: its charts are made and drawn by the chart process only, and every process it started
+    is gone when it returns."""
+    script = textwrap.dedent(f"""
+        import json, os, sys
+        from pathlib import Path
+        from surveykit.pipeline import build_report
+        report = build_report({str(SAMPLE_SURVEY)!r}, rankings={str(SAMPLE_RANKINGS)!r}, out={str(tmp_path / "r")!r})
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if int(fields[1]) == os.getpid():
+                children.append(stat.parent.name)
+        print(json.dumps({{"matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
+                          "charts": len(report.charts), "children": children}}))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    import json
+
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["charts"] >= 4
+    assert got["matplotlib"] == []
+    assert got["children"] == []
+    assert len(list((tmp_path / "r" / "charts").glob("*.png"))) == got["charts"]
