@@ -52,14 +52,14 @@ class SectionProgress:
         """Build the parts up to (not including) index ``upto``."""
         b, sb = self.b, self.sb
         for part in self.plan.parts[self.next:upto]:
-            start = len(sb.blocks)
             for analysis in part.analyses:
+                start = len(sb.blocks)
                 ANALYSIS_FUNCTIONS[analysis](part, b, sb, self.explained)
-            if b.ahead:  # this part's charts are finished: drawn meanwhile, even if a later part waits
-                from surveykit.report.chart_server import draw_charts_ahead
-                from surveykit.report.model import Chart
+                if b.ahead:  # this analysis's charts are finished: drawn meanwhile, while the rest is built
+                    from surveykit.report.chart_server import draw_charts_ahead
+                    from surveykit.report.model import Chart
 
-                draw_charts_ahead([blk for blk in sb.blocks[start:] if isinstance(blk, Chart)])
+                    draw_charts_ahead([blk for blk in sb.blocks[start:] if isinstance(blk, Chart)])
         self.next = max(self.next, upto)
 
     def section(self) -> Section | None:
