@@ -78,7 +78,8 @@ def foi_section(returns: "Returns", *, suppress: bool = True, threshold: int = 5
                   "and is shown only to explain published figures that disagree with their own numbers.",
              percent_columns=share_cols, digits={c: 1 for c in share_cols})
     if len(waves) > 1:
-        sb.chart("foi_share_by_wave", "Share who went missing, by wave", ChartRecipe(share_by_wave_chart, t["share_missing"]),
+        sb.chart("foi_share_by_wave", "Share who went missing, by wave",
+                 ChartRecipe(share_by_wave_chart, t["share_missing"]),
                  alt="Share of children in care who went missing in each wave, with 95% intervals, per cohort.")
     base = t["totals"][t["totals"]["measure"].isin(["in_care", "went_missing", "episodes", "still_missing"])]
     sb.table("foi_totals", "Totals and the authorities behind them", base[[
@@ -103,7 +104,8 @@ def foi_section(returns: "Returns", *, suppress: bool = True, threshold: int = 5
              note="Totals over the authorities of the region that gave each number; the share over those that gave "
                   "both.")
     for w in waves:
-        sb.chart(f"foi_regions_{w}", f"Children who went missing by region, {w}", ChartRecipe(regional_chart, t["regions"], wave=w),
+        sb.chart(f"foi_regions_{w}", f"Children who went missing by region, {w}",
+                 ChartRecipe(regional_chart, t["regions"], wave=w),
                  alt=f"Bar chart of children who went missing by region in {w}, trafficked and unaccompanied.")
     sb.table("foi_nations", "By nation", t["nations"], percent_columns=("share_pct",), digits={"share_pct": 1})
     if len(t["large_authorities"]):

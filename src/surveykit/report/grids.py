@@ -121,6 +121,6 @@ def add_grid_chart(qid: str, b: "Build", sb: SectionBuilder, shown: "pd.DataFram
     from surveykit.charts.effectiveness import diverging_chart
 
     q = b.responses.instrument.question(qid)
-    fig = ChartRecipe(diverging_chart, shown, scale=q.scale, top_col="pct_top_box",
-                      title=f"{q.short} ({display_id(q.id)})", palette=b.palette)
-    sb.chart(f"{qid}_chart", title, fig, alt=alt)
+    chart = ChartRecipe(diverging_chart, shown, scale=q.scale, top_col="pct_top_box",
+                        title=f"{q.short} ({display_id(q.id)})", palette=b.palette)
+    sb.chart(f"{qid}_chart", title, chart, alt=alt)

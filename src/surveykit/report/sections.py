@@ -160,10 +160,12 @@ def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
                   "like every published table.")
     if not b.options.suppress or not (shown["completed"].astype(object) == "[c]").any():
         sb.chart(table_id, f"Respondents by {by_phrase(responses, by)} (completed and not completed)",
-                 ChartRecipe(respondents_chart, frame, palette=b.palette), alt=f"Horizontal stacked bar chart of respondents per "
-                                              f"{by_phrase(responses, by)}, completed and not completed")
+                 ChartRecipe(respondents_chart, frame, palette=b.palette),
+                 alt=f"Horizontal stacked bar chart of respondents per {by_phrase(responses, by)}, completed and "
+                     "not completed")
     else:
-        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}", ChartRecipe(sector_sizes_chart, frame, palette=b.palette),
+        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}",
+                 ChartRecipe(sector_sizes_chart, frame, palette=b.palette),
                  alt=f"Horizontal bar chart of respondents per {by_phrase(responses, by)}")
 
 

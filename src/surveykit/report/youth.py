@@ -49,7 +49,8 @@ def youth_ranking_blocks(b: "Build", sb: SectionBuilder) -> None:
                    "reconstruction. " if assumed else "")
              + "pct_effective is the share of groups putting the measure in the 'would work' pile; mean_position is "
                "the mean place in the groups' combined orders (1 = best).")
-    sb.chart("youth_ranking", "Young people's mean position of each measure (1 = best)", ChartRecipe(youth_positions, table, palette=b.palette),
+    sb.chart("youth_ranking", "Young people's mean position of each measure (1 = best)",
+             ChartRecipe(youth_positions, table, palette=b.palette),
              alt="Dot chart of each measure's mean position in the young people's rankings")
     b.parameters.update({"youth_top": b.options.youth_top, "youth_bottom": b.options.youth_bottom})
     b.method("Youth ranking", "Measures ranked by mean combined-order position (ties share the lowest rank); "
@@ -96,8 +97,8 @@ def youth_comparison_blocks(b: "Build", sb: SectionBuilder) -> None:
              percent_columns=["youth_pct_effective", "pro_pct_effective"],
              digits={"youth_mean_position": 2, "pct_gap": 1, "spearman_rho": 3})
     sb.chart("youth_vs_respondents", "Young people's rank (left) and respondents' rank (right) of each measure",
-             ChartRecipe(slope_chart, result, group="all", palette=b.palette), alt="Slope chart linking each measure's youth rank to its rank "
-                                                   "among the survey's respondents")
+             ChartRecipe(slope_chart, result, group="all", palette=b.palette),
+             alt="Slope chart linking each measure's youth rank to its rank among the survey's respondents")
     if b.by is not None:
         sb.table(f"youth_vs_respondents_by_{b.by}",
                  f"Agreement between young people and each group of {by_phrase(responses, b.by)} (Spearman's rho)",

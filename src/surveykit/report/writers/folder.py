@@ -85,7 +85,7 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
             svgs: dict[str, bytes] = {}
             for chart in report.charts:
                 put(f"charts/{chart.id}.png", images[chart.id])
-                svg = chart_drawn(chart, "svg")  # drawn ahead (report.figures.draw_charts_ahead) or None
+                svg = chart_drawn(chart, "svg")  # drawn ahead (chart_server.draw_charts_ahead) or None
                 if svg is not None:
                     svgs[chart.id] = svg
             step("workbook")
