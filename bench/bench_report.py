@@ -2,7 +2,7 @@
 15 s for 30,000 respondents).
 
 Runs ``surveykit report`` as a user does (a fresh process: imports, reading, every analysis, charts
-and all the files) into a temporary folder: three times on the sample (best and median wall time), and
+and all the files) into a temporary folder: five times on the sample (best and median wall time), and
 once on 30,000 respondents made by the sample generator (``surveykit sample --respondents 30000``).
 The machine's load average is recorded beside the times: on a shared machine wall time is not the
 idle figure the target speaks of, so CPU time is given too: user + system of the command and of the
