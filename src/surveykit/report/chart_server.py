@@ -26,12 +26,12 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
-from surveykit.report.forked import fork_available
+from surveykit.report.forked import fork_available, reap
 
 if TYPE_CHECKING:
     from surveykit.report.model import Chart
 
-_RECORD = struct.Struct("<qq")  # (offset, length) of a blob in a memory file; length -1: stop
+_RECORD = struct.Struct("<qq")  # (offset, length) of a blob in a memory file
 #: What the chart process imports while it waits for its first chart.
 PRELOAD = ("pandas", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
            "matplotlib.backends.backend_svg", "surveykit.charts.effectiveness", "surveykit.charts.youth",
@@ -149,20 +149,7 @@ class ChartServer:
         if pid is None:
             return
         if os.getpid() == self.owner:
-            try:
-                os.write(self._to, _RECORD.pack(0, -1))
-            except OSError:
-                pass
-            import signal
-
-            try:
-                os.kill(pid, signal.SIGKILL)  # nothing it holds is wanted any more
-            except ProcessLookupError:
-                pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
+            reap(pid, kill=True)  # nothing it holds is wanted any more (its drawing children die with it)
         for fd in (self._to, self._from, self._jobs, self._made):
             try:
                 os.close(fd)
@@ -173,7 +160,7 @@ class ChartServer:
 def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> None:
     """The chart process: each chart it is sent is made and drawn in a child forked from it (its
     imports done once, here), as many at a time as there are cores; each result is passed on as
-    it comes. Until told to stop."""
+    it comes, until its requests end or it is stopped (SIGKILL: ``ChartServer.stop``)."""
     import importlib
     import select
 
@@ -208,7 +195,7 @@ def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> No
         for fd in ready:
             if fd == requests:
                 record = _read_record(requests)
-                if record is None or record[1] < 0:
+                if record is None:
                     accepting = False
                     continue
                 waiting.append((key, _read_all(jobs, *record)))

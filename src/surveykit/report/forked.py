@@ -44,6 +44,21 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def reap(pid: int, *, kill: bool) -> None:
+    """Wait for the child ``pid`` to end (``kill``: SIGKILL it first); a child already reaped is fine."""
+    if kill:
+        import signal
+
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
 class Forked(Generic[T]):
     """``fn()`` computed in a forked child (or, failing that, in this process by ``result()``)."""
 
@@ -170,17 +185,7 @@ class Forked(Generic[T]):
         if self._pid is None:
             return
         pid, self._pid = self._pid, None
-        if kill:
-            import signal
-
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
+        reap(pid, kill=kill)
 
     def __enter__(self) -> "Forked[T]":
         return self
