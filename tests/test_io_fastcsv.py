@@ -4,6 +4,10 @@ Every file here is read twice, once with the fast path forced (``FAST_PARSE_BYTE
 with it off, and the two RawExports (columns, rows, notes) and prepared Responses must be equal; the
 reference is the csv-module path that every other test exercises. A problem planted deep in a large
 generated export is reported with its row and column, through the command a user runs.
+
+Each test runs for each way the fast path has of holding cells (the ``way`` fixture): as Python
+strings (the default install, without pyarrow), as Arrow strings, and as Arrow strings parsed in two
+halves at once (every file split, however small).
 """
 
 from __future__ import annotations
@@ -19,6 +23,17 @@ from surveykit.io import fastcsv, read_export
 from surveykit.io.fastcsv import ColumnarRows
 
 SAMPLE = Path(__file__).resolve().parents[1] / "responses" / "sample" / "professional_survey.csv"
+
+
+@pytest.fixture(autouse=True, params=["python strings", "arrow strings", "arrow strings, two halves"])
+def way(request, monkeypatch):
+    """How the fast path holds the cells it parses (see the module's docstring)."""
+    if request.param == "python strings":
+        monkeypatch.setattr(fastcsv, "_arrow_string_dtype", lambda: None)
+    else:
+        pytest.importorskip("pyarrow")
+        monkeypatch.setattr(fastcsv, "SPLIT_PARSE_BYTES", 0 if "halves" in request.param else 10 ** 12)
+    return request.param
 
 
 def _read_both(path: Path, monkeypatch, **kw):

@@ -82,6 +82,9 @@ class Sniff:
     kind: "text" (decoded; ``text`` and ``head_rows`` set), "xlsx", "sav" or "binary".
     head_rows: the first rows parsed with the detected ``delimiter`` (text) or of each sheet (xlsx,
     in ``sheets``).
+    decoded: the text, or for a large file that is plain UTF-8 (no note) a ``LazyText`` that decodes
+    ``data`` again when the text is asked for: the fast CSV path parses the bytes and never needs it,
+    and a second copy of the file is not held through the parse.
     """
 
     path: Path
@@ -89,7 +92,7 @@ class Sniff:
     data: bytes = field(repr=False)
     sha256: str = ""
     encoding: str = ""
-    text: str = field(default="", repr=False)
+    decoded: "str | LazyText" = field(default="", repr=False)
     delimiter: str = ","
     head_rows: tuple[tuple[str, ...], ...] = ()
     sheets: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
@@ -100,6 +103,35 @@ class Sniff:
     @property
     def suffix(self) -> str:
         return self.path.suffix.lower()
+
+    @property
+    def text(self) -> str:
+        """The file's text (decoded again each time for a large plain UTF-8 file; see ``decoded``)."""
+        return self.decoded if isinstance(self.decoded, str) else self.decoded.text()
+
+    def head_text(self, chars: int) -> str:
+        """The first ``chars`` characters of the text, without decoding the rest."""
+        return self.decoded[:chars] if isinstance(self.decoded, str) else self.decoded.head(chars)
+
+
+class LazyText:
+    """The text of bytes already known to be valid UTF-8 (from ``start``, past a byte-order mark),
+    decoded when asked for and not kept."""
+
+    __slots__ = ("data", "start")
+
+    def __init__(self, data: bytes, start: int = 0) -> None:
+        self.data = data
+        self.start = start
+
+    def text(self) -> str:
+        return str(memoryview(self.data)[self.start:], "utf-8")
+
+    def head(self, chars: int) -> str:
+        # A character is at most 4 bytes: 4 * chars + 3 bytes hold the first ``chars`` whole, and the
+        # cut can only split a character after them.
+        part = memoryview(self.data)[self.start:self.start + 4 * chars + 3]
+        return str(part, "utf-8", "ignore")[:chars]
 
 
 @runtime_checkable
@@ -503,8 +535,16 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
         raise InputError(exc.message, path=p) from None
     delimiter = guess_delimiter(text)
     head = _head_records(text, delimiter=delimiter, path=p)
-    return Sniff(path=p, kind="text", data=data, sha256=digest(), encoding=enc, text=text,
+    decoded: str | LazyText = text
+    if encoding is None and not notes and enc in ("utf-8", "utf-8-sig") and len(data) >= LAZY_TEXT_BYTES:
+        decoded = LazyText(data, 3 if enc == "utf-8-sig" else 0)  # exactly what decode_bytes gave
+    del text
+    return Sniff(path=p, kind="text", data=data, sha256=digest(), encoding=enc, decoded=decoded,
                  delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)
+
+
+#: From this size a plain UTF-8 file's text is not kept by its ``Sniff`` (see ``Sniff.decoded``).
+LAZY_TEXT_BYTES = 1 << 20
 
 
 _HEAD_CHARS = 1_000_000

@@ -12,10 +12,12 @@ widest of the first rows, a cell over ``MAX_CELL_CHARS``, or a parser complaint 
 to the exact Python path, which reports the problem with its row and column. Small files always take
 the Python path (their parse time is nothing).
 
-pyarrow's CSV reader was tried here (2026-12-05) and left out: on 100,000 respondents it read about
-12% faster than this parser with its columns factorized, but took about 110 MB more at its peak, and
-it silently drops the ``\n`` of a quoted ``\r\n`` that straddles two of its blocks (apache/arrow
-issue 51368), which no check of the first rows would catch.
+Where pyarrow is installed the parser puts the cells into Arrow strings and Arrow numbers each
+column's distinct strings (``_arrow_columns``): no Python string is made but one per distinct value,
+and a large file is parsed as two halves at once. That is still pandas' tokenizer, so the reading is
+the same. pyarrow's own CSV reader was tried (2026-12-05) and left out: it silently drops the ``\n``
+of a quoted ``\r\n`` that straddles two of its blocks (apache/arrow issue 51368), which no check of
+the first rows would catch.
 """
 
 from __future__ import annotations
@@ -281,16 +283,28 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
 
 def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
     """Every column as a ``Factored``, parsed by pandas' C parser (None: it refuses the file, or a cell
-    is over the limit). Factorizing a column costs about what measuring every cell did, and then only
-    its distinct strings are measured, and typed by ``prepare``."""
+    is over the limit). Where pyarrow is installed the cells become Arrow strings, never Python ones
+    (``_arrow_columns``); otherwise they are Python strings, factorized by pandas."""
+    if _arrow_string_dtype() is not None:
+        return _arrow_columns(data, encoding, width, delimiter)
+    return _object_columns(data, encoding, width, delimiter)
+
+
+def _read_options(width: int, delimiter: str, encoding: str) -> dict:
+    """pandas.read_csv's options for the csv module's reading: every cell its exact text."""
+    return dict(sep=delimiter, header=None, names=range(width), index_col=False, na_filter=False,
+                keep_default_na=False, skip_blank_lines=False, quotechar='"', doublequote=True, escapechar=None,
+                quoting=csv.QUOTE_MINIMAL, skipinitialspace=False, comment=None, engine="c", encoding=encoding)
+
+
+def _object_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
+    """The columns parsed into Python strings and factorized: factorizing a column costs about what
+    measuring every cell did, and then only its distinct strings are measured, and typed by ``prepare``."""
     import numpy as np
     import pandas as pd
 
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, header=None, names=range(width), index_col=False,
-                            dtype=object, na_filter=False, keep_default_na=False, skip_blank_lines=False,
-                            quotechar='"', doublequote=True, escapechar=None, quoting=csv.QUOTE_MINIMAL,
-                            skipinitialspace=False, comment=None, engine="c", encoding=encoding)
+        frame = pd.read_csv(io.BytesIO(data), dtype=object, **_read_options(width, delimiter, encoding))
     except Exception:  # noqa: BLE001 - a wider row, a stray quote ...: the Python path says what is wrong
         return None
     cells = [frame[j].to_numpy(dtype=object, copy=False) for j in range(width)]
@@ -304,6 +318,113 @@ def _pandas_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "
         if len(codes) and codes.min() < 0 or len(distinct) and max(map(len, distinct)) > MAX_CELL_CHARS:
             return None
         columns.append(Factored(codes.astype(np.int32), distinct, first_seen=True))
+    return columns
+
+
+#: From this size a file is parsed in two halves at once (pandas' tokenizer lets go of the GIL).
+SPLIT_PARSE_BYTES = 8_000_000
+_BOM = b"\xef\xbb\xbf"
+
+
+def _arrow_string_dtype():
+    """pandas' dtype for Arrow strings, or None without pyarrow."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    import pandas as pd
+
+    return pd.ArrowDtype(pa.large_string())
+
+
+class _Slice(io.RawIOBase):
+    """A read-only file over part of a bytes object, without copying it (the parser reads in blocks)."""
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), len(self._view) - self._pos)
+        buffer[:n] = self._view[self._pos:self._pos + n]
+        self._pos += n
+        return n
+
+
+def _record_boundary(data: bytes) -> int:
+    """A byte offset near the middle just after a line feed (0: none worth splitting at). Whether
+    it is a record boundary, not a line break inside a quoted cell, is for the parse to confirm."""
+    if len(data) < SPLIT_PARSE_BYTES:
+        return 0
+    cut = data.find(b"\n", len(data) // 2) + 1
+    # The parser would take a byte-order mark at the start of the second half for its own.
+    if cut <= 0 or cut >= len(data) or data.startswith(_BOM, cut):
+        return 0
+    return cut
+
+
+def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "list[Factored] | None":
+    """The columns parsed into Arrow strings and dictionary-encoded by Arrow: no Python string is made
+    but for the distinct strings of each column. A large file is parsed as two halves in two threads,
+    cut after a line feed near the middle. The cut is a record boundary exactly when the first half
+    parses on its own: a cut inside a quoted cell leaves that half ending inside quotes, which the
+    parser refuses ("EOF inside string"); then the file is parsed whole. Arrow numbers each column's
+    strings in the order they first occur, as ``pandas.factorize`` does."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    options = dict(_read_options(width, delimiter, encoding), dtype=_arrow_string_dtype())
+
+    def parse(part: "memoryview | bytes"):
+        source = io.BufferedReader(_Slice(part), 1 << 20) if isinstance(part, memoryview) else io.BytesIO(part)
+        frame = pd.read_csv(source, **options)
+        return [frame[j].array.__arrow_array__() for j in range(width)]  # chunked Arrow arrays, no copy
+
+    cut = _record_boundary(data)
+    try:
+        if cut:
+            view = memoryview(data)
+            with ThreadPoolExecutor(2, thread_name_prefix="surveykit-parse") as pool:
+                halves = list(pool.map(parse, (view[:cut], view[cut:])))
+            chunked = [pa.chunked_array(a.chunks + b.chunks, type=a.type) for a, b in zip(*halves)]
+            del halves
+        else:
+            chunked = parse(data)
+    except Exception:  # noqa: BLE001 - a wider row, a stray quote, a cut inside quotes: see above
+        if not cut:
+            return None
+        try:
+            chunked = parse(data)
+        except Exception:  # noqa: BLE001 - the Python path says what is wrong
+            return None
+
+    def encode(j: int):
+        column = chunked[j]
+        if column.null_count:  # never with na_filter=False; a missing cell would go to the exact path
+            return None
+        encoded = pc.dictionary_encode(column)  # one dictionary across the chunks, first occurrence first
+        distinct = encoded.chunks[-1].dictionary if encoded.num_chunks else pa.array([], type=column.type)
+        if len(distinct) and pc.max(pc.utf8_length(distinct)).as_py() > MAX_CELL_CHARS:
+            return None
+        codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks]) if encoded.num_chunks else \
+            np.zeros(0, dtype=np.int32)
+        return codes.astype(np.int32, copy=False), distinct
+
+    columns: list[Factored] = []
+    with ThreadPoolExecutor(2, thread_name_prefix="surveykit-encode") as pool:
+        for j, done in enumerate(pool.map(encode, range(width))):
+            chunked[j] = None  # freed as the columns are encoded
+            if done is None:
+                return None
+            codes, distinct = done
+            columns.append(Factored(codes, distinct.to_numpy(zero_copy_only=False), first_seen=True))
     return columns
 
 

@@ -37,8 +37,10 @@ def _is_unipark(rows) -> bool:
 
 
 def _is_codebook(sniff: Sniff) -> bool:
-    head = sniff.text[:4000]
-    return sniff.kind == "text" and "Project ID\t" in head and ("Survey URL\t" in head or "\nList: " in head)
+    if sniff.kind != "text":
+        return False
+    head = sniff.head_text(4000)
+    return "Project ID\t" in head and ("Survey URL\t" in head or "\nList: " in head)
 
 
 class UniparkReader:
