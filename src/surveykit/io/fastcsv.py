@@ -329,12 +329,12 @@ _BOM = b"\xef\xbb\xbf"
 def _arrow_string_dtype():
     """pandas' dtype for Arrow strings, or None without pyarrow."""
     try:
+        import pandas as pd
         import pyarrow as pa
-    except ImportError:
-        return None
-    import pandas as pd
 
-    return pd.ArrowDtype(pa.large_string())
+        return pd.ArrowDtype(pa.large_string())
+    except Exception:  # noqa: BLE001 - not installed, or a pyarrow this pandas cannot use
+        return None
 
 
 class _Slice(io.RawIOBase):
