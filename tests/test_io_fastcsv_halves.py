@@ -76,3 +76,78 @@ def test_a_byte_order_mark_after_the_cut_keeps_the_file_whole(tmp_path, monkeypa
     _same(slow, fast)
     assert seen[0][1] == 0
     assert "\ufeffr30" in list(fast.column_values(0))
+
+
+def test_a_wide_record_right_after_the_cut_is_an_error_as_in_the_whole_file(tmp_path, monkeypatch):
+    """pandas takes the width of what it parses from the first record, and cuts a first record wider
+    than that short (with a warning) where further down it is an error. A record wider than the header
+    right after the cut must still be the error the csv module's reading reports."""
+    from surveykit.errors import InputError
+    from surveykit.io import read_export
+
+    head = "respondent_id,sector,q1\n" + "".join(f"r{k},Police,Yes\n" for k in range(30))
+    wide = "r30,Health,No,surprise,extra\n"
+    # As many rows after it as put the middle of the file in the last row before it.
+    data = next(d for n in range(1, 100) if (d := (head + wide + "r31,Police,No\n" * n).encode()).find(
+        b"\n", len(d) // 2) + 1 == len(head))
+    path = tmp_path / "wide.csv"
+    path.write_bytes(data)
+    seen = _halves_spy(monkeypatch)
+    errors = []
+    for size in (10 ** 12, 0):  # the csv module's reading, then the fast path
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", size)
+        with pytest.raises(InputError) as err:
+            read_export(path)
+        errors.append(str(err.value))
+    assert errors[0] == errors[1] and "row 32" in errors[0] and "5 fields" in errors[0]
+    (data_seen, cut), = seen
+    assert data_seen[cut:].startswith(b"r30,Health,No,surprise")  # the cut was right before it
+
+
+def test_every_cut_of_awkward_files_reads_as_the_csv_module_does(tmp_path, monkeypatch):
+    """Random small exports full of what a cut can land in (quoted line breaks, CRLF and lone CR,
+    doubled quotes, quotes inside unquoted cells, blank records, short and over-wide rows, a U+FEFF at
+    the start of a record), each read once per line feed in it with the cut forced there: every read
+    gives what the csv module's reading gives, the same rows or the same error."""
+    import random
+
+    from surveykit.errors import SurveykitError
+    from surveykit.io import read_export
+
+    rng = random.Random(20261205)
+    cells = ["Yes", "No", "", " ", 'say "no"', "a,b", "line\nbreak", "cr\r\nlf", "lone\rcr", '""', "x\"y",
+             "\ufeffmark", "caf\u00e9 \u2013 \u00a3"]
+
+    def outcome(path):
+        try:
+            raw = read_export(path)
+        except SurveykitError as exc:
+            return ("error", str(exc))
+        return ("read", raw.columns, raw.header_rows, raw.notes, [tuple(r) for r in raw.rows])
+
+    def quote(c: str) -> str:
+        if rng.random() < 0.1:
+            return c  # as typed, quotes and all
+        return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') or rng.random() < 0.2 else c
+
+    compared = refused = 0
+    for case in range(24):
+        lines = ["respondent_id,sector,q1,q7"]
+        for k in range(rng.randint(8, 30)):
+            width = rng.choice([4, 4, 4, 4, 3, 5]) if case % 3 else 4
+            row = [f"r{k}"] + [rng.choice(cells) for _ in range(width - 1)]
+            lines.append("" if rng.random() < 0.05 else ",".join(quote(c) for c in row))
+        data = (rng.choice(["\n", "\r\n"]).join(lines) + "\n").encode("utf-8")
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(data)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+        expected = outcome(path)
+        monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 0)
+        for cut in [k + 1 for k in range(len(data) - 1) if data[k:k + 1] == b"\n"]:
+            if data.startswith(b"\xef\xbb\xbf", cut):
+                continue  # never cut there (see test_a_byte_order_mark_after_the_cut_keeps_the_file_whole)
+            monkeypatch.setattr(fastcsv, "_record_boundary", lambda _data, cut=cut: cut)
+            assert outcome(path) == expected, f"case {case}, cut at byte {cut}"
+            compared += 1
+        refused += expected[0] == "error"
+    assert compared > 300 and 0 < refused < 24

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from surveykit.errors import InputError
@@ -388,22 +389,29 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "l
         return [frame[j].array.__arrow_array__() for j in range(width)]  # chunked Arrow arrays, no copy
 
     cut = _record_boundary(data)
-    try:
-        if cut:
-            view = memoryview(data)
-            with ThreadPoolExecutor(2, thread_name_prefix="surveykit-parse") as pool:
-                halves = list(pool.map(parse, (view[:cut], view[cut:])))
-            chunked = [pa.chunked_array(a.chunks + b.chunks, type=a.type) for a, b in zip(*halves)]
-            del halves
-        else:
-            chunked = parse(data)
-    except Exception:  # noqa: BLE001 - a wider row, a stray quote, a cut inside quotes: see above
-        if not cut:
-            return None
+    # pandas takes the width of a half from its first record: a first record wider than ``width`` is
+    # cut short with a ParserWarning, where further down the file it is an error. A record that wide
+    # can only start the second half (the first half starts with the head rows that set ``width``);
+    # the warning is made an error, so that such a cut is refused. (The filter is the process's: set
+    # here, around both threads, not in them.)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
-            chunked = parse(data)
-        except Exception:  # noqa: BLE001 - the Python path says what is wrong
-            return None
+            if cut:
+                view = memoryview(data)
+                with ThreadPoolExecutor(2, thread_name_prefix="surveykit-parse") as pool:
+                    halves = list(pool.map(parse, (view[:cut], view[cut:])))
+                chunked = [pa.chunked_array(a.chunks + b.chunks, type=a.type) for a, b in zip(*halves)]
+                del halves
+            else:
+                chunked = parse(data)
+        except Exception:  # noqa: BLE001 - a wider row, a stray quote, a cut inside quotes: see above
+            if not cut:
+                return None
+            try:
+                chunked = parse(data)
+            except Exception:  # noqa: BLE001 - the Python path says what is wrong
+                return None
 
     def encode(j: int):
         column = chunked[j]
