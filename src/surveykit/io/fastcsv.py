@@ -383,9 +383,10 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "l
 
     options = dict(_read_options(width, delimiter, encoding), dtype=_arrow_string_dtype())
 
-    def parse(part: "memoryview | bytes"):
-        source = io.BufferedReader(_Slice(part), 1 << 20) if isinstance(part, memoryview) else io.BytesIO(part)
-        frame = pd.read_csv(source, **options)
+    view = memoryview(data)
+
+    def parse(part: memoryview):
+        frame = pd.read_csv(io.BufferedReader(_Slice(part), 1 << 20), **options)
         return [frame[j].array.__arrow_array__() for j in range(width)]  # chunked Arrow arrays, no copy
 
     cut = _record_boundary(data)
@@ -398,18 +399,17 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str) -> "l
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             if cut:
-                view = memoryview(data)
                 with ThreadPoolExecutor(2, thread_name_prefix="surveykit-parse") as pool:
                     halves = list(pool.map(parse, (view[:cut], view[cut:])))
                 chunked = [pa.chunked_array(a.chunks + b.chunks, type=a.type) for a, b in zip(*halves)]
                 del halves
             else:
-                chunked = parse(data)
+                chunked = parse(view)
         except Exception:  # noqa: BLE001 - a wider row, a stray quote, a cut inside quotes: see above
             if not cut:
                 return None
             try:
-                chunked = parse(data)
+                chunked = parse(view)
             except Exception:  # noqa: BLE001 - the Python path says what is wrong
                 return None
 
