@@ -68,3 +68,68 @@ def test_a_large_file_the_fast_path_refuses_is_read_from_its_text(tmp_path):
         read_export(path)
     assert err.value.row == 30_002 and "4 fields" in str(err.value)
     assert "answer" not in str(err.value)
+
+
+def _sniffed_as_before(sniff, path) -> None:
+    """``sniff`` is what sniffing gives when the text is decoded and kept (an explicit encoding)."""
+    kept = open_sniff(path, encoding="utf-8")
+    assert isinstance(kept.decoded, str)
+    assert (sniff.encoding, sniff.notes, sniff.delimiter, sniff.head_rows) == \
+        (kept.encoding, kept.notes, kept.delimiter, kept.head_rows)
+    assert sniff.text == kept.text and sniff.sha256 == kept.sha256
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\n"])
+def test_a_large_ascii_file_is_never_decoded_while_sniffing(tmp_path, monkeypatch, newline):
+    """Plain ASCII is its own UTF-8 text: sniffing reads the head without decoding the file (the text
+    comes from the bytes when asked for), and finds what decoding it would have."""
+    text = _export(40_000, answer="an answer; with a \"quote\", and a comma").replace("\r\n", newline)
+    path = tmp_path / "ascii.csv"
+    path.write_text(text, encoding="ascii", newline="")
+    assert path.stat().st_size > 2_000_001  # larger than the head sniffing parses first
+    import surveykit.io.base as base
+
+    def refused(*args, **kwargs):
+        raise AssertionError("decode_bytes was called")
+
+    with monkeypatch.context() as m:
+        m.setattr(base, "decode_bytes", refused)
+        sniff = open_sniff(path)
+    assert isinstance(sniff.decoded, LazyText) and sniff.encoding == "utf-8" and sniff.notes == ()
+    assert sniff.head_rows[0] == ("respondent_id", "sector", "q7") and len(sniff.head_rows) == 6
+    _sniffed_as_before(sniff, path)
+
+
+def test_a_large_ascii_file_whose_first_records_are_huge_is_sniffed_from_all_of_it(tmp_path):
+    """The first megabyte does not hold the records sniffing needs: they are read from the whole text."""
+    huge = "x" * 400_000
+    text = "respondent_id;q7\n" + "".join(f"r{k};{huge}{k}\n" for k in range(8))
+    path = tmp_path / "huge.csv"
+    path.write_bytes(text.encode("ascii"))
+    sniff = open_sniff(path)
+    assert isinstance(sniff.decoded, LazyText) and sniff.delimiter == ";"
+    assert [r[0] for r in sniff.head_rows] == ["respondent_id", "r0", "r1", "r2", "r3", "r4"]
+    assert sniff.head_rows[-1][1] == huge + "4"
+    _sniffed_as_before(sniff, path)
+
+
+def test_a_large_ascii_file_with_nul_bytes_is_decoded_with_its_note(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(_export(30_000, answer="plain").encode("ascii") + b"r30000,Police,a\x00b\r\n")
+    sniff = open_sniff(path)
+    assert isinstance(sniff.decoded, str) and sniff.notes == ("removed 1 NUL byte(s)",)
+    assert sniff.text.endswith("r30000,Police,ab\r\n")
+
+
+def test_the_digest_of_a_large_file_is_its_sha256(tmp_path):
+    """A large file's SHA-256 is computed by a thread during the parse: what the export records is
+    the digest of the bytes, as hashlib gives it."""
+    import hashlib
+
+    path = tmp_path / "large.csv"
+    path.write_text(_export(30_000), encoding="utf-8")
+    sniff = open_sniff(path)
+    assert callable(sniff.digest)  # the thread's, waited for when asked
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert sniff.sha256 == expected and sniff.sha256 == expected  # asked twice: the same answer
+    assert read_export(path).sha256 == expected

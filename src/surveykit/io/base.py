@@ -16,7 +16,7 @@ import zipfile
 from struct import error as struct_error
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 from surveykit.errors import InputError, SurveykitError
 
@@ -90,7 +90,8 @@ class Sniff:
     path: Path
     kind: str
     data: bytes = field(repr=False)
-    sha256: str = ""
+    # The SHA-256 in hex, or what gives it: a large file's is computed by a thread while it is parsed.
+    digest: "str | Callable[[], str]" = field(default="", repr=False)
     encoding: str = ""
     decoded: "str | LazyText" = field(default="", repr=False)
     delimiter: str = ","
@@ -103,6 +104,11 @@ class Sniff:
     @property
     def suffix(self) -> str:
         return self.path.suffix.lower()
+
+    @property
+    def sha256(self) -> str:
+        """The file's SHA-256 in hex (waits for the thread computing it, if it is still running)."""
+        return self.digest if isinstance(self.digest, str) else self.digest()
 
     @property
     def text(self) -> str:
@@ -484,16 +490,16 @@ def column_letter(index: int) -> str:
 
 # -- sniffing ----------------------------------------------------------------------------
 
-#: From this size a file's SHA-256 is computed beside the decoding (``_sha256_meanwhile``).
+#: From this size a file's SHA-256 is computed beside the decoding and parsing (``_sha256_meanwhile``).
 SHA_THREAD_BYTES = 1 << 20
 
 
-def _sha256_meanwhile(data: bytes):
-    """``digest()``: the SHA-256 of ``data`` in hex. For a large file it is computed by a thread while
-    the caller decodes the text (hashlib lets go of the GIL), so the two use both cores."""
+def _sha256_meanwhile(data: bytes) -> "str | Callable[[], str]":
+    """The SHA-256 of ``data`` in hex, or for a large file a function that gives it: a thread computes
+    it while the file is decoded and parsed (hashlib lets go of the GIL), and the function waits for
+    the thread the first time the digest is asked for (``Sniff.sha256``)."""
     if len(data) < SHA_THREAD_BYTES:
-        digest = hashlib.sha256(data).hexdigest()
-        return lambda: digest
+        return hashlib.sha256(data).hexdigest()
     import threading
 
     out: list[str] = []
@@ -503,7 +509,9 @@ def _sha256_meanwhile(data: bytes):
 
     def digest() -> str:
         worker.join()
-        return out[0] if out else hashlib.sha256(data).hexdigest()  # the thread failed: do it here
+        if not out:  # the thread failed: do it here
+            out.append(hashlib.sha256(data).hexdigest())
+        return out[0]
 
     return digest
 
@@ -519,16 +527,25 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     digest = _sha256_meanwhile(data)
     if data.startswith(b"PK\x03\x04"):
         if p.suffix.lower() not in (".xlsx", ".xlsm"):
-            return Sniff(path=p, kind="binary", data=data, sha256=digest())
-        return Sniff(path=p, kind="xlsx", data=data, sha256=digest(), sheets=_xlsx_heads(p, data))
+            return Sniff(path=p, kind="binary", data=data, digest=digest)
+        return Sniff(path=p, kind="xlsx", data=data, digest=digest, sheets=_xlsx_heads(p, data))
     if data.startswith((b"$FL2", b"$FL3")):
-        return Sniff(path=p, kind="sav", data=data, sha256=digest())
+        return Sniff(path=p, kind="sav", data=data, digest=digest)
     if p.suffix.lower() in (".sav", ".zsav"):
         raise InputError("this is not an SPSS .sav file (it lacks the $FL2 signature)", path=p)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise InputError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV", path=p)
         raise InputError("this is not a readable Excel workbook (it is not an .xlsx zip package)", path=p)
+    if encoding is None and len(data) >= LAZY_TEXT_BYTES and data.isascii() and b"\x00" not in data:
+        # Plain ASCII is UTF-8 as it stands, with nothing to repair or remove (decode_bytes would give
+        # the bytes back as text, encoding "utf-8", no note): the text is not built at all.
+        lazy = LazyText(data, 0)
+        head_text = lazy.head(2 * _HEAD_CHARS + 1)  # enough for _head_records to know the file is large
+        delimiter = guess_delimiter(head_text)
+        head = _head_records(head_text, delimiter=delimiter, path=p, whole=lazy.text)
+        return Sniff(path=p, kind="text", data=data, digest=digest, encoding="utf-8", decoded=lazy,
+                     delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=())
     try:
         text, enc, notes = decode_bytes(data, encoding=encoding)
     except InputError as exc:
@@ -539,7 +556,7 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     if encoding is None and not notes and enc in ("utf-8", "utf-8-sig") and len(data) >= LAZY_TEXT_BYTES:
         decoded = LazyText(data, 3 if enc == "utf-8-sig" else 0)  # exactly what decode_bytes gave
     del text
-    return Sniff(path=p, kind="text", data=data, sha256=digest(), encoding=enc, decoded=decoded,
+    return Sniff(path=p, kind="text", data=data, digest=digest, encoding=enc, decoded=decoded,
                  delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)
 
 
@@ -550,10 +567,12 @@ LAZY_TEXT_BYTES = 1 << 20
 _HEAD_CHARS = 1_000_000
 
 
-def _head_records(text: str, *, delimiter: str, path: Path) -> list[list[str]]:
+def _head_records(text: str, *, delimiter: str, path: Path, whole: "Callable[[], str] | None" = None,
+                  ) -> list[list[str]]:
     """``parse_delimited(text, limit=SNIFF_ROWS)`` without handing the csv module the whole of a large
     file (its StringIO would copy all of it): the first megabyte is parsed, and is enough when it holds
-    one record more than needed (so the last one needed is complete); otherwise the whole text is."""
+    one record more than needed (so the last one needed is complete); otherwise the whole text is.
+    ``whole``: ``text`` is only the head of the file, and this gives all of it when it is needed."""
     if len(text) > 2 * _HEAD_CHARS:
         try:
             rows = parse_delimited(text[:_HEAD_CHARS], delimiter=delimiter, path=path, limit=SNIFF_ROWS + 1)
@@ -564,6 +583,8 @@ def _head_records(text: str, *, delimiter: str, path: Path) -> list[list[str]]:
             while rows and all(not c.strip() for c in rows[-1]):
                 rows.pop()
             return rows
+    if whole is not None and len(text) > 2 * _HEAD_CHARS:
+        text = whole()
     return parse_delimited(text, delimiter=delimiter, path=path, limit=SNIFF_ROWS)
 
 

@@ -59,7 +59,17 @@ class Factored:
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return Factored(self.codes[i], self.distinct)
+            codes = self.codes[i]
+            if self._first_seen and i.step in (None, 1) and len(codes):
+                # Rows k.. of a column numbered in first-seen order (the header rows cut off): the
+                # strings first seen in them are numbered m, m + 1, ... up to the slice's largest code,
+                # m being the number of strings seen in rows 0..k-1. When none of those occurs again
+                # (the common case: header texts), the slice is still in first-seen order, from m.
+                start = i.indices(len(self.codes))[0]
+                m = int(self.codes[:start].max()) + 1 if start else 0
+                if int(codes.min()) >= m:
+                    return Factored(codes - m if m else codes, self.distinct[m:int(codes.max()) + 1], first_seen=True)
+            return Factored(codes, self.distinct)
         return self.distinct[self.codes[i]]
 
     def __iter__(self) -> Iterator[str]:
