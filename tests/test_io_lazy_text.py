@@ -133,3 +133,40 @@ def test_the_digest_of_a_large_file_is_its_sha256(tmp_path):
     expected = hashlib.sha256(path.read_bytes()).hexdigest()
     assert sniff.sha256 == expected and sniff.sha256 == expected  # asked twice: the same answer
     assert read_export(path).sha256 == expected
+
+
+@pytest.mark.fuzz
+def test_mutated_exports_sniff_the_same_without_decoding(tmp_path, monkeypatch):
+    """Differential fuzzing of the ASCII path: damaged exports (the reader fuzz test's mutator) sniffed
+    with every file counting as large give what sniffing from the decoded text gives: the same
+    encoding, notes, delimiter, first records, text and digest, or the same error."""
+    import os
+    import random
+
+    import surveykit.io.base as base
+    from surveykit.errors import SurveykitError
+    from test_fuzz_readers import _sample_seed, mutate
+
+    seed = _sample_seed()
+    cases = max(60, int(os.environ.get("FUZZ_CASES", "80")) // 4)
+    rng = random.Random(int(os.environ.get("FUZZ_SEED", "13")))
+
+    def outcome(path):
+        try:
+            s = open_sniff(path)
+        except SurveykitError as exc:
+            return ("error", str(exc)), None
+        return ("read", s.kind, s.encoding, s.notes, s.delimiter, s.head_rows, s.text, s.sha256), s
+
+    lazy = 0
+    for case in range(cases):
+        mutant, how = mutate(random.Random(rng.getrandbits(64)), "professional_survey.csv", seed, [seed])
+        path = tmp_path / f"case{case}.csv"
+        path.write_bytes(mutant)
+        monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 10 ** 12)
+        kept, _ = outcome(path)
+        monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 0)
+        fast, sniff = outcome(path)
+        assert fast == kept, f"case {case} ({how})"
+        lazy += sniff is not None and isinstance(sniff.decoded, LazyText) and mutant.isascii()
+    assert lazy > cases // 4
