@@ -111,6 +111,8 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     issues: list[Issue] = []
     n = raw.n_rows
     by_target = cmap.targets()
+    # column id -> [(codes, typed distinct values)] for the columns typed over their distinct values
+    spread: dict[str, list] = {}
 
     import numpy as np
 
@@ -156,9 +158,9 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
         elif col is None:
             columns[pf.id] = [None] * n
         elif pf.kind == "category" and pf.options is not None:
-            columns[pf.id] = _type_closed(col, pf.options, by_target[pf.id].column.display, issues)
+            columns[pf.id] = _type_closed(col, pf.options, by_target[pf.id].column.display, issues, spread.setdefault(pf.id, []))
         else:
-            columns[pf.id] = _clean_texts(col)
+            columns[pf.id] = _clean_texts(col, spread.setdefault(pf.id, []))
     if inst.sector_field and raw_column(inst.sector_field) is None and n:
         issues.append(Issue(None, None, "no_sector_column", "no column was mapped to the sector question",
                             severity="warning"))
@@ -172,11 +174,11 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
             columns[cid] = [None] * n
             continue
         header = by_target[cid].column.display
-        columns[cid] = _type_closed(col, question.scale, header, issues)
+        columns[cid] = _type_closed(col, question.scale, header, issues, spread.setdefault(cid, []))
 
     for cid in inst.text_columns():
         col = raw_column(cid)
-        columns[cid] = _clean_texts(col) if col is not None else [None] * n
+        columns[cid] = _clean_texts(col, spread.setdefault(cid, [])) if col is not None else [None] * n
 
     completed_field = inst.profile_of_kind("completed")
     completed_raw = raw_column(completed_field.id) if completed_field else None
@@ -189,7 +191,14 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
         last = [c for qid in pages for c in inst.question(qid).columns + inst.question(qid).text_columns]
         answered = np.zeros(n, dtype=bool)
         for c in last:
-            if c in columns:  # typed values are None or non-empty strings: truthiness is "answered"
+            if c not in columns:
+                continue
+            # Typed values are None or non-empty strings: truthiness is "answered". A column typed
+            # over its distinct values is tested once per distinct value, and spread with its codes.
+            if spread.get(c):
+                codes, typed_distinct = spread[c][0]
+                answered |= np.asarray(typed_distinct, dtype=object).astype(bool).take(codes)
+            else:
                 answered |= np.asarray(columns[c], dtype=object).astype(bool)
         columns["completed"] = answered
 
@@ -257,15 +266,20 @@ def _type_sector(col, inst: Instrument, field_id: str, issues: list[Issue], n: i
     return sectors, stripped
 
 
-def _clean_texts(values):
+def _clean_texts(values, spread: list | None = None):
     """``_clean_text`` of each value, as an object array (no distinct-value cache: free text is
     mostly unique, and hashing long strings costs more than stripping them). ``str.strip`` runs in
-    numpy's loop, not a Python one: 100,000 answers x dozens of text columns."""
+    numpy's loop, not a Python one: 100,000 answers x dozens of text columns. A column held as its
+    distinct strings is cleaned once per distinct string; ``spread`` then receives (codes, cleaned
+    distinct strings)."""
     import numpy as np
 
     codes, distinct = _factors(values)
     if codes is not None:  # each distinct string stripped once
-        return _clean_texts(distinct).take(codes)
+        cleaned = _clean_texts(distinct)
+        if spread is not None:
+            spread.append((codes, cleaned))
+        return cleaned.take(codes)
     arr = _object_array(values)
     out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr.copy()
     out[out == ""] = None
@@ -304,13 +318,14 @@ def _object_array(values):
     return arr
 
 
-def _by_distinct(values, fn):
+def _by_distinct(values, fn, spread: list | None = None):
     """``[fn(v) for v in values]`` as an object array, calling ``fn`` once per distinct value, and
     the index of each value's distinct value (``codes``: ``distinct[codes]`` gives the values back).
 
     The distinct values are those of a column held factorized (``io.fastcsv.Factored``), else found
     by pandas' hash table; the results are spread back with ``take``: no Python loop over the cells
-    (an object ndarray keeps pandas from inferring a string dtype)."""
+    (an object ndarray keeps pandas from inferring a string dtype). ``spread`` receives (codes,
+    result of each distinct value)."""
     import numpy as np
 
     codes, distinct = _factors(values)
@@ -325,11 +340,14 @@ def _by_distinct(values, fn):
             codes, distinct = pd.factorize(arr, use_na_sentinel=False)
     results = np.empty(len(distinct), dtype=object)
     results[:] = [fn(v) for v in distinct]
+    if spread is not None:
+        spread.append((codes, results))
     return results.take(codes), codes, distinct
 
 
-def _type_closed(values, scale: Scale, header: str, issues: list[Issue]):
-    """Option codes (object array of str or None) for one closed column; unknown answers become Issues."""
+def _type_closed(values, scale: Scale, header: str, issues: list[Issue], spread: list | None = None):
+    """Option codes (object array of str or None) for one closed column; unknown answers become Issues.
+    ``spread`` receives (codes, option code of each distinct answer)."""
     import numpy as np
 
     problems: dict[str, str] = {}
@@ -344,7 +362,7 @@ def _type_closed(values, scale: Scale, header: str, issues: list[Issue]):
             return None
         return opt.code
 
-    typed, codes, distinct = _by_distinct(values, one)
+    typed, codes, distinct = _by_distinct(values, one, spread)
     if problems:
         bad = [k for k, v in enumerate(distinct) if v in problems]
         for i in np.flatnonzero(np.isin(codes, bad)):
