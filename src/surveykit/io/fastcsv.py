@@ -38,6 +38,11 @@ FAST_PARSE_BYTES = 1_000_000
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 
 
+# A slice of a first-seen column that starts within this many rows is renumbered from the rows cut
+# off (``Factored._renumbered``); one that starts further down, by a pass over all its codes.
+_RENUMBER_HEAD_ROWS = 16
+
+
 class Factored:
     """One column held as its distinct strings (``distinct``, an object array) and, per cell, the index
     of its string (``codes``): a factorized column. It does for ``ColumnarRows`` what the object array
@@ -45,13 +50,17 @@ class Factored:
     the first time it is asked for, and keeps it. ``prepare`` types the column from ``factorized()``
     without it."""
 
-    __slots__ = ("codes", "distinct", "_first_seen", "_array")
+    __slots__ = ("codes", "distinct", "_first_seen", "_head", "_array")
 
-    def __init__(self, codes: "np.ndarray", distinct: "np.ndarray", *, first_seen: bool = False) -> None:
+    def __init__(self, codes: "np.ndarray", distinct: "np.ndarray", *, first_seen: bool = False,
+                 head: int | None = None) -> None:
         self.codes = codes
         self.distinct = distinct
         # True when ``distinct`` holds only strings that occur, in the order they first occur.
         self._first_seen = first_seen
+        # For the rows below the first few of a first-seen column: how many strings those rows held
+        # (``_renumbered``); None for any other column.
+        self._head = head
         self._array: "np.ndarray | None" = None
 
     def __len__(self) -> int:
@@ -60,16 +69,12 @@ class Factored:
     def __getitem__(self, i):
         if isinstance(i, slice):
             codes = self.codes[i]
+            head = None
             if self._first_seen and i.step in (None, 1) and len(codes):
-                # Rows k.. of a column numbered in first-seen order (the header rows cut off): the
-                # strings first seen in them are numbered m, m + 1, ... up to the slice's largest code,
-                # m being the number of strings seen in rows 0..k-1. When none of those occurs again
-                # (the common case: header texts), the slice is still in first-seen order, from m.
                 start = i.indices(len(self.codes))[0]
-                m = int(self.codes[:start].max()) + 1 if start else 0
-                if int(codes.min()) >= m:
-                    return Factored(codes - m if m else codes, self.distinct[m:int(codes.max()) + 1], first_seen=True)
-            return Factored(codes, self.distinct)
+                if start <= _RENUMBER_HEAD_ROWS:
+                    head = int(self.codes[:start].max()) + 1 if start else 0
+            return Factored(codes, self.distinct, head=head)
         return self.distinct[self.codes[i]]
 
     def __iter__(self) -> Iterator[str]:
@@ -87,6 +92,9 @@ class Factored:
     def factorized(self) -> "tuple[np.ndarray, np.ndarray]":
         """(codes, distinct) exactly as ``pandas.factorize`` of the cells gives them: the distinct
         strings that occur, in the order they first occur (a slice of a column may have lost some)."""
+        if not self._first_seen and self._head is not None:
+            self.codes, self.distinct = self._renumbered(self._head)
+            self._first_seen = True
         if not self._first_seen:
             import numpy as np
 
@@ -101,6 +109,39 @@ class Factored:
             number[used] = np.arange(len(used), dtype=np.int32)
             self.codes, self.distinct, self._first_seen = number.take(self.codes), self.distinct.take(used), True
         return self.codes, self.distinct
+
+    def _renumbered(self, m: int) -> "tuple[np.ndarray, np.ndarray]":
+        """``factorized()`` of the rows below the first few of a first-seen column, the cut-off rows
+        holding its first ``m`` strings, without a pass over every distinct string.
+
+        The strings first seen below the cut are numbered m, m + 1, ... up to the largest code, and
+        keep that order. Only the m head strings can be out of place: a blank header cell, for one,
+        that is also a blank answer. Each that occurs again goes where its first occurrence puts it."""
+        import numpy as np
+
+        codes = self.codes
+        top = int(codes.max())
+        if top < m:  # nothing but head strings: renumbered as any other column
+            return Factored(codes, self.distinct).factorized()
+        again: list[tuple[int, int]] = []  # (first position below the cut, head code)
+        for h in range(m):
+            hits = codes == h
+            at = int(hits.argmax())
+            if hits[at]:
+                again.append((at, h))
+        if not again:
+            return (codes - m if m else codes), self.distinct[m:top + 1]
+        again.sort()
+        # A head string goes after the new strings first seen before it (they are m..last, in order).
+        slots = []
+        for at, _ in again:
+            before = codes[:at]
+            newer = before[before >= m]
+            slots.append(int(newer.max()) - m + 1 if newer.size else 0)
+        order = np.insert(np.arange(m, top + 1), slots, [h for _, h in again])
+        number = np.zeros(top + 1, dtype=np.int32)
+        number[order] = np.arange(len(order), dtype=np.int32)
+        return number.take(codes), self.distinct.take(order)
 
 
 class ColumnarRows(Sequence):
