@@ -111,7 +111,7 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
     issues: list[Issue] = []
     n = raw.n_rows
     by_target = cmap.targets()
-    # column id -> [(codes, typed distinct values)] for the columns typed over their distinct values
+    # column id -> [(codes, typed distinct values, typed column)] for columns typed over their distinct values
     spread: dict[str, list] = {}
 
     import numpy as np
@@ -195,8 +195,9 @@ def prepare(raw: RawExport, instrument: Instrument | None = None, *,
                 continue
             # Typed values are None or non-empty strings: truthiness is "answered". A column typed
             # over its distinct values is tested once per distinct value, and spread with its codes.
-            if spread.get(c):
-                codes, typed_distinct = spread[c][0]
+            typed = spread.get(c)
+            if typed and typed[-1][2] is columns[c]:  # the column as it was typed last
+                codes, typed_distinct, _ = typed[-1]
                 answered |= np.asarray(typed_distinct, dtype=object).astype(bool).take(codes)
             else:
                 answered |= np.asarray(columns[c], dtype=object).astype(bool)
@@ -271,15 +272,16 @@ def _clean_texts(values, spread: list | None = None):
     mostly unique, and hashing long strings costs more than stripping them). ``str.strip`` runs in
     numpy's loop, not a Python one: 100,000 answers x dozens of text columns. A column held as its
     distinct strings is cleaned once per distinct string; ``spread`` then receives (codes, cleaned
-    distinct strings)."""
+    distinct strings, the array returned)."""
     import numpy as np
 
     codes, distinct = _factors(values)
     if codes is not None:  # each distinct string stripped once
         cleaned = _clean_texts(distinct)
+        out = cleaned.take(codes)
         if spread is not None:
-            spread.append((codes, cleaned))
-        return cleaned.take(codes)
+            spread.append((codes, cleaned, out))
+        return out
     arr = _object_array(values)
     out = np.frompyfunc(str.strip, 1, 1)(arr) if arr.size else arr.copy()
     out[out == ""] = None
@@ -325,7 +327,7 @@ def _by_distinct(values, fn, spread: list | None = None):
     The distinct values are those of a column held factorized (``io.fastcsv.Factored``), else found
     by pandas' hash table; the results are spread back with ``take``: no Python loop over the cells
     (an object ndarray keeps pandas from inferring a string dtype). ``spread`` receives (codes,
-    result of each distinct value)."""
+    result of each distinct value, the array returned)."""
     import numpy as np
 
     codes, distinct = _factors(values)
@@ -340,14 +342,15 @@ def _by_distinct(values, fn, spread: list | None = None):
             codes, distinct = pd.factorize(arr, use_na_sentinel=False)
     results = np.empty(len(distinct), dtype=object)
     results[:] = [fn(v) for v in distinct]
+    typed = results.take(codes)
     if spread is not None:
-        spread.append((codes, results))
-    return results.take(codes), codes, distinct
+        spread.append((codes, results, typed))
+    return typed, codes, distinct
 
 
 def _type_closed(values, scale: Scale, header: str, issues: list[Issue], spread: list | None = None):
     """Option codes (object array of str or None) for one closed column; unknown answers become Issues.
-    ``spread`` receives (codes, option code of each distinct answer)."""
+    ``spread`` receives (codes, option code of each distinct answer, the array returned)."""
     import numpy as np
 
     problems: dict[str, str] = {}
