@@ -70,6 +70,10 @@ class Scale:
     top_box_label: str = ""
     nets: tuple[Net, ...] = ()
 
+    def __hash__(self) -> int:
+        # As Instrument.__hash__: ``_scale_lookup`` is cached per scale, and this agrees with ==.
+        return hash((self.id, self.kind, len(self.options)))
+
     @property
     def is_ordinal(self) -> bool:
         return self.kind == "ordinal"
@@ -285,6 +289,13 @@ class Instrument:
     youth: YouthLink | None = None
     report: ReportPlan | None = None
     path: str = field(default="", compare=False)
+
+    def __hash__(self) -> int:
+        # The look-ups below are cached per instrument, and functools.lru_cache hashes its argument on
+        # every call: the generated hash went through every question, item and option each time
+        # (about 200,000 nested hashes in a report). Equal instruments have equal ids, versions and
+        # numbers of questions, so this hash still agrees with ==.
+        return hash((self.id, self.version, len(self.questions)))
 
     # -- look-ups -------------------------------------------------------------------------
     def question(self, question_id: str) -> Question:
