@@ -90,8 +90,9 @@ class Sniff:
     path: Path
     kind: str
     data: bytes = field(repr=False)
-    # The SHA-256 in hex, or what gives it: a large file's is computed by a thread while it is parsed.
-    digest: "str | Callable[[], str]" = field(default="", repr=False)
+    # The SHA-256 in hex, or what gives it: a large file's is computed by a thread while it is parsed
+    # (not compared: it follows from ``data``, and a function compares by identity).
+    digest: "str | Callable[[], str]" = field(default="", repr=False, compare=False)
     encoding: str = ""
     decoded: "str | LazyText" = field(default="", repr=False)
     delimiter: str = ","
