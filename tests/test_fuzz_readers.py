@@ -44,6 +44,18 @@ def _sample_seed() -> bytes:
     return b"\n".join(lines[: 2 + SEED_ROWS]) + b"\n"
 
 
+def mutated_csv_exports(folder: Path):
+    """(case, path, mutation) for the damaged copies of the sample's first rows that the differential
+    tests of the fast readers compare (a quarter of FUZZ_CASES, at least 60; seeded by FUZZ_SEED)."""
+    seed = _sample_seed()
+    rng = random.Random(SEED)
+    for case in range(max(60, CASES // 4)):
+        mutant, how = mutate(random.Random(rng.getrandbits(64)), "professional_survey.csv", seed, [seed])
+        path = folder / f"case{case}.csv"
+        path.write_bytes(mutant)
+        yield case, path, how
+
+
 def _seeds() -> list[tuple[str, bytes]]:
     """(file name, bytes) of every seed: the sample (CSV, XLSX, SAV, Qualtrics) and the external exports."""
     seeds = [("professional_survey.csv", _sample_seed())]

@@ -140,16 +140,9 @@ def test_mutated_exports_sniff_the_same_without_decoding(tmp_path, monkeypatch):
     """Differential fuzzing of the ASCII path: damaged exports (the reader fuzz test's mutator) sniffed
     with every file counting as large give what sniffing from the decoded text gives: the same
     encoding, notes, delimiter, first records, text and digest, or the same error."""
-    import os
-    import random
-
     import surveykit.io.base as base
     from surveykit.errors import SurveykitError
-    from test_fuzz_readers import _sample_seed, mutate
-
-    seed = _sample_seed()
-    cases = max(60, int(os.environ.get("FUZZ_CASES", "80")) // 4)
-    rng = random.Random(int(os.environ.get("FUZZ_SEED", "13")))
+    from test_fuzz_readers import mutated_csv_exports
 
     def outcome(path):
         try:
@@ -158,15 +151,13 @@ def test_mutated_exports_sniff_the_same_without_decoding(tmp_path, monkeypatch):
             return ("error", str(exc)), None
         return ("read", s.kind, s.encoding, s.notes, s.delimiter, s.head_rows, s.text, s.sha256), s
 
-    lazy = 0
-    for case in range(cases):
-        mutant, how = mutate(random.Random(rng.getrandbits(64)), "professional_survey.csv", seed, [seed])
-        path = tmp_path / f"case{case}.csv"
-        path.write_bytes(mutant)
+    lazy = cases = 0
+    for case, path, how in mutated_csv_exports(tmp_path):
+        cases += 1
         monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 10 ** 12)
         kept, _ = outcome(path)
         monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 0)
         fast, sniff = outcome(path)
         assert fast == kept, f"case {case} ({how})"
-        lazy += sniff is not None and isinstance(sniff.decoded, LazyText) and mutant.isascii()
-    assert lazy > cases // 4
+        lazy += sniff is not None and isinstance(sniff.decoded, LazyText) and path.read_bytes().isascii()
+    assert cases >= 60 and lazy > cases // 4
