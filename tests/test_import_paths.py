@@ -1,6 +1,7 @@
 """No import the path does not need (issue 14.3): the reading and statistics commands, run as a user
 runs them in one fresh process, load neither pingouin nor statsmodels (scipy computes the tests) nor
-the report's libraries (matplotlib, python-docx, openpyxl) nor nltk."""
+the report's libraries (matplotlib, python-docx, openpyxl) nor nltk, nor pydantic (Typer's coercion of
+option values, taken without it for plain values: cli.coerce)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 
 from conftest import SAMPLE_SURVEY
 
-NOT_NEEDED = ("pingouin", "statsmodels", "nltk", "matplotlib", "docx", "openpyxl", "sklearn")
+NOT_NEEDED = ("pingouin", "statsmodels", "nltk", "matplotlib", "docx", "openpyxl", "sklearn", "pydantic")
 
 
 def test_validate_score_compare_and_banner_load_only_what_they_use():

@@ -15,6 +15,10 @@ import typer.core
 from typer.core import TyperCommand, TyperGroup
 
 from surveykit._version import __version__
+from surveykit.cli.coerce import install as _install_light_coercion
+
+# Option values without pydantic where Typer's coercion would give them back as they are (cli.coerce).
+_install_light_coercion()
 
 # Typer 0.2x vendors click as typer._click; older Typer uses click itself. Use whichever Typer runs on.
 _click = getattr(typer.core, "_click", None)

@@ -26,10 +26,15 @@ GROUPING_KINDS = ("sector", "category", "completed")
 QUESTION_ROLES = ("effectiveness", "reasons")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_label(text: str) -> str:
-    """Fold a label for tolerant matching: case, accents, quotes, punctuation and spacing."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    """Fold a label for tolerant matching: case, accents, quotes, punctuation and spacing.
+
+    Cached: mapping an export folds the same headers and question labels many times over."""
+    text = str(text)
+    if not text.isascii():  # ASCII is its own NFKD form and has no combining marks
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
     text = re.sub(r"<[^>]+>", " ", text)  # HTML tags from survey platforms
     text = re.sub(r"[^a-z0-9]+", " ", text)
