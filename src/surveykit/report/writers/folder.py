@@ -20,7 +20,7 @@ from surveykit.report.figures import draw
 from surveykit.report.model import Report
 from surveykit.report.writers.cells import table_csv
 
-STEPS = ("tables", "markdown", "docx", "html", "charts", "workbook", "manifest")
+STEPS = ("tables", "docx", "html", "markdown", "charts", "workbook", "manifest")
 #: The top-level names a report writes (older reports without a marker hold only these).
 REPORT_NAMES = frozenset({"charts", "tables", "tables.xlsx", "report.md", "report.html", "report.docx",
                           "manifest.json"})
@@ -68,19 +68,21 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
         # Each file is written (atomically, with its fsync) by a thread while this process makes the
         # next one: the disk waits overlap the work. The files that need no chart come first, then the
         # Word and HTML files, which take each chart's PNG only where they show it (``_Images``), so
-        # they are mostly built while the last charts are still being drawn. The child is asked for its
-        # result last: it yields the cores to the chart drawing (nice).
+        # they are mostly built while the last charts are still being drawn; the Markdown file, which
+        # has little to do between one chart's alternative text and the next, comes after them (first,
+        # it only waited for the charts). The child is asked for its result last: it yields the cores
+        # to the chart drawing (nice).
         with Forked(side_work, fork=parallel, nice=5) as side, _Writer(tmp) as put:
             step("tables")
             for table in report.tables:
                 put(f"tables/{table.id}.csv", table_csv(table).encode("utf-8"))
-            step("markdown")
-            put("report.md", markdown.report_markdown(report).encode("utf-8"))
             images = _Images(report)
             step("docx")
             put("report.docx", docx.document_bytes(report, images, palette=palette))
             step("html")
             put("report.html", html.report_html(report, images, palette=palette).encode("utf-8"))
+            step("markdown")
+            put("report.md", markdown.report_markdown(report).encode("utf-8"))
             step("charts")
             svgs: dict[str, bytes] = {}
             for chart in report.charts:
