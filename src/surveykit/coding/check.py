@@ -98,11 +98,11 @@ def _check(codebook: Codebook, problems: list[CodebookProblem], p: str) -> Check
     if slow:
         codebook = _without_regexes(codebook, {text for _, text in slow})
     if codebook.codes:
-        from surveykit.coding.rules import RuleCoder
+        from surveykit.coding.rules import rule_coder
 
         # Patterns that could not be read are left out of this codebook, so the examples are run
         # through everything else (and an example that needed a broken pattern fails too).
-        coder = RuleCoder(codebook)
+        coder = rule_coder(codebook)
         for code in codebook.codes:
             if not code.patterns:
                 continue
