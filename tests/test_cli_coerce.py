@@ -164,3 +164,18 @@ def test_a_bad_value_still_gets_typers_message(cli):
     result = cli("validate", "--format", "bogus")
     assert result.returncode == 2
     assert "'bogus' is not one of 'table', 'csv', 'json'" in result.stderr
+
+
+def test_called_another_way_it_is_all_typers():
+    """A Typer that called coerce differently (no param, positional arguments) gets its own coercion."""
+    calls = []
+
+    class Typers:
+        def coerce(self, *args, **kwargs):
+            calls.append((args, kwargs))
+            return "typer's"
+
+    light = coerce.LightRuntime(Typers)
+    assert light.coerce("7", ctx=None) == "typer's"
+    assert light.coerce("7", None, None) == "typer's"
+    assert calls == [(("7",), {"ctx": None}), (("7", None, None), {})]

@@ -46,13 +46,17 @@ class LightRuntime:
             self._runtime = self._build()
         return self._runtime
 
-    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
-        try:
-            out = fast(value, param, ctx)
-        except Exception:  # noqa: BLE001 - anything unforeseen: Typer decides, and words any error
-            out = UNHANDLED
+    def coerce(self, value: Any, *args: Any, **kwargs: Any) -> Any:
+        # Typer calls coerce(value, param=..., ctx=...); called any other way (another Typer), it is
+        # all Typer's.
+        out = UNHANDLED
+        if not args and kwargs.keys() == {"param", "ctx"}:
+            try:
+                out = fast(value, kwargs["param"], kwargs["ctx"])
+            except Exception:  # noqa: BLE001 - anything unforeseen: Typer decides, and words any error
+                out = UNHANDLED
         if out is UNHANDLED:
-            return self.typer_runtime().coerce(value, param=param, ctx=ctx)
+            return self.typer_runtime().coerce(value, *args, **kwargs)
         return out
 
 
