@@ -2,12 +2,12 @@
 
 Typer 0.2x coerces every option value through a pydantic ``TypeAdapter`` that it builds the first
 time a command runs. Importing pydantic and building the adapters costs about 0.1 s on every command
-(a fifth of ``surveykit validate`` on the sample), though nearly every value a command receives is a
-plain string, path, whole number or choice that comes out as it went in. ``install()`` gives Typer's
+(a sixth of ``surveykit validate`` on the sample), though nearly every value a command receives is a
+plain string, path, number or choice that comes out as it went in. ``install()`` gives Typer's
 parameters a coercion that takes exactly those values itself, with the result Typer's would give, and
-hands every other value (a malformed number, a decimal, a choice in another case, a value with
-characters that are not valid UTF-8 ...) to Typer's own coercion, built only then; so an error
-message is always Typer's. ``tests/test_cli_coerce.py`` compares the two on every option of every
+hands every other value (a number spelt another way or out of bounds, a choice in another case, a
+value with characters that are not valid UTF-8 ...) to Typer's own coercion, built only then; so an
+error message is always Typer's. ``tests/test_cli_coerce.py`` compares the two on every option of every
 command, with good and bad values.
 
 Only a Typer with this design (``typer.core._TyperParameter.get_runtime_param``) is touched; an older
@@ -21,7 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, get_args, get_origin
 
-#: What ``_fast`` returns for a value it leaves to Typer.
+#: What ``fast`` returns for a value it leaves to Typer.
 UNHANDLED = object()
 
 # A whole number as pydantic reads it from a string, in its plainest spelling: no sign, no leading

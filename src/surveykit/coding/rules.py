@@ -153,7 +153,6 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
         return tuple(m.code_id for m in self.code_text(text))
 
 
-
 # Compiled coders by codebook, one table per thread (a RuleCoder is not thread-safe).
 _COMPILED = threading.local()
 
