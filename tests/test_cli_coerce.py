@@ -148,13 +148,20 @@ def test_plain_values_are_taken_without_typers_coercion(tmp_path):
             assert coerce.fast(value, param, ctx) is not coerce.UNHANDLED, (path, name, value)
 
 
-def test_surveykit_installs_it_once():
+def test_surveykit_installs_it_once_on_a_verified_typer(monkeypatch):
+    import typer
     import typer.core
 
-    assert coerce.install() is True
-    assert coerce.install() is True
+    verified = coerce.typer_version() in coerce.VERIFIED
+    assert coerce.install() is verified
+    assert coerce.install() is verified
     method = typer.core._TyperParameter.get_runtime_param
-    assert getattr(method, "_surveykit_light", False)
+    assert getattr(method, "_surveykit_light", False) is verified
+    # A Typer it was not checked against keeps its own coercion.
+    monkeypatch.setattr(typer, "__version__", "0.99.0")
+    assert coerce.install() is False
+    monkeypatch.setattr(typer, "__version__", "1.0.0rc1")
+    assert coerce.typer_version() == (1, 0)
 
 
 def test_a_bad_value_still_gets_typers_message(cli):

@@ -1,7 +1,8 @@
-"""A rule coder and a redactor built once are reused (coding.reuse): same results, fewer builds.
+"""A rule coder and a redactor built once are reused inside a report's build (coding.reuse).
 
 A report codes several fields with one codebook and picks many quotes with one redactor. Reusing
-them must give exactly what a freshly built one gives, whatever was coded or redacted before."""
+them must give exactly what a freshly built one gives, whatever was coded or redacted before; and
+outside a report nothing is kept (a rule coder grows with every token it classifies)."""
 
 from __future__ import annotations
 
@@ -14,72 +15,99 @@ from surveykit.coding import reuse
 from surveykit.coding.answers import answers_from_responses
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.quotes import select_quotes
+from surveykit.coding.redact import Redactor
+from surveykit.coding.reuse import reusing
 from surveykit.coding.rules import RuleCoder, code_answers, iter_coded, rule_coder
-
-
-def _coded_fresh(pairs, codebook, question):
-    rows = list(iter_coded(pairs, RuleCoder(codebook), question_id=question))
-    return [tuple(None if v is None else v for v in row) for row in rows]
 
 
 def _rows(frame: pd.DataFrame):
     return [tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False)]
 
 
+def _pairs(responses, field):
+    answers = answers_from_responses(responses, question=field)
+    return list(zip(answers.ids, answers.texts))
+
+
 def test_a_shared_coder_codes_as_a_fresh_one_whatever_it_coded_before(sample_responses):
     codebook = load_codebook()
     fields = ["q7", "q2", "q4"]
-    pairs = {f: list(zip(*(lambda a: (a.ids, a.texts))(answers_from_responses(sample_responses, question=f))))
-             for f in fields}
-    # Each field coded after the others, by the shared coder, equals the field coded by a new coder.
-    for order in (fields, fields[::-1]):
-        for f in order:
-            shared = _rows(code_answers(pairs[f], codebook, question_id=f))
-            assert shared == _coded_fresh(pairs[f], codebook, f), f
-    assert rule_coder(codebook) is rule_coder(codebook)
+    pairs = {f: _pairs(sample_responses, f) for f in fields}
+    with reusing():
+        # Each field coded after the others, by the shared coder, equals the field coded by a new coder.
+        for order in (fields, fields[::-1]):
+            for f in order:
+                shared = _rows(code_answers(pairs[f], codebook, question_id=f))
+                assert shared == list(iter_coded(pairs[f], RuleCoder(codebook), question_id=f)), f
+        assert rule_coder(codebook) is rule_coder(codebook)
+
+
+def test_outside_a_report_nothing_is_kept():
+    codebook = load_codebook()
+    assert rule_coder(codebook) is not rule_coder(codebook)
+    with reusing():
+        with reusing():  # nested blocks share what is kept
+            inner = rule_coder(codebook)
+        assert rule_coder(codebook) is inner
+    assert rule_coder(codebook) is not inner  # let go when the outermost block ended
+    assert not getattr(reuse._LOCAL, "table", {})
 
 
 def test_a_copy_of_the_codebook_finds_the_same_coder_and_a_changed_one_does_not():
     codebook = load_codebook()
-    coder = rule_coder(codebook)
-    assert rule_coder(dataclasses.replace(codebook)) is coder
-    changed = dataclasses.replace(codebook, codes=codebook.codes[1:])
-    assert rule_coder(changed) is not coder
-    assert rule_coder(changed).code_ids == tuple(c.id for c in codebook.codes[1:])
+    with reusing():
+        coder = rule_coder(codebook)
+        assert rule_coder(dataclasses.replace(codebook)) is coder
+        changed = dataclasses.replace(codebook, codes=codebook.codes[1:])
+        assert rule_coder(changed) is not coder
+        assert rule_coder(changed).code_ids == tuple(c.id for c in codebook.codes[1:])
 
 
 def test_each_thread_has_its_own_coder():
     codebook = load_codebook()
-    here = rule_coder(codebook)
-    there = []
-    worker = threading.Thread(target=lambda: there.append(rule_coder(codebook)))
-    worker.start()
-    worker.join()
-    assert there[0] is not here and isinstance(there[0], RuleCoder)
+    with reusing():
+        here = rule_coder(codebook)
+        there = []
+
+        def other_thread():
+            with reusing():
+                there.append(rule_coder(codebook))
+
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+        assert there[0] is not here and isinstance(there[0], RuleCoder)
+        assert rule_coder(codebook) is here
 
 
 def test_reused_keeps_a_few_and_builds_afresh_for_an_unhashable_key():
-    store = threading.local()
     built = []
 
     def make(key):
         built.append(key)
         return object()
 
-    first = reuse.reused(store, "a", lambda: make("a"))
-    assert reuse.reused(store, "a", lambda: make("a")) is first
-    for key in range(reuse.KEEP):  # pushes "a" out
-        reuse.reused(store, key, lambda key=key: make(key))
-    assert reuse.reused(store, "a", lambda: make("a")) is not first
-    assert built.count("a") == 2
-    unhashable = ["x"]
-    one = reuse.reused(store, unhashable, lambda: make("list"))
-    two = reuse.reused(store, unhashable, lambda: make("list"))
-    assert one is not two and built.count("list") == 2
+    with reusing():
+        first = reuse.reused("t", "a", lambda: make("a"))
+        assert reuse.reused("t", "a", lambda: make("a")) is first
+        assert reuse.reused("other kind", "a", lambda: make("a")) is not first
+        for key in range(reuse.KEEP):  # pushes "a" out
+            reuse.reused("t", key, lambda key=key: make(key))
+        assert reuse.reused("t", "a", lambda: make("a")) is not first
+        assert built.count("a") == 3
+        unhashable = ["x"]
+        one = reuse.reused("t", unhashable, lambda: make("list"))
+        two = reuse.reused("t", unhashable, lambda: make("list"))
+        assert one is not two and built.count("list") == 2
 
 
-def test_quotes_picked_twice_with_one_redactor_are_the_same(sample_responses):
+def _quotes(answers, codes_of, picked, **kwargs):
+    return {c: select_quotes(answers, codes_of, c, **kwargs) for c in picked}
+
+
+def test_quotes_with_a_shared_redactor_are_those_of_a_fresh_one(sample_responses, monkeypatch):
     codebook = load_codebook()
+    instrument = sample_responses.instrument
     answers = answers_from_responses(sample_responses, question="q7")
     coded = code_answers(zip(answers.ids, answers.texts), codebook, question_id="q7")
     codes_of: dict[str, list[str]] = {}
@@ -87,11 +115,24 @@ def test_quotes_picked_twice_with_one_redactor_are_the_same(sample_responses):
         if code:
             codes_of.setdefault(rid, []).append(code)
     picked = [c.id for c in codebook.codes][:6]
-    first = {c: select_quotes(answers, codes_of, c, codebook=codebook, instrument=sample_responses.instrument)
-             for c in picked}
-    again = {c: select_quotes(answers, codes_of, c, codebook=codebook, instrument=sample_responses.instrument)
-             for c in reversed(picked)}
-    for c in picked:
-        pd.testing.assert_frame_equal(first[c].frame, again[c].frame)
-        assert first[c].redactions == again[c].redactions
-    assert any(q.n_redactions for q in first.values())  # the redactor did redact something
+    fresh = _quotes(answers, codes_of, picked, codebook=codebook, instrument=instrument)
+    built = []
+    original_init = Redactor.__init__
+
+    def counting_init(self, **kwargs):
+        built.append(kwargs)
+        original_init(self, **kwargs)
+
+    monkeypatch.setattr(Redactor, "__init__", counting_init)
+    with reusing():
+        shared = _quotes(answers, codes_of, picked, codebook=codebook, instrument=instrument)
+        assert len(built) == 1
+        for c in picked:
+            pd.testing.assert_frame_equal(shared[c].frame, fresh[c].frame)
+            assert shared[c].redactions == fresh[c].redactions
+        assert any(q.n_redactions for q in shared.values())  # the redactor did redact something
+        # A different denylist or no instrument is another redactor.
+        select_quotes(answers, codes_of, picked[0], codebook=codebook, instrument=instrument, denylist=["Ayesha"])
+        select_quotes(answers, codes_of, picked[0], codebook=codebook)
+        assert len(built) == 3
+        assert built[1]["denylist"] == ("Ayesha",) and built[2]["instrument"] is None

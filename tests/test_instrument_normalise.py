@@ -32,6 +32,18 @@ def test_examples():
     assert normalise_label("") == ""
 
 
+def test_other_values_fold_as_their_text():
+    """The cache is keyed by the text: values that compare equal but read differently stay apart."""
+    import numpy as np
+
+    assert normalise_label(1.0) == "1 0"
+    assert normalise_label(True) == "true"
+    assert normalise_label(1) == "1"
+    assert normalise_label(np.float64(2.0)) == "2 0"
+    assert normalise_label(np.int64(2)) == "2"
+    assert normalise_label(["a"]) == "a"
+
+
 def test_random_labels_fold_as_defined():
     rng = random.Random(20261206)
     ascii_chars = [chr(c) for c in range(0x20, 0x7F)]

@@ -10,8 +10,9 @@ value with characters that are not valid UTF-8 ...) to Typer's own coercion, bui
 error message is always Typer's. ``tests/test_cli_coerce.py`` compares the two on every option of every
 command, with good and bad values.
 
-Only a Typer with this design (``typer.core._TyperParameter.get_runtime_param``) is touched; an older
-Typer (click's own types) is left alone.
+Only the Typer versions this was checked against (``VERIFIED``) are touched: an older Typer (click's
+own types) or a newer one (whose coercion may differ) keeps its own, and is only slower to start. To
+verify a new version, run ``tests/test_cli_coerce.py`` with it and add it here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import re
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, get_args, get_origin
+
+#: The Typer versions (major, minor) whose coercion this was compared with (``tests/test_cli_coerce.py``).
+VERIFIED = frozenset({(0, 29)})
 
 #: What ``fast`` returns for a value it leaves to Typer.
 UNHANDLED = object()
@@ -132,8 +136,21 @@ def _leaf(value: Any, annotation: Any, info: Any, param: Any, ctx: Any) -> Any:
     return UNHANDLED
 
 
+def typer_version() -> tuple[int, ...]:
+    import typer
+
+    parts = []
+    for part in str(getattr(typer, "__version__", "0")).split(".")[:2]:
+        digits = re.match(r"\d+", part)
+        parts.append(int(digits.group()) if digits else -1)
+    return tuple(parts)
+
+
 def install() -> bool:
-    """Give Typer's parameters this coercion (once); False when this Typer has no such design."""
+    """Give Typer's parameters this coercion (once); False when this Typer is not one it was
+    verified with (``VERIFIED``), which then keeps its own."""
+    if typer_version() not in VERIFIED:
+        return False
     try:
         import typer.core as core
         from typer._coercion import build_runtime_param

@@ -11,7 +11,6 @@ same quotes while not always favouring the first rows of the file.
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
 
 ALL = "all"
 UNKNOWN = "(unknown)"
-_REDACTORS = threading.local()  # see select_quotes
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_
         # A redactor reads the word banks and folds the codebook's and instrument's terms when it is
         # built, and changes no more after: a report picks the quotes of every code with the same one.
         deny = tuple(denylist)
-        redactor = reused(_REDACTORS, (codebook, instrument, deny),
+        redactor = reused("quote_redactor", (codebook, instrument, deny),
                           lambda: Redactor(codebook=codebook, instrument=instrument, denylist=deny))
     texts = dict(zip(answers.ids, answers.texts))
     holders = [rid for rid in answers.ids if texts.get(rid) and code_id in set(codes_of.get(rid, ()))]

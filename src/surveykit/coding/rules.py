@@ -25,7 +25,6 @@ codes answers.
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from surveykit.coding.codebook import Codebook, Pattern, pattern_tokens
@@ -153,12 +152,9 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
         return tuple(m.code_id for m in self.code_text(text))
 
 
-# Compiled coders by codebook, one table per thread (a RuleCoder is not thread-safe).
-_COMPILED = threading.local()
-
-
 def rule_coder(codebook: Codebook) -> RuleCoder:
-    """The ``RuleCoder`` of ``codebook``, compiled once and shared by the calls of this thread.
+    """The ``RuleCoder`` of ``codebook``: compiled afresh, or inside ``coding.reuse.reusing()`` (a
+    report) compiled once and shared by the calls of this thread.
 
     Compiling builds the typo indexes and each phrase's plan (about 0.1 s for the shipped codebook),
     and a report codes several fields with one codebook and checks its examples with it too. A coder
@@ -166,7 +162,7 @@ def rule_coder(codebook: Codebook) -> RuleCoder:
     sharing one changes no result. An equal codebook (a copy) finds the same coder."""
     from surveykit.coding.reuse import reused
 
-    return reused(_COMPILED, codebook, lambda: RuleCoder(codebook))
+    return reused("rule_coder", codebook, lambda: RuleCoder(codebook))
 
 
 # -- coding a set of answers ---------------------------------------------------------------------

@@ -26,12 +26,15 @@ GROUPING_KINDS = ("sector", "category", "completed")
 QUESTION_ROLES = ("effectiveness", "reasons")
 
 
-@lru_cache(maxsize=1 << 16)
 def normalise_label(text: str) -> str:
-    """Fold a label for tolerant matching: case, accents, quotes, punctuation and spacing.
+    """Fold a label for tolerant matching: case, accents, quotes, punctuation and spacing."""
+    return _folded(str(text))
 
-    Cached: mapping an export folds the same headers and question labels many times over."""
-    text = str(text)
+
+# Cached: mapping an export folds the same headers and question labels many times over. The key is
+# the text itself (1.0, True and 1 are equal keys, but not the same text).
+@lru_cache(maxsize=1 << 16)
+def _folded(text: str) -> str:
     if not text.isascii():  # ASCII is its own NFKD form and has no combining marks
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
