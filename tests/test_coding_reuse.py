@@ -136,3 +136,27 @@ def test_quotes_with_a_shared_redactor_are_those_of_a_fresh_one(sample_responses
         select_quotes(answers, codes_of, picked[0], codebook=codebook)
         assert len(built) == 3
         assert built[1]["denylist"] == ("Ayesha",) and built[2]["instrument"] is None
+
+
+def test_a_report_compiles_its_coder_and_builds_its_redactor_once(sample_responses, monkeypatch):
+    """The sample report codes three fields, checks the codebook's examples and picks quotes for many
+    codes: one rule coder and one redactor for all of it, and none kept after it."""
+    import surveykit as sk
+
+    built = {"coder": 0, "redactor": 0}
+    coder_init, redactor_init = RuleCoder.__init__, Redactor.__init__
+
+    def counting_coder(self, *args, **kwargs):
+        built["coder"] += 1
+        coder_init(self, *args, **kwargs)
+
+    def counting_redactor(self, **kwargs):
+        built["redactor"] += 1
+        redactor_init(self, **kwargs)
+
+    monkeypatch.setattr(RuleCoder, "__init__", counting_coder)
+    monkeypatch.setattr(Redactor, "__init__", counting_redactor)
+    report = sk.report(sample_responses)
+    assert any(s.id == "why_missing" for s in report.sections)  # the coded section was built
+    assert built == {"coder": 1, "redactor": 1}
+    assert not getattr(reuse._LOCAL, "table", {})
