@@ -12,7 +12,8 @@ command, with good and bad values.
 
 Only the Typer versions this was checked against (``VERIFIED``) are touched: an older Typer (click's
 own types) or a newer one (whose coercion may differ) keeps its own, and is only slower to start. To
-verify a new version, run ``tests/test_cli_coerce.py`` with it and add it here.
+verify a new version, run ``SURVEYKIT_VERIFY_TYPER=1 pytest tests/test_cli_coerce.py`` with it and add
+it to ``VERIFIED``.
 """
 
 from __future__ import annotations
