@@ -24,7 +24,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "surveykit"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("core", ("surveykit.errors", "surveykit.validation", "surveykit._version")),
+    ("core", ("surveykit.errors", "surveykit.validation", "surveykit._version", "surveykit.reuse")),
     ("io", ("surveykit.io",)),
     ("prepare", ("surveykit.instrument", "surveykit.mapping", "surveykit.clean",
                  "surveykit.inspection", "surveykit.draft")),

@@ -1,4 +1,4 @@
-"""A rule coder and a redactor built once are reused inside a report's build (coding.reuse).
+"""A rule coder and a redactor built once are reused inside a report's build (surveykit.reuse).
 
 A report codes several fields with one codebook and picks many quotes with one redactor. Reusing
 them must give exactly what a freshly built one gives, whatever was coded or redacted before; and
@@ -11,12 +11,12 @@ import threading
 
 import pandas as pd
 
-from surveykit.coding import reuse
+from surveykit import reuse
 from surveykit.coding.answers import answers_from_responses
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.quotes import select_quotes
 from surveykit.coding.redact import Redactor
-from surveykit.coding.reuse import reusing
+from surveykit.reuse import reusing
 from surveykit.coding.rules import RuleCoder, code_answers, iter_coded, rule_coder
 
 
@@ -50,7 +50,7 @@ def test_outside_a_report_nothing_is_kept():
             inner = rule_coder(codebook)
         assert rule_coder(codebook) is inner
     assert rule_coder(codebook) is not inner  # let go when the outermost block ended
-    assert not getattr(reuse._LOCAL, "table", {})
+    assert reuse._BLOCK.get() is None
 
 
 def test_a_copy_of_the_codebook_finds_the_same_coder_and_a_changed_one_does_not():
@@ -87,18 +87,21 @@ def test_reused_keeps_a_few_and_builds_afresh_for_an_unhashable_key():
         built.append(key)
         return object()
 
+    assert reuse.reused("t", "a", lambda: make("a")) is not reuse.reused("t", "a", lambda: make("a"))
     with reusing():
-        first = reuse.reused("t", "a", lambda: make("a"))
-        assert reuse.reused("t", "a", lambda: make("a")) is first
+        first = reuse.reused("t", "a", lambda: make("a"), keep=3)
+        assert reuse.reused("t", "a", lambda: make("a"), keep=3) is first
         assert reuse.reused("other kind", "a", lambda: make("a")) is not first
-        for key in range(reuse.KEEP):  # pushes "a" out
-            reuse.reused("t", key, lambda key=key: make(key))
-        assert reuse.reused("t", "a", lambda: make("a")) is not first
-        assert built.count("a") == 3
+        for key in range(3):  # pushes "a" out
+            reuse.reused("t", key, lambda key=key: make(key), keep=3)
+        assert reuse.reused("t", "a", lambda: make("a"), keep=3) is not first
+        assert built.count("a") == 5
         unhashable = ["x"]
         one = reuse.reused("t", unhashable, lambda: make("list"))
         two = reuse.reused("t", unhashable, lambda: make("list"))
         assert one is not two and built.count("list") == 2
+        assert reuse.reused("none", 1, lambda: None) is None  # None is kept like anything else
+        assert reuse.reused("none", 1, lambda: make("none")) is None
 
 
 def _quotes(answers, codes_of, picked, **kwargs):
@@ -159,4 +162,4 @@ def test_a_report_compiles_its_coder_and_builds_its_redactor_once(sample_respons
     report = sk.report(sample_responses)
     assert any(s.id == "why_missing" for s in report.sections)  # the coded section was built
     assert built == {"coder": 1, "redactor": 1}
-    assert not getattr(reuse._LOCAL, "table", {})
+    assert reuse._BLOCK.get() is None

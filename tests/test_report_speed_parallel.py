@@ -225,11 +225,12 @@ def test_the_suppression_marker_is_looked_up_once_per_table_and_never_shared():
 
 
 def test_counts_are_reused_only_inside_a_report_and_are_read_only(sample_responses):
-    from surveykit.scoring import grouping, reuse_counts
+    from surveykit.reuse import reusing
+    from surveykit.scoring import grouping
 
     outside = grouping(sample_responses, "sector")
     assert grouping(sample_responses, "sector") is not outside
-    with reuse_counts():
+    with reusing():
         first = grouping(sample_responses, "sector")
         assert grouping(sample_responses, "sector") is first
         assert first.groups == outside.groups and (first.codes == outside.codes).all()

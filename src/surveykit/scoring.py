@@ -15,12 +15,11 @@ Published tables are suppressed by default (``suppress=True``, ``threshold=5``),
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
+from surveykit.reuse import reused
 from surveykit.validation import DEFAULT_THRESHOLD, check_bool, check_threshold, id_list
 
 if TYPE_CHECKING:
@@ -53,36 +52,19 @@ class Grouping:
         return (ALL,) + self.groups if self.by else (ALL,)
 
 
-#: A memo for the duration of ``reuse_counts()`` (a report): (kind, id(responses), key) -> (responses, value).
-_MEMO: "ContextVar[dict | None]" = ContextVar("surveykit_scoring_memo", default=None)
-
-
-@contextmanager
-def reuse_counts() -> Iterator[None]:
-    """Within the block, each grouping and each column's option codes are worked out once per
-    ``Responses`` and reused (a report counts the same columns for many tables). The data must not
-    change inside the block; the arrays handed out are shared and must not be modified."""
-    token = _MEMO.set({})
-    try:
-        yield
-    finally:
-        _MEMO.reset(token)
-
-
 def _memo(kind: str, responses: "Responses", key: object, make):  # noqa: ANN001
-    memo = _MEMO.get()
-    if memo is None:
-        return make()
-    k = (kind, id(responses), key)
-    found = memo.get(k)
-    if found is not None and found[0] is responses:  # holding responses keeps its id from being reused
-        return found[1]
-    value = make()
-    shared = getattr(value, "codes", value)  # a Grouping's codes, or the array itself
-    if hasattr(shared, "setflags"):
-        shared.setflags(write=False)  # shared between callers: a write would be a bug, so it raises
-    memo[k] = (responses, value)
-    return value
+    """``make()``, worked out once per ``Responses`` inside ``reuse.reusing()`` (a report counts the same
+    columns for many tables). The data must not change inside the block; the arrays handed out are
+    shared and must not be modified (they are made read-only, so a write raises)."""
+    def made():
+        value = make()
+        shared = getattr(value, "codes", value)  # a Grouping's codes, or the array itself
+        if hasattr(shared, "setflags"):
+            shared.setflags(write=False)
+        return responses, value  # holding responses keeps its id from being reused while kept
+
+    found = reused(kind, (id(responses), key), made)
+    return found[1] if found[0] is responses else make()
 
 
 def grouping(responses: "Responses", by: str | None) -> Grouping:

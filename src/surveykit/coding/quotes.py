@@ -53,13 +53,13 @@ def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_
     redactor = None
     if redact:
         from surveykit.coding.redact import Redactor
-        from surveykit.coding.reuse import reused
+        from surveykit.reuse import reused
 
         # A redactor reads the word banks and folds the codebook's and instrument's terms when it is
         # built, and changes no more after: a report picks the quotes of every code with the same one.
         deny = tuple(denylist)
         redactor = reused("quote_redactor", (codebook, instrument, deny),
-                          lambda: Redactor(codebook=codebook, instrument=instrument, denylist=deny))
+                          lambda: Redactor(codebook=codebook, instrument=instrument, denylist=deny), keep=4)
     texts = dict(zip(answers.ids, answers.texts))
     holders = [rid for rid in answers.ids if texts.get(rid) and code_id in set(codes_of.get(rid, ()))]
     groups: dict[str, list[str]] = {}

@@ -153,16 +153,16 @@ class RuleCoder(TokenMixin, LexiconMixin, ScanMixin, NegationMixin):
 
 
 def rule_coder(codebook: Codebook) -> RuleCoder:
-    """The ``RuleCoder`` of ``codebook``: compiled afresh, or inside ``coding.reuse.reusing()`` (a
-    report) compiled once and shared by the calls of this thread.
+    """The ``RuleCoder`` of ``codebook``: compiled afresh, or inside ``reuse.reusing()`` (a report's
+    build) compiled once and shared.
 
     Compiling builds the typo indexes and each phrase's plan (about 0.1 s for the shipped codebook),
     and a report codes several fields with one codebook and checks its examples with it too. A coder
     is a function of its codebook: its caches only remember how each token it has seen classifies, so
     sharing one changes no result. An equal codebook (a copy) finds the same coder."""
-    from surveykit.coding.reuse import reused
+    from surveykit.reuse import reused
 
-    return reused("rule_coder", codebook, lambda: RuleCoder(codebook))
+    return reused("rule_coder", codebook, lambda: RuleCoder(codebook), keep=4)
 
 
 # -- coding a set of answers ---------------------------------------------------------------------

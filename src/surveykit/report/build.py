@@ -146,12 +146,11 @@ def build_report(inputs: ReportInputs, options: ReportOptions | None = None, *,
     one as soon as the section is built (``report.figures.draw_ahead``). For a caller that writes the
     report at once without changing its figures (``surveykit report``); the numbers and bytes are the
     same either way."""
-    from surveykit.coding.reuse import reusing
-    from surveykit.scoring import reuse_counts
+    from surveykit.reuse import reusing
 
     # The report counts the same columns for many tables, and codes and quotes several fields with one
     # codebook: each count, rule coder and redactor is made once for the build.
-    with reuse_counts(), reusing():
+    with reusing():
         return _build(inputs, options, on_step=on_step, parallel=parallel)
 
 
