@@ -10,6 +10,14 @@ system) are recorded beside the wall times: on a shared machine they move less t
 Whether pyarrow is installed changes the comparator: pandas (3.x) then reads text into Arrow-backed
 strings, several times faster than into Python objects (surveykit's parse does not change: it needs
 the exact text of every cell). The detail names the pandas and pyarrow versions.
+
+The sample generator writes plain ASCII with LF line ends. Exports from the platforms seldom are: answers
+carry curly apostrophes and dashes, Excel and Windows write CRLF, and LimeSurvey and Qualtrics' legacy
+exports start with a UTF-8 byte-order mark; Excel's "CSV" on Windows is Windows-1252. Each run therefore
+also measures the same file rewritten those ways (``realistic``: every apostrophe a U+2019, every spaced
+hyphen an en dash, CRLF line ends, a byte-order mark; then the same text in Windows-1252), against
+``pandas.read_csv`` of that file (told the encoding, for Windows-1252: pandas reads UTF-8 unless told,
+where surveykit detects it).
 ``BENCH_LOAD_PYTHON=/path/to/python`` measures the same file again under another interpreter (e.g. a
 virtual environment of the default install, without pyarrow), recorded as its own rows.
 """
@@ -29,7 +37,11 @@ TARGET = 1.5
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import load_average, timed  # noqa: E402
+REALISTIC = "UTF-8 with BOM, CRLF, typographic punctuation"
+WINDOWS = "Windows-1252, CRLF, typographic punctuation"
 COMPARATOR = "import sys, pandas as pd; pd.read_csv(sys.argv[1])"
+# pandas reads UTF-8 unless told: a pandas user with a Windows-1252 file names its encoding.
+COMPARATOR_CP1252 = "import sys, pandas as pd; pd.read_csv(sys.argv[1], encoding='cp1252')"
 
 
 def environment(python: str) -> str:
@@ -43,24 +55,39 @@ def environment(python: str) -> str:
 def run() -> list[dict]:
     pythons = [("", sys.executable)]
     if os.environ.get("BENCH_LOAD_PYTHON"):
-        pythons.append((" (second interpreter)", os.environ["BENCH_LOAD_PYTHON"]))
+        pythons.append(("second interpreter", os.environ["BENCH_LOAD_PYTHON"]))
     results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
         subprocess.run([*SURVEYKIT, "sample", "--out", tmp, "--respondents", str(RESPONDENTS)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         export = Path(tmp) / "professional_survey.csv"
+        platform_like = realistic(export, Path(tmp) / "professional_survey_utf8_bom_crlf.csv")
+        excel_like = Path(tmp) / "professional_survey_cp1252.csv"
+        excel_like.write_bytes(platform_like.read_bytes()[3:].decode("utf-8").encode("cp1252"))
         for label, python in pythons:
-            results += _measure(export, python, label)
+            results += _measure(export, python, f" ({label})" if label else "")
+            results += _measure(platform_like, python, f" ({label + '; ' if label else ''}{REALISTIC})")
+            results += _measure(excel_like, python, f" ({label + '; ' if label else ''}{WINDOWS})",
+                                comparator=COMPARATOR_CP1252)
     return results
 
 
-def _measure(export: Path, python: str, label: str) -> list[dict]:
+def realistic(export: Path, out: Path) -> Path:
+    """``export`` as a platform would write it: typographic apostrophes and dashes (so not ASCII), CRLF
+    line ends, a UTF-8 byte-order mark. Closed answers such as "Don\u2019t know" still match their
+    options (labels are matched with their quotes folded), so the command finds the same problems."""
+    data = export.read_bytes().replace(b"'", "\u2019".encode()).replace(b" - ", " \u2013 ".encode())
+    out.write_bytes(b"\xef\xbb\xbf" + data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    return out
+
+
+def _measure(export: Path, python: str, label: str, *, comparator: str = COMPARATOR) -> list[dict]:
     size = export.stat().st_size
     env = environment(python)
     before = load_average()
     ours, theirs = [], []
     for _ in range(RUNS):
-        theirs.append(timed([python, "-c", COMPARATOR, str(export)]))
+        theirs.append(timed([python, "-c", comparator, str(export)]))
         ours.append(timed([python, "-m", "surveykit", "validate", str(export)]))
     after = load_average()
     codes = {r[3] for r in ours}
@@ -68,7 +95,8 @@ def _measure(export: Path, python: str, label: str) -> list[dict]:
     cpu_o, cpu_t = statistics.median(r[1] for r in ours), statistics.median(r[1] for r in theirs)
     mem_o, mem_t = max(r[2] for r in ours), max(r[2] for r in theirs)
     ok_run = codes == {0}
-    detail = (f"{RESPONDENTS:,} respondents ({size / 1e6:.0f} MB, the sample generator); {env}; median of {RUNS} "
+    told = "pandas.read_csv with encoding='cp1252'; " if comparator == COMPARATOR_CP1252 else ""
+    detail = (f"{RESPONDENTS:,} respondents ({size / 1e6:.0f} MB, the sample generator); {told}{env}; median of {RUNS} "
               f"alternated runs: validate {wall_o:.2f} s wall / {cpu_o:.2f} s CPU, pandas.read_csv {wall_t:.2f} s / "
               f"{cpu_t:.2f} s (CPU ratio {cpu_o / cpu_t:.2f}x); exit {sorted(codes)}; {before} before, {after} after")
     return [

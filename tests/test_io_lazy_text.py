@@ -1,6 +1,7 @@
-"""A large plain UTF-8 export's text is not kept by its Sniff (io/base.py, ``LazyText``): the text
-asked for later must be exactly what decoding gave while sniffing, and a file that needed a note
-(mojibake repaired, stray bytes, NULs removed) keeps the text it was given."""
+"""A large export's text is not kept by its Sniff as a string (io/base.py, ``LazyText``): a plain UTF-8
+file's own bytes are decoded again when the text is asked for, and any other text (a file that needed
+a note: mojibake repaired, stray bytes, NULs removed; another encoding; a --encoding) is held as its
+UTF-8 encoding. The text asked for later must be exactly what decoding gave while sniffing."""
 
 from __future__ import annotations
 
@@ -39,22 +40,29 @@ def test_a_large_utf8_file_is_decoded_again_to_the_same_text(tmp_path, bom):
         assert sniff.head_text(chars) == text[:chars]
 
 
-def test_small_files_and_files_with_notes_keep_their_text(tmp_path):
+def test_small_files_keep_their_text_and_files_with_notes_the_text_they_were_given(tmp_path):
     small = tmp_path / "small.csv"
     small.write_text(_export(10), encoding="utf-8")
     assert isinstance(open_sniff(small).decoded, str)
-    # UTF-8 with a stray Windows-1252 byte: read with a note, so the repaired text is what is kept.
+    # UTF-8 with a stray Windows-1252 byte: read with a note, so the repaired text is what is kept,
+    # as its UTF-8 encoding (not the file's bytes).
     stray = tmp_path / "stray.csv"
-    stray.write_bytes(_export(30_000).encode("utf-8") + b"r30000,Police,caf\xe9\r\n")
+    data = _export(30_000).encode("utf-8") + b"r30000,Police,caf\xe9\r\n"
+    stray.write_bytes(data)
     sniff = open_sniff(stray)
-    assert sniff.notes and isinstance(sniff.decoded, str) and sniff.text.endswith("caf\u00e9\r\n")
+    assert sniff.notes and isinstance(sniff.decoded, LazyText) and sniff.decoded.data != data
+    assert sniff.text == decode_bytes(data)[0] and sniff.text.endswith("caf\u00e9\r\n")
     assert sniff.head_text(20) == sniff.text[:20]
 
 
-def test_an_explicit_encoding_keeps_its_text(tmp_path):
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_an_explicit_encoding_gives_its_text(tmp_path, encoding):
     path = tmp_path / "large.csv"
-    path.write_text(_export(30_000), encoding="utf-8")
-    assert isinstance(open_sniff(path, encoding="utf-8").decoded, str)
+    text = _export(30_000, answer="Caf\u00e9 \u2013 \u00a3 \u201cquoted\u201d answer")
+    path.write_bytes(text.encode(encoding))
+    sniff = open_sniff(path, encoding=encoding)
+    assert isinstance(sniff.decoded, LazyText) and sniff.encoding == encoding and sniff.notes == ()
+    assert sniff.text == text and sniff.head_text(100) == text[:100]
 
 
 def test_a_large_file_the_fast_path_refuses_is_read_from_its_text(tmp_path):
@@ -70,9 +78,13 @@ def test_a_large_file_the_fast_path_refuses_is_read_from_its_text(tmp_path):
     assert "answer" not in str(err.value)
 
 
-def _sniffed_as_before(sniff, path) -> None:
-    """``sniff`` is what sniffing gives when the text is decoded and kept (an explicit encoding)."""
-    kept = open_sniff(path, encoding="utf-8")
+def _sniffed_as_before(sniff, path, monkeypatch) -> None:
+    """``sniff`` is what sniffing gives when the whole text is decoded and kept (as for a small file)."""
+    import surveykit.io.base as base
+
+    with monkeypatch.context() as m:
+        m.setattr(base, "LAZY_TEXT_BYTES", 10 ** 12)
+        kept = open_sniff(path)
     assert isinstance(kept.decoded, str)
     assert (sniff.encoding, sniff.notes, sniff.delimiter, sniff.head_rows) == \
         (kept.encoding, kept.notes, kept.delimiter, kept.head_rows)
@@ -97,10 +109,10 @@ def test_a_large_ascii_file_is_never_decoded_while_sniffing(tmp_path, monkeypatc
         sniff = open_sniff(path)
     assert isinstance(sniff.decoded, LazyText) and sniff.encoding == "utf-8" and sniff.notes == ()
     assert sniff.head_rows[0] == ("respondent_id", "sector", "q7") and len(sniff.head_rows) == 6
-    _sniffed_as_before(sniff, path)
+    _sniffed_as_before(sniff, path, monkeypatch)
 
 
-def test_a_large_ascii_file_whose_first_records_are_huge_is_sniffed_from_all_of_it(tmp_path):
+def test_a_large_ascii_file_whose_first_records_are_huge_is_sniffed_from_all_of_it(tmp_path, monkeypatch):
     """The first megabyte does not hold the records sniffing needs: they are read from the whole text."""
     huge = "x" * 400_000
     text = "respondent_id;q7\n" + "".join(f"r{k};{huge}{k}\n" for k in range(8))
@@ -110,15 +122,15 @@ def test_a_large_ascii_file_whose_first_records_are_huge_is_sniffed_from_all_of_
     assert isinstance(sniff.decoded, LazyText) and sniff.delimiter == ";"
     assert [r[0] for r in sniff.head_rows] == ["respondent_id", "r0", "r1", "r2", "r3", "r4"]
     assert sniff.head_rows[-1][1] == huge + "4"
-    _sniffed_as_before(sniff, path)
+    _sniffed_as_before(sniff, path, monkeypatch)
 
 
 def test_a_large_ascii_file_with_nul_bytes_is_decoded_with_its_note(tmp_path):
     path = tmp_path / "nul.csv"
     path.write_bytes(_export(30_000, answer="plain").encode("ascii") + b"r30000,Police,a\x00b\r\n")
     sniff = open_sniff(path)
-    assert isinstance(sniff.decoded, str) and sniff.notes == ("removed 1 NUL byte(s)",)
-    assert sniff.text.endswith("r30000,Police,ab\r\n")
+    assert sniff.notes == ("removed 1 NUL byte(s)",)
+    assert sniff.text.endswith("r30000,Police,ab\r\n") and b"\x00" not in sniff.decoded.data
 
 
 def test_the_digest_of_a_large_file_is_its_sha256(tmp_path):

@@ -14,7 +14,9 @@ import re
 import warnings
 import zipfile
 from struct import error as struct_error
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
 
@@ -82,9 +84,10 @@ class Sniff:
     kind: "text" (decoded; ``text`` and ``head_rows`` set), "xlsx", "sav" or "binary".
     head_rows: the first rows parsed with the detected ``delimiter`` (text) or of each sheet (xlsx,
     in ``sheets``).
-    decoded: the text, or for a large file that is plain UTF-8 (no note) a ``LazyText`` that decodes
-    ``data`` again when the text is asked for: the fast CSV path parses the bytes and never needs it,
-    and a second copy of the file is not held through the parse.
+    decoded: the text; for a large file, a ``LazyText`` that decodes UTF-8 bytes again when the text is
+    asked for: ``data`` itself when the file is plain UTF-8 (no note), else the text encoded as UTF-8.
+    The fast CSV path parses those bytes and never needs the text, and no second copy of the file is
+    held through the parse.
     """
 
     path: Path
@@ -123,7 +126,7 @@ class Sniff:
 
 class LazyText:
     """The text of bytes already known to be valid UTF-8 (from ``start``, past a byte-order mark),
-    decoded when asked for and not kept."""
+    decoded when asked for and not kept: a file's own bytes, or its text transcoded to UTF-8."""
 
     __slots__ = ("data", "start")
 
@@ -269,6 +272,18 @@ def _utf8_with_fallback(data: bytes) -> tuple[str, int]:
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Every sequence above starts with one of these bytes followed by a continuation byte.
+_UTF8_LEAD = re.compile(rb"[\xc2-\xf4](?=[\x80-\xbf])")
+_NOT_UTF8_LEAD = bytes(range(0xC2)) + bytes(range(0xF5, 0x100))
+
+
+def _holds_utf8_sequence(data: bytes) -> bool:
+    """``_UTF8_MULTIBYTE.search(data)``, found faster: the alternation steps through a 100 MB file at
+    about 60 MB a second. A file with no lead byte at all is settled by one ``translate``; otherwise
+    only the places where a lead byte meets a continuation byte are tried."""
+    if not data.translate(None, _NOT_UTF8_LEAD):
+        return False
+    return any(_UTF8_MULTIBYTE.match(data, m.start()) for m in _UTF8_LEAD.finditer(data))
 
 
 def _decode_not_utf8(data: bytes) -> tuple[str, str, str]:
@@ -276,7 +291,7 @@ def _decode_not_utf8(data: bytes) -> tuple[str, str, str]:
     western_text, western = _decode_single_byte(data)
     best_text, best, how = western_text, western, ""
     # A file that is mostly UTF-8 with a few Windows-1252 bytes pasted in: keep the UTF-8 where it is valid.
-    if _UTF8_MULTIBYTE.search(data):
+    if _holds_utf8_sequence(data):
         mixed, bad = _utf8_with_fallback(data)
         # Ties go to the mixed reading: the valid UTF-8 sequences are evidence of UTF-8.
         if bad <= 4096 and _plausibility(repair_mojibake(mixed)[0]) >= _plausibility(repair_mojibake(western_text)[0]):
@@ -316,10 +331,13 @@ def _non_latin_encoding(data: bytes) -> tuple[str, str] | None:
         return None
     try:
         codec = codecs.lookup(match.encoding).name
-        text = data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except LookupError:
         return None
-    if codec in _LATIN_CODECS:
+    if codec in _LATIN_CODECS:  # before decoding the whole file with it, only to leave it
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
         return None
     # Letters proper (not modifier letters such as the circumflex a wrong code page produces).
     letters = [ch for ch in text[:200_000] if ord(ch) > 127 and unicodedata.category(ch) in ("Lu", "Ll", "Lo")]
@@ -351,39 +369,134 @@ def _decode_single_byte(data: bytes) -> tuple[str, str]:
     punctuation count for an encoding, capitals wedged between lower-case letters (``in\u00c2your``)
     and control characters count against it. Mojibake is repaired before scoring, so an export whose
     text was UTF-8 re-saved as Mac Roman (Unipark/EFS) is recognised as Mac Roman.
+
+    Only the winner is decoded whole, when the file gives ``repair_mojibake`` nothing to look at (see
+    ``_single_byte_score``); a large file's text takes one to four bytes a character.
     """
-    candidates: list[tuple[str, str]] = []
-    try:
-        candidates.append((data.decode("cp1252"), "windows-1252"))
-    except UnicodeDecodeError:
-        pass
-    candidates.append((data.decode("mac_roman"), "mac-roman"))
-    if len(candidates) == 1:
-        return candidates[0]
-    scores = [_plausibility(repair_mojibake(text)[0]) for text, _ in candidates]
-    return candidates[1] if scores[1] > scores[0] else candidates[0]
+    if not _decodes(data, "cp1252"):
+        return data.decode("mac_roman"), "mac-roman"
+    if _reading_score(data, "mac_roman") > _reading_score(data, "cp1252"):
+        return data.decode("mac_roman"), "mac-roman"
+    return data.decode("cp1252"), "windows-1252"
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    """Whether ``data.decode(codec)`` succeeds, found without building the text for a single-byte codec
+    (Windows-1252 leaves five bytes undefined: any of them fails it)."""
+    chars = _byte_chars(codec)
+    if chars is None:
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            return False
+        return True
+    return not data.translate(None, bytes(b for b in range(256) if chars[b]))  # only undefined bytes left
+
+
+def _reading_score(data: bytes, codec: str) -> int:
+    """``_plausibility(repair_mojibake(data.decode(codec))[0])``: from the bytes where it can be."""
+    score = _single_byte_score(data, codec)
+    if score is None:
+        score = _plausibility(repair_mojibake(data.decode(codec))[0])
+    return score
+
+
+@lru_cache(maxsize=None)
+def _byte_chars(codec: str) -> tuple[str, ...] | None:
+    """The character each byte gives in a single-byte codec whose bytes below 128 are ASCII and above
+    are not ("" for an undefined byte); None for any other codec."""
+    chars = tuple(bytes([b]).decode(codec, errors="ignore") for b in range(256))
+    if any(chars[b] != chr(b) for b in range(128)) or any(len(c) > 1 or c.isascii() and c for c in chars[128:]):
+        return None
+    return chars
+
+
+def _single_byte_score(data: bytes, codec: str) -> int | None:
+    """``_plausibility(repair_mojibake(text)[0])`` of ``text = data.decode(codec)`` (which must decode)
+    counted on the bytes, where each byte is one character: None when ``repair_mojibake``'s first check
+    would look further in the text (the caller then decodes it), or the codec is not of that kind.
+    The check and the score are those of the text, made on the bytes that give its characters."""
+    chars = _byte_chars(codec)
+    if chars is None:
+        return None
+    if data.isascii():
+        return 0
+    byte_of = {c: bytes([b]) for b, c in enumerate(chars) if c}
+    # repair_mojibake's first check: \u00c3, \u00c2, \u00e2\u20ac anywhere, its pattern in the head.
+    for mark in ("\u00c3", "\u00c2"):
+        if mark in byte_of and byte_of[mark] in data:
+            return None
+    if "\u00e2" in byte_of and "\u20ac" in byte_of and byte_of["\u00e2"] in data \
+            and byte_of["\u00e2"] + byte_of["\u20ac"] in data:
+        return None
+    if _MOJIBAKE.search(data[:_MOJIBAKE_HEAD].decode(codec)):
+        return None
+    counts = Counter(data.translate(None, _ASCII_BYTES))  # byte -> how often; each is one character
+
+    def glued(capitals: list[str]) -> int:
+        found = 0
+        n = len(data)
+        pattern = re.compile(b"[" + b"".join(re.escape(byte_of[c]) for c in capitals) + b"]")
+        for m in pattern.finditer(data):
+            i = m.start()
+            before = chars[data[i - 1]] if i else " "
+            after = chars[data[i + 1]] if i + 1 < n else " "
+            found += _glued(before, after)
+        return found
+
+    return _score({chars[b]: k for b, k in counts.items()}, glued)
+
+
+_ASCII_BYTES = bytes(range(128))
 
 
 def _plausibility(text: str) -> int:
+    """How plausible ``text`` is as Western-European text: one point for each lower-case accented letter
+    or typographic punctuation mark, two off for each capital glued to lower-case letters
+    (``in\u00c2your``, ``\u00e5\u00cayour``, a wrong guess) and for each control or symbol character that
+    real text does not hold. ASCII counts for nothing.
+
+    Scored once per distinct character, and capitals one by one where they stand: a 100 MB export
+    has a million characters beyond ASCII, which a loop over every character took seconds to find."""
+    if text.isascii():
+        return 0
+
+    def glued(capitals: list[str]) -> int:
+        found = 0
+        n = len(text)
+        for m in re.finditer("[" + "".join(map(re.escape, capitals)) + "]", text):
+            i = m.start()
+            found += _glued(text[i - 1] if i else " ", text[i + 1] if i + 1 < n else " ")
+        return found
+
+    return _score(Counter(_NOT_ASCII.findall(text)), glued)
+
+
+def _score(counts: Mapping[str, int], glued: Callable[[list[str]], int]) -> int:
+    """``_plausibility`` from how often each character beyond ASCII occurs; ``glued(capitals)``: how many
+    of those capital letters stand glued to lower-case letters."""
     score = 0
-    n = len(text)
-    for i, ch in enumerate(text):
-        o = ord(ch)
-        if o < 128:
-            continue
+    capitals: list[str] = []
+    for ch, k in counts.items():
         if ch in _PLAUSIBLE_PUNCT:
-            score += 1
+            score += k
         elif ch.isalpha() and ch.islower():
-            score += 1
+            score += k
         elif ch.isalpha() and ch.isupper():
-            before = text[i - 1] if i else " "
-            after = text[i + 1] if i + 1 < n else " "
-            # A capital glued to lower-case letters ("in\u00c2your", "\u00e5\u00cayour") is a wrong guess.
-            if (before.isalpha() and before.islower()) or (after.isalpha() and after.islower() and before.isalpha()):
-                score -= 2
-        elif 0x80 <= o < 0xA0 or ch in "\u2206\u221a\u222b\u220f\u2211\u25ca\uf8ff\u2248\u2260\u2264\u2265":
-            score -= 2
+            capitals.append(ch)
+        elif 0x80 <= ord(ch) < 0xA0 or ch in "\u2206\u221a\u222b\u220f\u2211\u25ca\uf8ff\u2248\u2260\u2264\u2265":
+            score -= 2 * k
+    if capitals:
+        score -= 2 * glued(capitals)
     return score
+
+
+def _glued(before: str, after: str) -> bool:
+    """A capital between these two characters is glued to lower-case letters ("in\u00c2your")."""
+    return (before.isalpha() and before.islower()) or (after.isalpha() and after.islower() and before.isalpha())
+
+
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def repair_mojibake(text: str) -> tuple[str, int]:
@@ -394,8 +507,9 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     """
     # Fast substring checks first (a 100 MB export must not pay for a regex scan): mojibake of
     # Latin-1 letters starts with \u00c3/\u00c2, of typographic punctuation with \u00e2\u20ac.
+    # (``_mojibake_suspected`` makes the same checks on a UTF-8 file's bytes: keep the two alike.)
     if not text or text.isascii() or not ("\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text
-                                          or _MOJIBAKE.search(text[:200_000])):
+                                          or _MOJIBAKE.search(text[:_MOJIBAKE_HEAD])):
         return text, 0
     if not _MOJIBAKE.search(text):
         return text, 0
@@ -421,6 +535,53 @@ def repair_mojibake(text: str) -> tuple[str, int]:
         return fixed
 
     return _MOJIBAKE.sub(fix, text), count
+
+
+#: How much of the text ``repair_mojibake`` searches with the full pattern before deciding to look further.
+_MOJIBAKE_HEAD = 200_000
+#: The UTF-8 bytes of the characters ``repair_mojibake`` looks for first (\u00c3, \u00c2, \u00e2\u20ac). In
+#: valid UTF-8 a byte sequence can only be the encoding of those characters, and each starts with C3.
+_MOJIBAKE_BYTES = re.compile(rb"\xc3(?:[\x82\x83]|\xa2\xe2\x82\xac)")
+_UTF8_BOM = b"\xef\xbb\xbf"
+#: Valid UTF-8 is checked this many bytes at a time, so that the text of the file is never built whole.
+_UTF8_PIECE = 1 << 16
+
+
+def plain_utf8_start(data: bytes) -> int | None:
+    """Where the text starts (0, or 3 past a UTF-8 byte-order mark) when ``decode_bytes`` would read the
+    bytes as UTF-8 exactly as they stand: valid UTF-8, no NUL byte to remove, nothing that its
+    mojibake check would look at twice, so no note. None when that is not certain; ``decode_bytes``
+    then decides. Checks the bytes in pieces: the text of a large file is not built to find this out."""
+    if b"\x00" in data:
+        return None
+    if data.isascii():
+        return 0
+    start = 3 if data.startswith(_UTF8_BOM) else 0
+    if not _is_utf8(memoryview(data)[start:]):
+        return None
+    # decode_bytes repairs mojibake only in a file without a byte-order mark.
+    if not start and _mojibake_suspected(data):
+        return None
+    return start
+
+
+def _is_utf8(view: memoryview) -> bool:
+    decode = codecs.getincrementaldecoder("utf-8")("strict").decode
+    try:
+        for i in range(0, len(view), _UTF8_PIECE):
+            decode(view[i:i + _UTF8_PIECE])
+        decode(b"", True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mojibake_suspected(data: bytes) -> bool:
+    """``repair_mojibake``'s first check, made on the bytes of valid UTF-8 text: True when it would go on
+    to search the whole text."""
+    if b"\xc3" in data and _MOJIBAKE_BYTES.search(data):
+        return True
+    return _MOJIBAKE.search(LazyText(data).head(_MOJIBAKE_HEAD)) is not None
 
 
 def _looks_binary(text: str) -> bool:
@@ -538,15 +699,17 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise InputError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV", path=p)
         raise InputError("this is not a readable Excel workbook (it is not an .xlsx zip package)", path=p)
-    if encoding is None and len(data) >= LAZY_TEXT_BYTES and data.isascii() and b"\x00" not in data:
-        # Plain ASCII is UTF-8 as it stands, with nothing to repair or remove (decode_bytes would give
-        # the bytes back as text, encoding "utf-8", no note): the text is not built at all.
-        lazy = LazyText(data, 0)
+    start = plain_utf8_start(data) if encoding is None and len(data) >= LAZY_TEXT_BYTES else None
+    if start is not None:
+        # Plain UTF-8 (ASCII included), with nothing to repair or remove: decode_bytes would give the
+        # text as it stands, encoding "utf-8" ("utf-8-sig" past a byte-order mark), no note. The text
+        # is not built at all (for text beyond Latin-1 it would take two or four bytes a character).
+        lazy = LazyText(data, start)
         head_text = lazy.head(2 * _HEAD_CHARS + 1)  # enough for _head_records to know the file is large
         delimiter = guess_delimiter(head_text)
         head = _head_records(head_text, delimiter=delimiter, path=p, whole=lazy.text)
-        return Sniff(path=p, kind="text", data=data, digest=digest, encoding="utf-8", decoded=lazy,
-                     delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=())
+        return Sniff(path=p, kind="text", data=data, digest=digest, encoding="utf-8-sig" if start else "utf-8",
+                     decoded=lazy, delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=())
     try:
         text, enc, notes = decode_bytes(data, encoding=encoding)
     except InputError as exc:
@@ -556,6 +719,11 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     decoded: str | LazyText = text
     if encoding is None and not notes and enc in ("utf-8", "utf-8-sig") and len(data) >= LAZY_TEXT_BYTES:
         decoded = LazyText(data, 3 if enc == "utf-8-sig" else 0)  # exactly what decode_bytes gave
+    elif len(data) >= LAZY_TEXT_BYTES:
+        # Any other large text (another encoding, a repair, a --encoding) is held as its UTF-8 bytes:
+        # what the fast CSV path parses, so the text and a UTF-8 copy of it are not both held through
+        # the parse. (Decoded text takes two or four bytes a character once one is beyond Latin-1.)
+        decoded = LazyText(text.encode("utf-8"))
     del text
     return Sniff(path=p, kind="text", data=data, digest=digest, encoding=enc, decoded=decoded,
                  delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)
