@@ -518,23 +518,30 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     def fix(match: "re.Match[str]") -> str:
         nonlocal count
         seq = match.group(0)
-        try:
-            raw = seq.encode("cp1252")
-        except UnicodeEncodeError:
-            try:
-                raw = seq.encode("latin-1")
-            except UnicodeEncodeError:
-                return seq
-        try:
-            fixed = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return seq
-        if len(fixed) != 1:
+        fixed = mojibake_fix(seq)
+        if fixed is None:
             return seq
         count += 1
         return fixed
 
     return _MOJIBAKE.sub(fix, text), count
+
+
+def mojibake_fix(seq: str) -> str | None:
+    """The character a match of ``_MOJIBAKE`` stands for (its Windows-1252 or Latin-1 bytes read as
+    UTF-8 give exactly one character), or None: then ``repair_mojibake`` leaves it as it is."""
+    try:
+        raw = seq.encode("cp1252")
+    except UnicodeEncodeError:
+        try:
+            raw = seq.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+    try:
+        fixed = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return fixed if len(fixed) == 1 else None
 
 
 #: How much of the text ``repair_mojibake`` searches with the full pattern before deciding to look further.

@@ -123,12 +123,11 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
 
     Splitting after a line feed byte is safe in UTF-8 (it never occurs inside a character) and keeps
     a CSV record's line structure: the CSV reader sees the same lines as over the whole text."""
-    from surveykit.io.base import _MOJIBAKE
-
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     carry = b""
     start = True
     bom = False
+    seen = _Mojibake()
     while True:
         data = fh.read(block_bytes)
         if start:
@@ -145,9 +144,9 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
             carry = data
             continue
         piece, carry = data[:cut], data[cut:]
-        yield _check(piece, decoder, bom, _MOJIBAKE)
+        yield _check(piece, decoder, bom, seen)
     if carry:
-        yield _check(carry, decoder, bom, _MOJIBAKE, final=True)
+        yield _check(carry, decoder, bom, seen, final=True)
     elif not bom:
         try:
             decoder.decode(b"", final=True)
@@ -155,15 +154,41 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
             raise NotStreamable() from None
 
 
-def _check(piece: bytes, decoder, bom: bool, mojibake, *, final: bool = False) -> str:
+def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool = False) -> str:
     if b"\x00" in piece:
         raise NotStreamable()  # NUL bytes are removed or refused by the whole-file reader
     try:
         text = decoder.decode(piece, final=final)
     except UnicodeDecodeError:
         raise NotStreamable() from None
-    # Without a BOM the whole-file reader repairs mojibake anywhere in the text; leave such files to it.
-    if not bom and not text.isascii() and ("\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text
-                                           or mojibake.search(text)):
-        raise NotStreamable()
+    # Without a BOM the whole-file reader repairs mojibake in the text; leave files it would change to it.
+    if not bom:
+        seen.check(text)
     return text
+
+
+class _Mojibake:
+    """Whether ``io.base.repair_mojibake`` would change the whole text, found a piece at a time (each
+    piece ends at a line feed, which no match of its pattern spans). It changes the text only when
+    its first look finds something (one of its three marks anywhere, or its pattern in the first
+    200,000 characters) and a match of the pattern stands for a character (``mojibake_fix``).
+    A piece holding a mark is refused at once; a match that could be repaired is refused once the
+    first look has found something. Plain words such as "caf\u00e9\u2019s" (a match that stands for no
+    character) keep a file streamed."""
+
+    def __init__(self) -> None:
+        self.chars = 0         # characters before the current piece
+        self.looked = False    # the first look found the pattern in the first 200,000 characters
+
+    def check(self, text: str) -> None:
+        from surveykit.io.base import _MOJIBAKE, _MOJIBAKE_HEAD, mojibake_fix
+
+        before, self.chars = self.chars, self.chars + len(text)
+        if text.isascii():
+            return
+        if "\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text:
+            raise NotStreamable()
+        if before < _MOJIBAKE_HEAD and _MOJIBAKE.search(text[:_MOJIBAKE_HEAD - before]):
+            self.looked = True
+        if self.looked and any(mojibake_fix(m.group(0)) is not None for m in _MOJIBAKE.finditer(text)):
+            raise NotStreamable()
