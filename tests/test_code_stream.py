@@ -212,14 +212,30 @@ def test_formula_cells_stay_escaped_in_the_streamed_file(tmp_path, monkeypatch, 
     assert not any(c.startswith(("=", "+", "@")) for r in rows for c in r)
 
 
-def test_a_file_that_is_not_plain_utf8_is_read_whole_with_the_same_result(tmp_path, monkeypatch):
-    # Windows-1252 bytes: the block reader hands over to the whole-file reader (encoding detection).
+def test_files_that_are_not_plain_utf8_give_the_same_result(tmp_path, monkeypatch):
+    # Windows-1252 bytes (Excel's CSV on Windows): streamed in the encoding the whole-file reader
+    # would choose, never read whole.
+    import surveykit.coding.answers as answers
+
     path = _generated(tmp_path / "cp1252.csv", n=400, seed=3, encoding="cp1252")
+    with monkeypatch.context() as m:
+        m.setattr(answers, "answers_from_table", _refused)
+        res, _ = _run(tmp_path / "streamed-only", (path, *GEN, "--format", "csv"), streamed=True,
+                      monkeypatch=monkeypatch)
+    assert res.returncode == 0, res.stderr
     _same(tmp_path, (path, *GEN, "--format", "csv"), monkeypatch)
+    # UTF-8 with a few Windows-1252 bytes pasted in: read whole (the whole-file reader mixes the two).
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_bytes(_generated(tmp_path / "plain0.csv", n=400, seed=5).read_bytes() + b"R9,caf\xe9,police\r\n")
+    _same(tmp_path, (mixed, *GEN, "--format", "csv"), monkeypatch, tag="mixed")
     # A UTF-8 BOM is streamed.
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + _generated(tmp_path / "plain.csv", n=400, seed=4).read_bytes())
     _same(tmp_path, (bom, *GEN, "--format", "table"), monkeypatch, tag="bom")
+
+
+def _refused(*args, **kwargs):
+    raise AssertionError("the file was read whole")
 
 
 # -- errors: the same line, nothing written, the input untouched --------------------------------

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 from surveykit.errors import InputError, SurveykitError
 
@@ -311,20 +311,15 @@ _LATIN_CODECS = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "mac-
                            "utf-8", "ascii"})
 
 
-def _non_latin_encoding(data: bytes) -> tuple[str, str] | None:
-    """A non-Latin-script encoding (Cyrillic, Greek, Arabic, Hebrew, CJK ...) when charset-normalizer finds one.
-
-    Latin-script guesses are left to ``_decode_single_byte``: charset-normalizer reads English with a few
-    accents as Central European (cp1250), which would turn every pound sign into an L with stroke.
-    """
-    import unicodedata
-
+def _non_latin_codec(head: bytes) -> str | None:
+    """The codec charset-normalizer guesses from the first 200,000 bytes, when it is not a Latin-script
+    one (the first step of ``_non_latin_encoding``)."""
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - a declared dependency
         return None
     try:
-        match = from_bytes(data[:200_000]).best()
+        match = from_bytes(head[:200_000]).best()
     except Exception:  # noqa: BLE001 - detection is a guess; any failure means "no guess"
         return None
     if match is None or not match.encoding:
@@ -333,20 +328,51 @@ def _non_latin_encoding(data: bytes) -> tuple[str, str] | None:
         codec = codecs.lookup(match.encoding).name
     except LookupError:
         return None
-    if codec in _LATIN_CODECS:  # before decoding the whole file with it, only to leave it
+    return None if codec in _LATIN_CODECS else codec
+
+
+def _non_latin_encoding(data: bytes) -> tuple[str, str] | None:
+    """A non-Latin-script encoding (Cyrillic, Greek, Arabic, Hebrew, CJK ...) when charset-normalizer finds one.
+
+    Latin-script guesses are left to ``_decode_single_byte``: charset-normalizer reads English with a few
+    accents as Central European (cp1250), which would turn every pound sign into an L with stroke.
+    """
+    codec = _non_latin_codec(data[:200_000])
+    if codec is None:  # checked before decoding the whole file with it, only to leave it
         return None
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
+    return (text, codec) if _non_latin_letters(text[:200_000]) else None
+
+
+def _non_latin_letters(head: str) -> bool:
+    """The letters of the text's first 200,000 characters are mostly not Latin (and there are some)."""
+    import unicodedata
+
     # Letters proper (not modifier letters such as the circumflex a wrong code page produces).
-    letters = [ch for ch in text[:200_000] if ord(ch) > 127 and unicodedata.category(ch) in ("Lu", "Ll", "Lo")]
+    letters = [ch for ch in head[:200_000] if ord(ch) > 127 and unicodedata.category(ch) in ("Lu", "Ll", "Lo")]
     if len(letters) < 3:
-        return None
+        return False
     latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
-    if latin > 0.2 * len(letters):
+    return not latin > 0.2 * len(letters)
+
+
+def _decoded_head(blocks: "Iterable[bytes]", codec: str) -> str | None:
+    """The first 200,000 characters of a file given a block at a time, decoded with ``codec``; None when
+    the whole file does not decode with it (``data.decode(codec)`` would fail)."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    head = ""
+    try:
+        for block in blocks:
+            piece = decoder.decode(block)
+            if len(head) < 200_000:
+                head += piece[:200_000 - len(head)]
+        head += decoder.decode(b"", True)[:max(0, 200_000 - len(head))]
+    except UnicodeDecodeError:
         return None
-    return text, codec
+    return head
 
 
 def _first_control(data: bytes) -> int:
@@ -416,38 +442,139 @@ def _single_byte_score(data: bytes, codec: str) -> int | None:
     counted on the bytes, where each byte is one character: None when ``repair_mojibake``'s first check
     would look further in the text (the caller then decodes it), or the codec is not of that kind.
     The check and the score are those of the text, made on the bytes that give its characters."""
-    chars = _byte_chars(codec)
-    if chars is None:
+    if _byte_chars(codec) is None:
         return None
-    if data.isascii():
-        return 0
-    byte_of = {c: bytes([b]) for b, c in enumerate(chars) if c}
-    # repair_mojibake's first check: \u00c3, \u00c2, \u00e2\u20ac anywhere, its pattern in the head.
-    for mark in ("\u00c3", "\u00c2"):
-        if mark in byte_of and byte_of[mark] in data:
+    tally = ByteTally(codecs=(codec,), utf8=False)
+    tally.add(data)
+    return tally.score(codec)
+
+
+class ByteTally:
+    """What deciding between the single-byte readings needs to know of a file (``_decode_single_byte``,
+    ``_single_byte_score``, ``single_byte_codec``), gathered from its bytes a block at a time, in order,
+    so that a file read in blocks is never held whole: how often each byte above 127 occurs (each is one
+    character), the first ``_MOJIBAKE_HEAD`` bytes, NUL bytes, a UTF-8 sequence anywhere, and for each
+    codec the capitals glued to lower-case letters and whether its bytes of \u00e2\u20ac meet."""
+
+    def __init__(self, *, codecs: tuple[str, ...] = ("cp1252", "mac_roman"), utf8: bool = True) -> None:
+        self.codecs = codecs
+        self.counts: Counter = Counter()
+        self.head = b""
+        self.nul = False
+        self.utf8_sequence = False
+        self.size = 0
+        self._utf8 = utf8
+        self._tail = b""  # the last bytes of the block before
+        self._glued = dict.fromkeys(codecs, 0)
+        self._pair = dict.fromkeys(codecs, False)
+        self._waiting: dict[str, list[str]] = {c: [] for c in codecs}  # the char before each capital that ended a block
+        self._capitals: dict[str, re.Pattern | None] = {}
+        for codec in codecs:
+            chars = _byte_chars(codec)
+            assert chars is not None
+            # The characters _score sends to ``glued``: capitals that are not punctuation or lower case.
+            caps = [b for b in range(128, 256) if chars[b] and chars[b] not in _PLAUSIBLE_PUNCT
+                    and not (chars[b].isalpha() and chars[b].islower()) and chars[b].isalpha() and chars[b].isupper()]
+            self._capitals[codec] = re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in caps) + b"]") if caps else None
+
+    def add(self, block: bytes) -> None:
+        if not block:
+            return
+        if len(self.head) < _MOJIBAKE_HEAD:
+            self.head += block[:_MOJIBAKE_HEAD - len(self.head)]
+        if not self.nul and b"\x00" in block:
+            self.nul = True
+        if self._utf8 and not self.utf8_sequence:
+            self.utf8_sequence = _holds_utf8_sequence(self._tail[-3:] + block)
+        self.counts.update(block.translate(None, _ASCII_BYTES))
+        first = block[0]
+        for codec in self.codecs:
+            chars = _byte_chars(codec)
+            assert chars is not None
+            # A capital that ended the block before: its neighbour after is this block's first byte.
+            for before in self._waiting[codec]:
+                self._glued[codec] += _glued(before, chars[first])
+            self._waiting[codec] = []
+            a, e = _BYTE_OF[codec].get("\u00e2"), _BYTE_OF[codec].get("\u20ac")
+            if a is not None and e is not None and not self._pair[codec]:
+                self._pair[codec] = (self._tail[-1:] == a and block[:1] == e) or (a in block and a + e in block)
+            pattern = self._capitals[codec]
+            if pattern is None:
+                continue
+            n = len(block)
+            for m in pattern.finditer(block):
+                i = m.start()
+                before = chars[block[i - 1]] if i else (chars[self._tail[-1]] if self._tail else " ")
+                if i + 1 < n:
+                    self._glued[codec] += _glued(before, chars[block[i + 1]])
+                else:
+                    self._waiting[codec].append(before)
+        self._tail = (self._tail + block)[-3:]
+        self.size += len(block)
+
+    def glued(self, codec: str) -> int:
+        """Capitals glued to lower-case letters (a capital that ends the file has a space after it)."""
+        return self._glued[codec] + sum(_glued(before, " ") for before in self._waiting[codec])
+
+    def decodes(self, codec: str) -> bool:
+        chars = _byte_chars(codec)
+        assert chars is not None
+        return all(chars[b] for b in self.counts)
+
+    def mojibake_suspected(self, codec: str) -> bool:
+        """``repair_mojibake``'s first check on the text of this reading (which must decode)."""
+        of = _BYTE_OF[codec]
+        if any(of.get(mark, b"")[:1] and of[mark][0] in self.counts for mark in ("\u00c3", "\u00c2")):
+            return True
+        return self._pair[codec] or _MOJIBAKE.search(self.head.decode(codec)) is not None
+
+    def score(self, codec: str) -> int | None:
+        """``_single_byte_score`` of the whole file."""
+        if not self.counts:
+            return 0  # ASCII
+        if self.mojibake_suspected(codec):
             return None
-    if "\u00e2" in byte_of and "\u20ac" in byte_of and byte_of["\u00e2"] in data \
-            and byte_of["\u00e2"] + byte_of["\u20ac"] in data:
-        return None
-    if _MOJIBAKE.search(data[:_MOJIBAKE_HEAD].decode(codec)):
-        return None
-    counts = Counter(data.translate(None, _ASCII_BYTES))  # byte -> how often; each is one character
+        chars = _byte_chars(codec)
+        assert chars is not None
+        return _score({chars[b]: k for b, k in self.counts.items()}, lambda capitals: self.glued(codec))
 
-    def glued(capitals: list[str]) -> int:
-        found = 0
-        n = len(data)
-        pattern = re.compile(b"[" + b"".join(re.escape(byte_of[c]) for c in capitals) + b"]")
-        for m in pattern.finditer(data):
-            i = m.start()
-            before = chars[data[i - 1]] if i else " "
-            after = chars[data[i + 1]] if i + 1 < n else " "
-            found += _glued(before, after)
-        return found
 
-    return _score({chars[b]: k for b, k in counts.items()}, glued)
+def single_byte_codec(tally: ByteTally, blocks: "Callable[[], Iterable[bytes]] | None" = None) -> str | None:
+    """The codec, "cp1252" or "mac_roman", that ``decode_bytes`` reads a file with when the file is not
+    UTF-8 (the caller has found a byte that is not) and is read as that encoding exactly as its bytes
+    stand; None when it would be read otherwise, or only its whole text can tell. ``tally`` has had every
+    byte of the file, which has no byte-order mark. The steps are ``decode_bytes``'s: no NUL byte to
+    remove, no UTF-8 sequence that could make it UTF-8 with stray bytes, then Windows-1252 or Mac Roman
+    by ``_decode_single_byte``'s score, no non-Latin encoding detected, not binary, nothing that
+    ``repair_mojibake`` would look at (so no note). ``blocks`` gives the file's blocks again, for the
+    rare file whose first bytes look like a non-Latin encoding: it is decoded with that one to see
+    whether it is (without ``blocks`` such a file gets None)."""
+    if tally.nul or tally.utf8_sequence or not tally.counts:
+        return None
+    if not tally.decodes("cp1252"):
+        codec = "mac_roman"
+    else:
+        western, mac = tally.score("cp1252"), tally.score("mac_roman")
+        if western is None or mac is None:
+            return None
+        codec = "mac_roman" if mac > western else "cp1252"
+    if tally.mojibake_suspected(codec):
+        return None
+    guess = _non_latin_codec(tally.head)
+    if guess is not None:  # _non_latin_encoding: a reading in that encoding, if the file is one
+        if blocks is None:
+            return None
+        head = _decoded_head(blocks(), guess)
+        if head is not None and _non_latin_letters(head):
+            return None
+    if _looks_binary(tally.head[:8192].decode(codec)):
+        return None
+    return codec
 
 
 _ASCII_BYTES = bytes(range(128))
+_BYTE_OF = {codec: {c: bytes([b]) for b, c in enumerate(_byte_chars(codec) or ()) if c}
+            for codec in ("cp1252", "mac_roman")}
 
 
 def _plausibility(text: str) -> int:

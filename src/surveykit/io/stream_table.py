@@ -5,7 +5,9 @@ holding only one block of the file in memory. It reads the file exactly as ``io.
 ``parse_delimited`` would (delimiter guessed from the first record, the same cell-size limit, the
 same CSV dialect, the same row numbers in errors) but only for files whose decoding cannot depend on
 the whole text: UTF-8 (with or without a byte-order mark), no NUL byte, nothing that the whole-file
-reader would repair as mojibake. Anything else (XLSX, other encodings, UTF-16, a pipe ...) raises
+reader would repair as mojibake; or Windows-1252 or Mac Roman as the whole-file reader would choose
+it from all of the file's bytes (one pass to decide, a second to read). Anything else (XLSX, UTF-8 with
+stray bytes, other encodings, UTF-16, a pipe ...) raises
 ``NotStreamable`` before or while reading, and the caller reads the file whole instead; since the
 whole-file reader applies to those files, the answers are the same either way.
 """
@@ -121,8 +123,9 @@ def _regular(fh: BinaryIO) -> bool:
 def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
     """Decoded pieces of the file, each ending at a line feed (or the end of the file).
 
-    Splitting after a line feed byte is safe in UTF-8 (it never occurs inside a character) and keeps
-    a CSV record's line structure: the CSV reader sees the same lines as over the whole text."""
+    Splitting after a line feed byte is safe in UTF-8 (it never occurs inside a character) and in a
+    single-byte encoding, and keeps a CSV record's line structure: the CSV reader sees the same lines
+    as over the whole text."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     carry = b""
     start = True
@@ -136,6 +139,10 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
                 bom, data = True, data[3:]
             elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.startswith((b"PK\x03\x04", b"$FL2", b"$FL3")):
                 raise NotStreamable()
+            elif not _utf8_so_far(data):
+                # Not UTF-8: Windows-1252 or Mac Roman (Excel's CSV on Windows, an old Mac), decided from
+                # the whole file's bytes as the whole-file reader decides, is streamed in that encoding.
+                decoder = codecs.getincrementaldecoder(_single_byte_codec(fh, data, block_bytes))("strict")
         if not data:
             break
         data = carry + data
@@ -152,6 +159,36 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             raise NotStreamable() from None
+
+
+def _utf8_so_far(data: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(data)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> str:
+    """The single-byte codec the whole-file reader would read this file with, as its bytes stand (see
+    ``io.base.single_byte_codec``), found in one pass over the file a block at a time; ``fh`` is left
+    just after ``first``. NotStreamable when it would read the file otherwise."""
+    from surveykit.io.base import ByteTally, single_byte_codec
+
+    def blocks() -> Iterator[bytes]:
+        fh.seek(0)
+        while block := fh.read(block_bytes):
+            yield block
+
+    tally = ByteTally()
+    tally.add(first)
+    while block := fh.read(block_bytes):
+        tally.add(block)
+    codec = single_byte_codec(tally, blocks)
+    if codec is None:
+        raise NotStreamable()
+    fh.seek(len(first))
+    return codec
 
 
 def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool = False) -> str:
