@@ -1,4 +1,4 @@
-"""Reading an export that is not UTF-8 (io/base.py, ``_decode_not_utf8``), e.g. a CSV saved by Excel
+"""Reading an export that is not UTF-8 (io/decoding.py, ``_decode_not_utf8``), e.g. a CSV saved by Excel
 on Windows in Windows-1252. A 140 MB export of that kind took 13 s to sniff; two steps are now
 computed faster, and each must give what its definition gives:
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 
-from surveykit.io.base import (
+from surveykit.io.decoding import (
     _PLAUSIBLE_PUNCT,
     _UTF8_MULTIBYTE,
     _decode_single_byte,
@@ -145,8 +145,6 @@ def test_single_byte_readings_are_scored_from_the_bytes_as_from_the_text():
 
 def test_a_large_windows_1252_export_is_scored_without_decoding_both_readings(monkeypatch):
     """The Mac Roman reading of a Windows-1252 export is never built: only the winner is decoded."""
-    import surveykit.io.base as base
-
     text = "respondent_id,q7\n" + "".join(f"r{k},Don\u2019t know \u2013 caf\u00e9 \u00a3{k}\n" for k in range(20_000))
     data = text.encode("cp1252")
     decoded: list[str] = []

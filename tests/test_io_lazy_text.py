@@ -1,4 +1,4 @@
-"""A large export's text is not kept by its Sniff as a string (io/base.py, ``LazyText``): a plain UTF-8
+"""A large export's text is not kept by its Sniff as a string (``Sniff.decoded``, a ``LazyText``): a plain UTF-8
 file's own bytes are decoded again when the text is asked for, and any other text (a file that needed
 a note: mojibake repaired, stray bytes, NULs removed; another encoding; a --encoding) is held as its
 UTF-8 encoding. The text asked for later must be exactly what decoding gave while sniffing."""

@@ -1,4 +1,4 @@
-"""A large UTF-8 export that is not plain ASCII is sniffed without building its text (io/base.py,
+"""A large UTF-8 export that is not plain ASCII is sniffed without building its text (io/decoding.py,
 ``plain_utf8_start``). Real exports hold curly quotes, dashes, accented names and emoji, and some start
 with a byte-order mark. Decoding 140 MB of such text into one string took 0.2 s and two or four bytes a
 character, and ``repair_mojibake``'s first look at it another 0.3 s.
@@ -19,7 +19,9 @@ import pytest
 
 import surveykit.io.base as base
 from surveykit.errors import InputError
-from surveykit.io.base import LAZY_TEXT_BYTES, LazyText, decode_bytes, open_sniff, plain_utf8_start
+import surveykit.io.decoding as decoding
+from surveykit.io.base import LAZY_TEXT_BYTES, open_sniff
+from surveykit.io.decoding import LazyText, decode_bytes, plain_utf8_start
 
 # Text a respondent might type: typographic punctuation, accents, other scripts, emoji (four bytes).
 CLEAN = ["plain words", "Don\u2019t", "\u201cquoted\u201d", "a \u2013 b", "caf\u00e9", "Zo\u00eb", "na\u00efve",
@@ -56,7 +58,7 @@ def test_plain_utf8_start_agrees_with_decode_bytes(monkeypatch):
     rng = random.Random(20261206)
     fast = clean_cases = 0
     for case in range(4000):
-        monkeypatch.setattr(base, "_UTF8_PIECE", rng.randint(1, 9))
+        monkeypatch.setattr(decoding, "_UTF8_PIECE", rng.randint(1, 9))
         data = _case(rng, dirty=bool(case % 2))
         start = plain_utf8_start(data)
         try:

@@ -28,7 +28,8 @@ import warnings
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from surveykit.errors import InputError
-from surveykit.io.base import MAX_CELL_CHARS, LazyText, Sniff, column_letter, parse_delimited
+from surveykit.io.base import MAX_CELL_CHARS, Sniff, column_letter, parse_delimited
+from surveykit.io.decoding import LazyText
 
 if TYPE_CHECKING:
     import numpy as np

@@ -171,9 +171,9 @@ def _utf8_so_far(data: bytes) -> bool:
 
 def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> str:
     """The single-byte codec the whole-file reader would read this file with, as its bytes stand (see
-    ``io.base.single_byte_codec``), found in one pass over the file a block at a time; ``fh`` is left
+    ``io.decoding.single_byte_codec``), found in one pass over the file a block at a time; ``fh`` is left
     just after ``first``. NotStreamable when it would read the file otherwise."""
-    from surveykit.io.base import ByteTally, single_byte_codec
+    from surveykit.io.decoding import ByteTally, single_byte_codec
 
     def blocks() -> Iterator[bytes]:
         fh.seek(0)
@@ -205,7 +205,7 @@ def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool =
 
 
 class _Mojibake:
-    """Whether ``io.base.repair_mojibake`` would change the whole text, found a piece at a time (each
+    """Whether ``io.decoding.repair_mojibake`` would change the whole text, found a piece at a time (each
     piece ends at a line feed, which no match of its pattern spans). It changes the text only when
     its first look finds something (one of its three marks anywhere, or its pattern in the first
     200,000 characters) and a match of the pattern stands for a character (``mojibake_fix``).
@@ -218,7 +218,7 @@ class _Mojibake:
         self.looked = False    # the first look found the pattern in the first 200,000 characters
 
     def check(self, text: str) -> None:
-        from surveykit.io.base import _MOJIBAKE, _MOJIBAKE_HEAD, mojibake_fix
+        from surveykit.io.decoding import _MOJIBAKE, _MOJIBAKE_HEAD, mojibake_fix
 
         before, self.chars = self.chars, self.chars + len(text)
         if text.isascii():
