@@ -173,3 +173,22 @@ def test_mutated_exports_sniff_the_same_without_decoding(tmp_path, monkeypatch):
         assert fast == kept, f"case {case} ({how})"
         lazy += sniff is not None and isinstance(sniff.decoded, LazyText) and path.read_bytes().isascii()
     assert cases >= 60 and lazy > cases // 4
+
+
+@pytest.mark.parametrize("encoding", ["utf-7", "raw_unicode_escape"])
+def test_a_large_text_with_a_lone_surrogate_is_read_as_a_small_one(tmp_path, monkeypatch, encoding):
+    """A --encoding such as UTF-7 can decode to a lone surrogate, which has no UTF-8 form: the text is
+    kept as a string, and the file is read by the csv module, as a small file is (found by a review:
+    sniffing raised UnicodeEncodeError, and reading the export had raised it in the fast parse)."""
+    from surveykit.io import fastcsv
+
+    cell = {"utf-7": b"+2AA-", "raw_unicode_escape": b"\\ud800"}[encoding]
+    path = tmp_path / "surrogate.csv"
+    path.write_bytes(b"respondent_id,sector,q7\r\nr0,Police," + cell + b"\r\n" + b"r1,Police,plain answer\r\n" * 43_691)
+    assert path.stat().st_size > LAZY_TEXT_BYTES
+    sniff = open_sniff(path, encoding=encoding)
+    assert isinstance(sniff.decoded, str) and sniff.head_rows[1] == ("r0", "Police", "\ud800")
+    raw = read_export(path, encoding=encoding)
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+    assert [tuple(r) for r in raw.rows] == [tuple(r) for r in read_export(path, encoding=encoding).rows]
+    assert raw.rows[0][2] == "\ud800" and len(raw.rows) == 43_692

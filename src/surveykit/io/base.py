@@ -270,7 +270,10 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
         # Any other large text (another encoding, a repair, a --encoding) is held as its UTF-8 bytes:
         # what the fast CSV path parses, so the text and a UTF-8 copy of it are not both held through
         # the parse. (Decoded text takes two or four bytes a character once one is beyond Latin-1.)
-        decoded = LazyText(text.encode("utf-8"))
+        try:
+            decoded = LazyText(text.encode("utf-8"))
+        except UnicodeEncodeError:  # a lone surrogate, from a --encoding such as utf-7: kept as it is
+            pass
     del text
     return Sniff(path=p, kind="text", data=data, digest=digest, encoding=enc, decoded=decoded,
                  delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=notes)

@@ -312,7 +312,10 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
         data = sniff.data  # a small file's bytes are its text exactly
         start = len(_BOM) if sniff.encoding == "utf-8-sig" and data.startswith(_BOM) else 0
     else:
-        data, start = sniff.text.encode("utf-8"), 0
+        try:
+            data, start = sniff.text.encode("utf-8"), 0
+        except UnicodeEncodeError:  # a lone surrogate (a --encoding such as utf-7): the Python path reads it
+            return None
     columns = _pandas_columns(data, width, sniff.delimiter, start=start)
     if columns is None:
         return None
