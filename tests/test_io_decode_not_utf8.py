@@ -19,11 +19,12 @@ import random
 
 from surveykit.io.decoding import (
     _PLAUSIBLE_PUNCT,
+    ByteTally,
     _UTF8_MULTIBYTE,
     _decode_single_byte,
-    _decodes,
     _holds_utf8_sequence,
     _plausibility,
+    _single_byte_reading,
     _single_byte_score,
     decode_bytes,
     repair_mojibake,
@@ -116,7 +117,7 @@ def test_single_byte_readings_are_scored_from_the_bytes_as_from_the_text():
     the Windows-1252 and Mac Roman bytes of mojibake's marks, so that both ways of scoring are taken."""
     rng = random.Random(1252)
     marks = [b"\xc3\xa9", b"\xc2\xa3", b"\xe2\x80\x99", b"\xcc", b"\xe5", b"\x89\xdb"]
-    from_bytes = 0
+    from_bytes = cleaned = 0
     for case in range(3000):
         parts = []
         for _ in range(rng.randint(0, 40)):
@@ -128,19 +129,25 @@ def test_single_byte_readings_are_scored_from_the_bytes_as_from_the_text():
             else:
                 parts.append(rng.choice(marks))
         data = b"".join(parts)
+        tally = ByteTally()
+        tally.add(data)
         for codec in ("cp1252", "mac_roman"):
             try:
                 text = data.decode(codec)
             except UnicodeDecodeError:
-                assert not _decodes(data, codec)
+                assert not tally.decodes(codec)
                 continue
-            assert _decodes(data, codec)
+            assert tally.decodes(codec)
             score = _single_byte_score(data, codec)
             if score is not None:
                 from_bytes += 1
                 assert score == _plausibility(repair_mojibake(text)[0]), f"case {case}, {codec}: {data!r}"
         assert _decode_single_byte(data) == _decoded_by_definition(data), f"case {case}: {data!r}"
-    assert from_bytes > 1000
+        text, _, clean = _single_byte_reading(data)
+        if clean:  # decode_bytes then skips repair_mojibake: it must have nothing to do
+            assert repair_mojibake(text) == (text, 0), f"case {case}: {data!r}"
+            cleaned += 1
+    assert from_bytes > 1000 and cleaned > 500
 
 
 def test_a_large_windows_1252_export_is_scored_without_decoding_both_readings(monkeypatch):

@@ -104,18 +104,19 @@ def decode_bytes(data: bytes, *, encoding: str | None = None) -> tuple[str, str,
                              f"{where})")
         data = data.replace(b"\x00", b"")
         notes.append(f"removed {nul} NUL byte(s)")
+    clean = False  # known to hold nothing for repair_mojibake (it need not look)
     try:
         text = data.decode("utf-8")
         enc = "utf-8"
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-        text, enc, how = _decode_not_utf8(data)
+        text, enc, how, clean = _decode_not_utf8(data)
         if how:
             notes.append(how.format(where=byte_position(data, first_bad)))
         if _looks_binary(text):
             raise InputError("this looks like a binary file, not a text export (the first byte that is not text is "
                              f"at {byte_position(data, _first_control(data))})") from None
-    text, repaired = repair_mojibake(text)
+    text, repaired = (text, 0) if clean else repair_mojibake(text)
     if repaired:
         notes.append(f"repaired {repaired} mojibake sequence(s) (UTF-8 text that had been saved as {enc if enc != 'utf-8' else 'Latin-1'})")
     return text, enc, tuple(notes)
@@ -165,23 +166,24 @@ def _holds_utf8_sequence(data: bytes) -> bool:
     return any(_UTF8_MULTIBYTE.match(data, m.start()) for m in _UTF8_LEAD.finditer(data))
 
 
-def _decode_not_utf8(data: bytes) -> tuple[str, str, str]:
-    """(text, encoding, note template) for bytes that are not valid UTF-8."""
-    western_text, western = _decode_single_byte(data)
+def _decode_not_utf8(data: bytes) -> tuple[str, str, str, bool]:
+    """(text, encoding, note template, clean) for bytes that are not valid UTF-8; ``clean``: the text is
+    known to give ``repair_mojibake`` nothing to repair (found on the bytes while choosing it)."""
+    western_text, western, clean = _single_byte_reading(data)
     best_text, best, how = western_text, western, ""
     # A file that is mostly UTF-8 with a few Windows-1252 bytes pasted in: keep the UTF-8 where it is valid.
     if _holds_utf8_sequence(data):
         mixed, bad = _utf8_with_fallback(data)
         # Ties go to the mixed reading: the valid UTF-8 sequences are evidence of UTF-8.
         if bad <= 4096 and _plausibility(repair_mojibake(mixed)[0]) >= _plausibility(repair_mojibake(western_text)[0]):
-            best_text, best = mixed, "utf-8"
+            best_text, best, clean = mixed, "utf-8", False
             how = f"{bad} byte(s) are not UTF-8 (the first at {{where}}); they were read as Windows-1252"
     if best == western:
         other = _non_latin_encoding(data)
         if other is not None:
-            best_text, best = other
+            (best_text, best), clean = other, False
             how = f"encoding detected as {best} (the text is not UTF-8; the first such byte is at {{where}})"
-    return best_text, best, how
+    return best_text, best, how, clean
 
 
 _LATIN_CODECS = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "mac-roman", "cp1250", "iso8859-2",
@@ -278,32 +280,30 @@ def _decode_single_byte(data: bytes) -> tuple[str, str]:
     Only the winner is decoded whole, when the file gives ``repair_mojibake`` nothing to look at (see
     ``_single_byte_score``); a large file's text takes one to four bytes a character.
     """
-    if not _decodes(data, "cp1252"):
-        return data.decode("mac_roman"), "mac-roman"
-    if _reading_score(data, "mac_roman") > _reading_score(data, "cp1252"):
-        return data.decode("mac_roman"), "mac-roman"
-    return data.decode("cp1252"), "windows-1252"
+    return _single_byte_reading(data)[:2]
 
 
-def _decodes(data: bytes, codec: str) -> bool:
-    """Whether ``data.decode(codec)`` succeeds, found without building the text for a single-byte codec
-    (Windows-1252 leaves five bytes undefined: any of them fails it)."""
-    chars = _byte_chars(codec)
-    if chars is None:
-        try:
-            data.decode(codec)
-        except UnicodeDecodeError:
-            return False
-        return True
-    return not data.translate(None, bytes(b for b in range(256) if chars[b]))  # only undefined bytes left
+def _single_byte_reading(data: bytes) -> tuple[str, str, bool]:
+    """``_decode_single_byte``, and whether the reading chosen was scored from its bytes: then
+    ``repair_mojibake``'s first look at its text is known to find nothing."""
+    tally = ByteTally(utf8=False)  # one pass over the bytes serves both readings
+    tally.add(data)
+    if not tally.decodes("cp1252"):
+        return data.decode("mac_roman"), "mac-roman", False
+    mac, western = _reading_score(data, "mac_roman", tally), _reading_score(data, "cp1252", tally)
+    if mac[0] > western[0]:
+        return data.decode("mac_roman"), "mac-roman", mac[1]
+    return data.decode("cp1252"), "windows-1252", western[1]
 
 
-def _reading_score(data: bytes, codec: str) -> int:
-    """``_plausibility(repair_mojibake(data.decode(codec))[0])``: from the bytes where it can be."""
-    score = _single_byte_score(data, codec)
+def _reading_score(data: bytes, codec: str, tally: "ByteTally") -> tuple[int, bool]:
+    """``_plausibility(repair_mojibake(data.decode(codec))[0])``: from the bytes where it can be, with
+    ``tally`` holding all of them (then the second value is True: the text holds nothing for
+    ``repair_mojibake`` to look at)."""
+    score = tally.score(codec)
     if score is None:
-        score = _plausibility(repair_mojibake(data.decode(codec))[0])
-    return score
+        return _plausibility(repair_mojibake(data.decode(codec))[0]), False
+    return score, True
 
 
 @lru_cache(maxsize=None)
@@ -348,6 +348,7 @@ class ByteTally:
         self._pair = dict.fromkeys(codecs, False)
         self._waiting: dict[str, list[str]] = {c: [] for c in codecs}  # the char before each capital that ended a block
         self._capitals: dict[str, re.Pattern | None] = {}
+        self._capital_bytes: dict[str, frozenset[int]] = {}
         for codec in codecs:
             chars = _byte_chars(codec)
             assert chars is not None
@@ -355,6 +356,7 @@ class ByteTally:
             caps = [b for b in range(128, 256) if chars[b] and chars[b] not in _PLAUSIBLE_PUNCT
                     and not (chars[b].isalpha() and chars[b].islower()) and chars[b].isalpha() and chars[b].isupper()]
             self._capitals[codec] = re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in caps) + b"]") if caps else None
+            self._capital_bytes[codec] = frozenset(caps)
 
     def add(self, block: bytes) -> None:
         if not block:
@@ -365,7 +367,9 @@ class ByteTally:
             self.nul = True
         if self._utf8 and not self.utf8_sequence:
             self.utf8_sequence = _holds_utf8_sequence(self._tail[-3:] + block)
-        self.counts.update(block.translate(None, _ASCII_BYTES))
+        high = block.translate(None, _ASCII_BYTES)
+        self.counts.update(high)
+        present = set(high)  # the bytes above 127 in this block: most blocks hold no capital at all
         first = block[0]
         for codec in self.codecs:
             chars = _byte_chars(codec)
@@ -378,7 +382,7 @@ class ByteTally:
             if a is not None and e is not None and not self._pair[codec]:
                 self._pair[codec] = (self._tail[-1:] == a and block[:1] == e) or (a in block and a + e in block)
             pattern = self._capitals[codec]
-            if pattern is None:
+            if pattern is None or present.isdisjoint(self._capital_bytes[codec]):
                 continue
             n = len(block)
             for m in pattern.finditer(block):
@@ -388,7 +392,7 @@ class ByteTally:
                     self._glued[codec] += _glued(before, chars[block[i + 1]])
                 else:
                     self._waiting[codec].append(before)
-        self._tail = (self._tail + block)[-3:]
+        self._tail = (self._tail + block[-3:])[-3:]
         self.size += len(block)
 
     def glued(self, codec: str) -> int:
