@@ -224,6 +224,8 @@ def test_files_that_are_not_plain_utf8_give_the_same_result(tmp_path, monkeypatc
                       monkeypatch=monkeypatch)
     assert res.returncode == 0, res.stderr
     _same(tmp_path, (path, *GEN, "--format", "csv"), monkeypatch)
+    mac = _generated(tmp_path / "mac.csv", n=400, seed=6, encoding="mac_roman")
+    _same(tmp_path, (mac, *GEN, "--format", "csv"), monkeypatch, tag="mac")
     # UTF-8 with a few Windows-1252 bytes pasted in: read whole (the whole-file reader mixes the two).
     mixed = tmp_path / "mixed.csv"
     mixed.write_bytes(_generated(tmp_path / "plain0.csv", n=400, seed=5).read_bytes() + b"R9,caf\xe9,police\r\n")

@@ -2,8 +2,8 @@
 repairs mojibake ("caf\u00c3\u00a9" for "caf\u00e9") when its first look finds something. The stream used to
 hand any piece matching the repair's pattern to the whole-file reader, so one ordinary word such as
 "caf\u00e9\u2019s" (a match that stands for no character) made ``surveykit code`` hold a 200,000-answer
-file in memory (480 MB instead of 90 MB). Now a file is refused only when the whole-file reader would
-change its text. The reference is ``decode_bytes`` + ``parse_delimited``, with pieces of 4 KiB so that
+file in memory (480 MB instead of 90 MB). Now a file is refused only when the whole-file reader could
+change its text: a mark, or a match that stands for a character. The reference is ``decode_bytes`` + ``parse_delimited``, with pieces of 4 KiB so that
 a file has many."""
 
 from __future__ import annotations
@@ -56,16 +56,21 @@ def test_a_mark_still_hands_the_file_over(tmp_path):
         _streamed(path)
 
 
-def test_a_repairable_match_is_handed_over_only_when_the_whole_file_reader_repairs_it(tmp_path):
-    """"\u00d0\u00be" is Cyrillic "\u043e" saved through Windows-1252, and holds none of the marks. The whole-file
-    reader repairs it only when its first look found the pattern in the first 200,000 characters."""
+def test_a_match_that_stands_for_a_character_hands_the_file_over(tmp_path):
+    """"\u00d0\u00be" is Cyrillic "\u043e" saved through Windows-1252, and holds none of the marks. The
+    whole-file reader repairs it when its first look finds anything anywhere, even a mark far below:
+    the stream cannot know that yet, so it hands the file over. (A review found that letting such a
+    match through when nothing had been found so far could report a cell as too large that the
+    repair shrinks: row 1 below holds 1,000,002 characters, 650,001 once repaired.)"""
     deep = {5000: "\u00d0\u00be"}
     path = _file(tmp_path, deep)
     rows, notes = _whole(path)
-    assert notes == () and rows[5001][1] == "\u00d0\u00be"  # not looked for: left as it is
-    assert _streamed(path) == rows
-    path = _file(tmp_path, {10: "the caf\u00e9\u2019s staff", **deep})
+    assert notes == () and rows[5001][1] == "\u00d0\u00be"  # nothing found first: left as it is
+    with pytest.raises(NotStreamable):
+        _streamed(path)
+    big = {0: "x" * 300_000 + "\u00d0\u00be" * 350_001, 5500: "caf\u00c3\u00a9"}
+    path = _file(tmp_path, big)
     rows, notes = _whole(path)
-    assert notes and rows[5001][1] == "\u043e"  # looked for, and repaired
+    assert notes and len(rows[1][1]) == 650_001  # the mark below made it repair row 1
     with pytest.raises(NotStreamable):
         _streamed(path)

@@ -138,3 +138,27 @@ def test_a_file_the_whole_file_reader_reads_otherwise_is_handed_over(tmp_path):
     with pytest.raises(NotStreamable):
         with open_table_stream(path, block_bytes=4096) as stream:
             list(stream.rows)
+
+
+def test_the_encoding_is_chosen_from_every_block_not_the_first(tmp_path):
+    """Windows-1252 in the first blocks, Mac Roman below: the whole file reads as Mac Roman, and so must
+    the stream (a review found that a tally of the first block alone would not be caught)."""
+    head = b"".join(b"R%d,caf\xe9 cr\xe8me\r\n" % k for k in range(2_000))
+    body = b"".join(b"Q%d,caf\x8e na\x95ve d\x8ej\x88 vu\r\n" % k for k in range(4_000))
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"respondent_id,answer\r\n" + head + body)
+    text, name, notes = decode_bytes(path.read_bytes())
+    assert (name, notes) == ("mac-roman", ())
+    with open_table_stream(path, block_bytes=4096) as stream:
+        rows = [stream.header] + [cells for _, cells in stream.rows]
+    assert rows == parse_delimited(text) and rows[-1][1] == "caf\u00e9 na\u00efve d\u00e9j\u00e0 vu"
+
+
+def test_a_file_that_grows_after_its_encoding_was_chosen_is_handed_over(tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_bytes(_answers("cp1252", rows=6000))  # more than the first 200,000 characters read on opening
+    with open_table_stream(path, block_bytes=4096) as stream:
+        with path.open("ab") as fh:
+            fh.write(b"Q1,caf\x8e na\x95ve\r\n" * 1000)
+        with pytest.raises(NotStreamable):
+            list(stream.rows)

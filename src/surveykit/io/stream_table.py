@@ -61,6 +61,7 @@ def open_table_stream(path: str | Path, *, block_bytes: int = BLOCK_BYTES) -> Ta
     from surveykit.io.files import check_input
 
     p = check_input(path)
+    block_bytes = max(block_bytes, 64)  # the first block must hold a byte-order mark whole
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".sav", ".zsav"):
         raise NotStreamable()
     try:
@@ -131,8 +132,9 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
     start = True
     bom = False
     seen = _Mojibake()
+    left: int | None = None  # bytes still to read, when the encoding was chosen from the file's size
     while True:
-        data = fh.read(block_bytes)
+        data = fh.read(block_bytes if left is None else min(block_bytes, left))
         if start:
             start = False
             if data.startswith(_BOM):
@@ -142,7 +144,13 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
             elif not _utf8_so_far(data):
                 # Not UTF-8: Windows-1252 or Mac Roman (Excel's CSV on Windows, an old Mac), decided from
                 # the whole file's bytes as the whole-file reader decides, is streamed in that encoding.
-                decoder = codecs.getincrementaldecoder(_single_byte_codec(fh, data, block_bytes))("strict")
+                codec, size = _single_byte_codec(fh, data, block_bytes)
+                decoder = codecs.getincrementaldecoder(codec)("strict")
+                left = size
+        if left is not None:
+            left -= len(data)
+            if not data and (left or fh.read(1)):
+                raise NotStreamable()  # the file changed after its encoding was chosen: read it whole
         if not data:
             break
         data = carry + data
@@ -169,10 +177,11 @@ def _utf8_so_far(data: bytes) -> bool:
     return True
 
 
-def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> str:
+def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> tuple[str, int]:
     """The single-byte codec the whole-file reader would read this file with, as its bytes stand (see
-    ``io.decoding.single_byte_codec``), found in one pass over the file a block at a time; ``fh`` is left
-    just after ``first``. NotStreamable when it would read the file otherwise."""
+    ``io.decoding.single_byte_codec``), found in one pass over the file a block at a time, and the
+    number of bytes it was chosen from; ``fh`` is left just after ``first``. NotStreamable when it would
+    read the file otherwise."""
     from surveykit.io.decoding import ByteTally, single_byte_codec
 
     def blocks() -> Iterator[bytes]:
@@ -188,7 +197,7 @@ def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> str:
     if codec is None:
         raise NotStreamable()
     fh.seek(len(first))
-    return codec
+    return codec, tally.size
 
 
 def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool = False) -> str:
@@ -205,27 +214,20 @@ def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool =
 
 
 class _Mojibake:
-    """Whether ``io.decoding.repair_mojibake`` would change the whole text, found a piece at a time (each
-    piece ends at a line feed, which no match of its pattern spans). It changes the text only when
-    its first look finds something (one of its three marks anywhere, or its pattern in the first
-    200,000 characters) and a match of the pattern stands for a character (``mojibake_fix``).
-    A piece holding a mark is refused at once; a match that could be repaired is refused once the
-    first look has found something. Plain words such as "caf\u00e9\u2019s" (a match that stands for no
-    character) keep a file streamed."""
-
-    def __init__(self) -> None:
-        self.chars = 0         # characters before the current piece
-        self.looked = False    # the first look found the pattern in the first 200,000 characters
+    """Refuses (NotStreamable) a piece that could make ``io.decoding.repair_mojibake`` change the whole
+    text: one of the marks its first look searches for (\u00c3, \u00c2, \u00e2\u20ac), or a match of its
+    pattern that stands for a character (``mojibake_fix``), which it repairs once its first look has
+    found anything anywhere. A piece ends at a line feed, which no match spans, and is checked before
+    any of its rows is read, so no row is read from text that the whole-file reader would repair.
+    Plain words such as "caf\u00e9\u2019s" match the pattern but stand for no character: a file holding
+    them stays streamed."""
 
     def check(self, text: str) -> None:
-        from surveykit.io.decoding import _MOJIBAKE, _MOJIBAKE_HEAD, mojibake_fix
+        from surveykit.io.decoding import _MOJIBAKE, mojibake_fix
 
-        before, self.chars = self.chars, self.chars + len(text)
         if text.isascii():
             return
         if "\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text:
             raise NotStreamable()
-        if before < _MOJIBAKE_HEAD and _MOJIBAKE.search(text[:_MOJIBAKE_HEAD - before]):
-            self.looked = True
-        if self.looked and any(mojibake_fix(m.group(0)) is not None for m in _MOJIBAKE.finditer(text)):
+        if any(mojibake_fix(m.group(0)) is not None for m in _MOJIBAKE.finditer(text)):
             raise NotStreamable()
