@@ -236,6 +236,18 @@ def test_files_that_are_not_plain_utf8_give_the_same_result(tmp_path, monkeypatc
     _same(tmp_path, (bom, *GEN, "--format", "table"), monkeypatch, tag="bom")
 
 
+@pytest.mark.parametrize("view", ["tests", "sectors", "rows"])
+def test_a_file_with_no_answers_and_a_sector_column_gives_empty_tables(tmp_path, monkeypatch, view):
+    """A header and no answers: every view is an empty table (the tests view, "no test" for each code),
+    the same both ways. A review found that building the tests view raised an internal error."""
+    empty = tmp_path / "empty.csv"
+    empty.write_text("respondent_id,answer,sector\r\n", encoding="utf-8")
+    old, _ = _same(tmp_path, (empty, *GEN, "--view", view, "--format", "csv"), monkeypatch, out=False, tag=view)
+    assert old.returncode == 0, old.stderr
+    if view == "tests":
+        assert "no test" in old.stdout
+
+
 def _refused(*args, **kwargs):
     raise AssertionError("the file was read whole")
 

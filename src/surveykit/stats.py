@@ -255,6 +255,8 @@ def _trim(table: Any) -> "np.ndarray":
     import numpy as np
 
     t = np.asarray(table, dtype=float)
+    if t.ndim == 1 and t.size == 0:  # no rows at all (e.g. no group holds an answer): nothing to test
+        t = t.reshape(0, 0)
     if t.ndim != 2:
         raise ValueError("a contingency table must be two-dimensional")
     if np.any(t < 0) or np.any(t != np.round(t)):
