@@ -131,7 +131,6 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
     carry = b""
     start = True
     bom = False
-    seen = _Mojibake()
     left: int | None = None  # bytes still to read, when the encoding was chosen from the file's size
     while True:
         data = fh.read(block_bytes if left is None else min(block_bytes, left))
@@ -159,9 +158,9 @@ def _text_blocks(fh: BinaryIO, block_bytes: int) -> Iterator[str]:
             carry = data
             continue
         piece, carry = data[:cut], data[cut:]
-        yield _check(piece, decoder, bom, seen)
+        yield _check(piece, decoder, bom)
     if carry:
-        yield _check(carry, decoder, bom, seen, final=True)
+        yield _check(carry, decoder, bom, final=True)
     elif not bom:
         try:
             decoder.decode(b"", final=True)
@@ -200,7 +199,7 @@ def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> tuple[st
     return codec, tally.size
 
 
-def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool = False) -> str:
+def _check(piece: bytes, decoder, bom: bool, *, final: bool = False) -> str:
     if b"\x00" in piece:
         raise NotStreamable()  # NUL bytes are removed or refused by the whole-file reader
     try:
@@ -209,11 +208,11 @@ def _check(piece: bytes, decoder, bom: bool, seen: "_Mojibake", *, final: bool =
         raise NotStreamable() from None
     # Without a BOM the whole-file reader repairs mojibake in the text; leave files it would change to it.
     if not bom:
-        seen.check(text)
+        _refuse_mojibake(text)
     return text
 
 
-class _Mojibake:
+def _refuse_mojibake(text: str) -> None:
     """Refuses (NotStreamable) a piece that could make ``io.decoding.repair_mojibake`` change the whole
     text: one of the marks its first look searches for (\u00c3, \u00c2, \u00e2\u20ac), or a match of its
     pattern that stands for a character (``mojibake_fix``), which it repairs once its first look has
@@ -221,13 +220,11 @@ class _Mojibake:
     any of its rows is read, so no row is read from text that the whole-file reader would repair.
     Plain words such as "caf\u00e9\u2019s" match the pattern but stand for no character: a file holding
     them stays streamed."""
+    from surveykit.io.decoding import _MOJIBAKE, mojibake_fix
 
-    def check(self, text: str) -> None:
-        from surveykit.io.decoding import _MOJIBAKE, mojibake_fix
-
-        if text.isascii():
-            return
-        if "\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text:
-            raise NotStreamable()
-        if any(mojibake_fix(m.group(0)) is not None for m in _MOJIBAKE.finditer(text)):
-            raise NotStreamable()
+    if text.isascii():
+        return
+    if "\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text:
+        raise NotStreamable()
+    if any(mojibake_fix(m.group(0)) is not None for m in _MOJIBAKE.finditer(text)):
+        raise NotStreamable()
