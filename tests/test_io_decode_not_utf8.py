@@ -25,7 +25,6 @@ from surveykit.io.decoding import (
     _holds_utf8_sequence,
     _plausibility,
     _single_byte_reading,
-    _single_byte_score,
     decode_bytes,
     repair_mojibake,
 )
@@ -138,7 +137,7 @@ def test_single_byte_readings_are_scored_from_the_bytes_as_from_the_text():
                 assert not tally.decodes(codec)
                 continue
             assert tally.decodes(codec)
-            score = _single_byte_score(data, codec)
+            score = tally.score(codec)
             if score is not None:
                 from_bytes += 1
                 assert score == _plausibility(repair_mojibake(text)[0]), f"case {case}, {codec}: {data!r}"
@@ -177,4 +176,6 @@ def test_mojibake_beyond_the_head_is_repaired_before_scoring():
         data = filler + mojibake * 3
         text = data.decode(codec)
         assert repair_mojibake(text)[1] == 3, (codec, mojibake)
-        assert _single_byte_score(data, codec) in (None, _plausibility(repair_mojibake(text)[0])), (codec, mojibake)
+        tally = ByteTally()
+        tally.add(data)
+        assert tally.score(codec) in (None, _plausibility(repair_mojibake(text)[0])), (codec, mojibake)

@@ -278,7 +278,7 @@ def _decode_single_byte(data: bytes) -> tuple[str, str]:
     text was UTF-8 re-saved as Mac Roman (Unipark/EFS) is recognised as Mac Roman.
 
     Only the winner is decoded whole, when the file gives ``repair_mojibake`` nothing to look at (see
-    ``_single_byte_score``); a large file's text takes one to four bytes a character.
+    ``ByteTally.score``); a large file's text takes one to four bytes a character.
     """
     return _single_byte_reading(data)[:2]
 
@@ -316,21 +316,9 @@ def _byte_chars(codec: str) -> tuple[str, ...] | None:
     return chars
 
 
-def _single_byte_score(data: bytes, codec: str) -> int | None:
-    """``_plausibility(repair_mojibake(text)[0])`` of ``text = data.decode(codec)`` (which must decode)
-    counted on the bytes, where each byte is one character: None when ``repair_mojibake``'s first check
-    would look further in the text (the caller then decodes it), or the codec is not of that kind.
-    The check and the score are those of the text, made on the bytes that give its characters."""
-    if _byte_chars(codec) is None:
-        return None
-    tally = ByteTally(codecs=(codec,), utf8=False)
-    tally.add(data)
-    return tally.score(codec)
-
-
 class ByteTally:
     """What deciding between the single-byte readings needs to know of a file (``_decode_single_byte``,
-    ``_single_byte_score``, ``single_byte_codec``), gathered from its bytes a block at a time, in order,
+    ``single_byte_codec``), gathered from its bytes a block at a time, in order,
     so that a file read in blocks is never held whole: how often each byte above 127 occurs (each is one
     character), the first ``_MOJIBAKE_HEAD`` bytes, NUL bytes, a UTF-8 sequence anywhere, and for each
     codec the capitals glued to lower-case letters and whether its bytes of \u00e2\u20ac meet."""
@@ -352,9 +340,9 @@ class ByteTally:
         for codec in codecs:
             chars = _byte_chars(codec)
             assert chars is not None
-            # The characters _score sends to ``glued``: capitals that are not punctuation or lower case.
-            caps = [b for b in range(128, 256) if chars[b] and chars[b] not in _PLAUSIBLE_PUNCT
-                    and not (chars[b].isalpha() and chars[b].islower()) and chars[b].isalpha() and chars[b].isupper()]
+            # The characters _score sends to ``glued``: capitals that are not punctuation.
+            caps = [b for b in range(128, 256)
+                    if chars[b] and chars[b] not in _PLAUSIBLE_PUNCT and chars[b].isalpha() and chars[b].isupper()]
             self._capitals[codec] = re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in caps) + b"]") if caps else None
             self._capital_bytes[codec] = frozenset(caps)
 
@@ -406,13 +394,16 @@ class ByteTally:
 
     def mojibake_suspected(self, codec: str) -> bool:
         """``repair_mojibake``'s first check on the text of this reading (which must decode)."""
-        of = _BYTE_OF[codec]
-        if any(of.get(mark, b"")[:1] and of[mark][0] in self.counts for mark in ("\u00c3", "\u00c2")):
-            return True
+        for mark in ("\u00c3", "\u00c2"):
+            byte = _BYTE_OF[codec].get(mark)
+            if byte is not None and byte[0] in self.counts:
+                return True
         return self._pair[codec] or _MOJIBAKE.search(self.head.decode(codec)) is not None
 
     def score(self, codec: str) -> int | None:
-        """``_single_byte_score`` of the whole file."""
+        """``_plausibility(repair_mojibake(text)[0])`` of the file's text in this reading (which must
+        decode), counted on the bytes, where each byte is one character: None when ``repair_mojibake``'s
+        first check would look further in the text (the caller then decodes it)."""
         if not self.counts:
             return 0  # ASCII
         if self.mojibake_suspected(codec):
