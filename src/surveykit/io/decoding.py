@@ -169,7 +169,7 @@ def _holds_utf8_sequence(data: bytes) -> bool:
 def _decode_not_utf8(data: bytes) -> tuple[str, str, str, bool]:
     """(text, encoding, note template, clean) for bytes that are not valid UTF-8; ``clean``: the text is
     known to give ``repair_mojibake`` nothing to repair (found on the bytes while choosing it)."""
-    western_text, western, clean = _single_byte_reading(data)
+    western_text, western, clean = _decode_single_byte(data)
     best_text, best, how = western_text, western, ""
     # A file that is mostly UTF-8 with a few Windows-1252 bytes pasted in: keep the UTF-8 where it is valid.
     if _holds_utf8_sequence(data):
@@ -269,8 +269,9 @@ _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0
                        "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3}")
 
 
-def _decode_single_byte(data: bytes) -> tuple[str, str]:
-    """Windows-1252 or Mac Roman: whichever reads as more plausible text (ties go to Windows-1252).
+def _decode_single_byte(data: bytes) -> tuple[str, str, bool]:
+    """Windows-1252 or Mac Roman: (text, encoding name, clean), whichever reads as more plausible text
+    (ties go to Windows-1252).
 
     Both decode almost any bytes, so the choice is scored: lower-case accented letters and typographic
     punctuation count for an encoding, capitals wedged between lower-case letters (``in\u00c2your``)
@@ -278,14 +279,9 @@ def _decode_single_byte(data: bytes) -> tuple[str, str]:
     text was UTF-8 re-saved as Mac Roman (Unipark/EFS) is recognised as Mac Roman.
 
     Only the winner is decoded whole, when the file gives ``repair_mojibake`` nothing to look at (see
-    ``ByteTally.score``); a large file's text takes one to four bytes a character.
+    ``ByteTally.score``); a large file's text takes one to four bytes a character. ``clean``: the
+    reading chosen was scored from its bytes, so ``repair_mojibake``'s first look at it finds nothing.
     """
-    return _single_byte_reading(data)[:2]
-
-
-def _single_byte_reading(data: bytes) -> tuple[str, str, bool]:
-    """``_decode_single_byte``, and whether the reading chosen was scored from its bytes: then
-    ``repair_mojibake``'s first look at its text is known to find nothing."""
     tally = ByteTally(utf8=False)  # one pass over the bytes serves both readings
     tally.add(data)
     if not tally.decodes("cp1252"):
@@ -394,7 +390,7 @@ class ByteTally:
 
     def mojibake_suspected(self, codec: str) -> bool:
         """``repair_mojibake``'s first check on the text of this reading (which must decode)."""
-        for mark in ("\u00c3", "\u00c2"):
+        for mark in MOJIBAKE_MARKS[:2]:  # the third, two characters, is ``_pair``
             byte = _BYTE_OF[codec].get(mark)
             if byte is not None and byte[0] in self.counts:
                 return True
@@ -506,11 +502,9 @@ def repair_mojibake(text: str) -> tuple[str, int]:
     Only sequences that re-encode to valid UTF-8 are replaced, so ordinary accented text is left alone.
     Returns (text, number of sequences repaired).
     """
-    # Fast substring checks first (a 100 MB export must not pay for a regex scan): mojibake of
-    # Latin-1 letters starts with \u00c3/\u00c2, of typographic punctuation with \u00e2\u20ac.
-    # (``_mojibake_suspected`` makes the same checks on a UTF-8 file's bytes: keep the two alike.)
-    if not text or text.isascii() or not ("\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text
-                                          or _MOJIBAKE.search(text[:_MOJIBAKE_HEAD])):
+    # Fast substring checks first (a 100 MB export must not pay for a regex scan). ``_mojibake_suspected``
+    # and ``ByteTally.mojibake_suspected`` make the same checks on a file's bytes: keep them alike.
+    if not text or text.isascii() or not (has_mojibake_mark(text) or _MOJIBAKE.search(text[:_MOJIBAKE_HEAD])):
         return text, 0
     if not _MOJIBAKE.search(text):
         return text, 0
@@ -526,6 +520,15 @@ def repair_mojibake(text: str) -> tuple[str, int]:
         return fixed
 
     return _MOJIBAKE.sub(fix, text), count
+
+
+#: What ``repair_mojibake`` looks for first, anywhere in the text: mojibake of Latin-1 letters starts
+#: with \u00c3 or \u00c2, of typographic punctuation with \u00e2\u20ac.
+MOJIBAKE_MARKS = ("\u00c3", "\u00c2", "\u00e2\u20ac")
+
+
+def has_mojibake_mark(text: str) -> bool:
+    return any(mark in text for mark in MOJIBAKE_MARKS)
 
 
 def mojibake_fix(seq: str) -> str | None:

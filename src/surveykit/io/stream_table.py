@@ -220,11 +220,11 @@ def _refuse_mojibake(text: str) -> None:
     any of its rows is read, so no row is read from text that the whole-file reader would repair.
     Plain words such as "caf\u00e9\u2019s" match the pattern but stand for no character: a file holding
     them stays streamed."""
-    from surveykit.io.decoding import _MOJIBAKE, mojibake_fix
+    from surveykit.io.decoding import _MOJIBAKE, has_mojibake_mark, mojibake_fix
 
     if text.isascii():
         return
-    if "\u00c3" in text or "\u00c2" in text or "\u00e2\u20ac" in text:
+    if has_mojibake_mark(text):
         raise NotStreamable()
     if any(mojibake_fix(m.group(0)) is not None for m in _MOJIBAKE.finditer(text)):
         raise NotStreamable()
