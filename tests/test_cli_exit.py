@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from surveykit import __version__
 
 
@@ -86,3 +88,37 @@ def test_the_ordinary_exit_can_be_asked_for(tmp_path):
     out = _run(script, tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == f"surveykit {__version__}"
+
+
+def test_the_program_gives_pyarrow_the_system_allocator_unless_told_otherwise(tmp_path):
+    """``run`` sets ARROW_DEFAULT_MEMORY_POOL to "system" before pyarrow is imported (a parse of a large
+    export peaks lower with it); a pool the user chose is kept, and a script that only imports surveykit
+    keeps pyarrow's own default."""
+    import os
+
+    pytest.importorskip("pyarrow")
+    script = """
+        import atexit, os, sys
+        from pathlib import Path
+
+        def record():
+            import pyarrow
+            Path("pool").write_text(pyarrow.default_memory_pool().backend_name)
+
+        atexit.register(record)
+        sys.argv = ["surveykit", "--version"]
+        from surveykit.cli import run
+        run()
+    """
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    for chosen, expected in ((None, "system"), ("mimalloc", "mimalloc")):
+        if chosen:
+            env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+        out = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path, env=env)
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / "pool").read_text() == expected
+    plain = subprocess.run([sys.executable, "-c", "import surveykit, pyarrow; print(pyarrow.default_memory_pool().backend_name)"],
+                           capture_output=True, text=True, timeout=120, env={k: v for k, v in os.environ.items()
+                                                                               if k != "ARROW_DEFAULT_MEMORY_POOL"})
+    assert plain.stdout.strip() != "system"

@@ -12,6 +12,7 @@ halves at once (every file split, however small).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -101,6 +102,30 @@ def test_tricky_tidy_files_read_the_same_both_ways(tmp_path, monkeypatch, encodi
     assert slow.platform == "tidy"
     _same(slow, fast)
     assert len(slow.rows) == 9  # the blank middle records stay (tidy keeps them); trailing ones go
+
+
+@pytest.mark.parametrize("encoding,given,newline", [("cp1252", None, "\r"), ("cp1252", None, "\r\n"),
+                                                    ("mac_roman", None, "\n"), ("latin-1", "latin-1", "\r\n"),
+                                                    ("cp1252", "windows-1252", "\n")])
+def test_a_single_byte_file_held_as_its_bytes_reads_the_same_both_ways(tmp_path, monkeypatch, encoding, given,
+                                                                        newline):
+    """A Windows-1252 or Mac Roman export as detected, or one read with a single-byte --encoding, is held
+    as the file's own bytes (``decoding.held_text``; every file counts as large here) and parsed in that
+    encoding: the same rows as the csv module reading its text."""
+    from surveykit.io import base
+
+    accents = "caf\u00e9 na\u00efve fa\u00e7ade d\u00e9j\u00e0 \u2019q\u2019 \u00a3"
+    rows = [[c.replace("caf\u00e9", accents) for c in r] for r in TRICKY_ROWS]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows(rows)
+    path = tmp_path / "held.csv"
+    path.write_bytes(buf.getvalue().encode(encoding, errors="replace") + b"\n\n \n")
+    monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 0)
+    sniff = base.open_sniff(path, encoding=given)
+    assert sniff.decoded.data is sniff.data and sniff.decoded.codec == codecs.lookup(encoding).name
+    slow, fast = _read_both(path, monkeypatch, encoding=given)
+    _same(slow, fast)
+    assert any("na\u00efve" in c for r in fast.rows for c in r)
 
 
 def test_tricky_surveymonkey_file_reads_the_same_both_ways(tmp_path, monkeypatch):
@@ -364,3 +389,33 @@ def test_factorized_matches_pandas_on_random_slices_and_takes():
             ref_codes, ref_distinct = pd.factorize(np.asarray(expect, dtype=object))
             assert list(got_codes) == list(ref_codes) and list(got_distinct) == list(ref_distinct)
             assert list(part) == list(expect)
+
+
+def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, monkeypatch):
+    """A column's codes take one byte a cell up to 127 distinct strings, two up to 32,767, four beyond
+    (``fastcsv.code_dtype``), as parsed or when the rows below the header are numbered again: the rows,
+    each column's factorization and the prepared data are the csv module's at each boundary."""
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.clean import prepare
+
+    n = 40_000
+    sizes = {"q_a": 126, "q_b": 127, "q_c": 128, "q_d": 32_766, "q_e": 32_767, "q_f": 32_768}
+    rows = [["respondent_id", "sector", *sizes]]
+    rows += [[f"r{k}", "Police", *(f"v{k % m}" for m in sizes.values())] for k in range(n)]
+    path = _write(tmp_path / "wide_range.csv", rows, trailing="")
+    slow, fast = _read_both(path, monkeypatch)
+    _same(slow, fast)
+    for j, m in enumerate(sizes.values(), start=2):
+        held = fast.rows.column_held(j)
+        assert isinstance(held, fastcsv.Factored)
+        codes, distinct = held.factorized()
+        assert len(distinct) == m
+        assert fastcsv.code_dtype(m) == (np.int8 if m <= 127 else np.int16 if m <= 32_767 else np.int32)
+        # Numbered over the data rows, or over the whole column as parsed (its header one string more).
+        assert codes.dtype in (fastcsv.code_dtype(m), fastcsv.code_dtype(m + 1))
+        expected_codes, expected = pd.factorize(np.array([r[j] for r in slow.rows], dtype=object))
+        assert list(distinct) == list(expected) and np.array_equal(codes, expected_codes)
+    a, b = prepare(slow), prepare(fast)
+    assert a.issues == b.issues and a.data.equals(b.data)

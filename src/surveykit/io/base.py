@@ -21,6 +21,7 @@ from surveykit.io.decoding import (  # noqa: F401 - decoding lives there; these 
     LazyText,
     byte_position,
     decode_bytes,
+    held_text,
     plain_utf8_start,
     repair_mojibake,
 )
@@ -87,8 +88,9 @@ class Sniff:
     kind: "text" (decoded; ``text`` and ``head_rows`` set), "xlsx", "sav" or "binary".
     head_rows: the first rows parsed with the detected ``delimiter`` (text) or of each sheet (xlsx,
     in ``sheets``).
-    decoded: the text; for a large file, a ``LazyText`` that decodes UTF-8 bytes again when the text is
-    asked for: ``data`` itself when the file is plain UTF-8 (no note), else the text encoded as UTF-8.
+    decoded: the text; for a large file, a ``LazyText`` that decodes bytes again when the text is asked
+    for: ``data`` itself when one codec reads the file as ``decode_bytes`` does with no note (plain UTF-8,
+    Windows-1252 or Mac Roman as detected, an --encoding given), else the text encoded as UTF-8.
     The fast CSV path parses those bytes and never needs the text, and no second copy of the file is
     held through the parse.
     """
@@ -246,17 +248,25 @@ def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
             raise InputError("this is an old Excel 97-2003 workbook (.xls); save it as .xlsx or CSV", path=p)
         raise InputError("this is not a readable Excel workbook (it is not an .xlsx zip package)", path=p)
-    start = plain_utf8_start(data) if encoding is None and len(data) >= LAZY_TEXT_BYTES else None
-    if start is not None:
-        # Plain UTF-8 (ASCII included), with nothing to repair or remove: decode_bytes would give the
-        # text as it stands, encoding "utf-8" ("utf-8-sig" past a byte-order mark), no note. The text
-        # is not built at all (for text beyond Latin-1 it would take two or four bytes a character).
-        lazy = LazyText(data, start)
+    held = None
+    if len(data) >= LAZY_TEXT_BYTES:
+        start = plain_utf8_start(data) if encoding is None else None
+        if start is not None:
+            # Plain UTF-8 (ASCII included), with nothing to repair or remove: decode_bytes would give
+            # the text as it stands, encoding "utf-8" ("utf-8-sig" past a byte-order mark), no note.
+            held = LazyText(data, start), "utf-8-sig" if start else "utf-8"
+        else:
+            # Windows-1252 or Mac Roman as detected, or the --encoding given, read as the bytes stand.
+            held = held_text(data, encoding=encoding)
+    if held is not None:
+        # The text is not built at all (beyond Latin-1 it would take two or four bytes a character);
+        # the fast CSV path parses the file's bytes in that encoding.
+        lazy, enc = held
         head_text = lazy.head(2 * _HEAD_CHARS + 1)  # enough for _head_records to know the file is large
         delimiter = guess_delimiter(head_text)
         head = _head_records(head_text, delimiter=delimiter, path=p, whole=lazy.text)
-        return Sniff(path=p, kind="text", data=data, digest=digest, encoding="utf-8-sig" if start else "utf-8",
-                     decoded=lazy, delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=())
+        return Sniff(path=p, kind="text", data=data, digest=digest, encoding=enc, decoded=lazy,
+                     delimiter=delimiter, head_rows=tuple(tuple(r) for r in head), notes=())
     try:
         text, enc, notes = decode_bytes(data, encoding=encoding)
     except InputError as exc:

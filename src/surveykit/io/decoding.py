@@ -8,6 +8,7 @@ for a file read a block at a time), which must always agree with ``decode_bytes`
 from __future__ import annotations
 
 import codecs
+import importlib
 import re
 from collections import Counter
 from functools import lru_cache
@@ -17,24 +18,27 @@ from surveykit.errors import InputError
 
 
 class LazyText:
-    """The text of bytes already known to be valid UTF-8 (from ``start``, past a byte-order mark),
-    decoded when asked for and not kept: a file's own bytes, or its text transcoded to UTF-8."""
+    """The text of bytes already known to decode with ``codec`` (from ``start``, past a byte-order mark),
+    decoded when asked for and not kept: a file's own bytes (UTF-8, or a single-byte encoding such as
+    Windows-1252, where each byte is one character), or its text transcoded to UTF-8."""
 
-    __slots__ = ("data", "start")
+    __slots__ = ("data", "start", "codec")
 
-    def __init__(self, data: bytes, start: int = 0) -> None:
+    def __init__(self, data: bytes, start: int = 0, codec: str = "utf-8") -> None:
         self.data = data
         self.start = start
+        self.codec = codec
 
     def text(self) -> str:
-        return str(memoryview(self.data)[self.start:], "utf-8")
+        return str(memoryview(self.data)[self.start:], self.codec)
 
     def head(self, chars: int) -> str:
+        if self.codec != "utf-8":  # one byte a character
+            return str(memoryview(self.data)[self.start:self.start + chars], self.codec)
         # A character is at most 4 bytes: 4 * chars + 3 bytes hold the first ``chars`` whole, and the
         # cut can only split a character after them.
         part = memoryview(self.data)[self.start:self.start + 4 * chars + 3]
         return str(part, "utf-8", "ignore")[:chars]
-
 
 
 def byte_position(data: bytes, offset: int) -> str:
@@ -440,6 +444,68 @@ def single_byte_codec(tally: ByteTally, blocks: "Callable[[], Iterable[bytes]] |
     if _looks_binary(tally.head[:8192].decode(codec)):
         return None
     return codec
+
+
+#: The name ``decode_bytes`` gives each single-byte reading it chooses.
+READING_NAMES = {"cp1252": "windows-1252", "mac_roman": "mac-roman"}
+_TALLY_BLOCK = 1 << 20
+
+
+def held_text(data: bytes, *, encoding: str | None = None) -> "tuple[LazyText, str] | None":
+    """A file's text held as its own bytes, and the encoding ``decode_bytes`` names, when decoding them
+    with one codec gives exactly what ``decode_bytes(data, encoding=encoding)`` gives, with no note:
+
+    * no ``encoding`` and the file is not UTF-8: Windows-1252 or Mac Roman as ``single_byte_codec``
+      chooses it from a tally of the bytes, a block at a time;
+    * an ``encoding`` of one byte a character (cp1252, latin-1, mac_roman ...) that every byte decodes
+      with, or UTF-8 (with or without a byte-order mark) that the bytes are.
+
+    None otherwise (``decode_bytes`` then decides, and says what is wrong). The file's text is never
+    built: for text beyond Latin-1 it takes two bytes a character, more than the file itself."""
+    if encoding is None:
+        # single_byte_codec is for a file without a byte-order mark that is not UTF-8. It declines UTF-8
+        # itself: ASCII has no byte above 127, and other UTF-8 holds a sequence of its own.
+        if data.startswith((_UTF8_BOM, b"\xff\xfe", b"\xfe\xff")):
+            return None
+
+        def blocks() -> Iterable[bytes]:
+            return (data[i:i + _TALLY_BLOCK] for i in range(0, len(data), _TALLY_BLOCK))
+
+        tally = ByteTally()
+        for block in blocks():
+            tally.add(block)
+        codec = single_byte_codec(tally, blocks)
+        return (LazyText(data, 0, codecs.lookup(codec).name), READING_NAMES[codec]) if codec is not None else None
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    chars = _byte_chars(codec) if _one_char_a_byte(codec) else None
+    if chars is not None:
+        # What is left of the file once every byte the codec defines is taken out: nothing, when the
+        # whole file decodes with it.
+        if not data.translate(None, bytes(b for b in range(256) if chars[b])):
+            return LazyText(data, 0, codec), encoding
+        return None
+    if codec in ("utf-8", "utf-8-sig"):
+        start = 3 if codec == "utf-8-sig" and data.startswith(_UTF8_BOM) else 0
+        if _is_utf8(memoryview(data)[start:]):
+            return LazyText(data, start), encoding
+    return None
+
+
+@lru_cache(maxsize=None)
+def _one_char_a_byte(codec: str) -> bool:
+    """The codec reads each byte as one character by a table (Windows-1252, Mac Roman, ISO 8859 ...);
+    not one, such as raw_unicode_escape, that reads a run of bytes as one character."""
+    if codec in ("iso8859-1", "ascii"):  # their own decoders: Latin-1 the identity, ASCII the half of it
+        return True
+    try:
+        module = importlib.import_module("encodings." + codec.replace("-", "_"))
+    except ImportError:
+        return False
+    table = getattr(module, "decoding_table", None)
+    return isinstance(table, str) and len(table) == 256
 
 
 _ASCII_BYTES = bytes(range(128))

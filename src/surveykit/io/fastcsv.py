@@ -12,6 +12,10 @@ widest of the first rows, a cell over ``MAX_CELL_CHARS``, or a parser complaint 
 to the exact Python path, which reports the problem with its row and column. Small files always take
 the Python path (their parse time is nothing).
 
+The text is parsed from the bytes its ``Sniff`` holds (``Sniff.decoded``): a UTF-8 file's own, a
+Windows-1252 or Mac Roman file's own in that encoding (pandas decodes them a block at a time), or the
+text encoded as UTF-8. Each column's codes take the smallest integer type that numbers its strings.
+
 Where pyarrow is installed the parser puts the cells into Arrow strings and Arrow numbers each
 column's distinct strings (``_arrow_columns``): no Python string is made but one per distinct value,
 and a large file is parsed as two halves at once. That is still pandas' tokenizer, so the reading is
@@ -42,6 +46,15 @@ _UTF8 = frozenset({"utf-8", "utf-8-sig"})
 # A slice of a first-seen column that starts within this many rows is renumbered from the rows cut
 # off (``Factored._renumbered``); one that starts further down, by a pass over all its codes.
 _RENUMBER_HEAD_ROWS = 16
+
+
+def code_dtype(n_distinct: int):
+    """The smallest integer type that numbers ``n_distinct`` strings: most columns of a survey hold a
+    handful of answers, and a code of one byte a cell instead of four keeps 100,000 respondents x 100
+    columns 30 MB smaller (twice over while ``prepare`` renumbers the rows below the header)."""
+    import numpy as np
+
+    return np.int8 if n_distinct <= 127 else np.int16 if n_distinct <= 32767 else np.int32
 
 
 class Factored:
@@ -106,8 +119,8 @@ class Factored:
             np.minimum.at(first, self.codes, np.arange(n))
             used = np.flatnonzero(first < n)
             used = used[np.argsort(first[used], kind="stable")]
-            number = np.zeros(len(self.distinct), dtype=np.int32)
-            number[used] = np.arange(len(used), dtype=np.int32)
+            number = np.zeros(len(self.distinct), dtype=code_dtype(len(used)))
+            number[used] = np.arange(len(used))
             self.codes, self.distinct, self._first_seen = number.take(self.codes), self.distinct.take(used), True
         return self.codes, self.distinct
 
@@ -140,8 +153,8 @@ class Factored:
             newer = before[before >= m]
             slots.append(int(newer.max()) - m + 1 if newer.size else 0)
         order = np.insert(np.arange(m, top + 1), slots, [h for _, h in again])
-        number = np.zeros(top + 1, dtype=np.int32)
-        number[order] = np.arange(len(order), dtype=np.int32)
+        number = np.zeros(top + 1, dtype=code_dtype(len(order)))
+        number[order] = np.arange(len(order))
         return number.take(codes), self.distinct.take(order)
 
 
@@ -303,11 +316,13 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     width = max((len(r) for r in sniff.head_rows), default=0)
     if not width:
         return None
+    codec = "utf-8"
     if isinstance(sniff.decoded, LazyText):
-        # The text held as UTF-8 bytes: the file's own (past a byte-order mark, rather than leaving that
-        # to pandas' "utf-8-sig", which sends the whole file through Python's decoder: 0.4 s and 100 MB
-        # more for 100,000 respondents), or its transcoding. Parsed without another copy.
-        data, start = sniff.decoded.data, sniff.decoded.start
+        # The text held as bytes: the file's own (past a byte-order mark, rather than leaving that to
+        # pandas' "utf-8-sig", which sends the whole file through Python's decoder: 0.4 s and 100 MB
+        # more for 100,000 respondents; or in a single-byte encoding, which pandas decodes a block at a
+        # time), or its transcoding to UTF-8. Parsed without another copy.
+        data, start, codec = sniff.decoded.data, sniff.decoded.start, sniff.decoded.codec
     elif not sniff.notes and sniff.encoding in _UTF8:
         data = sniff.data  # a small file's bytes are its text exactly
         start = len(_BOM) if sniff.encoding == "utf-8-sig" and data.startswith(_BOM) else 0
@@ -316,7 +331,7 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
             data, start = sniff.text.encode("utf-8"), 0
         except UnicodeEncodeError:  # a lone surrogate (a --encoding such as utf-7): the Python path reads it
             return None
-    columns = _pandas_columns(data, width, sniff.delimiter, start=start)
+    columns = _pandas_columns(data, width, sniff.delimiter, start=start, encoding=codec)
     if columns is None:
         return None
     n = len(columns[0])
@@ -342,14 +357,15 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
     return ColumnarRows(rows._columns, len(rows), head, record)
 
 
-def _pandas_columns(data: bytes, width: int, delimiter: str, *, start: int = 0) -> "list[Factored] | None":
-    """Every column of the UTF-8 text ``data[start:]`` as a ``Factored``, parsed by pandas' C parser
-    (None: it refuses the file, or a cell is over the limit). Where pyarrow is installed the cells
-    become Arrow strings, never Python ones (``_arrow_columns``); otherwise they are Python strings,
-    factorized by pandas."""
+def _pandas_columns(data: bytes, width: int, delimiter: str, *, start: int = 0, encoding: str = "utf-8",
+                    ) -> "list[Factored] | None":
+    """Every column of the text ``data[start:]`` (in ``encoding``: UTF-8, or one byte a character) as a
+    ``Factored``, parsed by pandas' C parser (None: it refuses the file, or a cell is over the limit).
+    Where pyarrow is installed the cells become Arrow strings, never Python ones (``_arrow_columns``);
+    otherwise they are Python strings, factorized by pandas."""
     if _arrow_string_dtype() is not None:
-        return _arrow_columns(data, "utf-8", width, delimiter, start)
-    return _object_columns(data, "utf-8", width, delimiter, start)
+        return _arrow_columns(data, encoding, width, delimiter, start)
+    return _object_columns(data, encoding, width, delimiter, start)
 
 
 def _read_options(width: int, delimiter: str, encoding: str) -> dict:
@@ -381,7 +397,7 @@ def _object_columns(data: bytes, encoding: str, width: int, delimiter: str, star
         cells[j] = None  # freed as the columns are factorized
         if len(codes) and codes.min() < 0 or len(distinct) and max(map(len, distinct)) > MAX_CELL_CHARS:
             return None
-        columns.append(Factored(codes.astype(np.int32), distinct, first_seen=True))
+        columns.append(Factored(codes.astype(code_dtype(len(distinct))), distinct, first_seen=True))
     return columns
 
 
@@ -488,7 +504,7 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
             return None
         codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks]) if encoded.num_chunks else \
             np.zeros(0, dtype=np.int32)
-        return codes.astype(np.int32, copy=False), distinct
+        return codes.astype(code_dtype(len(distinct)), copy=False), distinct
 
     columns: list[Factored] = []
     with ThreadPoolExecutor(2, thread_name_prefix="surveykit-encode") as pool:
