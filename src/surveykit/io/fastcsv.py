@@ -507,9 +507,14 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
         return codes.astype(code_dtype(len(distinct)), copy=False), distinct
 
     columns: list[Factored] = []
+    pool_memory = pa.default_memory_pool()
     with ThreadPoolExecutor(2, thread_name_prefix="surveykit-encode") as pool:
         for j, done in enumerate(pool.map(encode, range(width))):
             chunked[j] = None  # freed as the columns are encoded
+            # The parsed column's memory goes back to the system at once: the Python strings made for
+            # the distinct values cannot reuse it (CPython keeps small objects in arenas of its own),
+            # and a large export's parse peaked 30-40 MB higher. A call takes a tenth of a millisecond.
+            pool_memory.release_unused()
             if done is None:
                 return None
             codes, distinct = done
