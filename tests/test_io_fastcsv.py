@@ -126,6 +126,12 @@ def test_a_single_byte_file_held_as_its_bytes_reads_the_same_both_ways(tmp_path,
     slow, fast = _read_both(path, monkeypatch, encoding=given)
     _same(slow, fast)
     assert any("na\u00efve" in c for r in fast.rows for c in r)
+    # And the route before held text: the whole file decoded by decode_bytes, read by the csv module.
+    monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 10 ** 12)
+    monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
+    whole = read_export(path, encoding=given)
+    assert isinstance(whole.rows, tuple) and whole.encoding == fast.encoding and whole.notes == fast.notes
+    assert [tuple(r) for r in fast.rows] == [tuple(r) for r in whole.rows]
 
 
 def test_tricky_surveymonkey_file_reads_the_same_both_ways(tmp_path, monkeypatch):
@@ -393,29 +399,41 @@ def test_factorized_matches_pandas_on_random_slices_and_takes():
 
 def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, monkeypatch):
     """A column's codes take one byte a cell up to 127 distinct strings, two up to 32,767, four beyond
-    (``fastcsv.code_dtype``), as parsed or when the rows below the header are numbered again: the rows,
-    each column's factorization and the prepared data are the csv module's at each boundary."""
+    (``fastcsv.code_dtype``), as parsed or when the rows below the header rows are numbered again. The
+    sample export made 40,000 respondents long, six of its open-ended questions answered with 126 to
+    32,768 distinct answers: each column's factorization is ``pandas.factorize`` of the csv module's
+    cells, and the prepared data (those questions typed as text) and issues are the csv module's."""
     import numpy as np
     import pandas as pd
 
     from surveykit.clean import prepare
 
     n = 40_000
-    sizes = {"q_a": 126, "q_b": 127, "q_c": 128, "q_d": 32_766, "q_e": 32_767, "q_f": 32_768}
-    rows = [["respondent_id", "sector", *sizes]]
-    rows += [[f"r{k}", "Police", *(f"v{k % m}" for m in sizes.values())] for k in range(n)]
-    path = _write(tmp_path / "wide_range.csv", rows, trailing="")
+    text = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    records = list(csv.reader(text))
+    header, body = records[:2], records[2:]
+    sizes = {11: 126, 14: 127, 16: 128, 18: 32_766, 19: 32_767, 21: 32_768}  # open-ended columns
+    assert all(header[1][j] == "Open-Ended Response" for j in sizes)
+    rows = [list(r) for r in header]
+    for k in range(n):
+        row = list(body[k % len(body)])
+        row[0] = str(10 ** 9 + k)  # respondent ids stay unique
+        for j, m in sizes.items():
+            row[j] = f"answer {k % m}"
+        rows.append(row)
+    path = _write(tmp_path / "many_answers.csv", rows, trailing="")
     slow, fast = _read_both(path, monkeypatch)
     _same(slow, fast)
-    for j, m in enumerate(sizes.values(), start=2):
+    limits = ((127, 1), (32_767, 2))
+    for j, m in sizes.items():
         held = fast.rows.column_held(j)
         assert isinstance(held, fastcsv.Factored)
         codes, distinct = held.factorized()
-        assert len(distinct) == m
-        assert fastcsv.code_dtype(m) == (np.int8 if m <= 127 else np.int16 if m <= 32_767 else np.int32)
-        # Numbered over the data rows, or over the whole column as parsed (its header one string more).
-        assert codes.dtype in (fastcsv.code_dtype(m), fastcsv.code_dtype(m + 1))
         expected_codes, expected = pd.factorize(np.array([r[j] for r in slow.rows], dtype=object))
         assert list(distinct) == list(expected) and np.array_equal(codes, expected_codes)
+        # One byte a cell up to 127 strings, two up to 32,767, counting the header cells as parsed.
+        assert codes.dtype.itemsize <= next((size for top, size in limits if m + 2 <= top), 4)
     a, b = prepare(slow), prepare(fast)
     assert a.issues == b.issues and a.data.equals(b.data)
+    typed = [c for c in a.data.columns if a.data[c].nunique() in sizes.values()]
+    assert len(typed) == len(sizes)  # every one of the six questions was typed, with all its answers

@@ -136,3 +136,106 @@ def test_an_undefined_byte_with_an_encoding_given_is_the_same_error(tmp_path):
     with pytest.raises(InputError) as err:
         read_export(path, encoding="cp1252")
     assert "is not valid cp1252" in str(err.value) and "0x81" in str(err.value)
+
+
+def _full_tally_codec(data: bytes) -> str | None:
+    """``single_byte_codec`` over a tally of every byte (the decision ``single_byte_reading`` must reach)."""
+    from surveykit.io.decoding import ByteTally, single_byte_codec
+
+    tally = ByteTally()
+    tally.add(data)
+    return single_byte_codec(tally, lambda: [data])
+
+
+CYRILLIC = "\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440, \u0434\u0440\u0443\u0437\u044c\u044f \u2014 \u0432\u0441\u0451 \u0445\u043e\u0440\u043e\u0448\u043e"
+
+
+@pytest.mark.parametrize("block", [3, 64, 4096, 1 << 20])
+def test_the_reading_chosen_a_block_at_a_time_is_the_full_tallys(block):
+    """``single_byte_reading`` stops early where it can; its answer is always that of tallying every byte
+    first, whatever the size of the blocks (a UTF-8 sequence or a NUL byte split between two blocks too)."""
+    from surveykit.io.decoding import single_byte_reading
+
+    rng = random.Random(block)
+    pieces = [WESTERN.encode("cp1252"), WESTERN.encode("mac_roman"), "caf\u00e9".encode("utf-8"), b"\xc3\xa9",
+              b"\x00", b"\x81", b"in\xc2your", b"plain words, ", b"\r\n", CYRILLIC.encode("cp1251")]
+    weights = [6, 3, 1, 1, 1, 1, 1, 6, 4, 1]
+    chosen = 0
+    for case in range(300 if block < 4096 else 600):
+        data = b"id,text\r\n" + b"".join(rng.choices(pieces, weights, k=rng.randint(1, 40)))
+        if case % 50 == 0:  # long enough for the head check to run while tallying
+            data = data * (250_000 // len(data) + 1)
+        try:
+            data.decode("utf-8")
+            continue  # the function is for files that are not UTF-8
+        except UnicodeDecodeError:
+            pass
+
+        def blocks():
+            return (data[i:i + block] for i in range(0, len(data), block))
+
+        codec, size = single_byte_reading(blocks)
+        assert codec == _full_tally_codec(data)
+        assert codec is None or size == len(data)
+        chosen += codec is not None
+    assert chosen >= 15  # the Western readings were chosen, and agreed, often
+
+
+def test_a_file_that_cannot_be_a_western_reading_is_not_tallied_to_its_end(monkeypatch):
+    """A UTF-8 sequence or a NUL byte in the first block, or a non-Latin head (Cyrillic in Windows-1251),
+    settles it: the rest is not tallied (26 MB of Cyrillic took 12 s to tally, its letters read as
+    Western capitals)."""
+    from surveykit.io import decoding
+
+    added = []
+    real_add = decoding.ByteTally.add
+    monkeypatch.setattr(decoding.ByteTally, "add", lambda self, block: (added.append(len(block)), real_add(self, block)))
+    for data in (("r,\u00e9\r\n" * 400_000).encode("utf-8") + b"\x81",
+                 b"a" * 4095 + "\u00e9".encode("utf-8") + WESTERN.encode("cp1252") * 100_000,  # across two blocks
+                 b"r,\x00\r\n" + WESTERN.encode("cp1252") * 100_000,
+                 ("id,text\r\n" + f"1,{CYRILLIC}\r\n" * 20_000).encode("cp1251")):
+        added.clear()
+        blocks = lambda: (data[i:i + 4096] for i in range(0, len(data), 4096))  # noqa: E731
+        assert decoding.single_byte_reading(blocks)[0] is None
+        assert sum(added) <= 200_000 + 4096 < len(data)
+        assert held_text(data) is None
+
+
+def test_the_non_latin_check_reads_the_file_again_without_losing_the_tallys_place(tmp_path, monkeypatch):
+    """``surveykit code``'s block reader: when the head suggests a non-Latin encoding that the file turns
+    out not to be, the check decodes the file from its start in the middle of the tally; the tally must
+    still see every block once (it shares the file handle)."""
+    from surveykit.io import decoding, stream_table
+
+    data = _rows("cp1252", 20_000)
+    path = tmp_path / "western.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(decoding, "_non_latin_codec", lambda head: "cp1251")  # a wrong guess ...
+    monkeypatch.setattr(decoding, "_non_latin_letters", lambda head: False)  # ... that the text refutes
+    with open(path, "rb") as fh:
+        first = fh.read(4096)
+        codec, size = stream_table._single_byte_codec(fh, first, 4096)
+        assert (codec, size, fh.tell()) == ("cp1252", len(data), 4096)
+
+
+def test_a_non_latin_file_is_read_without_scoring_the_western_readings(monkeypatch):
+    """``decode_bytes`` looks for a non-Latin encoding before it scores Windows-1252 and Mac Roman when
+    the file holds no UTF-8 sequence (scoring Cyrillic as Western text took 35 s for 26 MB); the reading
+    and its note are as before."""
+    from surveykit.io import decoding
+
+    data = ("id,text\r\n" + f"1,{CYRILLIC}\r\n" * 2_000).encode("cp1251")
+
+    def refused(*args, **kwargs):
+        raise AssertionError("scored as Western text")
+
+    with monkeypatch.context() as m:
+        m.setattr(decoding, "_decode_single_byte", refused)
+        text, encoding, notes = decode_bytes(data)
+    assert text == data.decode("cp1251") and encoding == "cp1251"
+    assert notes == ("encoding detected as cp1251 (the text is not UTF-8; the first such byte is at line 2, "
+                     "byte 12 (0xCF))",)
+    # Two of its letters that make a UTF-8 sequence ("\u041f\u0401": CF A8): the Western readings and
+    # UTF-8 with stray bytes are weighed first, as before, and the non-Latin reading still wins.
+    data = ("id,text\r\n" + f"1,{CYRILLIC} \u041f\u0401\u0442\u0440\r\n" * 2_000).encode("cp1251")
+    assert decode_bytes(data)[:2] == (data.decode("cp1251"), "cp1251")

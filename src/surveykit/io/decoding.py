@@ -173,21 +173,32 @@ def _holds_utf8_sequence(data: bytes) -> bool:
 def _decode_not_utf8(data: bytes) -> tuple[str, str, str, bool]:
     """(text, encoding, note template, clean) for bytes that are not valid UTF-8; ``clean``: the text is
     known to give ``repair_mojibake`` nothing to repair (found on the bytes while choosing it)."""
+    utf8_sequence = _holds_utf8_sequence(data)
+    if not utf8_sequence:
+        # The reading is Western only when no non-Latin encoding is found: looked for first, since
+        # scoring the Western readings of Cyrillic, Greek ... text is slow (their letters read as capitals).
+        other = _non_latin_encoding(data)
+        if other is not None:
+            return other[0], other[1], _detected(other[1]), False
     western_text, western, clean = _decode_single_byte(data)
     best_text, best, how = western_text, western, ""
     # A file that is mostly UTF-8 with a few Windows-1252 bytes pasted in: keep the UTF-8 where it is valid.
-    if _holds_utf8_sequence(data):
+    if utf8_sequence:
         mixed, bad = _utf8_with_fallback(data)
         # Ties go to the mixed reading: the valid UTF-8 sequences are evidence of UTF-8.
         if bad <= 4096 and _plausibility(repair_mojibake(mixed)[0]) >= _plausibility(repair_mojibake(western_text)[0]):
             best_text, best, clean = mixed, "utf-8", False
             how = f"{bad} byte(s) are not UTF-8 (the first at {{where}}); they were read as Windows-1252"
-    if best == western:
+    if best == western and utf8_sequence:
         other = _non_latin_encoding(data)
         if other is not None:
             (best_text, best), clean = other, False
-            how = f"encoding detected as {best} (the text is not UTF-8; the first such byte is at {{where}})"
+            how = _detected(best)
     return best_text, best, how, clean
+
+
+def _detected(codec: str) -> str:
+    return f"encoding detected as {codec} (the text is not UTF-8; the first such byte is at {{where}})"
 
 
 _LATIN_CODECS = frozenset({"cp1252", "latin-1", "iso8859-1", "iso8859-15", "mac-roman", "cp1250", "iso8859-2",
@@ -434,16 +445,45 @@ def single_byte_codec(tally: ByteTally, blocks: "Callable[[], Iterable[bytes]] |
         codec = "mac_roman" if mac > western else "cp1252"
     if tally.mojibake_suspected(codec):
         return None
-    guess = _non_latin_codec(tally.head)
-    if guess is not None:  # _non_latin_encoding: a reading in that encoding, if the file is one
-        if blocks is None:
-            return None
-        head = _decoded_head(blocks(), guess)
-        if head is not None and _non_latin_letters(head):
-            return None
+    if _non_latin_head(tally.head, blocks):  # _non_latin_encoding: a reading in that encoding, if the file is one
+        return None
     if _looks_binary(tally.head[:8192].decode(codec)):
         return None
     return codec
+
+
+def single_byte_reading(blocks: "Callable[[], Iterable[bytes]]") -> tuple[str | None, int]:
+    """``single_byte_codec`` of a file given a block at a time (``blocks()`` gives them from the start,
+    and again when asked), and the number of bytes tallied. The file has no byte-order mark and is not
+    UTF-8. Stops as soon as the answer is known to be None: at a NUL byte or a UTF-8 sequence, or when
+    the head of the file is non-Latin text (Cyrillic in Windows-1251, say), which would be tallied in
+    vain and slowly, its letters reading as Western capitals (26 MB of it took 12 s)."""
+    tally = ByteTally()
+    head = b""
+    tail = b""  # the last bytes of the block before: a UTF-8 sequence can straddle two blocks
+    for block in blocks():
+        if b"\x00" in block or _holds_utf8_sequence(tail + block):
+            return None, tally.size
+        tail = block[-3:]
+        if len(head) < _MOJIBAKE_HEAD:
+            head += block[:_MOJIBAKE_HEAD - len(head)]
+            # single_byte_codec's non-Latin check, made as soon as the head it looks at is in.
+            if len(head) == _MOJIBAKE_HEAD and _non_latin_head(head, blocks):
+                return None, tally.size
+        tally.add(block)
+    return single_byte_codec(tally, blocks), tally.size
+
+
+def _non_latin_head(head: bytes, blocks: "Callable[[], Iterable[bytes]] | None") -> bool:
+    """The file whose first bytes are ``head`` reads as a non-Latin encoding (``_non_latin_encoding``'s
+    decision; without ``blocks``, that only the whole file could tell, True when its head suggests one)."""
+    guess = _non_latin_codec(head)
+    if guess is None:
+        return False
+    if blocks is None:
+        return True
+    decoded = _decoded_head(blocks(), guess)
+    return decoded is not None and _non_latin_letters(decoded)
 
 
 #: The name ``decode_bytes`` gives each single-byte reading it chooses.
@@ -471,10 +511,7 @@ def held_text(data: bytes, *, encoding: str | None = None) -> "tuple[LazyText, s
         def blocks() -> Iterable[bytes]:
             return (data[i:i + _TALLY_BLOCK] for i in range(0, len(data), _TALLY_BLOCK))
 
-        tally = ByteTally()
-        for block in blocks():
-            tally.add(block)
-        codec = single_byte_codec(tally, blocks)
+        codec, _ = single_byte_reading(blocks)
         return (LazyText(data, 0, codecs.lookup(codec).name), READING_NAMES[codec]) if codec is not None else None
     try:
         codec = codecs.lookup(encoding).name

@@ -181,22 +181,24 @@ def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> tuple[st
     ``io.decoding.single_byte_codec``), found in one pass over the file a block at a time, and the
     number of bytes it was chosen from; ``fh`` is left just after ``first``. NotStreamable when it would
     read the file otherwise."""
-    from surveykit.io.decoding import ByteTally, single_byte_codec
+    from surveykit.io.decoding import single_byte_reading
 
     def blocks() -> Iterator[bytes]:
-        fh.seek(0)
-        while block := fh.read(block_bytes):
+        # Each pass keeps its own place: the non-Latin check reads the file again during the tally.
+        at = 0
+        while True:
+            fh.seek(at)
+            block = fh.read(block_bytes)
+            if not block:
+                return
+            at += len(block)
             yield block
 
-    tally = ByteTally()
-    tally.add(first)
-    while block := fh.read(block_bytes):
-        tally.add(block)
-    codec = single_byte_codec(tally, blocks)
+    codec, size = single_byte_reading(blocks)
     if codec is None:
         raise NotStreamable()
     fh.seek(len(first))
-    return codec, tally.size
+    return codec, size
 
 
 def _check(piece: bytes, decoder, bom: bool, *, final: bool = False) -> str:
