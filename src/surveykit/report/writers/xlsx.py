@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any
 
 from surveykit.charts.palette import PaletteSpec, accent, band
@@ -62,12 +63,16 @@ class _Styles:
 
 def put(ws: "Worksheet", row: int, column: int, value: Any, *, font=None, fill=None, align=None, fmt: str | None = None,
         border=None):
-    """Write one cell: every cell of the workbook goes through here (text neutralised, numbers kept)."""
+    """Write one cell: every cell of the workbook goes through here (text neutralised, numbers kept).
+    A control character that XML cannot hold (an answer with a stray vertical tab, say) is written as
+    U+FFFD, where the workbook could not be written at all."""
     value = plain(value)
     if isinstance(value, str):
         value = neutralise(value)
     elif value is not None and not isinstance(value, (int, float, bool)):
         value = neutralise(str(value))
+    if isinstance(value, str) and not value.isprintable():
+        value = _NOT_XML.sub("\ufffd", value)
     cell = ws.cell(row=row, column=column, value=value)
     if font is not None:
         _style(cell, "font", font)
@@ -81,6 +86,9 @@ def put(ws: "Worksheet", row: int, column: int, value: Any, *, font=None, fill=N
         _style(cell, "border", border)
     return cell
 
+
+#: Characters XML 1.0 cannot hold (openpyxl refuses them): C0 controls but tab, line feed and carriage return.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 #: The slot of each style in a cell's style array (openpyxl ``StyleArray``).
 _SLOTS = {"font": "fontId", "fill": "fillId", "alignment": "alignmentId", "border": "borderId"}
