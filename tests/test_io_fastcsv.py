@@ -400,8 +400,8 @@ def test_factorized_matches_pandas_on_random_slices_and_takes():
 def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, monkeypatch):
     """A column's codes take one byte a cell up to 127 distinct strings, two up to 32,767, four beyond
     (``fastcsv.code_dtype``), as parsed or when the rows below the header rows are numbered again. The
-    sample export made 40,000 respondents long, six of its open-ended questions answered with 126 to
-    32,768 distinct answers: each column's factorization is ``pandas.factorize`` of the csv module's
+    sample export's respondent id, sector and six open-ended questions, made 40,000 respondents long,
+    the questions answered with 126 to 32,768 distinct answers: each column's factorization is ``pandas.factorize`` of the csv module's
     cells, and the prepared data (those questions typed as text) and issues are the csv module's."""
     import numpy as np
     import pandas as pd
@@ -414,13 +414,12 @@ def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, m
     header, body = records[:2], records[2:]
     sizes = {11: 126, 14: 127, 16: 128, 18: 32_766, 19: 32_767, 21: 32_768}  # open-ended columns
     assert all(header[1][j] == "Open-Ended Response" for j in sizes)
-    rows = [list(r) for r in header]
+    keep = [0, 9, 10, *sizes]  # the respondent id, the sector (with its "other") and the six questions
+    rows = [[r[j] for j in keep] for r in header]
     for k in range(n):
-        row = list(body[k % len(body)])
-        row[0] = str(10 ** 9 + k)  # respondent ids stay unique
-        for j, m in sizes.items():
-            row[j] = f"answer {k % m}"
-        rows.append(row)
+        row = body[k % len(body)]
+        rows.append([str(10 ** 9 + k), row[9], row[10], *(f"answer {k % m}" for m in sizes.values())])
+    sizes = {keep.index(j): m for j, m in sizes.items()}  # their places in the narrower export
     path = _write(tmp_path / "many_answers.csv", rows, trailing="")
     slow, fast = _read_both(path, monkeypatch)
     _same(slow, fast)

@@ -475,8 +475,9 @@ def single_byte_reading(blocks: "Callable[[], Iterable[bytes]]") -> tuple[str | 
 
 
 def _non_latin_head(head: bytes, blocks: "Callable[[], Iterable[bytes]] | None") -> bool:
-    """The file whose first bytes are ``head`` reads as a non-Latin encoding (``_non_latin_encoding``'s
-    decision; without ``blocks``, that only the whole file could tell, True when its head suggests one)."""
+    """True when ``_non_latin_encoding`` reads the file whose first bytes are ``head`` as a non-Latin
+    encoding: charset-normalizer guesses one from the head, and the file's text in it is mostly
+    non-Latin letters. Without ``blocks`` (the file cannot be read again) the guess alone decides."""
     guess = _non_latin_codec(head)
     if guess is None:
         return False
