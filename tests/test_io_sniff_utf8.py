@@ -144,11 +144,14 @@ def test_a_large_export_with_mojibake_is_still_repaired(tmp_path):
     assert sniff.notes == ("repaired 1 mojibake sequence(s) (UTF-8 text that had been saved as Latin-1)",)
 
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
-def test_validate_reads_a_large_real_export_as_the_whole_text_route_does(tmp_path, monkeypatch, cli, encoding):
+@pytest.mark.parametrize("encoding,given", [("utf-8-sig", None), ("cp1252", None), ("mac_roman", None),
+                                            ("cp1252", "cp1252")])
+def test_validate_reads_a_large_real_export_as_the_whole_text_route_does(tmp_path, monkeypatch, cli, encoding,
+                                                                          given):
     """Through the command: the sample export as a platform writes it (curly apostrophes, CRLF) with a
-    byte-order mark, or as Excel saves it on Windows, made large. ``validate`` prints the same
-    problems as when the file is decoded whole and read by the csv module."""
+    byte-order mark, or as Excel saves it on Windows or an old Mac, made large, its encoding detected
+    or given with --encoding. ``validate`` prints the same problems as when the file is decoded whole
+    and read by the csv module."""
     from surveykit.io import fastcsv
     from surveykit.io.resources import sample_dir
 
@@ -158,9 +161,10 @@ def test_validate_reads_a_large_real_export_as_the_whole_text_route_does(tmp_pat
     path = tmp_path / "export.csv"
     path.write_bytes("".join(lines[:2] + body).replace("\n", "\r\n").encode(encoding))
     assert path.stat().st_size > LAZY_TEXT_BYTES
-    fast = cli("validate", str(path), "--format", "csv")
+    options = ("--encoding", given) if given else ()
+    fast = cli("validate", str(path), "--format", "csv", *options)
     monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 10 ** 12)
     monkeypatch.setattr(fastcsv, "FAST_PARSE_BYTES", 10 ** 12)
-    whole = cli("validate", str(path), "--format", "csv")
+    whole = cli("validate", str(path), "--format", "csv", *options)
     assert (fast.returncode, fast.stdout, fast.stderr) == (whole.returncode, whole.stdout, whole.stderr)
     assert "duplicate_id" in fast.stdout
