@@ -17,16 +17,16 @@ from __future__ import annotations
 
 import random
 
-from surveykit.io.decoding import (
+from surveykit.io.decoding import decode_bytes
+from surveykit.io.encoding_guess import (
     _PLAUSIBLE_PUNCT,
-    ByteTally,
     _UTF8_MULTIBYTE,
+    ByteTally,
     _decode_single_byte,
     _holds_utf8_sequence,
     _plausibility,
-    decode_bytes,
-    repair_mojibake,
 )
+from surveykit.io.mojibake import repair_mojibake
 
 
 def _by_definition(text: str) -> int:

@@ -140,7 +140,7 @@ def test_an_undefined_byte_with_an_encoding_given_is_the_same_error(tmp_path):
 
 def _full_tally_codec(data: bytes) -> str | None:
     """``single_byte_codec`` over a tally of every byte (the decision ``single_byte_reading`` must reach)."""
-    from surveykit.io.decoding import ByteTally, single_byte_codec
+    from surveykit.io.encoding_guess import ByteTally, single_byte_codec
 
     tally = ByteTally()
     tally.add(data)
@@ -154,7 +154,7 @@ CYRILLIC = "\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440, \u0434\u044
 def test_the_reading_chosen_a_block_at_a_time_is_the_full_tallys(block):
     """``single_byte_reading`` stops early where it can; its answer is always that of tallying every byte
     first, whatever the size of the blocks (a UTF-8 sequence or a NUL byte split between two blocks too)."""
-    from surveykit.io.decoding import single_byte_reading
+    from surveykit.io.encoding_guess import single_byte_reading
 
     rng = random.Random(block)
     pieces = [WESTERN.encode("cp1252"), WESTERN.encode("mac_roman"), "caf\u00e9".encode("utf-8"), b"\xc3\xa9",
@@ -185,18 +185,18 @@ def test_a_file_that_cannot_be_a_western_reading_is_not_tallied_to_its_end(monke
     """A UTF-8 sequence or a NUL byte in the first block, or a non-Latin head (Cyrillic in Windows-1251),
     settles it: the rest is not tallied (26 MB of Cyrillic took 12 s to tally, its letters read as
     Western capitals)."""
-    from surveykit.io import decoding
+    from surveykit.io import encoding_guess
 
     added = []
-    real_add = decoding.ByteTally.add
-    monkeypatch.setattr(decoding.ByteTally, "add", lambda self, block: (added.append(len(block)), real_add(self, block)))
+    real_add = encoding_guess.ByteTally.add
+    monkeypatch.setattr(encoding_guess.ByteTally, "add", lambda self, block: (added.append(len(block)), real_add(self, block)))
     for data in (("r,\u00e9\r\n" * 400_000).encode("utf-8") + b"\x81",
                  b"a" * 4095 + "\u00e9".encode("utf-8") + WESTERN.encode("cp1252") * 100_000,  # across two blocks
                  b"r,\x00\r\n" + WESTERN.encode("cp1252") * 100_000,
                  ("id,text\r\n" + f"1,{CYRILLIC}\r\n" * 20_000).encode("cp1251")):
         added.clear()
         blocks = lambda: (data[i:i + 4096] for i in range(0, len(data), 4096))  # noqa: E731
-        assert decoding.single_byte_reading(blocks)[0] is None
+        assert encoding_guess.single_byte_reading(blocks)[0] is None
         assert sum(added) <= 200_000 + 4096 < len(data)
         assert held_text(data) is None
 
@@ -205,13 +205,13 @@ def test_the_non_latin_check_reads_the_file_again_without_losing_the_tallys_plac
     """``surveykit code``'s block reader: when the head suggests a non-Latin encoding that the file turns
     out not to be, the check decodes the file from its start in the middle of the tally; the tally must
     still see every block once (it shares the file handle)."""
-    from surveykit.io import decoding, stream_table
+    from surveykit.io import encoding_guess, stream_table
 
     data = _rows("cp1252", 20_000)
     path = tmp_path / "western.csv"
     path.write_bytes(data)
-    monkeypatch.setattr(decoding, "_non_latin_codec", lambda head: "cp1251")  # a wrong guess ...
-    monkeypatch.setattr(decoding, "_non_latin_letters", lambda head: False)  # ... that the text refutes
+    monkeypatch.setattr(encoding_guess, "_non_latin_codec", lambda head: "cp1251")  # a wrong guess ...
+    monkeypatch.setattr(encoding_guess, "_non_latin_letters", lambda head: False)  # ... that the text refutes
     with open(path, "rb") as fh:
         first = fh.read(4096)
         codec, size = stream_table._single_byte_codec(fh, first, 4096)

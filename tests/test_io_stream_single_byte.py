@@ -2,7 +2,7 @@
 ``surveykit code`` in the encoding the whole-file reader would choose (io/stream_table.py), instead of
 being read whole: a 200,000-answer Windows-1252 file took 527 MB where its UTF-8 twin takes 92 MB.
 
-The choice is made from every byte of the file, gathered a block at a time (``io.decoding.ByteTally``),
+The choice is made from every byte of the file, gathered a block at a time (``io.encoding_guess.ByteTally``),
 and the reference for it is ``decode_bytes`` on the whole file: wherever ``single_byte_codec`` names a
 codec, ``decode_bytes`` must read the file as that codec gives it, with no note. A tally gathered in
 blocks of any size must equal the tally of the whole file."""
@@ -17,7 +17,8 @@ import pytest
 
 from surveykit.errors import InputError
 from surveykit.io.base import parse_delimited
-from surveykit.io.decoding import ByteTally, decode_bytes, single_byte_codec
+from surveykit.io.decoding import decode_bytes
+from surveykit.io.encoding_guess import ByteTally, single_byte_codec
 from surveykit.io.stream_table import NotStreamable, open_table_stream
 
 NAMES = {"cp1252": "windows-1252", "mac_roman": "mac-roman"}

@@ -23,7 +23,6 @@ from surveykit.io.decoding import (  # noqa: F401 - decoding lives there; these 
     decode_bytes,
     held_text,
     plain_utf8_start,
-    repair_mojibake,
 )
 
 # A single answer bigger than this is not a survey answer: refuse it instead of swallowing memory.

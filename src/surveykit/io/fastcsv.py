@@ -379,7 +379,6 @@ def _object_columns(data: bytes, encoding: str, width: int, delimiter: str, star
                     ) -> "list[Factored] | None":
     """The columns parsed into Python strings and factorized: factorizing a column costs about what
     measuring every cell did, and then only its distinct strings are measured, and typed by ``prepare``."""
-    import numpy as np
     import pandas as pd
 
     try:

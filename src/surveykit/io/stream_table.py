@@ -178,10 +178,10 @@ def _utf8_so_far(data: bytes) -> bool:
 
 def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> tuple[str, int]:
     """The single-byte codec the whole-file reader would read this file with, as its bytes stand (see
-    ``io.decoding.single_byte_reading``), found from the file's blocks (one pass, or less when the
+    ``io.encoding_guess.single_byte_reading``), found from the file's blocks (one pass, or less when the
     first blocks settle that it is neither), and the number of bytes it was chosen from; ``fh`` is left just after ``first``. NotStreamable when it would
     read the file otherwise."""
-    from surveykit.io.decoding import single_byte_reading
+    from surveykit.io.encoding_guess import single_byte_reading
 
     def blocks() -> Iterator[bytes]:
         # Each pass keeps its own place: the non-Latin check reads the file again during the tally.
@@ -215,14 +215,14 @@ def _check(piece: bytes, decoder, bom: bool, *, final: bool = False) -> str:
 
 
 def _refuse_mojibake(text: str) -> None:
-    """Refuses (NotStreamable) a piece that could make ``io.decoding.repair_mojibake`` change the whole
+    """Refuses (NotStreamable) a piece that could make ``io.mojibake.repair_mojibake`` change the whole
     text: one of the marks its first look searches for (\u00c3, \u00c2, \u00e2\u20ac), or a match of its
     pattern that stands for a character (``mojibake_fix``), which it repairs once its first look has
     found anything anywhere. A piece ends at a line feed, which no match spans, and is checked before
     any of its rows is read, so no row is read from text that the whole-file reader would repair.
     Plain words such as "caf\u00e9\u2019s" match the pattern but stand for no character: a file holding
     them stays streamed."""
-    from surveykit.io.decoding import _MOJIBAKE, has_mojibake_mark, mojibake_fix
+    from surveykit.io.mojibake import _MOJIBAKE, has_mojibake_mark, mojibake_fix
 
     if text.isascii():
         return
