@@ -182,7 +182,8 @@ class ByteTally:
             self._capitals[codec] = re.compile(b"[" + b"".join(re.escape(bytes([b])) for b in caps) + b"]") if caps else None
             self._capital_bytes[codec] = frozenset(caps)
 
-    def add(self, block: bytes) -> None:
+    def add(self, block: bytes, high: bytes | None = None) -> None:
+        """Tally the next block; ``high``: its bytes above 127 in order, when the caller has them."""
         if not block:
             return
         if len(self.head) < _MOJIBAKE_HEAD:
@@ -191,7 +192,8 @@ class ByteTally:
             self.nul = True
         if self._utf8 and not self.utf8_sequence:
             self.utf8_sequence = _holds_utf8_sequence(self._tail[-3:] + block)
-        high = block.translate(None, _ASCII_BYTES)
+        if high is None:
+            high = block.translate(None, _ASCII_BYTES)
         self.counts.update(high)
         present = set(high)  # the bytes above 127 in this block: most blocks hold no capital at all
         first = block[0]
@@ -283,11 +285,16 @@ def single_byte_reading(blocks: "Callable[[], Iterable[bytes]]") -> tuple[str | 
     UTF-8. Stops as soon as the answer is known to be None: at a NUL byte or a UTF-8 sequence, or when
     the head of the file is non-Latin text (Cyrillic in Windows-1251, say), which would be tallied in
     vain and slowly, its letters reading as Western capitals (26 MB of it took 12 s)."""
-    tally = ByteTally()
+    tally = ByteTally(utf8=False)  # a UTF-8 sequence is looked for here, and ends the tally
     head = b""
     tail = b""  # the last bytes of the block before: a UTF-8 sequence can straddle two blocks
     for block in blocks():
-        if b"\x00" in block or _holds_utf8_sequence(tail + block):
+        high = block.translate(None, _ASCII_BYTES)
+        # A sequence is at most 4 bytes: one that straddles the blocks lies in ``tail + block[:3]``
+        # (checked so, the block is not copied to check it). One within the block starts with a lead
+        # byte, which is above 127: a block whose high bytes hold none has no sequence.
+        if (b"\x00" in block or _holds_utf8_sequence(tail + block[:3])
+                or high.translate(None, _NOT_UTF8_LEAD) and _holds_utf8_sequence(block)):
             return None, tally.size
         tail = block[-3:]
         if len(head) < _MOJIBAKE_HEAD:
@@ -295,7 +302,7 @@ def single_byte_reading(blocks: "Callable[[], Iterable[bytes]]") -> tuple[str | 
             # single_byte_codec's non-Latin check, made as soon as the head it looks at is in.
             if len(head) == _MOJIBAKE_HEAD and _non_latin_head(head, blocks):
                 return None, tally.size
-        tally.add(block)
+        tally.add(block, high)
     return single_byte_codec(tally, blocks), tally.size
 
 
