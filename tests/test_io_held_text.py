@@ -63,7 +63,13 @@ def test_a_detected_single_byte_file_is_held_as_its_bytes(codec, name):
     "Caf\u00e9".encode("utf-8").decode("cp1252").encode("cp1252") + b"," + _rows("cp1252"),  # mojibake: repaired
     ("id,text\r\n" + "\u041f\u0440\u0438\u0432\u0435\u0442 \u043c\u0438\u0440, \u0434\u0440\u0443\u0437\u044c\u044f\r\n" * 60).encode("cp1251"),
     bytes(range(1, 32)) * 20 + b"\x80\x81",  # control bytes: binary, refused
-], ids=["utf-8", "ascii", "bom-not-utf8", "utf-16", "utf-16-le-no-nul", "utf-16-be-no-nul", "stray-byte", "nul", "mojibake", "cyrillic", "binary"])
+    # A UTF-16 byte-order mark over Windows-1252 bytes, which alone would be read as Windows-1252: an
+    # even number of bytes decode_bytes reads as UTF-16, an odd number it refuses.
+    b"\xff\xfe" + _rows("cp1252", 2)[:-1],
+    b"\xff\xfe" + _rows("cp1252", 2),
+    b"\xfe\xff" + _rows("cp1252", 2),
+], ids=["utf-8", "ascii", "bom-not-utf8", "utf-16", "utf-16-le-no-nul", "utf-16-be-no-nul", "stray-byte", "nul",
+        "mojibake", "cyrillic", "binary", "utf-16-bom-western-even", "utf-16-bom-western-odd", "utf-16-be-bom-western"])
 def test_anything_else_is_left_to_decode_bytes(data):
     assert not _agrees(data)
 
