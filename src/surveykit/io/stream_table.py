@@ -179,8 +179,8 @@ def _utf8_so_far(data: bytes) -> bool:
 def _single_byte_codec(fh: BinaryIO, first: bytes, block_bytes: int) -> tuple[str, int]:
     """The single-byte codec the whole-file reader would read this file with, as its bytes stand (see
     ``io.encoding_guess.single_byte_reading``), found from the file's blocks (one pass, or less when the
-    first blocks settle that it is neither), and the number of bytes it was chosen from; ``fh`` is left just after ``first``. NotStreamable when it would
-    read the file otherwise."""
+    first blocks settle that it is neither), and the number of bytes it was chosen from; ``fh`` is left
+    just after ``first``. NotStreamable when it would read the file otherwise."""
     from surveykit.io.encoding_guess import single_byte_reading
 
     def blocks() -> Iterator[bytes]:
