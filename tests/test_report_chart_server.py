@@ -100,6 +100,70 @@ def test_a_chart_the_process_cannot_make_is_made_here_with_the_serial_error(serv
         chart_bytes(chart, "png")
 
 
+def dying_chart(values):
+    """A chart function that ends its process, as a crash in a drawing library would."""
+    os._exit(3)
+
+
+def test_a_worker_draws_chart_after_chart_and_each_is_the_serial_drawing(server):
+    """More charts than drawing workers: each worker draws several, one after another, in whatever
+    order they come; each is still the chart the report's process would draw (the worker's caches
+    give the same numbers), and sending them in the other order changes nothing."""
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    specs = [([3, 1, 2], "first"), ([5, 4], "second"), ([1, 2, 3, 4], "third"), ([2, 2], "first"),
+             ([9, 1, 5, 5, 2], "a longer title with more words"), ([1], "second"), ([4, 3, 2, 1], "third")]
+    for order in (specs, specs[::-1]):
+        charts = [_chart(ChartRecipe(bars_chart, values, title=title), f"c{i}") for i, (values, title) in enumerate(order)]
+        draw_charts_ahead(charts)
+        assert all(c.source.ticket is not None for c in charts)
+        for chart, (values, title) in zip(charts, order):
+            alt, drawings = _expected((values,), {"title": title})
+            assert chart.source.served() is not None  # drawn by the chart process, not here
+            assert chart.alt == alt
+            assert chart_bytes(chart, "png") == drawings["png"]
+            assert chart_bytes(chart, "svg") == drawings["svg"]
+            assert not chart.source.made
+        # The workers stay, idle, for the next charts: no more of them than cores, not one per chart.
+        slots = len(os.sched_getaffinity(0))
+        assert 1 <= len(_children(server._pid)) <= min(slots, len(order))
+
+
+def test_a_chart_that_fails_leaves_its_worker_drawing_the_next(server):
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    charts = [_chart(ChartRecipe(failing_chart, [1, 2]), "bad")] + \
+        [_chart(ChartRecipe(bars_chart, [n, 1], title=f"after {n}"), f"ok{n}") for n in range(4)]
+    draw_charts_ahead(charts)
+    assert charts[0].source.served() is None
+    for n, chart in enumerate(charts[1:]):
+        assert chart.source.served() is not None
+        assert chart_bytes(chart, "svg") == _expected(([n, 1],), {"title": f"after {n}"})[1]["svg"]
+    with pytest.raises(ValueError, match="no chart of 2 values"):
+        chart_bytes(charts[0], "png")
+
+
+def test_a_worker_that_dies_loses_only_its_chart(server):
+    """A worker that dies while drawing: that chart is made here (with its own outcome: here the
+    function would end this process too, so the test only checks it was not served), and every
+    other chart, before and after, is still drawn by the chart process."""
+    from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    before = [_chart(ChartRecipe(bars_chart, [n + 1], title=f"before {n}"), f"b{n}") for n in range(2)]
+    dying = _chart(ChartRecipe(dying_chart, [1]), "dies")
+    after = [_chart(ChartRecipe(bars_chart, [2, n + 1], title=f"after {n}"), f"a{n}") for n in range(3)]
+    draw_charts_ahead([*before, dying, *after])
+    assert dying.source.served() is None
+    for chart in before + after:
+        assert chart.source.served() is not None
+    for n, chart in enumerate(after):
+        assert chart_bytes(chart, "png") == _expected(([2, n + 1],), {"title": f"after {n}"})[1]["png"]
+    assert server.usable
+
+
 def test_an_argument_that_does_not_pickle_keeps_the_chart_here(server, monkeypatch):
     from surveykit.report import figures
     from surveykit.report.chart_server import chart_bytes, draw_charts_ahead
