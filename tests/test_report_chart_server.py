@@ -215,6 +215,33 @@ def test_finish_collects_every_chart_then_stops_the_process(server):
         assert chart_drawn(chart, "png") == _expected((list(range(1, n + 2)),), {"title": f"n{n}"})[1]["png"]
 
 
+def busy_chart(seconds):
+    """A chart that first spends ``seconds`` of CPU time."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return bars_chart([1, 2], title="busy")
+
+
+def test_finish_ends_the_workers_so_their_cpu_time_is_counted(server):
+    """The benchmarks read the CPU time of ``surveykit report`` and its children: a chart process
+    ended by ``finish`` waits for its workers, so the time they spent drawing reaches this process's
+    children (killed, it would take that time with it)."""
+    import resource
+
+    from surveykit.report import chart_server
+    from surveykit.report.chart_server import chart_drawn, draw_charts_ahead
+    from surveykit.report.model import ChartRecipe
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    chart = _chart(ChartRecipe(busy_chart, 2.0))
+    draw_charts_ahead([chart])
+    assert chart_drawn(chart, "png") is not None
+    chart_server.finish()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime >= 1.9
+
+
 def _children(pid: int) -> set[int]:
     out = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):

@@ -160,6 +160,7 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
                                 foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
             if out is not None:
                 report.write(out, on_step=step, force=force)
+                chart_server.finish()  # every chart is in: the chart process ends by itself
     finally:
         chart_server.stop()
         discard_ahead()

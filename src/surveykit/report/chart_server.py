@@ -23,6 +23,7 @@ import os
 import pickle
 import struct
 import sys
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from surveykit.report.model import Chart
 
 _RECORD = struct.Struct("<qq")  # (offset, length) of a blob in a memory file
+_GRACE = 2.0  # seconds the chart process has to end by itself once the report has every chart
 #: What the chart process imports while it waits for its first chart.
 PRELOAD = ("pandas", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
            "matplotlib.backends.backend_svg", "surveykit.charts.effectiveness", "surveykit.charts.youth",
@@ -138,23 +140,51 @@ class ChartServer:
         return self._results[key]
 
     def finish(self) -> None:
-        """Wait for every chart sent, then stop the process (the results stay readable here)."""
+        """Wait for every chart sent, then end the process (the results stay readable here).
+
+        With every chart in, the process is not killed but told there is no more to draw (its
+        request pipe closes): it ends its workers and waits for them, so their CPU time is counted
+        in this process's children (as a benchmark reads it), and is then reaped here. It is killed
+        if it has not ended within ``_GRACE`` seconds."""
         for key in range(self._sent):
             self.result(key)
-        self.stop()
+        self._end(graceful=True)
 
     def stop(self) -> None:
         """Stop the process now (idempotent); charts not yet received are made here if asked for."""
+        self._end(graceful=False)
+
+    def _end(self, *, graceful: bool) -> None:
         pid, self._pid = self._pid, None
         if pid is None:
             return
+        fds = [self._to, self._from, self._jobs, self._made]
         if os.getpid() == self.owner:
-            reap(pid, kill=True)  # nothing it holds is wanted any more (its drawing workers die with it)
-        for fd in (self._to, self._from, self._jobs, self._made):
+            ended = False
+            if graceful:
+                os.close(fds.pop(0))  # the end of its requests
+                ended = _ended(pid, time.monotonic() + _GRACE)
+            if not ended:
+                reap(pid, kill=True)  # nothing it holds is wanted any more (its drawing workers die with it)
+        for fd in fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
+
+
+def _ended(pid: int, deadline: float) -> bool:
+    """Whether the child ``pid`` has ended (and is reaped) by ``deadline`` (``time.monotonic``)."""
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if done:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
 
 
 def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> None:
@@ -442,8 +472,9 @@ def current() -> ChartServer | None:
 
 
 def finish() -> None:
-    """Wait for every chart sent and stop the process (``tests/report_zygote.py`` forks writers
-    afterwards, which must not share its channels)."""
+    """Wait for every chart sent and end the process, which ends its workers first (``pipeline``
+    once the report is written; ``tests/report_zygote.py`` forks writers afterwards, which must not
+    share its channels)."""
     global _SERVER
     server, _SERVER = _SERVER, None
     if server is not None:
