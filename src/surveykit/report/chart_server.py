@@ -324,7 +324,6 @@ def _draw_requests(server: int, job_pipe: int, answer_pipe: int, jobs: int, resu
     from surveykit.charts.base import alt_text
     from surveykit.report.figures import draw
 
-    offset = 0
     while True:
         record = _read_exactly(job_pipe, _JOB.size)
         if record is None:
@@ -338,9 +337,10 @@ def _draw_requests(server: int, job_pipe: int, answer_pipe: int, jobs: int, resu
         except Exception:  # noqa: BLE001 - the report's process makes this chart and raises any error itself
             result = (key, False, "", {})
         blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_all(results, blob, offset)
-        os.write(answer_pipe, _RECORD.pack(offset, len(blob)))
-        offset += len(blob)
+        # At the start of the file each time: the chart process reads a result before it sends the
+        # next request, so the file is never larger than the largest drawing.
+        _write_all(results, blob, 0)
+        os.write(answer_pipe, _RECORD.pack(0, len(blob)))
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
