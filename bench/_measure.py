@@ -25,7 +25,28 @@ def timed(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, floa
 
 
 def load_average() -> str:
+    """The load average and the host probe, as a benchmark's detail records them."""
     try:
-        return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        load = "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
     except OSError:
-        return "load average unknown"
+        load = "load average unknown"
+    return f"{load}, host probe {host_probe():.2f} s"
+
+
+def host_probe() -> float:
+    """Seconds a fixed piece of pure-Python work takes now (the median of three runs of a loop of
+    2,000,000 additions in this interpreter): how fast the host runs Python at this moment.
+
+    On a shared virtual machine the load average misses the host's other tenants, and the same
+    command can take 40% longer from one minute to the next with the machine itself idle. The probe
+    is slowed alike, so a recording with a larger probe was made on a slower host: compare probes
+    before comparing times taken at different moments (ratios measured in the same run need no
+    such care)."""
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        runs.append(time.perf_counter() - start)
+    return sorted(runs)[1]

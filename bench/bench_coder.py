@@ -39,6 +39,8 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import host_probe  # noqa: E402
 
 SAMPLE = ROOT / "responses" / "sample" / "professional_survey.csv"
 DEV_GOLD = ROOT / "responses" / "gold" / "q7_dev.csv"
@@ -169,11 +171,13 @@ def run() -> list[dict]:
                       "pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False).to_csv(sys.argv[2], index=False)",
                       str(answers), str(Path(tmp) / "pandas.csv")]
         load_before = os.getloadavg()[0]
+        probe_before = host_probe()
         # Interleaved, the comparator first and last: the machine's load changes during a long run.
         t_pandas_1, mem_pandas, _ = measure(pandas_cmd)
         elapsed, mem, proc = measure(cmd)
         t_pandas_2, mem_pandas_2, _ = measure(pandas_cmd)
         load = max(load_before, os.getloadavg()[0])
+        probe = f"host probe {probe_before:.2f} s before, {host_probe():.2f} s after"
         t_pandas = (t_pandas_1 + t_pandas_2) / 2
         mem_pandas = max(mem_pandas, mem_pandas_2, key=lambda u: u.rss)
         if proc.returncode != 0:
@@ -204,7 +208,7 @@ def run() -> list[dict]:
                    f"read_csv + to_csv of the same {size_in:.0f} MB file {t_pandas:.1f} s (mean of a run before and "
                    f"one after), {mem_pandas.rss:.0f} MB; the command wrote {rows:,} coded rows ({size_out:.0f} MB) with "
                    f"the lexicon ({len(cb.lexicon.entries)} entries), typo tolerance, negation and sense filters on; "
-                   f"load average {load:.1f} on {os.cpu_count()} cores during the run; {words / N_ANSWERS:.1f} words "
+                   f"load average {load:.1f} on {os.cpu_count()} cores during the run; {probe}; {words / N_ANSWERS:.1f} words "
                    f"per answer (generated from {origin}){coded_share}; {n_patterns} patterns and filters"},
         {"name": "surveykit code peak memory (process and workers)", "value": f"{mem.rss:.0f}", "unit": "MB",
          "target": f"< {TARGET_MB} MB", "ok": mem.rss < TARGET_MB,

@@ -34,6 +34,7 @@ LARGE_TARGET_S = 15.0
 LARGE = 30_000
 RUNS = 5
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import load_average  # noqa: E402
 from bench_load import environment  # noqa: E402
 
 
@@ -72,7 +73,7 @@ def _compile_package(python: str = sys.executable) -> None:
 
 
 def _load() -> str:
-    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    return load_average()
 
 
 def run() -> list[dict]:
