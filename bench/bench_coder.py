@@ -208,7 +208,8 @@ def run() -> list[dict]:
                    f"read_csv + to_csv of the same {size_in:.0f} MB file {t_pandas:.1f} s (mean of a run before and "
                    f"one after), {mem_pandas.rss:.0f} MB; the command wrote {rows:,} coded rows ({size_out:.0f} MB) with "
                    f"the lexicon ({len(cb.lexicon.entries)} entries), typo tolerance, negation and sense filters on; "
-                   f"load average {load:.1f} on {os.cpu_count()} cores during the run; {probe}; {words / N_ANSWERS:.1f} words "
+                   f"load average {load:.1f} on {os.cpu_count()} cores during the run; {probe}; "
+                   f"{words / N_ANSWERS:.1f} words "
                    f"per answer (generated from {origin}){coded_share}; {n_patterns} patterns and filters"},
         {"name": "surveykit code peak memory (process and workers)", "value": f"{mem.rss:.0f}", "unit": "MB",
          "target": f"< {TARGET_MB} MB", "ok": mem.rss < TARGET_MB,

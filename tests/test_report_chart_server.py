@@ -115,7 +115,8 @@ def test_a_worker_draws_chart_after_chart_and_each_is_the_serial_drawing(server)
     specs = [([3, 1, 2], "first"), ([5, 4], "second"), ([1, 2, 3, 4], "third"), ([2, 2], "first"),
              ([9, 1, 5, 5, 2], "a longer title with more words"), ([1], "second"), ([4, 3, 2, 1], "third")]
     for order in (specs, specs[::-1]):
-        charts = [_chart(ChartRecipe(bars_chart, values, title=title), f"c{i}") for i, (values, title) in enumerate(order)]
+        charts = [_chart(ChartRecipe(bars_chart, values, title=title), f"c{i}")
+                  for i, (values, title) in enumerate(order)]
         draw_charts_ahead(charts)
         assert all(c.source.ticket is not None for c in charts)
         for chart, (values, title) in zip(charts, order):

@@ -4,16 +4,18 @@
 else to do: it imports matplotlib and the chart functions there and then waits. Each section sends its
 charts as they are built (``ChartRecipe``: a chart function and its data, pickled); the process's
 drawing workers (``_serve``) make each Figure, read its alternative text and draw it as PNG and SVG
-(``figures.draw``), and the process sends them back. So the report's own process never imports matplotlib nor lays out a figure: it only writes the
-bytes. The bytes are the ones the report's process would draw itself (the same function on the same
-data, drawn the same way); a chart the process could not make is made and drawn by the report's
-process instead (``ChartRecipe.served`` is then None), so an error is the one a serial run raises.
+(``figures.draw``), and the process sends them back. So the report's own process never imports
+matplotlib nor lays out a figure: it only writes the bytes. The bytes are the ones the report's
+process would draw itself (the same function on the same data, drawn the same way); a chart the
+process could not make is made and drawn by the report's process instead (``ChartRecipe.served`` is
+then None), so an error is the one a serial run raises.
 
 The process never writes a file, prints or logs. Requests and results go through two anonymous
 memory files (``os.memfd_create``): each side appends to its own and names what it appended with a
 16-byte record on a pipe, so neither side ever blocks on a full pipe however large the drawings.
-The process dies with its parent (``PR_SET_PDEATHSIG``), its workers with it, and it is stopped
-when the report is written or fails (``stop``). Linux only, like ``report.forked``; elsewhere the charts are drawn as before.
+The process dies with its parent (``PR_SET_PDEATHSIG``), its workers with it. It ends by itself once
+the report has every chart (``finish``), or is killed when the report fails (``stop``). Linux only,
+like ``report.forked``; elsewhere the charts are drawn as before.
 """
 
 from __future__ import annotations
@@ -162,8 +164,11 @@ class ChartServer:
         if os.getpid() == self.owner:
             ended = False
             if graceful:
-                os.close(fds.pop(0))  # the end of its requests
-                ended = _ended(pid, time.monotonic() + _GRACE)
+                try:
+                    os.close(fds.pop(0))  # the end of its requests
+                    ended = _ended(pid, time.monotonic() + _GRACE)
+                except OSError:
+                    pass
             if not ended:
                 reap(pid, kill=True)  # nothing it holds is wanted any more (its drawing workers die with it)
         for fd in fds:
@@ -247,8 +252,12 @@ def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> No
             _write_all(made, blob, offset)
             os.write(answers, _RECORD.pack(offset, len(blob)))
             offset += len(blob)
+    # Each worker holds only its own channels, so closing its request pipe ends it: all of them first,
+    # then wait for each, so that they end side by side.
     for worker in idle:
-        worker.close()  # each worker holds only its own channels, so closing its request pipe ends it
+        worker.hang_up()
+    for worker in idle:
+        reap(worker.pid, kill=False)
 
 
 class _Worker:
@@ -301,13 +310,17 @@ class _Worker:
         self.close(kill=True)
         return None
 
-    def close(self, *, kill: bool = False) -> None:
-        """End the worker (closing its request pipe ends its loop) and reap it."""
+    def hang_up(self) -> None:
+        """Close this end of the worker's channels (its request pipe closing ends its loop)."""
         for fd in (self.to_worker, self.answers, self.results):
             try:
                 os.close(fd)
             except OSError:
                 pass
+
+    def close(self, *, kill: bool = False) -> None:
+        """Hang up and reap the worker."""
+        self.hang_up()
         reap(self.pid, kill=kill)
 
 
