@@ -13,6 +13,7 @@ then None), so an error is the one a serial run raises.
 The process never writes a file, prints or logs. Requests and results go through two anonymous
 memory files (``os.memfd_create``): each side appends to its own and names what it appended with a
 16-byte record on a pipe, so neither side ever blocks on a full pipe however large the drawings.
+Each drawing worker hands its drawings to the process the same way, through a memory file of its own.
 The process dies with its parent (``PR_SET_PDEATHSIG``), its workers with it. It ends by itself once
 the report has every chart (``finish``), or is killed when the report fails (``stop``). Linux only,
 like ``report.forked``; elsewhere the charts are drawn as before.
