@@ -231,7 +231,8 @@ def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> No
     accepting = True
     while accepting or waiting or busy:
         while waiting and (idle or len(busy) < slots):
-            worker = idle.pop() if idle else _Worker.start(here, jobs, others=[*idle, *busy.values()])
+            worker = idle.pop() if idle else _Worker.start(here, jobs, others=[*idle, *busy.values()],
+                                                          unneeded=(requests, answers, made))
             worker.send(*waiting.pop(0))
             busy[worker.answers] = worker
         ready, _, _ = select.select(([requests] if accepting else []) + list(busy), [], [])
@@ -271,9 +272,10 @@ class _Worker:
         self.key = -1
 
     @classmethod
-    def start(cls, server: int, jobs: int, *, others: Sequence["_Worker"]) -> "_Worker":
+    def start(cls, server: int, jobs: int, *, others: Sequence["_Worker"], unneeded: Sequence[int] = ()) -> "_Worker":
         """Fork a worker; it closes its copies of the ``others``' channels (were it to hold another
-        worker's request pipe open, that worker would never see the pipe end)."""
+        worker's request pipe open, that worker would never see the pipe end) and of the chart
+        process's ``unneeded`` descriptors (its channels to the report's process)."""
         job_read, job_write = os.pipe()
         answer_read, answer_write = os.pipe()
         results = os.memfd_create("surveykit-chart-drawings", os.MFD_CLOEXEC)
@@ -290,6 +292,8 @@ class _Worker:
             for other in others:
                 for fd in (other.to_worker, other.answers, other.results):
                     os.close(fd)
+            for fd in unneeded:
+                os.close(fd)
             _draw_requests(server, job_read, answer_write, jobs, results)
         except BaseException:
             code = 1
