@@ -72,10 +72,6 @@ def _compile_package(python: str = sys.executable) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 
 
-def _load() -> str:
-    return load_average()
-
-
 def run() -> list[dict]:
     if not SURVEY.is_file() or not RANKINGS.is_file():
         return [{"name": "report on the sample", "value": "n/a", "unit": "", "target": f"< {SAMPLE_TARGET_S:.0f} s",
@@ -91,7 +87,7 @@ def run() -> list[dict]:
             results.append(_sample_row(tmpdir / f"sample{len(results)}", python, label))
         subprocess.run([sys.executable, "-m", "surveykit", "sample", "--out", str(tmpdir / "large"), "--respondents",
                         str(LARGE)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        load = _load()
+        load = load_average()
         wall, cpu, code, last = _timed_report(tmpdir / "large" / "professional_survey.csv",
                                               tmpdir / "large" / "youth_ranking.csv", tmpdir / "big")
         results.append({"name": f"report on {LARGE:,} respondents (wall)", "value": f"{wall:.1f}" if code == 0 else
@@ -106,7 +102,7 @@ def _sample_row(tmpdir: Path, python: str, label: str) -> dict:
     env = environment(python)
     if python != sys.executable:
         _compile_package(python)
-    load = _load()
+    load = load_average()
     runs = [_timed_report(SURVEY, RANKINGS, tmpdir / f"r{i}", python) for i in range(RUNS)]
     failed = next((r for r in runs if r[2] != 0), None)
     name = f"report on the sample{label} (wall, best of {RUNS})"

@@ -231,7 +231,7 @@ def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> No
     accepting = True
     while accepting or waiting or busy:
         while waiting and (idle or len(busy) < slots):
-            worker = idle.pop() if idle else _Worker.start(here, jobs, others=[*idle, *busy.values()],
+            worker = idle.pop() if idle else _Worker.start(here, jobs, others=list(busy.values()),
                                                           unneeded=(requests, answers, made))
             worker.send(*waiting.pop(0))
             busy[worker.answers] = worker
@@ -272,7 +272,7 @@ class _Worker:
         self.key = -1
 
     @classmethod
-    def start(cls, server: int, jobs: int, *, others: Sequence["_Worker"], unneeded: Sequence[int] = ()) -> "_Worker":
+    def start(cls, server: int, jobs: int, *, others: Sequence["_Worker"], unneeded: Sequence[int]) -> "_Worker":
         """Fork a worker; it closes its copies of the ``others``' channels (were it to hold another
         worker's request pipe open, that worker would never see the pipe end) and of the chart
         process's ``unneeded`` descriptors (its channels to the report's process)."""
@@ -312,7 +312,8 @@ class _Worker:
                 return _read_all(self.results, *record)
             except (OSError, EOFError):
                 pass
-        self.close(kill=True)
+        self.hang_up()
+        reap(self.pid, kill=True)
         return None
 
     def hang_up(self) -> None:
@@ -322,11 +323,6 @@ class _Worker:
                 os.close(fd)
             except OSError:
                 pass
-
-    def close(self, *, kill: bool = False) -> None:
-        """Hang up and reap the worker."""
-        self.hang_up()
-        reap(self.pid, kill=kill)
 
 
 _JOB = struct.Struct("<qqq")  # (key, offset, length) of a request in the request file
