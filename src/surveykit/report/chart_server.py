@@ -222,6 +222,9 @@ def _serve(parent: int, requests: int, answers: int, jobs: int, made: int) -> No
         Image.preinit()
     except ImportError:
         pass
+    from surveykit.report.chart_fonts import read_fonts_from_memory
+
+    read_fonts_from_memory()  # the workers forked from here read their fonts without system calls
     here = os.getpid()
     slots = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
     waiting: list[tuple[int, int, int]] = []  # (key, offset, length) of requests not started yet
