@@ -103,5 +103,8 @@ def test_it_is_installed_once_and_leaves_an_unexpected_matplotlib_alone(fresh_fo
     assert others and all(getattr(shim, name) is getattr(ft2font, name) for name in others)  # the rest is matplotlib's
     assert read_fonts_from_memory() and font_manager.ft2font is shim  # not wrapped twice
 
+    path = font_manager.findfont("DejaVu Sans")
+    assert shim.FT2Font(path).fname == path  # a font opened to list it, not to draw: its file, as before
+
     monkeypatch.setattr(font_manager, "ft2font", object())  # a font manager laid out differently
     assert not read_fonts_from_memory()

@@ -21,7 +21,9 @@ from typing import Any
 
 class _FontsFromMemory(types.ModuleType):
     """``matplotlib.ft2font`` as the font manager sees it, except that ``FT2Font`` given a path opens
-    the font's bytes (read once per path) instead of the file."""
+    the font's bytes (read once per path) instead of the file, for a font opened to draw text: the one
+    call that passes a kerning factor (``font_manager.get_font``). A font opened to list it
+    (``FontManager.addfont``) keeps its file name, which the font list records."""
 
     def __init__(self, real: types.ModuleType) -> None:
         super().__init__(real.__name__, real.__doc__)
@@ -32,7 +34,7 @@ class _FontsFromMemory(types.ModuleType):
         return getattr(self._real, name)
 
     def FT2Font(self, filename: Any, *args: Any, **kwargs: Any) -> Any:  # matplotlib's name for it
-        if isinstance(filename, (str, os.PathLike)):
+        if "_kerning_factor" in kwargs and isinstance(filename, (str, os.PathLike)):
             path = os.fspath(filename)
             data = self._bytes.get(path)
             if data is None:
