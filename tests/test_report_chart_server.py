@@ -329,3 +329,63 @@ def test_the_report_process_never_imports_matplotlib_and_leaves_no_child(tmp_pat
     assert got["matplotlib"] == []
     assert got["children"] == []
     assert len(list((tmp_path / "r" / "charts").glob("*.png"))) == got["charts"]
+
+
+_CLI_REPORT = r"""
+import json, os, sys
+from pathlib import Path
+from typer.testing import CliRunner
+import surveykit.instrument as instrument
+from surveykit.cli import app
+from surveykit.report import chart_server
+
+seen = []
+real_load = instrument.load_instrument
+def load_instrument(path=None):
+    seen.append(chart_server.current() is not None)  # is the chart process up when the instrument is read?
+    return real_load(path)
+instrument.load_instrument = load_instrument  # as the command and the pipeline import it
+
+result = CliRunner().invoke(app, ["report", "--instrument", sys.argv[1], "--out", sys.argv[2]])
+children = []
+for stat in Path("/proc").glob("[0-9]*/stat"):
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        continue
+    if int(fields[1]) == os.getpid() and fields[0] not in ("Z", "X"):
+        children.append(stat.parent.name)
+print(json.dumps({"exit": result.exit_code, "seen": seen, "children": children,
+                  "server": chart_server.current() is not None}))
+"""
+
+
+def _cli_report(tmp_path: Path, instrument: Path) -> dict:
+    import json
+
+    out = subprocess.run([sys.executable, "-c", _CLI_REPORT, str(instrument), str(tmp_path / "r")],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not SAMPLE_SURVEY.exists(), reason="the sample study has not been generated")
+def test_surveykit_report_starts_the_chart_process_before_it_reads_anything(tmp_path):
+    """The command forks the chart process first, so that it imports matplotlib while the report's
+    process loads the instrument and reads the inputs; it is gone when the command returns."""
+    from surveykit.instrument.schema import default_instrument_path
+
+    got = _cli_report(tmp_path, default_instrument_path())
+    assert got["exit"] == 0
+    assert got["seen"] and all(got["seen"])
+    assert got["children"] == [] and not got["server"]
+    assert len(list((tmp_path / "r" / "charts").glob("*.png"))) >= 4
+
+
+def test_a_report_that_fails_before_building_leaves_no_chart_process(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("questions: [this is not an instrument\n", encoding="utf-8")
+    got = _cli_report(tmp_path, bad)
+    assert got["exit"] != 0
+    assert got["children"] == [] and not got["server"]
+    assert not (tmp_path / "r").exists()

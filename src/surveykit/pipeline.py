@@ -77,6 +77,27 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
                              foi_reference_rate=foi_reference_rate, on_step=on_step, force=force)
 
 
+def start_chart_process() -> None:
+    """Fork the report's chart process (``report.chart_server``) now, pandas imported first so that it
+    shares it (reading needs pandas too). ``surveykit report`` calls this before anything else: up to
+    then only one core works (the interpreter, the command line, pandas), and from here the chart
+    process imports matplotlib while this one loads the instrument and reads the inputs.
+    ``build_report`` with a folder to write starts one itself when none is running, and stops it."""
+    import pandas  # noqa: F401
+
+    from surveykit.report import chart_server
+
+    chart_server.start()
+
+
+def stop_chart_process() -> None:
+    """Stop the chart process ``start_chart_process`` started, if it still runs (a run that failed
+    before ``build_report`` took it over; ``build_report`` ends it itself)."""
+    from surveykit.report import chart_server
+
+    chart_server.stop()
+
+
 #: The garbage collector's first threshold while a report runs (Python's default: 700).
 REPORT_GC_THRESHOLD = 10_000
 
@@ -119,16 +140,17 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
     if out is not None:
         check_out(Path(out), force=force)
     step = on_step or (lambda name: None)
-    import pandas as pd  # reading needs it: imported here, once, before the chart process is forked
+    import pandas as pd
     from threadpoolctl import threadpool_limits
 
     from surveykit.report import chart_server
     from surveykit.report.figures import discard_ahead
 
-    # With a folder to write, the charts are made and drawn by a forked chart process, started now so
-    # that it imports matplotlib while this process reads the inputs (report.chart_server).
-    if out is not None:
-        chart_server.start()
+    # With a folder to write, the charts are made and drawn by a forked chart process, started now (or
+    # earlier, by ``surveykit report``: start_chart_process) so that it imports matplotlib while this
+    # process reads the inputs (report.chart_server).
+    if out is not None and chart_server.current() is None:
+        start_chart_process()
     # Text columns in pandas' own string arrays, not Arrow's (which pandas 3 picks where pyarrow is
     # installed, as with the dask extra): a report makes thousands of small tables, where an Arrow array
     # costs more per operation; the numbers and files are the same, the report about 0.2 s (sample) to
