@@ -243,14 +243,15 @@ def test_finish_ends_the_workers_so_their_cpu_time_is_counted(server):
     assert after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime >= 1.9
 
 
-def _children(pid: int) -> set[int]:
+def _children(pid: int, *, unreaped: bool = False) -> set[int]:
+    """The processes whose parent is ``pid``; ``unreaped``: dead ones not yet waited for too."""
     out = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
+        if int(fields[1]) == pid and (unreaped or fields[0] not in ("Z", "X")):
             out.add(int(stat.parent.name))
     return out
 
@@ -305,17 +306,11 @@ def test_the_report_process_never_imports_matplotlib_and_leaves_no_child(tmp_pat
     is gone when it returns."""
     script = textwrap.dedent(f"""
         import json, os, sys
-        from pathlib import Path
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
         from surveykit.pipeline import build_report
+        import test_report_chart_server as t
         report = build_report({str(SAMPLE_SURVEY)!r}, rankings={str(SAMPLE_RANKINGS)!r}, out={str(tmp_path / "r")!r})
-        children = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if int(fields[1]) == os.getpid():
-                children.append(stat.parent.name)
+        children = sorted(t._children(os.getpid(), unreaped=True))
         print(json.dumps({{"matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib"),
                           "charts": len(report.charts), "children": children}}))
     """)
@@ -333,7 +328,6 @@ def test_the_report_process_never_imports_matplotlib_and_leaves_no_child(tmp_pat
 
 _CLI_REPORT = r"""
 import json, os, sys
-from pathlib import Path
 from typer.testing import CliRunner
 import surveykit.instrument as instrument
 from surveykit.cli import app
@@ -347,14 +341,9 @@ def load_instrument(path=None):
 instrument.load_instrument = load_instrument  # as the command and the pipeline import it
 
 result = CliRunner().invoke(app, ["report", "--instrument", sys.argv[1], "--out", sys.argv[2]])
-children = []
-for stat in Path("/proc").glob("[0-9]*/stat"):
-    try:
-        fields = stat.read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        continue
-    if int(fields[1]) == os.getpid() and fields[0] not in ("Z", "X"):
-        children.append(stat.parent.name)
+sys.path.insert(0, sys.argv[3])
+import test_report_chart_server as t
+children = sorted(t._children(os.getpid(), unreaped=True))
 print(json.dumps({"exit": result.exit_code, "seen": seen, "children": children,
                   "server": chart_server.current() is not None}))
 """
@@ -363,7 +352,8 @@ print(json.dumps({"exit": result.exit_code, "seen": seen, "children": children,
 def _cli_report(tmp_path: Path, instrument: Path) -> dict:
     import json
 
-    out = subprocess.run([sys.executable, "-c", _CLI_REPORT, str(instrument), str(tmp_path / "r")],
+    out = subprocess.run([sys.executable, "-c", _CLI_REPORT, str(instrument), str(tmp_path / "r"),
+                          str(Path(__file__).parent)],
                          capture_output=True, text=True, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"})
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
