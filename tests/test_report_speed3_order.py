@@ -266,3 +266,42 @@ def test_every_csv_of_the_report_is_the_one_the_column_by_column_export_wrote(in
         ours, reference = export_frame(table), _export_frame_by_columns(table)
         _same_frame(ours, reference)
         assert table_csv(table) == reference.to_csv(index=False, lineterminator="\n")
+    # The report's own tables are written by the csv module, not by pandas (the comparison above is
+    # then between the two writers).
+    from surveykit.report.writers.cells import _plain_csv
+
+    assert all(_plain_csv(table) is not None for table in report.tables)
+
+
+def test_csv_of_every_kind_of_cell_is_what_pandas_writes():
+    """Cells the csv module writes (text, whole numbers, floats of every size, booleans, numbers and
+    missing values in a text column, nullable whole numbers and booleans) and columns it leaves to
+    pandas (dates, nullable floats, categories), each compared with pandas' to_csv of the exported
+    frame."""
+    import numpy as np
+    import pandas as pd
+
+    from surveykit.report.model import Table
+    from surveykit.report.writers.cells import _plain_csv, export_frame, table_csv
+
+    floats = [0.1, 1e-05, 1e16, 9999999999999998.0, -0.0, float("inf"), float("-inf"), float("nan"), 5e-324, 12.0]
+    plain = Table("plain", "Plain", pd.DataFrame({
+        "text": ["a,b", 'say "hi"', "line\nbreak", "=1+1", "", " x ", "é", "-2", "+", "@"],
+        "mixed": [np.float64(0.5), 3, None, float("nan"), pd.NA, True, "t", 1e-07, np.int64(7), -0.0],
+        "float": floats,
+        "int": np.arange(-5, 5, dtype=np.int64),
+        "uint": np.arange(10, dtype=np.uint8),
+        "flag": [True, False] * 5,
+        "str": pd.array(["x", None, "y", "=z", "", "q", "w", "e", "r", "t"], dtype="str"),
+        "Int64": pd.array([1, None, 3, -4, 5, 6, 7, 8, 9, 0], dtype="Int64"),
+        "boolean": pd.array([True, None, False, True, True, False, None, True, False, True], dtype="boolean"),
+    }))
+    assert _plain_csv(plain) is not None
+    others = [pd.DataFrame({"when": pd.to_datetime(["2026-01-02"] * 3), "n": [1, 2, 3]}),
+              pd.DataFrame({"share": pd.array([0.5, None, 3.0], dtype="Float64")}),
+              pd.DataFrame({"c": pd.Categorical(["a", "b", "a"])}),
+              pd.DataFrame(index=range(3))]
+    for k, frame in enumerate(others):
+        assert _plain_csv(Table(f"other{k}", "Other", frame)) is None
+    for table in [plain, *(Table(f"other{k}", "Other", f) for k, f in enumerate(others))]:
+        assert table_csv(table) == export_frame(table).to_csv(index=False, lineterminator="\n")

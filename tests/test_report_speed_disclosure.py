@@ -95,3 +95,24 @@ def test_find_suppressed_matches_the_reference_search(monkeypatch):
         assert fast == slow
         # and the protection holds: no hidden cell can be worked out
         assert _reference_determined(sorted(fast.suppressed, key=repr), eqs) == []
+
+
+def test_a_system_asked_again_is_answered_from_the_memo(monkeypatch):
+    """``_det`` keeps each matrix's answer (the items of a report share scales and groups, so the same
+    systems come back): a repeat makes no new SVD, answers with the keys of the repeat (the same
+    places, other names), and the memo stays within its bound."""
+    monkeypatch.setattr(disclosure, "_DET_MEMO", {})
+    monkeypatch.setattr(disclosure, "_DET_MEMO_SIZE", 3)
+    calls = []
+    real = disclosure._determined_places
+    monkeypatch.setattr(disclosure, "_determined_places", lambda a, n: calls.append(n) or real(a, n))
+    eqs = [Equation(((("a",), 1.0), (("b",), 1.0))), Equation(((("a",), 1.0),))]
+    other = [Equation(((("x",), 1.0), (("y",), 1.0))), Equation(((("x",), 1.0),))]
+    assert determined([("a",), ("b",)], eqs) == [("a",), ("b",)]
+    assert determined([("x",), ("y",)], other) == [("x",), ("y",)]  # the same matrix: no new SVD
+    assert len(calls) == 1
+    for k in range(5):  # distinct systems push the oldest answers out
+        keys = [("k", j) for j in range(k + 2)]
+        system = [Equation(tuple((key, 1.0) for key in keys))]
+        assert determined(keys, system) == _reference_determined(keys, system)
+    assert len(disclosure._DET_MEMO) <= 3

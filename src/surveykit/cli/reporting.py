@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, Iterator, List, Optional
 
 import typer
 
@@ -79,9 +80,6 @@ def report(
 
 def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, coded, foi, reference_rate, force,
             inputs) -> None:
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     from surveykit.instrument import load_instrument
     from surveykit.io.resources import sample_dir
     from surveykit.pipeline import build_report
@@ -98,6 +96,45 @@ def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, code
     inst = load_instrument(inputs.instrument)
     plan = report_plan(inst, has_rankings=rankings is not None)
     total = 1 + (1 if foi else 0) + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
+    with _progress_bar(total) as on_step:
+        result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
+                              threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
+                              foi=tuple(foi or ()), foi_reference_rate=reference_rate, on_step=on_step,
+                              force=force)
+    if rankings is None and inst.youth is not None:
+        message("no --rankings file: the youth ranking sections were left out")
+    if no_suppress:
+        message("--no-suppress: small counts and unredacted quotes are published; for internal use only")
+    message(f"wrote {out}/ ({len(result.sections)} sections, {len(result.tables)} tables, "
+            f"{len(result.charts)} charts): report.html, report.md, report.docx, tables.xlsx, tables/, charts/, manifest.json")
+
+
+def _stderr_may_be_a_terminal() -> bool:
+    """False only where rich would certainly find stderr no terminal (so its progress bar would be
+    disabled): not a tty, and neither of the variables that make rich treat it as one is set."""
+    import os
+    import sys
+
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return True
+    isatty = getattr(sys.stderr, "isatty", None)
+    try:
+        return isatty is not None and bool(isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr for the report's ``total`` steps; yields the ``on_step`` callback.
+    Output redirected to a file or a pipe shows no bar, and then rich (about 0.03 s to import) is
+    not imported at all."""
+    if not _stderr_may_be_a_terminal():
+        yield lambda name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(TextColumn("[progress.description]{task.description:<24}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
@@ -112,14 +149,5 @@ def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, code
                 progress.advance(task)
             progress.update(task, description=name.replace("_", " "))
 
-        result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
-                              threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
-                              foi=tuple(foi or ()), foi_reference_rate=reference_rate, on_step=on_step,
-                              force=force)
+        yield on_step
         progress.update(task, completed=total, description="done")
-    if rankings is None and inst.youth is not None:
-        message("no --rankings file: the youth ranking sections were left out")
-    if no_suppress:
-        message("--no-suppress: small counts and unredacted quotes are published; for internal use only")
-    message(f"wrote {out}/ ({len(result.sections)} sections, {len(result.tables)} tables, "
-            f"{len(result.charts)} charts): report.html, report.md, report.docx, tables.xlsx, tables/, charts/, manifest.json")

@@ -10,7 +10,7 @@ are deterministic: fixed core properties and zip entry times.
 from __future__ import annotations
 
 import io
-from typing import Mapping
+from typing import Any, Mapping
 
 from surveykit.charts.palette import PaletteSpec, accent
 from surveykit.report.model import Chart, Report, Table, Text
@@ -230,6 +230,41 @@ def document_bytes(report: Report, images: Mapping[str, bytes], *, palette: Pale
     props.modified = fixed
     props.last_printed = fixed
     props.revision = 1
+    return normalise_zip(_package_bytes(doc))
+
+
+def _package_bytes(doc: Any) -> bytes:
+    """The document as python-docx saves it, with the zip entries stored, not compressed:
+    ``normalise_zip`` compresses each entry once, as it writes the file. The entries and their order
+    are python-docx's own (its ``PackageWriter`` steps); a python-docx laid out differently saves as
+    usual."""
+    import zipfile
+
+    try:
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = doc.part.package
+        steps = (PackageWriter._write_content_types_stream, PackageWriter._write_pkg_rels,
+                 PackageWriter._write_parts)
+        parts, rels = package.parts, package.rels
+    except (ImportError, AttributeError):
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+
+    class _Stored:
+        def __init__(self, archive: zipfile.ZipFile) -> None:
+            self.archive = archive
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:
+            self.archive.writestr(pack_uri.membername, blob)
+
     buf = io.BytesIO()
-    doc.save(buf)
-    return normalise_zip(buf.getvalue())
+    for part in parts:  # what OpcPackage.save does first
+        part.before_marshal()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:
+        writer = _Stored(archive)
+        steps[0](writer, parts)
+        steps[1](writer, rels)
+        steps[2](writer, parts)
+    return buf.getvalue()
