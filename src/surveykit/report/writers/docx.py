@@ -23,9 +23,12 @@ PANEL_BUDGET = 112
 TEXT_WIDTH_CM = 17.0
 
 
+#: XML 1.0 forbids most control characters; free text may hold them. Each becomes a space.
+_CONTROL_TO_SPACE = {code: " " for code in range(32) if chr(code) not in "\t\n"}
+
+
 def _clean(text: str) -> str:
-    # XML 1.0 forbids most control characters; free text may hold them.
-    return "".join(ch if ch in "\t\n" or ord(ch) >= 32 else " " for ch in str(text))
+    return str(text).translate(_CONTROL_TO_SPACE)
 
 
 def _panel(doc, g: Grid, cols: list[int], colour: str) -> None:
