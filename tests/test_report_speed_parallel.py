@@ -237,3 +237,39 @@ def test_counts_are_reused_only_inside_a_report_and_are_read_only(sample_respons
         with pytest.raises(ValueError):
             first.codes[0] = 0
     assert grouping(sample_responses, "sector") is not first
+
+
+_EARLY_CHARTS = r"""
+import importlib, json, sys
+from surveykit import api
+
+build = importlib.import_module("surveykit.report.build")
+
+seen = []
+real = build._ahead
+
+def spy(section, parallel):
+    seen.append([section.id, "scipy.stats" in sys.modules])
+    return real(section, parallel)
+
+build._ahead = spy
+responses = api.read(sys.argv[1])
+before = "scipy.stats" in sys.modules
+api.report(responses, rankings=sys.argv[2], parallel=True)
+print(json.dumps({"before": before, "seen": seen}))
+"""
+
+
+def test_the_charts_of_the_sections_without_tests_start_before_scipy_is_imported():
+    """With children (``parallel=True``), the leading sections that run no significance test (who
+    responded) are built, and their charts sent to be drawn, before scipy.stats is imported: the
+    drawing fills the core that would wait for that import. The later sections come after it."""
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the sample study has not been generated")
+    out = subprocess.run([sys.executable, "-c", _EARLY_CHARTS, str(SAMPLE_SURVEY), str(SAMPLE_RANKINGS)],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["before"] is False
+    assert got["seen"][0] == ["who_responded", False]
+    assert len(got["seen"]) > 2 and all(imported for _, imported in got["seen"][1:])

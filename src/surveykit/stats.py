@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from surveykit.errors import invalid_choice
 
@@ -99,6 +99,7 @@ def import_scipy_stats(*, lean: bool = False) -> None:
     docscrape.FunctionDoc = _Unparsed
     for module in patched:
         module.FunctionDoc = _Unparsed
+    f2py = _f2py_deferred()
     try:
         import scipy.stats  # noqa: F401
     except Exception:  # noqa: BLE001 - a scipy that needs more of the parser: the usual import below
@@ -107,9 +108,45 @@ def import_scipy_stats(*, lean: bool = False) -> None:
         for module in list(sys.modules.values()):
             if getattr(module, "__dict__", {}).get("FunctionDoc", None) is _Unparsed:
                 module.FunctionDoc = original
+        f2py()
     # A module that failed under the stand-in is not in sys.modules: imported again with scipy's own
     # parser (an error now is scipy's, as without ``lean``).
     import scipy.stats  # noqa: F401,F811
+
+def _f2py_deferred() -> Callable[[], None]:
+    """Keep ``numpy.f2py`` (Fortran wrapper generation, and charset_normalizer with it: about 0.05 s)
+    from being imported by scipy's ``from numpy import *`` (its array API layer copies numpy's
+    namespace, submodules included). Until the returned function is called, ``numpy.f2py`` is a
+    stand-in that imports the real module when one of its names is asked for; afterwards, numpy's own
+    lazy import serves ``numpy.f2py`` again. Nothing is done when it is imported already."""
+    import sys
+    import types
+
+    import numpy
+
+    if "numpy.f2py" in sys.modules or "f2py" in numpy.__dict__:
+        return lambda: None
+
+    class _Deferred(types.ModuleType):
+        def __getattr__(self, name: str) -> Any:
+            if sys.modules.get("numpy.f2py") is self or name.startswith("__"):
+                raise AttributeError(name)
+            import importlib
+
+            return getattr(importlib.import_module("numpy.f2py"), name)
+
+    stand_in = _Deferred("numpy.f2py")
+    sys.modules["numpy.f2py"] = stand_in
+    numpy.f2py = stand_in  # type: ignore[attr-defined]  # so that numpy's lazy import is not run
+
+    def restore() -> None:
+        if sys.modules.get("numpy.f2py") is stand_in:
+            del sys.modules["numpy.f2py"]
+        if numpy.__dict__.get("f2py") is stand_in:
+            del numpy.f2py  # type: ignore[attr-defined]
+
+    return restore
+
 
 #: scipy's rule for the exact Mann-Whitney p-value: a sample of at most this many answers and no ties.
 MWU_EXACT_MAX_N = 8

@@ -173,16 +173,27 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     method_tables: list[tuple[str, str, Any, str]] = []
     disclosure_note(options, methods)
     shared: dict[str, Any] = {}
+    done: dict[int, Built] = {}
     if parallel:
         _import_analyses()
-        from surveykit.report.coding import coded_fields, start_coding
+        from surveykit.report.coding import coded_fields, start_coded_summaries, start_rule_coding
+        from surveykit.report.sections import NO_STATISTICS
 
         fields = coded_fields(inputs, plan.sections)
-        if fields:
-            shared["coding"] = start_coding(inputs, options, by, fields)
+        first = start_rule_coding(inputs, by, fields) if fields else None
+        # The leading sections that need no statistics (who responded) are built before scipy.stats is
+        # imported: their charts are drawn meanwhile, by a chart process that would otherwise wait for
+        # the import (the rule coding alone does not fill the other core for that long).
+        for i, plan_section in enumerate(plan.sections):
+            if not plan_section.parts or not all(set(part.analyses) <= NO_STATISTICS for part in plan_section.parts):
+                break
+            step(plan_section.id)
+            done[i] = build_one(plan_section, inputs, options, by, shared, ahead=True)
         from surveykit.stats import import_scipy_stats
 
-        import_scipy_stats(lean=True)  # done by start_coding when there is coding
+        import_scipy_stats(lean=True)  # the tests need it here and in the children forked below
+        if first is not None:
+            shared["coding"] = start_coded_summaries(inputs, options, by, fields, first)
     if inputs.foi is not None:
         from surveykit.report.foi import foi_section
 
@@ -199,14 +210,13 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     # inputs alone and its parts in order, so neither the order nor the process changes anything).
     offloaded: dict[int, Any] = {}
     if parallel:
-        offloaded = start_sections(inputs, options, by, plan)
+        offloaded = {i: job for i, job in start_sections(inputs, options, by, plan).items() if i not in done}
     coding = shared.get("coding")
     # Per section, the index of its first part that codes free text (None: none, or no coding child).
     first_coded = [next((k for k, part in enumerate(s.parts) if "code" in part.analyses), None)
                    if coding is not None else None for s in plan.sections]
-    todo = [i for i in range(len(plan.sections)) if i not in offloaded]
+    todo = [i for i in range(len(plan.sections)) if i not in offloaded and i not in done]
     started: dict[int, Any] = {}
-    done: dict[int, Built] = {}
     try:
         while todo:
             pick = None

@@ -137,17 +137,33 @@ def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | Non
     """Code ``fields`` in forked children (``report.forked.Forked``) while the report's other sections are
     built: ``code_blocks`` collects the result (or computes it itself when there is no child).
 
-    Two stages: the rule coding needs no statistics and starts at once, in a first child, while this
-    process imports what the tests need (scipy.stats), on a core otherwise idle then; the summaries and
-    quotes are made in a second child forked after that import (so it is imported once), which takes
-    the first child's result from its pipe."""
-    from surveykit.report.forked import Forked
-
-    fields = list(fields)
-    first = Forked(lambda: {col: coded_field(inputs, by, col) for col in fields})
+    Two stages: the rule coding needs no statistics and starts at once, in a first child
+    (``start_rule_coding``), while this process imports what the tests need (scipy.stats), on a core
+    otherwise idle then; the summaries and quotes are made in a second child forked after that import
+    (``start_coded_summaries``: so it is imported once), which takes the first child's result from its
+    pipe."""
+    first = start_rule_coding(inputs, by, fields)
     from surveykit.stats import import_scipy_stats
 
     import_scipy_stats(lean=True)  # the tests need it here and in the child: imported once, before the fork
+    return start_coded_summaries(inputs, options, by, fields, first)
+
+
+def start_rule_coding(inputs: "ReportInputs", by: str | None, fields: Sequence[str]) -> Any:
+    """The first stage of ``start_coding``: the rule coding of ``fields``, in a forked child."""
+    from surveykit.report.forked import Forked
+
+    fields = list(fields)
+    return Forked(lambda: {col: coded_field(inputs, by, col) for col in fields})
+
+
+def start_coded_summaries(inputs: "ReportInputs", options: "ReportOptions", by: str | None, fields: Sequence[str],
+                          first: Any) -> Any:
+    """The second stage of ``start_coding``: each field's summary and quotes, in a child forked now (after
+    scipy.stats is imported) that reads the first stage's result from its pipe."""
+    from surveykit.report.forked import Forked
+
+    fields = list(fields)
 
     def second() -> dict[str, FieldWork | None]:
         coded = first.result()

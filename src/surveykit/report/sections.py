@@ -444,6 +444,10 @@ def _analysis_youth_comparison(part, b, sb, explained):
 #: sent back whole (``build_report(parallel=True)``; a section that has a chart after all is rebuilt).
 CHART_FREE = frozenset({"score", "compare", "banner", "two_largest"})
 
+#: Analyses that run no significance test (no scipy.stats): ``build_report(parallel=True)`` builds the
+#: leading sections made of these alone before that import, so that their charts are drawn meanwhile.
+NO_STATISTICS = frozenset({"respondents"})
+
 ANALYSIS_FUNCTIONS = {
     "respondents": analysis_respondents,
     "score": analysis_score,
