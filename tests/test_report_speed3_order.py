@@ -276,8 +276,8 @@ def test_every_csv_of_the_report_is_the_one_the_column_by_column_export_wrote(in
 def test_csv_of_every_kind_of_cell_is_what_pandas_writes():
     """Cells the csv module writes (text, whole numbers, floats of every size, booleans, numbers and
     missing values in a text column, nullable whole numbers and booleans) and columns it leaves to
-    pandas (dates, nullable floats, categories), each compared with pandas' to_csv of the exported
-    frame."""
+    pandas (dates, 32-bit and nullable floats, categories), each compared with pandas' to_csv of the
+    exported frame."""
     import numpy as np
     import pandas as pd
 
@@ -298,6 +298,7 @@ def test_csv_of_every_kind_of_cell_is_what_pandas_writes():
     }))
     assert _plain_csv(plain) is not None
     others = [pd.DataFrame({"when": pd.to_datetime(["2026-01-02"] * 3), "n": [1, 2, 3]}),
+              pd.DataFrame({"share": np.array([0.1, 2.5, float("nan")], dtype=np.float32)}),
               pd.DataFrame({"share": pd.array([0.5, None, 3.0], dtype="Float64")}),
               pd.DataFrame({"c": pd.Categorical(["a", "b", "a"])}),
               pd.DataFrame(index=range(3))]

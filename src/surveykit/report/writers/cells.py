@@ -84,8 +84,9 @@ def _plain_csv(table: Table) -> str | None:
             # As export_frame escapes them; pandas writes a missing value (None, NaN, NA) as "".
             cells = [_csv_text(v) for v in values.tolist()]
             columns.append(["" if v is None or v is pd.NA or v != v else v for v in cells])
-        elif kind == "f":
-            # pandas writes floats as numpy's text of each (the shortest repr, as Python's), NaN as "".
+        elif kind == "f" and values.dtype.itemsize == 8:
+            # pandas writes a float64 as numpy's text of it (the shortest repr, as Python's), NaN as "".
+            # (A float32's shortest text is its own, not the double's: left to pandas.)
             columns.append(["" if v != v else repr(v) for v in values.tolist()])
         elif kind in "iub" and kind:
             columns.append(values.tolist())

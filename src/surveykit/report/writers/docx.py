@@ -263,11 +263,15 @@ def _package_bytes(doc: Any) -> bytes:
             self.archive.writestr(pack_uri.membername, blob)
 
     buf = io.BytesIO()
-    for part in parts:  # what OpcPackage.save does first
-        part.before_marshal()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:
-        writer = _Stored(archive)
-        steps[0](writer, parts)
-        steps[1](writer, rels)
-        steps[2](writer, parts)
+    try:
+        for part in parts:  # what OpcPackage.save does first
+            part.before_marshal()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as archive:
+            writer = _Stored(archive)
+            steps[0](writer, parts)
+            steps[1](writer, rels)
+            steps[2](writer, parts)
+    except (AttributeError, TypeError):  # steps that take other arguments in this python-docx
+        buf = io.BytesIO()
+        doc.save(buf)
     return buf.getvalue()

@@ -330,29 +330,32 @@ def workbook_bytes(report: Report, *, palette: PaletteSpec = None) -> bytes:
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = fixed
     wb.properties.creator = "surveykit"
-    buf = io.BytesIO()
-    _save_uncompressed(wb, buf)
+    saved = _save_uncompressed(wb)
     # openpyxl stamps the save time into docProps/core.xml and the zip entries: rewrite both.
     wb.properties.modified = fixed
     from openpyxl.xml.functions import tostring
 
     core = tostring(wb.properties.to_tree())
-    return normalise_zip(buf.getvalue(), {"docProps/core.xml": core})
+    return normalise_zip(saved, {"docProps/core.xml": core})
 
 
-def _save_uncompressed(wb: Any, buf: io.BytesIO) -> None:
-    """``wb.save(buf)`` with the zip entries stored, not compressed: ``normalise_zip`` compresses
-    each entry once, as it writes the file (the entries and their order are openpyxl's either way).
-    An openpyxl without ``ExcelWriter`` saves as usual."""
+def _save_uncompressed(wb: Any) -> bytes:
+    """``wb.save(...)``'s bytes with the zip entries stored, not compressed: ``normalise_zip``
+    compresses each entry once, as it writes the file (the entries and their order are openpyxl's
+    either way). An openpyxl whose ``ExcelWriter`` takes other arguments saves as usual."""
     import datetime as _dt
     import zipfile
 
     try:
         from openpyxl.writer.excel import ExcelWriter
-    except ImportError:
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            # What openpyxl's save_workbook does besides choosing the compression.
+            wb.properties.modified = _dt.datetime.now(tz=_dt.timezone.utc).replace(tzinfo=None)
+            ExcelWriter(wb, archive).save()
+        return buf.getvalue()
+    except (ImportError, AttributeError, TypeError):  # another openpyxl: its own save
+        buf = io.BytesIO()
         wb.save(buf)
-        return
-    archive = zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)
-    # What openpyxl's save_workbook does besides choosing the compression.
-    wb.properties.modified = _dt.datetime.now(tz=_dt.timezone.utc).replace(tzinfo=None)
-    ExcelWriter(wb, archive).save()
+        return buf.getvalue()
