@@ -273,3 +273,37 @@ def test_the_charts_of_the_sections_without_tests_start_before_scipy_is_imported
     assert got["before"] is False
     assert got["seen"][0] == ["who_responded", False]
     assert len(got["seen"]) > 2 and all(imported for _, imported in got["seen"][1:])
+
+
+def test_the_report_command_keeps_its_strings_in_python_and_puts_the_option_back():
+    """``surveykit report`` builds its small tables with pandas' Python string storage, where pyarrow
+    would be the default (pyarrow's cost per call outweighs its speed on small tables); the option is
+    the process's, so it is put back when the command ends, and the library never sets it. The report's
+    files are the same either way: ``test_cli_report_with_children_is_byte_identical_to_the_serial_report``
+    compares the command's files with the library's, built with the default storage."""
+    import pandas as pd
+
+    from surveykit.pipeline import python_strings
+
+    before = pd.get_option("mode.string_storage")
+    with python_strings():
+        assert pd.get_option("mode.string_storage") == "python"
+        assert type(pd.Series(["a", "b"]).array).__name__ == "StringArray"
+    assert pd.get_option("mode.string_storage") == before
+
+    script = ("import sys\n"
+              "import surveykit.pipeline as pipeline\n"
+              "def first_step():\n"
+              "    import pandas as pd\n"
+              "    print(pd.get_option('mode.string_storage'), flush=True)\n"
+              "    raise SystemExit(0)\n"
+              "pipeline.start_chart_process = first_step\n"
+              "from surveykit.cli import run\n"
+              "sys.argv = ['surveykit', 'report', '--out', sys.argv[1]]\n"
+              "run()\n")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", script, str(Path(tmp) / "report")], capture_output=True,
+                             text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[0] == "python", out.stderr[-2000:]

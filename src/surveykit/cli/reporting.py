@@ -67,15 +67,16 @@ def report(
     # pipeline limits the threads for the run instead.)
     if "numpy" not in sys.modules:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from surveykit.pipeline import start_chart_process, stop_chart_process
+    from surveykit.pipeline import python_strings, start_chart_process, stop_chart_process
 
-    start_chart_process()  # first: it imports matplotlib on the other core while this process goes on
-    try:
-        _report(survey=survey, rankings=rankings, codebook=codebook, out=out, no_suppress=no_suppress,
-                threshold=threshold, by=by, coded=coded, foi=foi, reference_rate=reference_rate, force=force,
-                inputs=inputs)
-    finally:
-        stop_chart_process()
+    with python_strings():
+        start_chart_process()  # first: it imports matplotlib on the other core while this process goes on
+        try:
+            _report(survey=survey, rankings=rankings, codebook=codebook, out=out, no_suppress=no_suppress,
+                    threshold=threshold, by=by, coded=coded, foi=foi, reference_rate=reference_rate, force=force,
+                    inputs=inputs)
+        finally:
+            stop_chart_process()
 
 
 def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, coded, foi, reference_rate, force,
