@@ -90,15 +90,15 @@ def python_strings() -> Iterator[None]:
     import pandas as pd
 
     try:
-        context = pd.option_context("mode.string_storage", "python")
-        context.__enter__()
+        previous = pd.get_option("mode.string_storage")
+        pd.set_option("mode.string_storage", "python")
     except (KeyError, ValueError):  # a pandas without the option (or the value): its own default
         yield
         return
     try:
         yield
     finally:
-        context.__exit__(None, None, None)
+        pd.set_option("mode.string_storage", previous)
 
 
 def start_chart_process() -> None:

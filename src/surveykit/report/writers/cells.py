@@ -81,9 +81,9 @@ def _plain_csv(table: Table) -> str | None:
         values = source.iloc[:, k]
         kind = values.dtype.kind if not isinstance(values.dtype, pd.api.extensions.ExtensionDtype) else ""
         if values.dtype == object or str(values.dtype) in ("string", "str"):
-            # As export_frame escapes them; pandas writes a missing value (None, NaN, NA) as "".
-            cells = [_csv_text(v) for v in values.tolist()]
-            columns.append(["" if v is None or v is pd.NA or v != v else v for v in cells])
+            # As export_frame escapes them; pandas writes what it finds missing (its isna) as "".
+            missing = values.isna().tolist()
+            columns.append(["" if gone else _csv_text(v) for v, gone in zip(values.tolist(), missing)])
         elif kind == "f" and values.dtype.itemsize == 8:
             # pandas writes a float64 as numpy's text of it (the shortest repr, as Python's), NaN as "".
             # (A float32's shortest text is its own, not the double's: left to pandas.)

@@ -243,6 +243,11 @@ def _package_bytes(doc: Any) -> bytes:
     usual."""
     import zipfile
 
+    def own_save() -> bytes:
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+
     try:
         from docx.opc.pkgwriter import PackageWriter
 
@@ -251,9 +256,7 @@ def _package_bytes(doc: Any) -> bytes:
                  PackageWriter._write_parts)
         parts, rels = package.parts, package.rels
     except (ImportError, AttributeError):
-        buf = io.BytesIO()
-        doc.save(buf)
-        return buf.getvalue()
+        return own_save()
 
     class _Stored:
         def __init__(self, archive: zipfile.ZipFile) -> None:
@@ -272,6 +275,5 @@ def _package_bytes(doc: Any) -> bytes:
             steps[1](writer, rels)
             steps[2](writer, parts)
     except (AttributeError, TypeError):  # steps that take other arguments in this python-docx
-        buf = io.BytesIO()
-        doc.save(buf)
+        return own_save()
     return buf.getvalue()
