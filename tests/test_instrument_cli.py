@@ -52,7 +52,8 @@ def test_never_overwrites_without_force(cli, tmp_path):
     r = cli("instrument", "draft", SAMPLE_SURVEY, "--out", out, "--force")
     assert r.returncode == 0
     assert out.read_text(encoding="utf-8").startswith("# Instrument drafted by")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.yaml"]  # no temporary file left
+    # No temporary file left; the folder's record of the files surveykit wrote now lists the draft.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".surveykit-files.json", "mine.yaml"]
 
 
 def test_same_export_gives_a_byte_identical_draft(cli, tmp_path):

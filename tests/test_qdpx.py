@@ -284,7 +284,7 @@ def test_zip_bomb_and_zip_slip(cli, tmp_path, files):
     work.mkdir()
     r = cli("code", "import", slip, "--out", work / "s.csv")
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in work.iterdir()) == ["s.csv", "s.journal.jsonl"]
+    assert sorted(p.name for p in work.iterdir()) == [".surveykit-files.json", "s.csv", "s.journal.jsonl"]
     assert not list(tmp_path.parent.glob("evil*")) and not (tmp_path / "evil.txt").exists()
 
 

@@ -128,7 +128,7 @@ def test_cli_export_then_import(cli, small, tmp_path, external):
     assert r.returncode == 0 and r.stdout.encode() == qdc.read_bytes()
     r = cli("codebook", "import", qdc)
     assert r.returncode == 0 and yaml.safe_load(r.stdout) == doc
-    assert sorted(p.name for p in qdc.parent.iterdir()) == ["small.qdc"]
+    assert sorted(p.name for p in qdc.parent.iterdir()) == [".surveykit-files.json", "small.qdc"]
     r = cli("codebook", "export", small, "--to", "nvivo", "--out", tmp_path / "x.qdc")
     assert r.returncode == 2 and "--to" in r.stderr and not (tmp_path / "x.qdc").exists()
 

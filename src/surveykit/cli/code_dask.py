@@ -19,7 +19,8 @@ DEFAULT_LOCAL_WORKERS = 2
 
 def run_dask(files: list[Path], *, text_column: str, id_column: str, sector_column: str | None, question: str | None,
              codebook: Path | None, inputs: Any, view: Any, fmt: OutputFormat, out: Path | None, padjust: str,
-             redact: bool, workers: int | None, scheduler: str | None, protect: int | None = 5) -> None:
+             redact: bool, workers: int | None, scheduler: str | None, protect: int | None = 5,
+             force: bool = False) -> None:
     from surveykit.cli.code_stream import Collector, table_codebook
     from surveykit.coding.distributed import dask_chunks
     from surveykit.io.dask_files import expand_inputs, read_answers_frame, require_dask
@@ -41,7 +42,7 @@ def run_dask(files: list[Path], *, text_column: str, id_column: str, sector_colu
     groups = sector_column is not None
     with _client(scheduler, workers) as client:
         with Collector(view=view, fmt=fmt, groups=groups, out_csv=False, protect=protect) as collector:
-            with (owned_folder(out, kind="coded-parts") if out is not None else nullcontext(None)) as staging:
+            with (owned_folder(out, kind="coded-parts", force=force) if out is not None else nullcontext(None)) as staging:
                 chunks = dask_chunks(frame, paths, client=client, codebook=cb, question_id=question_id,
                                      id_column=id_column, text_column=text_column, group_column=sector_column,
                                      redact=redact, csv_rows=collector.csv_rows, render=collector.render,

@@ -223,14 +223,14 @@ class Collector:
 
 def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool, sector_order: tuple,
                  view: Any, fmt: OutputFormat, out: Path | None, padjust: str, redact: bool, workers: int | None,
-                 chunk_size: int | None = None, protect: int | None = 5) -> None:
+                 chunk_size: int | None = None, protect: int | None = 5, force: bool = False) -> None:
     """Code ``answers`` (an iterable of (respondent_id, text, group)) and print what ``view`` asks, as the
     in-memory command did. ``NotStreamable`` from the answers propagates before anything is written."""
     from surveykit.coding.stream import DEFAULT_CHUNK, code_stream, csv_header
-    from surveykit.io.atomic import atomic_writer
+    from surveykit.io.owned_files import owned_writer
 
     with Collector(view=view, fmt=fmt, groups=groups, out_csv=out is not None, protect=protect) as collector:
-        with (atomic_writer(out) if out is not None else nullcontext(None)) as out_fh:
+        with (owned_writer(out, force=force) if out is not None else nullcontext(None)) as out_fh:
             if out_fh is not None:
                 out_fh.write(csv_header().encode("utf-8"))
             chunks = code_stream(answers, codebook=codebook, question_id=question_id, groups=groups, redact=redact,

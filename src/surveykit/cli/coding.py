@@ -141,6 +141,9 @@ def code_run(
                                        "themes (n, % of answers); sectors: % per sector; tests: a test per code "
                                        "across sectors; cooccurrence: pairs of codes; uncoded: answers with no code."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the coded rows (CSV) to this file."),
+    force: bool = typer.Option(False, "--force", help="Replace --out even if surveykit did not write it, or it was "
+                                                      "changed after surveykit wrote it (with --engine dask: write "
+                                                      "into a folder surveykit did not create)."),
     suggest: Optional[Path] = typer.Option(None, "--suggest", help="A model folder from 'code train': add model suggestions."),
     accept_above: float = typer.Option(1.0, "--accept-above",
                                        help="With --suggest: suggestions above this probability are accepted on answers the "
@@ -206,19 +209,24 @@ def code_run(
             raise UsageError("--engine dask needs --text-column (it reads CSV or Parquet files of answers)")
         return run_dask(list(files), text_column=text_column, id_column=id_column, sector_column=sector_column,
                         question=question, codebook=codebook, inputs=inputs, view=view, fmt=fmt, out=out,
-                        padjust=padjust, redact=redact, workers=workers, scheduler=scheduler, protect=protect)
+                        padjust=padjust, redact=redact, workers=workers, scheduler=scheduler, protect=protect,
+                        force=force)
     if len(files) != 1:
         raise UsageError(f"give one input file ({len(files)} given); several files or a glob need --engine dask")
     file = files[0]
     if out is not None and _same_file(out, file):
         raise UsageError("--out is the input file; name another file (surveykit never overwrites its input)")
+    if out is not None:  # before the work: a file surveykit did not write, or an edited one, is kept
+        from surveykit.io.owned_files import check_output_file
+
+        check_output_file(out, force=force)
     if suggest is None and _streamable():
         return _code_streamed(file, question=question, codebook=codebook, text_column=text_column,
                               id_column=id_column, sector_column=sector_column, view=view, out=out, padjust=padjust,
-                              redact=redact, fmt=fmt, inputs=inputs, workers=workers, protect=protect)
+                              redact=redact, fmt=fmt, inputs=inputs, workers=workers, protect=protect, force=force)
     _code_in_memory(file, question=question, codebook=codebook, text_column=text_column, id_column=id_column,
                     sector_column=sector_column, view=view, out=out, suggest=suggest, accept_above=accept_above,
-                    padjust=padjust, redact=redact, fmt=fmt, inputs=inputs, protect=protect)
+                    padjust=padjust, redact=redact, fmt=fmt, inputs=inputs, protect=protect, force=force)
 
 
 def _streamable() -> bool:
@@ -237,12 +245,13 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _code_streamed(file, *, question, codebook, text_column, id_column, sector_column, view, out, padjust, redact,
-                   fmt, inputs, workers, protect) -> None:
+                   fmt, inputs, workers, protect, force=False) -> None:
     """The streamed command (cli/code_stream.py): a CSV with --text-column is read a block at a time."""
     from surveykit.cli.code_stream import run_streamed, table_codebook
     from surveykit.io.stream_table import NotStreamable
 
-    common = dict(view=view, fmt=fmt, out=out, padjust=padjust, redact=redact, workers=workers, protect=protect)
+    common = dict(view=view, fmt=fmt, out=out, padjust=padjust, redact=redact, workers=workers, protect=protect,
+                  force=force)
     if text_column:
         from surveykit.coding.answers import answers_from_table
         from surveykit.coding.stream_answers import TableAnswers
@@ -268,14 +277,14 @@ def _code_streamed(file, *, question, codebook, text_column, id_column, sector_c
 
 
 def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_column, view, out, suggest,
-                    accept_above, padjust, redact, fmt, inputs, protect=5) -> None:
+                    accept_above, padjust, redact, fmt, inputs, protect=5, force=False) -> None:
     """The command as it was before streaming: every answer and coded row in memory (used with --suggest)."""
     import pandas as pd
 
     from surveykit.coding.rules import code_answers
     from surveykit.coding.summary import summarise
-    from surveykit.io.atomic import write_text
     from surveykit.io.cells import frame_csv
+    from surveykit.io.owned_files import write_owned_text
 
     model = None
     if suggest is not None:
@@ -307,7 +316,7 @@ def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_
 
         summary = protect_summary(summary, threshold=protect)
     if out is not None:
-        write_text(out, frame_csv(coded))
+        write_owned_text(out, frame_csv(coded), force=force)
         message(f"wrote {len(coded)} coded rows to {out}")
     shown_ids = ", ".join(summary.uncoded_ids[:20]) + (" ..." if summary.n_uncoded > 20 else "")
     message(f"{answers.question_id}: {summary.n_answers} answers ({answers.n_blank} blank skipped); "

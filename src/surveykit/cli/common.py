@@ -176,6 +176,10 @@ def emit(frame: "pd.DataFrame", fmt: OutputFormat | str, *, title: str | None = 
 # -- shared options --------------------------------------------------------------------------
 
 FORMAT_OPTION = typer.Option(OutputFormat.table, "--format", "-f", help="table for people; csv or json for scripts.")
+# Files surveykit writes where the user says: one already there is replaced only when surveykit wrote it
+# and it is unchanged (io.owned_files), or with --force.
+FORCE_FILE_OPTION = typer.Option(False, "--force", help="Replace the output file even if surveykit did not write it, "
+                                                        "or it was changed after surveykit wrote it.")
 PLATFORM_OPTION = typer.Option(None, "--platform", help="Force an export format instead of detecting it.")
 ENCODING_OPTION = typer.Option(None, "--encoding", help="Force a text encoding (e.g. cp1252) instead of detecting it.")
 MAPPING_OPTION = typer.Option(None, "--mapping", help="A column-mapping YAML (see 'surveykit inspect --write-mapping').")

@@ -305,6 +305,8 @@ def cells_cmd(
 def sample_cmd(
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write the FOI sample files into."),
     seed: int = typer.Option(2016, "--seed", help="Random seed; the same seed gives byte-identical files."),
+    force: bool = typer.Option(False, "--force", help="Replace files of the same names in --out even if surveykit did "
+                                                      "not write them, or they were changed since."),
 ) -> None:
     """Write the synthetic FOI returns (217 made-up authorities, waves 2016-2024) and a claims file.
 
@@ -312,5 +314,5 @@ def sample_cmd(
     """
     from surveykit.sample.foi import write_foi_sample
 
-    for p in write_foi_sample(out, seed=seed):
+    for p in write_foi_sample(out, seed=seed, force=force):
         message(f"wrote {p}")

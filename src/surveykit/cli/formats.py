@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from surveykit.cli.app import app
-from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT_OPTIONS, input_options)
+from surveykit.cli.common import (FORCE_FILE_OPTION, handle_errors, message, InputOptions, NO_INPUT_OPTIONS, input_options)
 
 
 @app.command("export-sav")
@@ -16,6 +16,7 @@ from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT
 def export_sav(
     file: Path = typer.Argument(..., help="The export to convert (any format surveykit reads)."),
     out: Path = typer.Option(..., "--out", "-o", help="The .sav file to write."),
+    force: bool = FORCE_FILE_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
     """Write prepared responses to an SPSS .sav file with variable and value labels.
@@ -31,6 +32,9 @@ def export_sav(
         from surveykit.errors import UsageError
 
         raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
+    from surveykit.io.owned_files import check_output_file
+
+    check_output_file(out, force=force)  # before the work
     responses = inputs.load(file)
-    path = write_responses_sav(responses, out)
+    path = write_responses_sav(responses, out, force=force)
     message(f"wrote {path} ({responses.n} respondents, {len(responses.data.columns)} variables)")

@@ -24,6 +24,8 @@ def inspect(
     write_mapping: Optional[Path] = typer.Option(
         None, "--write-mapping", help="Write the column mapping found to this YAML file, to edit and pass back "
                                       "with --mapping."),
+    force: bool = typer.Option(False, "--force", help="Replace the --write-mapping file even if surveykit did not "
+                                                      "write it, or it was edited after surveykit wrote it."),
 ) -> None:
     """Show how an export was read: platform, encoding, header rows, and each column's mapping
     (method: id, text, import_id, label, mapping; confidence 0-1).
@@ -32,11 +34,15 @@ def inspect(
     """
     from surveykit.inspection import inspect_export
 
+    if write_mapping is not None:  # before the work: an edited mapping is kept (io.owned_files)
+        from surveykit.io.owned_files import check_output_file
+
+        check_output_file(write_mapping, force=force, option="--write-mapping")
     report = inspect_export(file, **inputs.kwargs())
     if write_mapping is not None:
         from surveykit.io.mapping_file import write_mapping as write_mapping_file
 
-        written = write_mapping_file(write_mapping, report.mapping_yaml)
+        written = write_mapping_file(write_mapping, report.mapping_yaml, force=force)
         message(f"wrote {written}: edit the targets, then pass it back with --mapping {written}")
     if fmt is OutputFormat.json:
         import json
@@ -115,6 +121,8 @@ def sample(
     platform_layouts: bool = typer.Option(
         False, "--platform-layouts", help="Also write the professional survey as a Qualtrics CSV (+ .qsf, choice "
                                           "text and numeric) and an SPSS .sav, to try those readers."),
+    force: bool = typer.Option(False, "--force", help="Replace files of the same names in --out even if surveykit did "
+                                                      "not write them, or they were changed since."),
 ) -> None:
     """Write the synthetic sample study (professional survey export and youth rankings).
 
@@ -122,12 +130,12 @@ def sample(
     """
     from surveykit.sample import write_sample
 
-    paths = write_sample(out, seed=seed, n_respondents=respondents)
+    paths = write_sample(out, seed=seed, n_respondents=respondents, force=force)
     if platform_layouts:
         from surveykit.pipeline import load_responses
         from surveykit.sample import PROFESSIONAL_FILE
         from surveykit.sample.platforms import write_platform_exports
 
-        paths = list(paths) + write_platform_exports(load_responses(Path(out) / PROFESSIONAL_FILE), out)
+        paths = list(paths) + write_platform_exports(load_responses(Path(out) / PROFESSIONAL_FILE), out, force=force)
     for p in paths:
         message(f"wrote {p}")

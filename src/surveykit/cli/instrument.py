@@ -23,7 +23,7 @@ def draft(
     export: Path = typer.Argument(..., help="The export to draft from (CSV, XLSX, SAV ...)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o",
                                        help="Write the instrument to this file (default: print it on stdout)."),
-    force: bool = typer.Option(False, "--force", help="Replace --out if it exists."),
+    force: bool = typer.Option(False, "--force", help="Replace --out even if surveykit did not write it, or it was edited since."),
     qsf: Optional[Path] = typer.Option(None, "--qsf", help="The Qualtrics survey definition (.qsf): question "
                                                            "types, choices and grid rows (the best source)."),
     structure: Optional[Path] = typer.Option(None, "--structure", help="A LimeSurvey survey-structure file "

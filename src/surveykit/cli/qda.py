@@ -14,7 +14,7 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.coding import code_app, codebook_app
-from surveykit.cli.common import (FORMAT_OPTION, NO_INPUT_OPTIONS, InputOptions, OutputFormat, emit, handle_errors,
+from surveykit.cli.common import (FORCE_FILE_OPTION, FORMAT_OPTION, NO_INPUT_OPTIONS, InputOptions, OutputFormat, emit, handle_errors,
                                   input_options, message)
 from surveykit.cli.qda_common import check_codes, check_respondents, default_question
 from surveykit.errors import InputError, UsageError, invalid_choice
@@ -42,6 +42,7 @@ def agree(
                                      "answer in the file was coded: no code = 'no code applies') or 'missing-all' "
                                      "(empty code_id rows are missing too)."),
     min_shared: int = typer.Option(10, "--min-shared", help="Fewer answers coded by 2+ coders than this: flag 'too_few'."),
+    force: bool = FORCE_FILE_OPTION,
 ) -> None:
     """Agreement between coders: per code, percent agreement, Cohen's kappa and Krippendorff's alpha.
 
@@ -69,6 +70,10 @@ def agree(
     if min_shared < 1:
         raise UsageError(f"--min-shared must be at least 1; got {min_shared}")
     check_distinct_files(files, identity=file_identity)
+    if disagreements is not None:  # before the work: an adjudicated file is not replaced (io.owned_files)
+        from surveykit.io.owned_files import check_output_file
+
+        check_output_file(disagreements, force=force, option="--disagreements")
     coded = [read_coded(f, question=question, uncoded=uncoded) for f in files]
     for c in coded:
         for note in c.notes:
@@ -90,7 +95,7 @@ def agree(
             check_respondents(c.frame, ids, path=c.path)
     result = agreement([c.frame for c in coded], labels, codes=codes, min_shared=min_shared)
     if disagreements is not None:
-        write_frame_csv(disagreements, result.disagreements)
+        write_frame_csv(disagreements, result.disagreements, force=force, option="--disagreements")
         message(f"wrote {len(result.disagreements)} disagreement(s) to {disagreements}")
     ov = result.overall
     message(coverage_sentence(ov))
@@ -123,6 +128,7 @@ def codebook_export(
     file: Path = typer.Argument(..., help="Codebook YAML."),
     to: str = typer.Option("qdc", "--to", help="Export format: qdc (REFI-QDA codebook)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output .qdc file (default: print the XML on stdout)."),
+    force: bool = FORCE_FILE_OPTION,
 ) -> None:
     """Export a codebook as a REFI-QDA .qdc file for NVivo, ATLAS.ti, MAXQDA, QualCoder ...
 
@@ -142,7 +148,7 @@ def codebook_export(
     if out is None:
         sys.stdout.write(data.decode("utf-8"))
         return
-    write_qdc(out, data)
+    write_qdc(out, data, force=force)
     message(f"wrote {len(cb.themes)} themes and {len(cb.codes)} codes to {out}")
 
 
@@ -151,6 +157,7 @@ def codebook_export(
 def codebook_import(
     file: Path = typer.Argument(..., help="A REFI-QDA codebook (.qdc) or project (.qdpx)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output codebook YAML (default: print it on stdout)."),
+    force: bool = FORCE_FILE_OPTION,
 ) -> None:
     """Import a REFI-QDA codebook (.qdc or .qdpx) as our codebook YAML, with patterns left empty.
 
@@ -176,7 +183,7 @@ def codebook_import(
         sys.stdout.write(text)
         message(found)
         return
-    write_output_text(out, text)
+    write_output_text(out, text, force=force)
     message(f"{found} written to {out}")
 
 
@@ -188,6 +195,7 @@ def codebook_import(
 def code_export(
     coded: Path = typer.Argument(..., help="A coded file (e.g. written by 'code review'), or a gold set (id, text, codes)."),
     out: Path = typer.Option(..., "--out", help="The project file to write (.qdpx)."),
+    force: bool = FORCE_FILE_OPTION,
     to: str = typer.Option("qdpx", "--to", help="Export format: qdpx (REFI-QDA project)."),
     survey: Optional[Path] = typer.Option(None, "--survey", help="The survey export the answers come from (texts and "
                                                                   "profile fields: sector, role, region)."),
@@ -293,7 +301,7 @@ def code_export(
         problems = validate_with_schema(xml, xml_schema)
         if problems:
             raise InputError(f"the project does not validate against {schema.name}: {problems[0]}; nothing written")
-    write_output_bytes(out, qdpx_bytes(xml, files))
+    write_output_bytes(out, qdpx_bytes(xml, files), force=force)
     message(f"wrote {out}: {summary.sources} answers, {summary.cases} cases, {summary.codings} codings in "
             f"{summary.selections} selections, {summary.notes} memo(s)"
             + (f"; {summary.redactions} redaction(s)" if redact else "; NOT REDACTED (internal use only)"))
@@ -307,6 +315,7 @@ def code_import(
     question: str = typer.Option("answer", "--question", help="The question id for sources that do not say theirs."),
     schema: Optional[Path] = typer.Option(None, "--schema", help="Also validate project.qde against this XML schema "
                                                                  "(REFI's Project.xsd)."),
+    force: bool = FORCE_FILE_OPTION,
 ) -> None:
     """Read the codings of a REFI-QDA project into a coded file (one row per answer, code and span).
 
@@ -341,7 +350,7 @@ def code_import(
         sys.stdout.write(coded_to_csv(result.rows, extra=DETAIL_COLUMNS))
         message(f"read {found}")
         return
-    write_coded(out, result.rows, extra=DETAIL_COLUMNS)
+    write_coded(out, result.rows, extra=DETAIL_COLUMNS, force=force)
     if result.code_memos:
         jpath = journal_path(out)
         from surveykit.io.coded import read_journal

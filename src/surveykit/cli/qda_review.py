@@ -180,7 +180,7 @@ def code_review(
     from surveykit.coding.review import Learning, ReviewSession, build_items, retrain, run_review
     from surveykit.errors import invalid_choice
     from surveykit.io.coded import (OPTIONAL_COLUMNS, append_journal, journal_path, read_coded, read_journal,
-                                    write_coded)
+                                    save_reviewed)
 
     if not 0 <= accept_above <= 1:
         raise UsageError(f"--accept-above must be between 0 and 1; got {accept_above}")
@@ -221,7 +221,7 @@ def code_review(
 
     learning = Learning(order=order, retrain_every=retrain_every, model=model, train=learn, accept_above=accept_above)
     outcome = run_review(session, cb, read_line=console.input, show=console.print,
-                         save=lambda frame: write_coded(coded, frame, extra=OPTIONAL_COLUMNS),
+                         save=lambda frame: save_reviewed(coded, frame, extra=OPTIONAL_COLUMNS),
                          journal=lambda record: append_journal(jpath, record), learning=learning)
     decided = sum(1 for i in items if i.respondent_id in session.decisions)
     message(f"{decided} of {len(items)} answers decided" + (f"; saved in {coded}" if coded.exists() else "; nothing saved")

@@ -14,7 +14,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from surveykit.errors import UsageError
 
@@ -66,9 +66,10 @@ def atomic_dir(path: str | Path, *, kind: str = "folder", force: bool = False) -
 
 
 @contextmanager
-def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+def atomic_writer(path: str | Path, *, before_replace: Callable[[], object] | None = None) -> Iterator[BinaryIO]:
     """A binary file to write ``path`` piece by piece; it replaces ``path`` only when the block ends
     without an error (a failed or interrupted run leaves no file and no half-written target).
+    ``before_replace`` runs just before the replace; an error it raises leaves ``path`` as it was.
 
     The temporary file is named like ``write_bytes``'s (``.NAME.PID-XXXXXXXX.tmp`` beside the target),
     so a write killed half-way is cleaned up by the next one."""
@@ -92,6 +93,8 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, p)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

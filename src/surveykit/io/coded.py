@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from surveykit.errors import InputError, invalid_choice
-from surveykit.io.atomic import write_bytes, write_text
+from surveykit.io.atomic import write_text
+from surveykit.io.owned_files import write_owned_bytes, write_owned_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -326,30 +327,39 @@ def coded_to_csv(frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> str:
     return frame_csv(frame[cols])
 
 
-def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> Path:
-    """Write a coded file atomically (the whole file is replaced at once)."""
+def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = (), force: bool = False,
+                option: str = "--out") -> Path:
+    """Write a new coded file atomically (the whole file is replaced at once). A file already there
+    is replaced only when surveykit wrote it and it is unchanged, or with ``force`` (``io.owned_files``)."""
+    with _writing(path):
+        return write_owned_text(path, coded_to_csv(frame, extra=extra), force=force, option=option)
+
+
+def save_reviewed(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> Path:
+    """Save the coded file under review in place, atomically. It is the user's own work from then on:
+    it is not recorded as surveykit's, so no later ``--out`` replaces it without ``--force``."""
     with _writing(path):
         return write_text(path, coded_to_csv(frame, extra=extra))
 
 
-def write_frame_csv(path: str | Path, frame: "pd.DataFrame") -> Path:
-    """Any result table as CSV, atomically."""
+def write_frame_csv(path: str | Path, frame: "pd.DataFrame", *, force: bool = False, option: str = "--out") -> Path:
+    """Any result table as CSV, atomically (an existing file: see ``write_coded``)."""
     from surveykit.io.cells import frame_csv
 
     with _writing(path):
-        return write_text(path, frame_csv(frame))
+        return write_owned_text(path, frame_csv(frame), force=force, option=option)
 
 
-def write_output_text(path: str | Path, text: str) -> Path:
-    """Any text output (e.g. an imported codebook's YAML), atomically."""
+def write_output_text(path: str | Path, text: str, *, force: bool = False, option: str = "--out") -> Path:
+    """Any text output (e.g. an imported codebook's YAML), atomically (an existing file: see ``write_coded``)."""
     with _writing(path):
-        return write_text(path, text)
+        return write_owned_text(path, text, force=force, option=option)
 
 
-def write_output_bytes(path: str | Path, data: bytes) -> Path:
-    """Any binary output (e.g. a .qdpx project), atomically."""
+def write_output_bytes(path: str | Path, data: bytes, *, force: bool = False, option: str = "--out") -> Path:
+    """Any binary output (e.g. a .qdpx project), atomically (an existing file: see ``write_coded``)."""
     with _writing(path):
-        return write_bytes(path, data)
+        return write_owned_bytes(path, data, force=force, option=option)
 
 
 # -- review journal ----------------------------------------------------------------------------
@@ -475,7 +485,7 @@ def read_qda_xml(path: str | Path) -> bytes:
     return p.read_bytes()
 
 
-def write_qdc(path: str | Path, data: bytes) -> Path:
-    """Write a .qdc codebook atomically."""
+def write_qdc(path: str | Path, data: bytes, *, force: bool = False, option: str = "--out") -> Path:
+    """Write a .qdc codebook atomically (an existing file: see ``write_coded``)."""
     with _writing(path):
-        return write_bytes(path, data)
+        return write_owned_bytes(path, data, force=force, option=option)

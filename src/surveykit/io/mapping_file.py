@@ -40,8 +40,10 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else type(value).__name__
 
 
-def write_mapping(path: str | Path, text: str) -> Path:
-    """Write a mapping YAML atomically (text from ``surveykit.mapping.mapping_yaml``)."""
-    from surveykit.io.atomic import write_text
+def write_mapping(path: str | Path, text: str, *, force: bool = False, option: str = "--write-mapping") -> Path:
+    """Write a mapping YAML atomically (text from ``surveykit.mapping.mapping_yaml``). A mapping is meant
+    to be edited: a file already there is replaced only when surveykit wrote it and it is unchanged,
+    or with ``force`` (``io.owned_files``)."""
+    from surveykit.io.owned_files import write_owned_text
 
-    return write_text(path, text)
+    return write_owned_text(path, text, force=force, option=option)

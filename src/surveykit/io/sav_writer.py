@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from surveykit.errors import UsageError
-from surveykit.io.atomic import write_bytes
 from surveykit.io.cells import spreadsheet_safe
 
 if TYPE_CHECKING:
@@ -92,8 +91,12 @@ def sav_layout(responses: "Responses"):
     return df, labels, value_labels, missing
 
 
-def write_responses_sav(responses: "Responses", out: str | Path) -> Path:
-    """Write ``responses`` to ``out`` (.sav) atomically and deterministically; returns the path."""
+def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool = False) -> Path:
+    """Write ``responses`` to ``out`` (.sav) atomically and deterministically; returns the path. A file
+    already there is replaced only when surveykit wrote it and it is unchanged, or with ``force``
+    (``io.owned_files``)."""
+    from surveykit.io.owned_files import write_owned_bytes
+
     import pyreadstat
 
     out = Path(out)
@@ -112,7 +115,7 @@ def write_responses_sav(responses: "Responses", out: str | Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
     data[92:101] = _STAMP[0]
     data[101:109] = _STAMP[1]
-    return write_bytes(out, bytes(data))
+    return write_owned_bytes(out, bytes(data), force=force)
 
 
 def _is_number(code: str) -> bool:

@@ -18,9 +18,11 @@ DEFAULT_RESPONDENTS = 288
 
 
 def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED,
-                 n_respondents: int = DEFAULT_RESPONDENTS) -> list[Path]:
-    """Write the sample study into ``out_dir`` and return the paths written (atomically, deterministically)."""
-    from surveykit.io.atomic import write_bytes, write_text
+                 n_respondents: int = DEFAULT_RESPONDENTS, force: bool = False) -> list[Path]:
+    """Write the sample study into ``out_dir`` and return the paths written (atomically, deterministically).
+    A file of the same name already there is replaced only when surveykit wrote it and it is unchanged
+    (or holds the same bytes), or with ``force`` (``io.owned_files``); otherwise nothing is written."""
+    from surveykit.io.owned_files import write_owned_files
     from surveykit.sample.professional import professional_csv_bytes
 
     if not isinstance(n_respondents, int) or n_respondents < 1:
@@ -30,16 +32,14 @@ def write_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED,
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a folder; {out} is a file")
-    data = professional_csv_bytes(seed=seed, n_respondents=n_respondents)
-    paths = [write_bytes(out / PROFESSIONAL_FILE, data)]
-    del data  # large for benchmark-sized samples
+    files = [(out / PROFESSIONAL_FILE, professional_csv_bytes(seed=seed, n_respondents=n_respondents))]
     try:
         from surveykit.sample.youth import youth_ranking_csv
     except ImportError:  # the youth generator is optional: without it only the survey is written
         youth_ranking_csv = None
     if youth_ranking_csv is not None:
-        paths.append(write_text(out / YOUTH_FILE, youth_ranking_csv(seed)))
-    return paths
+        files.append((out / YOUTH_FILE, youth_ranking_csv(seed).encode("utf-8")))
+    return write_owned_files(files, force=force)
 
 
 __all__ = ["write_sample", "PROFESSIONAL_FILE", "YOUTH_FILE", "DEFAULT_SEED", "DEFAULT_RESPONDENTS"]

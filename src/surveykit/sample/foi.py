@@ -125,11 +125,12 @@ def returns_rows(sample: FoiSample, wave: str, *, human: bool, with_wave: bool) 
     return rows
 
 
-def write_foi_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the FOI sample files into ``out_dir`` (atomically, deterministically); returns their paths."""
+def write_foi_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED, force: bool = False) -> list[Path]:
+    """Write the FOI sample files into ``out_dir`` (atomically, deterministically); returns their paths.
+    Files already there: as ``surveykit.sample.write_sample``."""
     from surveykit.errors import UsageError
-    from surveykit.io.atomic import write_bytes, write_text
     from surveykit.io.foi import csv_bytes, workbook_bytes
+    from surveykit.io.owned_files import write_owned_files
 
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError(f"seed must be a whole number of at least 0; got {seed!r}")
@@ -144,12 +145,12 @@ def write_foi_sample(out_dir: str | Path, *, seed: int = DEFAULT_SEED) -> list[P
     long_rows = returns_rows(sample, WAVES[0], human=False, with_wave=True)
     for w in WAVES[1:]:
         long_rows += returns_rows(sample, w, human=False, with_wave=True)[1:]
-    return [
-        write_bytes(out / RETURNS_XLSX, workbook_bytes(sheets)),
-        write_bytes(out / RETURNS_CSV, csv_bytes(long_rows)),
-        write_bytes(out / NATIONALITY_CSV, csv_bytes(nat_rows)),
-        write_text(out / CLAIMS_YAML, claims_yaml()),
-    ]
+    return write_owned_files([
+        (out / RETURNS_XLSX, workbook_bytes(sheets)),
+        (out / RETURNS_CSV, csv_bytes(long_rows)),
+        (out / NATIONALITY_CSV, csv_bytes(nat_rows)),
+        (out / CLAIMS_YAML, claims_yaml().encode("utf-8")),
+    ], force=force)
 
 
 __all__ = ["build_sample", "write_foi_sample", "FILES", "RETURNS_XLSX", "RETURNS_CSV", "NATIONALITY_CSV",

@@ -25,7 +25,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from surveykit.io.atomic import write_text
 
 if TYPE_CHECKING:
     from surveykit.clean import Responses
@@ -197,25 +196,30 @@ def qsf_document(inst: "Instrument", *, name: str = "Professional survey") -> di
 
 
 def write_qualtrics(responses: "Responses", csv_path: str | Path, *, qsf_path: str | Path | None = None,
-                    numeric: bool = False) -> list[Path]:
-    """Write the Qualtrics CSV (and, when ``qsf_path`` is given, the .qsf); returns the paths written."""
-    paths = [write_text(csv_path, qualtrics_csv_text(responses, numeric=numeric))]
+                    numeric: bool = False, force: bool = False) -> list[Path]:
+    """Write the Qualtrics CSV (and, when ``qsf_path`` is given, the .qsf); returns the paths written.
+    Files already there: as ``surveykit.sample.write_sample``."""
+    from surveykit.io.owned_files import write_owned_files
+
+    files = [(Path(csv_path), qualtrics_csv_text(responses, numeric=numeric).encode("utf-8"))]
     if qsf_path is not None:
         doc = qsf_document(responses.instrument)
-        paths.append(write_text(qsf_path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n"))
-    return paths
+        files.append((Path(qsf_path), (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode("utf-8")))
+    return write_owned_files(files, force=force)
 
 
-def write_platform_exports(responses: "Responses", out_dir: str | Path, *, stem: str = "professional_survey") -> list[Path]:
+def write_platform_exports(responses: "Responses", out_dir: str | Path, *, stem: str = "professional_survey",
+                           force: bool = False) -> list[Path]:
     """The sample in every other layout: ``{stem}_qualtrics.csv`` + ``.qsf`` (choice text),
     ``{stem}_qualtrics_numeric.csv`` + ``.qsf`` (recode values) and ``{stem}.sav``."""
     from surveykit.io.sav_writer import write_responses_sav
 
     out = Path(out_dir)
-    paths = write_qualtrics(responses, out / f"{stem}_qualtrics.csv", qsf_path=out / f"{stem}_qualtrics.qsf")
+    paths = write_qualtrics(responses, out / f"{stem}_qualtrics.csv", qsf_path=out / f"{stem}_qualtrics.qsf",
+                            force=force)
     # The numeric export gets its own .qsf beside it (same name), which the reader picks up by itself.
     paths += write_qualtrics(responses, out / f"{stem}_qualtrics_numeric.csv", numeric=True,
-                             qsf_path=out / f"{stem}_qualtrics_numeric.qsf")
-    paths.append(write_responses_sav(responses, out / f"{stem}.sav"))
+                             qsf_path=out / f"{stem}_qualtrics_numeric.qsf", force=force)
+    paths.append(write_responses_sav(responses, out / f"{stem}.sav", force=force))
     return paths
 

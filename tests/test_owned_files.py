@@ -1,0 +1,207 @@
+"""Output files a user names: surveykit replaces only files it wrote and nobody changed since
+(``io.owned_files``). A file of the user's at that name, or one they edited after surveykit wrote it
+(a coded file after review, a mapping or an instrument draft after editing, disagreements after
+adjudication), is refused with one line naming --force, and is left byte for byte as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import CODEBOOKS, SAMPLE_SURVEY
+from surveykit.errors import UsageError
+from surveykit.io.owned_files import RECORD_NAME, check_output_file, write_owned_files, write_owned_text
+
+SENTINEL = b"my own work, typed by hand: R0001 said the placement felt unsafe\n"
+
+
+def _record(folder: Path) -> dict:
+    return json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))["files"]
+
+
+# -- the library ----------------------------------------------------------------------------------
+
+def test_new_file_is_written_and_recorded(tmp_path):
+    out = tmp_path / "coded.csv"
+    write_owned_text(out, "a,b\n1,2\n")
+    assert out.read_bytes() == b"a,b\n1,2\n"
+    assert _record(tmp_path) == {"coded.csv": hashlib.sha256(b"a,b\n1,2\n").hexdigest()}
+    write_owned_text(out, "a,b\n3,4\n")  # surveykit's own, unchanged: replaced
+    assert out.read_bytes() == b"a,b\n3,4\n"
+    assert _record(tmp_path)["coded.csv"] == hashlib.sha256(b"a,b\n3,4\n").hexdigest()
+
+
+def test_a_file_surveykit_did_not_write_is_refused(tmp_path):
+    out = tmp_path / "mine.csv"
+    out.write_bytes(SENTINEL)
+    with pytest.raises(UsageError) as err:
+        write_owned_text(out, "a,b\n", option="--out")
+    text = str(err.value)
+    assert "--out" in text and "--force" in text and "already exists" in text
+    assert "placement" not in text  # nothing of the file's content in the message
+    assert out.read_bytes() == SENTINEL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.csv"]  # no record, no temporary file
+    write_owned_text(out, "a,b\n", force=True)
+    assert out.read_bytes() == b"a,b\n"
+    assert RECORD_NAME in {p.name for p in tmp_path.iterdir()}
+
+
+def test_an_edited_file_is_refused(tmp_path):
+    out = tmp_path / "mapping.yaml"
+    write_owned_text(out, "columns: []\n")
+    with out.open("ab") as fh:
+        fh.write(b"# my edit\n")
+    edited = out.read_bytes()
+    with pytest.raises(UsageError):
+        write_owned_text(out, "columns: []\n", option="--write-mapping")
+    assert out.read_bytes() == edited
+
+
+def test_the_same_bytes_may_be_replaced_unrecorded(tmp_path):
+    # Nothing is lost when the file already holds exactly what would be written.
+    out = tmp_path / "sample.csv"
+    out.write_bytes(b"x\n")
+    write_owned_text(out, "x\n")
+    assert out.read_bytes() == b"x\n" and "sample.csv" in _record(tmp_path)
+    other = tmp_path / "other.csv"
+    other.write_bytes(b"z\n")
+    with pytest.raises(UsageError):  # different bytes, unrecorded: refused
+        write_owned_text(other, "y\n")
+    assert other.read_bytes() == b"z\n"
+
+
+def test_a_record_that_is_not_ours_is_left_alone(tmp_path):
+    (tmp_path / RECORD_NAME).write_bytes(b"{not json")
+    out = tmp_path / "coded.csv"
+    write_owned_text(out, "a\n")  # a new file is written ...
+    assert (tmp_path / RECORD_NAME).read_bytes() == b"{not json"  # ... the foreign record untouched
+    with pytest.raises(UsageError):  # and, unrecorded, the file is not replaced unasked
+        write_owned_text(out, "b\n")
+    with pytest.raises(UsageError, match="record"):
+        check_output_file(tmp_path / RECORD_NAME, force=True)
+
+
+def test_a_symlink_or_a_folder_is_refused(tmp_path):
+    target = tmp_path / "elsewhere.csv"
+    target.write_bytes(SENTINEL)
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    with pytest.raises(UsageError):
+        write_owned_text(link, "a\n")
+    assert target.read_bytes() == SENTINEL
+    (tmp_path / "d").mkdir()
+    with pytest.raises(UsageError, match="folder"):
+        check_output_file(tmp_path / "d", force=True)
+
+
+def test_several_files_are_all_checked_before_any_is_written(tmp_path):
+    (tmp_path / "b.csv").write_bytes(SENTINEL)
+    with pytest.raises(UsageError):
+        write_owned_files([(tmp_path / "a.csv", b"1\n"), (tmp_path / "b.csv", b"2\n")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.csv"]
+
+
+def test_a_reviewed_coded_file_is_the_users(tmp_path):
+    import pandas as pd
+
+    from surveykit.io.coded import save_reviewed, write_coded
+
+    frame = pd.DataFrame({"respondent_id": ["R1"], "question_id": ["q7"], "code_id": ["isolation"],
+                          "coder": ["rules"]})
+    out = tmp_path / "coded.csv"
+    write_coded(out, frame)
+    write_coded(out, frame)  # a rerun over its own output
+    reviewed = frame.assign(code_id="lack_of_trust", coder="ann")
+    save_reviewed(out, reviewed)
+    kept = out.read_bytes()
+    with pytest.raises(UsageError):
+        write_coded(out, frame)
+    assert out.read_bytes() == kept
+
+
+# -- every command that writes a file the user names ----------------------------------------------
+
+def _coded_pair(d: Path) -> None:
+    rows = "respondent_id,question_id,code_id,coder\nR1,q7,isolation,{c}\nR2,q7,lack_of_trust,{c}\nR3,q7,,{c}\n"
+    (d / "a.csv").write_text(rows.format(c="ann"), encoding="utf-8")
+    (d / "b.csv").write_text(rows.format(c="bob").replace("R2,q7,lack_of_trust", "R2,q7,isolation"), encoding="utf-8")
+
+
+def _qdpx(d: Path, cli) -> None:
+    r = cli("code", SAMPLE_SURVEY, "--question", "q7", "--out", d / "coded.csv")
+    assert r.returncode == 0, r.stderr
+    r = cli("code", "export", d / "coded.csv", "--to", "qdpx", "--out", d / "p.qdpx", "--survey", SAMPLE_SURVEY)
+    assert r.returncode == 0, r.stderr
+
+
+def _qdc(d: Path, cli) -> None:
+    r = cli("codebook", "export", CODEBOOKS / "missing_reasons.yaml", "--to", "qdc", "--out", d / "c.qdc")
+    assert r.returncode == 0, r.stderr
+
+
+CASES = {
+    "code": (("code", SAMPLE_SURVEY, "--question", "q7", "--out", "{out}"), "coded.csv", None),
+    "code-text-column": (("code", "{d}/answers.csv", "--text-column", "answer", "--out", "{out}"), "coded.csv",
+                         lambda d, cli: (d / "answers.csv").write_text(
+                             "respondent_id,answer\nR1,They do not trust the police\nR2,Went back to the traffickers\n",
+                             encoding="utf-8")),
+    "inspect-write-mapping": (("inspect", SAMPLE_SURVEY, "--write-mapping", "{out}"), "mapping.yaml", None),
+    "instrument-draft": (("instrument", "draft", SAMPLE_SURVEY, "--out", "{out}"), "draft.yaml", None),
+    "export-sav": (("export-sav", SAMPLE_SURVEY, "--out", "{out}"), "survey.sav", None),
+    "agree-disagreements": (("agree", "{d}/a.csv", "{d}/b.csv", "--disagreements", "{out}"), "adjudicate.csv",
+                            lambda d, cli: _coded_pair(d)),
+    "codebook-export": (("codebook", "export", CODEBOOKS / "missing_reasons.yaml", "--to", "qdc", "--out", "{out}"),
+                        "codes.qdc", None),
+    "codebook-import": (("codebook", "import", "{d}/c.qdc", "--out", "{out}"), "codes.yaml", _qdc),
+    "code-export": (("code", "export", "{d}/coded.csv", "--to", "qdpx", "--out", "{out}", "--survey", SAMPLE_SURVEY),
+                    "project.qdpx", _qdpx),
+    "code-import": (("code", "import", "{d}/p.qdpx", "--out", "{out}"), "imported.csv", _qdpx),
+    "sample": (("sample", "--out", "{d}"), "professional_survey.csv", None),
+    "foi-sample": (("foi", "sample", "--out", "{d}"), "foi_returns.csv", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_command_keeps_a_file_it_did_not_write(cli, tmp_path, case):
+    args, name, prepare = CASES[case]
+    d = tmp_path / "work"
+    d.mkdir()
+    if prepare is not None:
+        prepare(d, cli)
+    out = d / name
+    argv = [str(a).format(out=out, d=d) if isinstance(a, str) else a for a in args]
+
+    out.write_bytes(SENTINEL)
+    r = cli(*argv)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert len(r.stderr.strip().splitlines()) == 1 and "--force" in r.stderr and "already exists" in r.stderr
+    assert "placement" not in r.stderr
+    assert out.read_bytes() == SENTINEL
+    assert not [p.name for p in d.iterdir() if p.name.endswith(".tmp")]
+
+    r = cli(*argv, "--force")
+    assert r.returncode == 0, r.stderr
+    written = out.read_bytes()
+    assert written != SENTINEL
+    r = cli(*argv)  # a rerun over its own, unchanged output
+    assert r.returncode == 0, r.stderr
+
+    with out.open("ab") as fh:  # the user edits it ...
+        fh.write(b"\n")
+    edited = out.read_bytes()
+    r = cli(*argv)  # ... and a rerun keeps the edit
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert out.read_bytes() == edited
+
+
+def test_sample_over_the_same_files_needs_no_record(cli, tmp_path):
+    # The shipped sample folder holds the generator's files and no record: rewriting them is allowed.
+    assert cli("sample", "--out", tmp_path).returncode == 0
+    (tmp_path / RECORD_NAME).unlink()
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    r = cli("sample", "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != RECORD_NAME} == before
