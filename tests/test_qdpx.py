@@ -308,3 +308,25 @@ def test_export_help_has_example(cli):
     for cmd in (("code", "export"), ("code", "import")):
         r = cli(*cmd, "--help")
         assert r.returncode == 0 and "Example:" in r.stdout
+
+
+def test_free_text_profile_answers_are_redacted_in_the_project(cli, tmp_path):
+    """A role typed into the survey travels as a case variable: redacted by default, like the answers."""
+    import csv
+
+    from conftest import SAMPLE_DIR, SAMPLE_SURVEY
+
+    rows = list(csv.reader(SAMPLE_SURVEY.open(encoding="utf-8", newline="")))
+    role = next(j for j, v in enumerate(rows[2]) if v == "Missing persons coordinator")
+    rows[2][role] = "Ask for Jane Doe at 12 Acacia Road"
+    survey = tmp_path / "survey.csv"
+    with survey.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    gold = SAMPLE_DIR / "q7_coded_gold.csv"
+    r = cli("code", "export", gold, "--to", "qdpx", "--survey", survey, "--out", tmp_path / "s.qdpx")
+    assert r.returncode == 0, r.stderr
+    _, members, _ = _project(tmp_path / "s.qdpx")
+    assert b"Jane Doe" not in members["project.qde"] and b"Acacia" not in members["project.qde"]
+    r = cli("code", "export", gold, "--to", "qdpx", "--survey", survey, "--out", tmp_path / "raw.qdpx", "--no-redact")
+    assert r.returncode == 0, r.stderr
+    assert b"Jane Doe" in _project(tmp_path / "raw.qdpx")[1]["project.qde"]

@@ -261,7 +261,8 @@ def code_export(
             if missing:
                 raise UsageError(f"the coded file's question(s) {', '.join(missing[:5])} are not text questions of "
                                  f"{survey.name}; give --question")
-            profiles = profile_values(responses)
+            # Free-text profile answers (a role typed in) go into the project as case variables: redacted too.
+            profiles = profile_values(responses, redact=redact, deny=load_denylist() if redact else ())
             for q in qids:
                 for rid, text in zip(data["respondent_id"], data[q]):
                     if text is None or (not isinstance(text, str) and pd.isna(text)) or not str(text).strip():

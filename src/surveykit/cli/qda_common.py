@@ -61,7 +61,7 @@ def load_answers(file: Path, *, question: Optional[str], text_column: Optional[s
     return answers_from_responses(responses, question=question)
 
 
-def profile_values(responses, *, redact: bool = False, deny=()) -> dict[str, list[tuple[str, str]]]:
+def profile_values(responses, *, redact: bool = True, deny=()) -> dict[str, list[tuple[str, str]]]:
     """Each respondent's profile fields for people (sector, role, region ...: label -> value), by id.
     The id and completion fields are left out; free-text profile answers are redacted when asked."""
     import pandas as pd
