@@ -95,3 +95,65 @@ def test_report_code_tables_publish_no_small_count(sample_report):
     assert any(C in p.read_text(encoding="utf-8") for p in tests)  # the sample has small cells: not vacuous
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "No code was used significantly differently" not in md  # hidden tests are not called null results
+
+
+def _sector_summary(groups: dict[str, list[list[str]]]):
+    """A summary of answers by group: each group a list of answers, each answer its list of codes."""
+    cb = load_codebook()
+    rows, sectors = [], {}
+    for g, answers in groups.items():
+        for k, codes in enumerate(answers):
+            rid = f"{g}{k:03d}"
+            sectors[rid] = g
+            for c in codes or [None]:
+                rows.append((rid, "q7", c))
+    coded = pd.DataFrame(rows, columns=["respondent_id", "question_id", "code_id"], dtype=object)
+    return summarise(coded, cb, sectors=sectors, sector_order=tuple(groups)), cb
+
+
+def test_a_small_group_hides_its_base_and_another_base():
+    """A group of 3 answers: its base is a count under 5, and the bases add up to the answers, so a
+    second base goes too; every share beside a hidden base goes (a share and its count give the base)."""
+    cb = load_codebook()
+    a, b = cb.code_ids[0], cb.code_ids[1]
+    s, _ = _sector_summary({"big": [[a]] * 30 + [[b]] * 10, "mid": [[a]] * 12 + [[b]] * 8, "tiny": [[a]] * 3})
+    raw = s.sectors
+    assert set(raw.loc[raw["sector"] == "tiny", "base"]) == {3}  # the data holds the small group
+    sectors = protect_summary(s, threshold=5).sectors
+    bases = sectors.groupby("sector")["base"].first()
+    assert bases["tiny"] == C
+    assert (bases == C).sum() >= 2  # 40 + 20 + 3 = 63 answers are published
+    hidden_base = sectors["base"] == C
+    assert (sectors.loc[hidden_base, "pct"] == C).all()
+    tests = protect_summary(s, threshold=5).tests
+    assert (tests["n"] == C).all()  # a test's n adds up the bases of the groups it tests
+
+
+def test_a_small_complement_in_a_group_is_hidden():
+    """5 of a group's 6 answers have the code: 1 answer without it is a count under 5."""
+    cb = load_codebook()
+    a, b = cb.code_ids[0], cb.code_ids[1]
+    s, _ = _sector_summary({"g1": [[a]] * 5 + [[b]], "g2": [[a]] * 10 + [[b]] * 10, "g3": [[a]] * 10 + [[b]] * 10})
+    sectors = protect_summary(s, threshold=5).sectors.set_index(["code_id", "sector"])
+    assert s.sectors.set_index(["code_id", "sector"]).at[(a, "g1"), "n"] == 5
+    assert sectors.at[(a, "g1"), "n"] == C and sectors.at[(a, "g1"), "pct"] == C
+    tests = protect_summary(s, threshold=5).tests.set_index("code_id")
+    assert tests.at[a, "statistic"] == C and tests.at[a, "p_value"] == C
+
+
+def test_cli_sector_view_hides_a_small_group(cli, tmp_path):
+    answers = tmp_path / "answers.csv"
+    lines = ["respondent_id,answer,sector"]
+    lines += [f"b{k},They do not trust the police at all,big" for k in range(30)]
+    lines += [f"m{k},Went back to the people who trafficked them,mid" for k in range(12)]
+    lines += [f"t{k},They do not trust the police at all,tiny" for k in range(3)]
+    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = cli("code", answers, "--text-column", "answer", "--sector-column", "sector", "--view", "sectors",
+            "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    table = list(csv.DictReader(r.stdout.splitlines()))
+    tiny = [row for row in table if "tiny" in row.values()]
+    assert tiny and all(row["base"] == C for row in tiny)
+    r = cli("code", answers, "--text-column", "answer", "--sector-column", "sector", "--view", "sectors",
+            "--format", "csv", "--no-suppress")
+    assert any(row["base"] == "3" for row in csv.DictReader(r.stdout.splitlines()))

@@ -38,21 +38,40 @@ def protect_frequency(frequency: "pd.DataFrame", *, threshold: int) -> "pd.DataF
 
 
 def protect_sectors(sectors: "pd.DataFrame", *, threshold: int) -> "pd.DataFrame":
-    """Codes x groups (long: code_id, sector, n, base, pct) protected as a two-way table with published
-    code totals; a hidden cell hides its n and pct."""
+    """Codes x groups (long: code_id, sector, n, base, pct) with small counts hidden.
+
+    A group's ``base`` (its answers) is a count: hidden at 1 to threshold - 1. A cell is small when its
+    count or its complement in the group (answers without the code, ``base - n``) is. Then secondary
+    suppression over what the tables publish: each code's total over the groups (the frequency
+    table) and the groups' bases summing to the answers. A share is shown only with both its count
+    and its base (it gives away either from the other)."""
     from surveykit import disclosure
 
     if sectors.empty:
         return sectors.copy()
-    codes = list(dict.fromkeys(sectors["code_id"]))
-    groups = list(dict.fromkeys(sectors["sector"]))
-    counts = sectors.pivot(index="code_id", columns="sector", values="n").reindex(index=codes, columns=groups)
-    protected = disclosure.suppress(counts.fillna(0).astype(int), threshold=threshold, row_totals=True,
-                                    column_totals=False)
-    out = sectors.astype({"n": object, "pct": object}).copy()
-    for i, r in sectors.iterrows():
-        if protected.at[r["code_id"], r["sector"]] == disclosure.MARKER:
-            out.at[i, "n"] = out.at[i, "pct"] = disclosure.MARKER
+    values: dict = {}
+    rows: dict = {}
+    for code, group, n, base in zip(sectors["code_id"], sectors["sector"], sectors["n"], sectors["base"]):
+        values[("n", code, group)] = float(n)
+        values[("base", group)] = float(base)
+        rows.setdefault(code, []).append(("n", code, group))
+    bases = [k for k in values if k[0] == "base"]
+    equations = [disclosure.Equation(tuple((k, 1.0) for k in cells)) for cells in rows.values()]
+    equations.append(disclosure.Equation(tuple((k, 1.0) for k in bases)))
+    complement_small = [k for k in values if k[0] == "n"
+                        and disclosure.is_primary(values[("base", k[2])] - values[k], threshold)]
+    protection = disclosure.find_suppressed(values, equations, threshold=threshold, counts=list(values),
+                                            presuppressed=complement_small)
+    hidden = protection.suppressed
+    out = sectors.astype({"n": object, "base": object, "pct": object}).copy()
+    for i, code, group in zip(sectors.index, sectors["code_id"], sectors["sector"]):
+        base_hidden = ("base", group) in hidden
+        if base_hidden:
+            out.at[i, "base"] = disclosure.MARKER
+        if ("n", code, group) in hidden:
+            out.at[i, "n"] = disclosure.MARKER
+        if base_hidden or ("n", code, group) in hidden:
+            out.at[i, "pct"] = disclosure.MARKER
     return out
 
 
@@ -63,13 +82,18 @@ def hidden_codes(protected_sectors: "pd.DataFrame") -> set[str]:
     return {str(c) for c, n in zip(protected_sectors["code_id"], protected_sectors["n"]) if n == MARKER}
 
 
-def protect_tests(tests: "pd.DataFrame", *, hidden: set[str], threshold: int) -> "pd.DataFrame":
+def protect_tests(tests: "pd.DataFrame", *, hidden: set[str], threshold: int,
+                  bases_hidden: bool = False) -> "pd.DataFrame":
     """A code's ``n_coded`` hidden when it or its complement is small; its statistic, p-values and
-    effect size hidden when that count is, or when the code has a hidden cell by group (``hidden``)."""
+    effect size hidden when that count is, or when the code has a hidden cell by group (``hidden``).
+    ``bases_hidden``: a group's base is hidden in the codes-by-group table, so the tests' ``n`` (the
+    answers of the groups tested, a sum of bases) is hidden too."""
     from surveykit.disclosure import MARKER
 
     derived = [c for c in ("statistic", "p_value", "p_adjusted", "effect_size") if c in tests.columns]
-    out = tests.astype({c: object for c in ["n_coded", *derived]}).copy()
+    out = tests.astype({c: object for c in ["n", "n_coded", *derived] if c in tests.columns}).copy()
+    if bases_hidden and "n" in out.columns:
+        out["n"] = MARKER
     for i, r in tests.iterrows():
         small = _small(float(r["n_coded"]), float(r["n"]), threshold)
         if small:
@@ -97,6 +121,7 @@ def protect_cooccurrence(co: "pd.DataFrame", *, n_answers: int, threshold: int) 
 def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingSummary":
     """The summary with every table protected (see the module docstring). ``n_answers``, ``n_coded`` and
     the uncoded ids are unchanged: callers publish the uncoded count only when it is not small."""
+    from surveykit.disclosure import MARKER
     from surveykit.validation import check_threshold
 
     check_threshold(threshold)
@@ -104,7 +129,8 @@ def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingS
     return replace(summary,
                    frequency=protect_frequency(summary.frequency, threshold=threshold),
                    sectors=sectors,
-                   tests=protect_tests(summary.tests, hidden=hidden_codes(sectors), threshold=threshold),
+                   tests=protect_tests(summary.tests, hidden=hidden_codes(sectors), threshold=threshold,
+                                       bases_hidden=bool(len(sectors)) and (sectors["base"] == MARKER).any()),
                    cooccurrence=protect_cooccurrence(summary.cooccurrence, n_answers=summary.n_answers,
                                                      threshold=threshold))
 
