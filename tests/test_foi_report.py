@@ -87,3 +87,28 @@ def test_the_section_renders_through_the_report_writers(built, tmp_path):
     assert SECTION_TITLE in md and "Children in care who went missing" in md
     assert (out / "tables" / "foi_share_missing.csv").is_file()
     assert (out / "charts" / "foi_regions_2016.png").is_file()
+
+
+def test_a_wave_value_cannot_put_a_chart_outside_the_report(cli, tmp_path):
+    """The wave is the returns' own value: it names a chart file only as a plain slug of it."""
+    assert cli("foi", "sample", "--out", tmp_path / "foi").returncode == 0
+    text = (tmp_path / "foi" / "foi_returns.csv").read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    evil = "".join([lines[0]] + [("2016/../../../victim" + ln[4:]) if ln.startswith("2016,") else ln
+                                 for ln in lines[1:]])
+    (tmp_path / "evil.csv").write_text(evil, encoding="utf-8")
+    (tmp_path / "victim.png").write_bytes(b"precious")
+    r = cli("report", "--foi", tmp_path / "evil.csv", "--out", tmp_path / "a" / "b" / "rep")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "victim.png").read_bytes() == b"precious"
+    assert [p for p in tmp_path.rglob("victim*") if p != tmp_path / "victim.png"] == []
+    charts = sorted(p.name for p in (tmp_path / "a" / "b" / "rep" / "charts").iterdir())
+    assert "foi_regions_2016_victim.png" in charts
+
+
+def test_report_ids_must_be_plain_file_names():
+    from surveykit.report.model import is_file_id
+
+    assert is_file_id("foi_regions_2016") and is_file_id("q45_by_sector-long")
+    for bad in ("../x", "a/b", ".hidden", "", "a\\b", "x" * 101, "a.b"):
+        assert not is_file_id(bad)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from surveykit.report.model import ChartRecipe, Section, SectionBuilder
+from surveykit.report.model import ChartRecipe, Section, SectionBuilder, file_id
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,8 +103,11 @@ def foi_section(returns: "Returns", *, suppress: bool = True, threshold: int = 5
     sb.table("foi_regions", "By region", t["regions"], percent_columns=("share_pct",), digits={"share_pct": 1},
              note="Totals over the authorities of the region that gave each number; the share over those that gave "
                   "both.")
-    for w in waves:
-        sb.chart(f"foi_regions_{w}", f"Children who went missing by region, {w}",
+    slugs = [file_id(w) for w in waves]
+    for k, w in enumerate(waves):
+        # A wave is the data's own value ("2016/17"): its chart's file name is a plain slug of it.
+        slug = slugs[k] if slugs.count(slugs[k]) == 1 else f"{slugs[k]}_{k + 1}"
+        sb.chart(f"foi_regions_{slug}", f"Children who went missing by region, {w}",
                  ChartRecipe(regional_chart, t["regions"], wave=w),
                  alt=f"Bar chart of children who went missing by region in {w}, trafficked and unaccompanied.")
     sb.table("foi_nations", "By nation", t["nations"], percent_columns=("share_pct",), digits={"share_pct": 1})

@@ -207,11 +207,30 @@ class Report:
         return tuple(c for s in self.sections for c in s.charts)
 
     def check_ids(self) -> None:
-        """Table and chart ids must be unique (they name files)."""
+        """Table and chart ids must be unique, plain file names (they name files inside the report
+        folder: a separator or a leading dot would put a file elsewhere)."""
         for kind, ids in (("table", [t.id for t in self.tables]), ("chart", [c.id for c in self.charts])):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} ids in report: {', '.join(dupes)}")
+            bad = [i for i in ids if not is_file_id(i)]
+            if bad:
+                raise ValueError(f"{kind} id {bad[0][:40]!r} cannot name a file (letters, digits, '_' and '-' only)")
+
+
+_FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+
+def is_file_id(value: str) -> bool:
+    """Whether ``value`` can name a report file as it stands: letters, digits, '_' and '-', starting
+    with a letter or digit (no separator, no leading dot, no '..')."""
+    return isinstance(value, str) and _FILE_ID.fullmatch(value) is not None
+
+
+def file_id(value: object) -> str:
+    """``value`` made into a part of a file id (a wave such as "2016/17" -> "2016_17")."""
+    text = re.sub(r"[^A-Za-z0-9_-]+", "_", str(value)).strip("_-")[:60]
+    return text or "x"
 
 
 class SectionBuilder:
