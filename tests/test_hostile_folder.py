@@ -174,7 +174,8 @@ def test_leftovers_of_killed_runs_are_removed_or_restored_and_nothing_else(tmp_p
     _build(out, {"report.md": "current"})
     debris = {
         f".rep.{dead}-abcd1234.tmp": {fo.SENTINEL: "{}", "report.md": "half"},  # a build killed half-way
-        f".rep.old-{dead}-abcd1234": {"report.md": "previous"},  # the old folder after the exchange
+        f".rep.old-{dead}-abcd1234": {fo.ASIDE: "{}", "report.md": "previous"},  # the old folder, exchanged
+        f".rep.old-{dead}-abcd5678": {fo.SENTINEL: "{}", "report.md": "new"},  # the new one, not yet in place
         f".rep.{dead}-zzzz0000.tmp": {},  # killed between mkdtemp and the sentinel
     }
     keep = {
@@ -183,14 +184,20 @@ def test_leftovers_of_killed_runs_are_removed_or_restored_and_nothing_else(tmp_p
         f".other.{dead}-abcd1234.tmp": {fo.SENTINEL: "{}"},  # another folder's
         f".rep.old-{live}-abcd1234": {"report.md": "x"},
         "rep.old": {"a": "b"},
+        # A user's folders whose names happen to fit surveykit's patterns, without its sentinels.
+        f".rep.old-{dead}-snapshot": {"precious.txt": "mine"},
+        f".rep.prev-{dead}-backup01": {"precious.txt": "mine"},
+        f".rep.old-{dead}": {"precious.txt": "mine"},
+        ".rep.oldcopy1.tmp": {"report.md": "mine", ".hidden": "mine"},
     }
     for name, files in {**debris, **keep}.items():
         d = tmp_path / name
         d.mkdir()
         for rel, text in files.items():
             (d / rel).write_text(text)
+    os.utime(tmp_path / ".rep.oldcopy1.tmp", (0, 0))  # as old as an older version's leftovers
     (out / fo.SENTINEL).write_text("{}")  # a sentinel that reached the live folder
-    _build(out, {"report.md": "next"})
+    _build(out, {"report.md": "next"}, legacy_names=frozenset({"report.md"}))
     names = {p.name for p in tmp_path.iterdir()}
     assert not names & set(debris), names & set(debris)
     assert set(keep) <= names
@@ -200,10 +207,17 @@ def test_leftovers_of_killed_runs_are_removed_or_restored_and_nothing_else(tmp_p
     _build(lost, {"report.md": "previous"})
     (lost / "notes.txt").write_text("notes")
     aside = tmp_path / f".lost.prev-{dead}-abcd1234"
+    (lost / fo.ASIDE).write_text("{}")  # written just before a run moves the folder aside
     lost.rename(aside)
     fo.check_output_folder(lost, kind="report")
     assert (lost / "notes.txt").read_text() == "notes" and not aside.exists()
-    assert (lost / "report.md").read_text() == "previous"
+    assert (lost / "report.md").read_text() == "previous" and not (lost / fo.ASIDE).exists()
+    # Without the sentinel, a folder of that name is the user's: neither moved nor deleted.
+    mine = tmp_path / f".gone.prev-{dead}-abcd1234"
+    mine.mkdir()
+    (mine / "precious.txt").write_text("mine")
+    fo.check_output_folder(tmp_path / "gone", kind="report")
+    assert (mine / "precious.txt").read_text() == "mine" and not (tmp_path / "gone").exists()
 
 
 def test_temporary_files_of_killed_writes_are_removed_by_the_next_write(tmp_path):
@@ -212,9 +226,12 @@ def test_temporary_files_of_killed_writes_are_removed_by_the_next_write(tmp_path
     (tmp_path / f".coded.csv.{dead}-abcd1234.tmp").write_text("half")
     (tmp_path / f".coded.csv.{live}-abcd1234.tmp").write_text("in progress")
     (tmp_path / f".other.csv.{dead}-abcd1234.tmp").write_text("someone else's")
+    old = tmp_path / ".coded.csv.abcd1234.tmp"  # no process id in the name: not provably surveykit's
+    old.write_text("mine")
+    os.utime(old, (0, 0))
     write_text(target, "a,b\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["coded.csv", f".coded.csv.{live}-abcd1234.tmp", f".other.csv.{dead}-abcd1234.tmp"])
+        ["coded.csv", f".coded.csv.{live}-abcd1234.tmp", f".other.csv.{dead}-abcd1234.tmp", old.name])
 
 
 def test_writing_a_file_onto_a_folder_is_one_clear_error(tmp_path):

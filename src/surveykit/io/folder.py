@@ -40,6 +40,10 @@ from surveykit.errors import UsageError
 
 FORMAT_VERSION = 1
 SENTINEL = ".surveykit-tmp"
+# Written into a folder just before surveykit moves it aside (.NAME.old-/.NAME.prev-PID-xxxxxxxx): the
+# leftovers of a killed run are removed or put back only when they carry it (or SENTINEL), so a user's
+# folder that happens to have such a name is never touched.
+ASIDE = ".surveykit-aside"
 LEGACY_AGE_S = 3600  # debris of older surveykit versions carries no process id: only old enough is surely dead
 
 Legacy = Callable[[Path], "Mapping[str, str] | None"]
@@ -193,7 +197,7 @@ def folder_state(path: str | Path, *, kind: str, legacy: Legacy | None = None) -
     listed = read_marker(p, kind)
     if listed is None and legacy is not None:
         listed = legacy(p)
-    entries = [(rel, q) for rel, q in _walk(p) if rel != marker and rel != SENTINEL]
+    entries = [(rel, q) for rel, q in _walk(p) if rel not in (marker, SENTINEL, ASIDE)]
     if not entries and not _empty_dirs(p):
         return FolderState(p, "empty") if listed is None else FolderState(p, "ours")
     if listed is None:
@@ -284,11 +288,12 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
     for n in sorted(names):
         m = pats["prev"].match(n) or pats["legacy_old"].match(n)
         p = parent / n
-        if not m or pid_alive(int(m.group("pid"))) or not p.is_dir() or p.is_symlink():
+        if not m or pid_alive(int(m.group("pid"))) or not p.is_dir() or p.is_symlink() or not _claimed(p, ASIDE):
             continue
         if not target.exists() and not target.is_symlink():
             try:
                 os.rename(p, target)
+                (target / ASIDE).unlink(missing_ok=True)
                 done.append(f"restored {n}")
             except OSError:
                 pass
@@ -307,28 +312,45 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
                 done.append(f"removed {n}")
             continue
         m = pats["swap"].match(n)
-        if m and not pid_alive(int(m.group("pid"))) and target.is_dir():
+        if m and not pid_alive(int(m.group("pid"))) and target.is_dir() and (_claimed(p, ASIDE)
+                                                                            or _claimed(p, SENTINEL)):
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed {n}")
             continue
         if pats["legacy_build"].match(n) and _age_s(p) > LEGACY_AGE_S and legacy_names:
-            entries = {e for e in os.listdir(p) if not e.startswith(".")}
-            if entries <= legacy_names:
+            # Every entry, hidden ones included, must be a name an older surveykit wrote there.
+            entries = set(os.listdir(p))
+            if entries and entries <= legacy_names | {SENTINEL}:
                 shutil.rmtree(p, ignore_errors=True)
                 done.append(f"removed {n}")
     if target.is_dir() and not target.is_symlink():
-        stray = target / SENTINEL
-        if stray.is_file():
-            stray.unlink(missing_ok=True)
+        for stray in (target / SENTINEL, target / ASIDE):  # reached the live folder before a kill
+            if stray.is_file() and not stray.is_symlink() and not _pid_alive_in(stray):
+                stray.unlink(missing_ok=True)
     return done
 
 
+def _claimed(folder: Path, name: str) -> bool:
+    """Whether ``folder`` holds surveykit's file ``name`` (a plain file, not a link)."""
+    p = folder / name
+    return p.is_file() and not p.is_symlink()
+
+
+def _pid_alive_in(path: Path) -> bool:
+    """Whether the process named in a sentinel's JSON ({"pid": N}) is still running (False if none)."""
+    try:
+        pid = json.loads(path.read_text(encoding="utf-8")).get("pid")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(pid, int) and pid != os.getpid() and pid_alive(pid)
+
+
 def clean_temp_files(path: str | Path) -> None:
-    """Remove temporary files that killed writes of ``path`` left beside it (dead process ids only)."""
+    """Remove temporary files that killed writes of ``path`` left beside it: only names that carry the
+    id of a process that is gone (``.NAME.PID-xxxxxxxx.tmp``, as ``atomic_writer`` makes them)."""
     target = Path(path)
     parent = target.parent
     pat = temp_file_pattern(target.name)
-    legacy = re.compile(rf"^\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp$")
     try:
         names = os.listdir(parent)
     except OSError:
@@ -336,10 +358,7 @@ def clean_temp_files(path: str | Path) -> None:
     for n in names:
         m = pat.match(n)
         p = parent / n
-        if m:
-            if not pid_alive(int(m.group("pid"))) and p.is_file() and not p.is_symlink():
-                p.unlink(missing_ok=True)
-        elif legacy.match(n) and p.is_file() and not p.is_symlink() and _age_s(p) > LEGACY_AGE_S:
+        if m and not pid_alive(int(m.group("pid"))) and p.is_file() and not p.is_symlink():
             p.unlink(missing_ok=True)
 
 
@@ -504,23 +523,32 @@ def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Lega
             for rel in _empty_dirs(target):
                 (staging / rel).mkdir(parents=True, exist_ok=True)
             os.chmod(staging, stat.S_IMODE(target.stat().st_mode))
-        (staging / SENTINEL).unlink()
         if state.status == "new":
+            (staging / SENTINEL).unlink()
             os.rename(staging, target)
             return
         rand = staging.name[len(f".{target.name}.{os.getpid()}-"):-len(".tmp")]
         swap = target.parent / f".{target.name}.old-{os.getpid()}-{rand}"
-        os.rename(staging, swap)
-        if _exchange(swap, target):
-            old = swap
-        else:
-            old = target.parent / f".{target.name}.prev-{os.getpid()}-{rand}"
-            os.rename(target, old)
-            os.rename(swap, target)
+        # The folders moved aside below carry a sentinel (the new one SENTINEL, the old one ASIDE), so
+        # that a run killed half-way leaves only names that the next run can prove are surveykit's.
+        claim = json.dumps({"pid": os.getpid()}) + "\n"
+        (target / ASIDE).write_text(claim)
+        try:
+            os.rename(staging, swap)
+            if _exchange(swap, target):
+                old = swap
+            else:
+                old = target.parent / f".{target.name}.prev-{os.getpid()}-{rand}"
+                os.rename(target, old)
+                os.rename(swap, target)
+        except OSError:
+            (target / ASIDE).unlink(missing_ok=True)
+            raise
+        (target / SENTINEL).unlink(missing_ok=True)
         # Files the user added while the new folder was being linked: move them across, never delete them.
         ours_before = set(state.ours) | {marker}
         for rel, p in list(_walk(old)):
-            if rel in ours_before or rel == SENTINEL:
+            if rel in ours_before or rel in (SENTINEL, ASIDE):
                 continue
             dst = target / rel
             if not dst.exists() and not dst.is_symlink():
