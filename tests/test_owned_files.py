@@ -205,3 +205,37 @@ def test_sample_over_the_same_files_needs_no_record(cli, tmp_path):
     r = cli("sample", "--out", tmp_path)
     assert r.returncode == 0, r.stderr
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != RECORD_NAME} == before
+
+
+@pytest.mark.parametrize("case", ["instrument-draft", "agree", "code-import", "codebook-export", "inspect"])
+def test_an_output_that_is_the_commands_input_is_refused(cli, tmp_path, case):
+    """Even when surveykit wrote the input itself (so it would count as replaceable), an --out that
+    names it is refused and the input is left as it was."""
+    d = tmp_path / "w"
+    assert cli("sample", "--out", d).returncode == 0
+    survey = d / "professional_survey.csv"
+    if case in ("agree", "code-import"):
+        _qdpx(d, cli)
+    if case == "agree":  # a second coder's file: the first with one code changed
+        lines = (d / "coded.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[1] = lines[1].replace(lines[1].split(",")[2], "other_code", 1)
+        (d / "b.csv").write_text("".join(lines), encoding="utf-8")
+    if case == "codebook-export":
+        assert cli("codebook", "import", _made_qdc(d, cli), "--out", d / "cb.yaml").returncode == 0
+    args, victim = {
+        "instrument-draft": (("instrument", "draft", survey, "--out", survey), survey),
+        "agree": (("agree", d / "coded.csv", d / "b.csv", "--disagreements", d / "coded.csv"), d / "coded.csv"),
+        "code-import": (("code", "import", d / "p.qdpx", "--out", d / "p.qdpx"), d / "p.qdpx"),
+        "codebook-export": (("codebook", "export", d / "cb.yaml", "--out", d / "cb.yaml"), d / "cb.yaml"),
+        "inspect": (("inspect", survey, "--write-mapping", survey), survey),
+    }[case]
+    before = victim.read_bytes()
+    r = cli(*args)
+    assert r.returncode == 2 and "input" in r.stderr, (r.stdout, r.stderr)
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert victim.read_bytes() == before
+
+
+def _made_qdc(d: Path, cli) -> Path:
+    _qdc(d, cli)
+    return d / "c.qdc"

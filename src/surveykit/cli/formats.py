@@ -32,8 +32,9 @@ def export_sav(
         from surveykit.errors import UsageError
 
         raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
-    from surveykit.io.owned_files import check_output_file
+    from surveykit.io.owned_files import check_not_input, check_output_file
 
+    check_not_input(out, [file, inputs.mapping, inputs.instrument, inputs.qsf])
     check_output_file(out, force=force)  # before the work
     responses = inputs.load(file)
     path = write_responses_sav(responses, out, force=force)

@@ -35,8 +35,9 @@ def inspect(
     from surveykit.inspection import inspect_export
 
     if write_mapping is not None:  # before the work: an edited mapping is kept (io.owned_files)
-        from surveykit.io.owned_files import check_output_file
+        from surveykit.io.owned_files import check_not_input, check_output_file
 
+        check_not_input(write_mapping, [file, inputs.mapping, inputs.instrument, inputs.qsf], option="--write-mapping")
         check_output_file(write_mapping, force=force, option="--write-mapping")
     report = inspect_export(file, **inputs.kwargs())
     if write_mapping is not None:

@@ -44,6 +44,9 @@ def draft(
     from surveykit.io.instrument_file import check_new_file, write_instrument_file
 
     if out is not None:
+        from surveykit.io.owned_files import check_not_input
+
+        check_not_input(out, [export, qsf, structure])
         check_new_file(out, force=force)  # before the work, so a mistake costs nothing
     result = draft_from_file(export, platform=platform, encoding=encoding, qsf=qsf, structure=structure,
                              title=title)

@@ -71,8 +71,9 @@ def agree(
         raise UsageError(f"--min-shared must be at least 1; got {min_shared}")
     check_distinct_files(files, identity=file_identity)
     if disagreements is not None:  # before the work: an adjudicated file is not replaced (io.owned_files)
-        from surveykit.io.owned_files import check_output_file
+        from surveykit.io.owned_files import check_not_input, check_output_file
 
+        check_not_input(disagreements, [*files, codebook, survey], option="--disagreements")
         check_output_file(disagreements, force=force, option="--disagreements")
     coded = [read_coded(f, question=question, uncoded=uncoded) for f in files]
     for c in coded:
@@ -143,6 +144,10 @@ def codebook_export(
 
     if to != "qdc":
         raise invalid_choice("--to", to, ["qdc"])
+    if out is not None:
+        from surveykit.io.owned_files import check_not_input
+
+        check_not_input(out, [file])
     cb = load_codebook(file)
     data = codebook_to_qdc(cb)
     if out is None:
@@ -172,6 +177,10 @@ def codebook_import(
     from surveykit.errors import CodebookError
     from surveykit.io.coded import read_qda_xml, write_output_text
 
+    if out is not None:
+        from surveykit.io.owned_files import check_not_input
+
+        check_not_input(out, [file])
     cb, summary = qdc_to_codebook(read_qda_xml(file), source=str(file))
     if not cb.codes:
         raise CodebookError("the file holds no codes (no CodeBook element or an empty one); nothing written",
@@ -240,6 +249,10 @@ def code_export(
         raise invalid_choice("--to", to, ["qdpx"])
     if survey is not None and answers is not None:
         raise UsageError("give --survey or --answers, not both")
+    from surveykit.io.owned_files import check_not_input, check_output_file
+
+    check_not_input(out, [coded, survey, answers, codebook, schema, journal_path(coded)])
+    check_output_file(out, force=force)  # before the work
     cb = load_codebook(codebook)
     xml_schema = load_xml_schema(schema) if schema is not None else None
     sources: list[AnswerSource] = []
@@ -336,6 +349,10 @@ def code_import(
     from surveykit.io.coded import DETAIL_COLUMNS, append_journal, coded_to_csv, journal_path, write_coded
     from surveykit.io.qdpx import load_xml_schema, read_qdpx
 
+    if out is not None:
+        from surveykit.io.owned_files import check_not_input
+
+        check_not_input(out, [project, schema])
     archive = read_qdpx(project)
     if schema is not None:
         problems = validate_with_schema(archive.project, load_xml_schema(schema))

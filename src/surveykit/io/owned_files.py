@@ -155,3 +155,22 @@ def write_owned_files(files: "list[tuple[Path, bytes]]", *, force: bool = False,
     for (path, _), digest in zip(files, digests):
         check_output_file(path, force=force, option=option, new_digest=digest)
     return [write_owned_bytes(path, data, force=force, option=option) for path, data in files]
+
+
+def check_not_input(out: str | Path | None, inputs: "list[str | Path | None]", *, option: str = "--out") -> None:
+    """Refuse an output path that is one of the command's input files (the same file by any name): an
+    input that surveykit wrote itself would otherwise count as replaceable."""
+    import os
+
+    if out is None:
+        return
+    for source in inputs:
+        if source is None:
+            continue
+        try:
+            same = os.path.samefile(out, source)
+        except (OSError, ValueError):
+            continue
+        if same:
+            raise UsageError(f"{option} is an input file of this command; name another file (surveykit never "
+                             "overwrites its input)", path=out)
