@@ -239,3 +239,41 @@ def test_an_output_that_is_the_commands_input_is_refused(cli, tmp_path, case):
 def _made_qdc(d: Path, cli) -> Path:
     _qdc(d, cli)
     return d / "c.qdc"
+
+
+def test_the_review_journal_is_never_written_into_a_file_that_is_not_one(tmp_path):
+    from surveykit.io.coded import append_journal, read_journal
+
+    notes = tmp_path / "codes.journal.jsonl"
+    notes.write_bytes(b"my own notes about R0001")
+    with pytest.raises(Exception) as err:
+        append_journal(notes, {"event": "memo", "target": "code", "text": "x", "coder": "a", "at": "t"})
+    assert "not a surveykit review journal" in str(err.value) and "R0001" not in str(err.value)
+    with pytest.raises(Exception):
+        read_journal(notes)
+    assert notes.read_bytes() == b"my own notes about R0001"
+
+
+def test_a_journal_record_cut_short_by_a_kill_is_dropped_before_the_next(tmp_path):
+    from surveykit.io.coded import append_journal, read_journal
+
+    j = tmp_path / "c.journal.jsonl"
+    first = {"event": "memo", "target": "code", "text": "one", "coder": "a", "at": "t"}
+    append_journal(j, first)
+    with j.open("ab") as fh:
+        fh.write(b'{"event":"decision","respon')  # a kill during the second write
+    assert read_journal(j) == [first]
+    second = {"event": "saved", "at": "t2", "rows": 3}
+    append_journal(j, second)
+    assert read_journal(j) == [first, second]
+
+
+def test_review_refuses_a_journal_that_is_not_one(cli, tmp_path):
+    answers = tmp_path / "ans.csv"
+    answers.write_text("respondent_id,answer\nR1,They do not trust the police\n", encoding="utf-8")
+    assert cli("code", answers, "--text-column", "answer", "--out", tmp_path / "codes.csv").returncode == 0
+    notes = tmp_path / "codes.journal.jsonl"
+    notes.write_bytes(b"my own notes")
+    r = cli("code", "review", answers, "--text-column", "answer", "--coded", tmp_path / "codes.csv", input="a\nq\n")
+    assert r.returncode != 0 and "not a surveykit review journal" in r.stderr
+    assert notes.read_bytes() == b"my own notes"
