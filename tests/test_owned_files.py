@@ -277,3 +277,48 @@ def test_review_refuses_a_journal_that_is_not_one(cli, tmp_path):
     r = cli("code", "review", answers, "--text-column", "answer", "--coded", tmp_path / "codes.csv", input="a\nq\n")
     assert r.returncode != 0 and "not a surveykit review journal" in r.stderr
     assert notes.read_bytes() == b"my own notes"
+
+
+def test_a_replaced_file_keeps_its_permissions_and_a_link_stays_a_link(tmp_path):
+    import os
+    import stat
+
+    import pandas as pd
+
+    from surveykit.io.coded import save_reviewed
+
+    out = tmp_path / "coded.csv"
+    write_owned_text(out, "a\n")
+    os.chmod(out, 0o600)
+    write_owned_text(out, "b\n")
+    assert out.read_text() == "b\n" and stat.S_IMODE(out.stat().st_mode) == 0o600
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "r.csv").write_text("respondent_id,question_id,code_id,coder\n", encoding="utf-8")
+    link = tmp_path / "r.csv"
+    link.symlink_to(shared / "r.csv")
+    frame = pd.DataFrame({"respondent_id": ["R1"], "question_id": ["q7"], "code_id": ["x"], "coder": ["ann"]})
+    save_reviewed(link, frame)  # review saves the coded file it was given, through the link
+    assert link.is_symlink() and "R1" in (shared / "r.csv").read_text(encoding="utf-8")
+
+
+def test_a_rebuilt_report_folder_keeps_a_private_subfolder_private(tmp_path):
+    import os
+    import stat
+
+    from surveykit.io.folder import owned_folder
+
+    out = tmp_path / "rep"
+    with owned_folder(out, kind="report") as tmp:
+        (tmp / "report.md").write_text("one")
+    private = out / "private" / "inner"
+    private.mkdir(parents=True)
+    (private / "case.txt").write_text("notes")
+    os.chmod(out / "private", 0o700)
+    (out / "empty").mkdir()
+    os.chmod(out / "empty", 0o700)
+    with owned_folder(out, kind="report") as tmp:
+        (tmp / "report.md").write_text("two")
+    assert (out / "report.md").read_text() == "two" and (private / "case.txt").read_text() == "notes"
+    assert stat.S_IMODE((out / "private").stat().st_mode) == 0o700
+    assert stat.S_IMODE((out / "empty").stat().st_mode) == 0o700

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,11 +79,19 @@ def atomic_writer(path: str | Path, *, before_replace: Callable[[], object] | No
     p = Path(path)
     if p.is_dir():
         raise UsageError("cannot write the output: it is a folder; name a file", path=p)
+    if p.is_symlink():  # the link stays a link: the file it points to is replaced
+        p = Path(os.path.realpath(p))
+        if p.is_dir():
+            raise UsageError("cannot write the output: it is a folder; name a file", path=p)
     tmp = None
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}-", suffix=".tmp", dir=p.parent)
-        os.fchmod(fd, 0o666 & ~_umask())
+        try:  # a file replaced keeps its permissions (a private coded file stays private)
+            mode = stat.S_IMODE(p.stat().st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.fchmod(fd, mode)
         fh = os.fdopen(fd, "wb")
     except OSError as exc:
         if tmp is not None:

@@ -387,10 +387,28 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def _make_dirs_like(src_root: Path, rel_dir: str, dst_root: Path) -> None:
+    """Make ``dst_root/rel_dir`` and the folders above it with the permissions of those in ``src_root``
+    (a user's private subfolder stays private when the folder around it is rebuilt)."""
+    parts = Path(rel_dir).parts
+    for k in range(1, len(parts) + 1):
+        rel = Path(*parts[:k])
+        dst = dst_root / rel
+        if dst.is_dir():
+            continue
+        dst.mkdir()
+        try:
+            os.chmod(dst, stat.S_IMODE((src_root / rel).lstat().st_mode))
+        except OSError:
+            pass
+
+
 def _link_into(src_root: Path, rel: str, dst_root: Path) -> None:
     src = src_root / rel
     dst = dst_root / rel
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    parent = Path(rel).parent
+    if str(parent) != ".":
+        _make_dirs_like(src_root, str(parent), dst_root)
     if src.is_symlink():
         os.symlink(os.readlink(src), dst)
         return
@@ -521,7 +539,7 @@ def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Lega
                 _link_into(target, rel, staging)
         if state.status != "new":
             for rel in _empty_dirs(target):
-                (staging / rel).mkdir(parents=True, exist_ok=True)
+                _make_dirs_like(target, rel, staging)
             os.chmod(staging, stat.S_IMODE(target.stat().st_mode))
         if state.status == "new":
             (staging / SENTINEL).unlink()
