@@ -146,7 +146,8 @@ def test_effectiveness_chart_and_other_answers(tmp_path):
     _need_sample()
     proc = run_cli("effectiveness", S, "--chart-out", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["effectiveness_q45.png", "effectiveness_q45.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".surveykit-files.json", "effectiveness_q45.png",
+                                                          "effectiveness_q45.svg"]
     # Count independently in the SurveyMonkey layout: the "Other (please specify)" column after
     # the q45 grid (header row 1 holds the question, row 2 the sub-headers).
     with open(SAMPLE_SURVEY, newline="", encoding="utf-8-sig") as fh:

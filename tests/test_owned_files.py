@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CODEBOOKS, SAMPLE_SURVEY
+from conftest import CODEBOOKS, SAMPLE_RANKINGS, SAMPLE_SURVEY
 from surveykit.errors import UsageError
 from surveykit.io.owned_files import RECORD_NAME, check_output_file, write_owned_files, write_owned_text
 
@@ -161,6 +161,9 @@ CASES = {
     "code-import": (("code", "import", "{d}/p.qdpx", "--out", "{out}"), "imported.csv", _qdpx),
     "sample": (("sample", "--out", "{d}"), "professional_survey.csv", None),
     "foi-sample": (("foi", "sample", "--out", "{d}"), "foi_returns.csv", None),
+    "effectiveness-chart-out": (("effectiveness", SAMPLE_SURVEY, "--chart-out", "{d}"), "effectiveness_q45.png", None),
+    "reasons-chart-out": (("reasons", SAMPLE_SURVEY, "--chart-out", "{d}"), "reasons_q14.png", None),
+    "voices-chart-out": (("voices", SAMPLE_SURVEY, SAMPLE_RANKINGS, "--chart-out", "{d}"), "voices_all.png", None),
 }
 
 

@@ -105,7 +105,7 @@ def score(
 
 def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[str], sort: str,
                   chart_out: Optional[Path], show_other: bool, include_other: bool, no_suppress: bool, threshold: int,
-                  fmt: OutputFormat, inputs, palette: Optional[str] = None) -> None:
+                  fmt: OutputFormat, inputs, palette: Optional[str] = None, force: bool = False) -> None:
     from surveykit import scoring
     from surveykit.charts.palette import check_palette
     from surveykit.validation import check_choice, check_threshold
@@ -136,7 +136,7 @@ def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[s
                               what="measure" if kind == "effectiveness" else "reason",
                               title=f"{q.short} ({q.id}), all respondents")
         stem = Path(chart_out) / f"{kind}_{q.id}"
-        for p in save_figure(fig, stem):
+        for p in save_figure(fig, stem, force=force):
             message(f"wrote {p}")
     if fmt is OutputFormat.table:
         footer = "\n".join(notes + ([f"Other answers ({redaction}):"] + [f"  - {t}" for t in texts] if texts else []))
@@ -149,6 +149,8 @@ def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[s
 
 SORT_OPTION = typer.Option("pct_effective", "--sort", help="pct_effective (top-box share), mean or instrument.")
 CHART_OUT = typer.Option(None, "--chart-out", help="Folder for the diverging bar chart (PNG and SVG, all respondents).")
+CHART_FORCE = typer.Option(False, "--force", help="With --chart-out: replace chart files even if surveykit did not "
+                                                  "write them, or they were changed since.")
 PALETTE = typer.Option(None, "--palette", help="Chart colours: default or greys (both colour-blind and greyscale safe).")
 INCLUDE_OTHER = typer.Option(False, "--include-other", help="Include the rated 'Other' row.")
 
@@ -163,6 +165,7 @@ def effectiveness(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
+    force: bool = CHART_FORCE,
     palette: Optional[str] = PALETTE,
     show_other: bool = SHOW_OTHER,
     include_other: bool = INCLUDE_OTHER,
@@ -181,7 +184,7 @@ def effectiveness(
     Example:  surveykit effectiveness responses/sample/professional_survey.csv --chart-out reports/charts
     """
     _grid_command("effectiveness", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, inputs, palette)
+                  threshold, fmt, inputs, palette, force=force)
 
 
 @app.command()
@@ -195,6 +198,7 @@ def reasons(
     by: Optional[str] = typer.Option(None, "--by", help=BY_HELP),
     sort: str = SORT_OPTION,
     chart_out: Optional[Path] = CHART_OUT,
+    force: bool = CHART_FORCE,
     palette: Optional[str] = PALETTE,
     show_other: bool = SHOW_OTHER,
     include_other: bool = INCLUDE_OTHER,
@@ -208,7 +212,7 @@ def reasons(
     Example:  surveykit reasons export.csv --question barriers --instrument my_survey.yaml
     """
     _grid_command("reasons", file, question, by, sort, chart_out, show_other, include_other, no_suppress,
-                  threshold, fmt, inputs, palette)
+                  threshold, fmt, inputs, palette, force=force)
 
 
 @app.command()

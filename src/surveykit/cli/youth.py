@@ -139,6 +139,8 @@ def voices(
     top: int = typer.Option(5, "--top", help="How many of the largest divergences to list per group."),
     chart_out: Optional[Path] = typer.Option(None, "--chart-out",
                                              help="Folder for slope charts (voices_GROUP.png and .svg)."),
+    force: bool = typer.Option(False, "--force", help="With --chart-out: replace chart files even if surveykit did "
+                                                      "not write them, or they were changed since."),
     threshold: int = typer.Option(5, "--threshold", help="Disclosure control: counts below this are suppressed."),
     no_suppress: bool = typer.Option(False, "--no-suppress", help="Show small counts (internal use only)."),
     fmt: OutputFormat = FORMAT_OPTION,
@@ -184,9 +186,12 @@ def voices(
     if chart_out is not None:
         from surveykit.charts.youth import slope_chart
         from surveykit.report.figures import save_figure
+        from surveykit.report.model import file_id
 
         for group in result.groups():
-            written += save_figure(slope_chart(result, group=group), chart_out / f"voices_{group}")
+            # A group is the data's own value: its file name is a plain slug of it.
+            written += save_figure(slope_chart(result, group=group), chart_out / f"voices_{file_id(group)}",
+                                   force=force)
     table = _rounded(result.table, {"youth_mean_position": 2, "youth_pct_effective": 1, "pro_pct_effective": 1,
                                     "pct_gap": 1, "spearman_rho": 3, "spearman_p": 4})
     if fmt is OutputFormat.csv:

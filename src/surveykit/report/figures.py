@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.charts.base import METRICS, new_figure, shared_text_metrics  # noqa: F401  (charts are made in one place)
-from surveykit.io.atomic import write_bytes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -120,7 +119,13 @@ _METRICS = METRICS
 _shared_text_metrics = shared_text_metrics
 
 
-def save_figure(fig: "Figure", stem: str | Path, *, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` (atomic); returns the paths written."""
+def save_figure(fig: "Figure", stem: str | Path, *, formats: tuple[str, ...] = ("png", "svg"),
+                force: bool = False, option: str = "--chart-out") -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` (atomic); returns the paths written. A file already there is
+    replaced only when surveykit wrote it and it is unchanged, or with ``force`` (``io.owned_files``);
+    otherwise neither file is written."""
+    from surveykit.io.owned_files import write_owned_files
+
     stem = Path(stem)
-    return [write_bytes(stem.with_suffix(f".{fmt}"), figure_bytes(fig, fmt)) for fmt in formats]
+    return write_owned_files([(stem.with_suffix(f".{fmt}"), figure_bytes(fig, fmt)) for fmt in formats],
+                             force=force, option=option)
