@@ -34,7 +34,7 @@ def effectiveness_csv():
 def cj_vs_la():
     _need_sample()
     return run_cli("compare", S, "--by", "sector", "--question", "q45", "--groups",
-                   "criminal_justice,local_authority", "--format", "json")
+                   "criminal_justice,local_authority", "--format", "json", "--no-suppress")
 
 
 def test_effectiveness_figure_13(effectiveness_csv):

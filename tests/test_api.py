@@ -73,7 +73,7 @@ def test_library_validation_names_parameter_allowed_and_received(sample, call, m
 
 
 def test_compare_uses_the_instruments_grouping(sample):
-    res = sk.compare(sample, questions="q45")
+    res = sk.compare(sample, questions="q45", suppress=False)  # the statistics themselves, as the CLI's --no-suppress
     assert res.by == "sector"
     assert "local_authority" in res.groups
 
@@ -225,7 +225,7 @@ def test_generic_instrument_numbers_match_independent_counts(course):
     # Kruskal-Wallis by department against scipy
     from scipy import stats
 
-    res = sk.compare(r, questions="Teach_Pace")
+    res = sk.compare(r, questions="Teach_Pace", suppress=False)
     kw = res.table[res.table["test"] == "kruskal_wallis"].iloc[0]
     groups = {d: [int(x[3]) for x in body if x[1] == d] for d in ("Maths", "History", "Physics")}
     ref = stats.kruskal(*groups.values())

@@ -48,7 +48,7 @@ def _values(resp, col, sector):
 
 
 def test_two_groups_mann_whitney(data):
-    res = compare.compare(data, by="sector", questions=["q45_secure_accommodation", "q45_cctv"],
+    res = compare.compare(data, by="sector", questions=["q45_secure_accommodation", "q45_cctv"], suppress=False,
                           groups="criminal_justice,local_authority")
     t = res.table
     assert list(t.columns) == compare.COMPARE_COLUMNS
@@ -70,7 +70,7 @@ def test_two_groups_mann_whitney(data):
 
 
 def test_many_groups_kruskal_and_pairwise_one_family(data):
-    res = compare.compare(data, by="sector", questions=["q45_secure_accommodation", "q27"], padjust="bonf")
+    res = compare.compare(data, by="sector", questions=["q45_secure_accommodation", "q27"], padjust="bonf", suppress=False)
     t = res.table
     kw = t[(t.item_id == "q45_secure_accommodation") & (t.test == "kruskal_wallis")].iloc[0]
     samples = [_values(data, "q45_secure_accommodation", s) for s in ("local_authority", "criminal_justice", "ngo")]
@@ -95,7 +95,7 @@ def test_many_groups_kruskal_and_pairwise_one_family(data):
 
 
 def test_nominal_chi_square_and_fallbacks(data):
-    res = compare.compare(data, by="sector", questions=["q1", "q27"], groups=["local_authority", "criminal_justice"])
+    res = compare.compare(data, by="sector", questions=["q1", "q27"], groups=["local_authority", "criminal_justice"], suppress=False)
     t = res.table.set_index("item_id")
     d = data.data
     keep = d.sector.isin(["local_authority", "criminal_justice"]) & d.q1.isin(["1", "0"])
@@ -110,7 +110,7 @@ def test_nominal_chi_square_and_fallbacks(data):
     # q27 has rare "Absent" answers: expected counts below 5 in a 2 x 4 table -> Monte Carlo
     assert t.loc["q27", "test"] == "chi_square_monte_carlo"
     assert "Monte Carlo" in t.loc["q27", "note"]
-    again = compare.compare(data, by="sector", questions=["q27"], groups=["local_authority", "criminal_justice"])
+    again = compare.compare(data, by="sector", questions=["q27"], groups=["local_authority", "criminal_justice"], suppress=False)
     assert again.table["p_value"].iloc[0] == t.loc["q27", "p_value"]
 
 
@@ -124,7 +124,7 @@ def test_chi_square_by_and_nominal_test(data):
 
 
 def test_min_group_size_zero_tests(data):
-    res = compare.compare(data, by="sector", questions=["q45_cctv"], min_group_size=100)
+    res = compare.compare(data, by="sector", questions=["q45_cctv"], min_group_size=100, suppress=False)
     assert res.table["test"].tolist() == ["not_tested"]
     assert res.table["p_value"].isna().all()
 

@@ -154,12 +154,14 @@ def rank_grid(responses: "Responses", *, question: str, by: str | None = None, s
 
 def compare(responses: "Responses", *, by: str | None = None, questions: Iterable[str] | str | None = None,
             groups: Sequence[str] | str | None = None, alpha: float = DEFAULT_ALPHA, padjust: str = "holm",
-            min_group_size: int = 10) -> "CompareResult":
-    """Tests between the groups of ``by`` (default: the instrument's grouping), corrected as one family."""
+            min_group_size: int = 10, suppress: bool = True, threshold: int = DEFAULT_THRESHOLD) -> "CompareResult":
+    """Tests between the groups of ``by`` (default: the instrument's grouping), corrected as one family.
+    ``suppress``: a test hides what the item's tables by ``by`` hide (``compare.compare``)."""
     from surveykit.compare import compare as _compare_fn
 
     return _compare_fn(responses, by=_by(responses, by, required=True), questions=questions, groups=groups,
-                            alpha=alpha, padjust=padjust, min_group_size=min_group_size)
+                            alpha=alpha, padjust=padjust, min_group_size=min_group_size, suppress=suppress,
+                            threshold=threshold)
 
 
 def banner(responses: "Responses", *, question: str, by: str | None = None, alpha: float = DEFAULT_ALPHA,

@@ -14,6 +14,13 @@ Don't know and blank answers are left out of every test. Groups with fewer than 
 valid answers on an item are *left out* of that item's tests (never pooled), and the ``note``
 column names them. All p-values of one run form one family for the multiple-comparison correction
 (``padjust``, default Holm); ``CompareResult.scope`` states it.
+
+Published by default (``suppress=True``), a test hides what the item's tables by the same grouping
+hide (``scoring.protections``): its ``n`` (the sum of its groups' valid answers) when one of those
+bases is hidden, and its statistic, p-values and effect size when any answer count of its groups
+is (with the other counts published, a statistic or an exact p-value is one more equation that can
+pin a hidden count down). The verdict (``significant``) stays, and for a significant two-group test
+the ``note`` names the group that rates higher: an inequality, like a banner's letters.
 """
 
 from __future__ import annotations
@@ -105,19 +112,25 @@ def nominal_test(contingency_table, *, seed: int = stats.DEFAULT_SEED) -> stats.
 
 def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str | None = None,
             groups: Sequence[str] | str | None = None, alpha: float = 0.05, padjust: str = "holm",
-            min_group_size: int = 10, pairwise: bool = True, seed: int = stats.DEFAULT_SEED) -> CompareResult:
+            min_group_size: int = 10, pairwise: bool = True, seed: int = stats.DEFAULT_SEED,
+            suppress: bool = True, threshold: int = 5) -> CompareResult:
     """Compare groups of ``by`` on closed items (all closed questions by default).
 
     Table columns: ``question_id, item_id, test, groups, n, statistic, dof, p_value, p_adjusted,
     effect_size, effect_measure, significant, note``. ``groups`` is ``a vs b`` for a two-group test
     (rank-biserial > 0 when ``a`` rates higher) and ``a;b;c`` for an omnibus test. ``test`` is one of
     mann_whitney_u, kruskal_wallis, chi_square, fisher_exact, chi_square_monte_carlo, not_tested.
+    ``suppress`` (default True): small counts and what gives them away hidden as "[c]" (module
+    docstring), with ``threshold`` the smallest count published; False only for internal use.
     """
     import numpy as np
     import pandas as pd
 
     from surveykit.scoring import MISSING, closed_targets, grouping
+    from surveykit.validation import check_bool, check_threshold
 
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     alpha = check_alpha(alpha)
     if padjust not in stats.PADJUST_METHODS:
         raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
@@ -196,6 +209,8 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
              "Don't know and blank answers are left out of every test",
              f"groups with fewer than {min_group_size} valid answers on an item are left out of that item's tests "
              "(not pooled)"]
+    if suppress:
+        frame = _protected(frame, responses, by, targets, threshold)
     all_small = [g for g in chosen if left_out.get(g, 0) == len(targets)]
     if all_small:
         notes.append(f"left out of every test (too few answers): {', '.join(all_small)}")
@@ -203,6 +218,39 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
         notes.append(f"respondents with no {by} are left out")
     return CompareResult(table=frame.reset_index(drop=True), notes=tuple(notes), scope=scope, by=by,
                          groups=tuple(chosen), alpha=alpha, padjust=padjust, excluded_groups=tuple(all_small))
+
+
+def _protected(frame: "pd.DataFrame", responses: "Responses", by: str, targets, threshold: int) -> "pd.DataFrame":
+    """The tests with what the item's tables by ``by`` hide hidden here too (module docstring)."""
+    from surveykit.disclosure import MARKER
+    from surveykit.scoring import protections
+
+    hidden: dict[str, tuple[set[str], set[str]]] = {}
+    for (q, it), (names, keys) in zip(targets, protections(responses, targets, by, threshold)):
+        valid = [i for i, o in enumerate(q.scale.options) if not o.dk]
+        bases = {g for k, g in enumerate(names) if ("n", k) in keys}
+        cells = bases | {g for k, g in enumerate(names) if any(("c", i, k) in keys for i in valid)}
+        hidden[it.id if it else q.id] = (bases, cells)
+    derived = ["statistic", "p_value", "p_adjusted", "effect_size"]
+    out = frame.astype({c: object for c in ["n", *derived]})
+    for i, item, groups in zip(frame.index, frame["item_id"], frame["groups"]):
+        pair = groups.split(PAIR_SEPARATOR) if PAIR_SEPARATOR in groups else None
+        names = set(pair or groups.split(GROUP_SEPARATOR))
+        bases, cells = hidden.get(item, (set(), set()))
+        if names & bases:
+            out.at[i, "n"] = MARKER
+        if names & cells and frame.at[i, "test"] != "not_tested":
+            effect = frame.at[i, "effect_size"]
+            if pair and frame.at[i, "significant"] and frame.at[i, "test"] == "mann_whitney_u" and effect == effect:
+                out.at[i, "note"] = _join(str(frame.at[i, "note"]),
+                                          f"{HIGHER}{pair[0] if effect > 0 else pair[1]}")
+            for c in derived:
+                out.at[i, c] = MARKER
+    return out
+
+
+#: In the note of a significant two-group test whose effect size is hidden: the group that rates higher.
+HIGHER = "rates higher: "
 
 
 def _padjust_name(method: str) -> str:

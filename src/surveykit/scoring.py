@@ -304,6 +304,13 @@ def _protect(ic: "_ItemCounts", threshold: int):
     return found
 
 
+def protections(responses: "Responses", targets, by: str, threshold: int) -> list[tuple[tuple[str, ...], frozenset]]:
+    """Per target, the protection the tables by ``by`` publish it with (``disclosure.protect_item``):
+    (the groups as its keys number them, "all" first; the keys hidden). For tables of other statistics
+    of the same counts (``compare``) to hide what these hide."""
+    return [(tuple(ic.groups), _protect(ic, threshold).suppressed) for ic in item_counts(responses, targets, by)]
+
+
 def hidden_sets(responses: "Responses", targets, by: str | None, protect_by: str | None,
                 threshold: int) -> list[frozenset]:
     """Per target, the keys ``disclosure.protect_item`` hides, in the group order of ``by``.

@@ -228,6 +228,8 @@ def compare(
     min_group_size: int = typer.Option(10, "--min-group-size", help="Groups with fewer valid answers on an item are left out."),
     pairwise: bool = typer.Option(True, "--pairwise/--no-pairwise", help="Pairwise Mann-Whitney tests after Kruskal-Wallis."),
     seed: int = typer.Option(20160101, "--seed", help="Seed of the Monte Carlo p-values."),
+    threshold: int = THRESHOLD,
+    no_suppress: bool = NO_SUPPRESS,
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -236,20 +238,24 @@ def compare(
     Ordinal items: Mann-Whitney U (two groups) or Kruskal-Wallis + pairwise Mann-Whitney U;
     nominal items: chi-square, Fisher's exact or Monte Carlo. CSV columns: question_id, item_id,
     test, groups, n, statistic, dof, p_value, p_adjusted, effect_size, effect_measure,
-    significant, note.
+    significant, note. A test hides ("[c]") what the item's tables by the same grouping hide: its n
+    when one of its groups' bases is hidden, its statistic, p-values and verdict when any count of its
+    groups is (--no-suppress: internal use).
 
     Example:  surveykit compare export.csv --by sector --question measures --groups police,ngo
     """
     from surveykit.api import _by
     from surveykit.compare import compare as run_compare
     from surveykit.stats import PADJUST_METHODS
-    from surveykit.validation import check_alpha, check_choice
+    from surveykit.validation import check_alpha, check_choice, check_threshold
 
     check_alpha(alpha, parameter="--alpha")
     check_choice(padjust, PADJUST_METHODS, parameter="--padjust")
     responses = inputs.load(file)
+    threshold = check_threshold(threshold, parameter="--threshold")
     result = run_compare(responses, by=_by(responses, by, required=True), questions=question, groups=groups,
-                         alpha=alpha, padjust=padjust, min_group_size=min_group_size, pairwise=pairwise, seed=seed)
+                         alpha=alpha, padjust=padjust, min_group_size=min_group_size, pairwise=pairwise, seed=seed,
+                         suppress=not no_suppress, threshold=threshold)
     if fmt is OutputFormat.table:
         shown = result.table.drop(columns=["question_id"])
         emit(_round(shown, 3), fmt, footer="\n".join(result.notes))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
+from surveykit.disclosure import MARKER
 from surveykit.report.model import ChartRecipe, Section, SectionBuilder
 from surveykit.report.text import (all_or_too_small, by_phrase, display_id, group_labels, item_labels,
                                    n_text, num, pct_text, significant_p, top_phrase)
@@ -253,11 +254,17 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
             omni = tests["table"][tests["table"]["item_id"] == qid]
             if len(omni):
                 r = omni.iloc[0]
-                verdict = ("significant" if bool(r["significant"]) else "not significant") \
-                    if r["test"] != "not_tested" else "not tested"
-                sb.text(f"Difference between groups of {by_phrase(responses, by)}: {str(r['test']).replace('_', ' ')}, "
-                        f"adjusted p {significant_p(r['p_adjusted'])} ({verdict} at {opts.alpha:g}), "
-                        f"n = {n_text(r['n'])}.", "note")
+                test = str(r["test"]).replace("_", " ")
+                if r["test"] != "not_tested" and r["p_adjusted"] == MARKER:
+                    verdict = "significant" if r["significant"] is True else "not significant"
+                    sb.text(f"Difference between groups of {by_phrase(responses, by)}: {test}, {verdict} at "
+                            f"{opts.alpha:g} ({HIDDEN_TEST}), n = {n_text(r['n'])}.", "note")
+                else:
+                    verdict = ("significant" if r["significant"] is True else "not significant") \
+                        if r["test"] != "not_tested" else "not tested"
+                    sb.text(f"Difference between groups of {by_phrase(responses, by)}: {test}, "
+                            f"adjusted p {significant_p(r['p_adjusted'])} ({verdict} at {opts.alpha:g}), "
+                            f"n = {n_text(r['n'])}.", "note")
         suffix = f"_by_{by}" if by else ""
         from surveykit.report.tables import people_labels
 
@@ -270,21 +277,30 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
             omni = tests["table"][tests["table"]["item_id"] == qid]
             if len(omni) and omni.iloc[0]["test"] != "not_tested":
                 r0 = omni.iloc[0]
-                foot += (f" Difference between groups: {str(r0['test']).replace('_', ' ')}, adjusted p "
-                         f"{significant_p(r0['p_adjusted'])} ({b.options.padjust} correction across this section's "
-                         "tests).")
+                if r0["p_adjusted"] == MARKER:
+                    foot += (f" Difference between groups: {str(r0['test']).replace('_', ' ')}, "
+                             f"{'significant' if r0['significant'] is True else 'not significant'} after "
+                             f"{b.options.padjust} correction ({HIDDEN_TEST}).")
+                else:
+                    foot += (f" Difference between groups: {str(r0['test']).replace('_', ' ')}, adjusted p "
+                             f"{significant_p(r0['p_adjusted'])} ({b.options.padjust} correction across this "
+                             "section's tests).")
         sb.table(f"{qid}{suffix}", f"{display_id(q.id)} {q.short}" + (f", by {by_phrase(responses, by)}" if by else ""),
                  wide, percent_columns=pcts, labels=headers, base_column="n_valid", footnote=foot)
 
 
 # -- tests between groups ----------------------------------------------------------------------------
 
+#: What a sentence says of a test whose result is suppressed (compare.compare, suppress=True).
+HIDDEN_TEST = "its exact statistics suppressed: its groups hold a small count they could give away"
+
 def run_compare(questions: Sequence[str], b: "Build", *, groups: Sequence[str] | None = None, family: str = ""):
     """One ``compare`` run by the report's grouping over ``questions``: one family for the correction."""
     from surveykit.compare import compare
 
     res = compare(b.responses, by=b.by, questions=list(questions), groups=groups, alpha=b.options.alpha,
-                  padjust=b.options.padjust, min_group_size=b.options.compare_min_group_size)
+                  padjust=b.options.padjust, min_group_size=b.options.compare_min_group_size,
+                  suppress=b.options.suppress, threshold=b.options.threshold)
     b.method(f"Comparisons by {by_phrase(b.responses, b.by)}" + (f" ({family})" if family else ""), res.scope)
     for note in res.notes[1:]:
         b.method(f"Comparisons by {by_phrase(b.responses, b.by)}", note)
@@ -293,15 +309,26 @@ def run_compare(questions: Sequence[str], b: "Build", *, groups: Sequence[str] |
 
 def significant_pairs(result, labels: dict[str, str], items: dict[str, str]) -> tuple["pd.DataFrame", list[str]]:
     """The significant two-group tests of a compare result, with a sentence for each."""
-    from surveykit.compare import PAIR_SEPARATOR
+    from surveykit.compare import HIGHER, PAIR_SEPARATOR
 
     t = result.table
     sig = t[(t["significant"] == True) & t["groups"].str.contains(PAIR_SEPARATOR, regex=False)]  # noqa: E712
     sentences = []
     for r in sig.itertuples(index=False):
         a, b = r.groups.split(PAIR_SEPARATOR)
-        hi, lo = (a, b) if (num(r.effect_size) or 0) > 0 else (b, a)
         what = items.get(r.item_id, r.item_id)
+        if r.p_adjusted == MARKER:  # suppressed: the verdict and the direction only (compare.compare)
+            test = "Mann-Whitney U" if r.test == "mann_whitney_u" else r.test.replace("_", " ")
+            hidden = f"({test}, adjusted p < {result.alpha:g}; its exact statistics suppressed, n = {n_text(r.n)})."
+            higher = next((part[len(HIGHER):] for part in str(r.note).split("; ") if part.startswith(HIGHER)), None)
+            if higher in (a, b):
+                lo = b if higher == a else a
+                sentences.append(f"{what}: {labels.get(higher, higher)} respondents rate it higher than "
+                                 f"{labels.get(lo, lo)} respondents {hidden}")
+            else:
+                sentences.append(f"{what}: answers differ between {labels.get(a, a)} and {labels.get(b, b)} {hidden}")
+            continue
+        hi, lo = (a, b) if (num(r.effect_size) or 0) > 0 else (b, a)
         if r.test == "mann_whitney_u":
             sentences.append(f"{what}: {labels.get(hi, hi)} respondents rate it higher than {labels.get(lo, lo)} "
                              f"respondents (Mann-Whitney U, adjusted p {significant_p(r.p_adjusted)}, rank-biserial r = "
