@@ -191,7 +191,7 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
         raise UsageError(f"question {q.id!r} has no top box to show in a banner")
     grp = grouping(responses, by)
     present = [g for g in grp.groups if g != MISSING]
-    shown = select_groups(present, groups) or present
+    shown = select_groups(present, groups, known=responses.instrument.group_order(by) or ()) or present
     if len(shown) > len(string.ascii_uppercase):
         raise UsageError(f"a banner holds at most 26 group columns; {by!r} has {len(shown)}")
     valid_opts = list(scale.valid_options)

@@ -72,15 +72,25 @@ def parse_groups(groups: str | Sequence[str] | None) -> list[str] | None:
     return out or None
 
 
-def select_groups(present: Sequence[str], groups: str | Sequence[str] | None) -> list[str] | None:
+def select_groups(present: Sequence[str], groups: str | Sequence[str] | None, *,
+                  known: Sequence[str] | None = None) -> list[str] | None:
     """The groups asked for (``--groups``), each checked against those present, in the order given
-    without repeats; None when none were asked for."""
+    without repeats; None when none were asked for.
+
+    ``known``: the groups the instrument defines. An error lists only those: a group that is a value
+    of the data as it stands (a region typed in) is never shown in a message, only counted."""
     wanted = parse_groups(groups)
     if not wanted:
         return None
     for w in wanted:
         if w not in present:
-            raise invalid_choice("groups", w, list(present))
+            if known is None:
+                raise invalid_choice("groups", w, list(present))
+            listed = [g for g in present if g in set(known)]
+            others = len(present) - len(listed)
+            extra = f" (and {others} other value(s) of the data, not shown)" if others else ""
+            raise UsageError(f"groups must be one of {', '.join(repr(g) for g in listed) or 'the groups present'}"
+                             f"{extra}; got {w!r}")
     return list(dict.fromkeys(wanted))
 
 
@@ -139,7 +149,7 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
     targets = closed_targets(responses, questions)
     grp = grouping(responses, by)
     present = [g for g in grp.groups if g != MISSING]
-    wanted = select_groups(present, groups)
+    wanted = select_groups(present, groups, known=responses.instrument.group_order(by) or ())
     if wanted:
         if len(wanted) < 2:
             raise UsageError(f"groups needs at least two different groups of {by!r}; got {','.join(wanted)!r}")

@@ -77,6 +77,12 @@ def looks_like_id(value: object, *, max_len: int = 40) -> bool:
             and sum(c.isdigit() for c in text) < 6)
 
 
+def quoted_or(value: object, what: str) -> str:
+    """``what 'value'`` when the value read from a file looks like an identifier, else ``the what``:
+    a message names a cell's content only when it cannot be free text or personal data."""
+    return f"{what} {str(value)!r}" if looks_like_id(value) else f"the {what}"
+
+
 def invalid_choice(parameter: str, value: object, allowed: Iterable[object]) -> UsageError:
     """The scikit-learn style error: names the parameter, the allowed values and the value received."""
     allowed_list = ", ".join(repr(a) for a in allowed)

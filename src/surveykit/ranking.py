@@ -283,7 +283,7 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
         measure = cell(row, "measure_id")
         if not workshop or not group:
             raise InputError("workshop and group must not be blank", path=where, row=i)
-        gname = f"group {group!r} (workshop {workshop!r})"
+        gname = _group_name(workshop, group, i)
         key = (workshop, group)
         if not measure:
             raise InputError(f"{gname}: measure_id is blank", path=where, row=i)
@@ -319,7 +319,7 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
                                  "(or blank when the pile was left unranked)",
                                  path=where, row=i, column="rank_in_verdict") from None
         if key not in seen:
-            seen[key] = {"size": size, "verdicts": {}, "ranks": {}, "rows": {}}
+            seen[key] = {"size": size, "verdicts": {}, "ranks": {}, "rows": {}, "first": i}
             order.append(key)
         g = seen[key]
         if g["size"] != size:
@@ -337,7 +337,7 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
     groups: list[GroupRanking] = []
     for key in order:
         g = seen[key]
-        gname = f"group {key[1]!r} (workshop {key[0]!r})"
+        gname = _group_name(key[0], key[1], g["first"])
         absent = [m for m in measures.ids if m not in g["verdicts"]]
         if absent:
             raise InputError(f"{gname}: missing measure(s) {', '.join(absent)}; every group must sort all "
@@ -670,3 +670,18 @@ def _fmt_p(p: float) -> str:
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "n/a"
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _group_name(workshop: str, group: str, row: int) -> str:
+    """A group for a message: by its names when they look like ids ("1", "g2"), else by its first row
+    (what was typed there may be personal data)."""
+    from surveykit.coding.redact import redact_text
+    from surveykit.errors import looks_like_id
+
+    def plain(v: str) -> bool:  # an id, or too short to be anything else ("A", "12")
+        return (looks_like_id(v) or (v.isalnum() and len(v) <= 3) or (v.isdigit() and len(v) < 6)) \
+            and not redact_text(v).spans
+
+    if plain(group) and plain(workshop):
+        return f"group {group!r} (workshop {workshop!r})"
+    return f"the group first seen on row {row}"

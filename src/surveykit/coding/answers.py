@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from surveykit.errors import InputError, SurveykitError, UsageError, invalid_choice
+from surveykit.errors import InputError, SurveykitError, UsageError, invalid_choice, quoted_or
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def answers_from_table(path: str | Path, *, text_column: str, id_column: str = "
                 raise InputError("an answer has no id", path=path, row=n, column=id_column)
             continue
         if rid in seen:
-            raise InputError(f"respondent id {rid[:40]!r} appears on more than one row", path=path, row=n,
+            raise InputError(f"{quoted_or(rid, 'respondent id')} appears on more than one row", path=path, row=n,
                              column=id_column)
         seen.add(rid)
         ids.append(rid)

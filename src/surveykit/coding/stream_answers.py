@@ -18,7 +18,7 @@ from array import array
 from pathlib import Path
 from typing import Iterator
 
-from surveykit.errors import InputError, invalid_choice
+from surveykit.errors import InputError, invalid_choice, quoted_or
 
 
 class TableAnswers:
@@ -72,7 +72,7 @@ class TableAnswers:
         dup = seen.first_repeat()
         if dup is not None and (problem is None or dup < problem_row):
             rid = self._id_at(dup)
-            raise InputError(f"respondent id {rid[:40]!r} appears on more than one row", path=path, row=dup,
+            raise InputError(f"{quoted_or(rid, 'respondent id')} appears on more than one row", path=path, row=dup,
                              column=self.id_column)
         if problem is not None:
             raise problem

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from surveykit.errors import InputError, invalid_choice
+from surveykit.errors import InputError, invalid_choice, quoted_or
 from surveykit.io.atomic import write_text
 from surveykit.io.owned_files import write_owned_bytes, write_owned_text
 
@@ -275,7 +275,7 @@ def read_gold(path: str | Path, *, question_id: str = WIDE_QUESTION_ID, coder: s
                 raise InputError("id is empty", path=path, row=n)
             continue
         if rid in seen:
-            raise InputError(f"id {rid[:40]!r} appears on more than one row", path=path, row=n)
+            raise InputError(f"{quoted_or(rid, 'id')} appears on more than one row", path=path, row=n)
         seen.add(rid)
         answers.append((rid, r[t]))
         codes = [x.strip() for x in r[c].split(";") if x.strip()]
