@@ -112,24 +112,36 @@ def who_responded_frame(responses: "Responses", by: str | None) -> "pd.DataFrame
 
 
 def protect_completion(frame: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
-    """Disclosure control of the completion split: groups x (completed, not completed) with the group
-    sizes and the totals as margins (``disclosure.suppress``); a hidden count hides its percentage."""
-    import pandas as pd
-
+    """Disclosure control of who responded: each group's size and its completion split (completed, not
+    completed) are counts; the sizes add up to the total, each size is its two parts, and the parts add
+    up to the totals, all published. A margin of 0 makes every cell in it 0 (known to any reader:
+    12 of 12 completed means every group completed). A hidden size hides its share of respondents and
+    its completion; a hidden part hides its percentage."""
     from surveykit import disclosure
 
     body = frame[frame["group"] != "total"]
     if not len(body):
         return frame
-    table = pd.DataFrame({"completed": body["completed"].to_numpy(),
-                          "not_completed": (body["respondents"] - body["completed"]).to_numpy()},
-                         index=list(body["group"]))
-    protected = disclosure.suppress(table, threshold=threshold)
-    out = frame.astype({"completed": object, "pct_completed": object}).copy()
+    values: dict = {}
+    groups = list(body["group"])
+    for g, n, done in zip(groups, body["respondents"], body["completed"]):
+        values[("size", g)] = float(n)
+        values[("done", g)] = float(done)
+        values[("open", g)] = float(n - done)
+    eqs = [disclosure.Equation(((("done", g), 1.0), (("open", g), 1.0), (("size", g), -1.0))) for g in groups]
+    for kind in ("size", "done", "open"):
+        eqs.append(disclosure.Equation(tuple(((kind, g), 1.0) for g in groups)))
+    fixed = [k for k in values if k[0] != "size" and sum(values[(k[0], g)] for g in groups) == 0]
+    protection = disclosure.find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed)
+    hidden = protection.suppressed
+    out = frame.astype({c: object for c in ("respondents", "pct_of_respondents", "completed", "pct_completed")})
     for i, gid in zip(out.index, out["group"]):
-        if gid in protected.index and disclosure.MARKER in tuple(protected.loc[gid]):
-            out.at[i, "completed"] = disclosure.MARKER
-            out.at[i, "pct_completed"] = disclosure.MARKER
+        if gid == "total":
+            continue
+        if ("size", gid) in hidden:
+            out.at[i, "respondents"] = out.at[i, "pct_of_respondents"] = disclosure.MARKER
+        if ("size", gid) in hidden or ("done", gid) in hidden or ("open", gid) in hidden:
+            out.at[i, "completed"] = out.at[i, "pct_completed"] = disclosure.MARKER
     return out
 
 
@@ -147,19 +159,27 @@ def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
             "shown beside each one.")
     if by is None:
         return
-    counts = frame[frame["group"] != "total"].sort_values("respondents", ascending=False, kind="mergesort")
+    shown = protect_completion(frame, b.options.threshold) if b.options.suppress else frame
+    sizes = shown[(shown["group"] != "total") & (shown["respondents"].astype(object) != MARKER)]
+    counts = sizes.sort_values("respondents", ascending=False, kind="mergesort")
     if len(counts):
         top = counts.iloc[0]
         sb.text(f"The largest group by {by_phrase(responses, by)} was {top['group_label']} "
                 f"({int(top['respondents'])} {who}).")
-    shown = protect_completion(frame, b.options.threshold) if b.options.suppress else frame
     table_id = f"who_responded_by_{by}"
     sb.table(table_id, f"Respondents by {by_phrase(responses, by)} and completion", shown,
              percent_columns=["pct_of_respondents", "pct_completed"],
              labels={"group_label": by_phrase(responses, by).capitalize()},
-             note="Group sizes are shown in full: they describe the sample. The completion split is protected "
-                  "like every published table.")
-    if not b.options.suppress or not (shown["completed"].astype(object) == "[c]").any():
+             note="Group sizes and the completion split are protected like every published table: a group of "
+                  f"fewer than {b.options.threshold} is [c], and so is what it could be worked out from.")
+    if (shown["respondents"].astype(object) == MARKER).any():
+        # The chart draws only what the table shows: the groups whose size is published.
+        sb.chart(table_id, f"Respondents by {by_phrase(responses, by)} (groups of {b.options.threshold} or more "
+                           "whose size is published)",
+                 ChartRecipe(sector_sizes_chart, frame[frame["group"].isin(list(sizes["group"]))], palette=b.palette),
+                 alt=f"Horizontal bar chart of respondents per {by_phrase(responses, by)}, groups whose size is "
+                     "published")
+    elif not b.options.suppress or not (shown["completed"].astype(object) == MARKER).any():
         sb.chart(table_id, f"Respondents by {by_phrase(responses, by)} (completed and not completed)",
                  ChartRecipe(respondents_chart, frame, palette=b.palette),
                  alt=f"Horizontal stacked bar chart of respondents per {by_phrase(responses, by)}, completed and "

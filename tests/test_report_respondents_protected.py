@@ -1,0 +1,67 @@
+"""Who responded, published: a group's size is a count like any other (issue: the respondents table
+showed groups of 1-4, and a completion total of 12 of 12 gave away every hidden completion count)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from surveykit.report.sections import protect_completion
+
+C = "[c]"
+
+
+def _frame(rows):
+    out = [{"group": g, "group_label": g, "respondents": n, "pct_of_respondents": 0.0, "completed": d,
+            "pct_completed": 0.0} for g, n, d in rows]
+    n, d = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    out.append({"group": "total", "group_label": "All", "respondents": n, "pct_of_respondents": 100.0,
+                "completed": d, "pct_completed": 0.0})
+    return pd.DataFrame(out)
+
+
+def test_a_small_group_and_another_are_hidden():
+    shown = protect_completion(_frame([("a", 40, 30), ("b", 25, 20), ("c", 3, 2), ("d", 30, 25)]), 5)
+    sizes = dict(zip(shown["group"], shown["respondents"]))
+    assert sizes["c"] == C
+    assert sum(v == C for g, v in sizes.items() if g != "total") >= 2  # the total is published
+    assert sizes["total"] == 98
+
+
+def test_everyone_completed_gives_nothing_away():
+    # 12 of 12 completed: a reader knows every group completed, so completion equals size everywhere.
+    shown = protect_completion(_frame([("a", 3, 3), ("b", 1, 1), ("c", 2, 2), ("d", 6, 6)]), 5)
+    for g, n, d in zip(shown["group"], shown["respondents"], shown["completed"]):
+        if g == "total":
+            continue
+        if n == C:
+            assert d == C
+        else:
+            assert n >= 5 or n == 0
+    # a, b, c are under 5: each hidden with its completion; three unknowns adding up to 6 pin none down.
+    assert list(shown["respondents"][:3]) == [C, C, C]
+
+
+def test_shown_sizes_are_exact():
+    frame = _frame([("a", 40, 30), ("b", 25, 20), ("c", 30, 25)])
+    shown = protect_completion(frame, 5)
+    assert list(shown["respondents"]) == list(frame["respondents"])
+    assert list(shown["completed"]) == list(frame["completed"])
+
+
+def test_report_of_a_small_survey_shows_no_small_group(tmp_path):
+    import dataclasses
+
+    import surveykit as sk
+    from conftest import SAMPLE_SURVEY
+
+    r = sk.read(SAMPLE_SURVEY)
+    small = dataclasses.replace(r, data=r.data.iloc[:14].reset_index(drop=True))
+    raw = small.data["sector"].value_counts()
+    assert ((raw > 0) & (raw < 5)).any()  # the data holds small groups
+    out = sk.report(small).write(tmp_path / "rep")
+    table = pd.read_csv(out / "tables" / "who_responded_by_sector.csv", dtype=str, keep_default_na=False)
+    body = table[table["group"] != "total"]
+    for value in body["respondents"]:
+        assert value == C or value == "0" or int(value) >= 5
+    charts = sorted(p.name for p in (out / "charts").iterdir())
+    assert "who_responded_by_sector.png" in charts
