@@ -16,7 +16,8 @@ there). ``find_suppressed`` adds suppressions greedily (derived statistics first
 counts in the same equations) until no suppressed value is determined.
 
 Blank (no answer) counts are never suppressed for themselves (they are not answers), but they may be
-hidden to protect a Don't know count: group sizes are published (who responded), so valid base + Don't
+hidden to protect a Don't know count: group sizes are taken as known (the respondents table publishes
+those of ``threshold`` or more; taking them all as known is the cautious side), so valid base + Don't
 know + blank = group size is one of the equations. Consistency across the tables of a run comes from
 protecting each item once, over the run's grouping, with every statistic any table shows
 (``protect_item``): every table then hides the same numbers. Medians are not modelled as equations;
@@ -247,7 +248,7 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
 
     ``counts[option, group]`` over the scale's options (valid and Don't know), group 0 being "all" (the
     sum of the others) when there are several groups; ``blank[group]`` the respondents who left the
-    item blank (the group size is then valid + Don't know + blank, and group sizes are published);
+    item blank (the group size is then valid + Don't know + blank, and group sizes are taken as known);
     ``top``: the options of the top box; ``nets``: option indexes of each net. Every table built from
     these counts (options by group, summaries, ranked grids, banners) reads this one protection, so
     all of them hide the same numbers.
