@@ -200,7 +200,15 @@ def code_review(
         ctx = survey_context(responses, extra=extra, redact=redact)
     existing = None
     if coded.exists():
-        existing = read_coded(coded, keep_row_coders=True).detail
+        if coded.suffix.lower() != ".csv":
+            raise UsageError(f"--coded {coded.name}: review saves its decisions into a CSV coded file and would "
+                             "rewrite this one as CSV; give --coded a .csv file (a new name starts a new file)")
+        found = read_coded(coded, keep_row_coders=True)
+        if found.layout != "long":
+            raise UsageError(f"--coded {coded.name}: this coded file is in the wide layout (an id, then Code 1, "
+                             "Code 2 ...); review saves the long layout and would rewrite it: give --coded a new "
+                             ".csv name")
+        existing = found.detail
         check_codes(existing, list(cb.code_ids), path=str(coded))
     jpath = journal_path(coded)
     records = read_journal(jpath)

@@ -337,9 +337,66 @@ def write_coded(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str]
 
 def save_reviewed(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[str] = ()) -> Path:
     """Save the coded file under review in place, atomically. It is the user's own work from then on:
-    it is not recorded as surveykit's, so no later ``--out`` replaces it without ``--force``."""
+    it is not recorded as surveykit's, so no later ``--out`` replaces it without ``--force``.
+
+    Columns of the file that the review does not write (a coder's comment, the rules' evidence) are
+    kept, after the review's own: each row keeps its values where the file had the same answer, code,
+    coder (and span); a row the review added has them blank."""
+    from surveykit.io.cells import frame_csv
+
+    extra = list(extra)
+    kept, values = _columns_kept(Path(path), frame, extra)
     with _writing(path):
-        return write_text(path, coded_to_csv(frame, extra=extra))
+        if not kept:
+            return write_text(path, coded_to_csv(frame, extra=extra))
+        cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns and c not in CODED_COLUMNS]
+        out = frame[cols].astype(object).copy()
+        starts = out["start"].tolist() if "start" in out.columns else [None] * len(out)
+        ends = out["end"].tolist() if "end" in out.columns else [None] * len(out)
+        rows = []
+        for rid, qid, code, coder, s, e in zip(out["respondent_id"], out["question_id"], out["code_id"], out["coder"],
+                                               starts, ends):
+            base = tuple(_key_text(v) for v in (rid, qid, code, coder))
+            found = values.get(base + (_key_text(s), _key_text(e))) or values.get(base) or {}
+            rows.append([found.get(c, "") for c in kept])
+        for j, c in enumerate(kept):
+            out[c] = [r[j] for r in rows]
+        return write_text(path, frame_csv(out))
+
+
+def _key_text(value: Any) -> str:
+    """A cell as the key of a coded row: text, a whole number without '.0', blank for missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _columns_kept(path: Path, frame: "pd.DataFrame", extra: list[str]) -> tuple[list[str], dict]:
+    """The columns of the coded CSV at ``path`` that saving ``frame`` would not write, and their values by
+    (respondent, question, code, coder[, start, end])."""
+    import csv
+
+    if not path.is_file() or path.suffix.lower() != ".csv":
+        return [], {}
+    written = set(CODED_COLUMNS) | {c for c in extra if c in frame.columns}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        kept = [h for h in dict.fromkeys(header) if h and h not in written]
+        if not kept or not set(CODED_COLUMNS) <= set(header):
+            return [], {}
+        pos = {h: header.index(h) for h in header}
+        values: dict = {}
+        for row in reader:
+            row = row + [""] * (len(header) - len(row))
+            base = tuple(row[pos[c]].strip() for c in CODED_COLUMNS)
+            span = tuple(row[pos[c]].strip() if c in pos else "" for c in ("start", "end"))
+            cells = {c: row[pos[c]] for c in kept}
+            values.setdefault(base + span, cells)
+            values.setdefault(base, cells)
+    return kept, values
 
 
 def write_frame_csv(path: str | Path, frame: "pd.DataFrame", *, force: bool = False, option: str = "--out") -> Path:
