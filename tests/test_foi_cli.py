@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from foi_data import HAND_2020, SAMPLE_CLAIMS, SAMPLE_CSV, SAMPLE_NATIONALITY, SAMPLE_XLSX, hand_files, write
 
 
@@ -134,3 +136,12 @@ def test_inputs_are_never_modified(cli, tmp_path):
     for cmd in ("validate", "change"):
         cli("foi", cmd, *files)
     assert [(p.read_bytes(), p.stat().st_mtime_ns) for p in files] == before
+
+
+@pytest.mark.parametrize("table", ["all", "totals", "figures", "change"])
+def test_summary_as_a_table_for_people(cli, tmp_path, table):
+    """The default format (a table for people) with the missing values pandas keeps as NA."""
+    assert cli("foi", "sample", "--out", tmp_path).returncode == 0
+    r = cli("foi", "summary", tmp_path / "foi_returns.csv", "--table", table)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() and "internal error" not in r.stderr

@@ -137,7 +137,8 @@ def _numeric_column(series: "pd.Series") -> bool:
         return True
     if not pd.api.types.is_object_dtype(series):
         return False
-    values = [v for v in series.tolist() if v is not None and not (isinstance(v, float) and v != v)]
+    values = [v for v in series.tolist() if v is not None and v is not pd.NA and v is not pd.NaT
+              and not (isinstance(v, float) and v != v)]
     return bool(values) and any(v != "[c]" for v in values) and all(
         v == "[c]" or (isinstance(v, numbers.Number) and not isinstance(v, bool)) for v in values)
 
