@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, SAMPLE_SURVEY, run_cli
 from surveykit.errors import UsageError
 from surveykit.io import folder as fo
 from surveykit.io.atomic import write_text
@@ -392,3 +392,37 @@ def test_report_killed_at_15_moments_keeps_the_previous_report_and_leaves_no_deb
     assert not leftovers, leftovers
     final = _consistent(out)
     assert final["notes.txt"] == b"notes kept beside the report"
+
+
+def test_dot_names_the_current_folder(tmp_path, monkeypatch):
+    """--out . : the build sits beside the folder, not inside it, and nothing is left behind."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    monkeypatch.chdir(work)
+    with pytest.raises(UsageError):
+        _build(Path("."), {"report.md": "one"})
+    _build(Path("."), {"report.md": "one"}, force=True)
+    assert (work / "notes.txt").read_text() == "mine" and (work / "report.md").read_text() == "one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_export_sav_builds_beside_its_output(tmp_path, monkeypatch):
+    import tempfile
+
+    from surveykit.io.sav_writer import write_responses_sav
+    from surveykit.pipeline import load_responses
+
+    seen = []
+    real = tempfile.mkstemp
+
+    def spy(*args, **kwargs):
+        fd, name = real(*args, **kwargs)
+        seen.append(Path(name))
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    out = tmp_path / "out" / "survey.sav"
+    write_responses_sav(load_responses(SAMPLE_SURVEY), out)
+    assert seen and all(p.parent == out.parent and fo.temp_file_pattern(out.name).match(p.name) for p in seen[:1])
+    assert sorted(p.name for p in out.parent.iterdir()) == [".surveykit-files.json", "survey.sav"]

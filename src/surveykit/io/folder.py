@@ -488,6 +488,8 @@ def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False,
     target = Path(path)
     if target.is_symlink() and target.is_dir():
         target = Path(os.path.realpath(target))
+    # "." or ".." name no folder of their own: the build would sit inside the target.
+    target = Path(os.path.abspath(target))
     check_output_folder(target, kind=kind, force=force, legacy=legacy, option=option, force_option=force_option,
                         legacy_names=legacy_names, expected=legacy_names)
     parent = target.parent

@@ -103,7 +103,10 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     if out.suffix.lower() != ".sav":
         raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
     df, labels, value_labels, missing = sav_layout(responses)
-    fd, tmp = tempfile.mkstemp(suffix=".sav")
+    # pyreadstat writes a file: beside the output, named as atomic writes name theirs, so that a run
+    # killed here leaves no copy of the responses elsewhere and the next write of ``out`` removes it.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".tmp", dir=out.parent)
     os.close(fd)
     try:
         pyreadstat.write_sav(df, tmp, column_labels=[labels[c] for c in df.columns],
