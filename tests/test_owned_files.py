@@ -325,3 +325,17 @@ def test_a_rebuilt_report_folder_keeps_a_private_subfolder_private(tmp_path):
     assert (out / "report.md").read_text() == "two" and (private / "case.txt").read_text() == "notes"
     assert stat.S_IMODE((out / "private").stat().st_mode) == 0o700
     assert stat.S_IMODE((out / "empty").stat().st_mode) == 0o700
+
+
+def test_a_record_that_is_a_link_is_neither_read_nor_written(tmp_path):
+    elsewhere = tmp_path / "elsewhere.json"
+    doc = {"format": "surveykit-files", "files": {"mine.csv": hashlib.sha256(SENTINEL).hexdigest()}}
+    elsewhere.write_text(json.dumps(doc), encoding="utf-8")
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / RECORD_NAME).symlink_to(elsewhere)
+    (d / "mine.csv").write_bytes(SENTINEL)
+    with pytest.raises(UsageError):  # the link does not make the file surveykit's
+        write_owned_text(d / "mine.csv", "a\n")
+    write_owned_text(d / "new.csv", "b\n")
+    assert json.loads(elsewhere.read_text(encoding="utf-8")) == doc and (d / RECORD_NAME).is_symlink()

@@ -58,6 +58,8 @@ def _ours(p: Path, new_digest: str | None = None) -> bool:
 
 def _read_record(folder: Path) -> dict[str, str] | None:
     """The record's files (name -> SHA-256): {} when there is none, None when it is not surveykit's."""
+    if (folder / RECORD_NAME).is_symlink():
+        return None
     try:
         text = (folder / RECORD_NAME).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -82,6 +84,8 @@ def record_output_file(path: str | Path, digest: str) -> None:
 
     p = Path(path)
     folder = p.parent
+    if (folder / RECORD_NAME).is_symlink():  # not a record of this folder: left alone, as a foreign one is
+        return
     lock = _lock(folder)  # two commands writing into one folder keep both entries
     try:
         files = _read_record(folder)

@@ -276,11 +276,11 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
                 r = omni.iloc[0]
                 test = str(r["test"]).replace("_", " ")
                 if r["test"] != "not_tested" and r["p_adjusted"] == MARKER:
-                    verdict = "significant" if r["significant"] is True else "not significant"
+                    verdict = "significant" if r["significant"] == True else "not significant"  # noqa: E712
                     sb.text(f"Difference between groups of {by_phrase(responses, by)}: {test}, {verdict} at "
                             f"{opts.alpha:g} ({HIDDEN_TEST}), n = {n_text(r['n'])}.", "note")
                 else:
-                    verdict = ("significant" if r["significant"] is True else "not significant") \
+                    verdict = ("significant" if bool(r["significant"]) else "not significant") \
                         if r["test"] != "not_tested" else "not tested"
                     sb.text(f"Difference between groups of {by_phrase(responses, by)}: {test}, "
                             f"adjusted p {significant_p(r['p_adjusted'])} ({verdict} at {opts.alpha:g}), "
@@ -299,7 +299,7 @@ def _score_single_questions(questions: Sequence[str], b: "Build", sb: SectionBui
                 r0 = omni.iloc[0]
                 if r0["p_adjusted"] == MARKER:
                     foot += (f" Difference between groups: {str(r0['test']).replace('_', ' ')}, "
-                             f"{'significant' if r0['significant'] is True else 'not significant'} after "
+                             f"{'significant' if r0['significant'] == True else 'not significant'} after "
                              f"{b.options.padjust} correction ({HIDDEN_TEST}).")
                 else:
                     foot += (f" Difference between groups: {str(r0['test']).replace('_', ' ')}, adjusted p "
