@@ -168,14 +168,18 @@ def test_without_atomic_exchange_the_two_step_swap_works(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rep"]
 
 
+LISTED = json.dumps({"files": {"report.md": "x"}})
+
+
 def test_leftovers_of_killed_runs_are_removed_or_restored_and_nothing_else(tmp_path):
     dead, live = _dead_pid(), os.getpid()
     out = tmp_path / "rep"
     _build(out, {"report.md": "current"})
     debris = {
         f".rep.{dead}-abcd1234.tmp": {fo.SENTINEL: "{}", "report.md": "half"},  # a build killed half-way
-        f".rep.old-{dead}-abcd1234": {fo.ASIDE: "{}", "report.md": "previous"},  # the old folder, exchanged
-        f".rep.old-{dead}-abcd5678": {fo.SENTINEL: "{}", "report.md": "new"},  # the new one, not yet in place
+        # the old folder, exchanged; and the new one, not yet in place (each with its marker)
+        f".rep.old-{dead}-abcd1234": {fo.ASIDE: "{}", "report.md": "previous", marker_name("report"): LISTED},
+        f".rep.old-{dead}-abcd5678": {fo.SENTINEL: "{}", "report.md": "new", marker_name("report"): LISTED},
         f".rep.{dead}-zzzz0000.tmp": {},  # killed between mkdtemp and the sentinel
     }
     keep = {
@@ -426,3 +430,28 @@ def test_export_sav_builds_beside_its_output(tmp_path, monkeypatch):
     write_responses_sav(load_responses(SAMPLE_SURVEY), out)
     assert seen and all(p.parent == out.parent and fo.temp_file_pattern(out.name).match(p.name) for p in seen[:1])
     assert sorted(p.name for p in out.parent.iterdir()) == [".surveykit-files.json", "survey.sav"]
+
+
+def test_a_file_added_during_a_killed_swap_is_moved_across_not_deleted(tmp_path):
+    """Killed after the new folder moved in but before the user's new files were moved across: the
+    next run moves them, and removes the old folder only then."""
+    dead = _dead_pid()
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "new"})
+    (out / "notes.txt").write_text("notes")
+    old = tmp_path / f".rep.old-{dead}-abcd1234"
+    old.mkdir()
+    (old / fo.ASIDE).write_text("{}")
+    (old / "report.md").write_text("previous")
+    (old / marker_name("report")).write_text(json.dumps({"files": {"report.md": "x"}}))
+    os.link(out / "notes.txt", old / "notes.txt")  # linked into the new folder by the run
+    (old / "added while writing.txt").write_text("mine")
+    fo.check_output_folder(out, kind="report")
+    assert (out / "added while writing.txt").read_text() == "mine" and not old.exists()
+    # A file the new folder holds differently keeps the old folder in place.
+    old.mkdir()
+    (old / fo.ASIDE).write_text("{}")
+    (old / "notes.txt").write_text("an older version of the notes")
+    fo.check_output_folder(out, kind="report")
+    assert (old / "notes.txt").read_text() == "an older version of the notes"
+    assert (out / "notes.txt").read_text() == "notes"

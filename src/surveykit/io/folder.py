@@ -297,7 +297,7 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
                 done.append(f"restored {n}")
             except OSError:
                 pass
-        else:
+        elif _rescue_user_files(p, target):
             shutil.rmtree(p, ignore_errors=True)
             done.append(f"removed {n}")
     for n in sorted(names):
@@ -314,8 +314,9 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
         m = pats["swap"].match(n)
         if m and not pid_alive(int(m.group("pid"))) and target.is_dir() and (_claimed(p, ASIDE)
                                                                             or _claimed(p, SENTINEL)):
-            shutil.rmtree(p, ignore_errors=True)
-            done.append(f"removed {n}")
+            if _rescue_user_files(p, target):
+                shutil.rmtree(p, ignore_errors=True)
+                done.append(f"removed {n}")
             continue
         if pats["legacy_build"].match(n) and _age_s(p) > LEGACY_AGE_S and legacy_names:
             # Every entry, hidden ones included, must be a name an older surveykit wrote there.
@@ -328,6 +329,40 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
             if stray.is_file() and not stray.is_symlink() and not _pid_alive_in(stray):
                 stray.unlink(missing_ok=True)
     return done
+
+
+def _rescue_user_files(old: Path, target: Path) -> bool:
+    """Before a folder moved aside by a killed run is removed: move into ``target`` every file of
+    ``old`` that surveykit did not write (its marker does not list it) and that ``target`` lacks, as the
+    run itself would have done. True when nothing of the user's is left only in ``old`` (a file that
+    ``target`` holds as a different file keeps ``old`` in place)."""
+    ours = {SENTINEL, ASIDE}
+    for marker in old.glob(".surveykit-*.json"):
+        try:
+            doc = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        files = doc.get("files") if isinstance(doc, dict) else None
+        if isinstance(files, dict):
+            ours |= set(files) | {marker.name}
+    kept = True
+    for rel, src in list(_walk(old)):
+        if rel in ours:
+            continue
+        dst = target / rel
+        if dst.exists() or dst.is_symlink():
+            try:
+                same = os.path.samefile(src, dst)  # linked into the new folder by the run
+            except OSError:
+                same = False
+            kept = kept and same
+            continue
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(src, dst)
+        except OSError:
+            kept = False
+    return kept
 
 
 def _claimed(folder: Path, name: str) -> bool:
