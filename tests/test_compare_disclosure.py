@@ -77,3 +77,19 @@ def test_cli_compare_hides_by_default(cli, tmp_path):
     raw = json.loads(cli(*args, "--no-suppress").stdout)["rows"][0]
     assert shown["p_value"] == C and isinstance(raw["p_value"], float) and raw["p_value"] < 0.05
     assert shown["significant"] is True
+
+
+def test_the_reports_sentence_keeps_a_hidden_tests_verdict(tmp_path):
+    """Local authority all answer Yes to q1, NGO all No but two: significant, over a count of 2."""
+    r = sk.read(SAMPLE_SURVEY)
+    d = r.data[r.data["sector"].isin(["local_authority", "ngo"])].reset_index(drop=True).copy()
+    ngo = d.index[d["sector"] == "ngo"]
+    d.loc[d["sector"] == "local_authority", "q1"] = "1"
+    d.loc[ngo, "q1"] = "0"
+    d.loc[ngo[:2], "q1"] = "1"
+    two = dataclasses.replace(r, data=d)
+    row = sk.compare(two, questions="q1").table.iloc[0]
+    assert row["p_value"] == C and bool(row["significant"])
+    md = (sk.report(two).write(tmp_path / "rep") / "report.md").read_text(encoding="utf-8")
+    note = next(line for line in md.splitlines() if "Difference between groups of sector: chi square" in line)
+    assert "significant at 0.05" in note and "not significant" not in note
