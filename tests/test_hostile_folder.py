@@ -455,3 +455,33 @@ def test_a_file_added_during_a_killed_swap_is_moved_across_not_deleted(tmp_path)
     fo.check_output_folder(out, kind="report")
     assert (old / "notes.txt").read_text() == "an older version of the notes"
     assert (out / "notes.txt").read_text() == "notes"
+
+
+def test_a_removal_cut_short_is_finished_by_the_next_run(tmp_path):
+    """A kill while the old folder was being removed: its marker may be gone, its sentinel is not
+    (removed last), and the files left are older versions of surveykit's own: the next run removes it."""
+    dead = _dead_pid()
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "new", "tables/t.csv": "a"})
+    old = tmp_path / f".rep.old-{dead}-abcd1234"
+    (old / "tables").mkdir(parents=True)
+    (old / fo.ASIDE).write_text("{}")
+    (old / "tables" / "t.csv").write_text("older")  # the marker went first
+    fo.check_output_folder(out, kind="report")
+    assert not old.exists() and (out / "tables" / "t.csv").read_text() == "a"
+    calls = []
+    real = os.unlink
+
+    def cut(path, *args, **kwargs):  # the removal order: the sentinel after everything else
+        calls.append(os.path.basename(path))
+        return real(path, *args, **kwargs)
+
+    old.mkdir()
+    (old / fo.ASIDE).write_text("{}")
+    (old / "report.md").write_text("older")
+    (old / "zz.txt").write_text("older")
+    from unittest import mock
+
+    with mock.patch("os.unlink", cut):
+        fo._remove_claimed(old)
+    assert not old.exists() and calls.index(fo.ASIDE) > max(calls.index("report.md"), calls.index("zz.txt"))

@@ -298,7 +298,7 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
             except OSError:
                 pass
         elif _rescue_user_files(p, target):
-            shutil.rmtree(p, ignore_errors=True)
+            _remove_claimed(p)
             done.append(f"removed {n}")
     for n in sorted(names):
         p = parent / n
@@ -308,14 +308,14 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
         if m and not pid_alive(int(m.group("pid"))):
             entries = os.listdir(p)
             if SENTINEL in entries or not entries:
-                shutil.rmtree(p, ignore_errors=True)
+                _remove_claimed(p)
                 done.append(f"removed {n}")
             continue
         m = pats["swap"].match(n)
         if m and not pid_alive(int(m.group("pid"))) and target.is_dir() and (_claimed(p, ASIDE)
                                                                             or _claimed(p, SENTINEL)):
             if _rescue_user_files(p, target):
-                shutil.rmtree(p, ignore_errors=True)
+                _remove_claimed(p)
                 done.append(f"removed {n}")
             continue
         if pats["legacy_build"].match(n) and _age_s(p) > LEGACY_AGE_S and legacy_names:
@@ -337,7 +337,10 @@ def _rescue_user_files(old: Path, target: Path) -> bool:
     run itself would have done. True when nothing of the user's is left only in ``old`` (a file that
     ``target`` holds as a different file keeps ``old`` in place)."""
     ours = {SENTINEL, ASIDE}
-    for marker in old.glob(".surveykit-*.json"):
+    # The names surveykit writes in the target are never a user's (a foreign file with such a name is
+    # refused before any run): in ``old`` they are older versions of surveykit's own files, even when a
+    # kill during its removal took its marker first.
+    for marker in list(old.glob(".surveykit-*.json")) + list(target.glob(".surveykit-*.json")):
         try:
             doc = json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -363,6 +366,20 @@ def _rescue_user_files(old: Path, target: Path) -> bool:
         except OSError:
             kept = False
     return kept
+
+
+def _remove_claimed(folder: Path) -> None:
+    """Remove a folder surveykit moved aside, its sentinels last: a kill half-way leaves a folder that
+    the next run still recognises as surveykit's and finishes removing."""
+    for name in sorted(os.listdir(folder)):
+        if name in (ASIDE, SENTINEL):
+            continue
+        p = folder / name
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _claimed(folder: Path, name: str) -> bool:
@@ -541,7 +558,7 @@ def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False,
         _commit(staging, target, kind=kind, force=force, legacy=legacy, volatile=volatile, option=option,
                 force_option=force_option, write_marker=marker)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _remove_claimed(staging)
         raise
 
 
@@ -609,7 +626,7 @@ def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Lega
             if not dst.exists() and not dst.is_symlink():
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(p, dst)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove_claimed(old)
     except OSError as exc:
         raise UsageError(f"cannot write the output folder ({exc.strerror or type(exc).__name__})",
                          path=target) from None
