@@ -485,3 +485,18 @@ def test_a_removal_cut_short_is_finished_by_the_next_run(tmp_path):
     with mock.patch("os.unlink", cut):
         fo._remove_claimed(old)
     assert not old.exists() and calls.index(fo.ASIDE) > max(calls.index("report.md"), calls.index("zz.txt"))
+
+
+def test_a_failure_after_the_build_moved_keeps_its_own_error(tmp_path, monkeypatch):
+    """The exchange fails after the build was renamed: the error the user sees is the write's own,
+    not a second one from removing a build that is no longer there."""
+    out = tmp_path / "rep"
+    _build(out, {"report.md": "one"})
+
+    def broken(a, b):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fo, "_exchange", broken)
+    with pytest.raises(UsageError, match="cannot write the output folder"):
+        _build(out, {"report.md": "two"})
+    assert (out / "report.md").read_text() == "one" and not (out / fo.ASIDE).exists()

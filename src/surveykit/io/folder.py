@@ -371,7 +371,11 @@ def _rescue_user_files(old: Path, target: Path) -> bool:
 def _remove_claimed(folder: Path) -> None:
     """Remove a folder surveykit moved aside, its sentinels last: a kill half-way leaves a folder that
     the next run still recognises as surveykit's and finishes removing."""
-    for name in sorted(os.listdir(folder)):
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:  # gone already (moved into place, or removed)
+        return
+    for name in names:
         if name in (ASIDE, SENTINEL):
             continue
         p = folder / name
