@@ -109,6 +109,7 @@ def test_a_wave_value_cannot_put_a_chart_outside_the_report(cli, tmp_path):
 def test_report_ids_must_be_plain_file_names():
     from surveykit.report.model import is_file_id
 
-    assert is_file_id("foi_regions_2016") and is_file_id("q45_by_sector-long")
-    for bad in ("../x", "a/b", ".hidden", "", "a\\b", "x" * 101, "a.b"):
+    assert is_file_id("foi_regions_2016") and is_file_id("q45_by_sector-long") and is_file_id("_intro_tests")
+    for bad in ("../x", "a/b", ".hidden", "", "a\\b", "x" * 201, "a.b", "-x", "a b"):
         assert not is_file_id(bad)
+

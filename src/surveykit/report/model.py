@@ -215,15 +215,18 @@ class Report:
                 raise ValueError(f"duplicate {kind} ids in report: {', '.join(dupes)}")
             bad = [i for i in ids if not is_file_id(i)]
             if bad:
-                raise ValueError(f"{kind} id {bad[0][:40]!r} cannot name a file (letters, digits, '_' and '-' only)")
+                from surveykit.errors import UsageError
+
+                raise UsageError(f"the report's {kind} id {bad[0][:60]!r} cannot name a file: use letters, digits "
+                                 "and '_' in the instrument's ids (questions, sections, groupings)")
 
 
-_FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+_FILE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,199}")
 
 
 def is_file_id(value: str) -> bool:
-    """Whether ``value`` can name a report file as it stands: letters, digits, '_' and '-', starting
-    with a letter or digit (no separator, no leading dot, no '..')."""
+    """Whether ``value`` can name a report file as it stands: letters, digits, '_' and '-', not starting
+    with '-' (no separator, no leading dot, no '..')."""
     return isinstance(value, str) and _FILE_ID.fullmatch(value) is not None
 
 
