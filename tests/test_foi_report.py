@@ -113,3 +113,18 @@ def test_report_ids_must_be_plain_file_names():
     for bad in ("../x", "a/b", ".hidden", "", "a\\b", "x" * 201, "a.b", "-x", "a b"):
         assert not is_file_id(bad)
 
+
+
+def test_a_report_whose_id_cannot_name_a_file_is_refused_in_one_line(tmp_path):
+    import pandas as pd
+
+    from surveykit.errors import UsageError
+    from surveykit.report.model import Report, SectionBuilder
+
+    sb = SectionBuilder("s", "S").table("../outside", "T", pd.DataFrame({"a": [1]}))
+    report = Report(title="t", subtitle="", sections=(sb.build(),))
+    from surveykit.report.writers import write_report
+
+    with pytest.raises(UsageError, match="cannot name a file"):
+        write_report(report, tmp_path / "rep")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
