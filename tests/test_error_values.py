@@ -49,3 +49,16 @@ def test_a_duplicate_id_that_is_not_id_like_is_not_quoted(cli, tmp_path):
     answers.write_text("respondent_id,answer\nR0001,one\nR0001,two\n", encoding="utf-8")
     r = cli("code", answers, "--text-column", "answer")
     assert r.returncode == 2 and "'R0001'" in r.stderr
+
+
+def test_cli_groups_error_does_not_list_a_typed_value(cli, tmp_path):
+    import csv
+
+    rows = list(csv.reader(SAMPLE_SURVEY.open(encoding="utf-8", newline="")))
+    j = next(k for k, h in enumerate(rows[0]) if "region" in h.lower())
+    rows[2][j] = SECRET
+    survey = tmp_path / "s.csv"
+    with survey.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    r = cli("compare", survey, "--by", "region", "--question", "q1", "--groups", "nosuch,London")
+    assert r.returncode == 2 and "'nosuch'" in r.stderr and "Acacia" not in r.stderr, r.stderr

@@ -65,3 +65,15 @@ def test_report_of_a_small_survey_shows_no_small_group(tmp_path):
         assert value == C or value == "0" or int(value) >= 5
     charts = sorted(p.name for p in (out / "charts").iterdir())
     assert "who_responded_by_sector.png" in charts
+
+
+def test_cli_report_of_a_small_survey_shows_no_small_group(cli, tmp_path):
+    assert cli("sample", "--out", tmp_path / "s", "--respondents", "14").returncode == 0
+    r = cli("report", "--survey", tmp_path / "s" / "professional_survey.csv", "--rankings",
+            tmp_path / "s" / "youth_ranking.csv", "--out", tmp_path / "rep")
+    assert r.returncode == 0, r.stderr
+    table = pd.read_csv(tmp_path / "rep" / "tables" / "who_responded_by_sector.csv", dtype=str,
+                        keep_default_na=False)
+    body = table[table["group"] != "total"]
+    assert (body["respondents"] == C).any()  # 14 people over the sectors: some groups are small
+    assert all(v == C or v == "0" or int(v) >= 5 for v in body["respondents"])

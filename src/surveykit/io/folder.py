@@ -331,12 +331,12 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
     return done
 
 
-def _rescue_user_files(old: Path, target: Path) -> bool:
-    """Before a folder moved aside by a killed run is removed: move into ``target`` every file of
-    ``old`` that surveykit did not write (its marker does not list it) and that ``target`` lacks, as the
-    run itself would have done. True when nothing of the user's is left only in ``old`` (a file that
-    ``target`` holds as a different file keeps ``old`` in place)."""
-    ours = {SENTINEL, ASIDE}
+def _rescue_user_files(old: Path, target: Path, *, ours: "set[str] | None" = None) -> bool:
+    """Before a folder moved aside (by this run, or by a killed one) is removed: move into ``target``
+    every file of ``old`` that surveykit did not write (no marker lists it, nor ``ours``) and that
+    ``target`` lacks. True when nothing of the user's is left only in ``old`` (a file that ``target``
+    holds as a different file keeps ``old`` in place)."""
+    ours = {SENTINEL, ASIDE} | set(ours or ())
     # The names surveykit writes in the target are never a user's (a foreign file with such a name is
     # refused before any run): in ``old`` they are older versions of surveykit's own files, even when a
     # kill during its removal took its marker first.
@@ -621,16 +621,10 @@ def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Lega
             (target / ASIDE).unlink(missing_ok=True)
             raise
         (target / SENTINEL).unlink(missing_ok=True)
-        # Files the user added while the new folder was being linked: move them across, never delete them.
-        ours_before = set(state.ours) | {marker}
-        for rel, p in list(_walk(old)):
-            if rel in ours_before or rel in (SENTINEL, ASIDE):
-                continue
-            dst = target / rel
-            if not dst.exists() and not dst.is_symlink():
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(p, dst)
-        _remove_claimed(old)
+        # Files the user added while the new folder was being linked: move them across, never delete them
+        # (the old folder stays, with its sentinel, when one cannot be: the next run tries again).
+        if _rescue_user_files(old, target, ours=set(state.ours) | {marker}):
+            _remove_claimed(old)
     except OSError as exc:
         raise UsageError(f"cannot write the output folder ({exc.strerror or type(exc).__name__})",
                          path=target) from None
