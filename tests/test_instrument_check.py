@@ -95,6 +95,12 @@ BAD = {
     "analysis that does not fit the type": (
         GOOD + "report:\n  sections:\n    - {title: Views, questions: [views], analyses: [rank]}\n",
         ["report.sections[0].analyses[0]", "needs a grid with an ordinal scale", "'rank'", "'views'"]),
+    "question id that is a path": (_broken("{id: views,", "{id: ../views,"),
+                                   ["questions[0].id", "must be an id", "'../views'"]),
+    "item id with a space": (_broken("{id: rows_a,", "{id: rows a,"),
+                             ["questions[1].items[0].id", "must be an id", "'rows a'"]),
+    "profile id beyond ASCII": (_broken("{id: department, kind: category}", "{id: départment, kind: category}"),
+                                ["profile[1].id", "must be an id", "'départment'"]),
     "unknown analysis": (
         GOOD + "report:\n  sections:\n    - {title: Views, questions: [views], analyses: [scores]}\n",
         ["report.sections[0].analyses[0]", "'respondents', 'score'", "'scores'"]),
@@ -146,3 +152,15 @@ def test_help_has_an_example(cli):
     for args in (("instrument", "--help"), ("instrument", "check", "--help"), ("instrument", "draft", "--help")):
         r = cli(*args)
         assert r.returncode == 0 and "Example:" in r.stdout
+
+
+def test_an_id_that_cannot_name_a_file_is_refused_when_the_instrument_is_loaded(tmp_path):
+    """The library refuses it too, naming the field, before any data is read (the report would
+    otherwise meet it only when it names its files)."""
+    import surveykit as sk
+    from surveykit.errors import InstrumentError
+
+    path = _write(tmp_path, _broken("{id: views,", "{id: .views,"))
+    with pytest.raises(InstrumentError, match=r"questions\[0\]\.id: must be an id"):
+        sk.load_instrument(path)
+    assert sk.load_instrument(_write(tmp_path, _broken("{id: views,", "{id: q-views_2,"), "ok.yaml")).question("q-views_2")

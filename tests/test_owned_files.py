@@ -339,3 +339,40 @@ def test_a_record_that_is_a_link_is_neither_read_nor_written(tmp_path):
         write_owned_text(d / "mine.csv", "a\n")
     write_owned_text(d / "new.csv", "b\n")
     assert json.loads(elsewhere.read_text(encoding="utf-8")) == doc and (d / RECORD_NAME).is_symlink()
+
+
+def _full_disk_at(monkeypatch, name: str):
+    """The bytes of the file ``name`` cannot reach the disk (a full disk shows at the flush)."""
+    import errno
+    import os
+
+    real = os.fsync
+
+    def fsync(fd):
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(f".{name}."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def test_several_files_are_replaced_all_or_none(tmp_path, monkeypatch):
+    write_owned_files([(tmp_path / "a.csv", b"old a\n"), (tmp_path / "b.csv", b"old b\n")])
+    _full_disk_at(monkeypatch, "b.csv")  # the last: one write after another would have replaced a.csv
+    with pytest.raises(UsageError, match="disk is full"):
+        write_owned_files([(tmp_path / "a.csv", b"new a\n"), (tmp_path / "b.csv", b"new b\n")])
+    assert (tmp_path / "a.csv").read_bytes() == b"old a\n" and (tmp_path / "b.csv").read_bytes() == b"old b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [RECORD_NAME, "a.csv", "b.csv"]  # no temporary file left
+    monkeypatch.undo()
+    write_owned_files([(tmp_path / "a.csv", b"new a\n"), (tmp_path / "b.csv", b"new b\n")])  # still surveykit's
+    assert (tmp_path / "b.csv").read_bytes() == b"new b\n"
+
+
+def test_sample_on_a_full_disk_leaves_the_previous_sample_whole(cli, tmp_path, monkeypatch):
+    out = tmp_path / "s"
+    assert cli("sample", "--out", out, "--respondents", "20").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    _full_disk_at(monkeypatch, "youth_ranking.csv")  # written after the survey, which does change
+    r = cli("sample", "--out", out, "--respondents", "30")
+    assert r.returncode != 0 and "disk is full" in r.stderr and "Traceback" not in r.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from surveykit.draft.columns import Unit
@@ -69,13 +70,17 @@ class Ids:
 
 
 def slug(text: str, *, words: int | None = None) -> str:
-    """A snake_case id: lower case, letters (any script), digits and underscores."""
+    """A snake_case id: lower-case ASCII letters, digits and underscores (ids name the report's files,
+    so accents are folded, "Größe" -> "grosse", and other scripts dropped)."""
     text = str(text).strip()
     if words is not None:
         tokens = [t for t in normalise_label(text).split() if t not in _STOP and len(t) > 1] or \
             normalise_label(text).split()
         text = " ".join(tokens[:words])
-    out = re.sub(r"[^\w]+", "_", text.lower(), flags=re.UNICODE).strip("_")
+    text = text.casefold()
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    out = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
     return out[:40].rstrip("_")
 
 

@@ -10,6 +10,7 @@ The format is documented in ``docs/instrument.md``.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -76,9 +77,13 @@ class _Checker:
         return " ".join(str(value).split())
 
     def ident(self, value: Any, where: str) -> str:
-        if value is None or isinstance(value, (dict, list, bool)) or not str(value).strip():
-            raise self.fail(where, f"must be an id (letters, digits, underscores); got {value!r}")
-        return str(value).strip()
+        # Ids name the report's files and columns: checked here, where the instrument's path and the
+        # field can be named, not when the report is written.
+        text = "" if value is None or isinstance(value, (dict, list, bool)) else str(value).strip()
+        if not _IDENT.fullmatch(text):
+            raise self.fail(where, "must be an id (letters a-z, digits, '_' and '-', not starting with '-', at "
+                                   f"most 200 characters); got {str(value)[:60]!r}")
+        return text
 
     def flag(self, value: Any, where: str) -> bool:
         if value is None:
@@ -112,9 +117,10 @@ class _Checker:
         raise self.fail(where, f"file {name!r} not found beside the instrument or among the shipped codebooks")
 
 
-def _slug(text: str) -> str:
-    import re
+_IDENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,199}")
 
+
+def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:40] or "section"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterator
 
 from surveykit.errors import invalid_choice
@@ -79,7 +79,7 @@ class Scale:
     nets: tuple[Net, ...] = ()
 
     def __hash__(self) -> int:
-        # As Instrument.__hash__: ``_scale_lookup`` is cached per scale, and this agrees with ==.
+        # As Instrument.__hash__: cheap, and it agrees with ==.
         return hash((self.id, self.kind, len(self.options)))
 
     @property
@@ -109,7 +109,17 @@ class Scale:
 
         Accepts the code, the label, "code - label" / "code = label" forms and declared aliases.
         """
-        return _scale_lookup(self).get(normalise_label(raw))
+        return self._lookup.get(normalise_label(raw))
+
+    @cached_property
+    def _lookup(self) -> dict[str, Option]:
+        # Kept on the scale itself (not in a cache keyed by equality): an equal scale loaded
+        # elsewhere must not answer with its own Option objects, and a scale's table goes with it.
+        table: dict[str, Option] = {}
+        for o in self.options:
+            for form in (o.code, o.label, f"{o.code} {o.label}", *o.aliases):
+                table.setdefault(normalise_label(form), o)
+        return table
 
     @property
     def top_box_net(self) -> Net | None:
@@ -117,15 +127,6 @@ class Scale:
             return None
         label = self.top_box_label.removeprefix("%").strip() or " or ".join(self.label_of(c) for c in self.top_box)
         return Net("top_box", label, self.top_box)
-
-
-@lru_cache(maxsize=None)
-def _scale_lookup(scale: Scale) -> dict[str, Option]:
-    table: dict[str, Option] = {}
-    for o in scale.options:
-        for form in (o.code, o.label, f"{o.code} {o.label}", *o.aliases):
-            table.setdefault(normalise_label(form), o)
-    return table
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,54 @@ def atomic_writer(path: str | Path, *, before_replace: Callable[[], object] | No
 
     The temporary file is named like ``write_bytes``'s (``.NAME.PID-XXXXXXXX.tmp`` beside the target),
     so a write killed half-way is cleaned up by the next one."""
+    with atomic_writers([path], before_replace=[before_replace]) as (fh,):
+        yield fh
+
+
+@contextmanager
+def atomic_writers(paths: "list[str | Path]", *, before_replace: "list[Callable[[], object] | None] | None" = None,
+                   ) -> Iterator[tuple[BinaryIO, ...]]:
+    """``atomic_writer`` for several files at once: every file is written and flushed to the disk
+    before the first replaces its target, so a failure (a full disk, a check in ``before_replace``)
+    leaves all the targets as they were, not half old and half new."""
     from surveykit.io.folder import clean_temp_files
 
-    p = Path(path)
+    hooks = list(before_replace or [None] * len(paths))
+    opened: list[tuple[Path, str, BinaryIO]] = []
+    current = Path(paths[0]) if paths else Path()  # the file an error is about
+    try:
+        for path in paths:
+            opened.append(_open_temp(Path(path)))
+        try:
+            yield tuple(fh for _, _, fh in opened)
+            for current, _, fh in opened:
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            for _, _, fh in opened:
+                fh.close()
+        for hook in hooks:
+            if hook is not None:
+                hook()
+        for current, tmp, _ in opened:
+            os.replace(tmp, current)
+    except OSError as exc:
+        _remove_temps(opened)
+        raise UsageError(_write_problem(exc, current), path=current) from None
+    except BaseException:
+        _remove_temps(opened)
+        raise
+    for p, _, _ in opened:
+        clean_temp_files(p)
+
+
+def _remove_temps(opened: "list[tuple[Path, str, BinaryIO]]") -> None:
+    for _, tmp, _ in opened:
+        Path(tmp).unlink(missing_ok=True)  # a temporary file already renamed into place is not there
+
+
+def _open_temp(p: Path) -> tuple[Path, str, BinaryIO]:
+    """(the file to replace, its temporary sibling, the temporary file open for writing)."""
     if p.is_dir():
         raise UsageError("cannot write the output: it is a folder; name a file", path=p)
     if p.is_symlink():  # the link stays a link: the file it points to is replaced
@@ -92,23 +137,8 @@ def atomic_writer(path: str | Path, *, before_replace: Callable[[], object] | No
         except OSError:
             mode = 0o666 & ~_umask()
         os.fchmod(fd, mode)
-        fh = os.fdopen(fd, "wb")
+        return p, tmp, os.fdopen(fd, "wb")
     except OSError as exc:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
         raise UsageError(_write_problem(exc, p), path=p) from None
-    try:
-        with fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        if before_replace is not None:
-            before_replace()
-        os.replace(tmp, p)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise UsageError(_write_problem(exc, p), path=p) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    clean_temp_files(p)

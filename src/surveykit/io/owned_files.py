@@ -14,6 +14,7 @@ is the safe way to fail; ``force`` still replaces them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from contextlib import contextmanager
@@ -154,11 +155,23 @@ def write_owned_text(path: str | Path, text: str, *, force: bool = False, option
 
 def write_owned_files(files: "list[tuple[Path, bytes]]", *, force: bool = False, option: str = "--out") -> list[Path]:
     """Several files into a folder the user named (``surveykit sample``): every one is checked (see
-    ``check_output_file``) before any is written, so a refusal leaves the folder as it was."""
+    ``check_output_file``) before any is written, so a refusal leaves the folder as it was. Every file
+    is written in full beside its target before the first replaces anything, so a write that fails
+    (a full disk) leaves the old set whole rather than half old and half new."""
+    from surveykit.io.atomic import atomic_writers
+
     digests = [hashlib.sha256(data).hexdigest() for _, data in files]
-    for (path, _), digest in zip(files, digests):
-        check_output_file(path, force=force, option=option, new_digest=digest)
-    return [write_owned_bytes(path, data, force=force, option=option) for path, data in files]
+    paths = [check_output_file(path, force=force, option=option, new_digest=digest)
+             for (path, _), digest in zip(files, digests)]
+    # Checked again just before the replaces (as owned_writer does), and recorded once written.
+    rechecks = [functools.partial(check_output_file, p, force=force, option=option, new_digest=digest)
+                for p, digest in zip(paths, digests)]
+    with atomic_writers(paths, before_replace=rechecks) as handles:
+        for fh, (_, data) in zip(handles, files):
+            fh.write(data)
+    for p, digest in zip(paths, digests):
+        record_output_file(p, digest)
+    return [Path(path) for path, _ in files]
 
 
 def check_not_input(out: str | Path | None, inputs: "list[str | Path | None]", *, option: str = "--out") -> None:
