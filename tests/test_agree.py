@@ -52,7 +52,7 @@ def test_three_coders_with_missing_units_library():
     a = _long([("u1", "x"), ("u2", None), ("u3", "x"), ("u4", "y")], "a")
     b = _long([("u1", "x"), ("u2", "x"), ("u3", "x"), ("u4", None)], "b")
     c = _long([("u1", "x"), ("u2", None), ("u4", "y")], "c")
-    res = agreement([a, b, c], ["a", "b", "c"])
+    res = agreement([a, b, c], ["a", "b", "c"], suppress=False)  # hand-computed figures: all shown
     x = res.per_code.set_index("code_id").loc["x"]
     # By hand for code x: units u1..u4 values a=(1,0,1,0) b=(1,1,1,0) c=(1,0,-,0)
     assert krippendorff_alpha_nominal([[1, 0, 1, 0], [1, 1, 1, 0], [1, 0, N, 0]]) == pytest.approx(x["alpha"])
@@ -68,7 +68,7 @@ def test_cli_binary_published_example(cli, tmp_path):
     for name, values in zip("ab", KRIPP_BINARY):
         rows = [(f"u{i}", "x" if v else None) for i, v in enumerate(values)]
         _long(rows, name).to_csv(tmp_path / f"{name}.csv", index=False)
-    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--format", "json")
+    r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--format", "json", "--no-suppress")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     row = next(x for x in out["rows"] if x["code_id"] == "x")
@@ -112,7 +112,7 @@ def gwusec_results(tmp_path_factory):
         for uncoded in ("missing", "none"):
             dis = tmp / f"{q}_{uncoded}_dis.csv"
             args = ("--uncoded", uncoded) if uncoded == "none" else ()  # missing is the default
-            r = run_cli("agree", a, b, "--format", "json", "--disagreements", dis, *args)
+            r = run_cli("agree", a, b, "--format", "json", "--disagreements", dis, "--no-suppress", *args)
             assert r.returncode == 0, r.stderr
             out[q, uncoded] = (a, b, json.loads(r.stdout), pd.read_csv(dis, dtype=str, keep_default_na=False),
                                r.stderr)
@@ -231,7 +231,8 @@ def test_cli_unknown_respondents_against_survey(cli, tmp_path):
     _long([(r, "x") for r in real], "a").to_csv(tmp_path / "a.csv", index=False)
     _long([(r, "x") for r in real] + [("GHOST_ID", "x")], "b").to_csv(tmp_path / "b.csv", index=False)
     r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--survey", SAMPLE_SURVEY)
-    assert r.returncode == 2 and "GHOST_ID" in r.stderr and "not in the survey" in r.stderr
+    # GHOST_ID is not id-like (capitals could be a name): counted and located, not quoted
+    assert r.returncode == 2 and "1 id(s) not in the survey" in r.stderr and "(row 5)" in r.stderr
     _long([(r, "x") for r in real], "b").to_csv(tmp_path / "b.csv", index=False)
     r = cli("agree", tmp_path / "a.csv", tmp_path / "b.csv", "--survey", SAMPLE_SURVEY, "--format", "csv")
     assert r.returncode == 0, r.stderr
@@ -272,7 +273,7 @@ def test_alpha_per_code_pooled_and_mean_match_krippendorff_package(seed):
     krippendorff = pytest.importorskip("krippendorff")
     frames = _random_coding(seed)
     coders, codes = ["a", "b", "c"], ["x", "y", "z"]
-    res = agreement(frames, coders, codes=codes)
+    res = agreement(frames, coders, codes=codes, suppress=False)  # checked against the krippendorff package
     table = res.per_code.set_index("code_id")
     units = sorted({r for f in frames for r in f.respondent_id}, key=lambda u: int(u[1:]))
 
@@ -311,7 +312,7 @@ def test_reliable_only_with_ten_shared_answers():
     # Perfect agreement on 9 shared answers is not enough to call a code reliable; on 10 it is.
     for n, expected in ((9, "too_few"), (10, "reliable")):
         rows = [(f"u{i}", "x" if i % 2 else None) for i in range(n)]
-        res = agreement([_long(rows, "a"), _long(rows + [("extra", "x")], "b")], ["a", "b"])
+        res = agreement([_long(rows, "a"), _long(rows + [("extra", "x")], "b")], ["a", "b"], suppress=False)
         table = res.per_code.set_index("code_id")
         assert table.loc["x", "alpha"] == 1.0 and table.loc["x", "units"] == n
         assert table.loc["x", "flag"] == expected and table.loc["ALL", "flag"] == expected

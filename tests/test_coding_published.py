@@ -157,3 +157,26 @@ def test_cli_sector_view_hides_a_small_group(cli, tmp_path):
     r = cli("code", answers, "--text-column", "answer", "--sector-column", "sector", "--view", "sectors",
             "--format", "csv", "--no-suppress")
     assert any(row["base"] == "3" for row in csv.DictReader(r.stdout.splitlines()))
+
+
+def test_one_small_group_is_hidden_whole_not_an_internal_error(cli, tmp_path):
+    """Three answers, all from one sector: its base is all the answers, so no other cell can cover
+    it. The by-sector table is then hidden whole (it was an internal error)."""
+    from surveykit.coding.published import protect_sectors
+
+    table = pd.DataFrame({"code_id": ["x", "y"], "sector": ["police", "police"], "n": [2, 1], "base": [3, 3],
+                          "pct": [66.7, 33.3]})
+    out = protect_sectors(table, threshold=5)
+    assert (out[["n", "base", "pct"]] == C).all().all()
+    answers = tmp_path / "pilot.csv"
+    answers.write_text("id,sector,text\ns1,police,She owed money to the people who brought her here\n"
+                       "s2,police,Nobody believed what he said about the house\ns3,police,n/a\n", encoding="utf-8")
+    for view in ("frequency", "sectors"):
+        r = cli("code", "run", answers, "--text-column", "text", "--id-column", "id", "--sector-column", "sector",
+                "--view", view)
+        assert r.returncode == 0, r.stderr
+        assert "internal error" not in r.stderr
+    r = cli("code", "run", answers, "--text-column", "text", "--id-column", "id", "--sector-column", "sector",
+            "--view", "sectors", "--format", "csv")
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    assert rows and all(row["n"] == C and row["base"] == C for row in rows)

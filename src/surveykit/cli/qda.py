@@ -42,6 +42,10 @@ def agree(
                                      "answer in the file was coded: no code = 'no code applies') or 'missing-all' "
                                      "(empty code_id rows are missing too)."),
     min_shared: int = typer.Option(10, "--min-shared", help="Fewer answers coded by 2+ coders than this: flag 'too_few'."),
+    threshold: int = typer.Option(5, "--threshold", help="Disclosure control: a code given to fewer answers than "
+                                                          "this (or to all but fewer) shows [c] for its figures."),
+    no_suppress: bool = typer.Option(False, "--no-suppress",
+                                     help="Show every figure (internal use only, not for publication)."),
     force: bool = FORCE_FILE_OPTION,
 ) -> None:
     """Agreement between coders: per code, percent agreement, Cohen's kappa and Krippendorff's alpha.
@@ -57,9 +61,13 @@ def agree(
     reliable >= 0.800, tentative >= 0.667 (Krippendorff), and 'too_few' below --min-shared shared
     answers (10), whatever the value. The same file twice, or two byte-identical files, are refused.
 
+    A share times the answers a coder coded is a count, so a code given to fewer than --threshold
+    answers (or to all but fewer) shows [c] for its shares, kappa and alpha, as do the summary rows
+    when they would give it back; its flag stays. --no-suppress shows everything (internal use).
+
     Example:  surveykit agree coder_a.csv coder_b.csv --disagreements to_adjudicate.csv
     """
-    from surveykit.coding.agreement import agreement, coder_labels, coverage_sentence
+    from surveykit.coding.agreement import agreement, alpha_text, coder_labels, coverage_sentence
     from surveykit.io.coded import UNCODED_CHOICES, file_identity, read_coded, write_frame_csv
     from surveykit.errors import invalid_choice
 
@@ -94,16 +102,25 @@ def agree(
         ids = set(read(survey).data["respondent_id"].astype(str))
         for c in coded:
             check_respondents(c.frame, ids, path=c.path)
-    result = agreement([c.frame for c in coded], labels, codes=codes, min_shared=min_shared)
+    result = agreement([c.frame for c in coded], labels, codes=codes, min_shared=min_shared,
+                       suppress=not no_suppress, threshold=threshold)
     if disagreements is not None:
         write_frame_csv(disagreements, result.disagreements, force=force, option="--disagreements")
         message(f"wrote {len(result.disagreements)} disagreement(s) to {disagreements}")
     ov = result.overall
     message(coverage_sentence(ov))
     footer = (f"{ov['units']} answers coded by 2+ coders ({', '.join(labels)}). Pooled decisions (ALL): alpha "
-              f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); mean of per-code alpha (MEAN, {ov['mean_alpha_codes']} "
-              f"codes): {ov['mean_alpha']:.3f} ({ov['mean_flag']}); exact-set match {ov['exact_set_match']:.1%}. "
-              f"Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff); too_few below {min_shared} shared answers.")
+              f"{alpha_text(ov['pooled_alpha'])} ({ov['pooled_flag']}); mean of per-code alpha (MEAN, "
+              f"{ov['mean_alpha_codes']} codes): {alpha_text(ov['mean_alpha'])} ({ov['mean_flag']}); exact-set match "
+              f"{ov['exact_set_match']:.1%}. Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff); too_few below "
+              f"{min_shared} shared answers.")
+    if no_suppress:
+        footer += " NOT SUPPRESSED (--no-suppress): for internal use only."
+        message("NOT SUPPRESSED (--no-suppress): small counts can be worked out from these figures; for internal "
+                "use only")
+    elif ov.get("suppressed_codes"):
+        footer += (f" [c]: {ov['suppressed_codes']} code(s) given to fewer than {threshold} answers (or to all but "
+                   "fewer): their figures would give the count away.")
     emit(result.per_code, fmt, title="Agreement per code", footer=footer, meta={"overall": ov})
 
 

@@ -20,26 +20,33 @@ def default_question(instrument=None) -> str:
 
 
 def check_codes(frame, codes: list[str], *, path: str) -> None:
-    """Unknown code ids in a coded file -> InputError naming them (ids only, never answers)."""
+    """Unknown code ids in a coded file -> InputError with their count and rows; a code is quoted
+    only when id-like (a code cell may hold an answer)."""
     import pandas as pd
 
     from surveykit.errors import InputError
+    from surveykit.io.gold import named_values, rows_in_file
 
     allowed = set(codes)
     unknown = sorted({str(c) for c in frame["code_id"] if not pd.isna(c) and str(c) not in allowed})
     if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        rows = rows_in_file(path, unknown, kind="code")  # the frame no longer knows its file rows
+        shown = named_values(unknown, rows, what="a code id")
         raise InputError(f"code_id has {len(unknown)} code(s) not in the codebook: {shown}; "
                          f"allowed: {', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''}", path=path)
 
 
 def check_respondents(frame, ids: set[str], *, path: str) -> None:
+    """Respondent ids of a coded file that the survey does not have -> InputError with their count
+    and rows; an id is quoted only when id-like (the column may hold an answer)."""
     from surveykit.errors import InputError
+    from surveykit.io.gold import named_values, rows_in_file
 
     unknown = sorted({str(r) for r in frame["respondent_id"]} - ids)
     if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(f"respondent_id has {len(unknown)} id(s) not in the survey: {shown}", path=path)
+        rows = rows_in_file(path, unknown, kind="respondent")
+        raise InputError(f"respondent_id has {len(unknown)} id(s) not in the survey: {named_values(unknown, rows)}",
+                         path=path)
 
 
 def load_answers(file: Path, *, question: Optional[str], text_column: Optional[str], id_column: Optional[str],

@@ -130,13 +130,14 @@ class Agreement:
     (reliable >= 0.800, tentative >= 0.667, unreliable, undefined; ``too_few`` when fewer than
     ``min_shared`` shared answers), ``exact_set_match`` (ALL row only: share of shared answers where
     every coder gave exactly the same set of codes). The MEAN row holds the means of the codes'
-    percent_agreement, kappa and alpha, over the codes with a defined alpha.
+    percent_agreement, kappa and alpha, over the codes with a defined alpha. With ``suppress`` (the
+    default) a hidden figure is "[c]" (see ``agreement``).
     disagreements: one row per (unit, code) where the coders who coded the unit differ. Columns:
     ``respondent_id, question_id, code_id, applied_by, not_applied_by``, one 1/0/blank column per
     coder, and an empty ``decision`` column for the adjudicator.
     overall: pooled_alpha, pooled_flag, mean_alpha, mean_alpha_codes, mean_flag, exact_set_match,
     units (shared answers), answers_per_coder ({coder: answers coded}), coders, codes,
-    disagreements, min_shared.
+    disagreements, min_shared; with ``suppress``, suppressed_codes (codes whose figures are hidden).
     """
 
     coders: tuple[str, ...]
@@ -157,17 +158,30 @@ def coder_labels(names: Sequence[str], stems: Sequence[str]) -> list[str]:
 
 
 def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
-              codes: Sequence[str] | None = None, min_shared: int = MIN_SHARED) -> Agreement:
+              codes: Sequence[str] | None = None, min_shared: int = MIN_SHARED, suppress: bool = True,
+              threshold: int = 5) -> Agreement:
     """Compare coded files (long form, columns respondent_id, question_id, code_id).
 
     frames[i] holds coder ``coders[i]``'s codes; a row with an empty code_id marks an answer coded
     with nothing ("no code applies"); an answer absent from a frame is missing for that coder.
     codes: the code list to report (e.g. the codebook's, in its order); by default every code used
     by any coder, sorted. min_shared: fewer shared answers than this -> flag ``too_few``.
+
+    ``suppress`` (default True): a share times the answers a coder coded is a count of answers given
+    a code, so a code whose count for any coder, or its complement, is below ``threshold`` shows
+    "[c]" for its prevalences, percent agreement, kappa and alpha (its flag stays); the MEAN and ALL
+    rows hide theirs too when the hidden codes could be worked out from them (one code hidden, or
+    the hidden codes' counts adding up to a small count), and ALL's prevalences when the answers with
+    a code, or without one, are a small count. ``overall`` then holds "[c]" in place of the hidden
+    ``pooled_alpha`` and ``mean_alpha``. False only for internal use.
     """
     import numpy as np
     import pandas as pd
 
+    from surveykit.validation import check_bool, check_threshold
+
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     if len(frames) < 2:
         raise UsageError(f"agreement needs at least two coded files; got {len(frames)}")
     if len(set(coders)) != len(coders):
@@ -247,7 +261,55 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
                "answers_per_coder": {c: int(seen[j].sum()) for j, c in enumerate(coders)},
                "coders": list(coders), "codes": n_k, "disagreements": len(disagreements),
                "min_shared": min_shared}
+    if suppress:
+        per_code, overall = _protected(per_code, overall, present, seen, coders, threshold)
     return Agreement(coders=tuple(coders), per_code=per_code, disagreements=disagreements, overall=overall)
+
+
+def _protected(per_code: "pd.DataFrame", overall: dict[str, Any], present: "Any", seen: "Any",
+               coders: Sequence[str], threshold: int) -> "tuple[pd.DataFrame, dict[str, Any]]":
+    """``agreement``'s table with what gives away a small count shown as "[c]" (see ``agreement``)."""
+    import numpy as np
+
+    from surveykit.disclosure import MARKER, is_primary
+
+    coded = seen.sum(axis=1)  # answers each coder coded
+    given = np.stack([present[j][seen[j]].sum(axis=0) for j in range(len(coders))])  # coders x codes
+    n_k = given.shape[1]
+    hidden = [k for k in range(n_k)
+              if any(is_primary(float(given[j, k]), threshold) or is_primary(float(coded[j] - given[j, k]), threshold)
+                     for j in range(len(coders)))]
+    # The summary rows pool every code: with one code hidden, or hidden codes adding up to a small
+    # count, the pooled figures less the published codes' would give the hidden ones back.
+    summed = given[:, hidden].sum(axis=1) if hidden else np.zeros(len(coders))
+    summary_hidden = len(hidden) == 1 or any(is_primary(float(v), threshold) for v in summed)
+    defined = [k for k in range(n_k) if not math.isnan(per_code.at[k, "alpha"])]
+    mean_hidden = len(set(hidden) & set(defined)) == 1 or (summary_hidden and bool(set(hidden) & set(defined)))
+    any_code = np.array([present[j][seen[j]].any(axis=1).sum() for j in range(len(coders))])
+    prevalence = [f"prevalence_{_slug(c)}" for c in coders]
+    stats_cols = ["percent_agreement", "kappa", "alpha"]
+    out = per_code.astype({c: object for c in (*prevalence, *stats_cols)})
+    for k in hidden:
+        out.loc[k, [*prevalence, *stats_cols]] = MARKER
+    mean_at, all_at = n_k, n_k + 1
+    if mean_hidden:
+        out.loc[mean_at, stats_cols] = MARKER
+    if summary_hidden:
+        out.loc[all_at, stats_cols] = MARKER
+    if any(is_primary(float(v), threshold) or is_primary(float(n - v), threshold) for v, n in zip(any_code, coded)):
+        out.loc[all_at, prevalence] = MARKER
+    overall = dict(overall)
+    if summary_hidden:
+        overall["pooled_alpha"] = MARKER
+    if mean_hidden:
+        overall["mean_alpha"] = MARKER
+    overall["suppressed_codes"] = len(hidden)
+    return out, overall
+
+
+def alpha_text(value: Any) -> str:
+    """An alpha of ``overall`` for a sentence: three decimals, or "[c]" when it is hidden."""
+    return value if isinstance(value, str) else f"{value:.3f}"
 
 
 def _mean(values) -> float:

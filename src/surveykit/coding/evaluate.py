@@ -86,17 +86,25 @@ class Evaluation:
 
 
 def check_gold_codes(gold: "GoldSet", codebook: "Codebook") -> None:
-    """Every gold code must be one of the codebook's; else one InputError naming the file."""
-    unknown: dict[str, int] = {}
+    """Every gold code must be one of the codebook's; else one InputError naming the file, the
+    count and the rows (a code is quoted only when id-like: the cell may hold an answer)."""
+    from surveykit.io.gold import named_values
+
+    unknown: dict[str, list[int]] = {}
     for codes, row in zip(gold.codes, gold.rows):
         for c in codes:
             if not codebook.has_code(c):
-                unknown.setdefault(c, row)
+                unknown.setdefault(c, []).append(row)
     if unknown:
-        shown = ", ".join(f"{c[:40]!r} (row {r})" for c, r in list(unknown.items())[:5])
-        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        raise InputError(f"the codes column has code id(s) the codebook '{codebook.id}' does not have: "
-                         f"{shown}{more}", path=gold.path)
+        shown = named_values(unknown, unknown, what="a code id")
+        raise InputError(f"the codes column has {len(unknown)} code id(s) the codebook '{codebook.id}' does not "
+                         f"have: {shown}; {_expected(codebook)}", path=gold.path)
+
+
+def _expected(codebook: "Codebook") -> str:
+    """The codebook's code ids, for messages (they come from the codebook, not from the data)."""
+    ids = list(codebook.code_ids)
+    return f"its codes: {', '.join(ids[:8])}{' ...' if len(ids) > 8 else ''}"
 
 
 def evaluate(gold: "GoldSet", codebook: "Codebook", *, model: "TextModel | None" = None,
@@ -210,15 +218,22 @@ def evaluate_coded(gold: "GoldSet", codebook: "Codebook", codings: dict[str, Seq
     coded; ids unknown to the gold and codes unknown to the codebook are an InputError."""
     from dataclasses import replace
 
+    from surveykit.io.gold import named_values
+
     check_gold_codes(gold, codebook)
-    unknown_ids = [i for i in codings if i not in set(gold.ids)]
+    # read_codings' result knows each value's rows: the messages give them instead of values that
+    # may be free text (named_values quotes only id-like ones).
+    path = getattr(codings, "path", None) or None
+    gold_ids = set(gold.ids)
+    unknown_ids = [i for i in codings if i not in gold_ids]
     if unknown_ids:
         raise InputError(f"the coded file has {len(unknown_ids)} id(s) not in the gold set {gold.path}: "
-                         + ", ".join(repr(i[:40]) for i in unknown_ids[:5]))
+                         + named_values(unknown_ids, getattr(codings, "id_rows", None)), path=path)
     bad = sorted({c for cs in codings.values() for c in cs if not codebook.has_code(c)})
     if bad:
-        raise InputError(f"the coded file has code id(s) the codebook '{codebook.id}' does not have: "
-                         + ", ".join(repr(c[:40]) for c in bad[:5]))
+        shown = named_values(bad, getattr(codings, "code_rows", None), what="a code id")
+        raise InputError(f"the coded file has {len(bad)} code id(s) the codebook '{codebook.id}' does not have: "
+                         f"{shown}; {_expected(codebook)}", path=path)
     keep = [k for k, i in enumerate(gold.ids) if i in codings]
     sub = replace(gold, ids=tuple(gold.ids[k] for k in keep), texts=tuple(gold.texts[k] for k in keep),
                   codes=tuple(gold.codes[k] for k in keep), styles=tuple(gold.styles[k] for k in keep),

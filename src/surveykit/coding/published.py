@@ -60,9 +60,13 @@ def protect_sectors(sectors: "pd.DataFrame", *, threshold: int) -> "pd.DataFrame
     equations.append(disclosure.Equation(tuple((k, 1.0) for k in bases)))
     complement_small = [k for k in values if k[0] == "n"
                         and disclosure.is_primary(values[("base", k[2])] - values[k], threshold)]
-    protection = disclosure.find_suppressed(values, equations, threshold=threshold, counts=list(values),
-                                            presuppressed=complement_small)
-    hidden = protection.suppressed
+    try:
+        hidden = disclosure.find_suppressed(values, equations, threshold=threshold, counts=list(values),
+                                            presuppressed=complement_small).suppressed
+    except RuntimeError:
+        # A small count no other cell can cover (one group, whose base is all the answers): the
+        # table is hidden whole rather than published or not written at all.
+        hidden = set(values)
     out = sectors.astype({"n": object, "base": object, "pct": object}).copy()
     for i, code, group in zip(sectors.index, sectors["code_id"], sectors["sector"]):
         base_hidden = ("base", group) in hidden

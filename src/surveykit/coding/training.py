@@ -138,8 +138,11 @@ def training_table(answers: "pd.DataFrame", coded: "pd.DataFrame", *, codes: Seq
     rids = list(dict.fromkeys(str(r) for r in coded["respondent_id"]))
     unknown = [r for r in rids if r not in text_of]
     if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
-        raise InputError(f"the coded file has {len(unknown)} respondent id(s) not in the survey: {shown}")
+        from surveykit.io.gold import named_values
+
+        # The frame has no file rows; an id is quoted only when id-like (the column may hold an answer).
+        raise InputError(f"the coded file's respondent_id column has {len(unknown)} id(s) not in the survey: "
+                         f"{named_values(unknown)}")
     rids = [r for r in rids if _present(text_of[r])]
     used = list(dict.fromkeys(str(c) for c in coded["code_id"] if not pd.isna(c) and str(c)))
     code_list = list(codes) if codes is not None else sorted(used)

@@ -7,12 +7,15 @@ says what makes the answer hard (terse, typo, negation ...). Texts may span seve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping, Sequence
 
-from surveykit.errors import InputError
+from surveykit.errors import InputError, looks_like_id, quoted_or
 
 GOLD_COLUMNS = ("id", "text", "codes")
+_CODE_COLUMN = re.compile(r"^\s*code\s*_?\s*\d+\s*$", re.IGNORECASE)  # a wide coded file's "Code 1" ...
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,9 @@ def read_gold(path: str | Path) -> GoldSet:
     header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
     missing = [c for c in GOLD_COLUMNS if c not in header]
     if missing:
-        shown = ", ".join(repr(h) for h in header[:6]) + (" ..." if len(header) > 6 else "")
-        raise InputError(f"not a gold file: the column(s) {', '.join(missing)} are missing (a gold file has "
-                         f"the columns id, text, codes and optionally style; got {shown})", path=path)
+        # A file without a header row has an answer here: its cells are named only when id-like.
+        raise InputError(f"not a gold file: the column(s) {', '.join(missing)} are missing (the first row must be "
+                         f"the header id, text, codes and optionally style; {first_row(rows[0])})", path=path)
     col = {name: header.index(name) for name in (*GOLD_COLUMNS, "style") if name in header}
     ids: list[str] = []
     texts: list[str] = []
@@ -64,11 +67,12 @@ def read_gold(path: str | Path) -> GoldSet:
         if not rid:
             raise InputError("the id is empty", path=path, row=n)
         if rid in seen:
-            raise InputError(f"the id {rid[:40]!r} is used twice (rows {seen[rid]} and {n})", path=path)
+            raise InputError(f"{quoted_or(rid, 'id')} is used twice (rows {seen[rid]} and {n})", path=path,
+                             column="id")
         seen[rid] = n
         text = r[col["text"]]
         if not text.strip():
-            raise InputError(f"the text of {rid[:40]!r} is empty", path=path, row=n)
+            raise InputError(f"the text of {quoted_or(rid, 'id')} is empty", path=path, row=n, column="text")
         ids.append(rid)
         texts.append(text)
         codes.append(_split(r[col["codes"]]))
@@ -83,8 +87,23 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in cell.split(";") if part.strip()))
 
 
-def read_codings(path: str | Path) -> dict[str, tuple[str, ...]]:
-    """Another coder's codes for gold answers: answer id -> code ids.
+class Codings(dict):
+    """What ``read_codings`` returns: a dict answer id -> code ids, which also knows where each value
+    is in its file, so that a message can give row numbers instead of quoting the values.
+
+    path: the file. id_rows: answer id -> its rows (1 = the header). code_rows: code id -> the rows
+    giving it.
+    """
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.path = path
+        self.id_rows: dict[str, list[int]] = {}
+        self.code_rows: dict[str, list[int]] = {}
+
+
+def read_codings(path: str | Path) -> Codings:
+    """Another coder's codes for gold answers: answer id -> code ids (a ``Codings``, a dict).
 
     Either the gold layout without text (``id,codes``, codes ``;``-separated; e.g. a second coder's
     reliability sample) or a coded file in long form (``respondent_id, code_id``, one row per code,
@@ -98,7 +117,13 @@ def read_codings(path: str | Path) -> dict[str, tuple[str, ...]]:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError("the coded file is empty (no header row)", path=path)
     header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]]
-    out: dict[str, tuple[str, ...]] = {}
+    out = Codings(str(path))
+
+    def found(rid: str, codes: Sequence[str], n: int) -> None:
+        out.id_rows.setdefault(rid, []).append(n)
+        for code in codes:
+            out.code_rows.setdefault(code, []).append(n)
+
     if "id" in header and "codes" in header:
         i, c = header.index("id"), header.index("codes")
         for n, raw in enumerate(rows[1:], start=2):
@@ -109,8 +134,10 @@ def read_codings(path: str | Path) -> dict[str, tuple[str, ...]]:
             if not rid:
                 raise InputError("the id is empty", path=path, row=n)
             if rid in out:
-                raise InputError(f"the id {rid[:40]!r} is used twice", path=path, row=n)
+                raise InputError(f"{quoted_or(rid, 'id')} is used twice (rows {out.id_rows[rid][0]} and {n})",
+                                 path=path, column="id")
             out[rid] = _split(r[c])
+            found(rid, out[rid], n)
     elif "respondent_id" in header and "code_id" in header:
         i, c = header.index("respondent_id"), header.index("code_id")
         for n, raw in enumerate(rows[1:], start=2):
@@ -122,10 +149,90 @@ def read_codings(path: str | Path) -> dict[str, tuple[str, ...]]:
             code = r[c].strip()
             if code and code not in codes:
                 out[rid] = codes + (code,)
+            found(rid, [code] if code else [], n)
     else:
-        shown = ", ".join(repr(h) for h in header[:6])
+        # A file without a header row has an answer here: its cells are named only when id-like.
         raise InputError("not a coded file: expected the columns id, codes (gold layout) or respondent_id, "
-                         f"code_id (coded file); got {shown}", path=path)
+                         f"code_id (coded file) in the first row; {first_row(rows[0])}", path=path)
     if not out:
         raise InputError("the coded file has a header but no answers", path=path)
+    return out
+
+
+# -- messages about values read from a file: never the values themselves unless they are id-like --
+
+def first_row(cells: Sequence[str]) -> str:
+    """What a file's first row holds, for "not a gold/coded file" messages: the count of its cells and
+    those that look like ids (a file without a header row has an answer there, which is not shown)."""
+    cells = [str(c).strip().lstrip("\ufeff") for c in cells if str(c).strip()]
+    shown = [c for c in cells if looks_like_id(c)]
+    hidden = len(cells) - len(shown)
+    if not shown:
+        return f"its {len(cells)} cell(s) are not shown, as they could be answers"
+    listed = ", ".join(repr(c) for c in shown[:6]) + (" ..." if len(shown) > 6 else "")
+    return f"got {listed}" + (f" and {hidden} cell(s) not shown, as they could be answers" if hidden else "")
+
+
+def row_numbers(rows: Iterable[int], *, limit: int = 5) -> str:
+    """"row 3" / "rows 3, 5, 9 ..." (the first few, ascending)."""
+    nums = sorted(set(rows))
+    if not nums:
+        return ""
+    if len(nums) == 1:
+        return f"row {nums[0]}"
+    return "rows " + ", ".join(str(n) for n in nums[:limit]) + (" ..." if len(nums) > limit else "")
+
+
+def named_values(values: Iterable[str], rows: Mapping[str, Sequence[int]] | None = None, *, what: str = "an id",
+                 limit: int = 5) -> str:
+    """The values of an error message (unknown ids, unknown codes): those that look like ids quoted,
+    each with its rows; the others only counted, with their rows, since they could be free text or
+    personal data. E.g. "'curfw' (row 3) and 1 more not shown, as it does not look like an id (row 5)".
+    what: what a shown value would be ("an id", "a code id")."""
+    rows = rows or {}
+    values = list(dict.fromkeys(str(v) for v in values))
+    shown = [v for v in values if looks_like_id(v)]
+    hidden = [v for v in values if not looks_like_id(v)]
+
+    def where(vs: Iterable[str]) -> str:
+        text = row_numbers(n for v in vs for n in rows.get(v, ()))
+        return f" ({text})" if text else ""
+
+    parts = [f"{v!r}{where([v])}" for v in shown[:limit]]
+    if len(shown) > limit:
+        parts.append(f"{len(shown) - limit} more")
+    if hidden:
+        it = "it does not" if len(hidden) == 1 else "they do not"
+        parts.append(f"{len(hidden)}{' more' if shown else ''} not shown, as {it} look like {what}{where(hidden)}")
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def rows_in_file(path: str | Path, values: Iterable[str], *, kind: str) -> dict[str, list[int]]:
+    """The rows (1 = the header) of a coded or gold file where each value is found, for messages
+    about values the frame read from it no longer locates. kind "code": the code columns (code_id,
+    codes, Code 1 ...); "respondent": the id column (respondent_id, id, ResponseId, else the first).
+    Best effort: {} when the file cannot be read again."""
+    from surveykit.io._tabular import all_rows
+    from surveykit.io.base import open_sniff
+    from surveykit.io.cells import spreadsheet_text
+
+    wanted = {str(v) for v in values}
+    try:
+        rows, _ = all_rows(open_sniff(path))
+    except (InputError, OSError):  # only for a message: a file gone since is no reason to fail it
+        return {}
+    if not rows or not wanted:
+        return {}
+    header = [spreadsheet_text(h).strip().lstrip("\ufeff").lower() for h in rows[0]]
+    if kind == "code":
+        cols = [j for j, h in enumerate(header) if h in ("code_id", "codes") or _CODE_COLUMN.match(h)]
+    else:
+        cols = [j for j, h in enumerate(header) if h in ("respondent_id", "id", "responseid")][:1] or [0]
+    out: dict[str, list[int]] = {}
+    for n, r in enumerate(rows[1:], start=2):
+        for j in cols:
+            cell = spreadsheet_text(r[j]) if j < len(r) else ""
+            for part in cell.split(";") if header[j] == "codes" else (cell,):
+                if part.strip() in wanted:
+                    out.setdefault(part.strip(), []).append(n)
     return out

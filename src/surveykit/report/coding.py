@@ -308,7 +308,7 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, ch
     rules and each other (``agree``)."""
     import pandas as pd
 
-    from surveykit.coding.agreement import agreement, coder_labels
+    from surveykit.coding.agreement import agreement, alpha_text, coder_labels
     from surveykit.coding.check import check_loaded
 
     if check is None:
@@ -328,11 +328,12 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, ch
     frame["code_id"] = [None if pd.isna(c) or str(c) == "" else str(c) for c in frame["code_id"]]
     frames = [frame] + [f.frame for f in files]
     labels = coder_labels(["rules"] + [f.coder for f in files], ["rules"] + [PurePath(f.path).stem for f in files])
-    result = agreement(frames, labels, codes=list(codebook.code_ids))
+    result = agreement(frames, labels, codes=list(codebook.code_ids), suppress=b.options.suppress,
+                       threshold=b.options.threshold)
     ov = result.overall
     b.method("Coding agreement", f"{ov['units']} answers to {display_id(field)} coded by the rules and {len(files)} "
                                  f"other coder(s) ({', '.join(labels[1:])}): pooled Krippendorff's alpha "
-                                 f"{ov['pooled_alpha']:.3f} ({ov['pooled_flag']}); exact-set match "
+                                 f"{alpha_text(ov['pooled_alpha'])} ({ov['pooled_flag']}); exact-set match "
                                  f"{ov['exact_set_match']:.1%}; reliable from 0.800, tentative from 0.667")
     b.method_tables.append((f"coding_agreement_{field}", f"Coding agreement per code ({display_id(field)})",
                             result.per_code, "percent_agreement and exact_set_match are shares (0-1); alpha: "
