@@ -11,8 +11,8 @@ import json
 import pytest
 
 
-def _inspect(cli, path):
-    result = cli("inspect", path, "--format", "json")
+def _inspect(cli, path, *args):
+    result = cli("inspect", path, "--format", "json", *args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -32,7 +32,10 @@ def test_churcharmy_csv(cli, external):
     assert report["questions_in_file"] == 9
     relevant = _column(report, "How much of this module's learning material was relevant")
     assert relevant["subheader"] == "Response"
-    assert relevant["values"] == "Most of it (7); All of it (6); Some of it (3)"
+    # A value given fewer than 5 times is counted, not listed (it is no option of the instrument used).
+    assert relevant["values"] == "Most of it (7); All of it (6); 1 other value(s) given fewer than 5 times, not shown"
+    full = _inspect(cli, external / "surveymonkey" / "churcharmy_monkeyreadr_test-responses.csv", "--no-suppress")
+    assert full["columns"][relevant["index"]]["values"] == "Most of it (7); All of it (6); Some of it (3)"
     # The comment column under a blank row-1 header belongs to the question before it.
     comment = report["columns"][17]
     assert comment["header"].startswith("To what extent do you agree with this statement? \"I was given")
@@ -52,7 +55,10 @@ def test_rizwanafahim_xlsx_raw_data_sheet(cli, external):
     division = _column(report, "Identify which division you work in.", "Response")
     assert division["values"].startswith("Infrastructure (48); Finance (44); Information Technology (26)")
     other = _column(report, "Identify which division you work in.", "Other (please specify)")
-    assert other["values"] == "Construction (1); Rather not say (1)"
+    # Typed "Other" answers given once can identify someone: counted, not listed, unless asked for.
+    assert other["values"] == "2 other value(s) given fewer than 5 times, not shown"
+    full = _inspect(cli, external / "surveymonkey" / "rizwanafahim_surveymonkey_output_edited.xlsx", "--no-suppress")
+    assert full["columns"][other["index"]]["values"] == "Construction (1); Rather not say (1)"
     assert _column(report, "Question 5", "Response 6")["subheader"] == "Response 6"
 
 

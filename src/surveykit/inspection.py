@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from surveykit.mapping import METADATA_HEADERS
 
@@ -49,14 +49,22 @@ class InspectReport:
 
 def inspect_export(path: str | Path, *, platform: str | None = None, encoding: str | None = None,
                    mapping: str | Path | None = None, instrument: str | Path | None = None,
-                   qsf: str | Path | None = None) -> InspectReport:
+                   qsf: str | Path | None = None, suppress: bool = True, threshold: int = 5) -> InspectReport:
     """Read ``path`` and map its columns; ``columns`` rows carry index, header, subheader, display,
-    target, method, confidence (0..1), note and a value summary (closed-looking columns only)."""
+    target, method, confidence (0..1), note and a value summary (closed-looking columns only).
+
+    ``suppress`` (default True): a value given by fewer than ``threshold`` respondents is not listed
+    unless it is one of the mapped question's declared options (then its count shows as "<5"): a
+    typed "Other" answer, a name or an email given once can identify someone. The summary says how
+    many such values there are. False only for internal use."""
     from surveykit.instrument import load_instrument, normalise_label
     from surveykit.io import get_reader, read_export
     from surveykit.io.mapping_file import load_mapping
     from surveykit.mapping import map_columns, mapping_yaml
+    from surveykit.validation import check_bool, check_threshold
 
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     raw = read_export(path, platform=platform, encoding=encoding, qsf=qsf)
     inst = load_instrument(instrument)
     cmap = map_columns(raw, inst, mapping=load_mapping(mapping) if mapping else None)
@@ -66,7 +74,9 @@ def inspect_export(path: str | Path, *, platform: str | None = None, encoding: s
         columns.append({
             "index": j, "header": m.column.header, "subheader": m.column.subheader, "display": m.column.display,
             "target": m.target, "method": m.method, "confidence": round(m.confidence, 3), "note": m.note,
-            "values": _value_summary(raw.column_values(j).tolist()),
+            "values": _value_summary(raw.column_values(j).tolist(),
+                                     threshold=threshold if suppress else None,
+                                     declared=_declared(inst, m.target, _export_labels(raw, j))),
         })
     questions = {normalise_label(c.header) for c in raw.columns
                  if c.header.strip() and normalise_label(c.header) not in METADATA_HEADERS | {"respondent id", "respondentid"}}
@@ -79,8 +89,10 @@ def inspect_export(path: str | Path, *, platform: str | None = None, encoding: s
     )
 
 
-def _value_summary(values: list[str]) -> str:
-    """Counts of a column's values when it looks closed (few, short values); free text is never shown."""
+def _value_summary(values: list[str], *, threshold: int | None = 5,
+                   declared: "Callable[[str], bool] | None" = None) -> str:
+    """Counts of a column's values when it looks closed (few, short values); free text is never shown,
+    nor (with a ``threshold``) a value given fewer times than it that ``declared`` does not know."""
     from collections import Counter
 
     counts = Counter(v.strip() for v in values if v.strip())
@@ -88,4 +100,59 @@ def _value_summary(values: list[str]) -> str:
         return "(all blank)"
     if len(counts) > MAX_SHOWN_VALUES or any(len(v) > MAX_SHOWN_VALUE_CHARS for v in counts):
         return f"({len(counts)} distinct values, not shown)"
-    return "; ".join(f"{v} ({n})" for v, n in sorted(counts.items(), key=lambda t: (-t[1], t[0])))
+    shown, rare = [], 0
+    for v, n in sorted(counts.items(), key=lambda t: (-t[1], t[0])):
+        if threshold is None or n >= threshold:
+            shown.append(f"{v} ({n})")
+        elif declared is not None and declared(v):
+            shown.append(f"{v} (<{threshold})")  # an option of the questionnaire: its name is no one's answer
+        else:
+            rare += 1
+    if rare:
+        shown.append(f"{rare} other value(s) given fewer than {threshold} times, not shown")
+    return "; ".join(shown)
+
+
+def _export_labels(raw: Any, j: int) -> frozenset[str]:
+    """The answer labels the export itself declares for column ``j``: SPSS value labels, or the
+    choices a Qualtrics survey definition (.qsf) gives (a split multi-select column's choice)."""
+    labels: set[str] = set()
+    spss = (raw.meta.get("value_labels") or {}).get(j) or {}
+    labels.update(str(v).strip() for v in spss.values())
+    info = (raw.meta.get("column_info") or {}).get(j) or {}
+    if not info.get("text_entry"):
+        labels.update(str(v).strip() for v in (info.get("value_labels") or {}).values())
+        if info.get("item"):
+            labels.add(str(info["item"]).strip())
+    return frozenset(label for label in labels if label)
+
+
+def _declared(inst: Any, target: str | None, labels: frozenset[str] = frozenset()) -> "Callable[[str], bool] | None":
+    """Whether a value is one of the declared options of the column: a label its export declares, or an
+    option of the instrument's question (or profile field) it is mapped to (``target``)."""
+    inner = _declared_by_instrument(inst, target)
+    if not labels:
+        return inner
+    return lambda v: v in labels or (inner is not None and inner(v))
+
+
+def _declared_by_instrument(inst: Any, target: str | None) -> "Callable[[str], bool] | None":
+    from surveykit.errors import SurveykitError
+    from surveykit.instrument.values import id_key
+
+    if not target:
+        return None
+    try:
+        question, _ = inst.column_owner(target)
+    except SurveykitError:
+        question = None
+    if question is not None and question.scale is not None:
+        return lambda v: question.scale.match(v) is not None
+    field_ = next((p for p in inst.profile if id_key(p.id) == id_key(target)), None)
+    if field_ is None:
+        return None
+    if field_.options is not None:
+        return lambda v: field_.options.match(v) is not None
+    if field_.kind == "sector":
+        return lambda v: inst.match_sector(v) is not None
+    return None

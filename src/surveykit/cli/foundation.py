@@ -26,9 +26,17 @@ def inspect(
                                       "with --mapping."),
     force: bool = typer.Option(False, "--force", help="Replace the --write-mapping file even if surveykit did not "
                                                       "write it, or it was edited after surveykit wrote it."),
+    threshold: int = typer.Option(5, "--threshold", help="Values given fewer times than this are not listed, "
+                                                          "unless they are options of the questionnaire."),
+    no_suppress: bool = typer.Option(False, "--no-suppress", help="List every value of a closed-looking column, "
+                                                                  "however rare (internal use only: a typed answer "
+                                                                  "given once can identify someone)."),
 ) -> None:
     """Show how an export was read: platform, encoding, header rows, and each column's mapping
     (method: id, text, import_id, label, mapping; confidence 0-1).
+
+    The values of closed-looking columns are listed with their counts; free text never is, nor a
+    value given fewer than --threshold times (5) unless it is an option of the questionnaire.
 
     Example:  surveykit inspect export.csv --write-mapping mapping.yaml
     """
@@ -39,7 +47,9 @@ def inspect(
 
         check_not_input(write_mapping, [file, inputs.mapping, inputs.instrument, inputs.qsf], option="--write-mapping")
         check_output_file(write_mapping, force=force, option="--write-mapping")
-    report = inspect_export(file, **inputs.kwargs())
+    report = inspect_export(file, **inputs.kwargs(), suppress=not no_suppress, threshold=threshold)
+    if no_suppress:
+        message("NOT SUPPRESSED (--no-suppress): rare values are listed; for internal use only")
     if write_mapping is not None:
         from surveykit.io.mapping_file import write_mapping as write_mapping_file
 

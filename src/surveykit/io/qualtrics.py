@@ -140,7 +140,8 @@ class QualtricsReader:
             meta["sheet"] = sheet
         if infos:
             meta["column_info"] = {j: {"import_id": i.qid, "question": i.question, "item": i.item,
-                                       "text_entry": i.text_entry} for j, i in infos.items()}
+                                       "text_entry": i.text_entry, "value_labels": dict(i.value_labels)}
+                                   for j, i in infos.items()}
         return RawExport(path=str(sniff.path), platform=self.name, encoding=sniff.encoding or "xlsx",
                          sha256=sniff.sha256, columns=tuple(columns), rows=tuple(data), header_rows=n_header,
                          notes=tuple(notes), meta=meta)
