@@ -159,7 +159,7 @@ def model_of_150_reviewed_answers(tmp_path_factory):
 
     from surveykit.coding.model import codebook_examples, model_files
     from surveykit.coding.training import fit
-    from surveykit.io.coded import write_model_dir
+    from surveykit.io.model_files import write_model_dir
 
     cb = load_codebook()
     dev = read_gold(GOLD / "q7_dev.csv")

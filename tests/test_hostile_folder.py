@@ -245,7 +245,7 @@ def test_writing_a_file_onto_a_folder_is_one_clear_error(tmp_path):
 
 def test_model_folder_of_code_train_refuses_someone_elses_folder(tmp_path):
     from surveykit.errors import InputError
-    from surveykit.io.coded import MODEL_FORMAT_MARK, write_model_dir
+    from surveykit.io.model_files import MODEL_FORMAT_MARK, write_model_dir
 
     model_json = "{" + MODEL_FORMAT_MARK + ', "codes": []}'
     docs = tmp_path / "Documents"

@@ -19,7 +19,7 @@ from surveykit.coding.model import MIN_PROBABILITY, combine_codes, model_files, 
 from surveykit.coding.training import train
 from surveykit.coding.rules import RuleCoder
 from surveykit.errors import UsageError
-from surveykit.io.coded import write_model_dir
+from surveykit.io.model_files import write_model_dir
 from surveykit.io.gold import read_gold
 from tests.test_model import synthetic
 

@@ -13,7 +13,7 @@ import pytest
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.model import codebook_examples, load_model, model_files, stemmed
 from surveykit.coding.training import fit, train
-from surveykit.io.coded import write_model_dir
+from surveykit.io.model_files import write_model_dir
 
 ANSWERS = [
     ("r1", "They owe the smugglers for the crossing."), ("r2", "Lonely with no friends."),

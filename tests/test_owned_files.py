@@ -245,7 +245,7 @@ def _made_qdc(d: Path, cli) -> Path:
 
 
 def test_the_review_journal_is_never_written_into_a_file_that_is_not_one(tmp_path):
-    from surveykit.io.coded import append_journal, read_journal
+    from surveykit.io.review_journal import append_journal, read_journal
 
     notes = tmp_path / "codes.journal.jsonl"
     notes.write_bytes(b"my own notes about R0001")
@@ -258,7 +258,7 @@ def test_the_review_journal_is_never_written_into_a_file_that_is_not_one(tmp_pat
 
 
 def test_a_journal_record_cut_short_by_a_kill_is_dropped_before_the_next(tmp_path):
-    from surveykit.io.coded import append_journal, read_journal
+    from surveykit.io.review_journal import append_journal, read_journal
 
     j = tmp_path / "c.journal.jsonl"
     first = {"event": "memo", "target": "code", "text": "one", "coder": "a", "at": "t"}

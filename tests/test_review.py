@@ -185,7 +185,7 @@ def test_review_bad_input(cli, files):
 def test_review_with_model_suggestions(cli, files):
     from surveykit.coding.model import model_files, suggest
     from surveykit.coding.training import train
-    from surveykit.io.coded import write_model_dir
+    from surveykit.io.model_files import write_model_dir
     from tests.test_model import synthetic
 
     answers, coded = synthetic()

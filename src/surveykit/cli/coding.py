@@ -289,7 +289,7 @@ def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_
     model = None
     if suggest is not None:
         from surveykit.coding.model import TextModel
-        from surveykit.io.coded import read_model_file
+        from surveykit.io.model_files import read_model_file
 
         model = TextModel.from_json(read_model_file(suggest, "model.json"), source=str(suggest))
     answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)

@@ -258,8 +258,8 @@ def code_export(
     from surveykit.coding.journal import Memo, memos as journal_memos
     from surveykit.coding.qdpx import AnswerSource, build_project, validate_with_schema
     from surveykit.coding.redact import load_denylist
-    from surveykit.io.coded import (is_gold_file, journal_path, read_coded, read_gold, read_journal,
-                                    write_output_bytes)
+    from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_output_bytes
+    from surveykit.io.review_journal import journal_path, read_journal
     from surveykit.io.qdpx import load_xml_schema, qdpx_bytes
 
     if to != "qdpx":
@@ -363,7 +363,8 @@ def code_import(
     from surveykit.coding.journal import memo_record
     from surveykit.coding.qdpx import read_project, validate_with_schema
     from surveykit.errors import AnalysisError
-    from surveykit.io.coded import DETAIL_COLUMNS, append_journal, coded_to_csv, journal_path, write_coded
+    from surveykit.io.coded import DETAIL_COLUMNS, coded_to_csv, write_coded
+    from surveykit.io.review_journal import append_journal, journal_path
     from surveykit.io.qdpx import load_xml_schema, read_qdpx
 
     if out is not None:
@@ -388,7 +389,7 @@ def code_import(
     write_coded(out, result.rows, extra=DETAIL_COLUMNS, force=force)
     if result.code_memos:
         jpath = journal_path(out)
-        from surveykit.io.coded import read_journal
+        from surveykit.io.review_journal import read_journal
         from surveykit.coding.journal import memos as journal_memos
 
         have = {m.key() for m in journal_memos(read_journal(jpath))}

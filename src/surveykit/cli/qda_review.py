@@ -30,6 +30,9 @@ def code_train(
     coded: Path = typer.Argument(..., help="Human-coded file (respondent_id, question_id, code_id, coder), e.g. the one "
                                            "'code review' writes, or a gold set (id, text, codes)."),
     out: Path = typer.Option(..., "--out", help="Model folder to write (model.json + metrics.csv)."),
+    force: bool = typer.Option(False, "--force", help="Replace the --out model folder even if surveykit did not "
+                                                      "write it, or it was changed since (files that are not "
+                                                      "surveykit's are kept)."),
     survey: Optional[Path] = typer.Option(None, "--survey", help="The survey export (or CSV) holding the answers' texts "
                                                                   "(not needed for a gold set, which holds them)."),
     question: Optional[str] = typer.Option(None, "--question", help="The free-text field (default: the instrument's "
@@ -60,8 +63,10 @@ def code_train(
     """
     from surveykit.coding.model import model_files
     from surveykit.coding.training import train
-    from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_model_dir
+    from surveykit.io.coded import is_gold_file, read_coded, read_gold
+    from surveykit.io.model_files import check_model_dir, write_model_dir
 
+    check_model_dir(out, force=force)  # refused before any training, not after
     if is_gold_file(coded):
         if survey is not None:
             raise UsageError("a gold set holds its answers' texts: leave out --survey")
@@ -88,7 +93,7 @@ def code_train(
             extra = codebook_examples(cb)
     model, metrics = train(answers, frame, question_id=qid, codes=codes, folds=folds, first=first, examples=extra,
                            workers=workers)
-    write_model_dir(out, model_files(model, metrics))
+    write_model_dir(out, model_files(model, metrics), force=force)
     blank = frame["respondent_id"].nunique() - model.n_answers
     if blank and first is None:
         message(f"{blank} coded answer(s) are blank in {source} and were left out")
@@ -179,9 +184,12 @@ def code_review(
     from surveykit.coding.model import codebook_examples, load_model
     from surveykit.coding.review import Learning, ReviewSession, build_items, retrain, run_review
     from surveykit.errors import invalid_choice
-    from surveykit.io.coded import (OPTIONAL_COLUMNS, append_journal, journal_path, read_coded, read_journal,
-                                    save_reviewed)
+    from surveykit.io.coded import OPTIONAL_COLUMNS, read_coded, save_reviewed
+    from surveykit.io.review_journal import append_journal, journal_path, read_journal
+    from surveykit.io.owned_files import check_not_input
 
+    # The coded file is rewritten at every decision: never one of the files the review reads.
+    check_not_input(coded, [file, codebook, inputs.mapping, inputs.instrument, inputs.qsf], option="--coded")
     if not 0 <= accept_above <= 1:
         raise UsageError(f"--accept-above must be between 0 and 1; got {accept_above}")
     if order not in ("file", "uncertainty"):

@@ -1,7 +1,7 @@
 """The review journal's records: decisions and memos, and how a journal is replayed.
 
 A review appends a record to the journal (``NAME.journal.jsonl`` beside the coded file, written by
-``io.coded.append_journal``) *before* it rewrites the coded file, and a ``saved`` record after. If
+``io.review_journal.append_journal``) *before* it rewrites the coded file, and a ``saved`` record after. If
 the review is killed between the two, the next run replays the decisions recorded after the last
 ``saved`` record, so no decision is lost; memos live in the journal (answer memos are also written
 to the coded file's ``memo`` column, code memos go to a QDA export).

@@ -339,7 +339,7 @@ def model_files(model: TextModel, metrics: "pd.DataFrame") -> dict[str, str]:
 
 def load_model(path: str | Path) -> TextModel:
     """Load a model folder written by ``code train`` (plain JSON; nothing in it is executed)."""
-    from surveykit.io.coded import read_model_file
+    from surveykit.io.model_files import read_model_file
 
     return TextModel.from_json(read_model_file(path, "model.json"), source=str(Path(path) / "model.json"))
 

@@ -133,6 +133,10 @@ class ReviewSession:
     kept: "pd.DataFrame | None" = None  # rows of the coded file that are not this review's
     clock: Callable[[], str] = now_utc
     file_order: dict[str, int] = field(default_factory=dict)  # the coded file keeps the answers' order
+    # Other coders' rows on an answer of this review (respondent -> rows before and after the decision's,
+    # in DETAIL_COLUMNS order), kept as they are; their memos are shown but stay on their own rows.
+    beside: dict[str, tuple[tuple[tuple, ...], tuple[tuple, ...]]] = field(default_factory=dict)
+    beside_memos: set[tuple[str, ...]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if not self.file_order:
@@ -142,10 +146,17 @@ class ReviewSession:
     def resume(cls, items: list[Item], existing: "pd.DataFrame | None", *, coder: str,
                journal: Sequence[dict[str, Any]] = (), clock: Callable[[], str] = now_utc) -> "ReviewSession":
         """Continue from an existing coded file (detail rows for these answers become decisions),
-        then replay the journal's decisions the coded file may have missed, and its memos."""
+        then replay the journal's decisions the coded file may have missed, and its memos.
+
+        An answer with rows of several coders: one coder's rows are the decision (this reviewer's, else
+        the first coder's in the file); the other coders' rows are kept as they are, each with its own
+        coder, code and memo, next to the decision's (``beside``)."""
         import pandas as pd
 
         from surveykit.io.coded import DETAIL_COLUMNS
+
+        def blank(value: Any) -> bool:
+            return value is None or (not isinstance(value, str) and pd.isna(value))
 
         session = cls(items=items, coder=coder, clock=clock)
         qid_of = {i.respondent_id: i.question_id for i in items}
@@ -155,22 +166,40 @@ class ReviewSession:
             mine = [(str(r), str(q)) in ours for r, q in zip(existing["respondent_id"], existing["question_id"])]
             mask = pd.Series(mine, index=existing.index, dtype=bool)
             session.kept = existing[~mask].reset_index(drop=True)
+            by_answer: dict[str, list] = {}
             for row in existing[mask].itertuples(index=False):
-                rid = str(row.respondent_id)
+                by_answer.setdefault(str(row.respondent_id), []).append(row)
+            for rid, group in by_answer.items():
+                coders = ["" if blank(row.coder) else str(row.coder) for row in group]
+                chosen = coder if coder in coders else coders[0]
+                first = coders.index(chosen)
+                before = tuple(tuple(row) for k, row in enumerate(group) if coders[k] != chosen and k < first)
+                after = tuple(tuple(row) for k, row in enumerate(group) if coders[k] != chosen and k > first)
+                if before or after:
+                    session.beside[rid] = (before, after)
                 codes = session.decisions.setdefault(rid, ())
-                if row.coded_at is not None and not pd.isna(row.coded_at):
-                    session.decided_at.setdefault(rid, str(row.coded_at))
-                if row.coder is not None and not pd.isna(row.coder):
-                    session.decided_by.setdefault(rid, str(row.coder))
-                if row.code_id is not None and not pd.isna(row.code_id) and str(row.code_id):
-                    start = None if row.start is None or pd.isna(row.start) else int(row.start)
-                    end = None if row.end is None or pd.isna(row.end) else int(row.end)
-                    session.decisions[rid] = codes + (Coding(str(row.code_id), start, end),)
-                if row.memo is not None and not pd.isna(row.memo) and str(row.memo).strip():
+                if chosen:
+                    session.decided_by[rid] = chosen
+                for k, row in enumerate(group):
+                    if coders[k] != chosen:
+                        continue
+                    if not blank(row.coded_at):
+                        session.decided_at.setdefault(rid, str(row.coded_at))
+                    if not blank(row.code_id) and str(row.code_id):
+                        start = None if blank(row.start) else int(row.start)
+                        end = None if blank(row.end) else int(row.end)
+                        codes += (Coding(str(row.code_id), start, end),)
+                session.decisions[rid] = codes
+                # The decision's memos first: another coder's memo of the same text is then the decision's.
+                for k in sorted(range(len(group)), key=lambda k: coders[k] != chosen):
+                    row = group[k]
+                    if blank(row.memo) or not str(row.memo).strip():
+                        continue
                     for text in str(row.memo).split("\n"):
                         if text.strip():
-                            session._add_memo(Memo("answer", text.strip(), str(row.coder or ""), None, rid,
-                                                   str(row.question_id)))
+                            memo = Memo("answer", text.strip(), coders[k], None, rid, str(row.question_id))
+                            if session._add_memo(memo) and coders[k] != chosen:
+                                session.beside_memos.add(memo.key())
         for (rid, qid), who, at, codings in unsaved_decisions(journal):
             if qid_of.get(rid) == qid:
                 session.decisions[rid] = codings
@@ -223,13 +252,15 @@ class ReviewSession:
         rows = []
         for item in sorted(self.items, key=lambda i: self.file_order.get(i.respondent_id, 0)):
             rid = item.respondent_id
-            if rid not in self.decisions:
-                continue
-            memo = "\n".join(m.text for m in self.answer_memos(item)) or None
-            who, at = self.decided_by.get(rid, self.coder), self.decided_at.get(rid)
-            for k, c in enumerate(self.decisions[rid] or (None,)):
-                rows.append((rid, item.question_id, c.code_id if c else None, who, c.start if c else None,
-                             c.end if c else None, at, memo if k == 0 else None))
+            before, after = self.beside.get(rid, ((), ()))
+            rows.extend(before)  # other coders' rows on this answer, as they were
+            if rid in self.decisions:
+                memo = "\n".join(m.text for m in self.answer_memos(item) if m.key() not in self.beside_memos) or None
+                who, at = self.decided_by.get(rid, self.coder), self.decided_at.get(rid)
+                for k, c in enumerate(self.decisions[rid] or (None,)):
+                    rows.append((rid, item.question_id, c.code_id if c else None, who, c.start if c else None,
+                                 c.end if c else None, at, memo if k == 0 else None))
+            rows.extend(after)
         mine = pd.DataFrame(rows, columns=list(DETAIL_COLUMNS), dtype=object)
         if self.kept is not None and len(self.kept):
             return pd.concat([self.kept.astype(object), mine], ignore_index=True)

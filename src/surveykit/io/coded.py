@@ -1,4 +1,5 @@
-"""Coded files on disk: human and machine codes in CSV, gold sets, review journals, model folders.
+"""Coded files on disk: human and machine codes in CSV, and gold sets (review journals:
+``io.review_journal``; model folders: ``io.model_files``).
 
 **The coded-file format** is the one research staff edit in a spreadsheet: a CSV (or XLSX) with the
 columns ``respondent_id, question_id, code_id, coder``, one row per (answer, code), and these
@@ -20,16 +21,13 @@ long form. Hierarchical code names (``parent->child``) are kept as they are: eac
 one code.
 
 A **gold set** (``id,text,codes[,style]``; ``codes`` separated by ``;``) holds the answers' texts
-with their codes. A **review journal** (``NAME.journal.jsonl`` beside the coded file) is an
-append-only log of review decisions and memos, one JSON object a line, each flushed to disk at once.
+with their codes.
 
 Only this module (with the rest of ``io/`` and ``report/``) touches the disk for coding work.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from surveykit.errors import InputError, invalid_choice, quoted_or
 from surveykit.io.atomic import write_text
+from surveykit.io.gold import first_row, named_values
 from surveykit.io.owned_files import write_owned_bytes, write_owned_text
 
 if TYPE_CHECKING:
@@ -127,8 +126,8 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
         frame = pd.DataFrame(records, columns=list(DETAIL_COLUMNS), dtype=object)
         if question is not None and "question_id" in idx:
             if not (frame["question_id"] == question).any():
-                found = sorted(set(frame["question_id"]))
-                raise InputError(f"no rows for question {question!r}; the file has {found}", path=path)
+                raise InputError(f"no rows for question {question!r}; the file has "
+                                 f"{named_values(sorted(set(frame['question_id'])), what='a question id')}", path=path)
             frame = frame[frame["question_id"] == question].reset_index(drop=True)
         names = sorted({c for c in frame["coder"] if c})
         name = coder or (names[0] if len(names) == 1 else stem)
@@ -137,10 +136,11 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     else:
         code_cols = [j for j, h in enumerate(header) if _CODE_COLUMN.match(h)]
         if not code_cols:
+            # A file without its header row has an answer here: its cells are named only when id-like.
             raise InputError(
                 "not a coded file: expected the columns respondent_id, question_id, code_id, coder "
-                "(long layout) or an id column followed by 'Code 1', 'Code 2', ... (wide layout); "
-                f"got {header[:6]}", path=path)
+                "(long layout) or an id column followed by 'Code 1', 'Code 2', ... (wide layout) in the first "
+                f"row; {first_row(header)}", path=path)
         layout = "wide"
         id_col = lower.index("responseid") if "responseid" in lower else 0
         text_cols = [j for j in range(len(header)) if j != id_col and j not in code_cols]
@@ -157,8 +157,9 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
             if not answer and not codes:
                 continue  # a non-respondent: no answer, so not a unit
             if rid in seen_rows:
-                notes.append(f"{Path(path).name}: respondent {rid} is on rows {seen_rows[rid]} and {n}; "
-                             "their codes are pooled")
+                # Without a ResponseId column the first column is the id, and it may hold the answers.
+                notes.append(f"{Path(path).name}: {quoted_or(rid, 'respondent')} is on rows {seen_rows[rid]} "
+                             f"and {n}; their codes are pooled")
             seen_rows.setdefault(rid, n)
             if codes:
                 records.extend((rid, qid, c, "", None, None, None, None) for c in dict.fromkeys(codes))
@@ -197,20 +198,22 @@ def _span(r: list[str], idx: dict[str, int], code: str | None, *, path, row: int
 
 
 def _normalise_detail(frame: "pd.DataFrame") -> "pd.DataFrame":
-    """One row per (answer, code, span, coder); an answer with codes loses its empty row (its memo kept)."""
+    """One row per (answer, code, span, coder); a coder who gave an answer codes loses their empty row on
+    it (its memo kept). Each coder's rows stay theirs: another coder's "no code" row on the same answer
+    is a decision of its own, and each coder's memo goes on that coder's first row of the answer."""
     frame = frame[list(DETAIL_COLUMNS)].copy()
+    by = ["respondent_id", "question_id", "coder"]
     memos = {}
-    for rid, qid, memo in zip(frame["respondent_id"], frame["question_id"], frame["memo"]):
+    for rid, qid, who, memo in zip(frame["respondent_id"], frame["question_id"], frame["coder"], frame["memo"]):
         if memo:
-            memos.setdefault((rid, qid), []).append(memo)
+            memos.setdefault((rid, qid, who), []).append(memo)
     frame = frame.drop_duplicates(subset=["respondent_id", "question_id", "code_id", "coder", "start", "end"])
-    has_code = frame.groupby(["respondent_id", "question_id"], sort=False)["code_id"].transform(
-        lambda s: s.notna().any())
+    has_code = frame.groupby(by, sort=False)["code_id"].transform(lambda s: s.notna().any())
     frame = frame[frame["code_id"].notna() | ~has_code.astype(bool)].reset_index(drop=True)
     # The answer's memo goes on its first row (the one a spreadsheet user sees first).
-    first = ~frame.duplicated(subset=["respondent_id", "question_id"])
-    frame["memo"] = [("\n".join(dict.fromkeys(memos.get((r, q), []))) or None) if f else None
-                     for r, q, f in zip(frame["respondent_id"], frame["question_id"], first)]
+    first = ~frame.duplicated(subset=by)
+    frame["memo"] = [("\n".join(dict.fromkeys(memos.get((r, q, w), []))) or None) if f else None
+                     for r, q, w, f in zip(frame["respondent_id"], frame["question_id"], frame["coder"], first)]
     return frame
 
 
@@ -263,8 +266,9 @@ def read_gold(path: str | Path, *, question_id: str = WIDE_QUESTION_ID, coder: s
     header = [h.strip().lstrip("\ufeff").lower() for h in rows[0]] if rows else []
     missing = [c for c in GOLD_COLUMNS if c not in header]
     if missing:
-        raise InputError(f"not a gold set: the columns {', '.join(missing)} are missing "
-                         f"(expected id, text, codes); got {header[:6]}", path=path)
+        # A file without its header row has an answer here: its cells are named only when id-like.
+        raise InputError(f"not a gold set: the columns {', '.join(missing)} are missing (expected id, text, codes "
+                         f"in the first row; {first_row(rows[0] if rows else [])})", path=path)
     i, t, c = (header.index(x) for x in GOLD_COLUMNS)
     answers, coded, seen = [], [], set()
     for n, r in enumerate(rows[1:], start=2):
@@ -339,29 +343,35 @@ def save_reviewed(path: str | Path, frame: "pd.DataFrame", *, extra: Iterable[st
     """Save the coded file under review in place, atomically. It is the user's own work from then on:
     it is not recorded as surveykit's, so no later ``--out`` replaces it without ``--force``.
 
-    Columns of the file that the review does not write (a coder's comment, the rules' evidence) are
-    kept, after the review's own: each row keeps its values where the file had the same answer, code,
-    coder (and span); a row the review added has them blank."""
-    from surveykit.io.cells import frame_csv
+    The file is read as ``read_coded`` reads it (its encoding, its delimiter, its column names in any
+    case) and written back as UTF-8 with the same delimiter. Columns of the file that the review does not
+    write (a coder's comment, the rules' evidence) are kept, after the review's own: each row keeps its
+    values where the file had the same answer, code, coder (and span); a row that took the place of one
+    of the file's (the answer decided again, or a row whose coder cell was blank) has that row's values;
+    a row the review added has them blank."""
+    from surveykit.io.cells import frame_csv, spreadsheet_safe
 
-    extra = list(extra)
-    kept, values = _columns_kept(Path(path), frame, extra)
+    cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns and c not in CODED_COLUMNS]
+    existing = _existing_columns(Path(path), cols)
+    delimiter = existing.delimiter if existing else ","
     with _writing(path):
-        if not kept:
-            return write_text(path, coded_to_csv(frame, extra=extra))
-        cols = list(CODED_COLUMNS) + [c for c in extra if c in frame.columns and c not in CODED_COLUMNS]
+        if existing is None or not existing.kept:
+            return write_text(path, frame_csv(frame[cols], sep=delimiter))
         out = frame[cols].astype(object).copy()
         starts = out["start"].tolist() if "start" in out.columns else [None] * len(out)
         ends = out["end"].tolist() if "end" in out.columns else [None] * len(out)
-        rows = []
-        for rid, qid, code, coder, s, e in zip(out["respondent_id"], out["question_id"], out["code_id"], out["coder"],
-                                               starts, ends):
-            base = tuple(_key_text(v) for v in (rid, qid, code, coder))
-            found = values.get(base + (_key_text(s), _key_text(e))) or values.get(base) or {}
-            rows.append([found.get(c, "") for c in kept])
-        for j, c in enumerate(kept):
-            out[c] = [r[j] for r in rows]
-        return write_text(path, frame_csv(out))
+        keys = [tuple(_key_text(v) for v in (rid, qid, code, coder)) + (_span_text(s), _span_text(e))
+                for rid, qid, code, coder, s, e in zip(out["respondent_id"], out["question_id"], out["code_id"],
+                                                       out["coder"], starts, ends)]
+        present = {k[:4] for k in keys}
+        cells = [existing.values_for(k, present) for k in keys]
+        # Kept columns by position: two columns of one name (or cells past the header) are both kept.
+        table = out.copy()
+        table.columns = range(len(cols))
+        for j in range(len(existing.kept)):
+            table[len(cols) + j] = [row[j] if row is not None else "" for row in cells]
+        header = [spreadsheet_safe(str(c)) for c in cols] + [spreadsheet_safe(name) for name in existing.kept]
+        return write_text(path, frame_csv(table, header=header, sep=delimiter))
 
 
 def _key_text(value: Any) -> str:
@@ -373,30 +383,85 @@ def _key_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _columns_kept(path: Path, frame: "pd.DataFrame", extra: list[str]) -> tuple[list[str], dict]:
-    """The columns of the coded CSV at ``path`` that saving ``frame`` would not write, and their values by
-    (respondent, question, code, coder[, start, end])."""
-    import csv
+def _span_text(value: Any) -> str:
+    """A span offset as a key: "12" for 12, 12.0 or "12.0"; blank for none."""
+    text = _key_text(value)
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
+class _Existing:
+    """The coded file a review saves into, as it is on disk: its delimiter, the names of the columns the
+    review does not write (``kept``), and their cells by row key (respondent, question, code, coder,
+    start, end); the first row of a key wins."""
+
+    def __init__(self, delimiter: str, kept: tuple[str, ...], rows: list[tuple[tuple[str, ...], tuple[str, ...]]]):
+        self.delimiter, self.kept = delimiter, kept
+        self._exact: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._coder: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._code: dict[tuple[str, ...], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for key, cells in rows:
+            self._exact.setdefault(key, cells)
+            self._coder.setdefault(key[:4], cells)
+            self._code.setdefault(key[:3], []).append((key, cells))
+
+    def values_for(self, key: tuple[str, ...], present: set[tuple[str, ...]]) -> "tuple[str, ...] | None":
+        """The kept cells for an output row: the file's row with the same key (or the same key but for the
+        span); else a row of the file on the same answer and code whose coder has no such row in the output
+        any more (the row this one took the place of)."""
+        found = self._exact.get(key) or self._coder.get(key[:4])
+        if found is not None:
+            return found
+        replaced = [(k, cells) for k, cells in self._code.get(key[:3], ()) if k[:4] not in present]
+        same_span = [cells for k, cells in replaced if k[4:] == key[4:]]
+        return same_span[0] if same_span else (replaced[0][1] if replaced else None)
+
+
+def _existing_columns(path: Path, written: Iterable[str]) -> "_Existing | None":
+    """The coded CSV at ``path`` read as ``read_coded`` reads it (encoding, delimiter, column names in any
+    case), for ``save_reviewed``; None when there is no such file (or it is no long-layout coded file)."""
+    from surveykit.io._tabular import all_rows
+    from surveykit.io.base import open_sniff
+    from surveykit.io.cells import spreadsheet_text
 
     if not path.is_file() or path.suffix.lower() != ".csv":
-        return [], {}
-    written = set(CODED_COLUMNS) | {c for c in extra if c in frame.columns}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip() for h in next(reader, [])]
-        kept = [h for h in dict.fromkeys(header) if h and h not in written]
-        if not kept or not set(CODED_COLUMNS) <= set(header):
-            return [], {}
-        pos = {h: header.index(h) for h in header}
-        values: dict = {}
-        for row in reader:
-            row = row + [""] * (len(header) - len(row))
-            base = tuple(row[pos[c]].strip() for c in CODED_COLUMNS)
-            span = tuple(row[pos[c]].strip() if c in pos else "" for c in ("start", "end"))
-            cells = {c: row[pos[c]] for c in kept}
-            values.setdefault(base + span, cells)
-            values.setdefault(base, cells)
-    return kept, values
+        return None
+    sniff = open_sniff(path)
+    if sniff.kind != "text":
+        return None
+    rows, _ = all_rows(sniff)
+    if not rows:
+        return None
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    lower = [h.lower() for h in header]
+    if "respondent_id" not in lower or "code_id" not in lower:
+        return None
+    written = set(written)
+    # The review writes the first column of each of its names; every other column is kept, as are cells
+    # past the header (named blank) that hold anything.
+    width = max(len(r) for r in rows)
+    first = {name: lower.index(name) for name in written if name in lower}
+    kept_pos = [j for j in range(width) if j not in first.values()
+                and (j < len(header) and header[j] or any(j < len(r) and r[j].strip() for r in rows[1:]))]
+    if not kept_pos:
+        return _Existing(sniff.delimiter or ",", (), [])
+    # The key as read_coded gives it: the question "answer" without a question_id column (review reads the
+    # file without --question), a blank coder as blank (it matches through the replaced-row rule).
+    defaults = {"question_id": WIDE_QUESTION_ID}
+    where = {name: lower.index(name) for name in (*CODED_COLUMNS, "start", "end") if name in lower}
+    found = []
+    for r in rows[1:]:
+        if not any(c.strip() for c in r):
+            continue
+        r = list(r) + [""] * (width - len(r))
+        key = tuple(spreadsheet_text(r[where[c]]).strip() if c in where else defaults.get(c, "")
+                    for c in (*CODED_COLUMNS, "start", "end"))
+        found.append((key[:4] + (_span_text(key[4]), _span_text(key[5])), tuple(r[j] for j in kept_pos)))
+    names = tuple(header[j] if j < len(header) else "" for j in kept_pos)
+    return _Existing(sniff.delimiter or ",", names, found)
 
 
 def write_frame_csv(path: str | Path, frame: "pd.DataFrame", *, force: bool = False, option: str = "--out") -> Path:
@@ -417,144 +482,6 @@ def write_output_bytes(path: str | Path, data: bytes, *, force: bool = False, op
     """Any binary output (e.g. a .qdpx project), atomically (an existing file: see ``write_coded``)."""
     with _writing(path):
         return write_owned_bytes(path, data, force=force, option=option)
-
-
-# -- review journal ----------------------------------------------------------------------------
-
-def journal_path(coded_path: str | Path) -> Path:
-    """The review journal beside a coded file: ``q7_coded.csv`` -> ``q7_coded.journal.jsonl``."""
-    p = Path(coded_path)
-    return p.with_name(f"{p.stem}.journal.jsonl")
-
-
-def append_journal(path: str | Path, record: dict[str, Any]) -> None:
-    """Append one record to a journal and flush it to disk before returning (survives a kill).
-
-    A file already there must be a journal (its first line one of surveykit's records); anything else
-    is refused, untouched. A last record cut short by a kill (surveykit's own, unreadable) is dropped
-    first, so the journal stays readable line by line."""
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-    p = Path(path)
-    with _writing(p):
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.is_symlink():
-            raise InputError("the review journal is a link; surveykit writes only a journal file of its own "
-                             "(move the link aside)", path=p)
-        fd = os.open(p, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
-        try:
-            size = os.fstat(fd).st_size
-            if size:
-                _check_journal_start(fd, p)
-                if os.pread(fd, 1, size - 1) != b"\n":
-                    tail = os.pread(fd, min(size, 1 << 20), max(0, size - (1 << 20)))
-                    cut = tail.rfind(b"\n")
-                    os.ftruncate(fd, size - len(tail) + cut + 1 if cut >= 0 else 0)
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _check_journal_start(fd: int, path: Path) -> None:
-    """Refuse a file whose first line is not one of surveykit's journal records (or, alone in the file,
-    the start of one that a kill cut short)."""
-    _check_journal_head(os.pread(fd, 65536, 0), path)
-
-
-def _check_journal_head(head: bytes, path: Path) -> None:
-    first = head.split(b"\n", 1)[0]
-    if not first.strip():
-        return
-    try:
-        rec = json.loads(first)
-    except ValueError:
-        rec = None
-        if b"\n" not in head and first.startswith(b'{"'):
-            return  # the first record, cut short by a kill
-    if not isinstance(rec, dict) or rec.get("event") not in ("decision", "memo", "saved"):
-        raise InputError("a file of this name is not a surveykit review journal; it was left as it is (move it "
-                         "aside, or review a copy of the coded file under another name)", path=path)
-
-
-def read_journal(path: str | Path) -> list[dict[str, Any]]:
-    """The records of a journal, in order; a last line cut short by a kill is ignored."""
-    p = Path(path)
-    if not p.exists():
-        return []
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the review journal ({exc.strerror})", path=p) from None
-    _check_journal_head(raw[:65536], p)
-    text = raw.decode("utf-8", errors="replace")
-    records = []
-    lines = text.split("\n")
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except ValueError:
-            if n >= len(lines) - 1:
-                continue  # the last line, cut short by a kill
-            raise InputError("the review journal is damaged (a line is not JSON); move it aside to start "
-                             "the journal afresh", path=p, row=n) from None
-        if isinstance(rec, dict):
-            records.append(rec)
-    return records
-
-
-# -- models -------------------------------------------------------------------------------------
-
-MODEL_FORMAT_MARK = '"format": "surveykit-text-model"'
-
-
-def write_model_dir(path: str | Path, files: dict[str, str]) -> Path:
-    """Write a model folder (name -> text) atomically: the old folder is replaced only on success,
-    and only when it is a model folder written by surveykit (anything else is never replaced)."""
-    from surveykit.io.folder import owned_folder
-
-    target = Path(path)
-    if target.exists():
-        ours = (target.is_dir() and (target / "model.json").is_file()
-                and MODEL_FORMAT_MARK in (target / "model.json").read_text(encoding="utf-8", errors="replace")[:400]
-                and {p.name for p in target.iterdir()} <= {"model.json", "metrics.csv"})
-        if not ours:
-            raise InputError("refusing to replace it: it is not a model folder written by surveykit "
-                             "(choose a new --out)", path=target)
-    # Replaced whole and atomically (io.folder), the leftovers of a killed run cleaned up by the next one.
-    # The folder's exact content (the check above) is its proof of ownership, so it carries no marker.
-    with _writing(path), owned_folder(path, kind="model", legacy=_legacy_model, force_option=None,
-                                      marker=False) as tmp:
-        for name, text in sorted(files.items()):
-            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
-    return target
-
-
-def _legacy_model(folder: Path) -> "dict[str, str] | None":
-    """A model folder of an older surveykit (no marker): model.json and metrics.csv are ours."""
-    from surveykit.io.folder import sha256_file
-
-    found = {name: folder / name for name in ("model.json", "metrics.csv") if (folder / name).is_file()}
-    if "model.json" not in found or any(p.is_symlink() for p in found.values()):
-        return None
-    if MODEL_FORMAT_MARK not in found["model.json"].read_text(encoding="utf-8", errors="replace")[:400]:
-        return None
-    return {name: sha256_file(p) for name, p in found.items()}
-
-
-def read_model_file(path: str | Path, name: str) -> str:
-    """One file of a model folder written by ``code train`` (text; nothing in it is executed)."""
-    p = Path(path)
-    if not p.is_dir():
-        raise InputError("not a surveykit model folder (expected a directory written by 'code train')", path=p)
-    f = p / name
-    if not f.is_file():
-        raise InputError(f"not a surveykit model folder: {name} is missing", path=p)
-    try:
-        return f.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {name} ({type(exc).__name__})", path=p) from None
 
 
 # -- REFI-QDA files ---------------------------------------------------------------------------
