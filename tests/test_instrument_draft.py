@@ -160,12 +160,12 @@ def test_an_answer_typed_into_an_other_box_is_not_made_an_option(tmp_path):
     path = tmp_path / "survey.csv"
     typed = "My manager at the Riverside office, who told me to say so"
     rows = [["department", "comments"]] + [["Finance", "fine"], ["Finance", "ok"], ["Legal", "no"], ["Legal", "yes"],
-                                          ["Estates", "good"], ["Estates", "fine"], ["Finance", "meh"], [typed, "x"]]
+                                          ["Estates", "good"], ["Estates", "fine"], ["Finance", "meh"]] * 3 + [[typed, "x"]]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     result = draft_from_file(path)
     assert typed not in result.yaml
-    assert "look typed into an 'Other' box" in result.yaml
+    assert "1 answer given by fewer than 5 respondents is not listed as an option" in result.yaml
 
 
 def test_ids_are_unique_snake_case(sample_drafted):

@@ -6,8 +6,10 @@ beside every guess. The draft is checked with ``parse_instrument`` and mapped ba
 before it is returned, so a draft that would not load never leaves this module.
 
 Privacy: comments quote option labels only (the questionnaire's wording). Free-text answers are never
-quoted, and an answer given once to a closed question that looks typed ("Other" boxes some platforms
-fold into the choice column) is not made an option.
+quoted, and an answer fewer than 5 respondents gave to a closed question (a name typed into an "Other"
+box some platforms fold into the choice column, a rare category) is neither made an option nor quoted
+unless the export declares it (a survey definition, SPSS value labels) or it is a standard scale's
+wording ("Strongly agree", "Don't know"); the draft says how many were left out.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from surveykit.draft.columns import Skipped, Unit, layout
-from surveykit.draft.decide import decide
+from surveykit.draft.decide import decide, rare_note
 from surveykit.draft.model import DraftQuestion, Guess, Ids, slug
 from surveykit.draft.render import name_scales, render_yaml
 from surveykit.draft.respondents import guess_completion, guess_groupings, respondent_fields
@@ -87,8 +89,9 @@ def draft_instrument(raw: RawExport, *, structure: SurveyStructure | None = None
             continue
         if d.type == "split_text":
             codes = unit.codes if len(unit.codes) == len(unit.columns) else [""] * len(unit.columns)
-            if not all(codes) and raw.platform in ("surveymonkey", "unipark"):
-                # Text boxes under one heading share their header text: mapping cannot tell them apart.
+            if not all(codes) and raw.platform in ("surveymonkey", "unipark", "limesurvey"):
+                # Text boxes under one heading ("Address [Street]", "Address [City]" ...) without codes:
+                # mapping cannot tell them apart.
                 skipped.append(Skipped(tuple(unit.columns), unit.text, "several text boxes under one heading: "
                                        "map them with a mapping file (surveykit inspect --write-mapping)"))
                 continue
@@ -102,10 +105,9 @@ def draft_instrument(raw: RawExport, *, structure: SurveyStructure | None = None
             questions.append(_text_question(raw, unit, ids, note=d.note))
             continue
         qid = ids.claim(_question_id(raw, unit))
-        q = DraftQuestion(id=qid, text=_text(unit), type=d.type, unit=unit, scale=d.scale)
+        q = DraftQuestion(id=qid, text=_text(raw, unit), type=d.type, unit=unit, scale=d.scale)
         q.notes["type"] = d.note
-        q.notes["scale"] = d.scale_note + (f"; {d.dropped} answer(s) given once that look typed into an 'Other' "
-                                           "box were not made options (validate lists them)" if d.dropped else "")
+        q.notes["scale"] = d.scale_note + (f"; {rare_note(d.dropped)}" if d.dropped else "")
         if d.type == "grid":
             for k, (col, label) in enumerate(zip(unit.columns, unit.labels)):
                 code = unit.codes[k] if k < len(unit.codes) else ""
@@ -147,8 +149,12 @@ def draft_instrument(raw: RawExport, *, structure: SurveyStructure | None = None
                        coverage=cov, platform=raw.platform, n_respondents=raw.n_rows)
 
 
-def _text(unit: Unit) -> str:
+def _text(raw: RawExport, unit: Unit) -> str:
     text = " ".join(unit.text.split()) or (unit.code or "question")
+    if raw.platform == "spss" and len(unit.columns) == 1 and text == raw.columns[unit.columns[0]].header.strip():
+        label = " ".join(str((raw.meta.get("variable_labels") or {}).get(unit.columns[0]) or "").split())
+        if label and label.casefold() not in ("null", "none", "nan", "n/a", "na", "-"):
+            return label  # the variable label is the question's wording; the variable name is its id
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", text) and "_" in text:
         # A variable name as header ("first_time"): the column maps by its id; the text is for people.
         text = text.replace("_", " ").strip().capitalize()
@@ -171,7 +177,7 @@ def _other_id(raw: RawExport, unit: Unit, qid: str) -> str:
 
 
 def _text_question(raw: RawExport, unit: Unit, ids: Ids, *, note: str) -> DraftQuestion:
-    q = DraftQuestion(id=ids.claim(_question_id(raw, unit)), text=_text(unit), type="text", unit=unit)
+    q = DraftQuestion(id=ids.claim(_question_id(raw, unit)), text=_text(raw, unit), type="text", unit=unit)
     q.notes["type"] = note
     return q
 

@@ -322,3 +322,60 @@ def numeric_range(numbers: Iterable[int]) -> tuple[int, int] | None:
     if hi <= 5:
         return 0, 5 if hi > 3 else max(hi, 1)
     return (0 if lo == 0 or hi > 7 else 1), 10
+
+
+# -- a questionnaire's standard wording ----------------------------------------------------------------
+
+def _words_of(patterns: Iterable[str]) -> set[str]:
+    return {w for p in patterns for w in re.findall(r"[a-z]+", re.sub(r"\\[a-zA-Z]", " ", p))}
+
+
+#: Every word the standard scales above are written with (and the little words around them).
+_SCALE_WORDS = frozenset(
+    _words_of(p.pattern for _, p in _DK_KINDS) | _words_of(lev.pattern for fam in UNIPOLAR for lev in fam.levels)
+    | _words_of([MIDDLE.pattern, _NEUTRAL.pattern]) | {w for b in BIPOLAR for w in (b[1], *b[2])}
+    | _STRONG | _MILD | _FILLER | YES | NO
+    | {"not", "neither", "nor", "or", "and", "i", "m", "d", "me", "to", "the", "this", "that", "it", "of", "for",
+       "evaluation", "evaluate", "judgement", "judgment", "comment", "enough", "information", "experience", "yet",
+       "question", "answer", "say", "disclose", "wish", "want", "like", "know", "sure", "unsure", "applicable", "apply",
+       "all", "at"})
+#: Choices most closed questions have, whoever answers ("Other (please specify)", "None of the above").
+_COMMON_CHOICE = re.compile(r"(other|others|something else|none|none of (the|these) (above|options)|all of the above)"
+                            r"( please (specify|describe|state|explain))?|na")
+_BIPOLAR_WORDS = tuple(sorted({w for b in BIPOLAR for w in (b[1], *b[2])}))
+
+
+def standard_wording(label: str, extra_words: frozenset[str] = frozenset()) -> bool:
+    """Whether an answer is written as a standard scale option is written ("Strongly agree", "Don't
+    know", "Never", "Yes", "4", "1 - Very poor"), every word of it a scale word, so that showing it
+    says nothing about who gave it. A typed answer that starts like one ("I don't know, my friend
+    decides", "Neither, ...") is not. extra_words: a trailing word that scale points of the same
+    question share ("Not at all concerned" .. "Extremely concerned")."""
+    numbered = number_of(label)
+    if numbered is not None:
+        return not numbered[1] or standard_wording(numbered[1], extra_words)
+    key = normalise_label(label)
+    if not key:
+        return False
+    if _COMMON_CHOICE.fullmatch(key):
+        return True
+    recognised = bool(dk_kind(label)) or key in YES or key in NO or bool(MIDDLE.match(key)) \
+        or any(_bipolar_rank(key, pos, negs) is not None for _, pos, negs, _ in BIPOLAR) \
+        or any(fam.rank(key) is not None for fam in UNIPOLAR)
+    if not recognised:
+        return False
+    return all(w in _SCALE_WORDS or w in extra_words or (len(w) >= 5 and fix_word(w, _BIPOLAR_WORDS) != w)
+               for w in key.split())
+
+
+def suffix_words(labels: Sequence[str]) -> frozenset[str]:
+    """The trailing words ("concerned") that two or more unipolar scale points among labels share."""
+    seen: dict[str, set[str]] = {}
+    for lab in labels:
+        key = normalise_label(lab)
+        for fam in UNIPOLAR:
+            if fam.suffix:
+                r = fam.rank(key)
+                if r is not None and r[2]:
+                    seen.setdefault(r[2], set()).add(key)
+    return frozenset(w for rest, keys in seen.items() if len(keys) >= 2 for w in rest.split())

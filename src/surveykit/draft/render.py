@@ -3,7 +3,9 @@ its scales (questions with the same answers share one)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from surveykit.draft.columns import Skipped
@@ -75,6 +77,27 @@ def q(text: str) -> str:
                    else f"\\u{ord(ch):04x}" for ch in out)
 
 
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+@lru_cache(maxsize=4096)
+def ident(text: str) -> str:
+    """An id (or any short scalar) as YAML that loads back as the same string: plain when YAML reads
+    it so ("sector", "region"), double-quoted when it would read as something else ("no", "on", "true",
+    "null", "1e3", "0x1f" are true/false, nothing or numbers in YAML)."""
+    import yaml
+
+    text = str(text)
+    if _PLAIN.fullmatch(text):
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            if yaml.load(text, Loader=loader) == text and yaml.safe_load(text) == text:
+                return text
+        except yaml.YAMLError:
+            pass
+    return q(text)
+
+
 def _comment(text: str) -> str:
     text = " ".join(str(text).split())
     return f"  # guessed: {text}" if text else ""
@@ -98,14 +121,14 @@ def render_yaml(raw: RawExport, *, name: str, title: str, source: str, questions
         for s in skipped:
             where = ", ".join(_letter(c) for c in s.columns[:6]) + (" ..." if len(s.columns) > 6 else "")
             lines.append(f"#   column {where} {shorten(s.header, 50)!r}: {' '.join(s.reason.split())}")
-    lines += ["", f"id: {slug(Path(name).stem) or 'my_survey'}", f"title: {q(title)}", 'version: "1"',
+    lines += ["", f"id: {ident(slug(Path(name).stem) or 'my_survey')}", f"title: {q(title)}", 'version: "1"',
               f"source: {q(source)}", "", "scales:"]
     if not scales:
         lines += ["  yes_no:  # not used yet: the format needs one scale (every drafted question is free text)",
                   "    kind: nominal", "    options:", '      - {code: "1", label: "Yes"}',
                   '      - {code: "0", label: "No"}']
     for sid, g in scales.items():
-        lines.append(f"  {sid}:")
+        lines.append(f"  {ident(sid)}:")
         why = f"{g.kind}: {g.description.split(' from ')[0].split(', options')[0]}" if g.recognised else \
             f"nominal: categories without an order (options as found in the answers{'' if g.options else ''})"
         lines.append(f"    kind: {g.kind}{_comment(why)}")
@@ -127,45 +150,45 @@ def render_yaml(raw: RawExport, *, name: str, title: str, source: str, questions
         if g.nets:
             lines.append("    nets:")
             for nid, label, codes in g.nets:
-                lines.append(f"      {nid}: {{label: {q(label)}, codes: [" + ", ".join(q(c) for c in codes) + "]}"
+                lines.append(f"      {ident(nid)}: {{label: {q(label)}, codes: [" + ", ".join(q(c) for c in codes) + "]}"
                              + _comment("the other end of the scale, combined"))
     if profile:
         lines += ["", "profile:"]
         for p in profile:
-            lines.append(f"  - id: {p.id}{_comment(p.note)}")
+            lines.append(f"  - id: {ident(p.id)}{_comment(p.note)}")
             lines.append(f"    kind: {p.kind}")
             lines.append(f"    label: {q(p.label)}")
             if p.aliases:
                 lines.append("    aliases: [" + ", ".join(q(a) for a in p.aliases) + "]")
             if p.scale_id:
-                lines.append(f"    options: {p.scale_id}{_comment(p.scale_note or (p.scale.description if p.scale else ''))}")
+                lines.append(f"    options: {ident(p.scale_id)}{_comment(p.scale_note or (p.scale.description if p.scale else ''))}")
             if p.other_text:
-                lines.append(f"    other_text: {p.other_text}{_comment('the Other (please specify) box')}")
+                lines.append(f"    other_text: {ident(p.other_text)}{_comment('the Other (please specify) box')}")
     if groupings:
-        lines += ["", "groupings: [" + ", ".join(g for g, _ in groupings) + "]"
+        lines += ["", "groupings: [" + ", ".join(ident(g) for g, _ in groupings) + "]"
                   + _comment("what compare, banner and the report break results down by (the first is the "
                              "default): " + "; ".join(f"{g}: {why}" for g, why in groupings))]
     if last_page:
-        lines += ["", "completion:", "  last_page: [" + ", ".join(last_page) + "]" + _comment(completion_note)]
+        lines += ["", "completion:", "  last_page: [" + ", ".join(ident(x) for x in last_page) + "]" + _comment(completion_note)]
     lines += ["", "questions:"]
     for n, qu in enumerate(questions, 1):
-        lines.append(f"  - id: {qu.id}")
+        lines.append(f"  - id: {ident(qu.id)}")
         lines.append(f"    text: {q(qu.text)}")
         lines.append(f"    type: {qu.type}{_comment(qu.notes.get('type', ''))}")
         if qu.type != "text":
-            lines.append(f"    scale: {qu.scale_id}{_comment(qu.notes.get('scale', ''))}")
+            lines.append(f"    scale: {ident(qu.scale_id)}{_comment(qu.notes.get('scale', ''))}")
         if qu.other_text:
-            lines.append(f"    other_text: {qu.other_text}{_comment(qu.notes.get('other_text', ''))}")
+            lines.append(f"    other_text: {ident(qu.other_text)}{_comment(qu.notes.get('other_text', ''))}")
         if qu.items:
             lines.append("    items:")
             for iid, label, other in qu.items:
                 extra = ", other: true" if other else ""
-                lines.append(f"      - {{id: {iid}, label: {q(label)}{extra}}}"
+                lines.append(f"      - {{id: {ident(iid)}, label: {q(label)}{extra}}}"
                              + (_comment("a rated 'Other' row") if other else ""))
     texts = [qu.id for qu in questions if qu.type == "text"]
     lines += ["", "# Free-text fields to code in the report, each with a codebook (see docs/instrument.md):",
               "# coding:"]
-    lines += [f"#   - {{field: {t}, codebook: my_codebook.yaml}}" for t in texts[:3]] or ["#   (no free-text fields)"]
+    lines += [f"#   - {{field: {ident(t)}, codebook: my_codebook.yaml}}" for t in texts[:3]] or ["#   (no free-text fields)"]
     return "\n".join(lines) + "\n"
 
 

@@ -141,6 +141,30 @@ def _looks_like_value(header: str, column: list[str]) -> bool:
     return False
 
 
+_DIGITS = re.compile(r"\d+")
+_ID_CELL = re.compile(r"^[A-Za-z_#-]{0,12}\d{1,12}[A-Za-z_-]{0,4}$")
+
+
+def _id_like(header: str, column: list[str]) -> bool:
+    """A respondent id rather than a column name: letters and digits shaped as most ids below it are
+    (``R0`` over ``R1, R2, ...``; ``resp-0007`` over ``resp-0008, ...``). A column name such as ``Q1`` or
+    ``ID`` over ids ``R001`` or ``17`` has another shape."""
+    h = header.strip()
+    if not _ID_CELL.match(h):
+        return False
+    values = [v.strip() for v in column if v.strip()]
+    if len(values) < 2:
+        return False
+    shape = _DIGITS.sub("9", h)
+    return sum(1 for v in values if _DIGITS.sub("9", v) == shape) * 2 > len(values)
+
+
+def _free_text(header: str) -> bool:
+    """Several words of running text: an answer if the row is otherwise data (a question is too, so this
+    counts only beside an id and an answer; see ``headerless_problem``)."""
+    return len(header.split()) >= 5 or len(header.strip()) > 40
+
+
 def headerless_problem(rows: list[list[str]], *, known_header=None) -> str | None:
     """A message when the first row of a one-header-row export looks like answers, not column names.
 
@@ -148,7 +172,9 @@ def headerless_problem(rows: list[list[str]], *, known_header=None) -> str | Non
     which would then be printed and published. The first row is taken for data when at least half of
     its cells (and at least two) look like values: numbers, dates, common answer words, or a value
     that also appears further down the same column, and none is a name ``known_header`` accepts
-    (surveykit's own column ids). The message never quotes the cells.
+    (surveykit's own column ids). When the row otherwise reads as a respondent's (its first cell an id
+    shaped as the ids below it, and another cell a value as above), its cells of running text count as
+    values too: a free-text answer there is no question, however long. The message never quotes the cells.
     """
     if len(rows) < 2 or not rows[0]:
         return None
@@ -159,7 +185,12 @@ def headerless_problem(rows: list[list[str]], *, known_header=None) -> str | Non
     named = [j for j, h in enumerate(header) if h.strip()]
     if len(named) < 2:
         return None
-    looks = sum(1 for j in named if _looks_like_value(header[j], [r[j] for r in body if j < len(r)]))
+    value_like = {j for j in named if _looks_like_value(header[j], [r[j] for r in body if j < len(r)])}
+    first = named[0]
+    if first == 0 and first not in value_like and value_like and _id_like(header[0], [r[0] for r in body if r]):
+        value_like.add(first)
+        value_like.update(j for j in named if _free_text(header[j]))
+    looks = len(value_like)
     if looks >= 2 and looks * 2 >= len(named):
         return (f"the first row looks like answers, not column names ({looks} of {len(named)} of its cells look "
                 "like values: numbers, dates, answers that recur below): the export seems to have lost its "

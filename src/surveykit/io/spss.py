@@ -92,7 +92,92 @@ def read_sav_isolated(path: str, sha256: str) -> RawExport:
         return payload
     if status == "input":
         raise InputError(payload, path=path)
+    if status == "memory":
+        raise InputError(f"this SPSS .sav file is too large to read ({payload})", path=path)
     raise InputError(f"this SPSS .sav file is damaged or truncated ({payload})", path=path)
+
+
+# Reading a .sav whose claims pass ``_check_claimed_size`` may take at most this much memory beyond what
+# the process held when it started reading: a fixed allowance (pandas, pyreadstat's buffers, the malloc
+# arenas) and, per cell the file's size could hold, over twice what a cell costs at most (measured: about
+# 200 bytes for a distinct number, held in the data frame, as text, in a row and pickled to be sent back).
+CHILD_MEMORY_FIXED = 2 * 1024 ** 3
+CHILD_MEMORY_PER_CELL = 512
+
+
+def _limit_child_memory(path: str) -> None:
+    """A backstop in the reading process: an address-space limit (RLIMIT_AS) of what it holds now plus
+    ``CHILD_MEMORY_FIXED`` and ``CHILD_MEMORY_PER_CELL`` for each cell the file's size could hold, so a
+    file that still asks the C library for absurd memory ends as a MemoryError ("too large to read")
+    instead of swapping the machine. Never raises a limit already set; does nothing where it cannot.
+    Called once pandas and pyreadstat are imported: what they map (thread stacks) is counted as held."""
+    import os
+
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as f:
+            held = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        size = os.path.getsize(path)
+        fields = _header_fields(path)
+        compression = fields[2] if fields else 2
+        want = held + CHILD_MEMORY_FIXED + CHILD_MEMORY_PER_CELL * _max_cells(size, compression)
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            want = min(want, hard)
+        if soft != resource.RLIM_INFINITY and soft <= want:
+            return
+        resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):  # not Linux, or no /proc
+        pass
+
+
+# The smallest a stored cell (one 8-byte element of a case) can be, by the header's compression code:
+# uncompressed 8 bytes; bytecode-compressed one command byte (codes 1-251 a small number, 254 spaces, 255
+# system-missing; no code stands for more than one element); zlib-compressed (.zsav) that byte deflated,
+# and deflate packs at most 1,032 to one.
+_MIN_CELL_BYTES = {0: 8, 1: 1}
+_ZLIB_MAX_RATIO = 1032
+
+
+def _max_cells(size: int, compression: int) -> int:
+    """The most cells (cases x variables) a .sav of ``size`` bytes can hold, given its compression code (an
+    unknown code is taken as the most compact, zlib)."""
+    if compression in _MIN_CELL_BYTES:
+        return size // _MIN_CELL_BYTES[compression]
+    return size * _ZLIB_MAX_RATIO
+
+
+def _header_fields(path: str) -> "tuple[int, int, int] | None":
+    """(cases claimed, elements per case, compression code) from a .sav's 176-byte file header, in the
+    byte order its layout code shows; None when the header is cut short."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(176)
+    if len(head) < 84 or head[:4] not in (b"$FL2", b"$FL3"):
+        return None
+    order = "<" if struct.unpack("<i", head[64:68])[0] in (2, 3) else ">"
+    case_size, compression, _weight, cases = struct.unpack(order + "iiii", head[68:84])
+    if head[:4] == b"$FL3":
+        compression = 2
+    return cases, case_size, compression
+
+
+def _check_claimed_size(path: str, rows: "int | None", columns: int) -> None:
+    """Refuse a file whose header claims more cases than its size can hold: pyreadstat sets aside room for
+    every claimed case before reading one, so a 2 KB file claiming 50 million cases would take gigabytes
+    and then fail. (A header that leaves the count open, -1, is read as the data runs.)"""
+    import os
+
+    if not rows or rows <= 0 or columns <= 0:
+        return
+    fields = _header_fields(path)
+    compression = fields[2] if fields else 2
+    size = os.path.getsize(path)
+    if rows * columns > _max_cells(size, compression):
+        raise InputError(f"this SPSS .sav file is damaged or truncated: its header claims {rows:,} cases of "
+                         f"{columns:,} variables, more than its {size:,} bytes can hold")
 
 
 def _read_in_child(path: str, sha256: str, conn) -> None:
@@ -108,16 +193,26 @@ def _read_in_child(path: str, sha256: str, conn) -> None:
     except OSError:
         pass
     try:
+        import pandas  # noqa: F401 - imported before the limit is set: see _limit_child_memory
+        import pyreadstat  # noqa: F401
+    except ImportError:
+        pass
+    _limit_child_memory(path)
+    try:
         try:
             raw = _read_sav(path, sha256)
         except InputError as exc:
             conn.send(("input", exc.message))
         except MemoryError:
-            conn.send(("damaged", "it claims more data than fits in memory"))
+            conn.send(("memory", "it needs more memory than is allowed"))
         except Exception as exc:  # noqa: BLE001 - pyreadstat raises ReadstatError/PyreadstatError and others
             conn.send(("damaged", type(exc).__name__))
         else:
-            conn.send(("ok", raw))
+            try:
+                conn.send(("ok", raw))
+            except MemoryError:  # sending pickles the whole answer first: nothing was written
+                del raw
+                conn.send(("memory", "it needs more memory than is allowed"))
     finally:
         conn.close()
 
@@ -125,6 +220,11 @@ def _read_in_child(path: str, sha256: str, conn) -> None:
 def _read_sav(path: str, sha256: str) -> RawExport:
     import pyreadstat
 
+    # The dictionary alone first (quick): a header claiming more cases than the file holds is refused
+    # before pyreadstat sets aside room for them.
+    _, head = pyreadstat.read_sav(path, metadataonly=True)
+    _check_claimed_size(path, head.number_rows, head.number_columns or len(head.column_names or ()))
+    del head
     frame, meta = pyreadstat.read_sav(path, user_missing=True)
     names = list(meta.column_names)
     labels = list(meta.column_labels or [None] * len(names))
