@@ -16,6 +16,7 @@ groups and is flagged ``exploratory`` when there are fewer than ``EXPLORATORY_BE
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -283,10 +284,11 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
         measure = cell(row, "measure_id")
         if not workshop or not group:
             raise InputError("workshop and group must not be blank", path=where, row=i)
-        gname = _group_name(workshop, group, i)
+        # Named only for a message: checking the names for personal data costs more than the row.
+        gname = functools.partial(_group_name, workshop, group, i)
         key = (workshop, group)
         if not measure:
-            raise InputError(f"{gname}: measure_id is blank", path=where, row=i)
+            raise InputError(f"{gname()}: measure_id is blank", path=where, row=i)
         if measure not in known:
             # The cell is quoted only when it looks like an id: what was typed there may be personal data.
             from surveykit.coding.redact import redact_text
@@ -294,16 +296,16 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
 
             shown = (f"measure {measure!r}" if looks_like_id(measure) and not redact_text(measure).spans
                      else "the measure_id")
-            raise InputError(f"{gname}, {shown}: not in the measures codebook; allowed: "
+            raise InputError(f"{gname()}, {shown}: not in the measures codebook; allowed: "
                              f"{', '.join(measures.ids)}", path=where, row=i, column="measure_id")
         size_text = cell(row, "group_size")
         if not size_text.isdigit() or int(size_text) < 1:
-            raise InputError(f"{gname}, measure {measure!r}: group_size must be a whole number of people "
+            raise InputError(f"{gname()}, measure {measure!r}: group_size must be a whole number of people "
                              f"(1 or more)", path=where, row=i, column="group_size")
         size = int(size_text)
         verdict = cell(row, "verdict").lower()
         if verdict not in VERDICTS:
-            raise InputError(f"{gname}, measure {measure!r}: verdict must be one of 'effective', "
+            raise InputError(f"{gname()}, measure {measure!r}: verdict must be one of 'effective', "
                              "'not_effective'", path=where, row=i,
                              column="verdict")
         rank_text = cell(row, "rank_in_verdict")
@@ -315,7 +317,7 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
                     raise ValueError
                 rank = int(value)
             except ValueError:
-                raise InputError(f"{gname}, measure {measure!r}: rank_in_verdict must be a whole number from 1 "
+                raise InputError(f"{gname()}, measure {measure!r}: rank_in_verdict must be a whole number from 1 "
                                  "(or blank when the pile was left unranked)",
                                  path=where, row=i, column="rank_in_verdict") from None
         if key not in seen:
@@ -323,10 +325,10 @@ def parse_rankings(rows: Sequence[Sequence[str]], *, measures: MeasureSet, path:
             order.append(key)
         g = seen[key]
         if g["size"] != size:
-            raise InputError(f"{gname}, measure {measure!r}: group_size {size} differs from the group's earlier "
+            raise InputError(f"{gname()}, measure {measure!r}: group_size {size} differs from the group's earlier "
                              f"rows ({g['size']})", path=where, row=i, column="group_size")
         if measure in g["verdicts"]:
-            raise InputError(f"{gname}, measure {measure!r}: sorted twice in this group (also row "
+            raise InputError(f"{gname()}, measure {measure!r}: sorted twice in this group (also row "
                              f"{g['rows'][measure]})", path=where, row=i, column="measure_id")
         g["verdicts"][measure] = verdict
         g["ranks"][measure] = rank
