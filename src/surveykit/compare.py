@@ -65,9 +65,11 @@ def check_alpha(alpha: float) -> float:
 
 
 def parse_groups(groups: str | Sequence[str] | None) -> list[str] | None:
+    """The groups asked for: a comma-separated string (``--groups a,b``) or a list of group names, each
+    taken whole (a region named "Yorkshire, Humber" is one group)."""
     if groups is None:
         return None
-    parts = groups.split(",") if isinstance(groups, str) else [p for g in groups for p in str(g).split(",")]
+    parts = groups.split(",") if isinstance(groups, str) else [str(g) for g in groups]
     out = [p.strip() for p in parts if p.strip()]
     return out or None
 

@@ -76,12 +76,25 @@ def _where(exc: BaseException) -> str:
 
 def message(text: str) -> None:
     """A message for people, on stderr."""
-    typer.echo(f"surveykit: {text}", err=True)
+    typer.echo(f"surveykit: {for_terminal(text)}", err=True)
 
 
 def echo(text: str = "") -> None:
     """Data, on stdout."""
     typer.echo(text)
+
+
+# C0 and C1 controls (escape sequences can set a window title, write the clipboard or hide text) and the
+# bidirectional overrides (they reorder what is shown): text read from a file reaches a terminal only
+# with these made visible.
+_TERMINAL_UNSAFE = {**{c: "\ufffd" for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), *range(0x7f, 0xa0))},
+                    **{c: "\ufffd" for c in (*range(0x202a, 0x202f), *range(0x2066, 0x206a))}}
+
+
+def for_terminal(text: str) -> str:
+    """``text`` with control characters and bidirectional overrides shown as U+FFFD (tab and line
+    breaks stay)."""
+    return text.translate(_TERMINAL_UNSAFE) if not text.isascii() or not text.isprintable() else text
 
 
 # -- rendering tables ----------------------------------------------------------------------
@@ -109,7 +122,7 @@ def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: st
     if not len(frame.columns):
         body = "(no rows)"
     else:
-        columns = [str(c) for c in frame.columns]
+        columns = [for_terminal(str(c)) for c in frame.columns]
         numeric = [_numeric_column(frame[c]) for c in frame.columns]
         last = len(frame.columns) - 1
         # Inner columns are shortened to keep the table readable; the last one runs to its end,
@@ -121,7 +134,7 @@ def frame_to_text(frame: "pd.DataFrame", *, title: str | None = None, footer: st
             lines.append("  ".join(col[i].rjust(w) if num else col[i].ljust(w)
                                    for col, w, num in zip(cells, widths, numeric)).rstrip())
         body = "\n".join(lines) if len(frame) else lines[0] + "\n(no rows)"
-    return "\n".join(p for p in (title, body, footer) if p)
+    return "\n".join(for_terminal(p) for p in (title, body, footer) if p)
 
 
 def _numeric_column(series: "pd.Series") -> bool:
@@ -158,7 +171,7 @@ def _cell(value: Any, *, full: bool = False) -> str:
     if isinstance(value, float):
         text = f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:.2f}".rstrip("0").rstrip(".")
     else:
-        text = " ".join(str(value).split())
+        text = for_terminal(" ".join(str(value).split()))
     return text if full or len(text) <= MAX_CELL_WIDTH else text[: MAX_CELL_WIDTH - 1] + "\u2026"
 
 

@@ -186,12 +186,13 @@ def voices(
     if chart_out is not None:
         from surveykit.charts.youth import slope_chart
         from surveykit.report.figures import save_figure
-        from surveykit.report.model import file_id
+        from surveykit.report.model import file_ids
 
-        for group in result.groups():
-            # A group is the data's own value: its file name is a plain slug of it.
-            written += save_figure(slope_chart(result, group=group), chart_out / f"voices_{file_id(group)}",
-                                   force=force)
+        groups = list(result.groups())
+        # A group is the data's own value: its file name is a plain slug of it, numbered where two groups'
+        # slugs are one ("South/East", "South_East"), so that no chart replaces another.
+        for group, slug in zip(groups, file_ids(groups)):
+            written += save_figure(slope_chart(result, group=group), chart_out / f"voices_{slug}", force=force)
     table = _rounded(result.table, {"youth_mean_position": 2, "youth_pct_effective": 1, "pro_pct_effective": 1,
                                     "pct_gap": 1, "spearman_rho": 3, "spearman_p": 4})
     if fmt is OutputFormat.csv:

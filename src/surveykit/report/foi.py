@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from surveykit.report.model import ChartRecipe, Section, SectionBuilder, file_id
+from surveykit.report.model import ChartRecipe, Section, SectionBuilder, file_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -103,10 +103,8 @@ def foi_section(returns: "Returns", *, suppress: bool = True, threshold: int = 5
     sb.table("foi_regions", "By region", t["regions"], percent_columns=("share_pct",), digits={"share_pct": 1},
              note="Totals over the authorities of the region that gave each number; the share over those that gave "
                   "both.")
-    slugs = [file_id(w) for w in waves]
-    for k, w in enumerate(waves):
-        # A wave is the data's own value ("2016/17"): its chart's file name is a plain slug of it.
-        slug = slugs[k] if slugs.count(slugs[k]) == 1 else f"{slugs[k]}_{k + 1}"
+    # A wave is the data's own value ("2016/17"): its chart's file name is a plain slug of it.
+    for w, slug in zip(waves, file_ids(list(waves))):
         sb.chart(f"foi_regions_{slug}", f"Children who went missing by region, {w}",
                  ChartRecipe(regional_chart, t["regions"], wave=w),
                  alt=f"Bar chart of children who went missing by region in {w}, trafficked and unaccompanied.")

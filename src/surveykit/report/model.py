@@ -209,16 +209,21 @@ class Report:
     def check_ids(self) -> None:
         """Table and chart ids must be unique, plain file names (they name files inside the report
         folder: a separator or a leading dot would put a file elsewhere)."""
+        from surveykit.errors import UsageError
+
         for kind, ids in (("table", [t.id for t in self.tables]), ("chart", [c.id for c in self.charts])):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"duplicate {kind} ids in report: {', '.join(dupes)}")
             bad = [i for i in ids if not is_file_id(i)]
             if bad:
-                from surveykit.errors import UsageError
-
                 raise UsageError(f"the report's {kind} id {bad[0][:60]!r} cannot name a file: use letters, digits "
                                  "and '_' in the instrument's ids (questions, sections, groupings)")
+            # Compared without case: on Windows and macOS "Q2_chart" and "q2_chart" are one file.
+            folded = [i.lower() for i in ids]
+            dupes = sorted({i for i in ids if folded.count(i.lower()) > 1})
+            if dupes:
+                raise UsageError(f"the report would write two {kind}s named {', '.join(repr(d) for d in dupes[:4])}: "
+                                 "rename a question, section or grouping in the instrument so that no id is another's "
+                                 "with a suffix the report adds (such as '_top_box' or '_by_sector'), or differs from "
+                                 "it only in case")
 
 
 _FILE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,199}")
@@ -234,6 +239,23 @@ def file_id(value: object) -> str:
     """``value`` made into a part of a file id (a wave such as "2016/17" -> "2016_17")."""
     text = re.sub(r"[^A-Za-z0-9_-]+", "_", str(value)).strip("_-")[:60]
     return text or "x"
+
+
+def file_ids(values: "list[object]") -> list[str]:
+    """``file_id`` of each value, numbered where two would name one file ("South/East" and "South_East";
+    "North" and "north", one file on Windows and macOS): the k-th value's becomes "<id>_<k>"."""
+    base = [file_id(v) for v in values]
+    folded = [b.lower() for b in base]
+    out: list[str] = []
+    taken: set[str] = set()
+    for k, b in enumerate(base):
+        candidate, n = (b if folded.count(b.lower()) == 1 else f"{b}_{k + 1}"), k + 1
+        while candidate.lower() in taken or (candidate != b and candidate.lower() in folded):
+            n += 1
+            candidate = f"{b}_{n}"
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out
 
 
 class SectionBuilder:
