@@ -141,21 +141,62 @@ class Redactor:
         self._deny = _denylist_re(words)
 
     def find(self, text: str) -> tuple[Span, ...]:
-        from surveykit.coding.redact.structured import find_structured
-
         if not text:
             return ()
+        norm, where = _normalised(text)
+        if where is None:
+            return merge(self._find(text))
+        # Found on the normalised text, reported over the original: a span runs from the original
+        # character its first character came from to the end of the one its last came from.
+        found = [(k, where[s], where[e - 1] + 1) for k, s, e in self._find(norm) if e > s]
+        return merge(found)
+
+    def _find(self, text: str) -> list[tuple[str, int, int]]:
+        from surveykit.coding.redact.structured import find_structured
+
         found = find_structured(text, self._banks.postcode_areas)
         found += self._names.find(text)
         if self._deny is not None:
             found += [("name", m.start(), m.end()) for m in self._deny.finditer(text)]
-        return merge(found)
+        return found
 
     def redact(self, text: str) -> Redaction:
         if not text:
             return Redaction(text or "", ())
         spans = self.find(text)
         return Redaction(apply(text, spans), spans)
+
+
+# Characters that hide a word or a number from the detector without showing: zero-width space,
+# joiners, word joiner, byte-order mark, soft hyphen ("Fat\u200bima", "07700\u200b900123").
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e")
+
+
+def _normalised(text: str) -> tuple[str, list[int] | None]:
+    """``text`` as the detector reads it: each character in NFKC form (full-width digits and
+    letters become ASCII: "０７７００" -> "07700"), invisible characters dropped; and for each
+    character of that text the offset of the original character it came from. ``(text, None)``
+    when nothing changes (every ASCII answer, so the usual path costs one check)."""
+    if text.isascii():
+        return text, None
+    import unicodedata
+
+    if not any(c in _INVISIBLE for c in text) and unicodedata.is_normalized("NFKC", text):
+        return text, None
+    parts: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        if c in _INVISIBLE:
+            continue
+        if c.isascii():
+            parts.append(c)
+            where.append(i)
+            continue
+        n = unicodedata.normalize("NFKC", c)
+        parts.append(n)
+        where.extend([i] * len(n))
+    norm = "".join(parts)
+    return (text, None) if norm == text else (norm, where)
 
 
 @lru_cache(maxsize=8)

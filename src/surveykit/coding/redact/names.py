@@ -12,7 +12,11 @@ One left-to-right pass over the words of an answer (linear in its length):
   name, a possessive, a verb such as "said" or "went");
 * any capitalised word after a cue ("told", "called", "my colleague", "foster carer") or beside an
   age in brackets, or joined by "and" to a name just found, is a name;
-* a lower-case given name that is not an English word ("ahmed") is a name.
+* a lower-case given name that is not an English word ("ahmed") is a name;
+* a word in capitals ("FATIMA ALI", "ROCHDALE") is first judged as its Title-case form would be
+  (``_promote_capitals``) when it is a listed given name, family name or place that is not an
+  English word, or stands beside such a word, or follows a name cue; acronyms ("UK", "NRM", "LA")
+  and ordinary words in capitals ("PLEASE HELP", "NOT BELIEVED") stay as they are.
 
 Terms to keep (institutions, legislation, nationalities, countries, months, the codebook's labels
 and lexicon, the instrument's sector names) are never redacted.
@@ -46,6 +50,32 @@ absconded refused explained felt feels knew knows never still""".split())
 PLACE_PREPS = frozenset("in at to from near around outside via between into towards toward round nr across".split())
 PLACE_NOUNS = frozenset("""police council borough county city town area project team station constabulary district
 region services hospital court""".split())
+# Acronyms of this field that are also in the name or place lists, or that would otherwise read as an
+# unknown word after a cue ("told NRM", "spoke to LADO"): never a name in capitals.
+ACRONYMS = frozenset("""uk us usa eu un nhs nrm nca cps camhs gp ae esol ecpat ictg ictgs ukvi uasc uascs dk id ngo
+ngos cctv la las lac cla yp yps sw sws kw kws iro irc ircs ho hmo hmos nfa neet nass mh ocg ocgs ocn rhi rhis ooa rui
+cse cce cp cin lado mash sgo ehcp sen send fgm pnc dwp hmrc yot yos pep isw brp arc iom sar ok ta pa na tbc asap
+aka fyi dob dol ai tv sms pc ss ss tf dsl dslo mp dc ds di dci dsi pcso ni gb nb ps re adhd ptsd hiv ivf""".split())
+# Given names that are everyday English words people shout ("WILL", "MAY", "HOPE"): in capitals they
+# are a name only after a strong cue (a title, "told", "called") or beside a name that is no word.
+CAPS_AMBIGUOUS = frozenset("""will may mark hope faith grace bill rose young king summer joy rich guy ray art pat sue
+dawn eve max sunny major frank earl chase hunter page wade dean miles cliff holly ivy iris jade ruby pearl amber
+penny august buck cash chance chip clay drew duke gay glen grant hank heath herb jean lane lance marsh mason matt
+nick norm pierce reed rob rod royal rusty sandy skip sonny stan sterling ted troy wes woody early star sky son kid
+love bird case care blue green brown white black gray grey long short hall hill wood street field bell cook
+baker carter butler turner fisher hunter major bishop dick june see""".split())
+# After these a word in capitals is a verb, not a name: "WE SEE WEST AFRICAN GIRLS".
+BEFORE_VERB = frozenset("i we you they he she it who to will would can could should must may might do does did not "
+                        "never always often also just".split())
+_CONTRACTION = re.compile(r"'(?:t|re|ve|ll|d|m)$")
+# Places that are everyday words after "in", "at", "to", "from" ("IN BATTLE", "TO COURT"): in capitals
+# only before "police", "council" ... .
+CAPS_PLACE_WORDS = frozenset("""bridge street church pool bath sale deal battle box eye grain law hope mark settle steep
+wing valley ridge plains quarter rock stone wall send over down dale cove crook dollar fleet flint hook hose
+lode mere moss rake rode sway ware wool worth tumble wrangle leer loans maidens warden warder hallow hillside heather
+hawthorn highland hermitage summerhouse freshwater wells lizard grove hill roman beer bugle eagle camber castor coven
+cults fiche lees leek medias pant plains shush tamale stock stoke stow sandy sandwich scone sari saki saline sandbank
+surrey oxford wellington derby rugby""".split()) - frozenset("derby surrey oxford".split())
 PARTICLES = frozenset("van von de da di du del della der den bin binti bint ibn al el le la abu ap mac mc o".split())
 
 
@@ -59,7 +89,7 @@ class Tok:
         self.text = text          # the word without a possessive 's
         self.key = key            # fold(text)
         self.poss = poss
-        self.cap = cap            # starts with a capital and is not all capitals
+        self.cap = cap            # starts with a capital and is not all capitals (or is, and reads as a name)
         self.upper = upper
         self.initial = initial    # first word of a sentence
         self.word = word
@@ -160,6 +190,88 @@ class NameFinder:
             return True
         return False
 
+    def _promote_capitals(self, toks: list[Tok]) -> None:
+        """Judge words in capitals as their Title-case form where they read as a name or place.
+
+        A word in capitals is promoted (``cap`` set) when it is a listed given name, family name or
+        place of 4+ letters that is not an English word ("FATIMA", "BERISHA", "ROCHDALE", the first
+        word of "NEWCASTLE UPON TYNE"); when it is a listed name or a word in no dictionary standing
+        right beside such a word ("FATIMA ALI"); when it is a listed given name followed by a listed
+        family name ("JOHN SMITH"); or when it follows a name cue ("spoke to ALI", "told JOHN") or
+        comes before a verb people do ("ALI WAS FOUND", "JACK'S CARER"). Acronyms (``ACRONYMS``,
+        terms to keep) and everyday words that are also names ("WILL", "MAY": ``CAPS_AMBIGUOUS``)
+        need a strong cue; ordinary words in capitals are never promoted. Promotion only lets the
+        usual rules of ``find`` look at the word; they decide."""
+        b = self.b
+        n = len(toks)
+        cand = [False] * n   # a word in capitals that could be a name at all
+        strong = [False] * n
+        for i, t in enumerate(toks):
+            if not t.upper:
+                continue
+            key = t.key
+            if key in STOP or key in ACRONYMS or not key.replace("-", "").replace("'", "").isalpha() \
+                    or _CONTRACTION.search(key) or ("-" in key and all(p in b.common for p in key.split("-") if p)) \
+                    or ((self._is_keep_word(t) or self._keep_len(toks, i))
+                        and self._keep_len(toks, i) >= _match_phrase(toks, i, b.places)):
+                continue
+            cand[i] = True
+            if key in b.common or len(key) < 4:
+                pl = _match_phrase(toks, i, b.places)
+                if pl >= 2:
+                    # "GREAT YARMOUTH", "TOWER HAMLETS", "BARKING AND DAGENHAM": a place of several words
+                    # that does not start with a little word
+                    strong[i] = key not in STOP and all(toks[i + k].word for k in range(pl))
+                elif pl == 1 and key in b.common and len(key) >= 4:
+                    # "HULL POLICE", "MOVED TO SLOUGH"; not "IN READING", "IN CARE", "OVER THE BRIDGE"
+                    after = toks[i + 1].key if i + 1 < n else ""
+                    before = toks[i - 1].key if i > 0 else ""
+                    strong[i] = after in PLACE_NOUNS or (
+                        before in PLACE_PREPS and key not in CAPS_PLACE_WORDS and key not in CAPS_AMBIGUOUS
+                        and not key.endswith("ing"))
+                continue
+            listed = key in b.first or key in b.surname or _match_phrase(toks, i, b.places) > 0
+            strong[i] = listed or any(part in b.first for part in key.split("-") if len(part) >= 4)
+        promoted = strong[:]
+        for i, t in enumerate(toks):
+            if not cand[i] or promoted[i]:
+                continue
+            key = t.key
+            first = key in b.first and key not in CAPS_AMBIGUOUS
+            nxt = toks[i + 1] if i + 1 < n else None
+            next_ok = nxt is not None and nxt.start - t.end <= 1 and not t.poss
+            if (first and next_ok and cand[i + 1] and nxt.key in b.surname and nxt.key not in CAPS_AMBIGUOUS
+                    and not (i > 0 and toks[i - 1].key in BEFORE_VERB)):
+                promoted[i] = promoted[i + 1] = True  # "JOHN SMITH"
+            elif self._cue_before(toks, i) or (i > 0 and (toks[i - 1].key,) in b.titles):
+                # "spoke to ALI", "told JOHN", "INSPECTOR ROUTLEDGE", "ONE GIRL, GRACE, WENT"
+                if key not in b.common:
+                    promoted[i] = len(key) >= 4 or key in b.first or key in b.surname
+                elif first:
+                    promoted[i] = True
+                elif key in b.first:
+                    promoted[i] = (nxt is None or not nxt.word or nxt.key in PERSON_VERBS
+                                   or (len(nxt.text) == 1 and nxt.text != "I"))  # "ONE GIRL, GRACE O., WENT"
+            elif (i >= 2 and toks[i - 1].key in ("and", "&") and promoted[i - 2] and key not in b.common
+                  and t.start - toks[i - 1].end <= 1):
+                promoted[i] = True  # "JAMAL AND YOUSSEF"
+            elif ((key not in b.common and (key in b.first or key in b.surname)) or (first and t.initial)) and (
+                    t.poss or (nxt is not None and nxt.key in PERSON_VERBS)):
+                promoted[i] = True  # "ALI WAS FOUND", "AMY'S CARER", "PRECIOUS WAS PLACED" (a sentence's start)
+        # Beside a promoted word, a word that is no English word is part of the name: "FATIMA ALI",
+        # "TRAN THI LAN", "TOM BICKERSTAFF", "NGUYEN VAN MINH" (forward, then backward: "ALI BERISHA").
+        for order in (range(n), range(n - 1, -1, -1)):
+            for i in order:
+                if not cand[i] or promoted[i] or (toks[i].key in b.common and toks[i].key not in PARTICLES):
+                    continue
+                t = toks[i]
+                if (i > 0 and promoted[i - 1] and t.start - toks[i - 1].end <= 1 and not toks[i - 1].poss) or (
+                        i + 1 < n and promoted[i + 1] and toks[i + 1].start - t.end <= 1 and not t.poss):
+                    promoted[i] = True
+        for i, t in enumerate(toks):
+            if promoted[i]:
+                t.cap = True
+
     def _age_after(self, toks: list[Tok], i: int) -> bool:
         return (i + 3 < len(toks) and toks[i + 1].text == "(" and toks[i + 2].text.isdigit()
                 and len(toks[i + 2].text) <= 2 and 8 <= int(toks[i + 2].text) <= 25 and toks[i + 3].text == ")")
@@ -171,6 +283,8 @@ class NameFinder:
         last_name_end = -10  # token index where the last name ended
         i, n = 0, len(toks)
         all_lower = not any(c.isupper() for c in text)
+        if not all_lower and any(t.upper for t in toks):
+            self._promote_capitals(toks)
         while i < n:
             t = toks[i]
             if not t.word:
@@ -190,7 +304,7 @@ class NameFinder:
                         while j < n and toks[j].text == ".":
                             j += 1
                 strong = strong or (t.cap and tl > 0 and t.key not in ("officer", "detective", "constable"))
-                if j < n and toks[j].word and not toks[j].upper and self._after_title(toks[j], strong):
+                if j < n and toks[j].word and self._after_title(toks[j], strong):
                     k = self._extend(toks, j) if toks[j].cap else j
                     out.append(("name", toks[j].start, toks[k].end))
                     last_name_end = k
@@ -221,6 +335,9 @@ class NameFinder:
     def _after_title(self, t: Tok, strong: bool) -> bool:
         if t.key in STOP or self._is_keep_word(t):
             return False
+        if t.upper and not t.cap:
+            # "MR BERISHA", "DC KOWALSKI"; not "DC NRM", "PC WORLD"
+            return strong and t.key not in ACRONYMS and t.key not in self.b.common and len(t.key) >= 2
         if t.cap:
             return True
         return strong and t.key not in self.b.common
@@ -243,7 +360,7 @@ class NameFinder:
     def _is_name_start(self, toks: list[Tok], i: int, last_name_end: int) -> bool:
         b = self.b
         t = toks[i]
-        if self._is_keep_word(t) or t.upper or t.key in STOP or len(t.key) < 2:
+        if self._is_keep_word(t) or (t.upper and not t.cap) or t.key in STOP or len(t.key) < 2:
             return False
         key = t.key
         first = key in b.first or any(part in b.first for part in key.split("-"))

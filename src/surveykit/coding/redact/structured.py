@@ -106,6 +106,26 @@ ADDRESS = re.compile(
     rf"\b{_UNIT_PREFIX}?{_BUILDING}?\d{{1,4}}[A-Za-z]?,?\s+{_CAPS}\s+{_STREET}\b"
     rf"|\b{_UNIT_PREFIX}{_CAPS}\s+(?:{_STREET}|House|Lodge|Mansions|Tower|Hall)\b"
     rf"|\b{_CAPS}\s+{_STREET_NO_NUMBER}\b")
+# The same in capitals ("14 GRANVILLE ROAD", "FLAT 12, ALBION COURT"): every word is capitalised, so
+# a word of the street's name may not be a little word ("WENT TO COURT", "LIVED ON STATION ROAD"
+# gives "STATION ROAD"), and without a house number only the plainest street words count.
+_LITTLE = ("A|AN|THE|AND|OR|BUT|OF|TO|IN|ON|AT|BY|FOR|FROM|WITH|AS|IS|WAS|WERE|BE|BEEN|ARE|AM|HAS|HAVE|HAD|DO|"
+           "DID|NOT|NO|SO|IF|THEN|THAN|THAT|THIS|THERE|HERE|IT|HE|SHE|THEY|WE|YOU|I|ME|HIM|HER|THEM|US|MY|YOUR|"
+           "HIS|OUR|THEIR|WHO|WHICH|WHAT|WHEN|WHERE|INTO|ONTO|OUT|UP|DOWN|OFF|BACK|GO|WENT|GOT|LIVED|LIVES|"
+           "STAYED|STAYS|MOVED|SENT|TOOK|TAKEN|CAME|LEFT|FOUND|WALKED|DRIVE|VERY|TOO|ALL|SOME|ANY|SAME|NEAR|"
+           "BEHIND|ALONG|ACROSS|OVER|UNDER|DOWNTOWN|EVERY|ANOTHER|OTHER")
+_CAP_U = rf"(?!(?:{_LITTLE})\b)[A-Z][A-Z'’-]+"
+_CAPS_U = rf"{_CAP_U}(?:\s+(?:OF|THE|AND|UPON|ON|DE|LA)\s+{_CAP_U}|\s+{_CAP_U}){{0,3}}"
+_STREET_U = _STREET.upper().replace("\\S", "\\s")
+_STREET_NO_NUMBER_U = (r"(?:ROAD|STREET|AVENUE|LANE|CRESCENT|TERRACE|GARDENS|GROVE|MEWS|PARADE|"
+                       r"INDUSTRIAL\s+ESTATE|TRADING\s+ESTATE)")
+_UNIT_PREFIX_U = r"(?:(?:FLAT|APARTMENT|APT|UNIT|ROOM|SUITE|BLOCK)\s+\d{1,4}[A-Z]?,?\s+)"
+_BUILDING_U = rf"(?:{_CAPS_U}\s+(?:HOUSE|LODGE|MANSIONS|BUILDINGS|TOWER|COURT|HALL|CENTRE|BLOCK),?\s+)"
+ADDRESS_U = re.compile(
+    rf"\b{_UNIT_PREFIX_U}?{_BUILDING_U}?\d{{1,4}}[A-Z]?,?\s+{_CAPS_U}\s+{_STREET_U}\b"
+    rf"|\b{_UNIT_PREFIX_U}{_CAPS_U}\s+(?:{_STREET_U}|HOUSE|LODGE|MANSIONS|TOWER|HALL)\b"
+    rf"|\b{_CAP_U}(?:\s+{_CAP_U})?\s+{_STREET_NO_NUMBER_U}\b")
+_HAS_STREET_U = re.compile(rf"\b(?:{_STREET_U}|HOUSE|LODGE|MANSIONS|TOWER|HALL)\b")
 # Street words that also end the names of institutions: "Crown Court", "Family Court".
 _NOT_STREETS = re.compile(r"^(?:the\s+)?(?:crown|family|magistrates|youth|supreme|county|high|appeal)\s+court$",
                           re.IGNORECASE)
@@ -113,6 +133,7 @@ _NOT_STREETS = re.compile(r"^(?:the\s+)?(?:crown|family|magistrates|youth|suprem
 
 _LEADING = re.compile(r"(?:(?:the|a|an|our|my|his|her|their|this|that|at|in|on|to)\s+)+", re.IGNORECASE)
 _STREET_WORD = re.compile(rf"^{_STREET}$|^{_STREET_NO_NUMBER}$")
+_STREET_WORD_U = re.compile(rf"^{_STREET_U}$")
 
 
 def _address_span(m: re.Match) -> tuple[int, int] | None:
@@ -121,7 +142,7 @@ def _address_span(m: re.Match) -> tuple[int, int] | None:
     lead = _LEADING.match(text)
     start = m.start() + (lead.end() if lead else 0)
     rest = text[lead.end():] if lead else text
-    if not rest or _STREET_WORD.match(rest) or _NOT_STREETS.match(rest):
+    if not rest or _STREET_WORD.match(rest) or _STREET_WORD_U.match(rest) or _NOT_STREETS.match(rest):
         return None
     return start, m.end()
 
@@ -219,6 +240,10 @@ def find_structured(text: str, postcode_areas: frozenset[str]) -> list[Found]:
                 end += 1  # "15yo", "17yrs": the unit glued to the number goes too
             out.append(("age", m.start(1), end))
     for m in (ADDRESS.finditer(text) if _HAS_STREET.search(text) else ()):
+        span = _address_span(m)
+        if span:
+            out.append(("address", *span))
+    for m in (ADDRESS_U.finditer(text) if _HAS_STREET_U.search(text) else ()):
         span = _address_span(m)
         if span:
             out.append(("address", *span))
