@@ -288,3 +288,27 @@ def test_a_glob_that_backtracked_for_a_minute_codes_at_once(cli, tmp_path):
     assert res.returncode == 0, res.stderr
     coded = [line.split(",") for line in res.stdout.splitlines()[1:]]
     assert [r[0] for r in coded if r[2] == "x"] == ["r99"]
+
+
+@pytest.mark.parametrize("pattern", ["a{4294967294}", "(?:(?:a{1000}){1000}){1000}", "x\\p{L}{200000}"])
+def test_a_regex_whose_counted_repeats_expand_to_gigabytes_is_refused_before_compiling(tmp_path, pattern):
+    """Compiling expands a counted repeat (a{10000000} took 2.7 GB): the check comes first. Run in a
+    process limited to 1 GB of memory, so the old code fails quickly rather than filling the machine."""
+    import resource
+    import subprocess
+    import sys
+
+    path = evil_codebook(tmp_path, {"regex": pattern})
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    res = subprocess.run([sys.executable, "-m", "surveykit", "codebook", "check", str(path)], capture_output=True,
+                         text=True, timeout=120, preexec_fn=limit)
+    assert res.returncode == 1, res.stderr
+    assert "bad_regex" in res.stdout and "counted repeats" in res.stdout and "internal error" not in res.stderr
+    _, problems = build_codebook(yaml.safe_load(path.read_text()), path=str(path))
+    assert any(p.kind == "bad_regex" and "at most 100,000" in p.message for p in problems)
+    # Ordinary counted repeats stay allowed.
+    _, problems = build_codebook(minimal(**{"exclude_answers": [{"regex": "\\b\\d{2,4}\\b"}]}), path="t.yaml")
+    assert not [p for p in problems if p.kind == "bad_regex"]
