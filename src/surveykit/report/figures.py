@@ -108,9 +108,54 @@ def draw(fig: "Figure", fmt: str) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}), _shared_text_metrics():
+    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}), _shared_text_metrics(), \
+            xml_safe_labels(fig):
         fig.savefig(buf, format=fmt, metadata=_PNG_META if fmt == "png" else _SVG_META, bbox_inches="tight")
     return buf.getvalue()
+
+
+class xml_safe_labels:
+    """While a figure is saved, every text it draws holds only characters XML can hold: the others
+    (a control character in a region typed by a respondent, say) are drawn as U+FFFD
+    (``writers.cells.xml_safe``, the rule of every writer), in the PNG as in the SVG, which would
+    otherwise be a file no XML parser reads (or, with a lone surrogate, not written at all).
+
+    The figure's texts (titles, legends, annotations, tick labels set so far) are cleaned for good
+    where they need it; tick labels made while drawing (a categorical axis's, a formatter's) are
+    cleaned as they are made. A figure without such a character is drawn as before, byte for byte."""
+
+    def __init__(self, fig: "Figure") -> None:
+        self.fig = fig
+        self._patched: list[Any] = []
+
+    def __enter__(self) -> None:
+        from matplotlib.text import Text
+
+        from surveykit.report.writers.cells import xml_safe
+
+        for text in self.fig.findobj(Text):
+            value = text.get_text()
+            if not value.isprintable() and xml_safe(value) != value:
+                text.set_text(xml_safe(value))
+        for ax in self.fig.axes:
+            axis_map = getattr(ax, "_axis_map", None)  # every axis of the axes (x, y; z in 3-D)
+            for axis in (axis_map.values() if axis_map else (ax.xaxis, ax.yaxis)):
+                for ticker in (axis.major, axis.minor):
+                    formatter = ticker.formatter
+                    if "format_ticks" in vars(formatter):  # already cleaned (a figure saved inside a save)
+                        continue
+                    original = formatter.format_ticks
+
+                    def format_ticks(values: Any, _original: Any = original) -> list[str]:
+                        return [xml_safe(label) if isinstance(label, str) else label for label in _original(values)]
+
+                    formatter.format_ticks = format_ticks
+                    self._patched.append(formatter)
+
+    def __exit__(self, *exc: Any) -> None:
+        for formatter in self._patched:
+            vars(formatter).pop("format_ticks", None)
+        self._patched.clear()
 
 
 # Text metrics are shared between renderers of one kind and resolution (``charts.base``): the names

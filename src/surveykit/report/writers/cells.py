@@ -4,11 +4,17 @@ Spreadsheet formula injection: every text cell and column name of the CSV and XL
 through ``neutralise``, which is ``surveykit.io.cells.spreadsheet_safe`` (the one rule every writer of
 surveykit uses): text a spreadsheet could run as a formula (``=``, ``+``, ``-``, ``@``, their full-width
 forms, a tab, a carriage return) gets a leading apostrophe; numbers stay numbers.
+
+Characters XML 1.0 cannot hold: every text a writer puts in a file (the workbook's cells, Word's runs,
+the HTML and Markdown pages, the charts' labels) goes through ``xml_safe``, which writes each such
+character (a C0 control but tab, line feed and carriage return; U+FFFE, U+FFFF; a lone surrogate) as
+U+FFFD, where the file would otherwise be invalid (an SVG no parser reads) or not written at all.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +28,17 @@ if TYPE_CHECKING:
 FORMULA_PREFIXES = tuple(sorted(FORMULA_STARTS))
 #: Zip entry time of every file we write as a zip (XLSX, DOCX): same inputs, same bytes.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+#: Characters XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return, U+FFFE, U+FFFF and
+#: lone surrogates (a text decoded with ``surrogateescape``, say).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold written as U+FFFD (the one rule of every writer)."""
+    # Every such character is unprintable: a printable text (nearly all of them) is returned as it is.
+    return text if text.isprintable() else _NOT_XML.sub("\ufffd", text)
 
 
 def neutralise(value: Any) -> Any:
@@ -116,4 +133,4 @@ def normalise_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes
     return out.getvalue()
 
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "plain", "export_frame", "table_csv", "normalise_zip"]
+__all__ = ["FORMULA_PREFIXES", "neutralise", "xml_safe", "plain", "export_frame", "table_csv", "normalise_zip"]

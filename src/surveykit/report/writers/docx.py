@@ -16,19 +16,17 @@ from surveykit.charts.palette import PaletteSpec, accent
 from surveykit.report.model import Chart, Report, Table, Text
 from surveykit.report.tables import (Grid, column_chars, empty_text, footnote, grid, panels, report_threshold,
                                      resolve_references, sheet_names)
-from surveykit.report.writers.cells import normalise_zip
+from surveykit.report.writers.cells import normalise_zip, xml_safe
 
 #: Characters of a portrait A4 line at the table font size (wider tables are split into panels).
 PANEL_BUDGET = 112
 TEXT_WIDTH_CM = 17.0
 
 
-#: XML 1.0 forbids most control characters; free text may hold them. Each becomes a space.
-_CONTROL_TO_SPACE = {code: " " for code in range(32) if chr(code) not in "\t\n"}
-
-
 def _clean(text: str) -> str:
-    return str(text).translate(_CONTROL_TO_SPACE)
+    # Free text may hold characters XML 1.0 cannot: each is written as U+FFFD (``cells.xml_safe``, as
+    # every writer does); a carriage return becomes a space.
+    return xml_safe(str(text)).replace("\r", " ")
 
 
 def _panel(doc, g: Grid, cols: list[int], colour: str) -> None:

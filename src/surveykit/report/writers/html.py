@@ -16,10 +16,12 @@ from surveykit.charts.palette import PaletteSpec, accent, band
 from surveykit.report.model import Chart, Report, Table, Text
 from surveykit.report.tables import Grid, empty_text, footnote, grid, panels, report_threshold, resolve_references, \
     sheet_names
+from surveykit.report.writers.cells import xml_safe
 
 
 def _esc(text: str) -> str:
-    return html.escape(str(text), quote=True)
+    # Every text of the page comes through here: markup escaped, characters XML cannot hold as U+FFFD.
+    return html.escape(xml_safe(str(text)), quote=True)
 
 
 def css(palette: PaletteSpec = None) -> str:

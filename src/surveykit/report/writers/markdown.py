@@ -6,20 +6,41 @@ import re
 
 from surveykit.report.model import Chart, Report, Table, Text
 from surveykit.report.tables import empty_text, footnote, grid, report_threshold, resolve_references, sheet_names
+from surveykit.report.writers.cells import xml_safe
 
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")
+#: Characters that make inline Markdown (escapes, code spans, emphasis, strikethrough, links and images).
+#: An underscore between two letters or digits (``pct_gap``) cannot open or close emphasis: left as it is.
+_INLINE = re.compile(r"[\\`*~\[\]]|(?<![^\W_])_|_(?![^\W_])")
+_NEWLINES = re.compile(r"\r\n?|\n")
+#: What makes a block of a line's start: a heading, a quote, a list item (bulleted or numbered), a rule.
+_BLOCK_START = re.compile(r"^(?:[#>+-]|\d{1,9}[.)](?=\s|$))")
 
 
 def _md_cell(text: str) -> str:
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-    text = text.replace("[", "\\[").replace("]", "\\]")
+    """A table cell (or an image's alternative text) as Markdown: its inline markup escaped as in
+    ``_md_text``, a ``|`` escaped, line breaks as spaces, tags and comments neutralised."""
+    text = _INLINE.sub(r"\\\g<0>", xml_safe(str(text))).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
     return _TAG.sub("&lt;", text)
 
 
 def _md_text(text: str) -> str:
-    # Free text may contain Markdown or HTML: tags are neutralised, a leading heading marker escaped.
-    text = _TAG.sub("&lt;", text.replace("\r", " "))
-    return "\\" + text if text[:1] in "#>-+*" and text else text
+    """A label or a paragraph of the report as Markdown inline text that shows it as it is.
+
+    Text is plain (``model.Text``) and labels come from users and respondents, so every character that
+    would make markup of it is escaped (backslash, backtick, ``*``, ``~``, brackets, ``_`` but inside
+    a word), tags and comments are neutralised (``&lt;``), line breaks become spaces and a line-start
+    marker (heading, quote, list item) is escaped. The report's own markup (bold titles, italic
+    notes, the links of the contents) is put around it by ``report_markdown``."""
+    text = _NEWLINES.sub(" ", xml_safe(str(text))).strip()
+    text = _TAG.sub("&lt;", _INLINE.sub(r"\\\g<0>", text))
+    return _BLOCK_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], text)
+
+
+def _md_heading(text: str) -> str:
+    """``_md_text`` for a heading's text: a closing run of ``#`` would be taken off, so it is escaped."""
+    text = _md_text(text)
+    return text[:-1] + "\\#" if text.endswith("#") and not text.endswith("\\#") else text
 
 
 def table_markdown(table: Table) -> str:
@@ -54,12 +75,12 @@ def report_markdown(report: Report) -> str:
     def say(text: str) -> str:
         return _md_text(resolve_references(text, names))
 
-    out = [f"# {report.title}", "", report.subtitle, "", "## Contents", ""]
+    out = [f"# {_md_heading(report.title)}", "", _md_text(report.subtitle), "", "## Contents", ""]
     for i, s in enumerate(report.sections, 1):
-        out.append(f"{i}. [{s.title}](#{s.id.replace('_', '-')})")
+        out.append(f"{i}. [{_md_text(s.title)}](#{s.id.replace('_', '-')})")
     out.append("")
     for i, s in enumerate(report.sections, 1):
-        out += [f'<a id="{s.id.replace("_", "-")}"></a>', "", f"## {i}. {s.title}", ""]
+        out += [f'<a id="{s.id.replace("_", "-")}"></a>', "", f"## {i}. {_md_heading(s.title)}", ""]
         for b in s.blocks:
             if isinstance(b, Text):
                 prefix = "> " if b.kind == "finding" else ("*Note:* " if b.kind == "note" else "")

@@ -15,14 +15,13 @@
 from __future__ import annotations
 
 import io
-import re
 from typing import TYPE_CHECKING, Any
 
 from surveykit.charts.palette import PaletteSpec, accent, band
 from surveykit.report.model import Report, Table
 from surveykit.report.tables import (Cell, MARKER, digits, empty_text, footnote, grid, header, is_number,
                                      kind_of_value, plain, report_threshold, resolve_references, sheet_names)
-from surveykit.report.writers.cells import neutralise, normalise_zip
+from surveykit.report.writers.cells import neutralise, normalise_zip, xml_safe
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -71,8 +70,8 @@ def put(ws: "Worksheet", row: int, column: int, value: Any, *, font=None, fill=N
         value = neutralise(value)
     elif value is not None and not isinstance(value, (int, float, bool)):
         value = neutralise(str(value))
-    if isinstance(value, str) and not value.isprintable():
-        value = _NOT_XML.sub("\ufffd", value)
+    if isinstance(value, str):
+        value = xml_safe(value)
     cell = ws.cell(row=row, column=column, value=value)
     if font is not None:
         _style(cell, "font", font)
@@ -86,9 +85,6 @@ def put(ws: "Worksheet", row: int, column: int, value: Any, *, font=None, fill=N
         _style(cell, "border", border)
     return cell
 
-
-#: Characters XML 1.0 cannot hold (openpyxl refuses them): C0 controls but tab, line feed and carriage return.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 #: The slot of each style in a cell's style array (openpyxl ``StyleArray``).
 _SLOTS = {"font": "fontId", "fill": "fillId", "alignment": "alignmentId", "border": "borderId"}
