@@ -9,7 +9,7 @@ and the report uses it instead of a caller's guess.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -20,6 +20,21 @@ if TYPE_CHECKING:
 _ALT = "_surveykit_alt"
 #: Gap between stacked blocks under the plot, in points.
 GAP_PT = 6.0
+
+
+def plain_text(fn: "Callable[..., Figure]") -> "Callable[..., Figure]":
+    """A chart function whose texts are drawn as written: a label holding "$" (a price, or "$\\foo{$"
+    typed by a respondent) is not read as mathematics, which misdraws it or stops the chart."""
+    import functools
+
+    @functools.wraps(fn)
+    def made_plain(*args: Any, **kwargs: Any) -> "Figure":
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return fn(*args, **kwargs)
+
+    return made_plain
 
 
 def new_figure(width: float = 8.0, height: float = 5.0) -> "Figure":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from surveykit.charts.base import footnote, listing, new_figure, set_alt, stack_below, wrap
+from surveykit.charts.base import footnote, listing, new_figure, plain_text, set_alt, stack_below, wrap
 from surveykit.charts.palette import (EDGE, SUPPRESSED_EDGE, SUPPRESSED_FACE, SUPPRESSED_HATCH, PaletteSpec,
                                       ordinal)
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 SUPPRESSED_LABEL = "Suppressed [c]"
 
 
+@plain_text
 def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pct_effective",
                     title: str | None = None, label_width: int = 34, palette: PaletteSpec = None,
                     what: str = "item") -> "Figure":
@@ -146,6 +147,7 @@ def _pct(value) -> str:
         return ""
 
 
+@plain_text
 def effectiveness_chart(table: "pd.DataFrame", *, scale: "Scale", title: str | None = None,
                         palette: PaletteSpec = None) -> "Figure":
     """An effectiveness grid's chart: ``diverging_chart`` with the % effective ordering."""
@@ -153,6 +155,7 @@ def effectiveness_chart(table: "pd.DataFrame", *, scale: "Scale", title: str | N
                            title=title or "How effective respondents rate each measure")
 
 
+@plain_text
 def reasons_chart(table: "pd.DataFrame", *, scale: "Scale", title: str | None = None,
                   palette: PaletteSpec = None) -> "Figure":
     return diverging_chart(table, scale=scale, top_col="pct_often", title=title, palette=palette, what="reason")

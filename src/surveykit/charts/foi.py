@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from surveykit.charts.base import plain_text
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
@@ -34,6 +36,7 @@ def percent_text(value: float) -> str:
     return f"{math.floor(value + 0.5 + 1e-9):.0f}%"
 
 
+@plain_text
 def regional_chart(regions: "pd.DataFrame", *, wave: str, cohorts: Sequence[str] = ("trafficked", "unaccompanied"),
                    value: str = "went_missing") -> "Figure":
     """Horizontal bars of ``value`` (default: children who went missing) by region, one panel per
@@ -72,6 +75,7 @@ def regional_chart(regions: "pd.DataFrame", *, wave: str, cohorts: Sequence[str]
     return fig
 
 
+@plain_text
 def share_by_wave_chart(shares: "pd.DataFrame", *, cohorts: Sequence[str] = ("trafficked", "unaccompanied")) -> "Figure":
     """The share of children in care who went missing in each wave (``foi.share_missing``), with
     its Wilson interval and the number of authorities it stands on."""

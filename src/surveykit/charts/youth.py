@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from surveykit.charts.base import footnote, listing, new_figure, set_alt, stack_below, wrap
+from surveykit.charts.base import footnote, listing, new_figure, plain_text, set_alt, stack_below, wrap
 from surveykit.charts.palette import PaletteSpec, categorical
 
 if TYPE_CHECKING:
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from surveykit.voices import Voices
 
 
+@plain_text
 def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, palette: PaletteSpec = None) -> "Figure":
     """Young people's rank (left) against professionals' rank (right), one line per measure, each
     end labelled with the measure's name and its rank.

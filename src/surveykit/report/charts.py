@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from surveykit.charts.base import listing, set_alt, stack_below, wrap
+from surveykit.charts.base import listing, plain_text, set_alt, stack_below, wrap
 from surveykit.charts.palette import (EDGE, SUPPRESSED_EDGE, SUPPRESSED_FACE, SUPPRESSED_HATCH, PaletteSpec,
                                       categorical, ordinal)
 from surveykit.report.figures import new_figure
@@ -25,6 +25,7 @@ def _two(palette: PaletteSpec) -> tuple[str, str]:
     return dark, light
 
 
+@plain_text
 def respondents_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) -> "Figure":
     """Horizontal stacked bars: completed and not completed respondents per group.
 
@@ -51,6 +52,7 @@ def respondents_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) -> 
                         f"completed and not completed; largest groups: {listing(order)}.")
 
 
+@plain_text
 def sector_sizes_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) -> "Figure":
     """Respondents per group only (used when the completion split is suppressed)."""
     rows = frame[frame["group"] != "total"].iloc[::-1]
@@ -68,6 +70,7 @@ def sector_sizes_chart(frame: "pd.DataFrame", *, palette: PaletteSpec = None) ->
                         f"{listing(order)}.")
 
 
+@plain_text
 def ranked_bars(table: "pd.DataFrame", *, value: str, label: str, xlabel: str, palette: PaletteSpec = None) -> "Figure":
     """Horizontal bars of ``value`` (0-100), highest at the top, in the table's rank order.
 
@@ -102,6 +105,7 @@ def ranked_bars(table: "pd.DataFrame", *, value: str, label: str, xlabel: str, p
                         + (f" {len(hidden)} value(s) are suppressed and drawn as hatched blocks." if hidden else ""))
 
 
+@plain_text
 def youth_positions(table: "pd.DataFrame", *, palette: PaletteSpec = None) -> "Figure":
     """Dot chart of the young people's mean position per measure (1 = best at the top)."""
     order = table.sort_values("rank", ascending=False)

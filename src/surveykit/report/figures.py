@@ -108,7 +108,9 @@ def draw(fig: "Figure", fmt: str) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none"}), _shared_text_metrics(), \
+    # parse_math off: tick labels made while drawing are drawn as written too (charts.base.plain_text).
+    with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none", "text.parse_math": False}), \
+            _shared_text_metrics(), \
             xml_safe_labels(fig):
         fig.savefig(buf, format=fmt, metadata=_PNG_META if fmt == "png" else _SVG_META, bbox_inches="tight")
     return buf.getvalue()
