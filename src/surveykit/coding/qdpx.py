@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.coding.journal import Memo
-from surveykit.coding.refi import _local, _parser, add_codes, qdc_to_codebook, stable_guid
+from surveykit.coding.refi import _local, _parser, add_codes, qdc_to_codebook, short, stable_guid
 from surveykit.errors import InputError
 
 if TYPE_CHECKING:
@@ -316,15 +316,27 @@ def check_project(root, *, source: str, texts: dict[str, str] | None = None) -> 
     """The structural problems of a project (empty when it can be read): see module doc."""
     problems: list[str] = []
     if root.tag != "{%s}Project" % PROJECT_NS:
-        return [f"the root element must be Project in the namespace {PROJECT_NS}; got {_local(root) or root.tag!r}"]
+        got = short(_local(root) or root.tag)
+        return [f"the root element must be Project in the namespace {PROJECT_NS}; got {got}"]
     if not (root.get("name") or "").strip():
         problems.append("the Project element has no name attribute")
     codes: set[str] = set()
+    seen: dict[tuple[str, str], int] = {}  # (element, normalised guid) -> line, for the elements looked up by GUID
     for el in root.iter():
         tag = _local(el)
         guid = el.get("guid")
         if guid is not None and not _GUID.match(guid.strip()):
-            problems.append(f"line {el.sourceline}: {tag} has a malformed guid {guid[:40]!r}")
+            problems.append(f"line {el.sourceline}: {tag} has a malformed guid {short(guid)}")
+        elif tag in _LOOKED_UP:
+            # Codings, selections, notes, users and variables find these by GUID: a missing or repeated
+            # one would silently point them at another element (a coding at another code).
+            if not (guid or "").strip():
+                problems.append(f"line {el.sourceline}: a {tag} has no guid")
+            elif (tag, _norm(guid)) in seen:
+                problems.append(f"line {el.sourceline}: two {tag} elements share the guid {short(guid)} "
+                                f"(the other is on line {seen[(tag, _norm(guid))]})")
+            else:
+                seen[(tag, _norm(guid))] = el.sourceline
         if tag == "Code":
             if not (el.get("name") or "").strip():
                 problems.append(f"line {el.sourceline}: a Code has no name")
@@ -340,7 +352,7 @@ def check_project(root, *, source: str, texts: dict[str, str] | None = None) -> 
                 problems.append(f"line {el.sourceline}: a Coding has no CodeRef")
             elif _norm(ref.get("targetGUID") or "") not in codes:
                 problems.append(f"line {el.sourceline}: a Coding refers to a code that is not in the codebook "
-                                f"({(ref.get('targetGUID') or '')[:40]})")
+                                f"({short(ref.get('targetGUID') or '')})")
         elif tag == "PlainTextSelection":
             try:
                 s, e = int(el.get("startPosition", "")), int(el.get("endPosition", ""))
@@ -357,6 +369,10 @@ def check_project(root, *, source: str, texts: dict[str, str] | None = None) -> 
         if len(problems) >= 5:
             break
     return problems
+
+
+# Elements that others refer to by GUID; each needs a GUID of its own.
+_LOOKED_UP = frozenset({"Code", "TextSource", "User", "Variable", "Note"})
 
 
 def _norm(guid: str) -> str:
@@ -490,13 +506,108 @@ def _variable_values(el, var_names: dict[str, str]) -> dict[str, str]:
 
 
 def validate_with_schema(xml: bytes, schema) -> list[str]:
-    """Problems found by an XML Schema (an ``lxml.etree.XMLSchema``, e.g. REFI's Project.xsd)."""
+    """Problems found by an XML Schema (an ``lxml.etree.XMLSchema``, e.g. REFI's Project.xsd), each on
+    one line: the line, the element (and attribute) and the rule broken, never the value itself (coded
+    text and free-text attributes may be personal data)."""
     from lxml import etree
 
-    doc = etree.fromstring(xml, _parser())
+    try:
+        doc = etree.fromstring(xml, _parser())
+    except etree.XMLSyntaxError as exc:
+        return [f"not well-formed XML (line {getattr(exc, 'lineno', '?')})"]
     if schema.validate(doc):
         return []
-    return [f"line {e.line}: {e.message}" for e in list(schema.error_log)[:5]]
+    return [_schema_problem(e, doc) for e in list(schema.error_log)[:5]]
+
+
+_SCHEMA_PREFIX = re.compile(r"^Element '(?P<element>[^']*)'(?:, attribute '(?P<attribute>[^']*)')?: (?P<rest>.*)$",
+                            re.S)
+# What libxml2 writes after a value it quotes: the value ends at the last of these (a value holding one
+# of them, or quotes, is still cut out whole). A message cut short (libxml2 stops at 64,000 characters;
+# a whole message ends with a full stop) says only what kind of rule was broken.
+_AFTER_VALUE = ("' is not a valid value of the ", "' is not accepted by the pattern ",
+                "' is not an element of the set ", "' has a length", "' has more ", "' has a totalDigits",
+                "' is greater ", "' is less ", "' is not ")
+_VALUE_TYPE = re.compile(r"^is not a valid value of the (?:local )?(?:atomic |union |list )?type '([^']{1,60})'\.?$")
+_RULE_OF_TYPE = (("DATATYPE", "the value is not valid for its type"), ("PATTERN", "the value does not match the "
+                 "schema's pattern"), ("ENUMERATION", "the value is not one of those allowed"),
+                 ("LENGTH", "the value has a length the schema does not allow"))
+
+
+def _generic_rule(entry) -> str:
+    kind = str(getattr(entry, "type_name", "") or "")
+    return next((rule for key, rule in _RULE_OF_TYPE if key in kind), "the value breaks a rule of the schema")
+
+
+def _cut_value(rest: str, entry, *, whole: bool) -> str:
+    """libxml2's wording with the value it quotes (``'VALUE' is not ...``, ``The value 'VALUE' ...``,
+    ``key-sequence ['VALUE']``, ``Duplicate value 'VALUE'``) left out."""
+    facet = ""
+    m = re.match(r"^(\[facet '[^']{1,40}'\] )", rest)
+    if m:
+        facet, rest = m[1], rest[m.end():]
+    if rest.startswith("The value '"):
+        body = rest[len("The value '"):]
+    elif rest.startswith("'"):
+        body = rest[1:]
+    else:
+        for marker, close in (("key-sequence [", "] "), ("uplicate value '", "' ")):
+            at = rest.find(marker)
+            if at >= 0:
+                end = rest.rfind(close)
+                if end < at or not whole:
+                    return facet + _generic_rule(entry)
+                return facet + rest[:at + len(marker)] + ("...]" if close == "] " else "...'") + rest[end + 1:]
+        return facet + rest
+    end = max(body.rfind(after) for after in _AFTER_VALUE)
+    if end < 0 or not whole:
+        return facet + _generic_rule(entry)
+    tail = body[end + 2:]
+    if tail.startswith("is not accepted by the pattern "):
+        return facet + "the value does not match the schema's pattern"
+    t = _VALUE_TYPE.match(tail)
+    return facet + (f"the value is not a valid {t[1]}" if t else "the value " + tail)
+
+
+def _schema_problem(entry, doc) -> str:
+    """One schema error as ``line N: ELEMENT[, attribute A]: RULE``, with the document's values cut out
+    and the length capped."""
+    message = str(entry.message or "")
+    whole = message.endswith(".")
+    m = _SCHEMA_PREFIX.match(message)
+    if m:
+        where = _name(m["element"]) + (f", attribute {_name(m['attribute'])}" if m["attribute"] else "") + ": "
+        rest = _cut_value(m["rest"], entry, whole=whole)
+    else:
+        where, rest = "", _cut_value(message, entry, whole=whole)
+    # Whatever wording libxml2 used, no value of the element the error is about is repeated.
+    node = _node_at(doc, getattr(entry, "path", None))
+    if node is not None:
+        raw_values = [node.text or "", *node.attrib.values()]
+        values = {v for raw in raw_values for v in (raw, raw.strip(), " ".join(raw.split())) if v.strip()}
+        for value in sorted(values, key=len, reverse=True):
+            rest = rest.replace(f"'{value}'", "'...'")
+        if any(len(v) >= 12 and v[:12] in rest for v in values):
+            rest = _generic_rule(entry)
+    rest = " ".join(rest.split())
+    if len(rest) > 160:
+        rest = rest[:157] + "..."
+    return f"line {entry.line}: {where}{rest}"
+
+
+def _name(qualified: str) -> str:
+    local = qualified.rsplit("}", 1)[-1]
+    return local if len(local) <= 60 else local[:57] + "..."
+
+
+def _node_at(doc, path: str | None):
+    if not path or not path.startswith("/"):
+        return None
+    try:
+        found = doc.getroottree().xpath(path)
+    except Exception:  # an XPath lxml cannot evaluate: only the safety net is lost
+        return None
+    return found[0] if found and hasattr(found[0], "attrib") else None
 
 
 def digest(data: bytes) -> str:

@@ -138,6 +138,12 @@ def _parser():
                            remove_comments=True, remove_pis=True)
 
 
+def short(value: object, limit: int = 40) -> str:
+    """A value for a message: quoted, at most ``limit`` characters of it (then ``...``), on one line."""
+    text = str(value)
+    return repr(text[:limit] + "...") if len(text) > limit else repr(text)
+
+
 def _local(el) -> str:
     tag = el.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
@@ -162,7 +168,7 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
     elif kind == "Project":
         book = next((el for el in root if _local(el) == "CodeBook"), None)
     else:
-        raise CodebookError(f"not a REFI-QDA codebook: the root element must be CodeBook or Project; got {kind!r}",
+        raise CodebookError(f"not a REFI-QDA codebook: the root element must be CodeBook or Project; got {short(kind)}",
                             path=source)
     origin = root.get("origin") or ""
     top: list = []
@@ -175,13 +181,23 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
     # Ids our own exports declare in the descriptions come back as they were; generated ids avoid them.
     reserved = {i for el in root.iter() if _local(el) == "Description" and (i := declared_id(el.text or ""))}
 
+    # The next suffix to try for each base id. Ids are never given back, so every suffix below the
+    # last one given for a base is still taken: resuming there gives the ids a search from ``_2``
+    # would, without a search that grows with the duplicates (20,000 codes of one name).
+    next_n: dict[str, int] = {}
+
     def unique(base: str, declared: str | None = None) -> str:
         if declared and declared not in used:
             used.add(declared)
             return declared
-        ident, n = base, 2
+        if base in next_n:
+            n = next_n[base]
+            ident, n = f"{base}_{n}", n + 1
+        else:
+            ident, n = base, 2
         while ident in used or ident in reserved:
             ident, n = f"{base}_{n}", n + 1
+        next_n[base] = n
         used.add(ident)
         return ident
 
@@ -194,8 +210,24 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
     def name_of(el) -> str:
         name = (el.get("name") or "").strip()
         if not name:
-            raise CodebookError(f"a Code element (guid {el.get('guid')!r}) has no name", path=source)
+            raise CodebookError(f"line {el.sourceline}: a Code element (guid {short(el.get('guid'))}) has no name",
+                                path=source)
         return name
+
+    # Two Code elements with one GUID are refused: a coding that points to that GUID would otherwise
+    # land on whichever code came last (a missing GUID is tolerated in a codebook; a project refuses it).
+    seen_guids: dict[str, int] = {}
+    for el in (book.iter() if book is not None else ()):
+        guid = _norm_guid(el.get("guid") or "") if _local(el) == "Code" else ""
+        if not guid:
+            continue
+        if guid in seen_guids:
+            raise CodebookError(f"line {el.sourceline}: two Code elements share the guid {short(el.get('guid'))} "
+                                f"(the other is on line {seen_guids[guid]}); nothing written", path=source)
+        seen_guids[guid] = el.sourceline
+
+    def remember_guid(el, ident: str) -> None:
+        guid_ids[_norm_guid(el.get("guid") or "")] = ident
 
     def desc_of(el) -> str:
         d = next((c for c in el if _local(c) == "Description"), None)
@@ -212,7 +244,7 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
                 desc = desc_of(child)
                 definition, include, exclude = _parse_description(desc)
                 ident = unique(PATH_SEP.join(s for s, _ in here), declared_id(desc))
-                guid_ids[(child.get("guid") or "").strip().strip("{}").lower()] = ident
+                remember_guid(child, ident)
                 codes.append(Code(id=ident, label=" > ".join(n for _, n in here),
                                   theme=theme_id, definition=definition, include=include, exclude=exclude))
             walk(child, theme_id, here, depth + 1)
@@ -235,7 +267,7 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
             desc = desc_of(el)
             definition, include, exclude = _parse_description(desc)
             ident = unique(slugify(name), declared_id(desc))
-            guid_ids[(el.get("guid") or "").strip().strip("{}").lower()] = ident
+            remember_guid(el, ident)
             uncategorised.append(Code(id=ident, label=name, theme=UNCATEGORISED,
                                       definition=definition, include=include, exclude=exclude))
     if uncategorised:
@@ -251,6 +283,10 @@ def qdc_to_codebook(xml: bytes, *, source: str = "<qdc>", codebook_id: str | Non
                         description=f"Imported from {Path(source).name}" + (f" ({origin})" if origin else ""))
     return codebook, ImportSummary(origin=origin, refi_codes=counts["refi"], themes=len(themes), codes=len(codes),
                                    max_depth=counts["depth"], code_ids=guid_ids)
+
+
+def _norm_guid(guid: str) -> str:
+    return guid.strip().strip("{}").lower()
 
 
 def slugify(name: str) -> str:

@@ -487,23 +487,33 @@ def write_output_bytes(path: str | Path, data: bytes, *, force: bool = False, op
 # -- REFI-QDA files ---------------------------------------------------------------------------
 
 def read_qda_xml(path: str | Path) -> bytes:
-    """The XML bytes of a REFI-QDA codebook (.qdc) or project (.qdpx: the zip's project.qde)."""
-    from surveykit.io.qdpx import MAX_XML_BYTES, read_qdpx
+    """The XML bytes of a REFI-QDA codebook (.qdc) or project (.qdpx: the zip's project.qde). Only a
+    regular file is opened (a named pipe or a device is refused before it is read, as by ``read_input``)."""
+    import os
+
+    from surveykit.io.files import open_input
+    from surveykit.io.qdpx import MAX_XML_BYTES, read_qdpx_file
 
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", path=p)
-    if p.is_dir():
-        raise InputError("expected a file, got a directory", path=p)
-    with p.open("rb") as fh:
-        magic = fh.read(4)
-    if p.suffix.lower() == ".qdpx" or magic == b"PK\x03\x04":
-        return read_qdpx(p, sources=False).project
-    if p.suffix.lower() not in (".qdc", ".xml", ".qde"):
-        raise InputError(f"expected a .qdc or .qdpx file; got {p.suffix or 'no extension'!r}", path=p)
-    if p.stat().st_size > MAX_XML_BYTES:
-        raise InputError(f"the file is larger than {MAX_XML_BYTES} bytes", path=p)
-    return p.read_bytes()
+    with open_input(p, what="a .qdc or .qdpx file") as fh:
+        try:
+            magic = fh.read(4)
+        except OSError as exc:
+            raise InputError(f"cannot read the file ({exc.strerror or type(exc).__name__})", path=p) from None
+        if p.suffix.lower() == ".qdpx" or magic == b"PK\x03\x04":
+            fh.seek(0)
+            return read_qdpx_file(fh, p, sources=False).project
+        if p.suffix.lower() not in (".qdc", ".xml", ".qde"):
+            raise InputError(f"expected a .qdc or .qdpx file; got {p.suffix or 'no extension'!r}", path=p)
+        if os.fstat(fh.fileno()).st_size > MAX_XML_BYTES:
+            raise InputError(f"the file is larger than {MAX_XML_BYTES} bytes", path=p)
+        try:
+            data = magic + fh.read(MAX_XML_BYTES + 1 - len(magic))  # a file still growing stops at the cap too
+        except OSError as exc:
+            raise InputError(f"cannot read the file ({exc.strerror or type(exc).__name__})", path=p) from None
+        if len(data) > MAX_XML_BYTES:
+            raise InputError(f"the file is larger than {MAX_XML_BYTES} bytes", path=p)
+        return data
 
 
 def write_qdc(path: str | Path, data: bytes, *, force: bool = False, option: str = "--out") -> Path:

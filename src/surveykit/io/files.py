@@ -1,6 +1,7 @@
 """Opening an input file safely: one clear error for anything that is not a readable regular file.
 
-Every reader goes through ``read_input``: a named pipe, a device or a socket is refused before it
+Every reader goes through ``read_input`` (or ``open_input``, for zip archives read by seeking rather than
+whole): a named pipe, a device or a socket is refused before it
 is read (reading one would block for ever or never end), a symbolic-link loop is named as such, and
 a file that changes into something else between the check and the read is caught on the open
 descriptor itself (``fstat``), not on the path.
@@ -12,6 +13,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from surveykit.errors import InputError, SurveykitError
 
@@ -76,10 +78,8 @@ def check_input(path: str | Path, *, what: str = "a file", error: type[Surveykit
     return p
 
 
-def read_input(path: str | Path, *, what: str = "a file", error: type[SurveykitError] = InputError,
-               max_bytes: int = MAX_INPUT_BYTES) -> bytes:
-    """The bytes of a regular file, or one clear ``error`` naming the file and what is wrong."""
-    p = check_input(path, what=what, error=error)
+def _open_checked(p: Path, what: str, error: type[SurveykitError], max_bytes: int) -> tuple[int, os.stat_result]:
+    """A read-only descriptor of a regular file of at most ``max_bytes`` (checked on the descriptor)."""
     try:
         # O_NONBLOCK: should the path have become a FIFO since the check, open() must not wait for a writer.
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -92,6 +92,27 @@ def read_input(path: str | Path, *, what: str = "a file", error: type[SurveykitE
             raise error(problem, path=p)
         if st.st_size > max_bytes:
             raise error(f"the file is {st.st_size:,} bytes, more than the {max_bytes:,} surveykit reads", path=p)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def open_input(path: str | Path, *, what: str = "a file", error: type[SurveykitError] = InputError,
+               max_bytes: int = MAX_INPUT_BYTES) -> BinaryIO:
+    """A binary file object of a regular file, with the checks of ``read_input``, for readers that seek
+    rather than read everything (zip archives). The caller closes it."""
+    p = check_input(path, what=what, error=error)
+    fd, _ = _open_checked(p, what, error, max_bytes)
+    return os.fdopen(fd, "rb")
+
+
+def read_input(path: str | Path, *, what: str = "a file", error: type[SurveykitError] = InputError,
+               max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file, or one clear ``error`` naming the file and what is wrong."""
+    p = check_input(path, what=what, error=error)
+    fd, st = _open_checked(p, what, error, max_bytes)
+    try:
         chunks = []
         size = 0
         # A regular file is read in one call of its size (no second copy to join a large export);

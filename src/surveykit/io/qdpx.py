@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from surveykit.errors import InputError
 
@@ -41,18 +42,24 @@ class QdpxArchive:
 
 
 def read_qdpx(path: str | Path, *, sources: bool = True) -> QdpxArchive:
-    """Read a .qdpx archive in memory (see module doc); InputError naming the file otherwise."""
+    """Read a .qdpx archive in memory (see module doc); InputError naming the file otherwise. Only a
+    regular file is opened (a named pipe or a device is refused before it is read)."""
+    from surveykit.io.files import open_input
+
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", path=p)
-    if p.is_dir():
-        raise InputError("expected a file, got a directory", path=p)
+    with open_input(p, what="a .qdpx file") as fh:
+        return read_qdpx_file(fh, p, sources=sources)
+
+
+def read_qdpx_file(fh: BinaryIO, path: str | Path, *, sources: bool = True) -> QdpxArchive:
+    """``read_qdpx`` of a file already opened (a seekable binary file object; ``path`` names it)."""
+    p = Path(path)
     try:
-        zf = zipfile.ZipFile(p)
-    except zipfile.BadZipFile:
+        zf = zipfile.ZipFile(fh)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise InputError("not a REFI-QDA project: the file is not a zip archive", path=p) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror})", path=p) from None
+        raise InputError(f"cannot read the file ({exc.strerror or type(exc).__name__})", path=p) from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
