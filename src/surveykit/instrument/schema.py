@@ -19,7 +19,7 @@ from surveykit.errors import InstrumentError
 from surveykit.instrument.values import (ANALYSES, GROUPING_KINDS, PROFILE_KINDS, QUESTION_ROLES, QUESTION_TYPES,
                                   SCALE_KINDS, CodedField, Instrument, Item, Net, Option, ProfileField,
                                   Question, ReportPart, ReportPlan, ReportSection, Scale, Sector, YouthLink,
-                                  id_key)
+                                  _text_column_set, id_key)
 
 TOP_KEYS = ("id", "title", "version", "source", "scales", "questions", "profile", "sectors", "groupings",
             "completion", "coding", "youth", "report")
@@ -38,8 +38,32 @@ PART_KEYS = ("questions", "analyses")
 
 
 def _show(values: Iterable[object]) -> str:
-    out = ", ".join(repr(v) for v in values)
+    parts, size = [], 0
+    for v in values:
+        if size > 300:
+            break
+        parts.append(_short(v))
+        size += len(parts[-1]) + 2
+    out = ", ".join(parts)
     return out if len(out) <= 300 else out[:297] + "..."
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr`` of a value from the file, cut to ``limit`` characters and "…": a message stays one short
+    line whatever the file holds."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "\u2026"
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to be made text
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def _key(value: Any, limit: int = 60) -> str:
+    """A key of the file as it appears in a key path (``scales.<key>``), cut like ``_short``."""
+    text = str(value) if isinstance(value, str) else _short(value, limit)
+    return text if len(text) <= limit else text[:limit] + "\u2026"
 
 
 class _Checker:
@@ -56,7 +80,7 @@ class _Checker:
         if keys is not None:
             for k in value:
                 if k not in keys:
-                    raise self.fail(f"{where}.{k}" if where else str(k),
+                    raise self.fail(f"{where}.{_key(k)}" if where else _key(k),
                                     f"unknown key; allowed keys are {_show(keys)}")
         return value
 
@@ -89,20 +113,20 @@ class _Checker:
         if value is None:
             return False
         if not isinstance(value, bool):
-            raise self.fail(where, f"must be true or false; got {value!r}")
+            raise self.fail(where, f"must be true or false; got {_short(value)}")
         return value
 
     def codes(self, value: Any, where: str) -> tuple[str, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            raise self.fail(where, f"must be a list of option codes, e.g. [\"4\", \"5\"]; got {value!r}")
+            raise self.fail(where, f"must be a list of option codes, e.g. [\"4\", \"5\"]; got {_short(value)}")
         return tuple(str(v) for v in value)
 
     def choice(self, value: Any, where: str, allowed: Iterable[str]) -> str:
         allowed = tuple(allowed)
         if value not in allowed:
-            raise self.fail(where, f"must be one of {_show(allowed)}; got {value!r}")
+            raise self.fail(where, f"must be one of {_show(allowed)}; got {_short(value)}")
         return value
 
     def resolve(self, name: str, where: str, *, shipped_dir: Path) -> str:
@@ -114,7 +138,7 @@ class _Checker:
         for c in candidates:
             if c.is_file():
                 return str(c)
-        raise self.fail(where, f"file {name!r} not found beside the instrument or among the shipped codebooks")
+        raise self.fail(where, f"file {_short(name)} not found beside the instrument or among the shipped codebooks")
 
 
 _IDENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,199}")
@@ -126,7 +150,7 @@ def _slug(text: str) -> str:
 
 def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__) + f" ({value!r})"[:60]
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__) + f" ({_short(value, 48)})"
 
 
 def parse_instrument(doc: Any, *, path: str = "<instrument>", folder: str | None = None) -> Instrument:
@@ -145,7 +169,7 @@ def parse_instrument(doc: Any, *, path: str = "<instrument>", folder: str | None
     def claim(identifier: str, where: str) -> None:
         key = id_key(identifier)
         if key in claimed:
-            raise ck.fail(where, f"id {identifier!r} is already used at {claimed[key]}")
+            raise ck.fail(where, f"id {_short(identifier)} is already used at {claimed[key]}")
         claimed[key] = where
 
     profile = _profile(ck, doc.get("profile"), scales, claim)
@@ -165,13 +189,14 @@ def parse_instrument(doc: Any, *, path: str = "<instrument>", folder: str | None
     last_page = []
     for i, qid in enumerate(ck.seq(completion.get("last_page") or [], "completion.last_page")):
         if not inst.has_question(str(qid)):
-            raise ck.fail(f"completion.last_page[{i}]", f"must be a question id; got {qid!r}")
+            raise ck.fail(f"completion.last_page[{i}]", f"must be a question id; got {_short(qid)}")
         last_page.append(inst.question(str(qid)).id)
 
     groupings = []
     candidates = inst.grouping_candidates()
+    table = {id_key(c): c for c in candidates}
     for i, g in enumerate(ck.seq(doc.get("groupings") or [], "groupings")):
-        groupings.append(_grouping(ck, g, f"groupings[{i}]", candidates))
+        groupings.append(_grouping(ck, g, f"groupings[{i}]", candidates, table))
 
     coding = _coding(ck, doc.get("coding"), inst)
     youth = _youth(ck, doc.get("youth"), inst)
@@ -182,18 +207,21 @@ def parse_instrument(doc: Any, *, path: str = "<instrument>", folder: str | None
     return replace(inst, report=report)
 
 
-def _grouping(ck: _Checker, value: Any, where: str, candidates: tuple[str, ...]) -> str:
-    by = {id_key(c): c for c in candidates}.get(id_key(str(value)))
+def _grouping(ck: _Checker, value: Any, where: str, candidates: tuple[str, ...],
+              table: dict[str, str] | None = None) -> str:
+    if table is None:
+        table = {id_key(c): c for c in candidates}
+    by = table.get(id_key(str(value)))
     if by is None:
         raise ck.fail(where, "must be a grouping profile field (kind " + "/".join(GROUPING_KINDS)
-                      + f") or a single-choice question: one of {_show(candidates)}; got {value!r}")
+                      + f") or a single-choice question: one of {_show(candidates)}; got {_short(value)}")
     return by
 
 
 def _scales(ck: _Checker, raw: Any) -> dict[str, Scale]:
     scales: dict[str, Scale] = {}
     for sid, sdef in ck.mapping(raw, "scales").items():
-        where = f"scales.{sid}"
+        where = f"scales.{_key(sid)}"
         sdef = ck.mapping(sdef, where, SCALE_KEYS)
         kind = ck.choice(sdef.get("kind", "nominal"), f"{where}.kind", SCALE_KINDS)
         options: list[Option] = []
@@ -210,20 +238,23 @@ def _scales(ck: _Checker, raw: Any) -> dict[str, Scale]:
                     value = float(code)
                 except ValueError:
                     raise ck.fail(f"{ow}.code", "must be a number on an ordinal scale (or mark the option "
-                                                f"dk: true); got {code!r}") from None
+                                                f"dk: true); got {_short(code)}") from None
             aliases = odef.get("aliases") or []
             aliases = ck.seq(aliases, f"{ow}.aliases")
             options.append(Option(code=code, label=ck.text(odef.get("label"), f"{ow}.label"), value=value, dk=dk,
                                   aliases=tuple(str(a) for a in aliases)))
-        codes = [o.code for o in options]
-        for j, c in enumerate(codes):
-            if c in codes[:j]:
-                raise ck.fail(f"{where}.options[{j}].code", f"duplicate option code {c!r}")
+        seen: set[str] = set()
+        for j, o in enumerate(options):
+            if o.code in seen:
+                raise ck.fail(f"{where}.options[{j}].code", f"duplicate option code {_short(o.code)}")
+            seen.add(o.code)
         valid = [o.code for o in options if not o.dk]
+        valid_set = set(valid)
         top = ck.codes(sdef.get("top_box"), f"{where}.top_box")
         for c in top:
-            if c not in valid:
-                raise ck.fail(f"{where}.top_box", f"names code {c!r}, which the scale lacks; codes: {_show(valid)}")
+            if c not in valid_set:
+                raise ck.fail(f"{where}.top_box", f"names code {_short(c)}, which the scale lacks; codes: "
+                                                  f"{_show(valid)}")
         scale = Scale(id=str(sid), kind=kind, options=tuple(options), top_box=top,
                       top_box_label=ck.text(sdef.get("top_box_label"), f"{where}.top_box_label", required=False))
         nets = _nets(ck, sdef.get("nets"), f"{where}.nets", scale)
@@ -240,8 +271,9 @@ def _nets(ck: _Checker, raw: Any, where: str, scale: Scale) -> tuple[Net, ...]:
         return ()
     out = []
     valid = [o.code for o in scale.options if not o.dk]
+    valid_set = set(valid)
     for nid, ndef in ck.mapping(raw, where).items():
-        nw = f"{where}.{nid}"
+        nw = f"{where}.{_key(nid)}"
         if isinstance(ndef, dict):
             ck.mapping(ndef, nw, ("label", "codes"))
             codes = ck.codes(ndef.get("codes"), f"{nw}.codes")
@@ -252,8 +284,9 @@ def _nets(ck: _Checker, raw: Any, where: str, scale: Scale) -> tuple[Net, ...]:
         if not codes:
             raise ck.fail(nw, "must name at least one option code")
         for c in codes:
-            if c not in valid:
-                raise ck.fail(nw, f"names code {c!r}, which scale {scale.id!r} lacks (Don't know is never in a net); "
+            if c not in valid_set:
+                raise ck.fail(nw, f"names code {_short(c)}, which scale {_short(scale.id)} lacks (Don't know is never "
+                                  "in a net); "
                                   f"codes: {_show(valid)}")
         out.append(Net(str(nid), label or " or ".join(scale.label_of(c) for c in codes), codes))
     return tuple(out)
@@ -274,10 +307,11 @@ def _profile(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[Pr
         options = None
         if pdef.get("options") is not None:
             if kind != "category":
-                raise ck.fail(f"{where}.options", f"only a field of kind 'category' has options; this one is {kind!r}")
+                raise ck.fail(f"{where}.options", f"only a field of kind 'category' has options; this one is "
+                                                  f"{_short(kind)}")
             options = scales.get(str(pdef["options"]))
             if options is None:
-                raise ck.fail(f"{where}.options", f"must be one of {_show(scales)}; got {pdef['options']!r}")
+                raise ck.fail(f"{where}.options", f"must be one of {_show(scales)}; got {_short(pdef['options'])}")
         aliases = ck.seq(pdef.get("aliases") or [], f"{where}.aliases")
         out.append(ProfileField(id=pid, kind=kind, label=ck.text(pdef.get("label") or pid, f"{where}.label"),
                                 aliases=tuple(str(a) for a in aliases), other_text=other, options=options))
@@ -290,6 +324,7 @@ def _profile(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[Pr
 
 def _questions(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[Question]:
     questions = []
+    question_keys: set[str] = set()
     for n, qdef in enumerate(ck.seq(raw, "questions", empty=False)):
         where = f"questions[{n}]"
         qdef = ck.mapping(qdef, where, QUESTION_KEYS)
@@ -300,7 +335,7 @@ def _questions(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[
         if qtype != "text":
             sid = qdef.get("scale")
             if sid not in scales:
-                raise ck.fail(f"{where}.scale", f"must be one of {_show(scales)}; got {sid!r}")
+                raise ck.fail(f"{where}.scale", f"must be one of {_show(scales)}; got {_short(sid)}")
             scale = scales[sid]
         elif qdef.get("scale") is not None:
             raise ck.fail(f"{where}.scale", "a free-text question has no scale")
@@ -317,7 +352,7 @@ def _questions(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[
                                   other=ck.flag(idef.get("other"), f"{iw}.other")))
             if id_key(qid) in {id_key(i.id) for i in items}:
                 raise ck.fail(f"{where}.id", f"id {qid!r} is also the id of one of its items")
-            if any(id_key(qid) == id_key(q.id) for q in questions):
+            if id_key(qid) in question_keys:
                 raise ck.fail(f"{where}.id", f"duplicate question id {qid!r}")
         else:
             if qdef.get("items") is not None:
@@ -329,7 +364,7 @@ def _questions(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[
             claim(other_text, f"{where}.other_text")
         number = qdef.get("number", n + 1)
         if isinstance(number, bool) or not isinstance(number, int):
-            raise ck.fail(f"{where}.number", f"must be a whole number; got {number!r}")
+            raise ck.fail(f"{where}.number", f"must be a whole number; got {_short(number)}")
         nets: tuple[Net, ...] = ()
         if qdef.get("nets") is not None:
             if scale is None:
@@ -341,6 +376,7 @@ def _questions(ck: _Checker, raw: Any, scales: dict[str, Scale], claim) -> list[
             if qtype != "grid" or scale is None or not scale.is_ordinal or not scale.top_box:
                 raise ck.fail(f"{where}.role", "a role needs a grid with an ordinal scale that has a top_box")
         short = ck.text(qdef.get("short"), f"{where}.short", required=False) or text
+        question_keys.add(id_key(qid))
         questions.append(Question(id=qid, number=number, text=text, short=short[:80], type=qtype, scale=scale,
                                   items=tuple(items), other_text=other_text, nets=nets, role=role))
     return questions
@@ -353,12 +389,14 @@ def _sectors(ck: _Checker, raw: Any, *, required: bool) -> list[Sector]:
                                      "with id and label)")
         return []
     out = []
+    ids: set[str] = set()
     for i, sdef in enumerate(ck.seq(raw, "sectors", empty=not required)):
         where = f"sectors[{i}]"
         sdef = ck.mapping(sdef, where, SECTOR_KEYS)
         sid = ck.ident(sdef.get("id"), f"{where}.id")
-        if any(s.id == sid for s in out):
+        if sid in ids:
             raise ck.fail(f"{where}.id", f"duplicate sector id {sid!r}")
+        ids.add(sid)
         aliases = ck.seq(sdef.get("aliases") or [], f"{where}.aliases")
         out.append(Sector(id=sid, label=ck.text(sdef.get("label"), f"{where}.label"),
                           aliases=tuple(str(a) for a in aliases)))
@@ -371,16 +409,19 @@ def _coding(ck: _Checker, raw: Any, inst: Instrument) -> tuple[CodedField, ...]:
     if raw is None:
         return ()
     text_cols = inst.text_columns()
+    by_key = {id_key(c): c for c in text_cols}
     out: list[CodedField] = []
+    fields: set[str] = set()
     for i, cdef in enumerate(ck.seq(raw, "coding")):
         where = f"coding[{i}]"
         cdef = ck.mapping(cdef, where, CODING_KEYS)
         fld = cdef.get("field")
-        match = {id_key(c): c for c in text_cols}.get(id_key(str(fld)))
+        match = by_key.get(id_key(str(fld)))
         if match is None:
-            raise ck.fail(f"{where}.field", f"must be a free-text field: one of {_show(text_cols)}; got {fld!r}")
-        if any(c.field == match for c in out):
+            raise ck.fail(f"{where}.field", f"must be a free-text field: one of {_show(text_cols)}; got {_short(fld)}")
+        if match in fields:
             raise ck.fail(f"{where}.field", f"field {match!r} is listed twice")
+        fields.add(match)
         name = ck.text(cdef.get("codebook"), f"{where}.codebook")
         out.append(CodedField(field=match, codebook=name,
                               path=ck.resolve(name, f"{where}.codebook", shipped_dir=codebooks_dir()),
@@ -398,7 +439,7 @@ def _youth(ck: _Checker, raw: Any, inst: Instrument) -> YouthLink | None:
     grids = [q.id for q in inst.questions if q.is_grid and q.is_ordinal and q.scale.top_box]
     grid = raw.get("grid")
     if not inst.has_question(str(grid)) or inst.question(str(grid)).id not in grids:
-        raise ck.fail("youth.grid", f"must be an ordinal grid with a top box: one of {_show(grids)}; got {grid!r}")
+        raise ck.fail("youth.grid", f"must be an ordinal grid with a top box: one of {_show(grids)}; got {_short(grid)}")
     name = ck.text(raw.get("measures"), "youth.measures")
     return YouthLink(grid=inst.question(str(grid)).id, measures=name,
                      path=ck.resolve(name, "youth.measures", shipped_dir=codebooks_dir()))
@@ -408,7 +449,7 @@ def fits(inst: Instrument, analysis: str, column: str) -> str | None:
     """Why ``analysis`` cannot run on ``column`` (None when it fits)."""
     need = ANALYSES[analysis]
     if need == "text":
-        if column not in inst.text_columns():
+        if column not in _text_column_set(inst):
             return "needs a free-text field"
         if inst.coded_field(column) is None:
             return "needs a codebook for this field under 'coding:'"
@@ -432,6 +473,7 @@ def _report(ck: _Checker, raw: Any, inst: Instrument) -> ReportPlan:
         by = _grouping(ck, by, "report.by", inst.grouping_candidates())
     grouping = by or inst.default_by
     known = [q.id for q in inst.questions] + [c for c in inst.text_columns() if not inst.has_question(c)]
+    known_by_key = {id_key(c): c for c in known}
     sections: list[ReportSection] = []
     seen_ids: set[str] = set()
     for i, sdef in enumerate(ck.seq(raw.get("sections") or [], "report.sections")):
@@ -460,10 +502,10 @@ def _report(ck: _Checker, raw: Any, inst: Instrument) -> ReportPlan:
                 analyses.append(ck.choice(a, f"{pw}.analyses[{k}]", ANALYSES))
             questions = []
             for k, qid in enumerate(ck.seq(pdef.get("questions") or [], f"{pw}.questions")):
-                col = {id_key(c): c for c in known}.get(id_key(str(qid)))
+                col = known_by_key.get(id_key(str(qid)))
                 if col is None:
                     raise ck.fail(f"{pw}.questions[{k}]", f"must be a question or free-text field of the "
-                                                           f"instrument: one of {_show(known)}; got {qid!r}")
+                                                           f"instrument: one of {_show(known)}; got {_short(qid)}")
                 questions.append(col)
             for k, a in enumerate(analyses):
                 if ANALYSES[a] == "none":

@@ -96,9 +96,12 @@ class Scale:
         return any(o.dk for o in self.options)
 
     def option(self, code: str) -> Option:
-        for o in self.options:
-            if o.code == code:
-                return o
+        try:
+            o = self._by_code.get(code)
+        except TypeError:  # unhashable: no option has it
+            o = None
+        if o is not None:
+            return o
         raise invalid_choice(f"option code of scale {self.id!r}", code, [o.code for o in self.options])
 
     def label_of(self, code: str) -> str:
@@ -110,6 +113,15 @@ class Scale:
         Accepts the code, the label, "code - label" / "code = label" forms and declared aliases.
         """
         return self._lookup.get(normalise_label(raw))
+
+    @cached_property
+    def _by_code(self) -> dict[object, Option]:
+        # The first option of each code, as the linear search this replaces found (a net or top box of
+        # many codes looked each one up through every option).
+        table: dict[object, Option] = {}
+        for o in self.options:
+            table.setdefault(o.code, o)
+        return table
 
     @cached_property
     def _lookup(self) -> dict[str, Option]:
@@ -349,13 +361,7 @@ class Instrument:
                 yield q, None
 
     def text_columns(self) -> tuple[str, ...]:
-        cols: list[str] = []
-        for q in self.questions:
-            cols.extend(q.text_columns)
-        for p in self.profile:
-            if p.other_text:
-                cols.append(p.other_text)
-        return tuple(cols)
+        return _text_columns(self)
 
     def text_field_owner(self, column_id: str) -> Question | ProfileField:
         """The question (or profile field) a free-text column belongs to."""
@@ -453,15 +459,61 @@ class Instrument:
         return self.question(by).short if self.has_question(by) else by
 
     def coded_field(self, column_id: str) -> CodedField | None:
-        return next((c for c in self.coding if id_key(c.field) == id_key(column_id)), None)
+        return _coded_fields(self).get(id_key(column_id))
 
 
-@lru_cache(maxsize=None)
+def _per_instrument(build):
+    """``build(instrument)`` computed once per Instrument object and kept on the object itself.
+
+    Not an ``lru_cache`` keyed by the instrument: a look-up there hashes it and, when another
+    instrument of the same id, version and number of questions is cached (every ``replace`` made while
+    the instrument is checked), compares the two field by field, every question and option of both.
+    An instrument is frozen, so what is kept stays right; a ``replace``d copy builds its own."""
+    name = f"_cached{build.__name__}"
+
+    def cached(instrument: Instrument):
+        table = instrument.__dict__
+        try:
+            return table[name]
+        except KeyError:
+            value = table[name] = build(instrument)  # frozen: __setattr__ refuses, __dict__ does not
+            return value
+
+    cached.__name__ = cached.__qualname__ = build.__name__
+    cached.__doc__ = build.__doc__
+    return cached
+
+
+@_per_instrument
+def _text_columns(instrument: Instrument) -> tuple[str, ...]:
+    cols: list[str] = []
+    for q in instrument.questions:
+        cols.extend(q.text_columns)
+    for p in instrument.profile:
+        if p.other_text:
+            cols.append(p.other_text)
+    return tuple(cols)
+
+
+@_per_instrument
+def _text_column_set(instrument: Instrument) -> frozenset[str]:
+    return frozenset(_text_columns(instrument))
+
+
+@_per_instrument
+def _coded_fields(instrument: Instrument) -> dict[str, CodedField]:
+    table: dict[str, CodedField] = {}
+    for c in instrument.coding:
+        table.setdefault(id_key(c.field), c)  # the first, as the search this replaces
+    return table
+
+
+@_per_instrument
 def _question_index(instrument: Instrument) -> dict[str, Question]:
     return {id_key(q.id): q for q in instrument.questions}
 
 
-@lru_cache(maxsize=None)
+@_per_instrument
 def _column_ids(instrument: Instrument) -> tuple[tuple[str, tuple[Question, Item | None]], ...]:
     out: list[tuple[str, tuple[Question, Item | None]]] = []
     for q in instrument.questions:
@@ -474,12 +526,12 @@ def _column_ids(instrument: Instrument) -> tuple[tuple[str, tuple[Question, Item
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
+@_per_instrument
 def _column_index(instrument: Instrument) -> dict[str, tuple[Question, Item | None]]:
     return {id_key(c): owner for c, owner in _column_ids(instrument)}
 
 
-@lru_cache(maxsize=None)
+@_per_instrument
 def _sector_lookup(instrument: Instrument) -> dict[str, str]:
     table: dict[str, str] = {}
     for s in instrument.sectors:
