@@ -70,7 +70,7 @@ def train_on_dev(cb, n: int = N_REVIEWED, out: Path | None = None):
 
     from surveykit.coding.model import codebook_examples, load_model, model_files
     from surveykit.coding.training import train
-    from surveykit.io.coded import write_model_dir
+    from surveykit.io.model_files import write_model_dir
     from surveykit.io.gold import read_gold
 
     dev = read_gold(DEV)
