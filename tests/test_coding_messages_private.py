@@ -187,7 +187,7 @@ def test_gold_codes(cli, tmp_path):
 
 @pytest.mark.parametrize("content, fragments", [
     (f'id,text,codes\n"{FREE}",she went,\n"{FREE}",she went again,\n', ("the id is used twice", "rows 2 and 3")),
-    (f'id,text,codes\ng1,one,\ng1,two,\n', ("id 'g1' is used twice", "rows 2 and 3")),  # an id-like id is named
+    ('id,text,codes\ng1,one,\ng1,two,\n', ("id 'g1' is used twice", "rows 2 and 3")),  # an id-like id is named
     (f'id,text,codes\n"{FREE}", ,\n', ("the text of the id is empty", "row 2")),
 ])
 def test_read_gold_duplicates_and_empty_texts(cli, tmp_path, content, fragments):

@@ -8,7 +8,6 @@ import re
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from surveykit.coding.codebook import load_codebook
 from surveykit.coding.model import codebook_examples, load_model, model_files, stemmed

@@ -72,7 +72,7 @@ def _classes() -> tuple[type, type]:
     import yaml
     from yaml.constructor import ConstructorError
     from yaml.events import AliasEvent
-    from yaml.nodes import MappingNode, ScalarNode
+    from yaml.nodes import ScalarNode
 
     merge_tag, value_tag = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"
 
