@@ -187,6 +187,26 @@ def test_rows_after_a_run_of_empty_rows_keep_their_numbers(tmp_path, monkeypatch
     assert base.open_sniff(f).sheets["Sheet1"][:2] == (tuple(_HEADER), ("R0", "No"))
 
 
+def test_data_after_a_long_run_of_empty_rows_is_refused_at_once(tmp_path, cli):
+    # One cell at row 1,048,576 of a 19-column sheet: within the cell limit (19.9 M), but every empty
+    # row became a respondent of blanks: 25 s and 2.5 GB to refuse the file as not fitting.
+    header, rows = ["id", *[f"q{k}" for k in range(18)]], [[f"R{i}", *["Yes"] * 18] for i in range(20)]
+    f = write_xlsx(tmp_path / "gap19.xlsx", sheet_xml([header, *rows], tail=_far_cell(1048576, "S", SECRET)))
+    for command in ("validate", "inspect"):
+        line = one_line(cli_limited(command, f))
+        assert "empty rows" in line and "10,000 allowed" in line and "row 1048576" in line, line
+        assert SECRET not in line
+    result = library_limited(f"sk.read({str(f)!r}, check_fit=False)")
+    assert result.stdout.startswith("InputError:") and "empty rows" in result.stdout, result.stdout
+    # A run within the limit still reads, with the rows' numbers kept.
+    from surveykit.io import base
+
+    near = write_xlsx(tmp_path / "near.xlsx", sheet_xml([_HEADER, *_ROWS], tail=_far_cell(5000, "B", "x")))
+    assert len(dict(base.iter_xlsx_sheets(near))["Sheet1"]) == 5000
+    r = cli("inspect", near)
+    assert r.returncode == 0, r.stderr
+
+
 # -- 2. a part that unpacks far beyond its packed size ----------------------------------------------
 
 def _bomb(path: Path) -> Path:

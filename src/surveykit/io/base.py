@@ -335,6 +335,9 @@ XLSX_RATIO_FROM = 8 * 1024 ** 2
 # times widest row). Excel's own limit is 1,048,576 x 16,384; a survey export is far smaller (50,000
 # respondents x 400 columns is 20 million). One stray cell far from the data is refused at once.
 MAX_XLSX_CELLS = 20_000_000
+#: Empty rows a sheet may hold between two rows with data. Each becomes a respondent of blanks that every
+#: later step carries: a 6 KB workbook with one cell at row 1,048,576 took 25 s and 2.5 GB to refuse.
+MAX_XLSX_BLANK_RUN = 10_000
 
 
 def _check_xlsx_package(path: Path, data: bytes) -> None:
@@ -431,7 +434,8 @@ def _sheet_rows(path: Path, wb: Any, ws: Any, *, limit: int | None) -> list[list
     Empty cells cost nothing: each row is read as the cells the sheet holds (``_sparse_rows``), not padded
     to the used range the sheet claims (Excel's can run to row 1,048,576 and column XFD); rows with no
     data are only counted until a row with data follows them, and trailing ones are never stored. A sheet
-    whose data spans more than ``MAX_XLSX_CELLS`` cells is refused as soon as that is seen."""
+    whose data spans more than ``MAX_XLSX_CELLS`` cells, or holds data after more than
+    ``MAX_XLSX_BLANK_RUN`` empty rows, is refused as soon as that is seen."""
     rows: list[list[str]] = []
     width = 0
     for row_no, cells in _sparse_rows(wb, ws):
@@ -452,6 +456,11 @@ def _sheet_rows(path: Path, wb: Any, ws: Any, *, limit: int | None) -> list[list
             raise InputError(f"this sheet's data spans {row_no:,} rows and {max(width, row_width):,} columns, "
                              f"more than the {MAX_XLSX_CELLS:,} cells allowed (a stray cell far from the data "
                              "makes a sheet that large: delete it, or save the data as CSV)",
+                             path=path, row=row_no, column=column_letter(row_width - 1))
+        gap = row_no - 1 - len(rows)
+        if gap > MAX_XLSX_BLANK_RUN:
+            raise InputError(f"this row holds data after {gap:,} empty rows (more than the {MAX_XLSX_BLANK_RUN:,} "
+                             "allowed): a stray cell far below the data? Delete it, or save the data as CSV",
                              path=path, row=row_no, column=column_letter(row_width - 1))
         width = max(width, row_width)
         while len(rows) < row_no - 1:
