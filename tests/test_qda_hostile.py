@@ -15,24 +15,13 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, run_cli_subprocess
+from test_qdpx import CODEBOOK  # the same small codebook the exchange tests use
 from surveykit.coding.qdpx import check_project, parse_project, read_project, validate_with_schema
 from surveykit.coding.refi import qdc_to_codebook
 from surveykit.errors import CodebookError, InputError
 from surveykit.io.coded import read_qda_xml
 from surveykit.io.qdpx import read_qdpx
 
-CODEBOOK = """\
-id: small
-title: Small
-version: "1"
-themes:
-  - {id: exploitation, label: Exploitation}
-  - {id: belonging, label: Belonging}
-codes:
-  - {id: debt_bondage, label: Debt bondage, theme: exploitation, patterns: ["debt*"]}
-  - {id: trafficker_control, label: Trafficker control, theme: exploitation, patterns: ["traffick*"]}
-  - {id: isolation, label: Isolation, theme: belonging, patterns: ["lonely"]}
-"""
 ANSWERS = [
     ("R1", "They owe a debt to the traffickers."),
     ("R2", "She felt lonely in the hostel."),

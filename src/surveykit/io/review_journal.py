@@ -12,7 +12,7 @@ from typing import Any
 from surveykit.errors import InputError
 
 def journal_path(coded_path: str | Path) -> Path:
-    """The review journal beside a coded file: ``q7_coded.csv`` -> ``q7_coded.journal.jsonl``."""
+    """The review journal beside a coded file: ``answers_coded.csv`` -> ``answers_coded.journal.jsonl``."""
     p = Path(coded_path)
     return p.with_name(f"{p.stem}.journal.jsonl")
 
