@@ -62,7 +62,7 @@ def code_train(
     Example:  surveykit code train coded.csv --survey export.csv --question comments --codebook codebook.yaml --out models/comments
     """
     from surveykit.coding.model import model_files
-    from surveykit.coding.training import train
+    from surveykit.coding.training import human_coding, train
     from surveykit.io.coded import is_gold_file, read_coded, read_gold
     from surveykit.io.model_files import check_model_dir, write_model_dir
 
@@ -79,7 +79,12 @@ def code_train(
                              "codes columns needs none)")
         loaded = load_answers(survey, question=question, text_column=text_column, id_column=id_column, inputs=inputs)
         answers, qid, source = answers_frame(loaded), loaded.question_id, survey.name
-        frame = read_coded(coded, question=question).frame
+        # Each row's own coder: the rule coder's and the model's rows are left out (human_coding).
+        frame = read_coded(coded, question=question, keep_row_coders=True).frame
+    frame, machine_only = human_coding(frame)
+    if machine_only:
+        message(f"{machine_only} answer(s) coded only by surveykit's rules or model were left out (suggestions are "
+                "not coding: review them to train on them)")
     codes = None
     extra: list[tuple[str, str]] = []
     if codebook is not None:
@@ -182,9 +187,9 @@ def code_review(
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.journal import unsaved_decisions
     from surveykit.coding.model import codebook_examples, load_model
-    from surveykit.coding.review import Learning, ReviewSession, build_items, retrain, run_review
+    from surveykit.coding.review import Learning, ReviewSession, build_items, check_reviewer, retrain, run_review
     from surveykit.errors import invalid_choice
-    from surveykit.io.coded import OPTIONAL_COLUMNS, read_coded, save_reviewed
+    from surveykit.io.coded import MACHINE_CODERS, OPTIONAL_COLUMNS, read_coded, save_reviewed
     from surveykit.io.review_journal import append_journal, journal_path, read_journal
     from surveykit.io.owned_files import check_not_input
 
@@ -196,6 +201,7 @@ def code_review(
         raise invalid_choice("--order", order, ["file", "uncertainty"])
     if retrain_every < 0:
         raise UsageError(f"--retrain-every must be 0 (never) or more; got {retrain_every}")
+    check_reviewer(coder)
     cb = load_codebook(codebook)
     model = load_model(suggest) if suggest is not None else None
     responses = None if text_column else inputs.load(file)
@@ -211,13 +217,20 @@ def code_review(
         if coded.suffix.lower() != ".csv":
             raise UsageError(f"--coded {coded.name}: review saves its decisions into a CSV coded file and would "
                              "rewrite this one as CSV; give --coded a .csv file (a new name starts a new file)")
-        found = read_coded(coded, keep_row_coders=True)
+        # Every row as it is in the file (a model suggestion not accepted keeps its code): the file is saved
+        # back in place, and the rows that are not this review's decisions must come back unchanged.
+        found = read_coded(coded, keep_row_coders=True, keep_unaccepted=True)
         if found.layout != "long":
             raise UsageError(f"--coded {coded.name}: this coded file is in the wide layout (an id, then Code 1, "
                              "Code 2 ...); review saves the long layout and would rewrite it: give --coded a new "
                              ".csv name")
         existing = found.detail
         check_codes(existing, list(cb.code_ids), path=str(coded))
+        machine = sorted({str(c) for c in existing["coder"]} & MACHINE_CODERS)
+        if machine:
+            message(f"{coded.name}: the rows of {' and '.join('the rule coder' if c == 'rules' else 'the model' for c in machine)} "
+                    f"(coder {', '.join(repr(c) for c in machine)}) are suggestions, not decisions: they are kept as "
+                    f"they are, and your decisions are saved beside them as coder {coder.strip()!r}")
     jpath = journal_path(coded)
     records = read_journal(jpath)
     unknown = sorted({c.code_id for _, _, _, cs in unsaved_decisions(records) for c in cs} - set(cb.code_ids))

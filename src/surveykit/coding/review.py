@@ -35,6 +35,7 @@ from surveykit.coding.journal import (Coding, Memo, decision_record, memo_record
                                       saved_record, unsaved_decisions)
 from surveykit.coding.review_display import (PALETTE, did_you_mean, list_codes, marked_text, numbered_words,  # noqa: F401
                                              render, word_span, words)
+from surveykit.errors import UsageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,6 +121,17 @@ def with_model(items: list[Item], model, *, accept_above: float) -> list[Item]:
                     + tuple(rows.get(i.respondent_id, ()))) for i in items]
 
 
+def check_reviewer(coder: str) -> None:
+    """The reviewer's name may not be one surveykit gives its machine codes: their rows are never
+    decisions, so a review under that name could not be resumed."""
+    from surveykit.io.coded import MACHINE_CODERS
+
+    if coder.strip() in MACHINE_CODERS:
+        raise UsageError(f"--coder {coder.strip()!r} is the name surveykit gives the "
+                         f"{'rule coder' if coder.strip() == 'rules' else 'model'}'s suggestions; give your own "
+                         "name or initials (e.g. --coder AB)")
+
+
 @dataclass
 class ReviewSession:
     """The state of a review: items (in review order), decisions so far, memos, other rows kept."""
@@ -150,14 +162,17 @@ class ReviewSession:
 
         An answer with rows of several coders: one coder's rows are the decision (this reviewer's, else
         the first coder's in the file); the other coders' rows are kept as they are, each with its own
-        coder, code and memo, next to the decision's (``beside``)."""
+        coder, code and memo, next to the decision's (``beside``). The rule coder's and the model's rows
+        (``io.coded.MACHINE_CODERS``, as ``surveykit code --suggest --out`` writes them) are suggestions,
+        never a decision: an answer that has only those is still to be reviewed, and they are kept."""
         import pandas as pd
 
-        from surveykit.io.coded import DETAIL_COLUMNS
+        from surveykit.io.coded import DETAIL_COLUMNS, MACHINE_CODERS
 
         def blank(value: Any) -> bool:
             return value is None or (not isinstance(value, str) and pd.isna(value))
 
+        check_reviewer(coder)
         session = cls(items=items, coder=coder, clock=clock)
         qid_of = {i.respondent_id: i.question_id for i in items}
         if existing is not None and len(existing):
@@ -171,12 +186,21 @@ class ReviewSession:
                 by_answer.setdefault(str(row.respondent_id), []).append(row)
             for rid, group in by_answer.items():
                 coders = ["" if blank(row.coder) else str(row.coder) for row in group]
-                chosen = coder if coder in coders else coders[0]
-                first = coders.index(chosen)
+                people = [c for c in coders if c not in MACHINE_CODERS]
+                chosen = coder if coder in coders else (people[0] if people else None)
+                first = coders.index(chosen) if chosen is not None else len(group)
                 before = tuple(tuple(row) for k, row in enumerate(group) if coders[k] != chosen and k < first)
                 after = tuple(tuple(row) for k, row in enumerate(group) if coders[k] != chosen and k > first)
                 if before or after:
                     session.beside[rid] = (before, after)
+                if chosen is None:  # only machine suggestions: the answer is still open
+                    for row in group:
+                        if not blank(row.memo) and str(row.memo).strip():
+                            for text in str(row.memo).split("\n"):
+                                memo = Memo("answer", text.strip(), str(row.coder), None, rid, str(row.question_id))
+                                if text.strip() and session._add_memo(memo):
+                                    session.beside_memos.add(memo.key())
+                    continue
                 codes = session.decisions.setdefault(rid, ())
                 if chosen:
                     session.decided_by[rid] = chosen

@@ -124,6 +124,32 @@ def _terms(vec) -> tuple[str, ...]:
     return tuple(terms)
 
 
+def human_coding(coded: "pd.DataFrame") -> tuple["pd.DataFrame", int]:
+    """The rows of ``coded`` that people gave, and how many answers only surveykit coded.
+
+    Rows whose ``coder`` is the rule coder's or the model's (``io.coded.MACHINE_CODERS``: a file that
+    ``surveykit code --suggest --out`` wrote, or one reviewed in place) are suggestions: a model trained
+    on them would learn the rules and itself back, not the researcher's coding. They are left out; a
+    file with nothing else is refused."""
+    from surveykit.io.coded import MACHINE_CODERS
+
+    if "coder" not in coded.columns or not len(coded):
+        return coded, 0
+    machine = [isinstance(c, str) and c.strip() in MACHINE_CODERS for c in coded["coder"]]
+    if not any(machine):
+        return coded, 0
+    people = coded[[not m for m in machine]].reset_index(drop=True)
+    if people.empty:
+        found = sorted({str(c).strip() for c, m in zip(coded["coder"], machine) if m})
+        raise InputError("the coded file holds only surveykit's own suggestions (coder "
+                         f"{', '.join(repr(c) for c in found)}), and a model learns from people's coding: review "
+                         "them first (surveykit code review EXPORT --coded reviewed.csv) and train on the file "
+                         "the review writes")
+    machine_only = ({str(r) for r, m in zip(coded["respondent_id"], machine) if m}
+                    - {str(r) for r in people["respondent_id"]})
+    return people, len(machine_only)
+
+
 def training_table(answers: "pd.DataFrame", coded: "pd.DataFrame", *, codes: Sequence[str] | None = None
                    ) -> tuple[list[str], list[str], "Any", list[str]]:
     """Join answers (respondent_id, text) with coded rows: (respondent ids, texts, Y, code list).
@@ -163,7 +189,7 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
     """Fit the model on human codes and cross-validate it.
 
     answers: respondent_id, text. coded: coded-file rows (respondent_id, code_id; an empty code_id
-    = "no code applies"). first: train on the first N coded answers only (file order). examples:
+    = "no code applies"; the rule coder's and the model's rows are left out, ``human_coding``). first: train on the first N coded answers only (file order). examples:
     extra (text, code id) training pairs, e.g. ``codebook_examples(codebook)``; they are added to
     the training part of every fold and are never scored. workers: processes fitting the
     cross-validation folds while this one fits the model (default: the cores available; 1: every
@@ -187,6 +213,7 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
     workers = available_cores() if workers is None else check_count(workers, parameter="workers")
     if first is not None and first < 1:
         raise UsageError(f"--first must be at least 1; got {first}")
+    coded, _ = human_coding(coded)
     _, texts, y, code_list = training_table(answers, coded, codes=codes)
     if first is not None:
         texts, y = texts[:first], y[:first]

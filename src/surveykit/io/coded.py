@@ -11,7 +11,10 @@ optional columns (all may be absent; files without them read as before):
 * ``memo``: the coder's memo on the answer (on any one of the answer's rows).
 
 Other columns (``matched``, ``probability`` ...) are ignored, except ``accepted``: a row whose
-``accepted`` is false (a model suggestion left for review) counts as no code. An answer coded with
+``accepted`` is false (a model suggestion left for review) counts as no code. Rows whose coder is
+``rules`` or ``model`` (``MACHINE_CODERS``) are surveykit's own suggestions (``surveykit code``, with
+``--suggest``): ``code review`` does not count them as decisions and ``code train`` does not learn
+from them. An answer coded with
 nothing ("no code applies") has one row with an empty ``code_id``; an answer that is not in the file
 was not coded (it is *missing* for that coder).
 
@@ -48,6 +51,9 @@ DETAIL_COLUMNS = CODED_COLUMNS + OPTIONAL_COLUMNS
 WIDE_QUESTION_ID = "answer"
 UNCODED_CHOICES = ("missing", "none", "missing-all")
 GOLD_COLUMNS = ("id", "text", "codes")
+#: The coder names of surveykit's machine codes: the rule coder's (``coding.rules.CODER``) and the
+#: model's suggestions (``coding.model.CODER``). Their rows are suggestions, not human decisions.
+MACHINE_CODERS = frozenset({"rules", "model"})
 _CODE_COLUMN = re.compile(r"^\s*code\s*_?\s*\d+\s*$", re.IGNORECASE)
 
 
@@ -72,7 +78,7 @@ class CodedFile:
 
 
 def read_coded(path: str | Path, *, question: str | None = None, coder: str | None = None,
-               uncoded: str = "missing", keep_row_coders: bool = False) -> CodedFile:
+               uncoded: str = "missing", keep_row_coders: bool = False, keep_unaccepted: bool = False) -> CodedFile:
     """Read a coded file (long or wide layout, CSV or XLSX).
 
     question: for long files, keep only this question's rows; for wide files, the question id to
@@ -84,6 +90,8 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
       "no code applies". "missing-all": like "missing", and a long file's empty code_id rows are
       missing too (a sheet pre-filled with every respondent).
     keep_row_coders: keep each row's own coder value (long layout) instead of one name for the file.
+    keep_unaccepted: keep the code of a row whose ``accepted`` is false (for a file saved back in
+    place, whose rows must stay as they are), instead of reading it as no code.
     """
     import pandas as pd
 
@@ -116,7 +124,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
                 raise InputError("respondent_id is empty", path=path, row=n)
             qid = r[idx["question_id"]].strip() if "question_id" in idx else (question or WIDE_QUESTION_ID)
             code = r[idx["code_id"]].strip() or None
-            if acc is not None and r[acc].strip().lower() in ("false", "0", "no"):
+            if acc is not None and not keep_unaccepted and r[acc].strip().lower() in ("false", "0", "no"):
                 code = None  # a model suggestion left for review is not a code (the answer was seen)
             who = r[idx["coder"]].strip() if "coder" in idx else ""
             start, end = _span(r, idx, code, path=path, row=n)

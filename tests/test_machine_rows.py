@@ -1,0 +1,190 @@
+"""The rule coder's and the model's rows in a coded file are suggestions, not a person's coding.
+
+``surveykit code --suggest MODEL --out FILE`` writes rows of coder ``rules`` and ``model`` (a model
+row whose ``accepted`` is false is a suggestion left for review). Before, ``code review --coded FILE``
+counted them as decisions ("All N answers already have a decision": nothing left to review), and
+``code train FILE`` learnt from them (the rules and the model trained on their own output). Now:
+
+* review leaves an answer that only surveykit coded open, keeps every machine row exactly as it was,
+  and saves the reviewer's decisions beside them; ``--coder rules`` / ``--coder model`` is refused;
+* train learns from the people's rows only (the same model as from a file without the machine rows),
+  says how many answers it left out, and refuses a file of machine rows alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from conftest import ROOT
+
+DEV_GOLD = ROOT / "responses" / "gold" / "q7_dev.csv"
+
+# Answers written for this test (not from the sample's sentence bank).
+ANSWERS = [
+    ("a01", "She owed the men who brought her over thousands of pounds and they kept texting her about it."),
+    ("a02", "Nobody believed his account of what happened to him, so he stopped talking to staff."),
+    ("a03", "He does not trust social workers or the police after what happened at the border."),
+    ("a04", "The gang kept phoning her placement and she was scared of what they would do to her family."),
+    ("a05", "There was no independent advocate for him and the foster carers had no training at all."),
+    ("a06", "Waiting for the asylum decision was unbearable and he was frightened of being removed."),
+    ("a07", "Her debt to the traffickers was never paid off in her mind, so she went back to work it off."),
+    ("a08", "They said no one listened or believed them when they described being exploited."),
+    ("a09", "He had no trust in the professionals around him and kept his phone hidden."),
+    ("a10", "The exploiters contacted him through social media within days of arriving in care."),
+    ("a11", "She was placed in a hotel miles from anyone who spoke her language."),
+    ("a12", "Fear of deportation after turning eighteen made him disappear before his review."),
+]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    """A model trained through the command on part of the dev gold set (enough to make suggestions)."""
+    from conftest import run_cli
+
+    if not DEV_GOLD.exists():
+        pytest.skip("the dev gold set is not in this checkout")
+    out = tmp_path_factory.mktemp("model") / "model"
+    r = run_cli("code", "train", DEV_GOLD, "--out", out, "--first", "90", "--folds", "2", "--workers", "1")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+@pytest.fixture
+def answers(tmp_path):
+    path = tmp_path / "answers.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["respondent_id", "text"])
+        w.writerows(ANSWERS)
+    return path
+
+
+@pytest.fixture
+def suggested(cli, tmp_path, answers, model_dir):
+    """``surveykit code ANSWERS --suggest MODEL --out sugg.csv``: the rules' and the model's rows."""
+    out = tmp_path / "sugg.csv"
+    r = cli("code", answers, "--text-column", "text", "--suggest", model_dir,
+            "--out", out)
+    assert r.returncode == 0, r.stderr
+    rows = _rows(out)
+    assert {row["coder"] for row in rows} == {"rules", "model"}
+    assert any(row["accepted"] == "False" for row in rows)  # suggestions left for review are there
+    return out
+
+
+def _rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def _machine_view(rows, columns):
+    return [tuple(row.get(c, "") for c in columns) for row in rows if row["coder"] in ("rules", "model")]
+
+
+def test_review_of_a_suggestions_file_leaves_its_answers_open_and_keeps_every_suggestion(cli, answers, suggested):
+    before = _rows(suggested)
+    columns = list(before[0])
+    r = cli("code", "review", answers, "--text-column", "text", "--coded", suggested, "--coder", "bob",
+            input="a\na\nq\n")
+    assert r.returncode == 0, r.stderr
+    assert "already have a decision" not in r.stderr + r.stdout
+    assert "suggestions, not decisions" in r.stderr
+    assert f"2 of {len(ANSWERS)} answers decided" in r.stderr
+    after = _rows(suggested)
+    # every row of the rules and the model is still there, every cell as it was, in the same order
+    assert _machine_view(after, columns) == _machine_view(before, columns)
+    mine = [row for row in after if row["coder"] == "bob"]
+    assert {row["respondent_id"] for row in mine} == {"a01", "a02"}
+    assert all(row["coded_at"] and row["probability"] == "" and row["accepted"] == "" for row in mine)
+    # resuming carries on at the third answer
+    r = cli("code", "review", answers, "--text-column", "text", "--coded", suggested, "--coder", "bob", input="q\n")
+    assert r.returncode == 0, r.stderr
+    assert f"Resuming at answer 3 of {len(ANSWERS)} (2 decided)" in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("name", ["rules", "model", " model "])
+def test_review_refuses_the_name_of_a_machine_coder(cli, tmp_path, answers, name):
+    coded = tmp_path / "mine.csv"
+    r = cli("code", "review", answers, "--text-column", "text", "--coded", coded, "--coder", name, input="a\nq\n")
+    assert r.returncode == 2, r.stderr
+    assert "--coder" in r.stderr and "own name or initials" in r.stderr
+    assert not coded.exists()
+
+
+def test_train_refuses_a_file_of_suggestions_alone(cli, tmp_path, answers, suggested):
+    out = tmp_path / "trained"
+    r = cli("code", "train", suggested, "--survey", answers, "--text-column", "text", "--out", out)
+    assert r.returncode != 0
+    assert "only surveykit's own suggestions" in r.stderr and "code review" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_train_learns_from_the_reviewers_rows_only(cli, tmp_path, answers, suggested):
+    # bob accepts the suggestions shown for every answer: his rows, beside the machine rows
+    r = cli("code", "review", answers, "--text-column", "text", "--coded", suggested, "--coder", "bob",
+            input="a\n" * len(ANSWERS) + "q\n")
+    assert r.returncode == 0, r.stderr
+    rows = _rows(suggested)
+    assert {row["coder"] for row in rows} == {"rules", "model", "bob"}
+    # the same people's coding without the machine rows
+    people = tmp_path / "bob_only.csv"
+    with people.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(row for row in rows if row["coder"] == "bob")
+    # and with a machine-only answer added: it is left out, and said so
+    extra = [dict(rows[0], respondent_id="a99", code_id="re_trafficking", coder="rules")]
+    with suggested.open("a", newline="", encoding="utf-8") as fh:
+        csv.DictWriter(fh, fieldnames=list(rows[0])).writerows(extra)
+    with answers.open("a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerow(["a99", "He went back to the people who had exploited him before."])
+
+    def train(coded, out):
+        r = cli("code", "train", coded, "--survey", answers, "--text-column", "text", "--out", out, "--folds", "2")
+        assert r.returncode == 0, r.stderr
+        return r
+
+    both = train(suggested, tmp_path / "from_review")
+    alone = train(people, tmp_path / "from_people")
+    assert "1 answer(s) coded only by surveykit's rules or model were left out" in both.stderr
+    assert "left out" not in alone.stderr
+    assert (tmp_path / "from_review" / "model.json").read_bytes() == (tmp_path / "from_people" / "model.json").read_bytes()
+    assert (tmp_path / "from_review" / "metrics.csv").read_bytes() == (tmp_path / "from_people" / "metrics.csv").read_bytes()
+
+
+def test_library_train_and_review_session_treat_machine_rows_as_suggestions():
+    import pandas as pd
+
+    from surveykit.coding.review import Item, ReviewSession
+    from surveykit.coding.training import human_coding, train
+    from surveykit.errors import InputError, UsageError
+
+    texts = {rid: text for rid, text in ANSWERS}
+    people = pd.DataFrame({"respondent_id": [rid for rid, _ in ANSWERS],
+                           "code_id": ["debt_bondage" if i % 2 else "not_believed" for i in range(len(ANSWERS))],
+                           "coder": "ann"})
+    machine = pd.DataFrame({"respondent_id": ["a01", "a02", "a03"], "code_id": ["isolation"] * 3,
+                            "coder": ["rules", "model", "rules"]})
+    mixed = pd.concat([machine, people], ignore_index=True)
+    kept, left = human_coding(mixed)
+    assert left == 0 and list(kept["coder"]) == ["ann"] * len(ANSWERS)
+    frame = pd.DataFrame({"respondent_id": list(texts), "text": list(texts.values())})
+    a, _ = train(frame, mixed, question_id="q7", folds=2, workers=1)
+    b, _ = train(frame, people, question_id="q7", folds=2, workers=1)
+    assert a == b and "isolation" not in a.codes + a.skipped
+    with pytest.raises(InputError, match="only surveykit's own suggestions"):
+        train(frame, machine, question_id="q7", folds=2, workers=1)
+
+    items = [Item(rid, "q7", text, ()) for rid, text in ANSWERS[:3]]
+    detail = pd.DataFrame({"respondent_id": ["a01", "a01", "a02"], "question_id": "q7",
+                           "code_id": ["debt_bondage", "debt_bondage", None], "coder": ["rules", "model", "ann"],
+                           "start": None, "end": None, "coded_at": None, "memo": None})
+    session = ReviewSession.resume(items, detail, coder="bob")
+    assert set(session.decisions) == {"a02"}  # ann's decision counts; the machine rows do not
+    assert session.first_open() == 0
+    assert [r[3] for r in session.frame().itertuples(index=False)] == ["rules", "model", "ann"]
+    with pytest.raises(UsageError, match="own name or initials"):
+        ReviewSession.resume(items, None, coder="rules")
