@@ -264,6 +264,7 @@ def test_code_train_metrics(planted):
     frame = read_coded(out_csv).frame
     top = frame["code_id"].dropna().value_counts().index[0]
     frame["code_id"] = frame["code_id"].replace({top: "=HYPERLINK(\"http://evil.example\",\"x\")"})
+    frame["coder"] = "analyst"  # a person's coding: code train learns from no rows of surveykit's rules
     renamed = planted["dir"] / "renamed.csv"
     frame.to_csv(renamed, index=False)
     model = planted["dir"] / "model"

@@ -188,3 +188,47 @@ def test_library_train_and_review_session_treat_machine_rows_as_suggestions():
     assert [r[3] for r in session.frame().itertuples(index=False)] == ["rules", "model", "ann"]
     with pytest.raises(UsageError, match="own name or initials"):
         ReviewSession.resume(items, None, coder="rules")
+
+
+def test_a_file_reviewed_in_place_is_read_as_the_reviewers_coding(cli, tmp_path, answers, suggested):
+    """``agree`` (and every reader of one coder per file) compares the reviewer's decisions, not the
+    reviewer pooled with the rules and the model they reviewed: the same figures as the reviewer's rows
+    alone, and a note says what was left out."""
+    from surveykit.io.coded import read_coded
+
+    r = cli("code", "review", answers, "--text-column", "text", "--coded", suggested, "--coder", "bob",
+            input="a\n" * (len(ANSWERS) - 2) + "q\n")  # two answers left to surveykit alone
+    assert r.returncode == 0, r.stderr
+    rows = _rows(suggested)
+    bob = [row for row in rows if row["coder"] == "bob"]
+    people = tmp_path / "bob.csv"
+    with people.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(bob)
+    # a second coder: bob's codes, one of them given differently
+    carol = tmp_path / "carol.csv"
+    with carol.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["respondent_id", "question_id", "code_id", "coder"])
+        for rid, _ in ANSWERS:
+            codes = sorted({row["code_id"] for row in bob if row["respondent_id"] == rid}) or [""]
+            if rid == "a03":
+                codes = ["not_believed"]
+            w.writerows([rid, "text", c, "carol"] for c in codes)
+
+    reviewed = read_coded(suggested)
+    alone = read_coded(people)
+    assert reviewed.coder == "bob" and set(reviewed.frame["coder"]) == {"bob"}
+    assert reviewed.frame.equals(alone.frame)
+    assert any("suggestions, not coding" in n and "2 answer(s) only surveykit coded" in n for n in reviewed.notes)
+    # a file of surveykit's rows alone is still read as surveykit's codes (e.g. the rules against a person)
+    machine = tmp_path / "machine.csv"
+    machine.write_text("respondent_id,question_id,code_id,coder\na01,text,debt_bondage,rules\n", encoding="utf-8")
+    assert list(read_coded(machine).frame["coder"]) == ["rules"]
+
+    a = cli("agree", suggested, carol, "--no-suppress", "--min-shared", "2")
+    b = cli("agree", people, carol, "--no-suppress", "--min-shared", "2")
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    assert a.stdout == b.stdout
+    assert "suggestions, not coding" in a.stderr and "suggestions, not coding" not in b.stderr

@@ -534,8 +534,10 @@ def quotes(
     if coded is not None:
         from surveykit.io.coded import read_coded
 
-        frame = read_coded(coded, question=None if text_column else answers.question_id).frame
-        codes_of = code_sets(frame)
+        found = read_coded(coded, question=None if text_column else answers.question_id)
+        for note in found.notes:
+            message(note)
+        codes_of = code_sets(found.frame)
     else:
         coder = RuleCoder(cb)
         codes_of = {rid: frozenset(coder.code_ids_of(t)) for rid, t in answers if t}

@@ -90,6 +90,9 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
       "no code applies". "missing-all": like "missing", and a long file's empty code_id rows are
       missing too (a sheet pre-filled with every respondent).
     keep_row_coders: keep each row's own coder value (long layout) instead of one name for the file.
+      Without it, a file holding people's rows and surveykit's (coder ``rules`` or ``model``: a file
+      reviewed in place) is read as the people's coding, the machine rows left out (with a note); a
+      file of machine rows alone is read as it is (surveykit's codes, as one coder).
     keep_unaccepted: keep the code of a row whose ``accepted`` is false (for a file saved back in
     place, whose rows must stay as they are), instead of reading it as no code.
     """
@@ -137,6 +140,8 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
                 raise InputError(f"no rows for question {question!r}; the file has "
                                  f"{named_values(sorted(set(frame['question_id'])), what='a question id')}", path=path)
             frame = frame[frame["question_id"] == question].reset_index(drop=True)
+        if not keep_row_coders:
+            frame = _people_only(frame, Path(path).name, notes)
         names = sorted({c for c in frame["coder"] if c})
         name = coder or (names[0] if len(names) == 1 else stem)
         if len(names) > 1 and coder is None and not keep_row_coders:
@@ -203,6 +208,19 @@ def _span(r: list[str], idx: dict[str, int], code: str | None, *, path, row: int
     if start < 0 or end <= start:
         raise InputError(f"the span {start}-{end} is not a span (need 0 <= start < end)", path=path, row=row)
     return start, end
+
+
+def _people_only(frame: "pd.DataFrame", name: str, notes: list[str]) -> "pd.DataFrame":
+    """The people's rows of a long coded file that also holds surveykit's suggestions (``MACHINE_CODERS``);
+    the frame as it is when it holds only one kind."""
+    people = [c not in MACHINE_CODERS for c in frame["coder"]]
+    if all(people) or not any(people):
+        return frame
+    kept = frame[people].reset_index(drop=True)
+    machine_only = {str(r) for r, p in zip(frame["respondent_id"], people) if not p} - set(map(str, kept["respondent_id"]))
+    notes.append(f"{name}: the rows of surveykit's rules and model are suggestions, not coding: left out"
+                 + (f" ({len(machine_only)} answer(s) only surveykit coded)" if machine_only else ""))
+    return kept
 
 
 def _normalise_detail(frame: "pd.DataFrame") -> "pd.DataFrame":
