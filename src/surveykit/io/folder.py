@@ -55,6 +55,54 @@ def marker_name(kind: str) -> str:
 
 # -- processes and names -----------------------------------------------------------------------------
 
+def this_machine() -> dict[str, str]:
+    """Who writes a claim: the host name and (Linux) the boot id. A process id means something only on
+    the machine, and in the boot, that gave it: on a shared drive another computer's run is alive
+    whatever this one's process table says, and after a reboot none of the earlier runs is."""
+    import socket
+
+    found = {"host": socket.gethostname()}
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as fh:
+            found["boot"] = fh.read().strip()
+    except OSError:
+        pass
+    return found
+
+
+def claim_text() -> str:
+    """The JSON surveykit writes into a folder it is about to move (SENTINEL, ASIDE)."""
+    return json.dumps({"pid": os.getpid(), **this_machine()}) + "\n"
+
+
+def claim_alive(path: Path, pid: int | None = None, *, mine: bool = True) -> bool:
+    """Whether the run that wrote the claim at ``path`` (SENTINEL or ASIDE) may still be running.
+
+    Written on another computer (a shared drive): yes, since that computer's processes cannot be
+    seen from here. Written here in an earlier boot: no. Otherwise its process (``pid`` when the
+    claim's folder name gives it, else the claim's own) must be alive; ``mine=False`` counts this
+    process's own claim as not running (a stray this run may remove). A claim without the machine
+    fields (older versions) is judged by the process id alone, and one without any id is dead."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        doc = None
+    if isinstance(doc, dict):
+        here = this_machine()
+        host, boot = doc.get("host"), doc.get("boot")
+        if isinstance(host, str) and host != here["host"]:
+            return True
+        if isinstance(boot, str) and "boot" in here and boot != here["boot"]:
+            return False
+        if pid is None and isinstance(doc.get("pid"), int):
+            pid = doc["pid"]
+    if pid is None:
+        return False
+    if pid == os.getpid() and not mine:
+        return False
+    return pid_alive(pid)
+
+
 def pid_alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -288,7 +336,8 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
     for n in sorted(names):
         m = pats["prev"].match(n) or pats["legacy_old"].match(n)
         p = parent / n
-        if not m or pid_alive(int(m.group("pid"))) or not p.is_dir() or p.is_symlink() or not _claimed(p, ASIDE):
+        if not m or not p.is_dir() or p.is_symlink() or not _claimed(p, ASIDE) \
+                or claim_alive(p / ASIDE, int(m.group("pid"))):
             continue
         if not target.exists() and not target.is_symlink():
             try:
@@ -305,15 +354,15 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
         if not p.exists() or p.is_symlink() or not p.is_dir():
             continue
         m = pats["build"].match(n)
-        if m and not pid_alive(int(m.group("pid"))):
+        if m and not claim_alive(p / SENTINEL, int(m.group("pid"))):
             entries = os.listdir(p)
             if SENTINEL in entries or not entries:
                 _remove_claimed(p)
                 done.append(f"removed {n}")
             continue
         m = pats["swap"].match(n)
-        if m and not pid_alive(int(m.group("pid"))) and target.is_dir() and (_claimed(p, ASIDE)
-                                                                            or _claimed(p, SENTINEL)):
+        if m and target.is_dir() and (_claimed(p, ASIDE) or _claimed(p, SENTINEL)) \
+                and not claim_alive(p / (ASIDE if _claimed(p, ASIDE) else SENTINEL), int(m.group("pid"))):
             if _rescue_user_files(p, target):
                 _remove_claimed(p)
                 done.append(f"removed {n}")
@@ -326,7 +375,7 @@ def clean_debris(path: str | Path, *, legacy_names: frozenset[str] = frozenset()
                 done.append(f"removed {n}")
     if target.is_dir() and not target.is_symlink():
         for stray in (target / SENTINEL, target / ASIDE):  # reached the live folder before a kill
-            if stray.is_file() and not stray.is_symlink() and not _pid_alive_in(stray):
+            if stray.is_file() and not stray.is_symlink() and not claim_alive(stray, mine=False):
                 stray.unlink(missing_ok=True)
     return done
 
@@ -393,12 +442,9 @@ def _claimed(folder: Path, name: str) -> bool:
 
 
 def _pid_alive_in(path: Path) -> bool:
-    """Whether the process named in a sentinel's JSON ({"pid": N}) is still running (False if none)."""
-    try:
-        pid = json.loads(path.read_text(encoding="utf-8")).get("pid")
-    except (OSError, ValueError, AttributeError):
-        return False
-    return isinstance(pid, int) and pid != os.getpid() and pid_alive(pid)
+    """Whether the run named in a claim's JSON ({"pid": N, "host": ..., "boot": ...}) may still be
+    running, this process's own claim counting as not (``claim_alive``)."""
+    return claim_alive(path, mine=False)
 
 
 def clean_temp_files(path: str | Path) -> None:
@@ -555,7 +601,7 @@ def owned_folder(path: str | Path, *, kind: str = "folder", force: bool = False,
     except OSError as exc:
         raise UsageError(f"cannot write the output folder ({exc.strerror or type(exc).__name__})",
                          path=target) from None
-    (staging / SENTINEL).write_text(json.dumps({"pid": os.getpid(), "target": target.name}) + "\n")
+    (staging / SENTINEL).write_text(json.dumps({"pid": os.getpid(), "target": target.name, **this_machine()}) + "\n")
     os.chmod(staging, 0o777 & ~_umask())
     try:
         yield staging
@@ -607,7 +653,7 @@ def _commit(staging: Path, target: Path, *, kind: str, force: bool, legacy: Lega
         swap = target.parent / f".{target.name}.old-{os.getpid()}-{rand}"
         # The folders moved aside below carry a sentinel (the new one SENTINEL, the old one ASIDE), so
         # that a run killed half-way leaves only names that the next run can prove are surveykit's.
-        claim = json.dumps({"pid": os.getpid()}) + "\n"
+        claim = claim_text()
         (target / ASIDE).write_text(claim)
         try:
             os.rename(staging, swap)
