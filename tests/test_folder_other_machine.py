@@ -117,3 +117,25 @@ def test_code_train_leaves_another_computers_run_beside_its_model_folder(cli, tm
     r = cli("code", "train", GOLD, "--out", models / "q7", "--first", "60", "--folds", "2", "--workers", "1")
     assert r.returncode == 0, r.stderr
     assert not ours.exists() and theirs.is_dir()
+
+
+def test_a_claim_that_is_a_pipe_a_device_or_a_link_is_no_claim(tmp_path):
+    """A leftover's claim is read only when it is a small plain file: a FIFO (which would block), a
+    link to a device (which would fill the memory) or an oversized file is no claim, and the folder is
+    judged by the process id in its name, as a folder without a claim."""
+    from surveykit.io import folder as fo
+
+    dead = _dead_pid()
+    fifo = tmp_path / ".out.1-abcd1234.tmp"
+    fifo.mkdir()
+    os.mkfifo(fifo / fo.SENTINEL)
+    link = tmp_path / ".out.2-abcd1234.tmp"
+    link.mkdir()
+    (link / fo.SENTINEL).symlink_to("/dev/zero")
+    big = tmp_path / ".out.3-abcd1234.tmp"
+    big.mkdir()
+    (big / fo.SENTINEL).write_text(json.dumps({"pid": dead, "host": "elsewhere", "pad": "x" * 5000}))
+    for p in (fifo, link, big):
+        assert fo.claim_alive(p / fo.SENTINEL, dead) is False
+        assert fo.claim_alive(p / fo.SENTINEL) is False
+    assert fo.claim_alive(fifo / fo.SENTINEL, os.getpid()) is True

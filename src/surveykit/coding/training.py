@@ -189,8 +189,9 @@ def train(answers: "pd.DataFrame", coded: "pd.DataFrame", *, question_id: str,
     """Fit the model on human codes and cross-validate it.
 
     answers: respondent_id, text. coded: coded-file rows (respondent_id, code_id; an empty code_id
-    = "no code applies"; the rule coder's and the model's rows are left out, ``human_coding``). first: train on the first N coded answers only (file order). examples:
-    extra (text, code id) training pairs, e.g. ``codebook_examples(codebook)``; they are added to
+    = "no code applies"; the rule coder's and the model's rows are left out, ``human_coding``).
+    first: train on the first N coded answers only (file order). examples: extra (text, code id)
+    training pairs, e.g. ``codebook_examples(codebook)``; they are added to
     the training part of every fold and are never scored. workers: processes fitting the
     cross-validation folds while this one fits the model (default: the cores available; 1: every
     fit here, one after another). The model and the metrics are the same for any number of workers.

@@ -34,7 +34,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from surveykit.errors import UsageError
 
@@ -83,10 +83,7 @@ def claim_alive(path: Path, pid: int | None = None, *, mine: bool = True) -> boo
     claim's folder name gives it, else the claim's own) must be alive; ``mine=False`` counts this
     process's own claim as not running (a stray this run may remove). A claim without the machine
     fields (older versions) is judged by the process id alone, and one without any id is dead."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        doc = None
+    doc = _read_claim(path)
     if isinstance(doc, dict):
         here = this_machine()
         host, boot = doc.get("host"), doc.get("boot")
@@ -101,6 +98,34 @@ def claim_alive(path: Path, pid: int | None = None, *, mine: bool = True) -> boo
     if pid == os.getpid() and not mine:
         return False
     return pid_alive(pid)
+
+
+def _read_claim(path: Path) -> Any:
+    """A claim's JSON, or None: only a small plain file is read (a link, a pipe or a device in a
+    leftover's place is no claim of surveykit's, and must not block or fill the memory)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, _CLAIM_MAX + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > _CLAIM_MAX:
+        return None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+_CLAIM_MAX = 4096  # a claim is one short line of JSON
 
 
 def pid_alive(pid: int) -> bool:
