@@ -232,3 +232,108 @@ def test_a_file_reviewed_in_place_is_read_as_the_reviewers_coding(cli, tmp_path,
     assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
     assert a.stdout == b.stdout
     assert "suggestions, not coding" in a.stderr and "suggestions, not coding" not in b.stderr
+
+
+# -- the other readers of such files (an audit's findings) ---------------------------------------
+
+def _gold_suggested(cli, tmp_path, model_dir):
+    out = tmp_path / "gold_sugg.csv"
+    r = cli("code", DEV_GOLD, "--text-column", "text", "--id-column", "id", "--question", "q7",
+            "--suggest", model_dir, "--out", out)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_evaluate_coded_reads_unaccepted_suggestions_as_no_code_and_a_reviewed_file_as_the_reviewers(
+        cli, tmp_path, model_dir):
+    """``code evaluate GOLD --coded FILE`` read every row's code_id: the model's suggestions left for
+    review (accepted false) counted as codes, and a file reviewed in place was measured on every
+    answer surveykit coded, pooled with the reviewer's."""
+    sugg = _gold_suggested(cli, tmp_path, model_dir)
+    rows = _rows(sugg)
+    assert any(row["accepted"] == "False" and row["code_id"] for row in rows)
+    blanked = tmp_path / "blanked.csv"  # what the file means: an unaccepted suggestion is no code
+    with blanked.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(dict(row, code_id="" if row["accepted"] == "False" else row["code_id"], accepted="")
+                    for row in rows)
+    a = cli("code", "evaluate", DEV_GOLD, "--coded", sugg, "--format", "csv")
+    b = cli("code", "evaluate", DEV_GOLD, "--coded", blanked, "--format", "csv")
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    assert a.stdout == b.stdout
+    # reviewed in place: two answers decided by ann; the evaluation is of her two answers
+    r = cli("code", "review", DEV_GOLD, "--text-column", "text", "--id-column", "id", "--coded", sugg,
+            "--coder", "ann", input="a\na\nq\n")
+    assert r.returncode == 0, r.stderr
+    e = cli("code", "evaluate", DEV_GOLD, "--coded", sugg)
+    assert e.returncode == 0, e.stderr
+    assert " on 2 answers " in e.stderr + e.stdout
+
+
+def test_report_refuses_surveykits_own_output_as_another_coder(cli, tmp_path, answers, suggested):
+    """The report's coding-agreement table compares the rules with people; a ``code --out`` file there
+    published the rules against themselves: alpha 1.000, "reliable"."""
+    import surveykit as sk
+    from surveykit.errors import UsageError
+
+    from conftest import SAMPLE_SURVEY
+
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the sample study has not been generated")
+    sample_coded = tmp_path / "sample_rules.csv"
+    r = cli("code", SAMPLE_SURVEY, "--question", "q7", "--out", sample_coded)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "report"
+    r = cli("report", "--coded", sample_coded, "--out", out)
+    assert r.returncode == 2, r.stderr
+    assert "only surveykit's own codes" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+    with pytest.raises(UsageError, match="only surveykit's own codes"):
+        sk.report(sk.read(SAMPLE_SURVEY), coded=[sample_coded])
+    assert sk.read_coded(sample_coded).machine and not sk.read_coded(suggested).machine is False
+
+
+def test_exchange_round_trip_keeps_the_reviewers_decisions_and_marks_nothing_reviewed_by_the_rules(
+        cli, tmp_path, answers, suggested):
+    import zipfile
+
+    from surveykit.io.coded import read_coded
+
+    r = cli("code", "review", answers, "--text-column", "text", "--coded", suggested, "--coder", "ann",
+            input="x\nm ann's memo on the first answer\na\na\nq\n")  # clear, memo, decide; accept the next
+    assert r.returncode == 0, r.stderr
+    project = tmp_path / "project.qdpx"
+    r = cli("code", "export", suggested, "--answers", answers, "--text-column", "text", "--out", project,
+            "--no-redact")
+    assert r.returncode == 0, r.stderr
+    xml = zipfile.ZipFile(project).read("project.qde").decode("utf-8")
+    assert xml.count("<BooleanValue>true</BooleanValue>") == 2  # ann's two answers, not every one the rules coded
+    back = tmp_path / "back.csv"
+    r = cli("code", "import", project, "--out", back)
+    assert r.returncode == 0, r.stderr
+    before = read_coded(suggested, keep_row_coders=True).detail
+    after = read_coded(back, keep_row_coders=True).detail
+    ann = lambda f: sorted((r.respondent_id, r.code_id or "", r.start, r.end, r.memo or "")  # noqa: E731
+                           for r in f[f["coder"] == "ann"].itertuples())
+    assert ann(after) == ann(before)
+    assert ("a01", "", None, None, "ann's memo on the first answer") in [(a, c, s, e, m) for a, c, s, e, m in ann(after)]
+
+
+def test_exchange_and_readers_name_no_free_text_and_do_not_crash_on_an_empty_file(cli, tmp_path, answers):
+    wide = tmp_path / "wide.csv"
+    wide.write_text('Answer,Code 1\n"SECRETANSWER the carers never listened to her",lack_of_trust\n', encoding="utf-8")
+    r = cli("code", "export", wide, "--answers", answers, "--text-column", "text", "--out", tmp_path / "w.qdpx")
+    assert r.returncode != 0 and "SECRETANSWER" not in r.stderr + r.stdout, r.stderr
+    bad = tmp_path / "bad.csv"
+    bad.write_text("respondent_id,question_id,code_id,coder\na01,text,SECRETCODE my carer Jane Smith,ann\n",
+                   encoding="utf-8")
+    r = cli("code", "export", bad, "--answers", answers, "--text-column", "text", "--out", tmp_path / "b.qdpx")
+    assert r.returncode != 0 and "SECRETCODE" not in r.stderr + r.stdout and "Jane" not in r.stderr, r.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_text("respondent_id,question_id,code_id,coder\n", encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("respondent_id,question_id,code_id,coder\na01,q7,lack_of_trust,ann\n", encoding="utf-8")
+    r = cli("agree", empty, other, "--question", "q7")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert "header but no rows" in r.stderr

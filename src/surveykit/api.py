@@ -362,7 +362,14 @@ def _coded_files(coded, inst: "Instrument", fields: list[str]) -> dict[str, tupl
     def load(items, field_id):
         out = []
         for c in items:
-            out.append(c if isinstance(c, CodedFile) else read_coded(c, question=field_id))
+            found = c if isinstance(c, CodedFile) else read_coded(c, question=field_id)
+            if found.machine:
+                # The report sets other coders beside the rules as a reliability check: surveykit's own
+                # output there would be the rules compared with themselves (alpha 1, "reliable").
+                raise UsageError(f"coded: {Path(found.path).name} holds only surveykit's own codes (coder 'rules' or "
+                                 "'model'), not a person's coding; give the file a person coded (e.g. the one "
+                                 "'surveykit code review' writes)")
+            out.append(found)
         return tuple(out)
 
     if isinstance(coded, Mapping):

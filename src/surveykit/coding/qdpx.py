@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.coding.journal import Memo
 from surveykit.coding.refi import _local, _parser, add_codes, qdc_to_codebook, short, stable_guid
-from surveykit.errors import InputError
+from surveykit.errors import InputError, looks_like_id, quoted_or
+from surveykit.io.gold import MACHINE_CODERS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -144,18 +145,23 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
             coded["end"], coded["coded_at"]):
         key = (str(rid), str(qid))
         if key not in by_answer:
-            raise InputError(f"respondent {str(rid)[:40]!r} has no answer to {str(qid)[:20]!r} in the answers given "
+            # Named only when id-like: a file whose id column holds answers would otherwise print one.
+            who = quoted_or(rid, "respondent") if looks_like_id(rid) else \
+                "a respondent id that does not look like an id (is the file's first column the respondent id?)"
+            raise InputError(f"{who} has no answer to {quoted_or(qid, 'question')} in the answers given "
                              "(--survey / --answers)")
-        reviewed.setdefault(key, (str(coder or "unknown"), None if at is None or pd.isna(at) else str(at)))
+        if str(coder) not in MACHINE_CODERS:  # the rules' and the model's rows are suggestions: nobody reviewed
+            reviewed.setdefault(key, (str(coder or "unknown"), None if at is None or pd.isna(at) else str(at)))
         if code is None or (isinstance(code, float) and pd.isna(code)):
             continue
         if str(code) not in known:
-            raise InputError(f"code {str(code)[:40]!r} is not in the codebook {codebook.id!r} (give --codebook)")
+            what = quoted_or(code, "code") if looks_like_id(code) else "a code that does not look like a code id"
+            raise InputError(f"{what} is not in the codebook {codebook.id!r} (give --codebook)")
         s = None if start is None or pd.isna(start) else int(start)
         e = None if end is None or pd.isna(end) else int(end)
         text = by_answer[key].text
         if s is not None and not (0 <= s < e <= len(text)):
-            raise InputError(f"respondent {str(rid)[:40]!r}: the span {s}-{e} of code {code} lies outside the answer "
+            raise InputError(f"{quoted_or(rid, 'respondent')}: the span {s}-{e} of code {code} lies outside the answer "
                              f"({len(text)} characters); is this the export the file was coded from?")
         rows.setdefault(key, []).append((str(code), str(coder or "unknown"), s, e,
                                          None if at is None or pd.isna(at) else str(at)))
@@ -471,11 +477,20 @@ def read_project(xml: bytes, *, source: str, members: dict[str, bytes] | None = 
                 who = users.get(_norm(coding.get("creatingUser") or ""), "unknown")
                 mine.append((rid, qid, code, who, None, None, coding.get("creationDateTime"), None))
                 n_codings += 1
-        if not mine and values.get("reviewed", "").lower() in ("true", "1"):
-            who = values.get("reviewed_by") or "unknown"
-            mine.append((rid, qid, None, who, None, None, values.get("reviewed_at") or None, None))
+        reviewer = None
+        if values.get("reviewed", "").lower() in ("true", "1"):
+            reviewer = values.get("reviewed_by") or "unknown"
+            # The reviewer's "no code applies": no coding of theirs on the source, whoever else coded it.
+            if not mine or (values.get("reviewed_by") and not any(row[3] == reviewer for row in mine)):
+                mine.append((rid, qid, None, reviewer, None, None, values.get("reviewed_at") or None, None))
         if mine and memo:
-            mine[0] = mine[0][:7] + (memo,)
+            # On a row of the memo's author (the note's creating user), else of the reviewer, else the first.
+            authors = [users.get(_norm(n.get("creatingUser") or ""), "")
+                       for n in (notes.get(_norm(r.get("targetGUID") or "")) for r in src if _local(r) == "NoteRef")
+                       if n is not None]
+            author = next((a for a in authors if a), reviewer)
+            k = next((i for i, row in enumerate(mine) if row[3] == author), 0)
+            mine[k] = mine[k][:7] + (memo,)
         records.extend(mine)
     rows = pd.DataFrame(records, columns=["respondent_id", "question_id", "code_id", "coder", "start", "end",
                                           "coded_at", "memo"], dtype=object)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from surveykit.errors import InputError, invalid_choice, quoted_or
 from surveykit.io.atomic import write_text
-from surveykit.io.gold import first_row, named_values
+from surveykit.io.gold import MACHINE_CODERS, first_row, named_values
 from surveykit.io.owned_files import write_owned_bytes, write_owned_text
 
 if TYPE_CHECKING:
@@ -51,9 +51,6 @@ DETAIL_COLUMNS = CODED_COLUMNS + OPTIONAL_COLUMNS
 WIDE_QUESTION_ID = "answer"
 UNCODED_CHOICES = ("missing", "none", "missing-all")
 GOLD_COLUMNS = ("id", "text", "codes")
-#: The coder names of surveykit's machine codes: the rule coder's (``coding.rules.CODER``) and the
-#: model's suggestions (``coding.model.CODER``). Their rows are suggestions, not human decisions.
-MACHINE_CODERS = frozenset({"rules", "model"})
 _CODE_COLUMN = re.compile(r"^\s*code\s*_?\s*\d+\s*$", re.IGNORECASE)
 
 
@@ -67,6 +64,8 @@ class CodedFile:
     None), one row per (answer, code, span): what a QDA export or a review resumes from.
     layout: "long" or "wide". coder: the coder name (from the ``coder`` column, else the file stem).
     notes: things worth telling the user (e.g. a respondent on two rows).
+    machine: True when every row is surveykit's own (coder ``rules`` or ``model``, ``MACHINE_CODERS``):
+    the file is the rule coder's or the model's output, not a person's coding.
     """
 
     path: str
@@ -75,6 +74,7 @@ class CodedFile:
     frame: "pd.DataFrame"
     notes: tuple[str, ...] = ()
     detail: "pd.DataFrame | None" = None
+    machine: bool = False
 
 
 def read_coded(path: str | Path, *, question: str | None = None, coder: str | None = None,
@@ -136,10 +136,13 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
             records.append((rid, qid, code, who, start, end, at, memo))
         frame = pd.DataFrame(records, columns=list(DETAIL_COLUMNS), dtype=object)
         if question is not None and "question_id" in idx:
+            if frame.empty:
+                raise InputError("the coded file has a header but no rows", path=path)
             if not (frame["question_id"] == question).any():
                 raise InputError(f"no rows for question {question!r}; the file has "
                                  f"{named_values(sorted(set(frame['question_id'])), what='a question id')}", path=path)
             frame = frame[frame["question_id"] == question].reset_index(drop=True)
+        machine = bool(len(frame)) and all(c in MACHINE_CODERS for c in frame["coder"])
         if not keep_row_coders:
             frame = _people_only(frame, Path(path).name, notes)
         names = sorted({c for c in frame["coder"] if c})
@@ -181,6 +184,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
             # else: a wide sheet lists every answer, coded or not: no code means not coded (missing)
         frame = pd.DataFrame(records, columns=list(DETAIL_COLUMNS), dtype=object)
         name = coder or stem
+        machine = False
     if keep_row_coders and layout == "long":
         frame["coder"] = [c or name for c in frame["coder"]]
     else:
@@ -189,7 +193,7 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
         frame = frame[frame["code_id"].notna()].reset_index(drop=True)
     detail = _normalise_detail(frame)
     return CodedFile(path=str(path), layout=layout, coder=name, frame=normalise_coded(detail), notes=tuple(notes),
-                     detail=detail)
+                     detail=detail, machine=machine)
 
 
 def _span(r: list[str], idx: dict[str, int], code: str | None, *, path, row: int) -> tuple[int | None, int | None]:

@@ -87,6 +87,12 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part.strip() for part in cell.split(";") if part.strip()))
 
 
+#: The coder names of surveykit's machine codes in a coded file: the rule coder's (``coding.rules.CODER``)
+#: and the model's suggestions (``coding.model.CODER``). Their rows are suggestions, not anyone's coding
+#: (``io.coded`` reads them so; here for the readers of both modules).
+MACHINE_CODERS = frozenset({"rules", "model"})
+
+
 class Codings(dict):
     """What ``read_codings`` returns: a dict answer id -> code ids, which also knows where each value
     is in its file, so that a message can give row numbers instead of quoting the values.
@@ -140,13 +146,24 @@ def read_codings(path: str | Path) -> Codings:
             found(rid, out[rid], n)
     elif "respondent_id" in header and "code_id" in header:
         i, c = header.index("respondent_id"), header.index("code_id")
+        who = header.index("coder") if "coder" in header else None
+        acc = header.index("accepted") if "accepted" in header else None
+        listed = []
         for n, raw in enumerate(rows[1:], start=2):
             r = raw + [""] * (len(header) - len(raw))
             rid = r[i].strip()
             if not rid:
                 continue
-            codes = out.setdefault(rid, ())
             code = r[c].strip()
+            if acc is not None and r[acc].strip().lower() in ("false", "0", "no"):
+                code = ""  # a model suggestion left for review is not a code (as read_coded reads it)
+            listed.append((rid, code, r[who].strip() if who is not None else "", n))
+        # A file reviewed in place holds the reviewer's rows beside surveykit's suggestions (coder rules,
+        # model): its coding is the reviewer's, as read_coded reads it.
+        if any(w in MACHINE_CODERS for _, _, w, _ in listed) and any(w not in MACHINE_CODERS for _, _, w, _ in listed):
+            listed = [row for row in listed if row[2] not in MACHINE_CODERS]
+        for rid, code, _, n in listed:
+            codes = out.setdefault(rid, ())
             if code and code not in codes:
                 out[rid] = codes + (code,)
             found(rid, [code] if code else [], n)
@@ -191,6 +208,8 @@ def named_values(values: Iterable[str], rows: Mapping[str, Sequence[int]] | None
     what: what a shown value would be ("an id", "a code id")."""
     rows = rows or {}
     values = list(dict.fromkeys(str(v) for v in values))
+    if not values:
+        return "none"
     shown = [v for v in values if looks_like_id(v)]
     hidden = [v for v in values if not looks_like_id(v)]
 
