@@ -31,10 +31,16 @@ def normalise_label(text: str) -> str:
     return _folded(str(text))
 
 
+_NEGATIVE_NUMBER = re.compile(r"\s*[-\u2212]\s*\d+(?:[.,]\d+)?\s*")
+
 # Cached: mapping an export folds the same headers and question labels many times over. The key is
 # the text itself (1.0, True and 1 are equal keys, but not the same text).
 @lru_cache(maxsize=1 << 16)
 def _folded(text: str) -> str:
+    if _NEGATIVE_NUMBER.fullmatch(text):
+        # "-1" is not "1": platforms code "no basis to judge" and the like as negative numbers, and
+        # folding the sign away made them the scale's 1 and 2.
+        return "-" + " ".join(re.sub(r"[^0-9]+", " ", text).split())
     if not text.isascii():  # ASCII is its own NFKD form and has no combining marks
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
