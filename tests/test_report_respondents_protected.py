@@ -65,6 +65,21 @@ def test_report_of_a_small_survey_shows_no_small_group(tmp_path):
         assert value == C or value == "0" or int(value) >= 5
     charts = sorted(p.name for p in (out / "charts").iterdir())
     assert "who_responded_by_sector.png" in charts
+    _check_answers_per_group(out / "report.md")
+
+
+def _check_answers_per_group(report_md):
+    """The coded field's note "Answers per group: A 12; B 3; ..." is a row of counts whose total (the
+    answers in all) is in the table's title: a base under 5 is [c], and never alone."""
+    import re
+
+    notes = [line for line in report_md.read_text(encoding="utf-8").splitlines() if "Answers per group:" in line]
+    assert notes, "the report has a coded field by group"
+    for line in notes:
+        values = [v.strip().replace("\\[c\\]", C) for v in re.findall(r"[^;:]+ (\d+|\\\[c\\\])(?=[;.])", line)]
+        assert values
+        assert all(v == C or v == "0" or int(v) >= 5 for v in values), line
+        assert values.count(C) != 1, line
 
 
 def test_cli_report_of_a_small_survey_shows_no_small_group(cli, tmp_path):
@@ -77,3 +92,4 @@ def test_cli_report_of_a_small_survey_shows_no_small_group(cli, tmp_path):
     body = table[table["group"] != "total"]
     assert (body["respondents"] == C).any()  # 14 people over the sectors: some groups are small
     assert all(v == C or v == "0" or int(v) >= 5 for v in body["respondents"])
+    _check_answers_per_group(tmp_path / "rep" / "report.md")

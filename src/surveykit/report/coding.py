@@ -33,7 +33,7 @@ def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int) 
     return protect_tests(tests, hidden=hidden, threshold=threshold)
 
 
-def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str, int]]:
+def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str, int | str]]:
     """Codes x groups: the % of the group's answers with the code (n and base in the long CSV).
     With suppression, counts are protected as a two-way table whose code totals are published."""
     from surveykit import disclosure
@@ -56,7 +56,16 @@ def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str
     out.insert(1, "code_label", [codebook.code(c).label for c in out["code_id"]])
     base = long.drop_duplicates("sector").set_index("sector")["base"]
     out.columns.name = None
-    return out, {labels.get(g, g): int(base[g]) for g in groups}
+    bases: dict[str, int | str] = {labels.get(g, g): int(base[g]) for g in groups}
+    if b.options.suppress and bases:
+        # A group with fewer answers than the threshold is a small count too; with the answers in all
+        # (the table's title) published, one such base hidden alone would follow by subtraction.
+        import pandas as pd
+
+        row = pd.DataFrame([list(bases.values())], columns=list(bases))
+        hidden = disclosure.suppress(row, threshold=b.options.threshold, row_totals=True, column_totals=False)
+        bases = {k: hidden.iloc[0][k] for k in bases}
+    return out, bases
 
 
 def field_name(inst, field: str) -> tuple[str, str]:
