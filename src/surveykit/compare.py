@@ -211,7 +211,9 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
     n_tests = int(frame["p_value"].notna().sum())
     kinds = frame.loc[frame["p_value"].notna(), "test"].value_counts()
     scope = (f"{_padjust_name(padjust)} correction across all {n_tests} tests of this run "
-             f"({', '.join(f'{v} {k}' for k, v in kinds.sort_index().items())}); significant: p_adjusted < {alpha:g}")
+             f"({', '.join(f'{v} {k}' for k, v in kinds.sort_index().items())}); significant: p_adjusted < {alpha:g}"
+             if n_tests else "no test could be run (no item had two groups with enough valid answers); nothing "
+                             "was corrected for multiple comparisons")
     notes = [scope,
              "ordinal items: Mann-Whitney U (two groups) or Kruskal-Wallis with epsilon-squared, then pairwise "
              "Mann-Whitney U (not Dunn) with rank-biserial correlation (> 0: the first group rates higher)"
