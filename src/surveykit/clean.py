@@ -85,6 +85,8 @@ class Responses:
         p = next((p for p in self.instrument.profile if p.id == match), None)
         if p is not None and p.kind == "completed":
             return self.data["completed"]
+        if self.instrument.group_order(match) is None:
+            return pooled_rare_answers(self.data[match])
         return self.data[match]
 
     @property
@@ -99,6 +101,25 @@ class Responses:
     def present_columns(self) -> frozenset[str]:
         """Column ids that were found in the export (the rest are all blank by construction)."""
         return frozenset(self.column_map.targets())
+
+
+#: The group of a grouping without declared options that holds its rare answers (``pooled_rare_answers``):
+#: answers given by fewer respondents than the default disclosure threshold (``disclosure.DEFAULT_THRESHOLD``,
+#: which this layer cannot import).
+RARE_ANSWER_COUNT = 5
+RARE_ANSWERS_GROUP = "other answers (each given by fewer than 5 respondents)"
+
+
+def pooled_rare_answers(column: "pd.Series") -> "pd.Series":
+    """A grouping whose answers are its groups (a category field without options) with every answer given
+    by fewer than 5 respondents pooled into one group, ``RARE_ANSWERS_GROUP``: such an answer may be typed
+    text (a name, a joke), which would otherwise be published as a group's name in every table, with its
+    one or two respondents' answers beside it (as ``inspect`` counts rare answers rather than list them)."""
+    counts = column.value_counts(dropna=True)
+    rare = [v for v, n in counts.items() if n < RARE_ANSWER_COUNT]
+    if not rare:
+        return column
+    return column.where(~column.isin(rare), RARE_ANSWERS_GROUP)
 
 
 def prepare(raw: RawExport, instrument: Instrument | None = None, *,
