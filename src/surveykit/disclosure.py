@@ -241,9 +241,30 @@ def suppress(table: "pd.DataFrame", *, threshold: int = DEFAULT_THRESHOLD, marke
 
 # -- the tables surveykit publishes -------------------------------------------------------------
 
+def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed: Sequence[float], *,
+                        threshold: int) -> frozenset:
+    """Disclosure control of the groups' sizes with their completion (the report's "who responded"):
+    each size and its two parts (completed, not completed) are counts; the sizes add up to the total,
+    each size is its two parts, and the parts add up to their totals, all published. A margin of 0
+    makes every cell in it 0 (known to any reader). Keys: ``("size", g)``, ``("done", g)``,
+    ``("open", g)``. Every table by the grouping hides the bases of the groups whose size is hidden
+    here (``scoring.hidden_group_sizes``), so that no two tables of a run are protected differently."""
+    values: dict = {}
+    for g, n, done in zip(groups, sizes, completed):
+        values[("size", g)] = float(n)
+        values[("done", g)] = float(done)
+        values[("open", g)] = float(n - done)
+    eqs = [Equation(((("done", g), 1.0), (("open", g), 1.0), (("size", g), -1.0))) for g in groups]
+    for kind in ("size", "done", "open"):
+        eqs.append(Equation(tuple(((kind, g), 1.0) for g in groups)))
+    fixed = [k for k in values if k[0] != "size" and sum(values[(k[0], g)] for g in groups) == 0]
+    return frozenset(find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed).suppressed)
+
+
 def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Sequence[bool],
                  top: Sequence[bool], groups: Sequence[str], *, threshold: int,
-                 nets: Sequence[Sequence[int]] = (), blank: "np.ndarray | None" = None) -> Protection:
+                 nets: Sequence[Sequence[int]] = (), blank: "np.ndarray | None" = None,
+                 hidden_groups: frozenset[str] = frozenset()) -> Protection:
     """Protection of one item over a grouping, with every statistic any table of a run may show.
 
     ``counts[option, group]`` over the scale's options (valid and Don't know), group 0 being "all" (the
@@ -255,7 +276,8 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
 
     Keys of the result: ``("c", option_index, group_index)`` a count, ``("n", g)`` a valid base,
     ``("b", g)`` a blank count (hidden where the base or Don't know count is), ``("mean", g)`` (and with it the median), ``("sd", g)``, ``("top", g)``
-    the top-box share, ``("net", j, g)`` a net's share."""
+    the top-box share, ``("net", j, g)`` a net's share. ``hidden_groups``: groups (by name) whose size
+    another table of the run hides (``protect_group_sizes``): their bases are hidden here too."""
     import numpy as np
 
     vals: dict = {}
@@ -312,6 +334,7 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
         eqs.append(Equation(((("n", 0), -1.0),) + tuple((("n", g), 1.0) for g in range(1, n_grp))))
         if blank is not None:
             eqs.append(Equation(((("b", 0), -1.0),) + tuple((("b", g), 1.0) for g in range(1, n_grp))))
+    pre.update(("n", g) for g, name in enumerate(groups) if g > 0 and name in hidden_groups)
     prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=blanks)
     hide = set(prot.suppressed)
     for g in range(n_grp):  # a hidden count or base hides its group's statistics and shares

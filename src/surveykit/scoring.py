@@ -93,6 +93,43 @@ def _grouping(responses: "Responses", by: str | None) -> Grouping:
     return Grouping(by, tuple(names), codes)
 
 
+def group_sizes(responses: "Responses", by: str) -> list[tuple[str, int, int]]:
+    """(group, respondents, completed) of every group of ``by`` in the report's order: the declared
+    groups (with 0 for a group nobody is in), then the groups found but not declared, then "missing"
+    (blank or not recognised) when anyone is in it. What the report's "who responded" table shows."""
+    import numpy as np
+
+    grp = grouping(responses, by)
+    done_all = responses.data["completed"].to_numpy(dtype=bool)
+    declared = [str(g).lower() if isinstance(g, bool) else str(g) for g in (responses.instrument.group_order(by) or [])]
+    order = declared + [g for g in grp.groups if g not in declared and g != MISSING]
+    if MISSING in grp.groups:
+        order.append(MISSING)
+    out = []
+    for g in order:
+        mask = grp.codes == grp.groups.index(g) if g in grp.groups else np.zeros(responses.n, dtype=bool)
+        out.append((g, int(mask.sum()), int(done_all[mask].sum())))
+    return out
+
+
+def hidden_group_sizes(responses: "Responses", by: str | None, threshold: int) -> frozenset[str]:
+    """The groups of ``by`` whose size the "who responded" table hides (``disclosure.protect_group_sizes``):
+    every table by ``by`` hides their bases too, so that no two tables of a run are protected differently
+    (a size hidden in one and a base equal to it shown in another gave a small group away)."""
+    if by is None:
+        return frozenset()
+
+    def make() -> frozenset[str]:
+        from surveykit import disclosure
+
+        rows = group_sizes(responses, by)
+        hidden = disclosure.protect_group_sizes([g for g, _, _ in rows], [n for _, n, _ in rows],
+                                                [d for _, _, d in rows], threshold=threshold)
+        return frozenset(g for g, _, _ in rows if ("size", g) in hidden)
+
+    return _memo("hidden_group_sizes", responses, (by, threshold), make)
+
+
 def _isna(v: object) -> bool:
     try:
         return v != v  # NaN
@@ -277,7 +314,7 @@ _PROTECTIONS: dict = {}
 _PROTECTIONS_MAX = 4096
 
 
-def _protect(ic: "_ItemCounts", threshold: int):
+def _protect(ic: "_ItemCounts", threshold: int, hidden_groups: frozenset[str] = frozenset()):
     """The one protection of an item over its grouping (``disclosure.protect_item``), with every
     statistic any table shows: all tables built from the same counts hide the same numbers.
 
@@ -293,11 +330,11 @@ def _protect(ic: "_ItemCounts", threshold: int):
     dk = [o.dk for o in scale.options]
     top = [o.code in scale.top_box for o in scale.options]
     key = (counts.shape, counts.tobytes(), blank.tobytes(), tuple(values), tuple(dk), tuple(top), tuple(ic.groups),
-           threshold, tuple(tuple(n) for n in nets))
+           threshold, tuple(tuple(n) for n in nets), hidden_groups)
     found = _PROTECTIONS.get(key)
     if found is None:
         found = disclosure.protect_item(counts, values, dk, top, ic.groups, threshold=threshold, nets=nets,
-                                        blank=blank)
+                                        blank=blank, hidden_groups=hidden_groups)
         if len(_PROTECTIONS) >= _PROTECTIONS_MAX:
             _PROTECTIONS.clear()
         _PROTECTIONS[key] = found
@@ -308,7 +345,8 @@ def protections(responses: "Responses", targets, by: str, threshold: int) -> lis
     """Per target, the protection the tables by ``by`` publish it with (``disclosure.protect_item``):
     (the groups as its keys number them, "all" first; the keys hidden). For tables of other statistics
     of the same counts (``compare``) to hide what these hide."""
-    return [(tuple(ic.groups), _protect(ic, threshold).suppressed) for ic in item_counts(responses, targets, by)]
+    sizes = hidden_group_sizes(responses, by, threshold)
+    return [(tuple(ic.groups), _protect(ic, threshold, sizes).suppressed) for ic in item_counts(responses, targets, by)]
 
 
 def hidden_sets(responses: "Responses", targets, by: str | None, protect_by: str | None,
@@ -321,7 +359,8 @@ def hidden_sets(responses: "Responses", targets, by: str | None, protect_by: str
     if by is not None and protect_by is not None and protect_by != by:
         raise UsageError(f"protect_by must be None or the same grouping as by ({by!r}); got {protect_by!r}")
     grouping_used = by if by is not None else protect_by
-    prots = [_protect(ic, threshold).suppressed for ic in item_counts(responses, targets, grouping_used)]
+    sizes = hidden_group_sizes(responses, grouping_used, threshold)
+    prots = [_protect(ic, threshold, sizes).suppressed for ic in item_counts(responses, targets, grouping_used)]
     if by is None and protect_by is not None:
         return [frozenset(k for k in hide if k[-1] == 0) for hide in prots]
     return prots

@@ -79,27 +79,15 @@ def who_responded_frame(responses: "Responses", by: str | None) -> "pd.DataFrame
     last row is the total (group "total")."""
     import pandas as pd
 
-    from surveykit.scoring import grouping
+    from surveykit.scoring import group_sizes
 
     data = responses.data
     n_total = len(data)
     rows = []
     if by is not None:
-        import numpy as np
-
-        grp = grouping(responses, by)
         labels = {**group_labels(responses, by), "missing": "Not given / not recognised"}
-        done_all = data["completed"].to_numpy(dtype=bool)
-        declared = [str(g).lower() if isinstance(g, bool) else str(g)
-                    for g in (responses.instrument.group_order(by) or [])]
         # Declared groups nobody is in are shown with 0; groups found but not declared follow them.
-        order = declared + [g for g in grp.groups if g not in declared and g != "missing"]
-        if "missing" in grp.groups:
-            order.append("missing")
-        for g in order:
-            mask = grp.codes == grp.groups.index(g) if g in grp.groups else np.zeros(n_total, dtype=bool)
-            n = int(mask.sum())
-            done = int(done_all[mask].sum())
+        for g, n, done in group_sizes(responses, by):
             rows.append({"group": "unknown" if g == "missing" else g, "group_label": labels.get(g, g),
                          "respondents": n, "pct_of_respondents": 100.0 * n / n_total if n_total else float("nan"),
                          "completed": done, "pct_completed": 100.0 * done / n if n else float("nan")})
@@ -122,18 +110,12 @@ def protect_completion(frame: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
     body = frame[frame["group"] != "total"]
     if not len(body):
         return frame
-    values: dict = {}
-    groups = list(body["group"])
-    for g, n, done in zip(groups, body["respondents"], body["completed"]):
-        values[("size", g)] = float(n)
-        values[("done", g)] = float(done)
-        values[("open", g)] = float(n - done)
-    eqs = [disclosure.Equation(((("done", g), 1.0), (("open", g), 1.0), (("size", g), -1.0))) for g in groups]
-    for kind in ("size", "done", "open"):
-        eqs.append(disclosure.Equation(tuple(((kind, g), 1.0) for g in groups)))
-    fixed = [k for k in values if k[0] != "size" and sum(values[(k[0], g)] for g in groups) == 0]
-    protection = disclosure.find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed)
-    hidden = protection.suppressed
+    # The grouping's own names ("missing", not the table's "unknown"): the same protection, key for key,
+    # as every other table by this grouping reads (scoring.hidden_group_sizes).
+    names = ["missing" if g == "unknown" else g for g in body["group"]]
+    found = disclosure.protect_group_sizes(names, list(body["respondents"]), list(body["completed"]),
+                                           threshold=threshold)
+    hidden = {(kind, "unknown" if g == "missing" else g) for kind, g in found}
     out = frame.astype({c: object for c in ("respondents", "pct_of_respondents", "completed", "pct_completed")})
     for i, gid in zip(out.index, out["group"]):
         if gid == "total":
