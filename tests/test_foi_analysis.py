@@ -165,8 +165,10 @@ def test_small_counts_are_suppressed_by_default(returns):
     assert one(nat, nationality="British")["total"] == MARKER
     assert one(nat, nationality="Vietnamese")["female"] == MARKER
     big = foi.large_authorities(returns, more_than=15, wave="2020")
-    # A2: 5 of 20 went missing is shown; a complement below 5 would hide it
-    assert one(big, authority_id="A2")["went_missing"] == 5
+    # A2: 5 of 20 went missing is hidden although it is not small: the share missing's numerator (15 =
+    # A1 + A2 + A4) less A2's 5 and Wales's (A4's) 6 would give A1's 4, which is hidden
+    assert one(big, authority_id="A2")["went_missing"] == MARKER
+    assert foi.large_authorities(returns, more_than=15, wave="2020", suppress=False).iloc[1]["went_missing"] == 5
     assert foi.large_authorities(returns, more_than=15, wave="2020", threshold=6).iloc[1]["went_missing"] == MARKER
 
 

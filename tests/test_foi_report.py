@@ -99,11 +99,19 @@ def test_a_wave_value_cannot_put_a_chart_outside_the_report(cli, tmp_path):
     (tmp_path / "evil.csv").write_text(evil, encoding="utf-8")
     (tmp_path / "victim.png").write_bytes(b"precious")
     r = cli("report", "--foi", tmp_path / "evil.csv", "--out", tmp_path / "a" / "b" / "rep")
-    assert r.returncode == 0, r.stderr
+    # such a wave is no wave (a year, a year range or a short id): refused before anything is written
+    assert r.returncode == 2 and "does not look like a wave" in r.stderr and "victim" not in r.stderr, r.stderr
     assert (tmp_path / "victim.png").read_bytes() == b"precious"
     assert [p for p in tmp_path.rglob("victim*") if p != tmp_path / "victim.png"] == []
-    charts = sorted(p.name for p in (tmp_path / "a" / "b" / "rep" / "charts").iterdir())
-    assert "foi_regions_2016_victim.png" in charts
+    assert not (tmp_path / "a").exists()
+    # a wave that is a year range holds a slash: its charts are named by a plain slug of it, in the report
+    ranged = "".join([lines[0]] + [("2016/17" + ln[4:]) if ln.startswith("2016,") else ln for ln in lines[1:]])
+    (tmp_path / "ranged.csv").write_text(ranged, encoding="utf-8")
+    r = cli("report", "--foi", tmp_path / "ranged.csv", "--out", tmp_path / "c" / "rep")
+    assert r.returncode == 0, r.stderr
+    charts = sorted(p.name for p in (tmp_path / "c" / "rep" / "charts").iterdir())
+    assert "foi_regions_2016_17.png" in charts
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "evil.csv", "foi", "ranged.csv", "victim.png"]
 
 
 def test_report_ids_must_be_plain_file_names():

@@ -7,6 +7,10 @@ A change is computed twice, and each row says which:
 * ``all_responders``: each wave over every authority that gave the figure in that wave. Headline
   figures are usually these; they mix real change with changes in who answered.
 
+The two bases differ by the authorities that answered one wave only, so small numbers are hidden
+across them (and across the regions, nations and totals of each wave) by the plan of
+``surveykit.foi.tables``. A both-waves change over no authority is "not computable", with the reason.
+
 The change in the share missing is tested with a two-proportion z-test (pooled), with Newcombe's
 interval for the difference. The test treats the two waves as independent samples of children:
 reasonable when the waves are years apart (few children are in care in both), and said in the notes.
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
-from surveykit.foi.disclose import check_threshold, mask_rows
+from surveykit.foi.disclose import apply_mask, check_threshold, mask_rows
 from surveykit.foi.figures import _counted, _sum, pct, select_cohorts, select_waves, wilson_pct
 from surveykit.foi.intervals import ratio_to_rate, risk_ratio, two_proportions
 from surveykit.foi.returns import Returns, wave_key
@@ -69,7 +73,12 @@ def change(returns: Returns, *, waves: Sequence[str] | None = None, pairs: str =
     percent), change (to - from; percentage points for a share), relative_change_pct, numerator_from,
     denominator_from, numerator_to, denominator_to (shares only), n_authorities_from,
     n_authorities_to, test / statistic / p_value (two_proportion_z, shares only), ci_low / ci_high
-    (interval of the change in percentage points, shares only), basis_label."""
+    (interval of the change in percentage points, shares only), basis_label.
+
+    With no authority in both waves the ``both_waves`` rows are empty and ``basis_label`` says the
+    change is not computable and why (e.g. the waves identify authorities differently). Suppression
+    treats the two bases, the totals and the regional tables of each wave as published together: a
+    both-waves figure is hidden when all responders minus it would be a small count."""
     import pandas as pd
 
     threshold = check_threshold(threshold)
@@ -77,7 +86,9 @@ def change(returns: Returns, *, waves: Sequence[str] | None = None, pairs: str =
         if f not in CHANGE_FIGURES:
             raise invalid_choice("figures", f, CHANGE_FIGURES)
     rows = []
-    for a, b in wave_pairs(returns, waves, pairs):
+    keys = []
+    compared = wave_pairs(returns, waves, pairs)
+    for a, b in compared:
         recs_a, recs_b = returns.in_wave(a), returns.in_wave(b)
         for c in select_cohorts(returns, cohort):
             for f in figures:
@@ -94,6 +105,14 @@ def change(returns: Returns, *, waves: Sequence[str] | None = None, pairs: str =
                              else f"all authorities giving {_what(f)}: {len(sa)} in {a}, {len(sb)} in {b}")
                     row = {"wave_from": a, "wave_to": b, "cohort": c, "figure": f, "basis": basis,
                            "n_authorities_from": len(sa), "n_authorities_to": len(sb), "basis_label": label}
+                    keys.append(("change", a, b, f, basis))
+                    if basis == "both_waves" and not common:
+                        # no like-for-like change exists: say so instead of a change of 0 over nobody
+                        row.update({"value_from": float("nan"), "value_to": float("nan"), "change": float("nan"),
+                                    "relative_change_pct": float("nan"), "test": "",
+                                    "basis_label": _not_computable(returns, a, b, f, ids_a, ids_b)})
+                        rows.append(row)
+                        continue
                     if f == "share_missing":
                         xa, na = _sum(sa, c, "went_missing"), _sum(sa, c, "in_care")
                         xb, nb = _sum(sb, c, "went_missing"), _sum(sb, c, "in_care")
@@ -118,20 +137,65 @@ def change(returns: Returns, *, waves: Sequence[str] | None = None, pairs: str =
         frame[col] = frame[col].astype("Int64")
     if not suppress or frame.empty:
         return frame
-    counts = frame["figure"] != "share_missing"
-    share_cols = ["value_from", "value_to", "change", "relative_change_pct", "statistic", "p_value", "ci_low",
-                  "ci_high"]
-    masked_counts = mask_rows(frame[counts].reset_index(), counts=["value_from", "value_to"],
-                              derived={"value_from": ["change", "relative_change_pct"],
-                                       "value_to": ["change", "relative_change_pct"]}, threshold=threshold)
-    masked_shares = mask_rows(frame[~counts].reset_index(),
-                              counts=["numerator_from", "denominator_from", "numerator_to", "denominator_to"],
-                              derived={k: share_cols for k in ("numerator_from", "denominator_from", "numerator_to",
-                                                               "denominator_to")},
-                              complements=(("numerator_from", "denominator_from", share_cols),
-                                           ("numerator_to", "denominator_to", share_cols)), threshold=threshold)
-    out = pd.concat([masked_counts, masked_shares]).sort_values("index").drop(columns="index")
-    return out.reset_index(drop=True)
+    return _protect(returns, frame, keys, compared, threshold)
+
+
+SHARE_COLUMNS = ["value_from", "value_to", "change", "relative_change_pct", "statistic", "p_value", "ci_low",
+                 "ci_high"]
+
+
+def _protect(returns: Returns, frame: "pd.DataFrame", keys: list[tuple], compared: list[tuple[str, str]],
+             threshold: int) -> "pd.DataFrame":
+    """Small numbers in a change table. The two bases of one change differ by the authorities that
+    answered one wave only, and the all-responders figures are the totals published everywhere; so
+    the cells are hidden by the plan that links them with the totals, regions, nations and largest
+    authorities of each wave (``surveykit.foi.tables``), not row by row."""
+    from surveykit.foi.linked import PROTECTION_NOTE, _protection
+
+    hide: dict[str, list[int]] = {}
+    records = frame.to_dict("records")
+    for i, (row, key) in enumerate(zip(records, keys)):
+        a, b, c = row["wave_from"], row["wave_to"], row["cohort"]
+        plans = {"from": _protection(returns, a, c, threshold=threshold, pairs=compared),
+                 "to": _protection(returns, b, c, threshold=threshold, pairs=compared)}
+        if row["figure"] == "share_missing":
+            parts = {f"{col}_{side}": (side, col) for side in ("from", "to") for col in ("numerator", "denominator")}
+            derived = SHARE_COLUMNS
+        else:
+            parts = {f"value_{side}": (side, "value") for side in ("from", "to")}
+            derived = ["change", "relative_change_pct"]
+        hidden = [col for col, (side, part) in parts.items() if key + (side, part) in plans[side]]
+        for col in hidden + (derived if hidden else []):
+            hide.setdefault(col, []).append(i)
+    out = apply_mask(frame, hide)
+    marked = sorted({i for v in hide.values() for i in v})
+    if marked:
+        labels = out["basis_label"].astype(object).tolist()
+        for i in marked:
+            labels[i] = f"{labels[i]}; {PROTECTION_NOTE.format(t=threshold)}"
+        out["basis_label"] = labels
+    return out
+
+
+def _not_computable(returns: Returns, a: str, b: str, figure: str, ids_a: set, ids_b: set) -> str:
+    """Why a like-for-like change has no authority to stand on (names counts of authorities only)."""
+    from surveykit.foi.returns import authority_key
+
+    text = f"not computable: no authority gave {_what(figure)} in both {a} and {b}"
+    all_a = {authority_key(r.authority_id) for r in returns.in_wave(a)}
+    all_b = {authority_key(r.authority_id) for r in returns.in_wave(b)}
+    if not all_a & all_b:
+        names_a = {authority_key(r.authority) for r in returns.in_wave(a) if r.authority}
+        names_b = {authority_key(r.authority) for r in returns.in_wave(b) if r.authority}
+        same = len(names_a & names_b)
+        if same:
+            return (f"{text}: the two waves share no authority id, although {same} authority names appear in "
+                    f"both (one wave may identify authorities by code and the other by name; give both the same "
+                    f"authority_id column)")
+        return f"{text}: the two waves share no authority id"
+    if not ids_a or not ids_b:
+        return f"{text}: {len(ids_a)} authorities gave it in {a} and {len(ids_b)} in {b}"
+    return f"{text}: {len(ids_a)} authorities gave it in {a} and {len(ids_b)} in {b}, none of them in both"
 
 
 def _what(figure: str) -> str:

@@ -309,19 +309,24 @@ def check_claims(returns: Returns, claims: Sequence[Claim], *, suppress: bool = 
     both_waves or all_responders), claimed (as written), computed (as text, with the share for
     "N (P%)"), computed_value, difference (computed - claimed, in the figure's units), tolerance (the
     rule applied), verdict (agree | differ | not_computable), n_authorities, figure_basis (what the
-    figure stands on), note. Small counts of children are shown as [c] when ``suppress`` (the verdict
-    is still given)."""
+    figure stands on), note. When ``suppress``, a small count of children (1 to ``threshold`` - 1)
+    is shown as [c], and so is every number it could be worked out from: the computed value, the
+    difference, a share and its interval, the parts of a ratio in the note, the two ends of a
+    change (the verdict is still given)."""
     import pandas as pd
 
     from surveykit.disclosure import MARKER
-    from surveykit.foi.disclose import small
+    from surveykit.foi.disclose import check_threshold
 
+    threshold = check_threshold(threshold)
     for claim in claims:
         for w in ([claim.wave] if claim.wave else list(claim.waves or ())):
             if w not in returns.waves:
                 raise InputError(f"claim {claim.index} ({claim.id}), 'wave': wave {w!r} is not in the returns "
                                  f"(waves: {', '.join(returns.waves)})", path=claim.source or None)
     table = figures(returns, suppress=False, confidence=confidence)
+    shown = figures(returns, suppress=True, threshold=threshold, confidence=confidence) if suppress else None
+    guard = _Guard(suppress, threshold)
     rows = []
     for claim in claims:
         row = {"claim": claim.id, "text": claim.text, "figure": claim.figure, "cohort": claim.cohort,
@@ -330,15 +335,14 @@ def check_claims(returns: Returns, claims: Sequence[Claim], *, suppress: bool = 
                "difference": float("nan"), "tolerance": "", "verdict": "not_computable", "n_authorities": None,
                "figure_basis": "", "note": ""}
         try:
-            value, share, n_auth, basis, kind, extra = _compute(returns, table, claim, confidence)
+            res = _compute(returns, table, shown, claim, confidence, guard)
         except _NotComputable as exc:
             row["note"] = str(exc)
             rows.append(row)
             continue
-        row.update({"n_authorities": n_auth, "figure_basis": basis})
+        value, share, kind, extra = res.value, res.share, res.kind, res.note
+        row.update({"n_authorities": res.n_authorities, "figure_basis": res.basis})
         count_figure = kind == "count"
-        children = count_figure and claim.figure not in AUTHORITY_FIGURES
-        hide = suppress and children and small(value, threshold)
         c = claim.claimed
         if c.kind == "count_and_percent":
             if share is None or (isinstance(share, float) and math.isnan(share)):
@@ -349,26 +353,34 @@ def check_claims(returns: Returns, claims: Sequence[Claim], *, suppress: bool = 
                                   exact_counts=True)
             ok_p, rule_p = _judge(share, Claimed(c.text, "percent", c.value, decimals=c.decimals), claim.tolerance,
                                   exact_counts=False)
-            row.update({"computed": f"{_fmt(value, 'count')} ({share:.1f}%)" if not hide else f"{MARKER} ({MARKER})",
-                        "computed_value": value if not hide else float("nan"),
-                        "difference": (value - (c.count or 0)) if not ok_n or ok_p else share - c.value,
+            count_text = MARKER if res.hide_value else _fmt(value, "count")
+            share_text = MARKER if res.hide_share else f"{share:.1f}%"
+            if not ok_n or ok_p:
+                difference = float("nan") if res.hide_value else value - (c.count or 0)
+            else:
+                difference = float("nan") if res.hide_share else share - c.value
+            row.update({"computed": f"{count_text} ({share_text})",
+                        "computed_value": float("nan") if res.hide_value else value,
+                        "difference": difference,
                         "tolerance": f"count {rule_n}; share {rule_p} points",
                         "verdict": "agree" if ok_n and ok_p else "differ"})
             notes = []
             if not ok_n:
-                notes.append(f"count differs by {value - (c.count or 0):+g}")
+                notes.append("count differs" if res.hide_value else f"count differs by {value - (c.count or 0):+g}")
             if not ok_p:
-                notes.append(f"share is {share:.1f}%, not {c.value:g}%")
+                notes.append(f"share differs from {c.value:g}%" if res.hide_share
+                             else f"share is {share:.1f}%, not {c.value:g}%")
             row["note"] = "; ".join(notes + ([extra] if extra else []))
             rows.append(row)
             continue
-        compare = value
+        compare, hidden = value, res.hide_value
         if claim.figure in CHANGE_CLAIMS and c.kind in ("percent", "relative"):
-            compare = share  # a relative change, in percent of the earlier value
+            compare, hidden = share, res.hide_share  # a relative change, in percent of the earlier value
             c = Claimed(c.text, "percent", c.value, c.qualifier, decimals=c.decimals)
             kind = "relative"
         elif c.kind in ("one_in", "fraction", "percent") and kind == "count" and share is not None:
-            compare, kind = share, "percent"  # "80% provided": the figure's own share (share_of says of what)
+            # "80% provided": the figure's own share (share_of says of what)
+            compare, kind, hidden = share, "percent", res.hide_share
         elif c.kind in ("one_in", "fraction", "percent") and kind != "percent":
             row["note"] = f"{claim.figure} has no share; claim a number instead"
             rows.append(row)
@@ -386,8 +398,8 @@ def check_claims(returns: Returns, claims: Sequence[Claim], *, suppress: bool = 
             rows.append(row)
             continue
         ok, rule = _judge(compare, c, claim.tolerance, exact_counts=count_figure)
-        row.update({"computed": MARKER if hide else _fmt(compare, kind), "computed_value": float("nan") if hide
-                    else float(compare), "difference": float("nan") if hide else float(compare) - c.value,
+        row.update({"computed": MARKER if hidden else _fmt(compare, kind), "computed_value": float("nan") if hidden
+                    else float(compare), "difference": float("nan") if hidden else float(compare) - c.value,
                     "tolerance": rule, "verdict": "agree" if ok else "differ", "note": extra})
         rows.append(row)
     frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
@@ -399,54 +411,180 @@ class _NotComputable(Exception):
     pass
 
 
-def _compute(returns: Returns, table: "pd.DataFrame", claim: Claim, confidence: float):
-    """(value, share or relative change, n_authorities, basis, kind, note) of a claimed figure;
-    kind is count | percent | rate."""
+@dataclass(frozen=True)
+class _Computed:
+    """A recomputed figure: its value, its share (or a change's relative change), n_authorities,
+    basis, kind (count | percent | rate | points), the note (hidden parts already [c]) and whether
+    the value and the share must be hidden."""
+
+    value: float
+    share: float | None
+    n_authorities: int
+    basis: str
+    kind: str
+    note: str
+    hide_value: bool = False
+    hide_share: bool = False
+
+
+def _known(x: Any) -> float | None:
+    """A number, or None for None, NaN, pandas' NA, [c] and anything else that is not one."""
+    if x is None or isinstance(x, (str, bool)):
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def _is_marker(x: Any) -> bool:
+    from surveykit.disclosure import MARKER
+
+    return isinstance(x, str) and x == MARKER
+
+
+@dataclass(frozen=True)
+class _Guard:
+    """Disclosure control for the check: which numbers would show (or give away) a small count."""
+
+    suppress: bool
+    threshold: int
+
+    def small(self, x: Any) -> bool:
+        from surveykit.foi.disclose import small
+
+        v = _known(x)
+        return self.suppress and v is not None and small(round(v), self.threshold)
+
+    def part(self, x: Any) -> bool:
+        """A part of a share (its numerator) gives away the complement too: hidden when either is small."""
+        return self.small(x)
+
+    def share(self, numerator: Any, denominator: Any) -> bool:
+        """A share is hidden when its numerator, its denominator or its complement is small."""
+        n, d = _known(numerator), _known(denominator)
+        return self.small(n) or self.small(d) or (n is not None and d is not None and self.small(d - n))
+
+    def numerator(self, numerator: Any, denominator: Any) -> bool:
+        n, d = _known(numerator), _known(denominator)
+        return self.small(n) or (n is not None and d is not None and self.small(d - n))
+
+    def text(self, x: Any, hidden: bool) -> str:
+        from surveykit.disclosure import MARKER
+
+        v = _known(x)
+        return MARKER if hidden else "" if v is None else f"{int(round(v)):,}"
+
+
+def _shown_row(shown: "pd.DataFrame | None", claim: Claim) -> Any:
+    if shown is None:
+        return None
+    t = shown[(shown["figure"] == claim.figure) & (shown["wave"] == claim.wave) & (shown["cohort"] == claim.cohort)]
+    return None if t.empty else t.iloc[0]
+
+
+def _compute(returns: Returns, table: "pd.DataFrame", shown: "pd.DataFrame | None", claim: Claim, confidence: float,
+             guard: _Guard) -> _Computed:
+    """The claimed figure recomputed, with what must be hidden (see ``_Computed``). ``table`` holds
+    the figures unsuppressed; ``shown`` as published (None when nothing is suppressed): a number the
+    published tables hide is hidden here too, whatever the reason."""
+    from surveykit.disclosure import MARKER
+
     if claim.figure == "rate_ratio":
         t = reference_ratio(returns, reference=claim.reference, wave=claim.wave, cohort=claim.cohort,
                             confidence=confidence, suppress=False).iloc[0]
-        if math.isnan(t["rate_ratio"]):
+        if _known(t["rate_ratio"]) is None:
             raise _NotComputable("no share to compare with the reference")
-        note = (f"{t['share_pct']:.1f}% vs reference {t['reference']}; 95% CI {t['ci_low']:.2f}-{t['ci_high']:.2f} "
-                f"({t['method']})")
-        return float(t["rate_ratio"]), None, int(t["n_authorities"]), t["basis"], "rate", note
+        hidden = guard.share(t["went_missing"], t["in_care"])
+        if guard.suppress:
+            s = reference_ratio(returns, reference=claim.reference, wave=claim.wave, cohort=claim.cohort,
+                                confidence=confidence, suppress=True, threshold=guard.threshold).iloc[0]
+            hidden = hidden or any(_is_marker(s[k]) for k in ("share_pct", "rate_ratio", "went_missing", "in_care"))
+        if hidden:
+            note = f"{MARKER} vs reference {t['reference']} ({t['method']})"
+        else:
+            note = (f"{t['share_pct']:.1f}% vs reference {t['reference']}; 95% CI {t['ci_low']:.2f}-"
+                    f"{t['ci_high']:.2f} ({t['method']})")
+        return _Computed(float(t["rate_ratio"]), None, int(t["n_authorities"]), t["basis"], "rate", note, hidden)
     if claim.figure in CHANGE_CLAIMS:
         base = claim.figure[len("change_"):]
         if base not in returns.measures(claim.cohort) and base != "share_missing":
             raise _NotComputable(f"the returns have no {base} column for {claim.cohort}")
         t = change(returns, waves=claim.waves, cohort=claim.cohort, figures=[base], confidence=confidence,
                    suppress=False)
-        t = t[t["basis"] == claim.basis]
+        keep = (t["basis"] == claim.basis).tolist()
+        t = t[keep]
         if t.empty:
             raise _NotComputable("no change could be computed")
         r = t.iloc[0]
+        if base == "share_missing":
+            hide_from = guard.share(r["numerator_from"], r["denominator_from"])
+            hide_to = guard.share(r["numerator_to"], r["denominator_to"])
+        else:
+            hide_from, hide_to = guard.small(r["value_from"]), guard.small(r["value_to"])
+        if guard.suppress:
+            s = change(returns, waves=claim.waves, cohort=claim.cohort, figures=[base], confidence=confidence,
+                       suppress=True, threshold=guard.threshold)[keep].iloc[0]
+            hide_from = hide_from or _is_marker(s["value_from"])
+            hide_to = hide_to or _is_marker(s["value_to"])
+            hidden = hide_from or hide_to or _is_marker(s["change"]) or _is_marker(s["relative_change_pct"])
+        else:
+            hidden = False
+        hidden = hidden or hide_from or hide_to
         kind = "percent" if base == "share_missing" else "count"
-        note = f"{_fmt(r['value_from'], kind)} -> {_fmt(r['value_to'], kind)}"
-        if base == "share_missing" and not math.isnan(r["p_value"]):
+        note = (f"{MARKER if hide_from else _fmt(r['value_from'], kind)} -> "
+                f"{MARKER if hide_to else _fmt(r['value_to'], kind)}")
+        if base == "share_missing" and _known(r["p_value"]) is not None and not hidden:
             note += f"; two-proportion z = {r['statistic']:.2f}, p = {r['p_value']:.3g}"
-        return (float(r["change"]), float(r["relative_change_pct"]),
-                int(min(r["n_authorities_from"], r["n_authorities_to"])), r["basis_label"],
-                "points" if base == "share_missing" else "count", note)
+        return _Computed(float(r["change"]), float(r["relative_change_pct"]),
+                         int(min(r["n_authorities_from"], r["n_authorities_to"])), r["basis_label"],
+                         "points" if base == "share_missing" else "count", note, hidden, hidden)
     t = table[(table["figure"] == claim.figure) & (table["wave"] == claim.wave) & (table["cohort"] == claim.cohort)]
     if t.empty:
         raise _NotComputable(f"the returns do not give {claim.figure} for {claim.cohort} in {claim.wave}")
     r = t.iloc[0]
-    value = r["value"]
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    value = _known(r["value"])
+    if value is None:
         raise _NotComputable(f"no authority gave the numbers for {claim.figure}")
+    s = _shown_row(shown, claim)
+    marked = set() if s is None else {k for k in ("value", "numerator", "denominator", "share_pct") if _is_marker(s[k])}
     kind = "percent" if claim.figure in PERCENT_FIGURES else "rate" if claim.figure in RATE_FIGURES else "count"
-    share = r["share_pct"]
-    share = None if share is None or (isinstance(share, float) and math.isnan(share)) else float(share)
+    share = _known(r["share_pct"])
+    num, den = _known(r["numerator"]), _known(r["denominator"])
+    children = claim.figure not in AUTHORITY_FIGURES
+    hide_value = hide_share = False
     note = ""
-    if kind == "percent" and r["numerator"] is not None and r["denominator"] is not None:
-        note = f"{int(r['numerator']):,} of {int(r['denominator']):,}"
-        if r["ci_low_pct"] is not None and not math.isnan(r["ci_low_pct"]):
-            note += f"; 95% CI {r['ci_low_pct']:.1f}%-{r['ci_high_pct']:.1f}%"
-    elif kind == "rate" and r["numerator"] is not None and r["denominator"] is not None:
-        note = f"{int(r['numerator']):,} over {int(r['denominator']):,}"
+    if kind == "percent":
+        hide_value = guard.share(num, den) or bool(marked & {"value", "numerator", "denominator"})
+        if num is not None and den is not None:
+            hide_num = guard.numerator(num, den) or "numerator" in marked
+            hide_den = guard.small(den) or "denominator" in marked
+            note = f"{guard.text(num, hide_num)} of {guard.text(den, hide_den)}"
+            if not hide_value and _known(r["ci_low_pct"]) is not None:
+                note += f"; 95% CI {r['ci_low_pct']:.1f}%-{r['ci_high_pct']:.1f}%"
+    elif kind == "rate":
+        if num is not None and den is not None:  # a ratio: episodes over children
+            hide_num = guard.small(num) or "numerator" in marked
+            hide_den = guard.small(den) or "denominator" in marked
+            hide_value = hide_num or hide_den or "value" in marked
+            note = f"{guard.text(num, hide_num)} over {guard.text(den, hide_den)}"
+        else:  # a mean over authorities: mean x authorities is the total it was worked out from
+            n = _known(r["n_authorities"]) or 0
+            hide_value = guard.small(value * n) or "value" in marked
+    elif children:
+        hide_value = guard.small(value) or "value" in marked
+        hide_share = hide_value or "share_pct" in marked
+        if share is not None and claim.figure == "went_missing":  # the share is share_missing's
+            sm = table[(table["figure"] == "share_missing") & (table["wave"] == claim.wave)
+                       & (table["cohort"] == claim.cohort)]
+            if not sm.empty:
+                hide_share = hide_share or guard.share(sm.iloc[0]["numerator"], sm.iloc[0]["denominator"])
+    if hide_value and kind == "percent":
+        hide_share = True
     if r["share_of"]:
         note = (note + "; " if note else "") + f"share of {r['share_of']}"
-    return float(value), share, int(r["n_authorities"]), r["basis"], kind, note
+    return _Computed(value, share, int(r["n_authorities"]), r["basis"], kind, note, hide_value, hide_share)
 
 
 __all__ = ["Claim", "Claimed", "CLAIM_FIGURES", "VERDICTS", "load_claims", "parse_claims", "parse_claimed",

@@ -6,11 +6,16 @@ care who did not go missing), so a small complement suppresses the share and its
 table publishes a total beside its rows, ``surveykit.disclosure`` adds secondary suppression so no
 hidden count can be recovered by subtraction. Zero is shown; counts of authorities are never
 suppressed (they are public bodies, not children).
+
+The national tables publish the same measure summed over different sets of authorities (every
+authority that gave it, those that also gave a second number, the largest one authority, all cohorts
+together). ``protect_aggregates`` decides once, for every table of an output, which of those sums
+must be hidden so that no difference between two of them gives away a small count.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Hashable, Iterable, Mapping, Sequence
 
 from surveykit.disclosure import DEFAULT_THRESHOLD, MARKER
 
@@ -111,3 +116,55 @@ def mask_column_with_total(frame: "pd.DataFrame", column: str, *, derived: Seque
             for c in (column, *derived):
                 hide.setdefault(c, []).append(int(i))
     return apply_mask(frame, hide)
+
+
+#: An aggregate: (measure, the cells summed) - a cell is any hashable (authority, cohort) pair.
+Aggregate = tuple[str, frozenset]
+
+
+def protect_aggregates(values: Mapping[Aggregate, float], *, threshold: int,
+                       complements: Iterable[tuple[Aggregate, Aggregate]] = (),
+                       additive: Iterable[tuple[Aggregate, Sequence[Aggregate]]] = ()) -> dict[Aggregate, str]:
+    """The aggregates (sums of one measure over a set of cells) that must not be published.
+
+    * primary: a sum of 1 .. threshold - 1;
+    * nested: two sums of the same measure, one over a subset of the other's cells, that differ by
+      1 .. threshold - 1: the smaller one is hidden (the difference is a small count of children);
+    * ``complements`` (part, whole): sums of two measures over the same cells (went missing and in
+      care) whose difference is small: the part is hidden;
+    * ``additive`` (total, parts): the total is the sum of the parts; when exactly one of them is
+      hidden another is hidden too (the smallest non-zero part, else the total), so it cannot be
+      recovered by subtraction.
+
+    Repeated until nothing changes. Zero is never hidden for itself. Returns each hidden aggregate
+    with why: ``small``, ``difference``, ``complement`` or ``secondary``."""
+    complements, additive = list(complements), list(additive)
+    hidden = {k: "small" for k, v in values.items() if small(v, threshold)}
+    by_measure: dict[Hashable, list[Aggregate]] = {}
+    for k in values:
+        by_measure.setdefault(k[0], []).append(k)
+    changed = True
+    while changed:
+        changed = False
+        for keys in by_measure.values():
+            for a in keys:
+                if a in hidden:
+                    continue
+                if any(a[1] < b[1] and small(values[b] - values[a], threshold) for b in keys):
+                    hidden[a] = "difference"
+                    changed = True
+        for part, whole in complements:
+            if part in values and whole in values and part not in hidden \
+                    and small(values[whole] - values[part], threshold):
+                hidden[part] = "complement"
+                changed = True
+        for total, parts in additive:
+            members = [k for k in dict.fromkeys([total, *parts]) if k in values]
+            if total not in values or len(members) < 2 or sum(k in hidden for k in members) != 1:
+                continue
+            shown = [k for k in members if k != total and k not in hidden and values[k] > 0]
+            pick = min(shown, key=lambda k: values[k]) if shown else (total if total not in hidden else None)
+            if pick is not None:
+                hidden[pick] = "secondary"
+                changed = True
+    return hidden

@@ -12,16 +12,21 @@ how many authorities the figure stands on and which (in words). Rules:
   how headline figures come to disagree with their own numbers;
 * percentages are on a 0-100 scale (columns ending ``_pct``); intervals are Wilson 95%.
 
-Small counts of children are suppressed by default (``suppress=True``, ``threshold=5``).
+Small counts of children are suppressed by default (``suppress=True``, ``threshold=5``), and so is
+anything they can be worked out from. The tables publish the same measure summed over different sets
+of authorities (a total over every authority that gave it, a share's numerator over those that also
+gave the other number, the largest authority, all cohorts together); ``Guard`` decides once per wave,
+for every table alike, which of those sums is hidden, so that no difference between two published
+sums and no total minus its published parts gives away a small count (``disclose.protect_aggregates``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from surveykit.errors import invalid_choice
 from surveykit.foi.cells import NOT_HELD, REFUSED, SUPPRESSED, BLANK, INVALID
-from surveykit.foi.disclose import check_threshold, mask_column_with_total, mask_rows
+from surveykit.foi.disclose import apply_mask, check_threshold, mask_rows, protect_aggregates, small
 from surveykit.foi.intervals import wilson
 from surveykit.foi.returns import AuthorityReturn, Returns
 from surveykit.foi.schema import BASE_MEASURES, measure_label, over_a_week
@@ -78,6 +83,156 @@ def both_text(n: int, a: str, b: str) -> str:
     return f"{n} authorities reporting both {measure_label(a)} and {measure_label(b)}"
 
 
+# -- what may be published: one decision for every table ----------------------------------------
+
+#: Sums published over the authorities giving two numbers: (the measure summed, the other measure).
+MATCHED = (("went_missing", "in_care"), ("in_care", "went_missing"), ("episodes", "went_missing"),
+           ("went_missing", "episodes"), ("still_missing", "went_missing"), ("went_missing", "still_missing"))
+BANDED = "duration"  # the pseudo-measure of a cohort's banded episodes (the sum of its duration bands)
+
+
+def _key(recs: Sequence[AuthorityReturn], cohorts: Sequence[str], measure: str, *also: str) -> tuple:
+    """The aggregate ``measure`` summed over the (authority, cohort) cells where it and ``also`` were given."""
+    return (measure, frozenset((i, c) for i, r in enumerate(recs) for c in cohorts
+                               if r.value(c, measure) is not None and all(r.value(c, o) is not None for o in also)))
+
+
+def _largest_key(recs: Sequence[AuthorityReturn], cohorts: Sequence[str], measure: str) -> tuple | None:
+    """The aggregate behind ``largest``: the one authority with the most (summed over ``cohorts``)."""
+    best, best_v = None, None
+    for i, r in enumerate(recs):
+        cs = [c for c in cohorts if r.value(c, measure) is not None]
+        if cs:
+            v = sum(r.value(c, measure) for c in cs)  # type: ignore[misc]
+            if best_v is None or v > best_v:
+                best, best_v = frozenset((i, c) for c in cs), v
+    return None if best is None else (measure, best)
+
+
+def _band_keys(recs: Sequence[AuthorityReturn], cohort: str, bands: Sequence[str]) -> tuple[tuple, list[tuple]]:
+    """(banded total, one aggregate per band) over the authorities that gave every band."""
+    basis = [i for i, r in enumerate(recs) if all(r.value(cohort, b) is not None for b in bands)]
+    return ((BANDED, frozenset((i, cohort) for i in basis)),
+            [(b, frozenset((i, cohort) for i in basis)) for b in bands])
+
+
+class Guard:
+    """Which published sums of a wave are hidden: the same answer for every table of an output.
+
+    Every table asks ``hidden(wave, key)`` for each count cell it publishes (``key`` from ``_key``,
+    ``_largest_key`` or ``_band_keys``). The decision covers every sum any FOI table publishes,
+    whatever the table or the ``cohort`` filter, so two tables never disagree about a count."""
+
+    def __init__(self, returns: Returns, threshold: int) -> None:
+        self.returns, self.threshold = returns, threshold
+        self._hidden: dict[str, dict[tuple, str]] = {}
+
+    def reason(self, wave: str, key: tuple | None) -> str | None:
+        """Why the aggregate is hidden (``small``, ``difference``, ``complement``, ``secondary``), or None."""
+        if key is None or not key[1]:
+            return None
+        if wave not in self._hidden:
+            self._hidden[wave] = self._decide(wave)
+        return self._hidden[wave].get(key)
+
+    def hidden(self, wave: str, key: tuple | None) -> bool:
+        return self.reason(wave, key) is not None
+
+    def _decide(self, wave: str) -> dict[tuple, str]:
+        recs = self.returns.in_wave(wave)
+        cohorts = list(self.returns.cohorts)
+        values: dict[tuple, float] = {}
+        complements: list[tuple[tuple, tuple]] = []
+        additive: list[tuple[tuple, list[tuple]]] = []
+
+        def add(key: tuple | None, value: float | None = None) -> None:
+            if key is not None and key[1]:
+                values[key] = value if value is not None else sum(recs[i].value(c, key[0]) or 0 for i, c in key[1])
+
+        for c in cohorts:
+            measures = self.returns.measures(c)
+            for m in measures:
+                add(_key(recs, [c], m))
+                add(_largest_key(recs, [c], m))
+            for m, o in MATCHED:
+                if m in measures and o in measures:
+                    add(_key(recs, [c], m, o))
+            if "went_missing" in measures and "in_care" in measures:
+                complements += [(_key(recs, [c], "went_missing", "in_care"), _key(recs, [c], "in_care", "went_missing")),
+                                (_key(recs, [c], "went_missing"), _key(recs, [c], "in_care"))]
+            if "went_missing" in measures and "still_missing" in measures:
+                complements.append((_key(recs, [c], "still_missing", "went_missing"),
+                                    _key(recs, [c], "went_missing", "still_missing")))
+            bands = self.returns.duration_bands(c)
+            if bands:
+                total, parts = _band_keys(recs, c, bands)
+                for k in parts:
+                    add(k)
+                add(total, sum(values.get(k, 0) for k in parts))
+                additive.append((total, parts))
+        # cohort "all" of still missing: per authority, the sum over its cohorts
+        if any("still_missing" in self.returns.measures(c) for c in cohorts):
+            for measure, also in (("still_missing", ()), ("still_missing", ("went_missing",)),
+                                  ("went_missing", ("still_missing",))):
+                whole = _key(recs, cohorts, measure, *also)
+                add(whole)
+                additive.append((whole, [_key(recs, [c], measure, *also) for c in cohorts]))
+            add(_largest_key(recs, cohorts, "still_missing"))
+            complements.append((_key(recs, cohorts, "still_missing", "went_missing"),
+                                _key(recs, cohorts, "went_missing", "still_missing")))
+        return protect_aggregates(values, threshold=self.threshold, complements=complements, additive=additive)
+
+
+def secondary_note(columns: Sequence[str], threshold: int) -> str:
+    """The basis note for counts hidden although not small themselves (never says what they are)."""
+    return (f"; {', '.join(columns)} hidden ([c]) so that no count below {threshold} can be "
+            f"worked out from the published figures")
+
+
+_GUARDS: dict[int, tuple[Any, dict[int, Guard]]] = {}
+
+
+def guard_for(returns: Returns, threshold: int) -> Guard:
+    """The guard of these returns at this threshold, built once while the returns are alive (every
+    table of an output asks the same one)."""
+    import weakref
+
+    entry = _GUARDS.get(id(returns))
+    if entry is None or entry[0]() is not returns:
+        key = id(returns)
+        entry = (weakref.ref(returns, lambda _ref: _GUARDS.pop(key, None)), {})
+        _GUARDS[key] = entry
+    guards = entry[1]
+    if threshold not in guards:
+        guards[threshold] = Guard(weakref.proxy(returns), threshold)  # the cache keeps no returns alive
+    return guards[threshold]
+
+
+def _mask_keyed(frame: "pd.DataFrame", keys: Sequence[tuple[str, dict[str, tuple | None]]], guard: Guard, *,
+                derived: dict[str, Sequence[str]] = {}) -> "pd.DataFrame":
+    """Hide, row by row, every count cell whose aggregate the guard hides (or that is itself small),
+    with the cells worked out from it; the basis of a row says which counts were hidden only to
+    protect another. ``keys[i]``: (wave, {column: aggregate}) for row i."""
+    hide: dict[str, list[int]] = {}
+    notes: dict[int, list[str]] = {}
+    for i, (w, cols) in enumerate(keys):
+        for col, key in cols.items():
+            value = frame[col].iloc[i]
+            why = guard.reason(w, key)
+            if why is not None or small(value, guard.threshold):
+                for c in (col, *derived.get(col, ())):
+                    hide.setdefault(c, []).append(i)
+                if why not in (None, "small") and not small(value, guard.threshold):
+                    notes.setdefault(i, []).append(col)
+    out = apply_mask(frame, hide)
+    if notes and "basis" in out.columns:
+        basis = out["basis"].tolist()
+        for i, cols in notes.items():
+            basis[i] = f"{basis[i]}{secondary_note(cols, guard.threshold)}"
+        out["basis"] = basis
+    return out
+
+
 # -- coverage (Figures 2-3) -----------------------------------------------------------------------
 
 COVERAGE_COLUMNS = ["wave", "cohort", "asked", "provided", "provided_pct", "one_or_more", "one_or_more_pct",
@@ -97,10 +252,11 @@ def coverage(returns: Returns, *, wave: str | Sequence[str] | None = None, cohor
     import pandas as pd
 
     threshold = check_threshold(threshold)
-    rows = []
+    rows, keys = [], []
     for w in select_waves(returns, wave):
         recs = returns.in_wave(w)
         for c in select_cohorts(returns, cohort):
+            keys.append((w, {"largest": _largest_key(recs, [c], "in_care")}))
             cells = [r.cell(c, "in_care") for r in recs]
             provided = [x for x in cells if x.provided]
             one = sum(1 for x in provided if x.at_least(1))
@@ -115,14 +271,14 @@ def coverage(returns: Returns, *, wave: str | Sequence[str] | None = None, cohor
                          "suppressed": status[SUPPRESSED], "blank": status[BLANK], "unreadable": status[INVALID],
                          "basis": f"{len(recs)} authorities asked; shares of those that provided a number"})
     frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
-    return mask_rows(frame, counts=["largest"], threshold=threshold) if suppress else frame
+    return _mask_keyed(frame, keys, guard_for(returns, threshold)) if suppress else frame
 
 
 # -- totals ------------------------------------------------------------------------------------------
 
 TOTAL_COLUMNS = ["wave", "cohort", "measure", "total", "n_authorities", "total_low", "total_high",
                  "n_reported", "n_approximate", "n_range", "n_suppressed", "n_not_held", "n_refused_s12", "n_blank",
-                 "authorities_with_any", "largest", "mean_per_authority_with_any", "basis"]
+                 "authorities_with_any", "largest", "mean_per_authority_with_any", "n_authorities_mean", "basis"]
 
 
 def totals(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort: str | Sequence[str] | None = None,
@@ -132,16 +288,19 @@ def totals(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort:
     Columns: wave, cohort, measure, total (reported + approximate answers, taken as stated),
     n_authorities (how many gave a number), total_low/total_high (bounds once ranges and suppressed
     answers are added: empty high = unbounded), n_reported, n_approximate, n_range, n_suppressed,
-    n_not_held, n_refused_s12, n_blank, authorities_with_any (one or more), largest,
-    mean_per_authority_with_any (the study's "mean average across the authorities who reported"), basis."""
+    n_not_held, n_refused_s12, n_blank, authorities_with_any (authorities whose answer shows one or
+    more: a number or a range), largest, mean_per_authority_with_any (the study's "mean average across
+    the authorities who reported") and n_authorities_mean, the authorities that mean is over (those
+    that gave a number of one or more: a range has no number to average), basis."""
     import pandas as pd
 
     threshold = check_threshold(threshold)
-    rows = []
+    rows, keys = [], []
     for w in select_waves(returns, wave):
         recs = returns.in_wave(w)
         for c in select_cohorts(returns, cohort):
             for m in (measures or returns.measures(c)):
+                keys.append((w, {"total": _key(recs, [c], m), "largest": _largest_key(recs, [c], m)}))
                 cells = [r.cell(c, m) for r in recs]
                 counted = [x.value for x in cells if x.value is not None]
                 bounded = [x for x in cells if x.status in ("reported", "approximate", "range", "suppressed")]
@@ -160,14 +319,17 @@ def totals(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort:
                              "n_blank": n_status[BLANK], "authorities_with_any": any_n,
                              "largest": max(counted) if counted else None,
                              "mean_per_authority_with_any": (sum(with_any) / len(with_any)) if with_any else None,
+                             "n_authorities_mean": len(with_any),
                              "basis": f"{len(counted)} authorities giving a number for {measure_label(m)}"})
     frame = pd.DataFrame(rows, columns=TOTAL_COLUMNS)
     for col in ("total_high", "largest"):
         frame[col] = frame[col].astype("Int64")
     if not suppress:
         return frame
-    return mask_rows(frame, counts=["total", "largest", "total_low", "total_high"],
-                     derived={"total": ["mean_per_authority_with_any"]}, threshold=threshold)
+    # the bounds equal the total when nothing is a range, and the mean times its authorities is the total
+    frame = _mask_keyed(frame, keys, guard_for(returns, threshold),
+                        derived={"total": ["mean_per_authority_with_any", "total_low", "total_high"]})
+    return mask_rows(frame, counts=["total_low", "total_high"], threshold=threshold)
 
 
 # -- ratios with their basis --------------------------------------------------------------------
@@ -188,7 +350,9 @@ def _ratio_rows(returns: Returns, waves: list[str], cohorts: list[str], num: str
             num_all, den_all = _counted(recs, c, num), _counted(recs, c, den)
             xa, na = _sum(num_all, c, num), _sum(den_all, c, den)
             lo, hi = wilson_pct(x, n, confidence) if interval else (float("nan"), float("nan"))
-            rows.append({"wave": w, "cohort": c, "numerator": x, "denominator": n,
+            rows.append({"_keys": (w, {"numerator": _key(recs, [c], num, den), "denominator": _key(recs, [c], den, num),
+                                       "numerator_all": _key(recs, [c], num), "denominator_all": _key(recs, [c], den)}),
+                         "wave": w, "cohort": c, "numerator": x, "denominator": n,
                          "share_pct": pct(x, n), "ci_low_pct": lo, "ci_high_pct": hi, "n_authorities": len(both),
                          "numerator_all": xa, "denominator_all": na,
                          "share_unmatched_pct": pct(xa, na) if num_all and den_all else float("nan"),
@@ -197,7 +361,10 @@ def _ratio_rows(returns: Returns, waves: list[str], cohorts: list[str], num: str
     return rows
 
 
-def _share_frame(rows: list[dict], *, suppress: bool, threshold: int, ratio: bool = False) -> "pd.DataFrame":
+def _share_frame(returns: Returns, rows: list[dict], *, suppress: bool, threshold: int) -> "pd.DataFrame":
+    """The share table; suppressed through the guard: a count hidden here is hidden in every table
+    (the totals, the figures), and a matched numerator that differs from the total by a small count
+    (an authority that gave went missing but not in care) is hidden with its share."""
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=SHARE_COLUMNS)
@@ -206,10 +373,7 @@ def _share_frame(rows: list[dict], *, suppress: bool, threshold: int, ratio: boo
     share = ["share_pct", "ci_low_pct", "ci_high_pct"]
     derived = {"numerator": share, "denominator": share, "numerator_all": ["share_unmatched_pct"],
                "denominator_all": ["share_unmatched_pct"]}
-    complements = () if ratio else (("numerator", "denominator", share),
-                                    ("numerator_all", "denominator_all", ["share_unmatched_pct"]))
-    return mask_rows(frame, counts=["numerator", "denominator", "numerator_all", "denominator_all"],
-                     derived=derived, complements=complements, threshold=threshold)
+    return _mask_keyed(frame, [r["_keys"] for r in rows], guard_for(returns, threshold), derived=derived)
 
 
 def share_missing(returns: Returns, *, wave: str | Sequence[str] | None = None,
@@ -225,7 +389,7 @@ def share_missing(returns: Returns, *, wave: str | Sequence[str] | None = None,
     threshold = check_threshold(threshold)
     rows = _ratio_rows(returns, select_waves(returns, wave), select_cohorts(returns, cohort), "went_missing",
                        "in_care", confidence, True)
-    return _share_frame(rows, suppress=suppress, threshold=threshold)
+    return _share_frame(returns, rows, suppress=suppress, threshold=threshold)
 
 
 def episodes_per_child(returns: Returns, *, wave: str | Sequence[str] | None = None,
@@ -251,10 +415,9 @@ def episodes_per_child(returns: Returns, *, wave: str | Sequence[str] | None = N
     frame = pd.DataFrame(rows, columns=cols)
     if not suppress:
         return frame
-    return mask_rows(frame, counts=["numerator", "denominator", "numerator_all", "denominator_all"],
-                     derived={"numerator": ["per_child"], "denominator": ["per_child"],
-                              "numerator_all": ["per_child_unmatched"], "denominator_all": ["per_child_unmatched"]},
-                     threshold=threshold)
+    return _mask_keyed(frame, [r["_keys"] for r in rows], guard_for(returns, threshold),
+                       derived={"numerator": ["per_child"], "denominator": ["per_child"],
+                                "numerator_all": ["per_child_unmatched"], "denominator_all": ["per_child_unmatched"]})
 
 
 STILL_COLUMNS = ["wave", "cohort", "still_missing", "n_authorities", "largest", "mean_per_authority",
@@ -274,7 +437,7 @@ def still_missing(returns: Returns, *, wave: str | Sequence[str] | None = None,
     import pandas as pd
 
     threshold = check_threshold(threshold)
-    rows = []
+    rows, keys = [], []
     cohorts = select_cohorts(returns, cohort, allow_all=True)
     if cohort is None:
         cohorts = cohorts + ["all"]
@@ -282,6 +445,10 @@ def still_missing(returns: Returns, *, wave: str | Sequence[str] | None = None,
         recs = returns.in_wave(w)
         for c in cohorts:
             parts = list(returns.cohorts) if c == "all" else [c]
+            keys.append((w, {"still_missing": _key(recs, parts, "still_missing"),
+                             "largest": _largest_key(recs, parts, "still_missing"),
+                             "went_missing_matched": _key(recs, parts, "went_missing", "still_missing"),
+                             "still_missing_matched": _key(recs, parts, "still_missing", "went_missing")}))
             per_auth = []
             matched_still = matched_gone = matched_n = 0
             for r in recs:
@@ -305,19 +472,13 @@ def still_missing(returns: Returns, *, wave: str | Sequence[str] | None = None,
     frame["largest"] = frame["largest"].astype("Int64")
     if not suppress:
         return frame
-    if (frame["cohort"] == "all").any():
-        # the "all" row is the sum of the cohort rows: protect them as a column with its total
-        frame = frame.assign(_i=range(len(frame)))
-        parts = frame["cohort"] != "all"
-        protected = mask_column_with_total(frame[parts], "still_missing", derived=["mean_per_authority"],
-                                           threshold=threshold, groups=["wave"])
-        frame = pd.concat([protected, frame[~parts]]).sort_values("_i").drop(columns="_i").reset_index(drop=True)
-    return mask_rows(frame, counts=["still_missing", "largest", "went_missing_matched", "still_missing_matched"],
-                     derived={"still_missing": ["mean_per_authority"],
-                              "still_missing_matched": ["still_missing_pct"],
-                              "went_missing_matched": ["still_missing_pct"]},
-                     complements=(("still_missing_matched", "went_missing_matched", ["still_missing_pct"]),),
-                     threshold=threshold)
+    # the "all" row is the sum of the cohort rows, the matched columns are sums over fewer
+    # authorities than still_missing, and the totals table shows the same sums: the guard hides
+    # whatever would let one be worked out from the others
+    return _mask_keyed(frame, keys, guard_for(returns, threshold),
+                       derived={"still_missing": ["mean_per_authority"],
+                                "still_missing_matched": ["still_missing_pct"],
+                                "went_missing_matched": ["still_missing_pct"]})
 
 
 DURATION_COLUMNS = ["wave", "cohort", "band", "over_a_week", "episodes", "share_pct", "n_authorities", "basis"]
@@ -334,13 +495,14 @@ def durations(returns: Returns, *, wave: str | Sequence[str] | None = None,
     import pandas as pd
 
     threshold = check_threshold(threshold)
-    rows = []
+    rows, keys = [], []
     for w in select_waves(returns, wave):
         recs = returns.in_wave(w)
         for c in select_cohorts(returns, cohort):
             bands = returns.duration_bands(c)
             if not bands:
                 continue
+            keys += [(w, {"episodes": k}) for k in _band_keys(recs, c, bands)[1]]
             basis = _counted(recs, c, *bands)
             total = sum(_sum(basis, c, b) for b in bands)
             for b in bands:
@@ -351,8 +513,8 @@ def durations(returns: Returns, *, wave: str | Sequence[str] | None = None,
     frame = pd.DataFrame(rows, columns=DURATION_COLUMNS)
     if not suppress or frame.empty:
         return frame
-    return mask_column_with_total(frame, "episodes", derived=["share_pct"], threshold=threshold,
-                                  groups=["wave", "cohort"])
+    # the bands add up to a published total (the shares give it away): a second band is hidden
+    return _mask_keyed(frame, keys, guard_for(returns, threshold), derived={"episodes": ["share_pct"]})
 
 
 def over_a_week_share(returns: Returns, wave: str, cohort: str) -> tuple[float, int, int, int]:

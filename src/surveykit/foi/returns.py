@@ -6,6 +6,12 @@ table (a sheet or file with ``cohort``, ``nationality``, ``gender`` and ``count`
 mode (the default, used by every analysis) the first unusable input raises ``InputError`` naming the
 file, the authority and the column; with ``strict=False`` (``foi validate``) every problem is
 collected as a ``ReturnIssue`` instead.
+
+A wave cell must look like a wave (a year, a year range or a short id such as W1); anything else
+is an ``invalid_wave`` error naming the row and column, never the text. A totals or subtotals row
+(named as a total, with no authority code) is left out with a ``totals_row`` warning. Two rows for
+one authority in a wave are a ``duplicate_authority`` error, with codes and names compared
+ignoring case and spaces ("E1" and "e1", "Alpha" and "ALPHA").
 """
 
 from __future__ import annotations
@@ -32,6 +38,30 @@ HEADER_SEARCH_ROWS = 20
 #: Sheets with these names (notes for people) are skipped without a warning.
 _QUIET_SHEET = re.compile(r"^(?:readme|read me|notes?|about|contents|info|instructions|cover)$", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2}(?:[-_/](?:\d{2}|\d{4}))?)(?!\d)")
+#: What a wave cell may say: a year or a year range ("2016", "2016/17", "2016-2017", "FY2016"), or a
+#: short id ("W1", "wave 2", "round 3", "2016a"). Anything else is not read as a wave (and not quoted).
+_WAVE_CELL = re.compile(r"^(?:(?:fy\s*)?(?:19|20)\d{2}(?:\s*[-/_\u2013]\s*(?:\d{2}|(?:19|20)\d{2}))?[a-z]?"
+                        r"|(?:wave|round|w|r)\s*\d{1,3}[a-z]?|[a-z]{0,3}\d{1,4}[a-z]?)$", re.I)
+#: A row of totals or subtotals: named as a total ("Total", "Grand total", "England total", "Sum",
+#: "All authorities") and carrying no authority code. It is left out, with a warning.
+_TOTAL_ROW = re.compile(r"^(?:.{0,40}\b)?(?:grand\s*|sub[\s-]?)?totals?\b.{0,40}$|^(?:sum|sum\s+total|overall|"
+                        r"all(?:\s+local)?\s+(?:authorities|las|councils))$", re.I)
+
+
+def looks_like_wave(text: str) -> bool:
+    """True when a wave cell looks like a wave (see ``_WAVE_CELL``); free text does not."""
+    return bool(_WAVE_CELL.match(" ".join(text.split())))
+
+
+def authority_key(text: str) -> str:
+    """How two rows are matched as the same authority: case and spaces ignored ("E1" = "e 1")."""
+    return "".join(text.split()).casefold()
+
+
+def is_totals_row(authority_id: str, authority: str) -> bool:
+    """A totals or subtotals row: named as a total, with no authority code beside the name."""
+    name = authority or authority_id
+    return bool(name) and bool(_TOTAL_ROW.match(name)) and (not authority_id or bool(_TOTAL_ROW.match(authority_id)))
 
 
 @dataclass(frozen=True)
@@ -234,7 +264,7 @@ class _Parser:
         self.breakdowns: list[BreakdownRow] = []
         self.issues: list[ReturnIssue] = []
         self.order: list[tuple[str, str]] = []
-        self.seen: dict[tuple[str, str], AuthorityReturn] = {}
+        self.seen: dict[tuple[str, str, str], AuthorityReturn] = {}  # (wave, "id" | "name", authority_key)
 
     def issue(self, code: str, message: str, severity: str = "error", **where: object) -> None:
         self.issues.append(ReturnIssue(code, message, severity, **where))  # type: ignore[arg-type]
@@ -323,8 +353,8 @@ class _Parser:
             get = lambda name: " ".join(row[index[name]].split()) if name in index else ""  # noqa: E731
             aid, name = get("authority_id"), get("authority")
             wave = table_wave if table_wave is not None else get("wave")
-            where = {"file": s.where, "row": rownum, "wave": wave or "", "authority_id": aid or name,
-                     "authority": name or aid}
+            where = {"file": s.where, "row": rownum, "wave": _shown_wave(wave, table_wave),
+                     "authority_id": aid or name, "authority": name or aid}
             if not aid and not name:
                 if any(row[j].strip() for j, _, _ in counts):
                     self.issue("no_authority", "a row with counts names no authority", **{**where, "column":
@@ -332,6 +362,21 @@ class _Parser:
                 continue
             if not wave:
                 self.issue("no_wave", "the wave cell is empty", **{**where, "column": header[index["wave"]]})
+                continue
+            if table_wave is None and not looks_like_wave(wave):
+                self.issue("invalid_wave", "the wave cell does not look like a wave (a year such as 2016 or "
+                           "2016/17, or a short id such as W1); row left out", **{**where,
+                                                                                  "column": header[index["wave"]]})
+                for j, _r, h in counts:  # its cells are still checked: validate lists every problem
+                    cell = parse_cell(row[j])
+                    if cell.status == INVALID:
+                        self.issue(problem_code(cell), problem_text(cell), **{**where, "column": h, "raw": cell.raw})
+                continue
+            if is_totals_row(aid, name):
+                self.issue("totals_row", "a totals row (named as a total, with no authority code) was left out: "
+                           "it is not an authority", "warning",
+                           **{**where, "authority_id": "", "authority": "",
+                              "column": header[index.get("authority", index.get("authority_id"))]})
                 continue
             nation_raw = get("nation")
             nation = normalise_nation(nation_raw)
@@ -350,14 +395,17 @@ class _Parser:
                     self.issue(problem_code(cell), problem_text(cell), **{**where, "column": h, "raw": cell.raw})
             rec = AuthorityReturn(wave, aid or name, name or aid, nation, region, get("period"), s.where, rownum,
                                   cells, headers)
-            key = (wave, rec.authority_id)
-            if key in self.seen:
-                first = self.seen[key]
+            keys = [(wave, "id", authority_key(rec.authority_id))]
+            if name:  # the same name under two codes (or none) is one authority entered twice too
+                keys.append((wave, "name", authority_key(name)))
+            first = next((self.seen[k] for k in keys if k in self.seen), None)
+            if first is not None:
                 self.issue("duplicate_authority", f"this authority appears twice in wave {wave} (also {first.file}, "
                            f"row {first.row})", **{**where, "column": header[index.get("authority_id",
                                                                                           index.get("authority"))]})
                 continue
-            self.seen[key] = rec
+            for k in keys:
+                self.seen[k] = rec
             self.records.append(rec)
 
     def _breakdown_sheet(self, s: "RawSheet", header_at: int, roles: list) -> None:
@@ -375,10 +423,18 @@ class _Parser:
             get = lambda name: " ".join(row[index[name]].split()) if name in index else ""  # noqa: E731
             aid = get("authority_id") or get("authority")
             wave = table_wave if table_wave is not None else get("wave")
-            where = {"file": s.where, "row": rownum, "wave": wave or "", "authority_id": aid,
+            where = {"file": s.where, "row": rownum, "wave": _shown_wave(wave, table_wave), "authority_id": aid,
                      "authority": get("authority") or aid}
             if not aid:
                 self.issue("no_authority", "a breakdown row names no authority", **{**where, "column": "authority"})
+                continue
+            if not wave:
+                self.issue("no_wave", "the wave cell is empty", **{**where, "column": header[index["wave"]]})
+                continue
+            if table_wave is None and not looks_like_wave(wave):
+                self.issue("invalid_wave", "the wave cell does not look like a wave (a year such as 2016 or "
+                           "2016/17, or a short id such as W1); row left out", **{**where,
+                                                                                  "column": header[index["wave"]]})
                 continue
             cohort = normalise_cohort(get("cohort"))
             if cohort is None:
@@ -398,12 +454,14 @@ class _Parser:
 
     def check_breakdowns(self) -> None:
         """A breakdown row may name an authority by id or by name; resolve it to the id."""
-        by_name = {(r.wave, r.authority.lower()): r.authority_id for r in self.records}
+        by_name = {(r.wave, authority_key(r.authority)): r.authority_id for r in self.records}
+        by_id = {(r.wave, authority_key(r.authority_id)): r.authority_id for r in self.records}
         ids = {(r.wave, r.authority_id) for r in self.records}
         fixed = []
         for b in self.breakdowns:
             if (b.wave, b.authority_id) not in ids:
-                aid = by_name.get((b.wave, b.authority_id.lower()))
+                key = (b.wave, authority_key(b.authority_id))
+                aid = by_id.get(key) or by_name.get(key)
                 if aid is None:
                     self.issue("breakdown_unknown_authority", f"the nationality/gender table names an authority "
                                f"with no return in wave {b.wave}", "inconsistency", file=b.file, row=b.row,
@@ -412,6 +470,11 @@ class _Parser:
                     b = BreakdownRow(b.wave, aid, b.cohort, b.measure, b.nationality, b.gender, b.cell, b.file, b.row)
             fixed.append(b)
         self.breakdowns = fixed
+
+
+def _shown_wave(wave: str, table_wave: str | None) -> str:
+    """The wave as messages may show it: a wave cell that does not look like a wave is not quoted."""
+    return wave if table_wave is not None or looks_like_wave(wave) else ""
 
 
 def _find_header(rows: Sequence[Sequence[str]]) -> tuple[int | None, list]:

@@ -76,6 +76,8 @@ class ColumnRole:
 
 def column_role(header: str) -> ColumnRole:
     key = normalise_header(header)
+    if "duration" in key:  # a band written "<24h", ">7 days" or "7 days+" keeps what the sign says
+        key = normalise_header(re.sub(r"\+", " plus ", re.sub(r">\s*", " over ", re.sub(r"<\s*", " under ", header))))
     if key.startswith("local_") and key[len("local_"):] in _ID_ALIASES:  # "Local authority", "Local authority name"
         key = key[len("local_"):]
     if key in _ID_ALIASES:
@@ -134,29 +136,94 @@ def measure_label(measure: str) -> str:
 
 _UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24, "hour": 1 / 24, "hours": 1 / 24,
               "d": 1.0, "day": 1.0, "days": 1.0, "w": 7.0, "wk": 7.0, "wks": 7.0, "week": 7.0, "weeks": 7.0,
-              "m": 30.0, "month": 30.0, "months": 30.0}
-_U = r"(\d+)_?(h|hr|hrs|hours?|d|days?|w|wks?|weeks?|months?)"
-_BAND_UNDER = re.compile(rf"^(?:under|less_than|up_to|lt|0_to)_{_U}$")
-_BAND_BETWEEN = re.compile(rf"^(\d+)_?(?:h|hr|hrs|hours?|d|days?|w|wks?|weeks?|months?)?_to_{_U}$")
-_BAND_OVER_SIMPLE = re.compile(rf"^(?:over|more_than|gt)_{_U}$")
-_BAND_PLUS = re.compile(rf"^{_U}_?(?:plus|or_more)$")
+              "m": 30.0, "mth": 30.0, "mths": 30.0, "month": 30.0, "months": 30.0}
+_BAND_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                      "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
+                      "twenty": 20, "twenty_four": 24, "twenty_eight": 28, "thirty": 30}
+#: Words opening a band with an upper bound only ("under 24h") or a lower bound only ("over 7 days").
+_BAND_UPPER = ("under", "less_than", "up_to", "lt", "below", "within", "fewer_than", "shorter_than",
+               "no_more_than", "at_most", "0_to", "0_")
+_BAND_LOWER = ("over", "more_than", "gt", "above", "longer_than", "at_least", "greater_than", "exceeding",
+               "in_excess_of", "beyond")
+#: Words closing a band: "7 days or more" (open above), "24h or less" (open below).
+_BAND_LOWER_SUFFIX = ("plus", "or_more", "or_longer", "or_over", "and_over", "and_above", "and_more", "or_above")
+_BAND_UPPER_SUFFIX = ("or_less", "or_under", "and_under", "or_fewer", "or_shorter", "and_less")
+_BAND_QUANTITY = re.compile(r"^(\d+)_?([a-z]*)$")
+
+
+def _band_quantity(text: str) -> tuple[float, float | None] | None:
+    """(number, unit in days or None when not written) of one end of a band, e.g. "24h", "7_days",
+    "1_week", "a_week"; None when the text is not one quantity."""
+    text = text.strip("_")
+    for word, n in sorted(_BAND_NUMBER_WORDS.items(), key=lambda kv: -len(kv[0])):
+        if text == word or text.startswith(word + "_"):
+            text = f"{n}{text[len(word):]}"
+            break
+    m = _BAND_QUANTITY.match(text)
+    if not m:
+        return None
+    unit = m.group(2)
+    if unit and unit not in _UNIT_DAYS:
+        return None
+    return float(m.group(1)), (_UNIT_DAYS[unit] if unit else None)
 
 
 def band_days(measure: str) -> tuple[float, float] | None:
     """(from, to) in days of a duration band named ``duration_<band>``; ``to`` is inf for an
-    open band. None when the name does not say (the band is still counted, just not classified)."""
+    open band. Each end is read with its own unit ("24h to 7 days" is 1 to 7 days, "1 day to 1
+    week" 1 to 7); an end written without a unit takes the other end's ("1 to 7 days"). None when
+    the name does not say (the band is still counted, just not classified)."""
     band = measure[len("duration_"):] if measure.startswith("duration_") else measure
-    m = _BAND_UNDER.match(band)
-    if m:
-        return 0.0, int(m.group(1)) * _UNIT_DAYS[m.group(2)]
-    m = _BAND_BETWEEN.match(band)
-    if m:
-        unit = _UNIT_DAYS[m.group(3)]
-        return int(m.group(1)) * unit, int(m.group(2)) * unit
-    m = _BAND_OVER_SIMPLE.match(band) or _BAND_PLUS.match(band)
-    if m:
-        return int(m.group(1)) * _UNIT_DAYS[m.group(2)], float("inf")
-    return None
+    band = normalise_header(band.replace("+", "_plus"))
+    band = re.sub(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)", "_", band)  # "24h" -> "24_h", "7d" -> "7_d"
+    band = "_".join(t for t in band.split("_") if t not in ("lasting", "episode", "episodes", "missing", "for"))
+    band = re.sub(r"_plus_([a-z]+)$", r"_\1_plus", band)  # "7_plus_days" (7+ days)
+    low_only = high_only = False
+    for word in _BAND_UPPER:
+        if band.startswith(word + "_") or (word.endswith("_") and band.startswith(word)):
+            band, high_only = band[len(word):].lstrip("_"), True
+            break
+    else:
+        for word in _BAND_LOWER:
+            if band.startswith(word + "_"):
+                band, low_only = band[len(word) + 1:], True
+                break
+    if not (low_only or high_only):
+        for word in _BAND_LOWER_SUFFIX:
+            if band.endswith("_" + word):
+                band, low_only = band[:-len(word) - 1], True
+                break
+        else:
+            for word in _BAND_UPPER_SUFFIX:
+                if band.endswith("_" + word):
+                    band, high_only = band[:-len(word) - 1], True
+                    break
+    if low_only or high_only:
+        q = _band_quantity(band)
+        if q is None or q[1] is None:
+            return None
+        days = q[0] * q[1]
+        return (days, float("inf")) if low_only else (0.0, days)
+    band = re.sub(r"^between_", "", band)
+    parts = re.split(r"_(?:to|and|until|till)_", band)
+    if len(parts) == 1:  # "1_7_days" (written "1-7 days"), "24_72h"
+        m = re.match(r"^(\d+(?:_[a-z]+)?)_(\d+(?:_[a-z]+)?)$", band)
+        if not m:
+            return None
+        parts = [m.group(1), m.group(2)]
+    if len(parts) != 2:
+        return None
+    lo, hi = _band_quantity(parts[0]), _band_quantity(parts[1])
+    if lo is None or hi is None:
+        return None
+    lo_unit = lo[1] if lo[1] is not None else hi[1]
+    hi_unit = hi[1] if hi[1] is not None else lo[1]
+    if lo_unit is None or hi_unit is None:
+        return None
+    start, stop = lo[0] * lo_unit, hi[0] * hi_unit
+    if stop <= start:
+        return None
+    return start, stop
 
 
 def over_a_week(measure: str) -> bool | None:

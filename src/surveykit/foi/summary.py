@@ -15,9 +15,11 @@ went_missing                       children who went missing (total; share: of i
                                    authorities giving both)
 share_missing                      went missing / in care (%), over the authorities giving both
 share_missing_unmatched            the same ratio from every authority giving either number
-authorities_with_missing           authorities where one or more went missing
+authorities_with_missing           authorities whose answer shows one or more went missing (a number
+                                   or a range; basis: the authorities giving a number or a range)
 largest_went_missing               the most who went missing from one authority
-mean_went_missing                  mean over the authorities where one or more went missing
+mean_went_missing                  mean over the authorities that gave a number of one or more (a
+                                   range has no number to average)
 episodes                           missing episodes (total)
 episodes_per_child                 episodes / children who went missing, authorities giving both
 episodes_per_child_unmatched       the same ratio from every authority giving either number
@@ -29,7 +31,13 @@ share_over_a_week                  episodes lasting more than 7 days (%), of ban
 =================================  ===========================================================
 
 Columns: figure, wave, cohort, value, numerator, denominator, share_pct, share_of, ci_low_pct,
-ci_high_pct, n_authorities, basis. Percent figures have ``value`` in percent.
+ci_high_pct, n_authorities, basis. Percent figures have ``value`` in percent. ``n_authorities`` and
+``basis`` are the authorities the figure is computed on.
+
+With ``suppress=True`` every figure is taken from the suppressed tables (``surveykit.foi.figures``),
+which hide the same counts everywhere. ``share_over_a_week`` is hidden with its numerator when the
+duration bands hide counts on both sides of a week (the numerator would split the hidden bands
+apart); the basis says so.
 """
 
 from __future__ import annotations
@@ -81,6 +89,7 @@ def figures(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort
     share = F.share_missing(returns, cohort=real, confidence=confidence, **kw)
     eps = F.episodes_per_child(returns, cohort=real, **kw)
     still = F.still_missing(returns, cohort=None, **kw)
+    dur = F.durations(returns, cohort=real, **kw)
     rows: list[dict] = []
     for w in F.select_waves(returns, wave):
         if cohort is None or "all" in cohorts:
@@ -112,6 +121,7 @@ def figures(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort
                 rows.append(_row("in_care", w, c, t["total"], n=t["n_authorities"], basis=t["basis"]))
             t = tot_row("went_missing")
             if t is not None:
+                provided = int(t["n_reported"] + t["n_approximate"] + t["n_range"])
                 rows += [
                     _row("went_missing", w, c, t["total"], n=t["n_authorities"], basis=t["basis"],
                          share=sh["share_pct"], share_of=f"children in care, over the {sh['basis']}",
@@ -124,11 +134,12 @@ def figures(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort
                                                                   sh["n_authorities_denominator"]),
                          basis=f"went missing from {sh['n_authorities_numerator']} authorities over in care from "
                                f"{sh['n_authorities_denominator']} (not the same authorities)"),
-                    _row("authorities_with_missing", w, c, t["authorities_with_any"], n=t["n_authorities"],
-                         basis=t["basis"]),
+                    _row("authorities_with_missing", w, c, t["authorities_with_any"], n=provided,
+                         basis=f"{provided} authorities giving a number or a range for went missing"),
                     _row("largest_went_missing", w, c, t["largest"], n=t["n_authorities"], basis=t["basis"]),
-                    _row("mean_went_missing", w, c, t["mean_per_authority_with_any"], n=t["authorities_with_any"],
-                         basis=f"{t['authorities_with_any']} authorities where one or more went missing"),
+                    _row("mean_went_missing", w, c, t["mean_per_authority_with_any"], n=t["n_authorities_mean"],
+                         basis=f"{t['n_authorities_mean']} authorities giving a number of one or more for went "
+                               f"missing (ranges have no number to average)"),
                 ]
             t = tot_row("episodes")
             if t is not None:
@@ -145,11 +156,18 @@ def figures(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort
                 ]
             if returns.duration_bands(c):
                 p, over, total, n = F.over_a_week_share(returns, w, c)
-                if suppress and (small(over, threshold) or small(total - over, threshold)):
-                    p = MARKER
-                rows.append(_row("share_over_a_week", w, c, p, numerator=over if p != MARKER else MARKER,
-                                 denominator=total, n=n,
-                                 basis=f"{n} authorities giving a number for every duration band"))
+                basis = f"{n} authorities giving a number for every duration band"
+                den: Any = total
+                if suppress:
+                    split = _splits_hidden_bands(dur, w, c)
+                    if small(total, threshold):
+                        p = over = den = MARKER
+                    elif small(over, threshold) or small(total - over, threshold) or split:
+                        p = over = MARKER
+                    if split:
+                        basis += ("; hidden with its numerator: the duration bands hide counts on both sides "
+                                  "of a week, which the numerator would give away")
+                rows.append(_row("share_over_a_week", w, c, p, numerator=over, denominator=den, n=n, basis=basis))
         for c in [x for x in list(returns.cohorts) + ["all"] if x in cohorts]:
             st = still[(still["wave"] == w) & (still["cohort"] == c)]
             if st.empty or ("still_missing" not in returns.measures(c) if c != "all" else not any(
@@ -167,6 +185,15 @@ def figures(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort
             ]
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": object, "numerator": object, "denominator": object, "share_pct": object})
+
+
+def _splits_hidden_bands(dur: "pd.DataFrame", wave: str, cohort: str) -> bool:
+    """True when the durations table hides bands both under and over a week: the number of episodes
+    over a week, with the published total and bands, would then give the hidden ones away."""
+    rows = dur[(dur["wave"] == wave) & (dur["cohort"] == cohort)]
+    hidden = rows[rows["episodes"].astype(object) == MARKER]
+    flags = set(hidden["over_a_week"].tolist())
+    return True in flags and False in flags
 
 
 def summary_tables(returns: Returns, *, suppress: bool = True, threshold: int = 5, confidence: float = 0.95,

@@ -1,26 +1,26 @@
 """Breakdowns: by region and nation (Figures 4, 8-9), the largest authorities (Figures 6-7),
-nationality and gender (Figures 12-13), and whether the share missing depends on the number in care."""
+nationality and gender (Figures 12-13), and whether the share missing depends on the number in care.
+
+Regions, nations, the largest authorities and a change between waves are suppressed together, with
+the national totals, as one output: one plan per wave and cohort hides in each what could be worked
+out from the others (``foi.linked``, used by ``surveykit.foi.change`` too)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
-from surveykit.foi.disclose import apply_mask, check_threshold, mask_column_with_total, mask_rows, small
+from surveykit.foi.disclose import apply_mask, check_threshold, mask_column_with_total, small
 from surveykit.foi.figures import _counted, _sum, both_text, pct, select_cohorts, select_waves, wilson_pct
 from surveykit.foi.returns import Returns
-from surveykit.foi.schema import GENDERS, NATIONS, NOT_STATED
+from surveykit.foi.linked import LARGE_DEFAULTS, LEVELS, PROTECTION_NOTE, _protection, _region_groups
+from surveykit.foi.schema import GENDERS, NOT_STATED
 
 if TYPE_CHECKING:
     import pandas as pd
 
 REGION_COLUMNS = ["wave", "cohort", "nation", "region", "authorities", "in_care", "n_authorities_in_care",
                   "went_missing", "n_authorities_went_missing", "share_pct", "n_authorities_both", "basis"]
-LEVELS = ("region", "nation")
-
-
-def _nation_order(nation: str) -> int:
-    return NATIONS.index(nation) if nation in NATIONS else len(NATIONS)
 
 
 def by_region(returns: Returns, *, level: str = "region", wave: str | Sequence[str] | None = None,
@@ -30,7 +30,10 @@ def by_region(returns: Returns, *, level: str = "region", wave: str | Sequence[s
     Columns: wave, cohort, nation, region (equal to nation with ``level="nation"``), authorities
     (asked), in_care and went_missing (totals over the authorities that gave each number, with
     n_authorities_in_care, n_authorities_went_missing), share_pct (went missing / in care over the
-    n_authorities_both that gave both), basis. Suppression treats each column's total as published."""
+    n_authorities_both that gave both), basis. Suppression protects the regions, the nations, the
+    largest authorities, the national totals and both bases of a change as one output (see "small
+    numbers across the tables of one output" below): a nation minus its shown regions, or a region
+    minus its largest authorities, gives no hidden count; a row with [c] says so in its basis."""
     import pandas as pd
 
     if level not in LEVELS:
@@ -40,12 +43,7 @@ def by_region(returns: Returns, *, level: str = "region", wave: str | Sequence[s
     for w in select_waves(returns, wave):
         recs = returns.in_wave(w)
         for c in select_cohorts(returns, cohort):
-            groups: dict[tuple[str, str], list] = {}
-            for r in recs:
-                key = (r.nation, r.nation if level == "nation" else r.region)
-                groups.setdefault(key, []).append(r)
-            for (nation, region), members in sorted(groups.items(), key=lambda kv: (_nation_order(kv[0][0]),
-                                                                                     kv[0][0], kv[0][1])):
+            for (nation, region), members in _region_groups(recs, level).items():
                 care = _counted(members, c, "in_care")
                 gone = _counted(members, c, "went_missing")
                 both = _counted(members, c, "went_missing", "in_care")
@@ -55,21 +53,38 @@ def by_region(returns: Returns, *, level: str = "region", wave: str | Sequence[s
                              "went_missing": _sum(gone, c, "went_missing"), "n_authorities_went_missing": len(gone),
                              "share_pct": pct(x, n), "n_authorities_both": len(both),
                              "basis": "totals: authorities giving each number; share: " + both_text(
-                                 len(both), "went_missing", "in_care"),
-                             "_x": x, "_n": n})
-    frame = pd.DataFrame(rows, columns=REGION_COLUMNS + ["_x", "_n"])
-    if suppress and not frame.empty:
-        frame = mask_column_with_total(frame, "went_missing", derived=["share_pct"], threshold=threshold,
-                                       groups=["wave", "cohort"])
-        frame = mask_column_with_total(frame, "in_care", derived=["share_pct"], threshold=threshold,
-                                       groups=["wave", "cohort"])
-        # the share's own numerator and denominator (over the matched authorities) must not be small either
-        frame = mask_rows(frame, counts=["_x"], complements=(("_x", "_n", ["share_pct"]),), threshold=threshold,
-                          derived={"_x": ["share_pct"]})
-    return frame.drop(columns=["_x", "_n"])
+                                 len(both), "went_missing", "in_care")})
+    frame = pd.DataFrame(rows, columns=REGION_COLUMNS)
+    if not suppress or frame.empty:
+        return frame
+    # Regions, nations, the largest authorities, the totals and a change are published together:
+    # one plan hides, in each of them, what could be worked out from the others.
+    return _apply_protection(returns, frame, threshold,
+                             lambda row: (level, row["nation"], row["region"]),
+                             {"in_care": "in_care", "went_missing": "went_missing", "share_pct": "share_pct"})
 
 
-LARGE_DEFAULTS = {"trafficked": 20, "unaccompanied": 100, "separated": 20}
+def _apply_protection(returns: Returns, frame: "pd.DataFrame", threshold: int, key, columns: Mapping[str, str], *,
+                      limits: Mapping[str, int] | None = None) -> "pd.DataFrame":
+    """Hide the cells of ``frame`` that the linked plan hides; say so in the row's basis."""
+    hide: dict[str, list[int]] = {}
+    for i, row in enumerate(frame.to_dict("records")):
+        plan = _protection(returns, row["wave"], row["cohort"], threshold=threshold, limits=limits)
+        prefix = key(row)
+        for col, part in columns.items():
+            if prefix + (part,) in plan:
+                hide.setdefault(col, []).append(i)
+                hide.setdefault("basis", [])
+    out = apply_mask(frame, {c: v for c, v in hide.items() if c != "basis"})
+    marked = sorted({i for c, v in hide.items() if c != "basis" for i in v})
+    if marked:
+        basis = out["basis"].astype(object).tolist()
+        for i in marked:
+            basis[i] = f"{basis[i]}; {PROTECTION_NOTE.format(t=threshold)}"
+        out["basis"] = basis
+    return out
+
+
 LARGE_COLUMNS = ["wave", "cohort", "authority_id", "authority", "nation", "region", "in_care", "went_missing",
                  "share_pct", "more_than", "basis"]
 
@@ -82,7 +97,8 @@ def large_authorities(returns: Returns, *, more_than: int | Mapping[str, int] | 
 
     Columns: wave, cohort, authority_id, authority, nation, region, in_care, went_missing,
     share_pct, more_than, basis. A small number who went missing (or who did not) is suppressed with
-    the share."""
+    the share, and so is what would let the rest of the authority's region (or nation) be worked out
+    from the regions table; the regions are hidden first."""
     import pandas as pd
 
     threshold = check_threshold(threshold)
@@ -109,10 +125,13 @@ def large_authorities(returns: Returns, *, more_than: int | Mapping[str, int] | 
     frame = frame.sort_values(["wave", "cohort", "in_care", "authority_id"], ascending=[True, True, False, True],
                               kind="stable").reset_index(drop=True)
     frame["went_missing"] = frame["went_missing"].astype("Int64")
-    if not suppress:
+    if not suppress or frame.empty:
         return frame
-    return mask_rows(frame, counts=["went_missing"], derived={"went_missing": ["share_pct"]},
-                     complements=(("went_missing", "in_care", ["share_pct"]),), threshold=threshold)
+    # an authority's own numbers sit inside its region's (and nation's) totals: the linked plan
+    # hides what would let the rest of the region be worked out
+    return _apply_protection(returns, frame, threshold, lambda row: ("large", row["authority_id"]),
+                             {"in_care": "in_care", "went_missing": "went_missing", "share_pct": "share_pct"},
+                             limits=limits)
 
 
 def _breakdown_counts(returns: Returns, wave: str, cohort: str, measure: str):
@@ -276,6 +295,37 @@ def size_test(returns: Returns, *, wave: str | Sequence[str] | None = None, coho
                          "basis": both_text(len(both), "went_missing", "in_care")
                                   + f" with at least {min_in_care} in care"})
     return pd.DataFrame(rows, columns=SIZE_COLUMNS)
+
+
+# -- small numbers across the tables of one output ------------------------------------------------
+#
+# One command or one report publishes several tables made from the same authorities: regions and
+# nations (a nation is the sum of its regions; Wales, Scotland and Northern Ireland are their own
+# region), the largest authorities (one authority's own numbers, inside its region), the totals and
+# matched shares of ``figures`` and both bases of a change (all responders minus the authorities of
+# both waves is the authorities that answered one wave only). Suppressing each table alone leaves
+# hidden counts that follow by subtraction between them. So every figure of those tables is a cell:
+# a sum over a set of authorities of one measure (or a share: went missing - share x in care = 0),
+# and the cells of one wave and cohort are protected together:
+#
+# * the unknowns are the sums over "atoms", the authorities that no published set tells apart, of
+#   each measure; for in care the atom's children who did NOT go missing (in care - went missing) are
+#   an unknown of their own, because that complement is a count of children as well;
+# * a sum is worked out from the published cells when its vector lies in their span;
+# * primary suppression hides every cell of 1 to threshold - 1 children (a share: when who went
+#   missing or who did not is small); then, while some count of one kind (in care, went missing, did
+#   not go missing, episodes, still missing) over a set of atoms adds up to 1 to threshold - 1 and
+#   can be worked out (zeros included: "these two authorities had 3 between them" is a small count),
+#   the published cell whose hiding stops it is hidden too: an aggregate before an authority's own
+#   figure, a smaller before a larger one. The search tries every set when the span leaves few
+#   choices; otherwise it takes zeros as known and tries sets of up to threshold - 1 atoms (bounded
+#   work), which errs towards hiding more.
+#
+# The totals, matched numbers and largest authority of ``surveykit.foi.figures`` are published by
+# other tables: they count as published, or as hidden where that module's guard hides them, and
+# are never chosen here (an all-responders change is a total: it follows the totals table).
+# ``_protection`` gives the keys of the hidden cells; every table of this module and ``change``
+# read the same plan, so what one hides another does not show.
 
 
 __all__ = ["by_region", "large_authorities", "nationality_table", "gender_table", "size_test", "wilson_pct"]
