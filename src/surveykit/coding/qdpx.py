@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$")
-SOURCE_VARIABLES = ("respondent_id", "question_id", "reviewed", "reviewed_by", "reviewed_at")
+SOURCE_VARIABLES = ("respondent_id", "question_id", "reviewed", "reviewed_by", "reviewed_at", "redacted_offsets")
 
 
 @dataclass(frozen=True)
@@ -67,14 +67,16 @@ _PLACEHOLDERS = re.compile(r"(?:\[[a-z][a-z ]{0,24}\])+")
 
 
 def redact_with_offsets(text: str, spans: Sequence[tuple[int, int]], *, denylist: Sequence[str] = ()
-                        ) -> tuple[str, list[tuple[int, int]], int]:
-    """Redact a text and move spans with it: (new text, new spans, redactions). A span edge inside a
-    redacted stretch snaps outwards to cover the whole placeholder."""
+                        ) -> tuple[str, list[tuple[int, int]], int, list[tuple[int, int, int, int]]]:
+    """Redact a text and move spans with it: (new text, new spans, redactions, stretches). A span edge
+    inside a redacted stretch snaps outwards to cover the whole placeholder. ``stretches``: each
+    redacted stretch as (start, end in the text, start, end of its placeholder in the new text), in
+    order, for ``unredacted_span`` to move spans back (empty when nothing could be aligned)."""
     from surveykit.coding.redact import redact
 
     new, n = redact(text, denylist=denylist)
     if new == text:
-        return text, list(spans), 0
+        return text, list(spans), 0, []
     # The redacted text is the original's kept stretches with placeholders between them: find the
     # kept stretches in the original, in order, to know where every redacted stretch was.
     kept = _PLACEHOLDERS.split(new)
@@ -89,7 +91,7 @@ def redact_with_offsets(text: str, spans: Sequence[tuple[int, int]], *, denylist
         else:
             at = text.find(piece, cursor + 1)
         if at < 0:
-            return new, [(0, len(new)) for _ in spans], n  # cannot align: every span covers the whole answer
+            return new, [(0, len(new)) for _ in spans], n, []  # cannot align: every span covers the whole answer
         if k:
             pairs.append((cursor, at, marks[k - 1][0], marks[k - 1][1], False))
         pairs.append((at, at + len(piece), new_pos if k == 0 else marks[k - 1][1], 0, True))
@@ -116,7 +118,42 @@ def redact_with_offsets(text: str, spans: Sequence[tuple[int, int]], *, denylist
     for start, end in spans:
         a, b = move_start(start), move_end(end)
         moved.append((a, max(b, min(a + 1, len(new)))))
-    return new, moved, n
+    return new, moved, n, [(a, b, c, d) for a, b, c, d, keep in pairs if not keep]
+
+
+def offsets_text(stretches: Sequence[tuple[int, int, int, int]]) -> str:
+    """The redacted stretches as a source variable: "a-b:c-d" each, ";"-separated (offsets only)."""
+    return ";".join(f"{a}-{b}:{c}-{d}" for a, b, c, d in stretches)
+
+
+def parse_offsets(value: str | None) -> list[tuple[int, int, int, int]]:
+    """``offsets_text`` read back; [] for anything else (a project not exported redacted by surveykit)."""
+    out = []
+    for part in (value or "").split(";"):
+        m = re.fullmatch(r"\s*(\d+)-(\d+):(\d+)-(\d+)\s*", part)
+        if not m:
+            return []
+        a, b, c, d = map(int, m.groups())
+        if not (a <= b and c <= d) or (out and c < out[-1][3]):
+            return []
+        out.append((a, b, c, d))
+    return out
+
+
+def unredacted_span(start: int, end: int, stretches: Sequence[tuple[int, int, int, int]]) -> tuple[int, int]:
+    """A span of the exported (redacted) text moved back onto the answer as written: an edge inside a
+    placeholder goes to the edge of the stretch it replaced."""
+    def back(pos: int, is_end: bool) -> int:
+        shift = 0
+        for a, b, c, d in stretches:
+            if pos < c or (is_end and pos <= c):
+                break
+            if pos < d or (is_end and pos <= d):
+                return b if is_end else a
+            shift = b - d
+        return pos + shift
+
+    return back(start, False), back(end, True)
 
 
 def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSource], coded: "pd.DataFrame",
@@ -224,8 +261,9 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
             codings = rows.get(key, [])
             spans = [(s, e) if s is not None else (0, len(a.text)) for _, _, s, e, _ in codings]
             text = a.text
+            stretches: list[tuple[int, int, int, int]] = []
             if redact:
-                text, spans, n = redact_with_offsets(a.text, spans, denylist=denylist)
+                text, spans, n, stretches = redact_with_offsets(a.text, spans, denylist=denylist)
                 n_redactions += n
             files[f"{guid}.txt"] = text.encode("utf-8")
             src = etree.SubElement(sources, ns + "TextSource", guid=guid, name=f"{a.respondent_id} {a.question_id}",
@@ -250,6 +288,8 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
                 etree.SubElement(src, ns + "NoteRef", targetGUID=note)
             _value(src, ns, var_guid["respondent_id"], a.respondent_id, "Text")
             _value(src, ns, var_guid["question_id"], a.question_id, "Text")
+            if stretches:  # where the spans were before redaction, so that an import puts them back
+                _value(src, ns, var_guid["redacted_offsets"], offsets_text(stretches), "Text")
             _value(src, ns, var_guid["reviewed"], "true" if key in reviewed else "false", "Boolean")
             if key in reviewed:
                 who, when = reviewed[key]
@@ -455,12 +495,17 @@ def read_project(xml: bytes, *, source: str, members: dict[str, bytes] | None = 
         qid = values.get("question_id") or question_id
         memo = "\n".join(t for t in (note_text(r.get("targetGUID") or "") for r in src if _local(r) == "NoteRef") if t)
         mine = []
+        # A source exported redacted carries where its redacted stretches were: spans go back onto the
+        # answer as written (the coded file's spans are offsets into the survey's answer).
+        stretches = parse_offsets(values.get("redacted_offsets"))
         for sel in src:
             if _local(sel) != "PlainTextSelection":
                 continue
             s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
             if guid in texts and (s, e) == (0, len(texts[guid])):
                 s = e = None  # the whole answer: no span, as in a coded file
+            elif stretches:
+                s, e = unredacted_span(s, e, stretches)
             for coding in (c for c in sel if _local(c) == "Coding"):
                 ref = next(c for c in coding if _local(c) == "CodeRef")
                 code = code_of.get(_norm(ref.get("targetGUID") or ""))
