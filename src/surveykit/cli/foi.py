@@ -213,6 +213,10 @@ def change_cmd(
     emit(frame, fmt, title="Change between waves (both_waves: the same authorities in both; all_responders: "
                            "whoever answered each wave)",
          footer=_footer([frame], sup))
+    # A change over no common authority is a row of blanks: say why on stderr too, once per reason.
+    for reason in dict.fromkeys(label for b, label in zip(frame["basis"], frame["basis_label"])
+                                if b == "both_waves" and str(label).startswith("not computable")):
+        message(f"both_waves {reason}")
     _note_inconsistencies(returns)
 
 

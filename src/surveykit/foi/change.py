@@ -31,7 +31,7 @@ from surveykit.errors import UsageError, invalid_choice
 from surveykit.foi.disclose import apply_mask, check_threshold, mask_rows
 from surveykit.foi.figures import _counted, _sum, pct, select_cohorts, select_waves, wilson_pct
 from surveykit.foi.intervals import ratio_to_rate, risk_ratio, two_proportions
-from surveykit.foi.returns import Returns, wave_key
+from surveykit.foi.returns import Returns, authority_key, wave_key
 from surveykit.foi.schema import measure_label
 
 if TYPE_CHECKING:
@@ -95,12 +95,15 @@ def change(returns: Returns, *, waves: Sequence[str] | None = None, pairs: str =
                 measures = ("went_missing", "in_care") if f == "share_missing" else (f,)
                 if any(m not in returns.measures(c) for m in measures):
                     continue
-                ids_a = {r.authority_id for r in _counted(recs_a, c, *measures)}
-                ids_b = {r.authority_id for r in _counted(recs_b, c, *measures)}
+                # One authority in two waves: its code as written may differ in case or spacing ("E1", "e1").
+                ids_a = {authority_key(r.authority_id) for r in _counted(recs_a, c, *measures)}
+                ids_b = {authority_key(r.authority_id) for r in _counted(recs_b, c, *measures)}
                 common = ids_a & ids_b
                 for basis in BASES:
-                    sa = [r for r in _counted(recs_a, c, *measures) if basis == "all_responders" or r.authority_id in common]
-                    sb = [r for r in _counted(recs_b, c, *measures) if basis == "all_responders" or r.authority_id in common]
+                    sa = [r for r in _counted(recs_a, c, *measures)
+                          if basis == "all_responders" or authority_key(r.authority_id) in common]
+                    sb = [r for r in _counted(recs_b, c, *measures)
+                          if basis == "all_responders" or authority_key(r.authority_id) in common]
                     label = (f"{len(common)} authorities giving {_what(f)} in both {a} and {b}" if basis == "both_waves"
                              else f"all authorities giving {_what(f)}: {len(sa)} in {a}, {len(sb)} in {b}")
                     row = {"wave_from": a, "wave_to": b, "cohort": c, "figure": f, "basis": basis,
@@ -179,8 +182,6 @@ def _protect(returns: Returns, frame: "pd.DataFrame", keys: list[tuple], compare
 
 def _not_computable(returns: Returns, a: str, b: str, figure: str, ids_a: set, ids_b: set) -> str:
     """Why a like-for-like change has no authority to stand on (names counts of authorities only)."""
-    from surveykit.foi.returns import authority_key
-
     text = f"not computable: no authority gave {_what(figure)} in both {a} and {b}"
     all_a = {authority_key(r.authority_id) for r in returns.in_wave(a)}
     all_b = {authority_key(r.authority_id) for r in returns.in_wave(b)}

@@ -13,7 +13,7 @@ from typing import Mapping, Sequence
 
 from surveykit.foi.disclose import small
 from surveykit.foi.figures import _counted
-from surveykit.foi.returns import Returns
+from surveykit.foi.returns import Returns, authority_key
 from surveykit.foi.schema import NATIONS
 
 LEVELS = ("region", "nation")
@@ -162,7 +162,8 @@ def _linked_cells(returns: Returns, w: str, c: str, pairs, limits, threshold: in
             if any(m not in val for m in measures):
                 continue
             mine = {r.authority_id for r in _counted(recs, c, *measures)}
-            common = mine & {r.authority_id for r in _counted(other_recs, c, *measures)}
+            theirs = {authority_key(r.authority_id) for r in _counted(other_recs, c, *measures)}
+            common = {i for i in mine if authority_key(i) in theirs}  # as foi.change matches them
             if f == "share_missing":
                 for col, m in (("numerator", "went_missing"), ("denominator", "in_care")):
                     add(("change", a, b, f, "both_waves", side, col), m, common)
