@@ -277,7 +277,7 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
     Keys of the result: ``("c", option_index, group_index)`` a count, ``("n", g)`` a valid base,
     ``("b", g)`` a blank count (hidden where the base or Don't know count is), ``("mean", g)`` (and with it the median), ``("sd", g)``, ``("top", g)``
     the top-box share, ``("net", j, g)`` a net's share. ``hidden_groups``: groups (by name) whose size
-    another table of the run hides (``protect_group_sizes``): their bases are hidden here too."""
+    another table of the run hides (``protect_group_sizes``): they are hidden whole here too."""
     import numpy as np
 
     vals: dict = {}
@@ -334,7 +334,13 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
         eqs.append(Equation(((("n", 0), -1.0),) + tuple((("n", g), 1.0) for g in range(1, n_grp))))
         if blank is not None:
             eqs.append(Equation(((("b", 0), -1.0),) + tuple((("b", g), 1.0) for g in range(1, n_grp))))
-    pre.update(("n", g) for g, name in enumerate(groups) if g > 0 and name in hidden_groups)
+    # A group whose size is hidden is hidden whole (its counts, base and statistics): hiding only its base
+    # left the counts that add up to it for the search to break one by one (slow, and no more useful).
+    # The size protection hides at least two groups, so every row's "all" count keeps two unknowns.
+    for g, name in enumerate(groups):
+        if g > 0 and name in hidden_groups:
+            pre.add(("n", g))
+            pre.update(("c", i, g) for i in range(n_opt))
     prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=blanks)
     hide = set(prot.suppressed)
     for g in range(n_grp):  # a hidden count or base hides its group's statistics and shares
