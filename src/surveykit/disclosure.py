@@ -303,7 +303,8 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
             # never published on its own: tables show it only where the valid base and the Don't
             # know count are shown (it follows from them then), so it is an unknown here.
             blanks.append(("b", g))
-            eqs.append(Equation(((("n", g), 1.0), (("b", g), 1.0)) + tuple((("c", i, g), 1.0) for i in dk_rows)))
+            if not (g > 0 and groups[g] in hidden_groups):  # a size another table hides is no known total
+                eqs.append(Equation(((("n", g), 1.0), (("b", g), 1.0)) + tuple((("c", i, g), 1.0) for i in dk_rows)))
         small_cell = any(is_primary(float(counts[i, g]), threshold) for i in valid)
         if ordinal:
             v = np.array([values[i] for i in valid], dtype=float)
@@ -341,7 +342,22 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
         if g > 0 and name in hidden_groups:
             pre.add(("n", g))
             pre.update(("c", i, g) for i in range(n_opt))
-    prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=blanks)
+    fixed: list = []
+    known_blanks = blanks
+    if n_grp > 1:
+        # Counts cannot be negative: a margin of 0 makes every cell in it 0, known to any reader whatever
+        # is hidden (an option nobody chose; nobody leaving the item blank, when each group's base is its
+        # size less its Don't know count). A zero cell hidden as a second cell would protect nothing.
+        fixed = [("c", i, g) for i in range(n_opt) if counts[i, 0] == 0 for g in range(n_grp)]
+        if blank is not None and float(blank[0]) == 0:
+            known_blanks = []  # every blank count is a known 0
+    try:
+        prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=known_blanks,
+                               fixed=fixed)
+    except RuntimeError:
+        # A small count that those facts pin down whatever is hidden (a survey of fewer than 5, whose
+        # "all" base is its published size): it is public already; protect the rest as before.
+        prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=blanks)
     hide = set(prot.suppressed)
     for g in range(n_grp):  # a hidden count or base hides its group's statistics and shares
         if blank is not None and (("n", g) in hide or any(("c", i, g) in hide for i in dk_rows)):
