@@ -79,14 +79,16 @@ def _grouping(responses: "Responses", by: str | None) -> Grouping:
         return Grouping(None, (), np.zeros(responses.n, dtype=np.int64))
     values = responses.groups(by)
     inst = responses.instrument
-    present = [v for v in values.unique() if v is not None and not _isna(v)]
+    non_answers = inst.group_non_answers(by)  # "Don't know" is no group: with the blanks, in "missing"
+    present = [v for v in values.unique() if v is not None and not _isna(v) and v not in non_answers]
     order = inst.group_order(by)
     if order is None:
         order = sorted(str(v) for v in present)
     groups = [g for g in order if g in set(present)] + sorted(str(v) for v in present if v not in set(order))
     names = [str(g).lower() if isinstance(g, bool) else str(g) for g in groups]
     index = {g: i for i, g in enumerate(groups)}
-    codes = np.array([index.get(v, -1) if v is not None and not _isna(v) else -1 for v in values], dtype=np.int64)
+    codes = np.array([index.get(v, -1) if v is not None and not _isna(v) and v not in non_answers else -1
+                      for v in values], dtype=np.int64)
     if (codes < 0).any():
         names.append(MISSING)
         codes[codes < 0] = len(names) - 1

@@ -426,18 +426,27 @@ class Instrument:
         return _sector_lookup(self).get(key)
 
     def group_order(self, by: str) -> list[object] | None:
-        """The declared order of the groups of ``by`` (None: the order of the values found)."""
+        """The declared order of the groups of ``by`` (None: the order of the values found). A "Don't
+        know" option is no group (``group_non_answers``)."""
         if self.sector_field and id_key(by) == id_key(self.sector_field):
             return [s.id for s in self.sectors]
         p = next((p for p in self.profile if id_key(p.id) == id_key(by)), None)
         if p is not None:
             if p.kind == "completed":
                 return [True, False]
-            return [o.code for o in p.options.options] if p.options else None
+            return [o.code for o in p.options.options if not o.dk] if p.options else None
         if self.has_question(by):
             q = self.question(by)
-            return [o.code for o in q.scale.options] if q.scale else None
+            return [o.code for o in q.scale.options if not o.dk] if q.scale else None
         return None
+
+    def group_non_answers(self, by: str) -> frozenset[object]:
+        """The codes of ``by`` that say nothing of a respondent's group ("Don't know", "Prefer not to
+        say": options marked ``dk``): such respondents are in no group, with those who left it blank."""
+        p = next((p for p in self.profile if id_key(p.id) == id_key(by)), None)
+        scale = p.options if p is not None and p.kind != "completed" else (
+            self.question(by).scale if p is None and self.has_question(by) else None)
+        return frozenset(o.code for o in scale.options if o.dk) if scale is not None else frozenset()
 
     def group_labels(self, by: str | None) -> dict[str, str]:
         """Group id -> label for people, for the groups of ``by``."""
