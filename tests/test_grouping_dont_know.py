@@ -64,3 +64,17 @@ def test_dont_know_is_no_group(cli, export):
     r = cli("compare", export, "--instrument", export.parent / "votes.yaml", "--by", "vote", "--format", "csv")
     assert r.returncode == 0, r.stderr
     assert "77" not in r.stdout
+
+
+def test_the_grouping_question_is_not_compared_with_itself(cli, export):
+    """`compare --by vote` tested vote against its own groups (chi-square 27 of 27, "significant")."""
+    import surveykit as sk
+    from surveykit.errors import UsageError
+
+    responses = sk.read(export, instrument=export.parent / "votes.yaml")
+    result = sk.compare(responses, by="vote", suppress=False)
+    assert "vote" not in set(result.table["question_id"]) and "trust" in set(result.table["question_id"])
+    r = cli("compare", export, "--instrument", export.parent / "votes.yaml", "--by", "vote", "--format", "csv")
+    assert r.returncode == 0 and "\nvote," not in r.stdout, r.stdout
+    with pytest.raises(UsageError, match="is the grouping"):
+        sk.banner(responses, question="vote", by="vote")

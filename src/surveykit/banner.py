@@ -186,6 +186,9 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     q = targets[0][0]
     if len({t[0].id for t in targets}) != 1:
         raise UsageError(f"question must name one question; got {question!r}")
+    if q.id.casefold() == str(by).casefold():
+        raise UsageError(f"question {q.id!r} is the grouping (by): a banner of a question by itself says nothing; "
+                         "give another question or another grouping")
     scale = q.scale
     if not scale.top_box:
         raise UsageError(f"question {q.id!r} has no top box to show in a banner")

@@ -148,7 +148,10 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
         raise invalid_choice("padjust", padjust, stats.PADJUST_METHODS)
     if int(min_group_size) < 1:
         raise UsageError(f"min_group_size must be a whole number of at least 1; got {min_group_size!r}")
-    targets = closed_targets(responses, questions)
+    # The grouping question itself is no item to compare its groups on (a test of it against itself
+    # is "significant" by construction).
+    targets = [(q, it) for q, it in closed_targets(responses, questions)
+               if (it.id if it else q.id).casefold() != str(by).casefold()]
     grp = grouping(responses, by)
     present = [g for g in grp.groups if g != MISSING]
     wanted = select_groups(present, groups, known=responses.instrument.group_order(by) or ())
