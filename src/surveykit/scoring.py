@@ -116,8 +116,9 @@ def group_sizes(responses: "Responses", by: str) -> list[tuple[str, int, int]]:
 
 def hidden_group_sizes(responses: "Responses", by: str | None, threshold: int) -> frozenset[str]:
     """The groups of ``by`` whose size the "who responded" table hides (``disclosure.protect_group_sizes``):
-    every table by ``by`` hides their bases too, so that no two tables of a run are protected differently
-    (a size hidden in one and a base equal to it shown in another gave a small group away)."""
+    every table by ``by`` hides them whole too (``disclosure.protect_item``'s ``hidden_groups``), so that
+    no two tables of a run are protected differently (a size hidden in one and a base equal to it shown
+    in another gave a small group away)."""
     if by is None:
         return frozenset()
 
