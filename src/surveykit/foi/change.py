@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
-from surveykit.foi.disclose import apply_mask, check_threshold, mask_rows
+from surveykit.foi.disclose import check_threshold, mask_rows
 from surveykit.foi.figures import _counted, _sum, pct, select_cohorts, select_waves, wilson_pct
 from surveykit.foi.intervals import ratio_to_rate, risk_ratio, two_proportions
 from surveykit.foi.returns import Returns, authority_key, wave_key
@@ -153,7 +153,7 @@ def _protect(returns: Returns, frame: "pd.DataFrame", keys: list[tuple], compare
     answered one wave only, and the all-responders figures are the totals published everywhere; so
     the cells are hidden by the plan that links them with the totals, regions, nations and largest
     authorities of each wave (``surveykit.foi.tables``), not row by row."""
-    from surveykit.foi.linked import PROTECTION_NOTE, _protection
+    from surveykit.foi.linked import _protection, hide_cells
 
     hide: dict[str, list[int]] = {}
     records = frame.to_dict("records")
@@ -170,14 +170,7 @@ def _protect(returns: Returns, frame: "pd.DataFrame", keys: list[tuple], compare
         hidden = [col for col, (side, part) in parts.items() if key + (side, part) in plans[side]]
         for col in hidden + (derived if hidden else []):
             hide.setdefault(col, []).append(i)
-    out = apply_mask(frame, hide)
-    marked = sorted({i for v in hide.values() for i in v})
-    if marked:
-        labels = out["basis_label"].astype(object).tolist()
-        for i in marked:
-            labels[i] = f"{labels[i]}; {PROTECTION_NOTE.format(t=threshold)}"
-        out["basis_label"] = labels
-    return out
+    return hide_cells(frame, hide, basis_column="basis_label", threshold=threshold)
 
 
 def _not_computable(returns: Returns, a: str, b: str, figure: str, ids_a: set, ids_b: set) -> str:

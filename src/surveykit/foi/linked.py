@@ -9,15 +9,32 @@ and ``surveykit.foi.change`` apply the plan."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
-from surveykit.foi.disclose import small
+from surveykit.foi.disclose import apply_mask, small
 from surveykit.foi.figures import _counted
 from surveykit.foi.returns import Returns, authority_key
 from surveykit.foi.schema import NATIONS
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 LEVELS = ("region", "nation")
 LARGE_DEFAULTS = {"trafficked": 20, "unaccompanied": 100, "separated": 20}
+
+
+def hide_cells(frame: "pd.DataFrame", hide: Mapping[str, list[int]], *, basis_column: str,
+               threshold: int) -> "pd.DataFrame":
+    """``frame`` with the cells of ``hide`` (column -> row positions) shown as [c], and each such row's
+    basis saying why (``PROTECTION_NOTE``)."""
+    out = apply_mask(frame, hide)
+    marked = sorted({i for rows in hide.values() for i in rows})
+    if marked:
+        labels = out[basis_column].astype(object).tolist()
+        for i in marked:
+            labels[i] = f"{labels[i]}; {PROTECTION_NOTE.format(t=threshold)}"
+        out[basis_column] = labels
+    return out
 
 
 def _nation_order(nation: str) -> int:

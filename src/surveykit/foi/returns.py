@@ -269,6 +269,18 @@ class _Parser:
     def issue(self, code: str, message: str, severity: str = "error", **where: object) -> None:
         self.issues.append(ReturnIssue(code, message, severity, **where))  # type: ignore[arg-type]
 
+    def wave_readable(self, wave: str, table_wave: str | None, where: dict, column: str) -> bool:
+        """Whether a row's wave can be read; an empty wave cell (``no_wave``) or one that is no wave
+        (``invalid_wave``, never quoted) is an issue, and the row is left out."""
+        if not wave:
+            self.issue("no_wave", "the wave cell is empty", **{**where, "column": column})
+            return False
+        if table_wave is None and not looks_like_wave(wave):
+            self.issue("invalid_wave", "the wave cell does not look like a wave (a year such as 2016 or 2016/17, "
+                       "or a short id such as W1); row left out", **{**where, "column": column})
+            return False
+        return True
+
     # -- one table ---------------------------------------------------------------------------
 
     def sheet(self, s: "RawSheet", *, only: bool) -> int:
@@ -360,17 +372,12 @@ class _Parser:
                     self.issue("no_authority", "a row with counts names no authority", **{**where, "column":
                                "authority"})
                 continue
-            if not wave:
-                self.issue("no_wave", "the wave cell is empty", **{**where, "column": header[index["wave"]]})
-                continue
-            if table_wave is None and not looks_like_wave(wave):
-                self.issue("invalid_wave", "the wave cell does not look like a wave (a year such as 2016 or "
-                           "2016/17, or a short id such as W1); row left out", **{**where,
-                                                                                  "column": header[index["wave"]]})
-                for j, _r, h in counts:  # its cells are still checked: validate lists every problem
-                    cell = parse_cell(row[j])
-                    if cell.status == INVALID:
-                        self.issue(problem_code(cell), problem_text(cell), **{**where, "column": h, "raw": cell.raw})
+            if not self.wave_readable(wave, table_wave, where, header[index["wave"]] if "wave" in index else ""):
+                if wave:  # a wave that is no wave: its cells are still checked (validate lists every problem)
+                    for j, _r, h in counts:
+                        cell = parse_cell(row[j])
+                        if cell.status == INVALID:
+                            self.issue(problem_code(cell), problem_text(cell), **{**where, "column": h, "raw": cell.raw})
                 continue
             if is_totals_row(aid, name):
                 self.issue("totals_row", "a totals row (named as a total, with no authority code) was left out: "
@@ -428,13 +435,7 @@ class _Parser:
             if not aid:
                 self.issue("no_authority", "a breakdown row names no authority", **{**where, "column": "authority"})
                 continue
-            if not wave:
-                self.issue("no_wave", "the wave cell is empty", **{**where, "column": header[index["wave"]]})
-                continue
-            if table_wave is None and not looks_like_wave(wave):
-                self.issue("invalid_wave", "the wave cell does not look like a wave (a year such as 2016 or "
-                           "2016/17, or a short id such as W1); row left out", **{**where,
-                                                                                  "column": header[index["wave"]]})
+            if not self.wave_readable(wave, table_wave, where, header[index["wave"]] if "wave" in index else ""):
                 continue
             cohort = normalise_cohort(get("cohort"))
             if cohort is None:

@@ -13,7 +13,7 @@ from surveykit.errors import UsageError, invalid_choice
 from surveykit.foi.disclose import apply_mask, check_threshold, mask_column_with_total, small
 from surveykit.foi.figures import _counted, _sum, both_text, pct, select_cohorts, select_waves, wilson_pct
 from surveykit.foi.returns import Returns
-from surveykit.foi.linked import LARGE_DEFAULTS, LEVELS, PROTECTION_NOTE, _protection, _region_groups
+from surveykit.foi.linked import LARGE_DEFAULTS, LEVELS, _protection, _region_groups, hide_cells
 from surveykit.foi.schema import GENDERS, NOT_STATED
 
 if TYPE_CHECKING:
@@ -74,15 +74,7 @@ def _apply_protection(returns: Returns, frame: "pd.DataFrame", threshold: int, k
         for col, part in columns.items():
             if prefix + (part,) in plan:
                 hide.setdefault(col, []).append(i)
-                hide.setdefault("basis", [])
-    out = apply_mask(frame, {c: v for c, v in hide.items() if c != "basis"})
-    marked = sorted({i for c, v in hide.items() if c != "basis" for i in v})
-    if marked:
-        basis = out["basis"].astype(object).tolist()
-        for i in marked:
-            basis[i] = f"{basis[i]}; {PROTECTION_NOTE.format(t=threshold)}"
-        out["basis"] = basis
-    return out
+    return hide_cells(frame, hide, basis_column="basis", threshold=threshold)
 
 
 LARGE_COLUMNS = ["wave", "cohort", "authority_id", "authority", "nation", "region", "in_care", "went_missing",
