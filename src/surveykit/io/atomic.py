@@ -1,7 +1,8 @@
 """Atomic, deterministic writes: a temp file in the target folder, then a rename.
 
-Temporary files are named ``.NAME.PID-XXXXXXXX.tmp``: a write killed half-way leaves one behind, and the
-next write of NAME removes it once that process is gone (``io.folder.clean_temp_files``). A target that
+Temporary files are named ``.NAME.PID.HOST.BOOT-XXXXXXXX.tmp`` (``io.folder.temp_prefix``): a write killed
+half-way leaves one behind, and the next write of NAME on the same computer removes it once that process
+is gone (``io.folder.clean_temp_files``); another computer's, on a shared drive, is left alone. A target that
 cannot be written (a folder in the way, no permission, a full disk) is one clear ``UsageError``.
 Folders are written with ``atomic_dir`` (see ``io.folder.owned_folder``): replaced whole, atomically,
 and never at the cost of files surveykit did not write.
@@ -72,8 +73,8 @@ def atomic_writer(path: str | Path, *, before_replace: Callable[[], object] | No
     without an error (a failed or interrupted run leaves no file and no half-written target).
     ``before_replace`` runs just before the replace; an error it raises leaves ``path`` as it was.
 
-    The temporary file is named like ``write_bytes``'s (``.NAME.PID-XXXXXXXX.tmp`` beside the target),
-    so a write killed half-way is cleaned up by the next one."""
+    The temporary file is named like ``write_bytes``'s (``.NAME.PID.HOST.BOOT-XXXXXXXX.tmp`` beside the
+    target), so a write killed half-way is cleaned up by the next one."""
     with atomic_writers([path], before_replace=[before_replace]) as (fh,):
         yield fh
 
@@ -128,10 +129,12 @@ def _open_temp(p: Path) -> tuple[Path, str, BinaryIO]:
         p = Path(os.path.realpath(p))
         if p.is_dir():
             raise UsageError("cannot write the output: it is a folder; name a file", path=p)
+    from surveykit.io.folder import temp_prefix
+
     tmp = None
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.{os.getpid()}-", suffix=".tmp", dir=p.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(p.name), suffix=".tmp", dir=p.parent)
         try:  # a file replaced keeps its permissions (a private coded file stays private)
             mode = stat.S_IMODE(p.stat().st_mode)
         except OSError:

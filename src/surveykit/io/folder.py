@@ -23,6 +23,7 @@ for build folders, a sentinel file) are removed, or restored, by the next run.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -154,8 +155,41 @@ def _debris_patterns(name: str) -> dict[str, re.Pattern[str]]:
 
 
 def temp_file_pattern(name: str) -> re.Pattern[str]:
-    """Temporary files of ``atomic.write_bytes`` for a file called ``name``."""
-    return re.compile(rf"^\.{re.escape(name)}\.(?P<pid>\d+)-[a-z0-9_]{{8}}\.tmp$")
+    """Temporary files of ``atomic.write_bytes`` for a file called ``name`` (``temp_prefix``); names
+    without the machine's tags are those of earlier versions."""
+    return re.compile(rf"^\.{re.escape(name)}\.(?P<pid>\d+)(?:\.(?P<host>[0-9a-f]{{6}})\.(?P<boot>[0-9a-f]{{6}}))?"
+                      rf"-[a-z0-9_]{{8}}\.tmp$")
+
+
+def temp_prefix(name: str) -> str:
+    """The start of a temporary file's name beside a file called ``name``: ``.NAME.PID.HOST.BOOT-``
+    (``tempfile.mkstemp`` adds 8 random characters and ``.tmp``). HOST and BOOT are short digests of
+    this machine's host name and boot id (``this_machine``): a process id means something only on the
+    machine and in the boot that gave it, and on a shared drive another computer's write in progress
+    must not be taken for a killed one."""
+    host, boot = _machine_tags()
+    return f".{name}.{os.getpid()}.{host}.{boot}-"
+
+
+@functools.lru_cache(maxsize=1)
+def _machine_tags() -> tuple[str, str]:
+    here = this_machine()
+    return tuple(hashlib.sha256(here.get(k, "").encode("utf-8", "surrogatepass")).hexdigest()[:6]
+                 for k in ("host", "boot"))  # type: ignore[return-value]
+
+
+def temp_file_alive(match: re.Match[str]) -> bool:
+    """Whether the write that made a temporary file (a ``temp_file_pattern`` match) may still be
+    running: written on another computer, yes (its processes cannot be seen from here); here in an
+    earlier boot, no; otherwise its process must be alive. A name without the tags is judged by its
+    process id alone, as before."""
+    if match.group("host") is not None:
+        host, boot = _machine_tags()
+        if match.group("host") != host:
+            return True
+        if match.group("boot") != boot:
+            return False
+    return pid_alive(int(match.group("pid")))
 
 
 # -- the state of a folder ------------------------------------------------------------------------
@@ -473,8 +507,9 @@ def _pid_alive_in(path: Path) -> bool:
 
 
 def clean_temp_files(path: str | Path) -> None:
-    """Remove temporary files that killed writes of ``path`` left beside it: only names that carry the
-    id of a process that is gone (``.NAME.PID-xxxxxxxx.tmp``, as ``atomic_writer`` makes them)."""
+    """Remove temporary files that killed writes of ``path`` left beside it: only names that are ours
+    (``.NAME.PID.HOST.BOOT-xxxxxxxx.tmp``, as ``atomic_writer`` makes them) and whose write is over
+    (``temp_file_alive``)."""
     target = Path(path)
     parent = target.parent
     pat = temp_file_pattern(target.name)
@@ -485,7 +520,7 @@ def clean_temp_files(path: str | Path) -> None:
     for n in names:
         m = pat.match(n)
         p = parent / n
-        if m and not pid_alive(int(m.group("pid"))) and p.is_file() and not p.is_symlink():
+        if m and not temp_file_alive(m) and p.is_file() and not p.is_symlink():
             p.unlink(missing_ok=True)
 
 

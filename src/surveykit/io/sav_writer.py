@@ -95,6 +95,7 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     """Write ``responses`` to ``out`` (.sav) atomically and deterministically; returns the path. A file
     already there is replaced only when surveykit wrote it and it is unchanged, or with ``force``
     (``io.owned_files``)."""
+    from surveykit.io.folder import temp_prefix
     from surveykit.io.owned_files import write_owned_bytes
 
     import pyreadstat
@@ -106,7 +107,7 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     # pyreadstat writes a file: beside the output, named as atomic writes name theirs, so that a run
     # killed here leaves no copy of the responses elsewhere and the next write of ``out`` removes it.
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.{os.getpid()}-", suffix=".tmp", dir=out.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(out.name), suffix=".tmp", dir=out.parent)
     os.close(fd)
     try:
         pyreadstat.write_sav(df, tmp, column_labels=[labels[c] for c in df.columns],
