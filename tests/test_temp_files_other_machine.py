@@ -126,3 +126,25 @@ def test_the_spss_writer_names_its_temporary_file_the_same_way(tmp_path, monkeyp
     responses = sk.read(ROOT / "responses" / "sample" / "professional_survey.csv")
     write_responses_sav(responses, tmp_path / "survey.sav")
     assert f".survey.sav.{os.getpid()}.{HOST}.{BOOT}-" in prefixes
+
+
+@pytest.mark.parametrize("name", ["a" * 230 + ".csv", "é" * 125 + ".csv", "b" * 251 + ".csv"])
+def test_a_long_name_still_gets_a_temporary_file_and_its_leftovers_are_found(tmp_path, name):
+    """A name of up to 255 bytes can be written (the temporary name shortens NAME, with a digest of
+    it), and a leftover of a killed write of that name is removed by the next write."""
+    from surveykit.io.atomic import atomic_writer, write_text
+
+    assert len(os.fsencode(name)) <= 255
+    target = tmp_path / name
+    seen: list[str] = []
+    with atomic_writer(target, before_replace=lambda: seen.extend(p.name for p in tmp_path.iterdir())):
+        pass
+    assert len(seen) == 1 and len(os.fsencode(seen[0])) <= 255
+    assert f".{os.getpid()}.{HOST}.{BOOT}-" in seen[0]
+    # the same write killed: its temporary file, under the name of a process that is gone
+    leftover = tmp_path / seen[0].replace(f".{os.getpid()}.", f".{_dead_pid()}.")
+    leftover.write_text("half")
+    other = tmp_path / seen[0].replace(f".{HOST}.", f".{OTHER_HOST}.")
+    other.write_text("another computer's")
+    write_text(target, "x\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, other.name])

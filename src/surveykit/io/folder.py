@@ -155,10 +155,10 @@ def _debris_patterns(name: str) -> dict[str, re.Pattern[str]]:
 
 
 def temp_file_pattern(name: str) -> re.Pattern[str]:
-    """Temporary files of ``atomic.write_bytes`` for a file called ``name`` (``temp_prefix``); names
-    without the machine's tags are those of earlier versions."""
-    return re.compile(rf"^\.{re.escape(name)}\.(?P<pid>\d+)(?:\.(?P<host>[0-9a-f]{{6}})\.(?P<boot>[0-9a-f]{{6}}))?"
-                      rf"-[a-z0-9_]{{8}}\.tmp$")
+    """Temporary files of ``atomic.write_bytes`` for a file called ``name`` (``temp_prefix``), and those
+    of earlier versions (``.NAME.PID-xxxxxxxx.tmp``: ``old_pid``, no machine tags)."""
+    return re.compile(rf"^\.(?:{re.escape(_temp_stem(name))}\.(?P<pid>\d+)\.(?P<host>[0-9a-f]{{6}})"
+                      rf"\.(?P<boot>[0-9a-f]{{6}})|{re.escape(name)}\.(?P<old_pid>\d+))-[a-z0-9_]{{8}}\.tmp$")
 
 
 def temp_prefix(name: str) -> str:
@@ -166,9 +166,28 @@ def temp_prefix(name: str) -> str:
     (``tempfile.mkstemp`` adds 8 random characters and ``.tmp``). HOST and BOOT are short digests of
     this machine's host name and boot id (``this_machine``): a process id means something only on the
     machine and in the boot that gave it, and on a shared drive another computer's write in progress
-    must not be taken for a killed one."""
+    must not be taken for a killed one. A NAME too long to leave room for the rest is shortened
+    (``_temp_stem``), so every name a file system takes can be written."""
     host, boot = _machine_tags()
-    return f".{name}.{os.getpid()}.{host}.{boot}-"
+    return f".{_temp_stem(name)}.{os.getpid()}.{host}.{boot}-"
+
+
+#: Bytes a temporary file's name adds to NAME: "." before it, ".PID.HOST.BOOT-xxxxxxxx.tmp" after it
+#: (a process id has at most 7 digits on Linux); names are at most 255 bytes.
+_TEMP_EXTRA = 1 + (1 + 7 + 1 + 6 + 1 + 6 + 1 + 8 + 4)
+_NAME_MAX = 255
+
+
+def _temp_stem(name: str) -> str:
+    """NAME, or where the temporary file's name would be too long, its start and a digest of the
+    whole (``start~0123abcd``): still one name per target, and still beside it."""
+    raw = os.fsencode(name)
+    if len(raw) + _TEMP_EXTRA <= _NAME_MAX:
+        return name
+    digest = hashlib.sha256(raw).hexdigest()[:8]
+    room = _NAME_MAX - _TEMP_EXTRA - 1 - len(digest)
+    start = raw[:room].decode("utf-8", "ignore")  # a character cut in two is left out whole
+    return f"{start}~{digest}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -183,12 +202,13 @@ def temp_file_alive(match: re.Match[str]) -> bool:
     running: written on another computer, yes (its processes cannot be seen from here); here in an
     earlier boot, no; otherwise its process must be alive. A name without the tags is judged by its
     process id alone, as before."""
-    if match.group("host") is not None:
-        host, boot = _machine_tags()
-        if match.group("host") != host:
-            return True
-        if match.group("boot") != boot:
-            return False
+    if match.group("old_pid") is not None:
+        return pid_alive(int(match.group("old_pid")))
+    host, boot = _machine_tags()
+    if match.group("host") != host:
+        return True
+    if match.group("boot") != boot:
+        return False
     return pid_alive(int(match.group("pid")))
 
 
