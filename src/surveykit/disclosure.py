@@ -261,6 +261,103 @@ def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed
     return frozenset(find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed).suppressed)
 
 
+def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation], suppressed: Iterable[Hashable], *,
+                 hidden: Iterable[Hashable] = (), fixed: Iterable[Hashable] = ()) -> frozenset:
+    """The unknowns (suppressed counts and never-published ``hidden`` ones) that every non-negative
+    solution of the shown equations puts at 0: a reader knows them, as surely as a published 0.
+
+    ``truth``: every key's true value (the equations' constants come from it). Only an unknown whose
+    true value is 0 can be one. Keys in ``fixed`` are known; guarded equations count while their
+    guard is shown. Solved as linear programmes (scipy's HiGHS): first one that lets every candidate
+    be above 0 at once where it can, then one per candidate left, maximising it alone."""
+    import numpy as np
+
+    hidden_set, fixed_set, sup = set(hidden), set(fixed), set(suppressed)
+    active = [eq for eq in equations if eq.guard is None or eq.guard not in sup]
+    unknown = sorted({k for eq in active for k, c in eq.terms if c and (k in sup or k in hidden_set)
+                      and k not in fixed_set and k in truth}, key=repr)
+    candidates = [k for k in unknown if truth[k] == 0]
+    if not candidates:
+        return frozenset()
+    place = {k: i for i, k in enumerate(unknown)}
+    rows, rhs = [], []
+    for eq in active:
+        row = np.zeros(len(unknown))
+        for k, c in eq.terms:
+            if k in place:
+                row[place[k]] += c
+        if row.any():
+            rows.append(row)
+            rhs.append(float(sum(c * truth[k] for k, c in eq.terms if k in place)))
+    if not rows:
+        return frozenset()
+    from scipy.optimize import linprog
+
+    a, b = np.array(rows), np.array(rhs)
+    n, m = len(unknown), len(candidates)
+    # max sum(t) with t_j <= x_j and t_j <= 1 for each candidate: a candidate with t_j > 0 can be above 0
+    cost = np.concatenate([np.zeros(n), -np.ones(m)])
+    a_eq = np.hstack([a, np.zeros((len(a), m))])
+    a_ub = np.zeros((m, n + m))
+    for j, k in enumerate(candidates):
+        a_ub[j, place[k]], a_ub[j, n + j] = -1.0, 1.0
+    first = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), A_eq=a_eq, b_eq=b,
+                    bounds=[(0, None)] * n + [(0, 1)] * m, method="highs")
+    if first.status != 0:  # no solution found: claim nothing (the linear checks still hold)
+        return frozenset()
+    left = [k for j, k in enumerate(candidates) if first.x[n + j] <= 1e-7]
+    zeros = set()
+    for k in left:
+        goal = np.zeros(n)
+        goal[place[k]] = -1.0
+        best = linprog(goal, A_eq=a, b_eq=b, bounds=[(0, None)] * n, method="highs")
+        if best.status == 0 and -best.fun <= 1e-7:
+            zeros.add(k)
+    return frozenset(zeros)
+
+
+#: Shown counts tried, smallest first, as the one more cell that leaves no unknown forced to 0.
+_FORCED_ZERO_TRIALS = 24
+
+
+def _without_forced_zeros(prot: Protection, vals: Mapping[Hashable, float], truth: Mapping[Hashable, float],
+                          eqs: Sequence[Equation], *, threshold: int, counts: Sequence[Hashable], pre: set,
+                          hidden: Sequence[Hashable], fixed: Sequence[Hashable]) -> Protection:
+    """``prot``, or a protection under which no unknown is a known zero (``forced_zeros``).
+
+    First, one more shown count (smallest first) hidden with the search run again: it usually gives the
+    blanks' accounting the slack it lacked. Failing that, the forced zeros are taken as known and the
+    search is run again until none is left (more is hidden, never less protected)."""
+    zeros = forced_zeros(truth, eqs, prot.suppressed, hidden=hidden, fixed=fixed)
+    if not zeros or not _exposed_by(zeros, prot, eqs, hidden):
+        return prot
+    shown = sorted((k for k in counts if k not in prot.suppressed and k not in fixed and vals[k] > 0),
+                   key=lambda k: (vals[k], repr(k)))
+    for k in shown[:_FORCED_ZERO_TRIALS]:
+        trial = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre | {k},
+                                hidden=hidden, fixed=fixed)
+        left = forced_zeros(truth, eqs, trial.suppressed, hidden=hidden, fixed=fixed)
+        if not left or not _exposed_by(left, trial, eqs, hidden):
+            return Protection(trial.suppressed, prot.primary)
+    fixed, hidden = list(fixed), list(hidden)
+    for _ in range(8):
+        fixed += sorted((k for k in zeros if k in vals), key=repr)
+        hidden = [b for b in hidden if b not in zeros]
+        prot = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre, hidden=hidden,
+                               fixed=fixed)
+        zeros = forced_zeros(truth, eqs, prot.suppressed, hidden=hidden, fixed=fixed)
+        if not zeros or not _exposed_by(zeros, prot, eqs, hidden):
+            break
+    return prot
+
+
+def _exposed_by(zeros: frozenset, prot: Protection, eqs: Sequence[Equation], hidden: Sequence[Hashable]) -> bool:
+    """Whether knowing ``zeros`` gives a reader a hidden value through the equations (a hidden count
+    that is itself a known 0 protects nothing, but gives nothing away either)."""
+    suppressed = sorted((k for k in prot.suppressed if k not in zeros), key=repr)
+    return bool(determined(suppressed, eqs, [h for h in hidden if h not in zeros]))
+
+
 def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Sequence[bool],
                  top: Sequence[bool], groups: Sequence[str], *, threshold: int,
                  nets: Sequence[Sequence[int]] = (), blank: "np.ndarray | None" = None,
@@ -354,6 +451,15 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
     try:
         prot = find_suppressed(vals, eqs, threshold=threshold, counts=cnt, presuppressed=pre, hidden=known_blanks,
                                fixed=fixed)
+        # Counts cannot be negative, and that can pin more than a published 0: when the blanks of the
+        # groups whose bases and Don't know counts are shown already make up the total's blanks, every
+        # other group has none, and its hidden Don't know count is its size less its base. A reader
+        # knows each unknown that no table consistent with what is shown lets be above 0: such keys
+        # are taken as known zeros and the search is run again, until none is left.
+        if n_grp > 1:
+            truth = {**vals, **({("b", g): float(blank[g]) for g in range(n_grp)} if blank is not None else {})}
+            prot = _without_forced_zeros(prot, vals, truth, eqs, threshold=threshold, counts=cnt, pre=pre,
+                                         hidden=known_blanks, fixed=fixed)
     except RuntimeError:
         # A small count that those facts pin down whatever is hidden (a survey of fewer than 5, whose
         # "all" base is its published size): it is public already; protect the rest as before.

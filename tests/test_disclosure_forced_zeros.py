@@ -1,0 +1,140 @@
+"""Counts cannot be negative: a hidden count must not follow from that together with what is shown.
+
+The shipped sample's q3 by sector (Yes / No / Don't know) showed every group's valid base, the Don't
+know counts of the three largest sectors and of all respondents, and the group sizes are published
+("who responded"). The blanks of those three sectors (size - base - Don't know: 2, 1, 1) already make
+up all respondents' 4 blanks, so no other sector has a blank answer, and each small sector's hidden
+Don't know count is its size less its base: Immigration services 12 - 10 = 2, Health 15 - 13 = 2, and
+so on. ``disclosure.forced_zeros`` finds such unknowns (0 in every non-negative table that fits what
+is shown) and ``protect_item`` hides one more cell where they would give a value away.
+
+The check here is independent of that code: for every hidden count, a linear programme (scipy) over
+the facts a reader has (the shown counts, bases and blanks, the group sizes, and that the groups add
+up to "all" and that no count is negative) finds the least and greatest value it can take; a hidden
+count of 1-4 whose least and greatest agree is given away.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLE_SURVEY
+
+MARKER = "[c]"
+
+
+def _bounds_of_hidden(table: dict, sizes: dict[str, int], options: list[str], dk: str) -> dict:
+    """(least, greatest) of every hidden count of one item by group, for a reader of ``table``:
+    {group: {option or "n_valid" / "n_dk" / "n_blank": shown number or None}}; "all" is the sum of the
+    other groups; each group's valid + Don't know + blank is its size."""
+    from scipy.optimize import linprog
+
+    groups = [g for g in table if g != "all"]
+    keys = [(g, o) for g in ["all", *groups] for o in [*options, "n_blank"]]
+    place = {k: i for i, k in enumerate(keys)}
+    rows, rhs = [], []
+
+    def fact(terms: dict, value: float) -> None:
+        row = np.zeros(len(keys))
+        for k, c in terms.items():
+            row[place[k]] += c
+        rows.append(row)
+        rhs.append(value)
+
+    valid = [o for o in options if o != dk]
+    for g in ["all", *groups]:
+        for o in [*options, "n_blank"]:
+            if table[g][o] is not None:
+                fact({(g, o): 1.0}, table[g][o])
+        if table[g]["n_valid"] is not None:
+            fact({(g, o): 1.0 for o in valid}, table[g]["n_valid"])
+        fact({**{(g, o): 1.0 for o in options}, (g, "n_blank"): 1.0},
+             sizes[g] if g != "all" else sum(sizes.values()))
+    for o in [*options, "n_blank"]:
+        fact({("all", o): -1.0, **{(g, o): 1.0 for g in groups}}, 0.0)
+    a, b = np.array(rows), np.array(rhs)
+    out = {}
+    for k in keys:
+        if table[k[0]][k[1]] is not None:
+            continue
+        goal = np.zeros(len(keys))
+        goal[place[k]] = 1.0
+        low = linprog(goal, A_eq=a, b_eq=b, bounds=[(0, None)] * len(keys), method="highs")
+        high = linprog(-goal, A_eq=a, b_eq=b, bounds=[(0, None)] * len(keys), method="highs")
+        assert low.status == 0 and high.status == 0, (k, low.message, high.message)
+        out[k] = (low.fun, -high.fun)
+    return out
+
+
+def _score_table(csv_text: str) -> tuple[dict, list[str], str]:
+    """The published ``score`` table of one item as {group: {option_code / n_valid / n_dk / n_blank}}."""
+    table: dict[str, dict] = {}
+    options: list[str] = []
+    dk = ""
+    for rec in csv.DictReader(io.StringIO(csv_text)):
+        g, o = rec["group"], rec["option_code"]
+        if o not in options:
+            options.append(o)
+        if rec["option_label"].lower().startswith("don"):
+            dk = o
+        row = table.setdefault(g, {})
+        num = (lambda v: None if v == MARKER else float(v))
+        row[o] = num(rec["count"])
+        for col in ("n_valid", "n_dk", "n_blank"):
+            row[col] = num(rec[col])
+    for row in table.values():  # the Don't know count is shown once as a count and once as n_dk
+        if row.get(dk) is None and row["n_dk"] is not None:
+            row[dk] = row["n_dk"]
+    return table, options, dk
+
+
+def _sizes() -> dict[str, int]:
+    import surveykit as sk
+
+    return {k: int(v) for k, v in sk.read(SAMPLE_SURVEY).data["sector"].value_counts().items()}
+
+
+@pytest.mark.parametrize("question", ["q3", "q5"])
+def test_no_hidden_count_of_the_sample_follows_from_counts_being_non_negative(cli, question):
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the shipped sample is not there")
+    r = cli("score", SAMPLE_SURVEY, "--by", "sector", "-q", question, "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    table, options, dk = _score_table(r.stdout)
+    truth, _, _ = _score_table(cli("score", SAMPLE_SURVEY, "--by", "sector", "-q", question, "--format", "csv",
+                                   "--no-suppress").stdout)
+    bounds = _bounds_of_hidden(table, _sizes(), options, dk)
+    assert bounds, "nothing hidden: the check would prove nothing"
+    given_away = {k: v for k, v in bounds.items()
+                  if 0 < truth[k[0]][k[1]] < 5 and v[1] - v[0] < 1e-6}
+    assert not given_away
+
+
+def test_protect_item_breaks_the_blank_accounting_of_the_sample_q3():
+    """The library call, on q3's counts: no hidden Don't know count of 1-4 is pinned."""
+    from surveykit.disclosure import protect_item
+
+    # rows: Yes, No, Don't know; columns: all, then the nine sectors (the sample's q3)
+    counts = np.array([[110, 35, 18, 5, 6, 4, 24, 8, 3, 7],
+                       [129, 43, 22, 5, 7, 5, 25, 9, 4, 9],
+                       [45, 15, 7, 2, 2, 3, 8, 3, 2, 3]], dtype=float)
+    blank = np.array([4, 2, 1, 0, 0, 0, 1, 0, 0, 0], dtype=float)
+    groups = ["all", "la", "cj", "imm", "health", "edu", "ngo", "legal", "faith", "other"]
+    prot = protect_item(counts, [1.0, 0.0, None], [False, False, True], [True, False, False], groups,
+                        threshold=5, blank=blank)
+    table = {}
+    for g, name in enumerate(groups):
+        row = {o: (None if ("c", i, g) in prot.suppressed else counts[i, g]) for i, o in enumerate(["1", "0", "DK"])}
+        row["n_valid"] = None if ("n", g) in prot.suppressed else counts[:2, g].sum()
+        row["n_blank"] = None if ("b", g) in prot.suppressed else blank[g]
+        table[name] = row
+    sizes = {name: int(counts[:, g].sum() + blank[g]) for g, name in enumerate(groups) if g}
+    bounds = _bounds_of_hidden(table, sizes, ["1", "0", "DK"], "DK")
+    i = {"1": 0, "0": 1, "DK": 2}
+    given_away = {k: v for k, v in bounds.items() if k[1] in i
+                  and 0 < counts[i[k[1]], groups.index(k[0])] < 5 and v[1] - v[0] < 1e-6}
+    assert not given_away
