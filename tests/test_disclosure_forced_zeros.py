@@ -138,3 +138,91 @@ def test_protect_item_breaks_the_blank_accounting_of_the_sample_q3():
     given_away = {k: v for k, v in bounds.items() if k[1] in i
                   and 0 < counts[i[k[1]], groups.index(k[0])] < 5 and v[1] - v[0] < 1e-6}
     assert not given_away
+
+
+def _pinned(values: dict, eqs, suppressed) -> dict:
+    """(least, greatest) of each suppressed key that a non-negative solution of the shown equations
+    pins (least = greatest): computed here, key by key, with scipy's linear programming."""
+    from scipy.optimize import linprog
+
+    unknown = sorted(suppressed, key=repr)
+    place = {k: i for i, k in enumerate(unknown)}
+    rows, rhs = [], []
+    for eq in eqs:
+        row = np.zeros(len(unknown))
+        const = 0.0
+        for k, c in eq.terms:
+            if k in place:
+                row[place[k]] += c
+            const += c * values[k]
+        if row.any():
+            rows.append(row)
+            rhs.append(const - sum(c * values[k] for k, c in eq.terms if k not in place))
+    out = {}
+    for k in unknown:
+        goal = np.zeros(len(unknown))
+        goal[place[k]] = 1.0
+        low = linprog(goal, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=[(0, None)] * len(unknown))
+        high = linprog(-goal, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=[(0, None)] * len(unknown))
+        if high.status == 0 and abs(low.fun + high.fun) < 1e-6:
+            out[k] = low.fun
+    return out
+
+
+def test_a_two_way_table_hides_what_non_negativity_would_give_away():
+    """Small random tables (3 x 3, many zeros) with their row and column totals published: no hidden
+    count of 1-4 may be pinned. Before, a = (0, 1, 0), b = (9, 6, 0), c = (0, 3, 6) by rows r1-r3 hid
+    (r1, a), (r1, c), (r2, a) and (r2, c): row r1's total is its shown 9, so its two hidden cells are
+    0, and column a's total of 1 is then (r2, a)'s alone."""
+    import pandas as pd
+
+    from surveykit.disclosure import Equation, suppress
+
+    rng = np.random.default_rng(20261206)
+    checked = 0
+    for _ in range(300):  # small random tables with zeros: none may leave a small count pinned
+        cells = rng.choice([0, 0, 0, 1, 2, 3, 6, 9], size=(3, 3))
+        table = pd.DataFrame(cells, index=["r1", "r2", "r3"], columns=["a", "b", "c"])
+        try:
+            out = suppress(table, threshold=5)
+        except RuntimeError:
+            continue
+        values = {(r, c): float(table.loc[r, c]) for r in table.index for c in table.columns}
+        eqs = [Equation(tuple(((r, c), 1.0) for c in table.columns)) for r in table.index]
+        eqs += [Equation(tuple(((r, c), 1.0) for r in table.index)) for c in table.columns]
+        hidden = {(r, c) for r in table.index for c in table.columns if out.loc[r, c] == "[c]"}
+        if not hidden:
+            continue
+        checked += 1
+        pinned = {k: v for k, v in _pinned(values, eqs, hidden).items() if 0 < values[k] < 5}
+        assert not pinned, (table.to_dict(), sorted(hidden))
+    assert checked > 50
+
+
+def test_who_responded_hides_what_non_negativity_would_give_away():
+    """The groups' sizes with their completed and not completed parts (the report's "who responded"),
+    the totals published: in random small studies no hidden count of 1-4 may be pinned."""
+    from surveykit.disclosure import Equation, protect_group_sizes
+
+    rng = np.random.default_rng(6122026)
+    checked = 0
+    for _ in range(200):
+        k = int(rng.integers(3, 6))
+        sizes = rng.choice([3, 6, 8, 12, 20, 40], size=k)
+        done = np.array([int(rng.integers(0, s + 1)) if rng.random() < 0.6 else int(s) for s in sizes])
+        groups = [f"g{i}" for i in range(k)]
+        try:
+            hidden = protect_group_sizes(groups, [float(x) for x in sizes], [float(x) for x in done], threshold=5)
+        except RuntimeError:
+            continue
+        values = {}
+        for g, n, d in zip(groups, sizes, done):
+            values[("size", g)], values[("done", g)], values[("open", g)] = float(n), float(d), float(n - d)
+        eqs = [Equation(((("done", g), 1.0), (("open", g), 1.0), (("size", g), -1.0))) for g in groups]
+        eqs += [Equation(tuple(((kind, g), 1.0) for g in groups)) for kind in ("size", "done", "open")]
+        if not hidden:
+            continue
+        checked += 1
+        pinned = {key: v for key, v in _pinned(values, eqs, hidden).items() if 0 < values[key] < 5}
+        assert not pinned, (dict(zip(groups, zip(sizes.tolist(), done.tolist()))), sorted(hidden))
+    assert checked > 50

@@ -233,6 +233,8 @@ def suppress(table: "pd.DataFrame", *, threshold: int = DEFAULT_THRESHOLD, marke
     if column_totals:
         eqs += [Equation(tuple(((r, c), 1.0) for r in table.index)) for c in table.columns]
     prot = find_suppressed(values, eqs, threshold=threshold, counts=list(values))
+    prot = _without_forced_zeros(prot, values, values, eqs, threshold=threshold, counts=list(values), pre=set(),
+                                 hidden=[], fixed=[])
     out = table.astype(object).copy()
     for (r, c) in prot.suppressed:
         out.loc[r, c] = marker
@@ -258,7 +260,9 @@ def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed
     for kind in ("size", "done", "open"):
         eqs.append(Equation(tuple(((kind, g), 1.0) for g in groups)))
     fixed = [k for k in values if k[0] != "size" and sum(values[(k[0], g)] for g in groups) == 0]
-    return frozenset(find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed).suppressed)
+    prot = find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed)
+    return _without_forced_zeros(prot, values, values, eqs, threshold=threshold, counts=list(values), pre=set(),
+                                 hidden=[], fixed=fixed).suppressed
 
 
 def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation], suppressed: Iterable[Hashable], *,
