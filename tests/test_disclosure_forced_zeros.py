@@ -226,3 +226,19 @@ def test_who_responded_hides_what_non_negativity_would_give_away():
         pinned = {key: v for key, v in _pinned(values, eqs, hidden).items() if 0 < values[key] < 5}
         assert not pinned, (dict(zip(groups, zip(sizes.tolist(), done.tolist()))), sorted(hidden))
     assert checked > 50
+
+
+@pytest.mark.parametrize("question", ["q3", "q5"])
+def test_the_library_publishes_the_same_protection(question):
+    """``sk.score`` (the library's front door, with the CLI's defaults) hides as the command does."""
+    import surveykit as sk
+
+    if not SAMPLE_SURVEY.exists():
+        pytest.skip("the shipped sample is not there")
+    responses = sk.read(SAMPLE_SURVEY)
+    table, options, dk = _score_table(sk.score(responses, questions=question, by="sector").to_csv(index=False))
+    truth, _, _ = _score_table(sk.score(responses, questions=question, by="sector",
+                                        suppress=False).to_csv(index=False))
+    bounds = _bounds_of_hidden(table, _sizes(), options, dk)
+    assert bounds
+    assert not {k: v for k, v in bounds.items() if 0 < truth[k[0]][k[1]] < 5 and v[1] - v[0] < 1e-6}
