@@ -338,8 +338,11 @@ def _without_forced_zeros(prot: Protection, vals: Mapping[Hashable, float], trut
     shown = sorted((k for k in counts if k not in prot.suppressed and k not in fixed and vals[k] > 0),
                    key=lambda k: (vals[k], repr(k)))
     for k in shown[:_FORCED_ZERO_TRIALS]:
-        trial = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre | {k},
-                                hidden=hidden, fixed=fixed)
+        try:
+            trial = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre | {k},
+                                    hidden=hidden, fixed=fixed)
+        except RuntimeError:  # hiding k leaves a count nothing can protect: try the next one
+            continue
         left = forced_zeros(truth, eqs, trial.suppressed, hidden=hidden, fixed=fixed)
         if not left or not _exposed_by(left, trial, eqs, hidden):
             return Protection(trial.suppressed, prot.primary)
@@ -347,8 +350,11 @@ def _without_forced_zeros(prot: Protection, vals: Mapping[Hashable, float], trut
     for _ in range(8):
         fixed += sorted((k for k in zeros if k in vals), key=repr)
         hidden = [b for b in hidden if b not in zeros]
-        prot = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre, hidden=hidden,
-                               fixed=fixed)
+        try:
+            prot = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre, hidden=hidden,
+                                   fixed=fixed)
+        except RuntimeError:  # a count those zeros pin whatever is hidden: keep the last protection
+            break
         zeros = forced_zeros(truth, eqs, prot.suppressed, hidden=hidden, fixed=fixed)
         if not zeros or not _exposed_by(zeros, prot, eqs, hidden):
             break
@@ -457,9 +463,8 @@ def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Seque
                                fixed=fixed)
         # Counts cannot be negative, and that can pin more than a published 0: when the blanks of the
         # groups whose bases and Don't know counts are shown already make up the total's blanks, every
-        # other group has none, and its hidden Don't know count is its size less its base. A reader
-        # knows each unknown that no table consistent with what is shown lets be above 0: such keys
-        # are taken as known zeros and the search is run again, until none is left.
+        # other group has none, and its hidden Don't know count is its size less its base. Where such
+        # known zeros would give a value away, one more cell is hidden (``_without_forced_zeros``).
         if n_grp > 1:
             truth = {**vals, **({("b", g): float(blank[g]) for g in range(n_grp)} if blank is not None else {})}
             prot = _without_forced_zeros(prot, vals, truth, eqs, threshold=threshold, counts=cnt, pre=pre,
