@@ -32,6 +32,13 @@ import pytest
 # matplotlib is imported anywhere).
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# One BLAS/OpenMP thread per process unless set already, as `make test` sets it: the workers take every
+# core, and a second BLAS thread only spins waiting for work on the tests' small arrays. Set here (before
+# numpy is imported: no plugin loads it) so that a plain `pytest -n 2` runs in the same environment as
+# `make test`, in the workers and in every process the tests start. No result depends on it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 # A test process holds pytest's, pandas', scikit-learn's and matplotlib's objects for the whole run, and
 # the collector walked its young ones every 700 new objects: about 8% of the CPU of five test files run
 # alone (bench/RESULTS.md, "Fifth pass"). Collecting every 20,000 still collects; it changes no result

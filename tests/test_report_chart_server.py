@@ -326,56 +326,47 @@ def test_the_report_process_never_imports_matplotlib_and_leaves_no_child(tmp_pat
     assert len(list((tmp_path / "r" / "charts").glob("*.png"))) == got["charts"]
 
 
-_CLI_REPORT = r"""
-import json, os, sys
-from typer.testing import CliRunner
-import surveykit.instrument as instrument
-from surveykit.cli import app
-from surveykit.report import chart_server
+def _cli_report(tmp_path: Path, instrument: Path, monkeypatch) -> dict:
+    """``surveykit report --instrument INSTRUMENT --out TMP/r`` through the in-process CLI (``run_cli``:
+    the command's own code, forks included, without a new interpreter's imports; whether the report's
+    process imports matplotlib is the fresh-process test above). Records whether the chart process is
+    up each time the instrument is read, and the children the command left (any state)."""
+    import surveykit.instrument as instrument_module
+    from conftest import run_cli
+    from surveykit.report import chart_server
 
-seen = []
-real_load = instrument.load_instrument
-def load_instrument(path=None):
-    seen.append(chart_server.current() is not None)  # is the chart process up when the instrument is read?
-    return real_load(path)
-instrument.load_instrument = load_instrument  # as the command and the pipeline import it
+    seen = []
+    real_load = instrument_module.load_instrument
 
-result = CliRunner().invoke(app, ["report", "--instrument", sys.argv[1], "--out", sys.argv[2]])
-sys.path.insert(0, sys.argv[3])
-import test_report_chart_server as t
-children = sorted(t._children(os.getpid(), unreaped=True))
-print(json.dumps({"exit": result.exit_code, "seen": seen, "children": children,
-                  "server": chart_server.current() is not None}))
-"""
+    def load_instrument(path=None):
+        seen.append(chart_server.current() is not None)  # is the chart process up when the instrument is read?
+        return real_load(path)
 
-
-def _cli_report(tmp_path: Path, instrument: Path) -> dict:
-    import json
-
-    out = subprocess.run([sys.executable, "-c", _CLI_REPORT, str(instrument), str(tmp_path / "r"),
-                          str(Path(__file__).parent)],
-                         capture_output=True, text=True, timeout=300, env={**os.environ, "MPLBACKEND": "Agg"})
-    assert out.returncode == 0, out.stderr[-2000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    monkeypatch.setattr(instrument_module, "load_instrument", load_instrument)  # as the command and the pipeline import it
+    before = _children(os.getpid(), unreaped=True)  # this test process's own, from earlier tests
+    result = run_cli("report", "--instrument", instrument, "--out", tmp_path / "r")
+    return {"exit": result.returncode, "stderr": result.stderr, "seen": seen,
+            "children": sorted(_children(os.getpid(), unreaped=True) - before),
+            "server": chart_server.current() is not None}
 
 
 @pytest.mark.skipif(not SAMPLE_SURVEY.exists(), reason="the sample study has not been generated")
-def test_surveykit_report_starts_the_chart_process_before_it_reads_anything(tmp_path):
+def test_surveykit_report_starts_the_chart_process_before_it_reads_anything(tmp_path, monkeypatch):
     """The command forks the chart process first, so that it imports matplotlib while the report's
     process loads the instrument and reads the inputs; it is gone when the command returns."""
     from surveykit.instrument.schema import default_instrument_path
 
-    got = _cli_report(tmp_path, default_instrument_path())
-    assert got["exit"] == 0
+    got = _cli_report(tmp_path, default_instrument_path(), monkeypatch)
+    assert got["exit"] == 0, got["stderr"][-2000:]
     assert got["seen"] and all(got["seen"])
     assert got["children"] == [] and not got["server"]
     assert len(list((tmp_path / "r" / "charts").glob("*.png"))) >= 4
 
 
-def test_a_report_that_fails_before_building_leaves_no_chart_process(tmp_path):
+def test_a_report_that_fails_before_building_leaves_no_chart_process(tmp_path, monkeypatch):
     bad = tmp_path / "broken.yaml"
     bad.write_text("questions: [this is not an instrument\n", encoding="utf-8")
-    got = _cli_report(tmp_path, bad)
+    got = _cli_report(tmp_path, bad, monkeypatch)
     assert got["exit"] != 0
     assert got["children"] == [] and not got["server"]
     assert not (tmp_path / "r").exists()
