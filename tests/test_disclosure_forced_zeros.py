@@ -244,3 +244,76 @@ def test_the_library_publishes_the_same_protection(question):
     bounds = _bounds_of_hidden(table, _sizes(), options, dk)
     assert bounds
     assert not {k: v for k, v in bounds.items() if 0 < truth[k[0]][k[1]] < 5 and v[1] - v[0] < 1e-6}
+
+
+def test_coded_answers_by_group_hide_what_at_most_the_groups_answers_would_give_away():
+    """Codes by group (``coding.published.protect_sectors``): each code's total over the groups and the
+    groups' answers are published, and no code has more answers in a group than the group has. In
+    random small tables no hidden count (or answers without the code) of 1-4 may be pinned, by a
+    linear programme over those facts computed here."""
+    import pandas as pd
+    from scipy.optimize import linprog
+
+    from surveykit.coding.published import protect_sectors
+
+    rng = np.random.default_rng(8)
+    checked = 0
+    for _ in range(100):  # two of these tables left a count or a base pinned before
+        groups = [f"g{i}" for i in range(int(rng.integers(2, 5)))]
+        codes = [f"c{i}" for i in range(int(rng.integers(2, 4)))]
+        bases = {g: int(rng.choice([3, 6, 9, 15])) for g in groups}
+        rows = [(c, g, int(min(bases[g], rng.choice([0, 0, 1, 2, 4, 6, 9, 15]))), bases[g])
+                for c in codes for g in groups]
+        sectors = pd.DataFrame(rows, columns=["code_id", "sector", "n", "base"])
+        sectors["pct"] = 100.0 * sectors["n"] / sectors["base"]
+        out = protect_sectors(sectors, threshold=5)
+        keys = [("n", c, g) for c, g, _, _ in rows] + [("base", g) for g in groups]
+        truth = {("n", c, g): float(n) for c, g, n, _ in rows} | {("base", g): float(b) for g, b in bases.items()}
+        hidden = {("n", c, g) for c, g, n in zip(out["code_id"], out["sector"], out["n"]) if n == "[c]"}
+        hidden |= {("base", g) for g, b in zip(out["sector"], out["base"]) if b == "[c]"}
+        if not hidden or len(hidden) == len(keys):
+            continue
+        place = {k: i for i, k in enumerate(keys)}
+        a_eq, b_eq = [], []
+
+        def fact(terms, value):
+            row = np.zeros(len(keys))
+            for k in terms:
+                row[place[k]] += 1.0
+            a_eq.append(row)
+            b_eq.append(value)
+
+        for k in keys:
+            if k not in hidden:
+                fact([k], truth[k])
+        for c in codes:
+            fact([("n", c, g) for g in groups], sum(truth[("n", c, g)] for g in groups))
+        fact([("base", g) for g in groups], float(sum(bases.values())))
+        a_ub = []
+        for c in codes:
+            for g in groups:  # n - base <= 0
+                row = np.zeros(len(keys))
+                row[place[("n", c, g)]], row[place[("base", g)]] = 1.0, -1.0
+                a_ub.append(row)
+        checked += 1
+        # the small quantities a reader could be after: a hidden count, or a group's answers without a
+        # code (its base less the code's count) where either is hidden
+        targets = []
+        for k in sorted(hidden):
+            if 0 < truth[k] < 5:
+                goal = np.zeros(len(keys))
+                goal[place[k]] = 1.0
+                targets.append((k, goal))
+        for c in codes:
+            for g in groups:
+                n, base = ("n", c, g), ("base", g)
+                if (n in hidden or base in hidden) and 0 < truth[base] - truth[n] < 5:
+                    goal = np.zeros(len(keys))
+                    goal[place[base]], goal[place[n]] = 1.0, -1.0
+                    targets.append((("without", c, g), goal))
+        for k, goal in targets:
+            lo = linprog(goal, A_ub=a_ub, b_ub=np.zeros(len(a_ub)), A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
+            hi = linprog(-goal, A_ub=a_ub, b_ub=np.zeros(len(a_ub)), A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
+            pinned = lo.status == 0 and hi.status == 0 and abs(lo.fun + hi.fun) < 1e-6
+            assert not pinned, (rows, sorted(hidden), k)
+    assert checked > 20

@@ -232,9 +232,7 @@ def suppress(table: "pd.DataFrame", *, threshold: int = DEFAULT_THRESHOLD, marke
         eqs += [Equation(tuple(((r, c), 1.0) for c in table.columns)) for r in table.index]
     if column_totals:
         eqs += [Equation(tuple(((r, c), 1.0) for r in table.index)) for c in table.columns]
-    prot = find_suppressed(values, eqs, threshold=threshold, counts=list(values))
-    prot = _without_forced_zeros(prot, values, values, eqs, threshold=threshold, counts=list(values), pre=set(),
-                                 hidden=[], fixed=[])
+    prot = find_suppressed_nonnegative(values, eqs, threshold=threshold, counts=list(values))
     out = table.astype(object).copy()
     for (r, c) in prot.suppressed:
         out.loc[r, c] = marker
@@ -260,9 +258,7 @@ def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed
     for kind in ("size", "done", "open"):
         eqs.append(Equation(tuple(((kind, g), 1.0) for g in groups)))
     fixed = [k for k in values if k[0] != "size" and sum(values[(k[0], g)] for g in groups) == 0]
-    prot = find_suppressed(values, eqs, threshold=threshold, counts=list(values), fixed=fixed)
-    return _without_forced_zeros(prot, values, values, eqs, threshold=threshold, counts=list(values), pre=set(),
-                                 hidden=[], fixed=fixed).suppressed
+    return find_suppressed_nonnegative(values, eqs, threshold=threshold, counts=list(values), fixed=fixed).suppressed
 
 
 def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation], suppressed: Iterable[Hashable], *,
@@ -320,20 +316,48 @@ def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation],
     return frozenset(zeros)
 
 
+def find_suppressed_nonnegative(values: Mapping[Hashable, float], equations: Sequence[Equation], *,
+                                threshold: int = DEFAULT_THRESHOLD, counts: Iterable[Hashable],
+                                fixed: Iterable[Hashable] = (), hidden: Iterable[Hashable] = (),
+                                presuppressed: Iterable[Hashable] = (),
+                                truth: Mapping[Hashable, float] | None = None,
+                                bounds: Sequence[Equation] = (), slacks: Sequence[Hashable] = ()) -> Protection:
+    """``find_suppressed``, then no hidden value may follow from counts being non-negative either
+    (``forced_zeros``). ``truth``: the true values of the ``hidden`` and ``slacks`` unknowns (those of
+    ``values`` are taken from there); every unknown is a count, 0 or more. ``bounds``: one equation per
+    slack unknown, ``a + slack = b`` for "a is at most b" (a code's answers in a group and the group's
+    answers), known to every reader but no equation of the search."""
+    counts, fixed, hidden, pre = list(counts), list(fixed), list(hidden), set(presuppressed)
+    prot = find_suppressed(values, equations, threshold=threshold, counts=counts, fixed=fixed, hidden=hidden,
+                           presuppressed=pre)
+    return _without_forced_zeros(prot, values, {**values, **(truth or {})}, equations, threshold=threshold,
+                                 counts=counts, pre=pre, hidden=hidden, fixed=fixed, bounds=bounds,
+                                 slacks=list(slacks))
+
+
 #: Shown counts tried, smallest first, as the one more cell that leaves no unknown forced to 0.
 _FORCED_ZERO_TRIALS = 24
 
 
 def _without_forced_zeros(prot: Protection, vals: Mapping[Hashable, float], truth: Mapping[Hashable, float],
                           eqs: Sequence[Equation], *, threshold: int, counts: Sequence[Hashable], pre: set,
-                          hidden: Sequence[Hashable], fixed: Sequence[Hashable]) -> Protection:
+                          hidden: Sequence[Hashable], fixed: Sequence[Hashable],
+                          bounds: Sequence[Equation] = (), slacks: Sequence[Hashable] = ()) -> Protection:
     """``prot``, or a protection under which no unknown is a known zero (``forced_zeros``).
 
+    ``bounds``: equations with a never-published ``slacks`` unknown each (``a + slack = b`` says a is
+    at most b), used by this check only, so that the search's own choices stay as they were.
     First, one more shown count (smallest first) hidden with the search run again: it usually gives the
     blanks' accounting the slack it lacked. Failing that, the forced zeros are taken as known and the
     search is run again until none is left (more is hidden, never less protected)."""
-    zeros = forced_zeros(truth, eqs, prot.suppressed, hidden=hidden, fixed=fixed)
-    if not zeros or not _exposed_by(zeros, prot, eqs, hidden):
+    every_eq, every_hidden = [*eqs, *bounds], [*hidden, *slacks]
+
+    def exposing_zeros(p: Protection) -> frozenset:
+        zeros = forced_zeros(truth, every_eq, p.suppressed, hidden=every_hidden, fixed=fixed)
+        return zeros if zeros and _exposed_by(zeros, p, every_eq, every_hidden) else frozenset()
+
+    zeros = exposing_zeros(prot)
+    if not zeros:
         return prot
     shown = sorted((k for k in counts if k not in prot.suppressed and k not in fixed and vals[k] > 0),
                    key=lambda k: (vals[k], repr(k)))
@@ -343,20 +367,21 @@ def _without_forced_zeros(prot: Protection, vals: Mapping[Hashable, float], trut
                                     hidden=hidden, fixed=fixed)
         except RuntimeError:  # hiding k leaves a count nothing can protect: try the next one
             continue
-        left = forced_zeros(truth, eqs, trial.suppressed, hidden=hidden, fixed=fixed)
-        if not left or not _exposed_by(left, trial, eqs, hidden):
+        if not exposing_zeros(trial):
             return Protection(trial.suppressed, prot.primary)
-    fixed, hidden = list(fixed), list(hidden)
+    search_eqs, fixed, hidden = list(eqs), list(fixed), list(hidden)
     for _ in range(8):
         fixed += sorted((k for k in zeros if k in vals), key=repr)
         hidden = [b for b in hidden if b not in zeros]
+        # a slack known to be 0 makes its bound an equation the search must respect
+        search_eqs += [eq for eq in bounds if any(t in zeros for t, _ in eq.terms) and eq not in search_eqs]
         try:
-            prot = find_suppressed(vals, eqs, threshold=threshold, counts=counts, presuppressed=pre, hidden=hidden,
-                                   fixed=fixed)
+            prot = find_suppressed(vals, search_eqs, threshold=threshold, counts=counts, presuppressed=pre,
+                                   hidden=hidden, fixed=fixed)
         except RuntimeError:  # a count those zeros pin whatever is hidden: keep the last protection
             break
-        zeros = forced_zeros(truth, eqs, prot.suppressed, hidden=hidden, fixed=fixed)
-        if not zeros or not _exposed_by(zeros, prot, eqs, hidden):
+        zeros = exposing_zeros(prot)
+        if not zeros:
             break
     return prot
 

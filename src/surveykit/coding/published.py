@@ -58,11 +58,16 @@ def protect_sectors(sectors: "pd.DataFrame", *, threshold: int) -> "pd.DataFrame
     bases = [k for k in values if k[0] == "base"]
     equations = [disclosure.Equation(tuple((k, 1.0) for k in cells)) for cells in rows.values()]
     equations.append(disclosure.Equation(tuple((k, 1.0) for k in bases)))
+    # A group's answers without a code are a count too (never published): no code has more answers
+    # in a group than the group has, which a reader knows as surely as that no count is negative.
+    without = {("without",) + k[1:]: values[("base", k[2])] - values[k] for k in values if k[0] == "n"}
+    at_most = [disclosure.Equation(((("n",) + k[1:], 1.0), (k, 1.0), (("base", k[2]), -1.0))) for k in without]
     complement_small = [k for k in values if k[0] == "n"
                         and disclosure.is_primary(values[("base", k[2])] - values[k], threshold)]
     try:
-        hidden = disclosure.find_suppressed(values, equations, threshold=threshold, counts=list(values),
-                                            presuppressed=complement_small).suppressed
+        hidden = disclosure.find_suppressed_nonnegative(values, equations, threshold=threshold, counts=list(values),
+                                                        presuppressed=complement_small, truth=without,
+                                                        bounds=at_most, slacks=list(without)).suppressed
     except RuntimeError:
         # A small count no other cell can cover (one group, whose base is all the answers): the
         # table is hidden whole rather than published or not written at all.
