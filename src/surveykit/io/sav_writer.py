@@ -19,14 +19,18 @@ file's creation stamp is fixed, so the same responses give byte-identical files.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from surveykit.errors import UsageError
 from surveykit.io.cells import spreadsheet_safe
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
     from surveykit.clean import Responses
 
 DK_VALUE = 99
@@ -34,7 +38,10 @@ _STAMP = (b"01 Jan 16", b"00:00:00")  # creation date and time in the .sav heade
 
 
 def sav_layout(responses: "Responses"):
-    """The data frame and pyreadstat label arguments that ``write_responses_sav`` writes."""
+    """The data frame and pyreadstat label arguments that ``write_responses_sav`` writes.
+
+    Each column is converted once per distinct value (``_per_distinct``), not once per cell. String
+    variables are object columns (as under pandas 2), which ``variable_measures`` measures "nominal"."""
     import pandas as pd
 
     inst = responses.instrument
@@ -45,14 +52,15 @@ def sav_layout(responses: "Responses"):
     missing: dict[str, list[float]] = {}
 
     def text(col: str, label: str) -> None:
-        frame[col] = data[col].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v)).astype(object)
+        # SPSS writes these strings into the CSV and Excel files it exports: none may run as a formula there.
+        frame[col] = _per_distinct(data[col], _as_text, numeric=False)
         labels[col] = label
 
     text("respondent_id", "Respondent ID")
     for pf in inst.profile:
         if pf.kind == "sector":
             sector_codes = {s.id: float(i) for i, s in enumerate(inst.sectors, start=1)}
-            frame[pf.id] = data[pf.id].map(lambda v: sector_codes.get(v, float("nan"))).astype("float64")
+            frame[pf.id] = _per_distinct(data[pf.id], lambda v, c=sector_codes: c.get(v, float("nan")), numeric=True)
             labels[pf.id] = pf.label
             value_labels[pf.id] = {code: inst.sector_label(sid) for sid, code in sector_codes.items()}
             text(f"{pf.id}_raw", f"{pf.label} (as answered)")
@@ -70,7 +78,8 @@ def sav_layout(responses: "Responses"):
         codes: dict[str, float] = {}
         for n, o in enumerate(scale.options, start=1):
             codes[o.code] = float(DK_VALUE) if o.dk else (float(o.code) if numeric else float(n))
-        frame[cid] = data[cid].map(lambda v, c=codes: c.get(v, float("nan")) if v is not None else float("nan")).astype("float64")
+        frame[cid] = _per_distinct(data[cid], lambda v, c=codes: c.get(v, float("nan")) if v is not None else float("nan"),
+                                   numeric=True)
         labels[cid] = f"{question.text} - {item.label}" if item else question.text
         value_labels[cid] = {codes[o.code]: o.label for o in scale.options}
         if scale.has_dk:
@@ -82,21 +91,71 @@ def sav_layout(responses: "Responses"):
             continue
         text(cid, owner.text if cid == owner.id else f"{owner.text} - Other (please specify)")
     df = pd.DataFrame(frame)
-    # SPSS writes these strings into the CSV and Excel files it exports: none may run as a formula there.
-    for col in df.columns:
-        if df[col].dtype == object:
-            df[col] = df[col].map(spreadsheet_safe)
     labels = {k: spreadsheet_safe(v) for k, v in labels.items()}
     value_labels = {k: {code: spreadsheet_safe(text) for code, text in v.items()} for k, v in value_labels.items()}
     return df, labels, value_labels, missing
+
+
+def variable_measures(df: "pd.DataFrame") -> dict[str, str]:
+    """SPSS's measure level of each variable of ``sav_layout``'s frame: the strings (ids, free text,
+    sectors as answered) nominal, the numeric variables (closed answers, sector, completed) ordinal.
+    (Under pandas 3 the strings were its "str" type, not object, so they too were written "ordinal".)"""
+    return {c: ("nominal" if df[c].dtype == object else "ordinal") for c in df.columns}
+
+
+def _as_text(value: Any) -> Any:
+    """A cell of a string variable: blank for a missing value, formula-like text escaped."""
+    return spreadsheet_safe("" if value is None or (isinstance(value, float) and value != value) else str(value))
+
+
+def _per_distinct(column: "pd.Series", convert: Callable[[Any], Any], *, numeric: bool) -> "pd.Series":
+    """``convert`` of every cell of ``column``, computed once per distinct value and spread back over
+    the rows: a float64 column when ``numeric``, else an object column. Cells are told apart as
+    Python does (``==``) only where every distinct value is a string; any other column, and the
+    missing cells other than None and NaN, are converted cell by cell."""
+    import numpy as np
+    import pandas as pd
+
+    values = column.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
+    if not all(type(u) is str for u in uniques):  # 1 == 1.0 == True would share a code: one by one
+        converted = [convert(v) for v in values]
+        out = np.array(converted, dtype="float64") if numeric else _objects(converted)
+        return pd.Series(out, index=column.index, dtype=out.dtype, copy=False)
+    table = [convert(u) for u in uniques]
+    out = (np.array(table, dtype="float64") if numeric else _objects(table))[np.where(codes < 0, 0, codes)] \
+        if table else (np.empty(len(values), dtype="float64" if numeric else object))
+    blank = np.flatnonzero(codes < 0)
+    if len(blank):
+        held = values[blank]
+        if set(map(type, held)) <= {type(None), float}:  # None and NaN: one conversion each
+            none = np.equal(held, None)
+            if none.any():
+                out[blank[none]] = convert(None)
+            if not none.all():
+                out[blank[~none]] = convert(float("nan"))
+        else:
+            for i, v in zip(blank, held):
+                out[i] = convert(v)
+    # dtype given: pandas 3 would otherwise store strings as its "str" type, which SPSS's writer
+    # iterates more slowly (and which ``variable_measures`` would take for a number).
+    return pd.Series(out, index=column.index, dtype=out.dtype, copy=False)
+
+
+def _objects(items: list) -> "np.ndarray":
+    import numpy as np
+
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
 def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool = False) -> Path:
     """Write ``responses`` to ``out`` (.sav) atomically and deterministically; returns the path. A file
     already there is replaced only when surveykit wrote it and it is unchanged, or with ``force``
     (``io.owned_files``)."""
-    from surveykit.io.folder import temp_prefix
-    from surveykit.io.owned_files import write_owned_bytes
+    from surveykit.io.folder import sha256_file, temp_prefix
+    from surveykit.io.owned_files import owned_writer
 
     import pyreadstat
 
@@ -112,14 +171,25 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     try:
         pyreadstat.write_sav(df, tmp, column_labels=[labels[c] for c in df.columns],
                              variable_value_labels=value_labels, missing_ranges=missing,
-                             variable_measure={c: ("nominal" if df[c].dtype == object else "ordinal")
-                                               for c in df.columns})
-        data = bytearray(Path(tmp).read_bytes())
+                             variable_measure=variable_measures(df))
+        del df
+        # The creation stamp fixed in place, then the file copied a block at a time into the atomic
+        # write of ``out`` (a file of strings padded to their widest answer can be several times the
+        # export: it is never held in memory whole).
+        with open(tmp, "r+b") as fh:
+            fh.seek(92)
+            fh.write(_STAMP[0] + _STAMP[1])
+        # A file already at ``out`` may be replaced when it holds these very bytes (``owned_files``):
+        # their SHA-256 is worked out first only then.
+        same = sha256_file(Path(tmp)) if out.is_file() else None
+        with open(tmp, "rb") as src, owned_writer(out, force=force, new_digest=same) as dst:
+            shutil.copyfileobj(src, dst, _COPY_BLOCK)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    data[92:101] = _STAMP[0]
-    data[101:109] = _STAMP[1]
-    return write_owned_bytes(out, bytes(data), force=force)
+    return out
+
+
+_COPY_BLOCK = 1 << 20
 
 
 def _is_number(code: str) -> bool:
