@@ -41,9 +41,10 @@ class Decision:
 def _looks_like_text(values: Counter) -> tuple[bool, str]:
     n = sum(values.values())
     d = len(values)
-    lengths = [len(v) for v in values.elements()]
-    mean = sum(lengths) / len(lengths) if lengths else 0
-    longest = max(lengths, default=0)
+    given = [(len(v), c) for v, c in values.items() if c > 0]  # as values.elements(), one entry per answer
+    answers = sum(c for _, c in given)
+    mean = sum(length * c for length, c in given) / answers if answers else 0
+    longest = max((length for length, _ in given), default=0)
     why = f"{d} different answers of {n}, up to {longest} characters"
     if mean > TEXT_MEAN_LENGTH or longest > TEXT_MAX_LENGTH:
         return True, why
@@ -119,10 +120,44 @@ def _all_recognised(values: Counter) -> bool:
 
 
 def _respondent_counts(raw: RawExport, unit: Unit) -> Counter:
-    """How many respondents gave each answer (by normalised label) in any of a unit's columns."""
+    """How many respondents gave each answer (by normalised label) in any of a unit's columns.
+
+    Each distinct cell of a column is folded once; the respondents of each answer are then counted
+    over (respondent, answer) pairs with numpy. Columns holding anything but strings and None are
+    counted row by row (``_respondent_counts_by_row``)."""
+    import numpy as np
+    import pandas as pd
+
+    columns = [np.asarray(raw.column_values(c), dtype=object) for c in unit.columns]
+    if not columns:
+        return Counter()
+    keys: dict[str, int] = {}
+    pairs = []
+    rows = np.arange(len(columns[0]), dtype=np.int64)
+    for cells in columns:
+        codes, uniques = pd.factorize(cells)
+        if not all(type(u) is str for u in uniques) or (codes < 0).any() and \
+                not all(c is None for c in cells[codes < 0]):
+            return _respondent_counts_by_row(columns)  # 1 == 1.0 share a code; NaN is not None
+        key_of = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last slot: a None cell
+        for i, cell in enumerate(uniques):
+            v = " ".join(cell.split())
+            if v:
+                key_of[i] = keys.setdefault(normalise_label(v) or v, len(keys))
+        given = key_of[codes]  # code -1 takes the last slot
+        keep = given >= 0
+        pairs.append(np.stack([rows[keep], given[keep]], axis=1))
+    if not keys:
+        return Counter()
+    both = np.concatenate(pairs)
+    answered = pd.unique(both[:, 0] * len(keys) + both[:, 1]) % len(keys)  # each respondent once per answer
+    counts = np.bincount(answered, minlength=len(keys))
+    return Counter({key: int(counts[i]) for key, i in keys.items() if counts[i]})
+
+
+def _respondent_counts_by_row(columns: list) -> Counter:
     out: Counter = Counter()
-    columns = [raw.column_values(c).tolist() for c in unit.columns]
-    for row in zip(*columns):
+    for row in zip(*(c.tolist() for c in columns)):
         keys = set()
         for cell in row:
             v = " ".join(str(cell).split()) if cell is not None else ""
