@@ -78,7 +78,10 @@ def profile_values(responses, *, redact: bool = True, deny=()) -> dict[str, list
     inst = responses.instrument
     fields = [p for p in inst.profile if p.kind not in ("id", "completed") and p.id in responses.data.columns]
     out: dict[str, list[tuple[str, str]]] = {}
-    for row in responses.data.to_dict("records"):
+    redacted: dict[str, str] = {}  # a role given by many respondents is redacted once
+    # Only the columns used: boxing every cell of a wide export into dicts cost most of the time.
+    wanted = list(dict.fromkeys(["respondent_id", *(p.id for p in fields)]))
+    for row in responses.data[wanted].to_dict("records"):
         values = []
         for p in fields:
             v = row.get(p.id)
@@ -96,7 +99,9 @@ def profile_values(responses, *, redact: bool = True, deny=()) -> dict[str, list
                 except Exception:
                     pass
             elif redact and p.kind == "text":
-                text = redact_text(text, denylist=deny)[0]
+                if text not in redacted:
+                    redacted[text] = redact_text(text, denylist=deny)[0]
+                text = redacted[text]
             values.append((p.id, text))
         out[str(row["respondent_id"])] = values
     return out

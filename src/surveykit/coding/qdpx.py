@@ -238,11 +238,13 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
             etree.SubElement(el, ns + "Description").text = "surveykit: which answer this source is"
 
     source_guid = {(a.respondent_id, a.question_id): _guid("source", a.respondent_id, a.question_id) for a in answers}
-    respondents = list(dict.fromkeys(a.respondent_id for a in answers))
-    if respondents:
+    # Each respondent's answers, in the order given (grouped once: not a pass over every answer per case).
+    by_respondent: dict[str, list[AnswerSource]] = {}
+    for a in answers:
+        by_respondent.setdefault(a.respondent_id, []).append(a)
+    if by_respondent:
         cases = etree.SubElement(root, ns + "Cases")
-        for rid in respondents:
-            mine = [a for a in answers if a.respondent_id == rid]
+        for rid, mine in by_respondent.items():
             case = etree.SubElement(cases, ns + "Case", guid=_guid("case", rid), name=rid)
             for k in attr_names:
                 value = mine[0].attributes.get(k)
@@ -309,7 +311,7 @@ def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSo
             note = etree.SubElement(notes, ns + "Note", **attrs)
             etree.SubElement(note, ns + "PlainTextContent").text = body
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    summary = ExportSummary(sources=len(answers), cases=len(respondents), codings=n_codings, selections=n_selections,
+    summary = ExportSummary(sources=len(answers), cases=len(by_respondent), codings=n_codings, selections=n_selections,
                             notes=len(note_items), redactions=n_redactions)
     return xml, files, summary
 

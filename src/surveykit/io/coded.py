@@ -238,8 +238,7 @@ def _normalise_detail(frame: "pd.DataFrame") -> "pd.DataFrame":
         if memo:
             memos.setdefault((rid, qid, who), []).append(memo)
     frame = frame.drop_duplicates(subset=["respondent_id", "question_id", "code_id", "coder", "start", "end"])
-    has_code = frame.groupby(by, sort=False)["code_id"].transform(lambda s: s.notna().any())
-    frame = frame[frame["code_id"].notna() | ~has_code.astype(bool)].reset_index(drop=True)
+    frame = frame[_coded_or_only_row(frame, by)].reset_index(drop=True)
     # The answer's memo goes on its first row (the one a spreadsheet user sees first).
     first = ~frame.duplicated(subset=by)
     frame["memo"] = [("\n".join(dict.fromkeys(memos.get((r, q, w), []))) or None) if f else None
@@ -251,10 +250,17 @@ def normalise_coded(frame: "pd.DataFrame") -> "pd.DataFrame":
     """One row per (answer, code); an answer with codes loses its empty placeholder row."""
     frame = frame[list(CODED_COLUMNS)].copy()
     frame = frame.drop_duplicates(subset=["respondent_id", "question_id", "code_id", "coder"])
-    has_code = frame.groupby(["respondent_id", "question_id"], sort=False)["code_id"].transform(
-        lambda s: s.notna().any())
-    keep = frame["code_id"].notna() | ~has_code.astype(bool)
-    return frame[keep].reset_index(drop=True)
+    return frame[_coded_or_only_row(frame, ["respondent_id", "question_id"])].reset_index(drop=True)
+
+
+def _coded_or_only_row(frame: "pd.DataFrame", by: list[str]) -> "pd.Series":
+    """The rows to keep: those with a code, and the empty ("no code") rows of answers (grouped by
+    ``by``) that have no code at all; an empty row whose grouping holds a missing value belongs to no
+    group and is dropped. pandas' own "any" per group (a Python function per group took seconds on
+    100,000 answers)."""
+    coded = frame["code_id"].notna()
+    has_code = coded.groupby([frame[c] for c in by], sort=False).transform("any")
+    return coded | ~has_code.astype(bool)
 
 
 def file_identity(path: str | Path) -> tuple[str, str]:
