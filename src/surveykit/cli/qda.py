@@ -260,7 +260,7 @@ def code_export(
     from surveykit.coding.redact import load_denylist
     from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_output_bytes
     from surveykit.io.review_journal import journal_path, read_journal
-    from surveykit.io.qdpx import load_xml_schema, qdpx_bytes
+    from surveykit.io.qdpx import beyond_read_limits, load_xml_schema, qdpx_bytes
 
     if to != "qdpx":
         raise invalid_choice("--to", to, ["qdpx"])
@@ -336,6 +336,11 @@ def code_export(
     message(f"wrote {out}: {summary.sources} answers, {summary.cases} cases, {summary.codings} codings in "
             f"{summary.selections} selections, {summary.notes} memo(s)"
             + (f"; {summary.redactions} redaction(s)" if redact else "; NOT REDACTED (internal use only)"))
+    too_large = beyond_read_limits(xml, files)
+    if too_large is not None:
+        message(f"note: 'surveykit code import' will not read this project back: it holds {too_large}, beyond the "
+                "limits that guard against zip bombs; for a round trip, export a part at a time (--question, or a "
+                "coded file of fewer answers)")
 
 
 @code_app.command("import")

@@ -118,6 +118,21 @@ def qdpx_bytes(project: bytes, sources: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+def beyond_read_limits(project: bytes, sources: dict[str, bytes]) -> str | None:
+    """Why ``read_qdpx`` would refuse an archive of this project and these sources (its caps against
+    zip bombs), or None when it would read it."""
+    total = len(project) + sum(len(data) for data in sources.values())
+    if 1 + len(sources) > MAX_MEMBERS:
+        return f"{len(sources)} sources (it reads at most {MAX_MEMBERS - 1})"
+    if len(project) > MAX_XML_BYTES:
+        return f"a project file of {len(project):,} bytes (it reads at most {MAX_XML_BYTES:,})"
+    if any(len(data) > MAX_SOURCE_BYTES for data in sources.values()):
+        return f"a source larger than {MAX_SOURCE_BYTES:,} bytes"
+    if total > MAX_TOTAL_BYTES:
+        return f"{total:,} bytes in all (it reads at most {MAX_TOTAL_BYTES:,})"
+    return None
+
+
 def load_xml_schema(path: str | Path):
     """An XML Schema file (e.g. REFI's Project.xsd) as an ``lxml.etree.XMLSchema``; no network."""
     from lxml import etree
