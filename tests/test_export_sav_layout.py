@@ -1,6 +1,7 @@
 """export-sav converts each column once per distinct value (issue 14: fast at every size), with the
-result of converting every cell on its own; string variables are measured nominal in SPSS; the file
-is copied into place a block at a time, with the owned-file rules of every other output."""
+result of converting every cell on its own; SPSS measure levels follow the instrument (a closed
+question's scale kind; strings, the sector and completion nominal); the file is copied into place a
+block at a time, with the owned-file rules of every other output."""
 
 from __future__ import annotations
 
@@ -108,9 +109,14 @@ def test_string_variables_are_nominal_and_numbers_ordinal(cli, tmp_path, sample_
     types = meta.readstat_variable_types
     for name in ("respondent_id", "q7", "sector_raw", "role"):
         assert types[name] == "string" and measure[name] == "nominal", name
-    for name in ("q1", "q45_cctv", "sector", "completed"):
-        assert types[name] == "double" and measure[name] == "ordinal", name
+    for name in ("sector", "completed"):  # labelled numbers of unranked groups
+        assert types[name] == "double" and measure[name] == "nominal", name
     assert {measure[c] for c, t in types.items() if t == "string"} == {"nominal"}
+    # A closed question is measured as the instrument's scale is: effectiveness ordinal, yes/no nominal.
+    inst = sample_responses.instrument
+    closed = {(item.id if item else question.id): question.scale.kind for question, item in inst.closed_columns()}
+    assert {closed["q45_cctv"], closed["q1"]} == {"ordinal", "nominal"}
+    assert {name: measure[name] for name in closed} == closed
     # The library writes the same file.
     again = write_responses_sav(sample_responses, tmp_path / "library.sav")
     assert again.read_bytes() == out.read_bytes()

@@ -11,6 +11,9 @@ Layout (one variable per column of ``Responses.data``, named by our column id):
   value label. Don't know is ``99``, labelled "Don't know" and declared user-missing, so SPSS
   leaves it out of means and bases while surveykit reads it back as DK.
 
+Measure levels: a closed column's is its scale's kind (ordinal or nominal, from the instrument); the
+sector, ``completed``, ids and free text are nominal.
+
 Variable labels are the question text (``question - item`` for grid items). Labels and string values
 that a spreadsheet could run as a formula are escaped (``io.cells``); the .sav reader undoes it. The
 file's creation stamp is fixed, so the same responses give byte-identical files.
@@ -40,8 +43,9 @@ _STAMP = (b"01 Jan 16", b"00:00:00")  # creation date and time in the .sav heade
 def sav_layout(responses: "Responses"):
     """The data frame and pyreadstat label arguments that ``write_responses_sav`` writes.
 
-    Each column is converted once per distinct value (``_per_distinct``), not once per cell. String
-    variables are object columns (as under pandas 2), which ``variable_measures`` measures "nominal"."""
+    Each column is converted once per distinct value (``_per_distinct``), not once per cell. The fifth
+    item is each variable's SPSS measure level: a closed question's is its scale's kind (ordinal or
+    nominal, as the instrument says); the sector, ``completed``, ids and free text are nominal."""
     import pandas as pd
 
     inst = responses.instrument
@@ -50,11 +54,13 @@ def sav_layout(responses: "Responses"):
     labels: dict[str, str] = {}
     value_labels: dict[str, dict[float, str]] = {}
     missing: dict[str, list[float]] = {}
+    measure: dict[str, str] = {}
 
     def text(col: str, label: str) -> None:
         # SPSS writes these strings into the CSV and Excel files it exports: none may run as a formula there.
         frame[col] = _per_distinct(data[col], _as_text, numeric=False)
         labels[col] = label
+        measure[col] = "nominal"
 
     text("respondent_id", "Respondent ID")
     for pf in inst.profile:
@@ -63,6 +69,7 @@ def sav_layout(responses: "Responses"):
             frame[pf.id] = _per_distinct(data[pf.id], lambda v, c=sector_codes: c.get(v, float("nan")), numeric=True)
             labels[pf.id] = pf.label
             value_labels[pf.id] = {code: inst.sector_label(sid) for sid, code in sector_codes.items()}
+            measure[pf.id] = "nominal"  # numbered in the instrument's order, not ranked
             text(f"{pf.id}_raw", f"{pf.label} (as answered)")
         elif pf.kind in ("text", "category"):
             text(pf.id, pf.label)
@@ -70,6 +77,7 @@ def sav_layout(responses: "Responses"):
     frame["completed"] = data["completed"].astype("float64")
     labels["completed"] = completed.label if completed else "Completed"
     value_labels["completed"] = {0.0: "No", 1.0: "Yes"}
+    measure["completed"] = "nominal"
 
     for question, item in inst.closed_columns():
         cid = item.id if item else question.id
@@ -82,6 +90,7 @@ def sav_layout(responses: "Responses"):
                                    numeric=True)
         labels[cid] = f"{question.text} - {item.label}" if item else question.text
         value_labels[cid] = {codes[o.code]: o.label for o in scale.options}
+        measure[cid] = scale.kind if scale.kind in ("ordinal", "nominal") else "unknown"
         if scale.has_dk:
             missing[cid] = [float(DK_VALUE)]
     for cid in inst.text_columns():
@@ -93,14 +102,7 @@ def sav_layout(responses: "Responses"):
     df = pd.DataFrame(frame)
     labels = {k: spreadsheet_safe(v) for k, v in labels.items()}
     value_labels = {k: {code: spreadsheet_safe(text) for code, text in v.items()} for k, v in value_labels.items()}
-    return df, labels, value_labels, missing
-
-
-def variable_measures(df: "pd.DataFrame") -> dict[str, str]:
-    """SPSS's measure level of each variable of ``sav_layout``'s frame: the strings (ids, free text,
-    sectors as answered) nominal, the numeric variables (closed answers, sector, completed) ordinal.
-    (Under pandas 3 the strings were its "str" type, not object, so they too were written "ordinal".)"""
-    return {c: ("nominal" if df[c].dtype == object else "ordinal") for c in df.columns}
+    return df, labels, value_labels, missing, measure
 
 
 def _as_text(value: Any) -> Any:
@@ -138,7 +140,7 @@ def _per_distinct(column: "pd.Series", convert: Callable[[Any], Any], *, numeric
             for i, v in zip(blank, held):
                 out[i] = convert(v)
     # dtype given: pandas 3 would otherwise store strings as its "str" type, which SPSS's writer
-    # iterates more slowly (and which ``variable_measures`` would take for a number).
+    # iterates more slowly.
     return pd.Series(out, index=column.index, dtype=out.dtype, copy=False)
 
 
@@ -162,7 +164,7 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     out = Path(out)
     if out.suffix.lower() != ".sav":
         raise UsageError(f"--out must name a .sav file; got {str(out)!r}")
-    df, labels, value_labels, missing = sav_layout(responses)
+    df, labels, value_labels, missing, measure = sav_layout(responses)
     # pyreadstat writes a file: beside the output, named as atomic writes name theirs, so that a run
     # killed here leaves no copy of the responses elsewhere and the next write of ``out`` removes it.
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +173,7 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     try:
         pyreadstat.write_sav(df, tmp, column_labels=[labels[c] for c in df.columns],
                              variable_value_labels=value_labels, missing_ranges=missing,
-                             variable_measure=variable_measures(df))
+                             variable_measure=measure)
         del df
         # The creation stamp fixed in place, then the file copied a block at a time into the atomic
         # write of ``out`` (a file of strings padded to their widest answer can be several times the
