@@ -24,6 +24,13 @@ def timed(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, float, floa
     return wall, float(cpu), int(rss_kib) / 1024, code
 
 
+def write_sample(folder: str | Path, respondents: int) -> Path:
+    """The sample generator's survey export of ``respondents`` respondents, written into ``folder``."""
+    subprocess.run([sys.executable, "-m", "surveykit", "sample", "--out", str(folder), "--respondents",
+                    str(respondents)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return Path(folder) / "professional_survey.csv"
+
+
 def load_average() -> str:
     """The load average and the host probe, as a benchmark's detail records them."""
     try:

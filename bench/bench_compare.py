@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,7 +27,7 @@ RESPONDENTS = 100_000
 RUNS = 3
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load_average, timed  # noqa: E402
+from _measure import load_average, timed, write_sample  # noqa: E402
 
 COMPARATOR = r'''
 import json, sys
@@ -105,9 +104,7 @@ def comparator_spec(export: Path) -> dict:
 def run() -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench_compare_") as tmp:
         tmpdir = Path(tmp)
-        subprocess.run([*SURVEYKIT, "sample", "--out", tmp, "--respondents", str(RESPONDENTS)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        export = tmpdir / "professional_survey.csv"
+        export = write_sample(tmpdir, RESPONDENTS)
         spec = tmpdir / "spec.json"
         spec.write_text(json.dumps(comparator_spec(export)))
         script = tmpdir / "plain.py"

@@ -29,7 +29,7 @@ from pathlib import Path
 RESPONDENTS = 100_000
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load_average, timed  # noqa: E402
+from _measure import load_average, timed, write_sample  # noqa: E402
 
 READ = "import sys, pandas as pd; [pd.read_csv(p) for p in sys.argv[1:]]"
 # SPSS variable names have no spaces: the plain script numbers its columns.
@@ -41,9 +41,7 @@ def run() -> list[dict]:
     results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench_large_") as tmp:
         t = Path(tmp)
-        subprocess.run([*SURVEYKIT, "sample", "--out", tmp, "--respondents", str(RESPONDENTS)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        export = t / "professional_survey.csv"
+        export = write_sample(t, RESPONDENTS)
         coded = t / "coded.csv"
         subprocess.run([*SURVEYKIT, "code", str(export), "--question", "q7", "--out", str(coded)], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -38,9 +38,8 @@ from pathlib import Path
 RESPONDENTS = 100_000
 RUNS = 3
 TARGET = 1.5
-SURVEYKIT = [sys.executable, "-m", "surveykit"]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load_average, timed  # noqa: E402
+from _measure import load_average, timed, write_sample  # noqa: E402
 REALISTIC = "UTF-8 with BOM, CRLF, typographic punctuation"
 WINDOWS = "Windows-1252, CRLF, typographic punctuation"
 COMPARATOR = "import sys, pandas as pd; pd.read_csv(sys.argv[1])"
@@ -66,9 +65,7 @@ def run() -> list[dict]:
         pythons.append(("second interpreter", os.environ["BENCH_LOAD_PYTHON"]))
     results: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench_load_") as tmp:
-        subprocess.run([*SURVEYKIT, "sample", "--out", tmp, "--respondents", str(RESPONDENTS)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        export = Path(tmp) / "professional_survey.csv"
+        export = write_sample(tmp, RESPONDENTS)
         platform_like = realistic(export, Path(tmp) / "professional_survey_utf8_bom_crlf.csv")
         excel_like = Path(tmp) / "professional_survey_cp1252.csv"
         excel_like.write_bytes(platform_like.read_bytes()[3:].decode("utf-8").encode("cp1252"))
