@@ -494,6 +494,23 @@ def _merge_suggestions(coded, sugg):
     return both
 
 
+def _rule_codes_of(answers, cb) -> dict[str, frozenset[str]]:
+    """The rules' codes of each answer with text (respondent id -> code ids): coded in the worker pool,
+    as ``code`` does, when the answers fill more than one chunk and their ids are distinct; else here."""
+    from surveykit.coding.rules import RuleCoder
+    from surveykit.coding.stream import DEFAULT_CHUNK, code_ids_by_answer, code_stream
+
+    items = [(rid, t, None) for rid, t in answers if t]
+    if len(items) <= DEFAULT_CHUNK or len(set(answers.ids)) != len(answers.ids):
+        coder = RuleCoder(cb)
+        return {rid: frozenset(coder.code_ids_of(t)) for rid, t, _ in items}
+    codes_of: dict[str, frozenset[str]] = {}
+    for chunk in code_stream(items, codebook=cb, question_id=answers.question_id, redact=False, csv_rows=False,
+                             render=code_ids_by_answer):
+        codes_of.update((rid, frozenset(codes)) for rid, codes in chunk.rendered)
+    return codes_of
+
+
 @app.command()
 @handle_errors
 @input_options
@@ -523,7 +540,6 @@ def quotes(
     """
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.redact import load_denylist
-    from surveykit.coding.rules import RuleCoder
     from surveykit.coding.summary import code_sets
 
     if per_sector < 1:
@@ -539,8 +555,7 @@ def quotes(
             message(note)
         codes_of = code_sets(found.frame)
     else:
-        coder = RuleCoder(cb)
-        codes_of = {rid: frozenset(coder.code_ids_of(t)) for rid, t in answers if t}
+        codes_of = _rule_codes_of(answers, cb)
     result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny,
                            codebook=cb)
     if redact:

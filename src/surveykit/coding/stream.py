@@ -190,6 +190,22 @@ def _code_chunk(items: list[tuple[str, str | None, str | None]]) -> CodedChunk:
     return CodedChunk(csv_text, rendered, counts.answers, len(rows), counts)
 
 
+def code_ids_by_answer(rows: list[Row]) -> list[tuple[str, tuple[str, ...]]]:
+    """A ``render`` for ``code_stream``: (respondent_id, code ids) of each coded answer, in order. The
+    rows of one answer are consecutive; the respondent ids must be distinct (else answers sharing an
+    id next to each other would be joined)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    last = None
+    for row in rows:
+        rid, code = row[0], row[2]
+        if rid != last:
+            out.append((rid, ()))
+            last = rid
+        if code:
+            out[-1] = (rid, out[-1][1] + (code,))
+    return out
+
+
 def csv_rows_text(rows: list[Row]) -> str:
     """Coded rows as CSV text (no header), every cell spreadsheet-safe (``io.cells.safe_row``).
 
