@@ -12,21 +12,12 @@ import pandas as pd
 def _kept_answer_by_answer(frame, by):
     """Keep a row with a code; keep an empty row only when no row of its answer (same ``by`` values,
     none of them missing) has a code. An empty row with a missing key is in no answer: dropped."""
-    coded_answers = set()
-    for _, row in frame.iterrows():
-        key = tuple(row[c] for c in by)
-        if any(v is None or (isinstance(v, float) and v != v) for v in key):
-            continue
-        if not (row["code_id"] is None or (isinstance(row["code_id"], float) and row["code_id"] != row["code_id"])):
-            coded_answers.add(key)
-    keep = []
-    for _, row in frame.iterrows():
-        key = tuple(row[c] for c in by)
-        code = row["code_id"]
-        has = not (code is None or (isinstance(code, float) and code != code))
-        missing_key = any(v is None or (isinstance(v, float) and v != v) for v in key)
-        keep.append(has or (not missing_key and key not in coded_answers))
-    return keep
+    def missing(v):
+        return v is None or (isinstance(v, float) and v != v)
+
+    rows = [(tuple(key), code) for *key, code in zip(*(frame[c] for c in by), frame["code_id"])]
+    coded_answers = {key for key, code in rows if not missing(code) and not any(map(missing, key))}
+    return [not missing(code) or (not any(map(missing, key)) and key not in coded_answers) for key, code in rows]
 
 
 def test_the_rows_kept_are_those_of_deciding_answer_by_answer():
