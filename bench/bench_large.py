@@ -1,6 +1,6 @@
 """Commands other than loading, coding and reporting on a large export (issue 14: fast on the path
-users take, at every size): drafting an instrument, writing SPSS, exporting a coded question as a
-REFI-QDA project. The issue sets no target for these; the rows are recorded so that a step that
+users take, at every size): drafting an instrument, writing SPSS, quoting a code, exporting a coded
+question as a REFI-QDA project. The issue sets no target for these; the rows are recorded so that a step that
 grows faster than its input (a pass over every answer per respondent took `code export` from
 seconds to minutes) shows at once.
 
@@ -11,6 +11,8 @@ run, alternated (comparator, command, ...):
   every column's answers);
 * ``export-sav`` against a plain script doing the same job without labels: ``pandas.read_csv`` of the
   export and ``pyreadstat.write_sav`` of that frame;
+* ``quotes`` (every q7 answer coded by the rules, in the worker pool, to pick a code's quotes) against
+  ``pandas.read_csv`` of the export;
 * ``code export --to qdpx`` (the coded q7 answers, redacted, with their respondents' profiles) against
   ``pandas.read_csv`` of its two inputs, the export and the coded file: a floor, not the same job
   (redacting 80,000 answers is most of the command's time).
@@ -53,6 +55,9 @@ def run() -> list[dict]:
                                         "--force"],
                          "pandas.read_csv + pyreadstat.write_sav (no labels)",
                          [sys.executable, "-c", PLAIN_SAV, str(export), str(t / "plain.sav")], runs=3)
+        results += _pair("quotes (q7, lack_of_trust)", [*SURVEYKIT, "quotes", str(export), "--question", "q7", "--code",
+                                                        "lack_of_trust"],
+                         "pandas.read_csv of the export", [sys.executable, "-c", READ, str(export)], runs=3)
         results += _pair(f"code export --to qdpx ({n_coded:,} coded rows of q7)",
                          [*SURVEYKIT, "code", "export", str(coded), "--to", "qdpx", "--survey", str(export), "--out",
                           str(t / "project.qdpx"), "--force"],
