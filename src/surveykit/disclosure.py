@@ -269,7 +269,9 @@ def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation],
     ``truth``: every key's true value (the equations' constants come from it). Only an unknown whose
     true value is 0 can be one. Keys in ``fixed`` are known; guarded equations count while their
     guard is shown. Solved as linear programmes (scipy's HiGHS): first one that lets every candidate
-    be above 0 at once where it can, then one per candidate left, maximising it alone."""
+    be above 0 at once where it can, repeated over the candidates it leaves at 0 until one certifies
+    none; then one per candidate still left, maximising it alone (a round whose best total is 0 proves
+    every candidate it covers is 0, so those need no programme of their own)."""
     import numpy as np
 
     hidden_set, fixed_set, sup = set(hidden), set(fixed), set(suppressed)
@@ -294,18 +296,31 @@ def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation],
     from scipy.optimize import linprog
 
     a, b = np.array(rows), np.array(rhs)
-    n, m = len(unknown), len(candidates)
-    # max sum(t) with t_j <= x_j and t_j <= 1 for each candidate: a candidate with t_j > 0 can be above 0
-    cost = np.concatenate([np.zeros(n), -np.ones(m)])
-    a_eq = np.hstack([a, np.zeros((len(a), m))])
-    a_ub = np.zeros((m, n + m))
-    for j, k in enumerate(candidates):
-        a_ub[j, place[k]], a_ub[j, n + j] = -1.0, 1.0
-    first = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), A_eq=a_eq, b_eq=b,
-                    bounds=[(0, None)] * n + [(0, 1)] * m, method="highs")
-    if first.status != 0:  # no solution found: claim nothing (the linear checks still hold)
-        return frozenset()
-    left = [k for j, k in enumerate(candidates) if first.x[n + j] <= 1e-7]
+    n = len(unknown)
+    left = candidates
+    rounds = 0
+    while left:
+        # max sum(t) with t_j <= x_j and t_j <= 1 for each candidate: a candidate with t_j > 0 can be
+        # above 0, and a best sum of 0 means no candidate can be.
+        m = len(left)
+        cost = np.concatenate([np.zeros(n), -np.ones(m)])
+        a_eq = np.hstack([a, np.zeros((len(a), m))])
+        a_ub = np.zeros((m, n + m))
+        for j, k in enumerate(left):
+            a_ub[j, place[k]], a_ub[j, n + j] = -1.0, 1.0
+        best_sum = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), A_eq=a_eq, b_eq=b,
+                           bounds=[(0, None)] * n + [(0, 1)] * m, method="highs")
+        rounds += 1
+        if best_sum.status != 0:
+            if rounds == 1:  # no solution found: claim nothing (the linear checks still hold)
+                return frozenset()
+            break  # the candidates left are tried one by one below
+        if -best_sum.fun <= 1e-7:
+            return frozenset(left)  # none of them can be above 0
+        still = [k for j, k in enumerate(left) if best_sum.x[n + j] <= 1e-7]
+        if len(still) == len(left):
+            break  # a positive best spread too thinly to certify any one: one by one below
+        left = still
     zeros = set()
     for k in left:
         goal = np.zeros(n)
