@@ -245,7 +245,10 @@ def _plan(cells: list[_Cell], per_measure: Mapping[str, Mapping[str, int]], thre
     # the unknowns: per atom, each measure it gives (in care as the complement when went missing is given)
     members: dict[str, list[int]] = {}
     for i, cell in enumerate(first):
-        for a in cell.ids:
+        # ids in sorted order: the atoms are the unknowns' columns, and the search below breaks ties by
+        # column order, so an order that followed the set's (which changes with every process's string
+        # hashing) gave different protections from run to run
+        for a in sorted(cell.ids):
             members.setdefault(a, []).append(i)
     atoms: dict[tuple, list[str]] = {}
     for a, gs in members.items():
