@@ -16,23 +16,25 @@ def _zeros_one_by_one(truth, equations, suppressed):
     from scipy.optimize import linprog
 
     unknown = sorted({k for eq in equations for k, _ in eq.terms if k in suppressed}, key=repr)
-    place = {k: i for i, k in enumerate(unknown)}
-    rows, rhs = [], []
-    for eq in equations:
-        row = np.zeros(len(unknown))
+    col = {k: i for i, k in enumerate(unknown)}
+    # Each equation with its published terms moved to the right-hand side (they sum to 0 in all).
+    a = np.zeros((len(equations), len(unknown)))
+    b = np.zeros(len(equations))
+    for r, eq in enumerate(equations):
         for k, c in eq.terms:
-            if k in place:
-                row[place[k]] += c
-        if row.any():
-            rows.append(row)
-            rhs.append(sum(c * truth[k] for k, c in eq.terms if k in place))
+            if k in col:
+                a[r, col[k]] += c
+            else:
+                b[r] -= c * truth[k]
+    used = a.any(axis=1)
+    a, b = a[used], b[used]
     zeros = set()
     for k in unknown:
-        if truth[k] != 0 or not rows:
+        if truth[k] != 0 or not len(a):
             continue
         goal = np.zeros(len(unknown))
-        goal[place[k]] = -1.0
-        best = linprog(goal, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=[(0, None)] * len(unknown))
+        goal[col[k]] = -1.0
+        best = linprog(goal, A_eq=a, b_eq=b, bounds=[(0, None)] * len(unknown))
         if best.status == 0 and -best.fun <= 1e-7:
             zeros.add(k)
     return frozenset(zeros)
