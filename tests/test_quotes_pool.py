@@ -47,7 +47,7 @@ def test_quotes_of_many_answers_are_those_of_coding_one_by_one(cli, tmp_path, sa
     assert len(pooled.stdout.splitlines()) > 3
 
 
-def test_a_survey_export_is_quoted_as_before(cli):
+def test_a_survey_export_of_one_chunk_is_quoted_through_the_cli(cli):
     r = cli("quotes", SAMPLE_SURVEY, "--code", "lack_of_trust", "--format", "csv")
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[0].startswith("sector,")
