@@ -411,7 +411,7 @@ def _disclosed(rows, published, kinds, threshold, given_up):
         if basis.shape[1] <= 14:
             # a vector of the subspace is fixed by its values at the pivots: try every 0/1 choice there
             pivots, reduced = _rref(basis.T)
-            choices = np.array(list(itertools.product((0.0, 1.0), repeat=len(pivots)))[1:])
+            choices = _zero_one_choices(len(pivots))
             vectors = choices @ reduced
             ok = ((np.abs(vectors) < 1e-6) | (np.abs(vectors - 1) < 1e-6)).all(axis=1)
             totals = np.rint(vectors) @ lowvals
@@ -438,6 +438,16 @@ def _disclosed(rows, published, kinds, threshold, given_up):
             if found not in given_up:
                 return found
     return None
+
+
+def _zero_one_choices(size: int):
+    """Every 0/1 vector of ``size`` values but the zero one, as rows of floats, in the order of
+    ``itertools.product((0.0, 1.0), repeat=size)`` (the first value changes slowest): row ``i`` is the
+    binary digits of ``i + 1``. Built with numpy, as the tuples cost a third of the search's time."""
+    import numpy as np
+
+    numbers = np.arange(1, 2 ** size, dtype=np.int64)[:, None]
+    return ((numbers >> np.arange(size - 1, -1, -1, dtype=np.int64)) & 1).astype(float)
 
 
 def _rref(matrix):

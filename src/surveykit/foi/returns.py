@@ -118,12 +118,18 @@ class AuthorityReturn:
     row: int
     cells: Mapping[tuple[str, str], Cell] = field(repr=False)
     headers: Mapping[tuple[str, str], str] = field(repr=False, default_factory=dict)
+    #: The counted values of ``cells`` (``value``): the national tables ask for them hundreds of
+    #: thousands of times in one report.
+    _values: Mapping[tuple[str, str], int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_values", {k: c.value for k, c in self.cells.items() if c.value is not None})
 
     def cell(self, cohort: str, measure: str) -> Cell:
         return self.cells.get((cohort, measure), BLANK_CELL)
 
     def value(self, cohort: str, measure: str) -> int | None:
-        return self.cell(cohort, measure).value
+        return self._values.get((cohort, measure))
 
 
 @dataclass(frozen=True)
