@@ -48,8 +48,7 @@ def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str
                                                                               columns=groups)
     if b.options.suppress:
         # Code totals (the frequency table) include answers of unknown group: leave those as a hidden column.
-        protected = disclosure.suppress(counts.fillna(0).astype(int), threshold=b.options.threshold, row_totals=True,
-                                        column_totals=False)
+        protected = _suppress_or_hide_all(counts.fillna(0).astype(int), b.options.threshold)
         pct = pct.astype(object).where(protected != disclosure.MARKER, disclosure.MARKER)
     labels = group_labels(b.responses, b.by)
     out = pct.reset_index().rename(columns={g: labels.get(g, g) for g in groups})
@@ -63,9 +62,22 @@ def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str
         import pandas as pd
 
         row = pd.DataFrame([list(bases.values())], columns=list(bases))
-        hidden = disclosure.suppress(row, threshold=b.options.threshold, row_totals=True, column_totals=False)
+        hidden = _suppress_or_hide_all(row, b.options.threshold)
         bases = {k: hidden.iloc[0][k] for k in bases}
     return out, bases
+
+
+def _suppress_or_hide_all(counts: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
+    """``counts`` protected as a two-way table whose row totals are published
+    (``disclosure.suppress``); where a small count is one no other cell can cover (one group holds
+    every answer, so its count is the published total), the whole table is hidden, as
+    ``coding.published.protect_sectors`` does, rather than the report failing."""
+    from surveykit import disclosure
+
+    try:
+        return disclosure.suppress(counts, threshold=threshold, row_totals=True, column_totals=False)
+    except RuntimeError:
+        return counts.astype(object).map(lambda _: disclosure.MARKER)
 
 
 def field_name(inst, field: str) -> tuple[str, str]:
