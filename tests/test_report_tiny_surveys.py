@@ -1,9 +1,12 @@
 """A report of a survey with one, or three, respondents (a pilot, or the first answers of an export).
 
-The coded answers by group were protected as a two-way table whose code totals are published; with
-every answer in one group, a small count is that published total and no other cell can cover it, and
-``surveykit report`` stopped with an internal error. The table is now hidden whole, as
-``coding.published.protect_sectors`` hides its own in that case.
+With every respondent in one group (one respondent; or a few in as many regions, pooled as one
+"other answers" group), ``surveykit report`` stopped with an internal error in two places:
+- the coded answers by group, protected as a two-way table whose code totals are published: a small
+  count was that published total, which no other cell can cover. The table is now hidden whole, as
+  ``coding.published.protect_sectors`` hides its own in that case;
+- who responded: the group's size and completion are the published totals. They are now taken as
+  known (they add nothing to the totals row) and the rest is protected as before.
 """
 
 from __future__ import annotations
@@ -16,37 +19,34 @@ from conftest import SAMPLE_SURVEY
 C = "[c]"
 
 
-def _first_respondents(path, n: int, *, sector: str | None = None):
-    """The sample export cut to its first ``n`` respondents (two header rows, as SurveyMonkey writes),
-    each answering ``sector`` to the sector question when given."""
+def _first_respondents(path, n: int):
+    """The sample export cut to its first ``n`` respondents (two header rows, as SurveyMonkey writes)."""
     with open(SAMPLE_SURVEY, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    if sector is not None:
-        column = rows[0].index("Which sector do you work in?")
-        for row in rows[2:]:
-            row[column] = sector
     with open(path, "w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows[:2 + n])
     return path
 
 
-def test_cli_report_of_a_pilot_of_three_in_one_sector(cli, tmp_path):
-    survey = _first_respondents(tmp_path / "pilot.csv", 3, sector="Police and criminal justice")
-    import surveykit as sk
-
-    assert sk.read(survey).data["sector"].nunique() == 1
-    r = cli("report", "--survey", survey, "--out", tmp_path / "rep")
+def test_cli_report_by_region_of_a_pilot_of_three(cli, tmp_path):
+    # Three respondents in three regions: each region has fewer than 5, so all three are pooled as one
+    # group ("other answers"), which then holds every respondent and every coded answer.
+    survey = _first_respondents(tmp_path / "pilot.csv", 3)
+    r = cli("report", "--survey", survey, "--by", "region", "--out", tmp_path / "rep")
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
-    wide = pd.read_csv(tmp_path / "rep" / "tables" / "q7_codes_by_sector.csv", dtype=str, keep_default_na=False)
+    who = pd.read_csv(tmp_path / "rep" / "tables" / "who_responded_by_region.csv", dtype=str, keep_default_na=False)
+    total = who[who["group"] == "total"].iloc[0]
+    body = who[who["group"] != "total"]
+    assert len(body) == 1  # the pooled group: its size and completion are the published totals
+    assert body.iloc[0]["respondents"] == total["respondents"] == "3"
+    assert body.iloc[0]["completed"] == total["completed"]
+    wide = pd.read_csv(tmp_path / "rep" / "tables" / "q7_codes_by_region.csv", dtype=str, keep_default_na=False)
     groups = [c for c in wide.columns if c not in ("code_id", "code_label")]
     assert groups and (wide[groups] == C).all().all()
     notes = [line for line in (tmp_path / "rep" / "report.md").read_text(encoding="utf-8").splitlines()
              if "Answers per group:" in line]
     assert notes and all("\\[c\\]" in line for line in notes)
-    who = pd.read_csv(tmp_path / "rep" / "tables" / "who_responded_by_sector.csv", dtype=str, keep_default_na=False)
-    body = who[who["group"] != "total"]
-    assert all(v == C or v == "0" or int(v) >= 5 for v in body["respondents"])
 
 
 def test_library_report_of_one_respondent(tmp_path):
@@ -57,3 +57,12 @@ def test_library_report_of_one_respondent(tmp_path):
     wide = tables["q7_codes_by_sector"]
     groups = [c for c in wide.columns if c not in ("code_id", "code_label")]
     assert groups and (wide[groups] == C).all().all()
+
+
+def test_group_sizes_of_one_group_are_the_totals():
+    from surveykit.disclosure import protect_group_sizes
+
+    # One group of 3, 2 of them completed: size, completed and not completed are the published totals.
+    assert protect_group_sizes(["everyone"], [3], [2], threshold=5) == frozenset()
+    # Beside an empty group (whose size a reader does not know to be 0), the small one is hidden as before.
+    assert {("size", "a"), ("size", "b")} <= protect_group_sizes(["a", "b"], [3, 0], [2, 0], threshold=5)

@@ -258,7 +258,18 @@ def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed
     for kind in ("size", "done", "open"):
         eqs.append(Equation(tuple(((kind, g), 1.0) for g in groups)))
     fixed = [k for k in values if k[0] != "size" and sum(values[(k[0], g)] for g in groups) == 0]
-    return find_suppressed_nonnegative(values, eqs, threshold=threshold, counts=list(values), fixed=fixed).suppressed
+    try:
+        return find_suppressed_nonnegative(values, eqs, threshold=threshold, counts=list(values), fixed=fixed).suppressed
+    except RuntimeError:
+        # One group holds every respondent (a survey of a few people, or every answer pooled as
+        # "other"): its size and completion are the published totals, public whatever is hidden. They
+        # are taken as known and the rest protected as before; failing that, every group's are hidden.
+        pinned = determined(sorted((k for k in values if k not in fixed), key=repr), eqs)
+        try:
+            return find_suppressed_nonnegative(values, eqs, threshold=threshold, counts=list(values),
+                                               fixed=[*fixed, *pinned]).suppressed
+        except RuntimeError:
+            return frozenset(k for k in values if k not in fixed)
 
 
 def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation], suppressed: Iterable[Hashable], *,
