@@ -4,7 +4,7 @@
    under ``if TYPE_CHECKING:`` are annotations, not dependencies) has no cycle, and no module imports
    a module of a higher layer:
 
-       core (errors, validation, version) -> io -> prepare (instrument, mapping, clean, inspection,
+       core (errors, validation, version, reuse, blas) -> io -> prepare (instrument, mapping, clean, inspection,
        draft) -> analysis (scoring, compare, banner, disclosure, stats, ranking, voices, coding, foi,
        charts) -> report -> api (pipeline, api, the package's front door, sample) -> cli
 
@@ -24,7 +24,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "surveykit"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("core", ("surveykit.errors", "surveykit.validation", "surveykit._version", "surveykit.reuse")),
+    ("core", ("surveykit.errors", "surveykit.validation", "surveykit._version", "surveykit.reuse", "surveykit.blas")),
     ("io", ("surveykit.io",)),
     ("prepare", ("surveykit.instrument", "surveykit.mapping", "surveykit.clean",
                  "surveykit.inspection", "surveykit.draft")),

@@ -89,6 +89,9 @@ def test_find_suppressed_matches_the_reference_search(monkeypatch):
             def determined(self, suppressed, hidden=()):
                 return _reference_determined(suppressed, self.equations, hidden)
 
+            def cannot_free(self, suppressed, hidden, j, candidates):
+                return [False] * len(candidates)  # rules nothing out: every candidate is asked
+
         with monkeypatch.context() as m:
             m.setattr(disclosure, "_System", Reference)
             slow = find_suppressed(values, eqs, threshold=5, counts=list(values))

@@ -29,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Hashable, Iterable, Mapping, Sequence
 
+from surveykit.blas import one_blas_thread
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -58,6 +60,7 @@ def is_primary(value: float, threshold: int) -> bool:
     return 0 < value < threshold
 
 
+@one_blas_thread()  # small matrices: see surveykit.blas
 def determined(suppressed: Sequence[Hashable], equations: Iterable[Equation],
                hidden: Iterable[Hashable] = ()) -> list[Hashable]:
     """The suppressed keys whose value the active equations fix uniquely (given every other key
@@ -104,6 +107,34 @@ class _System:
             return []  # no equation touches the unknowns: nothing is determined
         return _det(rows, suppressed)
 
+    def cannot_free(self, suppressed: Sequence[Hashable], hidden: Iterable[Hashable], j: Hashable,
+                    candidates: Sequence[Hashable]) -> list[bool]:
+        """For each candidate count (no guard, neither suppressed nor hidden yet), whether hiding it too
+        surely leaves the determined ``j`` determined, from one decomposition for them all: hiding
+        k frees j only when k's column is a combination of the unknowns' columns in which j takes
+        part (the new null vector is then nonzero at j). True only with a wide margin either way; a
+        candidate it is not sure of is left to the exact check (``determined``), which
+        ``find_suppressed`` runs for every candidate not ruled out here, in the same order, so the
+        choice is the one it made asking ``determined`` of each."""
+        import numpy as np
+
+        suppressed = list(suppressed)
+        unknown = suppressed + [h for h in hidden if h not in set(suppressed)]
+        index = {k: i for i, k in enumerate(unknown)}
+        zero = len(self.keys)
+        cols = [self.keys.get(k, zero) if index[k] == i else zero for i, k in enumerate(unknown)]
+        active = self.matrix[[e for e, g in enumerate(self.guards) if g is None or g not in index]]
+        a, c = active[:, cols], active[:, [self.keys.get(k, zero) for k in candidates]]
+        u, s, vt = np.linalg.svd(a, full_matrices=False)
+        rank = int(np.sum(s > max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
+        if rank == 0:
+            return [False] * len(candidates)
+        along = u[:, :rank].T @ c  # each candidate's column in the unknowns' column space
+        scale = np.maximum(1.0, np.sqrt((c * c).sum(axis=0)))
+        off = np.sqrt(((c - u[:, :rank] @ along) ** 2).sum(axis=0)) / scale
+        at_j = (vt[:rank, index[j]] / s[:rank]) @ along  # j's part in the combination
+        return [bool(x) for x in (off > 1e-6) | ((off < 1e-10) & (np.abs(at_j) < 1e-10))]
+
 
 #: _det's answers by matrix (its shape and bytes) and number of suppressed keys: the items of a run
 #: share scales and groups, so the same systems come back (227 distinct of 373 in the sample
@@ -142,6 +173,7 @@ def _determined_places(a: "np.ndarray", n_suppressed: int) -> tuple[int, ...]:
     return tuple(i for i in range(n_suppressed) if np.sqrt(rows_c[i].dot(rows_c[i])) < 1e-9)
 
 
+@one_blas_thread()  # small matrices: see surveykit.blas
 def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equation], *,
                     threshold: int = DEFAULT_THRESHOLD, counts: Iterable[Hashable],
                     fixed: Iterable[Hashable] = (), hidden: Iterable[Hashable] = (),
@@ -195,7 +227,13 @@ def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equati
 
         count_cands.sort(key=lambda k: (values[k] == 0, partners(k), values[k], repr(k)))
         choice = None
-        for k in count_cands + guard_cands:  # one that frees j by itself, smallest count first
+        sure_not: list[bool] = []
+        for n, k in enumerate(count_cands + guard_cands):  # one that frees j by itself, smallest count first
+            if n == 1 and len(count_cands) > 2:
+                # The first did not: rule out at once the counts that surely cannot either.
+                sure_not = system.cannot_free(order, hidden, j, count_cands)
+            if n < len(sure_not) and sure_not[n]:
+                continue
             trial = sorted(suppressed | {k}, key=repr)
             if j not in system.determined(trial, hidden):
                 choice = k
@@ -218,6 +256,7 @@ def find_suppressed(values: Mapping[Hashable, float], equations: Sequence[Equati
 
 # -- a plain two-way table ---------------------------------------------------------------------
 
+@one_blas_thread()  # small matrices: see surveykit.blas
 def suppress(table: "pd.DataFrame", *, threshold: int = DEFAULT_THRESHOLD, marker: str = MARKER,
              row_totals: bool = True, column_totals: bool = True) -> "pd.DataFrame":
     """Protect a two-way table of counts (index = rows, columns = columns, no margins in it) whose
@@ -241,6 +280,7 @@ def suppress(table: "pd.DataFrame", *, threshold: int = DEFAULT_THRESHOLD, marke
 
 # -- the tables surveykit publishes -------------------------------------------------------------
 
+@one_blas_thread()  # small matrices: see surveykit.blas
 def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed: Sequence[float], *,
                         threshold: int) -> frozenset:
     """Disclosure control of the groups' sizes with their completion (the report's "who responded"):
@@ -342,6 +382,7 @@ def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation],
     return frozenset(zeros)
 
 
+@one_blas_thread()  # small matrices: see surveykit.blas
 def find_suppressed_nonnegative(values: Mapping[Hashable, float], equations: Sequence[Equation], *,
                                 threshold: int = DEFAULT_THRESHOLD, counts: Iterable[Hashable],
                                 fixed: Iterable[Hashable] = (), hidden: Iterable[Hashable] = (),
@@ -419,6 +460,7 @@ def _exposed_by(zeros: frozenset, prot: Protection, eqs: Sequence[Equation], hid
     return bool(determined(suppressed, eqs, [h for h in hidden if h not in zeros]))
 
 
+@one_blas_thread()  # small matrices: see surveykit.blas
 def protect_item(counts: "np.ndarray", values: Sequence[float | None], dk: Sequence[bool],
                  top: Sequence[bool], groups: Sequence[str], *, threshold: int,
                  nets: Sequence[Sequence[int]] = (), blank: "np.ndarray | None" = None,

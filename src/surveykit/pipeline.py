@@ -165,8 +165,8 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
         check_out(Path(out), force=force)
     step = on_step or (lambda name: None)
     import pandas as pd
-    from threadpoolctl import threadpool_limits
 
+    from surveykit.blas import one_blas_thread
     from surveykit.report import chart_server
     from surveykit.report.figures import discard_ahead
 
@@ -183,7 +183,7 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
     # disclosure checks' SVDs, the tests' tables) and a second BLAS thread only spins waiting for work,
     # on the core the forked children need.
     try:
-        with pd.option_context("mode.string_storage", "python"), threadpool_limits(limits=1, user_api="blas"):
+        with pd.option_context("mode.string_storage", "python"), one_blas_thread():
             step("inputs")
             inst = api.load_instrument(instrument)
             responses = api.read(survey, instrument=inst, mapping=mapping, platform=platform, encoding=encoding,

@@ -87,11 +87,11 @@ def _protection(returns: Returns, wave: str, cohort: str, *, threshold: int,
     if key not in _PLANS:
         if not any(k[0] == rid for k in _PLANS):
             weakref.finalize(returns, _forget, rid)
-        from threadpoolctl import threadpool_limits
+        from surveykit.blas import one_blas_thread
 
         cells, values = _linked_cells(returns, wave, cohort, pairs, lim, threshold)
         # many small matrices: one BLAS thread is faster than waking several for each
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             _PLANS[key] = {"hidden": _plan(cells, values, threshold)}
     return _PLANS[key]["hidden"]
 
