@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("prepare", ("surveykit.instrument", "surveykit.mapping", "surveykit.clean",
                  "surveykit.inspection", "surveykit.draft")),
     ("analysis", ("surveykit.scoring", "surveykit.compare", "surveykit.banner", "surveykit.disclosure",
+                  "surveykit.disclosure_algebra",
                   "surveykit.stats", "surveykit.ranking", "surveykit.voices", "surveykit.coding", "surveykit.foi",
                   "surveykit.charts", "surveykit.privacy", "surveykit.redact")),
     ("report", ("surveykit.report",)),

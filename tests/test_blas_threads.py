@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLE_SURVEY
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from surveykit import blas, disclosure
+from surveykit import blas, disclosure_algebra
 
 
 def _blas_threads() -> list[int]:
@@ -34,15 +34,15 @@ def two_threads():
 def seen(monkeypatch):
     """The BLAS threads in force at the first decompositions the disclosure checks make."""
     found: list[list[int]] = []
-    real = disclosure._determined_places
+    real = disclosure_algebra._determined_places
 
     def spy(a, n):
         if len(found) < 3:
             found.append(_blas_threads())
         return real(a, n)
 
-    monkeypatch.setattr(disclosure, "_DET_MEMO", {})  # every system is decomposed afresh
-    monkeypatch.setattr(disclosure, "_determined_places", spy)
+    monkeypatch.setattr(disclosure_algebra, "_DET_MEMO", {})  # every system is decomposed afresh
+    monkeypatch.setattr(disclosure_algebra, "_determined_places", spy)
     return found
 
 

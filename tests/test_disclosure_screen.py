@@ -1,4 +1,4 @@
-"""The secondary search's screen (``disclosure._System.cannot_free``, issue 14: a report of 2,000
+"""The secondary search's screen (``disclosure_algebra._System.cannot_free``, issue 14: a report of 2,000
 respondents by region asked the exact check 9,589 times, most of them about candidates that could
 not free the count in question).
 

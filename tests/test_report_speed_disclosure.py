@@ -1,4 +1,4 @@
-"""The disclosure search built once per search (``disclosure._System``, issue 14: the report runs it
+"""The disclosure search built once per search (``disclosure_algebra._System``, issue 14: the report runs it
 hundreds of times) answers exactly as the row-by-row construction it replaced, kept here as the
 reference: the same matrix goes to the same SVD, so every decision is the same."""
 
@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from surveykit import disclosure
+from surveykit import disclosure, disclosure_algebra
 from surveykit.disclosure import Equation, determined, find_suppressed
 
 
@@ -104,11 +104,11 @@ def test_a_system_asked_again_is_answered_from_the_memo(monkeypatch):
     """``_det`` keeps each matrix's answer (the items of a report share scales and groups, so the same
     systems come back): a repeat makes no new SVD, answers with the keys of the repeat (the same
     places, other names), and the memo stays within its bound."""
-    monkeypatch.setattr(disclosure, "_DET_MEMO", {})
-    monkeypatch.setattr(disclosure, "_DET_MEMO_SIZE", 3)
+    monkeypatch.setattr(disclosure_algebra, "_DET_MEMO", {})
+    monkeypatch.setattr(disclosure_algebra, "_DET_MEMO_SIZE", 3)
     calls = []
-    real = disclosure._determined_places
-    monkeypatch.setattr(disclosure, "_determined_places", lambda a, n: calls.append(n) or real(a, n))
+    real = disclosure_algebra._determined_places
+    monkeypatch.setattr(disclosure_algebra, "_determined_places", lambda a, n: calls.append(n) or real(a, n))
     eqs = [Equation(((("a",), 1.0), (("b",), 1.0))), Equation(((("a",), 1.0),))]
     other = [Equation(((("x",), 1.0), (("y",), 1.0))), Equation(((("x",), 1.0),))]
     assert determined([("a",), ("b",)], eqs) == [("a",), ("b",)]
@@ -118,4 +118,4 @@ def test_a_system_asked_again_is_answered_from_the_memo(monkeypatch):
         keys = [("k", j) for j in range(k + 2)]
         system = [Equation(tuple((key, 1.0) for key in keys))]
         assert determined(keys, system) == _reference_determined(keys, system)
-    assert len(disclosure._DET_MEMO) <= 3
+    assert len(disclosure_algebra._DET_MEMO) <= 3
