@@ -8,8 +8,10 @@ from ``typer.Exit`` / ``SystemExit``, click's usage errors (exit 2), and an unca
 printed as a traceback on stderr with exit 1, as Python prints it, so "no traceback" checks keep
 their meaning. (Click's own test runner is not used: it would set a fixed help width, and Typer's
 rebuilds the whole command tree on every call.) ``run_cli_subprocess`` starts
-a real ``python -m surveykit`` for the few tests that need a process (terminals, signals, import
-hygiene, the installed package).
+a real ``python -m surveykit`` for the few tests that need a new interpreter (terminals, signals,
+import hygiene, the installed package); ``run_cli_forked`` runs one in a process of its own forked
+from a zygote that imported surveykit once (``tests/cli_zygote.py``), for tests that need a process
+but not a fresh interpreter (a memory limit, a timeout on a hostile input).
 """
 
 from __future__ import annotations
@@ -91,6 +93,34 @@ def run_cli_subprocess(*args: str, cwd: Path | None = None, input: str | None = 
     full_env.setdefault("MPLBACKEND", "Agg")
     return subprocess.run([sys.executable, "-m", "surveykit", *map(str, args)], cwd=cwd or ROOT,
                           capture_output=True, text=True, input=input, timeout=timeout, env=full_env)
+
+
+_ZYGOTE = None
+
+
+def run_cli_forked(*argv: str, cwd: Path | None = None, input: str | None = None, timeout: float = 300,
+                   env: dict[str, str] | None = None, limit_as: int | None = None) -> subprocess.CompletedProcess:
+    """``python ARGV`` (``-m surveykit ...`` or ``-c CODE``) in a process of its own, forked from this
+    worker's zygote (``tests/cli_zygote.py``: the imports done once) instead of a new interpreter;
+    ``limit_as`` caps its address space. Raises ``subprocess.TimeoutExpired`` after ``timeout``
+    seconds (the child is killed). Not for tests of what a command imports."""
+    global _ZYGOTE
+    if _ZYGOTE is None:
+        import tempfile
+
+        from cli_zygote import CliZygote
+
+        _ZYGOTE = CliZygote(Path(tempfile.mkdtemp(prefix="surveykit-zygote-")))
+    return _ZYGOTE.run([str(a) for a in argv], cwd=cwd or ROOT, env=env, input=input, timeout=timeout,
+                       limit_as=limit_as)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The zygote of this worker, if one was started, ends with the session; its scratch folder goes."""
+    global _ZYGOTE
+    if _ZYGOTE is not None:
+        _ZYGOTE.close()
+        _ZYGOTE = None
 
 
 # -- the CLI, in this process --------------------------------------------------------------------

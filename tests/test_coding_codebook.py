@@ -294,17 +294,10 @@ def test_a_glob_that_backtracked_for_a_minute_codes_at_once(cli, tmp_path):
 def test_a_regex_whose_counted_repeats_expand_to_gigabytes_is_refused_before_compiling(tmp_path, pattern):
     """Compiling expands a counted repeat (a{10000000} took 2.7 GB): the check comes first. Run in a
     process limited to 1 GB of memory, so the old code fails quickly rather than filling the machine."""
-    import resource
-    import subprocess
-    import sys
+    from conftest import run_cli_forked
 
     path = evil_codebook(tmp_path, {"regex": pattern})
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-
-    res = subprocess.run([sys.executable, "-m", "surveykit", "codebook", "check", str(path)], capture_output=True,
-                         text=True, timeout=120, preexec_fn=limit)
+    res = run_cli_forked("-m", "surveykit", "codebook", "check", path, timeout=120, limit_as=1 << 30)
     assert res.returncode == 1, res.stderr
     assert "bad_regex" in res.stdout and "counted repeats" in res.stdout and "internal error" not in res.stderr
     _, problems = build_codebook(yaml.safe_load(path.read_text()), path=str(path))

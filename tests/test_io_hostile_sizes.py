@@ -7,16 +7,14 @@ in seconds instead of swapping the machine.
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import EXTERNAL, ROOT, SAMPLE_DIR
+from conftest import EXTERNAL, SAMPLE_DIR, run_cli_forked
 from surveykit.errors import InputError
 
 SECRET = "SECRETANSWER"
@@ -24,21 +22,12 @@ LIMITED_MEMORY = 2 * 1024 ** 3
 LIMITED_SECONDS = 60
 
 
-def _limited():
-    import resource
-
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = LIMITED_MEMORY if hard == resource.RLIM_INFINITY else min(LIMITED_MEMORY, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
-
-
 def run_limited(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """``python ARGV`` with at most 2 GB of address space and 60 seconds: a guard that does not work
-    fails here quickly (MemoryError or timeout) instead of taking the machine."""
-    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    """``python ARGV`` in a process of its own with at most 2 GB of address space and 60 seconds: a
+    guard that does not work fails here quickly (MemoryError or timeout) instead of taking the
+    machine. The process is forked from the worker's zygote (``conftest.run_cli_forked``)."""
     try:
-        return subprocess.run([sys.executable, *argv], check=False, cwd=cwd or ROOT, capture_output=True, text=True,
-                              timeout=LIMITED_SECONDS, env=env, preexec_fn=_limited)
+        return run_cli_forked(*argv, cwd=cwd, timeout=LIMITED_SECONDS, limit_as=LIMITED_MEMORY)
     except subprocess.TimeoutExpired:
         pytest.fail(f"still running after {LIMITED_SECONDS} s: {argv}")
 

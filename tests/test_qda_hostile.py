@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import os
 import re
-import resource
 import subprocess
-import sys
 import time
 import zipfile
 
 import pandas as pd
 import pytest
 
-from conftest import ROOT, run_cli_subprocess
+from conftest import run_cli_forked
 from test_qdpx import CODEBOOK  # the same small codebook the exchange tests use
 from surveykit.coding.qdpx import check_project, parse_project, read_project, validate_with_schema
 from surveykit.coding.refi import qdc_to_codebook
@@ -61,7 +59,7 @@ def test_many_same_named_codes_import_quickly(tmp_path):
     start = time.monotonic()
     # A subprocess with a timeout: the quadratic search took 47 s here; the fix takes about a second.
     try:
-        r = run_cli_subprocess("codebook", "import", path, "--out", out, timeout=25)
+        r = run_cli_forked("-m", "surveykit", "codebook", "import", path, "--out", out, timeout=25)
     except subprocess.TimeoutExpired:
         pytest.fail("codebook import of 20,000 same-named codes took more than 25 s")
     assert r.returncode == 0, r.stderr
@@ -101,15 +99,11 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path, args):
     for name in ("p.qdc", "p.qdpx"):
         os.mkfifo(tmp_path / name)
     try:
-        r = run_cli_subprocess(*args[:2], tmp_path / args[2], "--out", tmp_path / "out.x", timeout=30)
+        r = run_cli_forked("-m", "surveykit", *args[:2], tmp_path / args[2], "--out", tmp_path / "out.x", timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{' '.join(args)} waited on a named pipe")
     _one_line(r, "named pipe", args[2])
     assert not (tmp_path / "out.x").exists()
-
-
-def _limited_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
@@ -118,9 +112,8 @@ def test_an_endless_device_is_refused_not_read(tmp_path, args):
     (tmp_path / "z.qdc").symlink_to("/dev/zero")
     target = args[2] if args[2].startswith("/") else str(tmp_path / args[2])
     try:
-        r = subprocess.run([sys.executable, "-m", "surveykit", *args[:2], target, "--out", str(tmp_path / "o.x")],
-                           check=False, cwd=ROOT, capture_output=True, text=True, timeout=60,
-                           preexec_fn=_limited_memory, env={**os.environ, "MPLBACKEND": "Agg"})
+        r = run_cli_forked("-m", "surveykit", *args[:2], target, "--out", tmp_path / "o.x", timeout=60,
+                           limit_as=2 * 1024 ** 3)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{' '.join(args)} kept reading a device")
     _one_line(r, "character device")

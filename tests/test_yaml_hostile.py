@@ -13,14 +13,13 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 import time
 
 import pytest
 import yaml
 
-from conftest import CODEBOOKS, ROOT, SAMPLE_DIR, SAMPLE_SURVEY, run_cli_subprocess
+from conftest import CODEBOOKS, SAMPLE_DIR, SAMPLE_SURVEY, run_cli_forked
 from surveykit.errors import SurveykitError
 from surveykit.io import yaml_file
 
@@ -196,7 +195,7 @@ def test_a_four_megabyte_list_is_refused_in_a_second_not_minutes(tmp_path):
     big = tmp_path / "numbers.yaml"
     big.write_text("[" + "1," * 2_000_000 + "1]\n")
     try:
-        result = run_cli_subprocess("codebook", "check", big, timeout=30)
+        result = run_cli_forked("-m", "surveykit", "codebook", "check", big, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail("a 4 MB list of numbers took more than 30 s to be refused")
     assert result.returncode == 2
@@ -230,7 +229,7 @@ def test_an_alias_inside_what_it_names_is_refused_without_hanging(tmp_path, text
     p = tmp_path / "loop.yaml"
     p.write_text(text)
     try:
-        result = run_cli_subprocess("codebook", "check", p, timeout=30)
+        result = run_cli_forked("-m", "surveykit", "codebook", "check", p, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{text!r} hung")
     assert result.returncode == 2
@@ -259,8 +258,7 @@ def test_a_scale_of_many_options_checks_in_linear_time():
     # Before: the duplicate-code check, the top box and the net each looked every code up in a list
     # (10,000 options: 3.3 s; 100,000: over a minute).
     try:
-        result = subprocess.run([sys.executable, "-c", _MANY_OPTIONS, str(INSTRUMENT)], capture_output=True,
-                                text=True, timeout=30, cwd=ROOT)
+        result = run_cli_forked("-c", _MANY_OPTIONS, INSTRUMENT, timeout=30)
     except subprocess.TimeoutExpired:
         pytest.fail("checking a scale of 60,000 options took more than 30 s")
     assert result.returncode == 0, result.stderr[-2000:]
