@@ -71,3 +71,26 @@ def test_the_zeros_are_those_of_maximising_each_count_alone():
         assert forced_zeros(truth, eqs, suppressed) == want, (truth, sorted(suppressed, key=repr))
         found_some += bool(want)
     assert found_some > 10  # the tables exercise the case, not only its absence
+
+
+def test_one_round_certifies_every_count_that_can_be_above_0(monkeypatch):
+    """A shown total of 1 over one count of 1 and twelve hidden counts of 0: each of the twelve can be
+    1 on its own, and never two at once. With each candidate capped at 1 a round's solution puts one
+    at 1 and certified one candidate per round (12 programmes); capped at 1/12, the average of the
+    twelve solutions has all of them at 1/12, so one programme certifies them all."""
+    import scipy.optimize
+
+    from surveykit.disclosure import Equation, forced_zeros
+
+    keys = [("c", i) for i in range(13)]
+    truth = {k: 0.0 for k in keys} | {("c", 0): 1.0, "total": 1.0}
+    eqs = [Equation(tuple((k, 1.0) for k in keys) + (("total", -1.0),))]
+    calls = []
+    real = scipy.optimize.linprog
+    monkeypatch.setattr(scipy.optimize, "linprog", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert forced_zeros(truth, eqs, frozenset(keys)) == frozenset()
+    assert len(calls) == 1
+    # and with the count of 1 shown, all twelve are known zeros: one programme proves it
+    calls.clear()
+    assert forced_zeros(truth, eqs, frozenset(keys[1:])) == frozenset(keys[1:])
+    assert len(calls) == 1

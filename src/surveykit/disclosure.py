@@ -247,8 +247,11 @@ def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation],
     left = candidates
     rounds = 0
     while left:
-        # max sum(t) with t_j <= x_j and t_j <= 1 for each candidate: a candidate with t_j > 0 can be
-        # above 0, and a best sum of 0 means no candidate can be.
+        # max sum(t) with t_j <= x_j and t_j <= 1/m for each of the m candidates: a candidate with
+        # t_j > 0 can be above 0, and a best sum of 0 means no candidate can be. The cap of 1/m rather
+        # than 1: where each of them can be 1 or more on its own, the average of those solutions has
+        # every one at 1/m or more, so one round certifies them all (with a cap of 1 a solution
+        # trading one candidate against another certified one of the two per round).
         m = len(left)
         cost = np.concatenate([np.zeros(n), -np.ones(m)])
         a_eq = np.hstack([a, np.zeros((len(a), m))])
@@ -256,7 +259,7 @@ def forced_zeros(truth: Mapping[Hashable, float], equations: Sequence[Equation],
         for j, k in enumerate(left):
             a_ub[j, place[k]], a_ub[j, n + j] = -1.0, 1.0
         best_sum = linprog(cost, A_ub=a_ub, b_ub=np.zeros(m), A_eq=a_eq, b_eq=b,
-                           bounds=[(0, None)] * n + [(0, 1)] * m, method="highs")
+                           bounds=[(0, None)] * n + [(0, 1.0 / m)] * m, method="highs")
         rounds += 1
         if best_sum.status != 0:
             if rounds == 1:  # no solution found: claim nothing (the linear checks still hold)
