@@ -148,6 +148,20 @@ class BannerResult:
         return frame
 
 
+#: A banner letters its group columns A to Z.
+MAX_GROUPS = len(string.ascii_uppercase)
+
+
+def banner_groups(responses: "Responses", by: str, groups: Sequence[str] | str | None = None) -> list[str]:
+    """The groups of ``by`` a banner shows as columns: ``groups`` when given, else every group with an
+    answer (the respondents who gave none are not a column)."""
+    from surveykit.compare import select_groups
+    from surveykit.scoring import MISSING, grouping
+
+    present = [g for g in grouping(responses, by).groups if g != MISSING]
+    return select_groups(present, groups, known=responses.instrument.group_order(by) or ()) or present
+
+
 def column_labels(responses: "Responses", by: str) -> dict[str, str]:
     """Group id -> the label people read (sector labels, option labels of a question ...)."""
     return dict(responses.instrument.group_labels(by))
@@ -165,8 +179,8 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     import numpy as np
     import pandas as pd
 
-    from surveykit.compare import check_alpha, select_groups
-    from surveykit.scoring import ALL, MISSING, closed_targets, grouping
+    from surveykit.compare import check_alpha
+    from surveykit.scoring import ALL, closed_targets, grouping
 
     from surveykit.validation import check_bool, check_threshold
 
@@ -193,10 +207,9 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     if not scale.top_box:
         raise UsageError(f"question {q.id!r} has no top box to show in a banner")
     grp = grouping(responses, by)
-    present = [g for g in grp.groups if g != MISSING]
-    shown = select_groups(present, groups, known=responses.instrument.group_order(by) or ()) or present
-    if len(shown) > len(string.ascii_uppercase):
-        raise UsageError(f"a banner holds at most 26 group columns; {by!r} has {len(shown)}")
+    shown = banner_groups(responses, by, groups)
+    if len(shown) > MAX_GROUPS:
+        raise UsageError(f"a banner holds at most {MAX_GROUPS} group columns; {by!r} has {len(shown)}")
     valid_opts = list(scale.valid_options)
     has_means = bool(means) and all(o.value is not None for o in valid_opts)
     values = np.array([o.value if o.value is not None else np.nan for o in valid_opts], dtype=float)

@@ -392,9 +392,18 @@ def analysis_compare(part: "ReportPart", b: "Build", sb: SectionBuilder, explain
 
 
 def analysis_banner(part: "ReportPart", b: "Build", sb: SectionBuilder, explained: bool) -> None:
-    from surveykit.banner import banner
+    from surveykit.banner import MAX_GROUPS, banner, banner_groups
 
     opts = b.options
+    n_groups = len(banner_groups(b.responses, b.by)) if part.questions else 0
+    if n_groups > MAX_GROUPS:
+        # A banner letters its columns A-Z: with more groups it is left out, not the whole report.
+        names = ", ".join(display_id(q) for q in part.questions)
+        sb.text(f"The banner table of {names} is left out: a banner letters its group columns A to Z, and this "
+                f"grouping ({by_phrase(b.responses, b.by)}) has {n_groups} groups. The tables by the same grouping "
+                "show every group.")
+        b.method("Banner table", f"left out: {n_groups} groups, more than a banner's {MAX_GROUPS} lettered columns")
+        return
     for qid in part.questions:
         res = banner(b.responses, question=qid, by=b.by, alpha=opts.alpha, padjust=opts.padjust,
                      min_group_size=opts.banner_min_group_size, suppress=opts.suppress, threshold=opts.threshold)
