@@ -248,21 +248,33 @@ def _protected(frame: "pd.DataFrame", responses: "Responses", by: str, targets, 
         bases = {g for k, g in enumerate(names) if ("n", k) in keys}
         cells = bases | {g for k, g in enumerate(names) if any(("c", i, k) in keys for i in valid)}
         hidden[it.id if it else q.id] = (bases, cells)
+    import numpy as np
+    import pandas as pd
+
     derived = ["statistic", "p_value", "p_adjusted", "effect_size"]
     out = frame.astype({c: object for c in ["n", *derived]})
-    for i, item, groups in zip(frame.index, frame["item_id"], frame["groups"]):
+    # The columns as lists, changed in place and put back whole: a grouping of 40 groups makes tens of
+    # thousands of pairs, and a cell set through pandas one at a time cost seconds.
+    columns = {c: out[c].tolist() for c in ["n", *derived]}
+    tests, effects, significant = frame["test"].tolist(), frame["effect_size"].tolist(), frame["significant"].tolist()
+    for pos, (i, item, groups) in enumerate(zip(frame.index, frame["item_id"], frame["groups"])):
         pair = groups.split(PAIR_SEPARATOR) if PAIR_SEPARATOR in groups else None
         names = set(pair or groups.split(GROUP_SEPARATOR))
         bases, cells = hidden.get(item, (set(), set()))
         if names & bases:
-            out.at[i, "n"] = MARKER
-        if names & cells and frame.at[i, "test"] != "not_tested":
-            effect = frame.at[i, "effect_size"]
-            if pair and frame.at[i, "significant"] and frame.at[i, "test"] == "mann_whitney_u" and effect == effect:
+            columns["n"][pos] = MARKER
+        if names & cells and tests[pos] != "not_tested":
+            effect = effects[pos]
+            if pair and significant[pos] and tests[pos] == "mann_whitney_u" and effect == effect:
                 out.at[i, "note"] = _join(str(frame.at[i, "note"]),
                                           f"{HIGHER}{pair[0] if effect > 0 else pair[1]}")
             for c in derived:
-                out.at[i, c] = MARKER
+                columns[c][pos] = MARKER
+    for c, values in columns.items():
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        # dtype given: a column of markers only would otherwise become pandas' str type
+        out[c] = pd.Series(column, index=out.index, dtype=object)
     return out
 
 
