@@ -76,21 +76,27 @@ def _child(job: dict) -> None:
     raise SystemExit(0)
 
 
-def main() -> None:
+def start(preload: tuple[str, ...]) -> None:
+    """A zygote's start (this one's and ``report_zygote``'s): it dies with the test process that
+    started it, imports ``preload`` and says it is ready."""
     import ctypes
     import importlib
     import signal
 
-    try:  # the zygote dies with the test worker that started it
+    try:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    for name in PRELOAD:
+    for name in preload:
         try:
             importlib.import_module(name)
         except ImportError:
             pass  # a module that moved: the command imports what it needs anyway
     _say({"ready": True})
+
+
+def main() -> None:
+    start(PRELOAD)
     while True:
         job = _line()
         pid = os.fork()
@@ -103,19 +109,25 @@ def main() -> None:
         _say({"pid": pid, "status": os.waitstatus_to_exitcode(status)})
 
 
-class CliZygote:
-    """The test side: ``run(argv, ...)`` as ``subprocess.run([sys.executable, *argv], ...)``."""
+class ZygoteClient:
+    """The test side of a zygote (this one's and ``report_zygote``'s): the process, its messages
+    (``message``) and requests (``send``)."""
 
-    def __init__(self, scratch: Path):
-        self._scratch = scratch
-        self._proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      env={**os.environ, **ENV})
+    def __init__(self, script: str, *, env: dict[str, str], stderr: Path | None = None):
+        if stderr is None:
+            self._proc = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          env=env)
+        else:
+            with open(stderr, "wb") as err:
+                self._proc = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE,
+                                              stdout=subprocess.PIPE, stderr=err, env=env)
+        self._stderr = stderr
         self._fd = self._proc.stdout.fileno()
         self._buffer = b""
-        self._count = 0
-        assert self._message(timeout=300) == {"ready": True}
+        assert self.message(timeout=300) == {"ready": True}
 
-    def _message(self, timeout: float | None) -> dict | None:
+    def message(self, timeout: float | None = None) -> dict | None:
+        """The zygote's next line, waiting at most ``timeout`` seconds (None: no line yet)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while b"\n" not in self._buffer:
             left = None if deadline is None else max(deadline - time.monotonic(), 0)
@@ -123,10 +135,34 @@ class CliZygote:
                 return None
             chunk = os.read(self._fd, 65536)
             if not chunk:
-                raise RuntimeError(f"the zygote ended (exit {self._proc.wait()})")
+                code = self._proc.wait()
+                said = Path(self._stderr).read_text(errors="replace") if self._stderr else ""
+                raise RuntimeError(f"the zygote ended (exit {code}): {said}")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
+
+    def send(self, job: dict) -> None:
+        self._proc.stdin.write((json.dumps(job) + "\n").encode())
+        self._proc.stdin.flush()
+
+    def end(self) -> None:
+        """Close the request pipe (the zygote ends) and wait for it."""
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+class CliZygote(ZygoteClient):
+    """``run(argv, ...)`` as ``subprocess.run([sys.executable, *argv], ...)``."""
+
+    def __init__(self, scratch: Path):
+        self._scratch = scratch
+        self._count = 0
+        super().__init__(__file__, env={**os.environ, **ENV})
 
     def run(self, argv: list[str], *, cwd: Path, env: dict[str, str] | None = None, input: str | None = None,
             timeout: float, limit_as: int | None = None) -> subprocess.CompletedProcess:
@@ -139,13 +175,12 @@ class CliZygote:
             files[name].write_bytes(b"")
         job = {"argv": [str(a) for a in argv], "cwd": str(cwd), "env": env or {}, "limit_as": limit_as,
                **{name: str(path) for name, path in files.items()}}
-        self._proc.stdin.write((json.dumps(job) + "\n").encode())
-        self._proc.stdin.flush()
-        pid = self._message(timeout=60)["pid"]
-        done = self._message(timeout=timeout)
+        self.send(job)
+        pid = self.message(timeout=60)["pid"]
+        done = self.message(timeout=timeout)
         if done is None:
             os.kill(pid, 9)
-            self._message(timeout=60)
+            self.message(timeout=60)
             raise subprocess.TimeoutExpired(argv, timeout)
         assert done["pid"] == pid, done
         out, err = (files[name].read_bytes() for name in ("stdout", "stderr"))
@@ -154,15 +189,10 @@ class CliZygote:
         return subprocess.CompletedProcess([sys.executable, *argv], done["status"], _text(out), _text(err))
 
     def close(self) -> None:
-        """End the zygote (its request pipe closes) and remove the scratch folder."""
+        """End the zygote and remove the scratch folder."""
         import shutil
 
-        self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        self.end()
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 

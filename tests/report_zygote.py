@@ -20,13 +20,13 @@ time. ``ZygoteProcess`` is the test side, a ``Popen``-like handle (``pid``, ``po
 
 from __future__ import annotations
 
-import json
 import os
-import select
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from cli_zygote import ZygoteClient, _line, _say
+from cli_zygote import start as start_zygote
 
 PRELOAD = (
     "pandas", "numpy", "scipy.stats", "matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg",
@@ -39,18 +39,6 @@ PRELOAD = (
     "surveykit.compare", "surveykit.stats", "surveykit.banner", "surveykit.voices", "surveykit.ranking",
     "surveykit.scoring", "surveykit.disclosure", "surveykit.charts.effectiveness", "surveykit.charts.youth",
 )
-
-
-def _line() -> dict:
-    line = sys.stdin.readline()
-    if not line:
-        os._exit(0)  # the test closed the pipe: no more children
-    return json.loads(line)
-
-
-def _say(msg: dict) -> None:
-    sys.stdout.write(json.dumps(msg) + "\n")
-    sys.stdout.flush()
 
 
 def _serve() -> dict:
@@ -113,77 +101,34 @@ def _prepare(args: list[str], cwd: str) -> None:
 
 
 def main() -> None:
-    import ctypes
-    import importlib
-    import signal
-
-    try:  # the zygote dies with the test that started it
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass  # a module that moved: the command imports what it needs anyway
-    _say({"ready": True})
+    start_zygote(PRELOAD)
     job = _line()
     _prepare(job["prepare"], job["cwd"])
 
 
-class Zygote:
+class Zygote(ZygoteClient):
     """The zygote process, started once per test (``with Zygote(env=..., stderr=...) as z: z.prepare(args,
     cwd=...); z.start(stderr=...)``); ``stderr``: a file for the zygote's own messages."""
 
     def __init__(self, *, env: dict[str, str], stderr: Path):
-        with open(stderr, "wb") as err:
-            self._proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=err, env=env)
-        self._stderr = stderr
-        self._fd = self._proc.stdout.fileno()
-        self._buffer = b""
-        assert self.message(timeout=300) == {"ready": True}
-
-    def message(self, timeout: float | None = None) -> dict | None:
-        """The zygote's next line, waiting at most ``timeout`` seconds (None: no line yet)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while b"\n" not in self._buffer:
-            left = None if deadline is None else max(deadline - time.monotonic(), 0)
-            if not select.select([self._fd], [], [], left)[0]:
-                return None
-            chunk = os.read(self._fd, 65536)
-            if not chunk:
-                code = self._proc.wait()
-                raise RuntimeError(f"the zygote ended (exit {code}): {Path(self._stderr).read_text(errors='replace')}")
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        return json.loads(line)
-
-    def _send(self, job: dict) -> None:
-        self._proc.stdin.write((json.dumps(job) + "\n").encode())
-        self._proc.stdin.flush()
+        super().__init__(__file__, env=env, stderr=stderr)
 
     def prepare(self, args: list, *, cwd: Path) -> None:
         """Run ``surveykit ARGS`` in the zygote up to the writing of the report."""
-        self._send({"prepare": [str(a) for a in args], "cwd": str(cwd)})
+        self.send({"prepare": [str(a) for a in args], "cwd": str(cwd)})
         assert self.message() == {"prepared": True}
 
     def start(self, *, stderr: Path, out: Path | None = None) -> "ZygoteProcess":
         """A child that writes the prepared report (its stderr in the file ``stderr``); to the folder
         ``out`` instead of the command's own when given."""
-        self._send({"stderr": str(stderr), **({"out": str(out)} if out else {})})
+        self.send({"stderr": str(stderr), **({"out": str(out)} if out else {})})
         return ZygoteProcess(self, self.message()["pid"], stderr)
 
     def __enter__(self) -> "Zygote":
         return self
 
     def __exit__(self, *exc) -> None:
-        self._proc.stdin.close()
-        try:
-            self._proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        self.end()
 
 
 class ZygoteProcess:
