@@ -186,7 +186,10 @@ class CliZygote(ZygoteClient):
         out, err = (files[name].read_bytes() for name in ("stdout", "stderr"))
         for path in files.values():
             path.unlink()
-        return subprocess.CompletedProcess([sys.executable, *argv], done["status"], _text(out), _text(err))
+        from conftest import _text_of  # the test side only: the zygote never runs this
+
+        return subprocess.CompletedProcess([sys.executable, *argv], done["status"], _text_of(out, errors="strict"),
+                                           _text_of(err, errors="strict"))
 
     def close(self) -> None:
         """End the zygote and remove the scratch folder."""
@@ -194,13 +197,6 @@ class CliZygote(ZygoteClient):
 
         self.end()
         shutil.rmtree(self._scratch, ignore_errors=True)
-
-
-def _text(data: bytes) -> str:
-    """Bytes as ``subprocess.run(text=True)`` reads them (the locale's UTF-8, universal newlines)."""
-    import io
-
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict", newline=None).read()
 
 
 if __name__ == "__main__":

@@ -166,9 +166,10 @@ def _instrument_loader(original):
     return load
 
 
-def _text_of(data: bytes) -> str:
-    """Bytes written to a stream as ``subprocess.run(text=True)`` reads them (UTF-8, universal newlines)."""
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline=None).read()
+def _text_of(data: bytes, *, errors: str = "replace") -> str:
+    """Bytes written to a stream as ``subprocess.run(text=True)`` reads them (UTF-8, universal newlines;
+    ``errors="strict"`` as it does, "replace" for the in-process runs, whose stderr may hold anything)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors, newline=None).read()
 
 
 def _exit_code(code, err) -> int:

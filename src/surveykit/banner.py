@@ -152,13 +152,14 @@ class BannerResult:
 MAX_GROUPS = len(string.ascii_uppercase)
 
 
-def banner_groups(responses: "Responses", by: str, groups: Sequence[str] | str | None = None) -> list[str]:
+def banner_groups(responses: "Responses", by: str, groups: Sequence[str] | str | None = None, *,
+                  grp: Any = None) -> list[str]:
     """The groups of ``by`` a banner shows as columns: ``groups`` when given, else every group with an
-    answer (the respondents who gave none are not a column)."""
+    answer (the respondents who gave none are not a column). ``grp``: the grouping, when made already."""
     from surveykit.compare import select_groups
     from surveykit.scoring import MISSING, grouping
 
-    present = [g for g in grouping(responses, by).groups if g != MISSING]
+    present = [g for g in (grp if grp is not None else grouping(responses, by)).groups if g != MISSING]
     return select_groups(present, groups, known=responses.instrument.group_order(by) or ()) or present
 
 
@@ -207,7 +208,7 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     if not scale.top_box:
         raise UsageError(f"question {q.id!r} has no top box to show in a banner")
     grp = grouping(responses, by)
-    shown = banner_groups(responses, by, groups)
+    shown = banner_groups(responses, by, groups, grp=grp)
     if len(shown) > MAX_GROUPS:
         raise UsageError(f"a banner holds at most {MAX_GROUPS} group columns; {by!r} has {len(shown)}")
     valid_opts = list(scale.valid_options)

@@ -39,16 +39,22 @@ class _System:
         self.keys, self.matrix = keys, matrix
         self.guards = [eq.guard for eq in self.equations]
 
-    def determined(self, suppressed: Sequence[Hashable], hidden: Iterable[Hashable] = ()) -> list[Hashable]:
-        suppressed = list(suppressed)
+    def _unknowns(self, suppressed: list, hidden: Iterable[Hashable]) -> tuple[dict, list[int], list[int]]:
+        """The unknowns' places (``suppressed``, then the ``hidden`` not among them), their columns in
+        the matrix and the equations active with them hidden (a guard hidden drops its equation)."""
         unknown = suppressed + [h for h in hidden if h not in set(suppressed)]
-        if not suppressed or not self.equations:
-            return []
         index = {k: i for i, k in enumerate(unknown)}
         zero = len(self.keys)
         # a key listed twice counts at its last place (a dict of places); the other column stays zero
         cols = [self.keys.get(k, zero) if index[k] == i else zero for i, k in enumerate(unknown)]
         active = [e for e, g in enumerate(self.guards) if g is None or g not in index]
+        return index, cols, active
+
+    def determined(self, suppressed: Sequence[Hashable], hidden: Iterable[Hashable] = ()) -> list[Hashable]:
+        suppressed = list(suppressed)
+        if not suppressed or not self.equations:
+            return []
+        _, cols, active = self._unknowns(suppressed, hidden)
         rows = self.matrix[active][:, cols]
         rows = rows[rows.any(axis=1)]
         if not len(rows):
@@ -66,15 +72,11 @@ class _System:
         choice is the one it made asking ``determined`` of each."""
         import numpy as np
 
-        suppressed = list(suppressed)
-        unknown = suppressed + [h for h in hidden if h not in set(suppressed)]
-        index = {k: i for i, k in enumerate(unknown)}
-        zero = len(self.keys)
-        cols = [self.keys.get(k, zero) if index[k] == i else zero for i, k in enumerate(unknown)]
-        active = self.matrix[[e for e, g in enumerate(self.guards) if g is None or g not in index]]
-        a, c = active[:, cols], active[:, [self.keys.get(k, zero) for k in candidates]]
+        index, cols, active_rows = self._unknowns(list(suppressed), hidden)
+        active = self.matrix[active_rows]
+        a, c = active[:, cols], active[:, [self.keys.get(k, len(self.keys)) for k in candidates]]
         u, s, vt = np.linalg.svd(a, full_matrices=False)
-        rank = int(np.sum(s > max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10))
+        rank = _rank(s, a.shape)
         if rank == 0:
             return [False] * len(candidates)
         along = u[:, :rank].T @ c  # each candidate's column in the unknowns' column space
@@ -110,8 +112,7 @@ def _determined_places(a: "np.ndarray", n_suppressed: int) -> tuple[int, ...]:
     import numpy as np
 
     _, s, vt = np.linalg.svd(a)
-    tol = max(a.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0) * 10
-    rank = int(np.sum(s > tol))
+    rank = _rank(s, a.shape)
     null = vt[rank:].T  # ncols x nullity
     if null.shape[1] == 0:
         return tuple(range(n_suppressed))
@@ -119,3 +120,12 @@ def _determined_places(a: "np.ndarray", n_suppressed: int) -> tuple[int, ...]:
     # sqrt(x . x)), without its per-call overhead: the same numbers, so the same answers.
     rows_c = np.ascontiguousarray(null[:n_suppressed])
     return tuple(i for i in range(n_suppressed) if np.sqrt(rows_c[i].dot(rows_c[i])) < 1e-9)
+
+
+def _rank(singular: "np.ndarray", shape: tuple[int, ...]) -> int:
+    """The numerical rank: the singular values above ten times the machine precision of the largest,
+    scaled by the matrix's larger side."""
+    import numpy as np
+
+    tol = max(shape) * np.finfo(float).eps * (singular[0] if singular.size else 0.0) * 10
+    return int(np.sum(singular > tol))
