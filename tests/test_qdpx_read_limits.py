@@ -46,6 +46,10 @@ def test_a_project_beyond_a_limit_is_written_with_a_note(cli, tmp_path, coded, m
 def test_the_check_names_each_limit():
     from surveykit.io.qdpx import MAX_MEMBERS, MAX_SOURCE_BYTES, beyond_read_limits
 
-    assert beyond_read_limits(b"<x/>", {"a.txt": b"text"}) is None
-    assert "sources" in beyond_read_limits(b"<x/>", {f"{i}.txt": b"" for i in range(MAX_MEMBERS)})
-    assert "a source larger than" in beyond_read_limits(b"<x/>", {"a.txt": b"x" * (MAX_SOURCE_BYTES + 1)})
+    from surveykit.io.qdpx import MAX_XML_BYTES
+
+    xml = len(b"<x/>")  # the size of the project XML (the export never holds it whole)
+    assert beyond_read_limits(xml, {"a.txt": b"text"}) is None
+    assert "sources" in beyond_read_limits(xml, {f"{i}.txt": b"" for i in range(MAX_MEMBERS)})
+    assert "a source larger than" in beyond_read_limits(xml, {"a.txt": b"x" * (MAX_SOURCE_BYTES + 1)})
+    assert "a project file of" in beyond_read_limits(MAX_XML_BYTES + 1, {"a.txt": b"text"})

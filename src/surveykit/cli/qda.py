@@ -256,11 +256,12 @@ def code_export(
 
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.journal import Memo, memos as journal_memos
-    from surveykit.coding.qdpx import AnswerSource, build_project, validate_with_schema
+    from surveykit.coding.qdpx import validate_with_schema
+    from surveykit.coding.qdpx_export import AnswerSource, ProjectStream
     from surveykit.coding.redact import load_denylist
     from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_output_bytes
     from surveykit.io.review_journal import journal_path, read_journal
-    from surveykit.io.qdpx import beyond_read_limits, load_xml_schema, qdpx_bytes
+    from surveykit.io.qdpx import beyond_read_limits, load_xml_schema, qdpx_archive
 
     if to != "qdpx":
         raise invalid_choice("--to", to, ["qdpx"])
@@ -326,17 +327,31 @@ def code_export(
                     memos.append(m)
     memos = [m for m in memos if m.target != "code" or m.code_id in set(cb.code_ids)]
     deny = load_denylist() if redact else ()
-    xml, files, summary = build_project(name=name or coded.stem, codebook=cb, answers=sources, coded=detail,
-                                        memos=memos, redact=redact, denylist=deny)
+    projects: list[ProjectStream] = []
+
+    def make_project() -> tuple[ProjectStream, dict[str, bytes]]:
+        # Made a piece at a time while it is compressed (an export of 100,000 answers never holds its
+        # XML as a tree); made again only for an XML too large for a 32-bit zip member (io.qdpx).
+        project = ProjectStream(name=name or coded.stem, codebook=cb, answers=sources, coded=detail, memos=memos,
+                                redact=redact, denylist=deny)
+        projects.append(project)
+        return project, project.files
+
     if xml_schema is not None:
+        xml = b"".join(make_project()[0])  # validated whole, before anything is written
         problems = validate_with_schema(xml, xml_schema)
         if problems:
             raise InputError(f"the project does not validate against {schema.name}: {problems[0]}; nothing written")
-    write_output_bytes(out, qdpx_bytes(xml, files), force=force)
+        archive, size = qdpx_archive(lambda: ([xml], projects[-1].files))
+    else:
+        archive, size = qdpx_archive(make_project)
+    files, summary = projects[-1].files, projects[-1].summary
+    assert summary is not None
+    write_output_bytes(out, archive, force=force)
     message(f"wrote {out}: {summary.sources} answers, {summary.cases} cases, {summary.codings} codings in "
             f"{summary.selections} selections, {summary.notes} memo(s)"
             + (f"; {summary.redactions} redaction(s)" if redact else "; NOT REDACTED (internal use only)"))
-    too_large = beyond_read_limits(xml, files)
+    too_large = beyond_read_limits(size, files)
     if too_large is not None:
         message(f"note: 'surveykit code import' will not read this project back: it holds {too_large}, beyond the "
                 "limits that guard against zip bombs; for a round trip, export a part at a time (--question, or a "

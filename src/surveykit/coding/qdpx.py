@@ -1,14 +1,6 @@
 """REFI-QDA projects (QDA-XML 1.0): coded answers out to NVivo, ATLAS.ti, MAXQDA, QualCoder ... and back.
 
-**Export** (``build_project``): every answer is a text source (its text in ``sources/GUID.txt``);
-every respondent a case, with the profile fields (sector, role, region ...) as case variables and a
-reference to their answers; the codebook's themes and codes as in ``refi.codebook_to_qdc`` (ids kept
-in a ``surveykit id:`` line of each description, GUIDs derived from the ids); each coded row a
-coding of a plain-text selection at its span (the whole answer when it has none), by its coder (a
-project user) at its time; memos as notes, referenced from the answer or the code. Each source also
-carries the variables ``respondent_id``, ``question_id`` and ``reviewed`` (true when the coder
-decided the answer, codes or not), which let an import tell "no code applies" from "not coded".
-GUIDs are uuid5 values of what they stand for, so the same input gives the same bytes.
+**Export**: ``coding.qdpx_export`` (a project made a case and a source at a time).
 
 **Import** (``read_project``): the codings of any project, checked first (``check_project``): the
 root must be a QDA-XML ``Project``, GUIDs well formed, every coding must point to a code of the
@@ -21,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Sequence
 
 from surveykit.coding.journal import Memo
-from surveykit.coding.refi import _local, _parser, add_codes, qdc_to_codebook, short, stable_guid
-from surveykit.errors import InputError, looks_like_id, quoted_or
-from surveykit.io.gold import MACHINE_CODERS
+from surveykit.coding.refi import _local, _parser, qdc_to_codebook, short
+from surveykit.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,32 +30,7 @@ _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 SOURCE_VARIABLES = ("respondent_id", "question_id", "reviewed", "reviewed_by", "reviewed_at", "redacted_offsets")
 
 
-@dataclass(frozen=True)
-class AnswerSource:
-    """One answer to export: its ids, text and the respondent's profile fields (name -> value)."""
-
-    respondent_id: str
-    question_id: str
-    text: str
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ExportSummary:
-    sources: int
-    cases: int
-    codings: int
-    selections: int
-    notes: int
-    redactions: int
-
-
-def _guid(kind: str, *parts: object) -> str:
-    return stable_guid(kind, "\x1f".join(str(p) for p in parts))
-
-
 _PLACEHOLDERS = re.compile(r"(?:\[[a-z][a-z ]{0,24}\])+")
-
 
 def redact_with_offsets(text: str, spans: Sequence[tuple[int, int]], *, denylist: Sequence[str] = ()
                         ) -> tuple[str, list[tuple[int, int]], int, list[tuple[int, int, int, int]]]:
@@ -154,182 +120,6 @@ def unredacted_span(start: int, end: int, stretches: Sequence[tuple[int, int, in
         return pos + shift
 
     return back(start, False), back(end, True)
-
-
-def build_project(*, name: str, codebook: "Codebook", answers: Sequence[AnswerSource], coded: "pd.DataFrame",
-                  memos: Sequence[Memo] = (), redact: bool = True, denylist: Sequence[str] = (),
-                  origin: str | None = None) -> tuple[bytes, dict[str, bytes], ExportSummary]:
-    """The project XML and its source files (name -> bytes) for coded answers (see module doc).
-
-    coded: coded-file detail rows (respondent_id, question_id, code_id, coder, start, end, coded_at;
-    code_id None = "no code applies"). Every coded answer must be among ``answers`` and every span
-    inside its answer; codes must be in the codebook. redact: answers and memos are redacted of
-    personal data, spans moved with the text (the default; False is for internal use only).
-    """
-    import pandas as pd
-    from lxml import etree
-
-    from surveykit._version import __version__
-    from surveykit.coding.redact import redact as redact_text
-
-    ns = "{%s}" % PROJECT_NS
-    by_answer = {(a.respondent_id, a.question_id): a for a in answers}
-    known = set(codebook.code_ids)
-    rows: dict[tuple[str, str], list[tuple[str, str, int | None, int | None, str | None]]] = {}
-    reviewed: dict[tuple[str, str], tuple[str, str | None]] = {}  # answer -> (coder, time) of its decision
-    for rid, qid, code, coder, start, end, at in zip(
-            coded["respondent_id"], coded["question_id"], coded["code_id"], coded["coder"], coded["start"],
-            coded["end"], coded["coded_at"]):
-        key = (str(rid), str(qid))
-        if key not in by_answer:
-            # Named only when id-like: a file whose id column holds answers would otherwise print one.
-            who = quoted_or(rid, "respondent") if looks_like_id(rid) else \
-                "a respondent id that does not look like an id (is the file's first column the respondent id?)"
-            raise InputError(f"{who} has no answer to {quoted_or(qid, 'question')} in the answers given "
-                             "(--survey / --answers)")
-        if str(coder) not in MACHINE_CODERS:  # the rules' and the model's rows are suggestions: nobody reviewed
-            reviewed.setdefault(key, (str(coder or "unknown"), None if at is None or pd.isna(at) else str(at)))
-        if code is None or (isinstance(code, float) and pd.isna(code)):
-            continue
-        if str(code) not in known:
-            what = quoted_or(code, "code") if looks_like_id(code) else "a code that does not look like a code id"
-            raise InputError(f"{what} is not in the codebook {codebook.id!r} (give --codebook)")
-        s = None if start is None or pd.isna(start) else int(start)
-        e = None if end is None or pd.isna(end) else int(end)
-        text = by_answer[key].text
-        if s is not None and not (0 <= s < e <= len(text)):
-            raise InputError(f"{quoted_or(rid, 'respondent')}: the span {s}-{e} of code {code} lies outside the answer "
-                             f"({len(text)} characters); is this the export the file was coded from?")
-        rows.setdefault(key, []).append((str(code), str(coder or "unknown"), s, e,
-                                         None if at is None or pd.isna(at) else str(at)))
-    coders = sorted({c for rs in rows.values() for _, c, _, _, _ in rs} | {m.coder for m in memos if m.coder}
-                    | {str(c) for c in coded["coder"] if c is not None and not pd.isna(c) and str(c)})
-    user_guid = {c: _guid("user", c) for c in coders}
-    attr_names = list(dict.fromkeys(k for a in answers for k in a.attributes))
-    var_guid = {v: _guid("variable", v) for v in [*SOURCE_VARIABLES, *attr_names]}
-
-    # Notes first: sources and codes refer to them by GUID.
-    note_items: list[tuple[str, Memo]] = []
-    for n, m in enumerate(memos):
-        note_items.append((_guid("note", m.target, m.respondent_id, m.question_id, m.code_id, n, m.text), m))
-    answer_notes: dict[tuple[str, str], list[str]] = {}
-    code_notes: dict[str, list[str]] = {}
-    for guid, m in note_items:
-        if m.target == "answer":
-            answer_notes.setdefault((m.respondent_id, m.question_id), []).append(guid)
-        else:
-            code_notes.setdefault(m.code_id, []).append(guid)
-
-    root = etree.Element(ns + "Project", nsmap={None: PROJECT_NS})
-    root.set("name", name)
-    root.set("origin", origin or f"surveykit {__version__}")
-    if coders:
-        users = etree.SubElement(root, ns + "Users")
-        for c in coders:
-            etree.SubElement(users, ns + "User", guid=user_guid[c], name=c)
-    book = etree.SubElement(root, ns + "CodeBook")
-    add_codes(etree.SubElement(book, ns + "Codes"), codebook, ns,
-              code_notes={k: v for k, v in code_notes.items() if k in known})
-    variables = etree.SubElement(root, ns + "Variables")
-    for v in [*SOURCE_VARIABLES, *attr_names]:
-        el = etree.SubElement(variables, ns + "Variable", guid=var_guid[v], name=v,
-                              typeOfVariable=_VARIABLE_TYPES.get(v, "Text"))
-        if v in SOURCE_VARIABLES:
-            etree.SubElement(el, ns + "Description").text = "surveykit: which answer this source is"
-
-    source_guid = {(a.respondent_id, a.question_id): _guid("source", a.respondent_id, a.question_id) for a in answers}
-    # Each respondent's answers, in the order given (grouped once: not a pass over every answer per case).
-    by_respondent: dict[str, list[AnswerSource]] = {}
-    for a in answers:
-        by_respondent.setdefault(a.respondent_id, []).append(a)
-    if by_respondent:
-        cases = etree.SubElement(root, ns + "Cases")
-        for rid, mine in by_respondent.items():
-            case = etree.SubElement(cases, ns + "Case", guid=_guid("case", rid), name=rid)
-            for k in attr_names:
-                value = mine[0].attributes.get(k)
-                if value is not None and str(value) != "":
-                    _value(case, ns, var_guid[k], str(value), "Text")
-            for a in mine:
-                etree.SubElement(case, ns + "SourceRef", targetGUID=source_guid[(a.respondent_id, a.question_id)])
-
-    files: dict[str, bytes] = {}
-    n_codings = n_selections = n_redactions = 0
-    if answers:
-        sources = etree.SubElement(root, ns + "Sources")
-        for a in answers:
-            key = (a.respondent_id, a.question_id)
-            guid = source_guid[key]
-            codings = rows.get(key, [])
-            spans = [(s, e) if s is not None else (0, len(a.text)) for _, _, s, e, _ in codings]
-            text = a.text
-            stretches: list[tuple[int, int, int, int]] = []
-            if redact:
-                text, spans, n, stretches = redact_with_offsets(a.text, spans, denylist=denylist)
-                n_redactions += n
-            files[f"{guid}.txt"] = text.encode("utf-8")
-            src = etree.SubElement(sources, ns + "TextSource", guid=guid, name=f"{a.respondent_id} {a.question_id}",
-                                   plainTextPath=f"internal://{guid}.txt")
-            by_span: dict[tuple[int, int], list[tuple[str, str, str | None]]] = {}
-            for (code, coder, _, _, at), span in zip(codings, spans):
-                by_span.setdefault(span, []).append((code, coder, at))
-            for (s, e), items in sorted(by_span.items()):
-                sel = etree.SubElement(src, ns + "PlainTextSelection",
-                                       guid=_guid("selection", a.respondent_id, a.question_id, s, e),
-                                       name=f"{a.respondent_id} {s}-{e}", startPosition=str(s), endPosition=str(e))
-                n_selections += 1
-                for code, coder, at in items:
-                    attrs = {"guid": _guid("coding", a.respondent_id, a.question_id, s, e, code, coder),
-                             "creatingUser": user_guid[coder]}
-                    if at and _datetime_ok(at):
-                        attrs["creationDateTime"] = at
-                    coding = etree.SubElement(sel, ns + "Coding", **attrs)
-                    etree.SubElement(coding, ns + "CodeRef", targetGUID=stable_guid("code", code))
-                    n_codings += 1
-            for note in answer_notes.get(key, []):
-                etree.SubElement(src, ns + "NoteRef", targetGUID=note)
-            _value(src, ns, var_guid["respondent_id"], a.respondent_id, "Text")
-            _value(src, ns, var_guid["question_id"], a.question_id, "Text")
-            if stretches:  # where the spans were before redaction, so that an import puts them back
-                _value(src, ns, var_guid["redacted_offsets"], offsets_text(stretches), "Text")
-            _value(src, ns, var_guid["reviewed"], "true" if key in reviewed else "false", "Boolean")
-            if key in reviewed:
-                who, when = reviewed[key]
-                _value(src, ns, var_guid["reviewed_by"], who, "Text")
-                if when and _datetime_ok(when):
-                    _value(src, ns, var_guid["reviewed_at"], when, "DateTime")
-    if note_items:
-        notes = etree.SubElement(root, ns + "Notes")
-        for guid, m in note_items:
-            body = redact_text(m.text, denylist=denylist)[0] if redact else m.text
-            what = f"code {m.code_id}" if m.target == "code" else f"answer of {m.respondent_id}"
-            attrs = {"guid": guid, "name": f"Memo on {what}" + (f" by {m.coder}" if m.coder else "")}
-            if m.coder in user_guid:
-                attrs["creatingUser"] = user_guid[m.coder]
-            if m.at and _datetime_ok(m.at):
-                attrs["creationDateTime"] = m.at
-            note = etree.SubElement(notes, ns + "Note", **attrs)
-            etree.SubElement(note, ns + "PlainTextContent").text = body
-    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    summary = ExportSummary(sources=len(answers), cases=len(by_respondent), codings=n_codings, selections=n_selections,
-                            notes=len(note_items), redactions=n_redactions)
-    return xml, files, summary
-
-
-def _value(parent, ns: str, var_guid: str, value: str, kind: str) -> None:
-    from lxml import etree
-
-    vv = etree.SubElement(parent, ns + "VariableValue")
-    etree.SubElement(vv, ns + "VariableRef", targetGUID=var_guid)
-    etree.SubElement(vv, ns + f"{kind}Value").text = value
-
-
-_VARIABLE_TYPES = {"reviewed": "Boolean", "reviewed_at": "DateTime"}
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
-
-
-def _datetime_ok(text: str) -> bool:
-    return bool(_DATETIME.match(text))
 
 
 # -- import ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable, Iterable, Mapping
 
 from surveykit.errors import InputError
 
@@ -105,27 +105,77 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, budget: l
     return out.getvalue()
 
 
-def qdpx_bytes(project: bytes, sources: dict[str, bytes]) -> bytes:
-    """A deterministic .qdpx archive: project.qde first, then sources/NAME in name order."""
+def qdpx_archive(make: Callable[[], tuple[Iterable[bytes], Mapping[str, bytes]]]) -> tuple[bytes, int]:
+    """A deterministic .qdpx archive: project.qde first, then sources/NAME in name order (fixed times
+    and permissions, deflate at level 6). The project XML comes in pieces and is compressed as they
+    come, so that it is never held whole: ``make()`` gives the pieces and the sources, and
+    ``coding.qdpx_export.ProjectStream`` makes the XML a case and a source at a time and fills its sources
+    meanwhile, so the sources are read only once the pieces are exhausted. Returns the archive and the
+    size of the project XML.
+
+    The bytes are those ``ZipFile.writestr`` gives for the whole XML: zipfile rewrites the header of a
+    member streamed into a seekable file with its sizes, deflate's output does not depend on how its
+    input is cut, and zlib's default level is level 6. ``writestr`` gives an XML of about 2 GB or more
+    a ZIP64 header, chosen from its size, which is known here only at the end: such a project is made
+    again (``make`` is called a second time) and written with that header."""
+    found = _archive(make, zip64=False)
+    return found if found is not None else _archive(make, zip64=True)  # type: ignore[return-value]
+
+
+def _archive(make: Callable[[], tuple[Iterable[bytes], Mapping[str, bytes]]], *, zip64: bool
+             ) -> tuple[bytes, int] | None:
+    """The archive and the XML's size; None (without ``zip64``) once the XML outgrows a 32-bit member."""
+    project, sources = make()
     buf = io.BytesIO()
+    size = 0
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in [(PROJECT_NAME, project)] + [(SOURCES_DIR + n, sources[n]) for n in sorted(sources)]:
-            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return buf.getvalue()
+        with zf.open(_member(PROJECT_NAME), mode="w", force_zip64=zip64) as dest:
+            pending: list[bytes] = []
+            held = 0
+            for piece in project:
+                pending.append(piece)
+                held += len(piece)
+                if held >= _BLOCK:
+                    dest.write(b"".join(pending))
+                    size += held
+                    pending, held = [], 0
+                    if not zip64 and _needs_zip64(size):
+                        break  # closed while still below the 32-bit limit; the archive is dropped
+            else:
+                dest.write(b"".join(pending))
+                size += held
+        if not zip64 and _needs_zip64(size):
+            return None
+        for name in sorted(sources):
+            zf.writestr(_member(SOURCES_DIR + name), sources[name], compress_type=zipfile.ZIP_DEFLATED,
+                        compresslevel=6)
+    return buf.getvalue(), size
 
 
-def beyond_read_limits(project: bytes, sources: dict[str, bytes]) -> str | None:
-    """Why ``read_qdpx`` would refuse an archive of this project and these sources (its caps against
-    zip bombs), or None when it would read it."""
-    total = len(project) + sum(len(data) for data in sources.values())
+def _needs_zip64(size: int) -> bool:
+    """``ZipFile.writestr``'s rule for a member of ``size`` bytes (compressed data may be larger)."""
+    return size * 1.05 > zipfile.ZIP64_LIMIT
+
+
+_BLOCK = 1 << 20  # the project XML is compressed a megabyte at a time
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # unix
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def beyond_read_limits(project_size: int, sources: Mapping[str, bytes]) -> str | None:
+    """Why ``read_qdpx`` would refuse an archive of a project XML of ``project_size`` bytes and these
+    sources (its caps against zip bombs), or None when it would read it."""
+    total = project_size + sum(len(data) for data in sources.values())
     if 1 + len(sources) > MAX_MEMBERS:
         return f"{len(sources)} sources (it reads at most {MAX_MEMBERS - 1})"
-    if len(project) > MAX_XML_BYTES:
-        return f"a project file of {len(project):,} bytes (it reads at most {MAX_XML_BYTES:,})"
+    if project_size > MAX_XML_BYTES:
+        return f"a project file of {project_size:,} bytes (it reads at most {MAX_XML_BYTES:,})"
     if any(len(data) > MAX_SOURCE_BYTES for data in sources.values()):
         return f"a source larger than {MAX_SOURCE_BYTES:,} bytes"
     if total > MAX_TOTAL_BYTES:
