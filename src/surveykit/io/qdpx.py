@@ -118,8 +118,9 @@ def qdpx_archive(make: Callable[[], tuple[Iterable[bytes], Mapping[str, bytes]]]
     input is cut, and zlib's default level is level 6. ``writestr`` gives an XML of about 2 GB or more
     a ZIP64 header, chosen from its size, which is known here only at the end: such a project is made
     again (``make`` is called a second time) and written with that header."""
-    found = _archive(make, zip64=False)
-    return found if found is not None else _archive(make, zip64=True)  # type: ignore[return-value]
+    found = _archive(make, zip64=False) or _archive(make, zip64=True)
+    assert found is not None  # with zip64 the archive is always made
+    return found
 
 
 def _archive(make: Callable[[], tuple[Iterable[bytes], Mapping[str, bytes]]], *, zip64: bool
