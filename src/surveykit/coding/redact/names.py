@@ -98,18 +98,37 @@ class Tok:
 def tokenize(text: str) -> list[Tok]:
     toks: list[Tok] = []
     prev_end_char = "\n"
+    known = _WORDS
     for m in WORD.finditer(text):
         s = m.group()
-        is_word = s[0].isalpha()
-        poss = is_word and len(s) > 2 and s[-2] in "'’" and s[-1] in "sS"
-        core = s[:-2] if poss else s
-        initial = prev_end_char in SENTENCE_END
-        toks.append(Tok(m.start(), m.start() + len(core), core, fold(core), poss,
-                        is_word and core[0].isupper() and not (core.isupper() and len(core) > 1),
-                        is_word and core.isupper() and len(core) > 1, initial, is_word))
-        if not (s in "\"'‘“(["):  # an opening quote or bracket keeps the sentence start
-            prev_end_char = s[-1] if not is_word else "a"
+        fields = known.get(s)
+        if fields is None:
+            if len(known) >= _WORDS_MAX:
+                known.clear()
+            fields = known[s] = _word_fields(s)
+        core, key, poss, cap, upper, is_word, opening, end_char = fields
+        start = m.start()
+        toks.append(Tok(start, start + len(core), core, key, poss, cap, upper, prev_end_char in SENTENCE_END, is_word))
+        if not opening:  # an opening quote or bracket keeps the sentence start
+            prev_end_char = end_char
     return toks
+
+
+#: What ``tokenize`` works out of a word (``_word_fields``), by the word: the same words come back in
+#: every answer, and the Tok of each occurrence is still made new (``find`` changes some). Bounded.
+_WORDS: dict[str, tuple] = {}
+_WORDS_MAX = 50_000
+
+
+def _word_fields(s: str) -> tuple:
+    """(text without a possessive 's, its folded key, possessive, cap, upper, word, opening quote or
+    bracket, the character that decides the next word's sentence start): all of it a function of the
+    word alone."""
+    is_word = s[0].isalpha()
+    poss = is_word and len(s) > 2 and s[-2] in "'’" and s[-1] in "sS"
+    core = s[:-2] if poss else s
+    return (core, fold(core), poss, is_word and core[0].isupper() and not (core.isupper() and len(core) > 1),
+            is_word and core.isupper() and len(core) > 1, is_word, s in "\"'‘“([", s[-1] if not is_word else "a")
 
 
 def _match_phrase(toks: list[Tok], i: int, index) -> int:
@@ -131,6 +150,9 @@ class NameFinder:
         self._title_starts = frozenset(k[0] for k in banks.titles)
 
     def _keep_len(self, toks: list[Tok], i: int) -> int:
+        key = toks[i].key
+        if key not in self.b.keep and key not in self.keep_extra:
+            return 0  # what both look-ups below give (most words start no term to keep)
         return max(_match_phrase(toks, i, self.b.keep), _match_phrase(toks, i, self.keep_extra))
 
     def _is_keep_word(self, t: Tok) -> bool:
