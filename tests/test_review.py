@@ -96,6 +96,7 @@ def _ends_after_ctrl_c(child, seen: str) -> None:
             now = Path(f"/proc/{child.pid}/syscall").read_text().strip()
         except OSError:
             now = "unknown"
+        child.terminate(force=True)
         raise AssertionError(f"the review did not end after Ctrl-C (sent in system call {seen}; now in {now})")
 
 
