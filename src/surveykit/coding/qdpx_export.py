@@ -297,12 +297,11 @@ class _Serialiser:
 
     def opening(self, section: Any) -> bytes:
         """The line that opens ``section`` (which has children to come)."""
-        before, after = self._section_cut(section)
-        return before[len(self._cut[0]):]
+        return self._section_cut(section)[0][len(self._cut[0]):]
 
     def closing(self, section: Any) -> bytes:
         """The line that closes ``section``; it is taken out of the stand-in root."""
-        before, after = self._section_cut(section)
+        after = self._section_cut(section)[1]
         self._root.remove(section)
         self._sections.pop(section.tag, None)
         return after[:len(after) - len(self._cut[1])]
