@@ -109,7 +109,7 @@ def test_small_ranking_scores_by_hand(small):
 
 
 def test_small_ranking_agreement_by_hand(small):
-    a = agreement(small)
+    a = agreement(small, suppress=False)
     # R = 4, 6, 9, 11; mean 7.5; S = 12.25 + 2.25 + 2.25 + 12.25 = 29
     # ties: G3 has one tie of t = 3 -> 27 - 3 = 24; W = 12 * 29 / (3^2 (4^3 - 4) - 3 * 24) = 348 / 468
     assert a.kendall_w == pytest.approx(348 / 468)
@@ -125,6 +125,11 @@ def test_small_ranking_agreement_by_hand(small):
     assert a.cochran_p == pytest.approx(stats.chi2.sf(6.0, 3))
     assert all(f"n = 3 groups (5 young people) x 4 measures" in line for line in a.lines())
     assert all(line.startswith("exploratory:") for line in a.lines())
+    # by default Q is withheld: with 3 groups the counts 3, 2 and 1 are hidden
+    d = agreement(small)
+    assert d.cochran_withheld and math.isnan(d.cochran_q) and math.isnan(d.cochran_p) and d.cochran_df == 3
+    assert (d.kendall_w, d.friedman_chi2) == (a.kendall_w, a.friedman_chi2)
+    assert "Q(" not in d.lines()[2] and "not shown" in d.lines()[2] and d.as_dict()["cochran_q"] is None
 
 
 def test_agreement_cross_checked_with_scipy_pingouin_statsmodels(small):
@@ -134,7 +139,7 @@ def test_agreement_cross_checked_with_scipy_pingouin_statsmodels(small):
     pos = small.positions()
     long = pos.reset_index().melt(id_vars="group", var_name="measure", value_name="position")
     pg_fr = pg.friedman(long, dv="position", within="measure", subject="group")
-    a = agreement(small)
+    a = agreement(small, suppress=False)
     assert a.friedman_chi2 == pytest.approx(float(pg_fr["Q"].iloc[0]))
     assert a.kendall_w == pytest.approx(float(pg_fr["W"].iloc[0]))
     sp = stats.friedmanchisquare(*[pos[c] for c in pos.columns])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from scipy import stats
@@ -133,8 +134,12 @@ def test_table_output_labels_and_p_with_n(runs):
     out = res.stdout
     assert "EXPLORATORY" in out and "9 young people" in out
     spearman = [line for line in out.splitlines() if "Spearman rho" in line]
-    assert len(spearman) >= 3
-    assert all("n = 14 measures" in line and line.startswith("exploratory:") for line in spearman)
+    assert len(spearman) >= 3 and "n = 14 measures" in spearman[0]
+    # rho is worked out from the published shares only: n says how many, and a group with fewer than
+    # 3 says it was not computed (its shares are all suppressed in the sample's small sectors)
+    assert all(line.startswith("exploratory:") for line in spearman)
+    assert all(re.search(r"\bn = \d+ measures", line) or "not computed" in line for line in spearman)
+    assert any("not computed" in line for line in spearman)
     assert "== Police and criminal justice" in out
     assert "Largest divergences, in order: Accommodation I am not allowed to leave" in out
     assert "* assumed" in out
@@ -174,3 +179,35 @@ def test_slope_chart_is_deterministic_and_library_refuses_bad_by(responses):
     assert first == figure_bytes(slope_chart(v), "svg")
     with pytest.raises(UsageError, match="by must be one of 'sector', 'region'.*got 'department'"):
         compare_voices(r, responses, by="department")
+
+
+def test_published_order_ranks_and_rho_come_from_published_numbers_only(runs):
+    """The published table's divergence order, respondents' ranks and Spearman's rho are worked out
+    again here from the published columns alone: a hidden share leaves no trace in them (before, the
+    sample's order of gaps left one possible number of groups for two hidden youth shares)."""
+    published = list(csv.DictReader(io.StringIO(runs["published"].stdout)))
+
+    def number(v):
+        return None if v in ("[c]", "") else float(v)
+
+    for group in {r["group"] for r in published}:
+        rows = sorted((r for r in published if r["group"] == group), key=lambda r: int(r["divergence_order"]))
+        youth_rank = {r["measure_id"]: int(r["youth_rank"]) for r in rows}
+        shares = {r["measure_id"]: number(r["pro_pct_effective"]) for r in rows}
+        shown = {m: v for m, v in shares.items() if v is not None}
+        for r in rows:  # rank 1 = the largest published share; ties share the lowest rank
+            expected = 1 + sum(v > shown[r["measure_id"]] for v in shown.values()) if r["measure_id"] in shown else None
+            assert number(r["pro_rank"]) == expected, (group, r["measure_id"])
+        gap = {r["measure_id"]: number(r["pct_gap"]) for r in rows}
+        rank_gap = {r["measure_id"]: number(r["rank_gap"]) for r in rows}
+
+        order = sorted(youth_rank, key=lambda m, gap=gap, rank_gap=rank_gap, youth_rank=youth_rank: (
+            gap[m] is None, -abs(gap[m] or 0), rank_gap[m] is None, -abs(rank_gap[m] or 0), youth_rank[m]))
+        assert [r["measure_id"] for r in rows] == order, group
+        if len(shown) >= 3:
+            position = {r["measure_id"]: float(r["youth_mean_position"]) for r in rows}
+            rho = stats.spearmanr([-position[m] for m in shown], list(shown.values()))[0]
+            assert float(rows[0]["spearman_rho"]) == pytest.approx(rho, abs=5e-4)
+            assert int(rows[0]["spearman_n"]) == len(shown)
+        else:
+            assert rows[0]["spearman_rho"] in ("", "nan", "NaN")

@@ -81,7 +81,10 @@ def test_rank_table_is_labelled_and_every_p_has_its_n(runs):
     assert "Most ineffective (worst first): 1. Accommodation I am not allowed to leave; 2. Restricted phone" in out
     assert "Keeping where I live secret *" in out and "* assumed" in out
     p_lines = [line for line in out.splitlines() if re.search(r"\bp [<=]", line)]
-    assert len(p_lines) == 3  # W, Friedman, Cochran
+    assert len(p_lines) == 2  # W, Friedman; Cochran's Q is withheld while counts of groups are hidden
+    q_lines = [line for line in out.splitlines() if "Cochran's Q" in line]
+    assert len(q_lines) == 1 and "not shown" in q_lines[0] and "Q(" not in q_lines[0]
+    p_lines += q_lines
     for line in p_lines:
         assert "n = 5 groups (9 young people) x 14 measures" in line or "n = 4 groups (9 young people)" in line
         assert line.strip().startswith("exploratory:")
@@ -96,7 +99,8 @@ def test_rank_json_matches_library(runs):
     assert doc["exploratory"] is True and doc["n_people"] == 9 and doc["n_groups"] == r.n_groups
     assert doc["agreement"]["kendall_w"] == pytest.approx(a.kendall_w)
     assert doc["agreement"]["friedman_chi2"] == pytest.approx(a.friedman_chi2)
-    assert doc["agreement"]["cochran_q"] == pytest.approx(a.cochran_q)
+    assert doc["agreement"]["cochran_q"] is None and doc["agreement"]["cochran_p"] is None
+    assert doc["agreement"]["cochran_withheld"] is True and a.cochran_withheld
     assert doc["most_effective"] == TOP6 and doc["most_ineffective"] == BOTTOM4_WORST_FIRST
     assert set(doc["assumed_measures"]) == ASSUMED
     lib = score_measures(r)

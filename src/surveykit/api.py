@@ -247,7 +247,8 @@ def code(responses: "Responses", question: str, *, codebook: "str | Path | Codeb
 @dataclass(frozen=True)
 class Ranked:
     """The youth ranking exercise scored: ``scores`` (one row per measure: % effective, mean
-    position, Borda, rank), ``agreement`` between groups, the ``best`` and ``worst`` measures."""
+    position, Borda, rank; as published unless ``rank(suppress=False)``), ``agreement`` between
+    groups, the ``best`` and ``worst`` measures."""
 
     rankings: "Rankings"
     scores: "pd.DataFrame" = field(repr=False, compare=False)
@@ -256,17 +257,25 @@ class Ranked:
     worst: tuple[str, ...] = ()
 
 
-def rank(rankings: "Rankings | str | Path", *, top: int = 6, bottom: int = 4) -> Ranked:
-    """Score a youth ranking exercise (a loaded ``Rankings`` or a rankings file)."""
-    from surveykit.ranking import Rankings, agreement, extremes, score_measures
+def rank(rankings: "Rankings | str | Path", *, top: int = 6, bottom: int = 4, suppress: bool = True,
+         threshold: int = DEFAULT_THRESHOLD) -> Ranked:
+    """Score a youth ranking exercise (a loaded ``Rankings`` or a rankings file) as ``surveykit rank``
+    does. ``suppress``: the number (and share) of groups calling a measure effective is hidden where it,
+    or the rest of the groups, is 1 to ``threshold - 1``, mean positions and Borda scores are rounded
+    (``ranking.protect_scores``), and Cochran's Q is withheld while any of those numbers is hidden
+    (``ranking.agreement``); ``suppress=False`` is for internal work only."""
+    from surveykit.ranking import Rankings, agreement, extremes, protect_scores, score_measures
     from surveykit.validation import check_count
 
     check_count(top, parameter="top", minimum=0)
     check_count(bottom, parameter="bottom", minimum=0)
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     r = rankings if isinstance(rankings, Rankings) else read_rankings(rankings)
     scores = score_measures(r)
     best, worst = extremes(scores, top=top, bottom=bottom)
-    return Ranked(r, scores, agreement(r), tuple(best), tuple(worst))
+    shown = protect_scores(scores, threshold=threshold) if suppress else scores
+    return Ranked(r, shown, agreement(r, suppress=suppress, threshold=threshold), tuple(best), tuple(worst))
 
 
 # -- the report ------------------------------------------------------------------------------------

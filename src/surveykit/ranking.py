@@ -394,16 +394,24 @@ def score_measures(rankings: Rankings) -> "pd.DataFrame":
     return frame
 
 
+def count_is_hidden(n_effective: int, n_groups: int, *, threshold: int = 5) -> bool:
+    """Whether a measure's number of groups calling it effective is suppressed: it, or the number of
+    groups that did not, is 1 to ``threshold - 1``."""
+    from surveykit.disclosure import is_primary
+
+    return is_primary(float(n_effective), threshold) or is_primary(float(n_groups - n_effective), threshold)
+
+
 def protect_scores(scores: "pd.DataFrame", *, threshold: int = 5) -> "pd.DataFrame":
     """``score_measures`` as published: the number (and share) of groups calling a measure effective
     is hidden where it, or the rest of the groups, is 1 to ``threshold - 1`` groups of young people;
     mean positions and Borda scores are rounded (with few groups a full-precision mean times the
     number of groups gives the groups' positions away). Ranks and orders use the true values."""
-    from surveykit.disclosure import MARKER, is_primary
+    from surveykit.disclosure import MARKER
 
     out = scores.astype({"n_effective": object, "pct_effective": object}).copy()
     for i, (k, m) in enumerate(zip(scores["n_effective"], scores["n_groups"])):
-        if is_primary(float(k), threshold) or is_primary(float(m - k), threshold):
+        if count_is_hidden(int(k), int(m), threshold=threshold):
             out.iat[i, out.columns.get_loc("n_effective")] = MARKER
             out.iat[i, out.columns.get_loc("pct_effective")] = MARKER
         else:
@@ -428,7 +436,9 @@ class Agreement:
     kendall_w: Kendall's coefficient of concordance, corrected for tied positions;
     kendall_chi2 = n_groups * (n_measures - 1) * W on ``df`` degrees of freedom (this is also the
     tie-corrected Friedman statistic); friedman_*: scipy's Friedman test on the positions (groups are
-    blocks); cochran_*: Cochran's Q on the effective / not-effective sort.
+    blocks); cochran_*: Cochran's Q on the effective / not-effective sort. ``cochran_withheld``: Q and
+    its p-value are NaN because Q is computed from the numbers of groups calling each measure
+    effective and some of them are suppressed (see ``agreement``).
     """
 
     n_groups: int
@@ -444,6 +454,7 @@ class Agreement:
     cochran_df: int
     cochran_p: float
     exploratory: bool
+    cochran_withheld: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in self.__dict__.items()}
@@ -457,8 +468,10 @@ class Agreement:
             f"{_fmt(self.kendall_chi2, 2)}, p {_fmt_p(self.kendall_p)}, {n}",
             f"{label}Friedman test: chi-square({self.df}) = {_fmt(self.friedman_chi2, 2)}, "
             f"p {_fmt_p(self.friedman_p)}, {n}",
-            f"{label}Cochran's Q on the effective / not-effective sort: Q({self.cochran_df}) = "
-            f"{_fmt(self.cochran_q, 2)}, p {_fmt_p(self.cochran_p)}, {n}",
+            f"{label}Cochran's Q on the effective / not-effective sort: " + (
+                "not shown, because it is computed from the numbers of groups calling each measure effective, "
+                f"and some of those are suppressed, {n}" if self.cochran_withheld else
+                f"Q({self.cochran_df}) = {_fmt(self.cochran_q, 2)}, p {_fmt_p(self.cochran_p)}, {n}"),
         ]
 
 
@@ -505,11 +518,24 @@ def cochran_q(binary: "pd.DataFrame") -> tuple[float, int, float]:
     return float(q), k - 1, float(stats.chi2.sf(q, k - 1))
 
 
-def agreement(rankings: Rankings) -> Agreement:
-    """Kendall's W, the Friedman test and Cochran's Q for a set of rankings (see ``Agreement``)."""
+def agreement(rankings: Rankings, *, suppress: bool = True, threshold: int = 5) -> Agreement:
+    """Kendall's W, the Friedman test and Cochran's Q for a set of rankings (see ``Agreement``).
+
+    ``suppress`` (the default): where any measure's number of groups calling it effective is hidden
+    (``count_is_hidden``), Cochran's Q and its p-value are withheld (NaN, ``cochran_withheld``). Q is a
+    function of those numbers and of the sizes of the groups' piles, so beside the numbers that are shown
+    it often gives a hidden one away: with one hidden number among 12 to 20 groups, Q as the text prints
+    it (two decimals) leaves a single possible value in about half of the cases. Kendall's W and the
+    Friedman test depend only on the positions, which are published anyway.
+    """
     import warnings
 
     from scipy import stats
+
+    from surveykit.validation import check_bool, check_threshold
+
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
 
     pos = rankings.positions()
     if rankings.n_groups < 2:
@@ -522,10 +548,16 @@ def agreement(rankings: Rankings) -> Agreement:
             f_chi2, f_p = float(fr.statistic), float(fr.pvalue)
         except ValueError:
             f_chi2, f_p = float("nan"), float("nan")
-    q, q_df, q_p = cochran_q(rankings.effective_matrix())
+    effective = rankings.effective_matrix()
+    q, q_df, q_p = cochran_q(effective)
+    withheld = suppress and any(count_is_hidden(int(k), rankings.n_groups, threshold=threshold)
+                                for k in effective.sum(axis=0))
+    if withheld:
+        q, q_p = float("nan"), float("nan")
     return Agreement(n_groups=rankings.n_groups, n_people=rankings.n_people, n_measures=len(rankings.measures),
                      df=df, kendall_w=w, kendall_chi2=chi2, kendall_p=p, friedman_chi2=f_chi2, friedman_p=f_p,
-                     cochran_q=q, cochran_df=q_df, cochran_p=q_p, exploratory=rankings.exploratory)
+                     cochran_q=q, cochran_df=q_df, cochran_p=q_p, exploratory=rankings.exploratory,
+                     cochran_withheld=withheld)
 
 
 # -- Plackett-Luce --------------------------------------------------------------------------

@@ -12,6 +12,12 @@ measure effective (% of youth groups putting it in the effective pile, % of prof
 4 or 5). ``pct_gap = pro_pct_effective - youth_pct_effective`` (positive: professionals back it more
 than the young people did); measures are ordered by the size of that gap, then by the size of the
 rank gap. Spearman's rho compares the two orders (positive: the views agree), always with its n.
+
+Published (``suppress``, the default), every rank, gap, order and correlation is worked out from the
+published shares only: a hidden share would otherwise come back through them (where a measure falls in
+the order of gaps, between two gaps that are shown, can leave one possible number of groups). A measure
+whose gap is hidden comes after every measure whose gap is shown; the respondents' rank and Spearman's
+rho leave out the items whose share is hidden (``spearman_n`` says how many are in).
 """
 
 from __future__ import annotations
@@ -64,8 +70,23 @@ class Voices:
         return self.table[self.table["group"] == group].reset_index(drop=True)
 
     def divergences(self, group: str = OVERALL, *, top: int = 5) -> list[str]:
-        """Measure ids where the two views differ most, largest first."""
-        return list(self.group_table(group)["measure_id"][:top])
+        """Measure ids where the two views differ most, largest first (only measures whose gap is shown)."""
+        t = self.group_table(group)
+        shown = [not isinstance(v, str) and not math.isnan(float(v)) for v in t["pct_gap"]]
+        return list(t.loc[shown, "measure_id"][:top])
+
+    def spearman_text(self, group: str = OVERALL) -> str:
+        """``Spearman rho = ..., p ..., n = N measures``, or why it was not computed."""
+        c = self.correlations.set_index("group").loc[group]
+        rho, p = float(c["spearman_rho"]), float(c["spearman_p"])
+        n = int(c["spearman_n"])
+        if math.isnan(rho) and n < 3:
+            return (f"Spearman rho not computed: {n} measure{' has' if n == 1 else 's have'} a published share "
+                    "of respondents (it needs 3)")
+        if math.isnan(rho):
+            return f"Spearman rho not defined: over the {n} measures with a published share, one side does not vary"
+        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        return f"Spearman rho = {rho:.2f}, {p_text}, n = {int(c['spearman_n'])} measures"
 
 
 def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | None = None,
@@ -77,13 +98,13 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
     A group is shown only when every matched item has at least ``min_group_size`` valid answers in
     it; the others are listed in ``skipped``. With ``suppress`` (the default) the respondents' bases
     and shares are published as every other table of those items publishes them (``[c]`` where
-    hidden; ``protect_by``: the grouping the run's other tables are protected over); ranks,
-    divergences and correlations use the true values.
+    hidden; ``protect_by``: the grouping the run's other tables are protected over), and ranks,
+    divergences and correlations are worked out from the published shares only (module docstring).
     """
     import pandas as pd
     from scipy import stats
 
-    from surveykit.ranking import score_measures
+    from surveykit.ranking import count_is_hidden, score_measures
     from surveykit.scoring import ALL, MISSING, summarise_items
 
     if by is not None and by not in responses.instrument.grouping_candidates():
@@ -104,9 +125,12 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
 
     from surveykit.validation import check_bool, check_threshold
 
-    check_bool(suppress, parameter="suppress")
+    suppress = check_bool(suppress, parameter="suppress")
     threshold = check_threshold(threshold)
     youth = score_measures(rankings).set_index("measure_id")
+    youth_hidden = [suppress and count_is_hidden(int(youth.loc[m, "n_effective"]), rankings.n_groups,
+                                                 threshold=threshold) for m in measures.ids]
+    shown = _shown_shares(responses, items, by, protect_by, threshold) if suppress else {}
     frames = [(OVERALL, "All respondents", summarise_items(responses, items=items, by=None, suppress=False))]
     skipped: list[tuple[str, str]] = []
     if by is not None:
@@ -141,15 +165,22 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
             "pro_n_valid": [int(pro.loc[i, "n_valid"]) for i in items],
             "pro_pct_effective": [_as_float(pro.loc[i, "pct_top_box"]) for i in items],
         })
-        valid = t["pro_pct_effective"].notna()
-        if valid.sum() < 3:
+        if t["pro_pct_effective"].notna().sum() < 3:
             raise AnalysisError(f"group {group!r}: fewer than 3 matched items have ratings; cannot compare")
-        t["pro_rank"] = t["pro_pct_effective"].rank(method="min", ascending=False).astype("Int64")
+        # what the ranks, gaps, order and rho are worked out from: the shares as published
+        shares = t["pro_pct_effective"].mask([isinstance(shown[(group, i)][1], str) for i in items]) \
+            if suppress else t["pro_pct_effective"]
+        valid = shares.notna()
+        t["pro_rank"] = shares.rank(method="min", ascending=False).astype("Int64")
         t["rank_gap"] = t["pro_rank"] - t["youth_rank"]
-        t["pct_gap"] = t["pro_pct_effective"] - t["youth_pct_effective"]
-        rho, p = stats.spearmanr(-t.loc[valid, "youth_mean_position"], t.loc[valid, "pro_pct_effective"])
+        t["pct_gap"] = shares - t["youth_pct_effective"].mask(youth_hidden)
         n = int(valid.sum())
+        if n >= 3 and shares[valid].nunique() > 1 and t.loc[valid, "youth_mean_position"].nunique() > 1:
+            rho, p = stats.spearmanr(-t.loc[valid, "youth_mean_position"], shares[valid])
+        else:  # too few published shares, or one side does not vary: rho is not defined
+            rho, p = float("nan"), float("nan")
         t["spearman_rho"], t["spearman_p"], t["spearman_n"] = float(rho), float(p), n
+        t["_youth_hidden"] = youth_hidden
         t["_abs_pct"] = t["pct_gap"].abs()
         t["_abs_rank"] = t["rank_gap"].abs().astype("float64")
         t = t.sort_values(["_abs_pct", "_abs_rank", "youth_rank"], ascending=[False, False, True],
@@ -160,7 +191,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
                           "spearman_rho": float(rho), "spearman_p": float(p), "spearman_n": n})
     table = pd.concat(rows, ignore_index=True)
     if suppress:
-        table = _published(table, responses, items, by, protect_by, threshold, rankings.n_groups)
+        table = _published(table, shown, list(table["_youth_hidden"]))
     order = ["group", "group_label", "measure_id", "measure_label", "assumed", "item_id", "youth_rank",
              "youth_mean_position", "youth_pct_effective", "pro_n_valid", "pro_pct_effective", "pro_rank",
              "rank_gap", "pct_gap", "divergence_order", "spearman_rho", "spearman_p", "spearman_n"]
@@ -169,10 +200,9 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
                   skipped=tuple(skipped), min_group_size=min_group_size)
 
 
-def _published(table: "pd.DataFrame", responses: "Responses", items: list[str], by: str | None,
-               protect_by: str | None, threshold: int, youth_groups: int) -> "pd.DataFrame":
-    """The respondents' columns as the item tables publish them (the same suppression)."""
-    from surveykit.disclosure import MARKER
+def _shown_shares(responses: "Responses", items: list[str], by: str | None, protect_by: str | None,
+                  threshold: int) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """(group, item) -> (base, top-box share) as the item tables publish them (the same suppression)."""
     from surveykit.scoring import summarise_items
 
     shown = {}
@@ -183,23 +213,28 @@ def _published(table: "pd.DataFrame", responses: "Responses", items: list[str], 
     if by is not None:
         for r in summarise_items(responses, items=items, by=by, suppress=True, threshold=threshold).itertuples():
             shown[(str(r.group), r.item_id)] = (r.n_valid, r.pct_top_box)
-    out = table.astype({"pro_n_valid": object, "pro_pct_effective": object, "pct_gap": object,
-                        "youth_pct_effective": object}).copy()
-    # the young people's side: the share of groups, hidden where it counts 1-4 groups (or leaves 1-4 out)
-    from surveykit.disclosure import is_primary
+    return shown
 
-    n_groups = youth_groups
-    for i, v in enumerate(table["youth_pct_effective"]):
-        k = round(float(v) * n_groups / 100)
-        if is_primary(k, threshold) or is_primary(n_groups - k, threshold):
-            out.iat[i, out.columns.get_loc("youth_pct_effective")] = MARKER
-            out.iat[i, out.columns.get_loc("pct_gap")] = MARKER
+
+def _published(table: "pd.DataFrame", shown: dict[tuple[str, str], tuple[Any, Any]],
+               youth_hidden: list[bool]) -> "pd.DataFrame":
+    """The table as published: the respondents' bases and shares as the item tables publish them, the
+    young people's share hidden where it counts 1-4 groups (or leaves 1-4 out), and every number worked
+    out from a hidden share hidden with it (``youth_hidden``: one flag a row, in the table's order)."""
+    from surveykit.disclosure import MARKER
+
+    out = table.astype({"pro_n_valid": object, "pro_pct_effective": object, "pct_gap": object,
+                        "youth_pct_effective": object, "pro_rank": object, "rank_gap": object}).copy()
+    column = out.columns.get_loc
     for i, (g, item) in enumerate(zip(table["group"], table["item_id"])):
         n, pct = shown[(g, item)]
-        out.iat[i, out.columns.get_loc("pro_n_valid")] = n
+        out.iat[i, column("pro_n_valid")] = n
+        if youth_hidden[i]:
+            out.iat[i, column("youth_pct_effective")] = MARKER
+            out.iat[i, column("pct_gap")] = MARKER
         if isinstance(pct, str):
-            out.iat[i, out.columns.get_loc("pro_pct_effective")] = MARKER
-            out.iat[i, out.columns.get_loc("pct_gap")] = MARKER
+            for name in ("pro_pct_effective", "pct_gap", "pro_rank", "rank_gap"):
+                out.iat[i, column(name)] = MARKER
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from surveykit.charts.base import footnote, listing, new_figure, plain_text, set_alt, stack_below, wrap
@@ -27,8 +28,12 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, pal
     fig = new_figure(11.0, 7.5)
     ax = fig.add_subplot(1, 1, 1)
     n_measures = len(t)
-    top = set(t.sort_values("divergence_order")["measure_id"][:highlight])
-    rated = t[t["pro_pct_effective"].notna()]
+    top = set(voices.divergences(group, top=highlight))
+    # measures whose respondents' rank is shown (a suppressed share hides its rank too)
+    import pandas as pd
+
+    rated = t[[not isinstance(v, str) and not pd.isna(v) for v in t["pro_rank"]]].copy()
+    rated["pro_rank"] = rated["pro_rank"].astype("int64")
     # Tied professional ranks get neighbouring slots (tie broken by the youth rank) so that no
     # label hides another; the label keeps the shared rank with "=".
     slot = {m: i for i, m in enumerate(rated.sort_values(["pro_rank", "youth_rank"], kind="stable")["measure_id"], 1)}
@@ -60,16 +65,20 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, pal
     ax.set_yticks([])
     for side in ("left", "right", "bottom", "top"):
         ax.spines[side].set_visible(False)
-    rho, p, n = (t[c].iloc[0] for c in ("spearman_rho", "spearman_p", "spearman_n"))
-    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    rho = float(t["spearman_rho"].iloc[0])
     tag = "EXPLORATORY (few groups): " if voices.exploratory else ""
     ax.set_title(f"{tag}which measures would work? Rank 1 = most effective", fontsize=11, pad=34)
-    note = footnote(fig, f"Spearman rho = {rho:.2f}, {p_text}, n = {int(n)} measures. Bold: the largest "
+    left_out = len(t) - len(rated)
+    hidden = (f" {left_out} measure{'s' if left_out != 1 else ''} with a suppressed share of respondents "
+              "not drawn." if left_out else "")
+    note = footnote(fig, f"{voices.spearman_text(group)}.{hidden} Bold: the largest "
                          "divergences (blue: young people rank the measure higher; orange: professionals do). "
                          "* assumed measure (not published by the study; dashed line).", width=120, fontsize=8)
     stack_below(fig, ax, [note])
     order = list(rated.sort_values("youth_rank", kind="stable")["measure_label"])
-    apart = list(t.sort_values("divergence_order")["measure_label"][:highlight])
+    labels = dict(zip(t["measure_id"], t["measure_label"]))
+    apart = [labels[m] for m in voices.divergences(group, top=highlight)]
+    rho_text = "Spearman rho not computed" if math.isnan(rho) else f"Spearman rho = {rho:.2f}"
     return set_alt(fig, f"Slope chart of {len(rated)} measures linking the young people's rank (left) to the "
-                        f"professionals' rank (right, {label}); Spearman rho = {rho:.2f}. Young people put "
+                        f"professionals' rank (right, {label}); {rho_text}. Young people put "
                         f"{listing(order[:3])} first; the largest divergences are {listing(apart, limit=highlight)}.")

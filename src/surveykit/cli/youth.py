@@ -54,8 +54,9 @@ def rank(
     Each group's combined order puts its effective pile first (in its ranks) and then its
     not-effective pile from best to worst; measures left unranked in a pile share the mid-rank of
     the positions left. Agreement between groups: Kendall's W (tie-corrected), the Friedman test and
-    Cochran's Q on the effective / not-effective sort. With fewer than 10 groups everything is
-    labelled exploratory; every p-value is shown with its n.
+    Cochran's Q on the effective / not-effective sort (not shown while a count of groups is
+    suppressed: it would give the count away). With fewer than 10 groups everything is labelled
+    exploratory; every p-value is shown with its n.
 
     Example:  surveykit rank responses/sample/youth_ranking.csv --model plackett-luce
     """
@@ -71,13 +72,13 @@ def rank(
         raise invalid_choice("--top/--bottom", top if top < 0 else bottom, ["a whole number 0 or more"])
     mset = load_measures(measures)
     rankings = read_rankings(file, measures=mset, encoding=encoding)
-    scores = score_measures(rankings)
-    agree = agreement(rankings)
-    best, worst = extremes(scores, top=top, bottom=bottom)
     from surveykit.ranking import protect_scores
     from surveykit.validation import check_threshold
 
     threshold = check_threshold(threshold, parameter="--threshold")
+    scores = score_measures(rankings)
+    agree = agreement(rankings, suppress=not no_suppress, threshold=threshold)
+    best, worst = extremes(scores, top=top, bottom=bottom)
     table = (scores if no_suppress else protect_scores(scores, threshold=threshold))[RANK_COLUMNS]
     pl = None
     if model == "plackett-luce":
@@ -224,14 +225,13 @@ def _voices_text(result, table, *, top: int) -> None:
     for group in result.groups():
         part = _star(table[table["group"] == group])
         c = corr.loc[group]
-        p = c["spearman_p"]
-        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
         tag = "exploratory: " if result.exploratory else ""
         echo("")
         title = (f"== {c['group_label']} ({int(c['n_respondents'])} respondents rating the matched items) ==\n"
-                 f"{tag}Spearman rho = {c['spearman_rho']:.2f}, {p_text}, n = {int(c['spearman_n'])} measures "
-                 f"(young people: {result.n_groups} groups)")
-        biggest = ", ".join(part["measure_label"][:top])
+                 f"{tag}{result.spearman_text(group)} (young people: {result.n_groups} groups)")
+        label = dict(zip(part["measure_id"], part["measure_label"]))
+        biggest = ", ".join(label[m] for m in result.divergences(group, top=top)) or \
+            "none shown (every gap of this group is suppressed)"
         emit(part[cols], OutputFormat.table, title=title, footer=f"Largest divergences, in order: {biggest}")
     echo("")
     echo(ASSUMED_NOTE)

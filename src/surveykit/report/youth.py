@@ -7,6 +7,7 @@ Numbers come from ``surveykit.ranking`` (``score_measures``, ``agreement``, ``ex
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from surveykit.report.model import ChartRecipe, SectionBuilder
@@ -24,7 +25,7 @@ def youth_ranking_blocks(b: "Build", sb: SectionBuilder) -> None:
     if rankings is None:
         return
     scores = score_measures(rankings)
-    agree = agreement(rankings)
+    agree = agreement(rankings, suppress=b.options.suppress, threshold=b.options.threshold)
     best, worst = extremes(scores, top=b.options.youth_top, bottom=b.options.youth_bottom)
     label = {m.id: m.label + (" *" if m.assumed else "") for m in rankings.measures.measures}
     sb.text(f"In the workshops, {rankings.sample_note()}. Each group sorted the {len(rankings.measures)} measures "
@@ -54,8 +55,9 @@ def youth_ranking_blocks(b: "Build", sb: SectionBuilder) -> None:
              alt="Dot chart of each measure's mean position in the young people's rankings")
     b.parameters.update({"youth_top": b.options.youth_top, "youth_bottom": b.options.youth_bottom})
     b.method("Youth ranking", "Measures ranked by mean combined-order position (ties share the lowest rank); "
-             "agreement between groups by Kendall's W (tie-corrected), the Friedman test and Cochran's Q; "
-             "with fewer than 10 groups every result is exploratory.")
+             "agreement between groups by Kendall's W (tie-corrected), the Friedman test and Cochran's Q"
+             + (" (not shown: it is computed from the counts of groups, some of which are suppressed)"
+                if agree.cochran_withheld else "") + "; with fewer than 10 groups every result is exploratory.")
 
 
 def youth_comparison_blocks(b: "Build", sb: SectionBuilder) -> None:
@@ -80,15 +82,20 @@ def youth_comparison_blocks(b: "Build", sb: SectionBuilder) -> None:
     corr = result.correlations
     overall = corr[corr["group"] == "all"].iloc[0]
     tag = "exploratory: " if result.exploratory else ""
-    sb.text(f"{tag}Spearman's rho between the two orders = {overall['spearman_rho']:.2f}, p "
-            f"{significant_p(overall['spearman_p'])}, n = {int(overall['spearman_n'])} measures (young people: "
-            f"{result.n_groups} groups; respondents: {int(overall['n_respondents'])} rating {what}).", "finding")
+    if not math.isnan(float(overall["spearman_rho"])):
+        sb.text(f"{tag}Spearman's rho between the two orders = {overall['spearman_rho']:.2f}, p "
+                f"{significant_p(overall['spearman_p'])}, n = {int(overall['spearman_n'])} measures (young "
+                f"people: {result.n_groups} groups; respondents: {int(overall['n_respondents'])} rating {what}).",
+                "finding")
+    else:  # fewer than 3 measures with a published share (the rest suppressed), or one side constant
+        sb.text(f"{result.spearman_text('all')}.", "note")
     div = result.divergences("all", top=4)
     t_all = result.group_table("all")
     lab = {r.measure_id: r.measure_label + (" *" if r.assumed else "") for r in t_all.itertuples()}
-    sb.text("Largest differences between the two views: " + "; ".join(
-        f"{lab[m]} (young people rank {int(r.youth_rank)}, respondents rank {int(r.pro_rank)})"
-        for m in div for r in t_all[t_all["measure_id"] == m].itertuples()) + ".", "finding")
+    if div:  # measures whose gap is shown: a suppressed share leaves its measure out of this sentence
+        sb.text("Largest differences between the two views: " + "; ".join(
+            f"{lab[m]} (young people rank {int(r.youth_rank)}, respondents rank {int(r.pro_rank)})"
+            for m in div for r in t_all[t_all["measure_id"] == m].itertuples()) + ".", "finding")
     for group, reason in result.skipped:
         b.method("Young people beside the survey's respondents", f"group {group} left out: {reason}")
     t = t_all.drop(columns=["group", "group_label"]).copy()
