@@ -86,7 +86,7 @@ class Voices:
         if math.isnan(rho):
             return f"Spearman rho not defined: over the {n} measures with a published share, one side does not vary"
         p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-        return f"Spearman rho = {rho:.2f}, {p_text}, n = {int(c['spearman_n'])} measures"
+        return f"Spearman rho = {rho:.2f}, {p_text}, n = {n} measures"
 
 
 def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | None = None,

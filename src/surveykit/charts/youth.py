@@ -23,6 +23,8 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, pal
     people rank it higher; orange: professionals do); assumed measures (not published by the study)
     are dashed and starred. The title carries both n's.
     """
+    import pandas as pd
+
     _YOUTH_HIGHER, _PRO_HIGHER, _AGREE = categorical(3, palette=palette)
     t = voices.group_table(group)
     fig = new_figure(11.0, 7.5)
@@ -30,8 +32,6 @@ def slope_chart(voices: "Voices", *, group: str = "all", highlight: int = 4, pal
     n_measures = len(t)
     top = set(voices.divergences(group, top=highlight))
     # measures whose respondents' rank is shown (a suppressed share hides its rank too)
-    import pandas as pd
-
     rated = t[[not isinstance(v, str) and not pd.isna(v) for v in t["pro_rank"]]].copy()
     rated["pro_rank"] = rated["pro_rank"].astype("int64")
     # Tied professional ranks get neighbouring slots (tie broken by the youth rank) so that no
