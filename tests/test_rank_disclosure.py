@@ -152,3 +152,17 @@ def test_the_samples_published_numbers_cannot_tell_three_groups_from_four():
     pro = sk.read(sk.sample_path())
     tables = [compare_voices(r, pro, suppress=True).group_table("all") for r in (truth, alt)]
     assert tables[0].equals(tables[1])
+
+
+def test_the_sample_report_withholds_q_and_orders_the_comparison_by_published_gaps(sample_report):
+    """`surveykit report` on the sample: the youth section says Q is not shown, and the comparison with
+    respondents lists the measures whose young people's share is hidden after every shown gap (the
+    order before put photo_on_arrival, 1 group, first)."""
+    md = (sample_report.folder / "report.md").read_text(encoding="utf-8")
+    assert "Cochran's Q on the effective / not-effective sort: not shown" in md and "Q(13)" not in md
+    with (sample_report.folder / "tables" / "youth_vs_respondents.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    hidden = [r["youth_pct_effective"] == "[c]" for r in rows]
+    assert any(hidden) and hidden == sorted(hidden)  # every hidden gap after every shown one
+    finding = next(line for line in md.splitlines() if "Largest differences between the two views" in line)
+    assert not any(r["measure_label"].rstrip(" *") in finding for r, h in zip(rows, hidden) if h)
