@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from surveykit.errors import InputError
 
@@ -99,6 +99,34 @@ def python_strings() -> Iterator[None]:
         yield
     finally:
         pd.set_option("mode.string_storage", previous)
+
+
+def leave_out_pyarrow(paths: Iterable[str | Path | None]) -> bool:
+    """Keep pyarrow out of this process, as in the default install, when every input file is smaller
+    than the size from which the CSV reader parses with Arrow (``io.fastcsv.FAST_PARSE_BYTES``, 1 MB).
+    Returns whether it did.
+
+    pandas 3 imports pyarrow and ``pyarrow.compute`` with itself wherever pyarrow is installed: about
+    0.08 s at the start of ``surveykit report``, while only one core works. A report on small files
+    uses nothing of it: they are read with Python's csv module and its text is kept in Python strings
+    (``python_strings``), so every file is the same either way. Only before pandas or pyarrow is
+    imported; for the ``surveykit`` program (``cli.PROGRAM``), never for a script using the library."""
+    import sys
+
+    from surveykit.io.fastcsv import FAST_PARSE_BYTES
+
+    if "pandas" in sys.modules or "pyarrow" in sys.modules:
+        return False
+    for path in paths:
+        if path is None:
+            continue
+        try:
+            if os.stat(path).st_size >= FAST_PARSE_BYTES:
+                return False
+        except OSError:  # not there (yet): the reader says so, with the option's name
+            continue
+    sys.modules["pyarrow"] = None  # type: ignore[assignment]  # ``import pyarrow`` now raises ImportError
+    return True
 
 
 def start_chart_process() -> None:

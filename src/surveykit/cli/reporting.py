@@ -67,8 +67,12 @@ def report(
     # pipeline limits the threads for the run instead.)
     if "numpy" not in sys.modules:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from surveykit.pipeline import python_strings, start_chart_process, stop_chart_process
+    from surveykit import cli
+    from surveykit.pipeline import leave_out_pyarrow, python_strings, start_chart_process, stop_chart_process
 
+    if cli.PROGRAM:
+        leave_out_pyarrow([survey, rankings, *(coded or ()), *(foi or ()), inputs.instrument, inputs.mapping,
+                           inputs.qsf])
     with python_strings():
         start_chart_process()  # first: it imports matplotlib on the other core while this process goes on
         try:
