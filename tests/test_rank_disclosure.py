@@ -7,6 +7,9 @@ the published table's shown numbers and Q as printed, tries every value the hidd
 and keeps those for which some whole sum of squared pile sizes (the one other unknown in Q) prints the
 same Q. These tests show that the attack works on Q where it is published (``--no-suppress``), and
 that by default Q is withheld while a number is hidden, in the library, the command and the report.
+The Plackett-Luce worths (``rank --model plackett-luce``) are computed from each group's whole order;
+a second attack, also written here, shows that those orders with the shown numbers leave one value of
+the sample's hidden rights_info, and the worths are withheld likewise.
 """
 
 from __future__ import annotations
@@ -166,3 +169,126 @@ def test_the_sample_report_withholds_q_and_orders_the_comparison_by_published_ga
     assert any(hidden) and hidden == sorted(hidden)  # every hidden gap after every shown one
     finding = next(line for line in md.splitlines() if "Largest differences between the two views" in line)
     assert not any(r["measure_label"].rstrip(" *") in finding for r, h in zip(rows, hidden) if h)
+
+
+# -- Plackett-Luce (rank --model plackett-luce) ---------------------------------------------------
+
+def group_orders(path: Path) -> dict[str, dict[str, float]]:
+    """Each group's position of each measure, worked out here from the file: the effective pile first
+    (rank 1 first), then the not-effective pile (rank 1 = worst, last); a pile's unranked measures
+    share the mid-rank of the positions its ranked ones leave (at the pile's end for the effective
+    pile, at its start for the other)."""
+    piles: dict[str, dict[str, list[tuple[str, int | None]]]] = {}
+    with path.open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            key = f"{row['workshop']}/{row['group']}"
+            rank = int(row["rank_in_verdict"]) if row["rank_in_verdict"].strip() else None
+            piles.setdefault(key, {"effective": [], "not_effective": []})[row["verdict"]].append(
+                (row["measure_id"], rank))
+    out = {}
+    for key, pile in piles.items():
+        pos: dict[str, float] = {}
+        eff, other = pile["effective"], pile["not_effective"]
+        ranked = [m for m, r in eff if r is not None]
+        loose = [m for m, r in eff if r is None]
+        for m, r in eff:
+            if r is not None:
+                pos[m] = float(r)
+        for m in loose:
+            pos[m] = len(ranked) + (len(loose) + 1) / 2
+        e, k = len(eff), len(other)
+        loose = [m for m, r in other if r is None]
+        for m, r in other:
+            pos[m] = float(e + k - r + 1) if r is not None else e + (len(loose) + 1) / 2
+        out[key] = pos
+    return out
+
+
+def boundaries(pos: dict[str, float]) -> list[frozenset[str]]:
+    """Every effective pile a group with these positions could have sorted: the measures above a cut
+    that splits no tie, with each pile's tied (unranked) measures where they can stand (the end of the
+    effective pile, the start of the other)."""
+    def fits(values: list[float], at_end: bool) -> bool:
+        tied = [v for v in set(values) if values.count(v) > 1]
+        if not tied:
+            return True
+        if len(tied) > 1:
+            return False
+        first = values.index(tied[0])
+        return first + values.count(tied[0]) == len(values) if at_end else first == 0
+
+    out = []
+    for cut in range(len(pos) + 1):
+        top = sorted(v for v in pos.values() if v <= cut)
+        rest = sorted(v for v in pos.values() if v > cut)
+        if len(top) == cut and fits(top, True) and fits(rest, False):
+            out.append(frozenset(m for m, v in pos.items() if v <= cut))
+    return out
+
+
+def test_each_groups_order_with_the_shown_numbers_leaves_the_samples_rights_info_one_value():
+    """What the Plackett-Luce worths are computed from gives a hidden number away: knowing every
+    group's order (and so every statistic of the positions), the attacker tries every way each group
+    could have cut its order into its two piles, and keeps those that give every shown number as
+    published and leave every hidden one hidden. For the sample, rights_info has one value left."""
+    orders = group_orders(SAMPLE_RANKINGS)
+    doc = json.loads(run_cli("rank", SAMPLE_RANKINGS, "--format", "json").stdout)
+    shown = {r["measure_id"]: r["n_effective"] for r in doc["rows"]}
+    m = len(orders)
+    left: dict[str, set[int]] = {k: set() for k, v in shown.items() if not isinstance(v, int)}
+    import itertools
+
+    for piles in itertools.product(*(boundaries(pos) for pos in orders.values())):
+        counts = {k: sum(k in pile for pile in piles) for k in shown}
+        if all(counts[k] == v for k, v in shown.items() if k not in left) and \
+                all(_hidden(counts[k], m) for k in left):
+            for k, values in left.items():
+                values.add(counts[k])
+    truth = {r["measure_id"]: r["n_effective"]
+             for r in json.loads(run_cli("rank", SAMPLE_RANKINGS, "--format", "json", "--no-suppress").stdout)["rows"]}
+    assert all(truth[k] in v for k, v in left.items())  # the groups' own piles are among those tried
+    assert left["rights_info"] == {4}  # the true number, and the only one left
+
+
+def test_plackett_luce_is_withheld_while_a_count_is_hidden():
+    """By default the worths are not shown while a number of groups is hidden: the command prints the
+    same for the sample and for the file with the sample's published numbers whose rights_info is 3
+    (``--no-suppress``, for internal use, shows worths that tell the two apart), and the library returns
+    them withheld."""
+    from surveykit.ranking import plackett_luce
+
+    other = Path(__file__).parent / "data" / "youth_ranking_same_published.csv"
+    args = ("--model", "plackett-luce", "--bootstrap", "50", "--format", "json")
+    docs = {}
+    for extra in ((), ("--no-suppress",)):
+        pair = []
+        for path in (SAMPLE_RANKINGS, other):
+            res = run_cli("rank", path, *args, *extra)
+            assert res.returncode == 0, res.stderr
+            doc = json.loads(res.stdout)
+            del doc["file"], doc["sha256"]
+            pair.append(doc)
+        docs[extra] = pair
+    a, b = docs[()]
+    assert a == b
+    assert a["plackett_luce"]["withheld"] is True and "not shown" in a["plackett_luce"]["note"]
+    assert all(row["pl_worth"] is None and row["pl_worth_low"] is None for row in a["rows"])
+    a, b = docs[("--no-suppress",)]
+    assert [r["pl_worth"] for r in a["rows"]] != [r["pl_worth"] for r in b["rows"]]
+    text = run_cli("rank", SAMPLE_RANKINGS, "--model", "plackett-luce", "--bootstrap", "50").stdout
+    assert "Plackett-Luce worths: not shown" in text and "pl_worth" not in text
+    fitted = plackett_luce(sk.read_rankings(SAMPLE_RANKINGS), n_boot=20)
+    assert fitted.withheld and fitted.table["pl_worth"].isna().all() and fitted.table["pl_rank"].isna().all()
+    assert not plackett_luce(sk.read_rankings(SAMPLE_RANKINGS), n_boot=20, suppress=False).withheld
+
+
+def test_plackett_luce_is_shown_when_no_count_is_hidden(tmp_path):
+    """Twenty groups that all sort every measure the same way hide nothing: the worths are fitted."""
+    rows = [HEADER]
+    for g in range(20):
+        for r, measure in enumerate(MEASURES, 1):
+            verdict = "effective" if r <= 7 else "not_effective"
+            rows.append(["1", f"G{g}", "2", measure, verdict, str(r if r <= 7 else 15 - r)])
+    doc = _published(rows, tmp_path, "--model", "plackett-luce", "--bootstrap", "20")
+    assert doc["plackett_luce"]["withheld"] is False
+    assert sum(r["pl_worth"] for r in doc["rows"]) == pytest.approx(1.0, abs=1e-3)

@@ -14,7 +14,6 @@ import sys
 import textwrap
 
 import pytest
-
 from conftest import SAMPLE_DIR, SAMPLE_SURVEY
 from test_report_speed_parallel import _digests
 
@@ -35,7 +34,7 @@ def _imported(stderr: str) -> set[str]:
 def test_the_sample_report_is_written_without_pyarrow_and_is_the_same_report(tmp_path, sample_report):
     shutil.copytree(SAMPLE_DIR, tmp_path / "responses" / "sample")
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "surveykit", "report"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300, env={"MPLBACKEND": "Agg", **_env()})
+                          capture_output=True, text=True, timeout=300, check=False, env={"MPLBACKEND": "Agg", **_env()})
     assert proc.returncode == 0, proc.stderr[-2000:]
     imported = _imported(proc.stderr)
     assert "pandas" in imported and "scipy.stats" in imported  # the log is the report's own process
@@ -62,7 +61,7 @@ def _decision(paths: list[str], *, before: str = "") -> dict:
         import pandas
         print(json.dumps({{"left_out": left_out, "pyarrow": "pyarrow.lib" in sys.modules}}))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -96,12 +95,13 @@ def test_a_script_running_the_command_keeps_its_pyarrow(tmp_path):
             code = exc.code
         print(json.dumps({{"code": code, "pandas": "pandas" in sys.modules, "pyarrow": "pyarrow.lib" in sys.modules}}))
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                          check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"code": 2, "pandas": True, "pyarrow": True}
     program = subprocess.run([sys.executable, "-X", "importtime", "-m", "surveykit", "report", "--survey",
                               tmp_path / "missing.csv", "--out", tmp_path / "r"], capture_output=True, text=True,
-                             timeout=120, cwd=tmp_path, env=_env())
+                             timeout=120, cwd=tmp_path, env=_env(), check=False)
     assert program.returncode == 2
     imported = _imported(program.stderr)
     assert "pandas" in imported and not {m for m in imported if m.startswith("pyarrow.")}

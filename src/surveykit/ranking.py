@@ -566,7 +566,9 @@ def agreement(rankings: Rankings, *, suppress: bool = True, threshold: int = 5) 
 class PlackettLuce:
     """Plackett-Luce worths (summing to 1: the chance each measure is picked first) with
     percentile bootstrap intervals over groups. ``table`` columns: ``measure_id, measure_label,
-    assumed, pl_worth, pl_worth_low, pl_worth_high, pl_rank``."""
+    assumed, pl_worth, pl_worth_low, pl_worth_high, pl_rank``. ``withheld``: the worths, intervals and
+    ranks are missing (NaN) because a number of groups calling a measure effective is suppressed
+    (see ``plackett_luce``); ``line()`` says so."""
 
     table: "pd.DataFrame" = field(repr=False, compare=False)
     n_boot: int = 0
@@ -574,6 +576,15 @@ class PlackettLuce:
     level: float = 0.95
     alpha: float = 0.0
     n_groups: int = 0
+    withheld: bool = False
+
+    def line(self) -> str:
+        """The sentence for people under the table."""
+        if self.withheld:
+            return ("Plackett-Luce worths: not shown, because they are worked out from each group's whole order, "
+                    "which beside the numbers shown can give a suppressed number of groups away.")
+        return (f"Plackett-Luce worths (sum to 1), {int(self.level * 100)}% percentile intervals from "
+                f"{self.n_boot} bootstrap resamples of the {self.n_groups} groups (seed {self.seed}).")
 
 
 def choice_data(rankings: Rankings) -> list[tuple[int, list[int]]]:
@@ -650,12 +661,21 @@ def _pl_params_fast(n_items: int, data: list[tuple[int, list[int]]], alpha: floa
 
 
 def plackett_luce(rankings: Rankings, *, n_boot: int = 1000, seed: int = 2016, level: float = 0.95,
-                  alpha: float = 0.1) -> PlackettLuce:
+                  alpha: float = 0.1, suppress: bool = True, threshold: int = 5) -> PlackettLuce:
     """Fit Plackett-Luce worths with choix (``opt_top1``, an L2 penalty ``alpha`` on the log-worths
     keeps a measure that no group ever chose first finite) and bootstrap groups ``n_boot`` times
-    with a seeded generator for percentile intervals at ``level``."""
+    with a seeded generator for percentile intervals at ``level``.
+
+    ``suppress`` (the default): where any measure's number of groups calling it effective is hidden
+    (``count_is_hidden``), nothing is fitted and the worths, intervals and ranks are NaN
+    (``withheld``). The worths come from every group's whole order, and the bootstrap, whose seed is
+    published, replays them resample by resample: that can tell apart files whose other published
+    numbers are all the same, and each group's order, beside the numbers that are shown, can leave a
+    hidden number one possible value (the sample's rights_info)."""
     import numpy as np
     import pandas as pd
+
+    from surveykit.validation import check_bool, check_threshold
 
     if n_boot < 0:
         raise invalid_choice("n_boot", n_boot, ["a whole number 0 or more"])
@@ -663,8 +683,22 @@ def plackett_luce(rankings: Rankings, *, n_boot: int = 1000, seed: int = 2016, l
         raise invalid_choice("level", level, ["a number between 0 and 1"])
     if alpha <= 0:
         raise invalid_choice("alpha", alpha, ["a positive number"])
+    suppress = check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
     ids = rankings.measures.ids
     n = len(ids)
+    if suppress and any(count_is_hidden(int(k), rankings.n_groups, threshold=threshold)
+                        for k in rankings.effective_matrix().sum(axis=0)):
+        missing = [float("nan")] * n
+        table = pd.DataFrame({
+            "measure_id": list(ids),
+            "measure_label": [x.label for x in rankings.measures.measures],
+            "assumed": [x.assumed for x in rankings.measures.measures],
+            "pl_worth": missing, "pl_worth_low": missing, "pl_worth_high": missing,
+            "pl_rank": pd.array([pd.NA] * n, dtype="Int64"),
+        })
+        return PlackettLuce(table=table, n_boot=n_boot, seed=seed, level=level, alpha=alpha,
+                            n_groups=rankings.n_groups, withheld=True)
     worth = _pl_params(n, choice_data(rankings), alpha)
     rng = np.random.default_rng(seed)
     boots = np.empty((n_boot, n))

@@ -55,8 +55,8 @@ def rank(
     not-effective pile from best to worst; measures left unranked in a pile share the mid-rank of
     the positions left. Agreement between groups: Kendall's W (tie-corrected), the Friedman test and
     Cochran's Q on the effective / not-effective sort (not shown while a count of groups is
-    suppressed: it would give the count away). With fewer than 10 groups everything is labelled
-    exploratory; every p-value is shown with its n.
+    suppressed: it would give the count away; nor are the Plackett-Luce worths, for the same reason).
+    With fewer than 10 groups everything is labelled exploratory; every p-value is shown with its n.
 
     Example:  surveykit rank responses/sample/youth_ranking.csv --model plackett-luce
     """
@@ -82,7 +82,7 @@ def rank(
     table = (scores if no_suppress else protect_scores(scores, threshold=threshold))[RANK_COLUMNS]
     pl = None
     if model == "plackett-luce":
-        pl = plackett_luce(rankings, n_boot=bootstrap, seed=seed)
+        pl = plackett_luce(rankings, n_boot=bootstrap, seed=seed, suppress=not no_suppress, threshold=threshold)
         table = table.merge(pl.table[["measure_id", "pl_worth", "pl_worth_low", "pl_worth_high"]],
                             on="measure_id", how="left")
     table = _rounded(table, {"pct_effective": 1, "mean_position": 3, "borda": 1, "pl_worth": 4,
@@ -104,8 +104,10 @@ def rank(
     }
     if pl is not None:
         meta["plackett_luce"] = {"n_boot": pl.n_boot, "seed": pl.seed, "level": pl.level, "alpha": pl.alpha,
-                                 "note": "worths sum to 1: the chance each measure is picked first; "
-                                         "percentile bootstrap over groups"}
+                                 "withheld": pl.withheld,
+                                 "note": pl.line() if pl.withheld else
+                                 "worths sum to 1: the chance each measure is picked first; "
+                                 "percentile bootstrap over groups"}
     if fmt is OutputFormat.csv:
         message(rankings.sample_note())
         emit(table, fmt)
@@ -121,8 +123,9 @@ def rank(
     footer.append("Agreement between groups:")
     footer.extend(f"  {line}" for line in agree.lines())
     if pl is not None:
-        footer.append(f"Plackett-Luce worths (sum to 1), {int(pl.level * 100)}% percentile intervals from "
-                      f"{pl.n_boot} bootstrap resamples of the {rankings.n_groups} groups (seed {pl.seed}).")
+        footer.append(pl.line())
+        if pl.withheld:  # people see the sentence, not three empty columns
+            table = table.drop(columns=["pl_worth", "pl_worth_low", "pl_worth_high"])
     emit(_star(table), fmt, title=title, footer="\n".join(footer))
 
 
