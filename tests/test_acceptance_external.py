@@ -333,7 +333,12 @@ def test_gwusec_report(gwusec):
             vals = [r[k].strip().lower() for r in rows if r[k].strip()]
             shares[h.lower()] = 100 * sum(v in ("moderately concerned", "extremely concerned") for v in vals) / len(vals)
     ranked = _table(out, "q34_ranked")
-    assert ranked[0]["item_id"] == max(shares, key=shares.get)
+    # Ranked by the published shares: an item whose share is suppressed comes last, without a rank.
+    shown = [r for r in ranked if r["pct_top_box"] != "[c]"]
+    assert shown and ranked[:len(shown)] == shown and all(r["rank"] == "[c]" for r in ranked[len(shown):])
+    assert shown[0]["item_id"] == max((r["item_id"] for r in shown), key=shares.get)
+    assert [r["item_id"] for r in shown] == sorted((r["item_id"] for r in shown), key=lambda i: -shares[i]) or \
+        len({round(shares[r["item_id"]], 6) for r in shown}) < len(shown)  # ties are broken by the mean
 
 
 # == 3. A Google Forms export ==========================================================================

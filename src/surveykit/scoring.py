@@ -518,27 +518,46 @@ def _grid_table(responses: "Responses", question: str, *, by: str | None, sort: 
                            ("mean", gi) in hide or ("n", gi) in hide, ("top", gi) in hide or ("n", gi) in hide])
     cols = ["item_id", "item_label", "group", "n", *pct_cols, "mean", top_name, "_order"]
     frame = pd.DataFrame(rows, columns=cols)
-    # Rank within each group: by the top-box share, ties broken by the mean (1 = best).
-    frame = frame.sort_values(["group", top_name, "mean", "_order"], ascending=[True, False, False, True],
+    mask_cols = ["n", *pct_cols, "mean", top_name]
+    mask = pd.DataFrame(masked, columns=mask_cols, index=frame.index)
+    # Rank within each group: by the top-box share, ties broken by the mean (1 = best). With suppression
+    # both are the published numbers: a suppressed share or mean sorts as unknown, after every shown
+    # one, and a suppressed share has no rank. Its place between two shown shares would bound it, and
+    # with its base shown that can leave one possible count (the sample's reasons grid by region did).
+    frame["_top"] = frame[top_name].mask(mask[top_name])
+    frame["_mean"] = frame["mean"].mask(mask["mean"])
+    frame = frame.sort_values(["group", "_top", "_mean", "_order"], ascending=[True, False, False, True],
                               na_position="last", kind="mergesort")
     frame["rank"] = frame.groupby("group", sort=False).cumcount() + 1
-    key = {"pct_effective": [top_name, "mean"], "top_box": [top_name, "mean"], "mean": ["mean", top_name],
+    key = {"pct_effective": ["_top", "_mean"], "top_box": ["_top", "_mean"], "mean": ["_mean", "_top"],
            "instrument": ["_order"]}[sort]
     asc = [True] if sort == "instrument" else [False, False]
     group_order = {g: i for i, g in enumerate(grouping(responses, by).labels)}
     frame["_g"] = frame["group"].map(group_order)
     frame = frame.sort_values(["_g", *key, "_order"], ascending=[True, *asc, True], kind="mergesort",
                               na_position="last")
-    frame = frame.drop(columns=["_order", "_g"])
+    frame = frame.drop(columns=["_order", "_g", "_top", "_mean"])
     if suppress:
-        # Ranks and order use the true values; only the shown numbers are masked.
-        mask_cols = ["n", *pct_cols, "mean", top_name]
-        mask = pd.DataFrame(masked, columns=mask_cols).loc[frame.index]
-        frame = frame.astype({c: object for c in mask_cols})
+        mask = mask.loc[frame.index]
+        frame = frame.astype({c: object for c in [*mask_cols, "rank"]})
         for col in mask_cols:
             frame.loc[mask[col].to_numpy(), col] = disclosure.MARKER
+        frame.loc[mask[top_name].to_numpy(), "rank"] = disclosure.MARKER
         frame = disclosure.round_published(frame, percents=[*pct_cols, top_name], stats=["mean"])
     return frame.reset_index(drop=True)
+
+
+def in_rank_order(table: "pd.DataFrame") -> "pd.DataFrame":
+    """The rows of a ranked grid table (``rank_grid``, ``effectiveness_table``, ``reasons_table``) in rank
+    order: the ranked rows by rank, then the rows whose share is suppressed (rank ``[c]``) in the
+    table's own order."""
+    import pandas as pd
+
+    from surveykit.disclosure import MARKER
+
+    ranks = pd.to_numeric(table["rank"].where(table["rank"].map(lambda v: not (isinstance(v, str) and v == MARKER))),
+                          errors="coerce")
+    return table.assign(_rank=ranks).sort_values("_rank", na_position="last", kind="mergesort").drop(columns="_rank")
 
 
 def ranked_grids(instrument) -> list[str]:
@@ -556,7 +575,9 @@ def rank_grid(responses: "Responses", *, question: str, by: str | None = None, s
     (0-100), ``mean`` the mean score, ``pct_top_box`` the top-box share, ``rank`` 1 = highest
     top-box share within the group (ties: higher mean). ``sort``: top_box (default), mean or
     instrument order. The rated "Other" row is left out unless ``include_other``: it pools measures
-    that respondents named themselves."""
+    that respondents named themselves. With ``suppress``, ranks and order come from the published
+    numbers: an item whose share is suppressed comes after the others, with rank ``[c]`` (and a
+    suppressed mean breaks no tie)."""
     return _grid_table(responses, question, by=by, sort=sort, top_name="pct_top_box", include_other=include_other,
                        suppress=suppress, threshold=threshold, protect_by=protect_by)
 

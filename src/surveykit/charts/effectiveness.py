@@ -46,8 +46,10 @@ def diverging_chart(table: "pd.DataFrame", *, scale: "Scale", top_col: str = "pc
 
     opts = sorted(scale.valid_options, key=lambda o: o.value)
     cols = [f"pct_{o.code}" for o in opts]
-    if "rank" in table.columns:  # ranks come from the true values even when numbers are suppressed
-        data = table.sort_values("rank", ascending=False, kind="mergesort")  # bottom-up
+    if "rank" in table.columns:  # published ranks: a suppressed share (rank [c]) comes last
+        from surveykit.scoring import in_rank_order
+
+        data = in_rank_order(table).iloc[::-1]  # bottom-up
     else:
         data = table.sort_values([top_col, "mean"], ascending=[True, True], kind="mergesort")
     raw = data[cols].to_numpy(dtype=object)

@@ -409,7 +409,8 @@ def disclosure_note(options: ReportOptions, methods: list[tuple[str, str]]) -> N
         methods.append(("Disclosure control",
                         f"Published tables suppress counts of 1 to {options.threshold - 1} respondents (shown as "
                         "[c]) and every number from which such a count could be worked out (secondary "
-                        "suppression); zero is shown. Rankings and orders use the true values."))
+                        "suppression); zero is shown. Ranks and orders come from the numbers shown: an item whose "
+                        "ranked number is suppressed comes last, without a rank."))
     else:
         methods.append(("Disclosure control", "INTERNAL REPORT: small counts are NOT suppressed (--no-suppress)."))
 

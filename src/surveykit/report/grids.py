@@ -26,8 +26,9 @@ def _scale_span(question) -> str:
 
 
 def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) -> None:
+    from surveykit.disclosure import MARKER
     from surveykit.report.text import all_or_too_small, n_text, pct_text, top_phrase
-    from surveykit.scoring import rank_grid
+    from surveykit.scoring import in_rank_order, rank_grid
 
     responses, opts = b.responses, b.options
     q = responses.instrument.question(qid)
@@ -36,9 +37,13 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
                       protect_by=b.by).drop(columns=["group"])
     if not explained:
         sb.text(f"Respondents rated each item of {display_id(q.id)} {_scale_span(q)}. Items are ranked by the share "
-                f"answering {top} of the valid answers (Don't know and blank left out); ranks use the true values "
-                "even where a number is suppressed.")
-    ranked = table.sort_values("rank")
+                f"answering {top} of the valid answers (Don't know and blank left out); an item whose share is "
+                "suppressed comes after the others, without a rank, as its place among them would narrow the "
+                "number hidden.")
+    ranked = in_rank_order(table)
+    with_rank = ranked[[not (isinstance(v, str) and v == MARKER) for v in ranked["rank"]]]
+    if len(with_rank):  # the findings name ranked items only (all suppressed: the sentence says so)
+        ranked = with_rank
     head = ranked.iloc[:FINDING_ITEMS]
     entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
                for i, r in enumerate(head.itertuples(), 1)]
@@ -56,7 +61,7 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
     sb.table(f"{qid}_ranked", f"{display_id(q.id)} {q.short}: ranked by the share {top} (all respondents)", table,
              percent_columns=pcts, digits={"mean": 2}, labels=labels, base_column="n",
              footnote=f"Percentages are of each item's valid answers (Don't know and blank left out); items are ranked "
-                      f"by the share {top}, ties by the mean.")
+                      f"by the share {top}, ties by the mean; an item whose share is suppressed comes last, unranked.")
     add_grid_chart(qid, b, sb, table, f"{display_id(q.id)} {q.short}: every rating",
                    f"Diverging bar chart of the {display_id(q.id)} ratings of each item")
 
