@@ -115,16 +115,26 @@ def protect_tests(tests: "pd.DataFrame", *, hidden: set[str], threshold: int,
 
 def protect_cooccurrence(co: "pd.DataFrame", *, n_answers: int, threshold: int) -> "pd.DataFrame":
     """A pair seen together in 1 to threshold - 1 answers (or whose codes are that rare) is hidden whole:
-    n_both, n_a, n_b and the shares and Jaccard index computed from them."""
+    n_both, n_a, n_b and the shares and Jaccard index computed from them. The hidden pairs come after the
+    shown ones, in the order of their codes: in the order of how often they occur together, their places
+    would tell their sizes apart."""
     from surveykit.disclosure import MARKER
 
     cols = ["n_both", "n_a", "n_b", "pct_of_a", "pct_of_b", "jaccard"]
     out = co.astype({c: object for c in cols}).copy()
+    hidden = []
     for i, r in co.iterrows():
-        if any(_small(float(r[c]), float(n_answers), threshold) for c in ("n_both", "n_a", "n_b")):
+        hide = any(_small(float(r[c]), float(n_answers), threshold) for c in ("n_both", "n_a", "n_b"))
+        hidden.append(hide)
+        if hide:
             for c in cols:
                 out.at[i, c] = MARKER
-    return out
+    if not any(hidden):
+        return out
+    shown_n = [0.0 if h else -float(n) for h, n in zip(hidden, co["n_both"])]
+    return (out.assign(_hidden=hidden, _n=shown_n)
+            .sort_values(["_hidden", "_n", "code_a", "code_b"], kind="stable")
+            .drop(columns=["_hidden", "_n"]).reset_index(drop=True))
 
 
 def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingSummary":

@@ -233,14 +233,18 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
         sb.text(f"Coded answers to {what}: {summary.n_answers} answers, {coded_n} with at least one code, "
                 f"{uncoded_n} uncoded.")
         if len(codes) and int(codes["n"].iloc[0]) > 0:
-            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b, r.base)})", _share(r.n, r.pct, thr, b, r.base))
-                   for r in codes.head(5).itertuples() if r.n > 0]
-            if all(t[1] == "[c]" for t in top):
+            # Only codes and themes whose numbers are shown are named: where a suppressed one stands in
+            # an order by frequency would tell how it compares with the others.
+            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b, r.base)})", r.n) for r in codes.itertuples()
+                   if r.n > 0 and _share(r.n, r.pct, thr, b, r.base) != "[c]"][:5]
+            largest = [(r.label, _share(r.n, r.pct, thr, b, r.base)) for r in themes.itertuples()
+                       if _share(r.n, r.pct, thr, b, r.base) != "[c]"][:1]
+            if not top:
                 sb.text(f"{name}: the codes were used too rarely to report their frequencies.", "finding")
             else:
                 sb.text(f"{name}: the most frequent codes were " + "; ".join(t for t, _ in top)
-                        + f"; the largest theme was {themes['label'].iloc[0]} "
-                          f"({_share(themes['n'].iloc[0], themes['pct'].iloc[0], thr, b, themes['base'].iloc[0])}).", "finding")
+                        + "".join(f"; the largest theme was {label} ({share})" for label, share in largest) + ".",
+                        "finding")
         if opts.suppress:
             from surveykit.coding.published import protect_frequency
 
