@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import pairwise
 
 import pytest
 from conftest import SAMPLE_SURVEY, run_cli
@@ -22,7 +23,7 @@ MARKER = "[c]"
 def _runs(rows: list[dict]) -> int:
     """How many runs in the order of (code_a, code_b) the rows make: where the order starts again."""
     keys = [(r["code_a"], r["code_b"]) for r in rows]
-    return 1 + sum(b < a for a, b in zip(keys, keys[1:])) if keys else 0
+    return 1 + sum(b < a for a, b in pairwise(keys)) if keys else 0
 
 
 @pytest.mark.skipif(not SAMPLE_SURVEY.exists(), reason="the sample study has not been generated")
