@@ -66,6 +66,32 @@ def test_report_of_a_small_survey_shows_no_small_group(tmp_path):
     charts = sorted(p.name for p in (out / "charts").iterdir())
     assert "who_responded_by_sector.png" in charts
     _check_answers_per_group(out / "report.md")
+    _check_ranked_grids(out)
+
+
+def _check_ranked_grids(out):
+    """A ranked grid of a small survey has suppressed shares: each comes after the shown ones, without a
+    rank, and the grid's findings say they speak of the items whose share is shown (or that the groups
+    are too small), never naming a suppressed item among the highest or lowest."""
+    md = (out / "report.md").read_text(encoding="utf-8")
+    checked = 0
+    for path in sorted((out / "tables").glob("*_ranked.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        hidden = list(table["pct_top_box"] == C)
+        if not any(hidden):
+            continue
+        checked += 1
+        assert hidden == sorted(hidden)
+        assert list(table["rank"] == C) == hidden
+        if not all(hidden):
+            assert "(of the items whose share is shown)" in md
+        lines = md.splitlines()
+        qid = path.stem.split("_")[0].upper()
+        at = next(k for k, line in enumerate(lines) if line.startswith(f"> {qid} ") and "ranked by the share" in line)
+        findings = [lines[at]] + [line for line in lines[at + 1:at + 3] if line.startswith("> Lowest share")]
+        for label in table.loc[table["pct_top_box"] == C, "item_label"]:
+            assert not any(f"{label} (" in line for line in findings), (label, findings)
+    assert checked, "the small survey has a ranked grid with a suppressed share"
 
 
 def _check_answers_per_group(report_md):

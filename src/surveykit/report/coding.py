@@ -234,16 +234,24 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                 f"{uncoded_n} uncoded.")
         if len(codes) and int(codes["n"].iloc[0]) > 0:
             # Only codes and themes whose numbers are shown are named: where a suppressed one stands in
-            # an order by frequency would tell how it compares with the others.
-            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b, r.base)})", r.n) for r in codes.itertuples()
-                   if r.n > 0 and _share(r.n, r.pct, thr, b, r.base) != "[c]"][:5]
-            largest = [(r.label, _share(r.n, r.pct, thr, b, r.base)) for r in themes.itertuples()
-                       if _share(r.n, r.pct, thr, b, r.base) != "[c]"][:1]
+            # an order by frequency would tell how it compares with the others. Where some are suppressed,
+            # the sentence says it speaks of the shown ones (a suppressed one may be the more frequent).
+            used = [r for r in codes.itertuples() if r.n > 0]
+            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b, r.base)})", r.n) for r in used
+                   if _share(r.n, r.pct, thr, b, r.base) != "[c]"][:5]
+            shown_themes = [(r.label, _share(r.n, r.pct, thr, b, r.base)) for r in themes.itertuples()
+                            if _share(r.n, r.pct, thr, b, r.base) != "[c]"]
+            # (Which phrase is used depends only on what the table shows: whether any used code is [c].)
+            all_shown = all(_share(r.n, r.pct, thr, b, r.base) != "[c]" for r in used)
+            codes_lead = ("the most frequent codes were " if all_shown
+                          else "of the codes whose numbers are shown, the most frequent were ")
+            theme_lead = ("the largest theme was" if len(shown_themes) == len(themes)
+                          else "the largest theme whose number is shown was")
             if not top:
                 sb.text(f"{name}: the codes were used too rarely to report their frequencies.", "finding")
             else:
-                sb.text(f"{name}: the most frequent codes were " + "; ".join(t for t, _ in top)
-                        + "".join(f"; the largest theme was {label} ({share})" for label, share in largest) + ".",
+                sb.text(f"{name}: {codes_lead}" + "; ".join(t for t, _ in top)
+                        + "".join(f"; {theme_lead} {label} ({share})" for label, share in shown_themes[:1]) + ".",
                         "finding")
         if opts.suppress:
             from surveykit.coding.published import protect_frequency

@@ -42,18 +42,22 @@ def rank_grid_blocks(qid: str, b: "Build", sb: SectionBuilder, explained: bool) 
                 "number hidden.")
     ranked = in_rank_order(table)
     with_rank = ranked[[not (isinstance(v, str) and v == MARKER) for v in ranked["rank"]]]
-    if len(with_rank):  # the findings name ranked items only (all suppressed: the sentence says so)
+    # The findings name ranked items only (all suppressed: the sentence says so); where some share is
+    # suppressed they say they speak of the shown ones, as a suppressed share may be higher or lower.
+    among = " (of the items whose share is shown)" if 0 < len(with_rank) < len(ranked) else ""
+    if len(with_rank):
         ranked = with_rank
     head = ranked.iloc[:FINDING_ITEMS]
     entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
                for i, r in enumerate(head.itertuples(), 1)]
-    sb.text(all_or_too_small(f"{display_id(q.id)} {q.short}, ranked by the share {top}: ", entries, "."), "finding")
+    sb.text(all_or_too_small(f"{display_id(q.id)} {q.short}, ranked by the share {top}{among}: ", entries, "."),
+            "finding")
     low_k = min(FINDING_ITEMS, len(ranked) - FINDING_ITEMS)
     if low_k > 0:
         tail = ranked.iloc[-low_k:][::-1]
         entries = [(f"{i}. {r.item_label} ({pct_text(r.pct_top_box)}, n = {n_text(r.n)})", r.pct_top_box)
                    for i, r in enumerate(tail.itertuples(), 1)]
-        sb.text(all_or_too_small(f"Lowest share {top} (lowest first): ", entries, "."), "finding")
+        sb.text(all_or_too_small(f"Lowest share {top}{among} (lowest first): ", entries, "."), "finding")
     from surveykit.report.tables import people_labels
 
     pcts = [c for c in table.columns if c.startswith("pct_")]
