@@ -67,6 +67,25 @@ def test_report_of_a_small_survey_shows_no_small_group(tmp_path):
     assert "who_responded_by_sector.png" in charts
     _check_answers_per_group(out / "report.md")
     _check_ranked_grids(out)
+    _check_quoted_codes(out)
+
+
+def _check_quoted_codes(out):
+    """The quotes of a small survey come from codes whose counts are suppressed: they are taken in the
+    codebook's order (the codes table's), after any code whose count is shown, never in the order of
+    their true counts."""
+    codes = pd.read_csv(out / "tables" / "q7_codes.csv", dtype=str, keep_default_na=False)
+    codes = codes[codes["level"] == "code"]
+    quotes = pd.read_csv(out / "tables" / "q7_quotes.csv", dtype=str, keep_default_na=False)
+    quoted = list(dict.fromkeys(quotes["code_id"]))
+    hidden = set(codes.loc[codes["n"] == C, "id"])
+    assert hidden & set(quoted), "the small survey quotes codes whose counts are suppressed"
+    flags = [c in hidden for c in quoted]
+    assert flags == sorted(flags)
+    book = list(codes["id"])
+    in_hidden = [c for c in quoted if c in hidden]
+    assert in_hidden == sorted(in_hidden, key=book.index)
+    assert in_hidden == [c for c in book if c in hidden][:len(in_hidden)]  # the first ones, not the most used
 
 
 def _check_ranked_grids(out):

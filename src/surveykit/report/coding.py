@@ -314,14 +314,25 @@ def _quotes(answers: Any, coded: "pd.DataFrame", summary: Any, codebook: Any, in
 
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.summary import code_sets
+    from surveykit.disclosure import is_primary
     from surveykit.report.text import group_labels
 
     freq = summary.frequency
-    codes = freq[freq["level"] == "code"].sort_values("n", ascending=False, kind="mergesort")
+    in_book = freq[freq["level"] == "code"]  # the codebook's order
+    codes = in_book.sort_values("n", ascending=False, kind="mergesort")
+
+    def hidden(n: Any, base: Any) -> bool:  # as the codes table publishes it (protect_frequency, _share)
+        return opts.suppress and (is_primary(float(n), opts.threshold) or is_primary(float(base) - float(n), opts.threshold))
+
+    # The most frequent codes whose numbers are shown, then (if places are left) the codes whose
+    # numbers are suppressed in the codebook's order: chosen or ordered by their true counts, they would
+    # tell how those counts compare.
+    chosen = [c for c, n, base in zip(codes["id"], codes["n"], codes["base"]) if n > 0 and not hidden(n, base)]
+    chosen += [c for c, n, base in zip(in_book["id"], in_book["n"], in_book["base"]) if n > 0 and hidden(n, base)]
     sets = code_sets(coded)
     labels = group_labels(inputs.responses, by)
     rows = []
-    for code_id in [c for c, n in zip(codes["id"], codes["n"]) if n > 0][:opts.quoted_codes]:
+    for code_id in chosen[:opts.quoted_codes]:
         quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress, codebook=codebook,
                                instrument=inputs.responses.instrument)
         for r in quotes.frame.head(opts.quotes_per_code).itertuples():
