@@ -179,3 +179,30 @@ def test_figure_basis_lists_authorities_without_their_counts(returns):
     assert b[b["in_basis"]]["authority_id"].tolist() == ["A1", "A2", "A4"]
     assert one(b, authority_id="A5")["statuses"] == "went_missing=reported; in_care=refused_s12"
     assert "value" not in b.columns
+
+
+def test_a_large_authority_whose_number_in_care_is_hidden_is_listed_after_the_shown_ones(monkeypatch):
+    """The large authorities are listed by their number in care. Where the linked plan hides that number
+    (here forced for the middle authority of the sample's 2016 trafficked cohort, as the plan could for a
+    secondary suppression), the authority comes after those whose number is shown, by its id: in the
+    order by number, its place between two shown numbers would bound it."""
+    from conftest import SAMPLE_DIR
+
+    from surveykit.foi import tables
+
+    returns = foi.read_returns(SAMPLE_DIR / "foi_returns.xlsx")
+    before = foi.large_authorities(returns, wave="2016", cohort="trafficked")
+    assert len(before) >= 3 and (before["in_care"] != MARKER).all()
+    middle = before.iloc[len(before) // 2]["authority_id"]
+    real = tables._protection
+
+    def plan(returns, wave, cohort, **kwargs):
+        cells = set(real(returns, wave, cohort, **kwargs))
+        return cells | {("large", middle, "in_care")} if (wave, cohort) == ("2016", "trafficked") else cells
+
+    monkeypatch.setattr(tables, "_protection", plan)
+    after = foi.large_authorities(returns, wave="2016", cohort="trafficked")
+    assert list(after["authority_id"]) == [a for a in before["authority_id"] if a != middle] + [middle]
+    assert after.iloc[-1]["in_care"] == MARKER
+    shown = [int(v) for v in after["in_care"].iloc[:-1]]
+    assert shown == sorted(shown, reverse=True)

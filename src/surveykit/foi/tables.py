@@ -121,9 +121,28 @@ def large_authorities(returns: Returns, *, more_than: int | Mapping[str, int] | 
         return frame
     # an authority's own numbers sit inside its region's (and nation's) totals: the linked plan
     # hides what would let the rest of the region be worked out
-    return _apply_protection(returns, frame, threshold, lambda row: ("large", row["authority_id"]),
-                             {"in_care": "in_care", "went_missing": "went_missing", "share_pct": "share_pct"},
-                             limits=limits)
+    shown = _apply_protection(returns, frame, threshold, lambda row: ("large", row["authority_id"]),
+                              {"in_care": "in_care", "went_missing": "went_missing", "share_pct": "share_pct"},
+                              limits=limits)
+    return _hidden_in_care_last(shown)
+
+
+def _hidden_in_care_last(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """The large authorities of each wave and cohort in the order of the numbers in care shown, then those
+    whose number is hidden, by authority id: in the order of the true numbers, a hidden one's place
+    between two shown ones would bound it (between 44 and 42 it is 43)."""
+    import pandas as pd
+
+    from surveykit.disclosure import MARKER
+
+    hidden = [isinstance(v, str) and v == MARKER for v in frame["in_care"]]
+    if not any(hidden):
+        return frame
+    mask = pd.Series(hidden, index=frame.index)
+    ordered = pd.concat([frame[~mask], frame[mask].sort_values("authority_id", kind="stable")])
+    ordered = ordered.assign(_hidden=mask.loc[ordered.index])
+    return (ordered.sort_values(["wave", "cohort", "_hidden"], kind="stable").drop(columns="_hidden")
+            .reset_index(drop=True))
 
 
 def _breakdown_counts(returns: Returns, wave: str, cohort: str, measure: str):
