@@ -337,8 +337,8 @@ def test_gwusec_report(gwusec):
     shown = [r for r in ranked if r["pct_top_box"] != "[c]"]
     assert shown and ranked[:len(shown)] == shown and all(r["rank"] == "[c]" for r in ranked[len(shown):])
     assert shown[0]["item_id"] == max((r["item_id"] for r in shown), key=shares.get)
-    assert [r["item_id"] for r in shown] == sorted((r["item_id"] for r in shown), key=lambda i: -shares[i]) or \
-        len({round(shares[r["item_id"]], 6) for r in shown}) < len(shown)  # ties are broken by the mean
+    in_order = [shares[r["item_id"]] for r in shown]  # the shares worked out here from the export
+    assert in_order == sorted(in_order, reverse=True)  # highest first (equal shares in either order)
 
 
 # == 3. A Google Forms export ==========================================================================
