@@ -86,6 +86,9 @@ def _check_quoted_codes(out):
     in_hidden = [c for c in quoted if c in hidden]
     assert in_hidden == sorted(in_hidden, key=book.index)
     assert in_hidden == [c for c in book if c in hidden][:len(in_hidden)]  # the first ones, not the most used
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert ("one answer per group for the most frequent codes whose counts are shown, then codes whose counts are "
+            "suppressed, in the codebook's order") in md
 
 
 def _check_ranked_grids(out):

@@ -302,8 +302,13 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                             "first) and redacted of personal data (names, places, contact details, identifying "
                             "numbers and dates)" if opts.suppress else
                             "INTERNAL REPORT: quotes are NOT redacted (--no-suppress)"))
-        sb.table(f"{col}_quotes", f"{name}: what respondents wrote (one answer per group for the most frequent "
-                                  "codes" + (", redacted)" if opts.suppress else ", NOT redacted)"),
+        suppressed = {r.id for r in freq[freq["level"] == "code"].itertuples() if r.n > 0
+                      and _share(r.n, r.pct, thr, b, r.base) == "[c]"}
+        which = ("the most frequent codes" if not suppressed & set(qframe["code_id"]) else
+                 "the most frequent codes whose counts are shown, then codes whose counts are suppressed, in the "
+                 "codebook's order")
+        sb.table(f"{col}_quotes", f"{name}: what respondents wrote (one answer per group for {which}"
+                                  + (", redacted)" if opts.suppress else ", NOT redacted)"),
                  qframe, preview=None)
 
 
