@@ -237,12 +237,12 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
             # an order by frequency would tell how it compares with the others. Where some are suppressed,
             # the sentence says it speaks of the shown ones (a suppressed one may be the more frequent).
             used = [r for r in codes.itertuples() if r.n > 0]
-            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, thr, b, r.base)})", r.n) for r in used
-                   if _share(r.n, r.pct, thr, b, r.base) != "[c]"][:5]
-            shown_themes = [(r.label, _share(r.n, r.pct, thr, b, r.base)) for r in themes.itertuples()
-                            if _share(r.n, r.pct, thr, b, r.base) != "[c]"]
+            shown_codes = [r for r in used if not _count_hidden(r.n, r.base, opts)]
+            top = [(f"{r.label.strip()} ({_share(r.n, r.pct, b, r.base)})", r.n) for r in shown_codes][:5]
+            shown_themes = [(r.label, _share(r.n, r.pct, b, r.base)) for r in themes.itertuples()
+                            if not _count_hidden(r.n, r.base, opts)]
             # (Which phrase is used depends only on what the table shows: whether any used code is [c].)
-            all_shown = all(_share(r.n, r.pct, thr, b, r.base) != "[c]" for r in used)
+            all_shown = len(shown_codes) == len(used)
             codes_lead = ("the most frequent codes were " if all_shown
                           else "of the codes whose numbers are shown, the most frequent were ")
             theme_lead = ("the largest theme was" if len(shown_themes) == len(themes)
@@ -302,8 +302,8 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                             "first) and redacted of personal data (names, places, contact details, identifying "
                             "numbers and dates)" if opts.suppress else
                             "INTERNAL REPORT: quotes are NOT redacted (--no-suppress)"))
-        suppressed = {r.id for r in freq[freq["level"] == "code"].itertuples() if r.n > 0
-                      and _share(r.n, r.pct, thr, b, r.base) == "[c]"}
+        suppressed = {r.id for r in freq[freq["level"] == "code"].itertuples()
+                      if r.n > 0 and _count_hidden(r.n, r.base, opts)}
         which = ("the most frequent codes" if not suppressed & set(qframe["code_id"]) else
                  "the most frequent codes whose counts are shown, then codes whose counts are suppressed, in the "
                  "codebook's order")
@@ -319,21 +319,19 @@ def _quotes(answers: Any, coded: "pd.DataFrame", summary: Any, codebook: Any, in
 
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.summary import code_sets
-    from surveykit.disclosure import is_primary
     from surveykit.report.text import group_labels
 
     freq = summary.frequency
     in_book = freq[freq["level"] == "code"]  # the codebook's order
     codes = in_book.sort_values("n", ascending=False, kind="mergesort")
 
-    def hidden(n: Any, base: Any) -> bool:  # as the codes table publishes it (protect_frequency, _share)
-        return opts.suppress and (is_primary(float(n), opts.threshold) or is_primary(float(base) - float(n), opts.threshold))
-
     # The most frequent codes whose numbers are shown, then (if places are left) the codes whose
     # numbers are suppressed in the codebook's order: chosen or ordered by their true counts, they would
     # tell how those counts compare.
-    chosen = [c for c, n, base in zip(codes["id"], codes["n"], codes["base"]) if n > 0 and not hidden(n, base)]
-    chosen += [c for c, n, base in zip(in_book["id"], in_book["n"], in_book["base"]) if n > 0 and hidden(n, base)]
+    chosen = [c for c, n, base in zip(codes["id"], codes["n"], codes["base"])
+              if n > 0 and not _count_hidden(n, base, opts)]
+    chosen += [c for c, n, base in zip(in_book["id"], in_book["n"], in_book["base"])
+               if n > 0 and _count_hidden(n, base, opts)]
     sets = code_sets(coded)
     labels = group_labels(inputs.responses, by)
     rows = []
@@ -389,10 +387,18 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, ch
                                              "Krippendorff's alpha (nominal)."))
 
 
-def _share(n: Any, pct: Any, thr: int, b: "Build", base: Any = None) -> str:
-    from surveykit.disclosure import MARKER, is_primary
+def _count_hidden(n: Any, base: Any, opts: "ReportOptions") -> bool:
+    """Whether a code's count is suppressed as the codes table publishes it: it, or the rest of its base,
+    is 1 to threshold - 1 (``_share``, the findings and the quotes all ask this)."""
+    from surveykit.disclosure import is_primary
 
-    if b.options.suppress and (is_primary(float(n), thr)
-                               or (base is not None and is_primary(float(base) - float(n), thr))):
+    return opts.suppress and (is_primary(float(n), opts.threshold)
+                              or (base is not None and is_primary(float(base) - float(n), opts.threshold)))
+
+
+def _share(n: Any, pct: Any, b: "Build", base: Any = None) -> str:
+    from surveykit.disclosure import MARKER
+
+    if _count_hidden(n, base, b.options):
         return MARKER
     return f"{int(n)} answers, {float(pct):.0f}%"
