@@ -1,10 +1,14 @@
 """The fast CSV path's two-halves parse (io/fastcsv.py, where pyarrow is installed): a large file is
 cut after a line feed near its middle and the halves parsed at once. The cut must be a record boundary;
 here it is forced on small files (``SPLIT_PARSE_BYTES = 0``) and each read is compared with the csv
-module's reading of the same file.
+module's reading of the same file. Each test runs for both ways the halves' bytes can reach pandas'
+tokenizer: handed to it whole (pandas 3.1's ``TextReader.load_buffer``), and read through a file object
+(any other pandas, and text in another encoding than UTF-8).
 """
 
 from __future__ import annotations
+
+import codecs
 
 import pytest
 
@@ -14,9 +18,11 @@ from test_io_fastcsv import _read_both, _same, _write
 pytest.importorskip("pyarrow")
 
 
-@pytest.fixture(autouse=True)
-def _split_every_file(monkeypatch):
+@pytest.fixture(autouse=True, params=["bytes handed over", "read through a file object"])
+def _split_every_file(request, monkeypatch):
     monkeypatch.setattr(fastcsv, "SPLIT_PARSE_BYTES", 0)
+    if request.param == "read through a file object":
+        monkeypatch.setattr(fastcsv, "_parse_loaded", lambda part, options: None)
 
 
 def _halves_spy(monkeypatch) -> list:
@@ -151,3 +157,39 @@ def test_every_cut_of_awkward_files_reads_as_the_csv_module_does(tmp_path, monke
             compared += 1
         refused += expected[0] == "error"
     assert compared > 300 and 0 < refused < 24
+
+
+def test_utf8_halves_are_handed_to_the_tokenizer_and_other_encodings_read_through_a_file(
+        tmp_path, monkeypatch, request):
+    """Where pandas can be handed the bytes (``TextReader.load_buffer``), a UTF-8 file's halves go to
+    it whole and nothing reads them through a file object; a Windows-1252 file held in its own bytes
+    (as a large one is), which the tokenizer cannot read as they stand, is read through one and decoded
+    by pandas. Both read as the csv module reads them."""
+    from pandas._libs.parsers import TextReader
+
+    from surveykit.io import base
+
+    if "file object" in request.node.callspec.params["_split_every_file"]:
+        pytest.skip("the file objects are what this test tells apart from the bytes handed over")
+    if not hasattr(TextReader, "load_buffer"):
+        pytest.skip("this pandas cannot be handed the bytes (pandas < 3.1): every half is read through a file")
+    monkeypatch.setattr(base, "LAZY_TEXT_BYTES", 0)  # every file held in its own bytes, as a large one is
+    reads: list = []
+    original = fastcsv._Slice.readinto
+
+    def spy(self, buffer):
+        reads.append(len(buffer))
+        return original(self, buffer)
+
+    monkeypatch.setattr(fastcsv._Slice, "readinto", spy)
+    rows = [["respondent_id", "sector", "q7"]] + [[f"r{k}", "Police", f"caf\u00e9 {k}, \u00a3{k}"] for k in range(60)]
+    for encoding, read_through_a_file in (("utf-8", False), ("cp1252", True)):
+        reads.clear()
+        seen = _halves_spy(monkeypatch)
+        path = _write(tmp_path / f"{encoding}.csv", rows, encoding=encoding, newline="\n", trailing="")
+        slow, fast = _read_both(path, monkeypatch)
+        _same(slow, fast)
+        assert codecs.lookup(fast.encoding).name == codecs.lookup(encoding).name
+        (_, cut), = seen
+        assert cut > 0
+        assert bool(reads) is read_through_a_file, encoding

@@ -245,8 +245,16 @@ def input_options(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from surveykit.io.files import forget_read_ahead, read_ahead
+
         inputs = InputOptions(**{name: kwargs.pop(name, None) for name, _, _ in _INPUT_PARAMETERS})
-        return fn(*args, inputs=inputs, **kwargs)
+        # A large export is read (and hashed) while the command imports pandas (io/files.py); whatever
+        # the command did not take is let go when it ends.
+        read_ahead(kwargs.get("file"))
+        try:
+            return fn(*args, inputs=inputs, **kwargs)
+        finally:
+            forget_read_ahead()
 
     wrapper.__signature__ = signature.replace(parameters=kept + added)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {**{k: v for k, v in fn.__annotations__.items() if k != "inputs"},

@@ -228,13 +228,13 @@ def _sha256_meanwhile(data: bytes) -> "str | Callable[[], str]":
 
 def open_sniff(path: str | Path, *, encoding: str | None = None) -> Sniff:
     """Read a file's bytes and find out what it is; raises InputError for unusable files."""
-    from surveykit.io.files import read_input
+    from surveykit.io.files import read_input_hashed
 
     p = Path(path)
-    data = read_input(p)
+    data, known = read_input_hashed(p)
     if not data or data.isspace():  # not data.strip(): that would copy a large file
         raise InputError("the file is empty", path=p)
-    digest = _sha256_meanwhile(data)
+    digest = known or _sha256_meanwhile(data)
     if data.startswith(b"PK\x03\x04"):
         if p.suffix.lower() not in (".xlsx", ".xlsm"):
             return Sniff(path=p, kind="binary", data=data, digest=digest)

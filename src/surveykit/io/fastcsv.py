@@ -26,6 +26,7 @@ the first rows would catch.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import warnings
@@ -433,6 +434,23 @@ class _Slice(io.RawIOBase):
         return n
 
 
+def _parse_loaded(part: memoryview, options: dict):
+    """``part`` parsed with ``options`` by a parser handed the bytes themselves (pandas 3.1's
+    ``TextReader.load_buffer``, which its own parallel ``read_csv`` of a file path uses), or None where
+    this pandas has no such parser. Read through a file object, the tokenizer takes the GIL for every
+    block it asks for, so two halves parsed at once wait on each other; handed the bytes, it never does.
+    Only the way the bytes reach the tokenizer differs: the options, and so the cells and the errors,
+    are ``read_csv``'s."""
+    import pandas as pd
+
+    with pd.read_csv(io.BytesIO(b""), iterator=True, **options) as reader:
+        parser = getattr(getattr(reader, "_engine", None), "_reader", None)
+        if not callable(getattr(parser, "load_buffer", None)):
+            return None
+        parser.load_buffer(part)
+        return reader.read()
+
+
 def _record_boundary(data: bytes) -> int:
     """A byte offset near the middle just after a line feed (0: none worth splitting at). Whether
     it is a record boundary, not a line break inside a quoted cell, is for the parse to confirm."""
@@ -462,11 +480,15 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
     import pyarrow.compute as pc
 
     options = dict(_read_options(width, delimiter, encoding), dtype=_arrow_string_dtype())
+    # The tokenizer reads a loaded buffer as UTF-8; text in another encoding is decoded by pandas as it reads.
+    loaded = codecs.lookup(encoding).name == "utf-8"
 
     view = memoryview(data)
 
     def parse(part: memoryview):
-        frame = pd.read_csv(io.BufferedReader(_Slice(part), 1 << 20), **options)
+        frame = _parse_loaded(part, options) if loaded else None
+        if frame is None:
+            frame = pd.read_csv(io.BufferedReader(_Slice(part), 1 << 20), **options)
         return [frame[j].array.__arrow_array__() for j in range(width)]  # chunked Arrow arrays, no copy
 
     cut = _record_boundary(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import BinaryIO
 
@@ -110,7 +111,21 @@ def open_input(path: str | Path, *, what: str = "a file", error: type[SurveykitE
 def read_input(path: str | Path, *, what: str = "a file", error: type[SurveykitError] = InputError,
                max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of a regular file, or one clear ``error`` naming the file and what is wrong."""
+    return read_input_hashed(path, what=what, error=error, max_bytes=max_bytes)[0]
+
+
+def read_input_hashed(path: str | Path, *, what: str = "a file", error: type[SurveykitError] = InputError,
+                      max_bytes: int = MAX_INPUT_BYTES) -> tuple[bytes, str | None]:
+    """``read_input``, and the bytes' SHA-256 in hex where it was computed as the file was read ahead
+    (``read_ahead``; None otherwise)."""
     p = check_input(path, what=what, error=error)
+    ahead = _take_read_ahead(p, max_bytes)
+    if ahead is not None:
+        return ahead
+    return _read_checked(p, what, error, max_bytes), None
+
+
+def _read_checked(p: Path, what: str, error: type[SurveykitError], max_bytes: int) -> bytes:
     fd, st = _open_checked(p, what, error, max_bytes)
     try:
         chunks = []
@@ -132,3 +147,99 @@ def read_input(path: str | Path, *, what: str = "a file", error: type[SurveykitE
         raise error(_os_problem(exc, p), path=p) from None
     finally:
         os.close(fd)
+
+
+# -- reading ahead ---------------------------------------------------------------------------------
+
+#: From this size a command reads its export while it imports what it needs (``read_ahead``).
+READ_AHEAD_BYTES = 8 * 1024 ** 2
+# Suffixes of files read by seeking into them (``open_input``), not whole: never read ahead.
+_SEEKED_SUFFIXES = (".xlsx", ".xlsm", ".zip", ".qdpx")
+
+_ahead_lock = threading.Lock()
+_ahead: dict[str, tuple[threading.Thread, list]] = {}
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def read_ahead(path: str | Path | None) -> None:
+    """Start reading ``path`` (a regular file of ``READ_AHEAD_BYTES`` or more) and computing its SHA-256
+    in a thread, for ``read_input`` to take. A command calls this before it imports pandas: for a few
+    tenths of a second one core imports while the other, and the disk, would otherwise wait.
+
+    Only what ``read_input`` would read is taken: the thread opens and checks the file as it does, and
+    ``read_input`` takes the bytes only while the file still has the identity, size and modification
+    time it had once read. On any problem the thread keeps nothing, and ``read_input`` reads the file
+    itself (and names what is wrong)."""
+    if path is None:
+        return
+    try:
+        p = Path(path)
+        if p.suffix.lower() in _SEEKED_SUFFIXES:
+            return
+        st = os.stat(p)
+        if not stat.S_ISREG(st.st_mode) or not READ_AHEAD_BYTES <= st.st_size <= MAX_INPUT_BYTES:
+            return
+        key = os.path.abspath(p)
+    except (OSError, ValueError):
+        return
+    out: list = []
+
+    def read() -> None:
+        import hashlib
+
+        try:
+            fd, _ = _open_checked(p, "a file", InputError, MAX_INPUT_BYTES)
+        except SurveykitError:
+            return
+        try:
+            data = os.read(fd, st.st_size + 1)
+            after = os.fstat(fd)
+        except OSError:
+            return
+        finally:
+            os.close(fd)
+        if len(data) != after.st_size:  # growing as it was read: read_input reads it itself
+            return
+        out.append((_identity(after), data, hashlib.sha256(data).hexdigest()))
+
+    worker = threading.Thread(target=read, name="surveykit-read-ahead", daemon=True)
+    with _ahead_lock:
+        if key in _ahead:
+            return
+        _ahead[key] = (worker, out)
+    worker.start()
+
+
+def _take_read_ahead(p: Path, max_bytes: int) -> tuple[bytes, str] | None:
+    """The bytes and SHA-256 of ``p`` read ahead, if they are still the file's (given up either way)."""
+    if not _ahead:
+        return None
+    try:
+        key = os.path.abspath(p)
+    except (OSError, ValueError):
+        return None
+    with _ahead_lock:
+        entry = _ahead.pop(key, None)
+    if entry is None:
+        return None
+    worker, out = entry
+    worker.join()
+    if not out:
+        return None
+    identity, data, digest = out.pop()
+    try:
+        now = _identity(os.stat(p))
+    except OSError:
+        return None
+    if now != identity or len(data) > max_bytes:
+        return None
+    return data, digest
+
+
+def forget_read_ahead() -> None:
+    """Let go of every file read ahead and not taken (a command that ended before reading its input)."""
+    with _ahead_lock:
+        _ahead.clear()
