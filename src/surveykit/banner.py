@@ -255,10 +255,20 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
                                   "test_statistic": t, "p_value": pt})
     tests_frame = pd.DataFrame(tests, columns=TEST_COLUMNS[:-1])
     tests_frame["p_adjusted"] = np.nan
+    hides = None
+    hidden_tests = np.zeros(len(tests_frame), dtype=bool)
+    if suppress:
+        from surveykit.scoring import hidden_sets
+
+        hides = hidden_sets(responses, targets, by, None, threshold)
+        hidden_tests = _hidden_tests(tests_frame, dict(zip(cols, hides)), list(grp.labels))
     for kind in ("proportion", "mean"):
         mask = (tests_frame["statistic"] == kind).to_numpy()
         if mask.any():
-            tests_frame.loc[mask, "p_adjusted"] = stats.p_adjust(tests_frame.loc[mask, "p_value"].tolist(), padjust)
+            # A shown test's adjusted p-value (and so its letters) must not depend on where a hidden test's
+            # p-value ranks (stats.p_adjust_published); a hidden test's letters come from the method's own.
+            tests_frame.loc[mask, "p_adjusted"] = stats.p_adjust_published(
+                tests_frame.loc[mask, "p_value"].tolist(), padjust, hidden_tests[mask].tolist())
     higher: dict[tuple[str, str, str], list[str]] = {}
     for r in tests_frame.itertuples():
         p = r.p_adjusted
@@ -293,7 +303,10 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     if suppress:
         from surveykit import disclosure
 
-        table = _protect(table, responses, targets, by, threshold, disclosure.MARKER)
+        table = _protect(table, responses, targets, by, threshold, disclosure.MARKER, hides)
+        # The tests whose groups' numbers are hidden keep their verdicts (the letters) but not their numbers.
+        tests_frame = tests_frame.astype({c: object for c in ("test_statistic", "p_value", "p_adjusted")})
+        tests_frame.loc[hidden_tests, ["test_statistic", "p_value", "p_adjusted"]] = disclosure.MARKER
         table = disclosure.round_published(table, percents=["pct"], stats=["mean"] if has_means else [])
         notes.append(f"cells based on fewer than {threshold} respondents, and cells that would reveal them, "
                      f"are shown as {disclosure.MARKER}")
@@ -324,7 +337,21 @@ def _name(method: str) -> str:
     return {"holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonf": "Bonferroni", "none": "no"}[method]
 
 
-def _protect(table, responses, targets, by, threshold, marker):
+def _hidden_tests(tests_frame, hides: Mapping, labels: list) -> "Any":
+    """Whether each pairwise test involves a number the item's protection hides: a share test a hidden
+    top-box share or base of either group, a mean test a hidden mean or base."""
+    import numpy as np
+
+    out = np.zeros(len(tests_frame), dtype=bool)
+    for pos, (kind, item, a, b) in enumerate(zip(tests_frame["statistic"], tests_frame["item_id"],
+                                                 tests_frame["group_a"], tests_frame["group_b"])):
+        hide = hides.get(item, frozenset())
+        key = "top" if kind == "proportion" else "mean"
+        out[pos] = any((key, labels.index(g)) in hide or ("n", labels.index(g)) in hide for g in (a, b))
+    return out
+
+
+def _protect(table, responses, targets, by, threshold, marker, hides=None):
     """The item's one protection over ``by`` (``scoring.hidden_sets``: the same numbers hidden as in
     every other table of the item): a hidden top-box share hides the cell's count, share and letters,
     a hidden mean the mean and its letters, a hidden base all of them."""
@@ -332,7 +359,9 @@ def _protect(table, responses, targets, by, threshold, marker):
 
     labels = grouping(responses, by).labels
     out = table.astype({"n": object, "count": object, "pct": object, "mean": object}).copy()
-    for (q, it), hide in zip(targets, hidden_sets(responses, targets, by, None, threshold)):
+    if hides is None:
+        hides = hidden_sets(responses, targets, by, None, threshold)
+    for (q, it), hide in zip(targets, hides):
         col = it.id if it else q.id
         for idx in table.index[table["item_id"] == col]:
             g = labels.index(table.at[idx, "group"])

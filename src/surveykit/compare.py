@@ -227,7 +227,18 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
              f"groups with fewer than {min_group_size} valid answers on an item are left out of that item's tests "
              "(not pooled)"]
     if suppress:
-        frame = _protected(frame, responses, by, targets, threshold)
+        p_values = frame["p_value"].tolist()
+        frame, hidden_tests = _protected(frame, responses, by, targets, threshold)
+        if any(hidden_tests) and padjust in ("holm", "fdr_bh"):
+            # A shown adjusted p-value must not depend on where a hidden one ranks (stats.p_adjust_published);
+            # the verdict of a shown test follows the value shown beside it.
+            adjusted = stats.p_adjust_published(p_values, padjust, hidden_tests)
+            shown = [not h for h in hidden_tests]
+            if any(shown):
+                frame.loc[shown, "p_adjusted"] = [a for a, s in zip(adjusted, shown) if s]
+                frame.loc[shown, "significant"] = [a < alpha for a, s in zip(adjusted, shown) if s]
+            notes.append("where a test's p-value is hidden, the adjusted p-values shown are computed as if it were 1: "
+                         f"never below the {_padjust_name(padjust)} value, and they give nothing of it away")
     all_small = [g for g in chosen if left_out.get(g, 0) == len(targets)]
     if all_small:
         notes.append(f"left out of every test (too few answers): {', '.join(all_small)}")
@@ -237,8 +248,10 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
                          groups=tuple(chosen), alpha=alpha, padjust=padjust, excluded_groups=tuple(all_small))
 
 
-def _protected(frame: "pd.DataFrame", responses: "Responses", by: str, targets, threshold: int) -> "pd.DataFrame":
-    """The tests with what the item's tables by ``by`` hide hidden here too (module docstring)."""
+def _protected(frame: "pd.DataFrame", responses: "Responses", by: str, targets, threshold: int,
+               ) -> "tuple[pd.DataFrame, list[bool]]":
+    """The tests with what the item's tables by ``by`` hide hidden here too (module docstring), and
+    whether each test's p-value is hidden."""
     from surveykit.disclosure import MARKER
     from surveykit.scoring import protections
 
@@ -257,6 +270,7 @@ def _protected(frame: "pd.DataFrame", responses: "Responses", by: str, targets, 
     # thousands of pairs, and a cell set through pandas one at a time cost seconds.
     columns = {c: out[c].tolist() for c in ["n", *derived]}
     tests, effects, significant = frame["test"].tolist(), frame["effect_size"].tolist(), frame["significant"].tolist()
+    hidden_tests = [False] * len(frame)
     for pos, (i, item, groups) in enumerate(zip(frame.index, frame["item_id"], frame["groups"])):
         pair = groups.split(PAIR_SEPARATOR) if PAIR_SEPARATOR in groups else None
         names = set(pair or groups.split(GROUP_SEPARATOR))
@@ -270,12 +284,13 @@ def _protected(frame: "pd.DataFrame", responses: "Responses", by: str, targets, 
                                           f"{HIGHER}{pair[0] if effect > 0 else pair[1]}")
             for c in derived:
                 columns[c][pos] = MARKER
+            hidden_tests[pos] = True
     for c, values in columns.items():
         column = np.empty(len(values), dtype=object)
         column[:] = values
         # dtype given: a column of markers only would otherwise become pandas' str type
         out[c] = pd.Series(column, index=out.index, dtype=object)
-    return out
+    return out, hidden_tests
 
 
 #: In the note of a significant two-group test whose effect size is hidden: the group that rates higher.

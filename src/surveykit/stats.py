@@ -423,6 +423,31 @@ def welch_t(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int
     return float(res.statistic), float(res.pvalue)
 
 
+def p_adjust_published(p_values: Sequence[float], method: str, hidden: Sequence[bool]) -> list[float]:
+    """``p_adjust`` for a family some of whose p-values are not published (``hidden``): a published
+    test's adjusted p-value is computed as if every hidden p-value were 1, the family keeping its size;
+    a hidden test's is the method's own (its verdict may be published, its value is not).
+
+    Holm's and Benjamini-Hochberg's adjusted values depend on where every p-value of the family ranks,
+    so a published one can be a hidden one times a known factor. Taken as 1, a hidden test ranks last:
+    each published value then depends only on published p-values and the family's size, and it is
+    never below the method's own value (a published test ranks no later than it truly does, so Holm's
+    factor for it is at least as large, and each of Benjamini-Hochberg's terms m p / k for it is at
+    least one of the true ones), so a verdict drawn from it keeps the method's error rate. Bonferroni
+    and no correction are unchanged."""
+    import numpy as np
+
+    p = np.asarray(p_values, dtype=float)
+    mask = np.asarray(hidden, dtype=bool)
+    if mask.shape != p.shape:
+        raise ValueError("hidden must have one flag per p-value")
+    own = p_adjust(p, method)
+    if not mask.any() or method in ("bonf", "none"):
+        return own
+    public = p_adjust(np.where(mask & ~np.isnan(p), 1.0, p), method)
+    return [o if h else v for o, v, h in zip(own, public, mask.tolist())]
+
+
 def p_adjust(p_values: Sequence[float], method: str = "holm") -> list[float]:
     """Adjust a family of p-values (Holm, Benjamini-Hochberg, Bonferroni); NaN entries are left out of
     the family. Computed here with numpy (the tests check it against statsmodels ``multipletests``,

@@ -92,24 +92,36 @@ def hidden_codes(protected_sectors: "pd.DataFrame") -> set[str]:
 
 
 def protect_tests(tests: "pd.DataFrame", *, hidden: set[str], threshold: int,
-                  bases_hidden: bool = False) -> "pd.DataFrame":
+                  bases_hidden: bool = False, padjust: str | None = None) -> "pd.DataFrame":
     """A code's ``n_coded`` hidden when it or its complement is small; its statistic, p-values and
     effect size hidden when that count is, or when the code has a hidden cell by group (``hidden``).
     ``bases_hidden``: a group's base is hidden in the codes-by-group table, so the tests' ``n`` (the
-    answers of the groups tested, a sum of bases) is hidden too."""
+    answers of the groups tested, a sum of bases) is hidden too. ``padjust``: the adjustment the
+    ``p_adjusted`` column was made with; where a p-value is hidden, the shown adjusted values are made
+    again as if it were 1 (``stats.p_adjust_published``: Holm's and Benjamini-Hochberg's would otherwise
+    depend on where the hidden one ranks)."""
     from surveykit.disclosure import MARKER
+    from surveykit.stats import p_adjust_published
 
     derived = [c for c in ("statistic", "p_value", "p_adjusted", "effect_size") if c in tests.columns]
     out = tests.astype({c: object for c in ["n", "n_coded", *derived] if c in tests.columns}).copy()
     if bases_hidden and "n" in out.columns:
         out["n"] = MARKER
+    hidden_tests = []
     for i, r in tests.iterrows():
         small = _small(float(r["n_coded"]), float(r["n"]), threshold)
         if small:
             out.at[i, "n_coded"] = MARKER
-        if small or str(r["code_id"]) in hidden:
+        hide = small or str(r["code_id"]) in hidden
+        hidden_tests.append(hide)
+        if hide:
             for c in derived:
                 out.at[i, c] = MARKER
+    if padjust is not None and "p_adjusted" in out.columns and any(hidden_tests):
+        adjusted = p_adjust_published(tests["p_value"].astype(float).tolist(), padjust, hidden_tests)
+        for i, a, hide in zip(out.index, adjusted, hidden_tests):
+            if not hide:
+                out.at[i, "p_adjusted"] = a
     return out
 
 
@@ -149,7 +161,8 @@ def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingS
                    frequency=protect_frequency(summary.frequency, threshold=threshold),
                    sectors=sectors,
                    tests=protect_tests(summary.tests, hidden=hidden_codes(sectors), threshold=threshold,
-                                       bases_hidden=bool(len(sectors)) and (sectors["base"] == MARKER).any()),
+                                       bases_hidden=bool(len(sectors)) and (sectors["base"] == MARKER).any(),
+                                       padjust=summary.padjust),
                    cooccurrence=protect_cooccurrence(summary.cooccurrence, n_answers=summary.n_answers,
                                                      threshold=threshold))
 

@@ -34,6 +34,7 @@ class CodingSummary:
     sectors: "pd.DataFrame" = field(repr=False, compare=False)
     tests: "pd.DataFrame" = field(repr=False, compare=False)
     cooccurrence: "pd.DataFrame" = field(repr=False, compare=False)
+    padjust: str = "holm"  # the adjustment of ``tests``' p-values (``stats.PADJUST_METHODS``)
 
     @property
     def n_uncoded(self) -> int:
@@ -160,4 +161,4 @@ def summary_from_tallies(codebook: Codebook, *, n: int, theme_n: Mapping[str, in
     co = pd.DataFrame(co_rows, columns=["code_a", "code_b", "n_both", "n_a", "n_b", "pct_of_a", "pct_of_b", "jaccard"])
     co = co.sort_values(["n_both", "code_a", "code_b"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
     return CodingSummary(n_answers=n, n_coded=n - n_uncoded, uncoded_ids=uncoded_ids, frequency=frequency,
-                         sectors=sectors_frame, tests=tests, cooccurrence=co)
+                         sectors=sectors_frame, tests=tests, cooccurrence=co, padjust=padjust)

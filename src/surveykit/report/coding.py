@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from surveykit.report.build import Build, ReportInputs, ReportOptions
 
 
-def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
+def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int, padjust: str) -> "pd.DataFrame":
     """The per-code tests as published (``coding.published.protect_tests``), a code counting as hidden when
     any of its cells is hidden in the codes-by-group table beside it."""
     from surveykit.coding.published import protect_tests
@@ -30,7 +30,7 @@ def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int) 
 
     groups = [c for c in wide.columns if c not in ("code_id", "code_label")]
     hidden = {str(r["code_id"]) for _, r in wide.iterrows() if any(r[g] == MARKER for g in groups)}
-    return protect_tests(tests, hidden=hidden, threshold=threshold)
+    return protect_tests(tests, hidden=hidden, threshold=threshold, padjust=padjust)
 
 
 def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str, int | str]]:
@@ -274,7 +274,7 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                      note="Answers per group: " + "; ".join(f"{k} {v}" for k, v in bases.items()) + ".")
             tests = summary.tests
             if opts.suppress:
-                tests = _protect_tests(tests, wide, opts.threshold)
+                tests = _protect_tests(tests, wide, opts.threshold, summary.padjust)
             sig = tests[[isinstance(p, float) and p < opts.alpha for p in tests["p_adjusted"]]]
             b.method(f"Coded answers by {by_phrase(responses, b.by)}",
                      "one test per code of the answers with / without it across groups (chi-square; Fisher's exact or "
