@@ -49,7 +49,8 @@ class Voices:
     without its n).
     ``correlations``: one row per group: ``group, group_label, n_respondents, spearman_rho,
     spearman_p, spearman_n``.
-    ``skipped``: (group, reason) for groups too small to show.
+    ``skipped``: (group, reason) for groups too small to show (published, the reason gives the smallest
+    base only when every base of the group is published).
     """
 
     table: "pd.DataFrame" = field(repr=False, compare=False)
@@ -142,8 +143,8 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
             part = per[per["group"] == group]
             smallest = int(part["n_valid"].min()) if len(part) else 0
             if smallest < min_group_size or len(part) < len(items):
-                skipped.append((str(group), f"fewer than {min_group_size} valid answers on some matched item "
-                                            f"(smallest n = {smallest})"))
+                skipped.append((str(group), _skip_reason(group, items, smallest, min_group_size,
+                                                         shown if suppress else None)))
                 continue
             frames.append((str(group), labels.get(str(group), str(group)), part))
 
@@ -198,6 +199,19 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
     return Voices(table=table[order], correlations=pd.DataFrame(corr_rows), n_groups=rankings.n_groups,
                   n_people=rankings.n_people, exploratory=rankings.exploratory, note=rankings.sample_note(),
                   skipped=tuple(skipped), min_group_size=min_group_size)
+
+
+def _skip_reason(group: str, items: list[str], smallest: int, min_group_size: int,
+                 shown: dict[tuple[str, str], tuple[Any, Any]] | None) -> str:
+    """Why a group is left out. The smallest base is given only where a reader could work it out anyway:
+    suppression off (``shown`` None), or every base of the group's matched items published. Where one is
+    [c], the minimum would be it, or a bound on it (a bound that, with the published totals, can pin it)."""
+    from surveykit.disclosure import MARKER
+
+    reason = f"fewer than {min_group_size} valid answers on some matched item"
+    if shown is None or all((group, i) in shown and shown[(group, i)][0] != MARKER for i in items):
+        return f"{reason} (smallest n = {smallest})"
+    return f"{reason} (smallest n not shown: some of this group's bases are suppressed)"
 
 
 def _shown_shares(responses: "Responses", items: list[str], by: str | None, protect_by: str | None,

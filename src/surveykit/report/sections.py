@@ -420,10 +420,22 @@ def analysis_banner(part: "ReportPart", b: "Build", sb: SectionBuilder, explaine
 
 
 def analysis_two_largest(part: "ReportPart", b: "Build", sb: SectionBuilder, explained: bool) -> None:
-    """The two largest groups side by side: the same tests for those two alone."""
+    """The two largest groups side by side: the same tests for those two alone. Published, the pair is
+    chosen among the groups whose size is published only: which groups are named, and in which order,
+    would otherwise tell a reader how a hidden size compares with the shown ones."""
+    from surveykit.scoring import MISSING, hidden_group_sizes
+
     responses = b.responses
-    pair = largest_groups(responses, b.by)
+    hidden = hidden_group_sizes(responses, b.by, b.options.threshold) if b.options.suppress else frozenset()
+    pair = largest_groups(responses, b.by, hidden=hidden)
     if len(pair) < 2:
+        # Said only where a size is [c]: whether the hidden groups hold anyone is not for the text to tell.
+        if hidden - {MISSING}:
+            phrase = by_phrase(responses, b.by)
+            sb.text(f"The two largest groups by {phrase} are not compared on their own: fewer than two groups have a "
+                    f"size that is published (a group of fewer than {b.options.threshold}, and any size it could be "
+                    "worked out from, is [c]).")
+            b.method("Two largest groups", f"left out: fewer than two groups of {phrase} have a published size")
         return
     res = run_compare(part.questions, b, groups=pair, family=f"{part_label(part)}, two largest groups")
     b.parameters["two_largest_groups"] = pair
@@ -439,7 +451,10 @@ def analysis_two_largest(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
              kind="data")
 
 
-def largest_groups(responses: "Responses", by: str | None, k: int = 2) -> list[str]:
+def largest_groups(responses: "Responses", by: str | None, k: int = 2,
+                   hidden: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The ``k`` largest groups of ``by`` (largest first, ties in the instrument's order), none of the
+    ``hidden`` ones: groups whose size is suppressed are neither chosen nor ranked by their true size."""
     from surveykit.scoring import MISSING, grouping
 
     if by is None:
@@ -448,7 +463,7 @@ def largest_groups(responses: "Responses", by: str | None, k: int = 2) -> list[s
     import numpy as np
 
     counts = np.bincount(grp.codes, minlength=len(grp.groups))
-    ranked = sorted((i for i, g in enumerate(grp.groups) if g != MISSING and counts[i] > 0),
+    ranked = sorted((i for i, g in enumerate(grp.groups) if g != MISSING and g not in hidden and counts[i] > 0),
                     key=lambda i: (-int(counts[i]), i))
     return [grp.groups[i] for i in ranked[:k]]
 
