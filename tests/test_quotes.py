@@ -66,7 +66,8 @@ def test_select_quotes_is_stratified_deterministic_and_focused():
     codes = {rid: {"x"} if i < 10 else {"y"} for i, rid in enumerate(ids)}
     codes["r0"] = {"x", "y", "z"}  # less focused: ranked after the single-code answers
     q = select_quotes(answers, codes, "x", per_sector=2)
-    assert q.n_with_code == 10
+    assert q.n_with_code == "[c]"  # 2 of the 12 answers are without it: a small count, suppressed
+    assert select_quotes(answers, codes, "x", per_sector=2, suppress=False).n_with_code == 10
     assert list(q.frame["sector"]) == ["health", "health", "ngo", "ngo"]
     assert "r0" not in set(q.frame["respondent_id"])
     assert all("[phone]" in t for t in q.frame["quote"]) and q.redactions == {"phone": 4}

@@ -526,6 +526,10 @@ def quotes(
     text_column: Optional[str] = TEXT_COLUMN,
     id_column: str = ID_COLUMN,
     sector_column: Optional[str] = SECTOR_COLUMN,
+    threshold: int = typer.Option(5, "--threshold", help="Counts below this are suppressed: the number of quotes "
+                                                         "and of answers with the code do not give them away."),
+    no_suppress: bool = typer.Option(False, "--no-suppress", help="INTERNAL USE ONLY: as many quotes as asked for "
+                                                                  "from every sector, and the exact count."),
     fmt: OutputFormat = FORMAT_OPTION,
     inputs: InputOptions = NO_INPUT_OPTIONS,
 ) -> None:
@@ -535,15 +539,20 @@ def quotes(
     addresses (also "name at mail dot com"), URLs, social handles, UK and international phone
     numbers, NI and NHS numbers, reference numbers, identifying dates and ages, plus everything in
     the deny-list; the codebook's own words are kept. The same inputs always give the same quotes.
+    Counts are protected by default: a sector with fewer than --threshold answers with the code gives
+    one quote, none gives more than --threshold - 1, and a small count of answers is shown as [c].
 
     Example:  surveykit quotes export.csv --question comments --code cost --per-sector 1
     """
+    from surveykit.validation import check_threshold
+
     from surveykit.coding.quotes import select_quotes
     from surveykit.coding.redact import load_denylist
     from surveykit.coding.summary import code_sets
 
     if per_sector < 1:
         raise UsageError(f"--per-sector must be at least 1; got {per_sector}")
+    threshold = check_threshold(threshold, parameter="--threshold")
     deny = load_denylist(denylist) if redact else ()
     answers, cb = _answers(file, question, text_column, id_column, sector_column, inputs, codebook)
     cb.code(code)  # unknown code -> one clear error listing the codes
@@ -557,7 +566,12 @@ def quotes(
     else:
         codes_of = _rule_codes_of(answers, cb)
     result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny,
-                           codebook=cb)
+                           codebook=cb, suppress=not no_suppress, threshold=threshold)
+    if not no_suppress and per_sector > 1:
+        # Said whatever the counts are: said only where a sector was cut short, it would tell that one was.
+        message(f"a sector with fewer than {threshold} answers coded {code} gives one quote, and none gives more than "
+                f"{threshold - 1}, so that the number of quotes does not give a suppressed count away "
+                "(--no-suppress: internal use)")
     if redact:
         kinds = ", ".join(f"{k} {v}" for k, v in result.redactions.items())
         message(f"{len(result.frame)} quote(s) of {result.n_with_code} answers coded {code}; "

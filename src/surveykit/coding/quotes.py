@@ -25,8 +25,10 @@ UNKNOWN = "(unknown)"
 
 @dataclass(frozen=True)
 class Quotes:
+    """``n_with_code``: the answers with the code, or ``disclosure.MARKER`` where it is suppressed."""
+
     code_id: str
-    n_with_code: int
+    n_with_code: "int | str"
     redactions: dict[str, int]
     frame: "pd.DataFrame" = field(repr=False, compare=False)
 
@@ -40,15 +42,27 @@ def _rank_key(code_id: str, rid: str, n_codes: int) -> tuple[int, str]:
 
 
 def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_id: str, *, per_sector: int = 2,
-                  redact: bool = True, denylist: Iterable[str] = (), codebook=None, instrument=None) -> Quotes:
+                  redact: bool = True, denylist: Iterable[str] = (), codebook=None, instrument=None,
+                  suppress: bool = True, threshold: int = 5) -> Quotes:
     """Up to ``per_sector`` answers with ``code_id`` from each sector (or overall without sectors).
 
     Returns a frame with columns ``sector``, ``respondent_id``, ``quote`` (redacted unless
     ``redact=False``), ``redactions`` (how many in this quote), ``codes`` (all codes of the answer,
     ";"-joined). ``Quotes.redactions`` counts the redactions by kind (``coding.redact.KINDS``).
     ``denylist``: names always redacted; ``codebook``/``instrument``: their terms are never redacted.
+
+    ``suppress`` (default True): the number of quotes must not tell how many answers have the code.
+    A sector short of ``per_sector`` answers would show its count exactly, so a sector with 1 to
+    ``threshold`` - 1 of them gives one quote, and none gives more than ``threshold`` - 1 (a larger
+    count may be hidden as a secondary suppression); ``n_with_code`` is ``[c]`` where the code's
+    count, or the count of answers without it, is 1 to ``threshold`` - 1.
     """
     import pandas as pd
+
+    from surveykit.validation import check_bool, check_threshold
+
+    check_bool(suppress, parameter="suppress")
+    threshold = check_threshold(threshold)
 
     redactor = None
     if redact:
@@ -74,7 +88,8 @@ def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_
     totals: dict[str, int] = {}
     for sector in order:
         chosen = sorted(groups[sector], key=lambda r: _rank_key(code_id, r, len(set(codes_of.get(r, ())))))
-        for rid in chosen[:per_sector]:
+        take = min(per_sector, 1 if len(chosen) < threshold else threshold - 1) if suppress else per_sector
+        for rid in chosen[:take]:
             text = str(texts[rid])
             n = 0
             if redactor is not None:
@@ -86,4 +101,11 @@ def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_
             rows.append({"sector": sector, "respondent_id": rid, "quote": text, "redactions": n,
                          "codes": ";".join(sorted(set(codes_of.get(rid, ()))))})
     frame = pd.DataFrame(rows, columns=["sector", "respondent_id", "quote", "redactions", "codes"])
-    return Quotes(code_id, len(holders), dict(sorted(totals.items())), frame)
+    n_with_code: int | str = len(holders)
+    if suppress:
+        from surveykit.disclosure import MARKER, is_primary
+
+        answered = sum(1 for rid in answers.ids if texts.get(rid))
+        if is_primary(len(holders), threshold) or is_primary(answered - len(holders), threshold):
+            n_with_code = MARKER
+    return Quotes(code_id, n_with_code, dict(sorted(totals.items())), frame)

@@ -337,7 +337,8 @@ def _quotes(answers: Any, coded: "pd.DataFrame", summary: Any, codebook: Any, in
     rows = []
     for code_id in chosen[:opts.quoted_codes]:
         quotes = select_quotes(answers, sets, code_id, per_sector=1, redact=opts.suppress, codebook=codebook,
-                               instrument=inputs.responses.instrument)
+                               instrument=inputs.responses.instrument, suppress=opts.suppress,
+                               threshold=opts.threshold)
         for r in quotes.frame.head(opts.quotes_per_code).itertuples():
             row: dict[str, Any] = {"code_id": code_id, "code_label": codebook.code(code_id).label,
                                    "group": labels.get(r.sector, r.sector), "quote": r.quote,
