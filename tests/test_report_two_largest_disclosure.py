@@ -16,7 +16,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import SAMPLE_SURVEY, run_cli
 
 C = "[c]"

@@ -14,7 +14,6 @@ import json
 import re
 
 import pytest
-
 from conftest import SAMPLE_RANKINGS, SAMPLE_SURVEY, run_cli
 
 C = "[c]"

@@ -419,7 +419,7 @@ class _Computed:
 
     value: float
     share: float | None
-    n_authorities: int
+    n_authorities: int | None
     basis: str
     kind: str
     note: str
@@ -580,11 +580,18 @@ def _compute(returns: Returns, table: "pd.DataFrame", shown: "pd.DataFrame | Non
                        & (table["cohort"] == claim.cohort)]
             if not sm.empty:
                 hide_share = hide_share or guard.share(sm.iloc[0]["numerator"], sm.iloc[0]["denominator"])
+    else:  # a count of authorities: hidden only where it would pin a hidden largest (foi.figures)
+        hide_value = "value" in marked
+        hide_share = hide_value or "share_pct" in marked
     if hide_value and kind == "percent":
         hide_share = True
     if r["share_of"]:
         note = (note + "; " if note else "") + f"share of {r['share_of']}"
-    return _Computed(value, share, int(r["n_authorities"]), r["basis"], kind, note, hide_value, hide_share)
+    n_authorities: int | None = int(r["n_authorities"])
+    basis = r["basis"]
+    if s is not None and _is_marker(s["n_authorities"]):  # e.g. the authorities a mean is over: as published
+        n_authorities, basis = None, s["basis"]
+    return _Computed(value, share, n_authorities, basis, kind, note, hide_value, hide_share)
 
 
 __all__ = ["Claim", "Claimed", "CLAIM_FIGURES", "VERDICTS", "load_claims", "parse_claims", "parse_claimed",

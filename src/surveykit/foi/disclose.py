@@ -4,8 +4,9 @@ A count of children below the threshold (default 5) is replaced by ``[c]`` and s
 worked out from it (its share, interval, mean). A share also gives away its complement (children in
 care who did not go missing), so a small complement suppresses the share and its numerator. Where a
 table publishes a total beside its rows, ``surveykit.disclosure`` adds secondary suppression so no
-hidden count can be recovered by subtraction. Zero is shown; counts of authorities are never
-suppressed (they are public bodies, not children).
+hidden count can be recovered by subtraction. Zero is shown; counts of authorities are shown too
+(they are public bodies, not children) unless, beside a total, they would pin the hidden number of
+the largest authority to one value (``figures._largest_covers``).
 
 The national tables publish the same measure summed over different sets of authorities (every
 authority that gave it, those that also gave a second number, the largest one authority, all cohorts

@@ -176,7 +176,8 @@ def nationality_table(returns: Returns, *, measure: str = "went_missing", wave: 
     Columns: wave, cohort, nationality ("Not stated" last), male, female, other, not_stated (gender),
     total, share_pct (of the cohort's total in the table), n_authorities (that gave a breakdown),
     basis. Rows are ordered by total, largest first. Suppression protects the table with its row
-    and column totals published."""
+    and column totals published; the rows whose total it hides then follow the shown ones in name
+    order (their place in the order of the totals would bound them)."""
     import pandas as pd
 
     threshold = check_threshold(threshold)
@@ -199,7 +200,32 @@ def nationality_table(returns: Returns, *, measure: str = "went_missing", wave: 
     frame = pd.DataFrame(rows, columns=NATIONALITY_COLUMNS)
     if not suppress or frame.empty:
         return frame
-    return _protect_two_way(frame, threshold)
+    return _hidden_totals_last(_protect_two_way(frame, threshold))
+
+
+def _hidden_totals_last(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """Each wave and cohort's rows with the totals shown in their order (by total), then those whose
+    total is hidden, by name, then "Not stated": in the order of the true totals, where a hidden row
+    stands, and where the name order breaks among hidden rows, says which is larger; with the grand
+    total that can leave one set of values."""
+    from surveykit.disclosure import MARKER
+
+    totals, names = frame["total"].tolist(), frame["nationality"].tolist()
+    if not any(isinstance(v, str) and v == MARKER for v in totals):
+        return frame
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(frame["wave"].tolist(), frame["cohort"].tolist())):
+        groups.setdefault(key, []).append(i)
+
+    def place(i: int) -> tuple:
+        if names[i] == NOT_STATED:
+            return (2, "", "")
+        if isinstance(totals[i], str) and totals[i] == MARKER:
+            return (1, names[i].lower(), names[i])
+        return (0, "", "")  # shown: the stable sort keeps their order by total
+
+    order = [i for idx in groups.values() for i in sorted(idx, key=place)]
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _protect_two_way(frame: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
