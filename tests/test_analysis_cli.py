@@ -202,14 +202,15 @@ def test_bad_input_exit_2(args, expected):
 def test_show_other_is_redacted(tmp_path):
     from test_scoring import write_export
 
+    texts = ["Ask jo.bloggs@example.org about mentoring", "Mentoring on 07700 900123", "Peer mentors",
+             "Faith groups", "Foster carer training", "Return home interviews"]  # 6: not a small count
     rows = [{"respondent_id": f"r{i}", "sector": "Police", "q45_cctv": str(1 + i % 5),
-             "q45_other": "4" if i < 2 else "",
-             "q45_other_text": ["Ask jo.bloggs@example.org about mentoring", "Mentoring on 07700 900123"][i] if i < 2
-             else ""} for i in range(12)]
+             "q45_other": "4" if i < len(texts) else "",
+             "q45_other_text": texts[i] if i < len(texts) else ""} for i in range(12)]
     path = write_export(tmp_path / "other.csv", rows)
     hidden = run_cli("effectiveness", path, "--format", "json")
     doc = json.loads(hidden.stdout)
-    assert doc["other_count"] == 2 and doc["other_answers"] == []
+    assert doc["other_count"] == 6 and doc["other_answers"] == []
     assert "jo.bloggs" not in hidden.stdout
     shown = run_cli("effectiveness", path, "--show-other")
     assert shown.returncode == 0, shown.stderr

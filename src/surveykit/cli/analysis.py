@@ -48,11 +48,17 @@ def _suppression_note(suppress: bool, threshold: int) -> str:
     return "NOT SUPPRESSED (--no-suppress): for internal use only. Percentages are of valid answers."
 
 
-def _other_texts(responses, question: str, show: bool) -> tuple[int, list[str], str]:
-    """Count the 'Other' answers; list them, redacted of personal data, only when asked."""
+def _other_texts(responses, question: str, show: bool, *, suppress: bool, threshold: int,
+                 ) -> tuple["int | str", list[str], str]:
+    """Count the 'Other' answers; list them, redacted of personal data, only when asked. Published
+    (``suppress``), a count of 1 to threshold - 1 is [c], and the answers are not listed then (their
+    number would be the count)."""
+    from surveykit.disclosure import MARKER, is_primary
     from surveykit.scoring import other_answers
 
     texts = other_answers(responses, question=question)
+    if suppress and is_primary(len(texts), threshold):
+        return MARKER, [], ""
     if not show:
         return len(texts), [], ""
     from surveykit.coding.redact import Redactor, load_denylist
@@ -120,11 +126,12 @@ def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[s
     frame = build(responses, **kwargs, suppress=suppress, threshold=threshold)
     role = "effectiveness" if kind == "effectiveness" else "reasons"
     question = question or responses.instrument.questions_with_role(role)[0].id
-    n_other, texts, redaction = _other_texts(responses, question, show_other)
+    n_other, texts, redaction = _other_texts(responses, question, show_other, suppress=suppress, threshold=threshold)
     q = responses.instrument.question(question)
     notes = [_suppression_note(suppress, threshold),
              f"'Other (please specify)': {n_other} written answer(s)"
-             + ("" if show_other else " (list them with --show-other)")]
+             + (" (not listed while counts are suppressed)" if n_other == "[c]"
+                else "" if show_other else " (list them with --show-other)")]
     if chart_out is not None:
         from surveykit.charts.effectiveness import diverging_chart
         from surveykit.report.figures import save_figure

@@ -208,12 +208,14 @@ class Collector:
                 summary = protect_summary(summary, threshold=self.protect)
         if wrote is not None:
             message(f"wrote {self.n_rows} coded rows to {wrote}")
-        n_uncoded = len(counts.uncoded)
-        shown = ", ".join(r for r, _ in counts.uncoded[:20]) + (" ..." if n_uncoded > 20 else "")
+        from surveykit.cli.coding import published_coded_counts
+
+        n_coded, n_uncoded, shown = published_coded_counts(counts.n_coded, [r for r, _ in counts.uncoded],
+                                                           self.protect)
         message(f"{question_id}: {counts.answers} answers ({counts.blank} blank skipped); "
-                f"{counts.n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({shown})" if n_uncoded else ""))
+                f"{n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({shown})" if shown else ""))
         meta = {"question_id": question_id, "codebook": codebook.id, "codebook_version": codebook.version,
-                "n_answers": counts.answers, "n_coded": counts.n_coded, "n_uncoded": n_uncoded}
+                "n_answers": counts.answers, "n_coded": n_coded, "n_uncoded": n_uncoded}
         if self.rows_view:
             _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths,
                         self.segments)
