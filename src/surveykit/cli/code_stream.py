@@ -208,7 +208,7 @@ class Collector:
                 summary = protect_summary(summary, threshold=self.protect)
         if wrote is not None:
             message(f"wrote {self.n_rows} coded rows to {wrote}")
-        from surveykit.cli.coding import published_coded_counts
+        from surveykit.coding.published import published_coded_counts
 
         n_coded, n_uncoded, shown = published_coded_counts(counts.n_coded, [r for r, _ in counts.uncoded],
                                                            self.protect)

@@ -318,6 +318,8 @@ def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_
     if out is not None:
         write_owned_text(out, frame_csv(coded), force=force)
         message(f"wrote {len(coded)} coded rows to {out}")
+    from surveykit.coding.published import published_coded_counts
+
     n_coded, n_uncoded, ids = published_coded_counts(summary.n_coded, summary.uncoded_ids, protect)
     message(f"{answers.question_id}: {summary.n_answers} answers ({answers.n_blank} blank skipped); "
             f"{n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({ids})" if ids else ""))
@@ -491,19 +493,6 @@ def _merge_suggestions(coded, sugg):
     both["_o"] = both["respondent_id"].map(order)
     both = both.sort_values(["_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
     return both
-
-
-def published_coded_counts(n_coded: int, uncoded_ids, protect: int | None) -> tuple["int | str", "int | str", str]:
-    """The answers with a code and without one, and the ids of (up to 20 of) the uncoded, as the
-    command says them: with ``protect`` (the threshold), both counts are [c] where either is 1 to
-    threshold - 1 (each is the other's complement), and no id is listed then (their number is the count)."""
-    from surveykit.disclosure import MARKER, is_primary
-
-    n_uncoded = len(uncoded_ids)
-    if protect is not None and (is_primary(n_coded, protect) or is_primary(n_uncoded, protect)):
-        return MARKER, MARKER, ""
-    ids = ", ".join(str(r) for r in list(uncoded_ids)[:20]) + (" ..." if n_uncoded > 20 else "")
-    return n_coded, n_uncoded, ids if n_uncoded else ""
 
 
 def _rule_codes_of(answers, cb) -> dict[str, frozenset[str]]:

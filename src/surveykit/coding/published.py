@@ -167,5 +167,18 @@ def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingS
                                                      threshold=threshold))
 
 
-__all__ = ["protect_summary", "protect_frequency", "protect_sectors", "protect_tests", "protect_cooccurrence",
+def published_coded_counts(n_coded: int, uncoded_ids, protect: int | None) -> tuple["int | str", "int | str", str]:
+    """The answers with a code and without one, and the ids of (up to 20 of) the uncoded, as the
+    command says them: with ``protect`` (the threshold), both counts are [c] where either is 1 to
+    threshold - 1 (each is the other's complement), and no id is listed then (their number is the count)."""
+    from surveykit.disclosure import MARKER, is_primary
+
+    n_uncoded = len(uncoded_ids)
+    if protect is not None and (is_primary(n_coded, protect) or is_primary(n_uncoded, protect)):
+        return MARKER, MARKER, ""
+    ids = ", ".join(str(r) for r in list(uncoded_ids)[:20]) + (" ..." if n_uncoded > 20 else "")
+    return n_coded, n_uncoded, ids if n_uncoded else ""
+
+
+__all__ = ["published_coded_counts", "protect_summary", "protect_frequency", "protect_sectors", "protect_tests", "protect_cooccurrence",
            "hidden_codes"]

@@ -5,7 +5,9 @@ field's codebook (declared under ``coding:`` in the instrument, loaded by the ca
 ``coding.summary.summarise`` (frequencies, % by group, a test per code with Holm adjustment over
 codes) and ``coding.quotes.select_quotes`` (redacted by default). Published counts go through
 ``surveykit.disclosure`` like every other table. A field declared with ``quotes: false`` (a short
-"Other (please specify)" field) shows its code frequencies only.
+"Other (please specify)" field) shows its code frequencies only. A field with 1 to threshold - 1 answers
+is left out with the reason (``code_blocks``): its answers are a small count, and so is every code's
+count or its complement.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ def _protect_tests(tests: "pd.DataFrame", wide: "pd.DataFrame", threshold: int, 
     """The per-code tests as published (``coding.published.protect_tests``), a code counting as hidden when
     any of its cells is hidden in the codes-by-group table beside it."""
     from surveykit.coding.published import protect_tests
-    from surveykit.disclosure import MARKER
+    from surveykit.disclosure import MARKER, is_primary
 
     groups = [c for c in wide.columns if c not in ("code_id", "code_label")]
     hidden = {str(r["code_id"]) for _, r in wide.iterrows() if any(r[g] == MARKER for g in groups)}
-    return protect_tests(tests, hidden=hidden, threshold=threshold, padjust=padjust)
+    # ``n`` (the answers of known group, the same on every row) is a count too: small, it is hidden.
+    small_n = any(is_primary(float(n), threshold) for n in tests["n"]) if "n" in tests.columns else False
+    return protect_tests(tests, hidden=hidden, threshold=threshold, padjust=padjust, bases_hidden=small_n)
 
 
 def _group_wide(summary, codebook, b: "Build") -> tuple["pd.DataFrame", dict[str, int | str]]:
@@ -197,6 +201,8 @@ def start_coded_summaries(inputs: "ReportInputs", options: "ReportOptions", by: 
 
 def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained: bool) -> None:
     """Blocks for every coded field of a report part that has answers."""
+    from surveykit.coding.published import published_coded_counts
+    from surveykit.disclosure import MARKER, is_primary
     from surveykit.report.text import by_phrase, significant_p
 
     responses, opts = b.responses, b.options
@@ -223,13 +229,22 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
                     "(blank answers left out).")
         first = False
         b.parameters.setdefault("coded_fields", []).append(col)
+        if opts.suppress and is_primary(summary.n_answers, thr):
+            # 1 to threshold - 1 answers: that number is a small count, and so is every code's count or
+            # the count without it (protect_frequency hides them all), so the field's tables would
+            # publish nothing but small bases. Left out with the reason, like other unpublishable analyses.
+            sb.text(f"Coded answers to {what}: {MARKER} answers. Their themes and codes are not published: with "
+                    f"fewer than {thr} answers, the number of answers with each code, or without it, is too small "
+                    "to publish.")
+            b.method("Coding", f"{name}: rule coder with codebook '{codebook.id}' version {codebook.version}, "
+                               f"{len(codebook.codes)} codes; not published: fewer than {thr} answers")
+            continue
         freq = summary.frequency.copy()
         freq["label"] = [lab if lvl != "code" else f"  {lab}" for lab, lvl in zip(freq["label"], freq["level"])]
         themes = freq[freq["level"] == "theme"].sort_values("n", ascending=False, kind="mergesort")
         codes = freq[freq["level"] == "code"].sort_values("n", ascending=False, kind="mergesort")
-        coded_n, uncoded_n = str(summary.n_coded), str(summary.n_uncoded)
-        if opts.suppress and any(0 < v < thr for v in (summary.n_coded, summary.n_uncoded)):
-            coded_n = uncoded_n = "[c]"  # each is the other's complement: both go
+        coded_n, uncoded_n, _ = published_coded_counts(summary.n_coded, summary.uncoded_ids,
+                                                       thr if opts.suppress else None)
         sb.text(f"Coded answers to {what}: {summary.n_answers} answers, {coded_n} with at least one code, "
                 f"{uncoded_n} uncoded.")
         if len(codes) and int(codes["n"].iloc[0]) > 0:
@@ -259,8 +274,9 @@ def code_blocks(fields: Sequence[str], b: "Build", sb: SectionBuilder, explained
             shown = protect_frequency(freq, threshold=thr)
         else:
             shown = freq
+        # ``n`` is the answers with the code here, not a base (the default header for ``n``).
         sb.table(f"{col}_codes", f"{name}: themes and codes (% of {summary.n_answers} answers)", shown,
-                 percent_columns=["pct"])
+                 percent_columns=["pct"], labels={"n": "Answers"})
         b.method("Coding", f"{name}: rule coder with codebook '{codebook.id}' version {codebook.version}, "
                            f"{len(codebook.codes)} codes")
         if not full:

@@ -127,6 +127,14 @@ def protect_completion(frame: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
     return out
 
 
+def _published_sizes(sizes: "pd.DataFrame") -> "pd.DataFrame":
+    """What ``sector_sizes_chart`` draws, and no more: the group, its label and its size, for the groups
+    whose size the who-responded table publishes (``sizes``: its rows without the total or a hidden size).
+    A recipe's arguments are kept on the library's ``Report`` (``Chart.source``), so the unprotected
+    frame, with its completion counts and unrounded shares, must not be one of them."""
+    return sizes[["group", "group_label", "respondents"]].astype({"respondents": "int64"}).reset_index(drop=True)
+
+
 def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, explained: bool) -> None:
     from surveykit.report.charts import respondents_chart, sector_sizes_chart
 
@@ -158,7 +166,7 @@ def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
         # The chart draws only what the table shows: the groups whose size is published.
         sb.chart(table_id, f"Respondents by {by_phrase(responses, by)} (groups of {b.options.threshold} or more "
                            "whose size is published)",
-                 ChartRecipe(sector_sizes_chart, frame[frame["group"].isin(list(sizes["group"]))], palette=b.palette),
+                 ChartRecipe(sector_sizes_chart, _published_sizes(sizes), palette=b.palette),
                  alt=f"Horizontal bar chart of respondents per {by_phrase(responses, by)}, groups whose size is "
                      "published")
     elif not b.options.suppress or not (shown["completed"].astype(object) == MARKER).any():
@@ -168,7 +176,7 @@ def analysis_respondents(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
                      "not completed")
     else:
         sb.chart(table_id, f"Respondents by {by_phrase(responses, by)}",
-                 ChartRecipe(sector_sizes_chart, frame, palette=b.palette),
+                 ChartRecipe(sector_sizes_chart, _published_sizes(sizes), palette=b.palette),
                  alt=f"Horizontal bar chart of respondents per {by_phrase(responses, by)}")
 
 
