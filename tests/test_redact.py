@@ -160,9 +160,12 @@ def test_cli_quotes_redacts_names_places_and_obfuscated_contacts(cli, tmp_path):
 def test_cli_show_other_is_redacted_by_default(cli, tmp_path):
     import csv
 
-    rows = [{"respondent_id": f"r{i}", "sector": "Police", "q45_cctv": str(1 + i % 5), "q45_other": "4" if i < 2 else "",
-             "q45_other_text": ["Mentoring by Siobhan Keane in Hounslow", "Ring DC Harris on +44 7700 900312"][i]
-             if i < 2 else ""} for i in range(12)]
+    # Six answers: fewer (a small count) would be [c] and not listed at all.
+    texts = ["Mentoring by Siobhan Keane in Hounslow", "Ring DC Harris on +44 7700 900312", "Peer mentoring",
+             "Faith groups", "Training for carers", "Return interviews"]
+    rows = [{"respondent_id": f"r{i}", "sector": "Police", "q45_cctv": str(1 + i % 5),
+             "q45_other": "4" if i < len(texts) else "",
+             "q45_other_text": texts[i] if i < len(texts) else ""} for i in range(12)]
     path = tmp_path / "other.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
@@ -172,6 +175,7 @@ def test_cli_show_other_is_redacted_by_default(cli, tmp_path):
     assert res.returncode == 0, res.stderr
     doc = json.loads(res.stdout)
     assert doc["other_redaction"] == "redacted"
-    assert sorted(doc["other_answers"]) == ["Mentoring by [name] in [place]", "Ring DC [name] on [phone]"]
+    assert sorted(doc["other_answers"]) == ["Faith groups", "Mentoring by [name] in [place]", "Peer mentoring",
+                                            "Return interviews", "Ring DC [name] on [phone]", "Training for carers"]
     for secret in ("Siobhan", "Keane", "Hounslow", "Harris", "900312"):
         assert secret not in res.stdout and secret not in res.stderr

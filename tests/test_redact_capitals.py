@@ -106,8 +106,10 @@ def test_cli_quotes_redacts_capitals(cli, tmp_path):
         "a2,\"DRITAN BERISHA was found in ROCHDALE; the traffickers rang ０７７００ ９００１２３ every night.\",south\n"
         "a3,\"THE TRAFFICKERS TOOK HER PASSPORT AND THE HOME OFFICE DID NOTHING.\",south\n",
         encoding="utf-8")
+    # --no-suppress: every answer with the code is quoted (three answers are all small counts, which would
+    # otherwise give one quote a team); redaction does not depend on it.
     res = cli("quotes", path, "--code", "trafficker_control", "--text-column", "text", "--id-column", "id",
-              "--sector-column", "team", "--per-sector", "3", "--format", "json")
+              "--sector-column", "team", "--per-sector", "3", "--format", "json", "--no-suppress")
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     quotes = {r["respondent_id"]: r["quote"] for r in out["rows"]}
