@@ -110,16 +110,20 @@ def test_a_wide_record_right_after_the_cut_is_an_error_as_in_the_whole_file(tmp_
     assert data_seen[cut:].startswith(b"r30,Health,No,surprise")  # the cut was right before it
 
 
-def test_every_cut_of_awkward_files_reads_as_the_csv_module_does(tmp_path, monkeypatch):
+def test_every_cut_of_awkward_files_reads_as_the_csv_module_does(tmp_path, monkeypatch, request):
     """Random small exports full of what a cut can land in (quoted line breaks, CRLF and lone CR,
     doubled quotes, quotes inside unquoted cells, blank records, short and over-wide rows, a U+FEFF at
     the start of a record), each read once per line feed in it with the cut forced there: every read
-    gives what the csv module's reading gives, the same rows or the same error."""
+    gives what the csv module's reading gives, the same rows or the same error. Run on the bytes handed
+    to the tokenizer, the way a UTF-8 file is read (the file-object way, for other encodings, is the one
+    this test ran on before pandas could be handed the bytes)."""
     import random
 
     from surveykit.errors import SurveykitError
     from surveykit.io import read_export
 
+    if "file object" in request.node.callspec.params["_split_every_file"]:
+        pytest.skip("run on the bytes handed over (see the docstring)")
     rng = random.Random(20261205)
     cells = ["Yes", "No", "", " ", 'say "no"', "a,b", "line\nbreak", "cr\r\nlf", "lone\rcr", '""', "x\"y",
              "\ufeffmark", "caf\u00e9 \u2013 \u00a3"]

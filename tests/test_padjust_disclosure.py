@@ -34,7 +34,7 @@ def test_shown_values_are_statsmodels_with_the_hidden_taken_as_one_and_never_bel
 
     rng = np.random.default_rng(20261207)
     # statsmodels' Holm takes about 50 ms a call (it collects garbage each time): fewer families for it.
-    for _ in range(25 if method == "holm" else 300):
+    for _ in range(10 if method == "holm" else 300):
         m = int(rng.integers(2, 25))
         p = np.where(rng.random(m) < 0.3, rng.random(m) * 0.02, rng.random(m))
         hidden = rng.random(m) < 0.4
