@@ -126,11 +126,13 @@ def _grid_command(kind: str, file: Path, question: Optional[str], by: Optional[s
     frame = build(responses, **kwargs, suppress=suppress, threshold=threshold)
     role = "effectiveness" if kind == "effectiveness" else "reasons"
     question = question or responses.instrument.questions_with_role(role)[0].id
+    from surveykit.disclosure import MARKER
+
     n_other, texts, redaction = _other_texts(responses, question, show_other, suppress=suppress, threshold=threshold)
     q = responses.instrument.question(question)
     notes = [_suppression_note(suppress, threshold),
              f"'Other (please specify)': {n_other} written answer(s)"
-             + (" (not listed while counts are suppressed)" if n_other == "[c]"
+             + (" (not listed while counts are suppressed)" if n_other == MARKER
                 else "" if show_other else " (list them with --show-other)")]
     if chart_out is not None:
         from surveykit.charts.effectiveness import diverging_chart
