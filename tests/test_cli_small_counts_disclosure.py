@@ -5,6 +5,9 @@ the tables are.
   its "No code" row, and the respondent; both counts are now [c] where either is small (each is the
   other's complement) and no id is listed (their number is the count). Streamed (the command's path)
   and in memory (the path of ``--suggest``) alike.
+- ``code`` of a field with 1 to threshold - 1 answers (an "Other (please specify)" field of a pilot):
+  the number of answers (in the message, the JSON, the table's title and base column) is [c], and so is
+  the number of blank answers (the respondents, published elsewhere, less the answers).
 - ``effectiveness`` and ``reasons``: "'Other (please specify)': 2 written answer(s)" gave a count of 1-4;
   it is now [c], and ``--show-other`` does not list the answers then.
 """
@@ -59,6 +62,20 @@ def test_code_in_memory_hides_them_the_same_way(small_sample, monkeypatch):
     meta = json.loads(published.stdout)
     assert meta["n_coded"] == meta["n_uncoded"] == "[c]" and "[c] uncoded" in published.stderr
     assert "uncoded (" not in published.stderr
+
+
+def test_code_of_a_field_with_few_answers_hides_how_many(small_sample):
+    raw = run_cli("code", small_sample, "--question", "q14_other_text", "--view", "frequency", "--format", "json",
+                  "--no-suppress")
+    assert 0 < json.loads(raw.stdout)["n_answers"] < 5
+    published = run_cli("code", small_sample, "--question", "q14_other_text", "--view", "frequency", "--format",
+                        "json")
+    assert published.returncode == 0, published.stderr
+    doc = json.loads(published.stdout)
+    assert doc["n_answers"] == "[c]" and {r["base"] for r in doc["rows"]} == {"[c]"}
+    assert "q14_other_text: [c] answers ([c] blank skipped)" in published.stderr
+    table = run_cli("code", small_sample, "--question", "q14_other_text", "--view", "frequency")
+    assert "(% of [c] answers)" in table.stdout
 
 
 @pytest.mark.parametrize("command", ["effectiveness", "reasons"])

@@ -206,10 +206,12 @@ def test_any_csv_with_text_and_id_columns(cli, tmp_path):
     out = json.loads(res.stdout)
     got = [(r["respondent_id"], r["code_id"]) for r in out["rows"]]
     assert got == [("c1", "not_believed"), ("c1", "immigration"), ("c3", "")]
-    # One uncoded answer of two: a small count, [c] with its complement, and its id is not listed.
-    assert out["n_uncoded"] == out["n_coded"] == "[c]" and "1 blank skipped" in res.stderr and "(c3)" not in res.stderr
+    # Two answers, one uncoded: small counts, [c] (the blank one too), and no id is listed.
+    assert out["n_answers"] == out["n_uncoded"] == out["n_coded"] == "[c]"
+    assert "[c] blank skipped" in res.stderr and "(c3)" not in res.stderr
     internal = cli("code", p, "--text-column", "notes", "--id-column", "case", "--format", "json", "--no-suppress")
     assert json.loads(internal.stdout)["n_uncoded"] == 1 and "(c3)" in internal.stderr
+    assert "1 blank skipped" in internal.stderr
     res = cli("code", p, "--text-column", "notes", "--id-column", "case", "--view", "tests")
     assert res.returncode == 2 and "needs sectors" in res.stderr
 

@@ -208,14 +208,15 @@ class Collector:
                 summary = protect_summary(summary, threshold=self.protect)
         if wrote is not None:
             message(f"wrote {self.n_rows} coded rows to {wrote}")
-        from surveykit.coding.published import published_coded_counts
+        from surveykit.coding.published import published_answers, published_coded_counts
 
+        n_answers, n_blank = published_answers(counts.answers, counts.blank, self.protect)
         n_coded, n_uncoded, shown = published_coded_counts(counts.n_coded, [r for r, _ in counts.uncoded],
                                                            self.protect)
-        message(f"{question_id}: {counts.answers} answers ({counts.blank} blank skipped); "
+        message(f"{question_id}: {n_answers} answers ({n_blank} blank skipped); "
                 f"{n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({shown})" if shown else ""))
         meta = {"question_id": question_id, "codebook": codebook.id, "codebook_version": codebook.version,
-                "n_answers": counts.answers, "n_coded": n_coded, "n_uncoded": n_uncoded}
+                "n_answers": n_answers, "n_coded": n_coded, "n_uncoded": n_uncoded}
         if self.rows_view:
             _print_rows(self.spooled, csv_file, self.fmt, question_id, meta, self.n_rows, self.widths,
                         self.segments)
@@ -284,7 +285,7 @@ def _print_view(view: Any, fmt: OutputFormat, summary: Any, counts: Any, questio
     from surveykit.errors import UsageError
 
     if view.value == "frequency":
-        emit(summary.frequency, fmt, title=f"Codes and themes in {question_id} (% of {summary.n_answers} answers)",
+        emit(summary.frequency, fmt, title=f"Codes and themes in {question_id} (% of {meta['n_answers']} answers)",
              meta=meta)
     elif view.value in ("sectors", "tests"):
         if not groups:

@@ -171,7 +171,9 @@ def code_run(
     Rows: respondent_id, question_id, code_id, start, end, matched, coder ("rules"), via (what the
     codebook's lexicon or typo tolerance read into the evidence, e.g. "HO = home office"). Every
     answer appears: one with no code has a single row with an empty code_id. Blank answers are skipped.
-    The uncoded answers are counted (and their ids listed) on stderr; --view uncoded lists them.
+    The uncoded answers are counted (and their ids listed) on stderr; --view uncoded lists them. Counts
+    of 1 to --threshold - 1 (answers, answers with a code or without one) are [c] there, and no id is
+    listed then.
     Percentages are of answers (respondents with a non-blank answer); the by-sector test per code is
     a chi-square (Fisher / Monte Carlo when expected counts are small), Holm-adjusted over codes.
 
@@ -318,17 +320,18 @@ def _code_in_memory(file, *, question, codebook, text_column, id_column, sector_
     if out is not None:
         write_owned_text(out, frame_csv(coded), force=force)
         message(f"wrote {len(coded)} coded rows to {out}")
-    from surveykit.coding.published import published_coded_counts
+    from surveykit.coding.published import published_answers, published_coded_counts
 
+    n_answers, n_blank = published_answers(summary.n_answers, answers.n_blank, protect)
     n_coded, n_uncoded, ids = published_coded_counts(summary.n_coded, summary.uncoded_ids, protect)
-    message(f"{answers.question_id}: {summary.n_answers} answers ({answers.n_blank} blank skipped); "
+    message(f"{answers.question_id}: {n_answers} answers ({n_blank} blank skipped); "
             f"{n_coded} with at least one code, {n_uncoded} uncoded" + (f" ({ids})" if ids else ""))
     meta = {"question_id": answers.question_id, "codebook": cb.id, "codebook_version": cb.version,
-            "n_answers": summary.n_answers, "n_coded": n_coded, "n_uncoded": n_uncoded}
+            "n_answers": n_answers, "n_coded": n_coded, "n_uncoded": n_uncoded}
     if view is CodeView.rows:
         emit(coded, fmt, title=f"Codes for {answers.question_id}", meta=meta)
     elif view is CodeView.frequency:
-        emit(summary.frequency, fmt, title=f"Codes and themes in {answers.question_id} (% of {summary.n_answers} answers)",
+        emit(summary.frequency, fmt, title=f"Codes and themes in {answers.question_id} (% of {n_answers} answers)",
              meta=meta)
     elif view in (CodeView.sectors, CodeView.tests):
         if answers.sectors is None:

@@ -27,13 +27,16 @@ def _small(count: float, base: float, threshold: int) -> bool:
 
 
 def protect_frequency(frequency: "pd.DataFrame", *, threshold: int) -> "pd.DataFrame":
-    """``n`` and ``pct`` hidden where the count or its complement in the base is 1 to threshold - 1."""
-    from surveykit.disclosure import MARKER
+    """``n`` and ``pct`` hidden where the count or its complement in the base is 1 to threshold - 1; the
+    ``base`` (the answers) too where it is (every count or its complement is then hidden as well)."""
+    from surveykit.disclosure import MARKER, is_primary
 
-    out = frequency.astype({"n": object, "pct": object}).copy()
+    out = frequency.astype({"n": object, "pct": object, "base": object}).copy()
     for i, r in frequency.iterrows():
         if _small(float(r["n"]), float(r["base"]), threshold):
             out.at[i, "n"] = out.at[i, "pct"] = MARKER
+        if is_primary(float(r["base"]), threshold):
+            out.at[i, "base"] = MARKER
     return out
 
 
@@ -167,6 +170,17 @@ def protect_summary(summary: "CodingSummary", *, threshold: int = 5) -> "CodingS
                                                      threshold=threshold))
 
 
+def published_answers(n_answers: int, n_blank: int, protect: int | None) -> tuple["int | str", "int | str"]:
+    """The answers to a free-text field and the blank ones, as the commands say them: with ``protect``
+    (the threshold), both are [c] where the answers are 1 to threshold - 1 (the blank ones are the
+    respondents, published elsewhere, less the answers)."""
+    from surveykit.disclosure import MARKER, is_primary
+
+    if protect is not None and is_primary(n_answers, protect):
+        return MARKER, MARKER
+    return n_answers, n_blank
+
+
 def published_coded_counts(n_coded: int, uncoded_ids, protect: int | None) -> tuple["int | str", "int | str", str]:
     """The answers with a code and without one, and the ids of (up to 20 of) the uncoded, as the
     command says them: with ``protect`` (the threshold), both counts are [c] where either is 1 to
@@ -180,5 +194,5 @@ def published_coded_counts(n_coded: int, uncoded_ids, protect: int | None) -> tu
     return n_coded, n_uncoded, ids if n_uncoded else ""
 
 
-__all__ = ["published_coded_counts", "protect_summary", "protect_frequency", "protect_sectors", "protect_tests", "protect_cooccurrence",
+__all__ = ["published_answers", "published_coded_counts", "protect_summary", "protect_frequency", "protect_sectors", "protect_tests", "protect_cooccurrence",
            "hidden_codes"]
