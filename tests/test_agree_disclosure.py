@@ -45,7 +45,9 @@ def test_a_code_given_to_two_answers_is_hidden_and_so_is_the_pooled_row():
     a, b = _coding({"x": 2, "y": 15, "z": 10}, {"x": 3, "y": 14, "z": 10})
     res, t = _table(a, b)
     assert (t.loc["x", FIGURES] == C).all()
-    assert t.loc["x", "flag"] in {"reliable", "tentative", "unreliable"} and t.loc["x", "units"] == 30
+    assert t.loc["x", "flag"] == C and t.loc["x", "units"] == 30  # a flag is a band of the hidden alpha
+    assert t.loc["ALL", "exact_set_match"] == C
+    assert res.overall["exact_set_match"] == C and res.overall["disagreements"] == C
     assert not (t.loc[["y", "z"], FIGURES] == C).any().any()
     assert (t.loc["ALL", ["percent_agreement", "kappa", "alpha"]] == C).all()
     assert (t.loc["MEAN", ["percent_agreement", "kappa", "alpha"]] == C).all()
@@ -57,6 +59,33 @@ def test_a_code_given_to_two_answers_is_hidden_and_so_is_the_pooled_row():
     # A threshold of 2 publishes a count of 2 but not of 1 (b's 3 is published too).
     _, t2 = _table(a, b, threshold=2)
     assert t2.loc["x", "prevalence_a"] == pytest.approx(2 / 30)
+
+
+def test_a_hidden_codes_flag_and_the_exact_set_match_do_not_pin_its_counts(cli, tmp_path):
+    """26 answers; both coders give housing to 10 and trust to 10 others; a gives trafficker_control to 3,
+    b to 2 of them. Published before: trafficker_control all [c] but its flag "tentative", exact-set
+    match 25/26 and 1 disagreement: one answer differs, on trafficker_control, and with 26 answers and
+    one disagreement its alpha is "tentative" only when the two coders' counts add up to 5 (3 and 2)."""
+    sets_a = {f"R{i}": ({"housing"} if i <= 10 else {"trust"} if i <= 20 else {"trafficker_control"} if i <= 23
+                        else set()) for i in range(1, 27)}
+    sets_b = {rid: codes if rid != "R23" else set() for rid, codes in sets_a.items()}
+    for coder, sets in (("ann", sets_a), ("bob", sets_b)):
+        _long(sets, coder).to_csv(tmp_path / f"{coder}.csv", index=False)
+    raw = agreement([_long(sets_a, "ann"), _long(sets_b, "bob")], ["ann", "bob"], suppress=False)
+    assert raw.overall["disagreements"] == 1 and raw.per_code.set_index("code_id").loc["trafficker_control", "flag"] \
+        == "tentative"  # what the old output gave away beside the [c]s
+    res = agreement([_long(sets_a, "ann"), _long(sets_b, "bob")], ["ann", "bob"])
+    t = res.per_code.set_index("code_id")
+    assert (t.loc["trafficker_control", [*FIGURES[2:], "flag"]] == C).all()
+    assert res.overall["exact_set_match"] == C and res.overall["disagreements"] == C
+    shown = cli("agree", tmp_path / "ann.csv", tmp_path / "bob.csv", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    doc = json.loads(shown.stdout)
+    row = [r for r in doc["rows"] if r["code_id"] == "trafficker_control"][0]
+    assert row["flag"] == C and doc["overall"]["exact_set_match"] == C and doc["overall"]["disagreements"] == C
+    table = cli("agree", tmp_path / "ann.csv", tmp_path / "bob.csv")
+    assert "exact-set match [c]" in table.stdout
+    assert not [line for line in table.stdout.splitlines() if line.startswith("trafficker_control") and "tentative" in line]
 
 
 def test_all_but_a_few_is_a_small_count_too():

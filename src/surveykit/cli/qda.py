@@ -62,12 +62,13 @@ def agree(
     answers (10), whatever the value. The same file twice, or two byte-identical files, are refused.
 
     A share times the answers a coder coded is a count, so a code given to fewer than --threshold
-    answers (or to all but fewer) shows [c] for its shares, kappa and alpha, as do the summary rows
-    when they would give it back; its flag stays. --no-suppress shows everything (internal use).
+    answers (or to all but fewer) shows [c] for its shares, kappa, alpha and flag, as do the summary rows
+    when they would give it back, and the exact-set match then too. --no-suppress shows everything
+    (internal use).
 
     Example:  surveykit agree coder_a.csv coder_b.csv --disagreements to_adjudicate.csv
     """
-    from surveykit.coding.agreement import agreement, alpha_text, coder_labels, coverage_sentence
+    from surveykit.coding.agreement import agreement, alpha_text, coder_labels, coverage_sentence, share_text
     from surveykit.io.coded import UNCODED_CHOICES, file_identity, read_coded, write_frame_csv
     from surveykit.errors import invalid_choice
 
@@ -112,7 +113,7 @@ def agree(
     footer = (f"{ov['units']} answers coded by 2+ coders ({', '.join(labels)}). Pooled decisions (ALL): alpha "
               f"{alpha_text(ov['pooled_alpha'])} ({ov['pooled_flag']}); mean of per-code alpha (MEAN, "
               f"{ov['mean_alpha_codes']} codes): {alpha_text(ov['mean_alpha'])} ({ov['mean_flag']}); exact-set match "
-              f"{ov['exact_set_match']:.1%}. Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff); too_few below "
+              f"{share_text(ov['exact_set_match'])}. Flags: reliable >= 0.800, tentative >= 0.667 (Krippendorff); too_few below "
               f"{min_shared} shared answers.")
     if no_suppress:
         footer += " NOT SUPPRESSED (--no-suppress): for internal use only."

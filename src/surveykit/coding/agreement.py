@@ -169,11 +169,13 @@ def agreement(frames: Sequence["pd.DataFrame"], coders: Sequence[str], *,
 
     ``suppress`` (default True): a share times the answers a coder coded is a count of answers given
     a code, so a code whose count for any coder, or its complement, is below ``threshold`` shows
-    "[c]" for its prevalences, percent agreement, kappa and alpha (its flag stays); the MEAN and ALL
+    "[c]" for its prevalences, percent agreement, kappa, alpha and flag; the MEAN and ALL
     rows hide theirs too when the hidden codes could be worked out from them (one code hidden, or
     the hidden codes' counts adding up to a small count), and ALL's prevalences when the answers with
-    a code, or without one, are a small count. ``overall`` then holds "[c]" in place of the hidden
-    ``pooled_alpha`` and ``mean_alpha``. False only for internal use.
+    a code, or without one, are a small count. With any code hidden, ALL's ``exact_set_match`` is hidden
+    too. ``overall`` then holds "[c]" in place of what is hidden (``pooled_alpha`` and ``pooled_flag``,
+    ``mean_alpha`` and ``mean_flag``, ``exact_set_match`` and ``disagreements``). False only for internal
+    use.
     """
     import numpy as np
     import pandas as pd
@@ -287,8 +289,9 @@ def _protected(per_code: "pd.DataFrame", overall: dict[str, Any], present: "Any"
     mean_hidden = len(set(hidden) & set(defined)) == 1 or (summary_hidden and bool(set(hidden) & set(defined)))
     any_code = np.array([present[j][seen[j]].any(axis=1).sum() for j in range(len(coders))])
     prevalence = [f"prevalence_{_slug(c)}" for c in coders]
-    stats_cols = ["percent_agreement", "kappa", "alpha"]
-    out = per_code.astype({c: object for c in (*prevalence, *stats_cols)})
+    # A flag is a band of its alpha: with the answers and disagreements known it can pin the counts too.
+    stats_cols = ["percent_agreement", "kappa", "alpha", "flag"]
+    out = per_code.astype({c: object for c in (*prevalence, *stats_cols, "exact_set_match")})
     for k in hidden:
         out.loc[k, [*prevalence, *stats_cols]] = MARKER
     mean_at, all_at = n_k, n_k + 1
@@ -296,13 +299,19 @@ def _protected(per_code: "pd.DataFrame", overall: dict[str, Any], present: "Any"
         out.loc[mean_at, stats_cols] = MARKER
     if summary_hidden:
         out.loc[all_at, stats_cols] = MARKER
+    if hidden:
+        # The answers whose code sets differ, less what the shown codes' agreement accounts for, are the
+        # hidden codes' disagreements: with a hidden code's flag or alpha band, they can pin its counts.
+        out.loc[all_at, "exact_set_match"] = MARKER
     if any(is_primary(float(v), threshold) or is_primary(float(n - v), threshold) for v, n in zip(any_code, coded)):
         out.loc[all_at, prevalence] = MARKER
     overall = dict(overall)
     if summary_hidden:
-        overall["pooled_alpha"] = MARKER
+        overall["pooled_alpha"] = overall["pooled_flag"] = MARKER
     if mean_hidden:
-        overall["mean_alpha"] = MARKER
+        overall["mean_alpha"] = overall["mean_flag"] = MARKER
+    if hidden:
+        overall["exact_set_match"] = overall["disagreements"] = MARKER
     overall["suppressed_codes"] = len(hidden)
     return out, overall
 
@@ -310,6 +319,11 @@ def _protected(per_code: "pd.DataFrame", overall: dict[str, Any], present: "Any"
 def alpha_text(value: Any) -> str:
     """An alpha of ``overall`` for a sentence: three decimals, or "[c]" when it is hidden."""
     return value if isinstance(value, str) else f"{value:.3f}"
+
+
+def share_text(value: Any) -> str:
+    """A share of ``overall`` (``exact_set_match``) for a sentence: a percentage, or "[c]" when hidden."""
+    return value if isinstance(value, str) else f"{value:.1%}"
 
 
 def _mean(values) -> float:

@@ -372,7 +372,7 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, ch
     rules and each other (``agree``)."""
     import pandas as pd
 
-    from surveykit.coding.agreement import agreement, alpha_text, coder_labels
+    from surveykit.coding.agreement import agreement, alpha_text, coder_labels, share_text
     from surveykit.coding.check import check_loaded
 
     if check is None:
@@ -398,7 +398,7 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, ch
     b.method("Coding agreement", f"{ov['units']} answers to {display_id(field)} coded by the rules and {len(files)} "
                                  f"other coder(s) ({', '.join(labels[1:])}): pooled Krippendorff's alpha "
                                  f"{alpha_text(ov['pooled_alpha'])} ({ov['pooled_flag']}); exact-set match "
-                                 f"{ov['exact_set_match']:.1%}; reliable from 0.800, tentative from 0.667")
+                                 f"{share_text(ov['exact_set_match'])}; reliable from 0.800, tentative from 0.667")
     b.method_tables.append((f"coding_agreement_{field}", f"Coding agreement per code ({display_id(field)})",
                             result.per_code, "percent_agreement and exact_set_match are shares (0-1); alpha: "
                                              "Krippendorff's alpha (nominal)."))
