@@ -284,8 +284,30 @@ def reference_ratio(returns: Returns, *, reference: object, wave: str | Sequence
     if not suppress:
         return frame
     derived = ["share_pct", "rate_ratio", "ci_low", "ci_high"]
-    return mask_rows(frame, counts=["went_missing", "in_care"], derived={"went_missing": derived, "in_care": derived},
-                     complements=(("went_missing", "in_care", derived),), threshold=threshold)
+    out = mask_rows(frame, counts=["went_missing", "in_care"], derived={"went_missing": derived, "in_care": derived},
+                    complements=(("went_missing", "in_care", derived),), threshold=threshold)
+    return _hide_as_share_missing(returns, out, derived, threshold)
+
+
+def _hide_as_share_missing(returns: Returns, frame: "pd.DataFrame", derived: Sequence[str],
+                           threshold: int) -> "pd.DataFrame":
+    """The counts of the rate ratio are the matched share's (went missing and in care over the
+    authorities giving both): hide them where the linked plan hides that share's numerator or
+    denominator. Row by row they may look safe while the totals, regions or changes published with
+    them give a small count by subtraction; and the share, the ratio and its interval give the
+    hidden count back (share x in care), so they go too."""
+    from surveykit.disclosure import MARKER
+    from surveykit.foi.linked import _protection, hide_cells
+
+    hide: dict[str, list[int]] = {}
+    for i, row in enumerate(frame.to_dict("records")):
+        plan = _protection(returns, row["wave"], row["cohort"], threshold=threshold)
+        parts = [col for col, part in (("went_missing", "numerator"), ("in_care", "denominator"))
+                 if ("matched", "went_missing", "in_care", part) in plan]
+        if parts and any(row[col] != MARKER for col in (*parts, *derived)):
+            for col in (*parts, *derived):
+                hide.setdefault(col, []).append(i)
+    return hide_cells(frame, hide, basis_column="basis", threshold=threshold) if hide else frame
 
 
 __all__ = ["change", "wave_pairs", "reference_ratio", "parse_reference", "Reference", "BASES", "CHANGE_FIGURES",

@@ -497,15 +497,18 @@ def _compute(returns: Returns, table: "pd.DataFrame", shown: "pd.DataFrame | Non
         if _known(t["rate_ratio"]) is None:
             raise _NotComputable("no share to compare with the reference")
         hidden = guard.share(t["went_missing"], t["in_care"])
+        shown = t
         if guard.suppress:
-            s = reference_ratio(returns, reference=claim.reference, wave=claim.wave, cohort=claim.cohort,
-                                confidence=confidence, suppress=True, threshold=guard.threshold).iloc[0]
-            hidden = hidden or any(_is_marker(s[k]) for k in ("share_pct", "rate_ratio", "went_missing", "in_care"))
+            # the note quotes the table as published: what it hides (by the linked plan too) stays hidden
+            shown = reference_ratio(returns, reference=claim.reference, wave=claim.wave, cohort=claim.cohort,
+                                    confidence=confidence, suppress=True, threshold=guard.threshold).iloc[0]
+            hidden = hidden or any(_is_marker(shown[k]) for k in ("share_pct", "rate_ratio", "went_missing", "in_care",
+                                                                  "ci_low", "ci_high"))
         if hidden:
             note = f"{MARKER} vs reference {t['reference']} ({t['method']})"
         else:
-            note = (f"{t['share_pct']:.1f}% vs reference {t['reference']}; 95% CI {t['ci_low']:.2f}-"
-                    f"{t['ci_high']:.2f} ({t['method']})")
+            note = (f"{shown['share_pct']:.1f}% vs reference {shown['reference']}; 95% CI {shown['ci_low']:.2f}-"
+                    f"{shown['ci_high']:.2f} ({shown['method']})")
         return _Computed(float(t["rate_ratio"]), None, int(t["n_authorities"]), t["basis"], "rate", note, hidden)
     if claim.figure in CHANGE_CLAIMS:
         base = claim.figure[len("change_"):]

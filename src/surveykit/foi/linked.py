@@ -77,9 +77,14 @@ def _protection(returns: Returns, wave: str, cohort: str, *, threshold: int,
     with the totals and matched shares of ``figures``."""
     import weakref
 
-    if pairs is None:
-        ordered = list(returns.waves)
-        pairs = list(zip(ordered, ordered[1:]))
+    # every pair of waves, whatever a run asks for: two runs comparing different pairs publish
+    # both-waves sums over nested sets of authorities, which must be protected in one plan
+    import itertools
+
+    from surveykit.foi.returns import wave_key
+
+    ordered = sorted(returns.waves, key=wave_key)
+    pairs = list(dict.fromkeys([*itertools.combinations(ordered, 2), *(tuple(p) for p in (pairs or ()))]))
     lim = dict(LARGE_DEFAULTS)
     lim.update(limits or {})
     rid = id(returns)
@@ -103,8 +108,16 @@ def _safe(fn):
         return None
 
 
+def _figures_module():
+    # not ``from surveykit.foi import figures``: the package rebinds that name to the summary
+    # function ``figures``, which has no guard, and every national sum then went unjudged
+    import importlib
+
+    return importlib.import_module("surveykit.foi.figures")
+
+
 def _figures_guard(returns: Returns, threshold: int):
-    from surveykit.foi import figures as F
+    F = _figures_module()
 
     return _safe(lambda: F.guard_for(returns, threshold)) if hasattr(F, "guard_for") else None
 
@@ -136,7 +149,7 @@ def _linked_cells(returns: Returns, w: str, c: str, pairs, limits, threshold: in
 
     everyone = [r.authority_id for r in recs]
     guard = _figures_guard(returns, threshold)
-    from surveykit.foi import figures as F
+    F = _figures_module()
 
     def add_forced(key, m, ids, figure_key):
         add(key, m, ids, forced=True)
