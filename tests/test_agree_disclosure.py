@@ -81,7 +81,7 @@ def test_a_hidden_codes_flag_and_the_exact_set_match_do_not_pin_its_counts(cli, 
     shown = cli("agree", tmp_path / "ann.csv", tmp_path / "bob.csv", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     doc = json.loads(shown.stdout)
-    row = [r for r in doc["rows"] if r["code_id"] == "trafficker_control"][0]
+    row = next(r for r in doc["rows"] if r["code_id"] == "trafficker_control")
     assert row["flag"] == C and doc["overall"]["exact_set_match"] == C and doc["overall"]["disagreements"] == C
     table = cli("agree", tmp_path / "ann.csv", tmp_path / "bob.csv")
     assert "exact-set match [c]" in table.stdout

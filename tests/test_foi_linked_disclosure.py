@@ -12,7 +12,6 @@ import json
 import math
 
 import pytest
-
 from conftest import SAMPLE_DIR, run_cli
 
 THRESHOLD = 5
