@@ -71,3 +71,6 @@ def test_the_library_protects_by_default_and_not_when_asked():
     counts = every.frame["sector"].value_counts()
     assert protected.frame["sector"].value_counts().to_dict() == {s: 1 if c < 5 else 4 for s, c in counts.items()}
     assert every.n_with_code == protected.n_with_code == len(every.frame)
+    # A threshold of 1 hides nothing: every quote asked for.
+    assert select_quotes(answers, sets, "debt_bondage", per_sector=100, redact=False, threshold=1).frame.equals(
+        every.frame)

@@ -571,7 +571,7 @@ def quotes(
         codes_of = _rule_codes_of(answers, cb)
     result = select_quotes(answers, codes_of, code, per_sector=per_sector, redact=redact, denylist=deny,
                            codebook=cb, suppress=not no_suppress, threshold=threshold)
-    if not no_suppress and per_sector > 1:
+    if not no_suppress and per_sector > 1 and threshold > 1:
         # Said whatever the counts are: said only where a sector was cut short, it would tell that one was.
         message(f"a sector with fewer than {threshold} answers coded {code} gives one quote, and none gives more than "
                 f"{threshold - 1}, so that the number of quotes does not give a suppressed count away "

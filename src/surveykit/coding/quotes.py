@@ -88,7 +88,9 @@ def select_quotes(answers: Answers, codes_of: Mapping[str, Iterable[str]], code_
     totals: dict[str, int] = {}
     for sector in order:
         chosen = sorted(groups[sector], key=lambda r: _rank_key(code_id, r, len(set(codes_of.get(r, ())))))
-        take = min(per_sector, 1 if len(chosen) < threshold else threshold - 1) if suppress else per_sector
+        take = per_sector
+        if suppress and threshold > 1:  # a threshold of 1 hides nothing
+            take = min(per_sector, 1 if len(chosen) < threshold else threshold - 1)
         for rid in chosen[:take]:
             text = str(texts[rid])
             n = 0
