@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 
 import pytest
 from conftest import SAMPLE_DIR, run_cli
+from test_foi_audit_figures import _num
 
 THRESHOLD = 5
 MARKER = "[c]"
@@ -43,14 +43,7 @@ def returns_file(tmp_path):
     return path
 
 
-def _number(value):
-    if value is None or value == MARKER or value == "":
-        return None
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
+_number = _num  # a published number, or None for [c] / empty (test_foi_audit_figures)
 
 
 def _small(value) -> bool:

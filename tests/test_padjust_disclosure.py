@@ -148,3 +148,29 @@ def test_the_coded_answers_tests_adjust_the_shown_p_values_without_the_hidden_on
         shown = out.loc[[0, 1, 3], "p_adjusted"].tolist()
         assert shown == stats.p_adjust([0.011, 0.08, 1.0, 0.7], "fdr_bh")[:2] + \
             stats.p_adjust([0.011, 0.08, 1.0, 0.7], "fdr_bh")[3:]
+
+
+def test_code_tests_view_adjusts_the_shown_p_values_without_the_hidden_ones(tmp_path):
+    """``code --view tests`` through the command: the sample's q7 answers in two sectors, where one
+    code's test is hidden (a small count by sector) and the others are shown."""
+    import surveykit as sk
+
+    texts = [t for t in sk.read(SAMPLE).data["q7"].tolist() if isinstance(t, str) and t.strip()]
+    answers = tmp_path / "q7.csv"
+    pd.DataFrame({"respondent_id": [f"R{i}" for i in range(len(texts))], "answer": texts,
+                  "sector": ["north" if i % 2 else "south" for i in range(len(texts))]}).to_csv(answers, index=False)
+
+    def tests(*extra):
+        result = run_cli("code", answers, "--text-column", "answer", "--sector-column", "sector", "--view", "tests",
+                         "--padjust", "fdr_bh", "--format", "csv", *extra)
+        assert result.returncode == 0, result.stderr
+        return pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+
+    published, raw = tests(), tests("--no-suppress")
+    hidden = (published["p_value"] == MARKER).to_numpy()
+    assert hidden.any() and (~hidden).any()
+    expected = stats.p_adjust(np.where(hidden, 1.0, pd.to_numeric(raw["p_value"]).to_numpy()).tolist(), "fdr_bh")
+    np.testing.assert_allclose(pd.to_numeric(published.loc[~hidden, "p_adjusted"]), np.array(expected)[~hidden],
+                               rtol=1e-12)
+    own = pd.to_numeric(raw["p_adjusted"]).to_numpy()
+    assert not np.allclose(own[~hidden], np.array(expected)[~hidden])  # the method's own would differ here
