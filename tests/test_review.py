@@ -46,12 +46,22 @@ def files(tmp_path):
     return tmp_path
 
 
+def _as_a_terminal_starts_it() -> None:
+    """In the child, before ``exec``: Ctrl-C's default action, as a shell gives the command it runs in a
+    terminal. An ignored SIGINT survives ``exec`` and Python then never raises KeyboardInterrupt; the
+    suite inherits one when it is started as a background job of a script (``pytest ... &`` in a shell
+    without job control ignores SIGINT), which made the Ctrl-C tests below time out."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _spawn(tmp_path):
     env = dict(os.environ, COLUMNS="100", LINES="40")
     args = ["-m", "surveykit", "code", "review", str(tmp_path / "ans.csv"), "--text-column", "answer",
             "--question", "q7", "--coded", str(tmp_path / "out.csv"), "--codebook", str(tmp_path / "cb.yaml"),
             "--coder", "ann"]
-    return pexpect.spawn(sys.executable, args, cwd=str(ROOT), env=env, encoding="utf-8", timeout=60)
+    return pexpect.spawn(sys.executable, args, cwd=str(ROOT), env=env, encoding="utf-8", timeout=60,
+                         preexec_fn=_as_a_terminal_starts_it)
 
 
 # The system calls a process blocked on its terminal sits in: read (without readline), and the
@@ -64,11 +74,10 @@ def _press_ctrl_c_while_waiting(child, timeout: float = 30) -> str:
     """Ctrl-C once the review is blocked reading the terminal, as a person pressing it finds it; returns
     what ``/proc/PID/syscall`` showed then (for the message of a test that fails after it).
 
-    Sent at once after the prompt, the signal can land between the prompt and the read inside
-    CPython's input(): Python notes it, then blocks in the read and never raises KeyboardInterrupt
-    (a race in the interpreter, not in surveykit; seen once under a loaded test run). A ``read`` counts
-    only on the terminal (file descriptor 0): reading anything else (a module being imported) is not
-    waiting for the person."""
+    Sent at once after the prompt, the signal could land in the few instructions between Python's
+    last check for signals and the read inside input(), where it is noted and acted on only after the
+    read returns. A ``read`` counts only on the terminal (file descriptor 0): reading anything else (a
+    module being imported) is not waiting for the person."""
     syscalls = _WAITING_FOR_INPUT.get(platform.machine())
     deadline = time.monotonic() + timeout
     while syscalls and time.monotonic() < deadline:

@@ -249,52 +249,9 @@ def code_review(
         return new if new is not None and (current is None or new.n_answers >= current.n_answers) else None
 
     learning = Learning(order=order, retrain_every=retrain_every, model=model, train=learn, accept_above=accept_above)
-    outcome = run_review(session, cb, read_line=terminal_line_reader(console), show=console.print,
+    outcome = run_review(session, cb, read_line=console.input, show=console.print,
                          save=lambda frame: save_reviewed(coded, frame, extra=OPTIONAL_COLUMNS),
                          journal=lambda record: append_journal(jpath, record), learning=learning)
     decided = sum(1 for i in items if i.respondent_id in session.decisions)
     message(f"{decided} of {len(items)} answers decided" + (f"; saved in {coded}" if coded.exists() else "; nothing saved")
             + (" (run the same command to continue)" if outcome == "quit" and decided < len(items) else ""))
-
-
-def terminal_line_reader(console):
-    """``read_line`` for the review: the prompt on ``console``, then the line typed on the terminal.
-
-    Where standard input is a terminal (POSIX), the review waits for a line in ``select`` for a quarter
-    of a second at a time, not in one blocking read as ``input()`` does. A Ctrl-C then always ends the
-    review: Python runs its handler between two waits, where one that lands just as ``input()`` starts
-    its read is noted and never acted on, leaving the review waiting for a line (seen in tests under
-    load). The terminal still edits the line as it does for ``input()`` (erase, kill line), a paste of
-    several lines gives them one by one, and Ctrl-D on an empty line ends the review (EOFError).
-    Anywhere else (a pipe, a file, Windows) it is ``console.input``."""
-    import codecs
-    import os
-    import select
-    import sys
-
-    try:
-        fd = sys.stdin.fileno()
-        interactive = os.name == "posix" and os.isatty(fd)
-    except (AttributeError, OSError, ValueError):
-        interactive = False
-    if not interactive:
-        return console.input
-    decoder = codecs.getincrementaldecoder(getattr(sys.stdin, "encoding", None) or "utf-8")(errors="replace")
-    pending = [""]  # typed text after the last line handed over
-
-    def read_line(prompt: str) -> str:
-        console.print(prompt, end="")
-        while "\n" not in pending[0]:
-            ready, _, _ = select.select([fd], [], [], 0.25)
-            if not ready:
-                continue
-            chunk = os.read(fd, 4096)
-            if not chunk:  # Ctrl-D: the end of input, or of a line typed without Enter
-                if not pending[0]:
-                    raise EOFError
-                break
-            pending[0] += decoder.decode(chunk)
-        line, _, pending[0] = pending[0].partition("\n")
-        return line.rstrip("\r")
-
-    return read_line
