@@ -169,7 +169,7 @@ def test_runs_comparing_different_pairs_do_not_give_back_a_small_count():
     import itertools
 
     from surveykit import foi
-    from surveykit.foi.figures import _counted
+    from surveykit.foi.guard import _counted
     from surveykit.foi.returns import authority_key
 
     returns = foi.read_returns([SAMPLE_DIR / "foi_returns.csv"])

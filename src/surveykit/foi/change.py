@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
 from surveykit.foi.disclose import check_threshold, mask_rows
-from surveykit.foi.figures import _counted, _sum, pct, select_cohorts, select_waves, wilson_pct
+from surveykit.foi.figures import pct, select_cohorts, select_waves, wilson_pct
+from surveykit.foi.guard import _counted, _sum
 from surveykit.foi.intervals import ratio_to_rate, risk_ratio, two_proportions
 from surveykit.foi.returns import Returns, authority_key, wave_key
 from surveykit.foi.schema import measure_label

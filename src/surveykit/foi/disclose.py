@@ -6,7 +6,7 @@ care who did not go missing), so a small complement suppresses the share and its
 table publishes a total beside its rows, ``surveykit.disclosure`` adds secondary suppression so no
 hidden count can be recovered by subtraction. Zero is shown; counts of authorities are shown too
 (they are public bodies, not children) unless, beside a total, they would pin the hidden number of
-the largest authority to one value (``figures._largest_covers``).
+the largest authority to one value (``guard._largest_covers``).
 
 The national tables publish the same measure summed over different sets of authorities (every
 authority that gave it, those that also gave a second number, the largest one authority, all cohorts

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 from surveykit.foi.disclose import apply_mask, small
-from surveykit.foi.figures import _counted
+from surveykit.foi.guard import Guard, _counted, _key, _largest_key, guard_for
 from surveykit.foi.returns import Returns, authority_key
 from surveykit.foi.schema import NATIONS
 
@@ -101,31 +101,10 @@ def _protection(returns: Returns, wave: str, cohort: str, *, threshold: int,
     return _PLANS[key]["hidden"]
 
 
-def _safe(fn):
-    try:
-        return fn()
-    except Exception:  # the national tables' internals changed: judge without them
-        return None
-
-
-def _figures_module():
-    # not ``from surveykit.foi import figures``: the package rebinds that name to the summary
-    # function ``figures``, which has no guard, and every national sum then went unjudged
-    import importlib
-
-    return importlib.import_module("surveykit.foi.figures")
-
-
-def _figures_guard(returns: Returns, threshold: int):
-    F = _figures_module()
-
-    return _safe(lambda: F.guard_for(returns, threshold)) if hasattr(F, "guard_for") else None
-
-
-def _guard_hides(guard, wave: str, figure_key) -> bool:
-    if guard is None:
-        return False
-    return bool(_safe(lambda: guard.hidden(wave, figure_key())))
+def _guard_hides(guard: Guard, wave: str, figure_key) -> bool:
+    # No fallback when the guard fails: a plan made without it could show what the national tables
+    # hide (an error stops the output instead).
+    return guard.hidden(wave, figure_key())
 
 
 def _linked_cells(returns: Returns, w: str, c: str, pairs, limits, threshold: int) -> tuple[list[_Cell], dict]:
@@ -148,26 +127,25 @@ def _linked_cells(returns: Returns, w: str, c: str, pairs, limits, threshold: in
                 cells.append(_Cell(key, "ratio", ids, x, share=x / n, denominator=n))
 
     everyone = [r.authority_id for r in recs]
-    guard = _figures_guard(returns, threshold)
-    F = _figures_module()
+    guard = guard_for(returns, threshold)
 
     def add_forced(key, m, ids, figure_key):
         add(key, m, ids, forced=True)
-        # what the national tables (surveykit.foi.figures) decided for the same sum holds here too
+        # what the national tables (surveykit.foi.guard) decided for the same sum holds here too
         cells[-1].forced_hidden = _guard_hides(guard, w, figure_key)
 
     for m in ms:
-        add_forced(("totals", m), m, everyone, lambda m=m: F._key(recs, [c], m))
-        largest = _safe(lambda m=m: F._largest_key(recs, [c], m))
+        add_forced(("totals", m), m, everyone, lambda m=m: _key(recs, [c], m))
+        largest = _largest_key(recs, [c], m)
         if largest:
             ids = [recs[i].authority_id for i, _ in largest[1]]
             add_forced(("largest", m), m, ids, lambda largest=largest: largest)
     for num, den in _MATCHED:
         if num in val and den in val:
             both = set(val[num]) & set(val[den])
-            add_forced(("matched", num, den, "numerator"), num, both, lambda num=num, den=den: F._key(recs, [c], num, den))
+            add_forced(("matched", num, den, "numerator"), num, both, lambda num=num, den=den: _key(recs, [c], num, den))
             add_forced(("matched", num, den, "denominator"), den, both,
-                       lambda num=num, den=den: F._key(recs, [c], den, num))
+                       lambda num=num, den=den: _key(recs, [c], den, num))
     for level in LEVELS:
         for (nation, region), members in _region_groups(recs, level).items():
             ids = [r.authority_id for r in members]

@@ -59,7 +59,7 @@ FIGURE_NAMES = ("authorities_asked", "authorities_provided", "authorities_one_or
                 "authorities_reporting_still_missing", "largest_still_missing", "mean_still_missing",
                 "share_over_a_week")
 #: Figures that count authorities (public bodies: hidden only where they would pin a hidden largest,
-#: see ``figures._largest_covers``) and figures that are percentages.
+#: see ``guard._largest_covers``) and figures that are percentages.
 AUTHORITY_FIGURES = {"authorities_asked", "authorities_provided", "authorities_one_or_more",
                      "authorities_more_than_one", "authorities_with_missing", "authorities_reporting_still_missing"}
 PERCENT_FIGURES = {"share_missing", "share_missing_unmatched", "share_over_a_week"}

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from surveykit.errors import UsageError, invalid_choice
 from surveykit.foi.disclose import apply_mask, check_threshold, mask_column_with_total, small
-from surveykit.foi.figures import _counted, _sum, both_text, pct, select_cohorts, select_waves, wilson_pct
+from surveykit.foi.figures import both_text, pct, select_cohorts, select_waves, wilson_pct
+from surveykit.foi.guard import _counted, _sum
 from surveykit.foi.returns import Returns
 from surveykit.foi.linked import LARGE_DEFAULTS, LEVELS, _protection, _region_groups, hide_cells
 from surveykit.foi.schema import GENDERS, NOT_STATED
