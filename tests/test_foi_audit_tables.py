@@ -16,6 +16,7 @@ import math
 import numpy as np
 import pytest
 
+from conftest import SAMPLE_SURVEY
 from foi_data import SAMPLE_XLSX, write
 from surveykit import foi
 from surveykit.disclosure import MARKER
@@ -183,7 +184,7 @@ def read_csv(text: str) -> list[dict]:
 def report_tables(cli, tmp_path, text: str) -> dict[str, list[dict]]:
     path = write(tmp_path / "returns.csv", text)
     out = tmp_path / "r"
-    r = cli("report", "--foi", path, "--out", out)
+    r = cli("report", "--survey", SAMPLE_SURVEY, "--foi", path, "--out", out)
     assert r.returncode == 0, r.stderr
     return {p.stem: read_csv(p.read_text(encoding="utf-8")) for p in (out / "tables").glob("foi_*.csv")}
 

@@ -285,7 +285,7 @@ def test_report_refuses_surveykits_own_output_as_another_coder(cli, tmp_path, an
     r = cli("code", SAMPLE_SURVEY, "--question", "q7", "--out", sample_coded)
     assert r.returncode == 0, r.stderr
     out = tmp_path / "report"
-    r = cli("report", "--coded", sample_coded, "--out", out)
+    r = cli("report", "--survey", SAMPLE_SURVEY, "--coded", sample_coded, "--out", out)
     assert r.returncode == 2, r.stderr
     assert "only surveykit's own codes" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not out.exists()

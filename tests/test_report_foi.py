@@ -20,7 +20,9 @@ pytestmark = pytest.mark.skipif(not RETURNS.is_file(), reason="the FOI sample is
 #: The README's example (its section "The report and what it writes"): the shipped sample with its FOI
 #: returns. tests/test_readme.py runs the same command, in the same workspace and environment, through
 #: conftest.shared_cli_run, so one run per test run serves both files.
-README_COMMAND = ("report", "--foi", "responses/sample/foi_returns.xlsx", "--out", "reports/2026")
+README_COMMAND = ("report", "--survey", "responses/sample/professional_survey.csv", "--rankings",
+                  "responses/sample/youth_ranking.csv", "--foi", "responses/sample/foi_returns.xlsx", "--out",
+                  "reports/2026")
 README_ENV = {"COLUMNS": "100", "LINES": "50"}
 
 

@@ -17,7 +17,8 @@ from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT
 @input_options
 def report(
     survey: Optional[Path] = typer.Option(None, "--survey", "-s",
-                                          help="The survey export (default: the shipped sample study)."),
+                                          help="The survey export (default: the shipped sample study; needed with "
+                                               "--rankings, --coded or --foi)."),
     rankings: Optional[Path] = typer.Option(None, "--rankings", "-r",
                                             help="Youth ranking file (default with the sample: its youth_ranking.csv; "
                                                  "without it the youth sections are left out)."),
@@ -51,7 +52,8 @@ def report(
 
     The sections follow the instrument's report plan, or, without one, a plan made from the question
     types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
-    to the working directory, like every path you give). The folder is written atomically: a failed
+    to the working directory, like every path you give); --rankings, --coded and --foi need the survey
+    they go with (--survey). The folder is written atomically: a failed
     run leaves any previous report untouched. The folder carries .surveykit-report.json, the list of
     files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
     without it is refused unless --force.
@@ -61,6 +63,7 @@ def report(
     import os
     import sys
 
+    _refuse_own_data_beside_the_sample(survey=survey, rankings=rankings, coded=coded, foi=foi)
     # One BLAS thread (unless the user set the number): the report's parallelism is its forked
     # processes (surveykit.pipeline), and OpenBLAS reads this when numpy loads, which is still to come
     # in a new process, so its second thread is never started. (Where numpy is loaded already, the
@@ -81,6 +84,22 @@ def report(
                     inputs=inputs)
         finally:
             stop_chart_process()
+
+
+def _refuse_own_data_beside_the_sample(*, survey, rankings, coded, foi) -> None:
+    """Without --survey the report is the shipped sample study's. Files of the user's own data given
+    without their survey would be reported beside the sample's made-up answers, in a report that looks
+    like theirs: refused, naming what is missing."""
+    from surveykit.errors import UsageError
+
+    if survey is not None:
+        return
+    given = [option for option, value in (("--rankings", rankings), ("--coded", coded), ("--foi", foi)) if value]
+    if given:
+        alone = "; for the FOI tables alone: 'surveykit foi summary FILE'" if foi else ""
+        raise UsageError(f"{' and '.join(given)} without --survey: the report would put your files beside the "
+                         f"shipped sample study's made-up answers. Give the survey export they go with "
+                         f"(--survey FILE){alone}")
 
 
 def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, coded, foi, reference_rate, force,
