@@ -1,20 +1,25 @@
-"""`surveykit report` without --survey is the shipped sample study's report. A user's own rankings,
-coded files or FOI returns given without their survey would be reported beside the sample's made-up
-answers, in a report that looks like theirs: the command refuses them before it writes anything.
-With --survey the same files are reported (tests/test_report_foi.py runs the README's example)."""
+"""`surveykit report` without --survey is the shipped sample study's report, and with --foi alone a report
+of the FOI returns alone (tests/test_report_foi_alone.py). A user's own rankings or coded files given
+without their survey would be reported beside the sample's made-up answers, in a report that looks like
+theirs: the command refuses them before it writes anything, and so does a report of FOI returns alone
+given an option that only a survey can use. With --survey the same files are reported
+(tests/test_report_foi.py runs the README's example)."""
 
 from __future__ import annotations
 
 import pytest
-
 from conftest import SAMPLE_DIR, SAMPLE_RANKINGS
 
 
-@pytest.mark.parametrize("given", [["--foi"], ["--rankings"], ["--coded"], ["--rankings", "--coded", "--foi"]])
-def test_own_files_without_their_survey_are_refused(cli, tmp_path, given):
-    files = {"--foi": SAMPLE_DIR / "foi_returns.csv", "--rankings": SAMPLE_RANKINGS,
-             "--coded": tmp_path / "coder_b.csv"}
+@pytest.fixture
+def files(tmp_path):
     (tmp_path / "coder_b.csv").write_text("respondent_id,question_id,code_id\nR1,q7,debt_bondage\n", encoding="utf-8")
+    return {"--foi": SAMPLE_DIR / "foi_returns.csv", "--rankings": SAMPLE_RANKINGS, "--coded": tmp_path / "coder_b.csv",
+            "--by": "sector", "--instrument": SAMPLE_DIR.parent.parent / "codebooks" / "professional_survey.yaml"}
+
+
+@pytest.mark.parametrize("given", [["--rankings"], ["--coded"], ["--rankings", "--coded"]])
+def test_own_files_without_their_survey_are_refused(cli, tmp_path, files, given):
     args = [arg for option in given for arg in (option, files[option])]
     out = tmp_path / "report"
     r = cli("report", *args, "--out", out)
@@ -22,7 +27,16 @@ def test_own_files_without_their_survey_are_refused(cli, tmp_path, given):
     line = r.stderr.strip()
     assert len(line.splitlines()) == 1 and "Traceback" not in line
     assert f"{' and '.join(given)} without --survey" in line and "made-up answers" in line
-    assert ("surveykit foi summary" in line) == ("--foi" in given)
-    assert not out.exists()
-    assert r.stdout == ""
+    assert not out.exists() and r.stdout == ""
 
+
+@pytest.mark.parametrize("given", [["--rankings"], ["--coded", "--by"], ["--instrument"]])
+def test_a_report_of_foi_returns_alone_refuses_what_only_a_survey_uses(cli, tmp_path, files, given):
+    args = [arg for option in ["--foi", *given] for arg in (option, files[option])]
+    out = tmp_path / "report"
+    r = cli("report", *args, "--out", out)
+    assert r.returncode == 2, r.stderr
+    line = r.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert f"{' and '.join(given)} without --survey: a report of FOI returns alone" in line
+    assert not out.exists() and r.stdout == ""

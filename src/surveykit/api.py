@@ -297,7 +297,7 @@ class Report(_ModelReport):
         return write_report(self, folder, on_step=on_step, palette=palette, force=force, parallel=parallel)
 
 
-def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" = None,
+def report(responses: "Responses | None", *, rankings: "Rankings | str | Path | None" = None,
            coded: Sequence["CodedFile | str | Path"] | Mapping[str, Sequence["CodedFile | str | Path"]] = (),
            codebooks: Mapping[str, "str | Path | Codebook"] | None = None, by: str | None = None,
            suppress: bool = True, threshold: int = DEFAULT_THRESHOLD, alpha: float = DEFAULT_ALPHA,
@@ -311,7 +311,18 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
     a section "What local authorities told us" ahead of the survey's; ``foi_reference_rate``: the
     rate it is compared with (e.g. "6110/99230"). ``parallel``: code the free text and draw the charts in
     forked children while the analyses run (Linux), for a report written at once with its figures
-    unchanged (the same numbers and bytes)."""
+    unchanged (the same numbers and bytes). ``responses`` None with ``foi``: a report of the FOI returns
+    alone (their section and the methods).
+
+    Example::
+
+        report = sk.report(None, foi=sk.read_foi("returns.xlsx"))
+        report.write("reports/foi")
+    """
+    if responses is None:
+        return _foi_report(foi, rankings=rankings, coded=coded, codebooks=codebooks, by=by, suppress=suppress,
+                           threshold=threshold, foi_reference_rate=foi_reference_rate, on_step=on_step,
+                           parallel=parallel)
     from surveykit.io.base import sha256_of
     from surveykit.ranking import Rankings
     from surveykit.report.build import ReportInputs, ReportOptions, build_report
@@ -362,6 +373,25 @@ def report(responses: "Responses", *, rankings: "Rankings | str | Path | None" =
     options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust, by=by,
                             foi_reference_rate=foi_reference_rate)
     built = build_report(inputs, options, on_step=on_step, parallel=parallel)
+    return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
+
+
+def _foi_report(foi: Any, *, rankings: Any, coded: Any, codebooks: Any, by: str | None, suppress: bool,
+                threshold: int, foi_reference_rate: Any, on_step: Any, parallel: bool) -> "Report":
+    """``report(None, foi=...)``: the FOI returns alone. What only a survey can use is refused, by name."""
+    from surveykit.report.build import ReportOptions
+    from surveykit.report.foi_report import build_foi_report
+
+    if foi is None:
+        raise UsageError("report: give the survey responses, FOI returns (foi=), or both; got neither")
+    for name, value in (("rankings", rankings), ("coded", coded), ("codebooks", codebooks), ("by", by)):
+        if value:
+            raise UsageError(f"report: {name} goes with the survey responses; got {name} without responses")
+    if not hasattr(foi, "sources"):
+        foi = read_foi(foi)
+    files = {f"foi:{i}": {"path": str(path), "sha256": sha} for i, (path, sha) in enumerate(foi.sources, 1)}
+    options = ReportOptions(suppress=suppress, threshold=threshold, foi_reference_rate=foi_reference_rate)
+    built = build_foi_report(foi, options, files=files, on_step=on_step, parallel=parallel)
     return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from surveykit.errors import InputError
 
@@ -58,7 +58,7 @@ def check_out(out: Path, *, force: bool = False) -> None:
                         expected=REPORT_NAMES)
 
 
-def build_report(survey: str | Path, *, rankings: str | Path | None = None, codebook: str | Path | None = None,
+def build_report(survey: str | Path | None, *, rankings: str | Path | None = None, codebook: str | Path | None = None,
                  out: str | Path | None = None, suppress: bool = True, threshold: int | None = None,
                  alpha: float = 0.05, platform: str | None = None, encoding: str | None = None,
                  mapping: str | Path | None = None, instrument: str | Path | None = None,
@@ -70,7 +70,8 @@ def build_report(survey: str | Path, *, rankings: str | Path | None = None, code
     ``rankings`` None leaves the youth analyses out. ``codebook`` replaces the codebook of every coded
     field. ``coded``: other coders' coded files of the first quoted coded field (see ``surveykit
     agree``). ``suppress`` False (internal use only) publishes small counts and unredacted quotes.
-    ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; ``io.folder``)."""
+    ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; ``io.folder``).
+    ``survey`` None with ``foi``: a report of the FOI returns alone (``api.report``)."""
     with fewer_collections():
         return _build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=suppress,
                              threshold=threshold, alpha=alpha, platform=platform, encoding=encoding, mapping=mapping,
@@ -174,7 +175,20 @@ class fewer_collections:
         gc.set_threshold(*self._old)
 
 
-def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: str | Path | None,
+def _check_foi_alone(*, foi: Sequence[str | Path], **survey_options: Any) -> None:
+    """A report without a survey is one of FOI returns alone: the options that read or analyse a survey
+    have nothing to apply to, and are refused by name rather than ignored."""
+    from surveykit.errors import UsageError
+
+    if not foi:
+        raise UsageError("report: give a survey export (--survey), FOI returns (--foi), or both")
+    given = [f"--{name}" for name, value in survey_options.items() if value]
+    if given:
+        raise UsageError(f"{' and '.join(given)} without --survey: a report of FOI returns alone has no survey for "
+                         f"{'it' if len(given) == 1 else 'them'}; give the survey export (--survey FILE)")
+
+
+def _build_report(survey: str | Path | None, *, rankings: str | Path | None, codebook: str | Path | None,
                   out: str | Path | None, suppress: bool, threshold: int | None, alpha: float,
                   platform: str | None, encoding: str | None, mapping: str | Path | None,
                   instrument: str | Path | None, qsf: str | Path | None, coded: Sequence[str | Path],
@@ -185,6 +199,9 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
 
     threshold = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold, parameter="--threshold")
     check_alpha(alpha, parameter="--alpha")
+    if survey is None:
+        _check_foi_alone(foi=foi, rankings=rankings, coded=coded, codebook=codebook, by=by, mapping=mapping,
+                         instrument=instrument, qsf=qsf, platform=platform, encoding=encoding)
     for p, option in ((survey, "--survey"), (rankings, "--rankings"), (codebook, "--codebook"),
                       (mapping, "--mapping"), (instrument, "--instrument"), (qsf, "--qsf"),
                       *((c, "--coded") for c in coded), *((f, "--foi") for f in foi)):
@@ -213,6 +230,14 @@ def _build_report(survey: str | Path, *, rankings: str | Path | None, codebook: 
     try:
         with pd.option_context("mode.string_storage", "python"), one_blas_thread():
             step("inputs")
+            if survey is None:  # the FOI returns alone; api.report refuses what needs a survey
+                report = api.report(None, rankings=rankings, coded=list(coded), codebooks=codebook, by=by,
+                                    suppress=suppress, threshold=threshold, foi=api.read_foi(list(foi)) if foi else None,
+                                    foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
+                if out is not None:
+                    report.write(out, on_step=step, force=force)
+                    chart_server.finish()
+                return report
             inst = api.load_instrument(instrument)
             responses = api.read(survey, instrument=inst, mapping=mapping, platform=platform, encoding=encoding,
                                  qsf=qsf)

@@ -18,7 +18,8 @@ from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT
 def report(
     survey: Optional[Path] = typer.Option(None, "--survey", "-s",
                                           help="The survey export (default: the shipped sample study; needed with "
-                                               "--rankings, --coded or --foi)."),
+                                               "--rankings or --coded; with --foi alone the report is of the "
+                                               "returns alone)."),
     rankings: Optional[Path] = typer.Option(None, "--rankings", "-r",
                                             help="Youth ranking file (default with the sample: its youth_ranking.csv; "
                                                  "without it the youth sections are left out)."),
@@ -38,7 +39,9 @@ def report(
                                                     "and the coders (as 'surveykit agree')."),
     foi: Optional[List[Path]] = typer.Option(None, "--foi",
                                              help="Local authority FOI returns (CSV/XLSX, repeatable): adds a section "
-                                                  "'What local authorities told us' ahead of the survey's."),
+                                                  "'What local authorities told us' ahead of the survey's; without "
+                                                  "--survey, a report of the returns alone (default folder "
+                                                  "reports/foi)."),
     reference_rate: Optional[str] = typer.Option(None, "--reference-rate",
                                                  help="With --foi: a reference rate for the rate ratio, e.g. "
                                                       "6110/99230 (looked-after children overall)."),
@@ -52,8 +55,8 @@ def report(
 
     The sections follow the instrument's report plan, or, without one, a plan made from the question
     types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
-    to the working directory, like every path you give); --rankings, --coded and --foi need the survey
-    they go with (--survey). The folder is written atomically: a failed
+    to the working directory, like every path you give). --foi without --survey reports on the FOI
+    returns alone; --rankings and --coded need the survey they go with (--survey). The folder is written atomically: a failed
     run leaves any previous report untouched. The folder carries .surveykit-report.json, the list of
     files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
     without it is refused unless --force.
@@ -87,19 +90,19 @@ def report(
 
 
 def _refuse_own_data_beside_the_sample(*, survey, rankings, coded, foi) -> None:
-    """Without --survey the report is the shipped sample study's. Files of the user's own data given
-    without their survey would be reported beside the sample's made-up answers, in a report that looks
-    like theirs: refused, naming what is missing."""
+    """Without --survey (and without --foi) the report is the shipped sample study's. Rankings or coded
+    files of the user's own given without their survey would be reported beside the sample's made-up
+    answers, in a report that looks like theirs: refused, naming what is missing. With --foi and no
+    --survey the report is of the FOI returns alone."""
     from surveykit.errors import UsageError
 
-    if survey is not None:
+    if survey is not None or foi:  # with --foi alone: a report of the returns alone (pipeline checks the rest)
         return
-    given = [option for option, value in (("--rankings", rankings), ("--coded", coded), ("--foi", foi)) if value]
+    given = [option for option, value in (("--rankings", rankings), ("--coded", coded)) if value]
     if given:
-        alone = "; for the FOI tables alone: 'surveykit foi summary FILE'" if foi else ""
         raise UsageError(f"{' and '.join(given)} without --survey: the report would put your files beside the "
-                         f"shipped sample study's made-up answers. Give the survey export they go with "
-                         f"(--survey FILE){alone}")
+                         "shipped sample study's made-up answers. Give the survey export they go with "
+                         "(--survey FILE)")
 
 
 def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, coded, foi, reference_rate, force,
@@ -108,24 +111,31 @@ def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, code
     from surveykit.io.resources import sample_dir
     from surveykit.pipeline import build_report
     from surveykit.report.build import FIXED_STEPS
+    from surveykit.report.foi_report import FOI_REPORT_STEPS
     from surveykit.report.plan import report_plan
     from surveykit.report.writers import STEPS
 
-    if survey is None:
+    foi_alone = survey is None and bool(foi)
+    if survey is None and not foi_alone:
         survey = sample_dir() / "professional_survey.csv"
         if rankings is None:
             rankings = sample_dir() / "youth_ranking.csv"
-    out = out or Path("reports/sample")
-    # The steps: reading the inputs, each section of the plan, methods and data quality, the writers.
-    inst = load_instrument(inputs.instrument)
-    plan = report_plan(inst, has_rankings=rankings is not None)
-    total = 1 + (1 if foi else 0) + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
+    out = out or Path("reports/foi" if foi_alone else "reports/sample")
+    # The steps: reading the inputs, each section of the plan (or the FOI returns), methods and data
+    # quality, the writers.
+    inst = None
+    if foi_alone:
+        total = 1 + len(FOI_REPORT_STEPS) + len(STEPS)
+    else:
+        inst = load_instrument(inputs.instrument)
+        plan = report_plan(inst, has_rankings=rankings is not None)
+        total = 1 + (1 if foi else 0) + len(plan.sections) + len(FIXED_STEPS) + len(STEPS)
     with _progress_bar(total) as on_step:
         result = build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=not no_suppress,
                               threshold=threshold, by=by, **inputs.kwargs(), coded=tuple(coded or ()),
                               foi=tuple(foi or ()), foi_reference_rate=reference_rate, on_step=on_step,
                               force=force)
-    if rankings is None and inst.youth is not None:
+    if inst is not None and rankings is None and inst.youth is not None:
         message("no --rankings file: the youth ranking sections were left out")
     if no_suppress:
         message("--no-suppress: small counts and unredacted quotes are published; for internal use only")

@@ -474,12 +474,13 @@ def section_data_quality(responses: "Responses") -> Section:
     return sb.build()
 
 
-def section_methods(methods: list[tuple[str, str]], method_tables: list[tuple[str, str, Any, str]]) -> Section:
+def section_methods(methods: list[tuple[str, str]], method_tables: list[tuple[str, str, Any, str]], *,
+                    commands: str = "score, compare, banner, rank, code") -> Section:
     import pandas as pd
 
     sb = SectionBuilder("methods", "Methods")
     sb.text("Every figure in this report was produced by surveykit's library functions, the same ones its "
-            "individual commands (score, compare, banner, rank, code) use; the parameters of this run and the "
+            f"individual commands ({commands}) use; the parameters of this run and the "
             "SHA-256 hashes of its inputs are in manifest.json.")
     if methods:
         frame = pd.DataFrame([{"topic": t, "method": m} for t, m in methods])

@@ -1,0 +1,90 @@
+"""`surveykit report --foi RETURNS` without a survey: a report of the FOI returns alone (their section
+"What local authorities told us" and the methods), in every format the survey report has. Its FOI tables
+are the ones the same returns give inside the survey report, protection included."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from conftest import SAMPLE_DIR
+
+import surveykit as sk
+from surveykit.errors import UsageError
+
+RETURNS = SAMPLE_DIR / "foi_returns.xlsx"
+pytestmark = pytest.mark.skipif(not RETURNS.is_file(), reason="the FOI sample is not generated")
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    """(folder, stderr) of `surveykit report --foi RETURNS` run in an empty folder, with no --out."""
+    from conftest import run_cli
+
+    work = tmp_path_factory.mktemp("foi_alone")
+    r = run_cli("report", "--foi", RETURNS, cwd=work)
+    assert r.returncode == 0, r.stderr
+    return work / "reports" / "foi", r.stderr
+
+
+@pytest.fixture(scope="module")
+def with_survey(tmp_path_factory):
+    """The README's survey report with the same returns (a run shared with tests/test_report_foi.py)."""
+    from conftest import shared_cli_run
+    from test_report_foi import README_COMMAND, README_ENV
+
+    work, proc = shared_cli_run(tmp_path_factory, *README_COMMAND, env=README_ENV)
+    assert proc.returncode == 0, proc.stderr
+    return work / "reports" / "2026"
+
+
+def test_the_report_holds_the_returns_and_the_methods_only(alone):
+    folder, stderr = alone
+    assert "wrote reports/foi/ (2 sections" in stderr
+    for name in ("report.html", "report.md", "report.docx", "tables.xlsx", "manifest.json"):
+        assert (folder / name).stat().st_size > 0, name
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    heads = [line for line in md.splitlines() if line.startswith("## ") and line != "## Contents"]
+    assert heads == ["## 1. What local authorities told us", "## 2. Methods"]
+    assert md.startswith("# Local authority FOI returns\n")
+    assert "Returns of 217 local authorities (foi_returns.xlsx); waves 2016, 2018, 2020, 2024. " \
+           "Small counts suppressed." in md
+    assert "professionals" not in md and "Who responded" not in md
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sections"] == ["foi_returns", "methods"]
+    assert list(manifest["inputs"]) == ["foi:1"]
+    assert manifest["inputs"]["foi:1"]["sha256"] == hashlib.sha256(RETURNS.read_bytes()).hexdigest()
+    assert manifest["parameters"] == {"suppress": True, "threshold": 5, "foi_reference_rate": None}
+    assert sorted(p.name for p in (folder / "charts").iterdir()) == sorted(
+        f"{stem}.{fmt}" for stem in ("foi_regions_2016", "foi_regions_2018", "foi_regions_2020", "foi_regions_2024",
+                                     "foi_share_by_wave") for fmt in ("png", "svg"))
+
+
+def test_its_foi_tables_and_charts_are_the_survey_reports(alone, with_survey):
+    folder, _ = alone
+    tables = sorted(p.name for p in (folder / "tables").glob("foi_*.csv"))
+    assert tables and tables == sorted(p.name for p in (with_survey / "tables").glob("foi_*.csv"))
+    for name in tables:
+        assert (folder / "tables" / name).read_bytes() == (with_survey / "tables" / name).read_bytes(), name
+    for chart in (folder / "charts").iterdir():
+        assert chart.read_bytes() == (with_survey / "charts" / chart.name).read_bytes(), chart.name
+
+
+def test_library_report_of_the_returns_alone(tmp_path):
+    report = sk.report(None, foi=sk.read_foi(RETURNS))
+    assert [s.id for s in report.sections] == ["foi_returns", "methods"]
+    assert report.title == "Local authority FOI returns"
+    written = report.write(tmp_path / "r")
+    assert (written / "report.html").is_file()
+    internal = sk.report(None, foi=RETURNS, suppress=False)
+    assert "INTERNAL" in internal.subtitle and internal.manifest["parameters"]["suppress"] is False
+
+
+def test_library_refuses_a_report_of_nothing_and_survey_options_without_a_survey():
+    with pytest.raises(UsageError, match="got neither"):
+        sk.report(None)
+    with pytest.raises(UsageError, match="by goes with the survey responses"):
+        sk.report(None, foi=RETURNS, by="sector")
+    with pytest.raises(UsageError, match="rankings goes with the survey responses"):
+        sk.report(None, foi=RETURNS, rankings=SAMPLE_DIR / "youth_ranking.csv")
