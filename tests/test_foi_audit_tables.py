@@ -16,7 +16,6 @@ import math
 import numpy as np
 import pytest
 
-from conftest import SAMPLE_SURVEY
 from foi_data import SAMPLE_XLSX, write
 from surveykit import foi
 from surveykit.disclosure import MARKER
@@ -182,9 +181,11 @@ def read_csv(text: str) -> list[dict]:
 
 
 def report_tables(cli, tmp_path, text: str) -> dict[str, list[dict]]:
+    """The FOI tables of `surveykit report --foi RETURNS`, a report of the returns alone (its FOI tables
+    are the survey report's: tests/test_report_foi_alone.py)."""
     path = write(tmp_path / "returns.csv", text)
     out = tmp_path / "r"
-    r = cli("report", "--survey", SAMPLE_SURVEY, "--foi", path, "--out", out)
+    r = cli("report", "--foi", path, "--out", out)
     assert r.returncode == 0, r.stderr
     return {p.stem: read_csv(p.read_text(encoding="utf-8")) for p in (out / "tables").glob("foi_*.csv")}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
-from conftest import SAMPLE_SURVEY
 from foi_data import SAMPLE_CSV, SAMPLE_NATIONALITY, hand_files
 from surveykit import foi
 from surveykit.disclosure import MARKER
@@ -99,7 +98,7 @@ def test_a_wave_value_cannot_put_a_chart_outside_the_report(cli, tmp_path):
                                  for ln in lines[1:]])
     (tmp_path / "evil.csv").write_text(evil, encoding="utf-8")
     (tmp_path / "victim.png").write_bytes(b"precious")
-    r = cli("report", "--survey", SAMPLE_SURVEY, "--foi", tmp_path / "evil.csv", "--out", tmp_path / "a" / "b" / "rep")
+    r = cli("report", "--foi", tmp_path / "evil.csv", "--out", tmp_path / "a" / "b" / "rep")
     # such a wave is no wave (a year, a year range or a short id): refused before anything is written
     assert r.returncode == 2 and "does not look like a wave" in r.stderr and "victim" not in r.stderr, r.stderr
     assert (tmp_path / "victim.png").read_bytes() == b"precious"
@@ -108,7 +107,7 @@ def test_a_wave_value_cannot_put_a_chart_outside_the_report(cli, tmp_path):
     # a wave that is a year range holds a slash: its charts are named by a plain slug of it, in the report
     ranged = "".join([lines[0]] + [("2016/17" + ln[4:]) if ln.startswith("2016,") else ln for ln in lines[1:]])
     (tmp_path / "ranged.csv").write_text(ranged, encoding="utf-8")
-    r = cli("report", "--survey", SAMPLE_SURVEY, "--foi", tmp_path / "ranged.csv", "--out", tmp_path / "c" / "rep")
+    r = cli("report", "--foi", tmp_path / "ranged.csv", "--out", tmp_path / "c" / "rep")
     assert r.returncode == 0, r.stderr
     charts = sorted(p.name for p in (tmp_path / "c" / "rep" / "charts").iterdir())
     assert "foi_regions_2016_17.png" in charts
