@@ -88,3 +88,17 @@ def test_library_refuses_a_report_of_nothing_and_survey_options_without_a_survey
         sk.report(None, foi=RETURNS, by="sector")
     with pytest.raises(UsageError, match="rankings goes with the survey responses"):
         sk.report(None, foi=RETURNS, rankings=SAMPLE_DIR / "youth_ranking.csv")
+
+
+def test_the_suppression_footnote_of_the_foi_tables_speaks_of_children(alone):
+    """The FOI tables count children (and authorities, never suppressed): a table with a suppressed cell
+    says so under it, in the report's text and in the workbook."""
+    from openpyxl import load_workbook
+
+    folder, _ = alone
+    md = (folder / "report.md").read_text(encoding="utf-8")
+    assert "a count of fewer than 5 children or a number from which one could be worked out" in md
+    assert "a count of fewer than 5 respondents" not in md
+    sheet = load_workbook(folder / "tables.xlsx", read_only=True)["foi_regions"]
+    texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("a count of fewer than 5 children" in t for t in texts)

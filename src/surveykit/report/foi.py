@@ -8,9 +8,10 @@ suppressed unless ``suppress=False``.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from surveykit.report.model import ChartRecipe, Section, SectionBuilder, file_ids
+from surveykit.report.model import ChartRecipe, Section, SectionBuilder, Table, file_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -134,8 +135,12 @@ def foi_section(returns: "Returns", *, suppress: bool = True, threshold: int = 5
                  note="rate_ratio: share missing / reference rate, with its 95% interval (method column).",
                  percent_columns=("share_pct", "reference_pct"),
                  digits={"share_pct": 1, "reference_pct": 1, "rate_ratio": 2, "ci_low": 2, "ci_high": 2})
-    return sb.build(), method_notes(suppress=suppress, threshold=threshold, has_change="change" in t,
-                                    has_reference="reference" in t)
+    # Its counts are of children: the footnote under a table with a suppressed cell says so.
+    section = sb.build()
+    section = replace(section, blocks=tuple(replace(b, counted="children") if isinstance(b, Table) else b
+                                            for b in section.blocks))
+    return section, method_notes(suppress=suppress, threshold=threshold, has_change="change" in t,
+                                 has_reference="reference" in t)
 
 
 def method_notes(*, suppress: bool, threshold: int, has_change: bool, has_reference: bool) -> list[tuple[str, str]]:

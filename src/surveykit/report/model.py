@@ -63,6 +63,8 @@ class Table:
     empty_text: what an empty table says (default "No rows."; data-quality tables "No problems found.").
     row_kind: a (hidden) column whose value, "percent", "decimal" or "integer", sets how the numbers
       of its row are shown (tables that stack statistics in rows, such as a banner).
+    counted: what the table's counts count, for the suppression footnote ("respondents"; the FOI
+      tables: "children").
     """
 
     id: str
@@ -81,6 +83,7 @@ class Table:
     letters: Mapping[str, str] = field(default_factory=dict, compare=False)
     empty_text: str = ""
     row_kind: str | None = None
+    counted: str = "respondents"
 
     def __post_init__(self) -> None:
         if self.kind is not None and self.kind not in TABLE_KINDS:

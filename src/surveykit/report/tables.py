@@ -300,7 +300,7 @@ def footnote(table: Table, *, threshold: int | None = None) -> str:
         parts.append(f"{header(table, table.base_column)}: the number of answers each row's percentages are of.")
     if has_marker(table) and MARKER not in table.footnote:
         n = f"fewer than {threshold}" if threshold else "too few"
-        parts.append(f"{MARKER}: suppressed, a count of {n} respondents or a number from which one could be "
+        parts.append(f"{MARKER}: suppressed, a count of {n} {table.counted} or a number from which one could be "
                      "worked out.")
     return " ".join(p for p in parts if p)
 
