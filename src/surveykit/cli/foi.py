@@ -11,7 +11,8 @@ from surveykit.cli.app import app
 from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, OutputFormat, echo, emit, handle_errors, message)
 
 foi_app = typer.Typer(
-    help=("Local authority FOI returns: check them, summarise them, compare waves, check published claims.\n\n"
+    help=("Local authority FOI returns: check them, summarise them, compare waves, check published claims. "
+          "A report of them (HTML, Word, workbook, charts): surveykit report --foi FILE.\n\n"
           "Example:  surveykit foi summary responses/sample/foi_returns.xlsx --table share_missing"),
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
 )
