@@ -99,7 +99,8 @@ COMMANDS: dict[str, Entry] = {
     "codebook": Entry(("coding", "qda"), "Check, export and import coding codebooks."),
     "code": Entry(("coding", "qda", "qda_review"), "Code free-text answers against a codebook (rules, model suggestions, review)."),
     "foi": Entry(("foi",), "Local authority FOI returns: check them, summarise them, compare waves, check "
-                           "published claims."),
+                           "published claims. A report of them (HTML, Word, workbook, charts): surveykit report "
+                           "--foi FILE."),
     "instrument": Entry(("instrument",), "Draft an instrument (your questionnaire as YAML) from an export, and "
                                          "check one."),
 }
