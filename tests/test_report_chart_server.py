@@ -382,7 +382,8 @@ def test_the_chart_process_imports_matplotlib_without_the_set_signatures_and_dra
 
 
 def _cli_report(tmp_path: Path, instrument: Path, monkeypatch) -> dict:
-    """``surveykit report --instrument INSTRUMENT --out TMP/r`` through the in-process CLI (``run_cli``:
+    """``surveykit report --survey SAMPLE --rankings SAMPLE_RANKINGS --instrument INSTRUMENT --out TMP/r`` (the
+    shipped sample named, as its instrument is not the default) through the in-process CLI (``run_cli``:
     the command's own code, forks included, without a new interpreter's imports; whether the report's
     process imports matplotlib is the fresh-process test above). Records whether the chart process is
     up each time the instrument is read, and the children the command left (any state)."""
@@ -399,7 +400,8 @@ def _cli_report(tmp_path: Path, instrument: Path, monkeypatch) -> dict:
 
     monkeypatch.setattr(instrument_module, "load_instrument", load_instrument)  # as the command and the pipeline import it
     before = _children(os.getpid(), unreaped=True)  # this test process's own, from earlier tests
-    result = run_cli("report", "--instrument", instrument, "--out", tmp_path / "r")
+    result = run_cli("report", "--survey", SAMPLE_SURVEY, "--rankings", SAMPLE_RANKINGS, "--instrument", instrument,
+                     "--out", tmp_path / "r")
     return {"exit": result.returncode, "stderr": result.stderr, "seen": seen,
             "children": sorted(_children(os.getpid(), unreaped=True) - before),
             "server": chart_server.current() is not None}

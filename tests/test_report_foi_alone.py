@@ -99,6 +99,18 @@ def test_the_suppression_footnote_of_the_foi_tables_speaks_of_children(alone):
     md = (folder / "report.md").read_text(encoding="utf-8")
     assert "a count of fewer than 5 children or a number from which one could be worked out" in md
     assert "a count of fewer than 5 respondents" not in md
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "a count of fewer than 5 children" in html and "a count of fewer than 5 respondents" not in html
     sheet = load_workbook(folder / "tables.xlsx", read_only=True)["foi_regions"]
     texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("a count of fewer than 5 children" in t for t in texts)
+
+
+def test_an_internal_report_of_the_returns_says_so(cli, tmp_path):
+    out = tmp_path / "internal"
+    r = cli("report", "--foi", SAMPLE_DIR / "foi_returns.csv", "--no-suppress", "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "--no-suppress: small counts are published; for internal use only" in r.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "INTERNAL: small counts NOT suppressed." in md and "[c]" not in md
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["parameters"]["suppress"] is False

@@ -14,11 +14,15 @@ from conftest import SAMPLE_DIR, SAMPLE_RANKINGS
 @pytest.fixture
 def files(tmp_path):
     (tmp_path / "coder_b.csv").write_text("respondent_id,question_id,code_id\nR1,q7,debt_bondage\n", encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text("columns: {}\n", encoding="utf-8")
     return {"--foi": SAMPLE_DIR / "foi_returns.csv", "--rankings": SAMPLE_RANKINGS, "--coded": tmp_path / "coder_b.csv",
-            "--by": "sector", "--instrument": SAMPLE_DIR.parent.parent / "codebooks" / "professional_survey.yaml"}
+            "--by": "sector", "--instrument": SAMPLE_DIR.parent.parent / "codebooks" / "professional_survey.yaml",
+            "--codebook": SAMPLE_DIR.parent.parent / "codebooks" / "missing_reasons.yaml",
+            "--mapping": tmp_path / "mapping.yaml", "--encoding": "cp1252"}
 
 
-@pytest.mark.parametrize("given", [["--rankings"], ["--coded"], ["--rankings", "--coded"]])
+@pytest.mark.parametrize("given", [["--rankings"], ["--coded"], ["--rankings", "--coded"], ["--codebook"],
+                                   ["--instrument"], ["--mapping"], ["--encoding"]])
 def test_own_files_without_their_survey_are_refused(cli, tmp_path, files, given):
     args = [arg for option in given for arg in (option, files[option])]
     out = tmp_path / "report"
@@ -28,6 +32,23 @@ def test_own_files_without_their_survey_are_refused(cli, tmp_path, files, given)
     assert len(line.splitlines()) == 1 and "Traceback" not in line
     assert f"{' and '.join(given)} without --survey" in line and "made-up answers" in line
     assert not out.exists() and r.stdout == ""
+
+
+def test_analysis_options_still_apply_to_the_sample(cli, tmp_path, monkeypatch):
+    """--by and --threshold say how to analyse, not whose data: with no --survey they go to the sample's
+    report (stopped here before the build, which the sample report's own tests cover)."""
+    from surveykit import pipeline
+
+    seen = {}
+
+    def build_report(survey, **kwargs):
+        seen.update(kwargs, survey=survey)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(pipeline, "build_report", build_report)
+    r = cli("report", "--by", "region", "--threshold", "10", "--out", tmp_path / "r")
+    assert r.returncode == 0, r.stderr
+    assert seen["survey"].name == "professional_survey.csv" and seen["by"] == "region" and seen["threshold"] == 10
 
 
 @pytest.mark.parametrize("given", [["--rankings"], ["--coded", "--by"], ["--instrument"]])

@@ -107,11 +107,13 @@ def read_coded(path: str | Path, *, question: str | None = None, coder: str | No
     return _read(path, question=question, coder=coder)
 
 
-def read_foi(paths: "str | Path | Sequence[str | Path]", *, wave: str | None = None) -> Any:
-    """Local authority FOI returns (CSV/XLSX; see docs/foi.md) as ``surveykit.foi.Returns``."""
+def read_foi(paths: "str | Path | Sequence[str | Path]", *, wave: str | None = None,
+             encoding: str | None = None) -> Any:
+    """Local authority FOI returns (CSV/XLSX; see docs/foi.md) as ``surveykit.foi.Returns``.
+    ``encoding``: of CSV files, instead of detecting it."""
     from surveykit.foi.returns import read_returns
 
-    return read_returns(paths, wave=wave)
+    return read_returns(paths, wave=wave, encoding=encoding)
 
 
 def load_codebook(path: str | Path | None = None) -> "Codebook":
@@ -321,8 +323,8 @@ def report(responses: "Responses | None", *, rankings: "Rankings | str | Path | 
     """
     if responses is None:
         return _foi_report(foi, rankings=rankings, coded=coded, codebooks=codebooks, by=by, suppress=suppress,
-                           threshold=threshold, foi_reference_rate=foi_reference_rate, on_step=on_step,
-                           parallel=parallel)
+                           threshold=threshold, alpha=alpha, padjust=padjust, foi_reference_rate=foi_reference_rate,
+                           on_step=on_step, parallel=parallel)
     from surveykit.io.base import sha256_of
     from surveykit.ranking import Rankings
     from surveykit.report.build import ReportInputs, ReportOptions, build_report
@@ -377,20 +379,23 @@ def report(responses: "Responses | None", *, rankings: "Rankings | str | Path | 
 
 
 def _foi_report(foi: Any, *, rankings: Any, coded: Any, codebooks: Any, by: str | None, suppress: bool,
-                threshold: int, foi_reference_rate: Any, on_step: Any, parallel: bool) -> "Report":
+                threshold: int, alpha: float, padjust: str, foi_reference_rate: Any, on_step: Any,
+                parallel: bool) -> "Report":
     """``report(None, foi=...)``: the FOI returns alone. What only a survey can use is refused, by name."""
     from surveykit.report.build import ReportOptions
     from surveykit.report.foi_report import build_foi_report
 
     if foi is None:
         raise UsageError("report: give the survey responses, FOI returns (foi=), or both; got neither")
+    # alpha and padjust have no test to set here; they are still checked as any report checks them
     for name, value in (("rankings", rankings), ("coded", coded), ("codebooks", codebooks), ("by", by)):
         if value:
             raise UsageError(f"report: {name} goes with the survey responses; got {name} without responses")
     if not hasattr(foi, "sources"):
         foi = read_foi(foi)
     files = {f"foi:{i}": {"path": str(path), "sha256": sha} for i, (path, sha) in enumerate(foi.sources, 1)}
-    options = ReportOptions(suppress=suppress, threshold=threshold, foi_reference_rate=foi_reference_rate)
+    options = ReportOptions(suppress=suppress, threshold=threshold, alpha=alpha, padjust=padjust,
+                            foi_reference_rate=foi_reference_rate)
     built = build_foi_report(foi, options, files=files, on_step=on_step, parallel=parallel)
     return Report(title=built.title, subtitle=built.subtitle, sections=built.sections, manifest=built.manifest)
 

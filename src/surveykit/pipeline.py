@@ -71,7 +71,8 @@ def build_report(survey: str | Path | None, *, rankings: str | Path | None = Non
     field. ``coded``: other coders' coded files of the first quoted coded field (see ``surveykit
     agree``). ``suppress`` False (internal use only) publishes small counts and unredacted quotes.
     ``force`` writes into an ``out`` folder surveykit did not create (its files are kept; ``io.folder``).
-    ``survey`` None with ``foi``: a report of the FOI returns alone (``api.report``)."""
+    ``survey`` None with ``foi``: a report of the FOI returns alone (``api.report``; ``encoding`` is then
+    the returns' own)."""
     with fewer_collections():
         return _build_report(survey, rankings=rankings, codebook=codebook, out=out, suppress=suppress,
                              threshold=threshold, alpha=alpha, platform=platform, encoding=encoding, mapping=mapping,
@@ -201,7 +202,7 @@ def _build_report(survey: str | Path | None, *, rankings: str | Path | None, cod
     check_alpha(alpha, parameter="--alpha")
     if survey is None:
         _check_foi_alone(foi=foi, rankings=rankings, coded=coded, codebook=codebook, by=by, mapping=mapping,
-                         instrument=instrument, qsf=qsf, platform=platform, encoding=encoding)
+                         instrument=instrument, qsf=qsf, platform=platform)
     for p, option in ((survey, "--survey"), (rankings, "--rankings"), (codebook, "--codebook"),
                       (mapping, "--mapping"), (instrument, "--instrument"), (qsf, "--qsf"),
                       *((c, "--coded") for c in coded), *((f, "--foi") for f in foi)):
@@ -232,7 +233,8 @@ def _build_report(survey: str | Path | None, *, rankings: str | Path | None, cod
             step("inputs")
             if survey is None:  # the FOI returns alone; api.report refuses what needs a survey
                 report = api.report(None, rankings=rankings, coded=list(coded), codebooks=codebook, by=by,
-                                    suppress=suppress, threshold=threshold, foi=api.read_foi(list(foi)) if foi else None,
+                                    suppress=suppress, threshold=threshold,
+                                    foi=api.read_foi(list(foi), encoding=encoding) if foi else None,
                                     foi_reference_rate=foi_reference_rate, on_step=step, parallel=out is not None)
                 if out is not None:
                     report.write(out, on_step=step, force=force)

@@ -18,16 +18,17 @@ from surveykit.cli.common import (handle_errors, message, InputOptions, NO_INPUT
 def report(
     survey: Optional[Path] = typer.Option(None, "--survey", "-s",
                                           help="The survey export (default: the shipped sample study; needed with "
-                                               "--rankings or --coded; with --foi alone the report is of the "
-                                               "returns alone)."),
+                                               "--rankings, --coded, --codebook and the options that say how to "
+                                               "read it; with --foi alone the report is of the returns alone)."),
     rankings: Optional[Path] = typer.Option(None, "--rankings", "-r",
                                             help="Youth ranking file (default with the sample: its youth_ranking.csv; "
                                                  "without it the youth sections are left out)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", "-c",
                                             help="A codebook for every coded free-text field (default: the codebooks "
                                                  "the instrument names under 'coding:')."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample). A rerun "
-                                       "replaces the files surveykit wrote there and keeps any others."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report folder (default: reports/sample; "
+                                       "reports/foi for --foi alone). A rerun replaces the files surveykit wrote "
+                                       "there and keeps any others."),
     force: bool = typer.Option(False, "--force", help="Write into a folder surveykit did not create, or whose report "
                                                        "files were edited since: the edited report files are "
                                                        "replaced, every other file is kept (a file of someone "
@@ -56,7 +57,8 @@ def report(
     The sections follow the instrument's report plan, or, without one, a plan made from the question
     types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
     to the working directory, like every path you give). --foi without --survey reports on the FOI
-    returns alone; --rankings and --coded need the survey they go with (--survey). The folder is written atomically: a failed
+    returns alone; --rankings, --coded, --codebook, --instrument, --mapping, --qsf and --platform need
+    the survey they go with (--survey). The folder is written atomically: a failed
     run leaves any previous report untouched. The folder carries .surveykit-report.json, the list of
     files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
     without it is refused unless --force.
@@ -66,7 +68,8 @@ def report(
     import os
     import sys
 
-    _refuse_own_data_beside_the_sample(survey=survey, rankings=rankings, coded=coded, foi=foi)
+    _refuse_own_data_beside_the_sample(survey=survey, rankings=rankings, coded=coded, foi=foi, codebook=codebook,
+                                       inputs=inputs)
     # One BLAS thread (unless the user set the number): the report's parallelism is its forked
     # processes (surveykit.pipeline), and OpenBLAS reads this when numpy loads, which is still to come
     # in a new process, so its second thread is never started. (Where numpy is loaded already, the
@@ -89,20 +92,23 @@ def report(
             stop_chart_process()
 
 
-def _refuse_own_data_beside_the_sample(*, survey, rankings, coded, foi) -> None:
-    """Without --survey (and without --foi) the report is the shipped sample study's. Rankings or coded
-    files of the user's own given without their survey would be reported beside the sample's made-up
-    answers, in a report that looks like theirs: refused, naming what is missing. With --foi and no
-    --survey the report is of the FOI returns alone."""
+def _refuse_own_data_beside_the_sample(*, survey, rankings, coded, foi, codebook, inputs) -> None:
+    """Without --survey (and without --foi) the report is the shipped sample study's. A user's own
+    rankings, coded files, codebook or instrument (or how to read their export) given without their
+    survey would be applied to the sample's made-up answers, in a report that looks like theirs:
+    refused, naming what is missing. With --foi and no --survey the report is of the FOI returns alone
+    (``pipeline`` refuses what only a survey uses)."""
     from surveykit.errors import UsageError
 
-    if survey is not None or foi:  # with --foi alone: a report of the returns alone (pipeline checks the rest)
+    if survey is not None or foi:
         return
-    given = [option for option, value in (("--rankings", rankings), ("--coded", coded)) if value]
+    given = [option for option, value in (("--rankings", rankings), ("--coded", coded), ("--codebook", codebook),
+                                          *((f"--{name}", value) for name, value in inputs.kwargs().items()))
+             if value]
     if given:
-        raise UsageError(f"{' and '.join(given)} without --survey: the report would put your files beside the "
-                         "shipped sample study's made-up answers. Give the survey export they go with "
-                         "(--survey FILE)")
+        raise UsageError(f"{' and '.join(given)} without --survey: the report would apply "
+                         f"{'it' if len(given) == 1 else 'them'} to the shipped sample study's made-up answers. "
+                         "Give the survey export they go with (--survey FILE)")
 
 
 def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, coded, foi, reference_rate, force,
@@ -138,7 +144,8 @@ def _report(*, survey, rankings, codebook, out, no_suppress, threshold, by, code
     if inst is not None and rankings is None and inst.youth is not None:
         message("no --rankings file: the youth ranking sections were left out")
     if no_suppress:
-        message("--no-suppress: small counts and unredacted quotes are published; for internal use only")
+        message("--no-suppress: small counts " + ("are" if foi_alone else "and unredacted quotes are")
+                + " published; for internal use only")
     message(f"wrote {out}/ ({len(result.sections)} sections, {len(result.tables)} tables, "
             f"{len(result.charts)} charts): report.html, report.md, report.docx, tables.xlsx, tables/, charts/, manifest.json")
 
