@@ -71,3 +71,15 @@ def test_unknown_command_is_a_usage_error(cli):
     result = cli("no-such-command")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option, value", [("--instrument", "codebooks/professional_survey.yaml"),
+                                           ("--encoding", "cp1252"), ("--platform", "qualtrics")])
+def test_validate_without_file_refuses_what_describes_the_users_export(cli, option, value):
+    """Without FILE, validate checks the shipped sample; an option describing the user's own export would
+    check the sample against it (a forgotten FILE): refused in one line, naming the option."""
+    r = cli("validate", option, value)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == (f"surveykit: error: {option} without FILE: give the export it describes "
+                                "(without FILE, validate checks the shipped sample study as it is)")
+    assert r.stdout == ""

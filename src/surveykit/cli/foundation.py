@@ -93,15 +93,22 @@ def validate(
 
     Exit code 0 when there is no problem (warnings alone, such as an unmapped column, still exit 0),
     1 when problems (severity "error", e.g. an answer that is not an option) were found, 2 when the
-    file is unusable. Without FILE it checks the shipped sample study (wherever surveykit is installed).
+    file is unusable. Without FILE it checks the shipped sample study (wherever surveykit is installed);
+    --instrument, --mapping, --qsf, --platform and --encoding then need the FILE they describe.
 
     Example:  surveykit validate export.csv --instrument my_survey.yaml --format json
     """
     import pandas as pd
 
     if file is None:
+        from surveykit.errors import UsageError
         from surveykit.io.resources import sample_dir
 
+        given = [f"--{name}" for name, value in inputs.kwargs().items() if value]
+        if given:  # they describe the user's export: the sample's would be checked against them
+            raise UsageError(f"{' and '.join(given)} without FILE: give the export "
+                             f"{'it describes' if len(given) == 1 else 'they describe'} "
+                             "(without FILE, validate checks the shipped sample study as it is)")
         file = sample_dir() / "professional_survey.csv"
     responses = inputs.load(file)
     frame = pd.DataFrame([i.as_dict() for i in responses.issues],
