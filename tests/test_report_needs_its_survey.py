@@ -61,3 +61,20 @@ def test_a_report_of_foi_returns_alone_refuses_what_only_a_survey_uses(cli, tmp_
     assert len(line.splitlines()) == 1 and "Traceback" not in line
     assert f"{' and '.join(given)} without --survey: a report of FOI returns alone" in line
     assert not out.exists() and r.stdout == ""
+
+
+def test_with_foi_alone_encoding_is_the_returns(cli, tmp_path, monkeypatch, files):
+    """With --foi and no --survey, --encoding says how to read the returns (stopped once they are read)."""
+    from surveykit import api
+    from surveykit.errors import UsageError
+
+    seen = {}
+
+    def read_foi(paths, **kwargs):
+        seen.update(kwargs, paths=paths)
+        raise UsageError("stop here")
+
+    monkeypatch.setattr(api, "read_foi", read_foi)
+    r = cli("report", "--foi", files["--foi"], "--encoding", "cp1252", "--out", tmp_path / "r")
+    assert r.returncode == 2 and "stop here" in r.stderr, r.stderr
+    assert seen == {"paths": [files["--foi"]], "encoding": "cp1252"}

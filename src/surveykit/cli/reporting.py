@@ -57,8 +57,9 @@ def report(
     The sections follow the instrument's report plan, or, without one, a plan made from the question
     types. With no options it reports on the shipped sample study and writes reports/sample/ (relative
     to the working directory, like every path you give). --foi without --survey reports on the FOI
-    returns alone; --rankings, --coded, --codebook, --instrument, --mapping, --qsf and --platform need
-    the survey they go with (--survey). The folder is written atomically: a failed
+    returns alone (--encoding is then theirs); --rankings, --coded, --codebook, --instrument, --mapping,
+    --qsf, --platform and --encoding otherwise need the survey they go with (--survey). The folder is
+    written atomically: a failed
     run leaves any previous report untouched. The folder carries .surveykit-report.json, the list of
     files surveykit wrote: a rerun replaces only those and keeps any others, and a non-empty folder
     without it is refused unless --force.
