@@ -382,9 +382,9 @@ def coding_checks(rules: "pd.DataFrame", codebook, field: str, b: "Build", *, ch
                        f"{len(check.warnings)} warning(s)")
     files = tuple(b.inputs.coded.get(field, ()))
     if not files:
-        b.method("Coding agreement", f"no second coder's file was given for {display_id(field)} (report --survey EXPORT --coded FILE), "
-                                     "so the agreement between coders is not measured in this report; see "
-                                     "'surveykit agree'")
+        b.method("Coding agreement", f"no second coder's file was given for {display_id(field)} "
+                                     "(report --survey EXPORT --coded FILE), so the agreement between coders is not "
+                                     "measured in this report; see 'surveykit agree'")
         return
     from pathlib import PurePath
 

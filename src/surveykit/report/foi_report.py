@@ -25,13 +25,7 @@ def build_foi_report(returns: "Returns", options: "ReportOptions | None" = None,
     """The report of ``returns`` alone. ``files``: what the manifest records of the inputs (path and
     SHA-256 per returns file). ``parallel``: draw the charts in the chart process meanwhile."""
     from surveykit._version import __version__
-    from surveykit.report.build import (
-        ReportOptions,
-        _ahead,
-        library_versions,
-        rounded,
-        section_methods,
-    )
+    from surveykit.report.build import ReportOptions, _ahead, library_versions, rounded, section_methods
     from surveykit.report.foi import foi_section
     from surveykit.report.model import Report
 
