@@ -114,3 +114,10 @@ def test_an_internal_report_of_the_returns_says_so(cli, tmp_path):
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "INTERNAL: small counts NOT suppressed." in md and "[c]" not in md
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["parameters"]["suppress"] is False
+
+
+def test_a_threshold_of_one_is_said_to_suppress_nothing():
+    report = sk.report(None, foi=RETURNS, threshold=1)
+    assert report.subtitle.endswith(". No count suppressed (threshold 1).")
+    methods = next(t.frame for t in report.tables if t.id == "methods")["method"].tolist()
+    assert "No count is suppressed (threshold 1)." in methods and not any("1 to 0" in m for m in methods)

@@ -69,3 +69,15 @@ def test_group_sizes_of_one_group_are_the_totals():
     assert protect_group_sizes(["everyone"], [3], [2], threshold=5) == frozenset()
     # Beside an empty group (whose size a reader does not know to be 0), the small one is hidden as before.
     assert {("size", "a"), ("size", "b")} <= protect_group_sizes(["a", "b"], [3, 0], [2, 0], threshold=5)
+
+
+def test_a_threshold_of_one_is_said_to_suppress_nothing(tmp_path):
+    """--threshold 1 hides no count: the subtitle and the methods say so, not "counts of 1 to 0"."""
+    import surveykit as sk
+
+    report = sk.report(sk.read(_first_respondents(tmp_path / "two.csv", 2)), threshold=1)
+    assert report.subtitle.endswith(". No count suppressed (threshold 1), quotes redacted.")
+    methods = next(t.frame for t in report.tables if t.id == "methods")
+    control = methods.loc[methods["topic"] == "Disclosure control", "method"].tolist()
+    assert control == ["Published tables suppress no count (threshold 1); quotes are redacted."]
+    assert not any("1 to 0" in m for m in methods["method"])

@@ -263,7 +263,8 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
     title = plan.title or inst.title or f"Survey report: {inst.id}"
     subtitle = (f"{n} {who}" + (f" ({_name(responses.source.path)})" if responses.source.path else "")
                 + (f" and the youth ranking exercise ({_name(str(inputs.rankings.path))})" if inputs.rankings else "")
-                + (". Small counts suppressed, quotes redacted." if options.suppress
+                + ((". No count suppressed (threshold 1), quotes redacted." if options.threshold <= 1
+                    else ". Small counts suppressed, quotes redacted.") if options.suppress
                    else ". INTERNAL: small counts NOT suppressed and quotes NOT redacted."))
     from surveykit.stats import DEFAULT_SEED, MONTE_CARLO_RESAMPLES
 
@@ -405,7 +406,10 @@ def _check_inputs_fit(inputs: ReportInputs, plan: "ReportPlan") -> None:
 
 
 def disclosure_note(options: ReportOptions, methods: list[tuple[str, str]]) -> None:
-    if options.suppress:
+    if options.suppress and options.threshold <= 1:
+        methods.append(("Disclosure control", "Published tables suppress no count (threshold 1); quotes are "
+                                              "redacted."))
+    elif options.suppress:
         methods.append(("Disclosure control",
                         f"Published tables suppress counts of 1 to {options.threshold - 1} respondents (shown as "
                         "[c]) and every number from which such a count could be worked out (secondary "

@@ -162,7 +162,9 @@ def method_notes(*, suppress: bool, threshold: int, has_change: bool, has_refere
         notes.append(("FOI returns", "The rate ratio divides the share missing by the reference rate; with the "
                                      "reference's counts its interval is Katz's log interval, otherwise the Wilson "
                                      "interval of the share divided by the rate."))
-    if suppress:
+    if suppress and threshold <= 1:  # a threshold of 1 hides nothing: no count is from 1 to 0
+        notes.append(("FOI returns", "No count is suppressed (threshold 1)."))
+    elif suppress:
         notes.append(("FOI returns", f"Counts of children from 1 to {threshold - 1} are suppressed ([c]) with what "
                                      "they could be worked out from; counts of authorities are not."))
     else:

@@ -47,7 +47,8 @@ def build_foi_report(returns: "Returns", options: "ReportOptions | None" = None,
     names = ", ".join(_name(str(path)) for path, _ in returns.sources)
     subtitle = (f"Returns of {len(authorities)} local authorities ({names}); "
                 f"{'wave' if len(waves) == 1 else 'waves'} {', '.join(waves)}"
-                + (". Small counts suppressed." if options.suppress
+                + ((". No count suppressed (threshold 1)." if options.threshold <= 1 else ". Small counts suppressed.")
+                   if options.suppress
                    else ". INTERNAL: small counts NOT suppressed."))
     manifest = {
         "surveykit_version": __version__,
