@@ -121,3 +121,30 @@ def test_a_threshold_of_one_is_said_to_suppress_nothing():
     assert report.subtitle.endswith(". No count suppressed (threshold 1).")
     methods = next(t.frame for t in report.tables if t.id == "methods")["method"].tolist()
     assert "No count is suppressed (threshold 1)." in methods and not any("1 to 0" in m for m in methods)
+
+
+def test_source_date_epoch_makes_two_report_folders_byte_identical(cli, tmp_path, monkeypatch):
+    """manifest.json records when the report was written; SOURCE_DATE_EPOCH fixes that time (the
+    reproducible-builds convention), so that two runs give the same bytes in every file."""
+    import time
+
+    report = sk.report(None, foi=RETURNS)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    first = report.write(tmp_path / "a")
+    time.sleep(1.1)  # a second later: the clock alone would change generated_at
+    second = report.write(tmp_path / "b")
+
+    def digests(root):
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert digests(first) == digests(second)
+    assert json.loads((first / "manifest.json").read_text())["generated_at"] == "2026-01-01T00:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "next tuesday")
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+        report.write(tmp_path / "c")
+    assert not (tmp_path / "c").exists()
+    r = cli("report", "--foi", RETURNS, "--out", tmp_path / "d")  # refused before anything is read or drawn
+    assert r.returncode == 2 and r.stderr.strip() == ("surveykit: error: SOURCE_DATE_EPOCH must be whole seconds "
+                                                      "since 1970-01-01 (UTC); got 'next tuesday'"), r.stderr
+    assert not (tmp_path / "d").exists()

@@ -196,10 +196,11 @@ def _build_report(survey: str | Path | None, *, rankings: str | Path | None, cod
                   by: str | None, foi: Sequence[str | Path], foi_reference_rate: str | None,
                   on_step: "Callable[[str], None] | None", force: bool) -> "Report":
     from surveykit import api
-    from surveykit.validation import DEFAULT_THRESHOLD, check_alpha, check_threshold
+    from surveykit.validation import DEFAULT_THRESHOLD, check_alpha, check_threshold, source_date_epoch
 
     threshold = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold, parameter="--threshold")
     check_alpha(alpha, parameter="--alpha")
+    source_date_epoch()  # the report's time of writing, when set: an invalid one is refused before any work
     if survey is None:
         _check_foi_alone(foi=foi, rankings=rankings, coded=coded, codebook=codebook, by=by, mapping=mapping,
                          instrument=instrument, qsf=qsf, platform=platform)

@@ -80,3 +80,21 @@ def id_list(value: object, *, parameter: str) -> list[str] | None:
         raise UsageError(f"{parameter} must be an id, a comma-separated string of ids or a list of ids; got {value!r}")
     out = [p.strip() for p in parts if p.strip()]
     return out or None
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (the reproducible-builds convention: whole seconds since 1970-01-01 UTC), or
+    None when unset. A report records it as its time of writing, and matplotlib reads it too, where an
+    invalid value stops the drawing of a chart: checked before anything is read or drawn."""
+    import os
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+        if seconds < 0 or seconds > 253402300799:  # up to 9999-12-31
+            raise ValueError
+    except ValueError:
+        raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 (UTC); got {value!r}") from None
+    return seconds

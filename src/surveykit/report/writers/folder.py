@@ -27,12 +27,23 @@ REPORT_NAMES = frozenset({"charts", "tables", "tables.xlsx", "report.md", "repor
 
 
 def manifest_json(report: Report, files: dict[str, str]) -> str:
-    import datetime as dt
-
     payload = dict(report.manifest)
-    payload["generated_at"] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    payload["generated_at"] = generated_at()
     payload["files"] = dict(sorted(files.items()))
     return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n"
+
+
+def generated_at() -> str:
+    """When the report was written (UTC, to the second): now, or the time SOURCE_DATE_EPOCH gives (the
+    reproducible-builds convention), so that two runs can give byte-identical folders, manifest included."""
+    import datetime as dt
+
+    from surveykit.validation import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is None:
+        return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat()
 
 
 def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], None] | None = None,
@@ -49,7 +60,10 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
     from surveykit.report.forked import Forked
     from surveykit.report.writers import docx, html, markdown, xlsx
 
+    from surveykit.validation import source_date_epoch
+
     check_palette(palette)
+    source_date_epoch()  # an invalid one is refused before anything is drawn
     report.check_ids()
     step = on_step or (lambda name: None)
     with owned_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,
