@@ -59,7 +59,6 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
 
     from surveykit.report.forked import Forked
     from surveykit.report.writers import docx, html, markdown, xlsx
-
     from surveykit.validation import source_date_epoch
 
     check_palette(palette)
