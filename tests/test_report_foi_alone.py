@@ -148,3 +148,22 @@ def test_source_date_epoch_makes_two_report_folders_byte_identical(cli, tmp_path
     assert r.returncode == 2 and r.stderr.strip() == ("surveykit: error: SOURCE_DATE_EPOCH must be whole seconds "
                                                       "since 1970-01-01 (UTC); got 'next tuesday'"), r.stderr
     assert not (tmp_path / "d").exists()
+
+
+def test_the_progress_bar_counts_the_steps_a_report_of_the_returns_takes(cli, tmp_path, monkeypatch):
+    """The command sizes its progress bar before the run: as many steps as the run reports."""
+    from contextlib import contextmanager
+
+    from surveykit.cli import reporting
+
+    seen: dict = {"steps": []}
+
+    @contextmanager
+    def bar(total):
+        seen["total"] = total
+        yield seen["steps"].append
+
+    monkeypatch.setattr(reporting, "_progress_bar", bar)
+    r = cli("report", "--foi", SAMPLE_DIR / "foi_returns.csv", "--out", tmp_path / "r")
+    assert r.returncode == 0, r.stderr
+    assert seen["steps"][:3] == ["inputs", "foi", "methods"] and len(seen["steps"]) == seen["total"]
