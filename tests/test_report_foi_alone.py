@@ -167,3 +167,16 @@ def test_the_progress_bar_counts_the_steps_a_report_of_the_returns_takes(cli, tm
     r = cli("report", "--foi", SAMPLE_DIR / "foi_returns.csv", "--out", tmp_path / "r")
     assert r.returncode == 0, r.stderr
     assert seen["steps"][:3] == ["inputs", "foi", "methods"] and len(seen["steps"]) == seen["total"]
+
+
+def test_an_unreadable_source_date_epoch_stops_a_chart_command_in_one_line(cli, tmp_path, monkeypatch):
+    """matplotlib reads SOURCE_DATE_EPOCH for every SVG it writes: a value it cannot read is the user's
+    error, said in one line, not an internal error while drawing."""
+    from conftest import SAMPLE_SURVEY
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    r = cli("effectiveness", SAMPLE_SURVEY, "--chart-out", tmp_path / "charts")
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == "surveykit: error: SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 (UTC); " \
+                               "got 'yesterday'"
+    assert not (tmp_path / "charts").exists() or not any((tmp_path / "charts").iterdir())

@@ -107,6 +107,11 @@ def draw(fig: "Figure", fmt: str) -> bytes:
     """The figure drawn now as ``fmt`` bytes (never the drawing made ahead), deterministic."""
     import matplotlib
 
+    if fmt == "svg":  # matplotlib reads SOURCE_DATE_EPOCH for an SVG and stops on one it cannot read
+        from surveykit.validation import source_date_epoch
+
+        source_date_epoch()
+
     buf = io.BytesIO()
     # parse_math off: tick labels made while drawing are drawn as written too (charts.base.plain_text).
     with matplotlib.rc_context({"svg.hashsalt": "surveykit", "svg.fonttype": "none", "text.parse_math": False}), \
