@@ -19,13 +19,41 @@ pytestmark = pytest.mark.skipif(not RETURNS.is_file(), reason="the FOI sample is
 
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory):
-    """(folder, stderr) of `surveykit report --foi RETURNS` run in an empty folder, with no --out."""
+    """(folder, stderr, progress) of `surveykit report --foi RETURNS` run in an empty folder, with no
+    --out. ``progress``: the total the command gave its progress bar and the steps it reported to it
+    (the real bar, watched through a wrapper)."""
+    from contextlib import contextmanager
+
     from conftest import run_cli
 
+    from surveykit.cli import reporting
+
+    real_bar = reporting._progress_bar
+    progress: dict = {"steps": []}
+
+    @contextmanager
+    def watched_bar(total):
+        progress["total"] = total
+        with real_bar(total) as on_step:
+            def step(name):
+                progress["steps"].append(name)
+                on_step(name)
+
+            yield step
+
     work = tmp_path_factory.mktemp("foi_alone")
-    r = run_cli("report", "--foi", RETURNS, cwd=work)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(reporting, "_progress_bar", watched_bar)
+        r = run_cli("report", "--foi", RETURNS, cwd=work)
     assert r.returncode == 0, r.stderr
-    return work / "reports" / "foi", r.stderr
+    return work / "reports" / "foi", r.stderr, progress
+
+
+@pytest.fixture(scope="module")
+def library_report():
+    """``sk.report(None, foi=...)`` of the returns read by ``sk.read_foi``: built once for the module's
+    library tests (a Report is not changed by writing it)."""
+    return sk.report(None, foi=sk.read_foi(RETURNS))
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +68,7 @@ def with_survey(tmp_path_factory):
 
 
 def test_the_report_holds_the_returns_and_the_methods_only(alone):
-    folder, stderr = alone
+    folder, stderr, _ = alone
     assert "wrote reports/foi/ (2 sections" in stderr
     for name in ("report.html", "report.md", "report.docx", "tables.xlsx", "manifest.json"):
         assert (folder / name).stat().st_size > 0, name
@@ -62,7 +90,7 @@ def test_the_report_holds_the_returns_and_the_methods_only(alone):
 
 
 def test_its_foi_tables_and_charts_are_the_survey_reports(alone, with_survey):
-    folder, _ = alone
+    folder, _, _ = alone
     tables = sorted(p.name for p in (folder / "tables").glob("foi_*.csv"))
     assert tables and tables == sorted(p.name for p in (with_survey / "tables").glob("foi_*.csv"))
     for name in tables:
@@ -71,8 +99,8 @@ def test_its_foi_tables_and_charts_are_the_survey_reports(alone, with_survey):
         assert chart.read_bytes() == (with_survey / "charts" / chart.name).read_bytes(), chart.name
 
 
-def test_library_report_of_the_returns_alone(tmp_path):
-    report = sk.report(None, foi=sk.read_foi(RETURNS))
+def test_library_report_of_the_returns_alone(library_report, tmp_path):
+    report = library_report
     assert [s.id for s in report.sections] == ["foi_returns", "methods"]
     assert report.title == "Local authority FOI returns"
     written = report.write(tmp_path / "r")
@@ -95,7 +123,7 @@ def test_the_suppression_footnote_of_the_foi_tables_speaks_of_children(alone):
     says so under it, in the report's text and in the workbook."""
     from openpyxl import load_workbook
 
-    folder, _ = alone
+    folder, _, _ = alone
     md = (folder / "report.md").read_text(encoding="utf-8")
     assert "a count of fewer than 5 children or a number from which one could be worked out" in md
     assert "a count of fewer than 5 respondents" not in md
@@ -123,12 +151,12 @@ def test_a_threshold_of_one_is_said_to_suppress_nothing():
     assert "No count is suppressed (threshold 1)." in methods and not any("1 to 0" in m for m in methods)
 
 
-def test_source_date_epoch_makes_two_report_folders_byte_identical(cli, tmp_path, monkeypatch):
+def test_source_date_epoch_makes_two_report_folders_byte_identical(library_report, cli, tmp_path, monkeypatch):
     """manifest.json records when the report was written; SOURCE_DATE_EPOCH fixes that time (the
     reproducible-builds convention), so that two runs give the same bytes in every file."""
     import time
 
-    report = sk.report(None, foi=RETURNS)
+    report = library_report
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     first = report.write(tmp_path / "a")
     time.sleep(1.1)  # a second later: the clock alone would change generated_at
@@ -150,23 +178,10 @@ def test_source_date_epoch_makes_two_report_folders_byte_identical(cli, tmp_path
     assert not (tmp_path / "d").exists()
 
 
-def test_the_progress_bar_counts_the_steps_a_report_of_the_returns_takes(cli, tmp_path, monkeypatch):
+def test_the_progress_bar_counts_the_steps_a_report_of_the_returns_takes(alone):
     """The command sizes its progress bar before the run: as many steps as the run reports."""
-    from contextlib import contextmanager
-
-    from surveykit.cli import reporting
-
-    seen: dict = {"steps": []}
-
-    @contextmanager
-    def bar(total):
-        seen["total"] = total
-        yield seen["steps"].append
-
-    monkeypatch.setattr(reporting, "_progress_bar", bar)
-    r = cli("report", "--foi", SAMPLE_DIR / "foi_returns.csv", "--out", tmp_path / "r")
-    assert r.returncode == 0, r.stderr
-    assert seen["steps"][:3] == ["inputs", "foi", "methods"] and len(seen["steps"]) == seen["total"]
+    _, _, progress = alone
+    assert progress["steps"][:3] == ["inputs", "foi", "methods"] and len(progress["steps"]) == progress["total"]
 
 
 def test_an_unreadable_source_date_epoch_stops_a_chart_command_in_one_line(cli, tmp_path, monkeypatch):
