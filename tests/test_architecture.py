@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("io", ("surveykit.io",)),
     ("prepare", ("surveykit.instrument", "surveykit.mapping", "surveykit.clean",
                  "surveykit.inspection", "surveykit.draft")),
-    ("analysis", ("surveykit.scoring", "surveykit.compare", "surveykit.banner", "surveykit.disclosure",
+    ("analysis", ("surveykit.scoring", "surveykit.counting", "surveykit.compare", "surveykit.banner", "surveykit.disclosure",
                   "surveykit.disclosure_algebra",
                   "surveykit.stats", "surveykit.ranking", "surveykit.voices", "surveykit.coding", "surveykit.foi",
                   "surveykit.charts", "surveykit.privacy", "surveykit.redact")),

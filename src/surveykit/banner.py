@@ -181,7 +181,7 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     import pandas as pd
 
     from surveykit.compare import check_alpha
-    from surveykit.scoring import ALL, closed_targets, grouping
+    from surveykit.counting import ALL, closed_targets, grouping
 
     from surveykit.validation import check_bool, check_threshold
 
@@ -258,7 +258,7 @@ def banner(responses: "Responses", *, question: str, by: str, alpha: float = 0.0
     hides = None
     hidden_tests = np.zeros(len(tests_frame), dtype=bool)
     if suppress:
-        from surveykit.scoring import hidden_sets
+        from surveykit.counting import hidden_sets
 
         hides = hidden_sets(responses, targets, by, None, threshold)
         hidden_tests = _hidden_tests(tests_frame, dict(zip(cols, hides)), list(grp.labels))
@@ -352,10 +352,10 @@ def _hidden_tests(tests_frame, hides: Mapping, labels: list) -> "Any":
 
 
 def _protect(table, responses, targets, by, threshold, marker, hides=None):
-    """The item's one protection over ``by`` (``scoring.hidden_sets``: the same numbers hidden as in
+    """The item's one protection over ``by`` (``counting.hidden_sets``: the same numbers hidden as in
     every other table of the item): a hidden top-box share hides the cell's count, share and letters,
     a hidden mean the mean and its letters, a hidden base all of them."""
-    from surveykit.scoring import grouping, hidden_sets
+    from surveykit.counting import grouping, hidden_sets
 
     labels = grouping(responses, by).labels
     out = table.astype({"n": object, "count": object, "pct": object, "mean": object}).copy()

@@ -16,7 +16,7 @@ column names them. All p-values of one run form one family for the multiple-comp
 (``padjust``, default Holm); ``CompareResult.scope`` states it.
 
 Published by default (``suppress=True``), a test hides what the item's tables by the same grouping
-hide (``scoring.protections``): its ``n`` (the sum of its groups' valid answers) when one of those
+hide (``counting.protections``): its ``n`` (the sum of its groups' valid answers) when one of those
 bases is hidden, and its statistic, p-values and effect size when any answer count of its groups
 is (with the other counts published, a statistic or an exact p-value is one more equation that can
 pin a hidden count down). The verdict (``significant``) stays, and for a significant two-group test
@@ -138,7 +138,7 @@ def compare(responses: "Responses", *, by: str, questions: Iterable[str] | str |
     import numpy as np
     import pandas as pd
 
-    from surveykit.scoring import MISSING, closed_targets, grouping
+    from surveykit.counting import MISSING, closed_targets, grouping
     from surveykit.validation import check_bool, check_threshold
 
     suppress = check_bool(suppress, parameter="suppress")

@@ -184,7 +184,7 @@ def protect_group_sizes(groups: Sequence[str], sizes: Sequence[float], completed
     each size is its two parts, and the parts add up to their totals, all published. A margin of 0
     makes every cell in it 0 (known to any reader). Keys: ``("size", g)``, ``("done", g)``,
     ``("open", g)``. Every table by the grouping hides the bases of the groups whose size is hidden
-    here (``scoring.hidden_group_sizes``), so that no two tables of a run are protected differently."""
+    here (``counting.hidden_group_sizes``), so that no two tables of a run are protected differently."""
     values: dict = {}
     for g, n, done in zip(groups, sizes, completed):
         values[("size", g)] = float(n)

@@ -79,7 +79,7 @@ def who_responded_frame(responses: "Responses", by: str | None) -> "pd.DataFrame
     last row is the total (group "total")."""
     import pandas as pd
 
-    from surveykit.scoring import group_sizes
+    from surveykit.counting import group_sizes
 
     data = responses.data
     n_total = len(data)
@@ -111,7 +111,7 @@ def protect_completion(frame: "pd.DataFrame", threshold: int) -> "pd.DataFrame":
     if not len(body):
         return frame
     # The grouping's own names ("missing", not the table's "unknown"): the same protection, key for key,
-    # as every other table by this grouping reads (scoring.hidden_group_sizes).
+    # as every other table by this grouping reads (counting.hidden_group_sizes).
     names = ["missing" if g == "unknown" else g for g in body["group"]]
     found = disclosure.protect_group_sizes(names, list(body["respondents"]), list(body["completed"]),
                                            threshold=threshold)
@@ -431,7 +431,7 @@ def analysis_two_largest(part: "ReportPart", b: "Build", sb: SectionBuilder, exp
     """The two largest groups side by side: the same tests for those two alone. Published, the pair is
     chosen among the groups whose size is published only: which groups are named, and in which order,
     would otherwise tell a reader how a hidden size compares with the shown ones."""
-    from surveykit.scoring import MISSING, hidden_group_sizes
+    from surveykit.counting import MISSING, hidden_group_sizes
 
     responses = b.responses
     hidden = hidden_group_sizes(responses, b.by, b.options.threshold) if b.options.suppress else frozenset()
