@@ -51,7 +51,7 @@ def check_file(path: Path | None, option: str) -> None:
 def check_out(out: Path, *, force: bool = False) -> None:
     """``--out`` may be a new or empty folder or a previous report (``surveykit.io.folder``); never a file,
     and some other folder only with ``force`` (whose files are then kept)."""
-    from surveykit.io.folder import check_output_folder, manifest_listed_files
+    from surveykit.io.folder_state import check_output_folder, manifest_listed_files
     from surveykit.report.writers import REPORT_NAMES
 
     check_output_folder(out, kind="report", force=force, legacy=manifest_listed_files, legacy_names=REPORT_NAMES,

@@ -37,7 +37,7 @@ def check_model_dir(path: str | Path, *, force: bool = False) -> None:
     A model folder carries a marker (``.surveykit-model.json``) listing the SHA-256 of each file written,
     so any edit (a note added to metrics.csv) is seen. A model folder of an older surveykit (no marker)
     counts as unchanged only while each file is exactly in the form ``code train`` writes."""
-    from surveykit.io.folder import check_output_folder, marker_name
+    from surveykit.io.folder_state import check_output_folder, marker_name
 
     target = Path(path)
     if target.exists() and not force:
@@ -60,7 +60,7 @@ def _legacy_model(folder: Path) -> "dict[str, str] | None":
     """A model folder without a marker (older surveykit): model.json and metrics.csv are ours when
     model.json has the model format mark; each counts as unchanged only while it is exactly in the form
     ``code train`` writes (anything else, e.g. a note added to metrics.csv, counts as changed)."""
-    from surveykit.io.folder import sha256_file
+    from surveykit.io.folder_state import sha256_file
 
     found = {name: folder / name for name in ("model.json", "metrics.csv") if (folder / name).is_file()}
     if "model.json" not in found or any(p.is_symlink() for p in found.values()):

@@ -45,7 +45,7 @@ def check_output_file(path: str | Path, *, force: bool = False, option: str = "-
 
 
 def _ours(p: Path, new_digest: str | None = None) -> bool:
-    from surveykit.io.folder import sha256_file
+    from surveykit.io.folder_state import sha256_file
 
     if p.is_symlink() or not p.is_file():
         return False

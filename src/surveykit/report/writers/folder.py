@@ -55,7 +55,8 @@ def write_report(report: Report, out: str | Path, *, on_step: Callable[[str], No
     their own colours, chosen when they were drawn). ``force``: write into a folder surveykit did not
     create (its files are kept; see ``surveykit.io.folder``). ``parallel``: make the SVG charts and the
     workbook in a forked child process meanwhile (Linux; the bytes are the same either way)."""
-    from surveykit.io.folder import manifest_listed_files, owned_folder
+    from surveykit.io.folder import owned_folder
+    from surveykit.io.folder_state import manifest_listed_files
 
     from surveykit.report.forked import Forked
     from surveykit.report.writers import docx, html, markdown, xlsx
