@@ -2,7 +2,7 @@
 
 Every file surveykit writes is first written to a hidden sibling and renamed into place; a write
 killed half-way leaves that sibling behind, and the next write of the same file removes it once its
-process is gone (``io.claims.clean_temp_files``). Before, the sibling's name carried only a process
+process is gone (``io.run_claims.clean_temp_files``). Before, the sibling's name carried only a process
 id: on a shared drive, another computer's write in progress has a process id this computer knows
 nothing of, so the other computer's temporary file was deleted under it. Now the name carries short
 digests of the host name and the boot id (``.NAME.PID.HOST.BOOT-xxxxxxxx.tmp``), as a folder's claims

@@ -1,8 +1,8 @@
 """Atomic, deterministic writes: a temp file in the target folder, then a rename.
 
-Temporary files are named ``.NAME.PID.HOST.BOOT-XXXXXXXX.tmp`` (``io.claims.temp_prefix``): a write killed
+Temporary files are named ``.NAME.PID.HOST.BOOT-XXXXXXXX.tmp`` (``io.run_claims.temp_prefix``): a write killed
 half-way leaves one behind, and the next write of NAME on the same computer removes it once that process
-is gone (``io.claims.clean_temp_files``); another computer's, on a shared drive, is left alone. A target that
+is gone (``io.run_claims.clean_temp_files``); another computer's, on a shared drive, is left alone. A target that
 cannot be written (a folder in the way, no permission, a full disk) is one clear ``UsageError``.
 Folders are written with ``atomic_dir`` (see ``io.folder.owned_folder``): replaced whole, atomically,
 and never at the cost of files surveykit did not write.
@@ -85,7 +85,7 @@ def atomic_writers(paths: "list[str | Path]", *, before_replace: "list[Callable[
     """``atomic_writer`` for several files at once: every file is written and flushed to the disk
     before the first replaces its target, so a failure (a full disk, a check in ``before_replace``)
     leaves all the targets as they were, not half old and half new."""
-    from surveykit.io.claims import clean_temp_files
+    from surveykit.io.run_claims import clean_temp_files
 
     hooks = list(before_replace or [None] * len(paths))
     opened: list[tuple[Path, str, BinaryIO]] = []
@@ -129,7 +129,7 @@ def _open_temp(p: Path) -> tuple[Path, str, BinaryIO]:
         p = Path(os.path.realpath(p))
         if p.is_dir():
             raise UsageError("cannot write the output: it is a folder; name a file", path=p)
-    from surveykit.io.claims import temp_prefix
+    from surveykit.io.run_claims import temp_prefix
 
     tmp = None
     try:

@@ -20,7 +20,7 @@ Leftovers of killed runs (our hidden siblings, recognised by their exact names, 
 for build folders, a sentinel file) are removed, or restored, by the next run.
 
 This module writes the folder (``owned_folder``); what is at the folder now and the cleaning of
-leftovers are ``io.folder_state``; the claims and the names of temporary files ``io.claims``.
+leftovers are ``io.folder_state``; the claims and the names of temporary files ``io.run_claims``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from surveykit.errors import UsageError
-from surveykit.io.claims import (  # noqa: F401 - claim_alive, temp_file_pattern: the tests use them from here
+from surveykit.io.run_claims import (  # noqa: F401 - claim_alive, temp_file_pattern: the tests use them from here
     ASIDE,
     SENTINEL,
     claim_alive,

@@ -3,7 +3,7 @@
 ``folder_state`` reads a folder surveykit may write (its marker, or the manifest of an older report) and
 sorts its files into ours, changed and foreign; ``check_output_folder`` refuses, before any work, a folder
 surveykit may not write into. ``clean_debris`` removes, or puts back, the hidden siblings of killed runs
-(judged by their claims: ``io.claims``). Both run before a folder is built and again when it is
+(judged by their claims: ``io.run_claims``). Both run before a folder is built and again when it is
 committed (``io.folder``), so they are kept apart from the writing.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from surveykit.errors import UsageError
-from surveykit.io.claims import ASIDE, SENTINEL, _debris_patterns, claim_alive
+from surveykit.io.run_claims import ASIDE, SENTINEL, _debris_patterns, claim_alive
 
 FORMAT_VERSION = 1
 LEGACY_AGE_S = 3600  # debris of older surveykit versions carries no process id: only old enough is surely dead
