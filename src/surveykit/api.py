@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from surveykit.compare import CompareResult
     from surveykit.instrument import Instrument
     from surveykit.io.coded import CodedFile
-    from surveykit.ranking import Agreement, Rankings
+    from surveykit.ranking.concordance import Agreement
+    from surveykit.ranking.rankings import Rankings
 
 PathLike = "str | Path"
 
@@ -95,7 +96,7 @@ def read(path: str | Path, *, instrument: "str | Path | Instrument | None" = Non
 def read_rankings(path: str | Path, *, measures: str | Path | None = None,
                   encoding: str | None = None) -> "Rankings":
     """A youth rankings file, checked against the measures codebook (the instrument's or the shipped one)."""
-    from surveykit.ranking import read_rankings as _read
+    from surveykit.ranking.rankings import read_rankings as _read
 
     return _read(path, measures=measures, encoding=encoding)
 
@@ -266,7 +267,9 @@ def rank(rankings: "Rankings | str | Path", *, top: int = 6, bottom: int = 4, su
     or the rest of the groups, is 1 to ``threshold - 1``, mean positions and Borda scores are rounded
     (``ranking.protect_scores``), and Cochran's Q is withheld while any of those numbers is hidden
     (``ranking.agreement``); ``suppress=False`` is for internal work only."""
-    from surveykit.ranking import Rankings, agreement, extremes, protect_scores, score_measures
+    from surveykit.ranking.concordance import agreement
+    from surveykit.ranking.rankings import Rankings
+    from surveykit.ranking.scores import extremes, protect_scores, score_measures
     from surveykit.validation import check_count
 
     check_count(top, parameter="top", minimum=0)
@@ -326,7 +329,7 @@ def report(responses: "Responses | None", *, rankings: "Rankings | str | Path | 
                            threshold=threshold, alpha=alpha, padjust=padjust, foi_reference_rate=foi_reference_rate,
                            on_step=on_step, parallel=parallel)
     from surveykit.io.base import sha256_of
-    from surveykit.ranking import Rankings
+    from surveykit.ranking.rankings import Rankings
     from surveykit.report.build import ReportInputs, ReportOptions, build_report
     from surveykit.report.plan import report_plan
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from surveykit.clean import Responses
-    from surveykit.ranking import Rankings
+    from surveykit.ranking.rankings import Rankings
 
 OVERALL = "all"
 
@@ -105,7 +105,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
     import pandas as pd
     from scipy import stats
 
-    from surveykit.ranking import count_is_hidden, score_measures
+    from surveykit.ranking.scores import count_is_hidden, score_measures
     from surveykit.scoring import ALL, MISSING, summarise_items
 
     if by is not None and by not in responses.instrument.grouping_candidates():

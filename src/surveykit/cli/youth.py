@@ -61,8 +61,11 @@ def rank(
     Example:  surveykit rank responses/sample/youth_ranking.csv --model plackett-luce
     """
     from surveykit.errors import invalid_choice
-    from surveykit.ranking import read_rankings
-    from surveykit.ranking import MODELS, agreement, extremes, load_measures, plackett_luce, score_measures
+    from surveykit.ranking.concordance import agreement
+    from surveykit.ranking.measures import load_measures
+    from surveykit.ranking.model import MODELS, plackett_luce
+    from surveykit.ranking.rankings import read_rankings
+    from surveykit.ranking.scores import extremes, score_measures
 
     if model not in MODELS:
         raise invalid_choice("--model", model, MODELS)
@@ -72,7 +75,7 @@ def rank(
         raise invalid_choice("--top/--bottom", top if top < 0 else bottom, ["a whole number 0 or more"])
     mset = load_measures(measures)
     rankings = read_rankings(file, measures=mset, encoding=encoding)
-    from surveykit.ranking import protect_scores
+    from surveykit.ranking.scores import protect_scores
     from surveykit.validation import check_threshold
 
     threshold = check_threshold(threshold, parameter="--threshold")
@@ -161,8 +164,8 @@ def voices(
     """
     import json
 
-    from surveykit.ranking import read_rankings
-    from surveykit.ranking import load_measures
+    from surveykit.ranking.measures import load_measures
+    from surveykit.ranking.rankings import read_rankings
     from surveykit.voices import compare_voices
 
     from surveykit.errors import UsageError, invalid_choice

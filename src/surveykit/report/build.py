@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from surveykit.coding.codebook import Codebook
     from surveykit.instrument import ReportPlan
     from surveykit.io.coded import CodedFile
-    from surveykit.ranking import Rankings
+    from surveykit.ranking.rankings import Rankings
 
 #: The build steps a progress bar counts besides the plan's sections.
 FIXED_STEPS = ("methods", "data_quality")

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def youth_ranking_blocks(b: "Build", sb: SectionBuilder) -> None:
-    from surveykit.ranking import agreement, extremes, score_measures
+    from surveykit.ranking.concordance import agreement
+    from surveykit.ranking.scores import extremes, score_measures
     from surveykit.report.charts import youth_positions
 
     rankings = b.inputs.rankings
@@ -37,7 +38,7 @@ def youth_ranking_blocks(b: "Build", sb: SectionBuilder) -> None:
             "finding")
     for line in agree.lines():
         sb.text(line, "note")
-    from surveykit.ranking import protect_scores
+    from surveykit.ranking.scores import protect_scores
 
     shown = protect_scores(scores, threshold=b.options.threshold) if b.options.suppress else scores
     table = shown[["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",

@@ -31,7 +31,7 @@ def youth_ranking_csv(seed: int) -> str:
     """The rankings CSV text (``workshop, group, group_size, measure_id, verdict, rank_in_verdict``)."""
     import numpy as np
 
-    from surveykit.ranking import load_measures
+    from surveykit.ranking.measures import load_measures
 
     measures = load_measures()
     ids = measures.ids
@@ -80,7 +80,8 @@ def _group_rows(group, ids) -> list[tuple[str, str, int, str, str, str]]:
 
 
 def _calibrated(rows, measures) -> bool:
-    from surveykit.ranking import parse_rankings, score_measures
+    from surveykit.ranking.rankings import parse_rankings
+    from surveykit.ranking.scores import score_measures
 
     if not any(r[5] == "" for g in rows for r in g) or all(r[5] == "" for g in rows for r in g
                                                             if r[4] == "not_effective"):
