@@ -16,7 +16,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from surveykit.errors import UsageError
 from surveykit.io.run_claims import ASIDE, SENTINEL, _debris_patterns, claim_alive
@@ -41,15 +41,19 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_marker(folder: Path, kind: str) -> "dict[str, str | None] | None":
-    """The files (relative path -> sha256) the marker of ``kind`` lists, or None without a valid marker."""
-    p = folder / marker_name(kind)
-    if not p.is_file() or p.is_symlink():
+def _json_file(path: Path) -> Any:
+    """The JSON document of a regular file (not a link), or None when it is missing or unreadable."""
+    if not path.is_file() or path.is_symlink():
         return None
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return None
+
+
+def read_marker(folder: Path, kind: str) -> "dict[str, str | None] | None":
+    """The files (relative path -> sha256) the marker of ``kind`` lists, or None without a valid marker."""
+    doc = _json_file(folder / marker_name(kind))
     if not isinstance(doc, dict) or doc.get("kind") != kind or not isinstance(doc.get("files"), dict):
         return None
     if not isinstance(doc.get("format"), int) or doc["format"] > FORMAT_VERSION:
@@ -95,12 +99,7 @@ def manifest_listed_files(folder: Path) -> dict[str, str] | None:
     listed files and the manifest itself are ours, anything else is not.
     """
     manifest = folder / "manifest.json"
-    if not manifest.is_file() or manifest.is_symlink():
-        return None
-    try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
+    doc = _json_file(manifest)
     if not isinstance(doc, dict) or "surveykit_version" not in doc or not isinstance(doc.get("files"), dict):
         return None
     files: dict[str, str] = {}
