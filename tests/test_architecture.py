@@ -5,7 +5,7 @@
    a module of a higher layer:
 
        core (errors, validation, version, reuse, blas) -> io -> prepare (instrument, mapping, clean, inspection,
-       draft) -> analysis (scoring, compare, banner, disclosure, stats, ranking, voices, coding, foi,
+       draft) -> analysis (counting, scoring, compare, banner, disclosure, stats, ranking, voices, coding, foi,
        charts) -> report -> api (pipeline, api, the package's front door, sample) -> cli
 
 2. No question id, item id, free-text field id or option code of the shipped study appears in the
@@ -28,8 +28,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("io", ("surveykit.io",)),
     ("prepare", ("surveykit.instrument", "surveykit.mapping", "surveykit.clean",
                  "surveykit.inspection", "surveykit.draft")),
-    ("analysis", ("surveykit.scoring", "surveykit.counting", "surveykit.compare", "surveykit.banner", "surveykit.disclosure",
-                  "surveykit.disclosure_algebra",
+    ("analysis", ("surveykit.scoring", "surveykit.counting", "surveykit.compare", "surveykit.banner",
+                  "surveykit.disclosure", "surveykit.disclosure_algebra",
                   "surveykit.stats", "surveykit.ranking", "surveykit.voices", "surveykit.coding", "surveykit.foi",
                   "surveykit.charts", "surveykit.privacy", "surveykit.redact")),
     ("report", ("surveykit.report",)),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 ALL = "all"
 MISSING = "missing"
 
+
 @dataclass(frozen=True)
 class Grouping:
     """Group ids in display order and, per respondent, the index of their group (without "all")."""

@@ -36,16 +36,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from surveykit.errors import UsageError
-from surveykit.io.run_claims import (  # noqa: F401 - claim_alive, temp_file_pattern: the tests use them from here
-    ASIDE,
-    SENTINEL,
-    claim_alive,
-    claim_text,
-    temp_file_pattern,
-    this_machine,
-)
-from surveykit.io.folder_state import (  # noqa: F401 - clean_debris, manifest_listed_files, _pid_alive_in: as above
+from surveykit.io.folder_state import (  # noqa: F401 - the names this module had stay importable from it
     FORMAT_VERSION,
+    LEGACY_AGE_S,
+    FolderState,
     Legacy,
     _empty_dirs,
     _pid_alive_in,
@@ -57,7 +51,20 @@ from surveykit.io.folder_state import (  # noqa: F401 - clean_debris, manifest_l
     folder_state,
     manifest_listed_files,
     marker_name,
+    read_marker,
     sha256_file,
+)
+from surveykit.io.run_claims import (  # noqa: F401 - as above
+    ASIDE,
+    SENTINEL,
+    claim_alive,
+    claim_text,
+    clean_temp_files,
+    pid_alive,
+    temp_file_alive,
+    temp_file_pattern,
+    temp_prefix,
+    this_machine,
 )
 
 # -- writing -----------------------------------------------------------------------------------------
