@@ -97,7 +97,8 @@ COMMANDS: dict[str, Entry] = {
     "report": Entry(("reporting",), "Run the whole study and write report.html, report.md, report.docx, "
                                     "tables.xlsx, tables/*.csv, charts/ and manifest.json."),
     "codebook": Entry(("coding", "qda"), "Check, export and import coding codebooks."),
-    "code": Entry(("coding", "qda", "qda_review"), "Code free-text answers against a codebook (rules, model suggestions, review)."),
+    "code": Entry(("coding", "code_evaluate", "qda", "qda_review"),
+                  "Code free-text answers against a codebook (rules, model suggestions, review)."),
     "foi": Entry(("foi",), "Local authority FOI returns: check them, summarise them, compare waves, check "
                            "published claims. A report of them (HTML, Word, workbook, charts): surveykit report "
                            "--foi FILE."),
@@ -106,8 +107,8 @@ COMMANDS: dict[str, Entry] = {
 }
 
 #: Every command module, in the order their commands were registered when all were imported at start-up.
-MODULES = ("foundation", "analysis", "youth", "coding", "qda", "qda_review", "formats", "reporting", "foi",
-           "instrument")
+MODULES = ("foundation", "analysis", "youth", "coding", "code_evaluate", "qda", "qda_review", "formats", "reporting",
+           "foi", "instrument")
 
 
 def load(modules: tuple[str, ...] = MODULES) -> None:
