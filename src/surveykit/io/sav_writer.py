@@ -156,9 +156,9 @@ def write_responses_sav(responses: "Responses", out: str | Path, *, force: bool 
     """Write ``responses`` to ``out`` (.sav) atomically and deterministically; returns the path. A file
     already there is replaced only when surveykit wrote it and it is unchanged, or with ``force``
     (``io.owned_files``)."""
-    from surveykit.io.run_claims import temp_prefix
     from surveykit.io.folder_state import sha256_file
     from surveykit.io.owned_files import owned_writer
+    from surveykit.io.run_claims import temp_prefix
 
     import pyreadstat
 
