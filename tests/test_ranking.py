@@ -208,7 +208,8 @@ def test_plackett_luce_matches_choix_and_is_seeded(small):
 
 def test_fast_bootstrap_fit_agrees_with_choix_on_resamples():
     from surveykit.ranking import read_rankings
-    from surveykit.ranking import Rankings, _pl_params, _pl_params_fast
+    from surveykit.ranking import Rankings
+    from surveykit.ranking.model import _pl_params, _pl_params_fast
 
     from conftest import SAMPLE_RANKINGS
 

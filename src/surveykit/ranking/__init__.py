@@ -28,10 +28,6 @@ from surveykit.ranking.measures import (
     parse_measures,
 )
 from surveykit.ranking.model import MODELS, PlackettLuce, choice_data, plackett_luce
-
-# The two fits of the model, which the tests compare.
-from surveykit.ranking.model import _pl_params as _pl_params
-from surveykit.ranking.model import _pl_params_fast as _pl_params_fast
 from surveykit.ranking.rankings import (
     COLUMNS,
     EXPLORATORY_BELOW,
