@@ -107,7 +107,7 @@ def test_several_files_are_all_checked_before_any_is_written(tmp_path):
 def test_a_reviewed_coded_file_is_the_users(tmp_path):
     import pandas as pd
 
-    from surveykit.io.coded import save_reviewed, write_coded
+    from surveykit.io.coded_write import save_reviewed, write_coded
 
     frame = pd.DataFrame({"respondent_id": ["R1"], "question_id": ["q7"], "code_id": ["isolation"],
                           "coder": ["rules"]})
@@ -288,7 +288,7 @@ def test_a_replaced_file_keeps_its_permissions_and_a_link_stays_a_link(tmp_path)
 
     import pandas as pd
 
-    from surveykit.io.coded import save_reviewed
+    from surveykit.io.coded_write import save_reviewed
 
     out = tmp_path / "coded.csv"
     write_owned_text(out, "a\n")

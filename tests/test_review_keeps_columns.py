@@ -29,7 +29,7 @@ def test_review_keeps_a_coders_own_column(cli, tmp_path):
 
 
 def test_review_keeps_the_rules_evidence(tmp_path):
-    from surveykit.io.coded import save_reviewed
+    from surveykit.io.coded_write import save_reviewed
 
     coded = tmp_path / "codes.csv"
     coded.write_text("respondent_id,question_id,code_id,start,end,matched,coder,via\n"

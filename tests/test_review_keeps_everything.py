@@ -140,7 +140,8 @@ def test_session_keeps_other_coders_rows_and_memos_beside_the_decision(tmp_path)
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.journal import Coding
     from surveykit.coding.review import ReviewSession, build_items
-    from surveykit.io.coded import read_coded, save_reviewed
+    from surveykit.io.coded import read_coded
+    from surveykit.io.coded_write import save_reviewed
 
     coded = tmp_path / "coded.csv"
     coded.write_text("respondent_id,question_id,code_id,coder,memo,comment\n"
@@ -172,7 +173,8 @@ def test_session_keeps_other_coders_rows_and_memos_beside_the_decision(tmp_path)
 
 
 def test_save_reviewed_keeps_the_comment_of_a_row_without_coder_or_question(tmp_path):
-    from surveykit.io.coded import read_coded, save_reviewed
+    from surveykit.io.coded import read_coded
+    from surveykit.io.coded_write import save_reviewed
 
     coded = tmp_path / "sheet.csv"
     coded.write_text("respondent_id,code_id,note,\n"

@@ -69,7 +69,8 @@ def agree(
     Example:  surveykit agree coder_a.csv coder_b.csv --disagreements to_adjudicate.csv
     """
     from surveykit.coding.agreement import agreement, alpha_text, coder_labels, coverage_sentence, share_text
-    from surveykit.io.coded import UNCODED_CHOICES, file_identity, read_coded, write_frame_csv
+    from surveykit.io.coded import UNCODED_CHOICES, file_identity, read_coded
+    from surveykit.io.coded_write import write_frame_csv
     from surveykit.errors import invalid_choice
 
     if uncoded not in UNCODED_CHOICES:  # options first, before any file is read
@@ -158,7 +159,7 @@ def codebook_export(
     """
     from surveykit.coding.codebook import load_codebook
     from surveykit.coding.refi import codebook_to_qdc
-    from surveykit.io.coded import write_qdc
+    from surveykit.io.coded_write import write_qdc
 
     if to != "qdc":
         raise invalid_choice("--to", to, ["qdc"])
@@ -193,7 +194,8 @@ def codebook_import(
     from surveykit.coding.codebook import codebook_to_yaml
     from surveykit.coding.refi import qdc_to_codebook
     from surveykit.errors import CodebookError
-    from surveykit.io.coded import read_qda_xml, write_output_text
+    from surveykit.io.coded import read_qda_xml
+    from surveykit.io.coded_write import write_output_text
 
     if out is not None:
         from surveykit.io.owned_files import check_not_input
@@ -260,7 +262,8 @@ def code_export(
     from surveykit.coding.qdpx import validate_with_schema
     from surveykit.coding.qdpx_export import AnswerSource, ProjectStream
     from surveykit.coding.redact import load_denylist
-    from surveykit.io.coded import is_gold_file, read_coded, read_gold, write_output_bytes
+    from surveykit.io.coded import is_gold_file, read_coded, read_gold
+    from surveykit.io.coded_write import write_output_bytes
     from surveykit.io.review_journal import journal_path, read_journal
     from surveykit.io.qdpx import beyond_read_limits, load_xml_schema, qdpx_archive
 
@@ -384,7 +387,8 @@ def code_import(
     from surveykit.coding.journal import memo_record
     from surveykit.coding.qdpx import read_project, validate_with_schema
     from surveykit.errors import AnalysisError
-    from surveykit.io.coded import DETAIL_COLUMNS, coded_to_csv, write_coded
+    from surveykit.io.coded import DETAIL_COLUMNS
+    from surveykit.io.coded_write import coded_to_csv, write_coded
     from surveykit.io.review_journal import append_journal, journal_path
     from surveykit.io.qdpx import load_xml_schema, read_qdpx
 

@@ -189,7 +189,8 @@ def code_review(
     from surveykit.coding.model import codebook_examples, load_model
     from surveykit.coding.review import Learning, ReviewSession, build_items, check_reviewer, retrain, run_review
     from surveykit.errors import invalid_choice
-    from surveykit.io.coded import MACHINE_CODERS, OPTIONAL_COLUMNS, read_coded, save_reviewed
+    from surveykit.io.coded import MACHINE_CODERS, OPTIONAL_COLUMNS, read_coded
+    from surveykit.io.coded_write import save_reviewed
     from surveykit.io.review_journal import append_journal, journal_path, read_journal
     from surveykit.io.owned_files import check_not_input
 

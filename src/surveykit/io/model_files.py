@@ -17,7 +17,7 @@ def write_model_dir(path: str | Path, files: dict[str, str], *, force: bool = Fa
     """Write a model folder (name -> text) atomically: the old folder is replaced only on success, and
     only when it is a model folder written by surveykit that nobody changed since, or with ``force``
     (see ``check_model_dir``)."""
-    from surveykit.io.coded import _writing
+    from surveykit.io.coded_write import _writing
     from surveykit.io.folder import owned_folder
 
     check_model_dir(path, force=force)

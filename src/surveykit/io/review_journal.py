@@ -24,7 +24,7 @@ def append_journal(path: str | Path, record: dict[str, Any]) -> None:
     is refused, untouched. A last record cut short by a kill (surveykit's own, unreadable) is dropped
     first, so the journal stays readable line by line."""
     line = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-    from surveykit.io.coded import _writing
+    from surveykit.io.coded_write import _writing
 
     p = Path(path)
     with _writing(p):
