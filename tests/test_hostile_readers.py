@@ -131,9 +131,9 @@ def test_damaged_workbooks_are_one_line_without_cell_text(tmp_path, name):
 
 
 def test_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
-    from surveykit.io import base
+    from surveykit.io import base, xlsx_sheets
 
-    monkeypatch.setattr(base, "MAX_XLSX_UNPACKED", 1000)
+    monkeypatch.setattr(xlsx_sheets, "MAX_XLSX_UNPACKED", 1000)
     f = tmp_path / "big.xlsx"
     f.write_bytes(_workbook())
     with pytest.raises(InputError, match="unpacks to more than"):

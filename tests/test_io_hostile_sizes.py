@@ -151,26 +151,26 @@ def test_empty_padding_and_empty_far_cells_cost_nothing(tmp_path, dimension):
 
 
 def test_sheet_cell_limit_counts_the_span_of_the_data(tmp_path, monkeypatch, cli):
-    from surveykit.io import base
+    from surveykit.io import xlsx_sheets
 
-    monkeypatch.setattr(base, "MAX_XLSX_CELLS", 1000)
+    monkeypatch.setattr(xlsx_sheets, "MAX_XLSX_CELLS", 1000)
     near = write_xlsx(tmp_path / "near.xlsx", sheet_xml([_HEADER, *_ROWS], tail=_far_cell(400, "B", "x")))
-    base_rows = dict(base.iter_xlsx_sheets(near))["Sheet1"]  # 400 rows x 2 columns: within the limit
+    base_rows = dict(xlsx_sheets.iter_xlsx_sheets(near))["Sheet1"]  # 400 rows x 2 columns: within the limit
     assert len(base_rows) == 400 and base_rows[-1] == ["", "x"] and base_rows[30] == ["", ""]
     far = write_xlsx(tmp_path / "far.xlsx", sheet_xml([_HEADER, *_ROWS], tail=_far_cell(40, "AZ", SECRET)))
     with pytest.raises(InputError, match=r"spans 40 rows and 52 columns, more than the 1,000 cells allowed"):
-        list(base.iter_xlsx_sheets(far))
+        list(xlsx_sheets.iter_xlsx_sheets(far))
     result = cli("inspect", far)
     assert result.returncode == 2 and "1,000 cells allowed" in result.stderr and SECRET not in result.stderr
 
 
 def test_rows_after_a_run_of_empty_rows_keep_their_numbers(tmp_path, monkeypatch):
-    from surveykit.io import base
+    from surveykit.io import base, xlsx_sheets
 
-    monkeypatch.setattr(base, "MAX_CELL_CHARS", 25)
+    monkeypatch.setattr(xlsx_sheets, "MAX_CELL_CHARS", 25)
     f = write_xlsx(tmp_path / "late.xlsx", sheet_xml([_HEADER, *_ROWS], tail=_far_cell(5000, "C", "y" * 30)))
     with pytest.raises(InputError) as info:
-        list(base.iter_xlsx_sheets(f))
+        list(xlsx_sheets.iter_xlsx_sheets(f))
     assert "row 5000" in str(info.value) and "column 'C'" in str(info.value) and "yyy" not in str(info.value)
     # Sniffing reads only the first rows, whatever follows.
     assert base.open_sniff(f).sheets["Sheet1"][:2] == (tuple(_HEADER), ("R0", "No"))
@@ -218,7 +218,7 @@ def test_a_part_that_unpacks_over_100_times_its_size_is_refused(tmp_path, cli):
 
 
 def test_small_parts_may_pack_well_and_real_workbooks_pass_the_ratio_check(tmp_path):
-    from surveykit.io.base import _check_xlsx_package
+    from surveykit.io.xlsx_sheets import _check_xlsx_package
 
     # Under the size the ratio applies from, packing well is harmless (a column of one repeated answer).
     f = write_xlsx(tmp_path / "small.xlsx", sheet_xml([_HEADER, *_ROWS], comment_bytes=1024 ** 2))

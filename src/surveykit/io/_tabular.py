@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from surveykit.errors import InputError
-from surveykit.io.base import (Column, RawExport, Sniff, check_header, check_widths, iter_xlsx_sheets,
-                               parse_delimited)
+from surveykit.io.base import Column, RawExport, Sniff, check_header, check_widths, parse_delimited
+from surveykit.io.xlsx_sheets import iter_xlsx_sheets
 
 
 def all_rows(sniff: Sniff, *, sheet: str | None = None, columnar: bool = False) -> tuple[list[list[str]], str]:

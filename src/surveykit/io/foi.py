@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from surveykit.errors import InputError
-from surveykit.io.base import iter_xlsx_sheets, open_sniff, parse_delimited
+from surveykit.io.base import open_sniff, parse_delimited
+from surveykit.io.xlsx_sheets import iter_xlsx_sheets
 
 
 @dataclass(frozen=True)

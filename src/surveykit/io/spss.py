@@ -22,9 +22,10 @@ import re
 from typing import Any
 
 from surveykit.errors import InputError
-from surveykit.io.base import Column, RawExport, Sniff, cell_text
+from surveykit.io.base import Column, RawExport, Sniff
 from surveykit.io.cells import spreadsheet_text
 from surveykit.io.registry import register
+from surveykit.io.xlsx_sheets import cell_text
 
 DK_LABEL = "Don't know"
 _DK_WORDS = re.compile(r"\b(don'?t|dont|do not|does not|doesn'?t)\s+know\b|^\s*dk\s*$|\bnot sure\b|\bunsure\b|"
