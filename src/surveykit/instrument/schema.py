@@ -17,10 +17,10 @@ from typing import Any
 
 from surveykit.errors import InstrumentError
 from surveykit.instrument.checker import _Checker, _key, _short, _show
+from surveykit.instrument.lookup import _text_column_set, id_key
 from surveykit.instrument.values import (ANALYSES, GROUPING_KINDS, PROFILE_KINDS, QUESTION_ROLES, QUESTION_TYPES,
                                   SCALE_KINDS, CodedField, Instrument, Item, Net, Option, ProfileField,
-                                  Question, ReportPart, ReportPlan, ReportSection, Scale, Sector, YouthLink,
-                                  _text_column_set, id_key)
+                                  Question, ReportPart, ReportPlan, ReportSection, Scale, Sector, YouthLink)
 
 TOP_KEYS = ("id", "title", "version", "source", "scales", "questions", "profile", "sectors", "groupings",
             "completion", "coding", "youth", "report")

@@ -19,7 +19,6 @@ from typing import Iterator
 from surveykit.errors import invalid_choice
 from surveykit.instrument.lookup import (_coded_fields, _column_ids, _column_index, _question_index, _sector_lookup,
                                          _text_columns, id_key, normalise_label)
-from surveykit.instrument.lookup import _text_column_set  # noqa: F401 - schema imports it from here
 
 QUESTION_TYPES = ("single", "grid", "text")
 SCALE_KINDS = ("ordinal", "nominal")
