@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from conftest import CODEBOOKS
-from surveykit.coding.codebook import (Code, Codebook, Pattern, Theme, build_codebook, codebook_to_yaml,
-                                       load_codebook, parse_codebook, parse_pattern)
+from surveykit.coding.codebook import (Code, Codebook, Pattern, Theme, build_codebook, load_codebook, parse_codebook,
+                                       parse_pattern)
+from surveykit.coding.codebook_yaml import codebook_to_yaml
 from surveykit.errors import CodebookError
 
 SHIPPED = CODEBOOKS / "missing_reasons.yaml"

@@ -191,7 +191,7 @@ def codebook_import(
 
     Example:  surveykit codebook import project.qdpx --out codebooks/imported.yaml
     """
-    from surveykit.coding.codebook import codebook_to_yaml
+    from surveykit.coding.codebook_yaml import codebook_to_yaml
     from surveykit.coding.refi import qdc_to_codebook
     from surveykit.errors import CodebookError
     from surveykit.io.coded import read_qda_xml
