@@ -439,8 +439,11 @@ def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, m
     """A column's codes take one byte a cell up to 127 distinct strings, two up to 32,767, four beyond
     (``fastcsv.code_dtype``), as parsed or when the rows below the header rows are numbered again. The
     sample export's respondent id, sector and six open-ended questions, made 40,000 respondents long,
-    the questions answered with 126 to 32,768 distinct answers: each column's factorization is ``pandas.factorize`` of the csv module's
-    cells, and the prepared data (those questions typed as text) and issues are the csv module's."""
+    the questions answered with 126 to 32,768 distinct answers: each column's factorization is
+    ``pandas.factorize`` of the csv module's cells, and the prepared data (those questions typed as
+    text) and issues are the csv module's. The first 4,096 respondents give one of eight answers, so
+    that the columns read as numbered ones, not as free text (``io.factored.mostly_distinct``; that case
+    has a test of its own below)."""
     import numpy as np
     import pandas as pd
 
@@ -456,7 +459,8 @@ def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, m
     rows = [[r[j] for j in keep] for r in header]
     for k in range(n):
         row = body[k % len(body)]
-        rows.append([str(10 ** 9 + k), row[9], row[10], *(f"answer {k % m}" for m in sizes.values())])
+        answers = (f"answer {k % (m if k >= 4096 else 8)}" for m in sizes.values())
+        rows.append([str(10 ** 9 + k), row[9], row[10], *answers])
     sizes = {keep.index(j): m for j, m in sizes.items()}  # their places in the narrower export
     path = _write(tmp_path / "many_answers.csv", rows, trailing="")
     slow, fast = _read_both(path, monkeypatch)
@@ -474,3 +478,54 @@ def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, m
     assert a.issues == b.issues and a.data.equals(b.data)
     typed = [c for c in a.data.columns if a.data[c].nunique() in sizes.values()]
     assert len(typed) == len(sizes)  # every one of the six questions was typed, with all its answers
+
+
+def test_free_text_columns_are_held_as_their_cells_and_read_the_same(tmp_path, monkeypatch):
+    """A column where nearly every answer is its own (free text as people write it) is held as the object
+    array of its cells, not numbered: numbering would hash every cell to find no repeat. Columns whose
+    answers repeat (a closed question, the sector, a question most people skipped) are still numbered.
+    Either way the cells, the prepared data and the issues are the csv module's; an answer over the cell
+    limit in a free-text column still sends the file back to the exact path, which names its row."""
+    import numpy as np
+
+    from surveykit.clean import prepare
+    from surveykit.errors import InputError
+
+    text = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    records = list(csv.reader(text))
+    header, body = records[:2], records[2:]
+    q7, q9 = 18, 19  # the columns of two open-ended questions of the sample
+    assert header[1][q7] == header[1][q9] == "Open-Ended Response"
+    rows = [list(r) for r in header]
+    for k in range(6_000):
+        row = list(body[k % len(body)])
+        row[0] = str(10 ** 9 + k)
+        row[q7] = f"Placement {k} broke down after {k % 17} weeks; she said \u201cI was not safe\u201d"
+        row[q9] = f"  note {k}, line one\nline two  " if k % 3 else ""  # a third skipped: still mostly distinct
+        rows.append(row)
+    path = _write(tmp_path / "free_text.csv", rows, trailing="")
+    slow, fast = _read_both(path, monkeypatch)
+    _same(slow, fast)
+    for j in (0, q7, q9):  # the respondent id and the two answered questions
+        held = fast.rows.column_held(j)
+        assert isinstance(held, np.ndarray) and held.dtype == object, j
+    assert isinstance(fast.rows.column_held(9), fastcsv.Factored)  # the sector
+    a, b = _prepared_reference(slow), prepare(fast)
+    assert a.issues == b.issues and a.data.equals(b.data)
+    assert list(a.data.dtypes) == list(b.data.dtypes)
+    target = {m.column.index: m.target for m in b.column_map.mapped}
+    assert b.data[target[q7]].nunique() == 6_000 and b.data[target[q9]].isna().sum() == 2_000
+
+    # One answer over the limit, deep in a free-text column: the exact path reports it with its row.
+    from surveykit.io import base
+
+    limit = max(len(cell) for row in rows for cell in row)  # every other cell is within it
+    monkeypatch.setattr(fastcsv, "MAX_CELL_CHARS", limit)
+    monkeypatch.setattr(base, "MAX_CELL_CHARS", limit)
+    rows[4_000][q7] = "x" * (limit + 1)
+    big = _write(tmp_path / "one_long_answer.csv", rows, trailing="")
+    reader = csv.reader(io.StringIO(big.read_text(encoding="utf-8"), newline=""))
+    line = next(reader.line_num for record in reader if record[q7].startswith("xxx"))  # as the exact path counts
+    with pytest.raises(InputError) as err:
+        read_export(big)
+    assert "characters" in str(err.value) and err.value.row == line and err.value.column == fastcsv.column_letter(q7)

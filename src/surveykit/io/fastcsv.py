@@ -3,9 +3,11 @@
 ``csv.reader`` makes one Python list per record and one string per cell: on 100,000 respondents x
 100+ columns that is most of the time and memory of reading an export. ``parse_columns`` parses the
 same text with pandas' C tokenizer and factorizes each column at once: a column is then held as its
-distinct strings and one small integer per cell (a ``Factored`` column). ``ColumnarRows`` behaves as
-the sequence of row tuples the readers and ``prepare`` expect, while ``prepare`` takes whole columns
-from it and types each distinct string once, without building the cells.
+distinct strings and one small integer per cell (a ``Factored`` column). A column of free text, where
+nearly every answer is its own (``mostly_distinct``, judged on its first cells), is held as the object
+array of its cells instead: numbering it would hash every cell for next to no repeat. ``ColumnarRows``
+behaves as the sequence of row tuples the readers and ``prepare`` expect, while ``prepare`` takes whole
+columns from it and types each distinct string once, without building the cells.
 
 The fast path only runs when its result is the one ``csv.reader`` gives: any record wider than the
 widest of the first rows, a cell over ``MAX_CELL_CHARS``, or a parser complaint sends the file back
@@ -17,11 +19,11 @@ Windows-1252 or Mac Roman file's own in that encoding (pandas decodes them a blo
 text encoded as UTF-8. Each column's codes take the smallest integer type that numbers its strings.
 
 Where pyarrow is installed the parser puts the cells into Arrow strings and Arrow numbers each
-column's distinct strings (``_arrow_columns``): no Python string is made but one per distinct value,
-and a large file is parsed as two halves at once. That is still pandas' tokenizer, so the reading is
-the same. pyarrow's own CSV reader was tried (2026-12-05) and left out: it silently drops the ``\n``
-of a quoted ``\r\n`` that straddles two of its blocks (apache/arrow issue 51368), which no check of
-the first rows would catch.
+column's distinct strings (``_arrow_columns``): no Python string is made but one per distinct value
+(one per cell, for free text), and a large file is parsed as two halves at once. That is still
+pandas' tokenizer, so the reading is the same. pyarrow's own CSV reader was tried (2026-12-05) and
+left out: it silently drops the ``\n`` of a quoted ``\r\n`` that straddles two of its blocks
+(apache/arrow issue 51368), which no check of the first rows would catch.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from surveykit.errors import InputError
 from surveykit.io.base import MAX_CELL_CHARS, Sniff, column_letter, parse_delimited
 from surveykit.io.decoding import LazyText
+from surveykit.io.factored import DISTINCT_SAMPLE, Factored, code_dtype, mostly_distinct
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,121 +45,6 @@ if TYPE_CHECKING:
 # Below this many bytes the csv module is as fast as it needs to be, and its result is the reference.
 FAST_PARSE_BYTES = 1_000_000
 _UTF8 = frozenset({"utf-8", "utf-8-sig"})
-
-
-# A slice of a first-seen column that starts within this many rows is renumbered from the rows cut
-# off (``Factored._renumbered``); one that starts further down, by a pass over all its codes.
-_RENUMBER_HEAD_ROWS = 16
-
-
-def code_dtype(n_distinct: int):
-    """The smallest integer type that numbers ``n_distinct`` strings: most columns of a survey hold a
-    handful of answers, and a code of one byte a cell instead of four keeps 100,000 respondents x 100
-    columns 30 MB smaller (twice over while ``prepare`` renumbers the rows below the header)."""
-    import numpy as np
-
-    return np.int8 if n_distinct <= 127 else np.int16 if n_distinct <= 32767 else np.int32
-
-
-class Factored:
-    """One column held as its distinct strings (``distinct``, an object array) and, per cell, the index
-    of its string (``codes``): a factorized column. It does for ``ColumnarRows`` what the object array
-    of its cells does (``c[i]``, slices, ``take``, iteration, ``len``); ``array()`` builds that array
-    the first time it is asked for, and keeps it. ``prepare`` types the column from ``factorized()``
-    without it."""
-
-    __slots__ = ("codes", "distinct", "_first_seen", "_head", "_array")
-
-    def __init__(self, codes: "np.ndarray", distinct: "np.ndarray", *, first_seen: bool = False,
-                 head: int | None = None) -> None:
-        self.codes = codes
-        self.distinct = distinct
-        # True when ``distinct`` holds only strings that occur, in the order they first occur.
-        self._first_seen = first_seen
-        # For the rows below the first few of a first-seen column: how many strings those rows held
-        # (``_renumbered``); None for any other column.
-        self._head = head
-        self._array: "np.ndarray | None" = None
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            codes = self.codes[i]
-            head = None
-            if self._first_seen and i.step in (None, 1) and len(codes):
-                start = i.indices(len(self.codes))[0]
-                if start <= _RENUMBER_HEAD_ROWS:
-                    head = int(self.codes[:start].max()) + 1 if start else 0
-            return Factored(codes, self.distinct, head=head)
-        return self.distinct[self.codes[i]]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.array())
-
-    def take(self, index: "np.ndarray") -> "Factored":
-        return Factored(self.codes.take(index), self.distinct)
-
-    def array(self) -> "np.ndarray":
-        """The cells as an object array (equal cells share one string object)."""
-        if self._array is None:
-            self._array = self.distinct.take(self.codes)
-        return self._array
-
-    def factorized(self) -> "tuple[np.ndarray, np.ndarray]":
-        """(codes, distinct) exactly as ``pandas.factorize`` of the cells gives them: the distinct
-        strings that occur, in the order they first occur (a slice of a column may have lost some)."""
-        if not self._first_seen and self._head is not None:
-            self.codes, self.distinct = self._renumbered(self._head)
-            self._first_seen = True
-        if not self._first_seen:
-            import numpy as np
-
-            # Where each string first occurs (len(codes) if nowhere), then the strings that occur in
-            # that order: numpy's loops over small integers, about 3x faster than pandas.factorize here.
-            n = len(self.codes)
-            first = np.full(len(self.distinct), n, dtype=np.int64)
-            np.minimum.at(first, self.codes, np.arange(n))
-            used = np.flatnonzero(first < n)
-            used = used[np.argsort(first[used], kind="stable")]
-            number = np.zeros(len(self.distinct), dtype=code_dtype(len(used)))
-            number[used] = np.arange(len(used))
-            self.codes, self.distinct, self._first_seen = number.take(self.codes), self.distinct.take(used), True
-        return self.codes, self.distinct
-
-    def _renumbered(self, m: int) -> "tuple[np.ndarray, np.ndarray]":
-        """``factorized()`` of the rows below the first few of a first-seen column, the cut-off rows
-        holding its first ``m`` strings, without a pass over every distinct string.
-
-        The strings first seen below the cut are numbered m, m + 1, ... up to the largest code, and
-        keep that order. Only the m head strings can be out of place: a blank header cell, for one,
-        that is also a blank answer. Each that occurs again goes where its first occurrence puts it."""
-        import numpy as np
-
-        codes = self.codes
-        top = int(codes.max())
-        if top < m:  # nothing but head strings: renumbered as any other column
-            return Factored(codes, self.distinct).factorized()
-        again: list[tuple[int, int]] = []  # (first position below the cut, head code)
-        for h in range(m):
-            hits = codes == h
-            at = int(hits.argmax())
-            if hits[at]:
-                again.append((at, h))
-        if not again:
-            return (codes - m if m else codes), self.distinct[m:top + 1]
-        again.sort()
-        # A head string goes after the new strings first seen before it (they are m..last, in order).
-        slots = []
-        for at, _ in again:
-            before = codes[:at]
-            newer = before[before >= m]
-            slots.append(int(newer.max()) - m + 1 if newer.size else 0)
-        order = np.insert(np.arange(m, top + 1), slots, [h for _, h in again])
-        number = np.zeros(top + 1, dtype=code_dtype(len(order)))
-        number[order] = np.arange(len(order))
-        return number.take(codes), self.distinct.take(order)
 
 
 class ColumnarRows(Sequence):
@@ -359,11 +247,12 @@ def parse_columns(sniff: Sniff) -> ColumnarRows | None:
 
 
 def _pandas_columns(data: bytes, width: int, delimiter: str, *, start: int = 0, encoding: str = "utf-8",
-                    ) -> "list[Factored] | None":
+                    ) -> "list[np.ndarray | Factored] | None":
     """Every column of the text ``data[start:]`` (in ``encoding``: UTF-8, or one byte a character) as a
-    ``Factored``, parsed by pandas' C parser (None: it refuses the file, or a cell is over the limit).
-    Where pyarrow is installed the cells become Arrow strings, never Python ones (``_arrow_columns``);
-    otherwise they are Python strings, factorized by pandas."""
+    ``Factored``, or as the object array of its cells where nearly every cell differs
+    (``mostly_distinct``), parsed by pandas' C parser (None: it refuses the file, or a cell is over the
+    limit). Where pyarrow is installed the cells become Arrow strings, never Python ones
+    (``_arrow_columns``); otherwise they are Python strings, factorized by pandas."""
     if _arrow_string_dtype() is not None:
         return _arrow_columns(data, encoding, width, delimiter, start)
     return _object_columns(data, encoding, width, delimiter, start)
@@ -377,9 +266,10 @@ def _read_options(width: int, delimiter: str, encoding: str) -> dict:
 
 
 def _object_columns(data: bytes, encoding: str, width: int, delimiter: str, start: int = 0,
-                    ) -> "list[Factored] | None":
+                    ) -> "list[np.ndarray | Factored] | None":
     """The columns parsed into Python strings and factorized: factorizing a column costs about what
-    measuring every cell did, and then only its distinct strings are measured, and typed by ``prepare``."""
+    measuring every cell did, and then only its distinct strings are measured, and typed by ``prepare``.
+    A column of free text, nearly every cell its own (``mostly_distinct``), is kept as its cells."""
     import pandas as pd
 
     try:
@@ -389,8 +279,15 @@ def _object_columns(data: bytes, encoding: str, width: int, delimiter: str, star
         return None
     cells = [frame[j].to_numpy(dtype=object, copy=False) for j in range(width)]
     del frame
-    columns = []
+    columns: list[np.ndarray | Factored] = []
     for j in range(width):
+        if mostly_distinct(len(set(cells[j][:DISTINCT_SAMPLE])), min(len(cells[j]), DISTINCT_SAMPLE)):
+            column = cells[j]
+            cells[j] = None
+            if len(column) and max(map(len, column)) > MAX_CELL_CHARS:
+                return None
+            columns.append(column)
+            continue
         # pandas.factorize numbers the strings in the order they first occur. Cells are strings, never
         # missing (na_filter=False); a missing one (code -1) would send the file to the exact path.
         codes, distinct = pd.factorize(cells[j])
@@ -464,9 +361,9 @@ def _record_boundary(data: bytes) -> int:
 
 
 def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start: int = 0,
-                   ) -> "list[Factored] | None":
+                   ) -> "list[np.ndarray | Factored] | None":
     """The columns parsed into Arrow strings and dictionary-encoded by Arrow: no Python string is made
-    but for the distinct strings of each column. A large file is parsed as two halves in two threads,
+    but for the distinct strings of each column (or for every cell of a free-text one). A large file is parsed as two halves in two threads,
     cut after a line feed near the middle. The cut is a record boundary exactly when the first half
     parses on its own: a cut inside a quoted cell leaves that half ending inside quotes, which the
     parser refuses ("EOF inside string"); then the file is parsed whole. Arrow numbers each column's
@@ -519,6 +416,13 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
         column = chunked[j]
         if column.null_count:  # never with na_filter=False; a missing cell would go to the exact path
             return None
+        head = column.slice(0, DISTINCT_SAMPLE)
+        if mostly_distinct(pc.count_distinct(head).as_py(), len(head)):
+            # Held as its cells. A cell of more bytes than the limit may still be within it in characters.
+            if len(column) and pc.max(pc.binary_length(column)).as_py() > MAX_CELL_CHARS \
+                    and pc.max(pc.utf8_length(column)).as_py() > MAX_CELL_CHARS:
+                return None
+            return column, None
         encoded = pc.dictionary_encode(column)  # one dictionary across the chunks, first occurrence first
         distinct = encoded.chunks[-1].dictionary if encoded.num_chunks else pa.array([], type=column.type)
         if len(distinct) and pc.max(pc.utf8_length(distinct)).as_py() > MAX_CELL_CHARS:
@@ -527,7 +431,7 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
             np.zeros(0, dtype=np.int32)
         return codes.astype(code_dtype(len(distinct)), copy=False), distinct
 
-    columns: list[Factored] = []
+    columns: list[np.ndarray | Factored] = []
     pool_memory = pa.default_memory_pool()
     with ThreadPoolExecutor(2, thread_name_prefix="surveykit-encode") as pool:
         for j, done in enumerate(pool.map(encode, range(width))):
@@ -539,7 +443,10 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
             if done is None:
                 return None
             codes, distinct = done
-            columns.append(Factored(codes, distinct.to_numpy(zero_copy_only=False), first_seen=True))
+            if distinct is None:  # a column held as its cells (``codes`` is the Arrow column)
+                columns.append(codes.to_numpy(zero_copy_only=False))
+            else:
+                columns.append(Factored(codes, distinct.to_numpy(zero_copy_only=False), first_seen=True))
     return columns
 
 
