@@ -18,6 +18,10 @@ also measures the same file rewritten those ways (``realistic``: every apostroph
 hyphen an en dash, CRLF line ends, a byte-order mark; then the same text in Windows-1252), against
 ``pandas.read_csv`` of that file (told the encoding, for Windows-1252: pandas reads UTF-8 unless told,
 where surveykit detects it).
+The generator also draws its free-text answers from a small bank of sentences, so that each open-ended
+column holds a few hundred different answers; people's answers are each their own. One more file
+(``FREE_TEXT``) makes every non-blank open-ended answer of the export different (a case number after
+it), which is what reading a real export's free text costs.
 ``BENCH_LOAD_PYTHON=/path/to/python`` measures the same file again under another interpreter (e.g. a
 virtual environment of the default install, without pyarrow), recorded as its own rows.
 
@@ -42,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _measure import load_average, timed, write_sample  # noqa: E402
 REALISTIC = "UTF-8 with BOM, CRLF, typographic punctuation"
 WINDOWS = "Windows-1252, CRLF, typographic punctuation"
+FREE_TEXT = "every free-text answer its own"
 COMPARATOR = "import sys, pandas as pd; pd.read_csv(sys.argv[1])"
 # pandas reads UTF-8 unless told: a pandas user with a Windows-1252 file names its encoding.
 COMPARATOR_CP1252 = "import sys, pandas as pd; pd.read_csv(sys.argv[1], encoding='cp1252')"
@@ -69,6 +74,7 @@ def run() -> list[dict]:
         platform_like = realistic(export, Path(tmp) / "professional_survey_utf8_bom_crlf.csv")
         excel_like = Path(tmp) / "professional_survey_cp1252.csv"
         excel_like.write_bytes(platform_like.read_bytes()[3:].decode("utf-8").encode("cp1252"))
+        written = free_text(export, Path(tmp) / "professional_survey_free_text.csv")
         for label, python in pythons:
             results += _measure(export, python, f" ({label})" if label else "")
             if "no pyarrow" not in environment(python):
@@ -76,7 +82,32 @@ def run() -> list[dict]:
             results += _measure(platform_like, python, f" ({label + '; ' if label else ''}{REALISTIC})")
             results += _measure(excel_like, python, f" ({label + '; ' if label else ''}{WINDOWS})",
                                 comparator=COMPARATOR_CP1252)
+            results += _measure(written, python, f" ({label + '; ' if label else ''}{FREE_TEXT})")
     return results
+
+
+def free_text(export: Path, out: Path) -> Path:
+    """``export`` with every non-blank answer of its open-ended columns (those whose second header cell
+    is SurveyMonkey's "Open-Ended Response") made different from every other, by a case number after
+    it. The answers, their blanks and everything else stay as they were, so the command finds the same
+    problems."""
+    import csv
+    import io
+
+    text = export.read_text(encoding="utf-8")
+    newline = "\r\n" if "\r\n" in text[:100_000] else "\n"
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    open_ended = [j for j, cell in enumerate(records[1]) if cell == "Open-Ended Response"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=newline)
+    writer.writerows(records[:2])
+    for k, row in enumerate(records[2:]):
+        for j in open_ended:
+            if j < len(row) and row[j].strip():
+                row[j] = f"{row[j]} (case {k})"
+        writer.writerow(row)
+    out.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return out
 
 
 def _exact_text(export: Path, python: str, label: str) -> list[dict]:
