@@ -442,11 +442,11 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
             pool_memory.release_unused()
             if done is None:
                 return None
-            codes, distinct = done
-            if distinct is None:  # a column held as its cells (``codes`` is the Arrow column)
-                columns.append(codes.to_numpy(zero_copy_only=False))
-            else:
-                columns.append(Factored(codes, distinct.to_numpy(zero_copy_only=False), first_seen=True))
+            held, distinct = done
+            if distinct is None:  # free text: ``held`` is the Arrow column, taken as its cells
+                columns.append(held.to_numpy(zero_copy_only=False))
+            else:  # ``held`` is the column's codes
+                columns.append(Factored(held, distinct.to_numpy(zero_copy_only=False), first_seen=True))
     return columns
 
 
