@@ -57,3 +57,27 @@ def host_probe() -> float:
             total += i
         runs.append(time.perf_counter() - start)
     return sorted(runs)[1]
+
+
+def free_text(export: Path, out: Path) -> Path:
+    """``export`` with every non-blank answer of its open-ended columns (those whose second header cell
+    is SurveyMonkey's "Open-Ended Response") made different from every other, by a case number after
+    it. The answers, their blanks and everything else stay as they were, so the command finds the same
+    problems."""
+    import csv
+    import io
+
+    text = export.read_text(encoding="utf-8")
+    newline = "\r\n" if "\r\n" in text[:100_000] else "\n"
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    open_ended = [j for j, cell in enumerate(records[1]) if cell == "Open-Ended Response"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator=newline)
+    writer.writerows(records[:2])
+    for k, row in enumerate(records[2:]):
+        for j in open_ended:
+            if j < len(row) and row[j].strip():
+                row[j] = f"{row[j]} (case {k})"
+        writer.writerow(row)
+    out.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return out

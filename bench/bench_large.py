@@ -8,7 +8,9 @@ Each command runs on the sample generator's 100,000 respondents, beside its comp
 run, alternated (comparator, command, ...):
 
 * ``instrument draft`` against ``pandas.read_csv`` of the export (drafting reads it and looks at
-  every column's answers);
+  every column's answers), and again on the export with every free-text answer its own
+  (``_measure.free_text``: the generator's answers repeat, people's do not; a check of each answer
+  given once made this draft 4x slower until 2026-12-07);
 * ``export-sav`` against a plain script doing the same job without labels: ``pandas.read_csv`` of the
   export and ``pyreadstat.write_sav`` of that frame;
 * ``quotes`` (every q7 answer coded by the rules, in the worker pool, to pick a code's quotes) against
@@ -31,7 +33,7 @@ from pathlib import Path
 RESPONDENTS = 100_000
 SURVEYKIT = [sys.executable, "-m", "surveykit"]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load_average, timed, write_sample  # noqa: E402
+from _measure import free_text, load_average, timed, write_sample  # noqa: E402
 
 READ = "import sys, pandas as pd; [pd.read_csv(p) for p in sys.argv[1:]]"
 # SPSS variable names have no spaces: the plain script numbers its columns.
@@ -51,6 +53,10 @@ def run() -> list[dict]:
         results += _pair("instrument draft", [*SURVEYKIT, "instrument", "draft", str(export), "--out",
                                               str(t / "draft.yaml"), "--force"],
                          "pandas.read_csv of the export", [sys.executable, "-c", READ, str(export)], runs=3)
+        written = free_text(export, t / "free_text.csv")
+        results += _pair("instrument draft, every free-text answer its own",
+                         [*SURVEYKIT, "instrument", "draft", str(written), "--out", str(t / "draft_free.yaml"), "--force"],
+                         "pandas.read_csv of the export", [sys.executable, "-c", READ, str(written)], runs=3)
         results += _pair("export-sav", [*SURVEYKIT, "export-sav", str(export), "--out", str(t / "survey.sav"),
                                         "--force"],
                          "pandas.read_csv + pyreadstat.write_sav (no labels)",

@@ -43,7 +43,7 @@ RESPONDENTS = 100_000
 RUNS = 3
 TARGET = 1.5
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _measure import load_average, timed, write_sample  # noqa: E402
+from _measure import free_text, load_average, timed, write_sample  # noqa: E402
 REALISTIC = "UTF-8 with BOM, CRLF, typographic punctuation"
 WINDOWS = "Windows-1252, CRLF, typographic punctuation"
 FREE_TEXT = "every free-text answer its own"
@@ -84,30 +84,6 @@ def run() -> list[dict]:
                                 comparator=COMPARATOR_CP1252)
             results += _measure(written, python, f" ({label + '; ' if label else ''}{FREE_TEXT})")
     return results
-
-
-def free_text(export: Path, out: Path) -> Path:
-    """``export`` with every non-blank answer of its open-ended columns (those whose second header cell
-    is SurveyMonkey's "Open-Ended Response") made different from every other, by a case number after
-    it. The answers, their blanks and everything else stay as they were, so the command finds the same
-    problems."""
-    import csv
-    import io
-
-    text = export.read_text(encoding="utf-8")
-    newline = "\r\n" if "\r\n" in text[:100_000] else "\n"
-    records = list(csv.reader(io.StringIO(text, newline="")))
-    open_ended = [j for j, cell in enumerate(records[1]) if cell == "Open-Ended Response"]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator=newline)
-    writer.writerows(records[:2])
-    for k, row in enumerate(records[2:]):
-        for j in open_ended:
-            if j < len(row) and row[j].strip():
-                row[j] = f"{row[j]} (case {k})"
-        writer.writerow(row)
-    out.write_text(buf.getvalue(), encoding="utf-8", newline="")
-    return out
 
 
 def _exact_text(export: Path, python: str, label: str) -> list[dict]:
