@@ -480,7 +480,7 @@ def test_columns_are_numbered_in_the_smallest_type_and_read_the_same(tmp_path, m
     assert len(typed) == len(sizes)  # every one of the six questions was typed, with all its answers
 
 
-def test_free_text_columns_are_held_as_their_cells_and_read_the_same(tmp_path, monkeypatch):
+def test_free_text_columns_are_held_as_their_cells_and_read_the_same(tmp_path, monkeypatch, cli):
     """A column where nearly every answer is its own (free text as people write it) is held as the object
     array of its cells, not numbered: numbering would hash every cell to find no repeat. Columns whose
     answers repeat (a closed question, the sector, a question most people skipped) are still numbered.
@@ -529,3 +529,8 @@ def test_free_text_columns_are_held_as_their_cells_and_read_the_same(tmp_path, m
     with pytest.raises(InputError) as err:
         read_export(big)
     assert "characters" in str(err.value) and err.value.row == line and err.value.column == fastcsv.column_letter(q7)
+    # The same through the command a user runs: one line naming the row and the column, not the answer.
+    done = cli("validate", str(big))
+    assert done.returncode == 2 and f"row {line}" in done.stderr
+    assert f"column '{fastcsv.column_letter(q7)}'" in done.stderr
+    assert "xxxxxxxxxx" not in done.stderr and "Traceback" not in done.stderr
