@@ -55,7 +55,8 @@ def run() -> list[dict]:
                          "pandas.read_csv of the export", [sys.executable, "-c", READ, str(export)], runs=3)
         written = free_text(export, t / "free_text.csv")
         results += _pair("instrument draft, every free-text answer its own",
-                         [*SURVEYKIT, "instrument", "draft", str(written), "--out", str(t / "draft_free.yaml"), "--force"],
+                         [*SURVEYKIT, "instrument", "draft", str(written), "--out", str(t / "draft_free.yaml"),
+                          "--force"],
                          "pandas.read_csv of the export", [sys.executable, "-c", READ, str(written)], runs=3)
         results += _pair("export-sav", [*SURVEYKIT, "export-sav", str(export), "--out", str(t / "survey.sav"),
                                         "--force"],

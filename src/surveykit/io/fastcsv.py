@@ -363,10 +363,11 @@ def _record_boundary(data: bytes) -> int:
 def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start: int = 0,
                    ) -> "list[np.ndarray | Factored] | None":
     """The columns parsed into Arrow strings and dictionary-encoded by Arrow: no Python string is made
-    but for the distinct strings of each column (or for every cell of a free-text one). A large file is parsed as two halves in two threads,
-    cut after a line feed near the middle. The cut is a record boundary exactly when the first half
-    parses on its own: a cut inside a quoted cell leaves that half ending inside quotes, which the
-    parser refuses ("EOF inside string"); then the file is parsed whole. Arrow numbers each column's
+    but for the distinct strings of each column (or for every cell of a free-text one). A large file
+    is parsed as two halves in two threads, cut after a line feed near the middle. The cut is a record
+    boundary exactly when the first half parses on its own: a cut inside a quoted cell leaves that
+    half ending inside quotes, which the parser refuses ("EOF inside string"); then the file is parsed
+    whole. Arrow numbers each column's
     strings in the order they first occur, as ``pandas.factorize`` does. The text is ``data[start:]``
     (``start``: past a byte-order mark); ``_record_boundary`` and the cut count from the start of ``data``."""
     from concurrent.futures import ThreadPoolExecutor
