@@ -23,11 +23,16 @@ if TYPE_CHECKING:
 
 def _counted(recs: Iterable[AuthorityReturn], cohort: str, *measures: str) -> list[AuthorityReturn]:
     """Authorities that gave a number for every one of ``measures``."""
-    return [r for r in recs if all(r.value(cohort, m) is not None for m in measures)]
+    if len(measures) == 1:
+        one = (cohort, measures[0])
+        return [r for r in recs if one in r.counted]
+    needed = {(cohort, m) for m in measures}
+    return [r for r in recs if needed <= r.counted.keys()]
 
 
 def _sum(recs: Iterable[AuthorityReturn], cohort: str, measure: str) -> int:
-    return sum(r.value(cohort, measure) or 0 for r in recs)
+    key = (cohort, measure)
+    return sum(r.counted.get(key, 0) for r in recs)
 
 
 # -- what may be published: one decision for every table ----------------------------------------
@@ -40,17 +45,20 @@ BANDED = "duration"  # the pseudo-measure of a cohort's banded episodes (the sum
 
 def _key(recs: Sequence[AuthorityReturn], cohorts: Sequence[str], measure: str, *also: str) -> tuple:
     """The aggregate ``measure`` summed over the (authority, cohort) cells where it and ``also`` were given."""
-    return (measure, frozenset((i, c) for i, r in enumerate(recs) for c in cohorts
-                               if r.value(c, measure) is not None and all(r.value(c, o) is not None for o in also)))
+    # Per cohort, the (cohort, measure) numbers an authority must have given: one subset test each.
+    needed = [(c, {(c, m) for m in (measure, *also)}) for c in cohorts]
+    return (measure, frozenset((i, c) for i, r in enumerate(recs) for c, need in needed if need <= r.counted.keys()))
 
 
 def _largest_key(recs: Sequence[AuthorityReturn], cohorts: Sequence[str], measure: str) -> tuple | None:
     """The aggregate behind ``largest``: the one authority with the most (summed over ``cohorts``)."""
     best, best_v = None, None
+    keys = [(c, (c, measure)) for c in cohorts]
     for i, r in enumerate(recs):
-        cs = [c for c in cohorts if r.value(c, measure) is not None]
+        given = r.counted
+        cs = [c for c, k in keys if k in given]
         if cs:
-            v = sum(r.value(c, measure) for c in cs)  # type: ignore[misc]
+            v = sum(given[(c, measure)] for c in cs)
             if best_v is None or v > best_v:
                 best, best_v = frozenset((i, c) for c in cs), v
     return None if best is None else (measure, best)
@@ -58,7 +66,8 @@ def _largest_key(recs: Sequence[AuthorityReturn], cohorts: Sequence[str], measur
 
 def _band_keys(recs: Sequence[AuthorityReturn], cohort: str, bands: Sequence[str]) -> tuple[tuple, list[tuple]]:
     """(banded total, one aggregate per band) over the authorities that gave every band."""
-    basis = [i for i, r in enumerate(recs) if all(r.value(cohort, b) is not None for b in bands)]
+    needed = {(cohort, b) for b in bands}
+    basis = [i for i, r in enumerate(recs) if needed <= r.counted.keys()]
     return ((BANDED, frozenset((i, cohort) for i in basis)),
             [(b, frozenset((i, cohort) for i in basis)) for b in bands])
 

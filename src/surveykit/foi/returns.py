@@ -131,6 +131,12 @@ class AuthorityReturn:
     def value(self, cohort: str, measure: str) -> int | None:
         return self._values.get((cohort, measure))
 
+    @property
+    def counted(self) -> Mapping[tuple[str, str], int]:
+        """``value`` of every (cohort, measure) that holds a number, and only those: the national
+        tables test which numbers an authority gave once per authority, not once per number."""
+        return self._values
+
 
 @dataclass(frozen=True)
 class BreakdownRow:
