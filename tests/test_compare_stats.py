@@ -275,6 +275,65 @@ def test_two_proportion_z_against_statsmodels_and_chi_square():
     assert z ** 2 == pytest.approx(chi, rel=1e-12)
 
 
+def test_two_proportion_z_p_is_scipys_normal_tail_to_the_bit():
+    # computed with scipy.special.ndtr (no scipy.stats import on the FOI path): scipy.stats' bits
+    rng = np.random.default_rng(11)
+    checked = 0
+    for x1, n1, x2, n2 in rng.integers(0, 80, (3000, 4)):
+        n1, n2 = n1 + x1, n2 + x2
+        z, p = stats.two_proportion_z(int(x1), int(n1), int(x2), int(n2))
+        if n1 and n2 and 0 < x1 + x2 < n1 + n2:
+            assert p == float(2 * ss.norm.sf(abs(z))), (x1, n1, x2, n2)
+            checked += 1
+    assert checked > 2500
+
+
+# R's ?cor.test example (Hollander & Wolfe (1973), p. 187): cor.test(x, y, method = "spearman") gives
+# S = 48, rho = 0.6.
+HW_COR_X = [44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1]
+HW_COR_Y = [2.6, 3.1, 2.5, 5.0, 3.6, 4.0, 5.2, 2.8, 3.8]
+
+
+def test_spearman_published_example_and_scipy_to_the_bit():
+    rho, p = stats.spearman(HW_COR_X, HW_COR_Y)
+    assert rho == pytest.approx(0.6, abs=1e-12)
+    # the t approximation with 7 degrees of freedom (R: cor.test(..., exact = FALSE) uses the same t)
+    t = 0.6 * math.sqrt(7 / (1 - 0.36))
+    assert p == pytest.approx(2 * ss.t.sf(t, 7), rel=1e-10)
+    # scipy.stats.spearmanr's numbers exactly: ties, whole and decimal values, small and large samples,
+    # positive and negative association, and the FOI size test's kind of data (counts and shares)
+    rng = np.random.default_rng(3)
+    cases = [(HW_COR_X, HW_COR_Y), (HW_COR_Y, HW_COR_X), ([1, 2, 3], [3, 1, 2]), ([1, 2], [2, 1]),
+             ([1, 2, 3, 4], [1, 2, 3, 4]), ([1, 2, 3, 4], [4, 3, 2, 1])]
+    for k in range(400):
+        n = int(rng.integers(3, 300))
+        if k % 3 == 0:
+            x = rng.integers(0, 5, n).tolist()
+            y = (rng.integers(0, 7, n) / 3).tolist()
+        elif k % 3 == 1:
+            x = rng.normal(size=n)
+            y = (x * rng.normal() + rng.normal(size=n)).tolist()
+            x = x.tolist()
+        else:
+            x = rng.integers(1, 3000, n).tolist()
+            y = [min(g / c, 1.0) for g, c in zip(rng.integers(0, 60, n).tolist(), x)]
+        cases.append((x, y))
+    for x, y in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a constant sample: scipy warns and gives NaN
+            ref = ss.spearmanr(x, y)
+        got = stats.spearman(x, y)
+        want = (float(ref.statistic), float(ref.pvalue))
+        assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(got, want)), (x, y, got, want)
+
+
+@pytest.mark.parametrize("x, y", [([1.0], [2.0]), ([], []), ([3, 3, 3], [1, 2, 3]), ([1, 2, 3], [5, 5, 5]),
+                                  ([1, 2, float("nan")], [1, 2, 3])])
+def test_spearman_without_a_correlation_is_nan(x, y):
+    rho, p = stats.spearman(x, y)
+    assert math.isnan(rho) and math.isnan(p)
+
+
 def test_p_adjust_by_hand_and_statsmodels():
     from statsmodels.stats.multitest import multipletests
 

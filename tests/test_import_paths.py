@@ -43,3 +43,30 @@ def test_validate_score_compare_and_banner_load_only_what_they_use():
     loaded = json.loads(result.stderr.strip().splitlines()[-1])
     assert loaded == [], f"these commands imported {loaded}"
     assert "p_value" in result.stdout  # the compare table was printed: the tests really ran
+
+
+def test_the_foi_commands_do_not_import_scipy_stats():
+    """``foi summary`` and ``foi change`` compute their tests with scipy.special (``stats.spearman``,
+    ``stats.two_proportion_z``): all of scipy.stats (about 0.3 s to import) is not loaded, nor any
+    library of NOT_NEEDED."""
+    from foi_data import SAMPLE_CSV  # the CSV returns: a workbook would need openpyxl, rightly
+
+    code = (
+        "import json, sys\n"
+        "from surveykit.cli import app\n"
+        f"path = {str(SAMPLE_CSV)!r}\n"
+        "for args in (['foi', 'summary', path], ['foi', 'summary', path, '--table', 'size_test', '--format', 'csv'],\n"
+        "             ['foi', 'change', path, '--format', 'csv']):\n"
+        "    try:\n"
+        "        app(args=args, prog_name='surveykit')\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code in (0, None), (args, exc.code)\n"
+        f"print(json.dumps([m for m in ['scipy.stats', *{list(_not_needed())!r}] if m in sys.modules]), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    loaded = json.loads(result.stderr.strip().splitlines()[-1])
+    assert loaded == [], f"the FOI commands imported {loaded}"
+    # the size test and the change tests really ran: their p-values were printed
+    assert "spearman" in result.stdout and "two_proportion_z" in result.stdout

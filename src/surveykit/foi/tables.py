@@ -306,7 +306,8 @@ def size_test(returns: Returns, *, wave: str | Sequence[str] | None = None, coho
     no relationship). Columns: wave, cohort, test ("spearman"), rho, p_value, n_authorities,
     min_in_care, alpha, conclusion, basis. Fewer than 3 authorities: rho and p are empty."""
     import pandas as pd
-    from scipy import stats
+
+    from surveykit.stats import spearman
 
     if not 0 < alpha < 1:
         raise UsageError(f"alpha must be between 0 and 1; got {alpha!r}")
@@ -319,8 +320,7 @@ def size_test(returns: Returns, *, wave: str | Sequence[str] | None = None, coho
             share = [min(r.value(c, "went_missing") / r.value(c, "in_care"), 1.0) for r in both]
             rho = p = float("nan")
             if len(both) >= 3 and len(set(care)) > 1 and len(set(share)) > 1:
-                res = stats.spearmanr(care, share)
-                rho, p = float(res.statistic), float(res.pvalue)
+                rho, p = spearman(care, share)
             if p != p:
                 conclusion = "not enough authorities to test"
             elif p < alpha:
