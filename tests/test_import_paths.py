@@ -10,6 +10,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import SAMPLE_SURVEY
 
 NOT_NEEDED = ("pingouin", "statsmodels", "nltk", "matplotlib", "docx", "openpyxl", "sklearn")
@@ -70,3 +72,41 @@ def test_the_foi_commands_do_not_import_scipy_stats():
     assert loaded == [], f"the FOI commands imported {loaded}"
     # the size test and the change tests really ran: their p-values were printed
     assert "spearman" in result.stdout and "two_proportion_z" in result.stdout
+
+
+def test_the_commands_that_run_tests_import_scipy_stats_lean_and_the_library_as_usual():
+    """compare, banner, rank and voices import scipy.stats without scipy's docstring rewriting
+    (``cli.common.lean_scipy_stats``; the same numbers, ``test_report_speed4_imports_fonts``); a
+    program that calls the library imports it as scipy does. One command of each CLI module is run
+    (a fresh process each: the first import decides)."""
+    from conftest import SAMPLE_RANKINGS
+
+    note = "Array API Standard Support"
+    code = (
+        "import json, sys\n"
+        "from surveykit.cli import app\n"
+        f"path, ranks = {str(SAMPLE_SURVEY)!r}, {str(SAMPLE_RANKINGS)!r}\n"
+        "args = {'compare': ['compare', path, '--by', 'sector', '--format', 'csv'],\n"
+        "        'banner': ['banner', path, '--question', 'q45', '--format', 'csv'],\n"
+        "        'rank': ['rank', ranks, '--format', 'csv'], 'voices': ['voices', path, ranks, '--format', 'csv'],\n"
+        "        'library': None}[sys.argv[1]]\n"
+        "if args is None:\n"
+        "    import surveykit as sk\n"
+        "    sk.compare(sk.read(path), by='sector')\n"
+        "else:\n"
+        "    try:\n"
+        "        app(args=args, prog_name='surveykit')\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code in (0, None), (args, exc.code)\n"
+        "import scipy.stats\n"
+        f"print(json.dumps({note!r} in (scipy.stats.mannwhitneyu.__doc__ or '')), file=sys.stderr)\n"
+    )
+    noted = {}
+    for name in ("library", "compare", "rank"):
+        result = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, timeout=300,
+                                env={**os.environ, "MPLBACKEND": "Agg"})
+        assert result.returncode == 0, (name, result.stderr[-2000:])
+        noted[name] = json.loads(result.stderr.strip().splitlines()[-1])
+    if not noted["library"]:
+        pytest.skip("this scipy appends no note to its docstrings: nothing tells the two imports apart")
+    assert noted == {"library": True, "compare": False, "rank": False}

@@ -14,7 +14,7 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, emit, handle_errors, message, InputOptions, NO_INPUT_OPTIONS,
-                                  input_options)
+                                  input_options, lean_scipy_stats)
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
 BY_HELP = ("Break down by a grouping: a profile field such as sector, or any single-choice question id "
@@ -262,6 +262,7 @@ def compare(
     check_choice(padjust, PADJUST_METHODS, parameter="--padjust")
     responses = inputs.load(file)
     threshold = check_threshold(threshold, parameter="--threshold")
+    lean_scipy_stats()
     result = run_compare(responses, by=_by(responses, by, required=True), questions=question, groups=groups,
                          alpha=alpha, padjust=padjust, min_group_size=min_group_size, pairwise=pairwise, seed=seed,
                          suppress=not no_suppress, threshold=threshold)
@@ -319,6 +320,7 @@ def banner(
         raise UsageError(f"--width must be at least 40 characters; got {width!r}")
     responses = inputs.load(file)
     by = api._by(responses, by, required=True)
+    lean_scipy_stats()
     result = api.banner(responses, question=question, by=by, alpha=alpha, second_alpha=second_alpha, padjust=padjust,
                         min_group_size=min_group_size, groups=groups, means=means, suppress=not no_suppress,
                         threshold=threshold)
