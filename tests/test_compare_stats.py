@@ -288,6 +288,32 @@ def test_two_proportion_z_p_is_scipys_normal_tail_to_the_bit():
     assert checked > 2500
 
 
+def test_welch_t_is_scipys_to_the_bit():
+    # computed with scipy.special (no scipy.stats import for a banner): ttest_ind_from_stats's bits, for
+    # means and SDs of 1-5 answers and of arbitrary scales, one SD zero, equal means, small and large groups
+    rng = np.random.default_rng(17)
+    checked = 0
+    for k in range(3000):
+        n1, n2 = (int(v) for v in rng.integers(2, 400, 2))
+        if k % 2:
+            a, b = rng.integers(1, 6, n1).astype(float), rng.integers(1, 6, n2).astype(float)
+            m1, m2, s1, s2 = float(a.mean()), float(b.mean()), float(a.std(ddof=1)), float(b.std(ddof=1))
+        else:
+            m1, m2 = (float(v) for v in rng.normal(size=2) * rng.choice([0.01, 1.0, 100.0]))
+            s1, s2 = (float(v) for v in np.abs(rng.normal(size=2)) * rng.choice([1e-3, 1.0, 50.0]))
+        if k % 7 == 0:
+            s1 = 0.0
+        if k % 11 == 0:
+            m2 = m1
+        if s1 == 0 and s2 == 0:
+            continue
+        ref = ss.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False)
+        assert stats.welch_t(m1, s1, n1, m2, s2, n2) == (float(ref.statistic), float(ref.pvalue)), (m1, s1, n1, m2,
+                                                                                                    s2, n2)
+        checked += 1
+    assert checked > 2900
+
+
 # R's ?cor.test example (Hollander & Wolfe (1973), p. 187): cor.test(x, y, method = "spearman") gives
 # S = 48, rho = 0.6.
 HW_COR_X = [44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1]

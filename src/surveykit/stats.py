@@ -453,8 +453,13 @@ def _average_ranks(values: "np.ndarray") -> "np.ndarray":
 def welch_t(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int) -> tuple[float, float]:
     """Two-sample t-test of means with unequal variances (Welch), from each group's mean, SD (n - 1)
     and size: (t, two-sided p). NaN when a group has fewer than 2 values; two constant groups give
-    t = 0, p = 1 when their means are equal, else an infinite t and p = 0."""
-    from scipy import stats
+    t = 0, p = 1 when their means are equal, else an infinite t and p = 0.
+
+    Computed operation for operation as ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)``
+    computes it (Welch-Satterthwaite degrees of freedom, ``2 stdtr(df, -|t|)``), on the same numpy
+    scalars: scipy's bits, with scipy.special only (a banner needs nothing else from scipy.stats)."""
+    import numpy as np
+    from scipy import special
 
     if n1 < 2 or n2 < 2:
         return float("nan"), float("nan")
@@ -462,8 +467,14 @@ def welch_t(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int
         if mean1 == mean2:
             return 0.0, 1.0
         return math.copysign(math.inf, mean1 - mean2), 0.0
-    res = stats.ttest_ind_from_stats(mean1, sd1, n1, mean2, sd2, n2, equal_var=False)
-    return float(res.statistic), float(res.pvalue)
+    m1, s1, m2, s2 = np.asarray(mean1), np.asarray(sd1), np.asarray(mean2), np.asarray(sd2)
+    vn1, vn2 = s1 ** 2 / n1, s2 ** 2 / n2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df = (vn1 + vn2) ** 2 / (vn1 ** 2 / (n1 - 1) + vn2 ** 2 / (n2 - 1))
+        df = np.where(np.isnan(df), 1.0, df)  # undefined only when both variances are zero
+        t = np.divide(m1 - m2, np.sqrt(vn1 + vn2))
+    p = 2 * special.stdtr(np.asarray(df, dtype=t.dtype), -np.abs(t))
+    return float(t), float(p)
 
 
 def p_adjust_published(p_values: Sequence[float], method: str, hidden: Sequence[bool]) -> list[float]:

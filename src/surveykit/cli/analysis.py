@@ -320,7 +320,6 @@ def banner(
         raise UsageError(f"--width must be at least 40 characters; got {width!r}")
     responses = inputs.load(file)
     by = api._by(responses, by, required=True)
-    lean_scipy_stats()
     result = api.banner(responses, question=question, by=by, alpha=alpha, second_alpha=second_alpha, padjust=padjust,
                         min_group_size=min_group_size, groups=groups, means=means, suppress=not no_suppress,
                         threshold=threshold)
