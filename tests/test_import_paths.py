@@ -47,19 +47,22 @@ def test_validate_score_compare_and_banner_load_only_what_they_use():
     assert "p_value" in result.stdout  # the compare table was printed: the tests really ran
 
 
-def test_the_foi_commands_and_banner_do_not_import_scipy_stats():
-    """``foi summary``, ``foi change`` and ``banner`` compute their tests with scipy.special
+def test_the_foi_commands_banner_and_voices_do_not_import_scipy_stats():
+    """``foi summary``, ``foi change``, ``banner`` and ``voices`` compute their tests with scipy.special
     (``stats.spearman``, ``stats.two_proportion_z``, ``stats.welch_t``): all of scipy.stats (about 0.3 s
     to import) is not loaded, nor any library of NOT_NEEDED."""
+    from conftest import SAMPLE_RANKINGS
+
     from foi_data import SAMPLE_CSV  # the CSV returns: a workbook would need openpyxl, rightly
 
     code = (
         "import json, sys\n"
         "from surveykit.cli import app\n"
-        f"path, survey = {str(SAMPLE_CSV)!r}, {str(SAMPLE_SURVEY)!r}\n"
+        f"path, survey, ranks = {str(SAMPLE_CSV)!r}, {str(SAMPLE_SURVEY)!r}, {str(SAMPLE_RANKINGS)!r}\n"
         "for args in (['foi', 'summary', path], ['foi', 'summary', path, '--table', 'size_test', '--format', 'csv'],\n"
         "             ['foi', 'change', path, '--format', 'csv'],\n"
-        "             ['banner', survey, '--question', 'q45', '--format', 'csv']):\n"
+        "             ['banner', survey, '--question', 'q45', '--format', 'csv'],\n"
+        "             ['voices', survey, ranks, '--format', 'csv']):\n"
         "    try:\n"
         "        app(args=args, prog_name='surveykit')\n"
         "    except SystemExit as exc:\n"
@@ -71,13 +74,13 @@ def test_the_foi_commands_and_banner_do_not_import_scipy_stats():
     assert result.returncode == 0, result.stderr[-2000:]
     loaded = json.loads(result.stderr.strip().splitlines()[-1])
     assert loaded == [], f"these commands imported {loaded}"
-    # the size test, the change tests and the banner's letters really ran
+    # the size test, the change tests, the banner's letters and the voices' correlations really ran
     assert "spearman" in result.stdout and "two_proportion_z" in result.stdout
-    assert "mean_higher_than" in result.stdout
+    assert "mean_higher_than" in result.stdout and "spearman_rho" in result.stdout
 
 
 def test_the_commands_that_run_tests_import_scipy_stats_lean_and_the_library_as_usual():
-    """compare, rank and voices import scipy.stats without scipy's docstring rewriting
+    """compare and rank import scipy.stats without scipy's docstring rewriting
     (``cli.common.lean_scipy_stats``; the same numbers, ``test_report_speed4_imports_fonts``); a
     program that calls the library imports it as scipy does. One command of each CLI module is run
     (a fresh process each: the first import decides)."""

@@ -103,10 +103,10 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
     divergences and correlations are worked out from the published shares only (module docstring).
     """
     import pandas as pd
-    from scipy import stats
 
     from surveykit.ranking.scores import count_is_hidden, score_measures
     from surveykit.scoring import ALL, MISSING, summarise_items
+    from surveykit.stats import spearman
 
     if by is not None and by not in responses.instrument.grouping_candidates():
         raise invalid_choice("by", by, responses.instrument.grouping_candidates())
@@ -177,7 +177,7 @@ def compare_voices(rankings: "Rankings", responses: "Responses", *, by: str | No
         t["pct_gap"] = shares - t["youth_pct_effective"].mask(youth_hidden)
         n = int(valid.sum())
         if n >= 3 and shares[valid].nunique() > 1 and t.loc[valid, "youth_mean_position"].nunique() > 1:
-            rho, p = stats.spearmanr(-t.loc[valid, "youth_mean_position"], shares[valid])
+            rho, p = spearman(-t.loc[valid, "youth_mean_position"], shares[valid])
         else:  # too few published shares, or one side does not vary: rho is not defined
             rho, p = float("nan"), float("nan")
         t["spearman_rho"], t["spearman_p"], t["spearman_n"] = float(rho), float(p), n

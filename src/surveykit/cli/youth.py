@@ -186,7 +186,6 @@ def voices(
         raise UsageError(f"--chart-out must be a folder; {chart_out} is a file")
     rankings = read_rankings(rankings_file, measures=load_measures(measures))
     responses = inputs.load(survey)
-    lean_scipy_stats()
     result = compare_voices(rankings, responses, by=by, min_group_size=min_group_size, suppress=not no_suppress,
                             threshold=threshold)
     for group, reason in result.skipped:
