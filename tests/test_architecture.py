@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                  "surveykit.inspection", "surveykit.draft")),
     ("analysis", ("surveykit.scoring", "surveykit.counting", "surveykit.compare", "surveykit.banner",
                   "surveykit.disclosure", "surveykit.disclosure_algebra",
-                  "surveykit.stats", "surveykit.ranking", "surveykit.voices", "surveykit.coding", "surveykit.foi",
+                  "surveykit.stats", "surveykit.lean_scipy", "surveykit.ranking", "surveykit.voices", "surveykit.coding", "surveykit.foi",
                   "surveykit.charts", "surveykit.privacy", "surveykit.redact")),
     ("report", ("surveykit.report",)),
     ("api", ("surveykit.pipeline", "surveykit.api", "surveykit", "surveykit.sample")),

@@ -76,10 +76,10 @@ def _where(exc: BaseException) -> str:
 
 def lean_scipy_stats() -> None:
     """Import scipy.stats for a command whose tests need it, without the docstring rewriting
-    scipy does as it imports (``stats.import_scipy_stats(lean=True)``: about 0.2 s of a 0.5 s import).
+    scipy does as it imports (``lean_scipy.import_scipy_stats(lean=True)``: about 0.2 s of a 0.5 s import).
     A command's process computes, prints and ends, so nothing reads those docstrings; the library
     keeps scipy's usual import."""
-    from surveykit.stats import import_scipy_stats
+    from surveykit.lean_scipy import import_scipy_stats
 
     import_scipy_stats(lean=True)
 

@@ -189,7 +189,7 @@ def _build(inputs: ReportInputs, options: ReportOptions | None, *, on_step: Call
                 break
             step(plan_section.id)
             done[i] = build_one(plan_section, inputs, options, by, shared, ahead=True)
-        from surveykit.stats import import_scipy_stats
+        from surveykit.lean_scipy import import_scipy_stats
 
         import_scipy_stats(lean=True)  # the tests need it here and in the children forked below
         if first is not None:

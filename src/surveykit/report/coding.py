@@ -168,7 +168,7 @@ def start_coding(inputs: "ReportInputs", options: "ReportOptions", by: str | Non
     (``start_coded_summaries``: so it is imported once), which takes the first child's result from its
     pipe."""
     first = start_rule_coding(inputs, by, fields)
-    from surveykit.stats import import_scipy_stats
+    from surveykit.lean_scipy import import_scipy_stats
 
     import_scipy_stats(lean=True)  # the tests need it here and in the child: imported once, before the fork
     return start_coded_summaries(inputs, options, by, fields, first)
