@@ -314,6 +314,54 @@ def test_welch_t_is_scipys_to_the_bit():
     assert checked > 2900
 
 
+# R's ?friedman.test example (Hollander & Wolfe (1973), p. 140): rounding first base, 22 players x 3
+# methods; friedman.test(RoundingTimes) gives Friedman chi-squared = 11.143, df = 2, p-value = 0.003805.
+ROUNDING_TIMES = np.array([
+    [5.40, 5.50, 5.55], [5.85, 5.70, 5.75], [5.20, 5.60, 5.50], [5.55, 5.50, 5.40], [5.90, 5.85, 5.70],
+    [5.45, 5.55, 5.60], [5.40, 5.40, 5.35], [5.45, 5.50, 5.35], [5.25, 5.15, 5.00], [5.85, 5.80, 5.70],
+    [5.25, 5.20, 5.10], [5.65, 5.55, 5.45], [5.60, 5.35, 5.45], [5.05, 5.00, 4.95], [5.50, 5.50, 5.40],
+    [5.45, 5.55, 5.50], [5.55, 5.55, 5.35], [5.45, 5.50, 5.55], [5.50, 5.45, 5.25], [5.65, 5.60, 5.40],
+    [5.70, 5.65, 5.55], [6.30, 6.30, 6.25]])
+
+
+def test_friedman_published_example_and_scipy_to_the_bit():
+    statistic, p = stats.friedman(list(ROUNDING_TIMES.T))
+    assert statistic == pytest.approx(11.143, abs=5e-4) and p == pytest.approx(0.003805, abs=5e-7)
+    # scipy.stats.friedmanchisquare's numbers exactly: mid-ranks with ties (the youth positions), whole
+    # rankings, continuous values, half-point scores, a missing value (NaN) and blocks all tied
+    rng = np.random.default_rng(8)
+    for case in range(600):
+        k, n = int(rng.integers(3, 16)), int(rng.integers(1, 40))
+        if case % 4 == 0:
+            samples = [rng.integers(1, k + 1, n).astype(float) for _ in range(k)]
+        elif case % 4 == 1:
+            samples = [rng.normal(size=n) for _ in range(k)]
+        elif case % 4 == 2:
+            blocks = [rng.permutation(k).astype(float) + 1 for _ in range(n)]
+            samples = [np.array([b[j] for b in blocks]) for j in range(k)]
+        else:
+            samples = [rng.integers(0, 3, n) / 2.0 for _ in range(k)]
+            if case % 8 == 3:
+                samples[0][0] = np.nan
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = ss.friedmanchisquare(*samples)
+            got = stats.friedman(samples)
+        want = (float(ref.statistic), float(ref.pvalue))
+        assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(got, want)), (case, got, want)
+    with pytest.raises(ValueError, match="At least 3 samples"):
+        stats.friedman([[1.0, 2.0], [2.0, 1.0]])
+
+
+def test_chi2_sf_is_scipys_to_the_bit():
+    rng = np.random.default_rng(9)
+    values = [0.0, 1e-300, float("inf"), *(rng.exponential(5, 500) * rng.choice([0.1, 1.0, 10.0], 500))]
+    for x in values:
+        for dof in (1, 2, 5, 13, 40):
+            assert stats.chi2_sf(x, dof) == float(ss.chi2.sf(x, dof)), (x, dof)
+    assert math.isnan(stats.chi2_sf(float("nan"), 3))
+
+
 # R's ?cor.test example (Hollander & Wolfe (1973), p. 187): cor.test(x, y, method = "spearman") gives
 # S = 48, rho = 0.6.
 HW_COR_X = [44.4, 45.9, 41.9, 53.3, 44.7, 44.1, 50.7, 45.2, 60.1]

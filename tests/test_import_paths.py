@@ -47,10 +47,10 @@ def test_validate_score_compare_and_banner_load_only_what_they_use():
     assert "p_value" in result.stdout  # the compare table was printed: the tests really ran
 
 
-def test_the_foi_commands_banner_and_voices_do_not_import_scipy_stats():
-    """``foi summary``, ``foi change``, ``banner`` and ``voices`` compute their tests with scipy.special
-    (``stats.spearman``, ``stats.two_proportion_z``, ``stats.welch_t``): all of scipy.stats (about 0.3 s
-    to import) is not loaded, nor any library of NOT_NEEDED."""
+def test_the_foi_commands_banner_voices_and_rank_do_not_import_scipy_stats():
+    """``foi summary``, ``foi change``, ``banner``, ``voices`` and ``rank`` compute their tests with
+    scipy.special (``stats.spearman``, ``two_proportion_z``, ``welch_t``, ``friedman``, ``chi2_sf``): all of
+    scipy.stats (about 0.3 s to import) is not loaded, nor any library of NOT_NEEDED."""
     from conftest import SAMPLE_RANKINGS
 
     from foi_data import SAMPLE_CSV  # the CSV returns: a workbook would need openpyxl, rightly
@@ -62,7 +62,7 @@ def test_the_foi_commands_banner_and_voices_do_not_import_scipy_stats():
         "for args in (['foi', 'summary', path], ['foi', 'summary', path, '--table', 'size_test', '--format', 'csv'],\n"
         "             ['foi', 'change', path, '--format', 'csv'],\n"
         "             ['banner', survey, '--question', 'q45', '--format', 'csv'],\n"
-        "             ['voices', survey, ranks, '--format', 'csv']):\n"
+        "             ['voices', survey, ranks, '--format', 'csv'], ['rank', ranks, '--format', 'json']):\n"
         "    try:\n"
         "        app(args=args, prog_name='surveykit')\n"
         "    except SystemExit as exc:\n"
@@ -77,13 +77,14 @@ def test_the_foi_commands_banner_and_voices_do_not_import_scipy_stats():
     # the size test, the change tests, the banner's letters and the voices' correlations really ran
     assert "spearman" in result.stdout and "two_proportion_z" in result.stdout
     assert "mean_higher_than" in result.stdout and "spearman_rho" in result.stdout
+    assert "friedman_p" in result.stdout and "kendall_p" in result.stdout
 
 
 def test_the_commands_that_run_tests_import_scipy_stats_lean_and_the_library_as_usual():
-    """compare and rank import scipy.stats without scipy's docstring rewriting
+    """compare imports scipy.stats without scipy's docstring rewriting
     (``cli.common.lean_scipy_stats``; the same numbers, ``test_report_speed4_imports_fonts``); a
-    program that calls the library imports it as scipy does. One command of each CLI module is run
-    (a fresh process each: the first import decides)."""
+    program that calls the library imports it as scipy does (a fresh process each: the first import
+    decides)."""
     from conftest import SAMPLE_RANKINGS
 
     note = "Array API Standard Support"
@@ -107,11 +108,11 @@ def test_the_commands_that_run_tests_import_scipy_stats_lean_and_the_library_as_
         f"print(json.dumps({note!r} in (scipy.stats.mannwhitneyu.__doc__ or '')), file=sys.stderr)\n"
     )
     noted = {}
-    for name in ("library", "compare", "rank"):
+    for name in ("library", "compare"):
         result = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, timeout=300,
                                 env={**os.environ, "MPLBACKEND": "Agg"})
         assert result.returncode == 0, (name, result.stderr[-2000:])
         noted[name] = json.loads(result.stderr.strip().splitlines()[-1])
     if not noted["library"]:
         pytest.skip("this scipy appends no note to its docstrings: nothing tells the two imports apart")
-    assert noted == {"library": True, "compare": False, "rank": False}
+    assert noted == {"library": True, "compare": False}

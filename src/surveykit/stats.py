@@ -344,6 +344,45 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
     return float(rs[1, 0]), float(prob[1, 0])
 
 
+def chi2_sf(statistic: float, dof: float) -> float:
+    """P(X >= statistic) for chi-square with ``dof`` degrees of freedom: scipy.special's ``chdtrc``,
+    which ``scipy.stats.chi2.sf`` computes (the same bits, without importing scipy.stats)."""
+    from scipy import special
+
+    return float(special.chdtrc(dof, statistic))
+
+
+def friedman(samples: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """Friedman's test of k related samples (the same n blocks each, e.g. measures ranked by groups):
+    (chi-square statistic, p with k - 1 degrees of freedom). Values are ranked within each block, ties
+    sharing their mean rank and corrected for. NaN when a value is missing or there is no block; a
+    ValueError for fewer than 3 samples.
+
+    Computed operation for operation as ``scipy.stats.friedmanchisquare`` computes it (ranks and tie
+    counts are whole or half numbers, so their sums are exact in any order): scipy's bits, with
+    scipy.special only."""
+    import numpy as np
+
+    k = len(samples)
+    if k < 3:
+        raise ValueError(f"At least 3 samples must be given for Friedman test, got {k}.")
+    data = np.stack([np.asarray(sample, dtype=float) for sample in samples], axis=-1)  # blocks x samples
+    n = data.shape[0]
+    if n == 0 or np.isnan(data).any():
+        return float("nan"), float("nan")
+    ranks = np.empty_like(data)
+    ties = np.float64(0.0)
+    for i, block in enumerate(data):
+        ranks[i] = _average_ranks(block)
+        counts = np.unique(block, return_counts=True)[1].astype(float)
+        ties += (counts * (counts * counts - 1)).sum()
+    c = 1 - ties / (k * (k * k - 1) * n)
+    ssbn = np.sum(np.sum(ranks, axis=0) ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):  # every block all tied: no test (NaN or inf)
+        statistic = (12.0 / (k * n * (k + 1)) * ssbn - 3 * n * (k + 1)) / c
+    return float(statistic), chi2_sf(float(statistic), k - 1)
+
+
 def _average_ranks(values: "np.ndarray") -> "np.ndarray":
     """Ranks 1..n, tied values sharing the mean of their ranks (whole or half numbers: exact)."""
     import numpy as np

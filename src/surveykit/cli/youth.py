@@ -9,7 +9,7 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.common import (ENCODING_OPTION, FORMAT_OPTION, OutputFormat, echo, emit, handle_errors, message,
-                                  InputOptions, NO_INPUT_OPTIONS, input_options, lean_scipy_stats)
+                                  InputOptions, NO_INPUT_OPTIONS, input_options)
 
 RANK_COLUMNS = ["measure_id", "measure_label", "assumed", "n_groups", "n_effective", "pct_effective",
                 "mean_position", "borda", "rank"]
@@ -79,7 +79,6 @@ def rank(
     from surveykit.validation import check_threshold
 
     threshold = check_threshold(threshold, parameter="--threshold")
-    lean_scipy_stats()
     scores = score_measures(rankings)
     agree = agreement(rankings, suppress=not no_suppress, threshold=threshold)
     best, worst = extremes(scores, top=top, bottom=bottom)

@@ -21,7 +21,7 @@ class Agreement:
 
     kendall_w: Kendall's coefficient of concordance, corrected for tied positions;
     kendall_chi2 = n_groups * (n_measures - 1) * W on ``df`` degrees of freedom (this is also the
-    tie-corrected Friedman statistic); friedman_*: scipy's Friedman test on the positions (groups are
+    tie-corrected Friedman statistic); friedman_*: the Friedman test on the positions (groups are
     blocks); cochran_*: Cochran's Q on the effective / not-effective sort. ``cochran_withheld``: Q and
     its p-value are NaN because Q is computed from the numbers of groups calling each measure
     effective and some of them are suppressed (see ``agreement``).
@@ -67,7 +67,7 @@ def kendall_w(positions: "pd.DataFrame") -> tuple[float, float, int, float]:
     W = 12 S / (m^2 (n^3 - n) - m sum T), S = sum over items of (R_i - mean R)^2, T = sum over each
     rater's tie groups of (t^3 - t). Returns (W, chi-square = m (n-1) W, df = n-1, p).
     """
-    from scipy import stats
+    from surveykit.stats import chi2_sf
 
     values = positions.to_numpy(dtype="float64")
     m, n = values.shape
@@ -82,7 +82,7 @@ def kendall_w(positions: "pd.DataFrame") -> tuple[float, float, int, float]:
     denom = m ** 2 * (n ** 3 - n) - m * ties
     w = 12.0 * s / denom if denom > 0 else float("nan")
     chi2 = m * (n - 1) * w
-    p = float(stats.chi2.sf(chi2, n - 1)) if not math.isnan(chi2) else float("nan")
+    p = chi2_sf(chi2, n - 1) if not math.isnan(chi2) else float("nan")
     return w, chi2, n - 1, p
 
 
@@ -92,7 +92,7 @@ def cochran_q(binary: "pd.DataFrame") -> tuple[float, int, float]:
     Q = (k-1) (k sum C_j^2 - N^2) / (k N - sum R_i^2), C_j treatment totals, R_i block totals.
     NaN when every block gives every treatment the same answer (the test is undefined).
     """
-    from scipy import stats
+    from surveykit.stats import chi2_sf
 
     x = binary.to_numpy(dtype="float64")
     k = x.shape[1]
@@ -101,7 +101,7 @@ def cochran_q(binary: "pd.DataFrame") -> tuple[float, int, float]:
     if denom <= 0:
         return float("nan"), k - 1, float("nan")
     q = (k - 1) * (k * float((cols ** 2).sum()) - total ** 2) / denom
-    return float(q), k - 1, float(stats.chi2.sf(q, k - 1))
+    return float(q), k - 1, chi2_sf(q, k - 1)
 
 
 def agreement(rankings: Rankings, *, suppress: bool = True, threshold: int = 5) -> Agreement:
@@ -116,8 +116,7 @@ def agreement(rankings: Rankings, *, suppress: bool = True, threshold: int = 5) 
     """
     import warnings
 
-    from scipy import stats
-
+    from surveykit.stats import friedman
     from surveykit.validation import check_bool, check_threshold
 
     suppress = check_bool(suppress, parameter="suppress")
@@ -130,8 +129,7 @@ def agreement(rankings: Rankings, *, suppress: bool = True, threshold: int = 5) 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fr = stats.friedmanchisquare(*[pos[c].to_numpy() for c in pos.columns])
-            f_chi2, f_p = float(fr.statistic), float(fr.pvalue)
+            f_chi2, f_p = friedman([pos[c].to_numpy() for c in pos.columns])
         except ValueError:
             f_chi2, f_p = float("nan"), float("nan")
     effective = rankings.effective_matrix()
