@@ -25,26 +25,32 @@ def _not_needed() -> tuple[str, ...]:
     return NOT_NEEDED + (("pydantic",) if coerce.typer_version() in coerce.VERIFIED else ())
 
 
-def test_validate_score_compare_and_banner_load_only_what_they_use():
+def _loaded_after(commands: list[list[str]], watched: list[str]) -> tuple[str, list[str]]:
+    """Run ``commands`` (argument lists of ``surveykit``) one after the other in one fresh process, as
+    the CLI runs them: (their stdout, the modules of ``watched`` that were then imported)."""
     code = (
         "import json, sys\n"
         "from surveykit.cli import app\n"
-        f"path = {str(SAMPLE_SURVEY)!r}\n"
-        "for args in (['validate', path], ['score', path, '--format', 'csv'],\n"
-        "             ['compare', path, '--by', 'sector', '--format', 'csv'],\n"
-        "             ['banner', path, '--question', 'q45', '--format', 'csv']):\n"
+        f"for args in {commands!r}:\n"
         "    try:\n"
         "        app(args=args, prog_name='surveykit')\n"
         "    except SystemExit as exc:\n"
         "        assert exc.code in (0, None), (args, exc.code)\n"
-        f"print(json.dumps([m for m in {list(_not_needed())!r} if m in sys.modules]), file=sys.stderr)\n"
+        f"print(json.dumps([m for m in {watched!r} if m in sys.modules]), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                             env={**os.environ, "MPLBACKEND": "Agg"})
     assert result.returncode == 0, result.stderr[-2000:]
-    loaded = json.loads(result.stderr.strip().splitlines()[-1])
+    return result.stdout, json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def test_validate_score_compare_and_banner_load_only_what_they_use():
+    path = str(SAMPLE_SURVEY)
+    out, loaded = _loaded_after([["validate", path], ["score", path, "--format", "csv"],
+                                 ["compare", path, "--by", "sector", "--format", "csv"],
+                                 ["banner", path, "--question", "q45", "--format", "csv"]], list(_not_needed()))
     assert loaded == [], f"these commands imported {loaded}"
-    assert "p_value" in result.stdout  # the compare table was printed: the tests really ran
+    assert "p_value" in out  # the compare table was printed: the tests really ran
 
 
 def test_the_foi_commands_banner_voices_and_rank_do_not_import_scipy_stats():
@@ -55,29 +61,18 @@ def test_the_foi_commands_banner_voices_and_rank_do_not_import_scipy_stats():
 
     from foi_data import SAMPLE_CSV  # the CSV returns: a workbook would need openpyxl, rightly
 
-    code = (
-        "import json, sys\n"
-        "from surveykit.cli import app\n"
-        f"path, survey, ranks = {str(SAMPLE_CSV)!r}, {str(SAMPLE_SURVEY)!r}, {str(SAMPLE_RANKINGS)!r}\n"
-        "for args in (['foi', 'summary', path], ['foi', 'summary', path, '--table', 'size_test', '--format', 'csv'],\n"
-        "             ['foi', 'change', path, '--format', 'csv'],\n"
-        "             ['banner', survey, '--question', 'q45', '--format', 'csv'],\n"
-        "             ['voices', survey, ranks, '--format', 'csv'], ['rank', ranks, '--format', 'json']):\n"
-        "    try:\n"
-        "        app(args=args, prog_name='surveykit')\n"
-        "    except SystemExit as exc:\n"
-        "        assert exc.code in (0, None), (args, exc.code)\n"
-        f"print(json.dumps([m for m in ['scipy.stats', *{list(_not_needed())!r}] if m in sys.modules]), file=sys.stderr)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "MPLBACKEND": "Agg"})
-    assert result.returncode == 0, result.stderr[-2000:]
-    loaded = json.loads(result.stderr.strip().splitlines()[-1])
+    path, survey, ranks = str(SAMPLE_CSV), str(SAMPLE_SURVEY), str(SAMPLE_RANKINGS)
+    out, loaded = _loaded_after([["foi", "summary", path],
+                                 ["foi", "summary", path, "--table", "size_test", "--format", "csv"],
+                                 ["foi", "change", path, "--format", "csv"],
+                                 ["banner", survey, "--question", "q45", "--format", "csv"],
+                                 ["voices", survey, ranks, "--format", "csv"], ["rank", ranks, "--format", "json"]],
+                                ["scipy.stats", *_not_needed()])
     assert loaded == [], f"these commands imported {loaded}"
     # the size test, the change tests, the banner's letters and the voices' correlations really ran
-    assert "spearman" in result.stdout and "two_proportion_z" in result.stdout
-    assert "mean_higher_than" in result.stdout and "spearman_rho" in result.stdout
-    assert "friedman_p" in result.stdout and "kendall_p" in result.stdout
+    assert "spearman" in out and "two_proportion_z" in out
+    assert "mean_higher_than" in out and "spearman_rho" in out
+    assert "friedman_p" in out and "kendall_p" in out
 
 
 def test_the_commands_that_run_tests_import_scipy_stats_lean_and_the_library_as_usual():
