@@ -362,3 +362,19 @@ def test_available_cores_follows_the_affinity():
 
     expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert available_cores() == expected
+
+
+def test_an_over_long_answer_is_named_by_the_row_a_spreadsheet_shows(tmp_path, cli):
+    """An answer over the cell limit below a record whose answer holds line breaks: the message names the
+    record's row (header row 1), as a row wider than the header is named, not the file's line (5), for
+    the streamed command and the whole-file reader alike; and never the answer."""
+    from surveykit.io.base import MAX_CELL_CHARS
+
+    path = tmp_path / "long.csv"
+    path.write_text('respondent_id,answer\nR1,"first line\nsecond line\nthird line"\nR2,'
+                    + "x" * (MAX_CELL_CHARS + 1) + "\n", encoding="utf-8")
+    for args in (("code", str(path), "--text-column", "answer"), ("validate", str(path))):
+        done = cli(*args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "row 3, column 'B'" in done.stderr and "row 5" not in done.stderr, (args, done.stderr)
+        assert "xxxxxxxx" not in done.stderr

@@ -524,13 +524,18 @@ def test_free_text_columns_are_held_as_their_cells_and_read_the_same(tmp_path, m
     monkeypatch.setattr(base, "MAX_CELL_CHARS", limit)
     rows[4_000][q7] = "x" * (limit + 1)
     big = _write(tmp_path / "one_long_answer.csv", rows, trailing="")
+    # The row a spreadsheet shows: the record's number from the header record. Answers above it hold line
+    # breaks, so the file's line (where the record ends) is further down and must not be named.
     reader = csv.reader(io.StringIO(big.read_text(encoding="utf-8"), newline=""))
-    line = next(reader.line_num for record in reader if record[q7].startswith("xxx"))  # as the exact path counts
+    found = next((k, reader.line_num) for k, record in enumerate(reader, 1) if record[q7].startswith("xxx"))
+    record_no, line = found
+    assert record_no == 4_001 and line > record_no  # rows[4_000], counted from rows[0] as record 1
     with pytest.raises(InputError) as err:
         read_export(big)
-    assert "characters" in str(err.value) and err.value.row == line and err.value.column == fastcsv.column_letter(q7)
+    assert "characters" in str(err.value) and err.value.row == record_no
+    assert err.value.column == fastcsv.column_letter(q7)
     # The same through the command a user runs: one line naming the row and the column, not the answer.
     done = cli("validate", str(big))
-    assert done.returncode == 2 and f"row {line}" in done.stderr
+    assert done.returncode == 2 and f"row {record_no}," in done.stderr and f"row {line}," not in done.stderr
     assert f"column '{fastcsv.column_letter(q7)}'" in done.stderr
     assert "xxxxxxxxxx" not in done.stderr and "Traceback" not in done.stderr

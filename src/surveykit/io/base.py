@@ -166,7 +166,11 @@ def _first_record(text: str) -> str:
 
 def parse_delimited(text: str, *, delimiter: str = ",", path: object = None,
                     limit: int | None = None) -> list[list[str]]:
-    """Parse CSV text into rows of strings, refusing oversized cells with the row and column."""
+    """Parse CSV text into rows of strings, refusing oversized cells with the row and column.
+
+    A message's row is the record's number counted from the first (header) record, the row a
+    spreadsheet shows, as for a row wider than the header: not the text's line, which is further
+    down when quoted cells hold line breaks."""
     csv.field_size_limit(max(MAX_CELL_CHARS * 8, 131072))
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -176,12 +180,12 @@ def parse_delimited(text: str, *, delimiter: str = ",", path: object = None,
                 j = next(k for k, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
                 raise InputError(
                     f"a cell holds {len(row[j]):,} characters, more than the {MAX_CELL_CHARS:,} allowed",
-                    path=path, row=reader.line_num, column=column_letter(j))
+                    path=path, row=len(rows) + 1, column=column_letter(j))
             rows.append(row)
             if limit is not None and len(rows) >= limit:
                 break
-    except csv.Error as exc:
-        raise InputError(f"not a readable CSV file ({exc})", path=path, row=reader.line_num) from None
+    except csv.Error as exc:  # raised while the record after the last one kept was read
+        raise InputError(f"not a readable CSV file ({exc})", path=path, row=len(rows) + 1) from None
     # Drop trailing blank records (a final empty line is common).
     while rows and all(not c.strip() for c in rows[-1]):
         rows.pop()

@@ -92,16 +92,18 @@ def open_table_stream(path: str | Path, *, block_bytes: int = BLOCK_BYTES) -> Ta
     def rows() -> Iterator[tuple[int, list[str]]]:
         from surveykit.io.base import column_letter
 
+        record = 0  # as the whole-file reader numbers rows: records from the header, not lines
         try:
             for row in reader:
+                record += 1
                 if row and max(map(len, row)) > MAX_CELL_CHARS:
                     j = next(k for k, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
                     raise InputError(
                         f"a cell holds {len(row[j]):,} characters, more than the {MAX_CELL_CHARS:,} allowed",
-                        path=p, row=reader.line_num, column=column_letter(j))
+                        path=p, row=record, column=column_letter(j))
                 yield reader.line_num, row
-        except csv.Error as exc:
-            raise InputError(f"not a readable CSV file ({exc})", path=p, row=reader.line_num) from None
+        except csv.Error as exc:  # raised while record + 1 was read
+            raise InputError(f"not a readable CSV file ({exc})", path=p, row=record + 1) from None
 
     it = rows()
     try:
