@@ -77,20 +77,15 @@ def test_the_foi_commands_banner_voices_and_rank_do_not_import_scipy_stats():
 
 def test_the_commands_that_run_tests_import_scipy_stats_lean_and_the_library_as_usual():
     """compare imports scipy.stats without scipy's docstring rewriting
-    (``cli.common.lean_scipy_stats``; the same numbers, ``test_report_speed4_imports_fonts``); a
+    (``lean_scipy.import_scipy_stats(lean=True)``; the same numbers, ``test_report_speed4_imports_fonts``); a
     program that calls the library imports it as scipy does (a fresh process each: the first import
     decides)."""
-    from conftest import SAMPLE_RANKINGS
-
     note = "Array API Standard Support"
     code = (
         "import json, sys\n"
         "from surveykit.cli import app\n"
-        f"path, ranks = {str(SAMPLE_SURVEY)!r}, {str(SAMPLE_RANKINGS)!r}\n"
-        "args = {'compare': ['compare', path, '--by', 'sector', '--format', 'csv'],\n"
-        "        'banner': ['banner', path, '--question', 'q45', '--format', 'csv'],\n"
-        "        'rank': ['rank', ranks, '--format', 'csv'], 'voices': ['voices', path, ranks, '--format', 'csv'],\n"
-        "        'library': None}[sys.argv[1]]\n"
+        f"path = {str(SAMPLE_SURVEY)!r}\n"
+        "args = {'compare': ['compare', path, '--by', 'sector', '--format', 'csv'], 'library': None}[sys.argv[1]]\n"
         "if args is None:\n"
         "    import surveykit as sk\n"
         "    sk.compare(sk.read(path), by='sector')\n"

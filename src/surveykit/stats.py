@@ -126,7 +126,6 @@ def kruskal(samples: Sequence[Sequence[float]]) -> TestResult:
     ``1 - sum(t**3 - t) / (n**3 - n)``; p from the chi-square distribution with (groups - 1)
     degrees of freedom. Empty samples are left out of the groups, as pingouin does."""
     import numpy as np
-    from scipy import stats
 
     arrays = [np.asarray(s, dtype=float) for s in samples]
     arrays = [a[~np.isnan(a)] for a in arrays]
@@ -143,7 +142,7 @@ def kruskal(samples: Sequence[Sequence[float]]) -> TestResult:
     h /= 1.0 - (t ** 3 - t).sum() / (size ** 3 - size)
     dof = len(arrays) - 1
     h = float(h)
-    return TestResult("kruskal_wallis", h, float(stats.chi2.sf(h, dof)), n, float(dof),
+    return TestResult("kruskal_wallis", h, chi2_sf(h, dof), n, float(dof),
                       h / (n - 1) if n > 1 else float("nan"), "epsilon_squared")
 
 
@@ -339,7 +338,7 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
     nan = float("nan")
     if n <= 1 or (pairs[:, 0] == pairs[0, 0]).all() or (pairs[:, 1] == pairs[0, 1]).all() or np.isnan(pairs).any():
         return nan, nan
-    ranked = np.column_stack((_average_ranks(pairs[:, 0]), _average_ranks(pairs[:, 1])))
+    ranked = np.column_stack((_average_ranks(pairs[:, 0])[0], _average_ranks(pairs[:, 1])[0]))
     rs = np.corrcoef(ranked, rowvar=False)
     dof = n - 2
     with np.errstate(divide="ignore"):
@@ -378,8 +377,7 @@ def friedman(samples: Sequence[Sequence[float]]) -> tuple[float, float]:
     ranks = np.empty_like(data)
     ties = np.float64(0.0)
     for i, block in enumerate(data):
-        ranks[i] = _average_ranks(block)
-        counts = np.unique(block, return_counts=True)[1].astype(float)
+        ranks[i], counts = _average_ranks(block)
         ties += (counts * (counts * counts - 1)).sum()
     c = 1 - ties / (k * (k * k - 1) * n)
     ssbn = np.sum(np.sum(ranks, axis=0) ** 2)
@@ -388,8 +386,9 @@ def friedman(samples: Sequence[Sequence[float]]) -> tuple[float, float]:
     return float(statistic), chi2_sf(float(statistic), k - 1)
 
 
-def _average_ranks(values: "np.ndarray") -> "np.ndarray":
-    """Ranks 1..n, tied values sharing the mean of their ranks (whole or half numbers: exact)."""
+def _average_ranks(values: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+    """Ranks 1..n, tied values sharing the mean of their ranks (whole or half numbers: exact), and how
+    many values each distinct value has (as floats, in ascending order of the values)."""
     import numpy as np
 
     order = np.argsort(values, kind="mergesort")
@@ -399,7 +398,7 @@ def _average_ranks(values: "np.ndarray") -> "np.ndarray":
     starts = np.r_[np.nonzero(first)[0], len(first)]
     ranks = np.empty(len(values))
     ranks[order] = 0.5 * (starts[dense] + starts[dense - 1] + 1)
-    return ranks
+    return ranks, np.diff(starts).astype(float)
 
 
 def welch_t(mean1: float, sd1: float, n1: int, mean2: float, sd2: float, n2: int) -> tuple[float, float]:

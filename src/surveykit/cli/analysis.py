@@ -14,7 +14,7 @@ import typer
 
 from surveykit.cli.app import app
 from surveykit.cli.common import (FORMAT_OPTION, OutputFormat, emit, handle_errors, message, InputOptions, NO_INPUT_OPTIONS,
-                                  input_options, lean_scipy_stats)
+                                  input_options)
 
 FILE_ARG = typer.Argument(..., help="The export file (CSV, XLSX, SAV ...).")
 BY_HELP = ("Break down by a grouping: a profile field such as sector, or any single-choice question id "
@@ -255,6 +255,7 @@ def compare(
     """
     from surveykit.api import _by
     from surveykit.compare import compare as run_compare
+    from surveykit.lean_scipy import import_scipy_stats
     from surveykit.stats import PADJUST_METHODS
     from surveykit.validation import check_alpha, check_choice, check_threshold
 
@@ -262,7 +263,7 @@ def compare(
     check_choice(padjust, PADJUST_METHODS, parameter="--padjust")
     responses = inputs.load(file)
     threshold = check_threshold(threshold, parameter="--threshold")
-    lean_scipy_stats()
+    import_scipy_stats(lean=True)  # this process only computes: scipy.stats without its docstring rewriting
     result = run_compare(responses, by=_by(responses, by, required=True), questions=question, groups=groups,
                          alpha=alpha, padjust=padjust, min_group_size=min_group_size, pairwise=pairwise, seed=seed,
                          suppress=not no_suppress, threshold=threshold)

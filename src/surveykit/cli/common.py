@@ -74,16 +74,6 @@ def _where(exc: BaseException) -> str:
     return f"{type(exc).__name__}{where}"
 
 
-def lean_scipy_stats() -> None:
-    """Import scipy.stats for a command whose tests need it, without the docstring rewriting
-    scipy does as it imports (``lean_scipy.import_scipy_stats(lean=True)``: about 0.2 s of a 0.5 s import).
-    A command's process computes, prints and ends, so nothing reads those docstrings; the library
-    keeps scipy's usual import."""
-    from surveykit.lean_scipy import import_scipy_stats
-
-    import_scipy_stats(lean=True)
-
-
 def message(text: str) -> None:
     """A message for people, on stderr."""
     typer.echo(f"surveykit: {for_terminal(text)}", err=True)

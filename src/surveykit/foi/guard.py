@@ -56,11 +56,11 @@ def _largest_key(recs: Sequence[AuthorityReturn], cohorts: Sequence[str], measur
     keys = [(c, (c, measure)) for c in cohorts]
     for i, r in enumerate(recs):
         given = r.counted
-        cs = [c for c, k in keys if k in given]
-        if cs:
-            v = sum(given[(c, measure)] for c in cs)
+        found = [(c, k) for c, k in keys if k in given]
+        if found:
+            v = sum(given[k] for _, k in found)
             if best_v is None or v > best_v:
-                best, best_v = frozenset((i, c) for c in cs), v
+                best, best_v = frozenset((i, c) for c, _ in found), v
     return None if best is None else (measure, best)
 
 
