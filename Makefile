@@ -26,11 +26,13 @@ report: $(STAMP)
 # One BLAS/OpenMP thread per process (unless set already): the workers take every core, and a second
 # BLAS thread only spins waiting for work on the small arrays tests use (that cost about 10% of the
 # suite's CPU time and 20 s of its wall time on 2 cores).
+# The install check runs niced: it is background work (about 10 s of CPU), so the tests get the cores
+# first and the check takes what they leave while they wait on their child processes.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	@export OPENBLAS_NUM_THREADS="$${OPENBLAS_NUM_THREADS:-1}" OMP_NUM_THREADS="$${OMP_NUM_THREADS:-1}"; \
 	log="$$(mktemp)"; \
-	PYTHON=$(BIN)/python bash .ci/install_check.sh >"$$log" 2>&1 & check=$$!; \
+	PYTHON=$(BIN)/python nice -n 10 bash .ci/install_check.sh >"$$log" 2>&1 & check=$$!; \
 	trap 'kill $$check 2>/dev/null; rm -f "$$log"' INT TERM; \
 	$(BIN)/python -m compileall -q src; \
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder; tests=$$?; \
