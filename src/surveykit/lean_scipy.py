@@ -69,6 +69,7 @@ def import_scipy_stats(*, lean: bool = False) -> None:
     # parser (an error now is scipy's, as without ``lean``).
     import scipy.stats  # noqa: F401,F811
 
+
 def _f2py_deferred() -> Callable[[], None]:
     """Keep ``numpy.f2py`` (Fortran wrapper generation, and charset_normalizer with it: about 0.05 s)
     from being imported by scipy's ``from numpy import *`` (its array API layer copies numpy's

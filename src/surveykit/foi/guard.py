@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 
 def _counted(recs: Iterable[AuthorityReturn], cohort: str, *measures: str) -> list[AuthorityReturn]:
     """Authorities that gave a number for every one of ``measures``."""
-    if len(measures) == 1:
-        one = (cohort, measures[0])
-        return [r for r in recs if one in r.counted]
     needed = {(cohort, m) for m in measures}
     return [r for r in recs if needed <= r.counted.keys()]
 
