@@ -196,7 +196,7 @@ class ScanMixin:
         toks, parts, present = self._tokens(text)
         base = _Stream(toks, present, parts, None, None, None)
         streams = self._streams(text, base)
-        out: list[tuple[int, int, int, str, str]] = []
+        out: list[tuple[int, int, int, str, _Stream, int, int]] = []  # code, start, end, pattern, stream, tokens i-j
         for stream, only in streams:
             skip = self._own_stream if only is None and len(streams) > 1 else None
             hits: list[tuple] = []
