@@ -3,10 +3,11 @@
 with a byte-order mark. Decoding 140 MB of such text into one string took 0.2 s and two or four bytes a
 character, and ``repair_mojibake``'s first look at it another 0.3 s.
 
-The bytes are now checked in pieces. The reference for every check is ``decode_bytes``, which sniffing
-used before: wherever the new check says the bytes are plain UTF-8, ``decode_bytes`` must give their
-text as it stands, with the same encoding and no note. Where the check is unsure, ``decode_bytes``
-still decides.
+The bytes are now checked in pieces: by Arrow's UTF-8 validator where pyarrow is imported (a block at
+a time, about four times as fast), else by Python's decoder. Python's decoder is the reference for
+Arrow's verdicts, and ``decode_bytes``, which sniffing used before, for every check: wherever the new
+check says the bytes are plain UTF-8, ``decode_bytes`` must give their text as it stands, with the same
+encoding and no note. Where the check is unsure, ``decode_bytes`` still decides.
 """
 
 from __future__ import annotations
@@ -52,13 +53,24 @@ def _case(rng: random.Random, *, dirty: bool) -> bytes:
     return (b"\xef\xbb\xbf" + data) if rng.random() < 0.3 else data
 
 
-def test_plain_utf8_start_agrees_with_decode_bytes(monkeypatch):
-    """Random texts built from clean, suspect and broken pieces, checked in pieces of 1 to 9 bytes so
-    that piece boundaries fall inside characters and inside the searched sequences."""
+@pytest.fixture(params=["Python's decoder, a piece at a time", "Arrow, a block at a time"])
+def utf8_check(request, monkeypatch):
+    """Each way of checking UTF-8: Arrow's where pyarrow is imported (as it is once pandas is), else
+    Python's decoder. Returns the attribute of ``decoding`` that sets how many bytes a step takes."""
+    if request.param.startswith("Arrow"):
+        pytest.importorskip("pyarrow")
+        return "_ARROW_UTF8_BLOCK"
+    monkeypatch.setattr(decoding, "_arrow_is_utf8", lambda view: None)
+    return "_UTF8_PIECE"
+
+
+def test_plain_utf8_start_agrees_with_decode_bytes(monkeypatch, utf8_check):
+    """Random texts built from clean, suspect and broken pieces, checked in steps of 1 to 9 bytes so
+    that the steps' boundaries fall inside characters and inside the searched sequences."""
     rng = random.Random(20261206)
     fast = clean_cases = 0
     for case in range(4000):
-        monkeypatch.setattr(decoding, "_UTF8_PIECE", rng.randint(1, 9))
+        monkeypatch.setattr(decoding, utf8_check, rng.randint(1, 9))
         data = _case(rng, dirty=bool(case % 2))
         start = plain_utf8_start(data)
         try:
@@ -77,6 +89,52 @@ def test_plain_utf8_start_agrees_with_decode_bytes(monkeypatch):
             assert start is not None, f"case {case}: {data!r}"
     assert fast > 2300 and clean_cases == 2000, (fast, clean_cases)
     assert plain_utf8_start("ends mid-character \u2019".encode("utf-8")[:-1]) is None
+
+
+# Byte sequences at the edges of UTF-8: encoded surrogates, overlong forms, the last code point and one
+# past it, bytes that never occur, continuation bytes alone or four in a row, characters cut off.
+EDGES = [b"\xed\xa0\x80", b"\xed\xbf\xbf", b"\xed\x9f\xbf", b"\xee\x80\x80", b"\xc0\x80", b"\xc1\xbf", b"\xc2\x80",
+         b"\xdf\xbf", b"\xe0\x80\x80", b"\xe0\x9f\xbf", b"\xe0\xa0\x80", b"\xef\xbf\xbf", b"\xf0\x80\x80\x80",
+         b"\xf0\x8f\xbf\xbf", b"\xf0\x90\x80\x80", b"\xf4\x8f\xbf\xbf", b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80",
+         b"\xf8\x88\x80\x80\x80", b"\xfe", b"\xff", b"\x80", b"\xbf", b"\x80\x80\x80\x80", b"\xe2\x82", b"\xf0\x9f\x98",
+         b"\xc3", b"\x00", b"\xef\xbb\xbf", b"\x7f"]
+
+
+def _python_says_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_arrow_and_python_judge_every_byte_sequence_alike(monkeypatch):
+    """Arrow's check (``_arrow_is_utf8``) against Python's strict UTF-8 decoder, the reference: the edge
+    sequences in every context, and random strings of characters and arbitrary bytes, checked in blocks
+    of 1 to 9 bytes (block ends inside characters) and in the default blocks."""
+    pytest.importorskip("pyarrow")
+    contexts = [b"", b"abc", "caf\u00e9".encode("utf-8"), "\U0001f61e".encode("utf-8")]
+    cases = [pre + edge + post for edge in EDGES for pre in contexts for post in contexts]
+    rng = random.Random(20261207)
+    pieces = ["a \u00e9\u2019\u2014\u20ac\U0001f61e\u07ff\u0800\uffff\U00010000\U0010ffff".encode("utf-8")[k:k + 1]
+              for k in range(30)] + [c.encode("utf-8") for c in "\u00e9\u2019\u2014\U0001f61e\U0010ffff"] + EDGES
+    cases += [b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
+    valid = 0
+    for case, data in enumerate(cases):
+        expected = _python_says_utf8(data)
+        valid += expected
+        for block in (rng.randint(1, 9), decoding._ARROW_UTF8_BLOCK):
+            monkeypatch.setattr(decoding, "_ARROW_UTF8_BLOCK", block)
+            assert decoding._arrow_is_utf8(memoryview(data)) is expected, f"case {case}, blocks of {block}: {data!r}"
+        monkeypatch.undo()
+    assert 1_000 < valid < len(cases) - 1_000, valid  # both verdicts, many times over
+    # A large text: valid, then broken at one byte anywhere.
+    text = ("Zo\u00eb said \u201cshe won\u2019t\u201d \u2013 \U0001f61e\n" * 80_000).encode("utf-8")
+    assert len(text) > 2 * decoding._ARROW_UTF8_BLOCK and decoding._arrow_is_utf8(memoryview(text)) is True
+    for _ in range(20):
+        broken = bytearray(text)
+        broken[rng.randrange(len(text))] = rng.choice([0x80, 0xC0, 0xE9, 0xFF])
+        assert decoding._arrow_is_utf8(memoryview(bytes(broken))) is _python_says_utf8(bytes(broken))
 
 
 @pytest.mark.parametrize("mark", ["", "\ufeff"])
