@@ -300,6 +300,8 @@ def _object_columns(data: bytes, encoding: str, width: int, delimiter: str, star
 
 #: From this size a file is parsed in two halves at once (pandas' tokenizer lets go of the GIL).
 SPLIT_PARSE_BYTES = 8_000_000
+#: The parsed columns' memory goes back to the system each time this much of it has been freed.
+RELEASE_BYTES = 16 * 1024 ** 2
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -434,15 +436,19 @@ def _arrow_columns(data: bytes, encoding: str, width: int, delimiter: str, start
 
     columns: list[np.ndarray | Factored] = []
     pool_memory = pa.default_memory_pool()
+    freed = 0  # bytes of parsed columns freed since their memory last went back to the system
     with ThreadPoolExecutor(2, thread_name_prefix="surveykit-encode") as pool:
         for j, done in enumerate(pool.map(encode, range(width))):
+            freed += chunked[j].nbytes
             chunked[j] = None  # freed as the columns are encoded
-            # The parsed column's memory goes back to the system at once: the Python strings made for
-            # the distinct values cannot reuse it (CPython keeps small objects in arenas of its own),
-            # and a large export's parse peaked 30-40 MB higher (a free-text one 130-150 MB). A call takes
-            # 0.6-0.9 ms with the system allocator the command uses; every 8th column or none was no
-            # faster that the noise let one see.
-            pool_memory.release_unused()
+            # The parsed columns' memory goes back to the system: the Python strings made for the
+            # distinct values cannot reuse it (CPython keeps small objects in arenas of its own), and a
+            # large export's parse peaked 30-40 MB higher (a free-text one 130-150 MB). A call takes
+            # 0.6-0.9 ms with the system allocator the command uses, so it is made once
+            # ``RELEASE_BYTES`` have been freed, not after every column.
+            if freed >= RELEASE_BYTES or j == width - 1:
+                pool_memory.release_unused()
+                freed = 0
             if done is None:
                 return None
             held, distinct = done
