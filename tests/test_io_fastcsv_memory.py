@@ -26,7 +26,7 @@ class _CountingPool:
         self.calls += 1
 
 
-def _export(tmp_path, rows: int = 30_000):
+def _export(tmp_path, rows: int = 15_000):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["respondent_id", "sector", *(f"q{i}" for i in range(1, 9)), "q7"])
