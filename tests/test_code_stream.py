@@ -5,7 +5,9 @@ The in-memory command (the whole answer set and every coded row held as DataFram
 streaming off (``surveykit.cli.coding._streamable``) and compare, byte for byte, its stdout, its
 stderr and its --out file with the streamed command's on 2 workers: on the shipped sample, and on a
 generated CSV of a few thousand answers with the awkward cells real exports have (formula-like ids,
-blank answers and blank rows, quoted line breaks, accents, long answers, unknown sectors).
+blank answers and blank rows, quoted line breaks, accents, long answers, unknown sectors). Files of
+one chunk (2,000 answers) or less are coded in the command's own process, so the sample's streamed runs
+cut it into chunks of 100 to go through the pool (tests/test_code_stream_pool_size.py compares the two).
 """
 
 from __future__ import annotations
@@ -24,15 +26,19 @@ ROOT = Path(__file__).resolve().parents[1]
 DEV_GOLD = ROOT / "responses" / "gold" / "q7_dev.csv"
 VIEWS = ("rows", "frequency", "sectors", "tests", "cooccurrence", "uncoded")
 FORMATS = ("table", "csv", "json")
+SAMPLE_CHUNK = 100  # the sample's 200-odd answers in three chunks, coded by 2 workers
 
 
-def _run(tmp: Path, args: tuple, *, streamed: bool, monkeypatch, out: bool = True):
+def _run(tmp: Path, args: tuple, *, streamed: bool, monkeypatch, out: bool = True, chunk: int | None = None):
     """Run the command in a folder of its own; --out is the relative name coded.csv so that the
-    'wrote ... to coded.csv' line is the same in both runs."""
+    'wrote ... to coded.csv' line is the same in both runs. ``chunk``: the streamed run's chunk size."""
     import surveykit.cli.coding as coding
+    import surveykit.coding.stream as stream
 
     tmp.mkdir(parents=True, exist_ok=True)
     with monkeypatch.context() as m:
+        if streamed and chunk is not None:
+            m.setattr(stream, "DEFAULT_CHUNK", chunk)
         if not streamed:
             m.setattr(coding, "_streamable", lambda: False)
             # redact_evidence works out the codebook's words again for every row; the same words,
@@ -101,9 +107,10 @@ def _remembered(fn):
     return terms
 
 
-def _same(tmp_path: Path, args: tuple, monkeypatch, *, out: bool = True, tag: str = "x"):
+def _same(tmp_path: Path, args: tuple, monkeypatch, *, out: bool = True, tag: str = "x", chunk: int | None = None):
     old, old_file = _run(tmp_path / f"memory-{tag}", args, streamed=False, monkeypatch=monkeypatch, out=out)
-    new, new_file = _run(tmp_path / f"stream-{tag}", args, streamed=True, monkeypatch=monkeypatch, out=out)
+    new, new_file = _run(tmp_path / f"stream-{tag}", args, streamed=True, monkeypatch=monkeypatch, out=out,
+                         chunk=chunk)
     assert old.returncode == new.returncode, (old.stderr, new.stderr)
     assert new.stdout == old.stdout
     assert new.stderr == old.stderr
@@ -119,7 +126,7 @@ def _same(tmp_path: Path, args: tuple, monkeypatch, *, out: bool = True, tag: st
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_sample_rows_and_out_file_identical(tmp_path, monkeypatch, fmt):
-    old, _ = _same(tmp_path, (SAMPLE_SURVEY, "--question", "q7", "--format", fmt), monkeypatch)
+    old, _ = _same(tmp_path, (SAMPLE_SURVEY, "--question", "q7", "--format", fmt), monkeypatch, chunk=SAMPLE_CHUNK)
     assert old.returncode == 0 and old.stdout.count("\n") > 200
 
 
@@ -127,7 +134,7 @@ def test_sample_rows_and_out_file_identical(tmp_path, monkeypatch, fmt):
 def test_sample_summary_views_identical(tmp_path, monkeypatch, view):
     for fmt in ("table", "json"):
         old, _ = _same(tmp_path, (SAMPLE_SURVEY, "--question", "q7", "--view", view, "--format", fmt), monkeypatch,
-                       out=False, tag=fmt)
+                       out=False, tag=fmt, chunk=SAMPLE_CHUNK)
         assert old.returncode == 0 and old.stdout.strip()
 
 

@@ -152,8 +152,9 @@ def code_run(
     redact: bool = typer.Option(True, "--redact/--no-redact",
                                 help="Redact personal data from the evidence column 'matched' (default). "
                                      "--no-redact is for internal use only."),
-    workers: Optional[int] = typer.Option(None, "--workers", help="Processes coding in parallel (default: the cores "
-                                                                   "available; with --engine dask: 2 local workers)."),
+    workers: Optional[int] = typer.Option(None, "--workers", help="Processes coding in parallel, at most one per "
+                                                                   "2,000 answers (default: the cores available; with "
+                                                                   "--engine dask: 2 local workers)."),
     engine: CodeEngine = typer.Option(CodeEngine.local, "--engine",
                                       help="local: this machine, answers streamed through a pool of workers; dask: a "
                                            "Dask cluster (pip install 'surveykit[dask]'; see docs/scaling.md)."),

@@ -19,7 +19,7 @@ import io
 import os
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import chain, combinations, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 from surveykit.coding.rules import CODED_COLUMNS
@@ -246,7 +246,7 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
     """Coded chunks of a stream of ``(respondent_id, text, group)``, in input order.
 
     ``workers``: processes coding in parallel (default: the cores available; 1 codes in this
-    process). ``groups``: keep by-group counts (the third item of each triple; None: unknown).
+    process, as does an input of a single chunk; no more start than there are chunks). ``groups``: keep by-group counts (the third item of each triple; None: unknown).
     ``csv_rows``: produce the coded-file CSV text of each chunk. ``render``: a function of a chunk's
     rows (tuples of ``rules.CODED_COLUMNS``, evidence already redacted when ``redact``) run in the
     worker; it must be a module-level function (it is sent to the worker processes).
@@ -257,6 +257,14 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
     check_count(chunk_size, parameter="chunk_size")
     options = {"question_id": question_id, "groups": groups, "redact": redact, "csv": csv_rows, "render": render}
     jobs = _chunks(items, chunk_size)
+    # A chunk is coded by one process: with fewer chunks than workers (a small file: one chunk) the others
+    # would only be started, sit idle and be stopped. Up to one chunk per worker is read first, so that
+    # no more processes start than there are chunks, and one chunk is coded here.
+    ahead = list(islice(jobs, workers)) if workers > 1 else []
+    if workers > 1:
+        workers = max(1, len(ahead))
+        jobs = chain(ahead, jobs)
+    del ahead
     if workers == 1:
         _init(codebook, codebook_path, options)
         try:

@@ -20,14 +20,19 @@ import math
 from dataclasses import dataclass
 
 
-def _z(confidence: float) -> float:
-    from statistics import NormalDist  # the standard library's: no scipy import for an interval
-
+def check_confidence(confidence: float) -> float:
+    """A confidence level strictly between 0 and 1."""
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
         from surveykit.errors import UsageError
 
         raise UsageError(f"confidence must be between 0 and 1 (e.g. 0.95); got {confidence!r}")
-    return NormalDist().inv_cdf(0.5 + confidence / 2)
+    return confidence
+
+
+def _z(confidence: float) -> float:
+    from statistics import NormalDist  # the standard library's: no scipy import for an interval
+
+    return NormalDist().inv_cdf(0.5 + check_confidence(confidence) / 2)
 
 
 def wilson(x: float, n: float, *, confidence: float = 0.95) -> tuple[float, float]:

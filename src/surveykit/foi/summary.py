@@ -42,7 +42,7 @@ apart); the basis says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from surveykit.disclosure import MARKER
 from surveykit.foi import figures as F
@@ -197,33 +197,51 @@ def _splits_hidden_bands(dur: "pd.DataFrame", wave: str, cohort: str) -> bool:
     return True in flags and False in flags
 
 
-def summary_tables(returns: Returns, *, suppress: bool = True, threshold: int = 5, confidence: float = 0.95,
-                   reference: object = None, alpha: float = 0.05) -> dict[str, "pd.DataFrame"]:
-    """Every summary table, by name (what ``foi summary`` prints and the report section shows)."""
-    from surveykit.foi.change import change, reference_ratio
-    from surveykit.foi.tables import by_region, gender_table, large_authorities, nationality_table, size_test
+def summary_tables(returns: Returns, *, names: "str | Iterable[str] | None" = None, suppress: bool = True,
+                   threshold: int = 5, confidence: float = 0.95, reference: object = None,
+                   alpha: float = 0.05) -> dict[str, "pd.DataFrame"]:
+    """Every summary table, by name (what ``foi summary`` prints and the report section shows).
 
+    ``names``: only these tables (of ``TABLE_NAMES``; e.g. ``"totals"``). Each table is worked out on
+    its own, protection included, so it is the same table either way; "change" needs two waves and
+    "reference" a ``reference``, and without them it is not in the result."""
+    from surveykit.foi.change import change, parse_reference, reference_ratio
+    from surveykit.foi.disclose import check_threshold
+    from surveykit.foi.intervals import check_confidence
+    from surveykit.foi.tables import by_region, check_alpha, gender_table, large_authorities, nationality_table
+    from surveykit.foi.tables import size_test
+    from surveykit.validation import check_choice, id_list
+
+    wanted = id_list(names, parameter="names")
+    for name in wanted or ():
+        check_choice(name, TABLE_NAMES, parameter="names")
+    # Every option is checked whichever tables are asked for, as the tables that use them check it.
+    check_confidence(confidence)
+    check_threshold(threshold)
+    check_alpha(alpha)
+    if reference is not None:
+        parse_reference(reference)
     kw = dict(suppress=suppress, threshold=threshold)
-    out = {
-        "figures": figures(returns, confidence=confidence, **kw),
-        "coverage": F.coverage(returns, **kw),
-        "totals": F.totals(returns, **kw),
-        "share_missing": F.share_missing(returns, confidence=confidence, **kw),
-        "episodes": F.episodes_per_child(returns, **kw),
-        "still_missing": F.still_missing(returns, **kw),
-        "durations": F.durations(returns, **kw),
-        "regions": by_region(returns, level="region", **kw),
-        "nations": by_region(returns, level="nation", **kw),
-        "large_authorities": large_authorities(returns, **kw),
-        "nationality": nationality_table(returns, **kw),
-        "gender": gender_table(returns, **kw),
-        "size_test": size_test(returns, alpha=alpha),
+    builders = {
+        "figures": lambda: figures(returns, confidence=confidence, **kw),
+        "coverage": lambda: F.coverage(returns, **kw),
+        "totals": lambda: F.totals(returns, **kw),
+        "share_missing": lambda: F.share_missing(returns, confidence=confidence, **kw),
+        "episodes": lambda: F.episodes_per_child(returns, **kw),
+        "still_missing": lambda: F.still_missing(returns, **kw),
+        "durations": lambda: F.durations(returns, **kw),
+        "regions": lambda: by_region(returns, level="region", **kw),
+        "nations": lambda: by_region(returns, level="nation", **kw),
+        "large_authorities": lambda: large_authorities(returns, **kw),
+        "nationality": lambda: nationality_table(returns, **kw),
+        "gender": lambda: gender_table(returns, **kw),
+        "size_test": lambda: size_test(returns, alpha=alpha),
     }
     if len(returns.waves) > 1:
-        out["change"] = change(returns, confidence=confidence, **kw)
+        builders["change"] = lambda: change(returns, confidence=confidence, **kw)
     if reference is not None:
-        out["reference"] = reference_ratio(returns, reference=reference, confidence=confidence, **kw)
-    return out
+        builders["reference"] = lambda: reference_ratio(returns, reference=reference, confidence=confidence, **kw)
+    return {name: build() for name, build in builders.items() if wanted is None or name in wanted}
 
 
 TABLE_NAMES = ("figures", "coverage", "totals", "share_missing", "episodes", "still_missing", "durations", "regions",

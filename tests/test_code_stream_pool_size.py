@@ -1,0 +1,99 @@
+"""The coding pool starts no more processes than there are chunks of answers: an input of one chunk (a
+small file) is coded in the command's own process, with the same rows and output as through the pool.
+
+A process that codes no chunk would only be forked, sit idle and be stopped (a fork of the command costs
+tens of milliseconds, more in a large process). ``multiprocessing``'s ``Pool`` is watched, not replaced:
+the runs through a pool are real ones.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.context
+
+import pytest
+
+from conftest import SAMPLE_SURVEY, run_cli
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The process counts of the pools started during the test."""
+    started: list[int] = []
+    real = multiprocessing.context.BaseContext.Pool
+
+    def pool(self, processes=None, *args, **kwargs):
+        started.append(processes)
+        return real(self, processes, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", pool)
+    return started
+
+
+def _answers(n: int) -> list[tuple[str, str, str]]:
+    texts = ["He does not trust the police after what happened.", "", "No one listened to her.",
+             "Moved placements four times in a year and nobody explained why.", "The traffickers kept calling him."]
+    return [(f"R{i:04d}", texts[i % len(texts)], ("police", "health", None)[i % 3]) for i in range(n)]
+
+
+def _rows(chunks) -> list:
+    return [row for chunk in chunks for row in chunk.rendered]
+
+
+def _as_rows(rows):
+    return list(rows)
+
+
+@pytest.mark.parametrize(("n", "chunk_size", "workers", "expected"), [
+    (40, 40, 2, []),         # one chunk: coded here
+    (40, 100, 4, []),
+    (0, 10, 2, []),          # nothing to code
+    (41, 40, 2, [2]),        # two chunks, two workers
+    (75, 25, 4, [3]),        # three chunks: three of the four workers
+    (200, 25, 2, [2]),       # more chunks than workers
+])
+def test_the_pool_has_at_most_one_process_a_chunk_and_the_same_rows(pools, n, chunk_size, workers, expected):
+    from surveykit.coding.codebook import load_codebook
+    from surveykit.coding.stream import CodeCounts, code_stream
+
+    cb = load_codebook()
+    answers = _answers(n)
+    chunks = list(code_stream(iter(answers), codebook=cb, question_id="q7", groups=True, workers=workers,
+                              chunk_size=chunk_size, render=_as_rows))
+    assert pools == expected
+    one = list(code_stream(iter(answers), codebook=cb, question_id="q7", groups=True, workers=1,
+                           chunk_size=chunk_size, render=_as_rows))
+    assert pools == expected  # --workers 1 never starts a pool
+    assert _rows(chunks) == _rows(one)
+    assert [c.csv_text for c in chunks] == [c.csv_text for c in one]
+    got, want = CodeCounts(groups=True), CodeCounts(groups=True)
+    for c in chunks:
+        got.merge(c.counts)
+    for c in one:
+        want.merge(c.counts)
+    assert got == want
+    if n:
+        assert len(_rows(chunks)) >= n - n // 5  # every non-blank answer has a row (one in five is blank)
+
+
+def test_a_small_export_is_coded_by_the_command_itself_with_the_bytes_a_pool_gives(pools, tmp_path, monkeypatch):
+    """The sample's 200-odd answers are one chunk: `--workers 2` starts no pool. Cut into chunks of 50,
+    the same command codes them in a pool of two, and prints and writes the same bytes."""
+    import surveykit.coding.stream as stream
+
+    one = run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--workers", "2", "--out", "coded.csv",
+                  "--view", "sectors", cwd=_folder(tmp_path / "one"))
+    assert one.returncode == 0, one.stderr
+    assert pools == []
+    monkeypatch.setattr(stream, "DEFAULT_CHUNK", 50)
+    pooled = run_cli("code", SAMPLE_SURVEY, "--question", "q7", "--workers", "2", "--out", "coded.csv",
+                     "--view", "sectors", cwd=_folder(tmp_path / "pooled"))
+    assert pooled.returncode == 0, pooled.stderr
+    assert pools == [2]
+    assert (pooled.stdout, pooled.stderr) == (one.stdout, one.stderr)
+    assert (tmp_path / "pooled" / "coded.csv").read_bytes() == (tmp_path / "one" / "coded.csv").read_bytes()
+    assert (tmp_path / "one" / "coded.csv").read_bytes().count(b"\n") > 200
+
+
+def _folder(path):
+    path.mkdir()
+    return path
