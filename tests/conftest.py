@@ -123,6 +123,27 @@ def pytest_sessionfinish(session, exitstatus):
         _ZYGOTE = None
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """A pytest-xdist worker ends at once when its session is over, as ``surveykit`` itself does
+    (``cli.end_process``): its results went to the controller as its session finished (written to the
+    pipe, which the controller reads after the worker is gone), and the interpreter's shutdown would
+    free a whole run's modules and objects one by one (a gigabyte; 1-2 s at the end of ``make test``,
+    while the controller waits for the worker to end). The exit functions still run and the streams
+    are flushed. ``SURVEYKIT_QUICK_EXIT=0`` keeps the full shutdown, as it does for the command."""
+    if getattr(config, "workerinput", None) is None or os.environ.get("SURVEYKIT_QUICK_EXIT", "1") == "0":
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(0)
+
+
 # -- the CLI, in this process --------------------------------------------------------------------
 
 _command = None
