@@ -63,7 +63,7 @@ def test_tables_that_cannot_be_made_are_left_out_and_names_are_checked(returns, 
 @pytest.mark.parametrize(("option", "value", "message"), [
     ("confidence", 1.5, "confidence must be between 0 and 1"),
     ("threshold", 0, "threshold must be a whole number of at least 1"),
-    ("alpha", 2.0, "alpha must be between 0 and 1"),
+    ("alpha", 2.0, "alpha must be strictly between 0 and 1"),
     ("reference", "abc", "reference must be a rate"),
 ])
 def test_a_wrong_option_is_refused_whichever_table_is_asked_for(returns, option, value, message):

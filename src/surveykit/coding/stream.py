@@ -246,7 +246,8 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
     """Coded chunks of a stream of ``(respondent_id, text, group)``, in input order.
 
     ``workers``: processes coding in parallel (default: the cores available; 1 codes in this
-    process, as does an input of a single chunk; no more start than there are chunks). ``groups``: keep by-group counts (the third item of each triple; None: unknown).
+    process, as does an input of a single chunk; no more start than there are chunks).
+    ``groups``: keep by-group counts (the third item of each triple; None: unknown).
     ``csv_rows``: produce the coded-file CSV text of each chunk. ``render``: a function of a chunk's
     rows (tuples of ``rules.CODED_COLUMNS``, evidence already redacted when ``redact``) run in the
     worker; it must be a module-level function (it is sent to the worker processes).

@@ -208,9 +208,8 @@ def summary_tables(returns: Returns, *, names: "str | Iterable[str] | None" = No
     from surveykit.foi.change import change, parse_reference, reference_ratio
     from surveykit.foi.disclose import check_threshold
     from surveykit.foi.intervals import check_confidence
-    from surveykit.foi.tables import by_region, check_alpha, gender_table, large_authorities, nationality_table
-    from surveykit.foi.tables import size_test
-    from surveykit.validation import check_choice, id_list
+    from surveykit.foi.tables import by_region, gender_table, large_authorities, nationality_table, size_test
+    from surveykit.validation import check_alpha, check_choice, id_list
 
     wanted = id_list(names, parameter="names")
     for name in wanted or ():

@@ -297,13 +297,6 @@ SIZE_COLUMNS = ["wave", "cohort", "test", "rho", "p_value", "n_authorities", "mi
                 "basis"]
 
 
-def check_alpha(alpha: float) -> float:
-    """``size_test``'s significance level, strictly between 0 and 1."""
-    if not 0 < alpha < 1:
-        raise UsageError(f"alpha must be between 0 and 1; got {alpha!r}")
-    return alpha
-
-
 def size_test(returns: Returns, *, wave: str | Sequence[str] | None = None, cohort: str | Sequence[str] | None = None,
               min_in_care: int = 1, alpha: float = 0.05) -> "pd.DataFrame":
     """Does the share who went missing depend on how many children an authority has in care?
@@ -315,8 +308,9 @@ def size_test(returns: Returns, *, wave: str | Sequence[str] | None = None, coho
     import pandas as pd
 
     from surveykit.stats import spearman
+    from surveykit.validation import check_alpha
 
-    check_alpha(alpha)
+    alpha = check_alpha(alpha)
     rows = []
     for w in select_waves(returns, wave):
         for c in select_cohorts(returns, cohort):
