@@ -261,11 +261,11 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
     # A chunk is coded by one process: with fewer chunks than workers (a small file: one chunk) the others
     # would only be started, sit idle and be stopped. Up to one chunk per worker is read first, so that
     # no more processes start than there are chunks, and one chunk is coded here.
-    ahead = list(islice(jobs, workers)) if workers > 1 else []
     if workers > 1:
+        ahead = list(islice(jobs, workers))
         workers = max(1, len(ahead))
         jobs = chain(ahead, jobs)
-    del ahead
+        del ahead  # held by ``jobs`` only, until it has handed them all out
     if workers == 1:
         _init(codebook, codebook_path, options)
         try:
