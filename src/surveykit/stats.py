@@ -271,7 +271,11 @@ def monte_carlo_chi2(table: Any, *, seed: int = DEFAULT_SEED,
     obs = _chi2_stat(t, e)
     rng = np.random.default_rng(seed)
     sims = stats.random_table(t.sum(axis=1).astype(int), t.sum(axis=0).astype(int), seed=rng).rvs(n_resamples)
-    sim_stats = ((sims - e) ** 2 / e).sum(axis=(1, 2))
+    # Each drawn table has the observed margins, so sum((O - E)^2 / E) = sum(O^2 / E) - n: one product
+    # over the drawn tables instead of three temporaries their size (a tenth of the time). The sums
+    # differ from the textbook form by rounding only, far inside the tolerance below.
+    flat = sims.reshape(len(sims), t.size).astype(float)
+    sim_stats = (flat * flat) @ (1.0 / e).ravel() - n
     # Same tolerance as R, so floating-point noise does not decide ties.
     hits = int(np.sum(sim_stats >= obs - 1e-7 * max(1.0, obs)))
     p = (1 + hits) / (n_resamples + 1)
