@@ -275,6 +275,30 @@ def test_quoted_line_breaks_across_a_large_file_read_the_same_both_ways(tmp_path
     assert a.issues == b.issues and a.data.equals(b.data)
 
 
+def test_ids_held_as_their_cells_are_stripped_and_checked_as_the_csv_module_reading_is(tmp_path, monkeypatch):
+    """An export whose ids are nearly all different (held as their cells, not numbered): blank ids,
+    ids padded with spaces, and ids that repeat only once stripped give the same ids and problems as
+    the csv module's reading, by the rows a spreadsheet shows."""
+    from surveykit.clean import prepare
+
+    ids = [f"R{100000 + k}" for k in range(5_000)]
+    ids[10] = ""
+    ids[20] = "   "
+    ids[30] = f"  {ids[40]} "  # the same id as row 40's once stripped
+    ids[4_999] = ids[5]
+    rows = [["respondent_id", "sector", "q1"]]
+    rows += [[rid, ["Police", "Social care"][k % 2], ["Yes", "No"][k % 3 % 2]] for k, rid in enumerate(ids)]
+    path = _write(tmp_path / "ids.csv", rows, trailing="")
+    slow, fast = _read_both(path, monkeypatch)
+    assert not hasattr(fast.rows.column_held(0), "factorized")  # held as its cells
+    a, b = _prepared_reference(slow), prepare(fast)
+    assert a.issues == b.issues and a.data.equals(b.data)
+    problems = [(i.row, i.code) for i in b.issues if i.column == "respondent_id"]
+    assert problems == [(11, "missing_id"), (21, "missing_id"), (41, "duplicate_id"), (5000, "duplicate_id")]
+    got = b.data["respondent_id"]
+    assert got[10] == "row11" and got[20] == "row21" and got[30] == ids[40] and got[0] == "R100000"
+
+
 def test_a_large_export_with_a_byte_order_mark_is_parsed_from_the_bytes_after_it(tmp_path, monkeypatch):
     """LimeSurvey's exports and Qualtrics' legacy ones start with a UTF-8 byte-order mark, and real answers
     hold curly quotes, dashes, accents and emoji. Such a file is parsed from the bytes after the mark,

@@ -253,7 +253,14 @@ def _respondent_ids(ids_raw, n: int, issues: list[Issue]):
         ids = np.empty(n, dtype=object)
         ids[:] = [f"row{i + 1}" for i in range(n)]
     else:
-        ids = _by_distinct(ids_raw, str.strip)[0] if n else _object_array([])
+        if not n:
+            ids = _object_array([])
+        elif _factors(ids_raw)[0] is None:
+            # Ids held as their cells (nearly every one its own): stripped in numpy's loop. Numbering
+            # them to strip each distinct id once would hash every id, and they are hashed below anyway.
+            ids = np.frompyfunc(str.strip, 1, 1)(_object_array(ids_raw))
+        else:
+            ids = _by_distinct(ids_raw, str.strip)[0]
         for i in np.flatnonzero(ids == ""):
             ids[i] = f"row{i + 1}"
             issues.append(Issue(int(i) + 1, "respondent_id", "missing_id", "the respondent id is blank"))
@@ -299,7 +306,7 @@ def _clean_texts(values, spread: list | None = None):
     codes, distinct = _factors(values)
     if codes is not None:  # each distinct string stripped once
         cleaned = _clean_texts(distinct)
-        out = cleaned.take(codes)
+        out = cleaned[codes]  # indexing, not take (see _by_distinct)
         if spread is not None:
             spread.append((codes, cleaned, out))
         return out
@@ -363,7 +370,9 @@ def _by_distinct(values, fn, spread: list | None = None):
             codes, distinct = pd.factorize(arr, use_na_sentinel=False)
     results = np.empty(len(distinct), dtype=object)
     results[:] = [fn(v) for v in distinct]
-    typed = results.take(codes)
+    # Indexing, not ``take``: take first copies codes of a smaller integer type (the readers' int8 or
+    # int16) into a new array of machine integers, a second array as large as the result to fault in.
+    typed = results[codes]
     if spread is not None:
         spread.append((codes, results, typed))
     return typed, codes, distinct
