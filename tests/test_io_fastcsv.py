@@ -278,13 +278,13 @@ def test_quoted_line_breaks_across_a_large_file_read_the_same_both_ways(tmp_path
 def test_ids_held_as_their_cells_are_stripped_and_checked_as_the_csv_module_reading_is(tmp_path, monkeypatch):
     """An export whose ids are nearly all different (held as their cells, not numbered): blank ids,
     ids padded with spaces, and ids that repeat only once stripped give the same ids and problems as
-    the csv module's reading, by the rows a spreadsheet shows."""
+    the csv module's reading, at the same rows."""
     from surveykit.clean import prepare
 
     ids = [f"R{100000 + k}" for k in range(5_000)]
     ids[10] = ""
     ids[20] = "   "
-    ids[30] = f"  {ids[40]} "  # the same id as row 40's once stripped
+    ids[30] = f"  {ids[40]} "  # once stripped, the same id as ids[40] (row 41)
     ids[4_999] = ids[5]
     rows = [["respondent_id", "sector", "q1"]]
     rows += [[rid, ["Police", "Social care"][k % 2], ["Yes", "No"][k % 3 % 2]] for k, rid in enumerate(ids)]
