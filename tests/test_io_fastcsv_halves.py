@@ -197,3 +197,35 @@ def test_utf8_halves_are_handed_to_the_tokenizer_and_other_encodings_read_throug
         (_, cut), = seen
         assert cut > 0
         assert bool(reads) is read_through_a_file, encoding
+
+
+def test_the_first_half_is_parsed_on_the_calling_thread_while_another_parses_the_second(tmp_path, monkeypatch):
+    """The second half goes to one other thread and the first is parsed on the thread that reads the file,
+    at the same time: the memory the first half's columns free, as they are numbered, stays with the
+    calling thread's allocator, where ``prepare`` (on that thread) makes its arrays next. The parse of
+    the first half here waits until the second has started elsewhere, so parsing them one after the
+    other on this thread would fail as surely as parsing both on other threads would."""
+    import threading
+
+    rows = [["respondent_id", "sector", "q1"]] + [[f"r{k}", ["Police", "Health"][k % 2], "Yes"] for k in range(80)]
+    path = _write(tmp_path / "plain.csv", rows, newline="\n", trailing="")
+    seen = _halves_spy(monkeypatch)
+    calls: list = []
+    second_started = threading.Event()
+    original = fastcsv._parse_loaded
+
+    def spy(part, options):
+        here = threading.current_thread()
+        calls.append((here is threading.main_thread(), bytes(part[:3])))
+        if here is threading.main_thread():
+            assert second_started.wait(30), "the second half was not being parsed beside the first"
+        else:
+            second_started.set()
+        return original(part, options)
+
+    monkeypatch.setattr(fastcsv, "_parse_loaded", spy)
+    slow, fast = _read_both(path, monkeypatch)
+    _same(slow, fast)
+    (data, cut), = seen
+    assert cut > 0
+    assert sorted(calls) == [(False, data[cut:cut + 3]), (True, data[:3])]
