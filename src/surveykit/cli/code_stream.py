@@ -226,9 +226,11 @@ class Collector:
 
 def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool, sector_order: tuple,
                  view: Any, fmt: OutputFormat, out: Path | None, padjust: str, redact: bool, workers: int | None,
-                 chunk_size: int | None = None, protect: int | None = 5, force: bool = False) -> None:
+                 chunk_size: int | None = None, protect: int | None = 5, force: bool = False,
+                 input_bytes: int | None = None) -> None:
     """Code ``answers`` (an iterable of (respondent_id, text, group)) and print what ``view`` asks, as the
-    in-memory command did. ``NotStreamable`` from the answers propagates before anything is written."""
+    in-memory command did. ``NotStreamable`` from the answers propagates before anything is written.
+    ``input_bytes``: the size of the file read a block at a time (``coding.stream.code_stream``)."""
     from surveykit.coding.stream import DEFAULT_CHUNK, code_stream, csv_header
     from surveykit.io.owned_files import owned_writer
 
@@ -238,7 +240,7 @@ def run_streamed(*, answers: Any, codebook: Any, question_id: str, groups: bool,
                 out_fh.write(csv_header().encode("utf-8"))
             chunks = code_stream(answers, codebook=codebook, question_id=question_id, groups=groups, redact=redact,
                                  csv_rows=out_fh is not None or collector.csv_rows, render=collector.render,
-                                 workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK)
+                                 workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK, input_bytes=input_bytes)
             for chunk in chunks:
                 collector.add(chunk)
                 if out_fh is not None and chunk.rows:

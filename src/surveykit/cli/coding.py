@@ -260,13 +260,17 @@ def _code_streamed(file, *, question, codebook, text_column, id_column, sector_c
         from surveykit.coding.stream_answers import TableAnswers
         from surveykit.io.files import check_input
 
-        check_input(file)  # a missing file is named before the codebook, as when the file is read first
+        path = check_input(file)  # a missing file is named before the codebook, as when the file is read first
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = None  # gone since: the reader names what is wrong
         cb = table_codebook(codebook, inputs)
         source = TableAnswers(file, text_column=text_column, id_column=id_column, sector_column=sector_column,
                               question_id=question)
         try:
             return run_streamed(answers=source, codebook=cb, question_id=source.question_id,
-                                groups=sector_column is not None, sector_order=(), **common)
+                                groups=sector_column is not None, sector_order=(), input_bytes=size, **common)
         except NotStreamable:
             pass  # not plain UTF-8 CSV (XLSX, another encoding ...): read whole, then code as a stream
         answers = answers_from_table(file, text_column=text_column, id_column=id_column, sector_column=sector_column,

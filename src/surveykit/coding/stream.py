@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 UNKNOWN_SECTOR = "(unknown)"  # as coding.summary.UNKNOWN_SECTOR
 DEFAULT_CHUNK = 2000
+#: From this size of input (``code_stream``'s ``input_bytes``) the workers start before any answer is read.
+POOL_FIRST_BYTES = 8 * 1024 ** 2
 
 Row = tuple  # one coded row, the columns of rules.CODED_COLUMNS
 Render = Callable[[list[Row]], Any]
@@ -242,7 +244,7 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook: "Codebook | None" = None,
                 codebook_path: str | None = None, question_id: str, groups: bool = False, redact: bool = True,
                 csv_rows: bool = True, render: Render | None = None, workers: int | None = None,
-                chunk_size: int = DEFAULT_CHUNK) -> Iterator[CodedChunk]:
+                chunk_size: int = DEFAULT_CHUNK, input_bytes: int | None = None) -> Iterator[CodedChunk]:
     """Coded chunks of a stream of ``(respondent_id, text, group)``, in input order.
 
     ``workers``: processes coding in parallel (default: the cores available; 1 codes in this
@@ -251,17 +253,25 @@ def code_stream(items: Iterable[tuple[str, str | None, str | None]], *, codebook
     ``csv_rows``: produce the coded-file CSV text of each chunk. ``render``: a function of a chunk's
     rows (tuples of ``rules.CODED_COLUMNS``, evidence already redacted when ``redact``) run in the
     worker; it must be a module-level function (it is sent to the worker processes).
+    ``input_bytes``: the size of the file the items are read from, when known. From
+    ``POOL_FIRST_BYTES`` the workers start before the first item is drawn (a file that large holds more
+    chunks than there are workers in practice); otherwise up to one chunk per worker is read first.
     Rows are exactly those of ``rules.iter_coded`` (then ``redact_evidence`` when ``redact``)."""
     from surveykit.validation import check_count
 
     workers = available_cores() if workers is None else check_count(workers, parameter="workers")
     check_count(chunk_size, parameter="chunk_size")
+    if input_bytes is not None:
+        check_count(input_bytes, parameter="input_bytes", minimum=0)
     options = {"question_id": question_id, "groups": groups, "redact": redact, "csv": csv_rows, "render": render}
     jobs = _chunks(items, chunk_size)
     # A chunk is coded by one process: with fewer chunks than workers (a small file: one chunk) the others
     # would only be started, sit idle and be stopped. Up to one chunk per worker is read first, so that
-    # no more processes start than there are chunks, and one chunk is coded here.
-    if workers > 1:
+    # no more processes start than there are chunks, and one chunk is coded here. Not for a large file:
+    # a worker is forked with every page of this process's memory, which it keeps as this process goes on
+    # (copy-on-write), and reading had by then filled some with the reader's blocks (a Windows-1252
+    # file's, decoded, 6 MB) and what it freed: 20-30 MB more across the workers of 1,000,000 answers.
+    if workers > 1 and (input_bytes is None or input_bytes < POOL_FIRST_BYTES):
         ahead = list(islice(jobs, workers))
         workers = max(1, len(ahead))
         jobs = chain(ahead, jobs)
